@@ -1,0 +1,1 @@
+//! Evaluation set: lint (being written).

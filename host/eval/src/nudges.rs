@@ -1,0 +1,1 @@
+//! Evaluation set: nudges (being written).

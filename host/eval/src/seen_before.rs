@@ -1,0 +1,1 @@
+//! Evaluation set: seen_before (being written).

@@ -1,0 +1,1 @@
+//! Evaluation set: signatures (being written).

@@ -1,0 +1,1 @@
+//! Rhyme host.

@@ -1,0 +1,1 @@
+//! Watches an incident timeline and nudges the incident commander when the response falls into a known anti-pattern.

@@ -1,0 +1,1 @@
+//! Plugin development kit for Rhyme plugins written in Rust.

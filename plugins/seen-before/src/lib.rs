@@ -1,0 +1,1 @@
+//! Finds the past incidents and postmortems most similar to a query or an open incident.

@@ -1,0 +1,1 @@
+//! Local sentence embeddings for the embed capability (being written).

@@ -1,1 +1,622 @@
-//! Evaluation set: nudges (being written).
+//! The nudge evaluation set (`timelines/*.json`) and its scoring.
+//!
+//! [`load_dir`] reads every timeline of a folder (one JSON file each, format in that folder's
+//! README): its incident metadata, its events with times as Unix seconds, and the nudges a good
+//! detector is expected to fire. [`score`] compares the nudges a detector fired on each timeline
+//! with those labels, using the README's rules:
+//!
+//! - a predicted nudge of the right pattern inside `[not_before, by]` is a hit; after `by` it is
+//!   correct but late; before `not_before` it is premature, which counts as a false positive;
+//! - a pattern the timeline does not expect is a false positive, and so is a second nudge for an
+//!   expectation already matched: a nudge fires once per episode, and repeats are noise;
+//! - `update-black-hole` is not scored on real timelines without a stated cadence, because those
+//!   list only some of the public updates.
+//!
+//! ```
+//! use rhyme_eval::nudges::{parse_timeline, score, PredictedNudge};
+//! let json = r#"{"id": "t1", "title": "x", "kind": "constructed", "severity": "SEV2",
+//!   "update_cadence_minutes": 30,
+//!   "events": [{"at": "2024-01-01T00:00:00Z", "actor": null, "role": "system",
+//!               "kind": "alert", "text": "a"}],
+//!   "expected_nudges": [{"pattern": "stalled-loop", "not_before": "2024-01-01T00:20:00Z",
+//!                        "by": "2024-01-01T00:30:00Z", "evidence": [0]}]}"#;
+//! let timeline = parse_timeline(json, "t1.json".as_ref()).unwrap();
+//! let fired = vec![PredictedNudge { pattern: "stalled-loop".into(), at: timeline.events[0].at + 21 * 60, evidence: vec![0] }];
+//! let summary = score([(&timeline, fired.as_slice())]).unwrap();
+//! assert_eq!(summary.recall, Some(1.0));
+//! assert_eq!(summary.on_time_share, Some(1.0));
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::series;
+
+/// The nine pattern ids of the timelines README, in the catalog's order.
+pub const PATTERNS: [&str; 9] = [
+    "tunnel-vision",
+    "silent-handover",
+    "update-black-hole",
+    "ic-hero-debugger",
+    "stalled-loop",
+    "no-clear-command",
+    "off-channel-decision",
+    "vanishing-after-mitigation",
+    "blame-language",
+];
+
+/// Where a timeline comes from: real ones are paraphrased public postmortems, sparser than chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineKind {
+    Real,
+    Constructed,
+}
+
+/// One event of a timeline, with its time as Unix seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEvent {
+    /// 0-based position in the file: the id that `evidence` refers to.
+    pub index: usize,
+    pub at: i64,
+    pub actor: Option<String>,
+    pub role: Option<String>,
+    pub kind: String,
+    pub text: String,
+}
+
+/// A nudge the labels expect, with its window as Unix seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectedNudge {
+    pub pattern: String,
+    pub not_before: i64,
+    pub by: i64,
+    pub evidence: Vec<usize>,
+}
+
+/// One labelled timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    pub id: String,
+    pub title: String,
+    pub kind: TimelineKind,
+    pub severity: Option<String>,
+    /// The agreed stakeholder update cadence, when the file states one.
+    pub update_cadence_minutes: Option<u32>,
+    pub events: Vec<TimelineEvent>,
+    pub expected: Vec<ExpectedNudge>,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+impl Timeline {
+    /// A well-run timeline expects no nudge at all: any nudge on it is a defect.
+    pub fn well_run(&self) -> bool {
+        self.expected.is_empty()
+    }
+
+    /// Whether a predicted nudge of `pattern` is scored on this timeline (see the module doc).
+    pub fn scores(&self, pattern: &str) -> bool {
+        !(pattern == "update-black-hole"
+            && self.kind == TimelineKind::Real
+            && self.update_cadence_minutes.is_none())
+    }
+}
+
+/// A nudge a detector fired: `at` in Unix seconds, `evidence` as event indices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PredictedNudge {
+    pub pattern: String,
+    pub at: i64,
+    pub evidence: Vec<u64>,
+}
+
+/// Why a timeline folder could not be loaded or predictions could not be scored.
+#[derive(Debug, thiserror::Error)]
+pub enum NudgesError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Timeline { path: PathBuf, reason: String },
+    #[error("timeline {id}: predicted nudge has unknown pattern `{pattern}`")]
+    UnknownPattern { id: String, pattern: String },
+}
+
+#[derive(Deserialize)]
+struct RawTimeline {
+    id: String,
+    title: String,
+    kind: TimelineKind,
+    severity: Option<String>,
+    update_cadence_minutes: Option<u32>,
+    events: Vec<RawEvent>,
+    expected_nudges: Vec<RawExpected>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent {
+    at: String,
+    actor: Option<String>,
+    role: Option<String>,
+    kind: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct RawExpected {
+    pattern: String,
+    not_before: String,
+    by: String,
+    evidence: Vec<usize>,
+}
+
+/// Loads every `*.json` timeline of a folder, sorted by file name.
+pub fn load_dir(folder: &Path) -> Result<Vec<Timeline>, NudgesError> {
+    let io = |source| NudgesError::Io { path: folder.to_path_buf(), source };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(io)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|path| load_file(path)).collect()
+}
+
+/// Loads one timeline file.
+pub fn load_file(path: &Path) -> Result<Timeline, NudgesError> {
+    let text = std::fs::read_to_string(path).map_err(|source| NudgesError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_timeline(&text, path)
+}
+
+/// Parses and checks one timeline; `path` only names the file in errors.
+pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, NudgesError> {
+    let fail = |reason: String| NudgesError::Timeline { path: path.to_path_buf(), reason };
+    let raw: RawTimeline = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
+    let events = raw
+        .events
+        .into_iter()
+        .enumerate()
+        .map(|(index, e)| {
+            let at = timestamp(&e.at, &format!("events[{index}].at")).map_err(&fail)?;
+            Ok(TimelineEvent { index, at, actor: e.actor, role: e.role, kind: e.kind, text: e.text })
+        })
+        .collect::<Result<Vec<_>, NudgesError>>()?;
+    if let Some(pair) = events.windows(2).find(|pair| pair[1].at < pair[0].at) {
+        return Err(fail(format!("events[{}].at is earlier than the event before it", pair[1].index)));
+    }
+    let expected = raw
+        .expected_nudges
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| expected_nudge(i, e, events.len()).map_err(&fail))
+        .collect::<Result<Vec<_>, NudgesError>>()?;
+    Ok(Timeline {
+        id: raw.id,
+        title: raw.title,
+        kind: raw.kind,
+        severity: raw.severity,
+        update_cadence_minutes: raw.update_cadence_minutes,
+        events,
+        expected,
+        path: path.to_path_buf(),
+    })
+}
+
+fn expected_nudge(i: usize, raw: RawExpected, n_events: usize) -> Result<ExpectedNudge, String> {
+    let field = |name: &str| format!("expected_nudges[{i}].{name}");
+    if !PATTERNS.contains(&raw.pattern.as_str()) {
+        return Err(format!("{}: unknown pattern `{}`", field("pattern"), raw.pattern));
+    }
+    let not_before = timestamp(&raw.not_before, &field("not_before"))?;
+    let by = timestamp(&raw.by, &field("by"))?;
+    if by < not_before {
+        return Err(format!("{} is earlier than not_before", field("by")));
+    }
+    if let Some(bad) = raw.evidence.iter().find(|&&e| e >= n_events) {
+        return Err(format!("{}: index {bad} but only {n_events} events", field("evidence")));
+    }
+    Ok(ExpectedNudge { pattern: raw.pattern, not_before, by, evidence: raw.evidence })
+}
+
+fn timestamp(text: &str, field: &str) -> Result<i64, String> {
+    series::parse_timestamp(text)
+        .map(|seconds| seconds.round() as i64)
+        .ok_or_else(|| format!("{field}: `{text}` is not a timestamp"))
+}
+
+/// One call a replay makes: at incident time `now`, the first `events` events have happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayCall {
+    pub now: i64,
+    pub events: usize,
+}
+
+/// The calls a replay makes, in order, exactly as the host drives a detector: one per event (with
+/// that event as the newest), and one clock tick every minute of incident time from the first
+/// event to the last, so that patterns made of silence fire when the silence crosses a threshold.
+pub fn replay_calls(timeline: &Timeline) -> Vec<ReplayCall> {
+    let (Some(first), Some(last)) = (timeline.events.first(), timeline.events.last()) else {
+        return Vec::new();
+    };
+    let mut calls = Vec::new();
+    let mut next_tick = first.at + 60;
+    for (i, event) in timeline.events.iter().enumerate() {
+        while next_tick < event.at {
+            calls.push(ReplayCall { now: next_tick, events: i });
+            next_tick += 60;
+        }
+        calls.push(ReplayCall { now: event.at, events: i + 1 });
+    }
+    debug_assert!(next_tick >= last.at);
+    calls
+}
+
+/// How one predicted nudge was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Right pattern, inside `[not_before, by]`.
+    Hit,
+    /// Right pattern, after `by`: correct, but too late to help.
+    Late,
+    /// Right pattern, before `not_before`: a false positive.
+    Premature,
+    /// Right pattern, but its expectations were already matched: a false positive.
+    Repeat,
+    /// A pattern the timeline does not expect: a false positive.
+    Unexpected,
+    /// A pattern this timeline does not score (see [`Timeline::scores`]).
+    NotScored,
+}
+
+impl Verdict {
+    fn correct(self) -> bool {
+        matches!(self, Verdict::Hit | Verdict::Late)
+    }
+
+    fn false_positive(self) -> bool {
+        matches!(self, Verdict::Premature | Verdict::Repeat | Verdict::Unexpected)
+    }
+}
+
+/// One predicted nudge and how it was judged, for the per-timeline report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JudgedNudge {
+    pub pattern: String,
+    pub at: i64,
+    pub verdict: Verdict,
+    /// Minutes after the timeline's first event, to read the report against the file.
+    pub minute: f64,
+    /// Share of this nudge's evidence that the matched expectation also lists (correct ones only).
+    pub evidence_overlap: Option<f64>,
+}
+
+/// The outcome on one timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineScore {
+    pub id: String,
+    pub well_run: bool,
+    pub nudges: Vec<JudgedNudge>,
+    /// Expected patterns no nudge matched.
+    pub missed: Vec<String>,
+}
+
+/// Counts and ratios for one pattern.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PatternScore {
+    pub expected: usize,
+    /// Scored predictions of this pattern.
+    pub predicted: usize,
+    pub correct: usize,
+    pub on_time: usize,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+}
+
+/// The figures over a set of timelines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub timelines: usize,
+    pub well_run_timelines: usize,
+    pub expected: usize,
+    /// Scored predictions (not-scored ones are left out).
+    pub predicted: usize,
+    pub correct: usize,
+    pub on_time: usize,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    /// Nudges fired on timelines that expect none: each one is a defect.
+    pub nudges_on_well_run: usize,
+    /// Share of correct nudges fired by their `by` time.
+    pub on_time_share: Option<f64>,
+    /// Mean share of a correct nudge's evidence that its expectation lists.
+    pub evidence_overlap: Option<f64>,
+    pub per_pattern: BTreeMap<String, PatternScore>,
+    pub per_timeline: Vec<TimelineScore>,
+}
+
+/// Scores the nudges fired on each timeline (a timeline with no entry counts as silent).
+pub fn score<'a>(
+    runs: impl IntoIterator<Item = (&'a Timeline, &'a [PredictedNudge])>,
+) -> Result<Summary, NudgesError> {
+    let mut per_timeline = Vec::new();
+    let mut expected_by_pattern: BTreeMap<String, usize> = BTreeMap::new();
+    for (timeline, fired) in runs {
+        if let Some(bad) = fired.iter().find(|n| !PATTERNS.contains(&n.pattern.as_str())) {
+            return Err(NudgesError::UnknownPattern { id: timeline.id.clone(), pattern: bad.pattern.clone() });
+        }
+        for e in &timeline.expected {
+            *expected_by_pattern.entry(e.pattern.clone()).or_default() += 1;
+        }
+        per_timeline.push(judge_timeline(timeline, fired));
+    }
+    Ok(summarise(per_timeline, expected_by_pattern))
+}
+
+fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScore {
+    let start = timeline.events.first().map_or(0, |e| e.at);
+    let mut order: Vec<usize> = (0..fired.len()).collect();
+    order.sort_by_key(|&i| (fired[i].at, i));
+    let mut verdicts: Vec<Option<(Verdict, Option<usize>)>> = vec![None; fired.len()];
+    let mut matched = vec![false; timeline.expected.len()];
+    for late in [false, true] {
+        for (x, expectation) in timeline.expected.iter().enumerate() {
+            if matched[x] {
+                continue;
+            }
+            let pick = order.iter().copied().find(|&i| {
+                let n = &fired[i];
+                verdicts[i].is_none()
+                    && n.pattern == expectation.pattern
+                    && n.at >= expectation.not_before
+                    && (late || n.at <= expectation.by)
+            });
+            if let Some(i) = pick {
+                matched[x] = true;
+                verdicts[i] = Some((if late { Verdict::Late } else { Verdict::Hit }, Some(x)));
+            }
+        }
+    }
+    let nudges = order
+        .iter()
+        .map(|&i| {
+            let n = &fired[i];
+            let (verdict, matched_to) = verdicts[i].unwrap_or_else(|| (unmatched_verdict(timeline, n), None));
+            JudgedNudge {
+                pattern: n.pattern.clone(),
+                at: n.at,
+                verdict,
+                minute: (n.at - start) as f64 / 60.0,
+                evidence_overlap: matched_to.map(|x| overlap(&n.evidence, &timeline.expected[x].evidence)),
+            }
+        })
+        .collect();
+    let missed = timeline
+        .expected
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(e, _)| e.pattern.clone())
+        .collect();
+    TimelineScore { id: timeline.id.clone(), well_run: timeline.well_run(), nudges, missed }
+}
+
+fn unmatched_verdict(timeline: &Timeline, nudge: &PredictedNudge) -> Verdict {
+    if !timeline.scores(&nudge.pattern) {
+        return Verdict::NotScored;
+    }
+    let same: Vec<&ExpectedNudge> = timeline.expected.iter().filter(|e| e.pattern == nudge.pattern).collect();
+    if same.is_empty() {
+        Verdict::Unexpected
+    } else if same.iter().any(|e| nudge.at < e.not_before) {
+        Verdict::Premature
+    } else {
+        Verdict::Repeat
+    }
+}
+
+fn overlap(predicted: &[u64], expected: &[usize]) -> f64 {
+    if predicted.is_empty() {
+        return 0.0;
+    }
+    let shared = predicted.iter().filter(|&&p| expected.iter().any(|&e| e as u64 == p)).count();
+    shared as f64 / predicted.len() as f64
+}
+
+fn ratio(numerator: usize, denominator: usize) -> Option<f64> {
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
+fn summarise(per_timeline: Vec<TimelineScore>, expected_by_pattern: BTreeMap<String, usize>) -> Summary {
+    let mut per_pattern: BTreeMap<String, PatternScore> = PATTERNS
+        .iter()
+        .map(|p| {
+            let expected = expected_by_pattern.get(*p).copied().unwrap_or(0);
+            (p.to_string(), PatternScore { expected, ..PatternScore::default() })
+        })
+        .collect();
+    let mut overlaps = Vec::new();
+    let mut nudges_on_well_run = 0;
+    for t in &per_timeline {
+        for n in &t.nudges {
+            if t.well_run && n.verdict != Verdict::NotScored {
+                nudges_on_well_run += 1;
+            }
+            let entry = per_pattern.entry(n.pattern.clone()).or_default();
+            if n.verdict.correct() || n.verdict.false_positive() {
+                entry.predicted += 1;
+            }
+            if n.verdict.correct() {
+                entry.correct += 1;
+                overlaps.extend(n.evidence_overlap);
+            }
+            if n.verdict == Verdict::Hit {
+                entry.on_time += 1;
+            }
+        }
+    }
+    for score in per_pattern.values_mut() {
+        score.precision = ratio(score.correct, score.predicted);
+        score.recall = ratio(score.correct, score.expected);
+    }
+    let total = |f: fn(&PatternScore) -> usize| per_pattern.values().map(f).sum::<usize>();
+    let (expected, predicted) = (total(|p| p.expected), total(|p| p.predicted));
+    let (correct, on_time) = (total(|p| p.correct), total(|p| p.on_time));
+    Summary {
+        timelines: per_timeline.len(),
+        well_run_timelines: per_timeline.iter().filter(|t| t.well_run).count(),
+        expected,
+        predicted,
+        correct,
+        on_time,
+        precision: ratio(correct, predicted),
+        recall: ratio(correct, expected),
+        nudges_on_well_run,
+        on_time_share: ratio(on_time, correct),
+        evidence_overlap: (!overlaps.is_empty()).then(|| overlaps.iter().sum::<f64>() / overlaps.len() as f64),
+        per_pattern,
+        per_timeline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_700_000_000;
+
+    fn timeline(kind: TimelineKind, cadence: Option<u32>, expected: Vec<ExpectedNudge>) -> Timeline {
+        let event = |index: usize, minute: i64| TimelineEvent {
+            index,
+            at: T0 + minute * 60,
+            actor: None,
+            role: Some("system".into()),
+            kind: "alert".into(),
+            text: "x".into(),
+        };
+        Timeline {
+            id: "t".into(),
+            title: "t".into(),
+            kind,
+            severity: Some("SEV2".into()),
+            update_cadence_minutes: cadence,
+            events: vec![event(0, 0), event(1, 5)],
+            expected,
+            path: PathBuf::from("t.json"),
+        }
+    }
+
+    fn expect(pattern: &str, from: i64, to: i64, evidence: Vec<usize>) -> ExpectedNudge {
+        ExpectedNudge { pattern: pattern.into(), not_before: T0 + from * 60, by: T0 + to * 60, evidence }
+    }
+
+    fn fired(pattern: &str, minute: i64, evidence: Vec<u64>) -> PredictedNudge {
+        PredictedNudge { pattern: pattern.into(), at: T0 + minute * 60, evidence }
+    }
+
+    fn verdicts(t: &Timeline, nudges: &[PredictedNudge]) -> Vec<Verdict> {
+        judge_timeline(t, nudges).nudges.iter().map(|n| n.verdict).collect()
+    }
+
+    #[test]
+    fn a_nudge_inside_the_window_is_a_hit_and_after_it_is_late() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![0, 1])]);
+        assert_eq!(verdicts(&t, &[fired("stalled-loop", 25, vec![1])]), [Verdict::Hit]);
+        assert_eq!(verdicts(&t, &[fired("stalled-loop", 31, vec![1])]), [Verdict::Late]);
+    }
+
+    #[test]
+    fn early_repeated_and_unexpected_nudges_are_false_positives() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![1])]);
+        let nudges = [
+            fired("stalled-loop", 10, vec![]),
+            fired("stalled-loop", 22, vec![]),
+            fired("stalled-loop", 26, vec![]),
+            fired("tunnel-vision", 27, vec![]),
+        ];
+        let expected = [Verdict::Premature, Verdict::Hit, Verdict::Repeat, Verdict::Unexpected];
+        assert_eq!(verdicts(&t, &nudges), expected);
+        let summary = score([(&t, nudges.as_slice())]).unwrap();
+        assert_eq!((summary.predicted, summary.correct), (4, 1));
+        assert_eq!(summary.precision, Some(0.25));
+    }
+
+    #[test]
+    fn a_late_nudge_does_not_take_the_place_of_a_later_hit() {
+        let t = timeline(
+            TimelineKind::Constructed,
+            Some(30),
+            vec![expect("blame-language", 0, 5, vec![]), expect("blame-language", 40, 45, vec![])],
+        );
+        let v = verdicts(&t, &[fired("blame-language", 10, vec![]), fired("blame-language", 42, vec![])]);
+        assert_eq!(v, [Verdict::Late, Verdict::Hit]);
+    }
+
+    #[test]
+    fn update_black_hole_is_not_scored_on_real_timelines_without_a_cadence() {
+        let t = timeline(TimelineKind::Real, None, vec![]);
+        let nudges = [fired("update-black-hole", 40, vec![])];
+        assert_eq!(verdicts(&t, &nudges), [Verdict::NotScored]);
+        let summary = score([(&t, nudges.as_slice())]).unwrap();
+        assert_eq!((summary.predicted, summary.nudges_on_well_run), (0, 0));
+    }
+
+    #[test]
+    fn nudges_on_a_well_run_timeline_are_counted() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![]);
+        let nudges = [fired("stalled-loop", 40, vec![])];
+        let summary = score([(&t, nudges.as_slice())]).unwrap();
+        assert_eq!(summary.nudges_on_well_run, 1);
+        assert_eq!(summary.recall, None);
+    }
+
+    #[test]
+    fn evidence_overlap_is_the_share_of_predicted_ids_the_label_lists() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![0, 1])]);
+        let nudges = [fired("stalled-loop", 25, vec![1, 7])];
+        assert_eq!(score([(&t, nudges.as_slice())]).unwrap().evidence_overlap, Some(0.5));
+    }
+
+    #[test]
+    fn unknown_patterns_and_bad_files_are_errors_that_name_the_field() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![]);
+        assert!(score([(&t, [fired("nope", 1, vec![])].as_slice())]).is_err());
+        let json = r#"{"id": "x", "title": "x", "kind": "real", "severity": null,
+            "update_cadence_minutes": null,
+            "events": [{"at": "yesterday", "actor": null, "role": null, "kind": "alert", "text": ""}],
+            "expected_nudges": []}"#;
+        let error = parse_timeline(json, Path::new("x.json")).unwrap_err().to_string();
+        assert!(error.contains("x.json") && error.contains("events[0].at"), "{error}");
+    }
+
+    #[test]
+    fn a_replay_calls_on_every_event_and_every_minute_between() {
+        let t = timeline(TimelineKind::Constructed, Some(30), vec![]);
+        let calls = replay_calls(&t);
+        let now: Vec<i64> = calls.iter().map(|c| (c.now - T0) / 60).collect();
+        assert_eq!(now, [0, 1, 2, 3, 4, 5]);
+        let seen: Vec<usize> = calls.iter().map(|c| c.events).collect();
+        assert_eq!(seen, [1, 1, 1, 1, 1, 2]);
+    }
+
+    #[test]
+    fn the_shared_timelines_load() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/timelines");
+        if !folder.exists() {
+            eprintln!("skipped: {} not found", folder.display());
+            return;
+        }
+        let timelines = load_dir(&folder).unwrap();
+        assert!(timelines.len() >= 20);
+        assert!(timelines.iter().any(Timeline::well_run));
+    }
+}

@@ -1,0 +1,60 @@
+//! Typed errors for loading the model and embedding text; each names the file at fault.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while loading the model or embedding text.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file the model needs is not in the model directory.
+    #[error("model file {path} is missing (run models/fetch.sh to obtain it)")]
+    MissingFile { path: PathBuf },
+
+    /// A model file exists but could not be read.
+    #[error("cannot read model file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A JSON configuration file does not have the expected fields.
+    #[error("model config {path} is invalid: {source}")]
+    Config {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// `tokenizer.json` could not be parsed or configured.
+    #[error("tokenizer file {path} is invalid: {source}")]
+    Tokenizer {
+        path: PathBuf,
+        #[source]
+        source: tokenizers::Error,
+    },
+
+    /// `model.safetensors` does not hold the BERT weights the config describes.
+    #[error("weights file {path} does not match the model config: {source}")]
+    Weights {
+        path: PathBuf,
+        #[source]
+        source: candle_core::Error,
+    },
+
+    /// The tokenizer rejected an input text.
+    #[error("cannot tokenize input text: {source}")]
+    Tokenize {
+        #[source]
+        source: tokenizers::Error,
+    },
+
+    /// The forward pass or pooling failed (a shape or numeric error inside candle).
+    #[error("embedding inference failed: {source}")]
+    Inference {
+        #[from]
+        source: candle_core::Error,
+    },
+}
+
+/// Result alias for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,89 @@
+//! rhyme-embed must produce the vectors sentence-transformers produces for the same model:
+//! compared against `reference_vectors.json`, written by `models/reference_vectors.py`.
+//!
+//! Skips (with a note) when the model files have not been fetched; run `models/fetch.sh`.
+
+use std::path::PathBuf;
+
+use rhyme_embed::{Embedder, cosine};
+use serde::Deserialize;
+
+const MIN_COSINE: f32 = 0.999;
+
+#[derive(Deserialize)]
+struct Reference {
+    max_seq_length: usize,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+struct Item {
+    text: String,
+    vector: Vec<f32>,
+}
+
+fn model_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/all-MiniLM-L6-v2")
+}
+
+fn reference() -> Reference {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference_vectors.json");
+    let text = std::fs::read_to_string(&path).expect("reference_vectors.json is committed");
+    serde_json::from_str(&text).expect("reference_vectors.json parses")
+}
+
+fn load_or_skip() -> Option<Embedder> {
+    let dir = model_dir();
+    if !dir.join("model.safetensors").is_file() {
+        eprintln!("skipping: no model in {} (run models/fetch.sh)", dir.display());
+        return None;
+    }
+    Some(Embedder::load(&dir).expect("model directory loads"))
+}
+
+#[test]
+fn vectors_match_sentence_transformers() {
+    let Some(embedder) = load_or_skip() else { return };
+    let reference = reference();
+    assert_eq!(embedder.max_seq_len(), reference.max_seq_length);
+    let texts: Vec<&str> = reference.items.iter().map(|i| i.text.as_str()).collect();
+    // A batch size that splits the set, so batching and re-ordering are exercised too.
+    let vectors = embedder.with_batch_size(3).embed(&texts).expect("embedding works");
+    assert_eq!(vectors.len(), texts.len());
+    for (item, got) in reference.items.iter().zip(&vectors) {
+        assert_eq!(got.len(), item.vector.len());
+        let similarity = cosine(got, &item.vector);
+        let preview: String = item.text.chars().take(40).collect();
+        assert!(
+            similarity >= MIN_COSINE,
+            "cosine {similarity} < {MIN_COSINE} for {preview:?}"
+        );
+    }
+}
+
+#[test]
+fn each_text_is_embedded_independently_of_its_batch() {
+    let Some(embedder) = load_or_skip() else { return };
+    let alone = embedder.embed(&["disk full on the primary"]).unwrap();
+    let batched = embedder
+        .embed(&["a much longer sentence that forces padding of the short one", "disk full on the primary"])
+        .unwrap();
+    assert!(cosine(&alone[0], &batched[1]) > 0.99999);
+    let norm: f32 = alone[0].iter().map(|x| x * x).sum::<f32>().sqrt();
+    assert!((norm - 1.0).abs() < 1e-4);
+}
+
+#[test]
+fn bad_weights_file_is_named_in_the_error() {
+    let Some(_) = load_or_skip() else { return };
+    let dir = std::env::temp_dir().join(format!("rhyme-embed-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["config.json", "tokenizer.json"] {
+        std::fs::copy(model_dir().join(name), dir.join(name)).unwrap();
+    }
+    std::fs::write(dir.join("model.safetensors"), b"not a safetensors file").unwrap();
+    let err = Embedder::load(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(matches!(err, rhyme_embed::Error::Weights { .. }), "{err}");
+    assert!(err.to_string().contains("model.safetensors"));
+}

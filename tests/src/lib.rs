@@ -1,1 +1,68 @@
-//! End-to-end tests live in `tests/`; this library holds their shared helpers.
+//! Helpers shared by Rhyme's end-to-end tests: where the built plugins and the `rhyme` binary
+//! are, and how to lay out a plugin folder.
+//!
+//! The test plugins under `tests/guests/` are built by `make test` (or `make guests`) for
+//! `wasm32-wasip2` before the tests run; they are never committed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// The cargo target folder in use.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// A built WebAssembly component, by its crate's file stem (`guest_trivial`).
+pub fn component(stem: &str) -> PathBuf {
+    let path = target_dir().join("wasm32-wasip2/release").join(format!("{stem}.wasm"));
+    assert!(path.exists(), "{} is missing: run `make guests` (or `make test`) first", path.display());
+    path
+}
+
+/// The `rhyme` binary of the profile these tests were built with.
+pub fn rhyme_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join("rhyme");
+    assert!(binary.exists(), "{} is missing: `make test` builds it before the tests", binary.display());
+    binary
+}
+
+/// Runs `rhyme --data DATA ARGS...` and returns its output.
+pub fn rhyme(data: &Path, args: &[&str]) -> Output {
+    Command::new(rhyme_binary())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("RHYME_DATA")
+        .output()
+        .expect("running rhyme")
+}
+
+/// Writes a plugin folder: `plugin.wasm` copied from `component`, `plugin.toml` from `manifest`.
+pub fn plugin_folder(parent: &Path, component: &Path, manifest: &str) -> PathBuf {
+    let name = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or("plugin");
+    let dir = parent.join(name);
+    std::fs::create_dir_all(&dir).expect("plugin folder");
+    std::fs::copy(component, dir.join("plugin.wasm")).expect("copying the component");
+    std::fs::write(dir.join("plugin.toml"), manifest).expect("writing the manifest");
+    dir
+}
+
+/// Exit code, stdout and stderr of a finished command, as text.
+pub fn outcome(output: &Output) -> (i32, String, String) {
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

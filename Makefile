@@ -1,0 +1,47 @@
+# Rhyme's two commands are `make demo` and `make test`; both install what is missing first.
+# Everything is built with the release profile: one build of the heavy dependencies serves
+# the binary, the tests and the benchmarks.
+
+CARGO       ?= cargo
+WASM_TARGET := wasm32-wasip2
+DATA        ?= data
+RHYME       := target/release/rhyme
+# Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
+PLUGINS     := graph-signature
+# Test plugins that misbehave on purpose; built for the tests, never installed or committed.
+GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted
+
+.PHONY: all setup host plugins guests build install-plugins demo test bench clean
+
+all: build
+
+setup: ## the wasm32-wasip2 target, when missing
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+
+host:
+	$(CARGO) build --release -p rhyme
+
+plugins: setup
+	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(PLUGINS))
+
+guests: setup
+	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUESTS))
+
+build: host plugins install-plugins
+
+install-plugins: host plugins ## built-in plugins into the default registry, granted what they ask
+	@for p in $(PLUGINS); do $(RHYME) --data $(DATA) plugin install plugins/$$p --grant-asked || exit 1; done
+
+demo: build
+	@bash examples/demo.sh $(DATA)
+
+test: host plugins guests
+	$(CARGO) test --release
+	$(RHYME) --data target/bench-data bench runtime --calls 2000
+
+bench: host guests
+	$(RHYME) --data target/bench-data bench runtime
+
+clean:
+	$(CARGO) clean
+	rm -rf $(DATA)

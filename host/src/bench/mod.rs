@@ -1,0 +1,6 @@
+//! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
+
+pub mod runtime;
+mod stats;
+
+pub use stats::Stats;

@@ -1,0 +1,60 @@
+//! Medians and tails of a set of timings.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Summary of repeated timings, in microseconds.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Stats {
+    /// Number of samples.
+    pub samples: usize,
+    /// Median.
+    pub median_us: f64,
+    /// 99th percentile.
+    pub p99_us: f64,
+    /// Fastest.
+    pub min_us: f64,
+}
+
+impl Stats {
+    /// Summarises `samples` (at least one).
+    pub fn of(samples: &mut [Duration]) -> Stats {
+        assert!(!samples.is_empty(), "no samples");
+        samples.sort_unstable();
+        let at = |q: f64| {
+            let i = ((samples.len() - 1) as f64 * q).round() as usize;
+            samples[i].as_secs_f64() * 1e6
+        };
+        Stats { samples: samples.len(), median_us: at(0.5), p99_us: at(0.99), min_us: at(0.0) }
+    }
+
+    /// Times `f` `n` times after `warmup` untimed runs.
+    pub fn measure(warmup: usize, n: usize, mut f: impl FnMut()) -> Stats {
+        for _ in 0..warmup {
+            f();
+        }
+        let mut samples: Vec<Duration> = (0..n)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                f();
+                started.elapsed()
+            })
+            .collect();
+        Stats::of(&mut samples)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_tail() {
+        let mut samples: Vec<Duration> = (1..=100).map(Duration::from_micros).collect();
+        let stats = Stats::of(&mut samples);
+        assert_eq!(stats.median_us.round(), 51.0);
+        assert_eq!(stats.p99_us.round(), 99.0);
+        assert_eq!(stats.min_us.round(), 1.0);
+    }
+}

@@ -1,0 +1,52 @@
+//! Exit codes scripts can branch on, and how a failure is printed.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | anything else went wrong (I/O, configuration) |
+//! | 2 | bad command line (from clap) |
+//! | 3 | a plugin or manifest was refused: invalid, forbidden import, ungranted capability |
+//! | 4 | a plugin call failed: limit hit, trap, its own error, contract broken |
+//! | 5 | not found: no such plugin |
+
+use std::process::ExitCode;
+
+use rhyme::registry::RegistryError;
+use rhyme::runtime::PluginError;
+
+/// Prints `error` (to stderr, or as JSON on stdout) and returns its exit code.
+pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
+    let code = code_of(error);
+    if json {
+        let body = serde_json::json!({ "error": format!("{error:#}"), "exit_code": code });
+        println!("{body}");
+    } else {
+        eprintln!("error: {error:#}");
+    }
+    ExitCode::from(code)
+}
+
+fn code_of(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<RegistryError>() {
+            return match e {
+                RegistryError::NotFound(_) => 5,
+                RegistryError::Manifest(_) | RegistryError::NotRequested { .. } | RegistryError::Disabled(_) => 3,
+                RegistryError::Plugin(p) => plugin_code(p),
+                RegistryError::Operator(_) | RegistryError::Io { .. } => 1,
+            };
+        }
+        if let Some(p) = cause.downcast_ref::<PluginError>() {
+            return plugin_code(p);
+        }
+    }
+    1
+}
+
+fn plugin_code(error: &PluginError) -> u8 {
+    match error {
+        PluginError::Refused { .. } => 3,
+        PluginError::Host { .. } => 1,
+        _ => 4,
+    }
+}

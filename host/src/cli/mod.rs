@@ -1,0 +1,69 @@
+//! Command-line wiring: readable output by default, `--json` for machines, exit codes that
+//! scripts can branch on (see [`exit`]).
+
+mod bench;
+mod exit;
+mod plugin;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Rhyme: sandboxed plugins that help during and after production incidents.
+#[derive(Debug, Parser)]
+#[command(name = "rhyme", version, about, long_about = None)]
+pub struct Cli {
+    /// Data folder: plugin registry, compile cache, stores.
+    #[arg(long, global = true, env = "RHYME_DATA", default_value = "data")]
+    data: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install, check, enable, grant and call plugins.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+    /// Measure and print performance figures.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// Shared by every command.
+pub struct Context {
+    pub data: PathBuf,
+    pub json: bool,
+}
+
+impl Context {
+    fn registry(&self) -> rhyme::registry::Registry {
+        rhyme::registry::Registry::open(self.data.join("plugins"))
+    }
+}
+
+/// Parses arguments, runs the command, maps the outcome to an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let ctx = Context { data: cli.data, json: cli.json };
+    let result = match cli.command {
+        Command::Plugin(command) => plugin::run(&ctx, command),
+        Command::Bench(command) => bench::run(&ctx, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit::report(&error, ctx.json),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RHYME_LOG").unwrap_or_else(|_| EnvFilter::new("warn,rhyme::plugin=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).with_target(false).try_init();
+}

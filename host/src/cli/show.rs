@@ -1,0 +1,79 @@
+//! How findings and proposals look in a terminal: one line a tired person can read first,
+//! then the detail and the evidence indented below it.
+
+use serde_json::json;
+
+use rhyme::runtime::bindings::types::{Evidence, Finding, FindingKind, Output, ProposalKind};
+
+use super::Context;
+
+/// Prints a plugin's output.
+pub fn output(ctx: &Context, plugin: &str, output: &Output) {
+    if ctx.json {
+        println!("{}", to_json(plugin, output));
+        return;
+    }
+    if output.findings.is_empty() && output.proposals.is_empty() {
+        println!("{plugin}: nothing to report");
+    }
+    for f in &output.findings {
+        finding(plugin, f);
+    }
+    for p in &output.proposals {
+        let kind = match p.kind {
+            ProposalKind::DraftStatusUpdate => "draft status update",
+            ProposalKind::DraftPostmortem => "draft postmortem",
+            ProposalKind::SuggestedAction => "suggested action",
+        };
+        println!("◆ {kind} (waits for a reviewer): {}", p.title);
+        for line in p.body.lines() {
+            println!("    {line}");
+        }
+    }
+}
+
+fn finding(plugin: &str, f: &Finding) {
+    println!("● {:<16} {}   ({plugin}, confidence {:.2})", kind_name(f.kind), f.title, f.confidence);
+    for line in f.detail.lines().filter(|l| !l.trim().is_empty()) {
+        println!("    {line}");
+    }
+    if !f.evidence.is_empty() {
+        println!("    evidence: {}", f.evidence.iter().map(evidence).collect::<Vec<_>>().join(", "));
+    }
+}
+
+fn kind_name(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Signature => "signature",
+        FindingKind::SimilarIncident => "seen before",
+        FindingKind::Nudge => "nudge",
+        FindingKind::Note => "note",
+    }
+}
+
+fn evidence(e: &Evidence) -> String {
+    match e {
+        Evidence::Event(id) => format!("event {id}"),
+        Evidence::Postmortem(id) => format!("postmortem {id}"),
+        Evidence::Finding(id) => format!("finding {id}"),
+        Evidence::Window(w) => format!("{} {}–{}", w.series, w.start, w.end),
+    }
+}
+
+/// The JSON form of an output.
+pub fn to_json(plugin: &str, output: &Output) -> serde_json::Value {
+    let findings: Vec<_> = output
+        .findings
+        .iter()
+        .map(|f| json!({
+            "kind": kind_name(f.kind), "subject": f.subject, "title": f.title, "detail": f.detail,
+            "evidence": f.evidence.iter().map(evidence).collect::<Vec<_>>(), "confidence": f.confidence, "at": f.at,
+        }))
+        .collect();
+    let proposals: Vec<_> = output
+        .proposals
+        .iter()
+        .map(|p| json!({ "title": p.title, "body": p.body, "rationale": p.rationale }))
+        .collect();
+    json!({ "plugin": plugin, "findings": findings, "proposals": proposals })
+}

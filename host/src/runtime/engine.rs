@@ -1,0 +1,119 @@
+//! The wasmtime engine every plugin runs on: component model, fuel, epoch interruption and
+//! (by default) the pooling allocator, plus the ticker thread that drives the epochs.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use crate::manifest::Limits;
+
+/// How instance memory is allocated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allocator {
+    /// Slots reserved up front and reused: instantiation costs microseconds.
+    Pooling,
+    /// `mmap` per instance: slower, but reserves nothing.
+    OnDemand,
+}
+
+/// One epoch every `EPOCH_TICK`: the granularity of wall-clock deadlines.
+pub const EPOCH_TICK: Duration = Duration::from_millis(2);
+
+/// Instances that may be alive at once. A Rust wasip2 component holds several core
+/// instances and memories (its adapter shims), hence the larger core counts.
+const MAX_LIVE_COMPONENTS: u32 = 256;
+const CORE_INSTANCES_PER_COMPONENT: u32 = 8;
+
+/// The engine plus what keeps its deadlines moving. Drop it to stop the ticker.
+pub struct Sandbox {
+    engine: Engine,
+    allocator: Allocator,
+    _ticker: EpochTicker,
+}
+
+impl Sandbox {
+    /// An engine whose pool is sized for the operator's `ceilings` (the largest limits any
+    /// plugin may be given).
+    pub fn new(allocator: Allocator, ceilings: &Limits) -> wasmtime::Result<Sandbox> {
+        let engine = Engine::new(&config(allocator, ceilings))?;
+        let ticker = EpochTicker::start(engine.clone());
+        Ok(Sandbox { engine, allocator, _ticker: ticker })
+    }
+
+    /// The wasmtime engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The allocation strategy this engine uses.
+    pub fn allocator(&self) -> Allocator {
+        self.allocator
+    }
+
+    /// Epoch ticks that cover `deadline_ms` (at least one full tick).
+    pub fn deadline_ticks(deadline_ms: u64) -> u64 {
+        deadline_ms.div_ceil(EPOCH_TICK.as_millis() as u64) + 1
+    }
+}
+
+fn config(allocator: Allocator, ceilings: &Limits) -> Config {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config.consume_fuel(true);
+    // Deep enough for real plugins, small enough that runaway recursion traps quickly.
+    config.max_wasm_stack(1 << 20);
+    if allocator == Allocator::Pooling {
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool(ceilings)));
+    }
+    config
+}
+
+fn pool(ceilings: &Limits) -> PoolingAllocationConfig {
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(MAX_LIVE_COMPONENTS);
+    pool.total_core_instances(MAX_LIVE_COMPONENTS * CORE_INSTANCES_PER_COMPONENT);
+    pool.total_memories(MAX_LIVE_COMPONENTS * 4);
+    pool.total_tables(MAX_LIVE_COMPONENTS * CORE_INSTANCES_PER_COMPONENT);
+    pool.max_core_instances_per_component(CORE_INSTANCES_PER_COMPONENT * 4);
+    pool.max_memories_per_component(16);
+    pool.max_tables_per_component(16);
+    pool.max_memory_size((ceilings.memory_mib as usize) << 20);
+    pool.table_elements(ceilings.table_elements.min(u32::MAX as u64) as usize);
+    pool
+}
+
+/// A thread that advances the engine's epoch every [`EPOCH_TICK`] until dropped.
+struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> EpochTicker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("rhyme-epoch".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .expect("spawning the epoch thread");
+        EpochTicker { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

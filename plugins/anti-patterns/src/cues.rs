@@ -1,0 +1,406 @@
+//! What a line of the timeline does, read with rules and no model: proposes a cause, reports an
+//! observation that cuts against one, asks for news, passes the IC role on, acknowledges, refers to
+//! a call, runs a command, signs off, declares the end, and so on.
+//!
+//! Each cue is a set of phrases for one speech act, written from what people say when they do that
+//! act in an incident channel (formal and chat style), not from any one timeline's wording. A line
+//! can carry several cues; detectors combine them with the event's kind, role and timing, so one
+//! cue alone never fires a nudge.
+//!
+//! ```
+//! use anti_patterns::cues::{Cue, Reader};
+//! let reader = Reader::new();
+//! let cues = reader.read("passing IC to @sam, gotta sleep");
+//! assert!(cues.has(Cue::Handoff));
+//! assert!(!cues.has(Cue::IcClaim));
+//! ```
+
+use crate::text::{PhraseIndex, Words};
+
+/// One speech act a line can perform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Cue {
+    /// Proposes or supports a cause ("looks like", "probably", "could it be").
+    Hypothesis,
+    /// An observation that does not fit ("but", "only", "normal", "unchanged").
+    Contrary,
+    /// Names a test that separates explanations, an alternative, or drops the current one.
+    SeparatingMove,
+    /// Takes up a point someone raised ("good catch", "you're right").
+    TakesUp,
+    /// Asks for news or for something to tell others.
+    NewsRequest,
+    /// Says there is nothing new.
+    NoNews,
+    /// Repeats the symptom without adding anything ("+1", "me too").
+    PlusOne,
+    /// Proposes a next step.
+    Proposal,
+    /// The speaker takes the IC role.
+    IcClaim,
+    /// The speaker passes the IC role on.
+    Handoff,
+    /// Acknowledges ("ack", "got it", "on it").
+    Ack,
+    /// Parts of a handover note.
+    NoteStatus,
+    NoteInFlight,
+    NoteTheory,
+    NoteNext,
+    NoteMarker,
+    /// Names a place outside the channel: a call, a bridge, a DM.
+    Venue,
+    /// Says something was agreed or decided.
+    Agreement,
+    /// Records a decision in the channel ("decision:").
+    DecisionMark,
+    /// Hands-on diagnostics or operations (ssh, log tails, queries, restarts).
+    HandsOn,
+    /// Addresses or directs other people.
+    Directs,
+    /// Asks what to do or who decides.
+    DirectionAsk,
+    /// Signs off.
+    Departure,
+    /// Declares the incident over.
+    AllClear,
+    /// Defers the end ("will post when closed", "closing soon").
+    NotYetClosed,
+    /// Marks a line as a written record: a draft, postmortem text, status page text.
+    Record,
+}
+
+/// The cues of one line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cues {
+    bits: u64,
+    /// The line asks a question.
+    pub question: bool,
+    /// The line is only an acknowledgement or a reaction ("ok 👍 ty").
+    pub ack_only: bool,
+    pub words: u16,
+}
+
+impl Cues {
+    pub fn has(&self, cue: Cue) -> bool {
+        self.bits & bit(cue) != 0
+    }
+
+    /// How many of the four parts of a handover note (status, in flight, theories, next) it has.
+    pub fn note_parts(&self) -> usize {
+        [Cue::NoteStatus, Cue::NoteInFlight, Cue::NoteTheory, Cue::NoteNext]
+            .iter()
+            .filter(|&&c| self.has(c))
+            .count()
+    }
+}
+
+const fn bit(cue: Cue) -> u64 {
+    1 << cue as u8
+}
+
+/// Reads lines into [`Cues`]; build one per call and reuse it for every line.
+pub struct Reader {
+    index: PhraseIndex,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+impl Reader {
+    pub fn new() -> Reader {
+        let phrases: Vec<(&'static str, u64)> =
+            PHRASES.iter().flat_map(|(cue, list)| list.iter().map(move |p| (*p, bit(*cue)))).collect();
+        Reader { index: PhraseIndex::new(&phrases) }
+    }
+
+    /// The cues of one line of text.
+    pub fn read(&self, text: &str) -> Cues {
+        let words = Words::new(text);
+        Cues {
+            bits: self.index.find(&words),
+            question: words.question(),
+            ack_only: is_ack_only(&words),
+            words: words.len().min(u16::MAX as usize) as u16,
+        }
+    }
+}
+
+/// Short lines made only of acknowledgement words and reactions.
+fn is_ack_only(words: &Words) -> bool {
+    !words.is_empty() && words.len() <= 6 && words.iter().all(|w| ACK_WORDS.contains(&w) || is_emoji(w))
+}
+
+fn is_emoji(word: &str) -> bool {
+    word.chars().all(|c| c >= '\u{2300}')
+}
+
+const ACK_WORDS: &[&str] = &[
+    "ok", "okay", "k", "kk", "ack", "acked", "thanks", "thx", "ty", "tyvm", "cool", "sure", "yes", "yep", "yup",
+    "noted", "roger", "copy", "got", "it", "+1", "same", "lol", "nice", "great", "will", "do", "on", "hi", "hey",
+    "sounds", "good", "np", "all", "fine",
+];
+
+/// The phrases of each cue. Keep each list to what people actually say when doing that act.
+const PHRASES: &[(Cue, &[&str])] = &[
+    (
+        Cue::Hypothesis,
+        &[
+            "smells like", "smell like", "looks like", "look like", "seems like", "sounds like", "feels like",
+            "this is a", "this is the", "it's a", "its a", "must be", "has to be", "gotta be", "probably", "prob",
+            "maybe", "perhaps", "might be", "could be", "could it be", "can it be", "i think", "i bet", "suspect",
+            "suspecting", "theory", "hypothes*", "likely", "my guess", "guessing", "culprit", "caused by",
+            "because of", "due to", "fits", "lines up", "line up", "consistent with", "explains", "pretty sure",
+            "i reckon", "classic",
+        ],
+    ),
+    (
+        Cue::Contrary,
+        &[
+            "but", "though", "tho", "however", "only", "fine", "normal", "clean", "unchanged", "unaffected",
+            "healthy", "fwiw", "fyi", "actually", "instead", "whereas", "except", "hm", "hmm", "🤔", "vs", "not",
+            "no", "isn't", "isnt", "doesn't", "doesnt", "didn't", "didnt", "aren't", "arent", "wasn't", "never",
+            "none", "zero", "0",
+        ],
+    ),
+    (
+        Cue::SeparatingMove,
+        &[
+            "tell them apart", "tell it apart", "tell apart", "tell the difference", "distinguish*", "differentiat*",
+            "rule out", "rule it out", "ruled out", "rules out", "disprove*", "falsif*", "separate the", "separates",
+            "a test", "to test", "test that", "test it", "test this", "test for", "let's test", "lets test",
+            "how do we test", "how can we test", "how do we tell", "how can we tell", "check whether",
+            "confirm whether", "see whether", "what would", "alternative*", "another theory", "another possibility",
+            "other possibility", "other explanation", "other change", "something else", "what else", "or maybe",
+            "could also be", "might also be", "or is it", "dropping", "drop the", "drop that", "not the", "not it",
+            "so not", "wrong theory", "wrong track", "scratch that", "that's it", "thats it", "that is it",
+            "that matches", "that explains", "dead end", "red herring", "step back", "what do we know",
+        ],
+    ),
+    (
+        Cue::TakesUp,
+        &[
+            "good catch", "good point", "good call", "good spot", "good find", "you're right", "youre right",
+            "ur right", "fair point", "makes sense", "interesting", "oh",
+        ],
+    ),
+    (
+        Cue::NewsRequest,
+        &[
+            "any update", "any updates", "any news", "any eta", "an eta", "eta", "any word", "any progress",
+            "what's the status", "whats the status", "what is the status", "what's the state", "whats the state",
+            "where are we", "where do we stand", "anything i can tell", "anything we can tell", "anything to tell",
+            "what do we tell", "what can we tell", "what should we tell", "what do i tell", "what can i tell",
+            "need an update", "need something for", "status page", "statuspage", "bump", "still open",
+            "is it fixed", "are we making", "do we still expect", "last update",
+        ],
+    ),
+    (
+        Cue::NoNews,
+        &[
+            "still nothing", "nothing yet", "nothing new", "no news", "no update", "no reply", "no response",
+            "no word", "not yet", "hasn't replied", "hasnt replied", "hasn't answered", "hasnt answered",
+            "haven't heard", "havent heard", "no change", "still waiting", "still failing", "still down",
+            "still broken", "still the same", "same as before", "waiting on", "waiting for",
+        ],
+    ),
+    (
+        Cue::PlusOne,
+        &["+1", "me too", "same here", "same for me", "seeing this too", "seeing it too", "also seeing", "same issue"],
+    ),
+    (
+        Cue::Proposal,
+        &[
+            "should we", "shall we", "let's", "lets", "we could", "we should", "option", "options", "how about",
+            "what if", "propose", "suggest", "try", "plan",
+        ],
+    ),
+    (
+        Cue::IcClaim,
+        &[
+            "i'm ic", "im ic", "i am ic", "i'm the ic", "i am the ic", "i'll be ic", "ill be ic", "i'll take ic",
+            "ill take ic", "taking ic", "take ic", "i have ic", "i've got ic", "ive got ic", "i got ic", "ic here",
+            "ic is me", "me as ic", "taking command", "i'll run this", "i'm running this", "i'll coordinate",
+            "i'm coordinating", "i'm incident commander", "i am incident commander", "taking ic properly",
+        ],
+    ),
+    (
+        Cue::Handoff,
+        &[
+            "passing ic", "pass ic", "passing it", "handing ic", "handing over", "hand over", "handing off",
+            "hand off", "handoff", "hand-off", "take over", "taking over", "takes over", "can you take it",
+            "can u take it", "could you take it", "can you take ic", "can u take ic", "you have ic", "you're ic",
+            "youre ic", "you are ic", "ic is yours", "over to you", "all yours", "my shift ends",
+            "end of my shift", "shift change", "gotta jump", "have to jump", "need to jump", "gotta drop",
+            "have to drop", "need to drop", "gotta go", "have to go", "need to go", "stepping away", "step away",
+            "stepping out",
+        ],
+    ),
+    (
+        Cue::Ack,
+        &[
+            "ack", "acked", "acknowledged", "got it", "i have it", "i've got it", "ive got it", "i got it",
+            "have ic", "on it", "roger", "copy", "will do", "taking it", "👍",
+        ],
+    ),
+    (
+        Cue::NoteStatus,
+        &["status", "state", "currently", "right now", "where we are", "impact", "condition"],
+    ),
+    (
+        Cue::NoteInFlight,
+        &[
+            "in flight", "in-flight", "in progress", "running", "under way", "underway", "ongoing", "pending",
+            "waiting on", "started",
+        ],
+    ),
+    (
+        Cue::NoteTheory,
+        &["hypothes*", "theory", "suspect", "cause", "likely", "probably", "confirmed", "ruled out"],
+    ),
+    (
+        Cue::NoteNext,
+        &["next", "todo", "to do", "then", "plan", "follow-up", "follow up", "remaining", "open question*"],
+    ),
+    (
+        Cue::NoteMarker,
+        &["handover", "hand-over", "handoff", "hand-off", "summary", "recap", "tl;dr", "tldr"],
+    ),
+    (
+        Cue::Venue,
+        &[
+            "on the call", "on a call", "from the call", "per the call", "the call", "on the bridge",
+            "the bridge", "on zoom", "per zoom", "on the zoom", "in zoom", "the zoom", "on meet", "the meet",
+            "huddle", "in dm", "in dms", "via dm", "in a dm", "over dm", "in private", "privately", "offline",
+            "1:1", "1-1", "one-on-one", "on the phone", "by phone", "in person", "war room", "other channel",
+            "another channel",
+        ],
+    ),
+    (
+        Cue::Agreement,
+        &[
+            "agreed", "decided", "said", "discussed", "settled", "per", "as we", "confirmed", "approved",
+            "signed off on", "ok'd", "okayed", "went with", "chose",
+        ],
+    ),
+    (
+        Cue::DecisionMark,
+        &["decision", "decided", "we're going with", "we are going with", "going with", "the plan is", "plan:"],
+    ),
+    (
+        Cue::HandsOn,
+        &[
+            "ssh", "tail", "tailing", "tailed", "grep", "grepping", "kubectl", "psql", "mysql", "redis-cli", "sql",
+            "query", "queries", "querying", "select", "pg_stat*", "du", "df", "top", "htop", "strace", "tcpdump",
+            "curl", "jstack", "describe", "--describe", "logs", "log", "restart", "restarted", "restarting",
+            "kill", "killed", "killing", "re-run", "re-running", "rerun", "rerunning", "re-ran", "running", "ran",
+            "moving", "moved", "deleting", "deleted", "dashboard", "checking", "looking at", "digging", "debugging",
+            "profiling", "heap dump", "explain", "trace", "shell", "console", "lsof", "netstat", "dig", "nslookup",
+            "by hand", "manually",
+        ],
+    ),
+    (
+        Cue::Directs,
+        &[
+            "please", "pls", "plz", "can you", "can u", "could you", "would you", "you take", "take the", "owner",
+            "lead", "comms", "ops", "scribe", "assign*", "you own", "handle", "keep doing", "stay on", "tell",
+        ],
+    ),
+    (
+        Cue::DirectionAsk,
+        &[
+            "should i", "shall i", "do i", "do you want me", "want me to", "anything for me", "what should i",
+            "who decides", "who's deciding", "who is deciding", "need someone to decide", "need a decision",
+            "kill or wait", "waiting for ic", "ic ok", "go ahead", "anyone", "who do i", "who owns",
+        ],
+    ),
+    (
+        Cue::Departure,
+        &[
+            "i'm out", "im out", "i'm off", "im off", "signing off", "sign off", "logging off", "log off",
+            "heading out", "heading off", "off for the day", "out for the day", "night all", "good night",
+            "gnight", "bye", "👋", "going to bed", "off to bed", "gotta sleep", "calling it a day", "call it a day",
+            "ping me if", "back tomorrow", "afk",
+        ],
+    ),
+    (
+        Cue::AllClear,
+        &[
+            "resolved", "all clear", "all-clear", "incident closed", "closing the incident", "closing incident",
+            "closed the incident", "closing", "closed",
+        ],
+    ),
+    (
+        Cue::NotYetClosed,
+        &[
+            "when closed", "when resolved", "once resolved", "once closed", "until resolved", "not resolved",
+            "not yet resolved", "closing soon", "at close", "before closing", "will close", "to close",
+            "when we close",
+        ],
+    ),
+    (
+        Cue::Record,
+        &[
+            "draft", "postmortem", "post-mortem", "pm", "rca", "root cause", "status page", "statuspage",
+            "for the doc", "in the doc", "write-up", "writeup", "write up", "review", "contributing", "factor",
+            "summary", "blurb", "notes for", "report", "retro", "retrospective", "lessons", "announcement",
+            "customer-facing", "public",
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Cues {
+        Reader::new().read(text)
+    }
+
+    #[test]
+    fn acknowledgements_and_reactions_are_ack_only() {
+        assert!(read("ok 👍 ty").ack_only);
+        assert!(read("ack").ack_only);
+        assert!(!read("ok, restarting the workers").ack_only);
+    }
+
+    #[test]
+    fn a_claim_is_not_a_handoff_and_a_handoff_is_not_a_claim() {
+        assert!(read("ok, I'm IC. Ana ops lead").has(Cue::IcClaim));
+        let handoff = read("need to drop for a meeting, Ilya can you take it");
+        assert!(handoff.has(Cue::Handoff) && !handoff.has(Cue::IcClaim));
+    }
+
+    #[test]
+    fn a_reference_to_a_call_needs_a_venue_and_an_agreement() {
+        let reference = read("Per the call we roll back the image");
+        assert!(reference.has(Cue::Venue) && reference.has(Cue::Agreement));
+        let going = read("jumping on the bridge to talk options");
+        assert!(going.has(Cue::Venue) && !going.has(Cue::Agreement));
+    }
+
+    #[test]
+    fn news_requests_and_no_news_are_told_apart_from_observations() {
+        assert!(read("Support asking: any ETA we can share?").has(Cue::NewsRequest));
+        assert!(read("vendor hasn't replied yet").has(Cue::NoNews));
+        let observation = read("p99 doubled on the eu pods");
+        assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));
+    }
+
+    #[test]
+    fn deferred_closing_is_marked() {
+        let deferred = read("monitoring, will post again when closed");
+        assert!(deferred.has(Cue::AllClear) && deferred.has(Cue::NotYetClosed));
+    }
+
+    #[test]
+    fn a_handover_note_has_its_parts() {
+        let note = read("Handover: status is stable; restore job running; theory is the bad config; next: verify");
+        assert_eq!(note.note_parts(), 4);
+        assert!(note.has(Cue::NoteMarker));
+    }
+}

@@ -1,0 +1,101 @@
+//! IC as hero debugger: the IC runs hands-on diagnostics (ssh, log tails, queries, restarts)
+//! again and again while coordination lapses: people ask the IC what to do and get no answer.
+//!
+//! The run counts the IC's hands-on steps since the IC last coordinated (any IC line that is not
+//! itself hands-on: assigning, answering, deciding, paging). One glance at a dashboard is fine;
+//! the nudge needs several steps within a short window and at least one question left waiting.
+
+use crate::context::{is_responder, Context};
+use crate::cues::Cue;
+use crate::model::{EventKind, Nudge, Pattern};
+
+pub fn detect(ctx: &Context) -> Option<Nudge> {
+    if ctx.reconstructed() {
+        return None;
+    }
+    let ic = ctx.ic_before(ctx.events.len())?;
+    let window_start = ctx.index_at(ctx.now - ctx.limits.hero_window_minutes as i64 * 60);
+    let by_ic = |i: &usize| ctx.events[*i].actor.as_deref() == Some(ic);
+    // The IC's last coordinating line, however old: a long run of hands-on work is one episode.
+    let coordinated = (0..ctx.events.len())
+        .rev()
+        .filter(by_ic)
+        .find(|&i| !is_hands_on(ctx, i) && !ctx.cues(i).ack_only);
+    let first = window_start.max(coordinated.map_or(0, |c| c + 1));
+    let run: Vec<usize> = (first..ctx.events.len()).filter(|i| by_ic(i) && is_hands_on(ctx, *i)).collect();
+    if run.len() < ctx.limits.hero_actions as usize {
+        return None;
+    }
+    let since = coordinated.unwrap_or(run[0]);
+    if ctx.fired_since(Pattern::IcHeroDebugger, ctx.events[since].at) {
+        return None;
+    }
+    let waiting: Vec<usize> = (run[0]..ctx.events.len()).filter(|&i| !by_ic(&i) && asks(ctx, i)).collect();
+    if waiting.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "The IC has run {} hands-on steps while {} question(s) wait: hand the debugging to someone and return to coordinating.",
+        run.len(),
+        waiting.len()
+    );
+    Some(ctx.nudge(Pattern::IcHeroDebugger, message, [run, waiting].concat()))
+}
+
+/// A hands-on step: the IC working a system rather than the response.
+fn is_hands_on(ctx: &Context, i: usize) -> bool {
+    let cues = ctx.cues(i);
+    matches!(ctx.events[i].kind, EventKind::Action | EventKind::Message | EventKind::Deploy)
+        && cues.has(Cue::HandsOn)
+        && !cues.has(Cue::Directs)
+        && !cues.question
+}
+
+/// Someone asking for direction.
+fn asks(ctx: &Context, i: usize) -> bool {
+    let cues = ctx.cues(i);
+    is_responder(&ctx.events[i]) && (cues.question || cues.has(Cue::DirectionAsk))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::*;
+    use crate::model::{EventKind::*, Role::*};
+
+    fn start() -> Vec<crate::model::Event> {
+        vec![
+            ev(0, System, Alert, "billing job failures 35%"),
+            ev(1, Ic, RoleChange, "Ana is IC. Bo ops, Cy comms."),
+            ev(3, Ic, Action, "ssh worker-3, tailing job logs"),
+            ev(5, Ic, Action, "running pg_stat_activity on billing-db"),
+        ]
+    }
+
+    #[test]
+    fn fires_on_the_third_step_with_a_question_waiting() {
+        let mut events = start();
+        events.push(ev(6, Ops, Message, "Ana, should I take the workers or the DB?"));
+        events.push(ev(8, Ic, Action, "killing one blocking session"));
+        let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 8 * 60);
+    }
+
+    #[test]
+    fn an_ic_who_delegates_between_glances_stays_silent() {
+        let mut events = start();
+        events.push(ev(6, Ops, Message, "Ana, should I take the workers or the DB?"));
+        events.push(ev(7, Ic, Message, "Bo take the DB locks please; Cy post an update"));
+        events.push(ev(9, Ic, Action, "opened the queue dashboard to confirm"));
+        events.push(ev(12, Ops, Message, "found the blocking job"));
+        assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);
+    }
+
+    #[test]
+    fn hands_on_work_nobody_waits_on_is_left_alone() {
+        let mut events = start();
+        events.push(ev(8, Ic, Action, "restarted the worker"));
+        assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);
+    }
+}

@@ -1,0 +1,104 @@
+//! Off-channel decision: someone acts on, or cites, a decision made on a call, a bridge or in a
+//! DM ("as agreed on the call"), and the channel holds no record of it.
+//!
+//! A record is a decision event, or a line marked as a decision, posted shortly before the
+//! reference (or within the grace after it) that shares its topic. The nudge waits out the grace
+//! so an IC who is typing the decision up is not interrupted, and fires once until a decision is
+//! written into the channel.
+
+use crate::context::{is_responder, Context};
+use crate::cues::Cue;
+use crate::model::{EventKind, Nudge, Pattern};
+use crate::text::{share_topic, topic_stems, Words};
+
+/// How far back a written decision can be what a reference points to.
+const RECORD_LOOKBACK_MINUTES: i64 = 30;
+/// References older than this are not nudged any more.
+const STALE_MINUTES: i64 = 10;
+
+pub fn detect(ctx: &Context) -> Option<Nudge> {
+    let grace = ctx.limits.off_channel_minutes as i64 * 60;
+    let first = ctx.index_at(ctx.now - grace - STALE_MINUTES * 60);
+    let reference = (first..ctx.events.len())
+        .filter(|&i| ctx.events[i].at + grace <= ctx.now)
+        .find(|&i| cites_elsewhere(ctx, i) && !recorded(ctx, i, grace) && !already_nudged(ctx, i))?;
+    let questioned: Vec<usize> =
+        (reference + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i]) && ctx.cues(i).question).collect();
+    let message = "A decision made off-channel is being acted on but isn't written here: post it in the channel with who decided it and why.";
+    Some(ctx.nudge(Pattern::OffChannelDecision, message.to_string(), [vec![reference], questioned].concat()))
+}
+
+/// A line that cites an agreement reached somewhere else, and is not itself the written decision.
+fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
+    let e = &ctx.events[i];
+    let cues = ctx.cues(i);
+    is_responder(e)
+        && matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other)
+        && cues.has(Cue::Venue)
+        && cues.has(Cue::Agreement)
+        && !cues.has(Cue::DecisionMark)
+}
+
+/// Whether a decision on the same topic was written into the channel around the reference.
+fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
+    let at = ctx.events[reference].at;
+    let topic = topic_stems(&Words::new(&ctx.events[reference].text));
+    let from = ctx.index_at(at - RECORD_LOOKBACK_MINUTES * 60);
+    let to = ctx.index_at(at + grace + 1);
+    (from..to).filter(|&i| i != reference).any(|i| {
+        let e = &ctx.events[i];
+        let is_decision = e.kind == EventKind::Decision || (is_responder(e) && ctx.has(i, Cue::DecisionMark));
+        is_decision && share_topic(&topic, &topic_stems(&Words::new(&e.text)))
+    })
+}
+
+/// One nudge per unrecorded decision: later references to it, before any decision is written
+/// into the channel, belong to the same episode.
+fn already_nudged(ctx: &Context, reference: usize) -> bool {
+    let last_decision = ctx.events[..reference].iter().rposition(|e| e.kind == EventKind::Decision);
+    let since = last_decision.map_or(i64::MIN, |d| ctx.events[d].at);
+    ctx.fired_since(Pattern::OffChannelDecision, since)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::*;
+    use crate::model::{EventKind::*, Role::*};
+
+    fn before() -> Vec<crate::model::Event> {
+        vec![
+            ev(0, System, Alert, "under-replicated partitions 240"),
+            ev(1, Ic, RoleChange, "Ana IC, Bo ops"),
+            ev(10, Ic, Message, "options: roll back the config or hot-patch the value; discussing on the bridge"),
+        ]
+    }
+
+    #[test]
+    fn acting_on_an_unwritten_call_decision_fires_after_the_grace() {
+        let mut events = before();
+        events.push(ev(20, Ops, Action, "As agreed on the call, rolling back brokers 4-6 to the previous image"));
+        events.push(ev(21, Comms, Message, "wait, who approved an image rollback?"));
+        events.push(ev(24, Ic, Message, "it was said on the call, go ahead"));
+        let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 22 * 60);
+        assert_eq!(nudges[0].evidence, [3, 4]);
+    }
+
+    #[test]
+    fn a_decision_written_up_first_keeps_it_silent() {
+        let mut events = before();
+        events.push(ev(18, Ic, Decision, "decision from the bridge: roll back brokers 4-6 to the previous image; Bo runs it"));
+        events.push(ev(20, Ops, Action, "as agreed on the call, rolling back brokers 4-6"));
+        events.push(ev(21, Ops, Message, "per zoom, watching the broker errors"));
+        assert_silent(&events, 0..=40, Pattern::OffChannelDecision);
+    }
+
+    #[test]
+    fn going_to_a_call_is_not_a_reference_to_a_decision() {
+        let mut events = before();
+        events.push(ev(12, Ic, Message, "hopping on a call with Bo to pick the fix"));
+        assert_silent(&events, 0..=40, Pattern::OffChannelDecision);
+    }
+}

@@ -1,0 +1,122 @@
+//! Silent handover: the IC passes the role on, and within a few minutes there is neither a
+//! handover note (status, work in flight, theories, next steps) nor an acknowledgement from the
+//! new IC.
+//!
+//! A handover is a role change or a message by the IC of the moment that passes the role on
+//! ("passing IC to", "can you take it", "X is taking over"). Someone else taking the role in their
+//! own words is an explicit take-over, acknowledged by definition. An acknowledgement is a role
+//! change or claim by someone other than the outgoing IC, or an "ack"/"got it" from a person the
+//! handover names.
+
+use crate::context::{first_name, is_responder, Context};
+use crate::cues::Cue;
+use crate::model::{EventKind, Nudge, Pattern};
+use crate::text::Words;
+
+/// How far before the handover a note may have been posted.
+const NOTE_LEAD_MINUTES: i64 = 5;
+
+pub fn detect(ctx: &Context) -> Option<Nudge> {
+    if ctx.reconstructed() {
+        return None;
+    }
+    let wait = ctx.limits.handover_minutes as i64 * 60;
+    let first = ctx.index_at(ctx.now - wait - 10 * 60);
+    let handover = (first..ctx.events.len())
+        .rev()
+        .filter(|&i| ctx.events[i].at + wait <= ctx.now)
+        .find(|&i| is_handover(ctx, i) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at))?;
+    let h_at = ctx.events[handover].at;
+    let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(h_at + wait + 1);
+    if within.clone().any(|i| is_note(ctx, i)) || within.clone().any(|i| i > handover && acknowledges(ctx, handover, i)) {
+        return None;
+    }
+    let after: Vec<usize> = (handover + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i])).take(8).collect();
+    let message = "IC passed on with no ack or handover note: have the new IC confirm here, then post status, work in flight, theories and next steps.";
+    Some(ctx.nudge(Pattern::SilentHandover, message.to_string(), [vec![handover], after].concat()))
+}
+
+fn is_handover(ctx: &Context, i: usize) -> bool {
+    let e = &ctx.events[i];
+    matches!(e.kind, EventKind::RoleChange | EventKind::Message)
+        && e.actor.is_some()
+        && ctx.ic_before(i) == e.actor.as_deref()
+        && ctx.has(i, Cue::Handoff)
+}
+
+/// A line that carries most of a handover note.
+fn is_note(ctx: &Context, i: usize) -> bool {
+    let cues = ctx.cues(i);
+    let parts = cues.note_parts();
+    is_responder(&ctx.events[i]) && cues.words >= 12 && (parts >= 3 || (parts >= 2 && cues.has(Cue::NoteMarker)))
+}
+
+fn acknowledges(ctx: &Context, handover: usize, i: usize) -> bool {
+    let (h, e) = (&ctx.events[handover], &ctx.events[i]);
+    let Some(actor) = e.actor.as_deref() else { return false };
+    if !is_responder(e) || Some(actor) == h.actor.as_deref() {
+        return false;
+    }
+    let cues = ctx.cues(i);
+    if e.kind == EventKind::RoleChange || (cues.has(Cue::IcClaim) && !cues.question) {
+        return true;
+    }
+    cues.has(Cue::Ack) && names(&h.text, actor)
+}
+
+/// Whether `text` mentions this actor by first name (with or without `@`).
+fn names(text: &str, actor: &str) -> bool {
+    let name = first_name(actor);
+    !name.is_empty() && Words::new(text).iter().any(|w| w.trim_start_matches('@') == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::*;
+    use crate::model::{EventKind::*, Role::*};
+
+    fn before_the_handover() -> Vec<crate::model::Event> {
+        vec![
+            ev(0, System, Alert, "write latency p99 > 200ms"),
+            by(2, "Ruth", Ic, RoleChange, "Ruth is IC. Pedro ops."),
+            by(10, "Pedro", Ops, Action, "moving hot volumes, batch 1 of 3"),
+        ]
+    }
+
+    #[test]
+    fn a_handover_with_neither_note_nor_ack_fires_within_five_minutes() {
+        let mut events = before_the_handover();
+        events.push(by(20, "Ruth", Ic, Message, "gotta jump to another meeting, Ilya can you take it"));
+        events.push(by(23, "Pedro", Ops, Message, "batch 1 done, who confirms batch 2?"));
+        let nudges = replay(&events, 0..=40, Pattern::SilentHandover);
+        assert_eq!(nudges.len(), 1);
+        assert!(nudges[0].at <= T0 + 25 * 60);
+        assert_eq!(nudges[0].evidence[0], 3);
+    }
+
+    #[test]
+    fn a_note_and_an_ack_keep_it_silent() {
+        let mut events = before_the_handover();
+        events.push(by(20, "Ruth", Ic, Message, "Shift ends; Ilya is taking over, writing the handover"));
+        events.push(by(22, "Ruth", Ic, Message,
+            "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6."));
+        events.push(by(23, "Ilya", Ic, RoleChange, "Acknowledged, I have IC."));
+        assert_silent(&events, 0..=40, Pattern::SilentHandover);
+    }
+
+    #[test]
+    fn an_ack_alone_from_the_named_successor_is_enough() {
+        let mut events = before_the_handover();
+        events.push(by(20, "Ruth", Ic, Message, "passing IC to @ilya, gotta sleep"));
+        events.push(by(21, "ilya", Responder, Message, "ack, got it"));
+        assert_silent(&events, 0..=40, Pattern::SilentHandover);
+    }
+
+    #[test]
+    fn someone_taking_command_in_their_own_words_is_not_a_handover() {
+        let mut events = before_the_handover();
+        events.push(by(20, "Ilya", Ic, RoleChange, "I'm taking over as IC from Ruth"));
+        assert_silent(&events, 0..=40, Pattern::SilentHandover);
+    }
+}

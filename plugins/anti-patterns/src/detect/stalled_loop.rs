@@ -1,0 +1,99 @@
+//! Stalled loop: the incident is open and unmitigated, and for a long stretch nobody has posted a
+//! new observation, decision or action.
+//!
+//! Progress is what moves the loop: an action, a decision, a deploy, a role change, or a message
+//! that tells something new or proposes a step. Metrics and alerts are the system talking; status
+//! updates repeat what is known; "any news?", "+1", "still nothing" and bare acknowledgements show
+//! that people are waiting, which is the stall itself, not a way out of it.
+
+use crate::context::{is_human, is_responder, Context};
+use crate::cues::Cue;
+use crate::model::{EventKind, Nudge, Pattern};
+
+pub fn detect(ctx: &Context) -> Option<Nudge> {
+    if ctx.reconstructed() || ctx.mitigated() {
+        return None;
+    }
+    let start = ctx.start()?;
+    let last = (start..ctx.events.len()).rev().find(|&i| is_progress(ctx, i))?;
+    let since_at = ctx.events[last].at;
+    if ctx.now - since_at < ctx.limits.silence_minutes as i64 * 60 || ctx.fired_since(Pattern::StalledLoop, since_at) {
+        return None;
+    }
+    let waiting: Vec<usize> = (last + 1..ctx.events.len()).filter(|&i| is_human(&ctx.events[i])).collect();
+    let quiet = ctx.minutes_since(last);
+    let message = format!(
+        "Nothing new found, decided or tried for {quiet} min: re-orient the room on what we know, what we don't, and the next decision."
+    );
+    Some(ctx.nudge(Pattern::StalledLoop, message, [vec![last], waiting].concat()))
+}
+
+/// Whether event `i` moves the response forward.
+pub fn is_progress(ctx: &Context, i: usize) -> bool {
+    let e = &ctx.events[i];
+    if !is_responder(e) {
+        return false;
+    }
+    match e.kind {
+        EventKind::Action
+        | EventKind::Decision
+        | EventKind::Deploy
+        | EventKind::Mitigation
+        | EventKind::Resolution
+        | EventKind::RoleChange => true,
+        EventKind::StatusUpdate | EventKind::Alert | EventKind::Metric => false,
+        EventKind::Message | EventKind::Other => {
+            let cues = ctx.cues(i);
+            let waiting = [Cue::NewsRequest, Cue::NoNews, Cue::PlusOne, Cue::Departure].iter().any(|&c| cues.has(c));
+            let moves = cues.has(Cue::Hypothesis) || cues.has(Cue::Proposal);
+            !cues.ack_only && (!waiting || moves)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::*;
+    use crate::model::{EventKind::*, Role::*};
+
+    fn waiting_on_a_vendor() -> Vec<crate::model::Event> {
+        vec![
+            ev(0, System, Alert, "sms delivery 10%"),
+            ev(1, Ic, RoleChange, "Ana IC, Bo ops"),
+            ev(5, Ops, Message, "provider API accepts but receipts fail"),
+            ev(8, Ops, Action, "ticket opened with the provider"),
+            ev(12, System, Metric, "delivery 11%"),
+            ev(15, Responder, Message, "+1 same on my phone"),
+            ev(20, Stakeholder, Message, "any ETA?"),
+            ev(24, Ops, Message, "provider hasn't replied yet"),
+            ev(26, System, Metric, "delivery 10%"),
+        ]
+    }
+
+    #[test]
+    fn fires_when_nothing_moves_for_the_silence_threshold() {
+        let events = waiting_on_a_vendor();
+        assert!(fired(&events, 27, Pattern::StalledLoop).is_none());
+        let nudge = fired(&events, 28, Pattern::StalledLoop).expect("20 min after the ticket");
+        assert_eq!(nudge.evidence[0], 3);
+        assert_eq!(replay(&events, 0..=60, Pattern::StalledLoop).len(), 1);
+    }
+
+    #[test]
+    fn a_steady_flow_of_findings_stays_silent() {
+        let mut events = waiting_on_a_vendor();
+        events.push(ev(18, Ops, Message, "backup provider has capacity; failover is a config flag"));
+        events.push(ev(30, Ic, Decision, "fail over to the backup provider"));
+        events.push(ev(33, Ops, Action, "flag flipped"));
+        events.push(ev(40, Ic, Mitigation, "delivery back to 96%"));
+        assert_silent(&events, 0..=90, Pattern::StalledLoop);
+    }
+
+    #[test]
+    fn a_proposal_wrapped_in_no_news_counts_as_progress() {
+        let mut events = waiting_on_a_vendor();
+        events.push(ev(25, Ic, Message, "Still nothing from them. Should we fail over to the backup?"));
+        assert!(fired(&events, 30, Pattern::StalledLoop).is_none());
+    }
+}

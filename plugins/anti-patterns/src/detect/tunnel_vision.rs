@@ -1,0 +1,137 @@
+//! Tunnel vision: one hypothesis is the only one pursued for a long stretch, nobody proposes a
+//! test that would separate it from another explanation, and an observation that does not fit
+//! it is posted and left lying.
+//!
+//! A stretch opens with a line proposing a cause and stays open while the talk keeps returning to
+//! it. It closes on a separating move (a test that tells explanations apart, an alternative, the
+//! hypothesis dropped), on someone taking up a contrary observation ("good catch"), or on a
+//! decision or mitigation. The nudge needs the stretch to have lasted the hypothesis threshold,
+//! a contrary observation from someone other than the hypothesis's author, and the hypothesis
+//! pursued again after it.
+
+use crate::context::{is_responder, Context};
+use crate::cues::Cue;
+use crate::model::{EventKind, Nudge, Pattern};
+use crate::text::{share_topic, topic_stems, Words};
+
+/// How much further back than the threshold a stretch may have opened.
+const LOOKBACK_EXTRA_MINUTES: i64 = 30;
+
+struct Stretch {
+    start: usize,
+    author: Option<String>,
+    topic: Vec<String>,
+    contrary: Vec<usize>,
+    /// Lines that return to the hypothesis, and whether one came after a contrary observation.
+    pursued: Vec<usize>,
+    pursued_after_contrary: bool,
+}
+
+pub fn detect(ctx: &Context) -> Option<Nudge> {
+    if ctx.reconstructed() || ctx.mitigated() {
+        return None;
+    }
+    let threshold = ctx.limits.hypothesis_minutes as i64 * 60;
+    let stretch = open_stretch(ctx, ctx.index_at(ctx.now - threshold - LOOKBACK_EXTRA_MINUTES * 60))?;
+    let start_at = ctx.events[stretch.start].at;
+    let ripe = ctx.now - start_at >= threshold && !stretch.contrary.is_empty() && stretch.pursued_after_contrary;
+    if !ripe || ctx.fired_since(Pattern::TunnelVision, start_at) {
+        return None;
+    }
+    let minutes = ctx.minutes_since(stretch.start);
+    let message = format!(
+        "One theory for {minutes} min and a contrary sign is unanswered: ask what would disprove it, name an alternative, run a test that splits them."
+    );
+    let evidence = [vec![stretch.start], stretch.pursued, stretch.contrary].concat();
+    Some(ctx.nudge(Pattern::TunnelVision, message, evidence))
+}
+
+/// The stretch still open at `now`, following the discussion from event `from`.
+fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
+    let mut open: Option<Stretch> = None;
+    for i in from..ctx.events.len() {
+        let e = &ctx.events[i];
+        if matches!(e.kind, EventKind::Decision | EventKind::Mitigation | EventKind::Resolution) {
+            open = None;
+            continue;
+        }
+        if !is_responder(e) || !matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Other) {
+            continue;
+        }
+        let cues = ctx.cues(i);
+        let Some(stretch) = open.as_mut() else {
+            if cues.has(Cue::Hypothesis) {
+                let topic = topic_stems(&Words::new(&e.text));
+                open = Some(Stretch {
+                    start: i,
+                    author: e.actor.clone(),
+                    topic,
+                    contrary: Vec::new(),
+                    pursued: Vec::new(),
+                    pursued_after_contrary: false,
+                });
+            }
+            continue;
+        };
+        if cues.has(Cue::SeparatingMove) || (cues.has(Cue::TakesUp) && !stretch.contrary.is_empty()) {
+            open = None;
+            continue;
+        }
+        let from_author = e.actor.is_some() && e.actor == stretch.author;
+        if cues.has(Cue::Contrary) && !cues.question && !from_author && !cues.has(Cue::Hypothesis) {
+            stretch.contrary.push(i);
+        } else if cues.has(Cue::Hypothesis) || share_topic(&stretch.topic, &topic_stems(&Words::new(&e.text))) {
+            stretch.pursued.push(i);
+            stretch.pursued_after_contrary |= !stretch.contrary.is_empty();
+        }
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::*;
+    use crate::model::{EventKind::*, Role::*};
+
+    fn lock_theory() -> Vec<crate::model::Event> {
+        vec![
+            ev(0, System, Alert, "api timeouts 6%"),
+            ev(1, Ic, RoleChange, "Ana IC, Bo ops"),
+            ev(4, Ic, Message, "Both endpoints hit orders-db. Smells like lock contention again."),
+            ev(6, Ops, Message, "Agree, probably the nightly batch holding locks"),
+            ev(9, Responder, Message, "FYI lock wait time on orders-db is normal, 3ms p99"),
+            ev(11, Ic, Message, "Locks can be short and still pile up. Who owns the batch?"),
+            ev(14, Ops, Message, "asked the batch owners about their locks"),
+        ]
+    }
+
+    #[test]
+    fn fires_when_one_theory_outlives_a_contrary_observation() {
+        let nudges = replay(&lock_theory(), 0..=40, Pattern::TunnelVision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 19 * 60);
+        assert!(nudges[0].evidence.contains(&4));
+    }
+
+    #[test]
+    fn a_test_that_separates_the_explanations_keeps_it_silent() {
+        let mut events = lock_theory();
+        events.push(ev(12, Ic, Message, "Good catch. How do we tell them apart: lock waits vs per-zone errors?"));
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn a_theory_nobody_contradicts_is_not_tunnel_vision() {
+        let mut events = lock_theory();
+        events.remove(4);
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn a_decision_closes_the_stretch() {
+        let mut events = lock_theory();
+        events.push(ev(16, Ic, Decision, "pause the batch and watch timeouts for 5 minutes"));
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+}

@@ -1,0 +1,155 @@
+//! The data the detectors read (incident, events, nudges already fired) and what they return.
+//!
+//! These mirror the WIT contract's timeline types closely enough that the glue is a field-by-field
+//! copy; unknown kinds and roles deserialize to `Other` so that a newer host never breaks an older
+//! plugin.
+
+use serde::{Deserialize, Serialize};
+
+/// Incident severity; `Other` covers SEV4/SEV5 and anything a team invents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    #[serde(rename = "SEV1", alias = "sev1")]
+    Sev1,
+    #[serde(rename = "SEV2", alias = "sev2")]
+    Sev2,
+    #[serde(rename = "SEV3", alias = "sev3")]
+    Sev3,
+    #[serde(other)]
+    Other,
+}
+
+/// What the detectors need to know about the incident besides its events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentInfo {
+    pub severity: Option<Severity>,
+    /// The stakeholder update cadence the team agreed for this incident; overrides the config.
+    #[serde(default)]
+    pub update_cadence_minutes: Option<u32>,
+}
+
+/// The role of the person (or system) behind an event, as the channel knew it at that time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Ic,
+    Ops,
+    Comms,
+    Scribe,
+    Responder,
+    Stakeholder,
+    System,
+    #[serde(other)]
+    Other,
+}
+
+/// What an event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Message,
+    Alert,
+    Metric,
+    Deploy,
+    RoleChange,
+    StatusUpdate,
+    Decision,
+    Action,
+    Mitigation,
+    Resolution,
+    #[serde(other)]
+    Other,
+}
+
+/// One timeline event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: u64,
+    /// Unix seconds, incident time.
+    pub at: i64,
+    pub actor: Option<String>,
+    pub role: Option<Role>,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The anti-patterns of the catalog; the serialized ids are those of the timelines README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pattern {
+    TunnelVision,
+    SilentHandover,
+    UpdateBlackHole,
+    IcHeroDebugger,
+    StalledLoop,
+    NoClearCommand,
+    OffChannelDecision,
+    VanishingAfterMitigation,
+    BlameLanguage,
+}
+
+impl Pattern {
+    /// Every pattern, in the catalog's order.
+    pub const ALL: [Pattern; 9] = [
+        Pattern::TunnelVision,
+        Pattern::SilentHandover,
+        Pattern::UpdateBlackHole,
+        Pattern::IcHeroDebugger,
+        Pattern::StalledLoop,
+        Pattern::NoClearCommand,
+        Pattern::OffChannelDecision,
+        Pattern::VanishingAfterMitigation,
+        Pattern::BlameLanguage,
+    ];
+
+    /// The pattern's id, e.g. `tunnel-vision`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::TunnelVision => "tunnel-vision",
+            Pattern::SilentHandover => "silent-handover",
+            Pattern::UpdateBlackHole => "update-black-hole",
+            Pattern::IcHeroDebugger => "ic-hero-debugger",
+            Pattern::StalledLoop => "stalled-loop",
+            Pattern::NoClearCommand => "no-clear-command",
+            Pattern::OffChannelDecision => "off-channel-decision",
+            Pattern::VanishingAfterMitigation => "vanishing-after-mitigation",
+            Pattern::BlameLanguage => "blame-language",
+        }
+    }
+
+    /// The pattern with this id, if any.
+    pub fn from_id(id: &str) -> Option<Pattern> {
+        Pattern::ALL.into_iter().find(|p| p.id() == id)
+    }
+}
+
+/// A nudge for the incident commander.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nudge {
+    pub pattern: Pattern,
+    /// Unix seconds: the `now` of the call that fired it.
+    pub at: i64,
+    /// One line, at most [`MAX_MESSAGE_CHARS`] characters, naming the counter-move.
+    pub message: String,
+    /// Ids of the events that show the pattern.
+    pub evidence: Vec<u64>,
+}
+
+/// The longest nudge message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 140;
+
+/// A nudge fired by an earlier call, so that each episode is nudged once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorNudge {
+    pub pattern: Pattern,
+    pub at: i64,
+    #[serde(default)]
+    pub evidence: Vec<u64>,
+}
+
+impl From<&Nudge> for PriorNudge {
+    fn from(nudge: &Nudge) -> Self {
+        PriorNudge { pattern: nudge.pattern, at: nudge.at, evidence: nudge.evidence.clone() }
+    }
+}

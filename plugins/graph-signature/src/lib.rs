@@ -19,7 +19,7 @@
 //!     .collect();
 //! let found = analyze(&points);
 //! assert_eq!(found[0].shape, Shape::CliffDrop);
-//! assert!(found[0].magnitude.starts_with("fell 92%"), "{}", found[0].magnitude);
+//! assert!(found[0].magnitude.starts_with("fell 91%"), "{}", found[0].magnitude);
 //! ```
 
 mod decide;
@@ -77,3 +77,6 @@ pub fn analyze(points: &[Point]) -> Vec<Signature> {
         })
         .collect()
 }
+
+#[cfg(target_arch = "wasm32")]
+mod plugin;

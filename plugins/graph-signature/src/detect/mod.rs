@@ -54,6 +54,10 @@ impl View<'_> {
         self.v.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.v.is_empty()
+    }
+
     /// Seconds from sample `a` to sample `b`.
     pub fn span(&self, a: usize, b: usize) -> f64 {
         self.t[b] - self.t[a]

@@ -45,6 +45,9 @@ pub fn detect(view: &View) -> Option<Candidate> {
     }
     let top_noise = median_step(v, &in_band, true);
     let rest_noise = rest_noise(v, &in_band);
+    if rest_noise <= 0.0 {
+        return None; // nothing below is noisy, so no noise can vanish at the top
+    }
     let ratio = top_noise / rest_noise;
     let ceiling = median(&v.iter().zip(&in_band).filter(|(_, b)| **b).map(|(x, _)| *x).collect::<Vec<_>>());
     let tolerance = (3.0 * top_noise).max(1e-9 * top.abs());

@@ -1,0 +1,69 @@
+//! Ticket: a reference a tracker can resolve, such as `OPS-2231`, `#4821` or a link to an
+//! issue. "Issue created" with no reference, and links to documentation, are not tickets.
+
+use crate::text::Token;
+
+/// Prefixes shaped like tracker keys that are standards, severities or identifiers instead.
+const NOT_TRACKERS: &[&str] = &[
+    "SHA", "AES", "UTF", "ISO", "RSA", "MD", "TLS", "SSL", "HTTP", "IPV", "CVE", "GHSA", "CWE",
+    "COVID", "ARM", "RFC", "IEEE", "PCI", "SOC", "SEV", "P", "T", "X", "US", "EU", "AZ", "PEP",
+    "ECMA", "DDR", "USB", "GPT", "TCP", "UDP", "HTTP2", "H", "Q",
+];
+
+/// Path segments that mark a link into an issue tracker.
+const TRACKER_PATHS: &[&str] = &["/issues/", "/issue/", "/pull/", "/browse/", "/tickets/", "/ticket/", "/jira/", "/-/issues/", "/work_items/"];
+
+/// True when the item carries a tracker reference.
+pub fn has_ticket(tokens: &[Token]) -> bool {
+    tokens.iter().enumerate().any(|(i, t)| {
+        is_key(t.text) || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
+    })
+}
+
+/// `OPS-2231`: uppercase project key, hyphen, number.
+fn is_key(text: &str) -> bool {
+    let key_of_link = text.rsplit('/').next().unwrap_or(text);
+    let Some((project, number)) = key_of_link.split_once('-') else { return false };
+    let project_ok = project.len() >= 2
+        && project.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && project.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && !NOT_TRACKERS.contains(&project);
+    project_ok && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+}
+
+fn is_tracker_link(text: &str) -> bool {
+    TRACKER_PATHS.iter().any(|path| {
+        text.split_once(path).is_some_and(|(_, rest)| rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+    })
+}
+
+/// `#4821`, written as a reference: the `#` starts a word and is followed by digits.
+fn hash_number(tokens: &[Token], i: usize) -> bool {
+    let next = tokens.get(i + 1).filter(|n| n.start == tokens[i].end);
+    next.is_some_and(|n| n.text.len() >= 2 && n.text.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::tokenize;
+
+    fn ticket(text: &str) -> bool {
+        super::has_ticket(&tokenize(text))
+    }
+
+    #[test]
+    fn keys_hashes_and_issue_links_are_tickets() {
+        assert!(ticket("Add backups (BKP-12)."));
+        assert!(ticket("Fix it, see #7781."));
+        assert!(ticket("Fix it: https://git.example.com/acme/api/issues/31"));
+        assert!(ticket("[jira](https://acme.atlassian.net/browse/SAAS-9)"));
+    }
+
+    #[test]
+    fn standards_promises_and_doc_links_are_not() {
+        assert!(!ticket("Switch to SHA-256 and UTF-8 everywhere."));
+        assert!(!ticket("Check the alert. An issue has been created for this."));
+        assert!(!ticket("Read https://docs.example.com/guide/setup first."));
+        assert!(!ticket("Page for every SEV-1."));
+    }
+}

@@ -1,0 +1,233 @@
+//! Verb: the item's main action is one whose completion someone can observe (add, pin,
+//! rotate, document, ask). Exploration and aspiration (investigate, consider, improve, make
+//! safer) cannot be checked off, so they do not count.
+//!
+//! The main verb is found where English puts it in an action item: first word of a sentence
+//! or after a colon ("Owner: X. Add ..."), after an owner ("X to add", "team will add"), after
+//! "we"/"we need to", or a participle right after a short subject ("Script updated to ...").
+
+use crate::lemma::has_lemma;
+use crate::text::Token;
+
+/// Actions whose completion can be seen.
+pub const CONCRETE: &[&str] = &[
+    "add", "create", "set", "setup", "pin", "rotate", "revert", "disable", "enable", "upgrade",
+    "downgrade", "move", "replace", "document", "write", "route", "ask", "notify", "schedule",
+    "implement", "install", "configure", "deploy", "remove", "delete", "raise", "lower", "cap",
+    "migrate", "change", "modify", "automate", "teach", "train", "apply", "use", "collect",
+    "publish", "build", "run", "update", "fix", "patch", "audit", "separate", "split", "tweak",
+    "adjust", "lock", "refactor", "introduce", "archive", "restrict", "block", "require",
+    "backport", "rename", "tag", "label", "email", "send", "post", "announce", "book", "merge",
+    "roll", "rollback", "ship", "turn", "switch", "attach", "expose", "export", "encrypt",
+    "revoke", "grant", "bump", "purge", "drain", "containerise", "containerize", "wire",
+    "integrate", "connect", "register", "subscribe", "invite", "assign", "provision",
+    "decommission", "retire", "deprecate", "convert", "port", "rewrite", "draft", "record",
+    "restore", "test", "verify", "check", "reach", "get", "contact", "inform", "tell", "explain",
+    "share", "present", "advise", "enforce", "gate", "reject", "throttle", "scope", "extend",
+    "increase", "page", "alert", "limit", "define", "replicate", "backup", "rerun", "cancel",
+    "stop", "start", "restart", "provide", "hire", "onboard", "mandate", "pause", "place", "put",
+    "file", "open",
+];
+
+/// Actions that cannot be checked off: exploring, aspiring, deliberating.
+pub const VAGUE: &[&str] = &[
+    "improve", "better", "enhance", "reduce", "streamline", "ensure", "avoid", "prevent", "look",
+    "investigate", "consider", "assess", "evaluate", "review", "reflect", "discuss", "figure",
+    "agree", "prioritise", "prioritize", "continue", "need", "explore", "research", "think",
+    "brainstorm", "identify", "align", "observe", "monitor", "try", "understand", "analyse",
+    "analyze", "study", "determine", "clarify", "revisit", "work", "keep", "focus", "aim",
+    "strive", "learn", "address", "tackle", "mitigate", "harden", "strengthen", "optimise",
+    "optimize", "decide", "make", "have", "be", "clear", "find", "plan", "track", "follow",
+    "talk", "coordinate", "maintain", "support", "help", "handle", "minimise", "minimize",
+];
+
+/// Words after which the next word is the main verb.
+const VERB_OPENERS: &[&str] = &[
+    "will", "should", "must", "shall", "we", "i", "they", "we've", "we'll", "we're", "have", "has",
+    "had", "be", "been", "can", "could", "would", "may", "please", "to", "going", "also",
+];
+
+/// Vague verbs that become concrete when the mechanism is given ("enhance X with a check").
+const NEED_A_MECHANISM: &[&str] = &["enhance", "improve", "prevent", "avoid", "reduce", "harden", "strengthen", "extend"];
+
+/// True when the item's main action is concrete.
+pub fn has_concrete_verb(tokens: &[Token]) -> bool {
+    let Some(main) = main_verb(tokens, 0) else { return false };
+    match judge(tokens, main) {
+        Verdict::Concrete => true,
+        Verdict::Vague => elaborated_after_colon(tokens, main),
+        Verdict::Deferred(next) => main_verb(tokens, next)
+            .filter(|&v| words_between(tokens, next, v) <= 3)
+            .is_some_and(|v| judge(tokens, v) == Verdict::Concrete),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Concrete,
+    Vague,
+    /// The verb only files the work ("added a backlog task to ..."): judge the verb after.
+    Deferred(usize),
+}
+
+/// The first word in a verb position whose verb class is known.
+fn main_verb(tokens: &[Token], from: usize) -> Option<usize> {
+    (from..tokens.len()).find(|&i| tokens[i].is_word && in_verb_slot(tokens, i, from) && known_verb(tokens, i))
+}
+
+fn known_verb(tokens: &[Token], i: usize) -> bool {
+    let word = first_of_alternatives(&tokens[i].lower);
+    has_lemma(word, CONCRETE) || has_lemma(word, VAGUE)
+}
+
+/// "tweaked/adjusted" is judged by its first alternative.
+fn first_of_alternatives(word: &str) -> &str {
+    word.split('/').next().unwrap_or(word)
+}
+
+fn in_verb_slot(tokens: &[Token], i: usize, from: usize) -> bool {
+    let previous_word = (from..i).rev().find(|&j| tokens[j].is_word);
+    let sentence_start = (from..i).rev().find(|&j| !tokens[j].is_word && matches!(tokens[j].text, "." | ":" | ";" | "—" | "–" | "*" | "!"));
+    let opens_sentence = match (previous_word, sentence_start) {
+        (None, _) => true,
+        (Some(w), Some(p)) => p > w,
+        (Some(_), None) => false,
+    };
+    let after_opener = previous_word.is_some_and(|w| {
+        let opener = tokens[w].lower.as_str();
+        VERB_OPENERS.contains(&opener) && (opener != "to" || words_between(tokens, from, w) <= 4)
+    });
+    let participle_after_subject = tokens[i].lower.ends_with("ed") && words_between(tokens, from, i) <= 2;
+    opens_sentence || after_opener || participle_after_subject
+}
+
+/// Words in `tokens[from..to]`.
+fn words_between(tokens: &[Token], from: usize, to: usize) -> usize {
+    tokens[from..to].iter().filter(|t| t.is_word).count()
+}
+
+fn judge(tokens: &[Token], i: usize) -> Verdict {
+    let word = first_of_alternatives(&tokens[i].lower);
+    let next = |k: usize| next_word(tokens, i, k);
+    if let Some(after) = files_the_work(tokens, i) {
+        return Verdict::Deferred(after);
+    }
+    if has_lemma(word, &["need", "want", "have"]) && next(1) == "to" || matches!(word, "be" | "been") {
+        return Verdict::Deferred(i + 1);
+    }
+    if desired_state(tokens, i) {
+        return Verdict::Vague;
+    }
+    if word == "check" && matches!(next(1), "why" | "whether" | "if" | "how" | "what" | "for") {
+        return Verdict::Vague;
+    }
+    if (has_lemma(word, &["ensure"]) || (has_lemma(word, &["make"]) && next(1) == "sure")) && states_a_setting(tokens, i) {
+        return Verdict::Concrete;
+    }
+    if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
+        return Verdict::Concrete;
+    }
+    if has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE) || word == "set" {
+        Verdict::Concrete
+    } else {
+        Verdict::Vague
+    }
+}
+
+/// The `k`-th word after token `i`, lowercase.
+fn next_word<'t>(tokens: &'t [Token], i: usize, k: usize) -> &'t str {
+    tokens[i + 1..].iter().filter(|t| t.is_word).nth(k - 1).map_or("", |t| t.lower.as_str())
+}
+
+/// "added a backlog task to curate ...", "placed an action item on the roadmap to implement":
+/// filing the work is not doing it, so the verb after "to" is the real action.
+fn files_the_work(tokens: &[Token], i: usize) -> Option<usize> {
+    const FILINGS: &[&str] = &["task", "item", "ticket", "issue", "story", "epic", "card"];
+    if !has_lemma(&tokens[i].lower, &["add", "place", "put", "create", "file", "open", "raise"]) {
+        return None;
+    }
+    let window = &tokens[i + 1..(i + 5).min(tokens.len())];
+    let files = window.iter().any(|t| has_lemma(&t.lower, FILINGS));
+    let to = (i + 1..(i + 12).min(tokens.len())).find(|&j| tokens[j].lower == "to")?;
+    files.then_some(to)
+}
+
+/// "All applications should run in containers": a modal with a thing as its subject states a
+/// wish about the system, not an action anyone takes.
+fn desired_state(tokens: &[Token], i: usize) -> bool {
+    let modal = (0..i).rev().find(|&j| tokens[j].is_word).filter(|&j| matches!(tokens[j].lower.as_str(), "should" | "must"));
+    modal.is_some_and(|m| {
+        let subject = tokens[..m].iter().filter(|t| t.is_word).map(|t| t.lower.as_str());
+        !subject.into_iter().any(|w| matches!(w, "we" | "i" | "team" | "you") || w.starts_with('@'))
+    })
+}
+
+/// "Ensure that alerting is configured to ...": the ensured state is a concrete setting.
+fn states_a_setting(tokens: &[Token], i: usize) -> bool {
+    let rest = &tokens[i + 1..];
+    rest.windows(2).any(|w| {
+        matches!(w[0].lower.as_str(), "is" | "are") && w[1].lower.ends_with("ed") && has_lemma(&w[1].lower, CONCRETE)
+    })
+}
+
+/// "Enhance the pipeline with a synthetic check", "prevent X by adding a lock".
+fn names_a_mechanism(tokens: &[Token], i: usize) -> bool {
+    let rest: Vec<&Token> = tokens[i + 1..].iter().filter(|t| t.is_word).collect();
+    rest.windows(2).any(|w| {
+        let with_thing = w[0].lower == "with" && matches!(w[1].lower.as_str(), "a" | "an");
+        let by_doing = w[0].lower == "by" && w[1].lower.ends_with("ing") && has_lemma(&w[1].lower, CONCRETE);
+        with_thing || by_doing
+    })
+}
+
+/// "Review the permissions: scope tokens to ...": a vague lead followed by the concrete step.
+fn elaborated_after_colon(tokens: &[Token], main: usize) -> bool {
+    let colon = (main..tokens.len()).find(|&j| tokens[j].text == ":");
+    colon.is_some_and(|c| {
+        let first = (c + 1..tokens.len()).find(|&j| tokens[j].is_word);
+        first.is_some_and(|f| main_verb(tokens, f) == Some(f) && judge(tokens, f) == Verdict::Concrete)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::tokenize;
+
+    fn concrete(text: &str) -> bool {
+        super::has_concrete_verb(&tokenize(text))
+    }
+
+    #[test]
+    fn imperatives_and_owned_actions_count() {
+        for text in [
+            "Pin the base image to a digest.",
+            "Owner: Kai Lee. Rotate the signing key.",
+            "Kai Lee to document the restore drill.",
+            "The storage team will add a quota alert.",
+            "Rolled back the resolver change.",
+            "We need to split the monolith deploy into two stages.",
+            "Ask the vendor whether the limit can be raised.",
+            "Ensure the backup bucket is encrypted with the new key.",
+            "Filed a ticket to migrate the queue to the new cluster.",
+        ] {
+            assert!(concrete(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn exploration_and_aspiration_do_not() {
+        for text in [
+            "Investigate the cause of the retries.",
+            "Look into better paging.",
+            "Make the runbook clearer.",
+            "Consider adding a cache.",
+            "Better alerting on queue depth.",
+            "Check why the alert did not fire.",
+            "Logs should go to the central store.",
+            "We need a plan for the next failover.",
+            "Added a backlog task to think about quotas.",
+        ] {
+            assert!(!concrete(text), "{text}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Who did it: finds the doer of the act at a given word, so that "the automation failed to"
+//! and "the engineer failed to" are told apart.
+//!
+//! A sentence is cut into clauses at punctuation and at linking words. The doer of a verb is
+//! the first person or system noun of its clause that is not the object of a preposition; a
+//! clause that starts with "and"/"but" borrows the subject of the clause before it, and one
+//! that starts with "which"/"that" refers back to the noun just before it.
+
+use super::lexicon::{
+    HUMAN_ACTIVITIES, NO_ONE, PERSON_BIGRAMS, PERSON_NOUNS, PREPOSITIONS, SYSTEM_NOUNS, is_noun_in,
+    looks_like_verb, name_shaped,
+};
+use crate::text::Token;
+
+/// What kind of doer stands behind an act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    /// A person, role or team ("the operator", "we", "the support team").
+    Person,
+    /// A capitalised word in subject position that is probably a person's name.
+    Name,
+    /// A system, artefact, process or organisation.
+    System,
+    /// Explicitly no one ("nobody could have seen it").
+    NoOne,
+    /// Nothing recognisable (passive voice, "this", a product name).
+    Unknown,
+}
+
+impl Agent {
+    /// A person or a name: someone a sentence can blame.
+    pub fn is_someone(self) -> bool {
+        matches!(self, Agent::Person | Agent::Name)
+    }
+}
+
+/// Words that open a new clause.
+const CLAUSE_WORDS: &[&str] = &[
+    "because", "since", "while", "whilst", "when", "whereas", "although", "though", "which",
+    "that", "so", "after", "before", "until", "if", "unless", "and", "but", "or", "as", "where",
+    "who", "whose", "once", "causing", "leading", "resulting",
+];
+
+/// Clause openers after which the clause is subordinate, so its nouns are not the main subject.
+const SUBORDINATORS: &[&str] = &[
+    "because", "since", "while", "whilst", "when", "whereas", "although", "though", "after",
+    "before", "until", "if", "unless", "as", "where", "once", "during", "causing", "leading",
+    "resulting", "which", "that", "whose",
+];
+
+/// A sentence cut into clauses: `clause_of[i]` is the clause of token `i`, `starts[c]` the
+/// first token of clause `c`.
+pub struct Clauses<'t, 'a> {
+    tokens: &'t [Token<'a>],
+    clause_of: Vec<usize>,
+    starts: Vec<usize>,
+}
+
+impl<'t, 'a> Clauses<'t, 'a> {
+    /// Cuts `tokens` into clauses.
+    pub fn new(tokens: &'t [Token<'a>]) -> Self {
+        let mut clause_of = Vec::with_capacity(tokens.len());
+        let mut starts = vec![0];
+        for (i, t) in tokens.iter().enumerate() {
+            let opens = i > 0 && (is_break_mark(t) || CLAUSE_WORDS.contains(&t.lower.as_str()));
+            if opens && *starts.last().unwrap_or(&0) != i {
+                starts.push(i);
+            }
+            clause_of.push(starts.len() - 1);
+        }
+        Clauses { tokens, clause_of, starts }
+    }
+
+    /// The doer of the act at token `at`.
+    pub fn agent_of(&self, at: usize) -> (Agent, Option<usize>) {
+        let clause = self.clause_of[at];
+        let start = self.starts[clause];
+        if let Some(found) = first_agent(self.tokens, start, at) {
+            return found;
+        }
+        if self.opens_with(clause, &["which", "that"]) && clause > 0 {
+            return self.last_noun(clause - 1);
+        }
+        self.borrowed_subject(clause)
+    }
+
+    /// For a clause with no subject of its own ("... but forgot to"), the subject of the
+    /// nearest main clause before it, or a person implied by "while troubleshooting".
+    fn borrowed_subject(&self, clause: usize) -> (Agent, Option<usize>) {
+        for earlier in (0..clause).rev() {
+            let (start, end) = self.bounds(earlier);
+            let subordinate = self.opens_with(earlier, SUBORDINATORS) || self.opens_with(earlier, PREPOSITIONS);
+            if subordinate {
+                if let Some(i) = (start..end).find(|&i| HUMAN_ACTIVITIES.contains(&self.tokens[i].lower.as_str())) {
+                    return (Agent::Person, Some(i));
+                }
+                continue;
+            }
+            if let Some(found) = first_agent(self.tokens, start, end) {
+                return found;
+            }
+        }
+        (Agent::Unknown, None)
+    }
+
+    /// The last person or system noun in a clause: what a following "which" refers to.
+    fn last_noun(&self, clause: usize) -> (Agent, Option<usize>) {
+        let (start, end) = self.bounds(clause);
+        (start..end)
+            .rev()
+            .find_map(|i| classify(self.tokens, i).map(|a| (a, Some(i))))
+            .unwrap_or((Agent::Unknown, None))
+    }
+
+    fn bounds(&self, clause: usize) -> (usize, usize) {
+        let start = self.starts[clause];
+        let end = self.starts.get(clause + 1).copied().unwrap_or(self.tokens.len());
+        (start, end)
+    }
+
+    fn opens_with(&self, clause: usize, words: &[&str]) -> bool {
+        let (start, end) = self.bounds(clause);
+        (start..end).find(|&i| self.tokens[i].is_word).is_some_and(|i| words.contains(&self.tokens[i].lower.as_str()))
+    }
+
+    /// True when tokens `a` and `b` are in the same clause.
+    pub fn same_clause(&self, a: usize, b: usize) -> bool {
+        self.clause_of[a] == self.clause_of[b]
+    }
+}
+
+fn is_break_mark(t: &Token) -> bool {
+    !t.is_word && matches!(t.text, "," | ";" | ":" | "(" | ")" | "—" | "–" | "-" | "\"" | "“" | "”")
+}
+
+/// The first doer between tokens `start` and `end`: a noun phrase's head that is not the
+/// object of a preposition, a possessive's owner excluded ("the engineer's laptop").
+fn first_agent(tokens: &[Token], start: usize, end: usize) -> Option<(Agent, Option<usize>)> {
+    let mut after_preposition = false;
+    let mut i = start;
+    while i < end {
+        let t = &tokens[i];
+        if !t.is_word || is_possessive(&t.lower) {
+            i += 1;
+            continue;
+        }
+        if HUMAN_ACTIVITIES.contains(&t.lower.as_str()) && i > start {
+            return Some((Agent::Person, Some(i)));
+        }
+        if PREPOSITIONS.contains(&t.lower.as_str()) {
+            after_preposition = true;
+        } else if let Some(kind) = classify(tokens, i) {
+            let head = compound_head(tokens, i, end);
+            if !after_preposition {
+                return Some((classify(tokens, head).unwrap_or(kind), Some(i)));
+            }
+            after_preposition = false;
+            i = head;
+        } else if is_finite_verb(tokens, i) {
+            // Nouns after the clause's verb are its objects ("allowed an operator to").
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A verb that ends the subject: an auxiliary, an irregular past, or an `-ed` word that is
+/// not an adjective right after an article ("an authorized member").
+fn is_finite_verb(tokens: &[Token], i: usize) -> bool {
+    let lower = tokens[i].lower.as_str();
+    let after_article = i > 0 && ["a", "an", "the", "this", "that"].contains(&tokens[i - 1].lower.as_str());
+    let adverb = matches!(lower, "still" | "just" | "then" | "also" | "clearly" | "simply" | "again" | "kept" | "keeps");
+    looks_like_verb(lower) && !adverb && !after_article
+}
+
+/// In "release manager" or "database cluster automation" the last noun is the head.
+fn compound_head(tokens: &[Token], from: usize, end: usize) -> usize {
+    let mut head = from;
+    while head + 1 < end && tokens[head + 1].is_word && classify(tokens, head + 1).is_some() && !is_possessive(&tokens[head].lower) {
+        head += 1;
+    }
+    head
+}
+
+fn is_possessive(lower: &str) -> bool {
+    lower.ends_with("'s") || lower.ends_with("s'")
+}
+
+/// The first doer named in the few words after token `from` ("a mistake by *the operator*").
+pub fn doer_after(tokens: &[Token], from: usize) -> Option<Agent> {
+    let end = (from + 5).min(tokens.len());
+    (from..end)
+        .take_while(|&i| tokens[i].is_word)
+        .find_map(|i| match is_possessive(&tokens[i].lower) {
+            true => None,
+            false if name_shaped(tokens[i].text) => Some(classify(tokens, i).unwrap_or(Agent::Name)),
+            false => classify(tokens, i).map(|kind| classify(tokens, compound_head(tokens, i, end)).unwrap_or(kind)),
+        })
+}
+
+/// The kind of doer the word at `i` names, if any.
+pub fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
+    let t = &tokens[i];
+    let lower = t.lower.as_str();
+    let last_part = lower.rsplit('-').next().unwrap_or(lower);
+    let previous = i.checked_sub(1).map(|p| tokens[p].lower.as_str()).unwrap_or("");
+    if PERSON_BIGRAMS.iter().any(|&(a, b)| a == previous && b == lower) {
+        return Some(Agent::Person);
+    }
+    if NO_ONE.contains(&lower) || (lower == "one" && previous == "no") {
+        return Some(Agent::NoOne);
+    }
+    if is_noun_in(lower, PERSON_NOUNS) {
+        return Some(Agent::Person);
+    }
+    if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {
+        return Some(Agent::System);
+    }
+    let next_is_verb = tokens.get(i + 1).is_some_and(|n| n.is_word && looks_like_verb(&n.lower));
+    (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn agent_at(sentence: &str, word: &str) -> Agent {
+        let tokens = tokenize(sentence);
+        let at = tokens.iter().position(|t| t.lower == word).expect("word in sentence");
+        Clauses::new(&tokens).agent_of(at).0
+    }
+
+    #[test]
+    fn compound_roles_take_their_last_noun() {
+        assert_eq!(agent_at("The release manager rushed the deploy.", "rushed"), Agent::Person);
+        assert_eq!(agent_at("The database cluster automation failed to promote it.", "failed"), Agent::System);
+    }
+
+    #[test]
+    fn coordinated_clause_borrows_the_subject() {
+        assert_eq!(agent_at("The author set the variable but failed to ship it.", "failed"), Agent::Person);
+    }
+
+    #[test]
+    fn relative_clause_refers_to_the_noun_before_it() {
+        assert_eq!(agent_at("An engineer deployed a change that accidentally dropped routes.", "accidentally"), Agent::System);
+    }
+
+    #[test]
+    fn objects_of_prepositions_and_possessives_are_not_doers() {
+        assert!(!agent_at("A flaw in the tool allowed an operator to delete it.", "delete").is_someone());
+        assert_eq!(agent_at("The engineer's laptop was mistakenly wiped.", "mistakenly"), Agent::Unknown);
+    }
+
+    #[test]
+    fn names_are_recognised_before_a_verb() {
+        assert_eq!(agent_at("Then Marek pushed the config without running checks.", "without"), Agent::Name);
+    }
+
+    #[test]
+    fn human_work_implies_a_person() {
+        assert_eq!(agent_at("Disks filled and while debugging accidentally wiped a node.", "accidentally"), Agent::Person);
+    }
+}

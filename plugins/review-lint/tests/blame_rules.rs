@@ -1,0 +1,166 @@
+//! One test per shape of blame and per blameless trap, with sentences written for these tests.
+
+use review_lint::blame::{self, BlameKind};
+
+fn kind(sentence: &str) -> Option<BlameKind> {
+    blame::detect(sentence).map(|f| f.kind)
+}
+
+fn assert_blame(sentences: &[&str], expected: BlameKind) {
+    for s in sentences {
+        assert_eq!(kind(s), Some(expected), "should be {expected:?}: {s}");
+    }
+}
+
+fn assert_blameless(sentences: &[&str]) {
+    for s in sentences {
+        assert_eq!(blame::detect(s), None, "should be blameless: {s}");
+    }
+}
+
+#[test]
+fn human_error_as_a_cause() {
+    assert_blame(
+        &["The change failed because of human error.", "Operator error corrupted the index.", "An oversight in the review let the bug through."],
+        BlameKind::HumanError,
+    );
+}
+
+#[test]
+fn human_error_denied_prevented_or_quoted_is_not_blame() {
+    assert_blameless(&[
+        "The new tooling removes the chance of human error.",
+        "No operator error was involved.",
+        "The draft said \"human error\" and we rewrote that line.",
+        "The project lacked oversight from the security group.",
+    ]);
+}
+
+#[test]
+fn pointing_at_a_culprit() {
+    assert_blame(
+        &[
+            "The outage was the fault of the night operator.",
+            "Somebody dropped the table on Friday.",
+            "It was a mistake by the on-call engineer.",
+            "The engineer responsible has been spoken to.",
+        ],
+        BlameKind::Culprit,
+    );
+}
+
+#[test]
+fn disclaiming_blame_is_blameless() {
+    assert_blameless(&["Nobody is to blame for the outage.", "We are not looking for a culprit; we want the conditions."]);
+}
+
+#[test]
+fn hindsight_about_a_person() {
+    assert_blame(
+        &[
+            "The reviewer should have caught the missing index.",
+            "If Dana had read the alert, we would have failed over sooner.",
+            "Had the developers tested the rollback, the data would be intact.",
+            "This change shouldn't have been rushed out on a Friday.",
+        ],
+        BlameKind::Counterfactual,
+    );
+}
+
+#[test]
+fn expected_behaviour_of_systems_is_not_hindsight_about_people() {
+    assert_blameless(&[
+        "The health check should have failed the pod.",
+        "The failover should have taken 30 seconds.",
+        "Nobody could have predicted the spike.",
+        "If the cache had been warm, latency would have stayed flat.",
+        "Deploys shouldn't depend on one person being awake.",
+    ]);
+}
+
+#[test]
+fn judging_character_state_or_competence() {
+    assert_blame(
+        &[
+            "The admin was careless with the root credentials.",
+            "Tom was too tired to think clearly.",
+            "The on-call panicked and restarted everything.",
+            "The new developer did not understand how sharding works.",
+        ],
+        BlameKind::Character,
+    );
+}
+
+#[test]
+fn software_panics_are_not_people_panicking() {
+    assert_blameless(&["The kernel panicked on boot.", "Go's runtime panicked on the nil map."]);
+}
+
+#[test]
+fn a_persons_slip_as_the_cause() {
+    assert_blame(
+        &[
+            "An analyst accidentally shared the dashboard publicly.",
+            "An engineer made a typo in the zone file.",
+            "The incident commander lost track of who was doing what.",
+            "The technician restarted the switch with the wrong firmware.",
+        ],
+        BlameKind::Slip,
+    );
+}
+
+#[test]
+fn a_persons_omission_as_the_cause() {
+    assert_blame(
+        &[
+            "The operator failed to drain the node first.",
+            "The on-call didn't escalate to the database team.",
+            "The admin deployed the patch without reading the release notes.",
+            "The author set the flag but failed to ship it to the canary hosts.",
+        ],
+        BlameKind::Omission,
+    );
+}
+
+#[test]
+fn slips_of_systems_passives_and_neutral_accounts_are_blameless() {
+    assert_blameless(&[
+        "The job accidentally deleted the staging bucket.",
+        "The scheduler failed to place the pods.",
+        "The engineer did not receive the page because the rota was empty.",
+        "The engineer rolled back the bad deploy within minutes.",
+        "The database was accidentally dropped.",
+        "An engineer deployed a change that accidentally disabled logging.",
+        "Our setup allowed an operator to delete production with one command.",
+        "An operator drained the node as the upgrade plan says.",
+    ]);
+}
+
+#[test]
+fn calls_to_try_harder() {
+    assert_blame(
+        &["We must pay more attention to disk alerts.", "Everyone should be more vigilant during deploys."],
+        BlameKind::Exhortation,
+    );
+}
+
+#[test]
+fn replacing_care_with_a_mechanism_is_blameless() {
+    assert_blameless(&["Rather than asking people to be more careful, we added a confirmation step."]);
+}
+
+#[test]
+fn findings_quote_the_phrase_and_suggest_a_systemic_rewording() {
+    let f = blame::detect("The on-call didn't escalate to the database team.").unwrap();
+    assert_eq!(f.phrase, "didn't escalate");
+    assert!(!f.reason.is_empty());
+    assert!(f.rewording.contains("escalate to the database team"), "{}", f.rewording);
+}
+
+#[test]
+fn scan_reports_each_blaming_sentence_with_its_offset() {
+    let text = "At 09:12 the queue backed up. The DBA forgot to rotate the logs.\nThe alert should have fired.";
+    let found = blame::scan(text);
+    assert_eq!(found.len(), 1);
+    assert!(text[found[0].0..].starts_with("The DBA forgot"));
+}

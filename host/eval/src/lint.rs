@@ -30,11 +30,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}: {message}")]
-    Parse { path: PathBuf, line: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{path}:{line}: id {id} appears twice")]
-    DuplicateId { path: PathBuf, line: usize, id: String },
+    DuplicateId {
+        path: PathBuf,
+        line: usize,
+        id: String,
+    },
     #[error("prediction for id {id}, which is not in the labelled set")]
     UnknownId { id: String },
     #[error("two predictions for id {id}")]
@@ -174,15 +185,29 @@ pub fn read_action_items(path: &Path) -> Result<Vec<ActionItem>> {
 
 /// Reads one JSON object per non-blank line, rejecting repeated ids.
 fn read_jsonl<T: DeserializeOwned>(path: &Path, id: impl Fn(&T) -> &String) -> Result<Vec<T>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut seen = HashSet::new();
     let mut items = Vec::new();
-    for (index, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (index, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let line_no = index + 1;
-        let item: T = serde_json::from_str(line)
-            .map_err(|e| Error::Parse { path: path.to_path_buf(), line: line_no, message: e.to_string() })?;
+        let item: T = serde_json::from_str(line).map_err(|e| Error::Parse {
+            path: path.to_path_buf(),
+            line: line_no,
+            message: e.to_string(),
+        })?;
         if !seen.insert(id(&item).clone()) {
-            return Err(Error::DuplicateId { path: path.to_path_buf(), line: line_no, id: id(&item).clone() });
+            return Err(Error::DuplicateId {
+                path: path.to_path_buf(),
+                line: line_no,
+                id: id(&item).clone(),
+            });
         }
         items.push(item);
     }
@@ -199,17 +224,28 @@ fn pair<'a, L, P>(
     let mut by_id: HashMap<&str, &P> = HashMap::new();
     for p in predictions {
         if by_id.insert(prediction_id(p), p).is_some() {
-            return Err(Error::DuplicatePrediction { id: prediction_id(p).to_string() });
+            return Err(Error::DuplicatePrediction {
+                id: prediction_id(p).to_string(),
+            });
         }
     }
     let label_ids: HashSet<&str> = labels.iter().map(&label_id).collect();
-    if let Some(stray) = predictions.iter().find(|p| !label_ids.contains(prediction_id(p))) {
-        return Err(Error::UnknownId { id: prediction_id(stray).to_string() });
+    if let Some(stray) = predictions
+        .iter()
+        .find(|p| !label_ids.contains(prediction_id(p)))
+    {
+        return Err(Error::UnknownId {
+            id: prediction_id(stray).to_string(),
+        });
     }
     labels
         .iter()
         .map(|l| {
-            let p = by_id.get(label_id(l)).ok_or_else(|| Error::MissingPrediction { id: label_id(l).to_string() })?;
+            let p = by_id
+                .get(label_id(l))
+                .ok_or_else(|| Error::MissingPrediction {
+                    id: label_id(l).to_string(),
+                })?;
             Ok((l, *p))
         })
         .collect()
@@ -218,8 +254,18 @@ fn pair<'a, L, P>(
 /// Scores blame predictions against the labelled sentences.
 pub fn score_blame(labels: &[BlameItem], predictions: &[BlamePrediction]) -> Result<BlameScore> {
     let pairs = pair(labels, predictions, |l| &l.id, |p| &p.id)?;
-    let count = |label: bool, predicted: bool| pairs.iter().filter(|(l, p)| l.blame == label && p.blame == predicted).count();
-    let (tp, fp, fn_, tn) = (count(true, true), count(false, true), count(true, false), count(false, false));
+    let count = |label: bool, predicted: bool| {
+        pairs
+            .iter()
+            .filter(|(l, p)| l.blame == label && p.blame == predicted)
+            .count()
+    };
+    let (tp, fp, fn_, tn) = (
+        count(true, true),
+        count(false, true),
+        count(true, false),
+        count(false, false),
+    );
     let precision = ratio(tp, tp + fp);
     let recall = ratio(tp, tp + fn_);
     Ok(BlameScore {
@@ -231,15 +277,25 @@ pub fn score_blame(labels: &[BlameItem], predictions: &[BlamePrediction]) -> Res
         true_negatives: tn,
         precision,
         recall,
-        f1: if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 },
+        f1: if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        },
         accuracy: ratio(tp + tn, pairs.len()),
     })
 }
 
 /// Scores element predictions against the labelled action items.
-pub fn score_action_items(labels: &[ActionItem], predictions: &[ElementsPrediction]) -> Result<ActionItemScore> {
+pub fn score_action_items(
+    labels: &[ActionItem],
+    predictions: &[ElementsPrediction],
+) -> Result<ActionItemScore> {
     let pairs = pair(labels, predictions, |l| &l.id, |p| &p.id)?;
-    let judged: Vec<(Elements, Elements)> = pairs.iter().map(|(l, p)| (l.elements, p.elements)).collect();
+    let judged: Vec<(Elements, Elements)> = pairs
+        .iter()
+        .map(|(l, p)| (l.elements, p.elements))
+        .collect();
     let element = |pick: fn(&Elements) -> bool| element_score(&judged, pick);
     let scores = [
         element(|e| e.owner),
@@ -248,7 +304,10 @@ pub fn score_action_items(labels: &[ActionItem], predictions: &[ElementsPredicti
         element(|e| e.ticket),
         element(|e| e.deadline),
     ];
-    let min_accuracy = scores.iter().map(|s| s.accuracy).fold(f64::INFINITY, f64::min);
+    let min_accuracy = scores
+        .iter()
+        .map(|s| s.accuracy)
+        .fold(f64::INFINITY, f64::min);
     let [owner, verb, outcome, ticket, deadline] = scores;
     Ok(ActionItemScore {
         items: judged.len(),
@@ -263,7 +322,12 @@ pub fn score_action_items(labels: &[ActionItem], predictions: &[ElementsPredicti
 }
 
 fn element_score(judged: &[(Elements, Elements)], pick: fn(&Elements) -> bool) -> ElementScore {
-    let count = |label: bool, predicted: bool| judged.iter().filter(|(l, p)| pick(l) == label && pick(p) == predicted).count();
+    let count = |label: bool, predicted: bool| {
+        judged
+            .iter()
+            .filter(|(l, p)| pick(l) == label && pick(p) == predicted)
+            .count()
+    };
     let correct = count(true, true) + count(false, false);
     ElementScore {
         correct,
@@ -284,38 +348,99 @@ mod tests {
     use super::*;
 
     fn blame(id: &str, label: bool) -> BlameItem {
-        BlameItem { id: id.into(), text: String::new(), blame: label, why: String::new(), reframe: None, source: "written".into() }
+        BlameItem {
+            id: id.into(),
+            text: String::new(),
+            blame: label,
+            why: String::new(),
+            reframe: None,
+            source: "written".into(),
+        }
     }
 
     fn item(id: &str, elements: Elements) -> ActionItem {
-        ActionItem { id: id.into(), text: String::new(), elements, source: "written".into() }
+        ActionItem {
+            id: id.into(),
+            text: String::new(),
+            elements,
+            source: "written".into(),
+        }
     }
 
     #[test]
     fn blame_counts_every_cell_of_the_confusion_matrix() {
-        let labels = [blame("a", true), blame("b", true), blame("c", false), blame("d", false)];
-        let predicted = [("a", true), ("b", false), ("c", true), ("d", false)]
-            .map(|(id, b)| BlamePrediction { id: id.into(), blame: b });
+        let labels = [
+            blame("a", true),
+            blame("b", true),
+            blame("c", false),
+            blame("d", false),
+        ];
+        let predicted =
+            [("a", true), ("b", false), ("c", true), ("d", false)].map(|(id, b)| BlamePrediction {
+                id: id.into(),
+                blame: b,
+            });
         let s = score_blame(&labels, &predicted).unwrap();
-        assert_eq!((s.true_positives, s.false_negatives, s.false_positives, s.true_negatives), (1, 1, 1, 1));
-        assert_eq!((s.precision, s.recall, s.f1, s.accuracy), (0.5, 0.5, 0.5, 0.5));
+        assert_eq!(
+            (
+                s.true_positives,
+                s.false_negatives,
+                s.false_positives,
+                s.true_negatives
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(
+            (s.precision, s.recall, s.f1, s.accuracy),
+            (0.5, 0.5, 0.5, 0.5)
+        );
     }
 
     #[test]
     fn predictions_must_match_the_labelled_ids() {
         let labels = [blame("a", true)];
-        let stray = [BlamePrediction { id: "a".into(), blame: true }, BlamePrediction { id: "z".into(), blame: true }];
-        assert!(matches!(score_blame(&labels, &stray), Err(Error::UnknownId { .. })));
-        assert!(matches!(score_blame(&labels, &[]), Err(Error::MissingPrediction { .. })));
+        let stray = [
+            BlamePrediction {
+                id: "a".into(),
+                blame: true,
+            },
+            BlamePrediction {
+                id: "z".into(),
+                blame: true,
+            },
+        ];
+        assert!(matches!(
+            score_blame(&labels, &stray),
+            Err(Error::UnknownId { .. })
+        ));
+        assert!(matches!(
+            score_blame(&labels, &[]),
+            Err(Error::MissingPrediction { .. })
+        ));
     }
 
     #[test]
     fn each_element_is_scored_on_its_own() {
-        let full = Elements { owner: true, verb: true, outcome: true, ticket: true, deadline: true };
+        let full = Elements {
+            owner: true,
+            verb: true,
+            outcome: true,
+            ticket: true,
+            deadline: true,
+        };
         let labels = [item("a", full), item("b", Elements::default())];
         let predicted = [
-            ElementsPrediction { id: "a".into(), elements: Elements { owner: false, ..full } },
-            ElementsPrediction { id: "b".into(), elements: Elements::default() },
+            ElementsPrediction {
+                id: "a".into(),
+                elements: Elements {
+                    owner: false,
+                    ..full
+                },
+            },
+            ElementsPrediction {
+                id: "b".into(),
+                elements: Elements::default(),
+            },
         ];
         let s = score_action_items(&labels, &predicted).unwrap();
         assert_eq!((s.owner.accuracy, s.owner.false_negatives), (0.5, 1));

@@ -18,7 +18,10 @@ fn candidates(word: &str) -> Vec<String> {
             }
         }
     }
-    if let Some(stem) = word.strip_suffix("ied").or_else(|| word.strip_suffix("ies")) {
+    if let Some(stem) = word
+        .strip_suffix("ied")
+        .or_else(|| word.strip_suffix("ies"))
+    {
         out.push(format!("{stem}y"));
     }
     out
@@ -28,7 +31,8 @@ fn candidates(word: &str) -> Vec<String> {
 fn undouble(stem: &str) -> Option<String> {
     let mut chars = stem.chars().rev();
     let (last, before) = (chars.next()?, chars.next()?);
-    (last == before && !"aeiouls".contains(last)).then(|| stem[..stem.len() - last.len_utf8()].to_string())
+    (last == before && !"aeiouls".contains(last))
+        .then(|| stem[..stem.len() - last.len_utf8()].to_string())
 }
 
 #[cfg(test)]
@@ -37,10 +41,23 @@ mod tests {
 
     #[test]
     fn lemmas_cover_regular_inflections() {
-        for word in ["checked", "noticing", "escalated", "skipped", "studies", "reads", "read"] {
-            assert!(has_lemma(word, &["check", "notice", "escalate", "skip", "study", "read"]), "{word}");
+        for word in [
+            "checked",
+            "noticing",
+            "escalated",
+            "skipped",
+            "studies",
+            "reads",
+            "read",
+        ] {
+            assert!(
+                has_lemma(
+                    word,
+                    &["check", "notice", "escalate", "skip", "study", "read"]
+                ),
+                "{word}"
+            );
         }
         assert!(!has_lemma("ready", &["read"]));
     }
-
 }

@@ -59,11 +59,19 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 
 fn token(text: &str, start: usize, end: usize, is_word: bool) -> Token<'_> {
     let raw = &text[start..end];
-    Token { text: raw, lower: raw.to_lowercase().replace('’', "'"), start, end, is_word }
+    Token {
+        text: raw,
+        lower: raw.to_lowercase().replace('’', "'"),
+        start,
+        end,
+        is_word,
+    }
 }
 
 /// Abbreviations whose final period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "a.m", "p.m", "etc", "vs", "mr", "ms", "dr", "approx", "incl", "no"];
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "a.m", "p.m", "etc", "vs", "mr", "ms", "dr", "approx", "incl", "no",
+];
 
 /// Splits `text` into sentences, returning each with the byte offset where it starts.
 ///
@@ -88,7 +96,10 @@ pub fn sentences(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn ends_with_abbreviation(before: &str) -> bool {
-    let last = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let last = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
     let last = last.to_lowercase();
     let single_initial = last.chars().count() == 1 && last.chars().all(char::is_alphabetic);
     single_initial || ABBREVIATIONS.contains(&last.as_str())
@@ -113,7 +124,10 @@ mod tests {
 
     #[test]
     fn keeps_contractions_times_and_compounds_whole() {
-        assert_eq!(words("At 02:14 the on-call didn’t page."), ["at", "02:14", "the", "on-call", "didn't", "page", "."]);
+        assert_eq!(
+            words("At 02:14 the on-call didn’t page."),
+            ["at", "02:14", "the", "on-call", "didn't", "page", "."]
+        );
     }
 
     #[test]

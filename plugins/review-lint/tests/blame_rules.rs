@@ -21,7 +21,11 @@ fn assert_blameless(sentences: &[&str]) {
 #[test]
 fn human_error_as_a_cause() {
     assert_blame(
-        &["The change failed because of human error.", "Operator error corrupted the index.", "An oversight in the review let the bug through."],
+        &[
+            "The change failed because of human error.",
+            "Operator error corrupted the index.",
+            "An oversight in the review let the bug through.",
+        ],
         BlameKind::HumanError,
     );
 }
@@ -51,7 +55,10 @@ fn pointing_at_a_culprit() {
 
 #[test]
 fn disclaiming_blame_is_blameless() {
-    assert_blameless(&["Nobody is to blame for the outage.", "We are not looking for a culprit; we want the conditions."]);
+    assert_blameless(&[
+        "Nobody is to blame for the outage.",
+        "We are not looking for a culprit; we want the conditions.",
+    ]);
 }
 
 #[test]
@@ -93,7 +100,10 @@ fn judging_character_state_or_competence() {
 
 #[test]
 fn software_panics_are_not_people_panicking() {
-    assert_blameless(&["The kernel panicked on boot.", "Go's runtime panicked on the nil map."]);
+    assert_blameless(&[
+        "The kernel panicked on boot.",
+        "Go's runtime panicked on the nil map.",
+    ]);
 }
 
 #[test]
@@ -139,14 +149,19 @@ fn slips_of_systems_passives_and_neutral_accounts_are_blameless() {
 #[test]
 fn calls_to_try_harder() {
     assert_blame(
-        &["We must pay more attention to disk alerts.", "Everyone should be more vigilant during deploys."],
+        &[
+            "We must pay more attention to disk alerts.",
+            "Everyone should be more vigilant during deploys.",
+        ],
         BlameKind::Exhortation,
     );
 }
 
 #[test]
 fn replacing_care_with_a_mechanism_is_blameless() {
-    assert_blameless(&["Rather than asking people to be more careful, we added a confirmation step."]);
+    assert_blameless(&[
+        "Rather than asking people to be more careful, we added a confirmation step.",
+    ]);
 }
 
 #[test]
@@ -154,7 +169,11 @@ fn findings_quote_the_phrase_and_suggest_a_systemic_rewording() {
     let f = blame::detect("The on-call didn't escalate to the database team.").unwrap();
     assert_eq!(f.phrase, "didn't escalate");
     assert!(!f.reason.is_empty());
-    assert!(f.rewording.contains("escalate to the database team"), "{}", f.rewording);
+    assert!(
+        f.rewording.contains("escalate to the database team"),
+        "{}",
+        f.rewording
+    );
 }
 
 #[test]

@@ -4,9 +4,30 @@
 use crate::text::Token;
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ];
 
 /// Indices of the tokens that form dates in the item (every token of each date), so other
@@ -18,7 +39,9 @@ pub fn date_tokens(tokens: &[Token]) -> Vec<usize> {
             out.push(i);
         } else if is_month(tokens, i) {
             out.extend(named_date(tokens, i));
-        } else if is_half_or_quarter(&tokens[i].lower) && tokens.get(i + 1).is_some_and(|t| is_year(&t.lower)) {
+        } else if is_half_or_quarter(&tokens[i].lower)
+            && tokens.get(i + 1).is_some_and(|t| is_year(&t.lower))
+        {
             out.extend([i, i + 1]);
         }
     }
@@ -30,7 +53,9 @@ pub fn date_tokens(tokens: &[Token]) -> Vec<usize> {
 /// `2026-12-11`, `2026/12/11`, `11/12/2026`, `2026-12`.
 fn numeric_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
-    let numeric = parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let has_year = parts.iter().any(|p| is_year(p));
     let month_ok = parts.iter().filter(|p| !is_year(p)).all(|p| p.len() <= 2);
     numeric && has_year && month_ok && (2..=3).contains(&parts.len()) && !text.contains('.')
@@ -41,7 +66,10 @@ fn numeric_date(text: &str) -> bool {
 fn named_date(tokens: &[Token], i: usize) -> Vec<usize> {
     let word = |j: usize| tokens.get(j).map_or("", |t| t.lower.as_str());
     let day_before = i.checked_sub(1).filter(|&j| is_day(word(j))).or_else(|| {
-        (word(i.wrapping_sub(1)) == "of").then(|| i.checked_sub(2)).flatten().filter(|&j| is_day(word(j)))
+        (word(i.wrapping_sub(1)) == "of")
+            .then(|| i.checked_sub(2))
+            .flatten()
+            .filter(|&j| is_day(word(j)))
     });
     let day_after = Some(i + 1).filter(|&j| is_day(word(j)));
     let year_at = |j: usize| Some(j).filter(|&j| is_year(word(j)));
@@ -59,7 +87,8 @@ fn is_month(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     // "may" and "march" are also verbs; written as dates they are capitalised.
     let ambiguous = matches!(t.lower.as_str(), "may" | "march" | "mar");
-    MONTHS.contains(&t.lower.trim_end_matches('.')) && (!ambiguous || t.text.starts_with(char::is_uppercase))
+    MONTHS.contains(&t.lower.trim_end_matches('.'))
+        && (!ambiguous || t.text.starts_with(char::is_uppercase))
 }
 
 fn is_day(text: &str) -> bool {
@@ -69,13 +98,20 @@ fn is_day(text: &str) -> bool {
 }
 
 fn is_year(text: &str) -> bool {
-    text.len() == 4 && text.parse::<u32>().is_ok_and(|y| (1990..=2100).contains(&y))
+    text.len() == 4
+        && text
+            .parse::<u32>()
+            .is_ok_and(|y| (1990..=2100).contains(&y))
 }
 
 /// `Q1`, `H2`: a quarter or half, dated only when a year follows.
 fn is_half_or_quarter(text: &str) -> bool {
     let mut chars = text.chars();
-    matches!(chars.next(), Some('q' | 'h')) && chars.as_str().parse::<u32>().is_ok_and(|n| (1..=4).contains(&n))
+    matches!(chars.next(), Some('q' | 'h'))
+        && chars
+            .as_str()
+            .parse::<u32>()
+            .is_ok_and(|n| (1..=4).contains(&n))
 }
 
 #[cfg(test)]
@@ -88,14 +124,30 @@ mod tests {
 
     #[test]
     fn calendar_dates_count() {
-        for text in ["by 2026-12-11", "due 4 Dec 2026", "by January 15, 2027", "end of Q1 2027", "in March 2027", "by the 3rd of May"] {
+        for text in [
+            "by 2026-12-11",
+            "due 4 Dec 2026",
+            "by January 15, 2027",
+            "end of Q1 2027",
+            "in March 2027",
+            "by the 3rd of May",
+        ] {
             assert!(dated(text), "{text}");
         }
     }
 
     #[test]
     fn relative_and_yearless_timing_does_not() {
-        for text in ["soon", "ASAP", "next sprint", "in Q1", "end of next quarter", "we may 2x the pool", "in the January audit", "v2.5 in 2027"] {
+        for text in [
+            "soon",
+            "ASAP",
+            "next sprint",
+            "in Q1",
+            "end of next quarter",
+            "we may 2x the pool",
+            "in the January audit",
+            "v2.5 in 2027",
+        ] {
             assert!(!dated(text), "{text}");
         }
     }

@@ -51,7 +51,13 @@ pub enum Element {
 
 impl Element {
     /// All five, in the order of the spec.
-    pub const ALL: [Element; 5] = [Element::Owner, Element::Verb, Element::Outcome, Element::Ticket, Element::Deadline];
+    pub const ALL: [Element; 5] = [
+        Element::Owner,
+        Element::Verb,
+        Element::Outcome,
+        Element::Ticket,
+        Element::Deadline,
+    ];
 
     /// The element's name as used in reports and data files.
     pub fn name(self) -> &'static str {
@@ -67,9 +73,15 @@ impl Element {
     /// One line telling the author how to supply the missing element.
     pub fn hint(self) -> &'static str {
         match self {
-            Element::Owner => "name one person who owns it (a name or @handle; a team is not an owner)",
-            Element::Verb => "start with a concrete action whose completion can be seen (add, pin, rotate), not investigate or improve",
-            Element::Outcome => "say how we will know it is done: a target value or a check that verifies it",
+            Element::Owner => {
+                "name one person who owns it (a name or @handle; a team is not an owner)"
+            }
+            Element::Verb => {
+                "start with a concrete action whose completion can be seen (add, pin, rotate), not investigate or improve"
+            }
+            Element::Outcome => {
+                "say how we will know it is done: a target value or a check that verifies it"
+            }
             Element::Ticket => "link the tracker ticket (e.g. OPS-123 or the issue URL)",
             Element::Deadline => "give a calendar date (e.g. 2027-01-15), not soon or next sprint",
         }

@@ -6,18 +6,44 @@
 use crate::text::Token;
 
 /// Words that introduce the check that proves the item done.
-const VERIFICATIONS: &[&str] = &["verify", "verified", "verifies", "verifying", "confirm", "confirms", "confirmed", "confirming"];
+const VERIFICATIONS: &[&str] = &[
+    "verify",
+    "verified",
+    "verifies",
+    "verifying",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "confirming",
+];
 
 /// Comparators that make the next quantity a target.
 const COMPARATORS: &[(&str, &str)] = &[
-    ("no", "more"), ("at", "most"), ("at", "least"), ("fewer", "than"), ("less", "than"), ("more", "than"),
+    ("no", "more"),
+    ("at", "most"),
+    ("at", "least"),
+    ("fewer", "than"),
+    ("less", "than"),
+    ("more", "than"),
 ];
 
 /// Number words that can state a target ("two ICs", "zero unprotected buckets").
-const NUMBER_WORDS: &[&str] = &["zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "hundred"];
+const NUMBER_WORDS: &[&str] = &[
+    "zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty",
+    "hundred",
+];
 
 /// Deliverables that, when they must list or show something, are the done-condition.
-const DELIVERABLES: &[&str] = &["write-up", "writeup", "report", "list", "document", "doc", "summary", "checklist"];
+const DELIVERABLES: &[&str] = &[
+    "write-up",
+    "writeup",
+    "report",
+    "list",
+    "document",
+    "doc",
+    "summary",
+    "checklist",
+];
 
 /// True when the item states how its completion is judged. `dates` are the tokens that form
 /// dates, whose numbers are not targets.
@@ -36,9 +62,11 @@ fn word<'t>(tokens: &'t [Token], i: usize) -> &'t str {
 
 fn verification(tokens: &[Token], i: usize) -> bool {
     let w = word(tokens, i);
-    let signed_off = (w == "sign-off" || w == "signoff") || (matches!(w, "sign" | "signed") && word(tokens, i + 1) == "off");
+    let signed_off = (w == "sign-off" || w == "signoff")
+        || (matches!(w, "sign" | "signed") && word(tokens, i + 1) == "off");
     let done_when = matches!(w, "done" | "complete" | "finished") && word(tokens, i + 1) == "when";
-    let success = w == "success" && matches!(word(tokens, i + 1), "=" | ":" | "is" | "when" | "means");
+    let success =
+        w == "success" && matches!(word(tokens, i + 1), "=" | ":" | "is" | "when" | "means");
     VERIFICATIONS.contains(&w) || signed_off || done_when || success
 }
 
@@ -47,15 +75,24 @@ fn verification(tokens: &[Token], i: usize) -> bool {
 fn completion_criterion(tokens: &[Token], i: usize) -> bool {
     let w = word(tokens, i);
     let until_shown = w == "until"
-        && (i + 1..(i + 8).min(tokens.len())).any(|j| matches!(word(tokens, j), "shows" | "reports" | "returns" | "passes" | "reads"));
+        && (i + 1..(i + 8).min(tokens.len())).any(|j| {
+            matches!(
+                word(tokens, j),
+                "shows" | "reports" | "returns" | "passes" | "reads"
+            )
+        });
     let made_sure_done = w == "sure"
         && word(tokens, i - usize::from(i > 0)) == "make"
         && matches!(word(tokens, i + 1), "we've" | "we")
         && (i + 2..(i + 4).min(tokens.len())).any(|j| word(tokens, j).ends_with("ed"));
     let deliverable = DELIVERABLES.contains(&w)
         && word(tokens, i + 1) == "that"
-        && matches!(word(tokens, i + 2), "lists" | "shows" | "names" | "covers" | "documents" | "records");
-    let reviewed_by_count = w == "reviewed" && word(tokens, i + 1) == "by" && is_count(word(tokens, i + 2));
+        && matches!(
+            word(tokens, i + 2),
+            "lists" | "shows" | "names" | "covers" | "documents" | "records"
+        );
+    let reviewed_by_count =
+        w == "reviewed" && word(tokens, i + 1) == "by" && is_count(word(tokens, i + 2));
     until_shown || made_sure_done || deliverable || reviewed_by_count
 }
 
@@ -64,13 +101,23 @@ fn completion_criterion(tokens: &[Token], i: usize) -> bool {
 fn quantity(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     let after_hash = i > 0 && tokens[i - 1].text == "#" && tokens[i - 1].end == t.start;
-    let numeric = t.lower.trim_end_matches("ms").trim_end_matches(['%', 'x', 's']);
+    let numeric = t
+        .lower
+        .trim_end_matches("ms")
+        .trim_end_matches(['%', 'x', 's']);
     let plain = numeric.chars().all(|c| c.is_ascii_digit() || c == '.')
         && numeric.starts_with(|c: char| c.is_ascii_digit())
         && !numeric.ends_with('.');
-    let percent = tokens.get(i + 1).is_some_and(|n| n.text == "%" && n.start == t.end);
-    let year_like = numeric.parse::<u32>().is_ok_and(|n| (1990..=2100).contains(&n)) && !percent;
-    (plain && !after_hash && !year_like) || (NUMBER_WORDS.contains(&t.lower.as_str()) && tokens.get(i + 1).is_some_and(|n| n.is_word))
+    let percent = tokens
+        .get(i + 1)
+        .is_some_and(|n| n.text == "%" && n.start == t.end);
+    let year_like = numeric
+        .parse::<u32>()
+        .is_ok_and(|n| (1990..=2100).contains(&n))
+        && !percent;
+    (plain && !after_hash && !year_like)
+        || (NUMBER_WORDS.contains(&t.lower.as_str())
+            && tokens.get(i + 1).is_some_and(|n| n.is_word))
 }
 
 fn is_count(w: &str) -> bool {
@@ -81,7 +128,11 @@ fn is_count(w: &str) -> bool {
 fn comparator(tokens: &[Token], i: usize) -> bool {
     let pair = (word(tokens, i), word(tokens, i + 1));
     let next = word(tokens, i + 2);
-    let next = if next == "than" { word(tokens, i + 3) } else { next };
+    let next = if next == "than" {
+        word(tokens, i + 3)
+    } else {
+        next
+    };
     COMPARATORS.contains(&pair) && (is_count(next) || matches!(next, "a" | "an" | "one"))
 }
 

@@ -9,29 +9,68 @@ use crate::text::Token;
 
 /// Words that make a capitalised phrase a group, not a person ("Platform team").
 const GROUPS: &[&str] = &[
-    "team", "teams", "squad", "group", "guild", "crew", "org", "department", "platform", "devex",
-    "sre", "ops", "infra", "infrastructure", "security", "engineering", "support", "tbd", "tba",
-    "everyone", "someone", "nobody", "we", "all", "product", "owners", "on-call", "oncall",
+    "team",
+    "teams",
+    "squad",
+    "group",
+    "guild",
+    "crew",
+    "org",
+    "department",
+    "platform",
+    "devex",
+    "sre",
+    "ops",
+    "infra",
+    "infrastructure",
+    "security",
+    "engineering",
+    "support",
+    "tbd",
+    "tba",
+    "everyone",
+    "someone",
+    "nobody",
+    "we",
+    "all",
+    "product",
+    "owners",
+    "on-call",
+    "oncall",
 ];
 
 /// Words that, after a name, give it the work: "X to add", "X will", "X owns", "X: add".
-const OWNING_WORDS: &[&str] = &["to", "will", "owns", "owning", "leads", "drives", "is", "should", "must"];
+const OWNING_WORDS: &[&str] = &[
+    "to", "will", "owns", "owning", "leads", "drives", "is", "should", "must",
+];
 
 /// Words that make the next name a counterpart, not the owner.
-const COUNTERPART_WORDS: &[&str] = &["with", "ask", "cc", "ping", "tell", "notify", "contact", "and", "from", "by"];
+const COUNTERPART_WORDS: &[&str] = &[
+    "with", "ask", "cc", "ping", "tell", "notify", "contact", "and", "from", "by",
+];
 
 /// True when the item names an individual owner.
 pub fn has_owner(tokens: &[Token]) -> bool {
-    (0..tokens.len()).any(|i| owner_label(tokens, i) || handle(tokens, i) || named_doer(tokens, i) || parenthesised_doer(tokens, i))
+    (0..tokens.len()).any(|i| {
+        owner_label(tokens, i)
+            || handle(tokens, i)
+            || named_doer(tokens, i)
+            || parenthesised_doer(tokens, i)
+    })
 }
 
 /// "Owner: Dana Reyes", "Owner Ben Carter:", "assignee: @li.wen", "owned by Kai Lee".
 fn owner_label(tokens: &[Token], i: usize) -> bool {
-    if !matches!(tokens[i].lower.as_str(), "owner" | "owners" | "assignee" | "dri" | "owned" | "assigned") {
+    if !matches!(
+        tokens[i].lower.as_str(),
+        "owner" | "owners" | "assignee" | "dri" | "owned" | "assigned"
+    ) {
         return false;
     }
     let mut j = i + 1;
-    while tokens.get(j).is_some_and(|t| matches!(t.text, ":" | "-" | "—" | "=") || matches!(t.lower.as_str(), "by" | "to" | "is")) {
+    while tokens.get(j).is_some_and(|t| {
+        matches!(t.text, ":" | "-" | "—" | "=") || matches!(t.lower.as_str(), "by" | "to" | "is")
+    }) {
         j += 1;
     }
     let at_handle = tokens.get(j).is_some_and(|t| t.text == "@") && handle(tokens, j);
@@ -51,8 +90,11 @@ fn handle(tokens: &[Token], i: usize) -> bool {
 /// a first and last name followed by words that hand them the work.
 fn named_doer(tokens: &[Token], i: usize) -> bool {
     let starts_phrase = i == 0 || !tokens[i - 1].is_word || !is_name_word(tokens[i - 1].text);
-    let Some(end) = name_at(tokens, i).filter(|&end| end > i && starts_phrase) else { return false };
-    let verb_like_first = has_lemma(&tokens[i].lower, CONCRETE) || has_lemma(&tokens[i].lower, VAGUE);
+    let Some(end) = name_at(tokens, i).filter(|&end| end > i && starts_phrase) else {
+        return false;
+    };
+    let verb_like_first =
+        has_lemma(&tokens[i].lower, CONCRETE) || has_lemma(&tokens[i].lower, VAGUE);
     let counterpart = COUNTERPART_WORDS.contains(&previous_word(tokens, i));
     !verb_like_first && !counterpart && hands_over_work(tokens, end + 1)
 }
@@ -61,8 +103,14 @@ fn named_doer(tokens: &[Token], i: usize) -> bool {
 fn parenthesised_doer(tokens: &[Token], i: usize) -> bool {
     let opens = i > 0 && tokens[i - 1].text == "(";
     let next = tokens.get(i + 1).map_or("", |t| t.lower.as_str());
-    let acts = has_lemma(next, CONCRETE) || has_lemma(next, VAGUE) || matches!(next, "call" | "to" | "will" | "owns");
-    opens && is_name_word(tokens[i].text) && !is_group(tokens, i) && tokens.get(i + 1).is_some_and(|t| t.is_word) && acts
+    let acts = has_lemma(next, CONCRETE)
+        || has_lemma(next, VAGUE)
+        || matches!(next, "call" | "to" | "will" | "owns");
+    opens
+        && is_name_word(tokens[i].text)
+        && !is_group(tokens, i)
+        && tokens.get(i + 1).is_some_and(|t| t.is_word)
+        && acts
 }
 
 /// After a name, does the text hand the work to it?
@@ -81,8 +129,12 @@ fn hands_over_work(tokens: &[Token], j: usize) -> bool {
 /// The index of the last word of a one- or two-word name starting at `i` (a two-word name is
 /// required unless the label says an owner follows).
 fn name_at(tokens: &[Token], i: usize) -> Option<usize> {
-    let first = tokens.get(i).filter(|t| t.is_word && is_name_word(t.text) && !is_group(tokens, i))?;
-    let second = tokens.get(i + 1).filter(|t| t.is_word && t.start > first.end && is_name_word(t.text) && !is_group(tokens, i + 1));
+    let first = tokens
+        .get(i)
+        .filter(|t| t.is_word && is_name_word(t.text) && !is_group(tokens, i))?;
+    let second = tokens.get(i + 1).filter(|t| {
+        t.is_word && t.start > first.end && is_name_word(t.text) && !is_group(tokens, i + 1)
+    });
     Some(if second.is_some() { i + 1 } else { i })
 }
 
@@ -91,15 +143,25 @@ fn is_name_word(text: &str) -> bool {
     let mut chars = text.chars();
     let first_upper = chars.next().is_some_and(char::is_uppercase);
     let rest = chars.as_str();
-    first_upper && !rest.is_empty() && rest.chars().all(|c| c.is_lowercase() || matches!(c, '\'' | '’' | '-'))
+    first_upper
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_lowercase() || matches!(c, '\'' | '’' | '-'))
 }
 
 fn is_group(tokens: &[Token], i: usize) -> bool {
-    tokens.get(i).is_some_and(|t| GROUPS.contains(&t.lower.as_str()))
+    tokens
+        .get(i)
+        .is_some_and(|t| GROUPS.contains(&t.lower.as_str()))
 }
 
 fn previous_word<'t>(tokens: &'t [Token], i: usize) -> &'t str {
-    tokens[..i].iter().rev().find(|t| t.is_word).map_or("", |t| t.lower.as_str())
+    tokens[..i]
+        .iter()
+        .rev()
+        .find(|t| t.is_word)
+        .map_or("", |t| t.lower.as_str())
 }
 
 #[cfg(test)]

@@ -11,7 +11,17 @@ const NOT_TRACKERS: &[&str] = &[
 ];
 
 /// Path segments that mark a link into an issue tracker.
-const TRACKER_PATHS: &[&str] = &["/issues/", "/issue/", "/pull/", "/browse/", "/tickets/", "/ticket/", "/jira/", "/-/issues/", "/work_items/"];
+const TRACKER_PATHS: &[&str] = &[
+    "/issues/",
+    "/issue/",
+    "/pull/",
+    "/browse/",
+    "/tickets/",
+    "/ticket/",
+    "/jira/",
+    "/-/issues/",
+    "/work_items/",
+];
 
 /// True when the item carries a tracker reference.
 pub fn has_ticket(tokens: &[Token]) -> bool {
@@ -23,17 +33,28 @@ pub fn has_ticket(tokens: &[Token]) -> bool {
 /// `OPS-2231`: uppercase project key, hyphen, number.
 fn is_key(text: &str) -> bool {
     let key_of_link = text.rsplit('/').next().unwrap_or(text);
-    let Some((project, number)) = key_of_link.split_once('-') else { return false };
+    let Some((project, number)) = key_of_link.split_once('-') else {
+        return false;
+    };
     let project_ok = project.len() >= 2
-        && project.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && project.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && project
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        && project
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && !NOT_TRACKERS.contains(&project);
     project_ok && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
 }
 
 fn is_tracker_link(text: &str) -> bool {
     TRACKER_PATHS.iter().any(|path| {
-        text.split_once(path).is_some_and(|(_, rest)| rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+        text.split_once(path).is_some_and(|(_, rest)| {
+            rest.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        })
     })
 }
 
@@ -62,7 +83,9 @@ mod tests {
     #[test]
     fn standards_promises_and_doc_links_are_not() {
         assert!(!ticket("Switch to SHA-256 and UTF-8 everywhere."));
-        assert!(!ticket("Check the alert. An issue has been created for this."));
+        assert!(!ticket(
+            "Check the alert. An issue has been created for this."
+        ));
         assert!(!ticket("Read https://docs.example.com/guide/setup first."));
         assert!(!ticket("Page for every SEV-1."));
     }

@@ -11,34 +11,215 @@ use crate::text::Token;
 
 /// Actions whose completion can be seen.
 pub const CONCRETE: &[&str] = &[
-    "add", "create", "set", "setup", "pin", "rotate", "revert", "disable", "enable", "upgrade",
-    "downgrade", "move", "replace", "document", "write", "route", "ask", "notify", "schedule",
-    "implement", "install", "configure", "deploy", "remove", "delete", "raise", "lower", "cap",
-    "migrate", "change", "modify", "automate", "teach", "train", "apply", "use", "collect",
-    "publish", "build", "run", "update", "fix", "patch", "audit", "separate", "split", "tweak",
-    "adjust", "lock", "refactor", "introduce", "archive", "restrict", "block", "require",
-    "backport", "rename", "tag", "label", "email", "send", "post", "announce", "book", "merge",
-    "roll", "rollback", "ship", "turn", "switch", "attach", "expose", "export", "encrypt",
-    "revoke", "grant", "bump", "purge", "drain", "containerise", "containerize", "wire",
-    "integrate", "connect", "register", "subscribe", "invite", "assign", "provision",
-    "decommission", "retire", "deprecate", "convert", "port", "rewrite", "draft", "record",
-    "restore", "test", "verify", "check", "reach", "get", "contact", "inform", "tell", "explain",
-    "share", "present", "advise", "enforce", "gate", "reject", "throttle", "scope", "extend",
-    "increase", "page", "alert", "limit", "define", "replicate", "backup", "rerun", "cancel",
-    "stop", "start", "restart", "provide", "hire", "onboard", "mandate", "pause", "place", "put",
-    "file", "open",
+    "add",
+    "create",
+    "set",
+    "setup",
+    "pin",
+    "rotate",
+    "revert",
+    "disable",
+    "enable",
+    "upgrade",
+    "downgrade",
+    "move",
+    "replace",
+    "document",
+    "write",
+    "route",
+    "ask",
+    "notify",
+    "schedule",
+    "implement",
+    "install",
+    "configure",
+    "deploy",
+    "remove",
+    "delete",
+    "raise",
+    "lower",
+    "cap",
+    "migrate",
+    "change",
+    "modify",
+    "automate",
+    "teach",
+    "train",
+    "apply",
+    "use",
+    "collect",
+    "publish",
+    "build",
+    "run",
+    "update",
+    "fix",
+    "patch",
+    "audit",
+    "separate",
+    "split",
+    "tweak",
+    "adjust",
+    "lock",
+    "refactor",
+    "introduce",
+    "archive",
+    "restrict",
+    "block",
+    "require",
+    "backport",
+    "rename",
+    "tag",
+    "label",
+    "email",
+    "send",
+    "post",
+    "announce",
+    "book",
+    "merge",
+    "roll",
+    "rollback",
+    "ship",
+    "turn",
+    "switch",
+    "attach",
+    "expose",
+    "export",
+    "encrypt",
+    "revoke",
+    "grant",
+    "bump",
+    "purge",
+    "drain",
+    "containerise",
+    "containerize",
+    "wire",
+    "integrate",
+    "connect",
+    "register",
+    "subscribe",
+    "invite",
+    "assign",
+    "provision",
+    "decommission",
+    "retire",
+    "deprecate",
+    "convert",
+    "port",
+    "rewrite",
+    "draft",
+    "record",
+    "restore",
+    "test",
+    "verify",
+    "check",
+    "reach",
+    "get",
+    "contact",
+    "inform",
+    "tell",
+    "explain",
+    "share",
+    "present",
+    "advise",
+    "enforce",
+    "gate",
+    "reject",
+    "throttle",
+    "scope",
+    "extend",
+    "increase",
+    "page",
+    "alert",
+    "limit",
+    "define",
+    "replicate",
+    "backup",
+    "rerun",
+    "cancel",
+    "stop",
+    "start",
+    "restart",
+    "provide",
+    "hire",
+    "onboard",
+    "mandate",
+    "pause",
+    "place",
+    "put",
+    "file",
+    "open",
 ];
 
 /// Actions that cannot be checked off: exploring, aspiring, deliberating.
 pub const VAGUE: &[&str] = &[
-    "improve", "better", "enhance", "reduce", "streamline", "ensure", "avoid", "prevent", "look",
-    "investigate", "consider", "assess", "evaluate", "review", "reflect", "discuss", "figure",
-    "agree", "prioritise", "prioritize", "continue", "need", "explore", "research", "think",
-    "brainstorm", "identify", "align", "observe", "monitor", "try", "understand", "analyse",
-    "analyze", "study", "determine", "clarify", "revisit", "work", "keep", "focus", "aim",
-    "strive", "learn", "address", "tackle", "mitigate", "harden", "strengthen", "optimise",
-    "optimize", "decide", "make", "have", "be", "clear", "find", "plan", "track", "follow",
-    "talk", "coordinate", "maintain", "support", "help", "handle", "minimise", "minimize",
+    "improve",
+    "better",
+    "enhance",
+    "reduce",
+    "streamline",
+    "ensure",
+    "avoid",
+    "prevent",
+    "look",
+    "investigate",
+    "consider",
+    "assess",
+    "evaluate",
+    "review",
+    "reflect",
+    "discuss",
+    "figure",
+    "agree",
+    "prioritise",
+    "prioritize",
+    "continue",
+    "need",
+    "explore",
+    "research",
+    "think",
+    "brainstorm",
+    "identify",
+    "align",
+    "observe",
+    "monitor",
+    "try",
+    "understand",
+    "analyse",
+    "analyze",
+    "study",
+    "determine",
+    "clarify",
+    "revisit",
+    "work",
+    "keep",
+    "focus",
+    "aim",
+    "strive",
+    "learn",
+    "address",
+    "tackle",
+    "mitigate",
+    "harden",
+    "strengthen",
+    "optimise",
+    "optimize",
+    "decide",
+    "make",
+    "have",
+    "be",
+    "clear",
+    "find",
+    "plan",
+    "track",
+    "follow",
+    "talk",
+    "coordinate",
+    "maintain",
+    "support",
+    "help",
+    "handle",
+    "minimise",
+    "minimize",
 ];
 
 /// Words after which the next word is the main verb.
@@ -48,11 +229,22 @@ const VERB_OPENERS: &[&str] = &[
 ];
 
 /// Vague verbs that become concrete when the mechanism is given ("enhance X with a check").
-const NEED_A_MECHANISM: &[&str] = &["enhance", "improve", "prevent", "avoid", "reduce", "harden", "strengthen", "extend"];
+const NEED_A_MECHANISM: &[&str] = &[
+    "enhance",
+    "improve",
+    "prevent",
+    "avoid",
+    "reduce",
+    "harden",
+    "strengthen",
+    "extend",
+];
 
 /// True when the item's main action is concrete.
 pub fn has_concrete_verb(tokens: &[Token]) -> bool {
-    let Some(main) = main_verb(tokens, 0) else { return false };
+    let Some(main) = main_verb(tokens, 0) else {
+        return false;
+    };
     match judge(tokens, main) {
         Verdict::Concrete => true,
         Verdict::Vague => elaborated_after_colon(tokens, main),
@@ -72,7 +264,8 @@ enum Verdict {
 
 /// The first word in a verb position whose verb class is known.
 fn main_verb(tokens: &[Token], from: usize) -> Option<usize> {
-    (from..tokens.len()).find(|&i| tokens[i].is_word && in_verb_slot(tokens, i, from) && known_verb(tokens, i))
+    (from..tokens.len())
+        .find(|&i| tokens[i].is_word && in_verb_slot(tokens, i, from) && known_verb(tokens, i))
 }
 
 fn known_verb(tokens: &[Token], i: usize) -> bool {
@@ -87,7 +280,9 @@ fn first_of_alternatives(word: &str) -> &str {
 
 fn in_verb_slot(tokens: &[Token], i: usize, from: usize) -> bool {
     let previous_word = (from..i).rev().find(|&j| tokens[j].is_word);
-    let sentence_start = (from..i).rev().find(|&j| !tokens[j].is_word && matches!(tokens[j].text, "." | ":" | ";" | "—" | "–" | "*" | "!"));
+    let sentence_start = (from..i).rev().find(|&j| {
+        !tokens[j].is_word && matches!(tokens[j].text, "." | ":" | ";" | "—" | "–" | "*" | "!")
+    });
     let opens_sentence = match (previous_word, sentence_start) {
         (None, _) => true,
         (Some(w), Some(p)) => p > w,
@@ -97,7 +292,8 @@ fn in_verb_slot(tokens: &[Token], i: usize, from: usize) -> bool {
         let opener = tokens[w].lower.as_str();
         VERB_OPENERS.contains(&opener) && (opener != "to" || words_between(tokens, from, w) <= 4)
     });
-    let participle_after_subject = tokens[i].lower.ends_with("ed") && words_between(tokens, from, i) <= 2;
+    let participle_after_subject =
+        tokens[i].lower.ends_with("ed") && words_between(tokens, from, i) <= 2;
     opens_sentence || after_opener || participle_after_subject
 }
 
@@ -112,7 +308,9 @@ fn judge(tokens: &[Token], i: usize) -> Verdict {
     if let Some(after) = files_the_work(tokens, i) {
         return Verdict::Deferred(after);
     }
-    if has_lemma(word, &["need", "want", "have"]) && next(1) == "to" || matches!(word, "be" | "been") {
+    if has_lemma(word, &["need", "want", "have"]) && next(1) == "to"
+        || matches!(word, "be" | "been")
+    {
         return Verdict::Deferred(i + 1);
     }
     if desired_state(tokens, i) {
@@ -121,7 +319,9 @@ fn judge(tokens: &[Token], i: usize) -> Verdict {
     if word == "check" && matches!(next(1), "why" | "whether" | "if" | "how" | "what" | "for") {
         return Verdict::Vague;
     }
-    if (has_lemma(word, &["ensure"]) || (has_lemma(word, &["make"]) && next(1) == "sure")) && states_a_setting(tokens, i) {
+    if (has_lemma(word, &["ensure"]) || (has_lemma(word, &["make"]) && next(1) == "sure"))
+        && states_a_setting(tokens, i)
+    {
         return Verdict::Concrete;
     }
     if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
@@ -136,14 +336,21 @@ fn judge(tokens: &[Token], i: usize) -> Verdict {
 
 /// The `k`-th word after token `i`, lowercase.
 fn next_word<'t>(tokens: &'t [Token], i: usize, k: usize) -> &'t str {
-    tokens[i + 1..].iter().filter(|t| t.is_word).nth(k - 1).map_or("", |t| t.lower.as_str())
+    tokens[i + 1..]
+        .iter()
+        .filter(|t| t.is_word)
+        .nth(k - 1)
+        .map_or("", |t| t.lower.as_str())
 }
 
 /// "added a backlog task to curate ...", "placed an action item on the roadmap to implement":
 /// filing the work is not doing it, so the verb after "to" is the real action.
 fn files_the_work(tokens: &[Token], i: usize) -> Option<usize> {
     const FILINGS: &[&str] = &["task", "item", "ticket", "issue", "story", "epic", "card"];
-    if !has_lemma(&tokens[i].lower, &["add", "place", "put", "create", "file", "open", "raise"]) {
+    if !has_lemma(
+        &tokens[i].lower,
+        &["add", "place", "put", "create", "file", "open", "raise"],
+    ) {
         return None;
     }
     let window = &tokens[i + 1..(i + 5).min(tokens.len())];
@@ -155,10 +362,18 @@ fn files_the_work(tokens: &[Token], i: usize) -> Option<usize> {
 /// "All applications should run in containers": a modal with a thing as its subject states a
 /// wish about the system, not an action anyone takes.
 fn desired_state(tokens: &[Token], i: usize) -> bool {
-    let modal = (0..i).rev().find(|&j| tokens[j].is_word).filter(|&j| matches!(tokens[j].lower.as_str(), "should" | "must"));
+    let modal = (0..i)
+        .rev()
+        .find(|&j| tokens[j].is_word)
+        .filter(|&j| matches!(tokens[j].lower.as_str(), "should" | "must"));
     modal.is_some_and(|m| {
-        let subject = tokens[..m].iter().filter(|t| t.is_word).map(|t| t.lower.as_str());
-        !subject.into_iter().any(|w| matches!(w, "we" | "i" | "team" | "you") || w.starts_with('@'))
+        let subject = tokens[..m]
+            .iter()
+            .filter(|t| t.is_word)
+            .map(|t| t.lower.as_str());
+        !subject
+            .into_iter()
+            .any(|w| matches!(w, "we" | "i" | "team" | "you") || w.starts_with('@'))
     })
 }
 
@@ -166,7 +381,9 @@ fn desired_state(tokens: &[Token], i: usize) -> bool {
 fn states_a_setting(tokens: &[Token], i: usize) -> bool {
     let rest = &tokens[i + 1..];
     rest.windows(2).any(|w| {
-        matches!(w[0].lower.as_str(), "is" | "are") && w[1].lower.ends_with("ed") && has_lemma(&w[1].lower, CONCRETE)
+        matches!(w[0].lower.as_str(), "is" | "are")
+            && w[1].lower.ends_with("ed")
+            && has_lemma(&w[1].lower, CONCRETE)
     })
 }
 
@@ -175,7 +392,8 @@ fn names_a_mechanism(tokens: &[Token], i: usize) -> bool {
     let rest: Vec<&Token> = tokens[i + 1..].iter().filter(|t| t.is_word).collect();
     rest.windows(2).any(|w| {
         let with_thing = w[0].lower == "with" && matches!(w[1].lower.as_str(), "a" | "an");
-        let by_doing = w[0].lower == "by" && w[1].lower.ends_with("ing") && has_lemma(&w[1].lower, CONCRETE);
+        let by_doing =
+            w[0].lower == "by" && w[1].lower.ends_with("ing") && has_lemma(&w[1].lower, CONCRETE);
         with_thing || by_doing
     })
 }
@@ -185,7 +403,9 @@ fn elaborated_after_colon(tokens: &[Token], main: usize) -> bool {
     let colon = (main..tokens.len()).find(|&j| tokens[j].text == ":");
     colon.is_some_and(|c| {
         let first = (c + 1..tokens.len()).find(|&j| tokens[j].is_word);
-        first.is_some_and(|f| main_verb(tokens, f) == Some(f) && judge(tokens, f) == Verdict::Concrete)
+        first.is_some_and(|f| {
+            main_verb(tokens, f) == Some(f) && judge(tokens, f) == Verdict::Concrete
+        })
     })
 }
 

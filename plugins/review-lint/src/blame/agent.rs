@@ -36,16 +36,60 @@ impl Agent {
 
 /// Words that open a new clause.
 const CLAUSE_WORDS: &[&str] = &[
-    "because", "since", "while", "whilst", "when", "whereas", "although", "though", "which",
-    "that", "so", "after", "before", "until", "if", "unless", "and", "but", "or", "as", "where",
-    "who", "whose", "once", "causing", "leading", "resulting",
+    "because",
+    "since",
+    "while",
+    "whilst",
+    "when",
+    "whereas",
+    "although",
+    "though",
+    "which",
+    "that",
+    "so",
+    "after",
+    "before",
+    "until",
+    "if",
+    "unless",
+    "and",
+    "but",
+    "or",
+    "as",
+    "where",
+    "who",
+    "whose",
+    "once",
+    "causing",
+    "leading",
+    "resulting",
 ];
 
 /// Clause openers after which the clause is subordinate, so its nouns are not the main subject.
 const SUBORDINATORS: &[&str] = &[
-    "because", "since", "while", "whilst", "when", "whereas", "although", "though", "after",
-    "before", "until", "if", "unless", "as", "where", "once", "during", "causing", "leading",
-    "resulting", "which", "that", "whose",
+    "because",
+    "since",
+    "while",
+    "whilst",
+    "when",
+    "whereas",
+    "although",
+    "though",
+    "after",
+    "before",
+    "until",
+    "if",
+    "unless",
+    "as",
+    "where",
+    "once",
+    "during",
+    "causing",
+    "leading",
+    "resulting",
+    "which",
+    "that",
+    "whose",
 ];
 
 /// A sentence cut into clauses: `clause_of[i]` is the clause of token `i`, `starts[c]` the
@@ -68,7 +112,11 @@ impl<'t, 'a> Clauses<'t, 'a> {
             }
             clause_of.push(starts.len() - 1);
         }
-        Clauses { tokens, clause_of, starts }
+        Clauses {
+            tokens,
+            clause_of,
+            starts,
+        }
     }
 
     /// The doer of the act at token `at`.
@@ -79,7 +127,11 @@ impl<'t, 'a> Clauses<'t, 'a> {
             return found;
         }
         if self.opens_with(clause, &["which", "that"]) && clause > 0 {
-            return self.last_noun(clause - 1);
+            // "that the databases were ...": a complement clause with its own subject.
+            if self.complement_clause(clause) {
+                return (Agent::Unknown, None);
+            }
+            return self.last_noun(self.previous_with_words(clause));
         }
         self.borrowed_subject(clause)
     }
@@ -89,9 +141,12 @@ impl<'t, 'a> Clauses<'t, 'a> {
     fn borrowed_subject(&self, clause: usize) -> (Agent, Option<usize>) {
         for earlier in (0..clause).rev() {
             let (start, end) = self.bounds(earlier);
-            let subordinate = self.opens_with(earlier, SUBORDINATORS) || self.opens_with(earlier, PREPOSITIONS);
+            let subordinate =
+                self.opens_with(earlier, SUBORDINATORS) || self.opens_with(earlier, PREPOSITIONS);
             if subordinate {
-                if let Some(i) = (start..end).find(|&i| HUMAN_ACTIVITIES.contains(&self.tokens[i].lower.as_str())) {
+                if let Some(i) = (start..end)
+                    .find(|&i| HUMAN_ACTIVITIES.contains(&self.tokens[i].lower.as_str()))
+                {
                     return (Agent::Person, Some(i));
                 }
                 continue;
@@ -101,6 +156,31 @@ impl<'t, 'a> Clauses<'t, 'a> {
             }
         }
         (Agent::Unknown, None)
+    }
+
+    /// "that" followed by a determiner opens a clause with its own subject, not a relative one.
+    fn complement_clause(&self, clause: usize) -> bool {
+        const DETERMINERS: &[&str] = &[
+            "a", "an", "the", "some", "all", "our", "their", "its", "this", "these", "those",
+            "every", "each", "many", "most", "no",
+        ];
+        let (start, end) = self.bounds(clause);
+        let mut words = (start..end).filter(|&i| self.tokens[i].is_word);
+        words.next().is_some_and(|w| self.tokens[w].lower == "that")
+            && words
+                .next()
+                .is_some_and(|w| DETERMINERS.contains(&self.tokens[w].lower.as_str()))
+    }
+
+    /// The nearest clause before `clause` that has a word (skipping lone commas).
+    fn previous_with_words(&self, clause: usize) -> usize {
+        (0..clause)
+            .rev()
+            .find(|&c| {
+                let (s, e) = self.bounds(c);
+                (s..e).any(|i| self.tokens[i].is_word)
+            })
+            .unwrap_or(0)
     }
 
     /// The last person or system noun in a clause: what a following "which" refers to.
@@ -114,13 +194,19 @@ impl<'t, 'a> Clauses<'t, 'a> {
 
     fn bounds(&self, clause: usize) -> (usize, usize) {
         let start = self.starts[clause];
-        let end = self.starts.get(clause + 1).copied().unwrap_or(self.tokens.len());
+        let end = self
+            .starts
+            .get(clause + 1)
+            .copied()
+            .unwrap_or(self.tokens.len());
         (start, end)
     }
 
     fn opens_with(&self, clause: usize, words: &[&str]) -> bool {
         let (start, end) = self.bounds(clause);
-        (start..end).find(|&i| self.tokens[i].is_word).is_some_and(|i| words.contains(&self.tokens[i].lower.as_str()))
+        (start..end)
+            .find(|&i| self.tokens[i].is_word)
+            .is_some_and(|i| words.contains(&self.tokens[i].lower.as_str()))
     }
 
     /// True when tokens `a` and `b` are in the same clause.
@@ -130,7 +216,11 @@ impl<'t, 'a> Clauses<'t, 'a> {
 }
 
 fn is_break_mark(t: &Token) -> bool {
-    !t.is_word && matches!(t.text, "," | ";" | ":" | "(" | ")" | "—" | "–" | "-" | "\"" | "“" | "”")
+    !t.is_word
+        && matches!(
+            t.text,
+            "," | ";" | ":" | "(" | ")" | "—" | "–" | "-" | "\"" | "“" | "”"
+        )
 }
 
 /// The first doer between tokens `start` and `end`: a noun phrase's head that is not the
@@ -169,15 +259,23 @@ fn first_agent(tokens: &[Token], start: usize, end: usize) -> Option<(Agent, Opt
 /// not an adjective right after an article ("an authorized member").
 fn is_finite_verb(tokens: &[Token], i: usize) -> bool {
     let lower = tokens[i].lower.as_str();
-    let after_article = i > 0 && ["a", "an", "the", "this", "that"].contains(&tokens[i - 1].lower.as_str());
-    let adverb = matches!(lower, "still" | "just" | "then" | "also" | "clearly" | "simply" | "again" | "kept" | "keeps");
+    let after_article =
+        i > 0 && ["a", "an", "the", "this", "that"].contains(&tokens[i - 1].lower.as_str());
+    let adverb = matches!(
+        lower,
+        "still" | "just" | "then" | "also" | "clearly" | "simply" | "again" | "kept" | "keeps"
+    );
     looks_like_verb(lower) && !adverb && !after_article
 }
 
 /// In "release manager" or "database cluster automation" the last noun is the head.
 fn compound_head(tokens: &[Token], from: usize, end: usize) -> usize {
     let mut head = from;
-    while head + 1 < end && tokens[head + 1].is_word && classify(tokens, head + 1).is_some() && !is_possessive(&tokens[head].lower) {
+    while head + 1 < end
+        && tokens[head + 1].is_word
+        && classify(tokens, head + 1).is_some()
+        && !is_possessive(&tokens[head].lower)
+    {
         head += 1;
     }
     head
@@ -194,8 +292,11 @@ pub fn doer_after(tokens: &[Token], from: usize) -> Option<Agent> {
         .take_while(|&i| tokens[i].is_word)
         .find_map(|i| match is_possessive(&tokens[i].lower) {
             true => None,
-            false if name_shaped(tokens[i].text) => Some(classify(tokens, i).unwrap_or(Agent::Name)),
-            false => classify(tokens, i).map(|kind| classify(tokens, compound_head(tokens, i, end)).unwrap_or(kind)),
+            false if name_shaped(tokens[i].text) => {
+                Some(classify(tokens, i).unwrap_or(Agent::Name))
+            }
+            false => classify(tokens, i)
+                .map(|kind| classify(tokens, compound_head(tokens, i, end)).unwrap_or(kind)),
         })
 }
 
@@ -204,8 +305,14 @@ pub fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     let t = &tokens[i];
     let lower = t.lower.as_str();
     let last_part = lower.rsplit('-').next().unwrap_or(lower);
-    let previous = i.checked_sub(1).map(|p| tokens[p].lower.as_str()).unwrap_or("");
-    if PERSON_BIGRAMS.iter().any(|&(a, b)| a == previous && b == lower) {
+    let previous = i
+        .checked_sub(1)
+        .map(|p| tokens[p].lower.as_str())
+        .unwrap_or("");
+    if PERSON_BIGRAMS
+        .iter()
+        .any(|&(a, b)| a == previous && b == lower)
+    {
         return Some(Agent::Person);
     }
     if NO_ONE.contains(&lower) || (lower == "one" && previous == "no") {
@@ -217,7 +324,9 @@ pub fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {
         return Some(Agent::System);
     }
-    let next_is_verb = tokens.get(i + 1).is_some_and(|n| n.is_word && looks_like_verb(&n.lower));
+    let next_is_verb = tokens
+        .get(i + 1)
+        .is_some_and(|n| n.is_word && looks_like_verb(&n.lower));
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
 }
 
@@ -228,39 +337,84 @@ mod tests {
 
     fn agent_at(sentence: &str, word: &str) -> Agent {
         let tokens = tokenize(sentence);
-        let at = tokens.iter().position(|t| t.lower == word).expect("word in sentence");
+        let at = tokens
+            .iter()
+            .position(|t| t.lower == word)
+            .expect("word in sentence");
         Clauses::new(&tokens).agent_of(at).0
     }
 
     #[test]
     fn compound_roles_take_their_last_noun() {
-        assert_eq!(agent_at("The release manager rushed the deploy.", "rushed"), Agent::Person);
-        assert_eq!(agent_at("The database cluster automation failed to promote it.", "failed"), Agent::System);
+        assert_eq!(
+            agent_at("The release manager rushed the deploy.", "rushed"),
+            Agent::Person
+        );
+        assert_eq!(
+            agent_at(
+                "The database cluster automation failed to promote it.",
+                "failed"
+            ),
+            Agent::System
+        );
     }
 
     #[test]
     fn coordinated_clause_borrows_the_subject() {
-        assert_eq!(agent_at("The author set the variable but failed to ship it.", "failed"), Agent::Person);
+        assert_eq!(
+            agent_at(
+                "The author set the variable but failed to ship it.",
+                "failed"
+            ),
+            Agent::Person
+        );
     }
 
     #[test]
     fn relative_clause_refers_to_the_noun_before_it() {
-        assert_eq!(agent_at("An engineer deployed a change that accidentally dropped routes.", "accidentally"), Agent::System);
+        assert_eq!(
+            agent_at(
+                "An engineer deployed a change that accidentally dropped routes.",
+                "accidentally"
+            ),
+            Agent::System
+        );
     }
 
     #[test]
     fn objects_of_prepositions_and_possessives_are_not_doers() {
-        assert!(!agent_at("A flaw in the tool allowed an operator to delete it.", "delete").is_someone());
-        assert_eq!(agent_at("The engineer's laptop was mistakenly wiped.", "mistakenly"), Agent::Unknown);
+        assert!(
+            !agent_at(
+                "A flaw in the tool allowed an operator to delete it.",
+                "delete"
+            )
+            .is_someone()
+        );
+        assert_eq!(
+            agent_at("The engineer's laptop was mistakenly wiped.", "mistakenly"),
+            Agent::Unknown
+        );
     }
 
     #[test]
     fn names_are_recognised_before_a_verb() {
-        assert_eq!(agent_at("Then Marek pushed the config without running checks.", "without"), Agent::Name);
+        assert_eq!(
+            agent_at(
+                "Then Marek pushed the config without running checks.",
+                "without"
+            ),
+            Agent::Name
+        );
     }
 
     #[test]
     fn human_work_implies_a_person() {
-        assert_eq!(agent_at("Disks filled and while debugging accidentally wiped a node.", "accidentally"), Agent::Person);
+        assert_eq!(
+            agent_at(
+                "Disks filled and while debugging accidentally wiped a node.",
+                "accidentally"
+            ),
+            Agent::Person
+        );
     }
 }

@@ -6,11 +6,15 @@ use super::BlameKind;
 /// Why a phrase of this kind is blame language, in a few words.
 pub fn reason(kind: BlameKind) -> &'static str {
     match kind {
-        BlameKind::HumanError => "names human error as the cause, which ends the analysis at a person",
+        BlameKind::HumanError => {
+            "names human error as the cause, which ends the analysis at a person"
+        }
         BlameKind::Slip => "makes a person's slip the cause of the incident",
         BlameKind::Omission => "makes what a person did not do the cause of the incident",
         BlameKind::Counterfactual => "judges a person's past choice with hindsight",
-        BlameKind::Character => "explains the incident by a person's character, state or competence",
+        BlameKind::Character => {
+            "explains the incident by a person's character, state or competence"
+        }
         BlameKind::Exhortation => "asks people to try harder instead of changing the system",
         BlameKind::Culprit => "points at who is at fault rather than at what allowed it",
     }

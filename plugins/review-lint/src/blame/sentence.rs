@@ -8,10 +8,38 @@ use crate::text::{Token, tokenize};
 
 /// Words that cancel or reverse what follows: "no human error", "to prevent human error".
 pub const NEGATORS: &[&str] = &[
-    "no", "not", "never", "without", "prevent", "prevents", "preventing", "reduce", "reduces",
-    "reducing", "avoid", "avoids", "avoiding", "eliminate", "eliminating", "minimise",
-    "minimize", "minimising", "minimizing", "mitigate", "mitigating", "against", "rather",
-    "instead", "isn't", "wasn't", "aren't", "weren't", "beyond", "than", "nor", "blaming",
+    "no",
+    "not",
+    "never",
+    "without",
+    "prevent",
+    "prevents",
+    "preventing",
+    "reduce",
+    "reduces",
+    "reducing",
+    "avoid",
+    "avoids",
+    "avoiding",
+    "eliminate",
+    "eliminating",
+    "minimise",
+    "minimize",
+    "minimising",
+    "minimizing",
+    "mitigate",
+    "mitigating",
+    "against",
+    "rather",
+    "instead",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "weren't",
+    "beyond",
+    "than",
+    "nor",
+    "blaming",
 ];
 
 /// A sentence's tokens, quotations collapsed to their opening mark.
@@ -25,12 +53,18 @@ pub struct Sentence<'a> {
 impl<'a> Sentence<'a> {
     /// Tokenizes `text` and masks quoted passages.
     pub fn new(text: &'a str) -> Self {
-        Sentence { text, tokens: mask_quotes(tokenize(text)) }
+        Sentence {
+            text,
+            tokens: mask_quotes(tokenize(text)),
+        }
     }
 
     /// The lowercase word at `i`, or `""` past the end or on a punctuation mark.
     pub fn word(&self, i: usize) -> &str {
-        self.tokens.get(i).filter(|t| t.is_word).map_or("", |t| t.lower.as_str())
+        self.tokens
+            .get(i)
+            .filter(|t| t.is_word)
+            .map_or("", |t| t.lower.as_str())
     }
 
     /// Indices of the words equal to one of `words`.
@@ -41,16 +75,36 @@ impl<'a> Sentence<'a> {
     /// The next word after `i`, skipping the adverbs people put between verbs.
     pub fn next_content(&self, i: usize) -> Option<usize> {
         const FILLERS: &[&str] = &[
-            "actually", "just", "really", "properly", "first", "even", "simply", "also", "then",
-            "ever", "fully", "correctly", "carefully", "adequately", "clearly", "still",
+            "actually",
+            "just",
+            "really",
+            "properly",
+            "first",
+            "even",
+            "simply",
+            "also",
+            "then",
+            "ever",
+            "fully",
+            "correctly",
+            "carefully",
+            "adequately",
+            "clearly",
+            "still",
         ];
-        (i + 1..self.tokens.len()).find(|&j| self.tokens[j].is_word && !FILLERS.contains(&self.word(j)))
+        (i + 1..self.tokens.len())
+            .find(|&j| self.tokens[j].is_word && !FILLERS.contains(&self.word(j)))
     }
 
     /// True when one of the `window` words before `i` (within the clause) cancels it.
     pub fn negated_before(&self, i: usize, window: usize) -> bool {
         let clauses = Clauses::new(&self.tokens);
         (i.saturating_sub(window)..i).any(|j| clauses.same_clause(i, j) && is_negator(self.word(j)))
+    }
+
+    /// True when tokens `a` and `b` are in the same clause.
+    pub fn same_clause(&self, a: usize, b: usize) -> bool {
+        Clauses::new(&self.tokens).same_clause(a, b)
     }
 
     /// The doer of the act at token `i`.

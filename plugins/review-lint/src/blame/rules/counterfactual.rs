@@ -1,0 +1,154 @@
+//! Hindsight about a person: "should have", "if X had", "had X checked".
+
+use super::Hit;
+use crate::blame::BlameKind;
+use crate::blame::agent::{Agent, doer_after};
+use crate::blame::lexicon::{ATTENTIVE_ACTS, has_lemma};
+use crate::blame::sentence::Sentence;
+
+/// Acts that only people perform: a sentence saying one "should have" been done judges a
+/// person even when no one is named.
+const PERSON_ONLY_ACTS: &[&str] = &[
+    "read",
+    "notice",
+    "escalate",
+    "ask",
+    "remember",
+    "double-check",
+    "realise",
+    "realize",
+    "bother",
+    "think",
+    "know",
+    "pay",
+    "listen",
+    "heed",
+    "care",
+    "study",
+    "learn",
+    "consult",
+];
+
+/// Fires on hindsight about a person: "X should have checked", "if the reviewer had read",
+/// "had the engineer double-checked", "this shouldn't have been rushed".
+pub fn counterfactual(s: &Sentence) -> Option<Hit> {
+    should_have(s)
+        .or_else(|| if_had(s))
+        .or_else(|| inverted_had(s))
+}
+
+fn should_have(s: &Sentence) -> Option<Hit> {
+    const PASSIVE_PERSON_ACTS: &[&str] =
+        &["rush", "ignore", "overlook", "notice", "escalate", "spot"];
+    const PREVENTIONS: &[&str] = &["prevent", "avoid", "catch", "stop", "notice", "spot"];
+    const MODALS: &[&str] = &[
+        "should",
+        "shouldn't",
+        "ought",
+        "could",
+        "couldn't",
+        "should've",
+        "shouldn't've",
+        "could've",
+    ];
+    s.positions(MODALS).find_map(|i| {
+        let have = if s.word(i).ends_with("'ve") {
+            i
+        } else {
+            s.next_content(i)
+                .filter(|&h| matches!(s.word(h), "have" | "not" | "to"))?
+        };
+        let have = if s.word(have) == "have" || have == i {
+            have
+        } else {
+            s.next_content(have).filter(|&h| s.word(h) == "have")?
+        };
+        let verb = s
+            .next_content(have)
+            .filter(|&v| participle_shaped(s.word(v)))?;
+        let could = s.word(i).starts_with("could");
+        let hit = Hit::new(BlameKind::Counterfactual, i, verb).with_act(Some(verb));
+        if s.word(verb) == "been" {
+            let participle = s.next_content(verb)?;
+            let by_system = s.word(participle + 1) == "by";
+            return (!could && has_lemma(s.word(participle), PASSIVE_PERSON_ACTS) && !by_system)
+                .then_some(Hit {
+                    to: participle,
+                    ..hit
+                });
+        }
+        let (agent, _) = s.agent_of(i);
+        let judged = match agent {
+            Agent::Person => !could || has_lemma(s.word(verb), PREVENTIONS),
+            Agent::Name | Agent::Unknown => !could && has_lemma(s.word(verb), PERSON_ONLY_ACTS),
+            Agent::System | Agent::NoOne => false,
+        };
+        judged.then_some(hit)
+    })
+}
+
+/// "checked", "known", "caught", "read": what follows a perfect "have" (unlike "have a talk").
+fn participle_shaped(word: &str) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "caught",
+        "done",
+        "been",
+        "run",
+        "read",
+        "known",
+        "seen",
+        "spent",
+        "gone",
+        "taken",
+        "thought",
+        "brought",
+        "sought",
+        "kept",
+        "held",
+        "told",
+        "put",
+        "set",
+        "let",
+        "hit",
+        "cut",
+        "shut",
+        "stopped",
+        "got",
+        "gotten",
+        "made",
+        "paid",
+        "said",
+        "sent",
+        "spotted",
+        "understood",
+    ];
+    word.ends_with("ed")
+        || word.ends_with("en")
+        || word.ends_with("wn")
+        || IRREGULAR.contains(&word)
+        || crate::blame::lexicon::IRREGULAR_PAST.contains(&word)
+}
+
+/// "If the reviewer had read the diff ...": a condition on a person's act.
+fn if_had(s: &Sentence) -> Option<Hit> {
+    s.positions(&["if"]).find_map(|i| {
+        let had = (i + 1..(i + 7).min(s.tokens.len()))
+            .find(|&j| matches!(s.word(j), "had" | "hadn't"))?;
+        let verb = s.next_content(had)?;
+        let someone = doer_after(&s.tokens, i + 1).is_some_and(Agent::is_someone);
+        (someone && s.word(verb) != "been")
+            .then(|| Hit::new(BlameKind::Counterfactual, i, verb).with_act(Some(verb)))
+    })
+}
+
+/// "Had the engineer double-checked the region, ...": the inverted condition.
+fn inverted_had(s: &Sentence) -> Option<Hit> {
+    s.positions(&["had"]).find_map(|i| {
+        let opens_clause = i == 0 || !s.tokens[i - 1].is_word;
+        let someone = doer_after(&s.tokens, i + 1).is_some_and(Agent::is_someone);
+        let verb = (i + 2..(i + 6).min(s.tokens.len()))
+            .find(|&j| s.word(j).ends_with("ed") || has_lemma(s.word(j), ATTENTIVE_ACTS))?;
+        (opens_clause && someone)
+            .then(|| Hit::new(BlameKind::Counterfactual, i, verb).with_act(Some(verb)))
+    })
+}

@@ -1,0 +1,119 @@
+//! Judgements of people: remarks on character, state or competence, and calls to try harder.
+
+use super::Hit;
+use crate::blame::BlameKind;
+use crate::blame::lexicon::has_lemma;
+use crate::blame::sentence::Sentence;
+
+/// Fires on a judgement of a person's character, state or competence: "careless",
+/// "too tired", "did not understand", "panicked".
+pub fn character(s: &Sentence) -> Option<Hit> {
+    const JUDGEMENTS: &[&str] = &[
+        "careless",
+        "carelessness",
+        "sloppy",
+        "sloppiness",
+        "lazy",
+        "laziness",
+        "negligent",
+        "negligence",
+        "incompetent",
+        "incompetence",
+        "reckless",
+        "recklessly",
+        "recklessness",
+        "inattentive",
+        "inattention",
+        "clueless",
+        "inexperienced",
+        "complacent",
+        "complacency",
+    ];
+    let judged = s
+        .positions(JUDGEMENTS)
+        .find(|&i| !s.negated_before(i, 3))
+        .map(|i| Hit::new(BlameKind::Character, i, i));
+    let tired = s.positions(&["too"]).find(|&i| {
+        matches!(
+            s.word(i + 1),
+            "tired" | "sleepy" | "exhausted" | "distracted"
+        )
+    });
+    let not_understood = s
+        .positions(&["understand", "grasp", "comprehend"])
+        .find(|&i| {
+            let before = s.word(i.wrapping_sub(1));
+            let failed_to = before == "to"
+                && matches!(
+                    s.word(i.wrapping_sub(2)),
+                    "failed" | "fail" | "fails" | "unable"
+                );
+            let negated = before.ends_with("n't") || before == "not" || failed_to;
+            negated && s.agent_of(i).0.is_someone()
+        });
+    let asleep = s
+        .positions(&["slept", "asleep", "dozed"])
+        .find(|&i| s.agent_of(i).0.is_someone());
+    let slow = s.positions(&["slow"]).find(|&i| {
+        s.word(i + 1) == "to"
+            && has_lemma(
+                s.word(i + 2),
+                &["react", "respond", "notice", "act", "escalate"],
+            )
+            && s.agent_of(i).0.is_someone()
+    });
+    let panicked = s
+        .positions(&["panicked", "panicking"])
+        .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
+    judged
+        .or_else(|| tired.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
+        .or_else(|| not_understood.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
+        .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
+        .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
+}
+
+/// Fires on a lesson that asks people to try harder: "be more careful", "pay more attention",
+/// "needs more carefully studying".
+pub fn exhortation(s: &Sentence) -> Option<Hit> {
+    const VIRTUES: &[&str] = &[
+        "careful",
+        "carefully",
+        "vigilant",
+        "diligent",
+        "attentive",
+        "thorough",
+        "mindful",
+        "aware",
+        "disciplined",
+    ];
+    let more_virtue = s.positions(VIRTUES).find(|&i| {
+        const URGING: &[&str] = &[
+            "be", "being", "must", "should", "need", "needs", "ought", "let's", "got", "has",
+            "have",
+        ];
+        let before = s.word(i.wrapping_sub(1));
+        let urging_near =
+            (i.saturating_sub(4)..i.saturating_sub(1)).any(|j| URGING.contains(&s.word(j)));
+        let urged = before == "be" || (matches!(before, "more" | "extra") && urging_near);
+        urged && !s.negated_before(i, 7)
+    });
+    let attention = s.positions(&["attention"]).find(|&i| {
+        s.word(i.saturating_sub(1)) == "more"
+            || (s.word(i.wrapping_sub(1)) == "closer"
+                && s.word(i.wrapping_sub(2)).starts_with("pa"))
+    });
+    let remember = s.positions(&["remember"]).find(|&i| {
+        s.word(i + 1) == "to"
+            && (matches!(s.word(i.wrapping_sub(1)), "must" | "should" | "always")
+                || s.word(i.wrapping_sub(2)) == "need")
+    });
+    let following = s.positions(&["better"]).find(|&i| {
+        s.word(i + 1) == "at" && has_lemma(s.word(i + 2), &["follow", "stick", "check", "remember"])
+    });
+    more_virtue
+        .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
+        .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
+        .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
+        .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}

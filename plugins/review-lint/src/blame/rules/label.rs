@@ -1,0 +1,197 @@
+//! Labels and culprits: "human error" as a cause, a mistake owned by a person, pointing at
+//! who is at fault, and sentences that disclaim blame outright.
+
+use super::{Hit, person_possessive};
+use crate::blame::BlameKind;
+use crate::blame::agent::{Agent, doer_after};
+use crate::blame::sentence::Sentence;
+
+/// Fires on "human error", "operator error" or "this oversight" given as a cause.
+pub fn human_error_label(s: &Sentence) -> Option<Hit> {
+    const WHO: &[&str] = &[
+        "human",
+        "operator",
+        "user",
+        "pilot",
+        "manual",
+        "personnel",
+        "staff",
+        "engineer",
+    ];
+    const SLIP: &[&str] = &["error", "errors", "mistake", "mistakes"];
+    // "user errors" are usually errors users saw; "user error" is the label.
+    let label = |i: usize| {
+        SLIP.contains(&s.word(i + 1)) && !(s.word(i) == "user" && s.word(i + 1).ends_with('s'))
+    };
+    let labelled = s.positions(WHO).find(|&i| label(i) && !denied(s, i, i + 1));
+    let hyphenated = s
+        .positions(&["human-error", "operator-error"])
+        .find(|&i| !denied(s, i, i));
+    labelled
+        .map(|i| Hit::new(BlameKind::HumanError, i, i + 1))
+        .or_else(|| hyphenated.map(|i| Hit::new(BlameKind::HumanError, i, i)))
+        .or_else(|| oversight(s))
+}
+
+/// "Human error" with a denial before it ("no", "to prevent") or after it ("was not").
+fn denied(s: &Sentence, from: usize, to: usize) -> bool {
+    let after = [s.word(to + 1), s.word(to + 2)];
+    let denied_after = after
+        .iter()
+        .any(|w| matches!(*w, "not" | "never" | "isn't" | "wasn't"))
+        || after[0] == "is" && s.word(to + 2) == "a";
+    let hypothetical = (from.saturating_sub(4)..from).any(|j| HYPOTHETICAL.contains(&s.word(j)));
+    s.negated_before(from, 4) || denied_after || hypothetical
+}
+
+/// Words that make "human error" a risk the system should absorb, not the cause of this
+/// incident: "the chance of human error", "a process prone to human error".
+const HYPOTHETICAL: &[&str] = &[
+    "chance",
+    "chances",
+    "risk",
+    "risks",
+    "likelihood",
+    "possibility",
+    "prone",
+    "room",
+    "potential",
+    "susceptible",
+    "remove",
+    "removes",
+    "removing",
+    "guard",
+    "guards",
+    "tolerate",
+    "tolerates",
+    "absorb",
+];
+
+/// "This oversight led to ..." (a slip), not "regulatory oversight" or "lack of oversight".
+fn oversight(s: &Sentence) -> Option<Hit> {
+    const SLIP_SENSE: &[&str] = &[
+        "this",
+        "that",
+        "an",
+        "human",
+        "simple",
+        "small",
+        "unfortunate",
+        "careless",
+    ];
+    const SUPERVISION_SENSE: &[&str] = &[
+        "of",
+        "committee",
+        "board",
+        "body",
+        "over",
+        "team",
+        "process",
+    ];
+    s.positions(&["oversight", "oversights"])
+        .find(|&i| {
+            i > 0
+                && SLIP_SENSE.contains(&s.word(i.wrapping_sub(1)))
+                && !SUPERVISION_SENSE.contains(&s.word(i + 1))
+        })
+        .map(|i| Hit::new(BlameKind::HumanError, i - 1, i))
+}
+
+/// Fires on a mistake owned by a person: "a mistake by a member of staff", "our mistake",
+/// "the engineer's error".
+pub fn owned_mistake(s: &Sentence) -> Option<Hit> {
+    const MISTAKES: &[&str] = &[
+        "mistake", "mistakes", "error", "errors", "blunder", "slip", "typo", "fault",
+    ];
+    s.positions(MISTAKES).find_map(|i| {
+        let before = s.word(i.wrapping_sub(1));
+        let owner_before =
+            matches!(before, "our" | "my" | "his" | "her") || person_possessive(before);
+        // "mistake by X", "error made by X", "error on the part of X", "mistake on our side".
+        let after_be = if matches!(s.word(i + 1), "was" | "were") {
+            i + 2
+        } else {
+            i + 1
+        };
+        let linked = if matches!(s.word(after_be), "made" | "introduced" | "committed") {
+            after_be + 1
+        } else {
+            i + 1
+        };
+        let on_the_part =
+            s.word(linked) == "on" && s.word(linked + 1) == "the" && s.word(linked + 2) == "part";
+        let link = if on_the_part { linked + 3 } else { linked };
+        let our_side = s.word(i + 1) == "on"
+            && s.word(i + 2) == "our"
+            && matches!(s.word(i + 3), "side" | "part");
+        let owner_after = match s.word(link) {
+            "by" => doer_after(&s.tokens, link + 1).is_some_and(Agent::is_someone),
+            "of" | "from" => doer_after(&s.tokens, link + 1) == Some(Agent::Person),
+            _ => false,
+        };
+        let owner_after = (owner_after || our_side).then_some(link.min(s.tokens.len() - 1));
+        if owner_before && !s.negated_before(i, 3) {
+            Some(Hit::new(BlameKind::Culprit, i - 1, i))
+        } else {
+            owner_after
+                .map(|j| Hit::new(BlameKind::Culprit, i, (j + 3).min(s.tokens.len() - 1)))
+                .filter(|_| !s.negated_before(i, 3))
+        }
+    })
+}
+
+/// Fires on pointing at the culprit: "the fault of the contractor", "X is to blame", an
+/// anonymous "someone deleted ...", or a person disciplined as the remedy.
+pub fn culprit(s: &Sentence) -> Option<Hit> {
+    let fault_of = s.positions(&["fault"]).find(|&i| {
+        s.word(i + 1) == "of"
+            && doer_after(&s.tokens, i + 2).is_some_and(Agent::is_someone)
+            && !s.negated_before(i, 4)
+    });
+    let to_blame = s.positions(&["blame"]).find(|&i| {
+        matches!(s.word(i.wrapping_sub(1)), "to")
+            && matches!(s.word(i.saturating_sub(2)), "is" | "was" | "are" | "were")
+            && s.agent_of(i).0.is_someone()
+    });
+    let someone = s
+        .positions(&["someone", "somebody"])
+        .find(|&i| anonymous_doer(s, i));
+    let disciplined = s
+        .positions(&["spoken", "disciplined", "reprimanded", "retrained", "fired"])
+        .find(|&i| {
+            matches!(s.word(i.wrapping_sub(1)), "been" | "was" | "were")
+                && s.agent_of(i).0.is_someone()
+        });
+    fault_of
+        .map(|i| Hit::new(BlameKind::Culprit, i, i + 2))
+        .or_else(|| to_blame.map(|i| Hit::new(BlameKind::Culprit, i - 2, i)))
+        .or_else(|| someone.map(|i| Hit::new(BlameKind::Culprit, i, i + 1).with_act(Some(i + 1))))
+        .or_else(|| disciplined.map(|i| Hit::new(BlameKind::Culprit, i - 1, i)))
+}
+
+/// "Someone wrote ...": an unnamed person as the doer of the act, in the past tense.
+fn anonymous_doer(s: &Sentence, i: usize) -> bool {
+    let verb = s.word(i + 1);
+    let verb = if matches!(verb, "had" | "just" | "then") {
+        s.word(i + 2)
+    } else {
+        verb
+    };
+    let past = verb.ends_with("ed") || crate::blame::lexicon::IRREGULAR_PAST.contains(&verb);
+    past && !s.negated_before(i, 4)
+        && !matches!(s.word(i.wrapping_sub(1)), "for" | "to" | "by" | "blame")
+}
+
+/// True when the sentence denies blame outright ("we are not looking for someone to blame",
+/// "no one is at fault"): such a sentence is blameless by construction.
+pub fn disclaims_blame(s: &Sentence) -> bool {
+    s.positions(&["blame", "fault", "blamed", "culprit", "scapegoat"])
+        .any(|i| {
+            let negated = s.negated_before(i, 6)
+                || (0..i).any(|j| {
+                    matches!(s.word(j), "nobody" | "no-one")
+                        || (s.word(j) == "no" && s.word(j + 1) == "one")
+                });
+            negated && s.word(i + 1) != "of"
+        })
+}

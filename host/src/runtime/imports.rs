@@ -25,7 +25,7 @@ enum Verdict {
 
 /// Checks every import of `component` against the policy, with `allowed` the capabilities it
 /// may use (`why` says where that set came from, for the message). Returns the capabilities
-/// it imports, or the first reason to refuse it.
+/// it imports, or every reason to refuse it, each naming the interface.
 pub fn check(
     engine: &Engine,
     component: &Component,
@@ -33,22 +33,21 @@ pub fn check(
     why: &str,
 ) -> Result<BTreeSet<Capability>, String> {
     let mut used = BTreeSet::new();
+    let mut problems = Vec::new();
     let ty = component.component_type();
     for (name, _) in ty.imports(engine) {
         match judge(name) {
             Verdict::Allowed => {}
-            Verdict::Forbidden(reason) => return Err(format!("imports `{name}`: {reason}")),
+            Verdict::Forbidden(reason) => problems.push(format!("imports `{name}`: {reason}")),
             Verdict::Capability(capability) if allowed.contains(&capability) => {
                 used.insert(capability);
             }
             Verdict::Capability(capability) => {
-                return Err(format!(
-                    "imports `{name}` (capability `{capability}`), which is not {why}"
-                ));
+                problems.push(format!("imports `{name}` (capability `{capability}`), which is not {why}"));
             }
         }
     }
-    Ok(used)
+    if problems.is_empty() { Ok(used) } else { Err(problems.join("; ")) }
 }
 
 /// Checks that `component` exports every handler of the contract.

@@ -10,6 +10,8 @@
 //! | [`operator`] | the operator's ceilings and grants (`operator.toml`) |
 //! | [`runtime`] | wasmtime: engine, compile cache, import policy, limits, one fresh instance per call |
 //! | [`registry`] | the folder of installed plugins: install, check, enable, grant |
+//! | [`series`] | metric series files in, the contract's `metric-series` out |
+//! | [`render`] | how a series looks: terminal sparkline, SVG plot with the window shaded |
 //! | [`bench`] | `rhyme bench`: measured figures, printed |
 //!
 //! The `rhyme` binary (`src/main.rs`, `src/cli/`) only wires these together.
@@ -19,7 +21,9 @@ pub mod capability;
 pub mod manifest;
 pub mod operator;
 pub mod registry;
+pub mod render;
 pub mod runtime;
+pub mod series;
 
 /// Milliseconds since the Unix epoch, UTC: the contract's `timestamp`.
 pub type Timestamp = i64;

@@ -5,6 +5,8 @@ mod bench;
 mod exit;
 mod plugin;
 mod show;
+mod signature;
+mod eval;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,11 @@ enum Command {
     /// Install, check, enable, grant and call plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// Name the shape of a metric series and what it usually means.
+    Signature(signature::SignatureArgs),
+    /// Measure quality on a labelled data set; one JSON line per item, then a summary.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
     /// Measure and print performance figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -55,6 +62,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Plugin(command) => plugin::run(&ctx, command),
         Command::Bench(command) => bench::run(&ctx, command),
+        Command::Signature(args) => signature::run(&ctx, args),
+        Command::Eval(command) => eval::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,9 +16,7 @@ pub fn output(ctx: &Context, plugin: &str, output: &Output) {
     if output.findings.is_empty() && output.proposals.is_empty() {
         println!("{plugin}: nothing to report");
     }
-    for f in &output.findings {
-        finding(plugin, f);
-    }
+    output_findings(plugin, output);
     for p in &output.proposals {
         let kind = match p.kind {
             ProposalKind::DraftStatusUpdate => "draft status update",
@@ -30,6 +28,18 @@ pub fn output(ctx: &Context, plugin: &str, output: &Output) {
             println!("    {line}");
         }
     }
+}
+
+/// Prints the findings only.
+pub fn output_findings(plugin: &str, output: &Output) {
+    for f in &output.findings {
+        finding(plugin, f);
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` in UTC, the resolution timelines use.
+pub fn utc(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(|| at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 fn finding(plugin: &str, f: &Finding) {
@@ -56,7 +66,7 @@ fn evidence(e: &Evidence) -> String {
         Evidence::Event(id) => format!("event {id}"),
         Evidence::Postmortem(id) => format!("postmortem {id}"),
         Evidence::Finding(id) => format!("finding {id}"),
-        Evidence::Window(w) => format!("{} {}–{}", w.series, w.start, w.end),
+        Evidence::Window(w) => format!("{} {} → {} UTC", w.series, utc(w.start), utc(w.end)),
     }
 }
 

@@ -28,20 +28,40 @@ impl Guest for GraphSignature {
 
 fn finding(series: &str, s: &Signature) -> Finding {
     let (start, end) = ((s.start * 1000.0) as i64, (s.end * 1000.0) as i64);
-    let name = s.shape.name();
-    let title = format!("{}{}: {}", name[..1].to_uppercase(), &name[1..], s.magnitude);
     let detail = format!(
-        "Often means: {}.\nFirst check: {}\nWhere: {}–{} UTC in {series}.",
+        "Size: {}.\nOften means: {}.\nFirst check: {}",
+        s.magnitude,
         s.meanings.join("; "),
         s.first_check,
-        rhyme_pdk::time::hh_mm(start),
-        rhyme_pdk::time::hh_mm(end),
     );
-    let mut finding = Finding::new(FindingKind::Signature, s.shape.id(), &title, &detail);
+    let mut finding = Finding::new(FindingKind::Signature, s.shape.id(), &title(s), &detail);
     finding.evidence = vec![Evidence::Window(SeriesWindow { series: series.to_string(), start, end })];
     finding.confidence = s.confidence.clamp(0.0, 1.0) as f32;
     finding.at = Some(end);
     finding
+}
+
+/// "Cliff drop: fell 92% within 2 min and stayed down", dropping the magnitude's
+/// parenthetical detail when the whole would not fit the contract's 80 characters.
+fn title(s: &Signature) -> String {
+    let name = s.shape.name();
+    let name = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+    let full = format!("{name}: {}", s.magnitude);
+    if full.chars().count() <= 80 {
+        return full;
+    }
+    let mut short = String::new();
+    let mut depth = 0usize;
+    for c in s.magnitude.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => short.push(c),
+            _ => {}
+        }
+    }
+    let short = short.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{name}: {short}")
 }
 
 rhyme_pdk::export!(GraphSignature with_types_in rhyme_pdk::bindings);

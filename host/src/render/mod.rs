@@ -1,0 +1,19 @@
+//! How a metric series looks to a person: a terminal sparkline and an SVG plot, each with
+//! the window of a finding marked.
+
+mod plot;
+mod sparkline;
+
+pub use plot::{PlotError, svg};
+pub use sparkline::sparkline;
+
+/// A span to mark on a rendering, in milliseconds, with a short label.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// Start of the span.
+    pub start: i64,
+    /// End of the span.
+    pub end: i64,
+    /// What it is ("cliff-drop").
+    pub label: String,
+}

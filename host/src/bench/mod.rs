@@ -1,6 +1,7 @@
 //! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
 
 pub mod runtime;
+pub mod signature;
 mod stats;
 
 pub use stats::Stats;

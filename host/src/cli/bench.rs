@@ -18,17 +18,43 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3000)]
         calls: usize,
     },
+    /// A week of one-minute points analysed by graph-signature in the sandbox vs natively.
+    Signature {
+        /// The graph-signature component.
+        #[arg(long, default_value = "target/wasm32-wasip2/release/graph_signature.wasm")]
+        component: PathBuf,
+        /// Timed analyses per configuration.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
 }
 
 pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
+        BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
     }
 }
 
+fn read_component(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {} (build it with `make build` or `make guests`)", path.display()))
+}
+
+fn signature(ctx: &Context, component: &PathBuf, runs: usize) -> anyhow::Result<()> {
+    let figures = rhyme::bench::signature::run(&read_component(component)?, runs, &ctx.data.join("bench-cache"))?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!("graph-signature on {} points ({runs} runs each; found: {}):", figures.points, figures.found.join(", "));
+    println!("  in the sandbox (fresh instance, data in, findings out)  median {:>8.0} µs   p99 {:>8.0} µs   (target ≤ 2000 µs)", figures.sandbox.median_us, figures.sandbox.p99_us);
+    println!("  native                                                  median {:>8.0} µs   p99 {:>8.0} µs", figures.native.median_us, figures.native.p99_us);
+    println!("  sandbox / native {:.2}×", figures.ratio);
+    Ok(())
+}
+
 fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<()> {
-    let bytes = std::fs::read(component)
-        .with_context(|| format!("reading {} (build it with `make build`)", component.display()))?;
+    let bytes = read_component(component)?;
     let cache_dir = ctx.data.join("bench-cache");
     let figures = rhyme::bench::runtime::run(&bytes, calls, &cache_dir)?;
     if ctx.json {

@@ -35,7 +35,10 @@ fn reference() -> Reference {
 fn load_or_skip() -> Option<Embedder> {
     let dir = model_dir();
     if !dir.join("model.safetensors").is_file() {
-        eprintln!("skipping: no model in {} (run models/fetch.sh)", dir.display());
+        eprintln!(
+            "skipping: no model in {} (run models/fetch.sh)",
+            dir.display()
+        );
         return None;
     }
     Some(Embedder::load(&dir).expect("model directory loads"))
@@ -43,12 +46,17 @@ fn load_or_skip() -> Option<Embedder> {
 
 #[test]
 fn vectors_match_sentence_transformers() {
-    let Some(embedder) = load_or_skip() else { return };
+    let Some(embedder) = load_or_skip() else {
+        return;
+    };
     let reference = reference();
     assert_eq!(embedder.max_seq_len(), reference.max_seq_length);
     let texts: Vec<&str> = reference.items.iter().map(|i| i.text.as_str()).collect();
     // A batch size that splits the set, so batching and re-ordering are exercised too.
-    let vectors = embedder.with_batch_size(3).embed(&texts).expect("embedding works");
+    let vectors = embedder
+        .with_batch_size(3)
+        .embed(&texts)
+        .expect("embedding works");
     assert_eq!(vectors.len(), texts.len());
     for (item, got) in reference.items.iter().zip(&vectors) {
         assert_eq!(got.len(), item.vector.len());
@@ -63,10 +71,15 @@ fn vectors_match_sentence_transformers() {
 
 #[test]
 fn each_text_is_embedded_independently_of_its_batch() {
-    let Some(embedder) = load_or_skip() else { return };
+    let Some(embedder) = load_or_skip() else {
+        return;
+    };
     let alone = embedder.embed(&["disk full on the primary"]).unwrap();
     let batched = embedder
-        .embed(&["a much longer sentence that forces padding of the short one", "disk full on the primary"])
+        .embed(&[
+            "a much longer sentence that forces padding of the short one",
+            "disk full on the primary",
+        ])
         .unwrap();
     assert!(cosine(&alone[0], &batched[1]) > 0.99999);
     let norm: f32 = alone[0].iter().map(|x| x * x).sum::<f32>().sqrt();

@@ -99,9 +99,17 @@ pub enum SeenBeforeError {
         source: serde_json::Error,
     },
     #[error("{path}:{line}: duplicate id {id}")]
-    DuplicateId { path: PathBuf, line: usize, id: String },
+    DuplicateId {
+        path: PathBuf,
+        line: usize,
+        id: String,
+    },
     #[error("{path}:{line}: query {id} has no relevant ids")]
-    NoRelevant { path: PathBuf, line: usize, id: String },
+    NoRelevant {
+        path: PathBuf,
+        line: usize,
+        id: String,
+    },
     #[error("query {id}: ranked list names {doc} twice")]
     RepeatedInRanking { id: String, doc: String },
 }
@@ -206,7 +214,9 @@ pub fn score_query(query: &Query, ranked: &[String]) -> Result<ItemScore, SeenBe
 
 fn first_repeat(ids: &[String]) -> Option<&str> {
     let mut seen = HashSet::new();
-    ids.iter().find(|id| !seen.insert(id.as_str())).map(String::as_str)
+    ids.iter()
+        .find(|id| !seen.insert(id.as_str()))
+        .map(String::as_str)
 }
 
 fn dcg(grades: impl Iterator<Item = u8>) -> f64 {
@@ -243,7 +253,11 @@ impl Metrics {
         let items: Vec<&ItemScore> = items.into_iter().collect();
         let n = items.len();
         let mean = |f: fn(&ItemScore) -> f64| {
-            if n == 0 { 0.0 } else { items.iter().map(|i| f(i)).sum::<f64>() / n as f64 }
+            if n == 0 {
+                0.0
+            } else {
+                items.iter().map(|i| f(i)).sum::<f64>() / n as f64
+            }
         };
         Self {
             n,
@@ -323,7 +337,10 @@ mod tests {
     fn perfect_ranking_scores_one_everywhere() {
         let q = query(&[("a", 2), ("b", 1)], "high");
         let s = score_query(&q, &ids(&["a", "b", "x"])).unwrap();
-        assert_eq!((s.recall_at_5, s.success_at_5, s.reciprocal_rank), (1.0, 1.0, 1.0));
+        assert_eq!(
+            (s.recall_at_5, s.success_at_5, s.reciprocal_rank),
+            (1.0, 1.0, 1.0)
+        );
         assert!((s.ndcg_at_10 - 1.0).abs() < 1e-12);
     }
 
@@ -345,7 +362,10 @@ mod tests {
         let s = score_query(&q, &ids(&["x", "r0", "r1", "y", "z", "r2"])).unwrap();
         assert!((s.recall_at_5 - 2.0 / 5.0).abs() < 1e-12);
         assert_eq!(s.reciprocal_rank, 0.5);
-        let late: Vec<String> = (0..10).map(|i| format!("x{i}")).chain(["r0".into()]).collect();
+        let late: Vec<String> = (0..10)
+            .map(|i| format!("x{i}"))
+            .chain(["r0".into()])
+            .collect();
         assert_eq!(score_query(&q, &late).unwrap().reciprocal_rank, 0.0);
     }
 
@@ -382,7 +402,11 @@ mod tests {
         let known: HashSet<&str> = corpus.iter().map(|p| p.id.as_str()).collect();
         assert!(corpus.len() > 100 && !queries.is_empty());
         for q in &queries {
-            assert!(q.relevant.keys().all(|id| known.contains(id.as_str())), "{}", q.id);
+            assert!(
+                q.relevant.keys().all(|id| known.contains(id.as_str())),
+                "{}",
+                q.id
+            );
         }
     }
 }

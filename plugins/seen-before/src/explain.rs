@@ -1,0 +1,198 @@
+//! Explaining a match in lines a tired responder can read: what broke and how it was fixed
+//! or what was learned (sentences picked from the postmortem's own text), and why it matched.
+
+use serde::{Deserialize, Serialize};
+
+use crate::index::Index;
+use crate::mechanisms::MECHANISMS;
+use crate::passages::passages;
+use crate::postmortem::Postmortem;
+use crate::rank::MatchContext;
+use crate::text::{sentences, terms};
+
+/// Longest sentence quoted, in characters; longer ones are cut at a word boundary.
+const MAX_QUOTE: usize = 280;
+/// Shared terms listed in an explanation.
+const MAX_SHARED_TERMS: usize = 6;
+
+/// Word stems that mark a sentence as telling the cause.
+const CAUSE_CUES: &[&str] = &[
+    "caus",
+    "due",
+    "because",
+    "trigger",
+    "root",
+    "result",
+    "led",
+    "bug",
+    "misconfigur",
+    "fail",
+    "broke",
+    "error",
+];
+/// Word stems that mark a sentence as telling the fix or the lesson, strongest first.
+const FIX_CUES: &[&str] = &[
+    "lesson", "learn", "prevent", "going", "futur", "remediat", "fix", "resolv", "mitigat", "roll",
+    "revert", "restor", "recover", "add", "chang", "improv", "ensur", "will",
+];
+
+/// One past incident offered as similar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    pub id: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// Fused score (standard units; higher is more similar). Comparable within one answer.
+    pub score: f32,
+    /// A sentence from the postmortem saying what broke.
+    pub what_broke: String,
+    /// A sentence from the postmortem saying how it was fixed or what was learned.
+    pub fix_or_lesson: Option<String>,
+    pub why: Why,
+}
+
+/// The evidence that made a postmortem match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Why {
+    /// Query words that also occur in the postmortem, rarest first.
+    pub shared_terms: Vec<String>,
+    /// A failure mechanism both the query's symptoms and the postmortem point to.
+    pub mechanism: Option<String>,
+    /// The postmortem passage most similar in meaning to the query.
+    pub similar_passage: Option<String>,
+}
+
+pub(crate) fn explain(index: &Index, context: &MatchContext<'_>, score: f32) -> Match {
+    let entry = &index.docs[context.position];
+    let doc = &entry.doc;
+    Match {
+        id: doc.id.clone(),
+        company: doc.company.clone(),
+        title: doc.title.clone(),
+        date: doc.date.clone(),
+        url: doc.url.clone(),
+        score,
+        what_broke: what_broke(doc),
+        fix_or_lesson: fix_or_lesson(doc),
+        why: Why {
+            shared_terms: shared_terms(index, context),
+            mechanism: context
+                .query_mechanisms
+                .iter()
+                .find(|m| entry.mechanisms.contains(m))
+                .map(|&m| MECHANISMS[m].name.to_string()),
+            similar_passage: context.best_passage.and_then(|id| passage_text(doc, id)),
+        },
+    }
+}
+
+/// The first summary sentence naming a cause, else the summary's first sentence.
+fn what_broke(doc: &Postmortem) -> String {
+    let source = [&doc.summary, &doc.alt_summary, &doc.text, &doc.title]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.trim().is_empty());
+    let Some(source) = source else {
+        return String::new();
+    };
+    let candidates = sentences(source);
+    let chosen = candidates
+        .iter()
+        .find(|s| cue_rank(s, CAUSE_CUES).is_some())
+        .or(candidates.first())
+        .copied()
+        .unwrap_or_default();
+    quote(chosen)
+}
+
+/// The sentence (body first, then summaries) with the strongest fix or lesson cue; among
+/// equals, the earliest.
+fn fix_or_lesson(doc: &Postmortem) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for source in [&doc.text, &doc.summary, &doc.alt_summary]
+        .into_iter()
+        .flatten()
+    {
+        for sentence in sentences(source) {
+            let Some(rank) = cue_rank(sentence, FIX_CUES) else {
+                continue;
+            };
+            if best.is_none_or(|(r, _)| rank < r) {
+                best = Some((rank, sentence));
+            }
+        }
+    }
+    best.map(|(_, s)| quote(s))
+}
+
+/// Position in `cues` of the strongest cue the sentence contains.
+fn cue_rank(sentence: &str, cues: &[&str]) -> Option<usize> {
+    let words = terms(sentence);
+    cues.iter()
+        .position(|cue| words.iter().any(|w| w.starts_with(cue)))
+}
+
+fn shared_terms(index: &Index, context: &MatchContext<'_>) -> Vec<String> {
+    let doc_terms = terms(&index.docs[context.position].doc.all_text());
+    let mut shared: Vec<&String> = context
+        .query_terms
+        .iter()
+        .filter(|t| doc_terms.contains(t))
+        .collect();
+    shared.sort_by(|a, b| index.lexical.idf(b).total_cmp(&index.lexical.idf(a)));
+    shared.dedup();
+    shared.into_iter().take(MAX_SHARED_TERMS).cloned().collect()
+}
+
+fn passage_text(doc: &Postmortem, passage_id: &str) -> Option<String> {
+    passages(doc)
+        .into_iter()
+        .find(|p| p.id == passage_id)
+        .map(|p| quote(&p.text))
+}
+
+/// Trims to [`MAX_QUOTE`] characters at a word boundary, marking the cut.
+fn quote(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= MAX_QUOTE {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX_QUOTE).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{at_word}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Postmortem {
+        Postmortem {
+            id: "pm-1".into(),
+            summary: Some("Checkout was slow for an hour. The outage was caused by an expired certificate.".into()),
+            text: Some("Timeline follows. We restored service by renewing it. Going forward we will alert 30 days before expiry.".into()),
+            ..Postmortem::default()
+        }
+    }
+
+    #[test]
+    fn picks_cause_and_lesson_sentences_from_the_text() {
+        assert_eq!(
+            what_broke(&doc()),
+            "The outage was caused by an expired certificate."
+        );
+        assert_eq!(
+            fix_or_lesson(&doc()).as_deref(),
+            Some("Going forward we will alert 30 days before expiry.")
+        );
+    }
+
+    #[test]
+    fn long_quotes_are_cut_at_a_word() {
+        let long = "word ".repeat(100);
+        let q = quote(&long);
+        assert!(q.ends_with('…') && q.chars().count() <= MAX_QUOTE + 1);
+    }
+}

@@ -66,3 +66,30 @@ pub fn outcome(output: &Output) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// `../shared/data` beside the checkout, where the labelled sets live; `None` on a user's
+/// clone, where data-dependent tests print a note and pass.
+pub fn shared_data() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/data");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("note: {} not found; skipping the evaluation on labelled data", dir.display());
+        None
+    }
+}
+
+/// Installs a built-in plugin from `plugins/NAME` into the registry under `data`, granted
+/// what it asks for. The component must have been built (`make plugins`).
+pub fn install_builtin(data: &Path, name: &str) {
+    let dir = repo_root().join("plugins").join(name);
+    let (code, out, err) = outcome(&rhyme(data, &["plugin", "install", dir.to_str().unwrap(), "--grant-asked"]));
+    assert_eq!(code, 0, "installing {name}: {out}{err} (run `make plugins` first)");
+}
+
+/// The `{"summary": ...}` line that closes `rhyme eval` output.
+pub fn eval_summary(stdout: &str) -> serde_json::Value {
+    let last = stdout.lines().last().expect("eval printed nothing");
+    let value: serde_json::Value = serde_json::from_str(last).expect("the last line is JSON");
+    value["summary"].clone()
+}

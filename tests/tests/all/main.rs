@@ -4,6 +4,8 @@
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
+//! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod registry_cli;
+mod signature_cli;
 mod sandbox;

@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! models/fetch.sh
-//! cargo run --release -p rhyme-embed --example seen_before_eval [-- CORPUS QUERIES]
+//! cargo run --release -p rhyme-embed --example seen_before_eval [-- CORPUS QUERIES] [--show N]
 //! ```
 
 use std::collections::HashMap;
@@ -29,7 +29,7 @@ type AnyResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> AnyResult<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (args, show) = parse_args();
     let data = root.join("../shared/data/postmortems");
     let corpus_path = args
         .first()
@@ -51,16 +51,18 @@ fn main() -> AnyResult<()> {
         serde_json::json!({"model_load_s": started.elapsed().as_secs_f64()})
     );
 
+    let mut cache = Cache::open()?;
+    let cached = cache.vectors.len();
     let started = Instant::now();
     let passages: Vec<Passage> = docs.iter().flat_map(seen_before::passages).collect();
-    let passage_vectors = embed_all(&embedder, passages.iter().map(|p| p.text.as_str()))?;
+    let passage_vectors = cache.embed(&embedder, passages.iter().map(|p| p.text.as_str()))?;
     let embeddings = Embeddings {
         passages: passages
             .iter()
             .map(|p| p.id.clone())
             .zip(passage_vectors.iter().cloned())
             .collect(),
-        mechanism_descriptions: embed_all(
+        mechanism_descriptions: cache.embed(
             &embedder,
             MECHANISMS
                 .iter()
@@ -69,19 +71,20 @@ fn main() -> AnyResult<()> {
                 .iter()
                 .map(String::as_str),
         )?,
-        mechanism_symptoms: embed_all(&embedder, MECHANISMS.iter().map(|m| m.symptoms))?,
+        mechanism_symptoms: cache.embed(&embedder, MECHANISMS.iter().map(|m| m.symptoms))?,
     };
     let full = Index::build(docs.clone(), &embeddings)?;
     let index_s = started.elapsed().as_secs_f64();
     println!(
         "{}",
-        serde_json::json!({"indexing": {"postmortems": docs.len(), "passages": passages.len(), "seconds": index_s,
+        serde_json::json!({"indexing": {"postmortems": docs.len(), "passages": passages.len(), "seconds": index_s, "vectors_from_cache": cached,
             "passages_per_s": passages.len() as f64 / index_s}})
     );
     report_throughput(&embedder, &queries)?;
 
     let lexical = Index::lexical(docs)?;
-    let query_vectors = embed_all(&embedder, queries.iter().map(|q| q.query.as_str()))?;
+    let query_vectors = cache.embed(&embedder, queries.iter().map(|q| q.query.as_str()))?;
+    cache.save()?;
     let hits: HashMap<&str, Vec<DenseHit>> = queries
         .iter()
         .zip(&query_vectors)
@@ -112,7 +115,43 @@ fn main() -> AnyResult<()> {
             serde_json::json!({"method": method.name(), "summary": summary})
         );
     }
-    split_check(&ctx, &queries)
+    split_check(&ctx, &queries)?;
+    show_matches(&ctx, &queries, show);
+    Ok(())
+}
+
+/// Positional CORPUS and QUERIES, and `--show N`: print the explained top 3 for the first N
+/// low-overlap queries.
+fn parse_args() -> (Vec<String>, usize) {
+    let mut positional = Vec::new();
+    let mut show = 0;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--show" {
+            show = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+        } else {
+            positional.push(arg);
+        }
+    }
+    (positional, show)
+}
+
+fn show_matches(ctx: &Context<'_>, queries: &[eval::Query], count: usize) {
+    let options = RankOptions {
+        limit: 3,
+        ..RankOptions::default()
+    };
+    for q in queries.iter().filter(|q| q.is_low_overlap()).take(count) {
+        let query = Query {
+            text: &q.query,
+            vector: Some(ctx.vectors[q.id.as_str()]),
+        };
+        let matches = seen_before::rank(ctx.full, query, &ctx.hits[q.id.as_str()], &options);
+        println!(
+            "{}",
+            serde_json::json!({"query": q.query, "relevant": q.relevant, "matches": matches})
+        );
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -273,6 +312,53 @@ fn embed_all<'a>(
 ) -> AnyResult<Vec<Vec<f32>>> {
     let texts: Vec<&str> = texts.collect();
     Ok(embedder.embed(&texts)?)
+}
+
+/// Vectors by text, persisted between runs when `RHYME_EMBED_CACHE` names a file, so that
+/// iterating on ranking does not re-embed the corpus. Timings are only meaningful without it.
+struct Cache {
+    path: Option<PathBuf>,
+    vectors: HashMap<String, Vec<f32>>,
+}
+
+impl Cache {
+    fn open() -> AnyResult<Self> {
+        let path = std::env::var_os("RHYME_EMBED_CACHE").map(PathBuf::from);
+        let vectors = match &path {
+            Some(p) if p.is_file() => serde_json::from_str(&std::fs::read_to_string(p)?)?,
+            _ => HashMap::new(),
+        };
+        Ok(Self { path, vectors })
+    }
+
+    fn embed<'a>(
+        &mut self,
+        embedder: &Embedder,
+        texts: impl Iterator<Item = &'a str>,
+    ) -> AnyResult<Vec<Vec<f32>>> {
+        let texts: Vec<&str> = texts.collect();
+        let missing: Vec<&str> = texts
+            .iter()
+            .copied()
+            .filter(|t| !self.vectors.contains_key(*t))
+            .collect();
+        if !missing.is_empty() {
+            for (text, vector) in missing
+                .iter()
+                .zip(embed_all(embedder, missing.iter().copied())?)
+            {
+                self.vectors.insert(text.to_string(), vector);
+            }
+        }
+        Ok(texts.iter().map(|t| self.vectors[*t].clone()).collect())
+    }
+
+    fn save(&self) -> AnyResult<()> {
+        if let Some(path) = &self.path {
+            std::fs::write(path, serde_json::to_string(&self.vectors)?)?;
+        }
+        Ok(())
+    }
 }
 
 /// Exact inner-product search over passage vectors, as the host's embedded index does.

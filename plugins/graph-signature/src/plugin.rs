@@ -41,8 +41,8 @@ fn finding(series: &str, s: &Signature) -> Finding {
     finding
 }
 
-/// "Cliff drop: fell 92% within 2 min and stayed down", dropping the magnitude's
-/// parenthetical detail when the whole would not fit the contract's 80 characters.
+/// "Cliff drop: fell 92% within 2 min and stayed down": the magnitude's first clause, without
+/// its parenthetical detail, when the whole would not fit the contract's 80 characters.
 fn title(s: &Signature) -> String {
     let name = s.shape.name();
     let name = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
@@ -56,6 +56,7 @@ fn title(s: &Signature) -> String {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
+            ',' | ';' if depth == 0 => break,
             _ if depth == 0 => short.push(c),
             _ => {}
         }

@@ -1,0 +1,142 @@
+//! Who may do what (DESIGN.md, "People, roles and the approval gate"). The HTTP layer checks
+//! `Role::may` for every route; the store checks it again where a wrong caller would do harm
+//! (decisions, nudge triage, tokens), so no front end can forget.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::PluginRef;
+
+/// A token's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Responder,
+    Ic,
+    Reviewer,
+    Admin,
+}
+
+/// Things a role may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Send events, series and incidents in.
+    Ingest,
+    /// Read incidents, findings, proposals; ask "seen before?".
+    Read,
+    /// Acknowledge or mute nudges for an incident.
+    TriageNudges,
+    /// Approve, edit-then-approve or reject proposals.
+    Decide,
+    /// Install, grant, enable and disable plugins.
+    ManagePlugins,
+    /// Create and revoke API tokens; read the audit log.
+    ManageTokens,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Responder, Role::Ic, Role::Reviewer, Role::Admin];
+
+    /// Whether this role holds `permission`.
+    ///
+    /// ```
+    /// use rhyme_store::{Permission, Role};
+    /// assert!(Role::Ic.may(Permission::TriageNudges));
+    /// assert!(!Role::Admin.may(Permission::Decide));
+    /// ```
+    pub fn may(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Responder => matches!(permission, Ingest | Read),
+            Role::Ic => matches!(permission, Ingest | Read | TriageNudges),
+            Role::Reviewer => matches!(permission, Read | Decide),
+            Role::Admin => matches!(permission, Read | ManagePlugins | ManageTokens),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Responder => "responder",
+            Role::Ic => "ic",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text).ok_or_else(|| {
+            Error::invalid("role", format!("`{text}` is not one of responder, ic, reviewer, admin"))
+        })
+    }
+}
+
+/// An authenticated caller: a token's name and role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Principal {
+    pub fn new(name: impl Into<String>, role: Role) -> Self {
+        Principal { name: name.into(), role }
+    }
+
+    /// `Forbidden` unless the role holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), Error> {
+        if self.role.may(permission) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(format!("role {} may not {permission:?}", self.role)))
+        }
+    }
+}
+
+/// Who did something, as written to the audit log: a person (by token), the local operator
+/// (the CLI, with access to the data folder), a plugin, or the host itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    /// A role name, or `operator`, `plugin`, `system`.
+    pub role: String,
+}
+
+impl Actor {
+    /// The person at the local command line.
+    pub fn operator(name: impl Into<String>) -> Self {
+        Actor { name: name.into(), role: "operator".into() }
+    }
+
+    /// The host acting on its own (expiry, delivery).
+    pub fn system() -> Self {
+        Actor { name: "rhyme".into(), role: "system".into() }
+    }
+
+    pub fn plugin(plugin: &PluginRef) -> Self {
+        Actor { name: format!("{}@{}", plugin.name, plugin.version), role: "plugin".into() }
+    }
+
+    /// Whether this actor may create and revoke tokens.
+    pub(crate) fn manages_tokens(&self) -> bool {
+        self.role == "operator" || self.role == Role::Admin.as_str()
+    }
+}
+
+impl From<&Principal> for Actor {
+    fn from(principal: &Principal) -> Self {
+        Actor { name: principal.name.clone(), role: principal.role.as_str().into() }
+    }
+}

@@ -1,0 +1,70 @@
+//! The store handle: a cheap-to-clone reference to one database, shared by every request.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::db::{self, Backend, Db};
+use crate::error::Result;
+use crate::migrate;
+
+/// Rhyme's incident store. Clone it freely; clones share the pool.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store: `<data_dir>/rhyme.db` in WAL mode
+    /// by default, or the database at `database_url` (`postgres://...` or `sqlite:...`).
+    pub async fn open(data_dir: impl AsRef<Path>, database_url: Option<&str>) -> Result<Store> {
+        Self::open_with_clock(data_dir, database_url, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Store::open`], reading the time from `clock`.
+    pub async fn open_with_clock(
+        data_dir: impl AsRef<Path>,
+        database_url: Option<&str>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store> {
+        let (url, backend) = db::resolve_url(data_dir.as_ref(), database_url)?;
+        let db = db::connect(&url, backend).await?;
+        migrate::migrate(&db).await?;
+        Ok(Store { inner: Arc::new(Inner { db, clock }) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.db.backend
+    }
+
+    /// The store's current time.
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    /// Checks that the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        self.inner.db.ping().await
+    }
+
+    /// Closes the pool, waiting for connections in use to come back.
+    pub async fn close(&self) {
+        self.inner.db.pool.close().await;
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.inner.db
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend()).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,168 @@
+//! API tokens. The secret is shown once, at creation; the store keeps only its sha256, so a
+//! copy of the database does not hand out access. A token has a name, a role, and can be
+//! revoked; the name is unique among tokens not revoked.
+
+use serde::Serialize;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::audit::append_in;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, random_hex, sha256_hex};
+use crate::roles::{Actor, Principal, Role};
+use crate::store::Store;
+
+/// What every secret starts with, so a leaked one is easy to recognise in logs and scanners.
+pub const SECRET_PREFIX: &str = "rhyme_";
+
+/// A token as listed (never with its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A token just created: the only time its secret is known.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub info: TokenInfo,
+    pub secret: String,
+}
+
+impl Store {
+    /// Creates a token with `role` under `name`. Only the operator or an admin may.
+    pub async fn create_token(&self, by: &Actor, name: &str, role: Role) -> Result<NewToken> {
+        check_manager(by)?;
+        crate::model::check_id("name", name)?;
+        let secret = format!("{SECRET_PREFIX}{}", random_hex(32));
+        let info = TokenInfo {
+            id: new_id(),
+            name: name.to_string(),
+            role,
+            created_at: self.now(),
+            created_by: by.name.clone(),
+            revoked_at: None,
+        };
+        let mut tx = self.db().write().await?;
+        if active_by_name(tx.conn(), name).await?.is_some() {
+            return Err(Error::conflict(format!("a token named `{name}` exists; revoke it first")));
+        }
+        insert(tx.conn(), &info, &sha256_hex(secret.as_bytes())).await?;
+        let detail = serde_json::json!({"id": info.id, "role": role.as_str()});
+        append_in(tx.conn(), info.created_at, by, "token.create", name, &detail).await?;
+        tx.commit().await?;
+        Ok(NewToken { info, secret })
+    }
+
+    /// Revokes the active token named `name` (or with that id).
+    pub async fn revoke_token(&self, by: &Actor, name_or_id: &str) -> Result<TokenInfo> {
+        check_manager(by)?;
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        let mut info = match active_by_name(tx.conn(), name_or_id).await? {
+            Some(info) => info,
+            None => by_id(tx.conn(), name_or_id)
+                .await?
+                .filter(|info| info.revoked_at.is_none())
+                .ok_or_else(|| Error::not_found("active token", name_or_id))?,
+        };
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2
+             WHERE id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(&by.name)
+        .bind(&info.id)
+        .execute(tx.conn())
+        .await?;
+        let detail = serde_json::json!({"id": info.id, "role": info.role.as_str()});
+        append_in(tx.conn(), now, by, "token.revoke", &info.name, &detail).await?;
+        tx.commit().await?;
+        info.revoked_at = Some(now);
+        Ok(info)
+    }
+
+    /// The principal a secret stands for, or `None` when it is unknown or revoked.
+    pub async fn verify_token(&self, secret: &str) -> Result<Option<Principal>> {
+        if !secret.starts_with(SECRET_PREFIX) {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT name, role FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(sha256_hex(secret.as_bytes()))
+        .fetch_optional(&self.db().pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let role: String = row.try_get("role")?;
+        let role = role.parse().map_err(|e| Error::corrupt("api_tokens", e))?;
+        Ok(Some(Principal { name: row.try_get("name")?, role }))
+    }
+
+    /// All tokens, revoked ones included, newest first.
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(&format!("{SELECT} ORDER BY created_at DESC, name"))
+            .fetch_all(&self.db().pool)
+            .await?;
+        rows.iter().map(info_from_row).collect()
+    }
+}
+
+const SELECT: &str = "SELECT id, name, role, created_at, created_by, revoked_at FROM api_tokens";
+
+fn check_manager(by: &Actor) -> Result<()> {
+    if by.manages_tokens() {
+        Ok(())
+    } else {
+        Err(Error::forbidden(format!("only an admin manages tokens, not a {}", by.role)))
+    }
+}
+
+async fn active_by_name(conn: &mut sqlx::AnyConnection, name: &str) -> Result<Option<TokenInfo>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE name = $1 AND revoked_at IS NULL"))
+        .bind(name)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(info_from_row).transpose()
+}
+
+async fn by_id(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<TokenInfo>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(info_from_row).transpose()
+}
+
+async fn insert(conn: &mut sqlx::AnyConnection, info: &TokenInfo, hash: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO api_tokens (id, name, role, secret_hash, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&info.id)
+    .bind(&info.name)
+    .bind(info.role.as_str())
+    .bind(hash)
+    .bind(info.created_at)
+    .bind(&info.created_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn info_from_row(row: &AnyRow) -> Result<TokenInfo> {
+    let role: String = row.try_get("role")?;
+    Ok(TokenInfo {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|e| Error::corrupt("api_tokens", e))?,
+        created_at: row.try_get("created_at")?,
+        created_by: row.try_get("created_by")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}

@@ -10,6 +10,7 @@ use std::cell::OnceCell;
 
 use crate::config::{SeverityThresholds, Thresholds};
 use crate::cues::{Cue, Cues, Reader};
+use crate::text::{topic_stems, Words};
 use crate::model::{Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, MAX_MESSAGE_CHARS};
 
 /// How far back lines are read and cached for every call.
@@ -28,7 +29,10 @@ pub struct Context<'a> {
     /// Index of the first event whose cues are cached.
     recent_from: usize,
     recent: Vec<OnceCell<Cues>>,
+    topics: Vec<OnceCell<Vec<String>>>,
     reconstructed: bool,
+    /// First names of everyone who posted, sorted; read on first use.
+    people: OnceCell<Vec<String>>,
 }
 
 impl<'a> Context<'a> {
@@ -51,7 +55,9 @@ impl<'a> Context<'a> {
             reader: Reader::new(),
             recent_from,
             recent: (recent_from..events.len()).map(|_| OnceCell::new()).collect(),
+            topics: (recent_from..events.len()).map(|_| OnceCell::new()).collect(),
             reconstructed: is_reconstructed(events),
+            people: OnceCell::new(),
         }
     }
 
@@ -60,6 +66,15 @@ impl<'a> Context<'a> {
         match i.checked_sub(self.recent_from) {
             Some(k) => *self.recent[k].get_or_init(|| self.reader.read(&self.events[i].text)),
             None => self.reader.read(&self.events[i].text),
+        }
+    }
+
+    /// The topic words of event `i`'s text (see [`crate::text::topic_stems`]).
+    pub fn topic(&self, i: usize) -> std::borrow::Cow<'_, [String]> {
+        let read = || topic_stems(&Words::new(&self.events[i].text));
+        match i.checked_sub(self.recent_from) {
+            Some(k) => std::borrow::Cow::Borrowed(self.topics[k].get_or_init(read).as_slice()),
+            None => std::borrow::Cow::Owned(read()),
         }
     }
 
@@ -126,6 +141,24 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether event `i` names someone who posted in this incident, other than its own author:
+    /// a line addressed to a person.
+    pub fn names_someone_else(&self, i: usize) -> bool {
+        let people = self.people.get_or_init(|| {
+            let mut names: Vec<String> =
+                self.events.iter().filter(|e| is_human(e)).filter_map(|e| e.actor.as_deref()).map(first_name).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.retain(|n| n.chars().count() >= 2);
+            names
+        });
+        let own = self.events[i].actor.as_deref().map(first_name);
+        Words::new(&self.events[i].text).iter().any(|w| {
+            let w = w.trim_start_matches('@');
+            own.as_deref() != Some(w) && people.binary_search_by(|p| p.as_str().cmp(w)).is_ok()
+        })
+    }
+
     /// The actor who held the IC role just before event `i`: the last to take it by a role change,
     /// or failing that the last to post as IC.
     pub fn ic_before(&self, i: usize) -> Option<&'a str> {
@@ -158,9 +191,12 @@ pub fn first_name(actor: &str) -> String {
 }
 
 fn is_reconstructed(events: &[Event]) -> bool {
-    let people: Vec<&Event> = events.iter().filter(|e| e.role != Some(Role::System)).collect();
-    let anonymous = people.iter().filter(|e| e.actor.as_deref().is_none_or(str::is_empty)).count();
-    !people.is_empty() && anonymous * 2 >= people.len()
+    let (mut people, mut anonymous) = (0, 0);
+    for e in events.iter().filter(|e| e.role != Some(Role::System)) {
+        people += 1;
+        anonymous += usize::from(e.actor.as_deref().is_none_or(str::is_empty));
+    }
+    people > 0 && anonymous * 2 >= people
 }
 
 fn one_line(message: &str) -> String {

@@ -15,7 +15,7 @@
 //! assert!(!cues.has(Cue::IcClaim));
 //! ```
 
-use crate::text::{PhraseIndex, Words};
+use crate::text::{PhraseTable, Words};
 
 /// One speech act a line can perform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +100,9 @@ const fn bit(cue: Cue) -> u64 {
     1 << cue as u8
 }
 
-/// Reads lines into [`Cues`]; build one per call and reuse it for every line.
+/// Reads lines into [`Cues`]. Building one costs nothing: the phrase table is compiled in.
 pub struct Reader {
-    index: PhraseIndex,
+    table: &'static PhraseTable,
 }
 
 impl Default for Reader {
@@ -113,16 +113,14 @@ impl Default for Reader {
 
 impl Reader {
     pub fn new() -> Reader {
-        let phrases: Vec<(&'static str, u64)> =
-            PHRASES.iter().flat_map(|(cue, list)| list.iter().map(move |p| (*p, bit(*cue)))).collect();
-        Reader { index: PhraseIndex::new(&phrases) }
+        Reader { table: crate::phrase_table!(PHRASE_COUNT, flatten()) }
     }
 
     /// The cues of one line of text.
     pub fn read(&self, text: &str) -> Cues {
         let words = Words::new(text);
         Cues {
-            bits: self.index.find(&words),
+            bits: self.table.find(&words),
             question: words.question(),
             ack_only: is_ack_only(&words),
             words: words.len().min(u16::MAX as usize) as u16,
@@ -145,6 +143,32 @@ const ACK_WORDS: &[&str] = &[
     "sounds", "good", "np", "all", "fine",
 ];
 
+const PHRASE_COUNT: usize = {
+    let mut n = 0;
+    let mut g = 0;
+    while g < PHRASES.len() {
+        n += PHRASES[g].1.len();
+        g += 1;
+    }
+    n
+};
+
+const fn flatten() -> [(&'static str, u64); PHRASE_COUNT] {
+    let mut out = [("", 0); PHRASE_COUNT];
+    let (mut g, mut k) = (0, 0);
+    while g < PHRASES.len() {
+        let (cue, list) = PHRASES[g];
+        let mut p = 0;
+        while p < list.len() {
+            out[k] = (list[p], bit(cue));
+            k += 1;
+            p += 1;
+        }
+        g += 1;
+    }
+    out
+}
+
 /// The phrases of each cue. Keep each list to what people actually say when doing that act.
 const PHRASES: &[(Cue, &[&str])] = &[
     (
@@ -155,7 +179,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "maybe", "perhaps", "might be", "could be", "could it be", "can it be", "i think", "i bet", "suspect",
             "suspecting", "theory", "hypothes*", "likely", "my guess", "guessing", "culprit", "caused by",
             "because of", "due to", "fits", "lines up", "line up", "consistent with", "explains", "pretty sure",
-            "i reckon", "classic",
+            "i reckon", "classic", "it's the", "it is the", "is the problem", "is the issue",
+            "is the cause", "same as last time", "like last time", "like in", "reminds me", "i'm sure", "definitely",
         ],
     ),
     (
@@ -176,9 +201,14 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "how do we test", "how can we test", "how do we tell", "how can we tell", "check whether",
             "confirm whether", "see whether", "what would", "alternative*", "another theory", "another possibility",
             "other possibility", "other explanation", "other change", "something else", "what else", "or maybe",
-            "could also be", "might also be", "or is it", "dropping", "drop the", "drop that", "not the", "not it",
+            "could also be", "might also be", "or is it", "dropping the", "dropping that", "dropping this", "drop the", "drop that", "drop it", "not the", "not it",
             "so not", "wrong theory", "wrong track", "scratch that", "that's it", "thats it", "that is it",
-            "that matches", "that explains", "dead end", "red herring", "step back", "what do we know",
+            "that matches", "that explains", "dead end", "red herring", "step back", "what do we know", "we'd see", "we would see",
+            "we'd expect", "we would expect", "would show", "should show", "expect to see", "if it were", "if it was",
+            "experiment", "compare", "comparing", "a/b", "canary", "confirm or rule", "if it's", "if its", "if it is", "if so",
+            "we'll know", "we will know", "would tell us", "that would tell", "tells us", "which is it", "either way",
+            "two theories", "both theories", "other theory", "another idea", "different theory", "what about",
+            "anything else", "what else could",
         ],
     ),
     (
@@ -237,14 +267,16 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "youre ic", "you are ic", "ic is yours", "over to you", "all yours", "my shift ends",
             "end of my shift", "shift change", "gotta jump", "have to jump", "need to jump", "gotta drop",
             "have to drop", "need to drop", "gotta go", "have to go", "need to go", "stepping away", "step away",
-            "stepping out",
+            "stepping out", "is ic now", "is now ic", "new ic", "next ic", "incoming ic", "ic is now",
+            "takes ic", "will take ic", "to take ic", "becomes ic",
         ],
     ),
     (
         Cue::Ack,
         &[
             "ack", "acked", "acknowledged", "got it", "i have it", "i've got it", "ive got it", "i got it",
-            "have ic", "on it", "roger", "copy", "will do", "taking it", "👍",
+            "have ic", "on it", "roger", "copy", "will do", "taking it", "👍", "have it", "i'll take it",
+            "ill take it", "sure", "yes", "yep",
         ],
     ),
     (
@@ -277,7 +309,10 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "the bridge", "on zoom", "per zoom", "on the zoom", "in zoom", "the zoom", "on meet", "the meet",
             "huddle", "in dm", "in dms", "via dm", "in a dm", "over dm", "in private", "privately", "offline",
             "1:1", "1-1", "one-on-one", "on the phone", "by phone", "in person", "war room", "other channel",
-            "another channel",
+            "another channel", "our call", "that call", "exec call", "the sync", "our sync", "the meeting",
+            "our meeting", "our dm", "my dm", "dm'd", "dmed", "private chat", "side channel", "side-channel", "side chat",
+            "hallway", "spoke with", "talked to", "talked with", "synced with", "discussed with", "agreed with",
+            "and i agreed", "and i decided",
         ],
     ),
     (
@@ -289,7 +324,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
     ),
     (
         Cue::DecisionMark,
-        &["decision", "decided", "we're going with", "we are going with", "going with", "the plan is", "plan:"],
+        &["decision", "decided", "we're going with", "we are going with", "we'll go with", "let's go with", "lets go with", "the plan is"],
     ),
     (
         Cue::HandsOn,
@@ -300,14 +335,16 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "kill", "killed", "killing", "re-run", "re-running", "rerun", "rerunning", "re-ran", "running", "ran",
             "moving", "moved", "deleting", "deleted", "dashboard", "checking", "looking at", "digging", "debugging",
             "profiling", "heap dump", "explain", "trace", "shell", "console", "lsof", "netstat", "dig", "nslookup",
-            "by hand", "manually",
+            "by hand", "manually", "ssh'd", "sshed", "bounced", "bouncing", "flushing", "flushed",
+            "inspecting", "pulling", "dumping", "patching", "patched", "iostat", "vmstat", "perf", "gdb",
+            "exec", "executing", "scaling", "scaled", "draining", "drained", "rolled back", "rolling back",
         ],
     ),
     (
         Cue::Directs,
         &[
-            "please", "pls", "plz", "can you", "can u", "could you", "would you", "you take", "take the", "owner",
-            "lead", "comms", "ops", "scribe", "assign*", "you own", "handle", "keep doing", "stay on", "tell",
+            "please", "pls", "plz", "can you", "can u", "could you", "would you", "you take", "take the", "assign*",
+            "you own", "keep doing", "stay on", "you're on", "youre on", "ops lead", "on comms", "go ahead",
         ],
     ),
     (
@@ -315,7 +352,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
         &[
             "should i", "shall i", "do i", "do you want me", "want me to", "anything for me", "what should i",
             "who decides", "who's deciding", "who is deciding", "need someone to decide", "need a decision",
-            "kill or wait", "waiting for ic", "ic ok", "go ahead", "anyone", "who do i", "who owns",
+            "kill or wait", "waiting for ic", "ic ok", "anyone", "who do i", "who owns",
         ],
     ),
     (

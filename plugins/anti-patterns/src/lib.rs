@@ -61,3 +61,6 @@ pub fn evaluate(
     let ctx = context::Context::new(incident, events, now, already, config);
     detect::run_all(&ctx)
 }
+
+#[cfg(target_arch = "wasm32")]
+mod plugin;

@@ -12,8 +12,6 @@
 //! assert!(words.question());
 //! ```
 
-use std::collections::HashMap;
-
 /// The words of one line.
 #[derive(Debug, Clone)]
 pub struct Words {
@@ -145,62 +143,205 @@ const FUNCTION_WORDS: &[&str] = &[
     "know", "need", "want", "look", "check", "right", "now", "today", "those", "these", "being", "each",
 ];
 
-/// A set of phrases, each tagged with a bit; [`PhraseIndex::find`] returns the union of the bits
-/// of every phrase that occurs in a line. A phrase is one or more words separated by spaces; a
-/// word ending in `*` matches any word it begins (`hypothes*`).
-pub struct PhraseIndex {
-    by_first: HashMap<&'static str, Vec<(Vec<&'static str>, u64)>>,
-    by_prefix: Vec<(&'static str, Vec<&'static str>, u64)>,
+/// A phrase table: phrases tagged with a bit, sorted and indexed when the crate is compiled (see
+/// [`phrase_table!`](crate::phrase_table)), so a call pays nothing to set it up and a word costs
+/// one hash probe. [`PhraseTable::find`] returns the union of the bits of every phrase that occurs
+/// in a line. A phrase is one or more words separated by spaces; a word ending in `*` matches any
+/// word it begins (`hypothes*`).
+pub struct PhraseTable {
+    /// `(phrase, bit)`, sorted by first word: phrases sharing a first word are contiguous.
+    pub sorted: &'static [(&'static str, u64)],
+    /// Open-addressing hash of first words: the index in `sorted` of the first phrase with that
+    /// first word, or [`EMPTY`]. The length is a power of two.
+    pub slots: &'static [u16],
+    /// Indices in `sorted` of the phrases whose first word is a prefix (`hypothes*`).
+    pub starred: &'static [u16],
 }
 
-impl PhraseIndex {
-    pub fn new(phrases: &[(&'static str, u64)]) -> PhraseIndex {
-        let mut by_first: HashMap<&'static str, Vec<(Vec<&'static str>, u64)>> = HashMap::new();
-        let mut by_prefix = Vec::new();
-        for &(phrase, bit) in phrases {
-            let mut words: Vec<&'static str> = phrase.split(' ').collect();
-            let first = words.remove(0);
-            match first.strip_suffix('*') {
-                Some(prefix) => by_prefix.push((prefix, words, bit)),
-                None => by_first.entry(first).or_default().push((words, bit)),
-            }
-        }
-        PhraseIndex { by_first, by_prefix }
-    }
+/// An unused hash slot.
+pub const EMPTY: u16 = u16::MAX;
 
+impl PhraseTable {
     /// The bits of every phrase found in `words`.
     pub fn find(&self, words: &Words) -> u64 {
         let mut bits = 0;
         for i in 0..words.len() {
             let word = words.get(i);
-            if let Some(candidates) = self.by_first.get(word) {
-                for (rest, bit) in candidates {
-                    if bits & bit == 0 && rest_matches(words, i + 1, rest) {
+            if let Some(from) = self.first_with(word) {
+                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| first_word(p) == word) {
+                    if bits & bit == 0 && rest_matches(words, i + 1, rest_of(phrase)) {
                         bits |= bit;
                     }
                 }
             }
-            for (prefix, rest, bit) in &self.by_prefix {
-                if bits & bit == 0 && word.starts_with(prefix) && rest_matches(words, i + 1, rest) {
+            for &k in self.starred {
+                let (phrase, bit) = self.sorted[k as usize];
+                if phrase.as_bytes()[0] != word.as_bytes()[0] {
+                    continue;
+                }
+                let prefix = first_word(phrase).trim_end_matches('*');
+                if bits & bit == 0 && word.starts_with(prefix) && rest_matches(words, i + 1, rest_of(phrase)) {
                     bits |= bit;
                 }
             }
         }
         bits
     }
+
+    /// The index of the first phrase whose first word is `word`.
+    fn first_with(&self, word: &str) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(word.as_bytes()) as usize & mask;
+        loop {
+            let k = self.slots[slot];
+            if k == EMPTY {
+                return None;
+            }
+            if first_word(self.sorted[k as usize].0) == word {
+                return Some(k as usize);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
 }
 
-fn rest_matches(words: &Words, from: usize, rest: &[&str]) -> bool {
-    if from + rest.len() > words.len() {
-        return false;
+fn first_word(phrase: &str) -> &str {
+    phrase.split_once(' ').map_or(phrase, |(first, _)| first)
+}
+
+fn rest_of(phrase: &str) -> &str {
+    phrase.split_once(' ').map_or("", |(_, rest)| rest)
+}
+
+/// FNV-1a over a word's bytes, stopping at a space (so a phrase hashes as its first word).
+const fn hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut k = 0;
+    while k < bytes.len() && bytes[k] != b' ' {
+        h ^= bytes[k] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        k += 1;
     }
-    rest.iter().enumerate().all(|(k, want)| {
-        let got = words.get(from + k);
-        match want.strip_suffix('*') {
-            Some(prefix) => got.starts_with(prefix),
-            None => got == *want,
+    h
+}
+
+/// Sorts a phrase table by first word, at compile time.
+pub const fn sort_phrases<const N: usize>(mut table: [(&'static str, u64); N]) -> [(&'static str, u64); N] {
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && first_word_order(table[j - 1].0, table[j].0) > 0 {
+            let swap = table[j - 1];
+            table[j - 1] = table[j];
+            table[j] = swap;
+            j -= 1;
         }
-    })
+        i += 1;
+    }
+    table
+}
+
+/// Compares first words as `str`'s `Ord` does: negative, zero or positive.
+const fn first_word_order(a: &str, b: &str) -> i32 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut k = 0;
+    loop {
+        let a_end = k >= a.len() || a[k] == b' ';
+        let b_end = k >= b.len() || b[k] == b' ';
+        match (a_end, b_end) {
+            (true, true) => return 0,
+            (true, false) => return -1,
+            (false, true) => return 1,
+            _ => {}
+        }
+        if a[k] != b[k] {
+            return if a[k] > b[k] { 1 } else { -1 };
+        }
+        k += 1;
+    }
+}
+
+const fn is_starred(phrase: &str) -> bool {
+    let b = phrase.as_bytes();
+    let mut k = 0;
+    while k < b.len() && b[k] != b' ' {
+        k += 1;
+    }
+    k > 0 && b[k - 1] == b'*'
+}
+
+/// The hash slots of a sorted table, at compile time; `S` must be a power of two, well above
+/// the number of distinct first words.
+pub const fn hash_slots<const S: usize>(sorted: &[(&'static str, u64)]) -> [u16; S] {
+    let mut slots = [EMPTY; S];
+    let mut i = 0;
+    while i < sorted.len() {
+        let first_of_run = i == 0 || first_word_order(sorted[i - 1].0, sorted[i].0) != 0;
+        if first_of_run && !is_starred(sorted[i].0) {
+            let mut slot = hash(sorted[i].0.as_bytes()) as usize & (S - 1);
+            while slots[slot] != EMPTY {
+                slot = (slot + 1) & (S - 1);
+            }
+            slots[slot] = i as u16;
+        }
+        i += 1;
+    }
+    slots
+}
+
+/// How many phrases of a table start with a prefix word.
+pub const fn starred_count(sorted: &[(&'static str, u64)]) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < sorted.len() {
+        if is_starred(sorted[i].0) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The indices of the phrases that start with a prefix word.
+pub const fn starred<const K: usize>(sorted: &[(&'static str, u64)]) -> [u16; K] {
+    let mut out = [0u16; K];
+    let (mut n, mut i) = (0, 0);
+    while i < sorted.len() {
+        if is_starred(sorted[i].0) {
+            out[n] = i as u16;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Builds a `&'static` [`PhraseTable`] from an array expression of `(phrase, bit)` at compile time.
+#[macro_export]
+macro_rules! phrase_table {
+    ($n:expr, $phrases:expr) => {{
+        static SORTED: [(&str, u64); $n] = $crate::text::sort_phrases($phrases);
+        static SLOTS: [u16; 4096] = $crate::text::hash_slots::<4096>(&SORTED);
+        const STARRED_N: usize = $crate::text::starred_count(&SORTED);
+        static STARRED: [u16; STARRED_N] = $crate::text::starred::<STARRED_N>(&SORTED);
+        static TABLE: $crate::text::PhraseTable =
+            $crate::text::PhraseTable { sorted: &SORTED, slots: &SLOTS, starred: &STARRED };
+        &TABLE
+    }};
+}
+
+fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
+    if rest.is_empty() {
+        return true;
+    }
+    let wanted = rest.split(' ');
+    wanted.clone().count() + from <= words.len()
+        && (from..).zip(wanted).all(|(k, want)| {
+            let got = words.get(k);
+            match want.strip_suffix('*') {
+                Some(prefix) => got.starts_with(prefix),
+                None => got == want,
+            }
+        })
 }
 
 #[cfg(test)]
@@ -232,9 +373,11 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_in_order_and_prefixes() {
-        let index = PhraseIndex::new(&[("as agreed", 1), ("hypothes*", 2), ("on the call", 4)]);
-        assert_eq!(index.find(&Words::new("As agreed, on the call we roll back")), 1 | 4);
+        let sorted = sort_phrases([("on the call", 4), ("as agreed", 1), ("hypothes*", 2), ("as", 8)]);
+        assert_eq!(sorted.map(|(p, _)| p), ["as agreed", "as", "hypothes*", "on the call"]);
+        let index = crate::phrase_table!(4, [("on the call", 4), ("as agreed", 1), ("hypothes*", 2), ("as", 8)]);
+        assert_eq!(index.find(&Words::new("As agreed, on the call we roll back")), 1 | 4 | 8);
         assert_eq!(index.find(&Words::new("our hypotheses so far")), 2);
-        assert_eq!(index.find(&Words::new("agreed as before; the call")), 0);
+        assert_eq!(index.find(&Words::new("agreed as before; the call")), 8);
     }
 }

@@ -108,9 +108,12 @@ fn nudges_on_the_labelled_timelines() {
     assert!(all.on_time_share.unwrap_or(0.0) >= FLOOR_ON_TIME, "on-time share below floor");
 }
 
-const FLOOR_PRECISION: f64 = 0.0;
-const FLOOR_RECALL: f64 = 0.0;
-const FLOOR_ON_TIME: f64 = 0.0;
+// Floors a little under the figures reached on the shared set (1.00 / 1.00 / 1.00 with rules
+// written after reading it; the held-out set will be lower): a change that loses a hit or adds a
+// false positive on these 28 timelines fails here.
+const FLOOR_PRECISION: f64 = 0.95;
+const FLOOR_RECALL: f64 = 0.95;
+const FLOOR_ON_TIME: f64 = 0.95;
 
 fn all_without_timelines(s: &Summary) -> serde_json::Value {
     let mut value = serde_json::to_value(s).expect("summary serializes");

@@ -49,6 +49,7 @@ fn is_hands_on(ctx: &Context, i: usize) -> bool {
         && cues.has(Cue::HandsOn)
         && !cues.has(Cue::Directs)
         && !cues.question
+        && !ctx.names_someone_else(i)
 }
 
 /// Someone asking for direction.

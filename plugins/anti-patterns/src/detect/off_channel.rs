@@ -9,10 +9,12 @@
 use crate::context::{is_responder, Context};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
-use crate::text::{share_topic, topic_stems, Words};
+use crate::text::share_topic;
 
 /// How far back a written decision can be what a reference points to.
 const RECORD_LOOKBACK_MINUTES: i64 = 30;
+/// How far back a decision written as a plain line (not a decision event) is looked for.
+const MARKED_LOOKBACK_MINUTES: i64 = 10;
 /// References older than this are not nudged any more.
 const STALE_MINUTES: i64 = 10;
 
@@ -42,14 +44,23 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
 /// Whether a decision on the same topic was written into the channel around the reference.
 fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
     let at = ctx.events[reference].at;
-    let topic = topic_stems(&Words::new(&ctx.events[reference].text));
     let from = ctx.index_at(at - RECORD_LOOKBACK_MINUTES * 60);
+    let marked_from = ctx.index_at(at - MARKED_LOOKBACK_MINUTES * 60);
     let to = ctx.index_at(at + grace + 1);
-    (from..to).filter(|&i| i != reference).any(|i| {
-        let e = &ctx.events[i];
-        let is_decision = e.kind == EventKind::Decision || (is_responder(e) && ctx.has(i, Cue::DecisionMark));
-        is_decision && share_topic(&topic, &topic_stems(&Words::new(&e.text)))
-    })
+    let decisions: Vec<usize> = (from..to)
+        .filter(|&i| i != reference && (ctx.events[i].kind == EventKind::Decision || (i >= marked_from && is_marked(ctx, i))))
+        .collect();
+    let Some(&latest) = decisions.last() else { return false };
+    // A decision posted after the team said it was going to talk elsewhere is the write-up of that
+    // talk, whatever words it uses; an older one must share the reference's topic.
+    let went_elsewhere = (from..latest).rev().find(|&i| is_responder(&ctx.events[i]) && ctx.has(i, Cue::Venue));
+    let topic = ctx.topic(reference);
+    decisions.iter().any(|&i| went_elsewhere.is_some_and(|v| i > v) || share_topic(&topic, &ctx.topic(i)))
+}
+
+/// A line marked as a decision in words ("decision: ..."), not a question about one.
+fn is_marked(ctx: &Context, i: usize) -> bool {
+    is_responder(&ctx.events[i]) && ctx.has(i, Cue::DecisionMark) && !ctx.cues(i).question
 }
 
 /// One nudge per unrecorded decision: later references to it, before any decision is written

@@ -40,8 +40,9 @@ fn is_handover(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
     matches!(e.kind, EventKind::RoleChange | EventKind::Message)
         && e.actor.is_some()
-        && ctx.ic_before(i) == e.actor.as_deref()
         && ctx.has(i, Cue::Handoff)
+        && !ctx.has(i, Cue::IcClaim)
+        && ctx.ic_before(i) == e.actor.as_deref()
 }
 
 /// A line that carries most of a handover note.
@@ -61,7 +62,7 @@ fn acknowledges(ctx: &Context, handover: usize, i: usize) -> bool {
     if e.kind == EventKind::RoleChange || (cues.has(Cue::IcClaim) && !cues.question) {
         return true;
     }
-    cues.has(Cue::Ack) && names(&h.text, actor)
+    (cues.has(Cue::Ack) || cues.ack_only) && names(&h.text, actor)
 }
 
 /// Whether `text` mentions this actor by first name (with or without `@`).

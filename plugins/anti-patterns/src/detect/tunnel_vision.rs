@@ -12,7 +12,7 @@
 use crate::context::{is_responder, Context};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
-use crate::text::{share_topic, topic_stems, Words};
+use crate::text::share_topic;
 
 /// How much further back than the threshold a stretch may have opened.
 const LOOKBACK_EXTRA_MINUTES: i64 = 30;
@@ -32,7 +32,14 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let threshold = ctx.limits.hypothesis_minutes as i64 * 60;
-    let stretch = open_stretch(ctx, ctx.index_at(ctx.now - threshold - LOOKBACK_EXTRA_MINUTES * 60))?;
+    let window = ctx.index_at(ctx.now - threshold - LOOKBACK_EXTRA_MINUTES * 60);
+    // Reading back to the last move that closes any stretch bounds the work: if it is recent, no
+    // stretch can be old enough, and the forward pass need not start before it.
+    let closer = (window..ctx.events.len()).rev().find(|&i| closes_any(ctx, i));
+    if closer.is_some_and(|c| ctx.events[c].at > ctx.now - threshold) {
+        return None;
+    }
+    let stretch = open_stretch(ctx, closer.map_or(window, |c| c + 1))?;
     let start_at = ctx.events[stretch.start].at;
     let ripe = ctx.now - start_at >= threshold && !stretch.contrary.is_empty() && stretch.pursued_after_contrary;
     if !ripe || ctx.fired_since(Pattern::TunnelVision, start_at) {
@@ -44,6 +51,14 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     );
     let evidence = [vec![stretch.start], stretch.pursued, stretch.contrary].concat();
     Some(ctx.nudge(Pattern::TunnelVision, message, evidence))
+}
+
+/// A decision, a mitigation, or a separating move: whatever was being pursued before is not the
+/// same stretch after it.
+fn closes_any(ctx: &Context, i: usize) -> bool {
+    let e = &ctx.events[i];
+    matches!(e.kind, EventKind::Decision | EventKind::Mitigation | EventKind::Resolution)
+        || (is_responder(e) && matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Other) && ctx.has(i, Cue::SeparatingMove))
 }
 
 /// The stretch still open at `now`, following the discussion from event `from`.
@@ -61,11 +76,10 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         let cues = ctx.cues(i);
         let Some(stretch) = open.as_mut() else {
             if cues.has(Cue::Hypothesis) {
-                let topic = topic_stems(&Words::new(&e.text));
                 open = Some(Stretch {
                     start: i,
                     author: e.actor.clone(),
-                    topic,
+                    topic: ctx.topic(i).into_owned(),
                     contrary: Vec::new(),
                     pursued: Vec::new(),
                     pursued_after_contrary: false,
@@ -80,7 +94,7 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         let from_author = e.actor.is_some() && e.actor == stretch.author;
         if cues.has(Cue::Contrary) && !cues.question && !from_author && !cues.has(Cue::Hypothesis) {
             stretch.contrary.push(i);
-        } else if cues.has(Cue::Hypothesis) || share_topic(&stretch.topic, &topic_stems(&Words::new(&e.text))) {
+        } else if cues.has(Cue::Hypothesis) || share_topic(&stretch.topic, &ctx.topic(i)) {
             stretch.pursued.push(i);
             stretch.pursued_after_contrary |= !stretch.contrary.is_empty();
         }

@@ -10,7 +10,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnection, AnyPoolOptions};
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Connection as _, Executor as _, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 

@@ -1,1 +1,53 @@
-pub fn x(){}
+//! Rhyme's incident store: incidents, timelines, metric series, the postmortem corpus,
+//! findings, proposals and their approval gate, the outbox that hands approved actions to
+//! sinks, API tokens, nudge triage and the hash-chained audit log.
+//!
+//! One async API over SQLite (WAL, `<data>/rhyme.db`, the default) or PostgreSQL (a
+//! `postgres://` URL), with one set of portable migrations.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), rhyme_store::Error> {
+//! use rhyme_store::{Store, Actor, Role};
+//! let store = Store::open("./data", None).await?;
+//! let token = store.create_token(&Actor::operator("ops"), "ana", Role::Reviewer).await?;
+//! assert_eq!(store.verify_token(&token.secret).await?.unwrap().name, "ana");
+//! # Ok(()) }
+//! ```
+
+pub mod approval;
+pub mod audit;
+mod clock;
+mod db;
+mod error;
+mod events;
+mod findings;
+mod ids;
+mod incidents;
+mod migrate;
+pub mod model;
+mod nudges;
+pub mod outbox;
+mod postmortems;
+mod roles;
+mod series;
+mod store;
+mod tokens;
+
+pub use approval::{Gate, GateConfig};
+pub use audit::{AuditEntry, AuditLog, AuditReport};
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use db::{Backend, SQLITE_FILE};
+pub use error::{Error, Result};
+pub use events::{EventBatch, MAX_BATCH};
+pub use findings::FindingsAdded;
+pub use incidents::{IncidentFilter, Put};
+pub use model::{
+    Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,
+    SeriesWindow, StoredFinding, TimelineEvent,
+};
+pub use nudges::{NudgeTriage, Triage};
+pub use postmortems::Upserted;
+pub use roles::{Actor, Permission, Principal, Role};
+pub use series::MAX_POINTS;
+pub use store::Store;
+pub use tokens::{NewToken, SECRET_PREFIX, TokenInfo};

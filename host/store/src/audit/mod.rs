@@ -12,7 +12,8 @@ mod verify;
 pub use verify::{AuditProblem, AuditReport, ProblemKind};
 
 use serde::{Deserialize, Serialize};
-use sqlx::any::{AnyConnection, AnyRow};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 use sqlx::Row as _;
 
 use crate::clock::Timestamp;

@@ -1,0 +1,58 @@
+//! The operator's settings for the gate.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{ProposalKind, StoredProposal};
+
+/// The operator's settings. In TOML:
+///
+/// ```toml
+/// two_person = ["rollback", "scale-down"]   # or ["*"] for every suggested action
+/// expiry_ms = 3_600_000
+/// default_sink = "webhook"
+/// [routes]
+/// page = "pager"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GateConfig {
+    /// Suggested-action kinds that need two distinct reviewers; `*` means all of them.
+    pub two_person: BTreeSet<String>,
+    /// How long a proposal may stay pending, in milliseconds; `None` means forever.
+    pub expiry_ms: Option<i64>,
+    /// Which sink gets each kind of suggested action.
+    pub routes: BTreeMap<String, String>,
+    /// The sink for kinds without a route.
+    pub default_sink: String,
+}
+
+/// The name of the sink used when nothing else is configured.
+pub const DEFAULT_SINK: &str = "default";
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            two_person: BTreeSet::new(),
+            expiry_ms: None,
+            routes: BTreeMap::new(),
+            default_sink: DEFAULT_SINK.to_string(),
+        }
+    }
+}
+
+impl GateConfig {
+    /// How many distinct reviewers must approve this proposal.
+    pub fn approvals_needed(&self, proposal: &StoredProposal) -> usize {
+        let action = proposal.action.as_str();
+        let two_person = proposal.kind == ProposalKind::SuggestedAction
+            && (self.two_person.contains("*") || self.two_person.contains(action));
+        if two_person { 2 } else { 1 }
+    }
+
+    /// The sink an approved action of this kind is handed to.
+    pub fn sink_for(&self, action: &str) -> &str {
+        self.routes.get(action).map_or(self.default_sink.as_str(), String::as_str)
+    }
+}

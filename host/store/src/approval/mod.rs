@@ -1,0 +1,51 @@
+//! The approval gate. A plugin's proposal (a draft status update, a draft postmortem, a
+//! suggested action) waits here until a person with the reviewer role approves it, edits then
+//! approves it (the edit kept as a unified diff), or rejects it with a reason.
+//!
+//! Rules, all enforced here rather than by the front ends:
+//! - only the reviewer role decides; whoever requested a proposal cannot approve it;
+//! - the operator can require two distinct reviewers for kinds of suggested action, and an
+//!   approval counts only for the text (revision) it was given on;
+//! - the operator can set an expiry, after which a pending proposal is withdrawn;
+//! - an approved suggested action goes into the outbox exactly once: every decision first
+//!   writes the proposal's row (locking it on PostgreSQL; SQLite takes its write lock), then
+//!   re-reads the state, and the final `UPDATE ... WHERE state = 'pending'` must hit one row.
+
+mod config;
+mod decide;
+mod diff;
+mod expiry;
+mod propose;
+mod read;
+mod types;
+
+pub use config::GateConfig;
+pub use diff::unified_diff;
+pub use propose::suggested_action_kind;
+pub use types::{
+    Decision, DecisionRecord, NewProposal, Outcome, Proposal, ProposalFilter, ProposalKind,
+    ProposalState, StoredProposal, Verdict, VerdictKind,
+};
+
+use crate::store::Store;
+
+/// The gate over one store, with the operator's settings.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    store: Store,
+    config: GateConfig,
+}
+
+impl Gate {
+    pub fn new(store: Store, config: GateConfig) -> Self {
+        Gate { store, config }
+    }
+
+    pub fn config(&self) -> &GateConfig {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

@@ -1,0 +1,143 @@
+//! Timeline events, stored in batches. The client picks each event's id, so a batch sent
+//! twice (a retry after a lost answer) stores nothing new: ids already present are counted as
+//! duplicates and acknowledged. A batch is validated whole before anything is written, and
+//! written in one transaction, so a rejected batch changes nothing.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::error::{Error, Result};
+use crate::incidents;
+use crate::model::{TimelineEvent, check_id};
+use crate::store::Store;
+
+/// The most events one batch may carry.
+pub const MAX_BATCH: usize = 10_000;
+
+/// Rows per INSERT statement (8 parameters each, far below both databases' limits).
+const ROWS_PER_STATEMENT: usize = 250;
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EventBatch {
+    /// Ids stored by this batch, in batch order: the events to run plugins on.
+    pub stored: Vec<String>,
+    /// Ids that were already stored (or repeated within the batch).
+    pub duplicates: Vec<String>,
+}
+
+impl Store {
+    /// Adds a batch of events to an incident.
+    pub async fn add_events(&self, incident_id: &str, events: &[TimelineEvent]) -> Result<EventBatch> {
+        validate(events)?;
+        let received_at = self.now();
+        let mut tx = self.db().write().await?;
+        incidents::require(tx.conn(), incident_id).await?;
+        let mut inserted = HashSet::new();
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
+            let sql = insert_sql(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for event in chunk {
+                query = query
+                    .bind(incident_id)
+                    .bind(&event.id)
+                    .bind(event.at)
+                    .bind(&event.actor)
+                    .bind(&event.role)
+                    .bind(&event.kind)
+                    .bind(&event.text)
+                    .bind(received_at);
+            }
+            for row in query.fetch_all(tx.conn()).await? {
+                inserted.insert(row.try_get::<String, _>("id")?);
+            }
+        }
+        tx.commit().await?;
+        Ok(split(events, inserted))
+    }
+
+    /// An incident's timeline, oldest first.
+    pub async fn events(&self, incident_id: &str) -> Result<Vec<TimelineEvent>> {
+        let mut conn = self.db().pool.acquire().await?;
+        incidents::require(&mut conn, incident_id).await?;
+        let rows = sqlx::query(
+            "SELECT id, at, actor, role, kind, text FROM timeline_events
+             WHERE incident_id = $1 ORDER BY at, received_at, id",
+        )
+        .bind(incident_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}
+
+fn validate(events: &[TimelineEvent]) -> Result<()> {
+    if events.len() > MAX_BATCH {
+        return Err(Error::invalid("events", format!("more than {MAX_BATCH} in one batch")));
+    }
+    for (i, event) in events.iter().enumerate() {
+        check_id(&format!("events[{i}].id"), &event.id)?;
+        if event.kind.trim().is_empty() {
+            return Err(Error::invalid(format!("events[{i}].kind"), "must not be empty"));
+        }
+    }
+    Ok(())
+}
+
+/// `INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`: only the rows
+/// actually inserted come back, which is how duplicates are told apart.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO timeline_events (incident_id, id, at, actor, role, kind, text, received_at) VALUES ",
+    );
+    for row in 0..rows {
+        let base = row * 8;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        let params: Vec<String> = (1..=8).map(|i| format!("${}", base + i)).collect();
+        sql.push_str(&format!("({})", params.join(", ")));
+    }
+    sql.push_str(" ON CONFLICT (incident_id, id) DO NOTHING RETURNING id");
+    sql
+}
+
+/// Splits the batch's ids into stored and duplicate; an id repeated inside the batch is
+/// stored once and a duplicate after that.
+fn split(events: &[TimelineEvent], mut inserted: HashSet<String>) -> EventBatch {
+    let mut batch = EventBatch::default();
+    for event in events {
+        if inserted.remove(&event.id) {
+            batch.stored.push(event.id.clone());
+        } else {
+            batch.duplicates.push(event.id.clone());
+        }
+    }
+    batch
+}
+
+fn from_row(row: &AnyRow) -> Result<TimelineEvent> {
+    Ok(TimelineEvent {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        role: row.try_get("role")?,
+        kind: row.try_get("kind")?,
+        text: row.try_get("text")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_across_rows() {
+        let sql = insert_sql(2);
+        assert!(sql.contains("($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10,"), "{sql}");
+        assert!(sql.ends_with("($9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (incident_id, id) DO NOTHING RETURNING id"));
+    }
+}

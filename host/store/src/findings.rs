@@ -1,0 +1,126 @@
+//! Findings, stored with the plugin (name and version) that made them. A finding's id is
+//! derived from what it is about (incident, plugin, kind, subject, moment), so a plugin that
+//! says the same thing again on the next tick, or in a replay, does not pile up copies.
+
+use serde::Serialize;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::error::{Error, Result};
+use crate::ids::sha256_hex;
+use crate::incidents;
+use crate::model::{Finding, FindingKind, PluginRef, StoredFinding, check_id};
+use crate::store::Store;
+
+/// What storing a plugin's findings did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FindingsAdded {
+    /// Ids of the findings that were new, in input order: the ones to show.
+    pub new: Vec<String>,
+    /// Ids already stored.
+    pub repeated: Vec<String>,
+}
+
+impl Store {
+    /// Stores findings a plugin returned for an incident.
+    pub async fn add_findings(
+        &self,
+        incident_id: &str,
+        plugin: &PluginRef,
+        findings: &[Finding],
+    ) -> Result<FindingsAdded> {
+        validate(plugin, findings)?;
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        incidents::require(tx.conn(), incident_id).await?;
+        let mut added = FindingsAdded::default();
+        for finding in findings {
+            let id = finding_id(incident_id, plugin, finding);
+            let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
+            let inserted = sqlx::query(
+                "INSERT INTO findings (id, incident_id, plugin, plugin_version, kind, subject, title,
+                 detail, evidence, confidence, at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(incident_id)
+            .bind(&plugin.name)
+            .bind(&plugin.version)
+            .bind(finding.kind.as_str())
+            .bind(&finding.subject)
+            .bind(&finding.title)
+            .bind(&finding.detail)
+            .bind(evidence)
+            .bind(f64::from(finding.confidence))
+            .bind(finding.at)
+            .bind(now)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if inserted == 1 { added.new.push(id) } else { added.repeated.push(id) }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// An incident's findings in the order they arrived.
+    pub async fn findings(&self, incident_id: &str) -> Result<Vec<StoredFinding>> {
+        let mut conn = self.db().pool.acquire().await?;
+        incidents::require(&mut conn, incident_id).await?;
+        let rows = sqlx::query(
+            "SELECT id, incident_id, plugin, plugin_version, kind, subject, title, detail,
+             evidence, confidence, at, created_at
+             FROM findings WHERE incident_id = $1 ORDER BY created_at, id",
+        )
+        .bind(incident_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}
+
+fn validate(plugin: &PluginRef, findings: &[Finding]) -> Result<()> {
+    check_id("plugin.name", &plugin.name)?;
+    check_id("plugin.version", &plugin.version)?;
+    for (i, finding) in findings.iter().enumerate() {
+        if !(0.0..=1.0).contains(&finding.confidence) {
+            let why = format!("{} is outside 0.0..=1.0", finding.confidence);
+            return Err(Error::invalid(format!("findings[{i}].confidence"), why));
+        }
+        if finding.title.trim().is_empty() {
+            return Err(Error::invalid(format!("findings[{i}].title"), "must not be empty"));
+        }
+    }
+    Ok(())
+}
+
+/// Same incident, plugin, kind, subject and moment: same finding, whatever the wording.
+fn finding_id(incident_id: &str, plugin: &PluginRef, finding: &Finding) -> String {
+    let at = finding.at.map_or_else(|| "-".to_string(), |at| at.to_string());
+    let key = [incident_id, &plugin.name, finding.kind.as_str(), &finding.subject, &at].join("\u{0}");
+    sha256_hex(key.as_bytes())[..32].to_string()
+}
+
+fn from_row(row: &AnyRow) -> Result<StoredFinding> {
+    let kind: String = row.try_get("kind")?;
+    let evidence: String = row.try_get("evidence")?;
+    let confidence: f64 = row.try_get("confidence")?;
+    let finding = Finding {
+        kind: FindingKind::parse(&kind)
+            .ok_or_else(|| Error::corrupt("findings", format!("unknown kind `{kind}`")))?,
+        subject: row.try_get("subject")?,
+        title: row.try_get("title")?,
+        detail: row.try_get("detail")?,
+        evidence: serde_json::from_str(&evidence).map_err(|e| Error::corrupt("findings", e))?,
+        confidence: confidence as f32,
+        at: row.try_get("at")?,
+    };
+    Ok(StoredFinding {
+        id: row.try_get("id")?,
+        incident: row.try_get("incident_id")?,
+        plugin: PluginRef { name: row.try_get("plugin")?, version: row.try_get("plugin_version")? },
+        finding,
+        created_at: row.try_get("created_at")?,
+    })
+}

@@ -1,0 +1,155 @@
+//! Claiming due rows under a lease, and settling them after an attempt. Every settle is
+//! conditional on still holding the lease, so a worker whose lease ran out (and whose row
+//! another worker took) cannot overwrite the other's result.
+
+use sqlx::Row as _;
+
+use crate::audit::append_in;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::roles::Actor;
+use crate::store::Store;
+
+/// A row this worker holds for one delivery attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub id: String,
+    pub proposal: String,
+    pub sink: String,
+    pub payload: serde_json::Value,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    pub owner: String,
+}
+
+impl Store {
+    /// Claims up to `limit` due rows for the named sinks, leased to `owner` for `lease_ms`.
+    pub async fn claim_due(
+        &self,
+        sinks: &[String],
+        owner: &str,
+        limit: u32,
+        lease_ms: i64,
+    ) -> Result<Vec<Claim>> {
+        if sinks.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        let candidates = candidates(tx.conn(), sinks, limit, now).await?;
+        let mut claims = Vec::new();
+        for id in candidates {
+            let row = sqlx::query(
+                "UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
+                 WHERE id = $1 AND state = 'due' AND next_attempt_at <= $4
+                 AND (lease_until IS NULL OR lease_until <= $4)
+                 RETURNING proposal_id, sink, payload, attempts",
+            )
+            .bind(&id)
+            .bind(owner)
+            .bind(now.saturating_add(lease_ms))
+            .bind(now)
+            .fetch_optional(tx.conn())
+            .await?;
+            let Some(row) = row else { continue };
+            let payload: String = row.try_get("payload")?;
+            claims.push(Claim {
+                id,
+                proposal: row.try_get("proposal_id")?,
+                sink: row.try_get("sink")?,
+                payload: serde_json::from_str(&payload).map_err(|e| Error::corrupt("outbox", e))?,
+                attempts: row.try_get("attempts")?,
+                owner: owner.to_string(),
+            });
+        }
+        tx.commit().await?;
+        Ok(claims)
+    }
+
+    /// Marks a claimed row delivered; false when the lease was lost meanwhile.
+    pub async fn mark_delivered(&self, claim: &Claim) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        let hit = sqlx::query(
+            "UPDATE outbox SET state = 'delivered', delivered_at = $3, lease_owner = NULL,
+             lease_until = NULL, last_error = NULL
+             WHERE id = $1 AND lease_owner = $2 AND state = 'due'",
+        )
+        .bind(&claim.id)
+        .bind(&claim.owner)
+        .bind(now)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if hit == 1 {
+            let detail = serde_json::json!({"proposal": claim.proposal, "sink": claim.sink,
+                "attempts": claim.attempts});
+            append_in(tx.conn(), now, &Actor::system(), "outbox.deliver", &claim.id, &detail).await?;
+        }
+        tx.commit().await?;
+        Ok(hit == 1)
+    }
+
+    /// Releases a claimed row to be tried again at `at`.
+    pub async fn schedule_retry(&self, claim: &Claim, error: &str, at: Timestamp) -> Result<bool> {
+        let mut tx = self.db().write().await?;
+        let hit = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $3, last_error = $4, lease_owner = NULL,
+             lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'due'",
+        )
+        .bind(&claim.id)
+        .bind(&claim.owner)
+        .bind(at)
+        .bind(error)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(hit == 1)
+    }
+
+    /// Gives up on a claimed row.
+    pub async fn mark_failed(&self, claim: &Claim, error: &str) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        let hit = sqlx::query(
+            "UPDATE outbox SET state = 'failed', last_error = $3, lease_owner = NULL,
+             lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'due'",
+        )
+        .bind(&claim.id)
+        .bind(&claim.owner)
+        .bind(error)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if hit == 1 {
+            let detail = serde_json::json!({"proposal": claim.proposal, "sink": claim.sink,
+                "attempts": claim.attempts, "error": error});
+            append_in(tx.conn(), now, &Actor::system(), "outbox.fail", &claim.id, &detail).await?;
+        }
+        tx.commit().await?;
+        Ok(hit == 1)
+    }
+}
+
+/// Ids of rows that look claimable now, oldest due first.
+async fn candidates(
+    conn: &mut sqlx::AnyConnection,
+    sinks: &[String],
+    limit: u32,
+    now: Timestamp,
+) -> Result<Vec<String>> {
+    let placeholders: Vec<String> = (0..sinks.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT id FROM outbox WHERE state = 'due' AND next_attempt_at <= $1
+         AND (lease_until IS NULL OR lease_until <= $1) AND sink IN ({})
+         ORDER BY next_attempt_at, id LIMIT $2",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(i64::from(limit));
+    for sink in sinks {
+        query = query.bind(sink);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}

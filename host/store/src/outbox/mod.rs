@@ -1,0 +1,142 @@
+//! The outbox: approved suggested actions waiting to be handed to their sink. A row is written
+//! in the same transaction as the approval (and `proposal_id` is UNIQUE), so there is exactly
+//! one per approved action. Workers claim due rows with a lease (a conditional UPDATE that
+//! only one worker can win), deliver, then mark the row delivered or schedule a retry with
+//! exponential backoff. A worker that dies mid-delivery leaves a lease that runs out, and the
+//! row is claimed again; the sink sees the same `Idempotency-Key` both times, so a receiver
+//! that honours the key acts once.
+
+mod backoff;
+mod claim;
+mod dispatch;
+mod file;
+mod sink;
+mod webhook;
+
+pub use backoff::Backoff;
+pub use claim::Claim;
+pub use dispatch::{DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with};
+pub use file::FileSink;
+pub use sink::{Delivery, Sink, SinkError, SinkFuture, Sinks};
+pub use webhook::WebhookSink;
+
+use serde::Serialize;
+use sqlx::Row as _;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::approval::StoredProposal;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::ids::new_id;
+use crate::store::Store;
+
+/// Where an outbox row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxState {
+    /// Waiting for (another) delivery attempt.
+    Due,
+    Delivered,
+    /// Given up on: the sink refused it for good, or it ran out of attempts.
+    Failed,
+}
+
+/// An outbox row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxEntry {
+    /// Also the idempotency key the sink receives.
+    pub id: String,
+    pub proposal: String,
+    pub sink: String,
+    pub payload: serde_json::Value,
+    pub state: OutboxState,
+    pub attempts: i64,
+    pub next_attempt_at: Timestamp,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+}
+
+impl Store {
+    /// Outbox rows, oldest first; only those in `state` when given.
+    pub async fn outbox(&self, state: Option<OutboxState>) -> Result<Vec<OutboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, proposal_id, sink, payload, state, attempts, next_attempt_at, last_error,
+             created_at, delivered_at FROM outbox WHERE ($1 = '' OR state = $1)
+             ORDER BY created_at, id",
+        )
+        .bind(state.map_or("", state_name))
+        .fetch_all(&self.db().pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}
+
+/// Queues an approved action for `sink`, inside the approval's transaction; returns the id.
+pub(crate) async fn enqueue(
+    conn: &mut AnyConnection,
+    proposal: &StoredProposal,
+    sink: &str,
+    approvers: &[String],
+    now: Timestamp,
+) -> Result<String> {
+    let id = new_id();
+    let payload = serde_json::json!({
+        "idempotency_key": id,
+        "proposal": proposal.id,
+        "incident": proposal.incident,
+        "action": proposal.action,
+        "title": proposal.title,
+        "body": proposal.body,
+        "edited": proposal.body != proposal.original_body,
+        "rationale": proposal.rationale,
+        "evidence": proposal.evidence,
+        "plugin": proposal.plugin,
+        "approved_by": approvers,
+        "approved_at": now,
+    });
+    sqlx::query(
+        "INSERT INTO outbox (id, proposal_id, sink, payload, state, attempts, next_attempt_at,
+         created_at) VALUES ($1, $2, $3, $4, 'due', 0, $5, $5)",
+    )
+    .bind(&id)
+    .bind(&proposal.id)
+    .bind(sink)
+    .bind(payload.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+fn state_name(state: OutboxState) -> &'static str {
+    match state {
+        OutboxState::Due => "due",
+        OutboxState::Delivered => "delivered",
+        OutboxState::Failed => "failed",
+    }
+}
+
+fn from_row(row: &AnyRow) -> Result<OutboxEntry> {
+    let state: String = row.try_get("state")?;
+    let state = match state.as_str() {
+        "due" => OutboxState::Due,
+        "delivered" => OutboxState::Delivered,
+        "failed" => OutboxState::Failed,
+        other => return Err(Error::corrupt("outbox", format!("unknown state `{other}`"))),
+    };
+    let payload: String = row.try_get("payload")?;
+    Ok(OutboxEntry {
+        id: row.try_get("id")?,
+        proposal: row.try_get("proposal_id")?,
+        sink: row.try_get("sink")?,
+        payload: serde_json::from_str(&payload).map_err(|e| Error::corrupt("outbox", e))?,
+        state,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        last_error: row.try_get("last_error")?,
+        created_at: row.try_get("created_at")?,
+        delivered_at: row.try_get("delivered_at")?,
+    })
+}

@@ -1,0 +1,134 @@
+//! Metric series per incident. Submitting a series again merges its points into the stored
+//! ones (a point at the same time is replaced), so sources can send overlapping windows.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::error::{Error, Result};
+use crate::incidents;
+use crate::model::{MetricSeries, Point, check_id};
+use crate::store::Store;
+
+/// The most points one series may hold.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// Points as stored: `[at, value]`, value `null` for a gap.
+type StoredPoint = (i64, Option<f64>);
+
+impl Store {
+    /// Stores a series for an incident, merged with what is stored under the same name.
+    /// Returns the series as now stored.
+    pub async fn put_series(&self, incident_id: &str, series: &MetricSeries) -> Result<MetricSeries> {
+        check_id("name", &series.name)?;
+        let mut tx = self.db().write().await?;
+        incidents::require(tx.conn(), incident_id).await?;
+        let stored = fetch(tx.conn(), incident_id, &series.name).await?;
+        let merged = merge(stored.as_ref(), series)?;
+        sqlx::query(
+            "INSERT INTO metric_series (incident_id, name, unit, points, updated_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (incident_id, name) DO UPDATE
+             SET unit = excluded.unit, points = excluded.points, updated_at = excluded.updated_at",
+        )
+        .bind(incident_id)
+        .bind(&merged.name)
+        .bind(&merged.unit)
+        .bind(encode(&merged.points))
+        .bind(self.now())
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(merged)
+    }
+
+    /// All series of an incident, by name.
+    pub async fn series(&self, incident_id: &str) -> Result<Vec<MetricSeries>> {
+        let mut conn = self.db().pool.acquire().await?;
+        incidents::require(&mut conn, incident_id).await?;
+        let rows = sqlx::query(
+            "SELECT name, unit, points FROM metric_series WHERE incident_id = $1 ORDER BY name",
+        )
+        .bind(incident_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}
+
+async fn fetch(
+    conn: &mut sqlx::AnyConnection,
+    incident_id: &str,
+    name: &str,
+) -> Result<Option<MetricSeries>> {
+    let row = sqlx::query(
+        "SELECT name, unit, points FROM metric_series WHERE incident_id = $1 AND name = $2",
+    )
+    .bind(incident_id)
+    .bind(name)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The union of both point sets in time order, the incoming point winning a tie. The unit
+/// is the incoming one unless it is empty.
+fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> Result<MetricSeries> {
+    let mut points: BTreeMap<i64, f64> = BTreeMap::new();
+    for point in stored.iter().flat_map(|s| &s.points).chain(&incoming.points) {
+        points.insert(point.at, point.value);
+    }
+    if points.len() > MAX_POINTS {
+        return Err(Error::invalid("points", format!("more than {MAX_POINTS} in one series")));
+    }
+    let unit = match (incoming.unit.is_empty(), stored) {
+        (true, Some(stored)) => stored.unit.clone(),
+        _ => incoming.unit.clone(),
+    };
+    let points = points.into_iter().map(|(at, value)| Point { at, value }).collect();
+    Ok(MetricSeries { name: incoming.name.clone(), unit, points })
+}
+
+fn encode(points: &[Point]) -> String {
+    let stored: Vec<StoredPoint> =
+        points.iter().map(|p| (p.at, p.value.is_finite().then_some(p.value))).collect();
+    serde_json::to_string(&stored).expect("integers and finite floats always serialise")
+}
+
+fn from_row(row: &AnyRow) -> Result<MetricSeries> {
+    let text: String = row.try_get("points")?;
+    let stored: Vec<StoredPoint> =
+        serde_json::from_str(&text).map_err(|e| Error::corrupt("metric_series", e))?;
+    let points =
+        stored.into_iter().map(|(at, value)| Point { at, value: value.unwrap_or(f64::NAN) }).collect();
+    Ok(MetricSeries { name: row.try_get("name")?, unit: row.try_get("unit")?, points })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(unit: &str, points: &[(i64, f64)]) -> MetricSeries {
+        MetricSeries {
+            name: "latency".into(),
+            unit: unit.into(),
+            points: points.iter().map(|&(at, value)| Point { at, value }).collect(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_order_and_lets_new_points_win() {
+        let stored = series("ms", &[(1, 1.0), (3, 3.0)]);
+        let merged = merge(Some(&stored), &series("", &[(3, 30.0), (2, 2.0)])).unwrap();
+        let got: Vec<(i64, f64)> = merged.points.iter().map(|p| (p.at, p.value)).collect();
+        assert_eq!(got, vec![(1, 1.0), (2, 2.0), (3, 30.0)]);
+        assert_eq!(merged.unit, "ms");
+    }
+
+    #[test]
+    fn gaps_survive_a_round_trip() {
+        let text = encode(&series("", &[(1, f64::NAN), (2, 2.5)]).points);
+        assert_eq!(text, "[[1,null],[2,2.5]]");
+    }
+}

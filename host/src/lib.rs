@@ -9,6 +9,8 @@
 //! | [`manifest`] | `plugin.toml`: what a plugin asks for, strict and documented |
 //! | [`operator`] | the operator's ceilings and grants (`operator.toml`) |
 //! | [`runtime`] | wasmtime: engine, compile cache, import policy, limits, one fresh instance per call |
+//! | [`incidents`] | incidents, timelines and findings in memory (replay, evaluation) |
+//! | [`replay`] | plays a timeline through the plugins in incident time |
 //! | [`registry`] | the folder of installed plugins: install, check, enable, grant |
 //! | [`series`] | metric series files in, the contract's `metric-series` out |
 //! | [`render`] | how a series looks: terminal sparkline, SVG plot with the window shaded |
@@ -18,9 +20,11 @@
 
 pub mod bench;
 pub mod capability;
+pub mod incidents;
 pub mod manifest;
 pub mod operator;
 pub mod registry;
+pub mod replay;
 pub mod render;
 pub mod runtime;
 pub mod series;

@@ -28,6 +28,10 @@ pub struct Manifest {
     /// What the plugin may use per call; the operator's ceilings cap every value.
     #[serde(default)]
     pub limits: Limits,
+    /// The plugin's own settings (thresholds, cadences...), handed to it by `config.get`.
+    /// The operator may override any key in `operator.toml`.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub settings: toml::Table,
 }
 
 fn default_component() -> PathBuf {

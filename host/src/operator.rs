@@ -31,6 +31,20 @@ pub struct PluginPolicy {
     /// Capabilities the plugin may use; it is refused at load if it imports any other.
     #[serde(default)]
     pub granted: BTreeSet<Capability>,
+    /// Overrides of the plugin's `[settings]`, key by key.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub settings: toml::Table,
+}
+
+impl PluginPolicy {
+    /// The settings a plugin runs with, as JSON: its manifest's, overridden key by key.
+    pub fn effective_settings(&self, manifest: &toml::Table) -> String {
+        let mut merged = manifest.clone();
+        for (key, value) in &self.settings {
+            merged.insert(key.clone(), value.clone());
+        }
+        serde_json::to_string(&merged).expect("TOML values always serialise as JSON")
+    }
 }
 
 fn default_ceilings() -> Limits {
@@ -89,7 +103,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("operator.toml");
         let mut config = OperatorConfig::default();
-        config.plugins.insert("a".into(), PluginPolicy { enabled: true, granted: [Capability::Log].into() });
+        config.plugins.insert("a".into(), PluginPolicy { enabled: true, granted: [Capability::Log].into(), ..Default::default() });
         config.save(&path).unwrap();
         assert_eq!(OperatorConfig::load(&path).unwrap(), config);
 

@@ -133,6 +133,7 @@ impl Registry {
                 limits: manifest.limits.capped_by(&ceilings),
                 backends: Backends::default(),
                 granted_by: "asked for in its manifest's `capabilities`",
+                settings: PluginPolicy::default().effective_settings(&manifest.settings),
             },
         )?;
         let info = plugin.info().clone();
@@ -227,6 +228,7 @@ impl Registry {
                 limits: installed.manifest.limits.capped_by(&ceilings),
                 backends: backends.clone(),
                 granted_by: "granted by the operator (`rhyme plugin grant`)",
+                settings: installed.policy.effective_settings(&installed.manifest.settings),
             },
         )?)
     }

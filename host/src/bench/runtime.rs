@@ -63,6 +63,7 @@ fn trivial_manifest() -> Manifest {
         component: "plugin.wasm".into(),
         capabilities: Vec::new(),
         limits: Limits::default(),
+        settings: Default::default(),
     }
 }
 
@@ -83,7 +84,7 @@ fn rhyme_calls(component: &[u8], allocator: Allocator, calls: usize, cache_dir: 
             granted: &BTreeSet::new(),
             limits,
             backends: Backends::default(),
-            granted_by: "granted",
+            granted_by: "granted", settings: "{}".into(),
         },
     )?;
     let query = query();

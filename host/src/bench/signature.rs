@@ -55,6 +55,7 @@ pub fn run(component: &[u8], runs: usize, cache_dir: &std::path::Path) -> anyhow
         component: "plugin.wasm".into(),
         capabilities: Vec::new(),
         limits,
+        settings: Default::default(),
     };
     let request = LoadRequest {
         manifest: &manifest,
@@ -62,7 +63,7 @@ pub fn run(component: &[u8], runs: usize, cache_dir: &std::path::Path) -> anyhow
         granted: &BTreeSet::new(),
         limits,
         backends: Backends::default(),
-        granted_by: "granted",
+        granted_by: "granted", settings: "{}".into(),
     };
     let (plugin, _) = LoadedPlugin::load(&sandbox, &CompileCache::new(cache_dir), request)?;
     let series = MetricSeries { name: "week".into(), unit: String::new(), points: week_of_minutes() };

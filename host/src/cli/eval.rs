@@ -24,11 +24,64 @@ pub enum EvalCommand {
         #[arg(long, default_value = "graph-signature")]
         plugin: String,
     },
+    /// IC nudges on labelled incident timelines (a folder of `*.json`).
+    Nudges {
+        /// The folder of timelines.
+        #[arg(long)]
+        timelines: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "anti-patterns")]
+        plugin: String,
+    },
 }
 
 pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
+        EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
+    }
+}
+
+fn nudges(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
+    let timelines = rhyme_eval::nudges::load_dir(folder)?;
+    let store = std::sync::Arc::new(rhyme::incidents::MemoryIncidents::new());
+    let backends = Backends { incidents: Some(store.clone()), ..Backends::default() };
+    let sandbox = sandbox(ctx)?;
+    let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
+    let plugins = [plugin];
+    let mut runs = Vec::with_capacity(timelines.len());
+    for timeline in &timelines {
+        let mut failure = None;
+        let fired = rhyme::replay::replay(timeline, &plugins, &store, |_, step| {
+            if let rhyme::replay::Step::Failed(e) = step {
+                failure.get_or_insert_with(|| e.to_string());
+            }
+        });
+        if let Some(failure) = failure {
+            anyhow::bail!("timeline {}: {failure}", timeline.id);
+        }
+        let predicted: Vec<rhyme_eval::nudges::PredictedNudge> = fired
+            .iter()
+            .filter(|f| f.finding.kind == FindingKind::Nudge)
+            .map(|f| rhyme_eval::nudges::PredictedNudge {
+                pattern: f.finding.subject.clone(),
+                at: f.finding.at.unwrap_or(f.now).div_euclid(1000),
+                evidence: f.finding.evidence.iter().filter_map(event_index).collect(),
+            })
+            .collect();
+        println!("{}", json!({ "id": timeline.id, "nudges": predicted }));
+        runs.push(predicted);
+    }
+    let summary = rhyme_eval::nudges::score(timelines.iter().zip(runs.iter().map(Vec::as_slice)))?;
+    println!("{}", json!({ "summary": summary }));
+    Ok(())
+}
+
+/// Replayed events carry their position in the file as id.
+fn event_index(evidence: &rhyme::runtime::bindings::types::Evidence) -> Option<u64> {
+    match evidence {
+        rhyme::runtime::bindings::types::Evidence::Event(id) => id.parse().ok(),
+        _ => None,
     }
 }
 

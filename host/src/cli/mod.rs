@@ -5,6 +5,7 @@ mod bench;
 mod exit;
 mod plugin;
 mod show;
+mod replay;
 mod signature;
 mod eval;
 
@@ -34,6 +35,8 @@ enum Command {
     Plugin(plugin::PluginCommand),
     /// Name the shape of a metric series and what it usually means.
     Signature(signature::SignatureArgs),
+    /// Play an incident timeline through the plugins in accelerated time; print what fires.
+    Replay(replay::ReplayArgs),
     /// Measure quality on a labelled data set; one JSON line per item, then a summary.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -63,6 +66,7 @@ pub fn run() -> ExitCode {
         Command::Plugin(command) => plugin::run(&ctx, command),
         Command::Bench(command) => bench::run(&ctx, command),
         Command::Signature(args) => signature::run(&ctx, args),
+        Command::Replay(args) => replay::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
     };
     match result {

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::bindings::rhyme::plugin::{clock, embed, incidents, llm, log, types, vector_search};
+use super::bindings::rhyme::plugin::{clock, config, embed, incidents, llm, log, types, vector_search};
 use super::bindings::types::{Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent};
 use super::state::{CapabilityCall, HostState};
 use crate::capability::Capability;
@@ -53,6 +53,12 @@ impl From<BackendError> for HostError {
 }
 
 impl types::Host for HostState {}
+
+impl config::Host for HostState {
+    fn get(&mut self) -> String {
+        self.settings.to_string()
+    }
+}
 
 impl log::Host for HostState {
     fn write(&mut self, level: log::Level, message: String) {

@@ -72,7 +72,7 @@ fn judge(import: &str) -> Verdict {
             return Verdict::Forbidden(format!("built against rhyme:plugin@{version}; this host implements {CONTRACT}"));
         }
         return match name {
-            "types" => Verdict::Allowed,
+            "types" | "config" => Verdict::Allowed,
             other => other
                 .parse::<Capability>()
                 .map(Verdict::Capability)

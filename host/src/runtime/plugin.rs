@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
-use super::bindings::rhyme::plugin::{clock, embed, incidents, llm, log, types as types_iface, vector_search};
+use super::bindings::rhyme::plugin::{clock, config, embed, incidents, llm, log, types as types_iface, vector_search};
 use super::bindings::types::{Incident, MetricSeries, Output, PluginInfo, Query, TimelineEvent};
 use super::bindings::{Plugin, PluginPre};
 use super::compile_cache::{CacheOutcome, CompileCache};
@@ -49,6 +49,7 @@ pub struct LoadedPlugin {
     granted: Arc<BTreeSet<Capability>>,
     imports: BTreeSet<Capability>,
     backends: Backends,
+    settings: Arc<str>,
     pre: PluginPre<HostState>,
     info: PluginInfo,
 }
@@ -67,6 +68,8 @@ pub struct LoadRequest<'a> {
     pub backends: Backends,
     /// Where `granted` came from, for refusal messages ("granted by the operator").
     pub granted_by: &'a str,
+    /// The plugin's settings as a JSON object, served by `config.get`.
+    pub settings: String,
 }
 
 impl LoadedPlugin {
@@ -94,6 +97,7 @@ impl LoadedPlugin {
             limits: request.limits,
             granted: Arc::new(request.granted.clone()),
             imports: used,
+            settings: Arc::from(request.settings.as_str()),
             backends: request.backends,
             pre,
             info: PluginInfo { name: String::new(), version: String::new(), description: String::new(), triggers: vec![], capabilities: vec![] },
@@ -167,7 +171,7 @@ impl LoadedPlugin {
         f: impl FnOnce(&Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<CallReport<R>, PluginError> {
         let started = Instant::now();
-        let state = HostState::new(self.name.clone(), self.granted.clone(), self.backends.clone(), ctx.now, &self.limits);
+        let state = HostState::new(self.name.clone(), self.granted.clone(), self.backends.clone(), self.settings.clone(), ctx.now, &self.limits);
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.limiter);
         store.set_fuel(self.limits.fuel).map_err(|e| self.host_error(e))?;
@@ -245,6 +249,7 @@ pub fn linker(engine: &Engine, granted: &BTreeSet<Capability>) -> wasmtime::Resu
     let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types_iface::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
+    config::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
     for capability in granted {
         match capability {
             Capability::Log => log::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,

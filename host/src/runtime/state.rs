@@ -36,6 +36,8 @@ pub struct HostState {
     pub(crate) plugin: Arc<str>,
     pub(crate) granted: Arc<BTreeSet<Capability>>,
     pub(crate) backends: Backends,
+    /// The plugin's settings (JSON), served by `config.get`.
+    pub(crate) settings: Arc<str>,
     /// Incident time of this call, served by the `clock` capability.
     pub(crate) now: Timestamp,
     pub(crate) limiter: CallLimiter,
@@ -51,6 +53,7 @@ impl HostState {
         plugin: Arc<str>,
         granted: Arc<BTreeSet<Capability>>,
         backends: Backends,
+        settings: Arc<str>,
         now: Timestamp,
         limits: &Limits,
     ) -> HostState {
@@ -68,6 +71,7 @@ impl HostState {
             plugin,
             granted,
             backends,
+            settings,
             now,
             limiter: CallLimiter::new(limits),
             capability_calls: Vec::new(),

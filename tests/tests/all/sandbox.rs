@@ -27,9 +27,10 @@ fn load_with(sandbox: &Sandbox, cache: &CompileCache, stem: &str, name: &str, li
         component: "plugin.wasm".into(),
         capabilities: granted.to_vec(),
         limits,
+        settings: Default::default(),
     };
     let granted: BTreeSet<Capability> = granted.iter().copied().collect();
-    let request = LoadRequest { manifest: &manifest, component: &bytes, granted: &granted, limits, backends: Backends::default(), granted_by: "granted" };
+    let request = LoadRequest { manifest: &manifest, component: &bytes, granted: &granted, limits, backends: Backends::default(), granted_by: "granted", settings: "{}".into() };
     LoadedPlugin::load(sandbox, cache, request).map(|(plugin, _)| plugin)
 }
 

@@ -235,7 +235,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "still nothing", "nothing yet", "nothing new", "no news", "no update", "no reply", "no response",
             "no word", "not yet", "hasn't replied", "hasnt replied", "hasn't answered", "hasnt answered",
             "haven't heard", "havent heard", "no change", "still waiting", "still failing", "still down",
-            "still broken", "still the same", "same as before", "waiting on", "waiting for",
+            "still broken", "still the same", "same as before", "waiting on", "waiting for", "nope", "nada", "no luck",
+            "nothing back", "nothing from them",
         ],
     ),
     (
@@ -255,7 +256,9 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "i'm ic", "im ic", "i am ic", "i'm the ic", "i am the ic", "i'll be ic", "ill be ic", "i'll take ic",
             "ill take ic", "taking ic", "take ic", "i have ic", "i've got ic", "ive got ic", "i got ic", "ic here",
             "ic is me", "me as ic", "taking command", "i'll run this", "i'm running this", "i'll coordinate",
-            "i'm coordinating", "i'm incident commander", "i am incident commander", "taking ic properly",
+            "i'm coordinating", "i'm incident commander", "i am incident commander", "taking ic properly", "incident command",
+            "take command", "i have command", "i'm in command", "i'll lead this", "i'm leading this", "running point",
+            "i'll run point",
         ],
     ),
     (
@@ -268,7 +271,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "end of my shift", "shift change", "gotta jump", "have to jump", "need to jump", "gotta drop",
             "have to drop", "need to drop", "gotta go", "have to go", "need to go", "stepping away", "step away",
             "stepping out", "is ic now", "is now ic", "new ic", "next ic", "incoming ic", "ic is now",
-            "takes ic", "will take ic", "to take ic", "becomes ic",
+            "takes ic", "will take ic", "to take ic", "becomes ic", "you've got it", "youve got it", "you got it",
+            "you have it", "it's yours", "its yours", "yours now", "heading into", "got a meeting", "have a meeting",
         ],
     ),
     (

@@ -4,7 +4,9 @@
 //! summary: overall, and split by writing style (`tl-c-*` and the real ones, on which the rules were
 //! developed, versus the informal `tl-d-*` chat style, used as the check set).
 //!
-//! Run with `cargo test -p anti-patterns --test eval_timelines -- --nocapture` to see the figures.
+//! Run with `cargo test -p anti-patterns --test eval_timelines -- --nocapture` to see the figures;
+//! set `RHYME_TIMELINES=/some/folder` to score another folder of the same format instead (figures
+//! only: the floors belong to the shared set).
 //! The test fails below floors set a little under the figures reached, so that no later change
 //! lowers them unnoticed. It is skipped, with a note, where the data folder is absent.
 
@@ -75,7 +77,8 @@ fn print(name: &str, s: &Summary) {
 
 #[test]
 fn nudges_on_the_labelled_timelines() {
-    let dir = timelines_dir();
+    let other = std::env::var_os("RHYME_TIMELINES").map(PathBuf::from);
+    let dir = other.clone().unwrap_or_else(timelines_dir);
     if !dir.exists() {
         eprintln!("skipped: {} not found", dir.display());
         return;
@@ -101,11 +104,32 @@ fn nudges_on_the_labelled_timelines() {
         println!("  {pattern:<27} expected {}  predicted {}  correct {}  on time {}", p.expected, p.predicted, p.correct, p.on_time);
     }
     println!("{}", serde_json::json!({ "summary": all_without_timelines(&all) }));
+    if other.is_some() {
+        return;
+    }
 
     assert_eq!(all.nudges_on_well_run, 0, "nudges fired on well-run timelines");
     assert!(all.precision.unwrap_or(0.0) >= FLOOR_PRECISION, "precision below floor");
     assert!(all.recall.unwrap_or(0.0) >= FLOOR_RECALL, "recall below floor");
     assert!(all.on_time_share.unwrap_or(0.0) >= FLOOR_ON_TIME, "on-time share below floor");
+}
+
+/// Eight probe timelines written for this crate, apart from the shared data and in yet another
+/// voice (`tests/probes/`). Scored before any rule was adjusted to them they gave precision 0.83,
+/// recall 0.83 and one nudge on a well-run probe; the three cue gaps they exposed (an IC claimed
+/// as "incident command", "you've got it" as a handover, "nope" as no news) were then closed, so
+/// they now guard against regressions rather than measure generalisation.
+#[test]
+fn nudges_on_the_probe_timelines() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/probes");
+    let timelines = nudges::load_dir(&dir).expect("probes load");
+    let config = Thresholds::default();
+    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> =
+        timelines.iter().map(|t| (t, predicted(&replay(t, &config)))).collect();
+    let probes = score(&runs);
+    print("probes", &probes);
+    assert_eq!(probes.nudges_on_well_run, 0);
+    assert!(probes.precision.unwrap_or(0.0) >= 0.8 && probes.recall.unwrap_or(0.0) >= 0.8);
 }
 
 // Floors a little under the figures reached on the shared set (1.00 / 1.00 / 1.00 with rules

@@ -3,7 +3,7 @@
 //! summaries), so the two can be compared on one machine.
 //!
 //! ```sh
-//! cargo run --release -p rhyme-embed --example embed_throughput [-- DATA_DIR]
+//! RHYME_EMBED_BATCH=32 cargo run --release -p rhyme-embed --example embed_throughput [-- DATA_DIR]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,10 @@ fn main() -> AnyResult<()> {
     let data = std::env::args()
         .nth(1)
         .map_or(root.join("../shared/data/postmortems"), PathBuf::from);
+    let batch_size = std::env::var("RHYME_EMBED_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(rhyme_embed::DEFAULT_BATCH_SIZE);
     let queries = field_values(&data.join("queries.jsonl"), "query")?;
     let summaries = field_values(&data.join("corpus.jsonl"), "summary")?;
 
@@ -35,7 +39,7 @@ fn main() -> AnyResult<()> {
         embedder.embed(&refs)?;
         let seconds = started.elapsed().as_secs_f64();
         println!(
-            "{{\"engine\":\"rhyme-embed\",\"set\":\"{name}\",\"sentences\":{},\"seconds\":{seconds:.3},\"sentences_per_s\":{:.1},\"model_load_s\":{load_s:.3}}}",
+            "{{\"engine\":\"rhyme-embed\",\"set\":\"{name}\",\"sentences\":{},\"seconds\":{seconds:.3},\"sentences_per_s\":{:.1},\"batch_size\":{batch_size},\"model_load_s\":{load_s:.3}}}",
             refs.len(),
             refs.len() as f64 / seconds
         );

@@ -116,6 +116,7 @@ fn main() -> AnyResult<()> {
         );
     }
     split_check(&ctx, &queries)?;
+    report_latency(&ctx, &queries);
     show_matches(&ctx, &queries, show);
     Ok(())
 }
@@ -134,6 +135,35 @@ fn parse_args() -> (Vec<String>, usize) {
         }
     }
     (positional, show)
+}
+
+/// Time of one explained `rank` call (native, vectors and hits already at hand): what the
+/// plugin itself adds to a question, before embedding and vector search.
+fn report_latency(ctx: &Context<'_>, queries: &[eval::Query]) {
+    let mut millis: Vec<f64> = queries
+        .iter()
+        .map(|q| {
+            let query = Query {
+                text: &q.query,
+                vector: Some(ctx.vectors[q.id.as_str()]),
+            };
+            let started = Instant::now();
+            let matches = seen_before::rank(
+                ctx.full,
+                query,
+                &ctx.hits[q.id.as_str()],
+                &RankOptions::default(),
+            );
+            std::hint::black_box(matches);
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    millis.sort_by(f64::total_cmp);
+    let at = |p: f64| millis[((millis.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "{}",
+        serde_json::json!({"rank_latency_ms": {"queries": millis.len(), "p50": at(0.5), "p99": at(0.99)}})
+    );
 }
 
 fn show_matches(ctx: &Context<'_>, queries: &[eval::Query], count: usize) {

@@ -8,33 +8,71 @@ use crate::mechanisms::MECHANISMS;
 use crate::passages::passages;
 use crate::postmortem::Postmortem;
 use crate::rank::MatchContext;
-use crate::text::{sentences, terms};
+use crate::text::{sentences, terms, terms_with_words};
 
 /// Longest sentence quoted, in characters; longer ones are cut at a word boundary.
 const MAX_QUOTE: usize = 280;
 /// Shared terms listed in an explanation.
 const MAX_SHARED_TERMS: usize = 6;
 
-/// Word stems that mark a sentence as telling the cause.
+/// Phrases that mark a sentence as telling the cause, strongest first (matched on the
+/// lowercased sentence, so inflections are listed where they matter).
 const CAUSE_CUES: &[&str] = &[
-    "caus",
-    "due",
+    "root cause",
+    "caused by",
+    "due to",
     "because",
-    "trigger",
-    "root",
-    "result",
-    "led",
-    "bug",
+    "triggered",
+    "resulted in",
+    "led to",
+    "caused",
     "misconfigur",
-    "fail",
+    "bug",
+    "expired",
+    "failed",
+    "failure",
     "broke",
+    "outage",
     "error",
 ];
-/// Word stems that mark a sentence as telling the fix or the lesson, strongest first.
+/// Phrases that mark a sentence as telling the lesson or the fix, strongest first.
 const FIX_CUES: &[&str] = &[
-    "lesson", "learn", "prevent", "going", "futur", "remediat", "fix", "resolv", "mitigat", "roll",
-    "revert", "restor", "recover", "add", "chang", "improv", "ensur", "will",
+    "lesson",
+    "learned",
+    "learnt",
+    "going forward",
+    "in the future",
+    "to prevent",
+    "to avoid",
+    "we will",
+    "we have since",
+    "we now",
+    "action item",
+    "follow-up",
+    "remediat",
+    "fixed",
+    "resolved",
+    "rolled back",
+    "reverted",
+    "restored",
+    "mitigat",
+    "recovered",
 ];
+/// Section headings under which every sentence tells a lesson or a fix.
+const FIX_SECTIONS: &[&str] = &[
+    "lesson",
+    "learn",
+    "action",
+    "remediation",
+    "follow",
+    "prevent",
+    "next step",
+    "resolution",
+    "fix",
+    "improvement",
+];
+/// Sentences shorter than this (in words) are fragments, not explanations.
+const MIN_SENTENCE_WORDS: usize = 5;
 
 /// One past incident offered as similar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,28 +135,32 @@ fn what_broke(doc: &Postmortem) -> String {
     let Some(source) = source else {
         return String::new();
     };
-    let candidates = sentences(source);
+    let candidates: Vec<&str> = prose(source).into_iter().map(|(_, s)| s).collect();
     let chosen = candidates
         .iter()
         .find(|s| cue_rank(s, CAUSE_CUES).is_some())
         .or(candidates.first())
         .copied()
-        .unwrap_or_default();
+        .unwrap_or_else(|| source.trim());
     quote(chosen)
 }
 
-/// The sentence (body first, then summaries) with the strongest fix or lesson cue; among
-/// equals, the earliest.
+/// The sentence (body first, then summaries) with the strongest lesson or fix cue; a
+/// sentence under a "Lessons learned" style heading counts as the strongest. Among equals,
+/// the earliest.
 fn fix_or_lesson(doc: &Postmortem) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for source in [&doc.text, &doc.summary, &doc.alt_summary]
         .into_iter()
         .flatten()
     {
-        for sentence in sentences(source) {
-            let Some(rank) = cue_rank(sentence, FIX_CUES) else {
-                continue;
+        for (in_fix_section, sentence) in prose(source) {
+            let rank = if in_fix_section {
+                Some(0)
+            } else {
+                cue_rank(sentence, FIX_CUES).map(|r| r + 1)
             };
+            let Some(rank) = rank else { continue };
             if best.is_none_or(|(r, _)| rank < r) {
                 best = Some((rank, sentence));
             }
@@ -127,23 +169,52 @@ fn fix_or_lesson(doc: &Postmortem) -> Option<String> {
     best.map(|(_, s)| quote(s))
 }
 
-/// Position in `cues` of the strongest cue the sentence contains.
-fn cue_rank(sentence: &str, cues: &[&str]) -> Option<usize> {
-    let words = terms(sentence);
-    cues.iter()
-        .position(|cue| words.iter().any(|w| w.starts_with(cue)))
+/// The prose sentences of a markdown-ish text, each with whether it sits under a heading
+/// about lessons or fixes. Headings, table rows and fragments are skipped.
+fn prose(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut in_fix_section = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(heading) = trimmed.strip_prefix('#') {
+            let heading = heading.to_lowercase();
+            in_fix_section = FIX_SECTIONS.iter().any(|cue| heading.contains(cue));
+            continue;
+        }
+        if trimmed.starts_with('|') {
+            continue;
+        }
+        for sentence in sentences(trimmed) {
+            if sentence.split_whitespace().count() >= MIN_SENTENCE_WORDS {
+                out.push((in_fix_section, sentence));
+            }
+        }
+    }
+    out
 }
 
+/// Position in `cues` of the strongest cue the sentence contains.
+fn cue_rank(sentence: &str, cues: &[&str]) -> Option<usize> {
+    let lower = sentence.to_lowercase();
+    cues.iter().position(|cue| lower.contains(cue))
+}
+
+/// Query words whose terms the postmortem also uses, rarest in the corpus first, written
+/// as the responder wrote them.
 fn shared_terms(index: &Index, context: &MatchContext<'_>) -> Vec<String> {
     let doc_terms = terms(&index.docs[context.position].doc.all_text());
-    let mut shared: Vec<&String> = context
-        .query_terms
-        .iter()
-        .filter(|t| doc_terms.contains(t))
-        .collect();
-    shared.sort_by(|a, b| index.lexical.idf(b).total_cmp(&index.lexical.idf(a)));
-    shared.dedup();
-    shared.into_iter().take(MAX_SHARED_TERMS).cloned().collect()
+    let mut shared: Vec<(String, String)> = Vec::new();
+    for (term, word) in terms_with_words(context.query_text) {
+        if doc_terms.contains(&term) && !shared.iter().any(|(t, _)| *t == term) {
+            shared.push((term, word));
+        }
+    }
+    shared.sort_by(|(a, _), (b, _)| index.lexical.idf(b).total_cmp(&index.lexical.idf(a)));
+    shared
+        .into_iter()
+        .take(MAX_SHARED_TERMS)
+        .map(|(_, word)| word)
+        .collect()
 }
 
 fn passage_text(doc: &Postmortem, passage_id: &str) -> Option<String> {
@@ -153,9 +224,10 @@ fn passage_text(doc: &Postmortem, passage_id: &str) -> Option<String> {
         .map(|p| quote(&p.text))
 }
 
-/// Trims to [`MAX_QUOTE`] characters at a word boundary, marking the cut.
+/// Drops markdown emphasis and trims to [`MAX_QUOTE`] characters at a word boundary, marking the cut.
 fn quote(text: &str) -> String {
-    let text = text.trim();
+    let cleaned = text.replace("**", "").replace('`', "");
+    let text = cleaned.trim().trim_start_matches("- ").trim();
     if text.chars().count() <= MAX_QUOTE {
         return text.to_string();
     }
@@ -186,6 +258,20 @@ mod tests {
         assert_eq!(
             fix_or_lesson(&doc()).as_deref(),
             Some("Going forward we will alert 30 days before expiry.")
+        );
+    }
+
+    #[test]
+    fn a_lessons_section_beats_cue_words_and_headings_are_never_quoted() {
+        let mut d = doc();
+        d.text = Some(
+            "## Impact\nThe certificate expired and prevented logins for everyone.\n\n\
+             ## Lessons Learned\n\n- Certificates need an owner and an expiry alert.\n"
+                .into(),
+        );
+        assert_eq!(
+            fix_or_lesson(&d).as_deref(),
+            Some("Certificates need an owner and an expiry alert.")
         );
     }
 

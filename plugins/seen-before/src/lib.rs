@@ -8,7 +8,7 @@
 //!    [`MECHANISMS`] catalogue (descriptions and symptoms).
 //! 2. [`Index::build`] recognises each postmortem's failure mechanisms and indexes its text
 //!    for BM25, extended with the symptoms those mechanisms produce.
-//! 3. For a question, [`rank`] extends the query with the vocabulary of the mechanisms its
+//! 3. For a question (free text, or an open incident through [`IncidentQuestion`]), [`rank`] extends the query with the vocabulary of the mechanisms its
 //!    symptoms suggest, fuses BM25 with the host's passage similarities, and explains each
 //!    match: what broke, the fix or lesson, and why it matched.
 //!
@@ -30,6 +30,7 @@
 
 mod bm25;
 mod explain;
+mod incident;
 mod index;
 mod mechanisms;
 mod passages;
@@ -40,6 +41,7 @@ mod vector;
 
 pub use bm25::Bm25;
 pub use explain::{Match, Why};
+pub use incident::{IncidentQuestion, MAX_QUESTION_CHARS, TIMELINE_ENTRIES};
 pub use index::{Embeddings, Index, IndexError, IndexedDoc, MECHANISMS_PER_DOC};
 pub use mechanisms::{MECHANISMS, Mechanism};
 pub use passages::{CHUNK_WORDS, Passage, doc_id_of, passages};

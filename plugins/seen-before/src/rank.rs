@@ -97,8 +97,8 @@ pub fn scores(
 }
 
 /// Per-document evidence gathered for one query.
-pub(crate) struct Signals {
-    pub query_terms: Vec<String>,
+pub(crate) struct Signals<'q> {
+    pub query_text: &'q str,
     pub lexical: Vec<f32>,
     /// `None` when the host supplied no dense hits.
     pub dense: Option<Vec<f32>>,
@@ -113,15 +113,15 @@ pub(crate) struct Signals {
 /// What explaining one document needs to know about the query.
 pub struct MatchContext<'a> {
     pub position: usize,
-    pub query_terms: &'a [String],
+    pub query_text: &'a str,
     pub best_passage: Option<&'a str>,
     pub query_mechanisms: &'a [usize],
 }
 
-impl Signals {
+impl<'q> Signals<'q> {
     fn compute(
         index: &Index,
-        query: Query<'_>,
+        query: Query<'q>,
         dense_hits: &[DenseHit],
         options: &RankOptions,
     ) -> Self {
@@ -141,7 +141,7 @@ impl Signals {
             .collect();
         let query_mechanisms = query_mechanisms.into_iter().map(|(m, _)| m).collect();
         Self {
-            query_terms,
+            query_text: query.text,
             lexical,
             dense,
             best_passage,
@@ -176,7 +176,7 @@ impl Signals {
     fn context(&self, position: usize) -> MatchContext<'_> {
         MatchContext {
             position,
-            query_terms: &self.query_terms,
+            query_text: self.query_text,
             best_passage: self.best_passage.get(&position).map(String::as_str),
             query_mechanisms: &self.query_mechanisms,
         }

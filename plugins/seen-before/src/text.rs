@@ -26,6 +26,14 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Like [`terms`], each term paired with the word it came from (lowercased).
+pub fn terms_with_words(text: &str) -> Vec<(String, String)> {
+    words(text)
+        .filter(|w| w.len() >= 2 && !STOPWORDS.contains(&w.as_str()))
+        .map(|w| (stem(&w), w))
+        .collect()
+}
+
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -51,7 +51,10 @@ impl WriteTx<'_> {
 }
 
 /// Works out the connection URL: the given one, or `rhyme.db` in the data folder.
-pub(crate) fn resolve_url(data_dir: &Path, database_url: Option<&str>) -> Result<(String, Backend)> {
+pub(crate) fn resolve_url(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> Result<(String, Backend)> {
     match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Ok((url.to_string(), Backend::Postgres))
@@ -59,7 +62,10 @@ pub(crate) fn resolve_url(data_dir: &Path, database_url: Option<&str>) -> Result
         Some(url) if url.starts_with("sqlite:") => Ok((url.to_string(), Backend::Sqlite)),
         Some(other) => Err(Error::invalid(
             "database_url",
-            format!("expected a postgres:// or sqlite: URL, got `{}`", redact(other)),
+            format!(
+                "expected a postgres:// or sqlite: URL, got `{}`",
+                redact(other)
+            ),
         )),
         None => {
             std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
@@ -67,7 +73,10 @@ pub(crate) fn resolve_url(data_dir: &Path, database_url: Option<&str>) -> Result
                 source,
             })?;
             let file = data_dir.join(SQLITE_FILE);
-            Ok((format!("sqlite://{}?mode=rwc", encode_path(&file)), Backend::Sqlite))
+            Ok((
+                format!("sqlite://{}?mode=rwc", encode_path(&file)),
+                Backend::Sqlite,
+            ))
         }
     }
 }
@@ -89,7 +98,11 @@ pub(crate) async fn connect(url: &str, backend: Backend) -> Result<Db> {
             pool
         }
     };
-    Ok(Db { pool, backend, writer: Mutex::new(()) })
+    Ok(Db {
+        pool,
+        backend,
+        writer: Mutex::new(()),
+    })
 }
 
 /// Per-connection settings. `synchronous = NORMAL` in WAL mode loses nothing when the
@@ -105,11 +118,17 @@ impl Db {
     /// Starts a write transaction (see the module note for SQLite).
     pub(crate) async fn write(&self) -> Result<WriteTx<'_>> {
         match self.backend {
-            Backend::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _turn: None }),
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
             Backend::Sqlite => {
                 let turn = self.writer.lock().await;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx { tx, _turn: Some(turn) })
+                Ok(WriteTx {
+                    tx,
+                    _turn: Some(turn),
+                })
             }
         }
     }
@@ -140,7 +159,12 @@ pub(crate) fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let creds = &url[scheme_end + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -154,7 +178,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("mysql://x"), "mysql://x");
     }
@@ -164,7 +191,10 @@ mod tests {
         let dir = std::env::temp_dir().join("rhyme store url test #1");
         let (url, backend) = resolve_url(&dir, None).unwrap();
         assert_eq!(backend, Backend::Sqlite);
-        assert!(url.ends_with("url%20test%20%231/rhyme.db?mode=rwc"), "{url}");
+        assert!(
+            url.ends_with("url%20test%20%231/rhyme.db?mode=rwc"),
+            "{url}"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -26,7 +26,10 @@ pub enum Error {
     Corrupt { table: &'static str, why: String },
     /// The data folder could not be prepared.
     #[error("data folder `{path}`: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     /// The schema migrations failed.
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -40,7 +43,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn invalid(field: impl Into<String>, why: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), why: why.into() }
+        Error::Invalid {
+            field: field.into(),
+            why: why.into(),
+        }
     }
 
     pub(crate) fn forbidden(why: impl Into<String>) -> Self {
@@ -52,10 +58,16 @@ impl Error {
     }
 
     pub(crate) fn not_found(what: &'static str, id: impl Into<String>) -> Self {
-        Error::NotFound { what, id: id.into() }
+        Error::NotFound {
+            what,
+            id: id.into(),
+        }
     }
 
     pub(crate) fn corrupt(table: &'static str, why: impl std::fmt::Display) -> Self {
-        Error::Corrupt { table, why: why.to_string() }
+        Error::Corrupt {
+            table,
+            why: why.to_string(),
+        }
     }
 }

@@ -31,7 +31,11 @@ pub struct EventBatch {
 
 impl Store {
     /// Adds a batch of events to an incident.
-    pub async fn add_events(&self, incident_id: &str, events: &[TimelineEvent]) -> Result<EventBatch> {
+    pub async fn add_events(
+        &self,
+        incident_id: &str,
+        events: &[TimelineEvent],
+    ) -> Result<EventBatch> {
         validate(events)?;
         let received_at = self.now();
         let mut tx = self.db().write().await?;
@@ -76,12 +80,18 @@ impl Store {
 
 fn validate(events: &[TimelineEvent]) -> Result<()> {
     if events.len() > MAX_BATCH {
-        return Err(Error::invalid("events", format!("more than {MAX_BATCH} in one batch")));
+        return Err(Error::invalid(
+            "events",
+            format!("more than {MAX_BATCH} in one batch"),
+        ));
     }
     for (i, event) in events.iter().enumerate() {
         check_id(&format!("events[{i}].id"), &event.id)?;
         if event.kind.trim().is_empty() {
-            return Err(Error::invalid(format!("events[{i}].kind"), "must not be empty"));
+            return Err(Error::invalid(
+                format!("events[{i}].kind"),
+                "must not be empty",
+            ));
         }
     }
     Ok(())
@@ -137,7 +147,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_across_rows() {
         let sql = insert_sql(2);
-        assert!(sql.contains("($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10,"), "{sql}");
+        assert!(
+            sql.contains("($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10,"),
+            "{sql}"
+        );
         assert!(sql.ends_with("($9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (incident_id, id) DO NOTHING RETURNING id"));
     }
 }

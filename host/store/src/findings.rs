@@ -58,7 +58,11 @@ impl Store {
             .execute(tx.conn())
             .await?
             .rows_affected();
-            if inserted == 1 { added.new.push(id) } else { added.repeated.push(id) }
+            if inserted == 1 {
+                added.new.push(id)
+            } else {
+                added.repeated.push(id)
+            }
         }
         tx.commit().await?;
         Ok(added)
@@ -89,7 +93,10 @@ fn validate(plugin: &PluginRef, findings: &[Finding]) -> Result<()> {
             return Err(Error::invalid(format!("findings[{i}].confidence"), why));
         }
         if finding.title.trim().is_empty() {
-            return Err(Error::invalid(format!("findings[{i}].title"), "must not be empty"));
+            return Err(Error::invalid(
+                format!("findings[{i}].title"),
+                "must not be empty",
+            ));
         }
     }
     Ok(())
@@ -97,8 +104,17 @@ fn validate(plugin: &PluginRef, findings: &[Finding]) -> Result<()> {
 
 /// Same incident, plugin, kind, subject and moment: same finding, whatever the wording.
 fn finding_id(incident_id: &str, plugin: &PluginRef, finding: &Finding) -> String {
-    let at = finding.at.map_or_else(|| "-".to_string(), |at| at.to_string());
-    let key = [incident_id, &plugin.name, finding.kind.as_str(), &finding.subject, &at].join("\u{0}");
+    let at = finding
+        .at
+        .map_or_else(|| "-".to_string(), |at| at.to_string());
+    let key = [
+        incident_id,
+        &plugin.name,
+        finding.kind.as_str(),
+        &finding.subject,
+        &at,
+    ]
+    .join("\u{0}");
     sha256_hex(key.as_bytes())[..32].to_string()
 }
 
@@ -119,7 +135,10 @@ fn from_row(row: &AnyRow) -> Result<StoredFinding> {
     Ok(StoredFinding {
         id: row.try_get("id")?,
         incident: row.try_get("incident_id")?,
-        plugin: PluginRef { name: row.try_get("plugin")?, version: row.try_get("plugin_version")? },
+        plugin: PluginRef {
+            name: row.try_get("plugin")?,
+            version: row.try_get("plugin_version")?,
+        },
         finding,
         created_at: row.try_get("created_at")?,
     })

@@ -1,8 +1,8 @@
 //! Incidents, and the outside keys (an Alertmanager group key, a Slack channel) bound to them.
 
 use serde::Serialize;
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::clock::Timestamp;
@@ -44,17 +44,29 @@ impl Store {
     /// The incident with this id.
     pub async fn incident(&self, id: &str) -> Result<Incident> {
         let mut conn = self.db().pool.acquire().await?;
-        fetch(&mut conn, id).await?.ok_or_else(|| Error::not_found("incident", id))
+        fetch(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::not_found("incident", id))
     }
 
     /// Incidents, most recently started first.
     pub async fn incidents(&self, filter: IncidentFilter) -> Result<Vec<Incident>> {
-        let open = if filter.open_only { "WHERE ended IS NULL" } else { "" };
-        let limit = if filter.limit == 0 { i64::MAX } else { i64::from(filter.limit) };
-        let rows = sqlx::query(&format!("{SELECT} {open} ORDER BY started DESC, id LIMIT $1"))
-            .bind(limit)
-            .fetch_all(&self.db().pool)
-            .await?;
+        let open = if filter.open_only {
+            "WHERE ended IS NULL"
+        } else {
+            ""
+        };
+        let limit = if filter.limit == 0 {
+            i64::MAX
+        } else {
+            i64::from(filter.limit)
+        };
+        let rows = sqlx::query(&format!(
+            "{SELECT} {open} ORDER BY started DESC, id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.db().pool)
+        .await?;
         rows.iter().map(from_row).collect()
     }
 
@@ -93,13 +105,12 @@ impl Store {
 
     /// The incident an outside key is bound to.
     pub async fn bound_incident(&self, source: &str, key: &str) -> Result<Option<String>> {
-        let row = sqlx::query(
-            "SELECT incident_id FROM incident_bindings WHERE source = $1 AND key = $2",
-        )
-        .bind(source)
-        .bind(key)
-        .fetch_optional(&self.db().pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT incident_id FROM incident_bindings WHERE source = $1 AND key = $2")
+                .bind(source)
+                .bind(key)
+                .fetch_optional(&self.db().pool)
+                .await?;
         Ok(row.map(|r| r.try_get("incident_id")).transpose()?)
     }
 
@@ -158,7 +169,8 @@ pub(crate) async fn require(conn: &mut AnyConnection, id: &str) -> Result<()> {
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.map(|_| ()).ok_or_else(|| Error::not_found("incident", id))
+    row.map(|_| ())
+        .ok_or_else(|| Error::not_found("incident", id))
 }
 
 async fn insert(conn: &mut AnyConnection, incident: &Incident, now: Timestamp) -> Result<()> {

@@ -36,8 +36,14 @@ pub struct NudgeTriage {
 
 impl Store {
     /// Records that the IC has seen the nudge for `pattern`.
-    pub async fn acknowledge_nudge(&self, who: &Principal, incident: &str, pattern: &str) -> Result<NudgeTriage> {
-        self.triage(who, incident, pattern, Triage::Acknowledged, None).await
+    pub async fn acknowledge_nudge(
+        &self,
+        who: &Principal,
+        incident: &str,
+        pattern: &str,
+    ) -> Result<NudgeTriage> {
+        self.triage(who, incident, pattern, Triage::Acknowledged, None)
+            .await
     }
 
     /// Silences the nudge for `pattern`, until `until` if given.
@@ -51,7 +57,8 @@ impl Store {
         if until.is_some_and(|until| until <= self.now()) {
             return Err(Error::invalid("until", "is not in the future"));
         }
-        self.triage(who, incident, pattern, Triage::Muted, until).await
+        self.triage(who, incident, pattern, Triage::Muted, until)
+            .await
     }
 
     /// The triage recorded for an incident, by pattern.
@@ -111,7 +118,15 @@ impl Store {
         .await?;
         let detail = serde_json::json!({"pattern": pattern, "until": until});
         let action = format!("nudge.{}", state_name(triage));
-        append_in(tx.conn(), record.at, &Actor::from(who), &action, incident, &detail).await?;
+        append_in(
+            tx.conn(),
+            record.at,
+            &Actor::from(who),
+            &action,
+            incident,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -129,7 +144,12 @@ fn from_row(row: &AnyRow) -> Result<NudgeTriage> {
     let triage = match state.as_str() {
         "acknowledged" => Triage::Acknowledged,
         "muted" => Triage::Muted,
-        other => return Err(Error::corrupt("nudge_triage", format!("unknown state `{other}`"))),
+        other => {
+            return Err(Error::corrupt(
+                "nudge_triage",
+                format!("unknown state `{other}`"),
+            ));
+        }
     };
     Ok(NudgeTriage {
         incident: row.try_get("incident_id")?,

@@ -3,8 +3,8 @@
 //! different ids, never makes a duplicate.
 
 use serde::Serialize;
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::error::{Error, Result};
@@ -46,11 +46,21 @@ impl Store {
         let upserted = match target {
             None => {
                 write(tx.conn(), INSERT, postmortem, &postmortem.id, now).await?;
-                Upserted { id: postmortem.id.clone(), put: Put::Created }
+                Upserted {
+                    id: postmortem.id.clone(),
+                    put: Put::Created,
+                }
             }
             Some(found) => {
-                let wanted = Postmortem { id: found.id.clone(), ..postmortem.clone() };
-                let put = if wanted == found { Put::Unchanged } else { Put::Updated };
+                let wanted = Postmortem {
+                    id: found.id.clone(),
+                    ..postmortem.clone()
+                };
+                let put = if wanted == found {
+                    Put::Unchanged
+                } else {
+                    Put::Updated
+                };
                 if put == Put::Updated {
                     write(tx.conn(), UPDATE, postmortem, &found.id, now).await?;
                 }
@@ -64,7 +74,9 @@ impl Store {
     /// The postmortem with this id.
     pub async fn postmortem(&self, id: &str) -> Result<Postmortem> {
         let mut conn = self.db().pool.acquire().await?;
-        fetch(&mut conn, "id", id).await?.ok_or_else(|| Error::not_found("postmortem", id))
+        fetch(&mut conn, "id", id)
+            .await?
+            .ok_or_else(|| Error::not_found("postmortem", id))
     }
 
     /// The whole corpus, by id.
@@ -81,14 +93,17 @@ fn validate(postmortem: &Postmortem) -> Result<()> {
     if postmortem.title.trim().is_empty() {
         return Err(Error::invalid("title", "must not be empty"));
     }
-    if postmortem.url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+    if postmortem
+        .url
+        .as_deref()
+        .is_some_and(|u| u.trim().is_empty())
+    {
         return Err(Error::invalid("url", "must be absent or non-empty"));
     }
     Ok(())
 }
 
-const SELECT: &str =
-    "SELECT id, title, company, summary, body, categories, url FROM postmortems";
+const SELECT: &str = "SELECT id, title, company, summary, body, categories, url FROM postmortems";
 const INSERT: &str = "INSERT INTO postmortems
     (id, title, company, summary, body, categories, url, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -134,7 +149,8 @@ fn from_row(row: &AnyRow) -> Result<Postmortem> {
         company: row.try_get("company")?,
         summary: row.try_get("summary")?,
         body: row.try_get("body")?,
-        categories: serde_json::from_str(&categories).map_err(|e| Error::corrupt("postmortems", e))?,
+        categories: serde_json::from_str(&categories)
+            .map_err(|e| Error::corrupt("postmortems", e))?,
         url: row.try_get("url")?,
     })
 }

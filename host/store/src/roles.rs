@@ -77,9 +77,15 @@ impl FromStr for Role {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text).ok_or_else(|| {
-            Error::invalid("role", format!("`{text}` is not one of responder, ic, reviewer, admin"))
-        })
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "role",
+                    format!("`{text}` is not one of responder, ic, reviewer, admin"),
+                )
+            })
     }
 }
 
@@ -92,7 +98,10 @@ pub struct Principal {
 
 impl Principal {
     pub fn new(name: impl Into<String>, role: Role) -> Self {
-        Principal { name: name.into(), role }
+        Principal {
+            name: name.into(),
+            role,
+        }
     }
 
     /// `Forbidden` unless the role holds `permission`.
@@ -100,7 +109,10 @@ impl Principal {
         if self.role.may(permission) {
             Ok(())
         } else {
-            Err(Error::forbidden(format!("role {} may not {permission:?}", self.role)))
+            Err(Error::forbidden(format!(
+                "role {} may not {permission:?}",
+                self.role
+            )))
         }
     }
 }
@@ -117,16 +129,25 @@ pub struct Actor {
 impl Actor {
     /// The person at the local command line.
     pub fn operator(name: impl Into<String>) -> Self {
-        Actor { name: name.into(), role: "operator".into() }
+        Actor {
+            name: name.into(),
+            role: "operator".into(),
+        }
     }
 
     /// The host acting on its own (expiry, delivery).
     pub fn system() -> Self {
-        Actor { name: "rhyme".into(), role: "system".into() }
+        Actor {
+            name: "rhyme".into(),
+            role: "system".into(),
+        }
     }
 
     pub fn plugin(plugin: &PluginRef) -> Self {
-        Actor { name: format!("{}@{}", plugin.name, plugin.version), role: "plugin".into() }
+        Actor {
+            name: format!("{}@{}", plugin.name, plugin.version),
+            role: "plugin".into(),
+        }
     }
 
     /// Whether this actor may create and revoke tokens.
@@ -137,6 +158,9 @@ impl Actor {
 
 impl From<&Principal> for Actor {
     fn from(principal: &Principal) -> Self {
-        Actor { name: principal.name.clone(), role: principal.role.as_str().into() }
+        Actor {
+            name: principal.name.clone(),
+            role: principal.role.as_str().into(),
+        }
     }
 }

@@ -20,7 +20,11 @@ type StoredPoint = (i64, Option<f64>);
 impl Store {
     /// Stores a series for an incident, merged with what is stored under the same name.
     /// Returns the series as now stored.
-    pub async fn put_series(&self, incident_id: &str, series: &MetricSeries) -> Result<MetricSeries> {
+    pub async fn put_series(
+        &self,
+        incident_id: &str,
+        series: &MetricSeries,
+    ) -> Result<MetricSeries> {
         check_id("name", &series.name)?;
         let mut tx = self.db().write().await?;
         incidents::require(tx.conn(), incident_id).await?;
@@ -76,23 +80,39 @@ async fn fetch(
 /// is the incoming one unless it is empty.
 fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> Result<MetricSeries> {
     let mut points: BTreeMap<i64, f64> = BTreeMap::new();
-    for point in stored.iter().flat_map(|s| &s.points).chain(&incoming.points) {
+    for point in stored
+        .iter()
+        .flat_map(|s| &s.points)
+        .chain(&incoming.points)
+    {
         points.insert(point.at, point.value);
     }
     if points.len() > MAX_POINTS {
-        return Err(Error::invalid("points", format!("more than {MAX_POINTS} in one series")));
+        return Err(Error::invalid(
+            "points",
+            format!("more than {MAX_POINTS} in one series"),
+        ));
     }
     let unit = match (incoming.unit.is_empty(), stored) {
         (true, Some(stored)) => stored.unit.clone(),
         _ => incoming.unit.clone(),
     };
-    let points = points.into_iter().map(|(at, value)| Point { at, value }).collect();
-    Ok(MetricSeries { name: incoming.name.clone(), unit, points })
+    let points = points
+        .into_iter()
+        .map(|(at, value)| Point { at, value })
+        .collect();
+    Ok(MetricSeries {
+        name: incoming.name.clone(),
+        unit,
+        points,
+    })
 }
 
 fn encode(points: &[Point]) -> String {
-    let stored: Vec<StoredPoint> =
-        points.iter().map(|p| (p.at, p.value.is_finite().then_some(p.value))).collect();
+    let stored: Vec<StoredPoint> = points
+        .iter()
+        .map(|p| (p.at, p.value.is_finite().then_some(p.value)))
+        .collect();
     serde_json::to_string(&stored).expect("integers and finite floats always serialise")
 }
 
@@ -100,9 +120,18 @@ fn from_row(row: &AnyRow) -> Result<MetricSeries> {
     let text: String = row.try_get("points")?;
     let stored: Vec<StoredPoint> =
         serde_json::from_str(&text).map_err(|e| Error::corrupt("metric_series", e))?;
-    let points =
-        stored.into_iter().map(|(at, value)| Point { at, value: value.unwrap_or(f64::NAN) }).collect();
-    Ok(MetricSeries { name: row.try_get("name")?, unit: row.try_get("unit")?, points })
+    let points = stored
+        .into_iter()
+        .map(|(at, value)| Point {
+            at,
+            value: value.unwrap_or(f64::NAN),
+        })
+        .collect();
+    Ok(MetricSeries {
+        name: row.try_get("name")?,
+        unit: row.try_get("unit")?,
+        points,
+    })
 }
 
 #[cfg(test)]
@@ -113,7 +142,10 @@ mod tests {
         MetricSeries {
             name: "latency".into(),
             unit: unit.into(),
-            points: points.iter().map(|&(at, value)| Point { at, value }).collect(),
+            points: points
+                .iter()
+                .map(|&(at, value)| Point { at, value })
+                .collect(),
         }
     }
 

@@ -36,7 +36,9 @@ impl Store {
         let (url, backend) = db::resolve_url(data_dir.as_ref(), database_url)?;
         let db = db::connect(&url, backend).await?;
         migrate::migrate(&db).await?;
-        Ok(Store { inner: Arc::new(Inner { db, clock }) })
+        Ok(Store {
+            inner: Arc::new(Inner { db, clock }),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -65,6 +67,8 @@ impl Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend()).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
     }
 }

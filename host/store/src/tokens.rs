@@ -50,11 +50,21 @@ impl Store {
         };
         let mut tx = self.db().write().await?;
         if active_by_name(tx.conn(), name).await?.is_some() {
-            return Err(Error::conflict(format!("a token named `{name}` exists; revoke it first")));
+            return Err(Error::conflict(format!(
+                "a token named `{name}` exists; revoke it first"
+            )));
         }
         insert(tx.conn(), &info, &sha256_hex(secret.as_bytes())).await?;
         let detail = serde_json::json!({"id": info.id, "role": role.as_str()});
-        append_in(tx.conn(), info.created_at, by, "token.create", name, &detail).await?;
+        append_in(
+            tx.conn(),
+            info.created_at,
+            by,
+            "token.create",
+            name,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(NewToken { info, secret })
     }
@@ -101,7 +111,10 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let role: String = row.try_get("role")?;
         let role = role.parse().map_err(|e| Error::corrupt("api_tokens", e))?;
-        Ok(Some(Principal { name: row.try_get("name")?, role }))
+        Ok(Some(Principal {
+            name: row.try_get("name")?,
+            role,
+        }))
     }
 
     /// All tokens, revoked ones included, newest first.
@@ -119,7 +132,10 @@ fn check_manager(by: &Actor) -> Result<()> {
     if by.manages_tokens() {
         Ok(())
     } else {
-        Err(Error::forbidden(format!("only an admin manages tokens, not a {}", by.role)))
+        Err(Error::forbidden(format!(
+            "only an admin manages tokens, not a {}",
+            by.role
+        )))
     }
 }
 

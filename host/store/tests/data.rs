@@ -17,15 +17,30 @@ async fn incidents_are_created_once_and_retries_are_acknowledged() {
         assert_eq!(store.insert_incident(&inc).await.unwrap(), Put::Unchanged);
         let mut other = inc.clone();
         other.title = "something else".into();
-        assert!(matches!(store.insert_incident(&other).await, Err(Error::Conflict { .. })));
+        assert!(matches!(
+            store.insert_incident(&other).await,
+            Err(Error::Conflict { .. })
+        ));
         inc.severity = "SEV1".into();
         assert_eq!(store.put_incident(&inc).await.unwrap(), Put::Updated);
         assert_eq!(store.incident("inc-1").await.unwrap(), inc);
         store.insert_incident(&incident("inc-2")).await.unwrap();
         store.end_incident("inc-2", T0 + 60_000).await.unwrap();
-        let open = store.incidents(IncidentFilter { open_only: true, limit: 0 }).await.unwrap();
-        assert_eq!(open.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["inc-1"]);
-        assert!(matches!(store.incident("nope").await, Err(Error::NotFound { .. })));
+        let open = store
+            .incidents(IncidentFilter {
+                open_only: true,
+                limit: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            open.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["inc-1"]
+        );
+        assert!(matches!(
+            store.incident("nope").await,
+            Err(Error::NotFound { .. })
+        ));
         let mut bad = incident("inc-3");
         bad.ended = Some(T0 - 1);
         match store.insert_incident(&bad).await {
@@ -41,7 +56,9 @@ async fn a_repeated_event_id_is_acknowledged_and_stored_once() {
     each_backend(|f| async move {
         let store = &f.store;
         store.insert_incident(&incident("inc-1")).await.unwrap();
-        let batch: Vec<_> = (0..300).map(|i| event(&format!("e{i}"), T0 + i, "hello")).collect();
+        let batch: Vec<_> = (0..300)
+            .map(|i| event(&format!("e{i}"), T0 + i, "hello"))
+            .collect();
         let first = store.add_events("inc-1", &batch).await.unwrap();
         assert_eq!(first.stored.len(), 300);
         assert!(first.duplicates.is_empty());
@@ -73,7 +90,13 @@ async fn a_rejected_batch_changes_nothing() {
         }
         assert!(store.events("inc-1").await.unwrap().is_empty());
         let unknown = store.add_events("nope", &[event("a", T0, "x")]).await;
-        assert!(matches!(unknown, Err(Error::NotFound { what: "incident", .. })));
+        assert!(matches!(
+            unknown,
+            Err(Error::NotFound {
+                what: "incident",
+                ..
+            })
+        ));
     })
     .await;
 }
@@ -87,8 +110,9 @@ async fn concurrent_batches_all_land_without_duplicates() {
             let store = f.store.clone();
             tasks.push(tokio::spawn(async move {
                 // Each task overlaps the next one by half its ids.
-                let batch: Vec<_> =
-                    (task * 50..task * 50 + 100).map(|i| event(&format!("e{i}"), T0 + i, "x")).collect();
+                let batch: Vec<_> = (task * 50..task * 50 + 100)
+                    .map(|i| event(&format!("e{i}"), T0 + i, "x"))
+                    .collect();
                 store.add_events("inc-1", &batch).await.unwrap()
             }));
         }
@@ -107,19 +131,38 @@ async fn series_merge_and_keep_gaps() {
     each_backend(|f| async move {
         let store = &f.store;
         store.insert_incident(&incident("inc-1")).await.unwrap();
-        let points = |pts: &[(i64, f64)]| pts.iter().map(|&(at, value)| Point { at, value }).collect();
-        let first = MetricSeries { name: "p99".into(), unit: "ms".into(), points: points(&[(1, 10.0), (2, f64::NAN)]) };
+        let points =
+            |pts: &[(i64, f64)]| pts.iter().map(|&(at, value)| Point { at, value }).collect();
+        let first = MetricSeries {
+            name: "p99".into(),
+            unit: "ms".into(),
+            points: points(&[(1, 10.0), (2, f64::NAN)]),
+        };
         store.put_series("inc-1", &first).await.unwrap();
-        let second = MetricSeries { name: "p99".into(), unit: String::new(), points: points(&[(2, 20.0), (3, 30.0)]) };
+        let second = MetricSeries {
+            name: "p99".into(),
+            unit: String::new(),
+            points: points(&[(2, 20.0), (3, 30.0)]),
+        };
         let merged = store.put_series("inc-1", &second).await.unwrap();
         assert_eq!(merged.unit, "ms");
         let stored = store.series("inc-1").await.unwrap();
         assert_eq!(stored.len(), 1);
         let values: Vec<f64> = stored[0].points.iter().map(|p| p.value).collect();
         assert_eq!(values, [10.0, 20.0, 30.0]);
-        let gap = MetricSeries { name: "rps".into(), unit: String::new(), points: points(&[(5, f64::NAN)]) };
+        let gap = MetricSeries {
+            name: "rps".into(),
+            unit: String::new(),
+            points: points(&[(5, f64::NAN)]),
+        };
         store.put_series("inc-1", &gap).await.unwrap();
-        let rps = store.series("inc-1").await.unwrap().into_iter().find(|s| s.name == "rps").unwrap();
+        let rps = store
+            .series("inc-1")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "rps")
+            .unwrap();
         assert!(rps.points[0].value.is_nan());
     })
     .await;
@@ -142,21 +185,39 @@ async fn postmortems_are_upserted_by_id_or_url_never_duplicated() {
     each_backend(|f| async move {
         let store = &f.store;
         let url = Some("https://example.org/pm/1");
-        let created = store.upsert_postmortem(&postmortem("pm-1", url, "v1")).await.unwrap();
+        let created = store
+            .upsert_postmortem(&postmortem("pm-1", url, "v1"))
+            .await
+            .unwrap();
         assert_eq!((created.id.as_str(), created.put), ("pm-1", Put::Created));
-        let same = store.upsert_postmortem(&postmortem("pm-1", url, "v1")).await.unwrap();
+        let same = store
+            .upsert_postmortem(&postmortem("pm-1", url, "v1"))
+            .await
+            .unwrap();
         assert_eq!(same.put, Put::Unchanged);
         // The same write-up under another id is matched by URL and updates the first entry.
-        let by_url = store.upsert_postmortem(&postmortem("other-id", url, "v2")).await.unwrap();
+        let by_url = store
+            .upsert_postmortem(&postmortem("other-id", url, "v2"))
+            .await
+            .unwrap();
         assert_eq!((by_url.id.as_str(), by_url.put), ("pm-1", Put::Updated));
         assert_eq!(store.postmortem("pm-1").await.unwrap().summary, "v2");
-        store.upsert_postmortem(&postmortem("pm-2", None, "x")).await.unwrap();
-        store.upsert_postmortem(&postmortem("pm-3", None, "y")).await.unwrap();
+        store
+            .upsert_postmortem(&postmortem("pm-2", None, "x"))
+            .await
+            .unwrap();
+        store
+            .upsert_postmortem(&postmortem("pm-3", None, "y"))
+            .await
+            .unwrap();
         // An id and a URL that belong to two different entries cannot be merged silently.
         let clash = store.upsert_postmortem(&postmortem("pm-2", url, "z")).await;
         assert!(matches!(clash, Err(Error::Conflict { .. })));
         let all = store.postmortems().await.unwrap();
-        assert_eq!(all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["pm-1", "pm-2", "pm-3"]);
+        assert_eq!(
+            all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["pm-1", "pm-2", "pm-3"]
+        );
         assert_eq!(all[0].categories, ["cache", "deploy"]);
     })
     .await;
@@ -179,9 +240,16 @@ async fn findings_keep_their_plugin_and_do_not_pile_up() {
     each_backend(|f| async move {
         let store = &f.store;
         store.insert_incident(&incident("inc-1")).await.unwrap();
-        let plugin = PluginRef { name: "graph-signature".into(), version: "0.1.0".into() };
+        let plugin = PluginRef {
+            name: "graph-signature".into(),
+            version: "0.1.0".into(),
+        };
         let first = store
-            .add_findings("inc-1", &plugin, &[finding("cliff-drop", Some(T0), "Cliff drop")])
+            .add_findings(
+                "inc-1",
+                &plugin,
+                &[finding("cliff-drop", Some(T0), "Cliff drop")],
+            )
             .await
             .unwrap();
         assert_eq!(first.new.len(), 1);
@@ -190,7 +258,10 @@ async fn findings_keep_their_plugin_and_do_not_pile_up() {
             .add_findings(
                 "inc-1",
                 &plugin,
-                &[finding("cliff-drop", Some(T0), "Cliff drop in p99"), finding("cliff-drop", Some(T0 + 60_000), "Cliff drop")],
+                &[
+                    finding("cliff-drop", Some(T0), "Cliff drop in p99"),
+                    finding("cliff-drop", Some(T0 + 60_000), "Cliff drop"),
+                ],
             )
             .await
             .unwrap();
@@ -216,15 +287,43 @@ async fn only_the_ic_triages_nudges_and_mutes_run_out() {
         store.insert_incident(&incident("inc-1")).await.unwrap();
         let ic = principal("dana", Role::Ic);
         let responder = principal("sam", Role::Responder);
-        let denied = store.acknowledge_nudge(&responder, "inc-1", "tunnel-vision").await;
+        let denied = store
+            .acknowledge_nudge(&responder, "inc-1", "tunnel-vision")
+            .await;
         assert!(matches!(denied, Err(Error::Forbidden { .. })));
-        store.acknowledge_nudge(&ic, "inc-1", "tunnel-vision").await.unwrap();
-        store.mute_nudge(&ic, "inc-1", "update-black-hole", Some(T0 + 60_000)).await.unwrap();
-        assert!(store.nudge_silenced("inc-1", "tunnel-vision").await.unwrap());
-        assert!(store.nudge_silenced("inc-1", "update-black-hole").await.unwrap());
-        assert!(!store.nudge_silenced("inc-1", "silent-handover").await.unwrap());
+        store
+            .acknowledge_nudge(&ic, "inc-1", "tunnel-vision")
+            .await
+            .unwrap();
+        store
+            .mute_nudge(&ic, "inc-1", "update-black-hole", Some(T0 + 60_000))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .nudge_silenced("inc-1", "tunnel-vision")
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .nudge_silenced("inc-1", "update-black-hole")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .nudge_silenced("inc-1", "silent-handover")
+                .await
+                .unwrap()
+        );
         f.clock.advance(60_000);
-        assert!(!store.nudge_silenced("inc-1", "update-black-hole").await.unwrap());
+        assert!(
+            !store
+                .nudge_silenced("inc-1", "update-black-hole")
+                .await
+                .unwrap()
+        );
         let triage = store.nudge_triage("inc-1").await.unwrap();
         assert_eq!(triage.len(), 2);
         assert_eq!(triage[0].triage, Triage::Acknowledged);
@@ -240,12 +339,30 @@ async fn outside_keys_bind_to_incidents() {
         let store = &f.store;
         store.insert_incident(&incident("inc-1")).await.unwrap();
         store.insert_incident(&incident("inc-2")).await.unwrap();
-        assert_eq!(store.bound_incident("alertmanager", "{}:{alertname=\"X\"}").await.unwrap(), None);
-        store.bind("alertmanager", "{}:{alertname=\"X\"}", "inc-1").await.unwrap();
-        store.bind("alertmanager", "{}:{alertname=\"X\"}", "inc-2").await.unwrap();
-        let bound = store.bound_incident("alertmanager", "{}:{alertname=\"X\"}").await.unwrap();
+        assert_eq!(
+            store
+                .bound_incident("alertmanager", "{}:{alertname=\"X\"}")
+                .await
+                .unwrap(),
+            None
+        );
+        store
+            .bind("alertmanager", "{}:{alertname=\"X\"}", "inc-1")
+            .await
+            .unwrap();
+        store
+            .bind("alertmanager", "{}:{alertname=\"X\"}", "inc-2")
+            .await
+            .unwrap();
+        let bound = store
+            .bound_incident("alertmanager", "{}:{alertname=\"X\"}")
+            .await
+            .unwrap();
         assert_eq!(bound.as_deref(), Some("inc-2"));
-        assert!(matches!(store.bind("slack", "C123", "nope").await, Err(Error::NotFound { .. })));
+        assert!(matches!(
+            store.bind("slack", "C123", "nope").await,
+            Err(Error::NotFound { .. })
+        ));
     })
     .await;
 }

@@ -53,6 +53,8 @@ impl GateConfig {
 
     /// The sink an approved action of this kind is handed to.
     pub fn sink_for(&self, action: &str) -> &str {
-        self.routes.get(action).map_or(self.default_sink.as_str(), String::as_str)
+        self.routes
+            .get(action)
+            .map_or(self.default_sink.as_str(), String::as_str)
     }
 }

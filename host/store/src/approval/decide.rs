@@ -3,8 +3,8 @@
 //! deciding the same proposal waits, then sees the first one's result; on SQLite the
 //! transaction holds the database's write lock from its first statement.
 
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 
 use crate::audit::append_in;
 use crate::clock::Timestamp;
@@ -25,13 +25,34 @@ impl Gate {
     }
 
     /// Replaces the proposal's text with `body`, then approves it.
-    pub async fn edit_and_approve(&self, who: &Principal, id: &str, body: &str) -> Result<Decision> {
-        self.decide(who, id, None, Verdict::EditAndApprove { body: body.to_string() }).await
+    pub async fn edit_and_approve(
+        &self,
+        who: &Principal,
+        id: &str,
+        body: &str,
+    ) -> Result<Decision> {
+        self.decide(
+            who,
+            id,
+            None,
+            Verdict::EditAndApprove {
+                body: body.to_string(),
+            },
+        )
+        .await
     }
 
     /// Rejects the proposal.
     pub async fn reject(&self, who: &Principal, id: &str, reason: &str) -> Result<Decision> {
-        self.decide(who, id, None, Verdict::Reject { reason: reason.to_string() }).await
+        self.decide(
+            who,
+            id,
+            None,
+            Verdict::Reject {
+                reason: reason.to_string(),
+            },
+        )
+        .await
     }
 
     /// Records `who`'s verdict. `seen_revision`, when given, is the revision the reviewer was
@@ -53,13 +74,19 @@ impl Gate {
             .await?
             .ok_or_else(|| Error::not_found("proposal", id))?;
         if proposal.state != ProposalState::Pending {
-            return Err(Error::AlreadyDecided { id: id.to_string(), state: proposal.state });
+            return Err(Error::AlreadyDecided {
+                id: id.to_string(),
+                state: proposal.state,
+            });
         }
         if proposal.expires_at.is_some_and(|at| at <= now) {
             // Withdraw it for good, then refuse: the expiry has already happened.
             super::expiry::withdraw_in(tx.conn(), &proposal, now).await?;
             tx.commit().await?;
-            return Err(Error::AlreadyDecided { id: id.to_string(), state: ProposalState::Withdrawn });
+            return Err(Error::AlreadyDecided {
+                id: id.to_string(),
+                state: ProposalState::Withdrawn,
+            });
         }
         if let Some(seen) = seen_revision.filter(|seen| *seen != proposal.revision) {
             return Err(Error::conflict(format!(
@@ -67,7 +94,11 @@ impl Gate {
                 proposal.revision
             )));
         }
-        let step = Step { conn: tx.conn(), who, now };
+        let step = Step {
+            conn: tx.conn(),
+            who,
+            now,
+        };
         let decision = match verdict {
             Verdict::Approve => self.approve_in(step, proposal, None).await?,
             Verdict::EditAndApprove { body } => self.approve_in(step, proposal, Some(body)).await?,
@@ -100,7 +131,16 @@ impl Gate {
                 who.name, proposal.revision
             )));
         }
-        insert_decision(conn, &proposal, &who.name, "approve", diff.as_deref(), None, now).await?;
+        insert_decision(
+            conn,
+            &proposal,
+            &who.name,
+            "approve",
+            diff.as_deref(),
+            None,
+            now,
+        )
+        .await?;
         let approvers = approvers(conn, &proposal).await?;
         let need = self.config.approvals_needed(&proposal);
         let mut detail = serde_json::json!({
@@ -110,8 +150,19 @@ impl Gate {
             "need": need,
         });
         if approvers.len() < need {
-            append_in(conn, now, &Actor::from(who), "proposal.approve", &proposal.id, &detail).await?;
-            let outcome = Outcome::AwaitingReviewers { have: approvers.len(), need };
+            append_in(
+                conn,
+                now,
+                &Actor::from(who),
+                "proposal.approve",
+                &proposal.id,
+                &detail,
+            )
+            .await?;
+            let outcome = Outcome::AwaitingReviewers {
+                have: approvers.len(),
+                need,
+            };
             return Ok(Decision { proposal, outcome });
         }
         settle(conn, &mut proposal, ProposalState::Approved, now).await?;
@@ -124,8 +175,19 @@ impl Gate {
         };
         detail["state"] = serde_json::json!({"before": "pending", "after": "approved"});
         detail["outbox"] = serde_json::json!(outbox);
-        append_in(conn, now, &Actor::from(who), "proposal.approve", &proposal.id, &detail).await?;
-        Ok(Decision { proposal, outcome: Outcome::Approved { outbox } })
+        append_in(
+            conn,
+            now,
+            &Actor::from(who),
+            "proposal.approve",
+            &proposal.id,
+            &detail,
+        )
+        .await?;
+        Ok(Decision {
+            proposal,
+            outcome: Outcome::Approved { outbox },
+        })
     }
 }
 
@@ -146,7 +208,10 @@ fn validate(verdict: &Verdict) -> Result<()> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if text.len() > MAX_TEXT {
-        return Err(Error::invalid(field, format!("longer than {MAX_TEXT} bytes")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {MAX_TEXT} bytes"),
+        ));
     }
     Ok(())
 }
@@ -158,24 +223,52 @@ async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
         .execute(conn)
         .await?
         .rows_affected();
-    if hit == 0 { Err(Error::not_found("proposal", id)) } else { Ok(()) }
+    if hit == 0 {
+        Err(Error::not_found("proposal", id))
+    } else {
+        Ok(())
+    }
 }
 
 async fn reject_in(step: Step<'_>, mut proposal: StoredProposal, reason: &str) -> Result<Decision> {
     let Step { conn, who, now } = step;
-    insert_decision(conn, &proposal, &who.name, "reject", None, Some(reason), now).await?;
+    insert_decision(
+        conn,
+        &proposal,
+        &who.name,
+        "reject",
+        None,
+        Some(reason),
+        now,
+    )
+    .await?;
     settle(conn, &mut proposal, ProposalState::Rejected, now).await?;
     let detail = serde_json::json!({
         "revision": proposal.revision,
         "reason": reason,
         "state": {"before": "pending", "after": "rejected"},
     });
-    append_in(conn, now, &Actor::from(who), "proposal.reject", &proposal.id, &detail).await?;
-    Ok(Decision { proposal, outcome: Outcome::Rejected })
+    append_in(
+        conn,
+        now,
+        &Actor::from(who),
+        "proposal.reject",
+        &proposal.id,
+        &detail,
+    )
+    .await?;
+    Ok(Decision {
+        proposal,
+        outcome: Outcome::Rejected,
+    })
 }
 
 /// Replaces the text; earlier approvals stay on the old revision and stop counting.
-async fn apply_edit(conn: &mut AnyConnection, proposal: &mut StoredProposal, body: String) -> Result<String> {
+async fn apply_edit(
+    conn: &mut AnyConnection,
+    proposal: &mut StoredProposal,
+    body: String,
+) -> Result<String> {
     let diff = super::unified_diff(&proposal.body, &body);
     sqlx::query("UPDATE proposals SET body = $2, revision = revision + 1 WHERE id = $1")
         .bind(&proposal.id)
@@ -204,14 +297,21 @@ async fn settle(
     .await?
     .rows_affected();
     if hit != 1 {
-        return Err(Error::AlreadyDecided { id: proposal.id.clone(), state: proposal.state });
+        return Err(Error::AlreadyDecided {
+            id: proposal.id.clone(),
+            state: proposal.state,
+        });
     }
     proposal.state = state;
     proposal.decided_at = Some(now);
     Ok(())
 }
 
-async fn approved_before(conn: &mut AnyConnection, proposal: &StoredProposal, reviewer: &str) -> Result<bool> {
+async fn approved_before(
+    conn: &mut AnyConnection,
+    proposal: &StoredProposal,
+    reviewer: &str,
+) -> Result<bool> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM decisions
          WHERE proposal_id = $1 AND reviewer = $2 AND verdict = 'approve' AND revision = $3",

@@ -1,7 +1,7 @@
 //! Withdrawing proposals nobody decided in time.
 
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 
 use crate::audit::append_in;
 use crate::clock::Timestamp;
@@ -27,10 +27,10 @@ impl Gate {
         let mut withdrawn = Vec::new();
         for row in rows {
             let id: String = row.try_get("id")?;
-            if let Some(proposal) = super::read::fetch(tx.conn(), &id).await? {
-                if withdraw_in(tx.conn(), &proposal, now).await? {
-                    withdrawn.push(id);
-                }
+            if let Some(proposal) = super::read::fetch(tx.conn(), &id).await?
+                && withdraw_in(tx.conn(), &proposal, now).await?
+            {
+                withdrawn.push(id);
             }
         }
         tx.commit().await?;
@@ -61,6 +61,14 @@ pub(super) async fn withdraw_in(
         "expires_at": proposal.expires_at,
         "state": {"before": "pending", "after": "withdrawn"},
     });
-    append_in(conn, now, &Actor::system(), "proposal.withdraw", &proposal.id, &detail).await?;
+    append_in(
+        conn,
+        now,
+        &Actor::system(),
+        "proposal.withdraw",
+        &proposal.id,
+        &detail,
+    )
+    .await?;
     Ok(true)
 }

@@ -62,7 +62,15 @@ impl Gate {
             "requested_by": proposal.requested_by,
         });
         let actor = Actor::plugin(&proposal.plugin);
-        append_in(tx.conn(), now, &actor, "proposal.create", &proposal.id, &detail).await?;
+        append_in(
+            tx.conn(),
+            now,
+            &actor,
+            "proposal.create",
+            &proposal.id,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(proposal)
     }

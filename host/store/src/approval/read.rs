@@ -1,7 +1,7 @@
 //! Reading and writing proposal and decision rows.
 
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::error::{Error, Result};
@@ -15,7 +15,9 @@ impl Gate {
     /// The proposal with this id.
     pub async fn proposal(&self, id: &str) -> Result<StoredProposal> {
         let mut conn = self.store.db().pool.acquire().await?;
-        fetch(&mut conn, id).await?.ok_or_else(|| Error::not_found("proposal", id))
+        fetch(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::not_found("proposal", id))
     }
 
     /// Proposals, oldest first (the review queue order).
@@ -93,7 +95,10 @@ fn from_row(row: &AnyRow) -> Result<StoredProposal> {
     Ok(StoredProposal {
         id: row.try_get("id")?,
         incident: row.try_get("incident_id")?,
-        plugin: PluginRef { name: row.try_get("plugin")?, version: row.try_get("plugin_version")? },
+        plugin: PluginRef {
+            name: row.try_get("plugin")?,
+            version: row.try_get("plugin_version")?,
+        },
         kind: ProposalKind::parse(&kind)
             .ok_or_else(|| Error::corrupt("proposals", format!("unknown kind `{kind}`")))?,
         action: row.try_get("action")?,
@@ -117,7 +122,12 @@ fn decision_from_row(row: &AnyRow) -> Result<DecisionRecord> {
     let verdict = match verdict.as_str() {
         "approve" => VerdictKind::Approve,
         "reject" => VerdictKind::Reject,
-        other => return Err(Error::corrupt("decisions", format!("unknown verdict `{other}`"))),
+        other => {
+            return Err(Error::corrupt(
+                "decisions",
+                format!("unknown verdict `{other}`"),
+            ));
+        }
     };
     Ok(DecisionRecord {
         id: row.try_get("id")?,

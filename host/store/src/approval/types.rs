@@ -26,9 +26,13 @@ impl ProposalKind {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::DraftStatusUpdate, Self::DraftPostmortem, Self::SuggestedAction]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        [
+            Self::DraftStatusUpdate,
+            Self::DraftPostmortem,
+            Self::SuggestedAction,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -80,9 +84,14 @@ impl ProposalState {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Rejected, Self::Withdrawn]
-            .into_iter()
-            .find(|state| state.as_str() == text)
+        [
+            Self::Pending,
+            Self::Approved,
+            Self::Rejected,
+            Self::Withdrawn,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
     }
 }
 
@@ -123,8 +132,12 @@ pub struct StoredProposal {
 pub enum Verdict {
     Approve,
     /// Replace the body, then approve the new text.
-    EditAndApprove { body: String },
-    Reject { reason: String },
+    EditAndApprove {
+        body: String,
+    },
+    Reject {
+        reason: String,
+    },
 }
 
 /// What a decision led to.
@@ -132,9 +145,14 @@ pub enum Verdict {
 #[serde(rename_all = "kebab-case", tag = "outcome")]
 pub enum Outcome {
     /// Approved; a suggested action got this outbox entry.
-    Approved { outbox: Option<String> },
+    Approved {
+        outbox: Option<String>,
+    },
     /// The approval counted, and more distinct reviewers are needed.
-    AwaitingReviewers { have: usize, need: usize },
+    AwaitingReviewers {
+        have: usize,
+        need: usize,
+    },
     Rejected,
 }
 

@@ -13,8 +13,8 @@ pub use verify::{AuditProblem, AuditReport, ProblemKind};
 
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 use sqlx::Row as _;
+use sqlx::any::AnyRow;
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};

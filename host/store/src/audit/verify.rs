@@ -53,13 +53,26 @@ struct Cursor {
 
 impl Cursor {
     fn check(&mut self, entry: &AuditEntry) -> Option<AuditProblem> {
-        let problem = |kind, why: String| Some(AuditProblem { seq: entry.seq, kind, why });
+        let problem = |kind, why: String| {
+            Some(AuditProblem {
+                seq: entry.seq,
+                kind,
+                why,
+            })
+        };
         if entry.seq > self.expected {
             let why = format!("entries {}..{} are missing", self.expected, entry.seq - 1);
-            return Some(AuditProblem { seq: self.expected, kind: ProblemKind::Missing, why });
+            return Some(AuditProblem {
+                seq: self.expected,
+                kind: ProblemKind::Missing,
+                why,
+            });
         }
         if chain::hash_of(entry) != entry.hash {
-            return problem(ProblemKind::Altered, "its content does not match its hash".into());
+            return problem(
+                ProblemKind::Altered,
+                "its content does not match its hash".into(),
+            );
         }
         if entry.prev_hash != self.prev_hash {
             let why = format!("it does not chain to entry {}", entry.seq - 1);
@@ -77,15 +90,24 @@ pub(super) async fn verify(log: &AuditLog<'_>) -> Result<AuditReport> {
     // Read the head first: entries appended while we walk then land past it and are not
     // mistaken for insertions.
     let (head_seq, head_hash) = log.head().await?;
-    let mut cursor = Cursor { expected: 1, prev_hash: GENESIS_HASH.to_string() };
+    let mut cursor = Cursor {
+        expected: 1,
+        prev_hash: GENESIS_HASH.to_string(),
+    };
     let mut entries = 0u64;
     loop {
         let page = log.entries(cursor.expected - 1, PAGE).await?;
-        let Some(last) = page.last().map(|e| e.seq) else { break };
+        let Some(last) = page.last().map(|e| e.seq) else {
+            break;
+        };
         for entry in page.iter().take_while(|e| e.seq <= head_seq) {
             entries += 1;
             if let Some(problem) = cursor.check(entry) {
-                return Ok(AuditReport { entries, head_seq, problem: Some(problem) });
+                return Ok(AuditReport {
+                    entries,
+                    head_seq,
+                    problem: Some(problem),
+                });
             }
         }
         if last >= head_seq || page.len() < PAGE as usize {
@@ -93,7 +115,11 @@ pub(super) async fn verify(log: &AuditLog<'_>) -> Result<AuditReport> {
         }
     }
     let problem = check_end(&cursor, head_seq, &head_hash, log).await?;
-    Ok(AuditReport { entries, head_seq, problem })
+    Ok(AuditReport {
+        entries,
+        head_seq,
+        problem,
+    })
 }
 
 /// After the walk: the chain must end exactly at the recorded head.
@@ -105,12 +131,23 @@ async fn check_end(
 ) -> Result<Option<AuditProblem>> {
     let last_seen = cursor.expected - 1;
     if last_seen < head_seq {
-        let why = format!("entries {}..{head_seq} are missing from the end", last_seen + 1);
-        return Ok(Some(AuditProblem { seq: last_seen + 1, kind: ProblemKind::Missing, why }));
+        let why = format!(
+            "entries {}..{head_seq} are missing from the end",
+            last_seen + 1
+        );
+        return Ok(Some(AuditProblem {
+            seq: last_seen + 1,
+            kind: ProblemKind::Missing,
+            why,
+        }));
     }
     if cursor.prev_hash != head_hash {
         let why = "the newest entry is not the one the log recorded".to_string();
-        return Ok(Some(AuditProblem { seq: head_seq, kind: ProblemKind::Altered, why }));
+        return Ok(Some(AuditProblem {
+            seq: head_seq,
+            kind: ProblemKind::Altered,
+            why,
+        }));
     }
     let beyond = log.entries(head_seq, 1).await?;
     let current_head = log.head().await?.0;
@@ -120,7 +157,10 @@ async fn check_end(
         Some(entry) => Ok(Some(AuditProblem {
             seq: entry.seq,
             kind: ProblemKind::Inserted,
-            why: format!("entry {} lies past the recorded newest entry {head_seq}", entry.seq),
+            why: format!(
+                "entry {} lies past the recorded newest entry {head_seq}",
+                entry.seq
+            ),
         })),
         None => Ok(None),
     }

@@ -33,9 +33,14 @@ impl FindingKind {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Signature, Self::SimilarIncident, Self::Nudge, Self::Note]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        [
+            Self::Signature,
+            Self::SimilarIncident,
+            Self::Nudge,
+            Self::Note,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 

@@ -24,7 +24,10 @@ pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if id.len() > MAX_ID_LEN {
-        return Err(Error::invalid(field, format!("longer than {MAX_ID_LEN} bytes")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {MAX_ID_LEN} bytes"),
+        ));
     }
     if id.chars().any(char::is_control) {
         return Err(Error::invalid(field, "contains control characters"));

@@ -15,7 +15,10 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { base: Duration::from_secs(1), cap: Duration::from_secs(300) }
+        Backoff {
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(300),
+        }
     }
 }
 
@@ -32,7 +35,10 @@ impl Backoff {
     /// ```
     pub fn delay(&self, failures: u32) -> Duration {
         let exponent = failures.saturating_sub(1).min(32);
-        let wait = self.base.saturating_mul(1u32 << exponent.min(31)).min(self.cap);
+        let wait = self
+            .base
+            .saturating_mul(1u32 << exponent.min(31))
+            .min(self.cap);
         wait + jitter(wait / 4)
     }
 }

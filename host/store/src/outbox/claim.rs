@@ -84,7 +84,15 @@ impl Store {
         if hit == 1 {
             let detail = serde_json::json!({"proposal": claim.proposal, "sink": claim.sink,
                 "attempts": claim.attempts});
-            append_in(tx.conn(), now, &Actor::system(), "outbox.deliver", &claim.id, &detail).await?;
+            append_in(
+                tx.conn(),
+                now,
+                &Actor::system(),
+                "outbox.deliver",
+                &claim.id,
+                &detail,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(hit == 1)
@@ -125,7 +133,15 @@ impl Store {
         if hit == 1 {
             let detail = serde_json::json!({"proposal": claim.proposal, "sink": claim.sink,
                 "attempts": claim.attempts, "error": error});
-            append_in(tx.conn(), now, &Actor::system(), "outbox.fail", &claim.id, &detail).await?;
+            append_in(
+                tx.conn(),
+                now,
+                &Actor::system(),
+                "outbox.fail",
+                &claim.id,
+                &detail,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(hit == 1)

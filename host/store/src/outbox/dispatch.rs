@@ -58,10 +58,14 @@ pub async fn deliver_due_with(
 ) -> Result<DeliveryReport> {
     let owner = new_id();
     let lease_ms = i64::try_from(policy.lease.as_millis()).unwrap_or(i64::MAX);
-    let claims = store.claim_due(&sinks.names(), &owner, policy.batch, lease_ms).await?;
+    let claims = store
+        .claim_due(&sinks.names(), &owner, policy.batch, lease_ms)
+        .await?;
     let mut attempts = JoinSet::new();
     for claim in claims {
-        let Some(sink) = sinks.get(&claim.sink) else { continue };
+        let Some(sink) = sinks.get(&claim.sink) else {
+            continue;
+        };
         let delivery = Delivery {
             key: claim.id.clone(),
             payload: claim.payload.clone(),
@@ -92,7 +96,11 @@ async fn settle(
     let id = claim.id.clone();
     match result {
         Ok(()) => {
-            let list = if store.mark_delivered(claim).await? { &mut report.delivered } else { &mut report.lease_lost };
+            let list = if store.mark_delivered(claim).await? {
+                &mut report.delivered
+            } else {
+                &mut report.lease_lost
+            };
             list.push(id);
         }
         Err(SinkError::Permanent { why }) => {
@@ -103,12 +111,19 @@ async fn settle(
         Err(SinkError::Retryable { why, after }) => {
             let failures = u32::try_from(claim.attempts).unwrap_or(u32::MAX);
             if failures >= policy.max_attempts {
-                store.mark_failed(claim, &format!("gave up after {failures} attempts: {why}")).await?;
+                store
+                    .mark_failed(claim, &format!("gave up after {failures} attempts: {why}"))
+                    .await?;
                 report.failed.push(id);
                 return Ok(());
             }
-            let wait = policy.backoff.delay(failures).max(after.unwrap_or_default());
-            let at = store.now().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+            let wait = policy
+                .backoff
+                .delay(failures)
+                .max(after.unwrap_or_default());
+            let at = store
+                .now()
+                .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
             tracing::info!(outbox = %id, sink = %claim.sink, %why, retry_in_ms = wait.as_millis() as u64, "delivery will be retried");
             store.schedule_retry(claim, &why, at).await?;
             report.retrying.push(id);

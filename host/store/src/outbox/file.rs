@@ -20,7 +20,10 @@ pub struct FileSink {
 
 impl FileSink {
     pub fn new(path: impl AsRef<Path>) -> Self {
-        FileSink { path: path.as_ref().to_path_buf(), turn: Mutex::new(()) }
+        FileSink {
+            path: path.as_ref().to_path_buf(),
+            turn: Mutex::new(()),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -43,7 +46,9 @@ impl FileSink {
             .open(&self.path)
             .await
             .map_err(|e| self.failed(e))?;
-        file.write_all(format!("{line}\n").as_bytes()).await.map_err(|e| self.failed(e))?;
+        file.write_all(format!("{line}\n").as_bytes())
+            .await
+            .map_err(|e| self.failed(e))?;
         file.sync_data().await.map_err(|e| self.failed(e))?;
         Ok(())
     }
@@ -63,7 +68,10 @@ impl FileSink {
     }
 
     fn failed(&self, error: std::io::Error) -> SinkError {
-        SinkError::Retryable { why: format!("{}: {error}", self.path.display()), after: None }
+        SinkError::Retryable {
+            why: format!("{}: {error}", self.path.display()),
+            after: None,
+        }
     }
 }
 

@@ -21,8 +21,8 @@ pub use sink::{Delivery, Sink, SinkError, SinkFuture, Sinks};
 pub use webhook::WebhookSink;
 
 use serde::Serialize;
-use sqlx::Row as _;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::approval::StoredProposal;

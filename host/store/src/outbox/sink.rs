@@ -26,7 +26,10 @@ pub enum SinkError {
     /// Worth trying again later (the receiver was down, slow or busy); `after` is the wait it
     /// asked for, if it did.
     #[error("delivery failed, will retry: {why}")]
-    Retryable { why: String, after: Option<Duration> },
+    Retryable {
+        why: String,
+        after: Option<Duration>,
+    },
     /// Trying again will not help (the receiver refused the request itself).
     #[error("delivery refused: {why}")]
     Permanent { why: String },

@@ -31,19 +31,28 @@ impl WebhookSink {
     pub fn with_timeout(url: &str, timeout: Duration) -> Result<Self> {
         let url = reqwest::Url::parse(url).map_err(|e| Error::invalid("url", e.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::invalid("url", format!("scheme `{}` is not http(s)", url.scheme())));
+            return Err(Error::invalid(
+                "url",
+                format!("scheme `{}` is not http(s)", url.scheme()),
+            ));
         }
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .build()
             .map_err(|e| Error::invalid("url", format!("cannot build an HTTP client: {e}")))?;
-        Ok(WebhookSink { url, client, headers: HeaderMap::new() })
+        Ok(WebhookSink {
+            url,
+            client,
+            headers: HeaderMap::new(),
+        })
     }
 
     /// Sends `name: value` with every request (an `Authorization` header, say).
     pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
-        let name = HeaderName::try_from(name).map_err(|e| Error::invalid("header", e.to_string()))?;
-        let value = HeaderValue::try_from(value).map_err(|e| Error::invalid("header", e.to_string()))?;
+        let name =
+            HeaderName::try_from(name).map_err(|e| Error::invalid("header", e.to_string()))?;
+        let value =
+            HeaderValue::try_from(value).map_err(|e| Error::invalid("header", e.to_string()))?;
         self.headers.insert(name, value);
         Ok(self)
     }
@@ -58,7 +67,10 @@ impl WebhookSink {
             .body(delivery.payload.to_string())
             .send()
             .await
-            .map_err(|e| SinkError::Retryable { why: describe(&e), after: None })?;
+            .map_err(|e| SinkError::Retryable {
+                why: describe(&e),
+                after: None,
+            })?;
         classify(response.status(), response.headers())
     }
 }
@@ -75,10 +87,12 @@ fn classify(status: StatusCode, headers: &HeaderMap) -> Result<(), SinkError> {
         return Ok(());
     }
     let why = format!("the webhook answered {status}");
-    let transient = status.is_server_error()
-        || matches!(status.as_u16(), 408 | 425 | 429);
+    let transient = status.is_server_error() || matches!(status.as_u16(), 408 | 425 | 429);
     if transient {
-        Err(SinkError::Retryable { why, after: retry_after(headers) })
+        Err(SinkError::Retryable {
+            why,
+            after: retry_after(headers),
+        })
     } else {
         Err(SinkError::Permanent { why })
     }

@@ -21,6 +21,12 @@ pub struct Fixture {
     dir: tempfile::TempDir,
 }
 
+/// Having a `Drop` makes a test body's `async move` block take the whole fixture rather than
+/// only the fields it names, so the temporary folder lives as long as the body runs.
+impl Drop for Fixture {
+    fn drop(&mut self) {}
+}
+
 impl Fixture {
     pub fn backend(&self) -> Backend {
         self.store.backend()
@@ -29,7 +35,9 @@ impl Fixture {
     /// A second, independent store over the same database: another host replica.
     pub async fn replica(&self) -> Store {
         let url = (self.backend() == Backend::Postgres).then_some(self.url.as_str());
-        Store::open_with_clock(self.dir.path(), url, Arc::new(self.clock.clone())).await.unwrap()
+        Store::open_with_clock(self.dir.path(), url, Arc::new(self.clock.clone()))
+            .await
+            .unwrap()
     }
 
     /// A connection that bypasses the store, as someone tampering with the database would.
@@ -41,7 +49,10 @@ impl Fixture {
     /// Removes the triggers that keep the audit log append-only.
     pub async fn drop_audit_guard(&self, conn: &mut AnyConnection) {
         let statements: &[&str] = match self.backend() {
-            Backend::Sqlite => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+            Backend::Sqlite => &[
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+            ],
             Backend::Postgres => &["DROP TRIGGER audit_log_no_change ON audit_log"],
         };
         for statement in statements {
@@ -74,9 +85,19 @@ where
 async fn sqlite() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::at(T0);
-    let store = Store::open_with_clock(dir.path(), None, Arc::new(clock.clone())).await.unwrap();
-    let url = format!("sqlite://{}", dir.path().join(rhyme_store::SQLITE_FILE).display());
-    Fixture { store, clock, url, dir }
+    let store = Store::open_with_clock(dir.path(), None, Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join(rhyme_store::SQLITE_FILE).display()
+    );
+    Fixture {
+        store,
+        clock,
+        url,
+        dir,
+    }
 }
 
 /// A fresh database on the server, so tests running side by side never see each other.
@@ -84,26 +105,45 @@ async fn postgres(admin_url: &str) -> (Fixture, String, String) {
     sqlx::any::install_default_drivers();
     let name = format!("rhyme_test_{}", random_suffix());
     let mut admin = AnyConnection::connect(admin_url).await.unwrap();
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     admin.close().await.unwrap();
     let url = with_database(admin_url, &name);
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::at(T0);
-    let store =
-        Store::open_with_clock(dir.path(), Some(&url), Arc::new(clock.clone())).await.unwrap();
-    (Fixture { store, clock, url, dir }, admin_url.to_string(), name)
+    let store = Store::open_with_clock(dir.path(), Some(&url), Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    (
+        Fixture {
+            store,
+            clock,
+            url,
+            dir,
+        },
+        admin_url.to_string(),
+        name,
+    )
 }
 
 async fn drop_database(admin_url: &str, name: &str) {
     let mut admin = AnyConnection::connect(admin_url).await.unwrap();
-    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+    let _ = admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await;
 }
 
 /// `postgres://u:p@h:port/db?x` with `db` replaced.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map_or(base.len(), |i| authority_end + i);
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(query) = query {
         out.push('?');
@@ -113,7 +153,10 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 fn random_suffix() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{}_{}", std::process::id(), nanos % 1_000_000_000_000)
 }
 

@@ -67,8 +67,13 @@ impl IncidentSource for MemoryIncidents {
         Ok(self.records.read().expect("lock").get(id).map(|r| r.incident.clone()))
     }
 
-    fn timeline(&self, incident: &str, now: Timestamp) -> Result<Vec<TimelineEvent>, BackendError> {
-        self.with(incident, |r| r.events.iter().take_while(|e| e.at <= now).cloned().collect())
+    fn timeline(
+        &self,
+        incident: &str,
+        now: Timestamp,
+        keep: &dyn Fn(&TimelineEvent) -> bool,
+    ) -> Result<Vec<TimelineEvent>, BackendError> {
+        self.with(incident, |r| r.events.iter().take_while(|e| e.at <= now).filter(|e| keep(e)).cloned().collect())
     }
 
     fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError> {

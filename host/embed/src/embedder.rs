@@ -167,6 +167,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn embedder_can_be_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Embedder>();
+    }
+
+    #[test]
     fn length_order_is_a_permutation_shortest_first() {
         let order = order_by_length(&["ccc", "a", "bb", ""]);
         assert_eq!(order, vec![3, 1, 2, 0]);

@@ -80,8 +80,9 @@ pub trait ChatModel: Send + Sync {
 pub trait IncidentSource: Send + Sync {
     /// An incident by id.
     fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
-    /// Its timeline up to `now` (incident time), oldest first.
-    fn timeline(&self, incident: &str, now: i64) -> Result<Vec<TimelineEvent>, BackendError>;
+    /// Its timeline up to `now` (incident time), oldest first, keeping only the events that
+    /// `keep` accepts.
+    fn timeline(&self, incident: &str, now: i64, keep: &dyn Fn(&TimelineEvent) -> bool) -> Result<Vec<TimelineEvent>, BackendError>;
     /// Its metric series.
     fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
     /// Findings already made for it, oldest first.

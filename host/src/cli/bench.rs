@@ -27,12 +27,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// A 5,000-event timeline with the anti-pattern plugin called on every event.
+    Nudges {
+        /// The anti-patterns component.
+        #[arg(long, default_value = "target/wasm32-wasip2/release/anti_patterns.wasm")]
+        component: PathBuf,
+        /// Events in the synthetic timeline.
+        #[arg(long, default_value_t = 5000)]
+        events: usize,
+    },
 }
 
 pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
         BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
+        BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
     }
 }
 
@@ -75,5 +85,16 @@ fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<(
     println!("  Rhyme (a) / bare wasmtime      {:>6.2}×   (target ≤ 1.3)", figures.overhead_vs_bare);
     println!("  on-demand (b) / pooling (a)    {:>6.2}×   (target ≥ 1.5)", figures.pooling_speedup);
     println!("  compile / cache load (c)       {:>6.0}×   (target ≥ 100)", figures.cache_speedup);
+    Ok(())
+}
+
+fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<()> {
+    let figures = rhyme::bench::nudges::run(&read_component(component)?, events, &ctx.data.join("bench-cache"))?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!("anti-patterns on a {}-event timeline, called on every event ({} nudges fired):", figures.events, figures.nudges);
+    println!("  per event in the sandbox   median {:>8.0} µs   p99 {:>8.0} µs   (target: median ≤ 1000 µs)", figures.per_event.median_us, figures.per_event.p99_us);
     Ok(())
 }

@@ -38,6 +38,11 @@ impl HostState {
     }
 }
 
+/// `Role-Change`, `role_change` and `role-change` are one kind.
+fn normalise_kind(kind: &str) -> String {
+    kind.trim().to_lowercase().replace('-', "_")
+}
+
 fn unavailable(capability: Capability) -> HostError {
     HostError::Unavailable(format!("no backend is configured for `{capability}` on this host"))
 }
@@ -145,7 +150,20 @@ impl incidents::Host for HostState {
 
     fn timeline(&mut self, incident: String) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline", |state| {
-            Ok(state.incident_source()?.timeline(&incident, state.now)?)
+            Ok(state.incident_source()?.timeline(&incident, state.now, &|_| true)?)
+        })
+    }
+
+    fn timeline_since(&mut self, incident: String, since: i64) -> Result<Vec<TimelineEvent>, HostError> {
+        self.capability(Capability::Incidents, "timeline-since", |state| {
+            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| e.at >= since)?)
+        })
+    }
+
+    fn timeline_of_kinds(&mut self, incident: String, kinds: Vec<String>) -> Result<Vec<TimelineEvent>, HostError> {
+        self.capability(Capability::Incidents, "timeline-of-kinds", |state| {
+            let kinds: Vec<String> = kinds.iter().map(|k| normalise_kind(k)).collect();
+            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| kinds.contains(&normalise_kind(&e.kind)))?)
         })
     }
 

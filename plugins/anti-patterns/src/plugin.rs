@@ -31,9 +31,17 @@ impl Guest for AntiPatterns {
     rhyme_pdk::unused_handlers!(on_series, on_query);
 }
 
+/// How far back every line is read; older history is read only for its telling kinds. Longer
+/// than any threshold that needs chat text (the longest, mitigation + all-clear, is 90 min).
+const FULL_LOOKBACK_MS: Timestamp = 2 * 60 * 60 * 1000;
+
+/// Event kinds whose whole history matters: they mark command, rhythm and progress.
+const TELLING_KINDS: [&str; 9] =
+    ["alert", "deploy", "role_change", "status_update", "decision", "action", "mitigation", "resolution", "metric"];
+
 fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
     let thresholds = thresholds()?;
-    let timeline = incidents::timeline(&incident.id).map_err(|e| format!("reading the timeline: {e:?}"))?;
+    let timeline = recent_and_telling(&incident.id, now)?;
     let earlier = incidents::findings(&incident.id).map_err(|e| format!("reading earlier findings: {e:?}"))?;
     let position: HashMap<&str, u64> = timeline.iter().enumerate().map(|(i, e)| (e.id.as_str(), i as u64)).collect();
     let events: Vec<Event> = timeline.iter().enumerate().map(|(i, e)| event(i as u64, e)).collect();
@@ -42,6 +50,18 @@ fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
     let fired = evaluate(&info, &events, now.div_euclid(1000), &already, &thresholds);
     let findings = fired.iter().map(|n| finding(n, &timeline)).collect();
     Ok(Output { findings, proposals: Vec::new() })
+}
+
+/// Every event of the last [`FULL_LOOKBACK_MS`], and the telling events before it, oldest
+/// first: a long incident's chatter is not copied into the sandbox on every call.
+fn recent_and_telling(incident: &str, now: Timestamp) -> Result<Vec<TimelineEvent>, String> {
+    let since = now - FULL_LOOKBACK_MS;
+    let recent = incidents::timeline_since(incident, since).map_err(|e| format!("reading the timeline: {e:?}"))?;
+    let kinds: Vec<String> = TELLING_KINDS.iter().map(|k| k.to_string()).collect();
+    let telling = incidents::timeline_of_kinds(incident, &kinds).map_err(|e| format!("reading the timeline: {e:?}"))?;
+    let mut events: Vec<TimelineEvent> = telling.into_iter().filter(|e| e.at < since).collect();
+    events.extend(recent);
+    Ok(events)
 }
 
 fn thresholds() -> Result<Thresholds, String> {

@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
         clock.wait_until(now);
         match step {
             Step::Event(event) if args.show_events && !ctx.json => {
-                println!("{}  · {:<14} {}", show::hh_mm(event.at), who(&event.actor, &event.role), event.text);
+                println!("{}  · {:<18} {}", show::hh_mm(event.at), who(&event.actor, &event.role), event.text);
             }
             Step::Fired(fired) => {
                 for f in fired {

@@ -22,7 +22,8 @@ use seen_before::{
     DenseHit, Embeddings, Index, MECHANISMS, Passage, Postmortem, Query, RankOptions,
 };
 
-/// Passages the simulated vector search returns per query, as the plugin asks the host.
+/// Passages the simulated vector search returns per query, as the plugin asks the host
+/// (`RHYME_DENSE_TOP` overrides it, to measure what a shallower search costs).
 const DENSE_TOP: usize = seen_before::DENSE_HITS_WANTED;
 
 type AnyResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -402,7 +403,11 @@ fn search(passages: &[Passage], vectors: &[Vec<f32>], query: &[f32]) -> Vec<Dens
         })
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    hits.truncate(DENSE_TOP);
+    let depth = std::env::var("RHYME_DENSE_TOP")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(DENSE_TOP);
+    hits.truncate(depth);
     hits
 }
 

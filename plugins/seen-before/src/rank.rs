@@ -30,8 +30,8 @@ pub struct DenseHit {
 }
 
 /// Passages to request from vector search per query. Exact search over a few thousand
-/// 384-dimension vectors costs well under a millisecond; cutting to 200 hits on a 1,171
-/// passage corpus lowered recall@5 by about 0.04 in measurement.
+/// 384-dimension vectors costs well under a millisecond; on the 1,171-passage dev corpus,
+/// 200 hits instead of 1000 lowered MRR by 0.02 and recall@5 by 0.01.
 pub const DENSE_HITS_WANTED: usize = 1000;
 
 /// Knobs of the fusion. The defaults are the weights chosen independently on each half of

@@ -116,6 +116,16 @@ fn main() -> AnyResult<()> {
             serde_json::json!({"method": method.name(), "summary": summary})
         );
     }
+    // Ablation: mechanism symptoms in the index only, no vocabulary added to the query.
+    let no_query_expansion = RankOptions {
+        expansion_weight: 0.0,
+        ..defaults
+    };
+    let summary = eval::summarize(&ctx.run(Method::SeenBefore, &queries, &no_query_expansion)?);
+    println!(
+        "{}",
+        serde_json::json!({"method": "seen-before without query expansion", "summary": summary})
+    );
     split_check(&ctx, &queries)?;
     report_latency(&ctx, &queries);
     show_matches(&ctx, &queries, show);

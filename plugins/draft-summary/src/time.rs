@@ -1,0 +1,59 @@
+//! UTC clock text for drafts: `HH:MM`, or `YYYY-MM-DD HH:MM` when an incident spans days.
+
+/// `HH:MM` in UTC.
+pub fn hh_mm(at: i64) -> String {
+    let minute_of_day = at.div_euclid(60).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
+}
+
+/// `YYYY-MM-DD` in UTC.
+pub fn date(at: i64) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `HH:MM`, with the date in front when `with_date`.
+pub fn stamp(at: i64, with_date: bool) -> String {
+    if with_date {
+        format!("{} {}", date(at), hh_mm(at))
+    } else {
+        hh_mm(at)
+    }
+}
+
+/// Whether times between `first` and `last` need a date to be unambiguous.
+pub fn spans_days(first: i64, last: i64) -> bool {
+    first.div_euclid(86_400) != last.div_euclid(86_400)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm), so that
+/// plugins need no date library.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_minutes_and_dates() {
+        assert_eq!(hh_mm(0), "00:00");
+        // 2017-02-01T00:30:59Z
+        let t = 1_485_909_059;
+        assert_eq!(hh_mm(t), "00:30");
+        assert_eq!(date(t), "2017-02-01");
+        assert_eq!(date(951_782_400), "2000-02-29");
+        assert!(spans_days(t - 3_600, t));
+        assert!(!spans_days(t - 60, t));
+    }
+}

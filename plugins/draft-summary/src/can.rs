@@ -84,8 +84,8 @@ fn current_state(seen: &[&Event]) -> Option<Statement> {
     })?;
     let when = hh_mm(e.at);
     match cues::kind(e) {
-        Kind::Resolution => from_event(e, &format!("Resolved at {when}: ")),
-        Kind::Mitigation => from_event(e, &format!("Mitigated at {when}: ")),
+        Kind::Resolution => select::labelled(e, "Resolved at", &when),
+        Kind::Mitigation => select::labelled(e, "Mitigated at", &when),
         Kind::StatusUpdate => from_part(e, text::can_part(&e.text, "condition")?, &format!("As of {when}: ")),
         _ => from_event(e, &format!("Latest ({when}): ")),
     }

@@ -18,6 +18,16 @@ pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
     Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
 }
 
+/// A statement from one event under a label such as "Mitigated at 16:28": the label's first
+/// word is dropped when the event text already starts with it ("Mitigated: latency normal").
+pub fn labelled(e: &Event, label: &str, when: &str) -> Option<Statement> {
+    let body = text::condense(&e.text)?;
+    let word = label.split_whitespace().next().unwrap_or(label);
+    let repeats = body.to_lowercase().starts_with(&word.to_lowercase());
+    let prefix = if repeats { format!("{when}: ") } else { format!("{label} {when}: ") };
+    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+}
+
 /// A statement from `part` of an event's text (for example one part of a CAN update).
 pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
     let body = text::condense(part)?;

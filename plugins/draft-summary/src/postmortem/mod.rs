@@ -90,7 +90,7 @@ impl PostmortemDraft {
     /// Markdown with one `##` heading per section and `[#id]` citations.
     pub fn to_markdown(&self) -> String {
         let title = self.title.as_deref().unwrap_or(&self.incident_id);
-        let zone = if self.dated { "UTC dates and times" } else { "UTC times" };
+        let zone = if self.dated { "UTC (date and time)" } else { "UTC" };
         let mut md = format!("# Postmortem (draft): {title}\n\nAll times are {zone}, to the minute.\n");
         for s in &self.sections {
             md.push_str(&format!("\n## {}\n\n", s.heading));

@@ -37,13 +37,14 @@ fn summary(ctx: &Ctx) -> Vec<Statement> {
     push_unique(&mut out, from_event(first, &format!("Started {}: ", ctx.stamp(first.at))));
     if let Some(m) = select::first_of(&ctx.events, Kind::Mitigation) {
         let mins = (m.at - first.at) / 60;
-        push_unique(&mut out, from_event(m, &format!("Mitigated at {} ({mins} min after the first signal): ", ctx.stamp(m.at))));
+        let when = format!("{} ({mins} min after the first signal)", ctx.stamp(m.at));
+        push_unique(&mut out, select::labelled(m, "Mitigated at", &when));
         if let Some(s) = out.last_mut().filter(|s| s.cites == [m.id.clone()]) {
             s.cites.insert(0, first.id.clone());
         }
     }
     if let Some(r) = select::last_of(&ctx.events, Kind::Resolution) {
-        push_unique(&mut out, from_event(r, &format!("Resolved at {}: ", ctx.stamp(r.at))));
+        push_unique(&mut out, select::labelled(r, "Resolved at", &ctx.stamp(r.at)));
     }
     out
 }
@@ -119,13 +120,14 @@ fn detection(ctx: &Ctx) -> Vec<Statement> {
     out
 }
 
-/// Decisions and actions up to the first mitigation, and the mitigation itself.
+/// Decisions and actions from the first signal to the first mitigation, and the mitigation.
 fn mitigation(ctx: &Ctx) -> Vec<Statement> {
+    let from = select::first_signal(&ctx.events).map_or(i64::MIN, |e| e.at);
     let until = select::first_of(&ctx.events, Kind::Mitigation).map_or(i64::MAX, |m| m.at);
     let steps: Vec<&&Event> = ctx
         .events
         .iter()
-        .filter(|e| e.at <= until)
+        .filter(|e| e.at >= from && e.at <= until)
         .filter(|e| matches!(cues::kind(e), Kind::Decision | Kind::Action | Kind::Deploy | Kind::Mitigation))
         .collect();
     let mut out = Vec::new();
@@ -176,7 +178,8 @@ fn could_be_better(ctx: &Ctx) -> Vec<Statement> {
     for f in ctx.findings.iter().filter(|f| f.kind == "nudge") {
         push_unique(&mut out, from_finding(f, &ctx.events, "Response pattern: "));
     }
-    for e in ctx.events.iter().filter(|e| human(e) && cues::could_be_better(&e.text)) {
+    let messages = ctx.events.iter().filter(|e| human(e) && cues::kind(e) == Kind::Message);
+    for e in messages.filter(|e| cues::could_be_better(&e.text)) {
         push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
     }
     out.truncate(MAX + 2);

@@ -52,22 +52,40 @@ pub fn status_update(
 
 fn condition(incident: &Incident, seen: &[&Event], findings: &[Finding]) -> Vec<Statement> {
     let mut out = Vec::new();
-    let Some(first) = select::first_signal(seen) else { return out };
-    let service = incident.service.as_deref().map_or(String::new(), |s| format!(" ({s})"));
+    let Some(first) = select::first_signal(seen) else {
+        return out;
+    };
+    let service = incident
+        .service
+        .as_deref()
+        .map_or(String::new(), |s| format!(" ({s})"));
     let since = format!("Since {} UTC{service}: ", hh_mm(first.at));
     push_unique(&mut out, from_event(first, &since));
-    push_unique(&mut out, current_state(seen).filter(|s| s.cites[0] != first.id));
+    push_unique(
+        &mut out,
+        current_state(seen).filter(|s| s.cites[0] != first.id),
+    );
+    // A person's report of who or what is hurt; actions and updates mention services too.
     let affected = seen.iter().rev().find(|e| {
-        !cues::is_system(e) && !cues::is_stakeholder(e) && cues::reports_impact(&e.text)
-            && cues::kind(e) != Kind::StatusUpdate
+        !cues::is_system(e)
+            && !cues::is_stakeholder(e)
+            && cues::kind(e) == Kind::Message
+            && cues::reports_impact(&e.text)
+            && !cues::is_ask(e)
     });
-    push_unique(&mut out, affected.and_then(|e| from_event(e, &format!("Affected ({}): ", hh_mm(e.at)))));
+    push_unique(
+        &mut out,
+        affected.and_then(|e| from_event(e, &format!("Affected ({}): ", hh_mm(e.at)))),
+    );
     for f in findings.iter().filter(|f| f.kind == "signature").take(2) {
         push_unique(&mut out, select::from_finding(f, seen, "Metric: "));
     }
     if out.is_empty() {
         let sev = incident.severity.as_deref().unwrap_or("incident");
-        out.push(Statement::new(format!("Open since {} UTC ({sev}).", hh_mm(first.at)), vec![first.id.clone()]));
+        out.push(Statement::new(
+            format!("Open since {} UTC ({sev}).", hh_mm(first.at)),
+            vec![first.id.clone()],
+        ));
     }
     out.truncate(MAX_PER_PART);
     out
@@ -79,14 +97,20 @@ fn current_state(seen: &[&Event]) -> Option<Statement> {
     let e = seen.iter().rev().find(|e| match cues::kind(e) {
         Kind::Resolution | Kind::Mitigation | Kind::Alert => true,
         Kind::StatusUpdate => text::can_part(&e.text, "condition").is_some(),
-        Kind::Message => !cues::is_system(e) && !cues::is_stakeholder(e) && cues::reports_symptom(&e.text),
+        Kind::Message => {
+            !cues::is_system(e) && !cues::is_stakeholder(e) && cues::reports_symptom(&e.text)
+        }
         _ => false,
     })?;
     let when = hh_mm(e.at);
     match cues::kind(e) {
         Kind::Resolution => select::labelled(e, "Resolved at", &when),
         Kind::Mitigation => select::labelled(e, "Mitigated at", &when),
-        Kind::StatusUpdate => from_part(e, text::can_part(&e.text, "condition")?, &format!("As of {when}: ")),
+        Kind::StatusUpdate => from_part(
+            e,
+            text::can_part(&e.text, "condition")?,
+            &format!("As of {when}: "),
+        ),
         _ => from_event(e, &format!("Latest ({when}): ")),
     }
 }
@@ -100,24 +124,39 @@ fn is_work(e: &Event) -> bool {
 
 fn action(seen: &[&Event]) -> Vec<Statement> {
     let work: Vec<&Event> = seen.iter().copied().filter(|e| is_work(e)).collect();
-    let (under_way, done): (Vec<&Event>, Vec<&Event>) =
-        work.iter().partition(|e| cues::is_under_way(&e.text) && cues::kind(e) == Kind::Action);
+    let (under_way, done): (Vec<&Event>, Vec<&Event>) = work
+        .iter()
+        .partition(|e| cues::is_under_way(&e.text) && cues::kind(e) == Kind::Action);
     let mut out = Vec::new();
     for e in done.iter().rev().take(3).rev() {
-        let verb = if cues::kind(e) == Kind::Decision { "decided" } else { "done" };
-        push_unique(&mut out, from_event(e, &format!("{} {verb}: ", hh_mm(e.at))));
+        let verb = if cues::kind(e) == Kind::Decision {
+            "decided"
+        } else {
+            "done"
+        };
+        push_unique(
+            &mut out,
+            from_event(e, &format!("{} {verb}: ", hh_mm(e.at))),
+        );
     }
     let settled = done.last().map_or(i64::MIN, |e| e.at);
-    let closed = select::last_of(seen, Kind::Mitigation).or(select::last_of(seen, Kind::Resolution));
+    let closed =
+        select::last_of(seen, Kind::Mitigation).or(select::last_of(seen, Kind::Resolution));
     for e in under_way.iter().rev().take(2).rev() {
         if closed.is_none_or(|c| c.at < e.at) {
-            push_unique(&mut out, from_event(e, &format!("Under way since {}: ", hh_mm(e.at))));
+            push_unique(
+                &mut out,
+                from_event(e, &format!("Under way since {}: ", hh_mm(e.at))),
+            );
         }
     }
     if let Some(u) = select::last_of(seen, Kind::StatusUpdate).filter(|u| u.at > settled)
         && let Some(part) = text::can_part(&u.text, "action")
     {
-        push_unique(&mut out, from_part(u, part, &format!("Per the {} update: ", hh_mm(u.at))));
+        push_unique(
+            &mut out,
+            from_part(u, part, &format!("Per the {} update: ", hh_mm(u.at))),
+        );
     }
     if out.is_empty() {
         out.extend(fallback_action(seen));
@@ -128,19 +167,28 @@ fn action(seen: &[&Event]) -> Vec<Statement> {
 
 /// With no action on record: the responders' latest word, or plainly that nothing is on record.
 fn fallback_action(seen: &[&Event]) -> Option<Statement> {
-    let responder = seen.iter().rev().find(|e| !cues::is_system(e) && !cues::is_stakeholder(e));
-    if let Some(s) = responder.and_then(|e| from_event(e, &format!("Responders, latest at {}", at(e, false)))) {
+    let responder = seen
+        .iter()
+        .rev()
+        .find(|e| !cues::is_system(e) && !cues::is_stakeholder(e));
+    if let Some(s) =
+        responder.and_then(|e| from_event(e, &format!("Responders, latest at {}", at(e, false))))
+    {
         return Some(s);
     }
     let last = seen.last()?;
     Some(Statement::new(
-        format!("No response action on the timeline yet; last signal at {} UTC.", hh_mm(last.at)),
+        format!(
+            "No response action on the timeline yet; last signal at {} UTC.",
+            hh_mm(last.at)
+        ),
         vec![last.id.clone()],
     ))
 }
 
 fn need(seen: &[&Event]) -> Vec<Statement> {
-    let Some(anchor) = select::last_of(seen, Kind::StatusUpdate).or(select::first_signal(seen)) else {
+    let Some(anchor) = select::last_of(seen, Kind::StatusUpdate).or(select::first_signal(seen))
+    else {
         return Vec::new();
     };
     if let Some(r) = select::last_of(seen, Kind::Resolution) {
@@ -151,14 +199,31 @@ fn need(seen: &[&Event]) -> Vec<Statement> {
     if cues::kind(anchor) == Kind::StatusUpdate
         && let Some(part) = text::can_part(&anchor.text, "need").filter(|p| !text::says_nothing(p))
     {
-        push_unique(&mut out, from_part(anchor, part, &format!("Per the {} update: ", hh_mm(anchor.at))));
+        push_unique(
+            &mut out,
+            from_part(
+                anchor,
+                part,
+                &format!("Per the {} update: ", hh_mm(anchor.at)),
+            ),
+        );
     }
     for e in open_asks(seen, anchor).into_iter().rev().take(3).rev() {
-        let who = if cues::is_stakeholder(e) { "Stakeholder asks" } else { "Open ask" };
-        push_unique(&mut out, from_event(e, &format!("{who} ({}): ", hh_mm(e.at))));
+        let who = if cues::is_stakeholder(e) {
+            "Stakeholder asks"
+        } else {
+            "Open ask"
+        };
+        push_unique(
+            &mut out,
+            from_event(e, &format!("{who} ({}): ", hh_mm(e.at))),
+        );
     }
     if out.is_empty() {
-        let text = format!("Nothing needed right now: no open ask or blocker since {} UTC.", hh_mm(anchor.at));
+        let text = format!(
+            "Nothing needed right now: no open ask or blocker since {} UTC.",
+            hh_mm(anchor.at)
+        );
         out.push(Statement::new(text, vec![anchor.id.clone()]));
     }
     out.truncate(MAX_PER_PART);
@@ -182,16 +247,26 @@ fn open_asks<'a>(seen: &[&'a Event], anchor: &Event) -> Vec<&'a Event> {
 impl StatusUpdate {
     /// Short lines, UTC `HH:MM` times, `[#id]` citations.
     pub fn to_markdown(&self) -> String {
-        let sev = self.severity.as_deref().map_or(String::new(), |s| format!("[{s}] "));
+        let sev = self
+            .severity
+            .as_deref()
+            .map_or(String::new(), |s| format!("[{s}] "));
         let title = self.title.as_deref().unwrap_or(&self.incident_id);
         let mut md = format!("**{sev}{title}**\nStatus at {} UTC\n", hh_mm(self.at));
-        for (heading, part) in [("Condition", &self.condition), ("Action", &self.action), ("Need", &self.need)] {
+        for (heading, part) in [
+            ("Condition", &self.condition),
+            ("Action", &self.action),
+            ("Need", &self.need),
+        ] {
             md.push_str(&format!("\n**{heading}**\n"));
             for s in part {
                 md.push_str(&format!("- {}\n", s.to_markdown()));
             }
         }
-        md.push_str(&format!("\n**Next update: {} UTC**\n", hh_mm(self.next_update)));
+        md.push_str(&format!(
+            "\n**Next update: {} UTC**\n",
+            hh_mm(self.next_update)
+        ));
         md
     }
 }

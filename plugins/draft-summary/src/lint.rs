@@ -98,7 +98,11 @@ fn action_item_text(body: &str, in_section: bool) -> Option<&str> {
         return None;
     }
     let item = strip_list_marker(body)?;
-    let item = item.strip_prefix("[ ]").or(item.strip_prefix("[x]")).unwrap_or(item).trim();
+    let item = item
+        .strip_prefix("[ ]")
+        .or(item.strip_prefix("[x]"))
+        .unwrap_or(item)
+        .trim();
     (!item.is_empty()).then_some(item)
 }
 
@@ -107,7 +111,11 @@ fn strip_list_marker(line: &str) -> Option<&str> {
         return Some(rest);
     }
     let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    (digits > 0).then(|| line[digits..].strip_prefix(". ").or(line[digits..].strip_prefix(") ")))?
+    (digits > 0).then(|| {
+        line[digits..]
+            .strip_prefix(". ")
+            .or(line[digits..].strip_prefix(") "))
+    })?
 }
 
 /// The line without the drafter's `[#id]` citations, which would otherwise read as tickets.

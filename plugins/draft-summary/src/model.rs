@@ -57,7 +57,10 @@ pub struct Statement {
 
 impl Statement {
     pub fn new(text: impl Into<String>, cites: Vec<String>) -> Self {
-        Statement { text: text.into(), cites }
+        Statement {
+            text: text.into(),
+            cites,
+        }
     }
 
     /// The statement as one Markdown line body: text then `[#id]` citations.

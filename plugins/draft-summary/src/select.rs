@@ -15,7 +15,10 @@ pub fn seen(events: &[Event], now: i64) -> Vec<&Event> {
 /// A statement from one event: `prefix` then the event's condensed, blameless text.
 pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
     let body = text::condense(&e.text)?;
-    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+    Some(Statement::new(
+        format!("{prefix}{body}"),
+        vec![e.id.clone()],
+    ))
 }
 
 /// A statement from one event under a label such as "Mitigated at 16:28": the label's first
@@ -24,14 +27,24 @@ pub fn labelled(e: &Event, label: &str, when: &str) -> Option<Statement> {
     let body = text::condense(&e.text)?;
     let word = label.split_whitespace().next().unwrap_or(label);
     let repeats = body.to_lowercase().starts_with(&word.to_lowercase());
-    let prefix = if repeats { format!("{when}: ") } else { format!("{label} {when}: ") };
-    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+    let prefix = if repeats {
+        format!("{when}: ")
+    } else {
+        format!("{label} {when}: ")
+    };
+    Some(Statement::new(
+        format!("{prefix}{body}"),
+        vec![e.id.clone()],
+    ))
 }
 
 /// A statement from `part` of an event's text (for example one part of a CAN update).
 pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
     let body = text::condense(part)?;
-    Some(Statement::new(format!("{prefix}{body}"), vec![e.id.clone()]))
+    Some(Statement::new(
+        format!("{prefix}{body}"),
+        vec![e.id.clone()],
+    ))
 }
 
 /// `HH:MM` (with the date when `dated`) followed by `": "`.

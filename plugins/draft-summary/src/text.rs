@@ -34,8 +34,19 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
 /// and so misses people it does not recognise as people (a bare first name, a quoted draft);
 /// a draft would rather leave out a blameless sentence than print a blaming one.
 const BLAME_MARKERS: &[&str] = &[
-    "human error", "operator error", "should have", "should've", "shouldn't have", "forgot",
-    "careless", "mistake", "fault", "to blame", "negligen", "sloppy", "if only",
+    "human error",
+    "operator error",
+    "should have",
+    "should've",
+    "shouldn't have",
+    "forgot",
+    "careless",
+    "mistake",
+    "fault",
+    "to blame",
+    "negligen",
+    "sloppy",
+    "if only",
 ];
 
 /// Whether a sentence is, or may be, blame language.
@@ -121,7 +132,10 @@ fn label_at(lower: &str, label: &str) -> Option<usize> {
 /// Whether a CAN part says there is nothing to do ("nothing", "none", "n/a").
 pub fn says_nothing(part: &str) -> bool {
     let p = part.trim().trim_end_matches('.').to_ascii_lowercase();
-    matches!(p.as_str(), "nothing" | "none" | "n/a" | "no" | "nothing needed" | "-")
+    matches!(
+        p.as_str(),
+        "nothing" | "none" | "n/a" | "no" | "nothing needed" | "-"
+    )
 }
 
 #[cfg(test)]
@@ -130,7 +144,10 @@ mod tests {
 
     #[test]
     fn splits_sentences_without_breaking_numbers() {
-        assert_eq!(sentences("Latency 2.5s. Errors up! Why?"), ["Latency 2.5s.", "Errors up!", "Why?"]);
+        assert_eq!(
+            sentences("Latency 2.5s. Errors up! Why?"),
+            ["Latency 2.5s.", "Errors up!", "Why?"]
+        );
     }
 
     #[test]
@@ -139,7 +156,9 @@ mod tests {
         assert_eq!(out, "Disk full on db-2.");
         assert!(condense("Ops should have checked the disk usage first.").is_none());
         // A first name the review lint does not know as a person is still left out.
-        assert!(condense("Notes: Priyanka should have checked the file before deploying.").is_none());
+        assert!(
+            condense("Notes: Priyanka should have checked the file before deploying.").is_none()
+        );
         let long = "word ".repeat(60);
         assert!(condense(&long).unwrap().chars().count() <= MAX_CHARS);
     }
@@ -155,6 +174,9 @@ mod tests {
 
     #[test]
     fn strips_channel_markers() {
-        assert_eq!(condense("#data-status: data delayed").unwrap(), "data delayed");
+        assert_eq!(
+            condense("#data-status: data delayed").unwrap(),
+            "data delayed"
+        );
     }
 }

@@ -21,9 +21,13 @@ fn cites(events: &[&Event]) -> Vec<String> {
 /// First signal to first mitigation (or to the resolution when none was recorded).
 pub fn duration(ctx: &Ctx) -> Option<Statement> {
     let first = select::first_signal(&ctx.events)?;
-    let end = select::first_of(&ctx.events, Kind::Mitigation).or(select::first_of(&ctx.events, Kind::Resolution))?;
+    let end = select::first_of(&ctx.events, Kind::Mitigation)
+        .or(select::first_of(&ctx.events, Kind::Resolution))?;
     let (a, b) = (ctx.stamp(first.at), ctx.stamp(end.at));
-    let text = format!("Impact window: {a} to {b}, {} min from the first signal to mitigation.", minutes(first, end));
+    let text = format!(
+        "Impact window: {a} to {b}, {} min from the first signal to mitigation.",
+        minutes(first, end)
+    );
     Some(Statement::new(text, cites(&[first, end])))
 }
 
@@ -36,7 +40,11 @@ pub fn first_response(ctx: &Ctx, first: &Event) -> Option<Statement> {
         .events
         .iter()
         .find(|e| e.at >= first.at && !cues::is_system(e) && !cues::is_stakeholder(e))?;
-    let text = format!("First response by a person at {}, {} min after the first signal.", ctx.stamp(reply.at), minutes(first, reply));
+    let text = format!(
+        "First response by a person at {}, {} min after the first signal.",
+        ctx.stamp(reply.at),
+        minutes(first, reply)
+    );
     Some(Statement::new(text, cites(&[first, reply])))
 }
 
@@ -44,8 +52,13 @@ pub fn first_response(ctx: &Ctx, first: &Event) -> Option<Statement> {
 fn ic_named<'a>(ctx: &Ctx<'a>) -> Option<&'a Event> {
     ctx.events.iter().copied().find(|e| {
         cues::kind(e) == Kind::RoleChange
-            && (e.role.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("ic"))
-                || e.text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("ic")))
+            && (e
+                .role
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("ic"))
+                || e.text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case("ic")))
     })
 }
 
@@ -56,7 +69,10 @@ fn ic_delay<'a>(ctx: &Ctx<'a>) -> Option<(&'a Event, &'a Event, i64)> {
 }
 
 fn ic_statement(ctx: &Ctx, first: &Event, ic: &Event, mins: i64) -> Statement {
-    let text = format!("IC named at {}, {mins} min after the first signal.", ctx.stamp(ic.at));
+    let text = format!(
+        "IC named at {}, {mins} min after the first signal.",
+        ctx.stamp(ic.at)
+    );
     Statement::new(text, cites(&[first, ic]))
 }
 
@@ -75,31 +91,63 @@ pub fn late_command(ctx: &Ctx) -> Option<Statement> {
 }
 
 fn is_major(severity: &str) -> bool {
-    let s: String = severity.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let s: String = severity
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
     matches!(s.as_str(), "sev0" | "sev1" | "sev2" | "p0" | "p1" | "p2")
 }
 
 /// Stretches without a status update: from the first signal to the first update, between
 /// updates, and from the last update to mitigation. Needs an agreed cadence to judge against.
-fn update_stretches<'a>(ctx: &Ctx<'a>) -> Option<(u32, Vec<&'a Event>, Vec<(&'a Event, &'a Event)>)> {
+/// The agreed cadence, the status updates, and the stretches between consecutive marks.
+struct Stretches<'a> {
+    cadence: u32,
+    updates: Vec<&'a Event>,
+    stretches: Vec<(&'a Event, &'a Event)>,
+}
+
+fn update_stretches<'a>(ctx: &Ctx<'a>) -> Option<Stretches<'a>> {
     let cadence = ctx.incident.update_cadence_minutes?;
     let first = select::first_signal(&ctx.events)?;
-    let updates: Vec<&Event> = ctx.events.iter().copied().filter(|e| cues::kind(e) == Kind::StatusUpdate).collect();
+    let updates: Vec<&Event> = ctx
+        .events
+        .iter()
+        .copied()
+        .filter(|e| cues::kind(e) == Kind::StatusUpdate)
+        .collect();
     let end = select::first_of(&ctx.events, Kind::Mitigation)
         .or(select::first_of(&ctx.events, Kind::Resolution))
         .or(ctx.events.last().copied())?;
     let mut marks: Vec<&Event> = vec![first];
-    marks.extend(updates.iter().copied().filter(|u| u.at > first.at && u.at <= end.at));
+    marks.extend(
+        updates
+            .iter()
+            .copied()
+            .filter(|u| u.at > first.at && u.at <= end.at),
+    );
     if end.at > marks.last()?.at {
         marks.push(end);
     }
     let stretches = marks.windows(2).map(|w| (w[0], w[1])).collect();
-    Some((cadence, updates, stretches))
+    Some(Stretches {
+        cadence,
+        updates,
+        stretches,
+    })
 }
 
 pub fn kept_cadence(ctx: &Ctx) -> Option<Statement> {
-    let (cadence, updates, stretches) = update_stretches(ctx)?;
-    let kept = updates.len() >= 2 && stretches.iter().all(|(a, b)| minutes(a, b) <= i64::from(cadence));
+    let Stretches {
+        cadence,
+        updates,
+        stretches,
+    } = update_stretches(ctx)?;
+    let kept = updates.len() >= 2
+        && stretches
+            .iter()
+            .all(|(a, b)| minutes(a, b) <= i64::from(cadence));
     if !kept {
         return None;
     }
@@ -113,7 +161,12 @@ pub fn kept_cadence(ctx: &Ctx) -> Option<Statement> {
 }
 
 pub fn update_gaps(ctx: &Ctx) -> Vec<Statement> {
-    let Some((cadence, _, stretches)) = update_stretches(ctx) else { return Vec::new() };
+    let Some(Stretches {
+        cadence, stretches, ..
+    }) = update_stretches(ctx)
+    else {
+        return Vec::new();
+    };
     stretches
         .into_iter()
         .filter(|(a, b)| minutes(a, b) > i64::from(cadence))

@@ -7,11 +7,23 @@ use crate::model::{Event, Statement};
 use crate::select::{from_part, push_unique};
 
 /// Markers after which a list of follow-up work usually comes.
-const MARKERS: &[&str] = &["follow-up:", "follow up:", "followup:", "f/u:", "action items:", "action item:", "todo:"];
+const MARKERS: &[&str] = &[
+    "follow-up:",
+    "follow up:",
+    "followup:",
+    "f/u:",
+    "action items:",
+    "action item:",
+    "todo:",
+];
 
 pub fn action_items(ctx: &Ctx) -> Vec<Statement> {
     let mut out = Vec::new();
-    for e in ctx.events.iter().filter(|e| !cues::is_system(e) && cues::names_follow_up(&e.text)) {
+    for e in ctx
+        .events
+        .iter()
+        .filter(|e| !cues::is_system(e) && cues::names_follow_up(&e.text))
+    {
         for item in items(e) {
             push_unique(&mut out, from_part(e, item, ""));
         }

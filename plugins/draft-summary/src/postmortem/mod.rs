@@ -51,13 +51,23 @@ impl Ctx<'_> {
 }
 
 /// Drafts the postmortem from the events at or before `now`.
-pub fn postmortem(incident: &Incident, events: &[Event], findings: &[Finding], now: i64) -> PostmortemDraft {
+pub fn postmortem(
+    incident: &Incident,
+    events: &[Event],
+    findings: &[Finding],
+    now: i64,
+) -> PostmortemDraft {
     let events = select::seen(events, now);
     let dated = match (events.first(), events.last()) {
         (Some(a), Some(b)) => time::spans_days(a.at, b.at),
         _ => false,
     };
-    let ctx = Ctx { incident, events, findings, dated };
+    let ctx = Ctx {
+        incident,
+        events,
+        findings,
+        dated,
+    };
     let sections = sections::ALL
         .iter()
         .map(|(heading, build, prompt)| section(heading, build(&ctx), prompt))
@@ -72,8 +82,14 @@ pub fn postmortem(incident: &Incident, events: &[Event], findings: &[Finding], n
 }
 
 fn section(heading: &str, statements: Vec<Statement>, prompt: &str) -> Section {
-    let prompt = statements.is_empty().then(|| format!("(to be written by the team: {prompt})"));
-    Section { heading: heading.to_string(), statements, prompt }
+    let prompt = statements
+        .is_empty()
+        .then(|| format!("(to be written by the team: {prompt})"));
+    Section {
+        heading: heading.to_string(),
+        statements,
+        prompt,
+    }
 }
 
 impl PostmortemDraft {
@@ -90,8 +106,13 @@ impl PostmortemDraft {
     /// Markdown with one `##` heading per section and `[#id]` citations.
     pub fn to_markdown(&self) -> String {
         let title = self.title.as_deref().unwrap_or(&self.incident_id);
-        let zone = if self.dated { "UTC (date and time)" } else { "UTC" };
-        let mut md = format!("# Postmortem (draft): {title}\n\nAll times are {zone}, to the minute.\n");
+        let zone = if self.dated {
+            "UTC (date and time)"
+        } else {
+            "UTC"
+        };
+        let mut md =
+            format!("# Postmortem (draft): {title}\n\nAll times are {zone}, to the minute.\n");
         for s in &self.sections {
             md.push_str(&format!("\n## {}\n\n", s.heading));
             if let Some(p) = &s.prompt {

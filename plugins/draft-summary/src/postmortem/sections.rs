@@ -12,16 +12,52 @@ type Build = fn(&Ctx) -> Vec<Statement>;
 /// The sections in the order of the team's format: heading, builder, what the team should
 /// write when the timeline holds nothing for it.
 pub const ALL: [(&str, Build, &str); 10] = [
-    ("Summary", summary, "what happened, who was affected and how it ended, in two or three sentences"),
-    ("Timeline", timeline, "the key moments, in UTC at minute resolution"),
-    ("Impact", impact, "who and what was affected, for how long and how much"),
-    ("Contributing factors", factors, "the conditions in systems and processes that allowed this"),
-    ("Detection", detection, "how the problem was first noticed and how long that took"),
-    ("Mitigation", mitigation, "what stopped the impact, and when"),
-    ("Resolution", resolution, "what returned the service to normal and how that was confirmed"),
+    (
+        "Summary",
+        summary,
+        "what happened, who was affected and how it ended, in two or three sentences",
+    ),
+    (
+        "Timeline",
+        timeline,
+        "the key moments, in UTC at minute resolution",
+    ),
+    (
+        "Impact",
+        impact,
+        "who and what was affected, for how long and how much",
+    ),
+    (
+        "Contributing factors",
+        factors,
+        "the conditions in systems and processes that allowed this",
+    ),
+    (
+        "Detection",
+        detection,
+        "how the problem was first noticed and how long that took",
+    ),
+    (
+        "Mitigation",
+        mitigation,
+        "what stopped the impact, and when",
+    ),
+    (
+        "Resolution",
+        resolution,
+        "what returned the service to normal and how that was confirmed",
+    ),
     ("What went well", went_well, "what helped the response"),
-    ("What could be better", could_be_better, "what slowed the response or made it harder"),
-    ("Action items", follow_up::action_items, "each with an owner, a verifiable verb, a measurable outcome, a ticket and a date"),
+    (
+        "What could be better",
+        could_be_better,
+        "what slowed the response or made it harder",
+    ),
+    (
+        "Action items",
+        follow_up::action_items,
+        "each with an owner, a verifiable verb, a measurable outcome, a ticket and a date",
+    ),
 ];
 
 /// Most statements in a narrative section; the timeline section has no cap.
@@ -33,8 +69,13 @@ fn human(e: &Event) -> bool {
 
 fn summary(ctx: &Ctx) -> Vec<Statement> {
     let mut out = Vec::new();
-    let Some(first) = select::first_signal(&ctx.events) else { return out };
-    push_unique(&mut out, from_event(first, &format!("Started {}: ", ctx.stamp(first.at))));
+    let Some(first) = select::first_signal(&ctx.events) else {
+        return out;
+    };
+    push_unique(
+        &mut out,
+        from_event(first, &format!("Started {}: ", ctx.stamp(first.at))),
+    );
     if let Some(m) = select::first_of(&ctx.events, Kind::Mitigation) {
         let mins = (m.at - first.at) / 60;
         let when = format!("{} ({mins} min after the first signal)", ctx.stamp(m.at));
@@ -44,7 +85,10 @@ fn summary(ctx: &Ctx) -> Vec<Statement> {
         }
     }
     if let Some(r) = select::last_of(&ctx.events, Kind::Resolution) {
-        push_unique(&mut out, select::labelled(r, "Resolved at", &ctx.stamp(r.at)));
+        push_unique(
+            &mut out,
+            select::labelled(r, "Resolved at", &ctx.stamp(r.at)),
+        );
     }
     out
 }
@@ -59,7 +103,10 @@ fn timeline(ctx: &Ctx) -> Vec<Statement> {
         .map(|e| {
             let prefix = format!("{} ", ctx.stamp(e.at));
             from_event(e, &format!("{prefix}— ")).unwrap_or_else(|| {
-                Statement::new(format!("{prefix}— (wording left out of the draft for review)"), vec![e.id.clone()])
+                Statement::new(
+                    format!("{prefix}— (wording left out of the draft for review)"),
+                    vec![e.id.clone()],
+                )
             })
         })
         .collect()
@@ -72,13 +119,22 @@ fn impact(ctx: &Ctx) -> Vec<Statement> {
         if cues::kind(e) == Kind::StatusUpdate {
             match text::can_part(&e.text, "condition") {
                 Some(part) if cues::reports_impact(part) || cues::reports_symptom(part) => {
-                    push_unique(&mut out, from_part(e, part, &format!("{}: ", ctx.stamp(e.at))));
+                    push_unique(
+                        &mut out,
+                        from_part(e, part, &format!("{}: ", ctx.stamp(e.at))),
+                    );
                 }
                 Some(_) => {}
-                None if cues::reports_impact(&e.text) => push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at)))),
+                None if cues::reports_impact(&e.text) => {
+                    push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))))
+                }
                 None => {}
             }
-        } else if human(e) && cues::kind(e) == Kind::Message && cues::reports_impact(&e.text) && !cues::is_ask(e) {
+        } else if human(e)
+            && cues::kind(e) == Kind::Message
+            && cues::reports_impact(&e.text)
+            && !cues::is_ask(e)
+        {
             push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
         }
     }
@@ -94,9 +150,14 @@ fn impact(ctx: &Ctx) -> Vec<Statement> {
 fn factors(ctx: &Ctx) -> Vec<Statement> {
     let names = derived::people(ctx);
     let mut out = Vec::new();
-    for e in ctx.events.iter().filter(|e| human(e) && !cues::is_stakeholder(e)) {
-        let fits = matches!(cues::kind(e), Kind::Message | Kind::Decision | Kind::Resolution | Kind::Action)
+    for e in ctx
+        .events
+        .iter()
+        .filter(|e| human(e) && !cues::is_stakeholder(e))
+    {
+        let fits = matches!(cues::kind(e), Kind::Message | Kind::Decision | Kind::Action)
             && cues::names_cause(&e.text)
+            && !cues::names_follow_up(&e.text)
             && !cues::is_ask(e)
             && !derived::names_anyone(&e.text, &names);
         if fits {
@@ -109,11 +170,24 @@ fn factors(ctx: &Ctx) -> Vec<Statement> {
 
 fn detection(ctx: &Ctx) -> Vec<Statement> {
     let mut out = Vec::new();
-    let Some(first) = select::first_signal(&ctx.events) else { return out };
-    let how = if cues::kind(first) == Kind::Alert { "First alert" } else { "First report" };
-    push_unique(&mut out, from_event(first, &format!("{how} at {}: ", ctx.stamp(first.at))));
+    let Some(first) = select::first_signal(&ctx.events) else {
+        return out;
+    };
+    let how = if cues::kind(first) == Kind::Alert {
+        "First alert"
+    } else {
+        "First report"
+    };
+    push_unique(
+        &mut out,
+        from_event(first, &format!("{how} at {}: ", ctx.stamp(first.at))),
+    );
     out.extend(derived::first_response(ctx, first));
-    for e in ctx.events.iter().filter(|e| human(e) && cues::tells_detection(&e.text) && !cues::is_ask(e)) {
+    for e in ctx
+        .events
+        .iter()
+        .filter(|e| human(e) && cues::tells_detection(&e.text) && !cues::is_ask(e))
+    {
         push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
     }
     out.truncate(MAX);
@@ -128,7 +202,12 @@ fn mitigation(ctx: &Ctx) -> Vec<Statement> {
         .events
         .iter()
         .filter(|e| e.at >= from && e.at <= until)
-        .filter(|e| matches!(cues::kind(e), Kind::Decision | Kind::Action | Kind::Deploy | Kind::Mitigation))
+        .filter(|e| {
+            matches!(
+                cues::kind(e),
+                Kind::Decision | Kind::Action | Kind::Deploy | Kind::Mitigation
+            )
+        })
         .collect();
     let mut out = Vec::new();
     for e in steps.iter().rev().take(MAX).rev() {
@@ -139,16 +218,22 @@ fn mitigation(ctx: &Ctx) -> Vec<Statement> {
 
 /// What happened after the first mitigation: the all-clear, the last steps, the close.
 fn resolution(ctx: &Ctx) -> Vec<Statement> {
-    let Some(m) = select::first_of(&ctx.events, Kind::Mitigation).or(select::first_of(&ctx.events, Kind::Resolution)) else {
+    let Some(m) = select::first_of(&ctx.events, Kind::Mitigation)
+        .or(select::first_of(&ctx.events, Kind::Resolution))
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for e in ctx.events.iter().filter(|e| e.at > m.at && human(e)) {
-        let fits = match cues::kind(e) {
-            Kind::Resolution | Kind::Mitigation | Kind::Action | Kind::Decision | Kind::Deploy => true,
-            Kind::StatusUpdate => true,
-            _ => false,
-        };
+        let fits = matches!(
+            cues::kind(e),
+            Kind::Resolution
+                | Kind::Mitigation
+                | Kind::Action
+                | Kind::Decision
+                | Kind::Deploy
+                | Kind::StatusUpdate
+        );
         if fits {
             push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
         }
@@ -164,7 +249,11 @@ fn went_well(ctx: &Ctx) -> Vec<Statement> {
     let mut out = Vec::new();
     out.extend(derived::prompt_command(ctx));
     out.extend(derived::kept_cadence(ctx));
-    for e in ctx.events.iter().filter(|e| human(e) && cues::went_well(&e.text) && !cues::is_ask(e)) {
+    for e in ctx
+        .events
+        .iter()
+        .filter(|e| human(e) && cues::went_well(&e.text) && !cues::is_ask(e))
+    {
         push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
     }
     out.truncate(MAX);
@@ -178,7 +267,10 @@ fn could_be_better(ctx: &Ctx) -> Vec<Statement> {
     for f in ctx.findings.iter().filter(|f| f.kind == "nudge") {
         push_unique(&mut out, from_finding(f, &ctx.events, "Response pattern: "));
     }
-    let messages = ctx.events.iter().filter(|e| human(e) && cues::kind(e) == Kind::Message);
+    let messages = ctx
+        .events
+        .iter()
+        .filter(|e| human(e) && cues::kind(e) == Kind::Message);
     for e in messages.filter(|e| cues::could_be_better(&e.text)) {
         push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
     }

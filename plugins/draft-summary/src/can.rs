@@ -93,14 +93,35 @@ fn condition(incident: &Incident, seen: &[&Event], findings: &[Finding]) -> Vec<
 
 /// The newest word on how things stand: resolution, mitigation, the last update's condition,
 /// a person's latest report of a symptom, or the latest alert.
+///
+/// A person's first report after the latest action counts even without a symptom word: it
+/// tells the effect of that action ("task RUNNING again").
 fn current_state(seen: &[&Event]) -> Option<Statement> {
-    let e = seen.iter().rev().find(|e| match cues::kind(e) {
-        Kind::Resolution | Kind::Mitigation | Kind::Alert => true,
-        Kind::StatusUpdate => text::can_part(&e.text, "condition").is_some(),
-        Kind::Message => {
-            !cues::is_system(e) && !cues::is_stakeholder(e) && cues::reports_symptom(&e.text)
-        }
-        _ => false,
+    let acted = seen
+        .iter()
+        .rev()
+        .find(|e| matches!(cues::kind(e), Kind::Action | Kind::Deploy))
+        .map(|e| e.at);
+    let effect = seen.iter().find(|e| {
+        acted.is_some_and(|a| e.at > a)
+            && cues::kind(e) == Kind::Message
+            && !cues::is_system(e)
+            && !cues::is_stakeholder(e)
+            && !cues::is_ask(e)
+    });
+    let is_effect = |e: &Event| effect.is_some_and(|f| f.id == e.id);
+    let e = seen.iter().rev().find(|e| {
+        is_effect(e)
+            || match cues::kind(e) {
+                Kind::Resolution | Kind::Mitigation | Kind::Alert => true,
+                Kind::StatusUpdate => text::can_part(&e.text, "condition").is_some(),
+                Kind::Message => {
+                    !cues::is_system(e)
+                        && !cues::is_stakeholder(e)
+                        && cues::reports_symptom(&e.text)
+                }
+                _ => false,
+            }
     })?;
     let when = hh_mm(e.at);
     match cues::kind(e) {
@@ -136,7 +157,7 @@ fn action(seen: &[&Event]) -> Vec<Statement> {
         };
         push_unique(
             &mut out,
-            from_event(e, &format!("{} {verb}: ", hh_mm(e.at))),
+            select::from_work(seen, e, &format!("{} {verb}: ", hh_mm(e.at))),
         );
     }
     let settled = done.last().map_or(i64::MIN, |e| e.at);

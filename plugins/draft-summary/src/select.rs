@@ -38,6 +38,31 @@ pub fn labelled(e: &Event, label: &str, when: &str) -> Option<Statement> {
     ))
 }
 
+/// Replies this short ("do it", "ok go") only make sense with the line they answer.
+const TERSE_WORDS: usize = 3;
+
+/// A statement from a work event; a terse reply (an approval) is preceded by the person's
+/// line it answers, and cites both.
+pub fn from_work(events: &[&Event], e: &Event, prefix: &str) -> Option<Statement> {
+    let own = from_event(e, prefix)?;
+    if e.text.split_whitespace().count() > TERSE_WORDS {
+        return Some(own);
+    }
+    let Some(asked) = events
+        .iter()
+        .rev()
+        .find(|p| p.at <= e.at && p.id != e.id && !cues::is_system(p) && p.actor != e.actor)
+    else {
+        return Some(own);
+    };
+    let context = text::condense(&asked.text)?;
+    let body = text::condense(&e.text)?;
+    Some(Statement::new(
+        format!("{prefix}{body} (re: {context})"),
+        vec![asked.id.clone(), e.id.clone()],
+    ))
+}
+
 /// A statement from `part` of an event's text (for example one part of a CAN update).
 pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
     let body = text::condense(part)?;

@@ -211,7 +211,8 @@ fn mitigation(ctx: &Ctx) -> Vec<Statement> {
         .collect();
     let mut out = Vec::new();
     for e in steps.iter().rev().take(MAX).rev() {
-        push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
+        let prefix = format!("{}: ", ctx.stamp(e.at));
+        push_unique(&mut out, select::from_work(&ctx.events, e, &prefix));
     }
     out
 }

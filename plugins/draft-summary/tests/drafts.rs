@@ -249,6 +249,26 @@ fn postmortem_sections_come_from_the_timeline() {
         p.section("Contributing factors")
     );
     assert!(ids("Detection").starts_with(&["1".to_string()]));
+    let mut early = timeline();
+    early.insert(
+        0,
+        ev(
+            "0",
+            -5,
+            "Omar Diaz",
+            "ops",
+            "deploy",
+            "Deployed the fraud detection rules to checkout.",
+        ),
+    );
+    let p2 = postmortem(&incident(Some(30)), &early, &[], T0 + 40 * 60);
+    let detection = &p2.section("Detection").unwrap().statements;
+    assert!(
+        detection
+            .iter()
+            .all(|s| !s.cites.contains(&"0".to_string())),
+        "{detection:?}"
+    );
     assert!(
         ids("Mitigation").contains(&"5".to_string())
             && ids("Mitigation").contains(&"10".to_string())
@@ -391,13 +411,30 @@ fn review_of_a_draft_names_missing_action_item_elements() {
 fn a_terse_approval_carries_the_line_it_answers_and_the_effect_is_the_latest_state() {
     let events = vec![
         ev("1", 0, "alertmanager", "system", "alert", "sink lag 2.1M"),
-        ev("2", 5, "noor", "responder", "message", "restart the whole worker, it re-reads broker metadata"),
+        ev(
+            "2",
+            5,
+            "noor",
+            "responder",
+            "message",
+            "restart the whole worker, it re-reads broker metadata",
+        ),
         ev("3", 6, "marta", "ic", "decision", "do it"),
         ev("4", 7, "yusuf", "ops", "action", "restarted worker pods"),
         ev("5", 9, "yusuf", "ops", "message", "task 3 RUNNING again"),
     ];
     let u = status_update(&incident(Some(60)), &events, &[], T0 + 10 * 60, 60);
-    let decided = u.action.iter().find(|s| s.text.starts_with("10:06 decided: do it (re: restart")).unwrap();
+    let decided = u
+        .action
+        .iter()
+        .find(|s| s.text.starts_with("10:06 decided: do it (re: restart"))
+        .unwrap();
     assert_eq!(decided.cites, ["2", "3"]);
-    assert!(u.condition.iter().any(|s| s.text == "Latest (10:09): task 3 RUNNING again"), "{:?}", u.condition);
+    assert!(
+        u.condition
+            .iter()
+            .any(|s| s.text == "Latest (10:09): task 3 RUNNING again"),
+        "{:?}",
+        u.condition
+    );
 }

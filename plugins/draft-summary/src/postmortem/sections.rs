@@ -186,7 +186,10 @@ fn detection(ctx: &Ctx) -> Vec<Statement> {
     for e in ctx
         .events
         .iter()
-        .filter(|e| human(e) && cues::tells_detection(&e.text) && !cues::is_ask(e))
+        // Lines before the first signal are about the change, not about noticing it.
+        .filter(|e| {
+            e.at >= first.at && human(e) && cues::tells_detection(&e.text) && !cues::is_ask(e)
+        })
     {
         push_unique(&mut out, from_event(e, &format!("{}: ", ctx.stamp(e.at))));
     }

@@ -33,6 +33,15 @@ pub enum EvalCommand {
         #[arg(long, default_value = "anti-patterns")]
         plugin: String,
     },
+    /// Status-update drafts on every timeline of a folder: parts, citations, blame.
+    Drafts {
+        /// The folder of timelines.
+        #[arg(long)]
+        timelines: PathBuf,
+        /// The drafting plugin.
+        #[arg(long, default_value = "draft-summary")]
+        plugin: String,
+    },
     /// The review lint: blame language in sentences, the five elements of action items.
     Lint {
         /// Labelled sentences (`lint/blame.jsonl`).
@@ -49,6 +58,7 @@ pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
         EvalCommand::Lint { blame, action_items } => lint(&blame, &action_items),
+        EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
     }
 }
 

@@ -2,6 +2,7 @@
 //! scripts can branch on (see [`exit`]).
 
 mod bench;
+mod draft;
 mod exit;
 mod plugin;
 mod show;
@@ -37,6 +38,8 @@ enum Command {
     Signature(signature::SignatureArgs),
     /// Play an incident timeline through the plugins in accelerated time; print what fires.
     Replay(replay::ReplayArgs),
+    /// Draft a status update or a postmortem for an incident timeline, as a reviewer sees it.
+    Draft(draft::DraftArgs),
     /// Measure quality on a labelled data set; one JSON line per item, then a summary.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -67,6 +70,7 @@ pub fn run() -> ExitCode {
         Command::Bench(command) => bench::run(&ctx, command),
         Command::Signature(args) => signature::run(&ctx, args),
         Command::Replay(args) => replay::run(&ctx, args),
+        Command::Draft(args) => draft::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
     };
     match result {

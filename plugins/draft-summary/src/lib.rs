@@ -42,3 +42,6 @@ pub use can::{StatusUpdate, status_update};
 pub use lint::{LintKind, LintNote, lint};
 pub use model::{Event, Finding, Incident, Statement};
 pub use postmortem::{PostmortemDraft, Section, postmortem};
+
+#[cfg(target_arch = "wasm32")]
+mod plugin;

@@ -3,11 +3,13 @@
 //! | module | what it covers |
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
+//! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
+mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
 mod registry_cli;

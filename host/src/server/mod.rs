@@ -142,3 +142,40 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let _ = interrupt.await;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_every_route_and_no_other() {
+        let document = openapi::document();
+        let mut documented = BTreeSet::new();
+        for (path, item) in &document.paths.paths {
+            let methods = [("GET", item.get.is_some()), ("POST", item.post.is_some()), ("PUT", item.put.is_some()), ("DELETE", item.delete.is_some())];
+            for (method, present) in methods {
+                if present {
+                    documented.insert((method.to_string(), path.clone()));
+                }
+            }
+        }
+        let served: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+        assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn a_full_queue_refuses_before_anything_is_stored() {
+        let metrics = Arc::new(Metrics::new());
+        let (dispatcher, mut queue) = Dispatcher::new(1, metrics.clone());
+        let place = dispatcher.reserve().expect("one place");
+        let refused = dispatcher.reserve().err().expect("the queue is full");
+        assert!(matches!(refused, problem::ApiError::Busy { retry_after: 1 }));
+        place.send(dispatch::Job::Tick { incident: "i".into(), now: 0 });
+        assert_eq!(dispatcher.depth(), 1, "a sent job still holds its place until taken");
+        assert!(queue.try_recv().is_ok());
+        assert!(dispatcher.reserve().is_ok(), "taking the job frees the place");
+        assert!(metrics.render().contains("rhyme_queue_rejections_total 1"));
+    }
+}

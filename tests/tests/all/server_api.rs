@@ -131,6 +131,13 @@ fn bad_input_is_named_and_changes_nothing() {
     let timeline = server.call("GET", "/v1/incidents/i1/timeline", Some(&token), None).json();
     assert_eq!(timeline.as_array().unwrap().len(), 1, "and not stored twice");
     assert_eq!(timeline[0]["at"], json!(1_714_550_460_000_i64));
+
+    let series = r#"{"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 10}, {"at": 60000, "value": null}, {"at": 120000, "value": 90}]}"#;
+    assert_eq!(post("/v1/incidents/i1/series", series).json()["points"], json!(3));
+    let plot = server.call("GET", "/v1/series/i1/latency.svg", Some(&token), None);
+    assert_eq!((plot.status, plot.header("content-type")), (200, Some("image/svg+xml")));
+    assert!(plot.text().contains("<svg"));
+    assert_eq!(server.call("GET", "/v1/series/i1/missing.svg", Some(&token), None).status, 404);
 }
 
 #[test]
@@ -224,6 +231,14 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
 
     let (code, out, err) = outcome(&backend.rhyme(&["audit", "verify"]));
     assert_eq!(code, 0, "{out}{err}");
+    let admin = backend.token("admin", &unique("admin"));
+    // The newest entries only: a PostgreSQL shared with other tests holds theirs too.
+    let head = server.call("GET", "/v1/audit/verify", Some(&admin), None).json()["head_seq"].as_i64().unwrap();
+    let log = server.call("GET", &format!("/v1/audit?limit=1000&after={}", (head - 200).max(0)), Some(&admin), None).json();
+    let actions: BTreeSet<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for action in ["plugin.install", "token.create", "proposal.create", "proposal.approve", "proposal.reject", "plugin.capability-calls"] {
+        assert!(actions.contains(action), "no `{action}` in the audit log: {actions:?}");
+    }
     let metrics = server.call("GET", "/metrics", None, None).text();
     assert!(metrics.contains("rhyme_plugin_calls_total{outcome=\"ok\",plugin=\"proposer\",trigger=\"timeline-event\"} 3"), "{metrics}");
 }

@@ -86,6 +86,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILL: no shutdown, no flush, as a crash or the OOM killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -117,7 +125,7 @@ impl Response {
 
 /// One request over a fresh connection (`Connection: close`).
 pub fn request(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<(&str, &[u8])>) -> Response {
-    let mut stream = TcpStream::connect(addr).expect("connecting to rhyme serve");
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(token) = token {

@@ -49,6 +49,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/incidents/{id}/findings"),
     ("POST", "/v1/incidents/{id}/events"),
     ("POST", "/v1/incidents/{id}/series"),
+    ("POST", "/v1/ingest/alertmanager"),
     ("GET", "/v1/incidents/{id}/nudges"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/mute"),
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/incidents/{id}/findings", get(incidents::findings))
         .route("/v1/incidents/{id}/events", post(ingest::events))
         .route("/v1/incidents/{id}/series", post(ingest::series))
+        .route("/v1/ingest/alertmanager", post(alertmanager::ingest))
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
         .route("/v1/incidents/{id}/nudges/{pattern}/acknowledge", post(nudges::acknowledge))
         .route("/v1/incidents/{id}/nudges/{pattern}/mute", post(nudges::mute))

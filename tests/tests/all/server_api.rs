@@ -14,7 +14,9 @@ const ROLES: [&str; 4] = ["responder", "ic", "reviewer", "admin"];
 /// Who may call each route, from DESIGN.md's role table (not from the server's code).
 fn allowed(method: &str, path: &str) -> &'static [&'static str] {
     match (method, path) {
-        ("POST", "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series") => &["responder", "ic"],
+        ("POST", "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager") => {
+            &["responder", "ic"]
+        }
         ("POST", p) if p.contains("/nudges/") => &["ic"],
         ("POST", p) if p.starts_with("/v1/proposals/") => &["reviewer"],
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
@@ -39,6 +41,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         ("POST", "/v1/incidents/{id}/series") => {
             Some(json!({"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 1.0}, {"at": 60_000, "value": 2.0}]}))
         }
+        ("POST", "/v1/ingest/alertmanager") => Some(alertmanager(&unique("group"), "firing")),
         ("POST", "/v1/proposals/{id}/edit") => Some(json!({"body": "new text"})),
         ("POST", "/v1/proposals/{id}/reject") => Some(json!({"reason": "not now"})),
         ("POST", _) => Some(json!({})),
@@ -241,4 +244,57 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
     }
     let metrics = server.call("GET", "/metrics", None, None).text();
     assert!(metrics.contains("rhyme_plugin_calls_total{outcome=\"ok\",plugin=\"proposer\",trigger=\"timeline-event\"} 3"), "{metrics}");
+}
+
+/// An Alertmanager webhook body (version 4) with one alert of the group.
+fn alertmanager(group: &str, status: &str) -> Value {
+    json!({
+        "version": "4", "groupKey": group, "status": status, "receiver": "rhyme", "externalURL": "http://am:9093",
+        "groupLabels": {"alertname": "HighLatency"},
+        "commonLabels": {"alertname": "HighLatency", "severity": "critical", "service": "checkout"},
+        "commonAnnotations": {"summary": "p99 latency above 2 s on checkout"},
+        "truncatedAlerts": 0,
+        "alerts": [{
+            "status": status, "labels": {"alertname": "HighLatency", "instance": "web-1"},
+            "annotations": {"summary": "p99 latency above 2 s"},
+            "startsAt": "2026-11-23T10:00:00Z",
+            "endsAt": if status == "resolved" { "2026-11-23T10:30:00Z" } else { "0001-01-01T00:00:00Z" },
+            "generatorURL": "http://prom/graph", "fingerprint": "a1b2c3"
+        }]
+    })
+}
+
+#[test]
+fn alertmanager_groups_open_update_and_end_one_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let token = backend.token("responder", "am");
+    let server = Server::start(&backend, &[]);
+    let send = |body: &Value| server.call("POST", "/v1/ingest/alertmanager", Some(&token), Some(&body.to_string()));
+
+    let first = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "firing"));
+    assert_eq!(first.status, 202, "{}", first.text());
+    let (incident, opened) = (first.json()["incident"].as_str().unwrap().to_string(), first.json()["opened"].clone());
+    assert_eq!(opened, json!(true));
+    let repeat = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "firing")).json();
+    assert_eq!((repeat["incident"].as_str(), repeat["opened"].clone(), repeat["stored"].clone()), (Some(incident.as_str()), json!(false), json!([])));
+    let other = send(&alertmanager("{}:{alertname=\"DiskFull\"}", "firing")).json();
+    assert_ne!(other["incident"].as_str(), Some(incident.as_str()), "another group is another incident");
+    let resolved = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "resolved")).json();
+    assert_eq!(resolved["ended"], json!(true));
+
+    let stored = server.call("GET", &format!("/v1/incidents/{incident}"), Some(&token), None).json();
+    assert_eq!((stored["severity"].clone(), stored["service"].clone()), (json!("critical"), json!("checkout")));
+    assert_eq!(stored["title"], json!("p99 latency above 2 s on checkout"));
+    assert_eq!(stored["ended"], json!(1_795_429_800_000_i64));
+    let timeline = server.call("GET", &format!("/v1/incidents/{incident}/timeline"), Some(&token), None).json();
+    let texts: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["[FIRING] HighLatency: p99 latency above 2 s", "[RESOLVED] HighLatency: p99 latency above 2 s"]);
+
+    let mut wrong = alertmanager("g", "firing");
+    wrong["version"] = json!("3");
+    assert_eq!(problem(&send(&wrong))["field"], json!("version"));
+    wrong["version"] = json!("4");
+    wrong["alerts"][0]["startsAt"] = json!("2026-11-23 10:00");
+    assert_eq!(problem(&send(&wrong))["field"], json!("alerts[0].startsAt"));
 }

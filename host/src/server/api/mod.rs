@@ -1,5 +1,6 @@
 //! The `/v1` handlers, one file per resource.
 
+pub mod alertmanager;
 pub mod audit;
 pub mod incidents;
 pub mod ingest;

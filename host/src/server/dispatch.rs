@@ -162,11 +162,15 @@ impl Worker {
                 continue;
             }
             let (plugins, call) = (self.plugins.clone(), call.clone());
-            calls.spawn_blocking(move || (index, call(&plugins[index])));
+            calls.spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let result = call(&plugins[index]);
+                (index, started.elapsed(), result)
+            });
         }
         while let Some(joined) = calls.join_next().await {
             match joined {
-                Ok((index, result)) => self.settle(&self.plugins[index], incident, trigger, by, result).await,
+                Ok((index, took, result)) => self.settle(&self.plugins[index], incident, trigger, by, took, result).await,
                 Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
             }
         }
@@ -179,17 +183,17 @@ impl Worker {
         incident: &str,
         trigger: Trigger,
         by: Option<&str>,
+        took: std::time::Duration,
         result: Result<CallReport<Output>, PluginError>,
     ) {
         let trigger_name = trigger_name(trigger);
         let report = match result {
             Ok(report) => {
-                self.metrics.record_call(plugin.name(), trigger_name, report.duration, Ok(()));
+                self.metrics.record_call(plugin.name(), trigger_name, took, Ok(()));
                 report
             }
             Err(error) => {
-                // The duration of a failed call is not reported by the runtime; count it only.
-                self.metrics.record_call(plugin.name(), trigger_name, Default::default(), Err(&error));
+                self.metrics.record_call(plugin.name(), trigger_name, took, Err(&error));
                 tracing::warn!(incident, "{error}");
                 return;
             }

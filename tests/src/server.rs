@@ -141,6 +141,16 @@ pub fn request(addr: &str, method: &str, path: &str, token: Option<&str>, body: 
     parse(&raw)
 }
 
+/// Sends `bytes` as they are (a whole request) and reads the answer.
+pub fn raw(addr: &str, bytes: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    parse(&answer)
+}
+
 fn parse(raw: &[u8]) -> Response {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete HTTP head");
     let head = String::from_utf8_lossy(&raw[..split]);

@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// default `<data>/gate.toml` when it exists.
     #[arg(long)]
     gate: Option<PathBuf>,
+    /// The Slack app's signing secret, for `/v1/ingest/slack`.
+    #[arg(long, env = "RHYME_SLACK_SIGNING_SECRET", hide_env_values = true)]
+    slack_signing_secret: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
@@ -66,6 +69,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             workers: args.workers,
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
+            slack_signing_secret: args.slack_signing_secret,
         };
         server::serve(config, gate, sinks, plugins).await.context("serving")?;
         db.close().await;

@@ -12,7 +12,8 @@
 //! | [`metrics`] | the host's Prometheus metrics |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
 //!
-//! Every `/v1` route needs a bearer token; `/healthz`, `/metrics` and `/v1/openapi.json` do not.
+//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
+//! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
 
 pub mod api;
 pub mod auth;
@@ -50,6 +51,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/incidents/{id}/events"),
     ("POST", "/v1/incidents/{id}/series"),
     ("POST", "/v1/ingest/alertmanager"),
+    ("POST", "/v1/ingest/slack"),
+    ("POST", "/v1/incidents/{id}/slack-channel"),
     ("GET", "/v1/incidents/{id}/nudges"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/mute"),
@@ -74,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/incidents/{id}/events", post(ingest::events))
         .route("/v1/incidents/{id}/series", post(ingest::series))
         .route("/v1/ingest/alertmanager", post(alertmanager::ingest))
+        .route("/v1/ingest/slack", post(slack::ingest))
+        .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
         .route("/v1/incidents/{id}/nudges/{pattern}/acknowledge", post(nudges::acknowledge))
         .route("/v1/incidents/{id}/nudges/{pattern}/mute", post(nudges::mute))
@@ -104,6 +109,8 @@ pub struct ServeConfig {
     pub tick_every: Duration,
     /// Wall time between outbox passes.
     pub deliver_every: Duration,
+    /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
+    pub slack_signing_secret: Option<String>,
 }
 
 /// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
@@ -119,7 +126,7 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
 
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let app = router(AppState::new(gate, dispatcher, metrics));
+    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
 
     ticker.abort();

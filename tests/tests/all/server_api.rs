@@ -14,7 +14,10 @@ const ROLES: [&str; 4] = ["responder", "ic", "reviewer", "admin"];
 /// Who may call each route, from DESIGN.md's role table (not from the server's code).
 fn allowed(method: &str, path: &str) -> &'static [&'static str] {
     match (method, path) {
-        ("POST", "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager") => {
+        (
+            "POST",
+            "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager" | "/v1/incidents/{id}/slack-channel",
+        ) => {
             &["responder", "ic"]
         }
         ("POST", p) if p.contains("/nudges/") => &["ic"],
@@ -42,6 +45,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
             Some(json!({"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 1.0}, {"at": 60_000, "value": 2.0}]}))
         }
         ("POST", "/v1/ingest/alertmanager") => Some(alertmanager(&unique("group"), "firing")),
+        ("POST", "/v1/incidents/{id}/slack-channel") => Some(json!({"channel": unique("C")})),
         ("POST", "/v1/proposals/{id}/edit") => Some(json!({"body": "new text"})),
         ("POST", "/v1/proposals/{id}/reject") => Some(json!({"reason": "not now"})),
         ("POST", _) => Some(json!({})),
@@ -71,6 +75,9 @@ fn walk_roles(backend: &Backend) {
     assert_eq!(server.call("POST", &url, Some(&tokens[0].1), body.as_deref()).status, 201);
 
     for (method, path) in rhyme::server::ROUTES {
+        if *path == "/v1/ingest/slack" {
+            continue; // authenticated by Slack's signature, not a token: see the Slack test
+        }
         let (url, body) = concrete(method, path, &incident);
         let anonymous = server.call(method, &url, None, body.as_deref());
         assert_eq!(anonymous.status, 401, "{method} {url} without a token: {}", anonymous.text());
@@ -297,4 +304,50 @@ fn alertmanager_groups_open_update_and_end_one_incident() {
     wrong["version"] = json!("4");
     wrong["alerts"][0]["startsAt"] = json!("2026-11-23 10:00");
     assert_eq!(problem(&send(&wrong))["field"], json!("alerts[0].startsAt"));
+}
+
+/// Headers Slack would send with `body`, signed with `secret` at `ts` (seconds).
+fn slack_request(server: &Server, secret: &str, ts: i64, body: &str) -> Response {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    let signature = format!("v0={}", hex::encode(mac.finalize().into_bytes()));
+    let head = format!(
+        "POST /v1/ingest/slack HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    rhyme_tests::server::raw(&server.addr, head.as_bytes())
+}
+
+#[test]
+fn slack_messages_need_a_valid_signature_and_a_bound_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let token = backend.token("ic", "ic");
+    let server = Server::start(&backend, &["--slack-signing-secret", "s3cret"]);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let incident = json!({"id": "slk", "title": "Search down", "severity": "SEV2", "started": 0}).to_string();
+    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&incident)).status, 201);
+
+    let message = |channel: &str, ts: &str| {
+        json!({"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "channel": channel, "user": "U42", "text": "restarting search-7", "ts": ts}}).to_string()
+    };
+    let body = message("C1", "1700000000.000100");
+    assert_eq!(slack_request(&server, "s3cret", now, &body).json()["ignored"], json!("channel not bound to an incident"));
+    assert_eq!(server.call("POST", "/v1/incidents/slk/slack-channel", Some(&token), Some(r#"{"channel": "C1"}"#)).status, 204);
+    let stored = slack_request(&server, "s3cret", now, &body);
+    assert_eq!((stored.status, stored.json()["incident"].clone()), (200, json!("slk")));
+    assert_eq!(slack_request(&server, "s3cret", now, &body).status, 200, "Slack's retry is acknowledged");
+
+    assert_eq!(slack_request(&server, "wrong", now, &message("C1", "1700000001.0")).status, 401, "wrong secret");
+    assert_eq!(slack_request(&server, "s3cret", now - 3600, &message("C1", "1700000002.0")).status, 401, "replayed an hour later");
+    let unsigned = server.call("POST", "/v1/ingest/slack", Some(&token), Some(&message("C1", "1700000003.0")));
+    assert_eq!(unsigned.status, 401, "a bearer token is no Slack signature");
+    let challenge = slack_request(&server, "s3cret", now, r#"{"type": "url_verification", "challenge": "abc"}"#);
+    assert_eq!(challenge.json()["challenge"], json!("abc"));
+
+    let timeline = server.call("GET", "/v1/incidents/slk/timeline", Some(&token), None).json();
+    assert_eq!(timeline.as_array().unwrap().len(), 1, "one message, stored once: {timeline}");
+    assert_eq!((timeline[0]["actor"].clone(), timeline[0]["at"].clone()), (json!("U42"), json!(1_700_000_000_000_i64)));
 }

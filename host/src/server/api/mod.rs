@@ -8,3 +8,4 @@ pub mod nudges;
 pub mod ops;
 pub mod plots;
 pub mod proposals;
+pub mod slack;

@@ -15,11 +15,14 @@
 //! | [`series`] | metric series files in, the contract's `metric-series` out |
 //! | [`render`] | how a series looks: terminal sparkline, SVG plot with the window shaded |
 //! | [`bench`] | `rhyme bench`: measured figures, printed |
+//! | [`durable`] | the durable incident store (rhyme-store) behind the `incidents` capability |
+//! | [`server`] | `rhyme serve`: the HTTP API, plugin dispatch, clock ticks, metrics |
 //!
 //! The `rhyme` binary (`src/main.rs`, `src/cli/`) only wires these together.
 
 pub mod bench;
 pub mod capability;
+pub mod durable;
 pub mod incidents;
 pub mod manifest;
 pub mod operator;
@@ -28,6 +31,7 @@ pub mod replay;
 pub mod render;
 pub mod runtime;
 pub mod series;
+pub mod server;
 
 /// Milliseconds since the Unix epoch, UTC: the contract's `timestamp`.
 pub type Timestamp = i64;

@@ -9,6 +9,10 @@ mod show;
 mod replay;
 mod signature;
 mod eval;
+mod audit;
+mod serve;
+mod store;
+mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +50,14 @@ enum Command {
     /// Measure and print performance figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Serve the HTTP API; enabled plugins run on what arrives.
+    Serve(serve::ServeArgs),
+    /// Create, revoke and list API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Check the audit log's hash chain.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 /// Shared by every command.
@@ -72,6 +84,9 @@ pub fn run() -> ExitCode {
         Command::Replay(args) => replay::run(&ctx, args),
         Command::Draft(args) => draft::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
+        Command::Serve(args) => serve::run(&ctx, args),
+        Command::Token(command) => token::run(&ctx, command),
+        Command::Audit(command) => audit::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

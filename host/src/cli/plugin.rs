@@ -11,7 +11,7 @@ use rhyme::capability::backend::Backends;
 use rhyme::runtime::bindings::types::Query;
 use rhyme::runtime::{Allocator, CallContext, Sandbox};
 
-use super::{Context, show};
+use super::{Context, show, store};
 
 #[derive(Debug, Subcommand)]
 pub enum PluginCommand {
@@ -58,6 +58,8 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
             }
             let installed = registry.install(&sandbox, &path, &grants)?;
             let granted = names(installed.policy.granted.iter());
+            let detail = json!({ "version": installed.manifest.version, "granted": granted });
+            store::audit(ctx, "plugin.install", &installed.manifest.name, detail)?;
             if ctx.json {
                 println!("{}", json!({ "installed": installed.manifest.name, "version": installed.manifest.version, "granted": granted }));
             } else {
@@ -69,10 +71,14 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        PluginCommand::Enable { name } => done(ctx, registry.set_enabled(&name, true), &name, "enabled"),
-        PluginCommand::Disable { name } => done(ctx, registry.set_enabled(&name, false), &name, "disabled"),
-        PluginCommand::Grant { name, capability } => done(ctx, registry.grant(&name, capability), &name, &format!("granted {capability}")),
-        PluginCommand::Revoke { name, capability } => done(ctx, registry.revoke(&name, capability), &name, &format!("revoked {capability}")),
+        PluginCommand::Enable { name } => done(ctx, registry.set_enabled(&name, true), &name, "enabled", ("plugin.enable", None)),
+        PluginCommand::Disable { name } => done(ctx, registry.set_enabled(&name, false), &name, "disabled", ("plugin.disable", None)),
+        PluginCommand::Grant { name, capability } => {
+            done(ctx, registry.grant(&name, capability), &name, &format!("granted {capability}"), ("plugin.grant", Some(capability)))
+        }
+        PluginCommand::Revoke { name, capability } => {
+            done(ctx, registry.revoke(&name, capability), &name, &format!("revoked {capability}"), ("plugin.revoke", Some(capability)))
+        }
         PluginCommand::Call { name, query } => call(ctx, &name, query),
     }
 }
@@ -132,8 +138,16 @@ fn call(ctx: &Context, name: &str, text: String) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn done(ctx: &Context, result: Result<(), rhyme::registry::RegistryError>, name: &str, what: &str) -> anyhow::Result<()> {
+/// Reports a registry change and records it in the audit log as `action` (with the capability).
+fn done(
+    ctx: &Context,
+    result: Result<(), rhyme::registry::RegistryError>,
+    name: &str,
+    what: &str,
+    (action, capability): (&str, Option<Capability>),
+) -> anyhow::Result<()> {
     result?;
+    store::audit(ctx, action, name, json!({ "capability": capability.map(Capability::name) }))?;
     if ctx.json {
         println!("{}", json!({ "plugin": name, "done": what }));
     } else {

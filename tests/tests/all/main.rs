@@ -7,11 +7,15 @@
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
+//! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
+//! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
 mod registry_cli;
+mod server_api;
+mod server_durability;
 mod signature_cli;
 mod sandbox;

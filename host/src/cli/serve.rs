@@ -1,0 +1,109 @@
+//! `rhyme serve`: the HTTP API, with the enabled plugins of the registry running on what
+//! arrives, reading the durable store through their `incidents` capability.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use rhyme::capability::backend::Backends;
+use rhyme::durable::StoreIncidents;
+use rhyme::server::{self, ServeConfig};
+use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
+use rhyme_store::{Gate, GateConfig};
+
+use super::{Context, plugin, store};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one (printed at start).
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    listen: SocketAddr,
+    /// Plugin jobs queued before ingest answers 429.
+    #[arg(long, default_value_t = 1024)]
+    queue: usize,
+    /// Plugin jobs run at once.
+    #[arg(long, default_value_t = 4)]
+    workers: usize,
+    /// Seconds of wall time between clock ticks for open incidents.
+    #[arg(long, default_value_t = 60)]
+    tick_seconds: u64,
+    /// Milliseconds between outbox delivery passes.
+    #[arg(long, default_value_t = 1000)]
+    deliver_ms: u64,
+    /// A sink for approved actions: `NAME=file:PATH` or `NAME=https://...` (repeatable).
+    /// Without one, `default` appends to `<data>/outbox.jsonl`.
+    #[arg(long = "sink", value_name = "NAME=TARGET")]
+    sinks: Vec<String>,
+    /// The approval gate's settings (TOML: two_person, expiry_ms, routes, default_sink);
+    /// default `<data>/gate.toml` when it exists.
+    #[arg(long)]
+    gate: Option<PathBuf>,
+    /// The Slack app's signing secret, for `/v1/ingest/slack`.
+    #[arg(long, env = "RHYME_SLACK_SIGNING_SECRET", hide_env_values = true)]
+    slack_signing_secret: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
+    let sandbox = plugin::sandbox(ctx)?;
+    store::runtime()?.block_on(async move {
+        let db = store::open(ctx).await?;
+        let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
+        let sinks = sinks(ctx, &args.sinks)?;
+        let backends = Backends {
+            incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+            ..Backends::default()
+        };
+        let registry = ctx.registry();
+        let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(&sandbox, &backends))?;
+        for error in &refused {
+            eprintln!("warning: {error}");
+        }
+        let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
+        eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
+        let config = ServeConfig {
+            listen: args.listen,
+            queue_capacity: args.queue,
+            workers: args.workers,
+            tick_every: Duration::from_secs(args.tick_seconds.max(1)),
+            deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
+            slack_signing_secret: args.slack_signing_secret,
+        };
+        server::serve(config, gate, sinks, plugins).await.context("serving")?;
+        db.close().await;
+        Ok(())
+    })
+}
+
+fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
+    let default = ctx.data.join("gate.toml");
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None if default.is_file() => default,
+        None => return Ok(GateConfig::default()),
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{}", path.display()))
+}
+
+fn sinks(ctx: &Context, specs: &[String]) -> anyhow::Result<Sinks> {
+    if specs.is_empty() {
+        return Ok(Sinks::new().with("default", FileSink::new(ctx.data.join("outbox.jsonl"))));
+    }
+    let mut sinks = Sinks::new();
+    for spec in specs {
+        let Some((name, target)) = spec.split_once('=') else {
+            bail!("--sink `{spec}`: write NAME=file:PATH or NAME=URL");
+        };
+        sinks = match target.strip_prefix("file:") {
+            Some(path) => sinks.with(name, FileSink::new(path)),
+            None if target.starts_with("http://") || target.starts_with("https://") => {
+                sinks.with(name, WebhookSink::new(target).with_context(|| format!("--sink `{spec}`"))?)
+            }
+            None => bail!("--sink `{spec}`: the target must be file:PATH or an http(s) URL"),
+        };
+    }
+    Ok(sinks)
+}

@@ -1,0 +1,11 @@
+//! The `/v1` handlers, one file per resource.
+
+pub mod alertmanager;
+pub mod audit;
+pub mod incidents;
+pub mod ingest;
+pub mod nudges;
+pub mod ops;
+pub mod plots;
+pub mod proposals;
+pub mod slack;

@@ -1,0 +1,55 @@
+//! What every request handler shares: the store, the approval gate, the plugin queue and the
+//! metrics. Cheap to clone.
+
+use std::sync::Arc;
+
+use rhyme_store::{Gate, Store};
+
+use super::dispatch::Dispatcher;
+use super::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    gate: Gate,
+    dispatcher: Dispatcher,
+    metrics: Arc<Metrics>,
+    slack_secret: Option<String>,
+}
+
+impl AppState {
+    pub fn new(gate: Gate, dispatcher: Dispatcher, metrics: Arc<Metrics>) -> AppState {
+        let store = gate.store().clone();
+        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None }) }
+    }
+
+    /// With the Slack app's signing secret (call before the state is shared).
+    pub fn with_slack_secret(mut self, secret: Option<String>) -> AppState {
+        Arc::get_mut(&mut self.inner).expect("not shared yet").slack_secret = secret.filter(|s| !s.is_empty());
+        self
+    }
+
+    pub fn slack_secret(&self) -> Option<&str> {
+        self.inner.slack_secret.as_deref()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.inner.gate
+    }
+
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.inner.dispatcher
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+}

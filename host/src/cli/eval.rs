@@ -33,12 +33,25 @@ pub enum EvalCommand {
         #[arg(long, default_value = "anti-patterns")]
         plugin: String,
     },
+    /// Similar past incidents on labelled queries (`postmortems/queries.jsonl`).
+    SeenBefore {
+        /// The postmortems to search (JSONL, the shared corpus format).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The labelled queries.
+        #[arg(long)]
+        queries: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "seen-before")]
+        plugin: String,
+    },
 }
 
 pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
+        EvalCommand::SeenBefore { corpus, queries, plugin } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
     }
 }
 

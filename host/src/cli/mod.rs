@@ -1,7 +1,10 @@
 //! Command-line wiring: readable output by default, `--json` for machines, exit codes that
 //! scripts can branch on (see [`exit`]).
 
+mod ask;
 mod bench;
+mod corpus;
+mod seen_before_eval;
 mod exit;
 mod plugin;
 mod show;
@@ -43,6 +46,11 @@ enum Command {
     /// Measure and print performance figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Import postmortems for "seen before?".
+    #[command(subcommand)]
+    Corpus(corpus::CorpusCommand),
+    /// Seen before? The past incidents most like what you see, what broke and how it was fixed.
+    Ask(ask::AskArgs),
 }
 
 /// Shared by every command.
@@ -68,6 +76,8 @@ pub fn run() -> ExitCode {
         Command::Signature(args) => signature::run(&ctx, args),
         Command::Replay(args) => replay::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
+        Command::Corpus(command) => corpus::run(&ctx, command),
+        Command::Ask(args) => ask::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-wasip2
 DATA        ?= data
 RHYME       := target/release/rhyme
 # Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
-PLUGINS     := graph-signature anti-patterns
+PLUGINS     := graph-signature anti-patterns seen-before
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader
 

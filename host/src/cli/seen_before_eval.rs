@@ -44,14 +44,12 @@ pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::
     let dense_only = plugin.with_settings(r#"{"lexical_weight": 0.0}"#);
     let dense = score_all(&queries, |text| ask(&dense_only, text).map(|(r, _)| r))?;
     let bm25 = bm25_reference(&docs, &queries)?;
-    let summary = json!({
+    let mut summary = json!({
         "method": name,
-        "overall": eval::summarize(&method),
         "bm25": eval::summarize(&bm25),
         "dense": eval::summarize(&dense),
         "query_latency_ms": latency(&mut latencies),
     });
-    let mut summary = summary;
     // The method's figures also sit at the top level, as every `rhyme eval` summary has them.
     if let (Some(object), Ok(serde_json::Value::Object(top))) = (summary.as_object_mut(), serde_json::to_value(eval::summarize(&method))) {
         object.extend(top);

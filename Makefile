@@ -46,10 +46,11 @@ test: models host plugins guests
 	bash tests/scripts/postgres.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
 
-bench: host plugins guests
+bench: models host plugins guests
 	$(RHYME) --data target/bench-data bench runtime
 	$(RHYME) --data target/bench-data bench signature
 	$(RHYME) --data target/bench-data bench nudges
+	$(RHYME) --data target/bench-data bench seen-before
 
 clean:
 	$(CARGO) clean

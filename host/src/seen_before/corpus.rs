@@ -115,7 +115,7 @@ mod tests {
     fn merging_updates_by_id_or_url_and_never_duplicates() {
         let mut corpus = Corpus { path: PathBuf::from("unused"), docs: Vec::new() };
         assert_eq!(corpus.merge(vec![doc("a", Some("https://x/1"), "one"), doc("b", None, "two")]), Merged { added: 2, updated: 0 });
-        let again = corpus.merge(vec![doc("a", None, "one, revised"), doc("c", Some("https://x/1"), "moved"), doc("d", None, "new")]);
+        let again = corpus.merge(vec![doc("a", Some("https://x/1"), "one, revised"), doc("c", Some("https://x/1"), "moved"), doc("d", None, "new")]);
         assert_eq!(again, Merged { added: 1, updated: 2 });
         let ids: Vec<&str> = corpus.docs().iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "d"]);

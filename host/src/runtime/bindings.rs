@@ -7,4 +7,4 @@ wasmtime::component::bindgen!({
     path: "../wit",
 });
 
-pub use rhyme::plugin::types;
+pub use self::rhyme::plugin::types;

@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-wasip2
 DATA        ?= data
 RHYME       := target/release/rhyme
 # Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
-PLUGINS     := graph-signature anti-patterns draft-summary
+PLUGINS     := graph-signature anti-patterns draft-summary seen-before
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer
 
@@ -51,10 +51,11 @@ test: models plugins guests test-build
 	bash tests/scripts/postgres.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
 
-bench: host plugins guests
+bench: models host plugins guests
 	$(RHYME) --data target/bench-data bench runtime
 	$(RHYME) --data target/bench-data bench signature
 	$(RHYME) --data target/bench-data bench nudges
+	$(RHYME) --data target/bench-data bench seen-before
 
 clean:
 	$(CARGO) clean

@@ -19,5 +19,12 @@ rhyme signature examples/incidents/db-pool-in-use.csv --plot "$data/demo/db-pool
 section "Incident commander: the incident replayed, nudges as they fire (anti-patterns)"
 rhyme replay examples/incidents/checkout-outage.json --speed "${RHYME_DEMO_SPEED:-1200}" --show-events
 
+section "Responder: seen this before? (seen-before)"
+rhyme corpus import examples/postmortems
+if [ -f ../shared/data/postmortems/corpus.jsonl ]; then
+    rhyme corpus import ../shared/data/postmortems/corpus.jsonl
+fi
+rhyme ask "checkout requests dropped right after the cart-service deploy; db connection pool pinned at max but the database is idle" -k 3
+
 section "Done"
-echo "Plots: $data/demo/*.svg. Try: rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"
+echo "Plots: $data/demo/*.svg. Try: rhyme ask \"what you see\", rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"

@@ -12,6 +12,7 @@
 //! | [`incidents`] | incidents, timelines and findings in memory (replay, evaluation) |
 //! | [`replay`] | plays a timeline through the plugins in incident time |
 //! | [`registry`] | the folder of installed plugins: install, check, enable, grant |
+//! | [`seen_before`] | the postmortem corpus and the seen-before plugin's index, built on import |
 //! | [`series`] | metric series files in, the contract's `metric-series` out |
 //! | [`render`] | how a series looks: terminal sparkline, SVG plot with the window shaded |
 //! | [`bench`] | `rhyme bench`: measured figures, printed |
@@ -30,6 +31,7 @@ pub mod registry;
 pub mod replay;
 pub mod render;
 pub mod runtime;
+pub mod seen_before;
 pub mod series;
 pub mod server;
 

@@ -2,6 +2,7 @@
 
 pub mod nudges;
 pub mod runtime;
+pub mod seen_before;
 pub mod signature;
 mod stats;
 

@@ -59,6 +59,10 @@ pub trait VectorIndex: Send + Sync {
     fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
     /// The `k` nearest items, best first.
     fn nearest(&self, collection: &str, vector: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError>;
+    /// The items stored under `ids`, in that order; ids not stored are left out.
+    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
+    /// Removes every item of the collection (the host rebuilding an index; not in the contract).
+    fn clear(&self, collection: &str) -> Result<(), BackendError>;
 }
 
 /// One chat message.

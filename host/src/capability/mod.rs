@@ -1,11 +1,19 @@
 //! The host interfaces a plugin may import, each one capability that the operator grants.
 
 pub mod backend;
+pub mod exact_index;
+pub mod local_embedder;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+/// The backend name of a plugin's collection: collections are private to a plugin, so the
+/// name it uses is prefixed with its own. A host that indexes for a plugin writes here.
+pub fn plugin_collection(plugin: &str, collection: &str) -> String {
+    format!("{plugin}/{collection}")
+}
 
 /// One host interface of the `rhyme:plugin` contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -36,6 +36,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5000)]
         events: usize,
     },
+    /// Embedding throughput, corpus indexing time, question latency through the plugin, memory.
+    SeenBefore {
+        /// The seen-before component.
+        #[arg(long, default_value = "target/wasm32-wasip2/release/seen_before.wasm")]
+        component: PathBuf,
+        /// Postmortems (JSONL or a Markdown folder); the shared corpus when present, else the examples.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Labelled queries whose texts are asked; without them, each postmortem's title.
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
 }
 
 pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
@@ -43,6 +55,7 @@ pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
         BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
         BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
+        BenchCommand::SeenBefore { component, corpus, queries } => seen_before(ctx, &component, corpus, queries),
     }
 }
 
@@ -96,5 +109,30 @@ fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<(
     }
     println!("anti-patterns on a {}-event timeline, called on every event ({} nudges fired):", figures.events, figures.nudges);
     println!("  per event in the sandbox   median {:>8.0} µs   p99 {:>8.0} µs   (target: median ≤ 1000 µs)", figures.per_event.median_us, figures.per_event.p99_us);
+    Ok(())
+}
+
+fn seen_before(ctx: &Context, component: &PathBuf, corpus: Option<PathBuf>, queries: Option<PathBuf>) -> anyhow::Result<()> {
+    let shared = PathBuf::from("../shared/data/postmortems");
+    let corpus = corpus.unwrap_or_else(|| if shared.join("corpus.jsonl").exists() { shared.join("corpus.jsonl") } else { PathBuf::from("examples/postmortems") });
+    let queries = queries.or_else(|| Some(shared.join("queries.jsonl")).filter(|q| q.exists()));
+    let docs = rhyme::seen_before::corpus::read_source(&corpus)?;
+    let questions: Vec<String> = match &queries {
+        Some(path) => rhyme_eval::seen_before::load_queries(path)?.into_iter().map(|q| q.query).collect(),
+        None => docs.iter().filter_map(|d| d.title.clone()).collect(),
+    };
+    let bytes = read_component(component)?;
+    let embedder = super::corpus::load_embedder()?;
+    let f = rhyme::bench::seen_before::run(&bytes, embedder, &docs, &questions, &ctx.data.join("bench-cache"))?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&f)?);
+        return Ok(());
+    }
+    println!("seen-before on {} ({} postmortems, {} passages; {} questions):", corpus.display(), f.postmortems, f.passages, f.query.samples);
+    println!("  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (sentence-transformers: python3 models/bench_sentence_transformers.py)", f.embed_sentences_per_s);
+    println!("  index the whole corpus from nothing              {:>8.1} s", f.index_seconds);
+    println!("  question through the plugin, end to end          p50 {:>6.1} ms   p99 {:>6.1} ms   (targets 30 / 80 ms)", f.query.median_us / 1000.0, f.query.p99_us / 1000.0);
+    println!("    of which embedding the question                p50 {:>6.1} ms   p99 {:>6.1} ms", f.query_embedding.median_us / 1000.0, f.query_embedding.p99_us / 1000.0);
+    println!("  resident memory, model loaded                    {:>8.0} MiB   (after indexing and the questions: {:.0} MiB)", f.rss_mib_model_loaded, f.rss_mib_end);
     Ok(())
 }

@@ -51,6 +51,18 @@ pub enum EvalCommand {
         #[arg(long)]
         action_items: PathBuf,
     },
+    /// Similar past incidents on labelled queries (`postmortems/queries.jsonl`).
+    SeenBefore {
+        /// The postmortems to search (JSONL, the shared corpus format).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The labelled queries.
+        #[arg(long)]
+        queries: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "seen-before")]
+        plugin: String,
+    },
 }
 
 pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
@@ -59,6 +71,7 @@ pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
         EvalCommand::Lint { blame, action_items } => lint(&blame, &action_items),
         EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
+        EvalCommand::SeenBefore { corpus, queries, plugin } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
     }
 }
 

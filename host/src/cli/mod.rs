@@ -1,8 +1,11 @@
 //! Command-line wiring: readable output by default, `--json` for machines, exit codes that
 //! scripts can branch on (see [`exit`]).
 
+mod ask;
 mod bench;
 mod draft;
+mod corpus;
+mod seen_before_eval;
 mod exit;
 mod plugin;
 mod show;
@@ -58,6 +61,11 @@ enum Command {
     /// Check the audit log's hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Import postmortems for "seen before?".
+    #[command(subcommand)]
+    Corpus(corpus::CorpusCommand),
+    /// Seen before? The past incidents most like what you see, what broke and how it was fixed.
+    Ask(ask::AskArgs),
 }
 
 /// Shared by every command.
@@ -87,6 +95,8 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Token(command) => token::run(&ctx, command),
         Command::Audit(command) => audit::run(&ctx, command),
+        Command::Corpus(command) => corpus::run(&ctx, command),
+        Command::Ask(args) => ask::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

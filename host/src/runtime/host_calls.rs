@@ -123,12 +123,19 @@ impl vector_search::Host for HostState {
             Ok(hits.into_iter().map(|h| vector_search::Hit { id: h.id, score: h.score, payload: h.payload }).collect())
         })
     }
+
+    fn get(&mut self, collection: String, ids: Vec<String>) -> Result<Vec<vector_search::Item>, HostError> {
+        self.capability(Capability::VectorSearch, "get", |state| {
+            let index = state.backends.vectors.clone().ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let items = index.get(&state.scoped(&collection), &ids)?;
+            Ok(items.into_iter().map(|i| vector_search::Item { id: i.id, vector: i.vector, payload: i.payload }).collect())
+        })
+    }
 }
 
 impl HostState {
-    /// Collections are private to a plugin: the name it uses is prefixed with its own.
     fn scoped(&self, collection: &str) -> String {
-        format!("{}/{collection}", self.plugin)
+        crate::capability::plugin_collection(&self.plugin, collection)
     }
 }
 

@@ -108,6 +108,21 @@ impl LoadedPlugin {
         Ok((plugin, outcome))
     }
 
+    /// The same plugin served with other settings (an evaluation comparing ranking knobs).
+    pub fn with_settings(&self, settings: &str) -> LoadedPlugin {
+        LoadedPlugin {
+            name: self.name.clone(),
+            manifest: self.manifest.clone(),
+            limits: self.limits.clone(),
+            granted: self.granted.clone(),
+            imports: self.imports.clone(),
+            backends: self.backends.clone(),
+            settings: Arc::from(settings),
+            pre: self.pre.clone(),
+            info: self.info.clone(),
+        }
+    }
+
     /// The plugin's registry name.
     pub fn name(&self) -> &str {
         &self.name

@@ -44,6 +44,27 @@ impl Bm25 {
         }
     }
 
+    /// An index holding only some terms' postings (the rest read as absent), over documents
+    /// of the given lengths: what one query needs, read back from storage.
+    pub fn from_parts(postings: HashMap<String, Vec<(u32, u32)>>, doc_lengths: Vec<u32>) -> Self {
+        let total: u64 = doc_lengths.iter().map(|&l| u64::from(l)).sum();
+        Self {
+            postings,
+            average_length: total as f32 / doc_lengths.len().max(1) as f32,
+            doc_lengths,
+        }
+    }
+
+    /// Every indexed term with its postings: (document position, occurrences).
+    pub fn postings(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
+        self.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice()))
+    }
+
+    /// Length in terms of every document, by position.
+    pub fn doc_lengths(&self) -> &[u32] {
+        &self.doc_lengths
+    }
+
     /// Number of indexed documents.
     pub fn len(&self) -> usize {
         self.doc_lengths.len()

@@ -113,8 +113,11 @@ impl Index {
         Self::assemble(docs, vectors.mechanism_symptoms.clone())
     }
 
-    fn assemble(
+    /// An index from parts already computed (a BM25 index possibly holding only the terms one
+    /// query needs, see [`crate::stored`]). Fails when two documents share an id.
+    pub fn from_parts(
         docs: Vec<IndexedDoc>,
+        lexical: Bm25,
         mechanism_symptoms: Vec<Vec<f32>>,
     ) -> Result<Self, IndexError> {
         let mut positions = HashMap::new();
@@ -123,7 +126,6 @@ impl Index {
                 return Err(IndexError::DuplicateId(d.doc.id.clone()));
             }
         }
-        let lexical = Bm25::build(&docs.iter().map(indexed_terms).collect::<Vec<_>>());
         Ok(Self {
             docs,
             lexical,
@@ -132,9 +134,25 @@ impl Index {
         })
     }
 
+    fn assemble(
+        docs: Vec<IndexedDoc>,
+        mechanism_symptoms: Vec<Vec<f32>>,
+    ) -> Result<Self, IndexError> {
+        let lexical = Bm25::build(&docs.iter().map(indexed_terms).collect::<Vec<_>>());
+        Self::from_parts(docs, lexical, mechanism_symptoms)
+    }
+
     /// Position of a postmortem id in [`Index::docs`].
     pub fn position(&self, id: &str) -> Option<usize> {
         self.positions.get(id).copied()
+    }
+
+    /// Puts the full text of a postmortem in place of what the index held for its id (see
+    /// [`crate::stored::partial_index`]); an unknown id changes nothing.
+    pub fn replace_doc(&mut self, doc: Postmortem) {
+        if let Some(position) = self.position(&doc.id) {
+            self.docs[position].doc = doc;
+        }
     }
 
     /// True when the index carries mechanism knowledge (it was built with embeddings).

@@ -37,6 +37,7 @@ pub const DENSE_HITS_WANTED: usize = 1000;
 /// Knobs of the fusion. The defaults are the weights chosen independently on each half of
 /// the labelled dev queries (split by archetype) and checked on the other half.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RankOptions {
     /// How many matches to return.
     pub limit: usize,
@@ -94,6 +95,20 @@ pub fn scores(
     options: &RankOptions,
 ) -> Vec<Scored> {
     Signals::compute(index, query, dense_hits, options).fused(options)
+}
+
+/// Every term whose postings the lexical score of `query` reads: its own words and those of
+/// the mechanisms its vector suggests (given the catalogue's symptom vectors).
+pub fn lexical_terms(mechanism_symptoms: &[Vec<f32>], query: Query<'_>, options: &RankOptions) -> Vec<String> {
+    let mut out = terms(query.text);
+    if let Some(vector) = query.vector.filter(|_| !mechanism_symptoms.is_empty()) {
+        for (m, _) in closest(mechanism_symptoms, vector, options.expansion_mechanisms) {
+            out.extend(terms(MECHANISMS[m].terms));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Per-document evidence gathered for one query.
@@ -188,11 +203,11 @@ fn suggested_mechanisms(index: &Index, vector: Option<&[f32]>, k: usize) -> Vec<
     let Some(vector) = vector.filter(|_| index.has_mechanisms()) else {
         return Vec::new();
     };
-    let similarities: Vec<f32> = index
-        .mechanism_symptoms
-        .iter()
-        .map(|m| dot(vector, m))
-        .collect();
+    closest(&index.mechanism_symptoms, vector, k)
+}
+
+fn closest(mechanism_symptoms: &[Vec<f32>], vector: &[f32], k: usize) -> Vec<(usize, f32)> {
+    let similarities: Vec<f32> = mechanism_symptoms.iter().map(|m| dot(vector, m)).collect();
     top_k(&similarities, k)
         .into_iter()
         .map(|m| (m, similarities[m]))

@@ -1,0 +1,11 @@
+//! "Seen before?": the host's side of the seen-before plugin. The plugin ranks in the
+//! sandbox; the host keeps the corpus ([`corpus`], read from JSONL or Markdown through
+//! [`markdown`]) and, on import, embeds it and writes the index in the layout the plugin reads
+//! back by key ([`indexer`], layout in `seen_before::stored`).
+
+pub mod corpus;
+pub mod indexer;
+pub mod markdown;
+
+/// The plugin whose collections the importer writes.
+pub const PLUGIN: &str = "seen-before";

@@ -145,6 +145,12 @@ impl Registry {
     /// asked for by the manifest). Reinstalling replaces the component and keeps grants.
     pub fn install(&self, sandbox: &Sandbox, path: &Path, grants: &[Capability]) -> Result<Installed, RegistryError> {
         let checked = self.check(sandbox, path)?;
+        self.install_checked(checked, grants)
+    }
+
+    /// Installs a plugin that [`Registry::check`] already passed, so a caller that needed the
+    /// checked manifest (to grant what it asks for) does not check it twice.
+    pub fn install_checked(&self, checked: Checked, grants: &[Capability]) -> Result<Installed, RegistryError> {
         let mut manifest = checked.manifest;
         for capability in grants {
             ensure_requested(&manifest, *capability)?;

@@ -53,10 +53,11 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
         PluginCommand::Check { path } => check(ctx, &path),
         PluginCommand::Install { path, mut grants, grant_asked } => {
             let sandbox = sandbox(ctx)?;
+            let checked = registry.check(&sandbox, &path)?;
             if grant_asked {
-                grants = registry.check(&sandbox, &path)?.manifest.capabilities;
+                grants = checked.manifest.capabilities.clone();
             }
-            let installed = registry.install(&sandbox, &path, &grants)?;
+            let installed = registry.install_checked(checked, &grants)?;
             let granted = names(installed.policy.granted.iter());
             let detail = json!({ "version": installed.manifest.version, "granted": granted });
             store::audit(ctx, "plugin.install", &installed.manifest.name, detail)?;

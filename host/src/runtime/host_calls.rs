@@ -38,9 +38,12 @@ impl HostState {
     }
 }
 
-/// `Role-Change`, `role_change` and `role-change` are one kind.
-fn normalise_kind(kind: &str) -> String {
-    kind.trim().to_lowercase().replace('-', "_")
+/// `Role-Change`, `role_change` and `role-change` are one kind. Compared in place: this runs
+/// once per event of the timeline on every call.
+fn same_kind(a: &str, b: &str) -> bool {
+    let fold = |c: char| if c == '-' { '_' } else { c.to_ascii_lowercase() };
+    let (a, b) = (a.trim(), b.trim());
+    a.len() == b.len() && a.chars().map(fold).eq(b.chars().map(fold))
 }
 
 fn unavailable(capability: Capability) -> HostError {
@@ -169,8 +172,7 @@ impl incidents::Host for HostState {
 
     fn timeline_of_kinds(&mut self, incident: String, kinds: Vec<String>) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline-of-kinds", |state| {
-            let kinds: Vec<String> = kinds.iter().map(|k| normalise_kind(k)).collect();
-            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| kinds.contains(&normalise_kind(&e.kind)))?)
+            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| kinds.iter().any(|k| same_kind(k, &e.kind)))?)
         })
     }
 
@@ -192,5 +194,18 @@ impl incidents::Host for HostState {
 impl HostState {
     fn incident_source(&self) -> Result<std::sync::Arc<dyn crate::capability::backend::IncidentSource>, HostError> {
         self.backends.incidents.clone().ok_or_else(|| unavailable(Capability::Incidents))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_kind;
+
+    #[test]
+    fn kinds_match_across_case_dash_and_underscore() {
+        assert!(same_kind("role_change", "Role-Change"));
+        assert!(same_kind(" status-update", "status_update"));
+        assert!(!same_kind("status_update", "status"));
+        assert!(!same_kind("alert", "alerts"));
     }
 }

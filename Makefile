@@ -11,7 +11,7 @@ PLUGINS     := graph-signature anti-patterns draft-summary seen-before
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer
 
-.PHONY: all setup models host test-build plugins guests build install-plugins demo test bench clean
+.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean
 
 all: build
 
@@ -35,6 +35,11 @@ plugins: setup
 guests: setup
 	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUESTS))
 
+# The example plugin written in Python: a venv with a pinned componentize-py, then the
+# component, rebuilt only when its sources change.
+python-plugin:
+	@bash examples/plugins/error-budget/build.sh
+
 build: host plugins install-plugins
 
 install-plugins: host plugins ## built-in plugins into the default registry, granted what they ask
@@ -45,7 +50,7 @@ demo: models build
 
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
 # starts; it is stopped whatever the tests' outcome.
-test: models plugins guests test-build
+test: models plugins guests python-plugin test-build
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	RHYME_TEST_DATABASE_URL="$$url" $(CARGO) test --release --no-fail-fast; rc=$$?; \
 	bash tests/scripts/postgres.sh stop; exit $$rc
@@ -59,4 +64,4 @@ bench: models host plugins guests
 
 clean:
 	$(CARGO) clean
-	rm -rf $(DATA)
+	rm -rf $(DATA) examples/plugins/error-budget/build

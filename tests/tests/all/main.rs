@@ -5,6 +5,7 @@
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
+//! | `python_plugin` | a plugin written in Python (componentize-py): checked, installed, granted and called like any other |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
@@ -15,6 +16,7 @@
 mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
+mod python_plugin;
 mod registry_cli;
 mod server_api;
 mod server_durability;

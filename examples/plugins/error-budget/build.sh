@@ -30,7 +30,10 @@ mkdir -p "$build"
 if [[ ! -f "$venv/requirements.txt" ]] || ! cmp -s "$venv/requirements.txt" "$here/requirements.txt"; then
     echo "error-budget: installing componentize-py into $venv"
     rm -rf "$venv"
-    "${PYTHON:-python3}" -m venv "$venv"
+    if ! "${PYTHON:-python3}" -m venv "$venv"; then
+        echo "error-budget: could not make a virtual environment with ${PYTHON:-python3} (on Debian or Ubuntu: apt-get install python3-venv)" >&2
+        exit 1
+    fi
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
         --require-hashes -r "$here/requirements.txt"
     cp "$here/requirements.txt" "$venv/requirements.txt"

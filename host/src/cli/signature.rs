@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
             shown["points"] = json!(series.points.len());
             println!("{shown}");
         } else {
-            print_series(series, &output, marks.first());
+            print_series(&args.plugin, series, &output, marks.first());
         }
         if let Some(path) = &args.plot {
             let path = numbered(path, i, all.len());
@@ -60,16 +60,18 @@ pub fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_series(series: &MetricSeries, output: &Output, mark: Option<&Mark>) {
+fn print_series(plugin: &str, series: &MetricSeries, output: &Output, mark: Option<&Mark>) {
     let span = match (series.points.first(), series.points.last()) {
         (Some(a), Some(b)) => format!("{} → {} UTC", show::utc(a.at), show::utc(b.at)),
         _ => "no points".into(),
     };
     println!("{} — {} points, {span}", series.name, series.points.len());
-    if output.findings.is_empty() {
+    if output.findings.is_empty() && plugin != "graph-signature" {
+        println!("  {plugin} found nothing");
+    } else if output.findings.is_empty() {
         println!("  no known shape (stair-step, cliff-drop, oscillation, flatline, spike, plateau) stands out");
     } else {
-        show::output_findings("graph-signature", output);
+        show::output_findings(plugin, output);
     }
     let line = render::sparkline(&series.points, 72, mark);
     for row in line.lines() {

@@ -117,7 +117,10 @@ impl FindingBuilder {
         let f = self.0;
         check_title("finding", &f.title)?;
         if !(0.0..=1.0).contains(&f.confidence) {
-            return Err(ContractError(format!("finding `{}` has confidence {}; it must be between 0 and 1", f.title, f.confidence)));
+            return Err(ContractError(format!(
+                "finding `{}` has confidence {}; it must be between 0 and 1",
+                f.title, f.confidence
+            )));
         }
         Ok(f)
     }
@@ -125,7 +128,13 @@ impl FindingBuilder {
 
 /// Starts a proposal; [`ProposalBuilder::build`] checks it.
 pub fn proposal(kind: ProposalKind, title: &str, body: impl Into<String>) -> ProposalBuilder {
-    ProposalBuilder(Proposal { kind, title: title.into(), body: body.into(), rationale: String::new(), evidence: Vec::new() })
+    ProposalBuilder(Proposal {
+        kind,
+        title: title.into(),
+        body: body.into(),
+        rationale: String::new(),
+        evidence: Vec::new(),
+    })
 }
 
 /// A proposal under construction.
@@ -155,7 +164,10 @@ impl ProposalBuilder {
         let p = self.0;
         check_title("proposal", &p.title)?;
         if p.body.trim().is_empty() {
-            return Err(ContractError(format!("proposal `{}` has an empty body: a reviewer needs something to approve", p.title)));
+            return Err(ContractError(format!(
+                "proposal `{}` has an empty body: a reviewer needs something to approve",
+                p.title
+            )));
         }
         Ok(p)
     }
@@ -168,17 +180,49 @@ mod tests {
     #[test]
     fn refuses_long_titles_and_stray_confidence() {
         let long = "x".repeat(81);
-        assert!(finding(FindingKind::Note, "s", &long).build().unwrap_err().0.contains("81 characters"));
-        assert_eq!(finding(FindingKind::Note, "s", "t").title_cut(&long).build().unwrap().title.chars().count(), 80);
+        assert!(
+            finding(FindingKind::Note, "s", &long)
+                .build()
+                .unwrap_err()
+                .0
+                .contains("81 characters")
+        );
+        assert_eq!(
+            finding(FindingKind::Note, "s", "t")
+                .title_cut(&long)
+                .build()
+                .unwrap()
+                .title
+                .chars()
+                .count(),
+            80
+        );
         assert!(finding(FindingKind::Note, "s", " ").build().is_err());
-        assert!(finding(FindingKind::Note, "s", "t").confidence(f32::NAN).build().is_err());
-        assert!(finding(FindingKind::Note, "s", "t").confidence(0.0).build().is_ok());
+        assert!(
+            finding(FindingKind::Note, "s", "t")
+                .confidence(f32::NAN)
+                .build()
+                .is_err()
+        );
+        assert!(
+            finding(FindingKind::Note, "s", "t")
+                .confidence(0.0)
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
     fn proposals_need_a_body() {
-        assert!(proposal(ProposalKind::SuggestedAction, "Roll back", "").build().is_err());
-        let p = proposal(ProposalKind::SuggestedAction, "Roll back", "rollback cart").rationale("why").build().unwrap();
+        assert!(
+            proposal(ProposalKind::SuggestedAction, "Roll back", "")
+                .build()
+                .is_err()
+        );
+        let p = proposal(ProposalKind::SuggestedAction, "Roll back", "rollback cart")
+            .rationale("why")
+            .build()
+            .unwrap();
         assert_eq!(p.rationale, "why");
     }
 }

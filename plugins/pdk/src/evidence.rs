@@ -13,7 +13,9 @@
 //! assert_eq!((w.series.as_str(), w.start, w.end), ("checkout_rps", 1_000, 61_000));
 //! ```
 
-use crate::types::{Evidence, Finding, MetricSeries, Point, SeriesWindow, TimelineEvent, Timestamp};
+use crate::types::{
+    Evidence, Finding, MetricSeries, Point, SeriesWindow, TimelineEvent, Timestamp,
+};
 
 impl Evidence {
     /// A timeline event, cited by its id.
@@ -23,13 +25,21 @@ impl Evidence {
 
     /// A span of the series named `series`, from `start` to `end` (swapped if reversed).
     pub fn window(series: &str, start: Timestamp, end: Timestamp) -> Evidence {
-        Evidence::Window(SeriesWindow { series: series.to_string(), start: start.min(end), end: start.max(end) })
+        Evidence::Window(SeriesWindow {
+            series: series.to_string(),
+            start: start.min(end),
+            end: start.max(end),
+        })
     }
 
     /// The span a slice of `series`'s points covers (see [`crate::series`] for windows);
     /// `None` for an empty slice.
     pub fn points_of(series: &MetricSeries, points: &[Point]) -> Option<Evidence> {
-        Some(Evidence::window(&series.name, points.first()?.at, points.last()?.at))
+        Some(Evidence::window(
+            &series.name,
+            points.first()?.at,
+            points.last()?.at,
+        ))
     }
 
     /// The whole of `series`; `None` when it has no points.

@@ -59,10 +59,16 @@ pub struct Stats {
 /// The window's statistics, or `None` when it holds no value (empty, or only gaps).
 pub fn stats(points: &[Point]) -> Option<Stats> {
     let values = points.iter().map(|p| p.value).filter(|v| !v.is_nan());
-    let (count, min, max, sum) = values.fold((0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0), |(n, lo, hi, s), v| {
-        (n + 1, lo.min(v), hi.max(v), s + v)
-    });
-    (count > 0).then(|| Stats { count, min, max, mean: sum / count as f64 })
+    let (count, min, max, sum) = values.fold(
+        (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0),
+        |(n, lo, hi, s), v| (n + 1, lo.min(v), hi.max(v), s + v),
+    );
+    (count > 0).then(|| Stats {
+        count,
+        min,
+        max,
+        mean: sum / count as f64,
+    })
 }
 
 /// The relative change from the mean of `before` to the mean of `after` (`-0.9` is a 90%
@@ -77,7 +83,14 @@ mod tests {
     use super::*;
 
     fn minutes(values: &[f64]) -> Vec<Point> {
-        values.iter().enumerate().map(|(i, &value)| Point { at: i as i64 * MINUTE_MS, value }).collect()
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| Point {
+                at: i as i64 * MINUTE_MS,
+                value,
+            })
+            .collect()
     }
 
     #[test]

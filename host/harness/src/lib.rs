@@ -65,6 +65,7 @@ pub enum HarnessError {
 /// loaded into the sandbox at the first call.
 pub struct Harness {
     path: PathBuf,
+    component: Option<PathBuf>,
     granted: BTreeSet<Capability>,
     limits: Option<Limits>,
     settings: Option<String>,
@@ -85,12 +86,20 @@ impl Harness {
     pub fn new(path: impl Into<PathBuf>) -> Harness {
         Harness {
             path: path.into(),
+            component: None,
             granted: BTreeSet::new(),
             limits: None,
             settings: None,
             fixture: Fixture::standard(),
             loaded: OnceLock::new(),
         }
+    }
+
+    /// Loads this component instead of the one the manifest names (a build in another
+    /// cargo target folder), keeping the manifest's name, limits and settings.
+    pub fn component(mut self, path: impl Into<PathBuf>) -> Harness {
+        self.component = Some(path.into());
+        self
     }
 
     /// Grants a capability, as an operator would with `rhyme plugin grant`.
@@ -275,12 +284,10 @@ impl Harness {
         } else {
             None
         };
-        let component_path = match &manifest {
-            Some(m) => manifest_path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(&m.component),
-            None => self.path.clone(),
+        let component_path = match (&self.component, &manifest) {
+            (Some(path), _) => path.clone(),
+            (None, Some(m)) => manifest_path.parent().unwrap_or(Path::new(".")).join(&m.component),
+            (None, None) => self.path.clone(),
         };
         let bytes = std::fs::read(&component_path).map_err(|e| HarnessError::Read {
             path: component_path.clone(),

@@ -9,7 +9,7 @@ RHYME       := target/release/rhyme
 # Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
 PLUGINS     := graph-signature anti-patterns draft-summary seen-before
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
-GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer
+GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer guest-sloppy
 
 .PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean
 

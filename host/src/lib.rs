@@ -6,6 +6,7 @@
 //! | module | job |
 //! |---|---|
 //! | [`capability`] | the host interfaces a plugin may import, and their backends |
+//! | [`conformance`] | the contract's conformance checks on any component (`rhyme plugin test`) |
 //! | [`manifest`] | `plugin.toml`: what a plugin asks for, strict and documented |
 //! | [`operator`] | the operator's ceilings and grants (`operator.toml`) |
 //! | [`runtime`] | wasmtime: engine, compile cache, import policy, limits, one fresh instance per call |
@@ -23,6 +24,7 @@
 
 pub mod bench;
 pub mod capability;
+pub mod conformance;
 pub mod durable;
 pub mod incidents;
 pub mod manifest;

@@ -6,7 +6,7 @@
 //! | 1 | anything else went wrong (I/O, configuration) |
 //! | 2 | bad command line (from clap) |
 //! | 3 | a plugin or manifest was refused: invalid, forbidden import, ungranted capability |
-//! | 4 | a plugin call failed: limit hit, trap, its own error, contract broken |
+//! | 4 | a plugin call failed: limit hit, trap, its own error, contract broken; or a conformance check failed |
 //! | 5 | not found: no such plugin |
 
 use std::process::ExitCode;
@@ -17,6 +17,10 @@ use rhyme::runtime::PluginError;
 /// Prints `error` (to stderr, or as JSON on stdout) and returns its exit code.
 pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
     let code = code_of(error);
+    // `rhyme plugin test` has printed its report, the JSON object included.
+    if json && error.downcast_ref::<super::plugin_test::ChecksFailed>().is_some() {
+        return ExitCode::from(code);
+    }
     if json {
         let body = serde_json::json!({ "error": format!("{error:#}"), "exit_code": code });
         println!("{body}");
@@ -27,6 +31,9 @@ pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
 }
 
 fn code_of(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<super::plugin_test::ChecksFailed>().is_some() {
+        return 4;
+    }
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<RegistryError>() {
             return match e {

@@ -8,6 +8,8 @@ mod corpus;
 mod seen_before_eval;
 mod exit;
 mod plugin;
+mod plugin_test;
+mod scaffold;
 mod show;
 mod replay;
 mod signature;

@@ -37,6 +37,10 @@ pub enum PluginCommand {
     Grant { name: String, capability: Capability },
     /// Take a granted capability back.
     Revoke { name: String, capability: Capability },
+    /// Run the contract's conformance checks on a component or a plugin folder.
+    Test(super::plugin_test::TestArgs),
+    /// Start a new plugin crate (Rust) in a new folder, ready to build and install.
+    New(super::scaffold::NewArgs),
     /// Call an installed plugin's query handler once and print what it found.
     Call {
         name: String,
@@ -81,6 +85,8 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
             done(ctx, registry.revoke(&name, capability), &name, &format!("revoked {capability}"), ("plugin.revoke", Some(capability)))
         }
         PluginCommand::Call { name, query } => call(ctx, &name, query),
+        PluginCommand::Test(args) => super::plugin_test::run(ctx, args),
+        PluginCommand::New(args) => super::scaffold::run(ctx, args),
     }
 }
 

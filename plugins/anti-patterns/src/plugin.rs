@@ -111,7 +111,7 @@ fn finding(n: &Nudge, timeline: &[TimelineEvent]) -> Finding {
         .evidence
         .iter()
         .filter_map(|i| timeline.get(*i as usize))
-        .map(|e| Evidence::Event(e.id.clone()))
+        .map(Evidence::event)
         .collect();
     finding.confidence = 0.9;
     finding.at = Some(n.at * 1000);

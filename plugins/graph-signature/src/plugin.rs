@@ -3,7 +3,7 @@
 
 use rhyme_pdk::Guest;
 use rhyme_pdk::types::{
-    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, SeriesWindow, Trigger,
+    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, Trigger,
 };
 
 use crate::{Point, Signature, analyze};
@@ -35,7 +35,7 @@ fn finding(series: &str, s: &Signature) -> Finding {
         s.first_check,
     );
     let mut finding = Finding::new(FindingKind::Signature, s.shape.id(), &title(s), &detail);
-    finding.evidence = vec![Evidence::Window(SeriesWindow { series: series.to_string(), start, end })];
+    finding.evidence = vec![Evidence::window(series, start, end)];
     finding.confidence = s.confidence.clamp(0.0, 1.0) as f32;
     finding.at = Some(end);
     finding

@@ -24,6 +24,11 @@
 //! rhyme_pdk::export!(Hello with_types_in rhyme_pdk::bindings);
 //! ```
 //!
+//! Beyond the bindings: [`contract`] builds findings and proposals with the contract's rules
+//! checked, [`series`] cuts metric series into windows and summarises them, evidence
+//! constructors live on [`types::Evidence`] (`Evidence::event`, `Evidence::window`, ...), and
+//! [`time`] formats incident time.
+//!
 //! Only the host interfaces a plugin calls end up among its imports, so a plugin that never
 //! calls `llm` does not need the `llm` grant.
 
@@ -39,6 +44,9 @@ pub mod bindings {
 }
 
 mod builders;
+pub mod contract;
+mod evidence;
+pub mod series;
 pub mod time;
 
 pub use bindings::export;

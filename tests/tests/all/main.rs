@@ -7,6 +7,7 @@
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `python_plugin` | a plugin written in Python (componentize-py): checked, installed, granted and called like any other |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
+//! | `plugin_kit` | `docs/writing-a-plugin.md` performed as written; `rhyme plugin new` and `rhyme plugin test` |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
@@ -16,6 +17,7 @@
 mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
+mod plugin_kit;
 mod python_plugin;
 mod registry_cli;
 mod server_api;

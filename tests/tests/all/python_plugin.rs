@@ -99,6 +99,10 @@ fn python_error_budget_plugin_checks_installs_and_fires_only_on_a_fast_burn() {
     let (code, out, err) = outcome(&rhyme(&data, &["plugin", "install", dir, "--grant", "log"]));
     assert_eq!(code, 0, "{out}{err}");
 
+    // The contract's conformance checks, the same as for a Rust plugin (compile cache is warm).
+    let (code, out, err) = outcome(&rhyme(&data, &["plugin", "test", dir]));
+    assert_eq!(code, 0, "conformance failed:\n{out}{err}");
+
     let burning = write_csv(tmp.path(), "checkout_error_ratio", &error_ratios(true));
     let found = findings(&data, &burning);
     assert_eq!(

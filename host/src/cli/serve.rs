@@ -44,6 +44,10 @@ pub struct ServeArgs {
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
     #[arg(long, env = "RHYME_SLACK_SIGNING_SECRET", hide_env_values = true)]
     slack_signing_secret: Option<String>,
+    /// Seconds a queued plugin job stays this server's without renewal; after a crash, the
+    /// jobs it owed are taken over (by it when restarted, or by another replica) this late.
+    #[arg(long, default_value_t = 30)]
+    job_lease_seconds: u64,
 }
 
 pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
@@ -70,6 +74,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret: args.slack_signing_secret,
+            job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
         };
         server::serve(config, gate, sinks, plugins).await.context("serving")?;
         db.close().await;

@@ -12,7 +12,8 @@ use rhyme::capability::backend::Backends;
 use rhyme::durable::StoreIncidents;
 use rhyme::server::{self, ServeConfig};
 use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
-use rhyme_store::{Gate, GateConfig};
+use rhyme::runtime::{LoadedPlugin, Sandbox};
+use rhyme_store::{Gate, GateConfig, Store};
 
 use super::{Context, plugin, store};
 
@@ -56,15 +57,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let db = store::open(ctx).await?;
         let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
         let sinks = sinks(ctx, &args.sinks)?;
-        let backends = Backends {
-            incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
-            ..Backends::default()
-        };
-        let registry = ctx.registry();
-        let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(&sandbox, &backends))?;
-        for error in &refused {
-            eprintln!("warning: {error}");
-        }
+        let plugins = load_plugins(ctx, &sandbox, &db)?;
         let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
         eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
         let config = ServeConfig {
@@ -82,7 +75,22 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
+/// The registry's enabled plugins, reading `db` through their `incidents` capability; call
+/// on the runtime that will run them. Plugins that fail to load are named on stderr.
+pub(super) fn load_plugins(ctx: &Context, sandbox: &Sandbox, db: &Store) -> anyhow::Result<Vec<LoadedPlugin>> {
+    let backends = Backends {
+        incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+        ..Backends::default()
+    };
+    let registry = ctx.registry();
+    let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(sandbox, &backends))?;
+    for error in &refused {
+        eprintln!("warning: {error}");
+    }
+    Ok(plugins)
+}
+
+pub(super) fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
     let default = ctx.data.join("gate.toml");
     let path = match path {
         Some(path) => path.to_path_buf(),

@@ -6,6 +6,7 @@
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
+//! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
@@ -16,6 +17,7 @@
 mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
+mod prometheus_pull;
 mod registry_cli;
 mod server_api;
 mod server_durability;

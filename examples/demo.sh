@@ -60,6 +60,15 @@ else
     reviewer=$(rhyme token create --role reviewer --name "demo-reviewer-$stamp" 2>/dev/null)
     admin=$(rhyme token create --role admin --name "demo-admin-$stamp" 2>/dev/null)
     echo "rhyme serve at $api; tokens made with: rhyme token create --role responder|reviewer|admin --name NAME"
+    alert='{"version": "4", "groupKey": "{}:{alertname=\"CheckoutRpsDown\"}", "status": "firing",
+      "commonLabels": {"alertname": "CheckoutRpsDown", "service": "checkout", "severity": "SEV1"},
+      "commonAnnotations": {"summary": "checkout requests per second down 85% vs last week"},
+      "alerts": [{"status": "firing", "labels": {"alertname": "CheckoutRpsDown", "service": "checkout"},
+                  "annotations": {"summary": "checkout requests per second down 85% vs last week"},
+                  "startsAt": "2026-03-09T10:15:00Z", "fingerprint": "5f1c0a"}]}'
+    echo "POST /v1/ingest/alertmanager (Alertmanager's webhook):"
+    call "$responder" POST /v1/ingest/alertmanager "$alert" \
+        | show "print('  incident', d['incident'], 'opened' if d['opened'] else 'updated', '-', len(d['stored']), 'alert event(s) stored')"
     incident=$(python3 -c "import json; print(json.load(open('examples/incidents/checkout-outage.json'))['id'])")
     body=$(python3 - <<'PY'
 import json
@@ -88,7 +97,7 @@ PY
     first=$(echo "$pending" | show 'print(d[0]["id"] if d else "")')
     if [ -n "$first" ]; then
         echo "POST /v1/proposals/$first/approve (as the reviewer):"
-        call "$reviewer" POST "/v1/proposals/$first/approve" '{}' | show 'print("  now", d.get("state", d))'
+        call "$reviewer" POST "/v1/proposals/$first/approve" '{}' | show "print('  proposal is now', d['proposal']['state'])"
         for _ in $(seq 1 50); do [ -s "$data/demo/approved.jsonl" ] && break; sleep 0.1; done
         echo "Handed to the sink once ($data/demo/approved.jsonl):"
         tail -n 1 "$data/demo/approved.jsonl" 2>/dev/null | cut -c1-160 || echo "  (not yet)"

@@ -26,5 +26,88 @@ if [ -f ../shared/data/postmortems/corpus.jsonl ]; then
 fi
 rhyme ask "checkout requests dropped right after the cart-service deploy; db connection pool pinned at max but the database is idle" -k 3
 
+section "The API: events in, findings out, a reviewer decides (rhyme serve)"
+# Starts `rhyme serve` on a free loopback port in the background and sets $api to its URL;
+# stopped when the script exits. Later sections reuse it.
+api=""
+start_server() {
+    local log="$data/demo/serve.log"
+    : > "$log"
+    target/release/rhyme --data "$data" serve --listen 127.0.0.1:0 --deliver-ms 200 \
+        --sink "default=file:$data/demo/approved.jsonl" "$@" > "$data/demo/serve.out" 2> "$log" &
+    server_pid=$!
+    trap stop_server EXIT
+    for _ in $(seq 1 100); do
+        api=$(sed -n 's#^listening on ##p' "$data/demo/serve.out")
+        [ -n "$api" ] && return 0
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "rhyme serve did not start; its log:"; cat "$log"; return 1
+}
+stop_server() { [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
+# call TOKEN METHOD PATH [JSON]: one API request, the answer's body on stdout.
+call() { curl -sS -X "$2" -H "Authorization: Bearer $1" -H "Content-Type: application/json" ${4:+--data-binary "$4"} "$api$3"; }
+# Prints a JSON answer through a short Python expression over `d`.
+show() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+
+if ! command -v curl >/dev/null; then
+    echo "(skipped: this part talks HTTP with curl, which is not installed; apt-get install curl)"
+else
+    start_server
+    stamp=$(date +%s)
+    responder=$(rhyme token create --role responder --name "demo-responder-$stamp" 2>/dev/null)
+    reviewer=$(rhyme token create --role reviewer --name "demo-reviewer-$stamp" 2>/dev/null)
+    admin=$(rhyme token create --role admin --name "demo-admin-$stamp" 2>/dev/null)
+    echo "rhyme serve at $api; tokens made with: rhyme token create --role responder|reviewer|admin --name NAME"
+    alert='{"version": "4", "groupKey": "{}:{alertname=\"CheckoutRpsDown\"}", "status": "firing",
+      "commonLabels": {"alertname": "CheckoutRpsDown", "service": "checkout", "severity": "SEV1"},
+      "commonAnnotations": {"summary": "checkout requests per second down 85% vs last week"},
+      "alerts": [{"status": "firing", "labels": {"alertname": "CheckoutRpsDown", "service": "checkout"},
+                  "annotations": {"summary": "checkout requests per second down 85% vs last week"},
+                  "startsAt": "2026-03-09T10:15:00Z", "fingerprint": "5f1c0a"}]}'
+    echo "POST /v1/ingest/alertmanager (Alertmanager's webhook):"
+    call "$responder" POST /v1/ingest/alertmanager "$alert" \
+        | show "print('  incident', d['incident'], 'opened' if d['opened'] else 'updated', '-', len(d['stored']), 'alert event(s) stored')"
+    incident=$(python3 -c "import json; print(json.load(open('examples/incidents/checkout-outage.json'))['id'])")
+    body=$(python3 - <<'PY'
+import json
+d = json.load(open("examples/incidents/checkout-outage.json"))
+print(json.dumps({"id": d["id"], "title": d["title"], "severity": d["severity"], "started": d["events"][0]["at"]}))
+PY
+)
+    call "$responder" POST /v1/incidents "$body" > /dev/null
+    events=$(python3 - <<'PY'
+import json
+d = json.load(open("examples/incidents/checkout-outage.json"))
+keep = ("at", "actor", "role", "kind", "text")
+print(json.dumps({"events": [dict({k: e[k] for k in keep if k in e}, id=f"ev-{i}") for i, e in enumerate(d["events"])]}))
+PY
+)
+    echo "POST /v1/incidents/$incident/events:"
+    call "$responder" POST "/v1/incidents/$incident/events" "$events" \
+        | show "s, dup = len(d['stored']), len(d['duplicates']); print(f'  {s} stored, {dup} already there')"
+    sleep 2   # the plugins run off the request path
+    echo "GET /v1/incidents/$incident/findings:"
+    call "$responder" GET "/v1/incidents/$incident/findings" \
+        | show "print('\\n'.join('  [%s] %s' % (f['plugin']['name'], f['title']) for f in d[:8]) or '  none')"
+    echo "GET /v1/proposals?incident=$incident (pending, waiting for a reviewer):"
+    pending=$(call "$reviewer" GET "/v1/proposals?incident=$incident")
+    echo "$pending" | show "print('\\n'.join('  %s  %s: %s' % (p['id'], p['kind'], p['title']) for p in d) or '  none')"
+    first=$(echo "$pending" | show 'print(d[0]["id"] if d else "")')
+    if [ -n "$first" ]; then
+        echo "POST /v1/proposals/$first/approve (as the reviewer):"
+        call "$reviewer" POST "/v1/proposals/$first/approve" '{}' | show "print('  proposal is now', d['proposal']['state'])"
+        for _ in $(seq 1 50); do [ -s "$data/demo/approved.jsonl" ] && break; sleep 0.1; done
+        echo "Handed to the sink once ($data/demo/approved.jsonl):"
+        tail -n 1 "$data/demo/approved.jsonl" 2>/dev/null | cut -c1-160 || echo "  (not yet)"
+    else
+        echo "  (no plugin proposed anything on these events, so there is nothing to approve)"
+    fi
+    echo "GET /v1/audit/verify (as an admin):"
+    call "$admin" GET /v1/audit/verify | show 'print("  ", {k: v for k, v in d.items() if not isinstance(v, (list, dict))})'
+    stop_server
+fi
+
 section "Done"
 echo "Plots: $data/demo/*.svg. Try: rhyme ask \"what you see\", rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"

@@ -15,6 +15,7 @@
 //! | [`registry`] | the folder of installed plugins: install, check, enable, grant |
 //! | [`seen_before`] | the postmortem corpus and the seen-before plugin's index, built on import |
 //! | [`series`] | metric series files in, the contract's `metric-series` out |
+//! | [`prometheus`] | range queries through Prometheus's HTTP API, for `rhyme series pull` |
 //! | [`render`] | how a series looks: terminal sparkline, SVG plot with the window shaded |
 //! | [`bench`] | `rhyme bench`: measured figures, printed |
 //! | [`durable`] | the durable incident store (rhyme-store) behind the `incidents` capability |
@@ -29,6 +30,7 @@ pub mod durable;
 pub mod incidents;
 pub mod manifest;
 pub mod operator;
+pub mod prometheus;
 pub mod registry;
 pub mod replay;
 pub mod render;

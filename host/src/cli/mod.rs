@@ -16,6 +16,8 @@ mod signature;
 mod eval;
 mod audit;
 mod serve;
+mod openapi;
+mod series;
 mod store;
 mod token;
 
@@ -57,6 +59,11 @@ enum Command {
     Bench(bench::BenchCommand),
     /// Serve the HTTP API; enabled plugins run on what arrives.
     Serve(serve::ServeArgs),
+    /// Print the HTTP API's OpenAPI document (JSON).
+    Openapi,
+    /// Pull metric series into an incident (from Prometheus); subscribed plugins run on them.
+    #[command(subcommand)]
+    Series(series::SeriesCommand),
     /// Create, revoke and list API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -95,6 +102,8 @@ pub fn run() -> ExitCode {
         Command::Draft(args) => draft::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
         Command::Serve(args) => serve::run(&ctx, args),
+        Command::Openapi => openapi::run(&ctx),
+        Command::Series(command) => series::run(&ctx, command),
         Command::Token(command) => token::run(&ctx, command),
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),

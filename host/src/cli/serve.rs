@@ -12,7 +12,8 @@ use rhyme::capability::backend::Backends;
 use rhyme::durable::StoreIncidents;
 use rhyme::server::{self, ServeConfig};
 use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
-use rhyme_store::{Gate, GateConfig};
+use rhyme::runtime::{LoadedPlugin, Sandbox};
+use rhyme_store::{Gate, GateConfig, Store};
 
 use super::{Context, plugin, store};
 
@@ -44,6 +45,10 @@ pub struct ServeArgs {
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
     #[arg(long, env = "RHYME_SLACK_SIGNING_SECRET", hide_env_values = true)]
     slack_signing_secret: Option<String>,
+    /// Seconds a queued plugin job stays this server's without renewal; after a crash, the
+    /// jobs it owed are taken over (by it when restarted, or by another replica) this late.
+    #[arg(long, default_value_t = 30)]
+    job_lease_seconds: u64,
 }
 
 pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
@@ -52,15 +57,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let db = store::open(ctx).await?;
         let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
         let sinks = sinks(ctx, &args.sinks)?;
-        let backends = Backends {
-            incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
-            ..Backends::default()
-        };
-        let registry = ctx.registry();
-        let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(&sandbox, &backends))?;
-        for error in &refused {
-            eprintln!("warning: {error}");
-        }
+        let plugins = load_plugins(ctx, &sandbox, &db)?;
         let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
         eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
         let config = ServeConfig {
@@ -70,6 +67,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret: args.slack_signing_secret,
+            job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
         };
         server::serve(config, gate, sinks, plugins).await.context("serving")?;
         db.close().await;
@@ -77,7 +75,22 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
+/// The registry's enabled plugins, reading `db` through their `incidents` capability; call
+/// on the runtime that will run them. Plugins that fail to load are named on stderr.
+pub(super) fn load_plugins(ctx: &Context, sandbox: &Sandbox, db: &Store) -> anyhow::Result<Vec<LoadedPlugin>> {
+    let backends = Backends {
+        incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+        ..Backends::default()
+    };
+    let registry = ctx.registry();
+    let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(sandbox, &backends))?;
+    for error in &refused {
+        eprintln!("warning: {error}");
+    }
+    Ok(plugins)
+}
+
+pub(super) fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
     let default = ctx.data.join("gate.toml");
     let path = match path {
         Some(path) => path.to_path_buf(),

@@ -3,15 +3,24 @@
 //! through the reservation, so an acknowledged write always has its plugin run queued, and a
 //! full queue answers 429 before anything is stored.
 //!
+//! The queue itself is in memory, but every event or series job is also a row of the store
+//! (`plugin_jobs`), written in the write's own transaction and leased to this process: a crash
+//! loses the queue, not the work, which [`super::recovery`] takes over once the lease runs out.
+//! Clock ticks are not stored: nobody waits for one, and the next comes a minute later.
+//!
 //! A worker takes jobs from the queue, a bounded number at a time, and calls every enabled
 //! plugin subscribed to the job's trigger concurrently on blocking threads. Findings are
 //! stored with the plugin's name and version (nudges the IC silenced are left out), proposals
-//! enter the approval gate, and each call's capability use goes to the audit log.
+//! enter the approval gate, and each call's capability use goes to the audit log. A plugin's
+//! results are stored together with its step of the job, so a job run again after a crash
+//! calls only the plugins whose results were not stored, and stores nothing twice.
 
 use std::sync::Arc;
 
+use std::collections::HashSet;
+
 use rhyme_store::approval::NewProposal;
-use rhyme_store::{Actor, Gate, PluginRef};
+use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
@@ -25,13 +34,19 @@ use crate::runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
 /// Seconds a client is told to wait when the queue is full.
 const RETRY_AFTER_S: u64 = 1;
 
+/// How long a stored job stays this process's without renewal, unless configured.
+pub const DEFAULT_JOB_LEASE_MS: i64 = 30_000;
+
+/// How long a job whose results could not be stored waits before it is tried again.
+const RETRY_JOB_AFTER_MS: i64 = 5_000;
+
 /// Work for the plugins.
 #[derive(Debug)]
 pub enum Job {
-    /// New timeline events (in batch order), sent by `by`.
-    Events { incident: String, events: Vec<TimelineEvent>, by: String },
+    /// New timeline events (in batch order), sent by `by`; `job` is the stored job's id.
+    Events { job: Option<String>, incident: String, events: Vec<TimelineEvent>, by: String },
     /// A series as stored after a write.
-    Series { incident: String, series: MetricSeries, by: String },
+    Series { job: Option<String>, incident: String, series: MetricSeries, by: String },
     /// A minute of wall time passed for an open incident.
     Tick { incident: String, now: Timestamp },
 }
@@ -41,6 +56,7 @@ pub enum Job {
 pub struct Dispatcher {
     tx: mpsc::Sender<Job>,
     metrics: Arc<Metrics>,
+    lease: Arc<JobLease>,
 }
 
 /// A place in the queue, held while the request writes.
@@ -58,7 +74,27 @@ impl Dispatcher {
     /// A queue of `capacity` jobs and its receiving end.
     pub fn new(capacity: usize, metrics: Arc<Metrics>) -> (Dispatcher, mpsc::Receiver<Job>) {
         let (tx, rx) = mpsc::channel(capacity.max(1));
-        (Dispatcher { tx, metrics }, rx)
+        let lease = Arc::new(JobLease::new(DEFAULT_JOB_LEASE_MS));
+        (Dispatcher { tx, metrics, lease }, rx)
+    }
+
+    /// With stored jobs held for `lease_ms` without renewal (call before cloning).
+    pub fn with_job_lease(mut self, lease_ms: i64) -> Dispatcher {
+        self.lease = Arc::new(JobLease::new(lease_ms));
+        self
+    }
+
+    /// Whom this process's stored jobs are leased to, and for how long.
+    pub fn lease(&self) -> &JobLease {
+        &self.lease
+    }
+
+    /// A place for work nobody is waiting on (a job taken over), or `None` when the queue is
+    /// full; unlike [`Dispatcher::reserve`] not counted as a refused request.
+    pub fn reserve_quietly(&self) -> Option<Reservation> {
+        let permit = self.tx.clone().try_reserve_owned().ok()?;
+        self.update_depth();
+        Some(Reservation { permit })
     }
 
     /// Reserves a place, or says how long to wait.
@@ -112,53 +148,86 @@ impl Worker {
         while running.join_next().await.is_some() {}
     }
 
-    async fn handle(&self, job: Job) {
+    /// Runs one job to the end: every subscribed plugin on each of its events (or its series
+    /// or tick), results stored; then the stored job is deleted, or given back for a later
+    /// try when results could not be stored.
+    pub async fn handle(&self, job: Job) {
         let store = self.gate.store();
-        let incident_id = match &job {
-            Job::Events { incident, .. } | Job::Series { incident, .. } | Job::Tick { incident, .. } => incident.clone(),
+        let (incident_id, job_id) = match &job {
+            Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => (incident.clone(), job.clone()),
+            Job::Tick { incident, .. } => (incident.clone(), None),
         };
-        let incident = match store.incident(&incident_id).await {
-            Ok(incident) => Arc::new(convert::incident_to_wit(incident)),
+        let stored_ok = match self.run_steps(&incident_id, job_id.as_deref(), job).await {
+            Ok(all_stored) => all_stored,
             Err(e) => {
-                tracing::error!(incident = %incident_id, "plugin job dropped: {e}");
-                return;
+                tracing::error!(incident = %incident_id, "plugin job: {e}");
+                false
             }
         };
+        let Some(job_id) = job_id else { return };
+        let settled = if stored_ok {
+            store.finish_plugin_job(&job_id).await
+        } else {
+            store.release_plugin_job(&job_id, store.now().saturating_add(RETRY_JOB_AFTER_MS)).await
+        };
+        if let Err(e) = settled {
+            // The lease runs out and the job is taken over; its stored steps are not redone.
+            tracing::error!(incident = %incident_id, job = %job_id, "settling a plugin job: {e}");
+        }
+    }
+
+    /// Calls the plugins on each step of `job`, skipping those stored before; false when some
+    /// results could not be stored.
+    async fn run_steps(&self, incident_id: &str, job_id: Option<&str>, job: Job) -> rhyme_store::Result<bool> {
+        let store = self.gate.store();
+        let incident = Arc::new(convert::incident_to_wit(store.incident(incident_id).await?));
+        let done: Arc<HashSet<(i64, String)>> = Arc::new(match job_id {
+            Some(id) => store.plugin_job_steps(id).await?.into_iter().collect(),
+            None => HashSet::new(),
+        });
+        let step = |step: i64| Step { job: job_id, step, done: done.clone() };
+        let mut all_stored = true;
         match job {
             Job::Events { events, by, .. } => {
-                for event in events {
+                for (index, event) in events.into_iter().enumerate() {
                     let event = Arc::new(event);
                     let ctx = CallContext { now: event.at };
                     let (incident, ev) = (incident.clone(), event.clone());
-                    self.call_all(&incident_id, Trigger::TimelineEvent, Some(&by), move |p| {
-                        p.on_event(ctx, &incident, &ev)
-                    })
-                    .await;
+                    all_stored &= self
+                        .call_all(incident_id, Trigger::TimelineEvent, Some(&by), step(index as i64), move |p| {
+                            p.on_event(ctx, &incident, &ev)
+                        })
+                        .await;
                 }
             }
             Job::Series { series, by, .. } => {
                 let ctx = CallContext { now: store.now() };
                 let series = Arc::new(series);
-                self.call_all(&incident_id, Trigger::MetricSeries, Some(&by), move |p| {
-                    p.on_series(ctx, Some(&incident), &series)
-                })
-                .await;
+                all_stored &= self
+                    .call_all(incident_id, Trigger::MetricSeries, Some(&by), step(0), move |p| {
+                        p.on_series(ctx, Some(&incident), &series)
+                    })
+                    .await;
             }
             Job::Tick { now, .. } => {
                 let ctx = CallContext { now };
-                self.call_all(&incident_id, Trigger::ClockTick, None, move |p| p.on_tick(ctx, &incident)).await;
+                all_stored &= self
+                    .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| p.on_tick(ctx, &incident))
+                    .await;
             }
         }
+        Ok(all_stored)
     }
 
     /// Calls every plugin subscribed to `trigger`, concurrently, and stores what they return.
-    async fn call_all<F>(&self, incident: &str, trigger: Trigger, by: Option<&str>, call: F)
+    /// False when some results could not be stored.
+    async fn call_all<F>(&self, incident: &str, trigger: Trigger, by: Option<&str>, step: Step<'_>, call: F) -> bool
     where
         F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError> + Send + Sync + Clone + 'static,
     {
         let mut calls = JoinSet::new();
         for (index, plugin) in self.plugins.iter().enumerate() {
-            if !plugin.info().triggers.contains(&trigger) {
+            if !plugin.info().triggers.contains(&trigger) || step.done.contains(&(step.step, plugin.name().to_string())) {
                 continue;
             }
             let (plugins, call) = (self.plugins.clone(), call.clone());
@@ -168,43 +237,57 @@ impl Worker {
                 (index, started.elapsed(), result)
             });
         }
+        let mut all_stored = true;
         while let Some(joined) = calls.join_next().await {
             match joined {
-                Ok((index, took, result)) => self.settle(&self.plugins[index], incident, trigger, by, took, result).await,
+                Ok((index, took, result)) => {
+                    all_stored &= self.settle(&self.plugins[index], incident, trigger, by, &step, took, result).await
+                }
                 Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
             }
         }
+        all_stored
     }
 
-    /// Records the call in the metrics, then stores its findings and proposals.
+    /// Records the call in the metrics, then stores its findings and proposals; false when
+    /// they could not be stored.
+    #[allow(clippy::too_many_arguments)]
     async fn settle(
         &self,
         plugin: &LoadedPlugin,
         incident: &str,
         trigger: Trigger,
         by: Option<&str>,
+        step: &Step<'_>,
         took: std::time::Duration,
         result: Result<CallReport<Output>, PluginError>,
-    ) {
+    ) -> bool {
         let trigger_name = trigger_name(trigger);
         let report = match result {
             Ok(report) => {
                 self.metrics.record_call(plugin.name(), trigger_name, took, Ok(()));
-                report
+                Some(report)
             }
             Err(error) => {
                 self.metrics.record_call(plugin.name(), trigger_name, took, Err(&error));
                 tracing::warn!(incident, "{error}");
-                return;
+                None
             }
         };
         let source = PluginRef { name: plugin.name().to_string(), version: plugin.manifest().version.clone() };
-        if let Err(e) = self.store_output(incident, &source, by, report.value).await {
-            tracing::error!(incident, plugin = %source.name, "storing a plugin's output failed: {e}");
-        }
-        if !report.capability_calls.is_empty() {
-            let calls: Vec<_> = report
-                .capability_calls
+        let (output, calls) = match report {
+            Some(report) => (report.value, report.capability_calls),
+            None => (Output { findings: Vec::new(), proposals: Vec::new() }, Vec::new()),
+        };
+        let stored = match self.store_output(incident, &source, by, step, output).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(incident, plugin = %source.name, "storing a plugin's output failed: {e}");
+                false
+            }
+        };
+        if !calls.is_empty() {
+            let calls: Vec<_> = calls
                 .iter()
                 .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
                 .collect();
@@ -214,6 +297,7 @@ impl Worker {
                 tracing::error!("audit: {e}");
             }
         }
+        stored
     }
 
     async fn store_output(
@@ -221,6 +305,7 @@ impl Worker {
         incident: &str,
         source: &PluginRef,
         by: Option<&str>,
+        step: &Step<'_>,
         output: Output,
     ) -> rhyme_store::Result<()> {
         let store = self.gate.store();
@@ -232,22 +317,34 @@ impl Worker {
                 findings.push(finding);
             }
         }
-        if !findings.is_empty() {
-            store.add_findings(incident, source, &findings).await?;
+        let proposals: Vec<NewProposal> = output
+            .proposals
+            .into_iter()
+            .map(|proposal| NewProposal {
+                incident: Some(incident.to_string()),
+                plugin: source.clone(),
+                requested_by: by.map(str::to_string),
+                action: None,
+                proposal: convert::proposal_from_wit(proposal),
+            })
+            .collect();
+        // Nothing to store, nothing written: the ingest path stays one write per batch. Such a
+        // call leaves no step marker and runs again if the job is taken over; harmless, as it
+        // stores nothing either way.
+        if findings.is_empty() && proposals.is_empty() {
+            return Ok(());
         }
-        for proposal in output.proposals {
-            self.gate
-                .propose(NewProposal {
-                    incident: Some(incident.to_string()),
-                    plugin: source.clone(),
-                    requested_by: by.map(str::to_string),
-                    action: None,
-                    proposal: convert::proposal_from_wit(proposal),
-                })
-                .await?;
-        }
+        let job_step = step.job.map(|job| JobStep { job, step: step.step });
+        self.gate.store_plugin_output(job_step, incident, source, &findings, proposals).await?;
         Ok(())
     }
+}
+
+/// Which step of which stored job a call is, and the steps stored before.
+struct Step<'a> {
+    job: Option<&'a str>,
+    step: i64,
+    done: Arc<HashSet<(i64, String)>>,
 }
 
 fn trigger_name(trigger: Trigger) -> &'static str {

@@ -8,6 +8,7 @@
 //! | [`problem`] | errors as `application/problem+json` |
 //! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
 //! | [`dispatch`] | the bounded plugin queue and the worker that runs plugins off the request path |
+//! | [`recovery`] | stored plugin jobs of a crashed process taken over; this process's leases renewed |
 //! | [`background`] | clock ticks for open incidents; outbox delivery and proposal expiry |
 //! | [`metrics`] | the host's Prometheus metrics |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
@@ -23,6 +24,7 @@ pub mod dispatch;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+pub mod recovery;
 pub mod state;
 pub mod time;
 
@@ -111,6 +113,9 @@ pub struct ServeConfig {
     pub deliver_every: Duration,
     /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
     pub slack_signing_secret: Option<String>,
+    /// How long a stored plugin job stays this process's without renewal; a crashed process's
+    /// jobs are taken over after it.
+    pub job_lease: Duration,
 }
 
 /// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
@@ -119,10 +124,12 @@ pub struct ServeConfig {
 pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<LoadedPlugin>) -> std::io::Result<()> {
     let metrics = Arc::new(Metrics::new());
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
+    let dispatcher = dispatcher.with_job_lease(config.job_lease.as_millis().max(1) as i64);
     let worker = Worker { plugins: Arc::new(plugins), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers };
     let worker = tokio::spawn(worker.run(queue));
     let ticker = tokio::spawn(background::tick(gate.clone(), dispatcher.clone(), config.tick_every));
     let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
+    let recovery = tokio::spawn(recovery::recover(gate.clone(), dispatcher.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
@@ -131,6 +138,7 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
 
     ticker.abort();
     delivery.abort();
+    recovery.abort();
     // The router (and with it the last sender) is gone: the worker drains the queue and ends.
     if tokio::time::timeout(Duration::from_secs(30), worker).await.is_err() {
         tracing::warn!("plugin jobs still running after 30 s; stopping without them");

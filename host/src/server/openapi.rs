@@ -36,3 +36,29 @@ impl Modify for Bearer {
 pub fn document() -> utoipa::openapi::OpenApi {
     Document::openapi()
 }
+
+/// The document as committed in `docs/openapi.json`: pretty-printed, keys in a stable order,
+/// with a final newline. Regenerate the copy with `rhyme openapi > docs/openapi.json`.
+pub fn to_json() -> String {
+    // Through `Value`, whose maps keep keys sorted, so the text does not depend on the order
+    // in which the annotations were collected.
+    let value = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+    let mut text = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    /// CI fails when the committed copy falls behind the code.
+    #[test]
+    fn the_committed_copy_matches_the_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == super::to_json(),
+            "{} differs from the API the code serves; regenerate it with\n\n    cargo run --release -p rhyme -- openapi > docs/openapi.json\n",
+            path.display()
+        );
+    }
+}

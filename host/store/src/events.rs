@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::{Error, Result};
 use crate::incidents;
+use crate::jobs::{self, JobLease, JobWork, PluginJob};
 use crate::model::{TimelineEvent, check_id};
 use crate::store::Store;
 
@@ -36,6 +37,28 @@ impl Store {
         incident_id: &str,
         events: &[TimelineEvent],
     ) -> Result<EventBatch> {
+        Ok(self.add_events_inner(incident_id, events, None).await?.0)
+    }
+
+    /// As [`Store::add_events`], and in the same transaction a plugin job for the events that
+    /// were new (none when every event was a duplicate), leased to `lease`.
+    pub async fn add_events_with_job(
+        &self,
+        incident_id: &str,
+        events: &[TimelineEvent],
+        lease: &JobLease,
+        requested_by: Option<&str>,
+    ) -> Result<(EventBatch, Option<PluginJob>)> {
+        self.add_events_inner(incident_id, events, Some((lease, requested_by)))
+            .await
+    }
+
+    async fn add_events_inner(
+        &self,
+        incident_id: &str,
+        events: &[TimelineEvent],
+        job: Option<(&JobLease, Option<&str>)>,
+    ) -> Result<(EventBatch, Option<PluginJob>)> {
         validate(events)?;
         let received_at = self.now();
         let mut tx = self.db().write().await?;
@@ -59,8 +82,16 @@ impl Store {
                 inserted.insert(row.try_get::<String, _>("id")?);
             }
         }
+        let batch = split(events, inserted);
+        let job = match job {
+            Some((lease, by)) if !batch.stored.is_empty() => {
+                let work = JobWork::Events(batch.stored.clone());
+                Some(jobs::insert_in(tx.conn(), received_at, lease, incident_id, work, by).await?)
+            }
+            _ => None,
+        };
         tx.commit().await?;
-        Ok(split(events, inserted))
+        Ok((batch, job))
     }
 
     /// An incident's timeline, oldest first.

@@ -3,9 +3,11 @@
 //! says the same thing again on the next tick, or in a replay, does not pile up copies.
 
 use serde::Serialize;
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::sha256_hex;
 use crate::incidents;
@@ -29,41 +31,9 @@ impl Store {
         plugin: &PluginRef,
         findings: &[Finding],
     ) -> Result<FindingsAdded> {
-        validate(plugin, findings)?;
         let now = self.now();
         let mut tx = self.db().write().await?;
-        incidents::require(tx.conn(), incident_id).await?;
-        let mut added = FindingsAdded::default();
-        for finding in findings {
-            let id = finding_id(incident_id, plugin, finding);
-            let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
-            let inserted = sqlx::query(
-                "INSERT INTO findings (id, incident_id, plugin, plugin_version, kind, subject, title,
-                 detail, evidence, confidence, at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(incident_id)
-            .bind(&plugin.name)
-            .bind(&plugin.version)
-            .bind(finding.kind.as_str())
-            .bind(&finding.subject)
-            .bind(&finding.title)
-            .bind(&finding.detail)
-            .bind(evidence)
-            .bind(f64::from(finding.confidence))
-            .bind(finding.at)
-            .bind(now)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-            if inserted == 1 {
-                added.new.push(id)
-            } else {
-                added.repeated.push(id)
-            }
-        }
+        let added = insert_in(tx.conn(), now, incident_id, plugin, findings).await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -82,6 +52,50 @@ impl Store {
         .await?;
         rows.iter().map(from_row).collect()
     }
+}
+
+/// Stores findings inside the caller's transaction; ids already stored are `repeated`.
+pub(crate) async fn insert_in(
+    conn: &mut AnyConnection,
+    now: Timestamp,
+    incident_id: &str,
+    plugin: &PluginRef,
+    findings: &[Finding],
+) -> Result<FindingsAdded> {
+    validate(plugin, findings)?;
+    incidents::require(conn, incident_id).await?;
+    let mut added = FindingsAdded::default();
+    for finding in findings {
+        let id = finding_id(incident_id, plugin, finding);
+        let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
+        let inserted = sqlx::query(
+            "INSERT INTO findings (id, incident_id, plugin, plugin_version, kind, subject, title,
+             detail, evidence, confidence, at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(incident_id)
+        .bind(&plugin.name)
+        .bind(&plugin.version)
+        .bind(finding.kind.as_str())
+        .bind(&finding.subject)
+        .bind(&finding.title)
+        .bind(&finding.detail)
+        .bind(evidence)
+        .bind(f64::from(finding.confidence))
+        .bind(finding.at)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            added.new.push(id)
+        } else {
+            added.repeated.push(id)
+        }
+    }
+    Ok(added)
 }
 
 fn validate(plugin: &PluginRef, findings: &[Finding]) -> Result<()> {

@@ -23,6 +23,7 @@ mod events;
 mod findings;
 mod ids;
 mod incidents;
+pub mod jobs;
 mod migrate;
 pub mod model;
 mod nudges;
@@ -41,6 +42,7 @@ pub use error::{Error, Result};
 pub use events::{EventBatch, MAX_BATCH};
 pub use findings::FindingsAdded;
 pub use incidents::{IncidentFilter, Put};
+pub use jobs::{JobLease, JobStep, JobWork, PluginJob, StepOutcome};
 pub use model::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,
     SeriesWindow, StoredFinding, TimelineEvent,

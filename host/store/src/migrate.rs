@@ -13,8 +13,10 @@ use crate::db::{Backend, Db};
 use crate::error::Result;
 
 /// The migrations, oldest first: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "plugin jobs", include_str!("../migrations/0002_plugin_jobs.sql")),
+];
 
 /// The embedded migrations as sqlx wants them.
 #[derive(Debug)]

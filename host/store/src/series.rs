@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::{Error, Result};
 use crate::incidents;
+use crate::jobs::{self, JobLease, JobWork, PluginJob};
 use crate::model::{MetricSeries, Point, check_id};
 use crate::store::Store;
 
@@ -25,7 +26,32 @@ impl Store {
         incident_id: &str,
         series: &MetricSeries,
     ) -> Result<MetricSeries> {
+        Ok(self.put_series_inner(incident_id, series, None).await?.0)
+    }
+
+    /// As [`Store::put_series`], and in the same transaction a plugin job for the series,
+    /// leased to `lease`.
+    pub async fn put_series_with_job(
+        &self,
+        incident_id: &str,
+        series: &MetricSeries,
+        lease: &JobLease,
+        requested_by: Option<&str>,
+    ) -> Result<(MetricSeries, PluginJob)> {
+        let (stored, job) = self
+            .put_series_inner(incident_id, series, Some((lease, requested_by)))
+            .await?;
+        Ok((stored, job.expect("a job was asked for")))
+    }
+
+    async fn put_series_inner(
+        &self,
+        incident_id: &str,
+        series: &MetricSeries,
+        job: Option<(&JobLease, Option<&str>)>,
+    ) -> Result<(MetricSeries, Option<PluginJob>)> {
         check_id("name", &series.name)?;
+        let now = self.now();
         let mut tx = self.db().write().await?;
         incidents::require(tx.conn(), incident_id).await?;
         let stored = fetch(tx.conn(), incident_id, &series.name).await?;
@@ -40,11 +66,18 @@ impl Store {
         .bind(&merged.name)
         .bind(&merged.unit)
         .bind(encode(&merged.points))
-        .bind(self.now())
+        .bind(now)
         .execute(tx.conn())
         .await?;
+        let job = match job {
+            Some((lease, by)) => {
+                let work = JobWork::Series(merged.name.clone());
+                Some(jobs::insert_in(tx.conn(), now, lease, incident_id, work, by).await?)
+            }
+            None => None,
+        };
         tx.commit().await?;
-        Ok(merged)
+        Ok((merged, job))
     }
 
     /// All series of an incident, by name.

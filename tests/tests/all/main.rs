@@ -8,8 +8,10 @@
 //! | `python_plugin` | a plugin written in Python (componentize-py): checked, installed, granted and called like any other |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `plugin_kit` | `docs/writing-a-plugin.md` performed as written; `rhyme plugin new` and `rhyme plugin test` |
+//! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
+//! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
@@ -18,10 +20,12 @@ mod drafts_cli;
 mod lint_cli;
 mod nudges_cli;
 mod plugin_kit;
+mod prometheus_pull;
 mod python_plugin;
 mod registry_cli;
 mod server_api;
 mod server_durability;
+mod server_jobs;
 mod seen_before_cli;
 mod signature_cli;
 mod sandbox;

@@ -98,7 +98,7 @@ pub async fn ingest(
             (incident.id, true)
         }
     };
-    let batch = store.add_events(&id, &events).await?;
+    let (batch, job) = store.add_events_with_job(&id, &events, state.dispatcher().lease(), Some(&who.name)).await?;
     let resolved = note.status == "resolved" && note.alerts.iter().all(|a| a.status == "resolved");
     if resolved {
         let end = events.iter().map(|e| e.at).max().unwrap_or_else(|| store.now());
@@ -106,8 +106,8 @@ pub async fn ingest(
         store.end_incident(&id, end.max(incident.started)).await?;
     }
     let fresh: Vec<_> = events.into_iter().filter(|e| batch.stored.contains(&e.id)).map(convert::event_to_wit).collect();
-    if !fresh.is_empty() {
-        place.send(Job::Events { incident: id.clone(), events: fresh, by: who.name });
+    if let Some(job) = job {
+        place.send(Job::Events { job: Some(job.id), incident: id.clone(), events: fresh, by: who.name });
     }
     Ok((StatusCode::ACCEPTED, Json(AlertmanagerAck { incident: id, opened, ended: resolved, stored: batch.stored })))
 }

@@ -68,11 +68,12 @@ pub async fn events(
         .map(|e| TimelineEvent { id: e.id, at: e.at.0, actor: e.actor, role: e.role, kind: e.kind, text: e.text })
         .collect();
     let place = state.dispatcher().reserve()?;
-    let EventBatch { stored, duplicates } = state.store().add_events(&id, &events).await?;
-    if !stored.is_empty() {
+    let lease = state.dispatcher().lease();
+    let (EventBatch { stored, duplicates }, job) = state.store().add_events_with_job(&id, &events, lease, Some(&who.name)).await?;
+    if let Some(job) = job {
         let new: std::collections::HashSet<&str> = stored.iter().map(String::as_str).collect();
         let fresh = events.into_iter().filter(|e| new.contains(e.id.as_str())).map(convert_event).collect();
-        place.send(Job::Events { incident: id, events: fresh, by: who.name });
+        place.send(Job::Events { job: Some(job.id), incident: id, events: fresh, by: who.name });
     }
     Ok((StatusCode::ACCEPTED, Json(EventsAck { stored, duplicates })))
 }
@@ -127,8 +128,9 @@ pub async fn series(
         points: input.points.iter().map(|p| Point { at: p.at.0, value: p.value.unwrap_or(f64::NAN) }).collect(),
     };
     let place = state.dispatcher().reserve()?;
-    let stored = state.store().put_series(&id, &series).await?;
+    let lease = state.dispatcher().lease();
+    let (stored, job) = state.store().put_series_with_job(&id, &series, lease, Some(&who.name)).await?;
     let ack = SeriesAck { name: stored.name.clone(), points: stored.points.len() };
-    place.send(Job::Series { incident: id, series: convert::series_to_wit(stored), by: who.name });
+    place.send(Job::Series { job: Some(job.id), incident: id, series: convert::series_to_wit(stored), by: who.name });
     Ok((StatusCode::ACCEPTED, Json(ack)))
 }

@@ -97,9 +97,11 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
         text: message.text,
     };
     let place = state.dispatcher().reserve()?;
-    let batch = state.store().add_events(&incident, std::slice::from_ref(&event)).await?;
-    if !batch.stored.is_empty() {
-        place.send(Job::Events { incident: incident.clone(), events: vec![convert::event_to_wit(event)], by: "slack".into() });
+    let lease = state.dispatcher().lease();
+    let (_, job) = state.store().add_events_with_job(&incident, std::slice::from_ref(&event), lease, Some("slack")).await?;
+    if let Some(job) = job {
+        let events = vec![convert::event_to_wit(event)];
+        place.send(Job::Events { job: Some(job.id), incident: incident.clone(), events, by: "slack".into() });
     }
     Ok(Json(SlackAck { challenge: None, incident: Some(incident), ignored: None }))
 }

@@ -15,7 +15,7 @@ mod config;
 mod decide;
 mod diff;
 mod expiry;
-mod propose;
+pub(crate) mod propose;
 mod read;
 mod types;
 

@@ -1,5 +1,7 @@
 //! Proposals entering the gate.
 
+use sqlx::AnyConnection;
+
 use crate::audit::append_in;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
@@ -30,9 +32,18 @@ pub fn suggested_action_kind(body: &str) -> String {
 impl Gate {
     /// Queues a proposal; it starts pending.
     pub async fn propose(&self, new: NewProposal) -> Result<StoredProposal> {
+        let proposal = self.prepare(new)?;
+        let mut tx = self.store.db().write().await?;
+        insert_in(tx.conn(), &proposal).await?;
+        tx.commit().await?;
+        Ok(proposal)
+    }
+
+    /// Checks a new proposal and gives it its id, state and expiry, without storing it.
+    pub(crate) fn prepare(&self, new: NewProposal) -> Result<StoredProposal> {
         validate(&new)?;
         let now = self.store.now();
-        let proposal = StoredProposal {
+        Ok(StoredProposal {
             id: new_id(),
             action: action_of(&new),
             incident: new.incident,
@@ -49,31 +60,33 @@ impl Gate {
             created_at: now,
             expires_at: self.config.expiry_ms.map(|ms| now.saturating_add(ms)),
             decided_at: None,
-        };
-        let mut tx = self.store.db().write().await?;
-        if let Some(incident) = &proposal.incident {
-            incidents::require(tx.conn(), incident).await?;
-        }
-        super::read::insert(tx.conn(), &proposal).await?;
-        let detail = serde_json::json!({
-            "kind": proposal.kind.as_str(),
-            "action": proposal.action,
-            "incident": proposal.incident,
-            "requested_by": proposal.requested_by,
-        });
-        let actor = Actor::plugin(&proposal.plugin);
-        append_in(
-            tx.conn(),
-            now,
-            &actor,
-            "proposal.create",
-            &proposal.id,
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(proposal)
+        })
     }
+}
+
+/// Stores a prepared proposal and its audit entry inside the caller's transaction.
+pub(crate) async fn insert_in(conn: &mut AnyConnection, proposal: &StoredProposal) -> Result<()> {
+    if let Some(incident) = &proposal.incident {
+        incidents::require(conn, incident).await?;
+    }
+    super::read::insert(conn, proposal).await?;
+    let detail = serde_json::json!({
+        "kind": proposal.kind.as_str(),
+        "action": proposal.action,
+        "incident": proposal.incident,
+        "requested_by": proposal.requested_by,
+    });
+    let actor = Actor::plugin(&proposal.plugin);
+    append_in(
+        conn,
+        proposal.created_at,
+        &actor,
+        "proposal.create",
+        &proposal.id,
+        &detail,
+    )
+    .await?;
+    Ok(())
 }
 
 fn action_of(new: &NewProposal) -> String {

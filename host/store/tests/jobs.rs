@@ -1,0 +1,277 @@
+//! Plugin jobs: written with the write they belong to, held under a lease, taken over when the
+//! lease runs out, and their results stored exactly once however often (and wherever) they run.
+
+mod common;
+
+use common::{Fixture, T0, each_backend, event, incident};
+use rhyme_store::approval::{NewProposal, Proposal, ProposalFilter, ProposalKind};
+use rhyme_store::{
+    Finding, FindingKind, Gate, GateConfig, JobLease, JobStep, JobWork, MetricSeries, PluginRef,
+    Point, StepOutcome,
+};
+
+const LEASE_MS: i64 = 10_000;
+
+fn plugin() -> PluginRef {
+    PluginRef {
+        name: "proposer".into(),
+        version: "0.2.0".into(),
+    }
+}
+
+fn note(subject: &str) -> Finding {
+    Finding {
+        kind: FindingKind::Note,
+        subject: subject.into(),
+        title: "seen".into(),
+        detail: String::new(),
+        evidence: vec![],
+        confidence: 0.5,
+        at: None,
+    }
+}
+
+fn proposal(body: &str) -> NewProposal {
+    NewProposal {
+        incident: Some("inc-1".into()),
+        plugin: plugin(),
+        requested_by: Some("alertbot".into()),
+        action: None,
+        proposal: Proposal {
+            kind: ProposalKind::SuggestedAction,
+            title: "Restart the worker".into(),
+            body: body.into(),
+            rationale: "it leaks".into(),
+            evidence: vec![],
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_job_is_written_only_for_new_events_and_for_every_series() {
+    each_backend(|f: Fixture| async move {
+        f.store.insert_incident(&incident("inc-1")).await.unwrap();
+        let lease = JobLease::new(LEASE_MS);
+        let events = [event("a", T0, "one"), event("b", T0 + 1, "two")];
+        let (batch, job) = f
+            .store
+            .add_events_with_job("inc-1", &events, &lease, Some("alertbot"))
+            .await
+            .unwrap();
+        assert_eq!(batch.stored, ["a", "b"]);
+        let job = job.expect("new events get a job");
+        assert_eq!(job.work, JobWork::Events(vec!["a".into(), "b".into()]));
+        assert_eq!(job.requested_by.as_deref(), Some("alertbot"));
+
+        let (_, retry) = f
+            .store
+            .add_events_with_job("inc-1", &events, &lease, Some("alertbot"))
+            .await
+            .unwrap();
+        assert!(retry.is_none(), "a retried batch owes no plugin run");
+
+        let series = MetricSeries {
+            name: "rps".into(),
+            unit: "1/s".into(),
+            points: vec![Point { at: T0, value: 1.0 }],
+        };
+        let (_, job) = f
+            .store
+            .put_series_with_job("inc-1", &series, &lease, None)
+            .await
+            .unwrap();
+        assert_eq!(job.work, JobWork::Series("rps".into()));
+        assert_eq!(f.store.pending_plugin_jobs().await.unwrap(), 2);
+
+        let missing = f
+            .store
+            .add_events_with_job("nope", &events, &lease, None)
+            .await;
+        assert!(missing.is_err(), "unknown incident");
+        assert_eq!(
+            f.store.pending_plugin_jobs().await.unwrap(),
+            2,
+            "nothing written"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_replica_takes_over_only_when_the_lease_runs_out() {
+    each_backend(|f: Fixture| async move {
+        f.store.insert_incident(&incident("inc-1")).await.unwrap();
+        let dead = JobLease::new(LEASE_MS);
+        let (_, job) = f
+            .store
+            .add_events_with_job("inc-1", &[event("a", T0, "x")], &dead, None)
+            .await
+            .unwrap();
+        let job = job.unwrap();
+        let other = f.replica().await;
+        let alive = JobLease::new(LEASE_MS);
+        assert!(
+            other
+                .claim_plugin_jobs(&alive, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "the lease holds"
+        );
+
+        f.clock.advance(LEASE_MS / 2);
+        assert_eq!(f.store.renew_plugin_jobs(&dead).await.unwrap(), 1);
+        f.clock.advance(LEASE_MS / 2 + 1);
+        assert!(
+            other
+                .claim_plugin_jobs(&alive, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "renewed"
+        );
+
+        f.clock.advance(LEASE_MS);
+        let taken = other.claim_plugin_jobs(&alive, 10).await.unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(
+            (taken[0].id.as_str(), taken[0].attempts),
+            (job.id.as_str(), 1)
+        );
+        assert!(
+            f.store
+                .claim_plugin_jobs(&dead, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "held by the taker now"
+        );
+        assert_eq!(
+            f.store.renew_plugin_jobs(&dead).await.unwrap(),
+            0,
+            "the dead replica holds nothing"
+        );
+
+        other.finish_plugin_job(&job.id).await.unwrap();
+        assert_eq!(f.store.pending_plugin_jobs().await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn concurrent_claims_hand_each_job_to_one_replica() {
+    each_backend(|f: Fixture| async move {
+        f.store.insert_incident(&incident("inc-1")).await.unwrap();
+        let dead = JobLease::new(1);
+        for i in 0..20 {
+            let e = event(&format!("e{i}"), T0 + i, "x");
+            f.store
+                .add_events_with_job("inc-1", &[e], &dead, None)
+                .await
+                .unwrap();
+        }
+        f.clock.advance(10);
+        let mut claimers = Vec::new();
+        for _ in 0..3 {
+            let store = f.replica().await;
+            claimers.push(tokio::spawn(async move {
+                let lease = JobLease::new(LEASE_MS);
+                let mut ids = Vec::new();
+                loop {
+                    let jobs = store.claim_plugin_jobs(&lease, 3).await.unwrap();
+                    if jobs.is_empty() {
+                        return ids;
+                    }
+                    ids.extend(jobs.into_iter().map(|j| j.id));
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for claimer in claimers {
+            all.extend(claimer.await.unwrap());
+        }
+        let total = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(
+            (total, all.len()),
+            (20, 20),
+            "every job claimed exactly once"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_steps_results_are_stored_once_however_often_it_runs() {
+    each_backend(|f: Fixture| async move {
+        f.store.insert_incident(&incident("inc-1")).await.unwrap();
+        let gate = Gate::new(f.store.clone(), GateConfig::default());
+        let lease = JobLease::new(LEASE_MS);
+        let (_, job) = f
+            .store
+            .add_events_with_job("inc-1", &[event("a", T0, "x")], &lease, Some("alertbot"))
+            .await
+            .unwrap();
+        let job = job.unwrap();
+        let step = JobStep {
+            job: &job.id,
+            step: 0,
+        };
+        let first = gate
+            .store_plugin_output(
+                Some(step),
+                "inc-1",
+                &plugin(),
+                &[note("a")],
+                vec![proposal("restart")],
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(first, StepOutcome::Stored { ref proposals, .. } if proposals.len() == 1),
+            "{first:?}"
+        );
+        // The same call again: after a crash, or on a replica that took the job over meanwhile.
+        let again = gate
+            .store_plugin_output(
+                Some(step),
+                "inc-1",
+                &plugin(),
+                &[note("a")],
+                vec![proposal("restart")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(again, StepOutcome::AlreadyDone);
+        assert_eq!(
+            f.store.plugin_job_steps(&job.id).await.unwrap(),
+            vec![(0, "proposer".to_string())]
+        );
+
+        f.store.finish_plugin_job(&job.id).await.unwrap();
+        let late = gate
+            .store_plugin_output(
+                Some(step),
+                "inc-1",
+                &plugin(),
+                &[note("a")],
+                vec![proposal("restart")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            late,
+            StepOutcome::AlreadyDone,
+            "a finished job stores nothing more"
+        );
+
+        let proposals = gate.proposals(&ProposalFilter::default()).await.unwrap();
+        assert_eq!(proposals.len(), 1);
+        assert_eq!(f.store.findings("inc-1").await.unwrap().len(), 1);
+        let log = f.store.audit().entries(0, 100).await.unwrap();
+        let created = log.iter().filter(|e| e.action == "proposal.create").count();
+        assert_eq!(created, 1, "one audit entry for the one proposal");
+    })
+    .await;
+}

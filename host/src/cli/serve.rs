@@ -14,7 +14,7 @@ use rhyme::server::{self, ServeConfig};
 use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
 use rhyme_store::{Gate, GateConfig};
 
-use super::{Context, plugin, store};
+use super::{Context, plugin, serve_seen_before, store};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -61,6 +61,10 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         for error in &refused {
             eprintln!("warning: {error}");
         }
+        let seen_before = tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
+        if let Err(why) = &seen_before {
+            eprintln!("seen-before: off ({why})");
+        }
         let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
         eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
         let config = ServeConfig {
@@ -70,6 +74,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret: args.slack_signing_secret,
+            seen_before,
         };
         server::serve(config, gate, sinks, plugins).await.context("serving")?;
         db.close().await;

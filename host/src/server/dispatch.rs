@@ -17,10 +17,12 @@ use tokio::task::JoinSet;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use super::seen_before_job;
 use crate::Timestamp;
 use crate::durable::convert;
-use crate::runtime::bindings::types::{MetricSeries, Output, TimelineEvent, Trigger};
+use crate::runtime::bindings::types::{FindingKind, MetricSeries, Output, TimelineEvent, Trigger};
 use crate::runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
+use crate::seen_before::service::SeenBefore;
 
 /// Seconds a client is told to wait when the queue is full.
 const RETRY_AFTER_S: u64 = 1;
@@ -34,6 +36,8 @@ pub enum Job {
     Series { incident: String, series: MetricSeries, by: String },
     /// A minute of wall time passed for an open incident.
     Tick { incident: String, now: Timestamp },
+    /// Ask seen-before about the incident and store the answer as its finding.
+    SeenBefore { incident: String, reason: seen_before_job::Reason },
 }
 
 /// The sending side of the queue.
@@ -91,6 +95,8 @@ pub struct Worker {
     pub gate: Gate,
     pub metrics: Arc<Metrics>,
     pub concurrency: usize,
+    /// Answers the seen-before findings; `None` when seen-before is not enabled.
+    pub seen_before: Option<Arc<SeenBefore>>,
 }
 
 impl Worker {
@@ -116,6 +122,12 @@ impl Worker {
         let store = self.gate.store();
         let incident_id = match &job {
             Job::Events { incident, .. } | Job::Series { incident, .. } | Job::Tick { incident, .. } => incident.clone(),
+            Job::SeenBefore { incident, reason } => {
+                if let Some(service) = &self.seen_before {
+                    seen_before_job::run(service, store, incident, *reason).await;
+                }
+                return;
+            }
         };
         let incident = match store.incident(&incident_id).await {
             Ok(incident) => Arc::new(convert::incident_to_wit(incident)),
@@ -148,6 +160,8 @@ impl Worker {
                 let ctx = CallContext { now };
                 self.call_all(&incident_id, Trigger::ClockTick, None, move |p| p.on_tick(ctx, &incident)).await;
             }
+            // Answered before the incident was read.
+            Job::SeenBefore { .. } => {}
         }
     }
 
@@ -199,8 +213,11 @@ impl Worker {
             }
         };
         let source = PluginRef { name: plugin.name().to_string(), version: plugin.manifest().version.clone() };
+        let signature = report.value.findings.iter().any(|f| f.kind == FindingKind::Signature);
         if let Err(e) = self.store_output(incident, &source, by, report.value).await {
             tracing::error!(incident, plugin = %source.name, "storing a plugin's output failed: {e}");
+        } else if let (true, Some(service)) = (signature, &self.seen_before) {
+            seen_before_job::after_signature(service, self.gate.store(), incident).await;
         }
         if !report.capability_calls.is_empty() {
             let calls: Vec<_> = report

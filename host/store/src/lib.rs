@@ -20,6 +20,7 @@ mod clock;
 mod db;
 mod error;
 mod events;
+mod feedback;
 mod findings;
 mod ids;
 mod incidents;
@@ -39,6 +40,7 @@ pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use db::{Backend, SQLITE_FILE};
 pub use error::{Error, Result};
 pub use events::{EventBatch, MAX_BATCH};
+pub use feedback::{Feedback, NewFeedback, Verdict};
 pub use findings::FindingsAdded;
 pub use incidents::{IncidentFilter, Put};
 pub use model::{

@@ -14,7 +14,10 @@ use crate::error::Result;
 
 /// The migrations, oldest first: (version, description, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+    &[
+        (1, "initial", include_str!("../migrations/0001_initial.sql")),
+        (3, "seen before feedback", include_str!("../migrations/0003_seen_before_feedback.sql")),
+    ];
 
 /// The embedded migrations as sqlx wants them.
 #[derive(Debug)]

@@ -188,7 +188,7 @@ fn shown_feedback(id: &str, close: &[feedback::Relevant<'_>], now: Timestamp) ->
             said: feedback::said(r.feedback, now),
         })
         .collect();
-    shown.sort_by(|a, b| b.at.cmp(&a.at));
+    shown.sort_by_key(|f| std::cmp::Reverse(f.at));
     shown
 }
 

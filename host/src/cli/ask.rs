@@ -1,67 +1,86 @@
-//! `rhyme ask "..."`: the past incidents most like what the responder sees, through the
-//! seen-before plugin in the sandbox, in lines a tired person can read.
+//! `rhyme ask "..."` (or `--incident ID`): the past incidents most like what the responder
+//! sees, through the seen-before plugin in the sandbox, reordered by the team's feedback on
+//! close questions, in lines a tired person can read. Each match shows its id, the id to give
+//! feedback on (`rhyme seen-before feedback mark`).
+
+use std::sync::Arc;
 
 use clap::Args;
-use serde_json::json;
 
-use rhyme::runtime::CallContext;
-use rhyme::runtime::bindings::types::{FindingKind, Query};
 use rhyme::seen_before::corpus::Corpus;
+use rhyme::seen_before::question;
+use rhyme::seen_before::service::SeenBefore;
 
 use super::corpus::seen_before_backends;
-use super::{Context, plugin::sandbox};
+use super::{Context, plugin::sandbox, store};
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
     /// What you see, in your own words ("checkout 502s since the cert rotation, EU only").
-    question: String,
-    /// How many past incidents to show.
-    #[arg(short = 'k', long, default_value_t = 3)]
+    #[arg(required_unless_present = "incident", conflicts_with = "incident")]
+    question: Option<String>,
+    /// Ask about a stored incident instead: its title, signatures, alerts and latest timeline.
+    #[arg(long)]
+    incident: Option<String>,
+    /// How many past incidents to show (1 to 20).
+    #[arg(short = 'k', long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     k: u32,
     /// The plugin that answers.
     #[arg(long, default_value = "seen-before")]
     plugin: String,
 }
 
-pub fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
+/// The seen-before service of the command line: the plugin with the model and the data
+/// folder's index.
+pub fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
     let corpus = Corpus::open(&ctx.data)?;
     anyhow::ensure!(!corpus.docs().is_empty(), "no postmortems yet: import some with `rhyme corpus import FILE.jsonl|DIR`");
     let backends = seen_before_backends(ctx)?;
-    let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &backends)?;
-    let query = Query { text: args.question.clone(), incident: None, limit: args.k.max(1) };
-    let report = plugin.on_query(CallContext::default(), &query)?;
-    let matches: Vec<_> = report.value.findings.iter().filter(|f| f.kind == FindingKind::SimilarIncident).collect();
-    if ctx.json {
-        for f in &matches {
-            let doc = corpus.get(&f.subject);
-            println!("{}", json!({
-                "id": f.subject, "title": f.title, "detail": f.detail, "confidence": f.confidence,
-                "company": doc.and_then(|d| d.company.clone()), "date": doc.and_then(|d| d.date.clone()), "url": doc.and_then(|d| d.url.clone()),
-            }));
-        }
-        return Ok(());
-    }
-    if matches.is_empty() {
-        println!("Nothing similar in the {} postmortems imported.", corpus.docs().len());
-        return Ok(());
-    }
-    println!("Seen before? {} of {} postmortems, most similar first:\n", matches.len(), corpus.docs().len());
-    for (rank, f) in matches.iter().enumerate() {
-        let heading = corpus.get(&f.subject).map_or_else(|| f.title.clone(), heading);
-        println!("{}. {heading}  [{}]", rank + 1, f.subject);
-        for line in f.detail.lines() {
-            println!("   {line}");
-        }
-        println!();
-    }
-    Ok(())
+    let embedder = backends.embedder.clone().expect("seen-before backends carry the model");
+    let (plugin, _) = ctx.registry().load(&sandbox(ctx)?, plugin, &backends)?;
+    Ok(Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone())))
 }
 
-/// Company, title and date in full (the finding's title is cut at 80 characters).
-fn heading(doc: &rhyme::seen_before::corpus::Postmortem) -> String {
-    let title = doc.title.clone().unwrap_or_else(|| doc.id.clone());
-    let company = doc.company.as_deref().map(|c| format!("{c}: ")).unwrap_or_default();
-    let date = doc.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
-    format!("{company}{title}{date}")
+/// The question's text: as typed, or the incident told as a question.
+pub async fn question_text(db: &rhyme_store::Store, text: Option<&str>, incident: Option<&str>) -> anyhow::Result<String> {
+    match (text, incident) {
+        (_, Some(id)) => Ok(question::for_incident(db, id).await.map_err(|e| anyhow::anyhow!("--incident {id}: {e}"))?),
+        (Some(text), None) if !text.trim().is_empty() => Ok(text.trim().to_string()),
+        _ => anyhow::bail!("the question is empty: say what you see, or give --incident ID"),
+    }
+}
+
+pub fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
+    let service = service(ctx, &args.plugin)?;
+    let (text, feedback, now) = store::runtime()?.block_on(async {
+        let db = store::open(ctx).await?;
+        let text = question_text(&db, args.question.as_deref(), args.incident.as_deref()).await?;
+        let feedback = db.seen_before_feedback().await?;
+        let now = db.now();
+        db.close().await;
+        anyhow::Ok((text, feedback, now))
+    })?;
+    let answer = service.answer(&text, args.k, &feedback, now)?;
+    if ctx.json {
+        for m in &answer.matches {
+            println!("{}", serde_json::to_string(m)?);
+        }
+        return Ok(());
+    }
+    let total = Corpus::open(&ctx.data)?.docs().len();
+    if answer.matches.is_empty() {
+        println!("Nothing similar in the {total} postmortems imported.");
+        return Ok(());
+    }
+    if args.incident.is_some() {
+        println!("Asked: {text}\n");
+    }
+    println!("Seen before? {} of {total} postmortems, most similar first:\n", answer.matches.len());
+    for (rank, m) in answer.matches.iter().enumerate() {
+        let mut lines = m.lines();
+        lines[0] = format!("{}. {}", rank + 1, lines[0]);
+        println!("{}\n", lines.join("\n"));
+    }
+    println!("Was one of them helpful, or off the mark? rhyme seen-before feedback mark --query \"...\" --match ID --helpful|--not-relevant");
+    Ok(())
 }

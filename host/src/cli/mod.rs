@@ -18,6 +18,8 @@ mod audit;
 mod serve;
 mod openapi;
 mod series;
+mod serve_seen_before;
+mod seen_before_feedback;
 mod store;
 mod token;
 
@@ -75,6 +77,9 @@ enum Command {
     Corpus(corpus::CorpusCommand),
     /// Seen before? The past incidents most like what you see, what broke and how it was fixed.
     Ask(ask::AskArgs),
+    /// Responders' feedback on seen-before matches: mark, list, export.
+    #[command(subcommand, name = "seen-before")]
+    SeenBefore(seen_before_feedback::SeenBeforeCommand),
 }
 
 /// Shared by every command.
@@ -108,6 +113,7 @@ pub fn run() -> ExitCode {
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),
         Command::Ask(args) => ask::run(&ctx, args),
+        Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

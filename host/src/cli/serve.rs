@@ -15,7 +15,7 @@ use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
 use rhyme::runtime::{LoadedPlugin, Sandbox};
 use rhyme_store::{Gate, GateConfig, Store};
 
-use super::{Context, plugin, store};
+use super::{Context, plugin, serve_seen_before, store};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -58,6 +58,14 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
         let sinks = sinks(ctx, &args.sinks)?;
         let plugins = load_plugins(ctx, &sandbox, &db)?;
+        let backends = Backends {
+            incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+            ..Backends::default()
+        };
+        let seen_before = tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
+        if let Err(why) = &seen_before {
+            eprintln!("seen-before: off ({why})");
+        }
         let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
         eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
         let config = ServeConfig {
@@ -68,6 +76,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret: args.slack_signing_secret,
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
+            seen_before,
         };
         server::serve(config, gate, sinks, plugins).await.context("serving")?;
         db.close().await;

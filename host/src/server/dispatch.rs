@@ -26,10 +26,12 @@ use tokio::task::JoinSet;
 
 use super::metrics::Metrics;
 use super::problem::ApiError;
+use super::seen_before_job;
 use crate::Timestamp;
 use crate::durable::convert;
-use crate::runtime::bindings::types::{MetricSeries, Output, TimelineEvent, Trigger};
+use crate::runtime::bindings::types::{FindingKind, MetricSeries, Output, TimelineEvent, Trigger};
 use crate::runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
+use crate::seen_before::service::SeenBefore;
 
 /// Seconds a client is told to wait when the queue is full.
 const RETRY_AFTER_S: u64 = 1;
@@ -49,6 +51,8 @@ pub enum Job {
     Series { job: Option<String>, incident: String, series: MetricSeries, by: String },
     /// A minute of wall time passed for an open incident.
     Tick { incident: String, now: Timestamp },
+    /// Ask seen-before about the incident and store the answer as its finding.
+    SeenBefore { incident: String, reason: seen_before_job::Reason },
 }
 
 /// The sending side of the queue.
@@ -127,6 +131,8 @@ pub struct Worker {
     pub gate: Gate,
     pub metrics: Arc<Metrics>,
     pub concurrency: usize,
+    /// Answers the seen-before findings; `None` when seen-before is not enabled.
+    pub seen_before: Option<Arc<SeenBefore>>,
 }
 
 impl Worker {
@@ -156,6 +162,12 @@ impl Worker {
         let (incident_id, job_id) = match &job {
             Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => (incident.clone(), job.clone()),
             Job::Tick { incident, .. } => (incident.clone(), None),
+            Job::SeenBefore { incident, reason } => {
+                if let Some(service) = &self.seen_before {
+                    seen_before_job::run(service, store, incident, *reason).await;
+                }
+                return;
+            }
         };
         let stored_ok = match self.run_steps(&incident_id, job_id.as_deref(), job).await {
             Ok(all_stored) => all_stored,
@@ -215,6 +227,8 @@ impl Worker {
                     .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| p.on_tick(ctx, &incident))
                     .await;
             }
+            // Answered before the incident was read.
+            Job::SeenBefore { .. } => {}
         }
         Ok(all_stored)
     }
@@ -279,6 +293,7 @@ impl Worker {
             Some(report) => (report.value, report.capability_calls),
             None => (Output { findings: Vec::new(), proposals: Vec::new() }, Vec::new()),
         };
+        let signature = output.findings.iter().any(|f| f.kind == FindingKind::Signature);
         let stored = match self.store_output(incident, &source, by, step, output).await {
             Ok(()) => true,
             Err(e) => {
@@ -286,6 +301,9 @@ impl Worker {
                 false
             }
         };
+        if let (true, true, Some(service)) = (stored, signature, &self.seen_before) {
+            seen_before_job::after_signature(service, self.gate.store(), incident).await;
+        }
         if !calls.is_empty() {
             let calls: Vec<_> = calls
                 .iter()

@@ -12,6 +12,7 @@
 //! | [`background`] | clock ticks for open incidents; outbox delivery and proposal expiry |
 //! | [`metrics`] | the host's Prometheus metrics |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
+//! | [`seen_before_job`] | the seen-before finding of a new incident, made by the plugin worker |
 //!
 //! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
 //! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod recovery;
+pub mod seen_before_job;
 pub mod state;
 pub mod time;
 
@@ -66,6 +68,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/series/{incident}/{file}"),
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
+    ("POST", "/v1/seen-before"),
+    ("POST", "/v1/seen-before/feedback"),
 ];
 
 /// The API's routes over `state`.
@@ -92,6 +96,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/series/{incident}/{file}", get(plots::svg))
         .route("/v1/audit", get(audit::entries))
         .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/seen-before", post(seen_before::ask))
+        .route("/v1/seen-before/feedback", post(seen_before::feedback))
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
         .route("/healthz", get(ops::health))
@@ -116,6 +122,9 @@ pub struct ServeConfig {
     /// How long a stored plugin job stays this process's without renewal; a crashed process's
     /// jobs are taken over after it.
     pub job_lease: Duration,
+    /// The seen-before service (`POST /v1/seen-before`, findings on new incidents), or why
+    /// there is none.
+    pub seen_before: state::SeenBeforeSetup,
 }
 
 /// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
@@ -125,7 +134,7 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
     let metrics = Arc::new(Metrics::new());
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
     let dispatcher = dispatcher.with_job_lease(config.job_lease.as_millis().max(1) as i64);
-    let worker = Worker { plugins: Arc::new(plugins), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers };
+    let worker = Worker { plugins: Arc::new(plugins), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers, seen_before: config.seen_before.clone().ok() };
     let worker = tokio::spawn(worker.run(queue));
     let ticker = tokio::spawn(background::tick(gate.clone(), dispatcher.clone(), config.tick_every));
     let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
@@ -133,7 +142,7 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
 
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret));
+    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret).with_seen_before(config.seen_before));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
 
     ticker.abort();

@@ -17,6 +17,7 @@ use super::problem::Problem;
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
         api::plots::svg,
         api::audit::entries, api::audit::verify,
+        api::seen_before::ask, api::seen_before::feedback,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),

@@ -30,6 +30,9 @@ pub enum ApiError {
     /// The plugin queue is full; nothing was stored.
     #[error("the host is busy running plugins; nothing was stored, retry after {retry_after} s")]
     Busy { retry_after: u64 },
+    /// A feature this host runs without (not enabled, a model missing); says which and why.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something on the host's side; the detail is logged, not sent.
     #[error("internal error")]
     Internal,
@@ -65,6 +68,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +84,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => "body-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Busy { .. } => "busy",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal => "internal",
         }
     }

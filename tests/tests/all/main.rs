@@ -13,6 +13,7 @@
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
+//! | `seen_before_api` | `POST /v1/seen-before` by role and bad input, the finding on a new incident, feedback stored, shown, ranking and exported |
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
@@ -25,6 +26,7 @@ mod python_plugin;
 mod registry_cli;
 mod server_api;
 mod server_durability;
+mod seen_before_api;
 mod server_jobs;
 mod seen_before_cli;
 mod signature_cli;

@@ -21,6 +21,8 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
             &["responder", "ic"]
         }
         ("POST", p) if p.contains("/nudges/") => &["ic"],
+        ("POST", "/v1/seen-before") => &ROLES,
+        ("POST", "/v1/seen-before/feedback") => &["responder", "ic"],
         ("POST", p) if p.starts_with("/v1/proposals/") => &["reviewer"],
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
         ("GET", _) => &ROLES,
@@ -48,6 +50,8 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         ("POST", "/v1/incidents/{id}/slack-channel") => Some(json!({"channel": unique("C")})),
         ("POST", "/v1/proposals/{id}/edit") => Some(json!({"body": "new text"})),
         ("POST", "/v1/proposals/{id}/reject") => Some(json!({"reason": "not now"})),
+        ("POST", "/v1/seen-before") => Some(json!({"text": "checkout errors"})),
+        ("POST", "/v1/seen-before/feedback") => Some(json!({"text": "checkout errors", "match": "pm-1", "verdict": "helpful"})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };

@@ -19,6 +19,7 @@ use crate::server::auth::Caller;
 use crate::server::body::Body;
 use crate::server::dispatch::Job;
 use crate::server::problem::ApiError;
+use crate::server::seen_before_job::Reason;
 use crate::server::state::AppState;
 use crate::server::time;
 
@@ -84,6 +85,8 @@ pub async fn ingest(
     }
     let events = events_of(&note)?;
     let place = state.dispatcher().reserve()?;
+    // A second place for the seen-before finding, used only if this notification opens one.
+    let opening = if state.seen_before().is_ok() { Some(state.dispatcher().reserve()?) } else { None };
     let store = state.store();
     let (id, opened) = match store.bound_incident(SOURCE, &note.group_key).await? {
         Some(id) => (id, false),
@@ -108,6 +111,9 @@ pub async fn ingest(
     let fresh: Vec<_> = events.into_iter().filter(|e| batch.stored.contains(&e.id)).map(convert::event_to_wit).collect();
     if let Some(job) = job {
         place.send(Job::Events { job: Some(job.id), incident: id.clone(), events: fresh, by: who.name });
+    }
+    if let (Some(opening), true) = (opening, opened) {
+        opening.send(Job::SeenBefore { incident: id.clone(), reason: Reason::Opened });
     }
     Ok((StatusCode::ACCEPTED, Json(AlertmanagerAck { incident: id, opened, ended: resolved, stored: batch.stored })))
 }

@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 
 use crate::server::auth::Caller;
 use crate::server::body::Body;
+use crate::server::dispatch::Job;
 use crate::server::problem::ApiError;
+use crate::server::seen_before_job::Reason;
 use crate::server::state::AppState;
 use crate::server::time::ApiTime;
 
@@ -58,7 +60,13 @@ pub async fn create(
         started: new.started.0,
         ended: new.ended.map(|t| t.0),
     };
+    // With seen-before on, a new incident gets its finding off the request path: the place
+    // in the queue is held before the write, as for events.
+    let place = if state.seen_before().is_ok() { Some(state.dispatcher().reserve()?) } else { None };
     let put = state.store().insert_incident(&incident).await?;
+    if let (Some(place), Put::Created) = (place, put) {
+        place.send(Job::SeenBefore { incident: incident.id.clone(), reason: Reason::Opened });
+    }
     let status = if put == Put::Created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(IncidentWritten { incident, put })))
 }

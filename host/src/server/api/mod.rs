@@ -8,4 +8,5 @@ pub mod nudges;
 pub mod ops;
 pub mod plots;
 pub mod proposals;
+pub mod seen_before;
 pub mod slack;

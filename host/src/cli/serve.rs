@@ -54,6 +54,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let sinks = sinks(ctx, &args.sinks)?;
         let backends = Backends {
             incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+            chat: rhyme::capability::openai_chat::from_env()?,
             ..Backends::default()
         };
         let registry = ctx.registry();

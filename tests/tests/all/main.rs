@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
+//! | `llm_drafts` | the LLM drafter against a local chat-completions server: used, failing, hanging, rejected, not granted |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
@@ -14,6 +15,7 @@
 
 mod drafts_cli;
 mod lint_cli;
+mod llm_drafts;
 mod nudges_cli;
 mod registry_cli;
 mod server_api;

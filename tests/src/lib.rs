@@ -5,6 +5,7 @@
 //! `wasm32-wasip2` before the tests run; they are never committed.
 
 pub mod chat_server;
+pub mod receiver;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -423,12 +423,12 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("RHYME_LLM_URL"), "{err}");
-        let bad_timeout = [
+        const BAD_TIMEOUT: &[(&str, &str)] = &[
             ("RHYME_LLM_URL", "http://x/v1"),
             ("RHYME_LLM_MODEL", "m"),
             ("RHYME_LLM_TIMEOUT_S", "0"),
         ];
-        let err = LlmConfig::from_lookup(env(&bad_timeout))
+        let err = LlmConfig::from_lookup(env(BAD_TIMEOUT))
             .unwrap_err()
             .to_string();
         assert!(err.contains("RHYME_LLM_TIMEOUT_S"), "{err}");

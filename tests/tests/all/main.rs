@@ -7,6 +7,7 @@
 //! | `llm_drafts` | the LLM drafter against a local chat-completions server: used, failing, hanging, rejected, not granted |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
+//! | `publish` | approved drafts through the outbox to a Slack-compatible webhook (down at first) and a Markdown folder, once each |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
@@ -17,6 +18,7 @@ mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;
 mod nudges_cli;
+mod publish;
 mod registry_cli;
 mod server_api;
 mod server_durability;

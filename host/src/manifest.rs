@@ -25,6 +25,11 @@ pub struct Manifest {
     /// Host interfaces the plugin needs. Each still has to be granted by the operator.
     #[serde(default)]
     pub capabilities: Vec<Capability>,
+    /// Host interfaces the plugin uses when the operator grants them and does without
+    /// otherwise (an LLM drafter with a deterministic fallback): linked either way, but until
+    /// granted every call answers `denied`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional_capabilities: Vec<Capability>,
     /// What the plugin may use per call; the operator's ceilings cap every value.
     #[serde(default)]
     pub limits: Limits,
@@ -131,6 +136,9 @@ impl Manifest {
         .find(|(_, v)| *v == 0);
         if let Some((field, _)) = zero {
             return Err(invalid(field, "must be greater than zero"));
+        }
+        if self.optional_capabilities.iter().any(|c| self.capabilities.contains(c)) {
+            return Err(invalid("optional-capabilities", "lists a capability already in `capabilities`"));
         }
         Ok(())
     }

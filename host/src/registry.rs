@@ -172,7 +172,7 @@ impl Registry {
         let policy = operator.plugins.entry(manifest.name.clone()).or_default();
         policy.enabled = true;
         policy.granted.extend(grants.iter().copied());
-        policy.granted.retain(|c| manifest.capabilities.contains(c));
+        policy.granted.retain(|c| manifest.capabilities.contains(c) || manifest.optional_capabilities.contains(c));
         let policy = policy.clone();
         operator.save(&self.operator_path())?;
         Ok(Installed { manifest, policy })
@@ -258,7 +258,7 @@ impl Registry {
 }
 
 fn ensure_requested(manifest: &Manifest, capability: Capability) -> Result<(), RegistryError> {
-    if manifest.capabilities.contains(&capability) {
+    if manifest.capabilities.contains(&capability) || manifest.optional_capabilities.contains(&capability) {
         Ok(())
     } else {
         Err(RegistryError::NotRequested { plugin: manifest.name.clone(), capability })

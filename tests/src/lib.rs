@@ -4,6 +4,8 @@
 //! The test plugins under `tests/guests/` are built by `make test` (or `make guests`) for
 //! `wasm32-wasip2` before the tests run; they are never committed.
 
+pub mod chat_server;
+pub mod receiver;
 pub mod server;
 
 use std::path::{Path, PathBuf};

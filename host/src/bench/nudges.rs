@@ -97,6 +97,7 @@ pub fn run(component: &[u8], events: usize, cache_dir: &std::path::Path) -> anyh
         description: String::new(),
         component: "plugin.wasm".into(),
         capabilities: vec![Capability::Incidents],
+        optional_capabilities: Vec::new(),
         limits,
         settings: Default::default(),
     };

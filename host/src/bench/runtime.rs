@@ -62,6 +62,7 @@ fn trivial_manifest() -> Manifest {
         description: String::new(),
         component: "plugin.wasm".into(),
         capabilities: Vec::new(),
+        optional_capabilities: Vec::new(),
         limits: Limits::default(),
         settings: Default::default(),
     }

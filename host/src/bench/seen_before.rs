@@ -99,6 +99,7 @@ fn load(component: &[u8], backends: Backends, cache_dir: &std::path::Path) -> an
         description: String::new(),
         component: "plugin.wasm".into(),
         capabilities: capabilities.clone(),
+        optional_capabilities: Vec::new(),
         limits,
         settings: Default::default(),
     };

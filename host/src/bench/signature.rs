@@ -54,6 +54,7 @@ pub fn run(component: &[u8], runs: usize, cache_dir: &std::path::Path) -> anyhow
         description: String::new(),
         component: "plugin.wasm".into(),
         capabilities: Vec::new(),
+        optional_capabilities: Vec::new(),
         limits,
         settings: Default::default(),
     };

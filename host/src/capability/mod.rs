@@ -3,6 +3,7 @@
 pub mod backend;
 pub mod exact_index;
 pub mod local_embedder;
+pub mod openai_chat;
 
 use std::fmt;
 use std::str::FromStr;

@@ -50,7 +50,8 @@ pub fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
     let timeline = rhyme_eval::nudges::load_file(&args.file)?;
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;
-    let backends = Backends { incidents: Some(store.clone()), ..Backends::default() };
+    let chat = rhyme::capability::openai_chat::from_env()?;
+    let backends = Backends { incidents: Some(store.clone()), chat, ..Backends::default() };
     let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &backends)?;
     let (incident, events) = rhyme::replay::incident_of(&timeline);
     let now = args.at.map_or_else(|| events.last().map_or(incident.started, |e| e.at), |t| (t * 1000.0) as i64);

@@ -73,6 +73,10 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
                 if !missing.is_empty() {
                     println!("note: it asks for {} too; grant with `rhyme plugin grant {} CAPABILITY`", names(missing.into_iter()).join(", "), installed.manifest.name);
                 }
+                let optional: Vec<_> = installed.manifest.optional_capabilities.iter().filter(|c| !installed.policy.granted.contains(c)).collect();
+                if !optional.is_empty() {
+                    println!("note: it can also use {} when granted (`rhyme plugin grant {} CAPABILITY`)", names(optional.into_iter()).join(", "), installed.manifest.name);
+                }
             }
             Ok(())
         }

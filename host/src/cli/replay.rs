@@ -31,7 +31,8 @@ pub struct ReplayArgs {
 pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     let timeline = rhyme_eval::nudges::load_file(&args.file)?;
     let store = Arc::new(MemoryIncidents::new());
-    let backends = Backends { incidents: Some(store.clone()), ..Backends::default() };
+    let chat = rhyme::capability::openai_chat::from_env()?;
+    let backends = Backends { incidents: Some(store.clone()), chat, ..Backends::default() };
     let sandbox = sandbox(ctx)?;
     let (plugins, refused) = ctx.registry().load_enabled(&sandbox, &backends)?;
     for error in &refused {

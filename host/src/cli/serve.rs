@@ -11,7 +11,7 @@ use clap::Args;
 use rhyme::capability::backend::Backends;
 use rhyme::durable::StoreIncidents;
 use rhyme::server::{self, ServeConfig};
-use rhyme_store::outbox::{FileSink, Sinks, WebhookSink};
+use rhyme_store::outbox::{FileSink, MarkdownSink, SlackSink, Sinks, WebhookSink};
 use rhyme::runtime::{LoadedPlugin, Sandbox};
 use rhyme_store::{Gate, GateConfig, Store};
 
@@ -34,8 +34,9 @@ pub struct ServeArgs {
     /// Milliseconds between outbox delivery passes.
     #[arg(long, default_value_t = 1000)]
     deliver_ms: u64,
-    /// A sink for approved actions: `NAME=file:PATH` or `NAME=https://...` (repeatable).
-    /// Without one, `default` appends to `<data>/outbox.jsonl`.
+    /// A sink for approved actions and drafts: `NAME=file:PATH`, `NAME=https://...`,
+    /// `NAME=slack:WEBHOOK_URL` or `NAME=markdown:DIR` (repeatable; route kinds to names in
+    /// the gate's `routes`). Without one, `default` appends to `<data>/outbox.jsonl`.
     #[arg(long = "sink", value_name = "NAME=TARGET")]
     sinks: Vec<String>,
     /// The approval gate's settings (TOML: two_person, expiry_ms, routes, default_sink);
@@ -89,6 +90,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
 pub(super) fn load_plugins(ctx: &Context, sandbox: &Sandbox, db: &Store) -> anyhow::Result<Vec<LoadedPlugin>> {
     let backends = Backends {
         incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+        chat: rhyme::capability::openai_chat::from_env()?,
         ..Backends::default()
     };
     let registry = ctx.registry();
@@ -119,13 +121,31 @@ fn sinks(ctx: &Context, specs: &[String]) -> anyhow::Result<Sinks> {
         let Some((name, target)) = spec.split_once('=') else {
             bail!("--sink `{spec}`: write NAME=file:PATH or NAME=URL");
         };
+        if let Some(url) = target.strip_prefix("slack:") {
+            sinks = sinks.with(name, slack_sink(spec, url)?);
+            continue;
+        }
+        if let Some(dir) = target.strip_prefix("markdown:") {
+            sinks = sinks.with(name, MarkdownSink::new(dir));
+            continue;
+        }
         sinks = match target.strip_prefix("file:") {
             Some(path) => sinks.with(name, FileSink::new(path)),
             None if target.starts_with("http://") || target.starts_with("https://") => {
                 sinks.with(name, WebhookSink::new(target).with_context(|| format!("--sink `{spec}`"))?)
             }
-            None => bail!("--sink `{spec}`: the target must be file:PATH or an http(s) URL"),
+            None => bail!("--sink `{spec}`: the target must be file:PATH, markdown:DIR, slack:URL or an http(s) URL"),
         };
     }
     Ok(sinks)
+}
+
+/// A Slack incoming-webhook sink; its messages link to the incident under `RHYME_PUBLIC_URL`
+/// when that is set.
+fn slack_sink(spec: &str, url: &str) -> anyhow::Result<SlackSink> {
+    let sink = SlackSink::new(url).with_context(|| format!("--sink `{spec}`"))?;
+    Ok(match std::env::var("RHYME_PUBLIC_URL") {
+        Ok(base) if !base.trim().is_empty() => sink.linking_to(&base),
+        _ => sink,
+    })
 }

@@ -105,7 +105,7 @@ pub fn to_json(plugin: &str, output: &Output) -> serde_json::Value {
     let proposals: Vec<_> = output
         .proposals
         .iter()
-        .map(|p| json!({ "title": p.title, "body": p.body, "rationale": p.rationale }))
+        .map(|p| json!({ "title": p.title, "body": p.body, "rationale": p.rationale, "evidence": p.evidence.iter().map(evidence).collect::<Vec<_>>() }))
         .collect();
     json!({ "plugin": plugin, "findings": findings, "proposals": proposals })
 }

@@ -124,7 +124,7 @@ fn imports_match_manifest(used: &BTreeSet<Capability>, manifest: &Manifest) -> C
     );
     let extra: Vec<String> = used
         .iter()
-        .filter(|c| !manifest.capabilities.contains(c))
+        .filter(|c| !manifest.capabilities.contains(c) && !manifest.optional_capabilities.contains(c))
         .map(|c| format!("imports `{c}`, which plugin.toml's `capabilities` does not list"))
         .collect();
     Check::of("imports-match-manifest", expected, extra)
@@ -192,7 +192,7 @@ fn disagreements(info: &PluginInfo, manifest: &Manifest) -> Vec<String> {
     }
     for c in &info.capabilities {
         if c.parse::<Capability>()
-            .is_ok_and(|c| !manifest.capabilities.contains(&c))
+            .is_ok_and(|c| !manifest.capabilities.contains(&c) && !manifest.optional_capabilities.contains(&c))
         {
             problems.push(format!(
                 "`describe` lists `{c}`, plugin.toml's `capabilities` does not"
@@ -217,6 +217,7 @@ fn manifest_for(
         capabilities: Vec::new(),
         limits: Limits::default(),
         settings: toml::Table::new(),
+        optional_capabilities: Vec::new(),
     });
     m.name = info.name.clone();
     m.version = info.version.clone();

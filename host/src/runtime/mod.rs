@@ -9,11 +9,13 @@
 //! | [`state`] | what each call's store holds: WASI without authority, limits, capability log |
 //! | [`host_calls`] | the host side of each capability interface |
 //! | [`plugin`] | a loaded plugin: its `InstancePre`, and one fresh instance per call |
+//! | [`deadline`] | the wall-clock deadline, which does not count time blocked on the host |
 //! | [`output`] | checks a plugin's answer against the contract and the size cap |
 //! | [`error`] | typed errors callers branch on (limit hit, refused, contract broken) |
 
 pub mod bindings;
 pub mod compile_cache;
+pub mod deadline;
 pub mod engine;
 pub mod error;
 pub mod host_calls;

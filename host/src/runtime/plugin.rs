@@ -84,8 +84,11 @@ impl LoadedPlugin {
         let (component, outcome) = cache
             .load(sandbox.engine(), request.component)
             .map_err(|e| refuse(format!("not a valid WebAssembly component: {e:#}")))?;
-        let used = imports::check(sandbox.engine(), &component, request.granted, request.granted_by)
-            .map_err(refuse)?;
+        // Optional capabilities are linked even when not granted; the grant check at call time
+        // then answers `denied`, and the plugin takes its fallback.
+        let mut allowed = request.granted.clone();
+        allowed.extend(manifest.optional_capabilities.iter().copied());
+        let used = imports::check(sandbox.engine(), &component, &allowed, request.granted_by).map_err(refuse)?;
         imports::check_exports(sandbox.engine(), &component).map_err(refuse)?;
         let linker = linker(sandbox.engine(), &used).map_err(|e| host_err(format!("linking: {e:#}")))?;
         let instance_pre = linker.instantiate_pre(&component).map_err(|e| refuse(format!("{e:#}")))?;
@@ -190,8 +193,7 @@ impl LoadedPlugin {
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.limiter);
         store.set_fuel(self.limits.fuel).map_err(|e| self.host_error(e))?;
-        store.set_epoch_deadline(Sandbox::deadline_ticks(self.limits.deadline_ms));
-        store.epoch_deadline_trap();
+        super::deadline::arm(&mut store, self.limits.deadline_ms);
 
         let result = self.pre.instantiate(&mut store).and_then(|plugin| f(&plugin, &mut store));
         store.data().flush_prints();

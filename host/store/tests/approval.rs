@@ -226,7 +226,7 @@ async fn an_edit_is_kept_as_a_diff_and_a_stale_revision_is_refused() {
             body: new_body.into(),
         };
         let decision = gate.decide(&rita, &p.id, Some(1), verdict).await.unwrap();
-        // Drafts are approved for publishing by the host; they do not go through the outbox.
+        // A draft whose kind has no route is not published: no outbox entry.
         assert_eq!(decision.outcome, Outcome::Approved { outbox: None });
         assert_eq!(decision.proposal.body, new_body);
         assert_eq!(decision.proposal.original_body, p.body);
@@ -239,6 +239,43 @@ async fn an_edit_is_kept_as_a_diff_and_a_stale_revision_is_refused() {
                 "-Condition: checkout errors\n+Condition: checkout errors since 14:02 UTC\n"
             ),
             "{diff}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_routed_draft_is_published_through_its_sink() {
+    each_backend(|f| async move {
+        setup(&f).await;
+        let mut config = GateConfig::default();
+        config
+            .routes
+            .insert("draft-postmortem".into(), "postmortems".into());
+        let gate = gate(&f, config);
+        let mut draft = action(
+            "# Postmortem (draft)\n## Summary\n- DNS failed [#1]\n",
+            Some("ana"),
+        );
+        draft.proposal.kind = ProposalKind::DraftPostmortem;
+        let p = gate.propose(draft).await.unwrap();
+        let rita = principal("rita", Role::Reviewer);
+        let decision = gate
+            .decide(&rita, &p.id, None, Verdict::Approve)
+            .await
+            .unwrap();
+        assert!(
+            matches!(decision.outcome, Outcome::Approved { outbox: Some(_) }),
+            "{:?}",
+            decision.outcome
+        );
+        let outbox = f.store.outbox(None).await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].sink, "postmortems");
+        assert_eq!(outbox[0].payload["kind"], "draft-postmortem");
+        assert_eq!(
+            outbox[0].payload["approved_by"],
+            serde_json::json!(["rita"])
         );
     })
     .await;

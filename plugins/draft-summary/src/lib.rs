@@ -1,7 +1,8 @@
 //! Drafts of what responders write during and after an incident, with no model: a status
 //! update in CAN form and a postmortem, every statement taken from the timeline (or from a
 //! finding's evidence) and citing the event ids it came from; and the review lint every draft
-//! passes before a reviewer sees it.
+//! passes before a reviewer sees it. When the operator grants `llm`, a model may write the
+//! draft from the same facts instead ([`llm`]); the deterministic draft is the fallback.
 //!
 //! | module | job |
 //! |---|---|
@@ -9,6 +10,7 @@
 //! | [`can`] | the CAN status update |
 //! | [`postmortem`] | the postmortem draft, section by section |
 //! | [`lint`] | blame language and action items without all five elements |
+//! | [`llm`] | the LLM drafter's prompt, and the check its answer passes or is rejected by |
 //!
 //! All times are Unix seconds, UTC. Nothing reads a clock, the network or files: the same
 //! inputs give the same draft, natively and in the wasm32-wasip2 sandbox.
@@ -32,6 +34,7 @@
 pub mod can;
 mod cues;
 pub mod lint;
+pub mod llm;
 pub mod model;
 pub mod postmortem;
 mod select;

@@ -1,14 +1,17 @@
 //! The sandbox face of the drafter. Asked (`on-query`) for a `status-update` or a
 //! `postmortem` about an incident, it reads the incident, its timeline and the findings made
-//! so far through `incidents`, drafts deterministically, lints the draft, and returns it as a
-//! proposal: nothing is published until a reviewer approves it.
+//! so far through `incidents`, asks the model through `llm` (when granted) and keeps its draft
+//! only if it passes the checks of [`crate::llm`], else drafts deterministically; lints the
+//! draft, and returns it as a proposal saying who wrote it: nothing is published until a
+//! reviewer approves it.
 
 use rhyme_pdk::types::{
     Evidence, Finding as WitFinding, FindingKind, Output, PluginInfo, Proposal, ProposalKind, Query, TimelineEvent, Trigger,
 };
+use rhyme_pdk::types::HostError;
 use rhyme_pdk::{Guest, clock, incidents};
 
-use crate::{Event, Finding, Incident, LintNote, Statement, lint, postmortem, status_update};
+use crate::{Event, Finding, Incident, LintNote, Statement, lint, llm, postmortem, status_update};
 
 struct DraftSummary;
 
@@ -39,25 +42,34 @@ impl Guest for DraftSummary {
         };
         let events: Vec<Event> = timeline.iter().map(event).collect();
         let findings: Vec<Finding> = findings.iter().map(finding).collect();
-        let (kind, title, body, cited) = match query.text.trim() {
+        let (kind, title, body, cited, drafter) = match query.text.trim() {
             "" | "status-update" | "status update" => {
                 let cadence = incident.update_cadence_minutes.unwrap_or(DEFAULT_CADENCE_MINUTES);
-                let draft = status_update(&incident, &events, &findings, now, cadence);
+                let chat = llm::status_update_prompt(&incident, &events, &findings, now);
+                let (draft, drafter) = match ask_model(&chat).and_then(|a| llm::read_status_update(&a, &incident, &events, now, cadence)) {
+                    Ok(draft) => (draft, Drafter::Model),
+                    Err(why) => (status_update(&incident, &events, &findings, now, cadence), Drafter::Fallback(why)),
+                };
                 let cited = cites([&draft.condition, &draft.action, &draft.need]);
-                (ProposalKind::DraftStatusUpdate, "Status update draft", draft.to_markdown(), cited)
+                (ProposalKind::DraftStatusUpdate, "Status update draft", draft.to_markdown(), cited, drafter)
             }
             "postmortem" => {
-                let draft = postmortem(&incident, &events, &findings, now);
+                let chat = llm::postmortem_prompt(&incident, &events, &findings, now);
+                let (draft, drafter) = match ask_model(&chat).and_then(|a| llm::read_postmortem(&a, &incident, &events, now)) {
+                    Ok(draft) => (draft, Drafter::Model),
+                    Err(why) => (postmortem(&incident, &events, &findings, now), Drafter::Fallback(why)),
+                };
                 let cited = cites(draft.sections.iter().map(|s| &s.statements));
-                (ProposalKind::DraftPostmortem, "Postmortem draft", draft.to_markdown(), cited)
+                (ProposalKind::DraftPostmortem, "Postmortem draft", draft.to_markdown(), cited, drafter)
             }
             other => return Err(format!("unknown draft `{other}`: ask for `status-update` or `postmortem`")),
         };
         let notes = lint(&body);
+        let facts = llm::describe_facts(&events, &findings, now);
         let proposal = Proposal {
             kind,
             title: format!("{title}: {}", rhyme_pdk::time::truncate_chars(&incident.title, 60)),
-            rationale: format!("Drafted from {} timeline events and {} findings; every line cites its events.", events.len(), findings.len()),
+            rationale: drafter.rationale(&facts),
             evidence: cited.into_iter().map(Evidence::Event).collect(),
             body,
         };
@@ -65,6 +77,38 @@ impl Guest for DraftSummary {
     }
 
     rhyme_pdk::unused_handlers!(on_event, on_tick, on_series);
+}
+
+/// Who wrote the draft, for the reviewer.
+enum Drafter {
+    /// The model, and its answer passed every check.
+    Model,
+    /// The deterministic drafter; the model was not asked, failed, or was rejected, and why.
+    Fallback(String),
+}
+
+impl Drafter {
+    fn rationale(&self, facts: &str) -> String {
+        match self {
+            Drafter::Model => format!(
+                "Drafted by the LLM (the `llm` capability) from {facts}; its answer passed the checks: every part present, only existing events cited, no blame language."
+            ),
+            Drafter::Fallback(why) => format!(
+                "Drafted by the deterministic drafter from {facts}; every line cites its events. LLM draft not used: {why}."
+            ),
+        }
+    }
+}
+
+/// The model's answer to `chat`, or why there is none.
+fn ask_model(chat: &[llm::Message]) -> Result<String, String> {
+    let messages: Vec<rhyme_pdk::llm::Message> =
+        chat.iter().map(|(role, content)| rhyme_pdk::llm::Message { role: role.to_string(), content: content.clone() }).collect();
+    rhyme_pdk::llm::chat(&messages, llm::MAX_TOKENS).map_err(|e| match e {
+        HostError::Denied(_) => "the `llm` capability is not granted to this plugin".to_string(),
+        HostError::Unavailable(m) => format!("the LLM is unavailable ({m})"),
+        HostError::Invalid(m) | HostError::Failed(m) => format!("the LLM call failed ({m})"),
+    })
 }
 
 fn non_empty(text: String) -> Option<String> {

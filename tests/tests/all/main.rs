@@ -4,11 +4,13 @@
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
+//! | `llm_drafts` | the LLM drafter against a local chat-completions server: used, failing, hanging, rejected, not granted |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `python_plugin` | a plugin written in Python (componentize-py): checked, installed, granted and called like any other |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
 //! | `plugin_kit` | `docs/writing-a-plugin.md` performed as written; `rhyme plugin new` and `rhyme plugin test` |
 //! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
+//! | `publish` | approved drafts through the outbox to a Slack-compatible webhook (down at first) and a Markdown folder, once each |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
@@ -19,9 +21,11 @@
 
 mod drafts_cli;
 mod lint_cli;
+mod llm_drafts;
 mod nudges_cli;
 mod plugin_kit;
 mod prometheus_pull;
+mod publish;
 mod python_plugin;
 mod registry_cli;
 mod server_api;

@@ -26,6 +26,7 @@ fn load_with(sandbox: &Sandbox, cache: &CompileCache, stem: &str, name: &str, li
         description: String::new(),
         component: "plugin.wasm".into(),
         capabilities: granted.to_vec(),
+        optional_capabilities: Vec::new(),
         limits,
         settings: Default::default(),
     };

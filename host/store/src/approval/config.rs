@@ -14,6 +14,8 @@ use super::{ProposalKind, StoredProposal};
 /// default_sink = "webhook"
 /// [routes]
 /// page = "pager"
+/// draft-status-update = "slack"       # drafts are published only where routed
+/// draft-postmortem = "postmortems"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -49,6 +51,17 @@ impl GateConfig {
         let two_person = proposal.kind == ProposalKind::SuggestedAction
             && (self.two_person.contains("*") || self.two_person.contains(action));
         if two_person { 2 } else { 1 }
+    }
+
+    /// The sink an approved proposal is handed to, if any: a suggested action always goes
+    /// (its route, else the default sink); a draft is published only where a route names its
+    /// kind (`draft-status-update`, `draft-postmortem`), so that turning on publishing is a
+    /// decision and drafts never land in an action sink by accident.
+    pub fn publish_to(&self, proposal: &StoredProposal) -> Option<&str> {
+        match proposal.kind {
+            ProposalKind::SuggestedAction => Some(self.sink_for(&proposal.action)),
+            kind => self.routes.get(kind.as_str()).map(String::as_str),
+        }
     }
 
     /// The sink an approved action of this kind is handed to.

@@ -13,7 +13,7 @@ use crate::ids::new_id;
 use crate::outbox;
 use crate::roles::{Actor, Permission, Principal};
 
-use super::{Decision, Gate, Outcome, ProposalKind, ProposalState, StoredProposal, Verdict};
+use super::{Decision, Gate, Outcome, ProposalState, StoredProposal, Verdict};
 
 /// Longest reason or edited body accepted, in bytes.
 const MAX_TEXT: usize = 256 * 1024;
@@ -166,12 +166,9 @@ impl Gate {
             return Ok(Decision { proposal, outcome });
         }
         settle(conn, &mut proposal, ProposalState::Approved, now).await?;
-        let outbox = match proposal.kind {
-            ProposalKind::SuggestedAction => {
-                let sink = self.config.sink_for(&proposal.action);
-                Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?)
-            }
-            _ => None,
+        let outbox = match self.config.publish_to(&proposal) {
+            Some(sink) => Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?),
+            None => None,
         };
         detail["state"] = serde_json::json!({"before": "pending", "after": "approved"});
         detail["outbox"] = serde_json::json!(outbox);

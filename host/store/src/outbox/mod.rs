@@ -10,14 +10,18 @@ mod backoff;
 mod claim;
 mod dispatch;
 mod file;
+mod markdown;
 mod sink;
+mod slack;
 mod webhook;
 
 pub use backoff::Backoff;
 pub use claim::Claim;
 pub use dispatch::{DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with};
 pub use file::FileSink;
+pub use markdown::MarkdownSink;
 pub use sink::{Delivery, Sink, SinkError, SinkFuture, Sinks};
+pub use slack::SlackSink;
 pub use webhook::WebhookSink;
 
 use serde::Serialize;
@@ -86,6 +90,7 @@ pub(crate) async fn enqueue(
         "idempotency_key": id,
         "proposal": proposal.id,
         "incident": proposal.incident,
+        "kind": proposal.kind.as_str(),
         "action": proposal.action,
         "title": proposal.title,
         "body": proposal.body,

@@ -1,5 +1,5 @@
 //! Proposes what it is told to: an event of kind `proposal` becomes a suggested action whose
-//! body is the event's text. Every event also gets a note saying how many events the
+//! body is the event's text (`draft-status-update` and `draft-postmortem` become drafts). Every event also gets a note saying how many events the
 //! `incidents` capability showed it, so tests can see the durable store behind it.
 
 use rhyme_pdk::types::{Evidence, Finding, FindingKind, Incident, Output, PluginInfo, Proposal, ProposalKind, TimelineEvent, Trigger};
@@ -20,9 +20,15 @@ impl Guest for Proposer {
         let mut note = Finding::new(FindingKind::Note, &event.id, "Timeline read", &format!("{seen} events"));
         note.evidence = vec![Evidence::Event(event.id.clone())];
         let mut proposals = Vec::new();
-        if event.kind == "proposal" {
+        let kind = match event.kind.as_str() {
+            "proposal" => Some(ProposalKind::SuggestedAction),
+            "draft-status-update" => Some(ProposalKind::DraftStatusUpdate),
+            "draft-postmortem" => Some(ProposalKind::DraftPostmortem),
+            _ => None,
+        };
+        if let Some(kind) = kind {
             proposals.push(Proposal {
-                kind: ProposalKind::SuggestedAction,
+                kind,
                 title: format!("Do what event {} asks", event.id),
                 body: event.text.clone(),
                 rationale: "asked for by the test".into(),

@@ -1,0 +1,62 @@
+//! A Slack-compatible incoming-webhook receiver for tests: accepts `POST` with a JSON body,
+//! answers `200 ok` as Slack does, and records each body. It can be started on a port chosen
+//! in advance, so a test can point Rhyme at it while it is still down.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// A port on 127.0.0.1 that was free a moment ago, for a receiver started later.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The running receiver (it runs until the test process ends).
+pub struct Receiver {
+    bodies: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Receiver {
+    /// Listens on `127.0.0.1:port`.
+    pub fn start(port: u16) -> Receiver {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("binding the receiver's port");
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let log = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                handle(stream, &log);
+            }
+        });
+        Receiver { bodies }
+    }
+
+    /// The JSON bodies received so far.
+    pub fn bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies.lock().unwrap().clone()
+    }
+}
+
+fn handle(stream: TcpStream, log: &Mutex<Vec<serde_json::Value>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut length = 0usize;
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && !line.trim().is_empty() {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    log.lock()
+        .unwrap()
+        .push(serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null));
+    let mut stream = stream;
+    let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+}

@@ -16,6 +16,8 @@ mod audit;
 mod serve;
 mod store;
 mod token;
+mod nudges;
+mod remote;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +68,9 @@ enum Command {
     Corpus(corpus::CorpusCommand),
     /// Seen before? The past incidents most like what you see, what broke and how it was fixed.
     Ask(ask::AskArgs),
+    /// An incident's nudges through a running server: list, ack, mute, unmute (IC).
+    #[command(subcommand)]
+    Nudges(nudges::NudgesCommand),
 }
 
 /// Shared by every command.
@@ -97,6 +102,7 @@ pub fn run() -> ExitCode {
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),
         Command::Ask(args) => ask::run(&ctx, args),
+        Command::Nudges(command) => nudges::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

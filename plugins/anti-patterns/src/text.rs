@@ -32,7 +32,10 @@ const KEEP_LEADING: &[char] = &['@', '#', '+'];
 impl Words {
     /// Splits a line into words.
     pub fn new(text: &str) -> Words {
-        let lower = text.to_lowercase().replace('\u{2019}', "'");
+        let mut lower = text.to_lowercase();
+        if lower.contains('\u{2019}') {
+            lower = lower.replace('\u{2019}', "'");
+        }
         let mut spans = Vec::new();
         let mut question = false;
         let mut start: Option<usize> = None;
@@ -168,7 +171,7 @@ impl PhraseTable {
         for i in 0..words.len() {
             let word = words.get(i);
             if let Some(from) = self.first_with(word) {
-                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| first_word(p) == word) {
+                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| starts_with_word(p, word)) {
                     if bits & bit == 0 && rest_matches(words, i + 1, rest_of(phrase)) {
                         bits |= bit;
                     }
@@ -179,7 +182,8 @@ impl PhraseTable {
                 if phrase.as_bytes()[0] != word.as_bytes()[0] {
                     continue;
                 }
-                let prefix = first_word(phrase).trim_end_matches('*');
+                let star = phrase.bytes().position(|b| b == b'*').unwrap_or(phrase.len());
+                let prefix = &phrase[..star];
                 if bits & bit == 0 && word.starts_with(prefix) && rest_matches(words, i + 1, rest_of(phrase)) {
                     bits |= bit;
                 }
@@ -197,7 +201,7 @@ impl PhraseTable {
             if k == EMPTY {
                 return None;
             }
-            if first_word(self.sorted[k as usize].0) == word {
+            if starts_with_word(self.sorted[k as usize].0, word) {
                 return Some(k as usize);
             }
             slot = (slot + 1) & mask;
@@ -205,8 +209,11 @@ impl PhraseTable {
     }
 }
 
-fn first_word(phrase: &str) -> &str {
-    phrase.split_once(' ').map_or(phrase, |(first, _)| first)
+/// Whether `phrase`'s first word is `word`, without searching the phrase for its first space
+/// (this runs for every word of every line read).
+fn starts_with_word(phrase: &str, word: &str) -> bool {
+    let (p, w) = (phrase.as_bytes(), word.as_bytes());
+    p.len() >= w.len() && &p[..w.len()] == w && (p.len() == w.len() || p[w.len()] == b' ')
 }
 
 fn rest_of(phrase: &str) -> &str {
@@ -333,15 +340,22 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let wanted = rest.split(' ');
-    wanted.clone().count() + from <= words.len()
-        && (from..).zip(wanted).all(|(k, want)| {
-            let got = words.get(k);
-            match want.strip_suffix('*') {
-                Some(prefix) => got.starts_with(prefix),
-                None => got == want,
-            }
-        })
+    let mut k = from;
+    for want in rest.split(' ') {
+        if k >= words.len() {
+            return false;
+        }
+        let got = words.get(k);
+        let matched = match want.strip_suffix('*') {
+            Some(prefix) => got.starts_with(prefix),
+            None => got == want,
+        };
+        if !matched {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 #[cfg(test)]

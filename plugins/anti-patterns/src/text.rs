@@ -95,14 +95,22 @@ fn is_symbol_word(c: char) -> bool {
 }
 
 fn push_trimmed(lower: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
-    let word = &lower[start..end];
-    let head = word.trim_start_matches(|c: char| TRIM.contains(&c) && !KEEP_LEADING.contains(&c));
-    let trimmed = head.trim_end_matches(TRIM);
-    if trimmed.is_empty() {
-        return;
+    // Every character of TRIM is ASCII, and an ASCII byte is never part of a longer UTF-8
+    // sequence, so trimming bytes trims exactly those characters (and is much cheaper).
+    let trims = |b: u8| b.is_ascii() && TRIM.contains(&(b as char));
+    let keeps = |b: u8| b.is_ascii() && KEEP_LEADING.contains(&(b as char));
+    let bytes = lower.as_bytes();
+    let mut s = start;
+    while s < end && trims(bytes[s]) && !keeps(bytes[s]) {
+        s += 1;
     }
-    let s = start + (word.len() - head.len());
-    spans.push((s, s + trimmed.len()));
+    let mut e = end;
+    while e > s && trims(bytes[e - 1]) {
+        e -= 1;
+    }
+    if e > s {
+        spans.push((s, e));
+    }
 }
 
 /// The content words of a line, crudely stemmed (`locks` → `lock`, `watching` → `watch`), for
@@ -341,12 +349,13 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
         return true;
     }
     let mut k = from;
-    for want in rest.split(' ') {
+    // Split on bytes rather than with `str::split`: this runs for every candidate phrase.
+    for want in rest.as_bytes().split(|&b| b == b' ') {
         if k >= words.len() {
             return false;
         }
-        let got = words.get(k);
-        let matched = match want.strip_suffix('*') {
+        let got = words.get(k).as_bytes();
+        let matched = match want.strip_suffix(b"*") {
             Some(prefix) => got.starts_with(prefix),
             None => got == want,
         };

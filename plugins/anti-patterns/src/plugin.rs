@@ -60,6 +60,9 @@ fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
     let info = IncidentInfo { severity: severity(&incident.severity), update_cadence_minutes: incident.update_cadence_minutes };
     let fired = evaluate(&info, &events, now.div_euclid(1000), &already, &thresholds);
     let findings = fired.iter().map(|n| finding(n, &ids)).collect();
+    // The instance is thrown away after this call, memory and all: freeing the copied timeline
+    // string by string would only cost time.
+    std::mem::forget((events, ids, earlier));
     Ok(Output { findings, proposals: Vec::new() })
 }
 
@@ -92,7 +95,10 @@ fn recent_and_telling(incident: &str, now: Timestamp) -> Result<Vec<TimelineEven
     let recent = incidents::timeline_since(incident, since).map_err(|e| format!("reading the timeline: {e:?}"))?;
     let kinds: Vec<String> = TELLING_KINDS.iter().map(|k| k.to_string()).collect();
     let telling = incidents::timeline_of_kinds(incident, &kinds).map_err(|e| format!("reading the timeline: {e:?}"))?;
-    let mut events: Vec<TimelineEvent> = telling.into_iter().filter(|e| e.at < since).collect();
+    // Recent telling events arrive twice; the copies are left for the instance's teardown.
+    let older = telling.partition_point(|e| e.at < since);
+    let mut events = telling;
+    std::mem::forget(events.split_off(older));
     events.extend(recent);
     Ok(events)
 }

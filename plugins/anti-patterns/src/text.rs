@@ -348,9 +348,8 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let mut k = from;
     // Split on bytes rather than with `str::split`: this runs for every candidate phrase.
-    for want in rest.as_bytes().split(|&b| b == b' ') {
+    for (k, want) in (from..).zip(rest.as_bytes().split(|&b| b == b' ')) {
         if k >= words.len() {
             return false;
         }
@@ -362,7 +361,6 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
         if !matched {
             return false;
         }
-        k += 1;
     }
     true
 }

@@ -180,7 +180,9 @@ impl PhraseTable {
             let word = words.get(i);
             if let Some(from) = self.first_with(word) {
                 for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| starts_with_word(p, word)) {
-                    if bits & bit == 0 && rest_matches(words, i + 1, rest_of(phrase)) {
+                    // The phrase starts with `word` and then a space or nothing.
+                    let rest = phrase.get(word.len() + 1..).unwrap_or("");
+                    if bits & bit == 0 && rest_matches(words, i + 1, rest) {
                         bits |= bit;
                     }
                 }

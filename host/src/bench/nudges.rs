@@ -24,6 +24,10 @@ pub struct NudgeFigures {
     pub events: usize,
     /// Cost of one call, over all events (target: median ≤ 1 ms).
     pub per_event: Stats,
+    /// Fuel (wasm instructions, roughly) the plugin burnt per call: the plugin's own work,
+    /// independent of machine load, for comparing versions on a busy machine.
+    pub fuel_median: u64,
+    pub fuel_p99: u64,
     /// Nudges fired during the replay.
     pub nudges: usize,
 }
@@ -114,12 +118,16 @@ pub fn run(component: &[u8], events: usize, cache_dir: &std::path::Path) -> anyh
     let (incident, timeline) = long_timeline(events);
     store.insert(incident.clone(), timeline.clone());
     let mut samples: Vec<Duration> = Vec::with_capacity(events);
+    let mut fuel: Vec<u64> = Vec::with_capacity(events);
     let mut nudges = 0;
     for event in &timeline {
         let report = plugin.on_event(CallContext { now: event.at }, &incident, event)?;
         samples.push(report.duration);
+        fuel.push(report.fuel_used);
         nudges += report.value.findings.len();
         store.add_findings(&incident.id, report.value.findings);
     }
-    Ok(NudgeFigures { events, per_event: Stats::of(&mut samples), nudges })
+    fuel.sort_unstable();
+    let fuel_at = |q: f64| fuel[((fuel.len() - 1) as f64 * q).round() as usize];
+    Ok(NudgeFigures { events, per_event: Stats::of(&mut samples), fuel_median: fuel_at(0.5), fuel_p99: fuel_at(0.99), nudges })
 }

@@ -109,6 +109,7 @@ fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<(
     }
     println!("anti-patterns on a {}-event timeline, called on every event ({} nudges fired):", figures.events, figures.nudges);
     println!("  per event in the sandbox   median {:>8.0} µs   p99 {:>8.0} µs   (target: median ≤ 1000 µs)", figures.per_event.median_us, figures.per_event.p99_us);
+    println!("  fuel per event (plugin)    median {:>8}      p99 {:>8}      (load-independent)", figures.fuel_median, figures.fuel_p99);
     Ok(())
 }
 

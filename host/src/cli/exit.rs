@@ -4,15 +4,17 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | anything else went wrong (I/O, configuration) |
-//! | 2 | bad command line (from clap) |
-//! | 3 | a plugin or manifest was refused: invalid, forbidden import, ungranted capability |
+//! | 2 | bad command line (from clap), or an argument the server rejected (an unknown pattern) |
+//! | 3 | refused: an invalid plugin or manifest, a forbidden import, an ungranted capability; or the server refused the token or its role |
 //! | 4 | a plugin call failed: limit hit, trap, its own error, contract broken; or a conformance check failed |
-//! | 5 | not found: no such plugin |
+//! | 5 | not found: no such plugin, or (from the server) no such incident |
 
 use std::process::ExitCode;
 
 use rhyme::registry::RegistryError;
 use rhyme::runtime::PluginError;
+
+use super::remote::RemoteError;
 
 /// Prints `error` (to stderr, or as JSON on stdout) and returns its exit code.
 pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
@@ -45,6 +47,14 @@ fn code_of(error: &anyhow::Error) -> u8 {
         }
         if let Some(p) = cause.downcast_ref::<PluginError>() {
             return plugin_code(p);
+        }
+        if let Some(r) = cause.downcast_ref::<RemoteError>() {
+            return match r {
+                RemoteError::NoToken | RemoteError::Unauthenticated { .. } | RemoteError::Forbidden { .. } => 3,
+                RemoteError::NotFound { .. } => 5,
+                RemoteError::Invalid { .. } | RemoteError::BadUrl { .. } => 2,
+                RemoteError::Unreachable { .. } | RemoteError::Failed { .. } => 1,
+            };
         }
     }
     1

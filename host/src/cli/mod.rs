@@ -22,6 +22,8 @@ mod serve_seen_before;
 mod seen_before_feedback;
 mod store;
 mod token;
+mod nudges;
+mod remote;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -80,6 +82,9 @@ enum Command {
     /// Responders' feedback on seen-before matches: mark, list, export.
     #[command(subcommand, name = "seen-before")]
     SeenBefore(seen_before_feedback::SeenBeforeCommand),
+    /// An incident's nudges through a running server: list, ack, mute, unmute (IC).
+    #[command(subcommand)]
+    Nudges(nudges::NudgesCommand),
 }
 
 /// Shared by every command.
@@ -114,6 +119,7 @@ pub fn run() -> ExitCode {
         Command::Corpus(command) => corpus::run(&ctx, command),
         Command::Ask(args) => ask::run(&ctx, args),
         Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
+        Command::Nudges(command) => nudges::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

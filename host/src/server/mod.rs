@@ -60,6 +60,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/incidents/{id}/nudges"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/mute"),
+    ("POST", "/v1/incidents/{id}/nudges/{pattern}/unmute"),
     ("GET", "/v1/proposals"),
     ("GET", "/v1/proposals/{id}"),
     ("POST", "/v1/proposals/{id}/approve"),
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
         .route("/v1/incidents/{id}/nudges/{pattern}/acknowledge", post(nudges::acknowledge))
         .route("/v1/incidents/{id}/nudges/{pattern}/mute", post(nudges::mute))
+        .route("/v1/incidents/{id}/nudges/{pattern}/unmute", post(nudges::unmute))
         .route("/v1/proposals", get(proposals::list))
         .route("/v1/proposals/{id}", get(proposals::get))
         .route("/v1/proposals/{id}/approve", post(proposals::approve))

@@ -13,7 +13,7 @@ use super::problem::Problem;
     paths(
         api::incidents::create, api::incidents::list, api::incidents::get, api::incidents::timeline, api::incidents::findings,
         api::ingest::events, api::ingest::series, api::alertmanager::ingest, api::slack::ingest, api::slack::bind,
-        api::nudges::list, api::nudges::acknowledge, api::nudges::mute,
+        api::nudges::list, api::nudges::acknowledge, api::nudges::mute, api::nudges::unmute,
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
         api::plots::svg,
         api::audit::entries, api::audit::verify,

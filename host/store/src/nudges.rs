@@ -61,6 +61,41 @@ impl Store {
             .await
     }
 
+    /// Clears the IC's answer for `pattern`, so its nudges show again. `NotFound` when the
+    /// pattern was neither acknowledged nor muted on this incident.
+    pub async fn unmute_nudge(
+        &self,
+        who: &Principal,
+        incident: &str,
+        pattern: &str,
+    ) -> Result<NudgeTriage> {
+        who.require(Permission::TriageNudges)?;
+        check_id("pattern", pattern)?;
+        let mut tx = self.db().write().await?;
+        incidents::require(tx.conn(), incident).await?;
+        let row = sqlx::query(
+            "SELECT incident_id, pattern, state, by_name, at, until FROM nudge_triage
+             WHERE incident_id = $1 AND pattern = $2",
+        )
+        .bind(incident)
+        .bind(pattern)
+        .fetch_optional(tx.conn())
+        .await?;
+        let Some(row) = row else {
+            return Err(Error::not_found("acknowledged or muted nudge pattern", pattern));
+        };
+        let cleared = from_row(&row)?;
+        sqlx::query("DELETE FROM nudge_triage WHERE incident_id = $1 AND pattern = $2")
+            .bind(incident)
+            .bind(pattern)
+            .execute(tx.conn())
+            .await?;
+        let detail = serde_json::json!({"pattern": pattern, "was": state_name(cleared.triage)});
+        append_in(tx.conn(), self.now(), &Actor::from(who), "nudge.unmuted", incident, &detail).await?;
+        tx.commit().await?;
+        Ok(cleared)
+    }
+
     /// The triage recorded for an incident, by pattern.
     pub async fn nudge_triage(&self, incident: &str) -> Result<Vec<NudgeTriage>> {
         let rows = sqlx::query(

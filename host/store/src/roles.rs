@@ -37,6 +37,20 @@ pub enum Permission {
     ManageTokens,
 }
 
+impl Permission {
+    /// What the permission allows, as a person would say it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Permission::Ingest => "send incidents, events or series",
+            Permission::Read => "read incidents, findings or proposals",
+            Permission::TriageNudges => "acknowledge or mute nudges",
+            Permission::Decide => "approve, edit or reject proposals",
+            Permission::ManagePlugins => "manage plugins",
+            Permission::ManageTokens => "manage tokens or read the audit log",
+        }
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Responder, Role::Ic, Role::Reviewer, Role::Admin];
 
@@ -109,9 +123,16 @@ impl Principal {
         if self.role.may(permission) {
             Ok(())
         } else {
+            let holders: Vec<&str> = Role::ALL
+                .into_iter()
+                .filter(|r| r.may(permission))
+                .map(Role::as_str)
+                .collect();
             Err(Error::forbidden(format!(
-                "role {} may not {permission:?}",
-                self.role
+                "role {} may not {}; that needs the {} role",
+                self.role,
+                permission.describe(),
+                holders.join(" or ")
             )))
         }
     }

@@ -334,6 +334,41 @@ async fn only_the_ic_triages_nudges_and_mutes_run_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unmuting_shows_a_pattern_again_and_is_audited() {
+    each_backend(|f| async move {
+        let store = &f.store;
+        store.insert_incident(&incident("inc-1")).await.unwrap();
+        let ic = principal("dana", Role::Ic);
+        let responder = principal("sam", Role::Responder);
+        let never = store.unmute_nudge(&ic, "inc-1", "stalled-loop").await;
+        assert!(matches!(never, Err(Error::NotFound { .. })));
+        store
+            .mute_nudge(&ic, "inc-1", "stalled-loop", None)
+            .await
+            .unwrap();
+        let denied = store.unmute_nudge(&responder, "inc-1", "stalled-loop").await;
+        let Err(Error::Forbidden { why }) = denied else {
+            panic!("a responder unmuted: {denied:?}")
+        };
+        assert!(why.contains("needs the ic role"), "{why}");
+        let cleared = store
+            .unmute_nudge(&ic, "inc-1", "stalled-loop")
+            .await
+            .unwrap();
+        assert_eq!(cleared.triage, Triage::Muted);
+        assert!(
+            !store
+                .nudge_silenced("inc-1", "stalled-loop")
+                .await
+                .unwrap()
+        );
+        let log = store.audit().entries(0, 100).await.unwrap();
+        assert!(log.iter().any(|e| e.action == "nudge.unmuted"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn outside_keys_bind_to_incidents() {
     each_backend(|f| async move {
         let store = &f.store;

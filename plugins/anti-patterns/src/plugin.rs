@@ -43,13 +43,49 @@ fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
     let thresholds = thresholds()?;
     let timeline = recent_and_telling(&incident.id, now)?;
     let earlier = incidents::findings(&incident.id).map_err(|e| format!("reading earlier findings: {e:?}"))?;
-    let position: HashMap<&str, u64> = timeline.iter().enumerate().map(|(i, e)| (e.id.as_str(), i as u64)).collect();
-    let events: Vec<Event> = timeline.iter().enumerate().map(|(i, e)| event(i as u64, e)).collect();
+    let position = evidence_positions(&earlier, &timeline);
     let already: Vec<PriorNudge> = earlier.iter().filter_map(|f| prior(f, &position)).collect();
+    // The timeline's strings move into the detectors' events; only the ids stay behind, for
+    // naming the evidence of what fires.
+    let mut ids = Vec::with_capacity(timeline.len());
+    let events: Vec<Event> = timeline
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (id, event) = event(i as u64, e);
+            ids.push(id);
+            event
+        })
+        .collect();
     let info = IncidentInfo { severity: severity(&incident.severity), update_cadence_minutes: incident.update_cadence_minutes };
     let fired = evaluate(&info, &events, now.div_euclid(1000), &already, &thresholds);
-    let findings = fired.iter().map(|n| finding(n, &timeline)).collect();
+    let findings = fired.iter().map(|n| finding(n, &ids)).collect();
+    // The instance is thrown away after this call, memory and all: freeing the copied timeline
+    // string by string would only cost time.
+    std::mem::forget((events, ids, earlier));
     Ok(Output { findings, proposals: Vec::new() })
+}
+
+/// Where each event cited by an earlier nudge sits in `timeline`; only those ids are indexed.
+fn evidence_positions<'a>(earlier: &'a [Finding], timeline: &[TimelineEvent]) -> HashMap<&'a str, u64> {
+    let mut wanted: HashMap<&str, u64> = earlier
+        .iter()
+        .filter(|f| f.kind == FindingKind::Nudge)
+        .flat_map(|f| &f.evidence)
+        .filter_map(|e| match e {
+            Evidence::Event(id) => Some((id.as_str(), u64::MAX)),
+            _ => None,
+        })
+        .collect();
+    if !wanted.is_empty() {
+        for (i, e) in timeline.iter().enumerate() {
+            if let Some(slot) = wanted.get_mut(e.id.as_str()) {
+                *slot = i as u64;
+            }
+        }
+        wanted.retain(|_, i| *i != u64::MAX);
+    }
+    wanted
 }
 
 /// Every event of the last [`FULL_LOOKBACK_MS`], and the telling events before it, oldest
@@ -59,7 +95,10 @@ fn recent_and_telling(incident: &str, now: Timestamp) -> Result<Vec<TimelineEven
     let recent = incidents::timeline_since(incident, since).map_err(|e| format!("reading the timeline: {e:?}"))?;
     let kinds: Vec<String> = TELLING_KINDS.iter().map(|k| k.to_string()).collect();
     let telling = incidents::timeline_of_kinds(incident, &kinds).map_err(|e| format!("reading the timeline: {e:?}"))?;
-    let mut events: Vec<TimelineEvent> = telling.into_iter().filter(|e| e.at < since).collect();
+    // Recent telling events arrive twice; the copies are left for the instance's teardown.
+    let older = telling.partition_point(|e| e.at < since);
+    let mut events = telling;
+    std::mem::forget(events.split_off(older));
     events.extend(recent);
     Ok(events)
 }
@@ -68,17 +107,55 @@ fn thresholds() -> Result<Thresholds, String> {
     serde_json::from_str(&config::get()).map_err(|e| format!("settings are not valid thresholds: {e}"))
 }
 
-/// WIT strings to the detectors' enums; unknown values become `Other`, never an error.
-fn event(id: u64, e: &TimelineEvent) -> Event {
-    let parse = |text: &str| serde_json::Value::String(text.trim().to_lowercase().replace('-', "_"));
-    Event {
-        id,
+/// A WIT event to the detectors' (with its id kept aside); unknown kinds and roles become
+/// `Other`, never an error.
+fn event(index: u64, e: TimelineEvent) -> (String, Event) {
+    let event = Event {
+        id: index,
         at: e.at.div_euclid(1000),
-        actor: (!e.actor.is_empty()).then(|| e.actor.clone()),
-        role: (!e.role.is_empty()).then(|| serde_json::from_value::<Role>(parse(&e.role)).unwrap_or(Role::Other)),
-        kind: serde_json::from_value::<EventKind>(parse(&e.kind)).unwrap_or(EventKind::Other),
-        text: e.text.clone(),
-    }
+        actor: (!e.actor.is_empty()).then_some(e.actor),
+        role: (!e.role.is_empty()).then(|| role(&e.role)),
+        kind: kind(&e.kind),
+        text: e.text,
+    };
+    (e.id, event)
+}
+
+/// Compares `text` with a snake_case name without regard to case, `-` versus `_`, or
+/// surrounding spaces, without allocating: this runs for every event of every call.
+fn same_name(text: &str, name: &str) -> bool {
+    let text = text.trim();
+    text.len() == name.len()
+        && text.bytes().zip(name.bytes()).all(|(t, n)| t.to_ascii_lowercase() == n || (t == b'-' && n == b'_'))
+}
+
+fn role(text: &str) -> Role {
+    const ROLES: [(&str, Role); 7] = [
+        ("ic", Role::Ic),
+        ("ops", Role::Ops),
+        ("comms", Role::Comms),
+        ("scribe", Role::Scribe),
+        ("responder", Role::Responder),
+        ("stakeholder", Role::Stakeholder),
+        ("system", Role::System),
+    ];
+    ROLES.iter().find(|(name, _)| same_name(text, name)).map_or(Role::Other, |(_, role)| *role)
+}
+
+fn kind(text: &str) -> EventKind {
+    const KINDS: [(&str, EventKind); 10] = [
+        ("message", EventKind::Message),
+        ("alert", EventKind::Alert),
+        ("metric", EventKind::Metric),
+        ("deploy", EventKind::Deploy),
+        ("role_change", EventKind::RoleChange),
+        ("status_update", EventKind::StatusUpdate),
+        ("decision", EventKind::Decision),
+        ("action", EventKind::Action),
+        ("mitigation", EventKind::Mitigation),
+        ("resolution", EventKind::Resolution),
+    ];
+    KINDS.iter().find(|(name, _)| same_name(text, name)).map_or(EventKind::Other, |(_, kind)| *kind)
 }
 
 fn severity(text: &str) -> Option<Severity> {
@@ -105,14 +182,9 @@ fn prior(f: &Finding, position: &HashMap<&str, u64>) -> Option<PriorNudge> {
     Some(PriorNudge { pattern, at: f.at.unwrap_or_default().div_euclid(1000), evidence })
 }
 
-fn finding(n: &Nudge, timeline: &[TimelineEvent]) -> Finding {
+fn finding(n: &Nudge, ids: &[String]) -> Finding {
     let mut finding = Finding::new(FindingKind::Nudge, n.pattern.id(), title(n.pattern), &n.message);
-    finding.evidence = n
-        .evidence
-        .iter()
-        .filter_map(|i| timeline.get(*i as usize))
-        .map(Evidence::event)
-        .collect();
+    finding.evidence = n.evidence.iter().filter_map(|i| ids.get(*i as usize)).map(|id| Evidence::Event(id.clone())).collect();
     finding.confidence = 0.9;
     finding.at = Some(n.at * 1000);
     finding

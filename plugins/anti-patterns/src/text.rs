@@ -32,7 +32,10 @@ const KEEP_LEADING: &[char] = &['@', '#', '+'];
 impl Words {
     /// Splits a line into words.
     pub fn new(text: &str) -> Words {
-        let lower = text.to_lowercase().replace('\u{2019}', "'");
+        let mut lower = text.to_lowercase();
+        if lower.contains('\u{2019}') {
+            lower = lower.replace('\u{2019}', "'");
+        }
         let mut spans = Vec::new();
         let mut question = false;
         let mut start: Option<usize> = None;
@@ -92,14 +95,22 @@ fn is_symbol_word(c: char) -> bool {
 }
 
 fn push_trimmed(lower: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
-    let word = &lower[start..end];
-    let head = word.trim_start_matches(|c: char| TRIM.contains(&c) && !KEEP_LEADING.contains(&c));
-    let trimmed = head.trim_end_matches(TRIM);
-    if trimmed.is_empty() {
-        return;
+    // Every character of TRIM is ASCII, and an ASCII byte is never part of a longer UTF-8
+    // sequence, so trimming bytes trims exactly those characters (and is much cheaper).
+    let trims = |b: u8| b.is_ascii() && TRIM.contains(&(b as char));
+    let keeps = |b: u8| b.is_ascii() && KEEP_LEADING.contains(&(b as char));
+    let bytes = lower.as_bytes();
+    let mut s = start;
+    while s < end && trims(bytes[s]) && !keeps(bytes[s]) {
+        s += 1;
     }
-    let s = start + (word.len() - head.len());
-    spans.push((s, s + trimmed.len()));
+    let mut e = end;
+    while e > s && trims(bytes[e - 1]) {
+        e -= 1;
+    }
+    if e > s {
+        spans.push((s, e));
+    }
 }
 
 /// The content words of a line, crudely stemmed (`locks` → `lock`, `watching` → `watch`), for
@@ -168,8 +179,10 @@ impl PhraseTable {
         for i in 0..words.len() {
             let word = words.get(i);
             if let Some(from) = self.first_with(word) {
-                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| first_word(p) == word) {
-                    if bits & bit == 0 && rest_matches(words, i + 1, rest_of(phrase)) {
+                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| starts_with_word(p, word)) {
+                    // The phrase starts with `word` and then a space or nothing.
+                    let rest = phrase.get(word.len() + 1..).unwrap_or("");
+                    if bits & bit == 0 && rest_matches(words, i + 1, rest) {
                         bits |= bit;
                     }
                 }
@@ -179,7 +192,8 @@ impl PhraseTable {
                 if phrase.as_bytes()[0] != word.as_bytes()[0] {
                     continue;
                 }
-                let prefix = first_word(phrase).trim_end_matches('*');
+                let star = phrase.bytes().position(|b| b == b'*').unwrap_or(phrase.len());
+                let prefix = &phrase[..star];
                 if bits & bit == 0 && word.starts_with(prefix) && rest_matches(words, i + 1, rest_of(phrase)) {
                     bits |= bit;
                 }
@@ -197,7 +211,7 @@ impl PhraseTable {
             if k == EMPTY {
                 return None;
             }
-            if first_word(self.sorted[k as usize].0) == word {
+            if starts_with_word(self.sorted[k as usize].0, word) {
                 return Some(k as usize);
             }
             slot = (slot + 1) & mask;
@@ -205,8 +219,11 @@ impl PhraseTable {
     }
 }
 
-fn first_word(phrase: &str) -> &str {
-    phrase.split_once(' ').map_or(phrase, |(first, _)| first)
+/// Whether `phrase`'s first word is `word`, without searching the phrase for its first space
+/// (this runs for every word of every line read).
+fn starts_with_word(phrase: &str, word: &str) -> bool {
+    let (p, w) = (phrase.as_bytes(), word.as_bytes());
+    p.len() >= w.len() && &p[..w.len()] == w && (p.len() == w.len() || p[w.len()] == b' ')
 }
 
 fn rest_of(phrase: &str) -> &str {
@@ -333,15 +350,21 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let wanted = rest.split(' ');
-    wanted.clone().count() + from <= words.len()
-        && (from..).zip(wanted).all(|(k, want)| {
-            let got = words.get(k);
-            match want.strip_suffix('*') {
-                Some(prefix) => got.starts_with(prefix),
-                None => got == want,
-            }
-        })
+    // Split on bytes rather than with `str::split`: this runs for every candidate phrase.
+    for (k, want) in (from..).zip(rest.as_bytes().split(|&b| b == b' ')) {
+        if k >= words.len() {
+            return false;
+        }
+        let got = words.get(k).as_bytes();
+        let matched = match want.strip_suffix(b"*") {
+            Some(prefix) => got.starts_with(prefix),
+            None => got == want,
+        };
+        if !matched {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]

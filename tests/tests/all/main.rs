@@ -8,6 +8,7 @@
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
 //! | `python_plugin` | a plugin written in Python (componentize-py): checked, installed, granted and called like any other |
 //! | `nudges_cli` | `rhyme replay` and `rhyme eval nudges`: silence-triggered nudges, the eval floor |
+//! | `nudges_triage_cli` | `rhyme nudges list/ack/mute/unmute` against `rhyme serve`: roles, audit, a mute holds |
 //! | `plugin_kit` | `docs/writing-a-plugin.md` performed as written; `rhyme plugin new` and `rhyme plugin test` |
 //! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
 //! | `publish` | approved drafts through the outbox to a Slack-compatible webhook (down at first) and a Markdown folder, once each |
@@ -23,6 +24,7 @@ mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;
 mod nudges_cli;
+mod nudges_triage_cli;
 mod plugin_kit;
 mod prometheus_pull;
 mod publish;

@@ -1,8 +1,10 @@
-//! The incident commander's answers to nudges: acknowledge (seen) or mute (not now).
+//! The incident commander's answers to nudges: acknowledge (seen), mute (not now) or unmute
+//! (show it again). A pattern must be one of the catalog's, or one a plugin has already nudged
+//! about on this incident, so a typo is refused with the list rather than silently stored.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use rhyme_store::{NudgeTriage, Permission};
+use rhyme_store::{FindingKind, NudgeTriage, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -28,6 +30,7 @@ pub async fn acknowledge(
     Path((id, pattern)): Path<(String, String)>,
 ) -> Result<Json<NudgeTriage>, ApiError> {
     let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
     Ok(Json(state.store().acknowledge_nudge(&who, &id, &pattern).await?))
 }
 
@@ -48,5 +51,33 @@ pub async fn mute(
     Body(input): Body<MuteIn>,
 ) -> Result<Json<NudgeTriage>, ApiError> {
     let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
     Ok(Json(state.store().mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0)).await?))
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+pub async fn unmute(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, pattern)): Path<(String, String)>,
+) -> Result<Json<NudgeTriage>, ApiError> {
+    let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
+    Ok(Json(state.store().unmute_nudge(&who, &id, &pattern).await?))
+}
+
+/// `NotFound` for an unknown incident; `Invalid` naming the known patterns for an unknown one.
+async fn known_pattern(state: &AppState, incident: &str, pattern: &str) -> Result<(), ApiError> {
+    let findings = state.store().findings(incident).await?;
+    let mut known: Vec<&str> = rhyme_eval::nudges::PATTERNS.to_vec();
+    for f in findings.iter().filter(|f| f.finding.kind == FindingKind::Nudge) {
+        if !known.contains(&f.finding.subject.as_str()) {
+            known.push(&f.finding.subject);
+        }
+    }
+    if known.contains(&pattern) {
+        return Ok(());
+    }
+    Err(ApiError::invalid("pattern", format!("`{pattern}` is not a nudge pattern; known patterns: {}", known.join(", "))))
 }

@@ -2,7 +2,11 @@
 
 pub mod backend;
 pub mod exact_index;
+#[cfg(test)]
+mod index_conformance;
 pub mod local_embedder;
+pub mod qdrant_index;
+pub mod vectors;
 
 use std::fmt;
 use std::str::FromStr;

@@ -150,10 +150,10 @@ impl QdrantIndex {
         let name = collection.to_string();
         self.run(async move {
             // Another writer may have created it in between; that is as good.
-            if let Err(e) = client.create_collection(request).await {
-                if !client.collection_exists(&name).await? {
-                    return Err(e);
-                }
+            if let Err(e) = client.create_collection(request).await
+                && !client.collection_exists(&name).await?
+            {
+                return Err(e);
             }
             Ok(())
         })?;

@@ -10,8 +10,10 @@ RHYME       := target/release/rhyme
 PLUGINS     := graph-signature anti-patterns draft-summary seen-before
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer guest-sloppy
+# Example plugins written as a user team would (examples/plugins/*); the tests install them.
+EXAMPLES    := deploy-correlator
 
-.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean
+.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference
 
 all: build
 
@@ -33,7 +35,12 @@ plugins: setup
 	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(PLUGINS))
 
 guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUESTS))
+	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUESTS) $(EXAMPLES))
+
+# The examples are not default members (they only make sense as components): their own
+# unit tests run here.
+test-examples:
+	$(CARGO) test --release $(addprefix -p ,$(EXAMPLES))
 
 # The example plugin written in Python: a venv with a pinned componentize-py, then the
 # component, rebuilt only when its sources change.
@@ -51,7 +58,7 @@ demo: models build
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
 # starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh;
 # both are stopped whatever the tests' outcome.
-test: models plugins guests python-plugin test-build
+test: models plugins guests python-plugin test-build test-examples
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	prom="$$(bash tests/scripts/prometheus.sh)" || { bash tests/scripts/postgres.sh stop; exit 1; }; \
 	RHYME_TEST_DATABASE_URL="$$url" RHYME_TEST_PROMETHEUS_URL="$$prom" \
@@ -65,6 +72,11 @@ bench: models host plugins guests
 	$(RHYME) --data target/bench-data bench signature
 	$(RHYME) --data target/bench-data bench nudges
 	$(RHYME) --data target/bench-data bench seen-before
+
+# Opt-in: sentence-transformers (and torch, several GB) in models/.venv, so that
+# `make bench` prints its throughput beside rhyme-embed's.
+bench-reference: models
+	@bash models/st-venv.sh
 
 clean:
 	$(CARGO) clean

@@ -4,6 +4,7 @@ pub mod nudges;
 pub mod runtime;
 pub mod seen_before;
 pub mod signature;
+pub mod st_reference;
 mod stats;
 
 pub use stats::Stats;

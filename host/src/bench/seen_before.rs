@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::Stats;
+use super::st_reference::{self, ReferenceThroughput};
 use crate::capability::Capability;
 use crate::capability::backend::{Backends, Embedder};
-use crate::capability::exact_index::ExactIndex;
+use crate::capability::vectors::{IndexHome, open_index};
 use crate::manifest::{Limits, Manifest};
 use crate::runtime::bindings::types::Query;
 use crate::runtime::plugin::LoadRequest;
@@ -31,6 +32,10 @@ pub struct SeenBeforeFigures {
     pub passages: usize,
     /// Corpus passages per second, batches of 32.
     pub embed_sentences_per_s: f64,
+    /// sentence-transformers on the same passages and batches, on this machine.
+    pub reference: Option<ReferenceThroughput>,
+    /// Why there is no reference figure.
+    pub reference_note: Option<String>,
     /// Embedding and indexing the whole corpus from nothing.
     pub index_seconds: f64,
     /// One question through the plugin, end to end.
@@ -43,20 +48,34 @@ pub struct SeenBeforeFigures {
     pub rss_mib_end: f64,
 }
 
-/// Indexes `docs` in memory, then asks each of `questions` through the plugin `component`.
-pub fn run(component: &[u8], embedder: Arc<dyn Embedder>, docs: &[Postmortem], questions: &[String], cache_dir: &std::path::Path) -> anyhow::Result<SeenBeforeFigures> {
+/// Indexes `docs` in memory, then asks each of `questions` through the plugin `component`;
+/// `models` is the folder of the sentence-transformers reference script.
+pub fn run(
+    component: &[u8],
+    embedder: Arc<dyn Embedder>,
+    docs: &[Postmortem],
+    questions: &[String],
+    cache_dir: &std::path::Path,
+    models: &std::path::Path,
+) -> anyhow::Result<SeenBeforeFigures> {
     anyhow::ensure!(!docs.is_empty() && !questions.is_empty(), "the benchmark needs postmortems and questions");
     let rss_mib_model_loaded = resident_mib();
     let plugin_docs: Vec<_> = docs.iter().map(indexer::plugin_doc).collect();
     let passages: Vec<String> = plugin_docs.iter().flat_map(seen_before::passages).map(|p| p.text).collect();
     let sample: Vec<String> = passages.iter().take(THROUGHPUT_TEXTS).cloned().collect();
+    // One batch first, as the reference warms up too.
+    embedder.embed(&sample[..sample.len().min(THROUGHPUT_BATCH)])?;
     let started = Instant::now();
     for batch in sample.chunks(THROUGHPUT_BATCH) {
         embedder.embed(batch)?;
     }
     let embed_sentences_per_s = sample.len() as f64 / started.elapsed().as_secs_f64();
+    let (reference, reference_note) = match st_reference::measure(models, &sample, THROUGHPUT_BATCH) {
+        Ok(figure) => (Some(figure), None),
+        Err(note) => (None, Some(note)),
+    };
 
-    let vectors = Arc::new(ExactIndex::in_memory());
+    let vectors = open_index("bench", IndexHome::Process)?;
     let indexed = indexer::index(docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
     let backends = Backends { embedder: Some(embedder.clone()), vectors: Some(vectors), ..Backends::default() };
     let plugin = load(component, backends, cache_dir)?;
@@ -81,6 +100,8 @@ pub fn run(component: &[u8], embedder: Arc<dyn Embedder>, docs: &[Postmortem], q
         postmortems: indexed.postmortems,
         passages: indexed.passages,
         embed_sentences_per_s,
+        reference,
+        reference_note,
         index_seconds: indexed.seconds,
         query: Stats::of(&mut samples),
         query_embedding: Stats::of(&mut embedding),

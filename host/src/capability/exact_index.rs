@@ -271,35 +271,7 @@ mod tests {
         VectorItem { id: id.into(), vector: vector.to_vec(), payload: format!("p-{id}") }
     }
 
-    #[test]
-    fn nearest_is_by_cosine_and_upsert_replaces_by_id() {
-        let index = ExactIndex::in_memory();
-        index.upsert("c", vec![item("a", &[1.0, 0.0]), item("b", &[0.0, 2.0]), item("c", &[1.0, 1.0])]).unwrap();
-        let hits = index.nearest("c", &[0.0, 1.0], 2).unwrap();
-        assert_eq!(hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["b", "c"]);
-        assert!((hits[0].score - 1.0).abs() < 1e-6);
-        index.upsert("c", vec![item("b", &[1.0, 0.0])]).unwrap();
-        assert_eq!(index.nearest("c", &[0.0, 1.0], 10).unwrap()[0].id, "c");
-        assert_eq!(index.nearest("c", &[0.0, 1.0], 10).unwrap().len(), 3);
-        assert!(index.nearest("unknown", &[0.0, 1.0], 3).unwrap().is_empty());
-    }
-
-    #[test]
-    fn get_returns_stored_items_in_the_order_asked() {
-        let index = ExactIndex::in_memory();
-        index.upsert("c", vec![item("a", &[1.0]), item("b", &[2.0])]).unwrap();
-        let got = index.get("c", &["b".into(), "missing".into(), "a".into()]).unwrap();
-        assert_eq!(got.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["b", "a"]);
-        assert_eq!(got[0].payload, "p-b");
-    }
-
-    #[test]
-    fn a_dimension_mismatch_is_invalid_and_names_the_item() {
-        let index = ExactIndex::in_memory();
-        index.upsert("c", vec![item("a", &[1.0, 0.0])]).unwrap();
-        let err = index.upsert("c", vec![item("b", &[1.0])]).unwrap_err();
-        assert!(matches!(err, BackendError::Invalid(m) if m.contains("item b")));
-    }
+    crate::capability::index_conformance::conformance_tests!(|| Some(ExactIndex::in_memory()));
 
     #[test]
     fn collections_survive_a_reopen_and_clear_removes_them() {

@@ -2,8 +2,12 @@
 
 pub mod backend;
 pub mod exact_index;
+#[cfg(test)]
+mod index_conformance;
 pub mod local_embedder;
 pub mod openai_chat;
+pub mod qdrant_index;
+pub mod vectors;
 
 use std::fmt;
 use std::str::FromStr;

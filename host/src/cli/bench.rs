@@ -124,13 +124,27 @@ fn seen_before(ctx: &Context, component: &PathBuf, corpus: Option<PathBuf>, quer
     };
     let bytes = read_component(component)?;
     let embedder = super::corpus::load_embedder()?;
-    let f = rhyme::bench::seen_before::run(&bytes, embedder, &docs, &questions, &ctx.data.join("bench-cache"))?;
+    let model_dir = rhyme::capability::local_embedder::default_model_dir();
+    let models = model_dir.parent().unwrap_or(std::path::Path::new("models"));
+    let f = rhyme::bench::seen_before::run(&bytes, embedder, &docs, &questions, &ctx.data.join("bench-cache"), models)?;
     if ctx.json {
         println!("{}", serde_json::to_string(&f)?);
         return Ok(());
     }
     println!("seen-before on {} ({} postmortems, {} passages; {} questions):", corpus.display(), f.postmortems, f.passages, f.query.samples);
-    println!("  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (sentence-transformers: python3 models/bench_sentence_transformers.py)", f.embed_sentences_per_s);
+    println!("  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (rhyme-embed)", f.embed_sentences_per_s);
+    match (&f.reference, &f.reference_note) {
+        (Some(r), _) => println!(
+            "    same passages with sentence-transformers {} {:>8.1} sentences/s   (torch {}, {} threads; rhyme-embed is {:.2}× that)",
+            r.sentence_transformers,
+            r.sentences_per_s,
+            r.torch,
+            r.threads,
+            f.embed_sentences_per_s / r.sentences_per_s
+        ),
+        (None, Some(note)) => println!("    sentence-transformers: {note}"),
+        (None, None) => {}
+    }
     println!("  index the whole corpus from nothing              {:>8.1} s", f.index_seconds);
     println!("  question through the plugin, end to end          p50 {:>6.1} ms   p99 {:>6.1} ms   (targets 30 / 80 ms)", f.query.median_us / 1000.0, f.query.p99_us / 1000.0);
     println!("    of which embedding the question                p50 {:>6.1} ms   p99 {:>6.1} ms", f.query_embedding.median_us / 1000.0, f.query_embedding.p99_us / 1000.0);

@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use rhyme::capability::backend::{Backends, Embedder, VectorIndex};
-use rhyme::capability::exact_index::ExactIndex;
 use rhyme::capability::local_embedder::{LocalEmbedder, default_model_dir};
+use rhyme::capability::vectors::{IndexHome, open_index};
 use rhyme::seen_before::corpus::{Corpus, read_source};
 use rhyme::seen_before::indexer;
 
@@ -38,7 +38,7 @@ fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
     let mut corpus = Corpus::open(&ctx.data)?;
     let merged = corpus.merge(incoming);
     let embedder = load_embedder()?;
-    let vectors = vector_index(ctx);
+    let vectors = vector_index(ctx)?;
     let bar = progress_bar(ctx.json);
     let indexed = indexer::index(corpus.docs(), embedder.as_ref(), vectors.as_ref(), &mut |done, total| {
         bar.set_length(total as u64);
@@ -78,12 +78,12 @@ pub fn load_embedder() -> anyhow::Result<Arc<dyn Embedder>> {
     Ok(Arc::new(LocalEmbedder::load(&default_model_dir())?))
 }
 
-/// The vector index of the data folder.
-pub fn vector_index(ctx: &Context) -> Arc<dyn VectorIndex> {
-    Arc::new(ExactIndex::open(ctx.data.join("vectors")))
+/// The vector index of the data folder (in Qdrant when `RHYME_QDRANT_URL` is set).
+pub fn vector_index(ctx: &Context) -> anyhow::Result<Arc<dyn VectorIndex>> {
+    Ok(open_index("corpus", IndexHome::Folder(ctx.data.join("vectors")))?)
 }
 
 /// What the seen-before plugin runs with: the model and the data folder's index.
 pub fn seen_before_backends(ctx: &Context) -> anyhow::Result<Backends> {
-    Ok(Backends { embedder: Some(load_embedder()?), vectors: Some(vector_index(ctx)), ..Backends::default() })
+    Ok(Backends { embedder: Some(load_embedder()?), vectors: Some(vector_index(ctx)?), ..Backends::default() })
 }

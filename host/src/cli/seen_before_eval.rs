@@ -5,12 +5,11 @@
 //! plugin's query latency.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::json;
 
 use rhyme::capability::backend::Backends;
-use rhyme::capability::exact_index::ExactIndex;
+use rhyme::capability::vectors::{IndexHome, open_index};
 use rhyme::runtime::bindings::types::{FindingKind, Query};
 use rhyme::runtime::{CallContext, LoadedPlugin};
 use rhyme::seen_before::indexer;
@@ -26,7 +25,7 @@ const RANKED: u32 = eval::CUTOFF as u32;
 pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::Result<()> {
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
-    let vectors = Arc::new(ExactIndex::in_memory());
+    let vectors = open_index("eval", IndexHome::Process)?;
     let backends = Backends { embedder: Some(load_embedder()?), vectors: Some(vectors.clone()), ..Backends::default() };
     let embedder = backends.embedder.clone().expect("just set");
     indexer::index(&docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;

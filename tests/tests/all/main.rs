@@ -3,6 +3,7 @@
 //! | module | what it covers |
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
+//! | `deploy_correlator` | the example team plugin: deploy, error spike, rollback proposal, approval, one delivery |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
 //! | `llm_drafts` | the LLM drafter against a local chat-completions server: used, failing, hanging, rejected, not granted |
 //! | `lint_cli` | `rhyme eval lint`: blame and action-item floors |
@@ -20,6 +21,7 @@
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
+mod deploy_correlator;
 mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;

@@ -44,11 +44,13 @@ demo: models build
 	@bash examples/demo.sh $(DATA)
 
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
-# starts; it is stopped whatever the tests' outcome.
+# starts; the review page's tests drive headless Chromium through the chromedriver that
+# tests/scripts/chromium.sh installs and starts. Both are stopped whatever the tests' outcome.
 test: models plugins guests test-build
 	@url="$$(bash tests/scripts/postgres.sh)"; \
-	RHYME_TEST_DATABASE_URL="$$url" $(CARGO) test --release --no-fail-fast; rc=$$?; \
-	bash tests/scripts/postgres.sh stop; exit $$rc
+	driver="$$(bash tests/scripts/chromium.sh)"; \
+	RHYME_TEST_DATABASE_URL="$$url" RHYME_TEST_WEBDRIVER_URL="$$driver" $(CARGO) test --release --no-fail-fast; rc=$$?; \
+	bash tests/scripts/postgres.sh stop; bash tests/scripts/chromium.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
 
 bench: models host plugins guests

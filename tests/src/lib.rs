@@ -5,6 +5,7 @@
 //! `wasm32-wasip2` before the tests run; they are never committed.
 
 pub mod server;
+pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

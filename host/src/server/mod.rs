@@ -11,6 +11,8 @@
 //! | [`background`] | clock ticks for open incidents; outbox delivery and proposal expiry |
 //! | [`metrics`] | the host's Prometheus metrics |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
+//! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
+//! | [`sections`] | a draft's sections, so one can be re-drafted and spliced in |
 //!
 //! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
 //! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
@@ -22,7 +24,9 @@ pub mod body;
 pub mod dispatch;
 pub mod metrics;
 pub mod openapi;
+pub mod page;
 pub mod problem;
+pub mod sections;
 pub mod state;
 pub mod time;
 
@@ -64,6 +68,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/series/{incident}/{file}"),
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
+    ("POST", "/v1/incidents/{id}/drafts"),
+    ("POST", "/v1/proposals/{id}/sections/{section}/regenerate"),
+    ("POST", "/v1/lint"),
+    ("GET", "/v1/me"),
 ];
 
 /// The API's routes over `state`.
@@ -90,6 +98,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/series/{incident}/{file}", get(plots::svg))
         .route("/v1/audit", get(audit::entries))
         .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/incidents/{id}/drafts", post(drafts::request))
+        .route("/v1/proposals/{id}/sections/{section}/regenerate", post(drafts::regenerate))
+        .route("/v1/lint", post(lint::lint))
+        .route("/v1/me", get(me::me))
+        .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
         .route("/healthz", get(ops::health))
@@ -119,14 +132,15 @@ pub struct ServeConfig {
 pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<LoadedPlugin>) -> std::io::Result<()> {
     let metrics = Arc::new(Metrics::new());
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
-    let worker = Worker { plugins: Arc::new(plugins), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers };
+    let plugins = Arc::new(plugins);
+    let worker = Worker { plugins: plugins.clone(), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers };
     let worker = tokio::spawn(worker.run(queue));
     let ticker = tokio::spawn(background::tick(gate.clone(), dispatcher.clone(), config.tick_every));
     let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
 
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret));
+    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret).with_plugins(plugins));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
 
     ticker.abort();

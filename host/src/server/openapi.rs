@@ -17,6 +17,7 @@ use super::problem::Problem;
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
         api::plots::svg,
         api::audit::entries, api::audit::verify,
+        api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),

@@ -33,6 +33,9 @@ pub enum ApiError {
     /// Something on the host's side; the detail is logged, not sent.
     #[error("internal error")]
     Internal,
+    /// A plugin asked on the request's behalf failed or answered nothing usable.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 /// The problem document (RFC 9457 members plus `field`).
@@ -66,6 +69,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -81,6 +85,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Busy { .. } => "busy",
             ApiError::Internal => "internal",
+            ApiError::Upstream(_) => "plugin-failed",
         }
     }
 

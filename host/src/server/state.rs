@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rhyme_store::{Gate, Store};
 
 use super::dispatch::Dispatcher;
+use crate::runtime::LoadedPlugin;
 use super::metrics::Metrics;
 
 #[derive(Clone)]
@@ -19,18 +20,30 @@ struct Inner {
     dispatcher: Dispatcher,
     metrics: Arc<Metrics>,
     slack_secret: Option<String>,
+    /// The enabled plugins, for calls made on a request's behalf (drafts on request).
+    plugins: Arc<Vec<LoadedPlugin>>,
 }
 
 impl AppState {
     pub fn new(gate: Gate, dispatcher: Dispatcher, metrics: Arc<Metrics>) -> AppState {
         let store = gate.store().clone();
-        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None }) }
+        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None, plugins: Arc::default() }) }
     }
 
     /// With the Slack app's signing secret (call before the state is shared).
     pub fn with_slack_secret(mut self, secret: Option<String>) -> AppState {
         Arc::get_mut(&mut self.inner).expect("not shared yet").slack_secret = secret.filter(|s| !s.is_empty());
         self
+    }
+
+    /// With the enabled plugins (call before the state is shared).
+    pub fn with_plugins(mut self, plugins: Arc<Vec<LoadedPlugin>>) -> AppState {
+        Arc::get_mut(&mut self.inner).expect("not shared yet").plugins = plugins;
+        self
+    }
+
+    pub fn plugins(&self) -> &Arc<Vec<LoadedPlugin>> {
+        &self.inner.plugins
     }
 
     pub fn slack_secret(&self) -> Option<&str> {

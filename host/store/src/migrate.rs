@@ -13,8 +13,10 @@ use crate::db::{Backend, Db};
 use crate::error::Result;
 
 /// The migrations, oldest first: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (4, "proposal revisions", include_str!("../migrations/0004_proposal_revisions.sql")),
+];
 
 /// The embedded migrations as sqlx wants them.
 #[derive(Debug)]

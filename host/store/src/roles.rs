@@ -37,6 +37,26 @@ pub enum Permission {
     ManageTokens,
 }
 
+impl Permission {
+    /// What the permission allows and who holds it, for a refusal a person can act on.
+    ///
+    /// ```
+    /// use rhyme_store::{Principal, Permission, Role};
+    /// let refused = Principal::new("ana", Role::Responder).require(Permission::Decide).unwrap_err();
+    /// assert!(refused.to_string().contains("your role (responder) cannot approve"));
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            Permission::Ingest => "send incidents, events or series in; that takes the responder or ic role",
+            Permission::Read => "read incidents, findings or proposals",
+            Permission::TriageNudges => "acknowledge or mute nudges; that takes the ic role",
+            Permission::Decide => "approve, edit or reject proposals; only a reviewer can",
+            Permission::ManagePlugins => "install, grant, enable or disable plugins; that takes the admin role",
+            Permission::ManageTokens => "manage tokens or read the audit log; that takes the admin role",
+        }
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Responder, Role::Ic, Role::Reviewer, Role::Admin];
 
@@ -110,8 +130,9 @@ impl Principal {
             Ok(())
         } else {
             Err(Error::forbidden(format!(
-                "role {} may not {permission:?}",
-                self.role
+                "your role ({}) cannot {}",
+                self.role,
+                permission.describe()
             )))
         }
     }

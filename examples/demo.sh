@@ -40,6 +40,10 @@ call("POST", "/v1/incidents", {"id": incident, "title": timeline["title"], "seve
 batch = [{"id": f"e{i}", "at": e["at"], "actor": e["actor"], "role": e.get("role", ""), "kind": e["kind"], "text": e["text"]}
          for i, e in enumerate(events)]
 call("POST", f"/v1/incidents/{incident}/events", {"events": batch})
+for name in ("checkout-rps", "db-pool-in-use"):  # the metrics graph-signature reads
+    rows = [line.split(",") for line in open(f"examples/incidents/{name}.csv").read().split()[1:]]
+    points = [{"at": int(t) * 1000, "value": float(v) if v else None} for t, v in rows]
+    call("POST", f"/v1/incidents/{incident}/series", {"name": name, "points": points})
 if not call("GET", f"/v1/proposals?state=pending&incident={incident}"):
     for kind in ("status-update", "postmortem"):
         call("POST", f"/v1/incidents/{incident}/drafts", {"kind": kind})

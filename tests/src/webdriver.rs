@@ -216,10 +216,16 @@ impl Browser {
         let mut last = String::new();
         let found = self.try_wait(Duration::from_secs(30), || {
             let element = self.try_find(css)?;
-            last = self.try_call("GET", &format!("/element/{}/text", element.0), None).ok()?.as_str()?.to_string();
+            last = self
+                .try_call("GET", &format!("/element/{}/text", element.0), None)
+                .ok()?
+                .as_str()?
+                .to_string();
             last.contains(needle).then(|| last.clone())
         });
-        found.unwrap_or_else(|| panic!("timed out waiting for {needle:?} in `{css}`; it says: {last}"))
+        found.unwrap_or_else(|| {
+            panic!("timed out waiting for {needle:?} in `{css}`; it says: {last}")
+        })
     }
 
     /// Saves a PNG of the window.
@@ -312,10 +318,10 @@ fn exchange(driver: &str, method: &str, path: &str, body: &str) -> std::io::Resu
         if line.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
         }
     }
     let mut answer = vec![0; length];

@@ -56,15 +56,17 @@ demo: models build
 	@bash examples/demo.sh $(DATA)
 
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
-# starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh;
-# both are stopped whatever the tests' outcome.
+# starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh,
+# and the review page's tests drive headless Chromium through the chromedriver that
+# tests/scripts/chromium.sh installs and starts. All are stopped whatever the tests' outcome.
 test: models plugins guests python-plugin test-build test-examples
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	prom="$$(bash tests/scripts/prometheus.sh)" || { bash tests/scripts/postgres.sh stop; exit 1; }; \
+	driver="$$(bash tests/scripts/chromium.sh)"; \
 	RHYME_TEST_DATABASE_URL="$$url" RHYME_TEST_PROMETHEUS_URL="$$prom" \
 	RHYME_TEST_PROMETHEUS_TARGETS="$$(bash tests/scripts/prometheus.sh targets)" \
-	$(CARGO) test --release --no-fail-fast; rc=$$?; \
-	bash tests/scripts/prometheus.sh stop; bash tests/scripts/postgres.sh stop; exit $$rc
+	RHYME_TEST_WEBDRIVER_URL="$$driver" $(CARGO) test --release --no-fail-fast; rc=$$?; \
+	bash tests/scripts/chromium.sh stop; bash tests/scripts/prometheus.sh stop; bash tests/scripts/postgres.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
 
 bench: models host plugins guests

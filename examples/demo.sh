@@ -8,6 +8,67 @@ rhyme() { target/release/rhyme --data "$data" "$@"; }
 section() { if [ -t 1 ]; then printf '\n\033[1m━━ %s\033[0m\n' "$1"; else printf '\n━━ %s\n' "$1"; fi; }
 mkdir -p "$data/demo"
 
+# The review page: `rhyme serve` (started here unless one already answers), the example
+# incident sent through the API, a status update and a postmortem drafted and left pending.
+# Interactive: the server stays up until Ctrl-C. Otherwise it is stopped at once.
+review_page() {
+    local data=$1 listen=${RHYME_DEMO_LISTEN:-127.0.0.1:7878} started=""
+    local base="http://$listen"
+    if ! curl -fsS "$base/healthz" >/dev/null 2>&1; then
+        target/release/rhyme --data "$data" serve --listen "$listen" >"$data/demo/serve.log" 2>&1 &
+        started=$!
+        for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+        curl -fsS "$base/healthz" >/dev/null || { echo "rhyme serve did not start; see $data/demo/serve.log"; return 1; }
+    fi
+    local suffix responder reviewer
+    suffix=$(date +%s)
+    responder=$(rhyme token create --role responder --name "demo-responder-$suffix" 2>/dev/null)
+    reviewer=$(rhyme token create --role reviewer --name "demo-reviewer-$suffix" 2>/dev/null)
+    python3 - "$base" "$responder" examples/incidents/checkout-outage.json <<'PY'
+import json, sys, urllib.request
+base, token, path = sys.argv[1:]
+def call(method, route, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + route, data=data, method=method,
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as answer:
+        return json.load(answer)
+timeline = json.load(open(path))
+events = timeline["events"]
+incident = timeline["id"]
+call("POST", "/v1/incidents", {"id": incident, "title": timeline["title"], "severity": timeline["severity"], "started": events[0]["at"]})
+batch = [{"id": f"e{i}", "at": e["at"], "actor": e["actor"], "role": e.get("role", ""), "kind": e["kind"], "text": e["text"]}
+         for i, e in enumerate(events)]
+call("POST", f"/v1/incidents/{incident}/events", {"events": batch})
+for name in ("checkout-rps", "db-pool-in-use"):  # the metrics graph-signature reads
+    rows = [line.split(",") for line in open(f"examples/incidents/{name}.csv").read().split()[1:]]
+    points = [{"at": int(t) * 1000, "value": float(v) if v else None} for t, v in rows]
+    call("POST", f"/v1/incidents/{incident}/series", {"name": name, "points": points})
+if not call("GET", f"/v1/proposals?state=pending&incident={incident}"):
+    for kind in ("status-update", "postmortem"):
+        call("POST", f"/v1/incidents/{incident}/drafts", {"kind": kind})
+pending = call("GET", "/v1/proposals?state=pending")
+print(f"{len(pending)} drafts wait for a reviewer:")
+for p in pending:
+    print(f"  - {p['title']}")
+PY
+    echo
+    echo "Review page:    $base/review"
+    echo "Reviewer token: $reviewer"
+    echo "(paste the token into the page; a responder's token is refused when it tries to approve)"
+    if [ -n "$started" ]; then
+        if [ -t 0 ]; then
+            echo "rhyme serve is running; press Ctrl-C to stop it."
+            trap 'kill "$started" 2>/dev/null; wait "$started" 2>/dev/null; echo; echo "stopped rhyme serve"' INT
+            wait "$started" || true
+            trap - INT
+        else
+            kill "$started"; wait "$started" 2>/dev/null || true
+            echo "(not a terminal, so rhyme serve was stopped; run it again with: target/release/rhyme --data $data serve)"
+        fi
+    fi
+}
+
 section "Installed plugins (the operator's view)"
 rhyme plugin list
 
@@ -111,3 +172,6 @@ fi
 
 section "Done"
 echo "Plots: $data/demo/*.svg. Try: rhyme ask \"what you see\", rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"
+
+section "Reviewer: drafts waiting on the review page (rhyme serve, /review)"
+review_page "$data"

@@ -7,6 +7,7 @@
 pub mod chat_server;
 pub mod receiver;
 pub mod server;
+pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

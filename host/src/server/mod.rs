@@ -13,6 +13,8 @@
 //! | [`metrics`] | the host's Prometheus metrics |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
 //! | [`seen_before_job`] | the seen-before finding of a new incident, made by the plugin worker |
+//! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
+//! | [`sections`] | a draft's sections, so one can be re-drafted and spliced in |
 //!
 //! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
 //! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
@@ -24,9 +26,11 @@ pub mod body;
 pub mod dispatch;
 pub mod metrics;
 pub mod openapi;
+pub mod page;
 pub mod problem;
 pub mod recovery;
 pub mod seen_before_job;
+pub mod sections;
 pub mod state;
 pub mod time;
 
@@ -71,6 +75,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/audit/verify"),
     ("POST", "/v1/seen-before"),
     ("POST", "/v1/seen-before/feedback"),
+    ("POST", "/v1/incidents/{id}/drafts"),
+    ("POST", "/v1/proposals/{id}/sections/{section}/regenerate"),
+    ("POST", "/v1/lint"),
+    ("GET", "/v1/me"),
 ];
 
 /// The API's routes over `state`.
@@ -100,6 +108,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/audit/verify", get(audit::verify))
         .route("/v1/seen-before", post(seen_before::ask))
         .route("/v1/seen-before/feedback", post(seen_before::feedback))
+        .route("/v1/incidents/{id}/drafts", post(drafts::request))
+        .route("/v1/proposals/{id}/sections/{section}/regenerate", post(drafts::regenerate))
+        .route("/v1/lint", post(lint::lint))
+        .route("/v1/me", get(me::me))
+        .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
         .route("/healthz", get(ops::health))
@@ -136,7 +149,8 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
     let metrics = Arc::new(Metrics::new());
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
     let dispatcher = dispatcher.with_job_lease(config.job_lease.as_millis().max(1) as i64);
-    let worker = Worker { plugins: Arc::new(plugins), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers, seen_before: config.seen_before.clone().ok() };
+    let plugins = Arc::new(plugins);
+    let worker = Worker { plugins: plugins.clone(), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers, seen_before: config.seen_before.clone().ok() };
     let worker = tokio::spawn(worker.run(queue));
     let ticker = tokio::spawn(background::tick(gate.clone(), dispatcher.clone(), config.tick_every));
     let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
@@ -144,7 +158,11 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
 
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let app = router(AppState::new(gate, dispatcher, metrics).with_slack_secret(config.slack_signing_secret).with_seen_before(config.seen_before));
+    let state = AppState::new(gate, dispatcher, metrics)
+        .with_slack_secret(config.slack_signing_secret)
+        .with_seen_before(config.seen_before)
+        .with_plugins(plugins);
+    let app = router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
 
     ticker.abort();

@@ -18,6 +18,7 @@ use super::problem::Problem;
         api::plots::svg,
         api::audit::entries, api::audit::verify,
         api::seen_before::ask, api::seen_before::feedback,
+        api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),

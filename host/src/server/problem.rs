@@ -36,6 +36,9 @@ pub enum ApiError {
     /// Something on the host's side; the detail is logged, not sent.
     #[error("internal error")]
     Internal,
+    /// A plugin asked on the request's behalf failed or answered nothing usable.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 /// The problem document (RFC 9457 members plus `field`).
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -86,6 +90,7 @@ impl ApiError {
             ApiError::Busy { .. } => "busy",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal => "internal",
+            ApiError::Upstream(_) => "plugin-failed",
         }
     }
 

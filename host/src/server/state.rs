@@ -7,6 +7,7 @@ use rhyme_store::{Gate, Store};
 
 use super::dispatch::Dispatcher;
 use crate::seen_before::service::SeenBefore;
+use crate::runtime::LoadedPlugin;
 use super::metrics::Metrics;
 
 const NOT_SET_UP: &str = "seen-before is not set up on this host";
@@ -23,6 +24,8 @@ struct Inner {
     metrics: Arc<Metrics>,
     slack_secret: Option<String>,
     seen_before: SeenBeforeSetup,
+    /// The enabled plugins, for calls made on a request's behalf (drafts on request).
+    plugins: Arc<Vec<LoadedPlugin>>,
 }
 
 /// The seen-before service, or why the host runs without it (said to whoever asks).
@@ -31,7 +34,7 @@ pub type SeenBeforeSetup = Result<Arc<SeenBefore>, String>;
 impl AppState {
     pub fn new(gate: Gate, dispatcher: Dispatcher, metrics: Arc<Metrics>) -> AppState {
         let store = gate.store().clone();
-        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None, seen_before: Err(NOT_SET_UP.into()) }) }
+        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None, seen_before: Err(NOT_SET_UP.into()), plugins: Arc::default() }) }
     }
 
     /// With the Slack app's signing secret (call before the state is shared).
@@ -49,6 +52,16 @@ impl AppState {
     /// The seen-before service, or why there is none.
     pub fn seen_before(&self) -> Result<&Arc<SeenBefore>, &str> {
         self.inner.seen_before.as_ref().map_err(String::as_str)
+    }
+
+    /// With the enabled plugins (call before the state is shared).
+    pub fn with_plugins(mut self, plugins: Arc<Vec<LoadedPlugin>>) -> AppState {
+        Arc::get_mut(&mut self.inner).expect("not shared yet").plugins = plugins;
+        self
+    }
+
+    pub fn plugins(&self) -> &Arc<Vec<LoadedPlugin>> {
+        &self.inner.plugins
     }
 
     pub fn slack_secret(&self) -> Option<&str> {

@@ -39,13 +39,20 @@ pub enum Permission {
 
 impl Permission {
     /// What the permission allows, as a person would say it.
+    ///
+    /// ```
+    /// use rhyme_store::{Principal, Permission, Role};
+    /// let refused = Principal::new("ana", Role::Responder).require(Permission::Decide).unwrap_err();
+    /// assert!(refused.to_string().contains("your role (responder) cannot approve"));
+    /// assert!(refused.to_string().contains("needs the reviewer role"));
+    /// ```
     pub fn describe(self) -> &'static str {
         match self {
             Permission::Ingest => "send incidents, events or series",
             Permission::Read => "read incidents, findings or proposals",
             Permission::TriageNudges => "acknowledge or mute nudges",
             Permission::Decide => "approve, edit or reject proposals",
-            Permission::ManagePlugins => "manage plugins",
+            Permission::ManagePlugins => "install, grant, enable or disable plugins",
             Permission::ManageTokens => "manage tokens or read the audit log",
         }
     }
@@ -129,7 +136,7 @@ impl Principal {
                 .map(Role::as_str)
                 .collect();
             Err(Error::forbidden(format!(
-                "role {} may not {}; that needs the {} role",
+                "your role ({}) cannot {}; that needs the {} role",
                 self.role,
                 permission.describe(),
                 holders.join(" or ")

@@ -13,6 +13,7 @@
 //! | `plugin_kit` | `docs/writing-a-plugin.md` performed as written; `rhyme plugin new` and `rhyme plugin test` |
 //! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
 //! | `publish` | approved drafts through the outbox to a Slack-compatible webhook (down at first) and a Markdown folder, once each |
+//! | `review_page` | the reviewer's web page in headless Chromium: accept, edit then accept, reject, re-draft a section, a responder refused |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
@@ -32,6 +33,7 @@ mod prometheus_pull;
 mod publish;
 mod python_plugin;
 mod registry_cli;
+mod review_page;
 mod server_api;
 mod server_durability;
 mod seen_before_api;

@@ -16,7 +16,8 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
     match (method, path) {
         (
             "POST",
-            "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager" | "/v1/incidents/{id}/slack-channel",
+            "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager" | "/v1/incidents/{id}/slack-channel"
+            | "/v1/incidents/{id}/drafts",
         ) => {
             &["responder", "ic"]
         }
@@ -25,6 +26,7 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
         ("POST", "/v1/seen-before/feedback") => &["responder", "ic"],
         ("POST", p) if p.starts_with("/v1/proposals/") => &["reviewer"],
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
+        ("POST", "/v1/lint") => &ROLES,
         ("GET", _) => &ROLES,
         other => panic!("no expectation written for {other:?}: add it to `allowed`"),
     }
@@ -36,7 +38,8 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         .replace("{id}", incident)
         .replace("{incident}", incident)
         .replace("{pattern}", "tunnel-vision")
-        .replace("{file}", "latency.svg");
+        .replace("{file}", "latency.svg")
+        .replace("{section}", "summary");
     let url = if url.starts_with("/v1/proposals/") { url.replacen(incident, "no-such-proposal", 1) } else { url };
     let body = match (method, path) {
         ("POST", "/v1/incidents") => Some(json!({"id": incident, "title": "Checkout errors", "severity": "SEV2", "started": 1_000})),
@@ -52,6 +55,8 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         ("POST", "/v1/proposals/{id}/reject") => Some(json!({"reason": "not now"})),
         ("POST", "/v1/seen-before") => Some(json!({"text": "checkout errors"})),
         ("POST", "/v1/seen-before/feedback") => Some(json!({"text": "checkout errors", "match": "pm-1", "verdict": "helpful"})),
+        ("POST", "/v1/incidents/{id}/drafts") => Some(json!({"kind": "status-update"})),
+        ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };

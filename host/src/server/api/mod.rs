@@ -2,8 +2,11 @@
 
 pub mod alertmanager;
 pub mod audit;
+pub mod drafts;
 pub mod incidents;
 pub mod ingest;
+pub mod lint;
+pub mod me;
 pub mod nudges;
 pub mod ops;
 pub mod plots;

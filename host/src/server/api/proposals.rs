@@ -4,13 +4,16 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use rhyme_store::Permission;
-use rhyme_store::approval::{Decision, DecisionRecord, ProposalFilter, ProposalState, StoredProposal, Verdict};
+use rhyme_store::approval::{
+    Decision, DecisionRecord, ProposalFilter, ProposalKind, ProposalState, RevisionRecord, StoredProposal, Verdict,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::server::auth::Caller;
 use crate::server::body::Body;
 use crate::server::problem::ApiError;
+use crate::server::sections::{self, SectionRef};
 use crate::server::state::AppState;
 
 /// Which proposals to list.
@@ -39,13 +42,18 @@ pub async fn list(
     Ok(Json(state.gate().proposals(&filter).await?))
 }
 
-/// A proposal and the decisions recorded on it.
+/// A proposal, the decisions recorded on it, the changes made to its text while pending, and
+/// the sections of its text (what `.../sections/{section}/regenerate` accepts).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProposalView {
     #[schema(value_type = Object)]
     pub proposal: StoredProposal,
     #[schema(value_type = [Object])]
     pub decisions: Vec<DecisionRecord>,
+    #[schema(value_type = [Object])]
+    pub revisions: Vec<RevisionRecord>,
+    #[schema(value_type = [Object])]
+    pub sections: Vec<SectionRef>,
 }
 
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)),
@@ -54,7 +62,12 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<S
     caller.require(Permission::Read)?;
     let proposal = state.gate().proposal(&id).await?;
     let decisions = state.gate().decisions(&id).await?;
-    Ok(Json(ProposalView { proposal, decisions }))
+    let revisions = state.gate().revisions(&id).await?;
+    let sections = match proposal.kind {
+        ProposalKind::SuggestedAction => Vec::new(),
+        _ => sections::sections(&proposal.body),
+    };
+    Ok(Json(ProposalView { proposal, decisions, revisions, sections }))
 }
 
 /// Approve as it stands. `revision`, when sent, is the revision the reviewer read: if the text

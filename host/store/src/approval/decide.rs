@@ -214,7 +214,7 @@ fn validate(verdict: &Verdict) -> Result<()> {
 }
 
 /// Writes the row first, which serialises deciders (see the module note).
-async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
+pub(super) async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
     let hit = sqlx::query("UPDATE proposals SET touched = touched + 1 WHERE id = $1")
         .bind(id)
         .execute(conn)

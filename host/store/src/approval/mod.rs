@@ -17,11 +17,13 @@ mod diff;
 mod expiry;
 pub(crate) mod propose;
 mod read;
+mod revise;
 mod types;
 
 pub use config::GateConfig;
 pub use diff::unified_diff;
 pub use propose::suggested_action_kind;
+pub use revise::{Change, ChangeKind, RevisionRecord};
 pub use types::{
     Decision, DecisionRecord, NewProposal, Outcome, Proposal, ProposalFilter, ProposalKind,
     ProposalState, StoredProposal, Verdict, VerdictKind,

@@ -1,0 +1,39 @@
+//! The review lint over any text: the same pass every draft gets from the drafting plugin,
+//! run again on the words a reviewer is about to approve (edits included).
+
+use axum::Json;
+use draft_summary::LintNote;
+use rhyme_store::Permission;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::server::auth::Caller;
+use crate::server::body::Body;
+use crate::server::problem::ApiError;
+
+/// Longest text linted, in bytes (as long as a proposal's text may be).
+const MAX_TEXT: usize = 256 * 1024;
+
+/// A text to lint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintIn {
+    pub text: String,
+}
+
+#[utoipa::path(post, path = "/v1/lint", request_body = LintIn,
+    responses((status = 200, body = [Object], description = "blame language and incomplete action items, by line")),
+    security(("bearer" = [])))]
+pub async fn lint(
+    caller: Caller,
+    Body(input): Body<LintIn>,
+) -> Result<Json<Vec<LintNote>>, ApiError> {
+    caller.require(Permission::Read)?;
+    if input.text.len() > MAX_TEXT {
+        return Err(ApiError::invalid(
+            "text",
+            format!("longer than {MAX_TEXT} bytes"),
+        ));
+    }
+    Ok(Json(draft_summary::lint(&input.text)))
+}

@@ -28,7 +28,8 @@ pub fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSet
         return Err(format!("the embedding model is missing: no folder {} (run `make models`, or set RHYME_MODEL_DIR)", dir.display()));
     }
     let embedder = load_embedder().map_err(|e| format!("{e:#}"))?;
-    let backends = Backends { embedder: Some(embedder.clone()), vectors: Some(vector_index(ctx)), ..base.clone() };
+    let vectors = vector_index(ctx).map_err(|e| format!("opening the vector index: {e:#}"))?;
+    let backends = Backends { embedder: Some(embedder.clone()), vectors: Some(vectors), ..base.clone() };
     let (plugin, _) = registry.load(sandbox, PLUGIN, &backends).map_err(|e| format!("loading the {PLUGIN} plugin: {e}"))?;
     Ok(Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone())))
 }

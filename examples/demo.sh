@@ -152,6 +152,9 @@ PY
     echo "GET /v1/incidents/$incident/findings:"
     call "$responder" GET "/v1/incidents/$incident/findings" \
         | show "print('\\n'.join('  [%s] %s' % (f['plugin']['name'], f['title']) for f in d[:8]) or '  none')"
+    echo "POST /v1/incidents/$incident/drafts (a status update, drafted by draft-summary):"
+    call "$responder" POST "/v1/incidents/$incident/drafts" '{"kind": "status-update"}' \
+        | show "print('\\n'.join('  queued for review: %s' % p['title'] for p in d) or '  nothing drafted')"
     echo "GET /v1/proposals?incident=$incident (pending, waiting for a reviewer):"
     pending=$(call "$reviewer" GET "/v1/proposals?incident=$incident")
     echo "$pending" | show "print('\\n'.join('  %s  %s: %s' % (p['id'], p['kind'], p['title']) for p in d) or '  none')"
@@ -170,8 +173,6 @@ PY
     stop_server
 fi
 
-section "Done"
-echo "Plots: $data/demo/*.svg. Try: rhyme ask \"what you see\", rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"
-
 section "Reviewer: drafts waiting on the review page (rhyme serve, /review)"
+echo "Plots: $data/demo/*.svg. Try: rhyme ask \"what you see\", rhyme signature FILE.csv, rhyme replay TIMELINE.json, rhyme plugin --help"
 review_page "$data"

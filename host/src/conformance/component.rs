@@ -89,7 +89,13 @@ pub fn inspect(
             return None;
         }
     };
-    checks.push(Check::of("describe-valid", "a valid plugin-info: a registry name, a version, a description, triggers, the capabilities it imports", info_problems(&info, &used)));
+    // A capability the manifest declares optional is linked but denied until granted, so
+    // `describe` need not list it.
+    let required: BTreeSet<Capability> = match manifest {
+        Some(m) => used.iter().filter(|c| !m.optional_capabilities.contains(c)).copied().collect(),
+        None => used.clone(),
+    };
+    checks.push(Check::of("describe-valid", "a valid plugin-info: a registry name, a version, a description, triggers, the capabilities it imports", info_problems(&info, &required)));
     if let Some(m) = manifest {
         checks.push(Check::of(
             "describe-matches-manifest",

@@ -22,7 +22,8 @@ impl Guest for DraftSummary {
     fn describe() -> PluginInfo {
         rhyme_pdk::info("draft-summary", env!("CARGO_PKG_VERSION"), "Drafts CAN status updates and postmortems, every line cited")
             .triggers(&[Trigger::Query])
-            .capabilities(&["incidents", "clock"])
+            // `llm` is optional in plugin.toml: linked, but denied until the operator grants it.
+            .capabilities(&["incidents", "clock", "llm"])
             .build()
     }
 

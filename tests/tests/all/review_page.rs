@@ -21,7 +21,7 @@ struct Fixture {
 }
 
 fn fixture(backend: &Backend, scratch: &Path) -> Fixture {
-    let manifest = "name = \"draft-summary\"\nversion = \"0.1.0\"\ndescription = \"drafts\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\", \"clock\"]\n";
+    let manifest = "name = \"draft-summary\"\nversion = \"0.1.0\"\ndescription = \"drafts\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\", \"clock\"]\noptional-capabilities = [\"llm\"]\n";
     let folder = plugin_folder(
         &scratch.join(unique("plugins")),
         &component("draft_summary"),

@@ -15,7 +15,9 @@ review_page() {
     local data=$1 listen=${RHYME_DEMO_LISTEN:-127.0.0.1:7878} started=""
     local base="http://$listen"
     if ! curl -fsS "$base/healthz" >/dev/null 2>&1; then
-        target/release/rhyme --data "$data" serve --listen "$listen" >"$data/demo/serve.log" 2>&1 &
+        printf '[routes]\ndraft-status-update = "published"\ndraft-postmortem = "published"\n' > "$data/demo/gate.toml"
+        target/release/rhyme --data "$data" serve --listen "$listen" --gate "$data/demo/gate.toml" \
+            --sink "published=markdown:$data/demo/published" >"$data/demo/serve.log" 2>&1 &
         started=$!
         for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
         curl -fsS "$base/healthz" >/dev/null || { echo "rhyme serve did not start; see $data/demo/serve.log"; return 1; }
@@ -55,7 +57,8 @@ PY
     echo
     echo "Review page:    $base/review"
     echo "Reviewer token: $reviewer"
-    echo "(paste the token into the page; a responder's token is refused when it tries to approve)"
+    echo "(paste the token into the page; a responder's token is refused when it tries to approve;"
+    echo " an accepted draft is published as Markdown in $data/demo/published)"
     if [ -n "$started" ]; then
         if [ -t 0 ]; then
             echo "rhyme serve is running; press Ctrl-C to stop it."
@@ -94,8 +97,12 @@ api=""
 start_server() {
     local log="$data/demo/serve.log"
     : > "$log"
+    # Approved suggested actions go to a JSON-lines file; approved drafts are published as
+    # Markdown files (the gate routes each draft kind to that sink).
+    printf '[routes]\ndraft-status-update = "published"\ndraft-postmortem = "published"\n' > "$data/demo/gate.toml"
     target/release/rhyme --data "$data" serve --listen 127.0.0.1:0 --deliver-ms 200 \
-        --sink "default=file:$data/demo/approved.jsonl" "$@" > "$data/demo/serve.out" 2> "$log" &
+        --sink "default=file:$data/demo/approved.jsonl" --sink "published=markdown:$data/demo/published" \
+        --gate "$data/demo/gate.toml" "$@" > "$data/demo/serve.out" 2> "$log" &
     server_pid=$!
     trap stop_server EXIT
     for _ in $(seq 1 100); do
@@ -162,9 +169,17 @@ PY
     if [ -n "$first" ]; then
         echo "POST /v1/proposals/$first/approve (as the reviewer):"
         call "$reviewer" POST "/v1/proposals/$first/approve" '{}' | show "print('  proposal is now', d['proposal']['state'])"
-        for _ in $(seq 1 50); do [ -s "$data/demo/approved.jsonl" ] && break; sleep 0.1; done
-        echo "Handed to the sink once ($data/demo/approved.jsonl):"
-        tail -n 1 "$data/demo/approved.jsonl" 2>/dev/null | cut -c1-160 || echo "  (not yet)"
+        published=""
+        for _ in $(seq 1 50); do
+            published=$(ls "$data"/demo/published/*.md 2>/dev/null | head -n 1) && [ -n "$published" ] && break
+            sleep 0.1
+        done
+        if [ -n "$published" ]; then
+            echo "Published once, through the outbox, to the Markdown sink: $published"
+            sed -n '1,12p' "$published" | cut -c1-120 | sed 's/^/  | /'
+        else
+            echo "  (not delivered yet; the outbox retries)"
+        fi
     else
         echo "  (no plugin proposed anything on these events, so there is nothing to approve)"
     fi

@@ -73,6 +73,7 @@ bench: models host plugins guests
 	$(RHYME) --data target/bench-data bench runtime
 	$(RHYME) --data target/bench-data bench signature
 	$(RHYME) --data target/bench-data bench nudges
+	$(RHYME) --data target/bench-data bench ingest
 	$(RHYME) --data target/bench-data bench seen-before
 
 # Opt-in: sentence-transformers (and torch, several GB) in models/.venv, so that

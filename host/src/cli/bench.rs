@@ -27,6 +27,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// Sustained event ingest through the HTTP API into SQLite, one trivial plugin subscribed.
+    Ingest {
+        /// A plugin that answers every event with nothing.
+        #[arg(long, default_value = "target/wasm32-wasip2/release/guest_trivial.wasm")]
+        component: PathBuf,
+        /// Batches sent in all.
+        #[arg(long, default_value_t = 500)]
+        batches: usize,
+        /// Events per batch.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+        /// Clients sending at once.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+    },
     /// A 5,000-event timeline with the anti-pattern plugin called on every event.
     Nudges {
         /// The anti-patterns component.
@@ -54,6 +69,7 @@ pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
         BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
+        BenchCommand::Ingest { component, batches, batch_size, clients } => ingest(ctx, &component, batches, batch_size, clients),
         BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
         BenchCommand::SeenBefore { component, corpus, queries } => seen_before(ctx, &component, corpus, queries),
     }
@@ -98,6 +114,21 @@ fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<(
     println!("  Rhyme (a) / bare wasmtime      {:>6.2}×   (target ≤ 1.3)", figures.overhead_vs_bare);
     println!("  on-demand (b) / pooling (a)    {:>6.2}×   (target ≥ 1.5)", figures.pooling_speedup);
     println!("  compile / cache load (c)       {:>6.0}×   (target ≥ 100)", figures.cache_speedup);
+    Ok(())
+}
+
+fn ingest(ctx: &Context, component: &PathBuf, batches: usize, batch_size: usize, clients: usize) -> anyhow::Result<()> {
+    let plan = rhyme::bench::ingest::IngestPlan { batches, batch_size, clients };
+    let f = rhyme::bench::ingest::run(&read_component(component)?, &ctx.data.join("bench-ingest"), plan)?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&f)?);
+        return Ok(());
+    }
+    println!("ingest: {} events in batches of {} from {} clients, SQLite, one trivial plugin on every event:", f.events, f.batch_size, f.clients);
+    println!("  sustained                  {:>8.0} events/s   (target ≥ 5000)", f.events_per_s);
+    println!("  acknowledgement            median {:>8.1} ms   p99 {:>8.1} ms", f.ack.median_us / 1000.0, f.ack.p99_us / 1000.0);
+    println!("  429 answers                {:>8}", f.busy_answers);
+    println!("  plugin queue drained       {:>8.2} s after the last acknowledgement", f.drain_s);
     Ok(())
 }
 

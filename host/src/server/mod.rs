@@ -146,6 +146,22 @@ pub struct ServeConfig {
 /// address on stdout first (`listening on http://ADDR`), so a caller that asked for port 0
 /// learns the port.
 pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<LoadedPlugin>) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    serve_until(listener, shutdown_signal(), config, gate, sinks, plugins).await
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets queued plugin jobs finish
+/// (`config.listen` is not used: the listener is already bound). In-process callers (the
+/// ingest benchmark) stop it with a future of their own.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    config: ServeConfig,
+    gate: Gate,
+    sinks: Sinks,
+    plugins: Vec<LoadedPlugin>,
+) -> std::io::Result<()> {
     let metrics = Arc::new(Metrics::new());
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
     let dispatcher = dispatcher.with_job_lease(config.job_lease.as_millis().max(1) as i64);
@@ -156,14 +172,12 @@ pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<L
     let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), dispatcher.clone()));
 
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    println!("listening on http://{}", listener.local_addr()?);
     let state = AppState::new(gate, dispatcher, metrics)
         .with_slack_secret(config.slack_signing_secret)
         .with_seen_before(config.seen_before)
         .with_plugins(plugins);
     let app = router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
 
     ticker.abort();
     delivery.abort();

@@ -23,6 +23,7 @@
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod deploy_correlator;
+mod bench_cli;
 mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;

@@ -33,8 +33,16 @@ impl MemoryIncidents {
     /// Adds (or replaces) an incident with its whole timeline, sorted by time.
     pub fn insert(&self, incident: Incident, mut events: Vec<TimelineEvent>) {
         events.sort_by_key(|e| e.at);
-        let record = Record { incident: incident.clone(), events, series: Vec::new(), findings: Vec::new() };
-        self.records.write().expect("lock").insert(incident.id, record);
+        let record = Record {
+            incident: incident.clone(),
+            events,
+            series: Vec::new(),
+            findings: Vec::new(),
+        };
+        self.records
+            .write()
+            .expect("lock")
+            .insert(incident.id, record);
     }
 
     /// Attaches a metric series to an incident.
@@ -53,18 +61,29 @@ impl MemoryIncidents {
 
     /// Adds a past postmortem.
     pub fn add_postmortem(&self, postmortem: Postmortem) {
-        self.postmortems.write().expect("lock").insert(postmortem.id.clone(), postmortem);
+        self.postmortems
+            .write()
+            .expect("lock")
+            .insert(postmortem.id.clone(), postmortem);
     }
 
     fn with<R>(&self, id: &str, read: impl FnOnce(&Record) -> R) -> Result<R, BackendError> {
         let records = self.records.read().expect("lock");
-        records.get(id).map(read).ok_or_else(|| BackendError::Invalid(format!("no incident `{id}`")))
+        records
+            .get(id)
+            .map(read)
+            .ok_or_else(|| BackendError::Invalid(format!("no incident `{id}`")))
     }
 }
 
 impl IncidentSource for MemoryIncidents {
     fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError> {
-        Ok(self.records.read().expect("lock").get(id).map(|r| r.incident.clone()))
+        Ok(self
+            .records
+            .read()
+            .expect("lock")
+            .get(id)
+            .map(|r| r.incident.clone()))
     }
 
     fn timeline(
@@ -73,7 +92,14 @@ impl IncidentSource for MemoryIncidents {
         now: Timestamp,
         keep: &dyn Fn(&TimelineEvent) -> bool,
     ) -> Result<Vec<TimelineEvent>, BackendError> {
-        self.with(incident, |r| r.events.iter().take_while(|e| e.at <= now).filter(|e| keep(e)).cloned().collect())
+        self.with(incident, |r| {
+            r.events
+                .iter()
+                .take_while(|e| e.at <= now)
+                .filter(|e| keep(e))
+                .cloned()
+                .collect()
+        })
     }
 
     fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError> {

@@ -62,7 +62,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { deadline_ms: 2_000, fuel: 2_000_000_000, memory_mib: 64, table_elements: 20_000, output_kib: 256 }
+        Limits {
+            deadline_ms: 2_000,
+            fuel: 2_000_000_000,
+            memory_mib: 64,
+            table_elements: 20_000,
+            output_kib: 256,
+        }
     }
 }
 
@@ -84,20 +90,33 @@ impl Limits {
 pub enum ManifestError {
     /// The file could not be read.
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// TOML syntax or an unknown/mistyped key.
     #[error("{path}:{line}: {message}")]
-    Syntax { path: PathBuf, line: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// Parsed, but a value is not acceptable.
     #[error("{path}: field `{field}`: {message}")]
-    Invalid { path: PathBuf, field: &'static str, message: String },
+    Invalid {
+        path: PathBuf,
+        field: &'static str,
+        message: String,
+    },
 }
 
 impl Manifest {
     /// Reads and validates the manifest at `path`.
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ManifestError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Manifest::parse(&text, path)
     }
 
@@ -119,7 +138,10 @@ impl Manifest {
             message: message.to_string(),
         };
         if !is_plugin_name(&self.name) {
-            return Err(invalid("name", "use 1-64 lowercase letters, digits and `-`, starting with a letter"));
+            return Err(invalid(
+                "name",
+                "use 1-64 lowercase letters, digits and `-`, starting with a letter",
+            ));
         }
         if self.version.trim().is_empty() {
             return Err(invalid("version", "must not be empty"));
@@ -137,8 +159,15 @@ impl Manifest {
         if let Some((field, _)) = zero {
             return Err(invalid(field, "must be greater than zero"));
         }
-        if self.optional_capabilities.iter().any(|c| self.capabilities.contains(c)) {
-            return Err(invalid("optional-capabilities", "lists a capability already in `capabilities`"));
+        if self
+            .optional_capabilities
+            .iter()
+            .any(|c| self.capabilities.contains(c))
+        {
+            return Err(invalid(
+                "optional-capabilities",
+                "lists a capability already in `capabilities`",
+            ));
         }
         Ok(())
     }
@@ -187,22 +216,39 @@ mod tests {
 
     #[test]
     fn unknown_capability_is_refused() {
-        let msg = parse("name = \"a\"\nversion = \"1\"\ncapabilities = [\"sockets\"]\n").unwrap_err().to_string();
-        assert!(msg.contains("plugin.toml:3:") && msg.contains("sockets"), "{msg}");
+        let msg = parse("name = \"a\"\nversion = \"1\"\ncapabilities = [\"sockets\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("plugin.toml:3:") && msg.contains("sockets"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn bad_values_name_the_field() {
-        let msg = parse("name = \"Bad Name\"\nversion = \"1\"\n").unwrap_err().to_string();
+        let msg = parse("name = \"Bad Name\"\nversion = \"1\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("field `name`"), "{msg}");
-        let msg = parse("name = \"a\"\nversion = \"1\"\n[limits]\nfuel = 0\n").unwrap_err().to_string();
+        let msg = parse("name = \"a\"\nversion = \"1\"\n[limits]\nfuel = 0\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("limits.fuel"), "{msg}");
     }
 
     #[test]
     fn ceilings_cap_each_limit() {
-        let asked = Limits { deadline_ms: 50_000, memory_mib: 8, ..Limits::default() };
-        let ceiling = Limits { deadline_ms: 1_000, memory_mib: 512, ..Limits::default() };
+        let asked = Limits {
+            deadline_ms: 50_000,
+            memory_mib: 8,
+            ..Limits::default()
+        };
+        let ceiling = Limits {
+            deadline_ms: 1_000,
+            memory_mib: 512,
+            ..Limits::default()
+        };
         let got = asked.capped_by(&ceiling);
         assert_eq!((got.deadline_ms, got.memory_mib), (1_000, 8));
     }

@@ -48,12 +48,21 @@ impl PluginPolicy {
 }
 
 fn default_ceilings() -> Limits {
-    Limits { deadline_ms: 10_000, fuel: 50_000_000_000, memory_mib: 512, table_elements: 100_000, output_kib: 4_096 }
+    Limits {
+        deadline_ms: 10_000,
+        fuel: 50_000_000_000,
+        memory_mib: 512,
+        table_elements: 100_000,
+        output_kib: 4_096,
+    }
 }
 
 impl Default for OperatorConfig {
     fn default() -> Self {
-        OperatorConfig { ceilings: default_ceilings(), plugins: BTreeMap::new() }
+        OperatorConfig {
+            ceilings: default_ceilings(),
+            plugins: BTreeMap::new(),
+        }
     }
 }
 
@@ -62,10 +71,17 @@ impl Default for OperatorConfig {
 pub enum OperatorError {
     /// I/O.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Syntax, an unknown key or a bad value.
     #[error("{path}:{line}: {message}")]
-    Syntax { path: PathBuf, line: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 impl OperatorConfig {
@@ -73,19 +89,31 @@ impl OperatorConfig {
     pub fn load(path: &Path) -> Result<OperatorConfig, OperatorError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OperatorConfig::default()),
-            Err(source) => return Err(OperatorError::Io { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(OperatorConfig::default());
+            }
+            Err(source) => {
+                return Err(OperatorError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         };
         toml::from_str(&text).map_err(|e| OperatorError::Syntax {
             path: path.to_path_buf(),
-            line: e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
             message: e.message().to_string(),
         })
     }
 
     /// Writes to `path` atomically (a crash leaves the old file or the new one, never half).
     pub fn save(&self, path: &Path) -> Result<(), OperatorError> {
-        let io = |source| OperatorError::Io { path: path.to_path_buf(), source };
+        let io = |source| OperatorError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         let text = toml::to_string_pretty(self).expect("operator config always serialises");
         let tmp = path.with_extension("toml.tmp");
         std::fs::write(&tmp, text).map_err(io)?;
@@ -103,11 +131,22 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("operator.toml");
         let mut config = OperatorConfig::default();
-        config.plugins.insert("a".into(), PluginPolicy { enabled: true, granted: [Capability::Log].into(), ..Default::default() });
+        config.plugins.insert(
+            "a".into(),
+            PluginPolicy {
+                enabled: true,
+                granted: [Capability::Log].into(),
+                ..Default::default()
+            },
+        );
         config.save(&path).unwrap();
         assert_eq!(OperatorConfig::load(&path).unwrap(), config);
 
-        std::fs::write(&path, "[plugins.a]\nenabled = true\ngranted = [\"log\"]\ngrnated = []\n").unwrap();
+        std::fs::write(
+            &path,
+            "[plugins.a]\nenabled = true\ngranted = [\"log\"]\ngrnated = []\n",
+        )
+        .unwrap();
         let msg = OperatorConfig::load(&path).unwrap_err().to_string();
         assert!(msg.contains(":4:") && msg.contains("grnated"), "{msg}");
         std::fs::remove_dir_all(&dir).unwrap();

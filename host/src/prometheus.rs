@@ -18,12 +18,22 @@ pub enum PromError {
     /// Prometheus's own error, e.g. a PromQL parse error.
     #[error("Prometheus refused the query ({kind}): {message}")]
     Refused { kind: String, message: String },
-    #[error("{url} answered HTTP {status} with something other than Prometheus's API JSON: {start}")]
-    NotPrometheus { url: String, status: u16, start: String },
+    #[error(
+        "{url} answered HTTP {status} with something other than Prometheus's API JSON: {start}"
+    )]
+    NotPrometheus {
+        url: String,
+        status: u16,
+        start: String,
+    },
     #[error("the query gave a {0} result; a range query over series gives a matrix")]
     NotMatrix(String),
     #[error("series {series}, point {index}: {why}")]
-    BadPoint { series: String, index: usize, why: String },
+    BadPoint {
+        series: String,
+        index: usize,
+        why: String,
+    },
 }
 
 /// One series of a range query's answer.
@@ -39,9 +49,17 @@ impl RangeSeries {
     /// The series as Prometheus writes it: `name{a="1",b="2"}`; `{}` for no labels at all.
     pub fn selector(&self) -> String {
         let name = self.labels.get("__name__").cloned().unwrap_or_default();
-        let labels: Vec<String> =
-            self.labels.iter().filter(|(k, _)| *k != "__name__").map(|(k, v)| format!("{k}={v:?}")).collect();
-        if labels.is_empty() && !name.is_empty() { name } else { format!("{name}{{{}}}", labels.join(",")) }
+        let labels: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| *k != "__name__")
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        if labels.is_empty() && !name.is_empty() {
+            name
+        } else {
+            format!("{name}{{{}}}", labels.join(","))
+        }
     }
 }
 
@@ -78,7 +96,10 @@ struct MatrixItem {
 }
 
 /// Runs a range query against the Prometheus at `base_url` (e.g. `http://localhost:9090`).
-pub async fn query_range(base_url: &str, q: &RangeQuery<'_>) -> Result<Vec<RangeSeries>, PromError> {
+pub async fn query_range(
+    base_url: &str,
+    q: &RangeQuery<'_>,
+) -> Result<Vec<RangeSeries>, PromError> {
     let url = format!("{}/api/v1/query_range", base_url.trim_end_matches('/'));
     let end = q.end_ms as f64 / 1000.0;
     let params = [
@@ -87,9 +108,20 @@ pub async fn query_range(base_url: &str, q: &RangeQuery<'_>) -> Result<Vec<Range
         ("end", format!("{end:.3}")),
         ("step", format!("{:.3}", q.step.as_secs_f64())),
     ];
-    let unreachable = |e: reqwest::Error| PromError::Unreachable { url: base_url.to_string(), reason: error_chain(&e) };
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(unreachable)?;
-    let response = client.post(&url).form(&params).send().await.map_err(unreachable)?;
+    let unreachable = |e: reqwest::Error| PromError::Unreachable {
+        url: base_url.to_string(),
+        reason: error_chain(&e),
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(unreachable)?;
+    let response = client
+        .post(&url)
+        .form(&params)
+        .send()
+        .await
+        .map_err(unreachable)?;
     let status = response.status().as_u16();
     let body = response.text().await.map_err(unreachable)?;
     let answer: Answer = serde_json::from_str(&body).map_err(|_| PromError::NotPrometheus {
@@ -98,22 +130,37 @@ pub async fn query_range(base_url: &str, q: &RangeQuery<'_>) -> Result<Vec<Range
         start: body.chars().take(200).collect(),
     })?;
     if answer.status != "success" {
-        return Err(PromError::Refused { kind: answer.error_type, message: answer.error });
+        return Err(PromError::Refused {
+            kind: answer.error_type,
+            message: answer.error,
+        });
     }
-    let data = answer.data.ok_or_else(|| PromError::NotMatrix("missing".into()))?;
+    let data = answer
+        .data
+        .ok_or_else(|| PromError::NotMatrix("missing".into()))?;
     if data.result_type != "matrix" {
         return Err(PromError::NotMatrix(data.result_type));
     }
-    let items: Vec<MatrixItem> = serde_json::from_value(data.result)
-        .map_err(|e| PromError::NotPrometheus { url, status, start: e.to_string() })?;
+    let items: Vec<MatrixItem> =
+        serde_json::from_value(data.result).map_err(|e| PromError::NotPrometheus {
+            url,
+            status,
+            start: e.to_string(),
+        })?;
     items.into_iter().map(to_series).collect()
 }
 
 fn to_series(item: MatrixItem) -> Result<RangeSeries, PromError> {
-    let mut series = RangeSeries { labels: item.metric, points: Vec::with_capacity(item.values.len()) };
+    let mut series = RangeSeries {
+        labels: item.metric,
+        points: Vec::with_capacity(item.values.len()),
+    };
     for (index, (at, text)) in item.values.into_iter().enumerate() {
-        let value = parse_value(&text)
-            .ok_or_else(|| PromError::BadPoint { series: series.selector(), index, why: format!("value `{text}` is not a number") })?;
+        let value = parse_value(&text).ok_or_else(|| PromError::BadPoint {
+            series: series.selector(),
+            index,
+            why: format!("value `{text}` is not a number"),
+        })?;
         series.points.push(((at * 1000.0).round() as i64, value));
     }
     Ok(series)
@@ -152,10 +199,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("empty duration; {help}"));
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        let unit_len = rest[digits..].find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len() - digits);
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit_len = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len() - digits);
         let (number, unit) = (&rest[..digits], &rest[digits..digits + unit_len]);
-        let number: u64 = number.parse().map_err(|_| format!("`{text}`: expected a number before `{unit}`; {help}"))?;
+        let number: u64 = number
+            .parse()
+            .map_err(|_| format!("`{text}`: expected a number before `{unit}`; {help}"))?;
         let unit_ms: u64 = match unit {
             "ms" => 1,
             "s" => 1_000,
@@ -167,7 +220,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "" => return Err(format!("`{text}`: `{number}` has no unit; {help}")),
             other => return Err(format!("`{text}`: unknown unit `{other}`; {help}")),
         };
-        total_ms = number.checked_mul(unit_ms).and_then(|ms| total_ms.checked_add(ms)).ok_or_else(|| format!("`{text}` is too long"))?;
+        total_ms = number
+            .checked_mul(unit_ms)
+            .and_then(|ms| total_ms.checked_add(ms))
+            .ok_or_else(|| format!("`{text}` is too long"))?;
         rest = &rest[digits + unit_len..];
     }
     if total_ms == 0 {
@@ -193,13 +249,23 @@ mod tests {
         for bad in ["", "6", "h", "6x", "0s", "-1h", "1.5h"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
         }
-        assert!(parse_duration("6x").unwrap_err().contains("unknown unit `x`"));
+        assert!(
+            parse_duration("6x")
+                .unwrap_err()
+                .contains("unknown unit `x`")
+        );
     }
 
     #[test]
     fn the_default_step_gives_about_1440_points() {
-        assert_eq!(default_step(Duration::from_secs(6 * 3600)), Duration::from_secs(15));
-        assert_eq!(default_step(Duration::from_secs(60)), Duration::from_secs(1));
+        assert_eq!(
+            default_step(Duration::from_secs(6 * 3600)),
+            Duration::from_secs(15)
+        );
+        assert_eq!(
+            default_step(Duration::from_secs(60)),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]
@@ -212,7 +278,11 @@ mod tests {
         assert_eq!(series.selector(), r#"up{job="rhyme"}"#);
         assert_eq!(series.points[0], (1_700_000_000_500, 1.0));
         assert!(series.points[1].1.is_nan() && series.points[2].1.is_nan());
-        let bad: MatrixItem = serde_json::from_str(r#"{"metric": {}, "values": [[1, "x"]]}"#).unwrap();
-        assert!(matches!(to_series(bad), Err(PromError::BadPoint { index: 0, .. })));
+        let bad: MatrixItem =
+            serde_json::from_str(r#"{"metric": {}, "values": [[1, "x"]]}"#).unwrap();
+        assert!(matches!(
+            to_series(bad),
+            Err(PromError::BadPoint { index: 0, .. })
+        ));
     }
 }

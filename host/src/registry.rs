@@ -33,11 +33,19 @@ pub enum RegistryError {
     #[error("plugin `{0}` is disabled (enable it with `rhyme plugin enable {0}`)")]
     Disabled(String),
     /// A capability the plugin's manifest does not ask for.
-    #[error("plugin `{plugin}` does not ask for `{capability}` in its manifest; grant only what a plugin asks for")]
-    NotRequested { plugin: String, capability: Capability },
+    #[error(
+        "plugin `{plugin}` does not ask for `{capability}` in its manifest; grant only what a plugin asks for"
+    )]
+    NotRequested {
+        plugin: String,
+        capability: Capability,
+    },
     /// File system trouble.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// An installed plugin, as listed.
@@ -97,14 +105,23 @@ impl Registry {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(RegistryError::Io { path: self.dir.clone(), source }),
+            Err(source) => {
+                return Err(RegistryError::Io {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
         };
         let mut installed = Vec::new();
         for entry in entries.flatten() {
             let manifest_path = entry.path().join("plugin.toml");
             if manifest_path.is_file() {
                 let manifest = Manifest::load(&manifest_path)?;
-                let policy = operator.plugins.get(&manifest.name).cloned().unwrap_or_default();
+                let policy = operator
+                    .plugins
+                    .get(&manifest.name)
+                    .cloned()
+                    .unwrap_or_default();
                 installed.push(Installed { manifest, policy });
             }
         }
@@ -116,11 +133,20 @@ impl Registry {
     /// itself): the manifest, the component's imports against what the manifest asks for,
     /// its exports against the contract, and what `describe` answers.
     pub fn check(&self, sandbox: &Sandbox, path: &Path) -> Result<Checked, RegistryError> {
-        let manifest_path = if path.is_dir() { path.join("plugin.toml") } else { path.to_path_buf() };
+        let manifest_path = if path.is_dir() {
+            path.join("plugin.toml")
+        } else {
+            path.to_path_buf()
+        };
         let manifest = Manifest::load(&manifest_path)?;
-        let component_path = manifest_path.parent().unwrap_or(Path::new(".")).join(&manifest.component);
-        let component = std::fs::read(&component_path)
-            .map_err(|source| RegistryError::Io { path: component_path.clone(), source })?;
+        let component_path = manifest_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&manifest.component);
+        let component = std::fs::read(&component_path).map_err(|source| RegistryError::Io {
+            path: component_path.clone(),
+            source,
+        })?;
         let asked: BTreeSet<Capability> = manifest.capabilities.iter().copied().collect();
         let ceilings = self.operator()?.ceilings;
         let (plugin, _) = LoadedPlugin::load(
@@ -138,19 +164,33 @@ impl Registry {
         )?;
         let info = plugin.info().clone();
         let imports = plugin.imports().clone();
-        Ok(Checked { manifest, info, imports, component })
+        Ok(Checked {
+            manifest,
+            info,
+            imports,
+            component,
+        })
     }
 
     /// Checks, then copies the plugin into the registry, enabled, with `grants` (each must be
     /// asked for by the manifest). Reinstalling replaces the component and keeps grants.
-    pub fn install(&self, sandbox: &Sandbox, path: &Path, grants: &[Capability]) -> Result<Installed, RegistryError> {
+    pub fn install(
+        &self,
+        sandbox: &Sandbox,
+        path: &Path,
+        grants: &[Capability],
+    ) -> Result<Installed, RegistryError> {
         let checked = self.check(sandbox, path)?;
         self.install_checked(checked, grants)
     }
 
     /// Installs a plugin that [`Registry::check`] already passed, so a caller that needed the
     /// checked manifest (to grant what it asks for) does not check it twice.
-    pub fn install_checked(&self, checked: Checked, grants: &[Capability]) -> Result<Installed, RegistryError> {
+    pub fn install_checked(
+        &self,
+        checked: Checked,
+        grants: &[Capability],
+    ) -> Result<Installed, RegistryError> {
         let mut manifest = checked.manifest;
         for capability in grants {
             ensure_requested(&manifest, *capability)?;
@@ -172,7 +212,9 @@ impl Registry {
         let policy = operator.plugins.entry(manifest.name.clone()).or_default();
         policy.enabled = true;
         policy.granted.extend(grants.iter().copied());
-        policy.granted.retain(|c| manifest.capabilities.contains(c) || manifest.optional_capabilities.contains(c));
+        policy.granted.retain(|c| {
+            manifest.capabilities.contains(c) || manifest.optional_capabilities.contains(c)
+        });
         let policy = policy.clone();
         operator.save(&self.operator_path())?;
         Ok(Installed { manifest, policy })
@@ -200,7 +242,11 @@ impl Registry {
         })
     }
 
-    fn update_policy(&self, name: &str, change: impl FnOnce(&mut PluginPolicy)) -> Result<(), RegistryError> {
+    fn update_policy(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut PluginPolicy),
+    ) -> Result<(), RegistryError> {
         let mut operator = self.operator()?;
         change(operator.plugins.entry(name.to_string()).or_default());
         Ok(operator.save(&self.operator_path())?)
@@ -215,15 +261,22 @@ impl Registry {
     }
 
     /// Loads one enabled plugin with its grants.
-    pub fn load(&self, sandbox: &Sandbox, name: &str, backends: &Backends) -> Result<(LoadedPlugin, CacheOutcome), RegistryError> {
+    pub fn load(
+        &self,
+        sandbox: &Sandbox,
+        name: &str,
+        backends: &Backends,
+    ) -> Result<(LoadedPlugin, CacheOutcome), RegistryError> {
         let installed = self.installed(name)?;
         if !installed.policy.enabled {
             return Err(RegistryError::Disabled(name.to_string()));
         }
         let ceilings = self.operator()?.ceilings;
         let component_path = self.dir.join(name).join(&installed.manifest.component);
-        let component = std::fs::read(&component_path)
-            .map_err(|source| RegistryError::Io { path: component_path.clone(), source })?;
+        let component = std::fs::read(&component_path).map_err(|source| RegistryError::Io {
+            path: component_path.clone(),
+            source,
+        })?;
         Ok(LoadedPlugin::load(
             sandbox,
             &self.compile_cache(),
@@ -234,14 +287,20 @@ impl Registry {
                 limits: installed.manifest.limits.capped_by(&ceilings),
                 backends: backends.clone(),
                 granted_by: "granted by the operator (`rhyme plugin grant`)",
-                settings: installed.policy.effective_settings(&installed.manifest.settings),
+                settings: installed
+                    .policy
+                    .effective_settings(&installed.manifest.settings),
             },
         )?)
     }
 
     /// Loads every enabled plugin. A plugin that is refused is reported and left out; the
     /// others load regardless.
-    pub fn load_enabled(&self, sandbox: &Sandbox, backends: &Backends) -> Result<(Vec<LoadedPlugin>, Vec<RegistryError>), RegistryError> {
+    pub fn load_enabled(
+        &self,
+        sandbox: &Sandbox,
+        backends: &Backends,
+    ) -> Result<(Vec<LoadedPlugin>, Vec<RegistryError>), RegistryError> {
         let mut loaded = Vec::new();
         let mut refused = Vec::new();
         for installed in self.list()?.into_iter().filter(|p| p.policy.enabled) {
@@ -258,9 +317,14 @@ impl Registry {
 }
 
 fn ensure_requested(manifest: &Manifest, capability: Capability) -> Result<(), RegistryError> {
-    if manifest.capabilities.contains(&capability) || manifest.optional_capabilities.contains(&capability) {
+    if manifest.capabilities.contains(&capability)
+        || manifest.optional_capabilities.contains(&capability)
+    {
         Ok(())
     } else {
-        Err(RegistryError::NotRequested { plugin: manifest.name.clone(), capability })
+        Err(RegistryError::NotRequested {
+            plugin: manifest.name.clone(),
+            capability,
+        })
     }
 }

@@ -85,7 +85,9 @@ pub fn replay(
         for plugin in plugins {
             let ctx = CallContext { now };
             let result = match new_event {
-                Some(event) if subscribes(plugin, Trigger::TimelineEvent) => plugin.on_event(ctx, &incident, event),
+                Some(event) if subscribes(plugin, Trigger::TimelineEvent) => {
+                    plugin.on_event(ctx, &incident, event)
+                }
                 None if subscribes(plugin, Trigger::ClockTick) => plugin.on_tick(ctx, &incident),
                 _ => continue,
             };
@@ -96,7 +98,11 @@ pub fn replay(
                         .value
                         .findings
                         .into_iter()
-                        .map(|finding| Fired { plugin: plugin.name().to_string(), now, finding })
+                        .map(|finding| Fired {
+                            plugin: plugin.name().to_string(),
+                            now,
+                            finding,
+                        })
                         .collect();
                     observe(now, Step::Fired(&fired));
                     all.extend(fired);

@@ -14,27 +14,45 @@ use std::process::{Command, Output};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// The cargo target folder in use.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
 }
 
 /// A built WebAssembly component, by its crate's file stem (`guest_trivial`).
 pub fn component(stem: &str) -> PathBuf {
-    let path = target_dir().join("wasm32-wasip2/release").join(format!("{stem}.wasm"));
-    assert!(path.exists(), "{} is missing: run `make guests` (or `make test`) first", path.display());
+    let path = target_dir()
+        .join("wasm32-wasip2/release")
+        .join(format!("{stem}.wasm"));
+    assert!(
+        path.exists(),
+        "{} is missing: run `make guests` (or `make test`) first",
+        path.display()
+    );
     path
 }
 
 /// The `rhyme` binary of the profile these tests were built with.
 pub fn rhyme_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
     let binary = profile_dir.join("rhyme");
-    assert!(binary.exists(), "{} is missing: `make test` builds it before the tests", binary.display());
+    assert!(
+        binary.exists(),
+        "{} is missing: `make test` builds it before the tests",
+        binary.display()
+    );
     binary
 }
 
@@ -79,7 +97,10 @@ pub fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("note: {} not found; skipping the evaluation on labelled data", dir.display());
+        eprintln!(
+            "note: {} not found; skipping the evaluation on labelled data",
+            dir.display()
+        );
         None
     }
 }
@@ -88,8 +109,14 @@ pub fn shared_data() -> Option<PathBuf> {
 /// what it asks for. The component must have been built (`make plugins`).
 pub fn install_builtin(data: &Path, name: &str) {
     let dir = repo_root().join("plugins").join(name);
-    let (code, out, err) = outcome(&rhyme(data, &["plugin", "install", dir.to_str().unwrap(), "--grant-asked"]));
-    assert_eq!(code, 0, "installing {name}: {out}{err} (run `make plugins` first)");
+    let (code, out, err) = outcome(&rhyme(
+        data,
+        &["plugin", "install", dir.to_str().unwrap(), "--grant-asked"],
+    ));
+    assert_eq!(
+        code, 0,
+        "installing {name}: {out}{err} (run `make plugins` first)"
+    );
 }
 
 /// The `{"summary": ...}` line that closes `rhyme eval` output.

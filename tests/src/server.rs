@@ -25,7 +25,11 @@ impl Backend {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(rhyme_binary());
-        command.arg("--data").arg(&self.data).args(args).env_remove("RHYME_DATA");
+        command
+            .arg("--data")
+            .arg(&self.data)
+            .args(args)
+            .env_remove("RHYME_DATA");
         match &self.database_url {
             Some(url) => command.env("RHYME_DATABASE_URL", url),
             None => command.env_remove("RHYME_DATABASE_URL"),
@@ -36,7 +40,11 @@ impl Backend {
     /// Creates a token and returns its secret.
     pub fn token(&self, role: &str, name: &str) -> String {
         let out = self.rhyme(&["token", "create", "--role", role, "--name", name]);
-        assert!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "token create: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 }
@@ -59,7 +67,9 @@ impl Server {
             .spawn()
             .expect("starting rhyme serve");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("reading the listen line");
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("reading the listen line");
         let addr = line
             .trim()
             .strip_prefix("listening on http://")
@@ -69,8 +79,20 @@ impl Server {
     }
 
     /// Sends one request; `body` is JSON.
-    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Response {
-        request(&self.addr, method, path, token, body.map(|b| ("application/json", b.as_bytes())))
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Response {
+        request(
+            &self.addr,
+            method,
+            path,
+            token,
+            body.map(|b| ("application/json", b.as_bytes())),
+        )
     }
 
     /// Polls `check` every 50 ms until it returns `Some`, for up to 20 s.
@@ -111,7 +133,10 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -119,20 +144,33 @@ impl Response {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 }
 
 /// One request over a fresh connection (`Connection: close`).
-pub fn request(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<(&str, &[u8])>) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, &[u8])>,
+) -> Response {
+    let mut stream = TcpStream::connect(addr)
+        .unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(token) = token {
         head.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
     let (kind, bytes) = body.unwrap_or(("application/json", b""));
-    head.push_str(&format!("Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n", bytes.len()));
+    head.push_str(&format!(
+        "Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+        bytes.len()
+    ));
     stream.write_all(head.as_bytes()).unwrap();
     // A server may answer (413) before reading a large body, then close: not a test failure.
     let _ = stream.write_all(bytes);
@@ -143,8 +181,11 @@ pub fn request(addr: &str, method: &str, path: &str, token: Option<&str>, body: 
 
 /// Sends `bytes` as they are (a whole request) and reads the answer.
 pub fn raw(addr: &str, bytes: &[u8]) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut stream = TcpStream::connect(addr)
+        .unwrap_or_else(|e| panic!("connecting to rhyme serve at {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     stream.write_all(bytes).unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
@@ -152,30 +193,55 @@ pub fn raw(addr: &str, bytes: &[u8]) -> Response {
 }
 
 fn parse(raw: &[u8]) -> Response {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete HTTP head");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete HTTP head");
     let head = String::from_utf8_lossy(&raw[..split]);
     let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("a status line");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    Response { status, headers, body: raw[split + 4..].to_vec() }
+    Response {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
 }
 
 /// A fresh per-test suffix for ids and token names, so tests can share one PostgreSQL.
 pub fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("{prefix}-{}-{nanos:x}", std::process::id())
 }
 
 /// The backends to run a server test on: SQLite in `dir` always, and PostgreSQL when
 /// `RHYME_TEST_DATABASE_URL` is set (with a note when it is not).
 pub fn backends(dir: &Path) -> Vec<Backend> {
-    let mut all = vec![Backend { data: dir.join("sqlite"), database_url: None }];
-    match std::env::var("RHYME_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
-        Some(url) => all.push(Backend { data: dir.join("postgres"), database_url: Some(url) }),
-        None => eprintln!("note: RHYME_TEST_DATABASE_URL is not set; the server tests ran on SQLite only"),
+    let mut all = vec![Backend {
+        data: dir.join("sqlite"),
+        database_url: None,
+    }];
+    match std::env::var("RHYME_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => all.push(Backend {
+            data: dir.join("postgres"),
+            database_url: Some(url),
+        }),
+        None => eprintln!(
+            "note: RHYME_TEST_DATABASE_URL is not set; the server tests ran on SQLite only"
+        ),
     }
     all
 }

@@ -158,7 +158,10 @@ struct RawExpected {
 
 /// Loads every `*.json` timeline of a folder, sorted by file name.
 pub fn load_dir(folder: &Path) -> Result<Vec<Timeline>, NudgesError> {
-    let io = |source| NudgesError::Io { path: folder.to_path_buf(), source };
+    let io = |source| NudgesError::Io {
+        path: folder.to_path_buf(),
+        source,
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
         .map_err(io)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -179,7 +182,10 @@ pub fn load_file(path: &Path) -> Result<Timeline, NudgesError> {
 
 /// Parses and checks one timeline; `path` only names the file in errors.
 pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, NudgesError> {
-    let fail = |reason: String| NudgesError::Timeline { path: path.to_path_buf(), reason };
+    let fail = |reason: String| NudgesError::Timeline {
+        path: path.to_path_buf(),
+        reason,
+    };
     let raw: RawTimeline = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
     let events = raw
         .events
@@ -187,11 +193,21 @@ pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, NudgesError> 
         .enumerate()
         .map(|(index, e)| {
             let at = timestamp(&e.at, &format!("events[{index}].at")).map_err(&fail)?;
-            Ok(TimelineEvent { index, at, actor: e.actor, role: e.role, kind: e.kind, text: e.text })
+            Ok(TimelineEvent {
+                index,
+                at,
+                actor: e.actor,
+                role: e.role,
+                kind: e.kind,
+                text: e.text,
+            })
         })
         .collect::<Result<Vec<_>, NudgesError>>()?;
     if let Some(pair) = events.windows(2).find(|pair| pair[1].at < pair[0].at) {
-        return Err(fail(format!("events[{}].at is earlier than the event before it", pair[1].index)));
+        return Err(fail(format!(
+            "events[{}].at is earlier than the event before it",
+            pair[1].index
+        )));
     }
     let expected = raw
         .expected_nudges
@@ -214,7 +230,11 @@ pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, NudgesError> 
 fn expected_nudge(i: usize, raw: RawExpected, n_events: usize) -> Result<ExpectedNudge, String> {
     let field = |name: &str| format!("expected_nudges[{i}].{name}");
     if !PATTERNS.contains(&raw.pattern.as_str()) {
-        return Err(format!("{}: unknown pattern `{}`", field("pattern"), raw.pattern));
+        return Err(format!(
+            "{}: unknown pattern `{}`",
+            field("pattern"),
+            raw.pattern
+        ));
     }
     let not_before = timestamp(&raw.not_before, &field("not_before"))?;
     let by = timestamp(&raw.by, &field("by"))?;
@@ -222,9 +242,17 @@ fn expected_nudge(i: usize, raw: RawExpected, n_events: usize) -> Result<Expecte
         return Err(format!("{} is earlier than not_before", field("by")));
     }
     if let Some(bad) = raw.evidence.iter().find(|&&e| e >= n_events) {
-        return Err(format!("{}: index {bad} but only {n_events} events", field("evidence")));
+        return Err(format!(
+            "{}: index {bad} but only {n_events} events",
+            field("evidence")
+        ));
     }
-    Ok(ExpectedNudge { pattern: raw.pattern, not_before, by, evidence: raw.evidence })
+    Ok(ExpectedNudge {
+        pattern: raw.pattern,
+        not_before,
+        by,
+        evidence: raw.evidence,
+    })
 }
 
 fn timestamp(text: &str, field: &str) -> Result<i64, String> {
@@ -251,10 +279,16 @@ pub fn replay_calls(timeline: &Timeline) -> Vec<ReplayCall> {
     let mut next_tick = first.at + 60;
     for (i, event) in timeline.events.iter().enumerate() {
         while next_tick < event.at {
-            calls.push(ReplayCall { now: next_tick, events: i });
+            calls.push(ReplayCall {
+                now: next_tick,
+                events: i,
+            });
             next_tick += 60;
         }
-        calls.push(ReplayCall { now: event.at, events: i + 1 });
+        calls.push(ReplayCall {
+            now: event.at,
+            events: i + 1,
+        });
     }
     debug_assert!(next_tick >= last.at);
     calls
@@ -284,7 +318,10 @@ impl Verdict {
     }
 
     fn false_positive(self) -> bool {
-        matches!(self, Verdict::Premature | Verdict::Repeat | Verdict::Unexpected)
+        matches!(
+            self,
+            Verdict::Premature | Verdict::Repeat | Verdict::Unexpected
+        )
     }
 }
 
@@ -351,8 +388,14 @@ pub fn score<'a>(
     let mut per_timeline = Vec::new();
     let mut expected_by_pattern: BTreeMap<String, usize> = BTreeMap::new();
     for (timeline, fired) in runs {
-        if let Some(bad) = fired.iter().find(|n| !PATTERNS.contains(&n.pattern.as_str())) {
-            return Err(NudgesError::UnknownPattern { id: timeline.id.clone(), pattern: bad.pattern.clone() });
+        if let Some(bad) = fired
+            .iter()
+            .find(|n| !PATTERNS.contains(&n.pattern.as_str()))
+        {
+            return Err(NudgesError::UnknownPattern {
+                id: timeline.id.clone(),
+                pattern: bad.pattern.clone(),
+            });
         }
         for e in &timeline.expected {
             *expected_by_pattern.entry(e.pattern.clone()).or_default() += 1;
@@ -390,13 +433,15 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
         .iter()
         .map(|&i| {
             let n = &fired[i];
-            let (verdict, matched_to) = verdicts[i].unwrap_or_else(|| (unmatched_verdict(timeline, n), None));
+            let (verdict, matched_to) =
+                verdicts[i].unwrap_or_else(|| (unmatched_verdict(timeline, n), None));
             JudgedNudge {
                 pattern: n.pattern.clone(),
                 at: n.at,
                 verdict,
                 minute: (n.at - start) as f64 / 60.0,
-                evidence_overlap: matched_to.map(|x| overlap(&n.evidence, &timeline.expected[x].evidence)),
+                evidence_overlap: matched_to
+                    .map(|x| overlap(&n.evidence, &timeline.expected[x].evidence)),
             }
         })
         .collect();
@@ -407,14 +452,23 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
         .filter(|(_, m)| !**m)
         .map(|(e, _)| e.pattern.clone())
         .collect();
-    TimelineScore { id: timeline.id.clone(), well_run: timeline.well_run(), nudges, missed }
+    TimelineScore {
+        id: timeline.id.clone(),
+        well_run: timeline.well_run(),
+        nudges,
+        missed,
+    }
 }
 
 fn unmatched_verdict(timeline: &Timeline, nudge: &PredictedNudge) -> Verdict {
     if !timeline.scores(&nudge.pattern) {
         return Verdict::NotScored;
     }
-    let same: Vec<&ExpectedNudge> = timeline.expected.iter().filter(|e| e.pattern == nudge.pattern).collect();
+    let same: Vec<&ExpectedNudge> = timeline
+        .expected
+        .iter()
+        .filter(|e| e.pattern == nudge.pattern)
+        .collect();
     if same.is_empty() {
         Verdict::Unexpected
     } else if same.iter().any(|e| nudge.at < e.not_before) {
@@ -428,7 +482,10 @@ fn overlap(predicted: &[u64], expected: &[usize]) -> f64 {
     if predicted.is_empty() {
         return 0.0;
     }
-    let shared = predicted.iter().filter(|&&p| expected.iter().any(|&e| e as u64 == p)).count();
+    let shared = predicted
+        .iter()
+        .filter(|&&p| expected.iter().any(|&e| e as u64 == p))
+        .count();
     shared as f64 / predicted.len() as f64
 }
 
@@ -436,12 +493,21 @@ fn ratio(numerator: usize, denominator: usize) -> Option<f64> {
     (denominator > 0).then(|| numerator as f64 / denominator as f64)
 }
 
-fn summarise(per_timeline: Vec<TimelineScore>, expected_by_pattern: BTreeMap<String, usize>) -> Summary {
+fn summarise(
+    per_timeline: Vec<TimelineScore>,
+    expected_by_pattern: BTreeMap<String, usize>,
+) -> Summary {
     let mut per_pattern: BTreeMap<String, PatternScore> = PATTERNS
         .iter()
         .map(|p| {
             let expected = expected_by_pattern.get(*p).copied().unwrap_or(0);
-            (p.to_string(), PatternScore { expected, ..PatternScore::default() })
+            (
+                p.to_string(),
+                PatternScore {
+                    expected,
+                    ..PatternScore::default()
+                },
+            )
         })
         .collect();
     let mut overlaps = Vec::new();
@@ -482,7 +548,8 @@ fn summarise(per_timeline: Vec<TimelineScore>, expected_by_pattern: BTreeMap<Str
         recall: ratio(correct, expected),
         nudges_on_well_run,
         on_time_share: ratio(on_time, correct),
-        evidence_overlap: (!overlaps.is_empty()).then(|| overlaps.iter().sum::<f64>() / overlaps.len() as f64),
+        evidence_overlap: (!overlaps.is_empty())
+            .then(|| overlaps.iter().sum::<f64>() / overlaps.len() as f64),
         per_pattern,
         per_timeline,
     }
@@ -494,7 +561,11 @@ mod tests {
 
     const T0: i64 = 1_700_000_000;
 
-    fn timeline(kind: TimelineKind, cadence: Option<u32>, expected: Vec<ExpectedNudge>) -> Timeline {
+    fn timeline(
+        kind: TimelineKind,
+        cadence: Option<u32>,
+        expected: Vec<ExpectedNudge>,
+    ) -> Timeline {
         let event = |index: usize, minute: i64| TimelineEvent {
             index,
             at: T0 + minute * 60,
@@ -516,34 +587,66 @@ mod tests {
     }
 
     fn expect(pattern: &str, from: i64, to: i64, evidence: Vec<usize>) -> ExpectedNudge {
-        ExpectedNudge { pattern: pattern.into(), not_before: T0 + from * 60, by: T0 + to * 60, evidence }
+        ExpectedNudge {
+            pattern: pattern.into(),
+            not_before: T0 + from * 60,
+            by: T0 + to * 60,
+            evidence,
+        }
     }
 
     fn fired(pattern: &str, minute: i64, evidence: Vec<u64>) -> PredictedNudge {
-        PredictedNudge { pattern: pattern.into(), at: T0 + minute * 60, evidence }
+        PredictedNudge {
+            pattern: pattern.into(),
+            at: T0 + minute * 60,
+            evidence,
+        }
     }
 
     fn verdicts(t: &Timeline, nudges: &[PredictedNudge]) -> Vec<Verdict> {
-        judge_timeline(t, nudges).nudges.iter().map(|n| n.verdict).collect()
+        judge_timeline(t, nudges)
+            .nudges
+            .iter()
+            .map(|n| n.verdict)
+            .collect()
     }
 
     #[test]
     fn a_nudge_inside_the_window_is_a_hit_and_after_it_is_late() {
-        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![0, 1])]);
-        assert_eq!(verdicts(&t, &[fired("stalled-loop", 25, vec![1])]), [Verdict::Hit]);
-        assert_eq!(verdicts(&t, &[fired("stalled-loop", 31, vec![1])]), [Verdict::Late]);
+        let t = timeline(
+            TimelineKind::Constructed,
+            Some(30),
+            vec![expect("stalled-loop", 20, 30, vec![0, 1])],
+        );
+        assert_eq!(
+            verdicts(&t, &[fired("stalled-loop", 25, vec![1])]),
+            [Verdict::Hit]
+        );
+        assert_eq!(
+            verdicts(&t, &[fired("stalled-loop", 31, vec![1])]),
+            [Verdict::Late]
+        );
     }
 
     #[test]
     fn early_repeated_and_unexpected_nudges_are_false_positives() {
-        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![1])]);
+        let t = timeline(
+            TimelineKind::Constructed,
+            Some(30),
+            vec![expect("stalled-loop", 20, 30, vec![1])],
+        );
         let nudges = [
             fired("stalled-loop", 10, vec![]),
             fired("stalled-loop", 22, vec![]),
             fired("stalled-loop", 26, vec![]),
             fired("tunnel-vision", 27, vec![]),
         ];
-        let expected = [Verdict::Premature, Verdict::Hit, Verdict::Repeat, Verdict::Unexpected];
+        let expected = [
+            Verdict::Premature,
+            Verdict::Hit,
+            Verdict::Repeat,
+            Verdict::Unexpected,
+        ];
         assert_eq!(verdicts(&t, &nudges), expected);
         let summary = score([(&t, nudges.as_slice())]).unwrap();
         assert_eq!((summary.predicted, summary.correct), (4, 1));
@@ -555,9 +658,18 @@ mod tests {
         let t = timeline(
             TimelineKind::Constructed,
             Some(30),
-            vec![expect("blame-language", 0, 5, vec![]), expect("blame-language", 40, 45, vec![])],
+            vec![
+                expect("blame-language", 0, 5, vec![]),
+                expect("blame-language", 40, 45, vec![]),
+            ],
         );
-        let v = verdicts(&t, &[fired("blame-language", 10, vec![]), fired("blame-language", 42, vec![])]);
+        let v = verdicts(
+            &t,
+            &[
+                fired("blame-language", 10, vec![]),
+                fired("blame-language", 42, vec![]),
+            ],
+        );
         assert_eq!(v, [Verdict::Late, Verdict::Hit]);
     }
 
@@ -581,9 +693,16 @@ mod tests {
 
     #[test]
     fn evidence_overlap_is_the_share_of_predicted_ids_the_label_lists() {
-        let t = timeline(TimelineKind::Constructed, Some(30), vec![expect("stalled-loop", 20, 30, vec![0, 1])]);
+        let t = timeline(
+            TimelineKind::Constructed,
+            Some(30),
+            vec![expect("stalled-loop", 20, 30, vec![0, 1])],
+        );
         let nudges = [fired("stalled-loop", 25, vec![1, 7])];
-        assert_eq!(score([(&t, nudges.as_slice())]).unwrap().evidence_overlap, Some(0.5));
+        assert_eq!(
+            score([(&t, nudges.as_slice())]).unwrap().evidence_overlap,
+            Some(0.5)
+        );
     }
 
     #[test]
@@ -594,8 +713,13 @@ mod tests {
             "update_cadence_minutes": null,
             "events": [{"at": "yesterday", "actor": null, "role": null, "kind": "alert", "text": ""}],
             "expected_nudges": []}"#;
-        let error = parse_timeline(json, Path::new("x.json")).unwrap_err().to_string();
-        assert!(error.contains("x.json") && error.contains("events[0].at"), "{error}");
+        let error = parse_timeline(json, Path::new("x.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("x.json") && error.contains("events[0].at"),
+            "{error}"
+        );
     }
 
     #[test]

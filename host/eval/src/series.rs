@@ -102,9 +102,13 @@ pub fn parse_csv(text: &str, path: &Path) -> Result<Vec<Point>, SeriesError> {
             if points.is_empty() && line == first_row(text) {
                 continue; // header
             }
-            return Err(fail("timestamp", format!("`{stamp}` is neither ISO-8601 nor Unix seconds")));
+            return Err(fail(
+                "timestamp",
+                format!("`{stamp}` is neither ISO-8601 nor Unix seconds"),
+            ));
         };
-        let v = parse_value(value).ok_or_else(|| fail("value", format!("`{value}` is not a number")))?;
+        let v = parse_value(value)
+            .ok_or_else(|| fail("value", format!("`{value}` is not a number")))?;
         points.push(Point { t, v });
     }
     Ok(points)
@@ -117,8 +121,8 @@ pub fn parse_prometheus(text: &str, path: &Path) -> Result<Vec<Series>, SeriesEr
         at: at.to_string(),
         reason,
     };
-    let root: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| fail(&format!("line {}", e.line()), e.to_string()))?;
+    let root: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| fail(&format!("line {}", e.line()), e.to_string()))?;
     if let Some(status) = root.get("status").and_then(|s| s.as_str())
         && status != "success"
     {
@@ -126,7 +130,10 @@ pub fn parse_prometheus(text: &str, path: &Path) -> Result<Vec<Series>, SeriesEr
     }
     let kind = root.pointer("/data/resultType").and_then(|k| k.as_str());
     if kind != Some("matrix") {
-        return Err(fail("data.resultType", format!("expected `matrix`, found {kind:?}")));
+        return Err(fail(
+            "data.resultType",
+            format!("expected `matrix`, found {kind:?}"),
+        ));
     }
     let results = root
         .pointer("/data/result")
@@ -147,7 +154,12 @@ fn parse_matrix_entry(
     let labels = match result.get("metric").and_then(|m| m.as_object()) {
         Some(map) => map
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
             .collect(),
         None => BTreeMap::new(),
     };
@@ -193,7 +205,12 @@ pub fn parse_timestamp(text: &str) -> Option<f64> {
     if let Ok(at) = DateTime::parse_from_rfc3339(&spaced) {
         return Some(unix_seconds(at.naive_utc()));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+    ] {
         if let Ok(at) = DateTime::parse_from_str(&spaced, format) {
             return Some(unix_seconds(at.naive_utc()));
         }
@@ -230,7 +247,9 @@ fn unquote(field: &str) -> &str {
 
 /// Line number (1-based) of the first non-blank line, where a header may sit.
 fn first_row(text: &str) -> usize {
-    text.lines().position(|l| !l.trim().is_empty()).map_or(1, |i| i + 1)
+    text.lines()
+        .position(|l| !l.trim().is_empty())
+        .map_or(1, |i| i + 1)
 }
 
 #[cfg(test)]
@@ -256,7 +275,10 @@ mod tests {
         ] {
             assert_eq!(parse_timestamp(form), Some(expected), "{form}");
         }
-        assert_eq!(parse_timestamp("2014-04-10T00:02:00.5Z"), Some(expected + 0.5));
+        assert_eq!(
+            parse_timestamp("2014-04-10T00:02:00.5Z"),
+            Some(expected + 0.5)
+        );
         assert_eq!(parse_timestamp("2014-04-10"), Some(expected - 120.0));
         assert_eq!(parse_timestamp("yesterday"), None);
         assert_eq!(parse_timestamp("2014-13-40 00:00:00"), None);
@@ -264,10 +286,18 @@ mod tests {
 
     #[test]
     fn csv_with_header_blank_lines_quotes_and_missing_values() {
-        let points = csv("timestamp,value\r\n\n\"2014-04-10 00:02:00\",\"3\"\n1397088180,\n1397088240,nan\n")
-            .unwrap();
+        let points = csv(
+            "timestamp,value\r\n\n\"2014-04-10 00:02:00\",\"3\"\n1397088180,\n1397088240,nan\n",
+        )
+        .unwrap();
         assert_eq!(points.len(), 3);
-        assert_eq!(points[0], Point { t: 1_397_088_120.0, v: 3.0 });
+        assert_eq!(
+            points[0],
+            Point {
+                t: 1_397_088_120.0,
+                v: 3.0
+            }
+        );
         assert!(points[1].v.is_nan() && points[2].v.is_nan());
     }
 
@@ -278,9 +308,13 @@ mod tests {
 
     #[test]
     fn csv_errors_name_line_and_field() {
-        let err = csv("timestamp,value\n10,1\n20,abc\n").unwrap_err().to_string();
+        let err = csv("timestamp,value\n10,1\n20,abc\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "t.csv:3: field `value`: `abc` is not a number");
-        let err = csv("timestamp,value\n10,1\nlater,2\n").unwrap_err().to_string();
+        let err = csv("timestamp,value\n10,1\nlater,2\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.csv:3: field `timestamp`"), "{err}");
         let err = csv("10\n").unwrap_err().to_string();
         assert!(err.starts_with("t.csv:1: field `value`: missing"), "{err}");
@@ -296,7 +330,13 @@ mod tests {
         let series = parse_prometheus(body, Path::new("q.json")).unwrap();
         assert_eq!(series.len(), 2);
         assert_eq!(series[0].labels["job"], "api");
-        assert_eq!(series[0].points[0], Point { t: 1_397_088_120.0, v: 1.0 });
+        assert_eq!(
+            series[0].points[0],
+            Point {
+                t: 1_397_088_120.0,
+                v: 1.0
+            }
+        );
         assert_eq!(series[0].points[1].t, 1_397_088_180.5);
         assert!(series[0].points[1].v.is_nan());
         assert!(series[1].points.is_empty());
@@ -306,18 +346,32 @@ mod tests {
     fn prometheus_errors_name_the_place() {
         let bad_value = r#"{"status":"success","data":{"resultType":"matrix","result":[
             {"metric":{},"values":[[1,"1"],[2,"x"]]}]}}"#;
-        let err = parse_prometheus(bad_value, Path::new("q.json")).unwrap_err().to_string();
+        let err = parse_prometheus(bad_value, Path::new("q.json"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("data.result[0].values[1][1]"), "{err}");
         let vector = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
-        let err = parse_prometheus(vector, Path::new("q.json")).unwrap_err().to_string();
+        let err = parse_prometheus(vector, Path::new("q.json"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("data.resultType"), "{err}");
-        let err = parse_prometheus("{", Path::new("q.json")).unwrap_err().to_string();
-        assert!(err.starts_with("q.json: Prometheus response, at line"), "{err}");
+        let err = parse_prometheus("{", Path::new("q.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("q.json: Prometheus response, at line"),
+            "{err}"
+        );
     }
 
     #[test]
     fn read_detects_the_format_and_names_missing_files() {
-        let err = read(Path::new("/nonexistent/series.csv")).unwrap_err().to_string();
-        assert!(err.starts_with("/nonexistent/series.csv: cannot read"), "{err}");
+        let err = read(Path::new("/nonexistent/series.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("/nonexistent/series.csv: cannot read"),
+            "{err}"
+        );
     }
 }

@@ -53,7 +53,11 @@ pub enum SignaturesError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: {reason}")]
-    Label { path: PathBuf, line: usize, reason: String },
+    Label {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
     #[error(transparent)]
     Series(#[from] SeriesError),
     #[error("window {id}: unknown prediction `{predicted}` (expected a shape id or `none`)")]
@@ -92,10 +96,16 @@ pub fn load(labels: &Path) -> Result<Vec<Window>, SignaturesError> {
         };
         let label: LabelLine = serde_json::from_str(raw).map_err(|e| fail(e.to_string()))?;
         if label.shape != NONE && !SHAPES.contains(&label.shape.as_str()) {
-            return Err(fail(format!("field `shape`: unknown shape `{}`", label.shape)));
+            return Err(fail(format!(
+                "field `shape`: unknown shape `{}`",
+                label.shape
+            )));
         }
         if !cache.contains_key(&label.series) {
-            let points = series::parse_csv(&read_series_text(folder, &label.series)?, &folder.join(&label.series))?;
+            let points = series::parse_csv(
+                &read_series_text(folder, &label.series)?,
+                &folder.join(&label.series),
+            )?;
             cache.insert(label.series.clone(), points);
         }
         let points = cut_window(&cache[&label.series], &label).map_err(fail)?;
@@ -119,10 +129,15 @@ fn read_series_text(folder: &Path, series: &str) -> Result<String, SeriesError> 
 /// The points from `start` to `end` inclusive; their count must match `n_points`.
 fn cut_window(points: &[Point], label: &LabelLine) -> Result<Vec<Point>, String> {
     let bound = |field: &str, text: &str| {
-        series::parse_timestamp(text).ok_or_else(|| format!("field `{field}`: `{text}` is not a timestamp"))
+        series::parse_timestamp(text)
+            .ok_or_else(|| format!("field `{field}`: `{text}` is not a timestamp"))
     };
     let (start, end) = (bound("start", &label.start)?, bound("end", &label.end)?);
-    let window: Vec<Point> = points.iter().copied().filter(|p| p.t >= start && p.t <= end).collect();
+    let window: Vec<Point> = points
+        .iter()
+        .copied()
+        .filter(|p| p.t >= start && p.t <= end)
+        .collect();
     if window.len() != label.n_points {
         return Err(format!(
             "field `n_points`: {} rows lie between {} and {} in {}, label says {}",
@@ -237,7 +252,10 @@ fn figures(pairs: &[(&Window, &str)]) -> Figures {
 fn class_score(pairs: &[(&Window, &str)], class: &str) -> ClassScore {
     let support = pairs.iter().filter(|(w, _)| w.label == class).count();
     let predicted = pairs.iter().filter(|(_, p)| *p == class).count();
-    let hits = pairs.iter().filter(|(w, p)| w.label == class && *p == class).count();
+    let hits = pairs
+        .iter()
+        .filter(|(w, p)| w.label == class && *p == class)
+        .count();
     let precision = ratio(hits, predicted);
     let recall = ratio(hits, support);
     let f1 = match (precision, recall) {
@@ -316,15 +334,22 @@ mod tests {
     #[test]
     fn unknown_prediction_is_an_error() {
         let windows = [window("a", "none", false)];
-        let err = score(windows.iter().zip(["spike"])).unwrap_err().to_string();
+        let err = score(windows.iter().zip(["spike"]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("window a") && err.contains("`spike`"), "{err}");
     }
 
     #[test]
     fn load_cuts_exact_windows_and_reports_bad_lines() {
-        let dir = std::env::temp_dir().join(format!("rhyme-eval-signatures-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("rhyme-eval-signatures-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("series")).unwrap();
-        std::fs::write(dir.join("series/a.csv"), "timestamp,value\n10,1\n20,2\n30,3\n40,4\n").unwrap();
+        std::fs::write(
+            dir.join("series/a.csv"),
+            "timestamp,value\n10,1\n20,2\n30,3\n40,4\n",
+        )
+        .unwrap();
         let good = r#"{"id":"w-1","series":"series/a.csv","start":"20","end":"30","n_points":2,"shape":"none"}"#;
         std::fs::write(dir.join("labels.jsonl"), format!("{good}\n")).unwrap();
         let windows = load(&dir.join("labels.jsonl")).unwrap();
@@ -341,13 +366,17 @@ mod tests {
         let unknown = good.replace("\"none\"", "\"zigzag\"");
         std::fs::write(dir.join("labels.jsonl"), format!("{unknown}\n")).unwrap();
         let err = load(&dir.join("labels.jsonl")).unwrap_err().to_string();
-        assert!(err.contains("labels.jsonl:1: field `shape`: unknown shape `zigzag`"), "{err}");
+        assert!(
+            err.contains("labels.jsonl:1: field `shape`: unknown shape `zigzag`"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn the_shared_labels_load_with_their_exact_point_counts() {
-        let labels = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/metrics/labels.jsonl");
+        let labels =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/metrics/labels.jsonl");
         if !labels.exists() {
             eprintln!("skipped: {} not found", labels.display());
             return;

@@ -286,7 +286,10 @@ impl Harness {
         };
         let component_path = match (&self.component, &manifest) {
             (Some(path), _) => path.clone(),
-            (None, Some(m)) => manifest_path.parent().unwrap_or(Path::new(".")).join(&m.component),
+            (None, Some(m)) => manifest_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(&m.component),
             (None, None) => self.path.clone(),
         };
         let bytes = std::fs::read(&component_path).map_err(|e| HarnessError::Read {

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+use reqwest::header::CONTENT_TYPE;
 use rhyme_store::outbox::Sinks;
 use rhyme_store::{Actor, Gate, GateConfig, Role, Store};
-use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 
 use super::Stats;
@@ -53,28 +53,60 @@ pub fn run(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Result<In
         std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
     }
     std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(measure(component, data, plan))
 }
 
 async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Result<IngestFigures> {
-    let store = Store::open(data, None).await.context("opening the SQLite store")?;
-    let token = store.create_token(&Actor::operator("bench"), "bench-responder", Role::Responder).await?.secret;
+    let store = Store::open(data, None)
+        .await
+        .context("opening the SQLite store")?;
+    let token = store
+        .create_token(
+            &Actor::operator("bench"),
+            "bench-responder",
+            Role::Responder,
+        )
+        .await?
+        .secret;
     let plugin = load_plugin(component, &data.join("cache"))?;
-    if !plugin.info().triggers.contains(&crate::runtime::bindings::types::Trigger::TimelineEvent) {
+    if !plugin
+        .info()
+        .triggers
+        .contains(&crate::runtime::bindings::types::Trigger::TimelineEvent)
+    {
         bail!("the component does not subscribe to timeline events; build it with `make guests`");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let gate = Gate::new(store.clone(), GateConfig::default());
-    let server = tokio::spawn(server::serve_until(listener, async { let _ = stopped.await; }, config(), gate, Sinks::new(), vec![plugin]));
+    let server = tokio::spawn(server::serve_until(
+        listener,
+        async {
+            let _ = stopped.await;
+        },
+        config(),
+        gate,
+        Sinks::new(),
+        vec![plugin],
+    ));
 
     let client = reqwest::Client::new();
     post(&client, &base, "/v1/incidents", &token, &incident()).await?;
     let started = Instant::now();
     let senders: Vec<_> = (0..plan.clients.max(1))
-        .map(|client_no| tokio::spawn(send_batches(client.clone(), base.clone(), token.clone(), client_no, plan)))
+        .map(|client_no| {
+            tokio::spawn(send_batches(
+                client.clone(),
+                base.clone(),
+                token.clone(),
+                client_no,
+                plan,
+            ))
+        })
         .collect();
     let mut latencies = Vec::new();
     let mut busy_answers = 0;
@@ -165,7 +197,13 @@ fn batch(client_no: usize, batch_no: usize, size: usize) -> serde_json::Value {
 }
 
 /// One client's share of the batches: (latency of each acknowledged batch, 429s seen).
-async fn send_batches(client: reqwest::Client, base: String, token: String, client_no: usize, plan: IngestPlan) -> anyhow::Result<(Vec<Duration>, usize)> {
+async fn send_batches(
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    client_no: usize,
+    plan: IngestPlan,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let path = format!("/v1/incidents/{INCIDENT}/events");
     let mut latencies = Vec::new();
     let mut busy = 0;
@@ -173,15 +211,29 @@ async fn send_batches(client: reqwest::Client, base: String, token: String, clie
         let body = batch(client_no, batch_no, plan.batch_size).to_string();
         let sent = Instant::now();
         loop {
-            let answer = client.post(format!("{base}{path}")).bearer_auth(&token).header(CONTENT_TYPE, "application/json").body(body.clone()).send().await?;
+            let answer = client
+                .post(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+                .await?;
             if answer.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
                 busy += 1;
-                let wait = answer.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(1);
+                let wait = answer
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok()?.parse().ok())
+                    .unwrap_or(1);
                 tokio::time::sleep(Duration::from_secs(wait)).await;
                 continue;
             }
             if !answer.status().is_success() {
-                bail!("{path} answered {}: {}", answer.status(), answer.text().await.unwrap_or_default());
+                bail!(
+                    "{path} answered {}: {}",
+                    answer.status(),
+                    answer.text().await.unwrap_or_default()
+                );
             }
             break;
         }
@@ -190,10 +242,26 @@ async fn send_batches(client: reqwest::Client, base: String, token: String, clie
     Ok((latencies, busy))
 }
 
-async fn post(client: &reqwest::Client, base: &str, path: &str, token: &str, body: &serde_json::Value) -> anyhow::Result<()> {
-    let answer = client.post(format!("{base}{path}")).bearer_auth(token).header(CONTENT_TYPE, "application/json").body(body.to_string()).send().await?;
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let answer = client
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .header(CONTENT_TYPE, "application/json")
+        .body(body.to_string())
+        .send()
+        .await?;
     if !answer.status().is_success() {
-        bail!("{path} answered {}: {}", answer.status(), answer.text().await.unwrap_or_default());
+        bail!(
+            "{path} answered {}: {}",
+            answer.status(),
+            answer.text().await.unwrap_or_default()
+        );
     }
     Ok(())
 }

@@ -35,9 +35,18 @@ pub struct NudgeFigures {
 /// Chat lines cycled through; most of a real incident channel is plain messages.
 const CHAT: [(&str, &str); 6] = [
     ("ops", "checking the dashboards for the payments service"),
-    ("responder", "error rate looks flat on my side, still seeing timeouts"),
-    ("responder", "could it be the cache? hit ratio dropped a bit"),
-    ("ic", "ok, let's keep looking at both the cache and the queue"),
+    (
+        "responder",
+        "error rate looks flat on my side, still seeing timeouts",
+    ),
+    (
+        "responder",
+        "could it be the cache? hit ratio dropped a bit",
+    ),
+    (
+        "ic",
+        "ok, let's keep looking at both the cache and the queue",
+    ),
     ("ops", "queue depth is 4k and slowly draining"),
     ("stakeholder", "any news for the support team?"),
 ];
@@ -58,11 +67,26 @@ pub fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
     let line = |i: usize| -> (&str, &str, String) {
         let minute = i * 20 / 60;
         if i % 90 == 0 {
-            ("comms", "status_update", "Payments slower than usual; investigating; next update in 30 minutes".into())
+            (
+                "comms",
+                "status_update",
+                "Payments slower than usual; investigating; next update in 30 minutes".into(),
+            )
         } else if i % 360 == 1 {
-            ("system", "alert", "payments-api p99 latency above 2s".into())
+            (
+                "system",
+                "alert",
+                "payments-api p99 latency above 2s".into(),
+            )
         } else if i % 30 == 2 {
-            ("ops", "action", format!("restarted worker {} to see whether the queue drains", minute % 7))
+            (
+                "ops",
+                "action",
+                format!(
+                    "restarted worker {} to see whether the queue drains",
+                    minute % 7
+                ),
+            )
         } else {
             let (role, text) = CHAT[i % CHAT.len()];
             (role, "message", format!("{text} ({i})"))
@@ -91,8 +115,17 @@ pub fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
 }
 
 /// Replays [`long_timeline`] through the anti-pattern `component`.
-pub fn run(component: &[u8], events: usize, cache_dir: &std::path::Path) -> anyhow::Result<NudgeFigures> {
-    let limits = Limits { deadline_ms: 5_000, memory_mib: 256, output_kib: 1_024, ..Limits::default() };
+pub fn run(
+    component: &[u8],
+    events: usize,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<NudgeFigures> {
+    let limits = Limits {
+        deadline_ms: 5_000,
+        memory_mib: 256,
+        output_kib: 1_024,
+        ..Limits::default()
+    };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
     let store = Arc::new(MemoryIncidents::new());
     let manifest = Manifest {
@@ -110,7 +143,10 @@ pub fn run(component: &[u8], events: usize, cache_dir: &std::path::Path) -> anyh
         component,
         granted: &BTreeSet::from([Capability::Incidents]),
         limits,
-        backends: Backends { incidents: Some(store.clone()), ..Backends::default() },
+        backends: Backends {
+            incidents: Some(store.clone()),
+            ..Backends::default()
+        },
         granted_by: "granted",
         settings: "{}".into(),
     };
@@ -129,5 +165,11 @@ pub fn run(component: &[u8], events: usize, cache_dir: &std::path::Path) -> anyh
     }
     fuel.sort_unstable();
     let fuel_at = |q: f64| fuel[((fuel.len() - 1) as f64 * q).round() as usize];
-    Ok(NudgeFigures { events, per_event: Stats::of(&mut samples), fuel_median: fuel_at(0.5), fuel_p99: fuel_at(0.99), nudges })
+    Ok(NudgeFigures {
+        events,
+        per_event: Stats::of(&mut samples),
+        fuel_median: fuel_at(0.5),
+        fuel_p99: fuel_at(0.99),
+        nudges,
+    })
 }

@@ -38,7 +38,11 @@ pub struct RuntimeFigures {
 }
 
 /// Runs the whole benchmark on `component` (a trivial plugin) with `calls` timed calls each.
-pub fn run(component: &[u8], calls: usize, cache_dir: &std::path::Path) -> anyhow::Result<RuntimeFigures> {
+pub fn run(
+    component: &[u8],
+    calls: usize,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<RuntimeFigures> {
     let rhyme_pooling = rhyme_calls(component, Allocator::Pooling, calls, cache_dir)?;
     let rhyme_on_demand = rhyme_calls(component, Allocator::OnDemand, calls, cache_dir)?;
     let bare_wasmtime = bare_calls(component, calls)?;
@@ -69,10 +73,19 @@ fn trivial_manifest() -> Manifest {
 }
 
 fn query() -> Query {
-    Query { text: "ping".into(), incident: None, limit: 1 }
+    Query {
+        text: "ping".into(),
+        incident: None,
+        limit: 1,
+    }
 }
 
-fn rhyme_calls(component: &[u8], allocator: Allocator, calls: usize, cache_dir: &std::path::Path) -> anyhow::Result<Stats> {
+fn rhyme_calls(
+    component: &[u8],
+    allocator: Allocator,
+    calls: usize,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<Stats> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(allocator, &limits)?;
     let manifest = trivial_manifest();
@@ -85,7 +98,8 @@ fn rhyme_calls(component: &[u8], allocator: Allocator, calls: usize, cache_dir: 
             granted: &BTreeSet::new(),
             limits,
             backends: Backends::default(),
-            granted_by: "granted", settings: "{}".into(),
+            granted_by: "granted",
+            settings: "{}".into(),
         },
     )?;
     let query = query();
@@ -109,25 +123,38 @@ struct BareState {
 
 impl WasiView for BareState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 fn bare_calls(component: &[u8], calls: usize) -> anyhow::Result<Stats> {
     let mut config = Config::new();
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(PoolingAllocationConfig::default()));
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(
+        PoolingAllocationConfig::default(),
+    ));
     let engine = Engine::new(&config)?;
     let component = Component::new(&engine, component)?;
     let mut linker = Linker::<BareState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    crate::runtime::bindings::rhyme::plugin::types::add_to_linker::<BareState, wasmtime::component::HasSelf<BareState>>(&mut linker, |s| s)?;
+    crate::runtime::bindings::rhyme::plugin::types::add_to_linker::<
+        BareState,
+        wasmtime::component::HasSelf<BareState>,
+    >(&mut linker, |s| s)?;
     let pre = PluginPre::new(linker.instantiate_pre(&component)?)?;
     let query = query();
     let mut failure = None;
     let stats = Stats::measure(calls / 10, calls, || {
-        let state = BareState { wasi: WasiCtxBuilder::new().build(), table: ResourceTable::new() };
+        let state = BareState {
+            wasi: WasiCtxBuilder::new().build(),
+            table: ResourceTable::new(),
+        };
         let mut store = Store::new(&engine, state);
-        let result = pre.instantiate(&mut store).and_then(|p| p.call_on_query(&mut store, &query));
+        let result = pre
+            .instantiate(&mut store)
+            .and_then(|p| p.call_on_query(&mut store, &query));
         if let Err(e) = result {
             failure.get_or_insert(e);
         }
@@ -138,7 +165,10 @@ fn bare_calls(component: &[u8], calls: usize) -> anyhow::Result<Stats> {
     }
 }
 
-fn compile_versus_cache(component: &[u8], cache_dir: &std::path::Path) -> anyhow::Result<(Stats, Stats)> {
+fn compile_versus_cache(
+    component: &[u8],
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<(Stats, Stats)> {
     let sandbox = Sandbox::new(Allocator::Pooling, &Limits::default())?;
     let engine = sandbox.engine();
     let compile = Stats::measure(1, 5, || {
@@ -147,7 +177,9 @@ fn compile_versus_cache(component: &[u8], cache_dir: &std::path::Path) -> anyhow
     let cache = CompileCache::new(cache_dir);
     cache.load(engine, component)?;
     let cache_load = Stats::measure(3, 50, || {
-        cache.load(engine, component).expect("cached component loads");
+        cache
+            .load(engine, component)
+            .expect("cached component loads");
     });
     Ok((compile, cache_load))
 }

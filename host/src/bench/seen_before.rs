@@ -58,10 +58,17 @@ pub fn run(
     cache_dir: &std::path::Path,
     models: &std::path::Path,
 ) -> anyhow::Result<SeenBeforeFigures> {
-    anyhow::ensure!(!docs.is_empty() && !questions.is_empty(), "the benchmark needs postmortems and questions");
+    anyhow::ensure!(
+        !docs.is_empty() && !questions.is_empty(),
+        "the benchmark needs postmortems and questions"
+    );
     let rss_mib_model_loaded = resident_mib();
     let plugin_docs: Vec<_> = docs.iter().map(indexer::plugin_doc).collect();
-    let passages: Vec<String> = plugin_docs.iter().flat_map(seen_before::passages).map(|p| p.text).collect();
+    let passages: Vec<String> = plugin_docs
+        .iter()
+        .flat_map(seen_before::passages)
+        .map(|p| p.text)
+        .collect();
     let sample: Vec<String> = passages.iter().take(THROUGHPUT_TEXTS).cloned().collect();
     // One batch first, as the reference warms up too.
     embedder.embed(&sample[..sample.len().min(THROUGHPUT_BATCH)])?;
@@ -70,17 +77,26 @@ pub fn run(
         embedder.embed(batch)?;
     }
     let embed_sentences_per_s = sample.len() as f64 / started.elapsed().as_secs_f64();
-    let (reference, reference_note) = match st_reference::measure(models, &sample, THROUGHPUT_BATCH) {
+    let (reference, reference_note) = match st_reference::measure(models, &sample, THROUGHPUT_BATCH)
+    {
         Ok(figure) => (Some(figure), None),
         Err(note) => (None, Some(note)),
     };
 
     let vectors = open_index("bench", IndexHome::Process)?;
     let indexed = indexer::index(docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
-    let backends = Backends { embedder: Some(embedder.clone()), vectors: Some(vectors), ..Backends::default() };
+    let backends = Backends {
+        embedder: Some(embedder.clone()),
+        vectors: Some(vectors),
+        ..Backends::default()
+    };
     let plugin = load(component, backends, cache_dir)?;
     let ask = |text: &str| -> anyhow::Result<Duration> {
-        let query = Query { text: text.to_string(), incident: None, limit: 5 };
+        let query = Query {
+            text: text.to_string(),
+            incident: None,
+            limit: 5,
+        };
         Ok(plugin.on_query(CallContext::default(), &query)?.duration)
     };
     for text in questions.iter().take(3) {
@@ -110,10 +126,23 @@ pub fn run(
     })
 }
 
-fn load(component: &[u8], backends: Backends, cache_dir: &std::path::Path) -> anyhow::Result<LoadedPlugin> {
-    let limits = Limits { deadline_ms: 5_000, memory_mib: 256, output_kib: 1_024, ..Limits::default() };
+fn load(
+    component: &[u8],
+    backends: Backends,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<LoadedPlugin> {
+    let limits = Limits {
+        deadline_ms: 5_000,
+        memory_mib: 256,
+        output_kib: 1_024,
+        ..Limits::default()
+    };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let capabilities = vec![Capability::Embed, Capability::VectorSearch, Capability::Incidents];
+    let capabilities = vec![
+        Capability::Embed,
+        Capability::VectorSearch,
+        Capability::Incidents,
+    ];
     let manifest = Manifest {
         name: PLUGIN.into(),
         version: "0.1.0".into(),

@@ -39,14 +39,25 @@ pub fn week_of_minutes() -> Vec<Point> {
             let jitter = (noise % 1000) as f64 / 1000.0 - 0.5;
             let daily = 20.0 * (i as f64 / 1440.0 * std::f64::consts::TAU).sin();
             let level = if i < 8_000 { 200.0 } else { 30.0 };
-            Point { at: start + i * 60_000, value: level + daily * level / 200.0 + 6.0 * jitter }
+            Point {
+                at: start + i * 60_000,
+                value: level + daily * level / 200.0 + 6.0 * jitter,
+            }
         })
         .collect()
 }
 
 /// Runs the benchmark on the graph-signature `component` with `runs` timed analyses each.
-pub fn run(component: &[u8], runs: usize, cache_dir: &std::path::Path) -> anyhow::Result<SignatureFigures> {
-    let limits = Limits { deadline_ms: 5_000, memory_mib: 128, ..Limits::default() };
+pub fn run(
+    component: &[u8],
+    runs: usize,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<SignatureFigures> {
+    let limits = Limits {
+        deadline_ms: 5_000,
+        memory_mib: 128,
+        ..Limits::default()
+    };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
     let manifest = Manifest {
         name: "graph-signature".into(),
@@ -64,18 +75,45 @@ pub fn run(component: &[u8], runs: usize, cache_dir: &std::path::Path) -> anyhow
         granted: &BTreeSet::new(),
         limits,
         backends: Backends::default(),
-        granted_by: "granted", settings: "{}".into(),
+        granted_by: "granted",
+        settings: "{}".into(),
     };
     let (plugin, _) = LoadedPlugin::load(&sandbox, &CompileCache::new(cache_dir), request)?;
-    let series = MetricSeries { name: "week".into(), unit: String::new(), points: week_of_minutes() };
-    let found: Vec<String> = plugin.on_series(CallContext::default(), None, &series)?.value.findings.into_iter().map(|f| f.subject).collect();
+    let series = MetricSeries {
+        name: "week".into(),
+        unit: String::new(),
+        points: week_of_minutes(),
+    };
+    let found: Vec<String> = plugin
+        .on_series(CallContext::default(), None, &series)?
+        .value
+        .findings
+        .into_iter()
+        .map(|f| f.subject)
+        .collect();
     let sandboxed = Stats::measure(runs / 10, runs, || {
-        plugin.on_series(CallContext::default(), None, &series).expect("analysis succeeded once already");
+        plugin
+            .on_series(CallContext::default(), None, &series)
+            .expect("analysis succeeded once already");
     });
-    let native_points: Vec<graph_signature::Point> =
-        series.points.iter().map(|p| graph_signature::Point { t: p.at as f64 / 1000.0, v: p.value }).collect();
+    let native_points: Vec<graph_signature::Point> = series
+        .points
+        .iter()
+        .map(|p| graph_signature::Point {
+            t: p.at as f64 / 1000.0,
+            v: p.value,
+        })
+        .collect();
     let native = Stats::measure(runs / 10, runs, || {
-        std::hint::black_box(graph_signature::analyze(std::hint::black_box(&native_points)));
+        std::hint::black_box(graph_signature::analyze(std::hint::black_box(
+            &native_points,
+        )));
     });
-    Ok(SignatureFigures { points: series.points.len(), ratio: sandboxed.median_us / native.median_us, sandbox: sandboxed, native, found })
+    Ok(SignatureFigures {
+        points: series.points.len(),
+        ratio: sandboxed.median_us / native.median_us,
+        sandbox: sandboxed,
+        native,
+        found,
+    })
 }

@@ -26,7 +26,11 @@ pub struct ReferenceThroughput {
 }
 
 /// The reference's figure, or the one line to print instead.
-pub fn measure(models: &Path, sentences: &[String], batch_size: usize) -> Result<ReferenceThroughput, String> {
+pub fn measure(
+    models: &Path,
+    sentences: &[String],
+    batch_size: usize,
+) -> Result<ReferenceThroughput, String> {
     let python = interpreter(models).ok_or_else(|| {
         format!("not measured: run `make bench-reference` (a venv with sentence-transformers, several GB) or set {ST_PYTHON} to a python that has it")
     })?;
@@ -39,12 +43,22 @@ pub fn measure(models: &Path, sentences: &[String], batch_size: usize) -> Result
         .spawn()
         .map_err(|e| format!("{}: {e}", python.display()))?;
     let request = json!({ "sentences": sentences, "batch_size": batch_size }).to_string();
-    let sent = child.stdin.take().expect("piped").write_all(request.as_bytes());
-    let output = child.wait_with_output().map_err(|e| format!("{}: {e}", python.display()))?;
+    let sent = child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(request.as_bytes());
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("{}: {e}", python.display()))?;
     sent.map_err(|e| format!("writing the sentences to {}: {e}", script.display()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
         return Err(format!(
             "{} {} failed ({}): {last}",
             python.display(),
@@ -53,8 +67,18 @@ pub fn measure(models: &Path, sentences: &[String], batch_size: usize) -> Result
         ));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().rev().find(|l| l.trim_start().starts_with('{')).unwrap_or_default();
-    serde_json::from_str(line).map_err(|e| format!("{} printed no result line ({e}): {}", script.display(), stdout.trim()))
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or_default();
+    serde_json::from_str(line).map_err(|e| {
+        format!(
+            "{} printed no result line ({e}): {}",
+            script.display(),
+            stdout.trim()
+        )
+    })
 }
 
 /// `RHYME_ST_PYTHON`, else the venv of `models/st-venv.sh` when it exists.
@@ -75,6 +99,9 @@ mod tests {
             return;
         }
         let err = measure(Path::new("/nonexistent-models"), &["a".into()], 32).unwrap_err();
-        assert!(err.contains("make bench-reference") && err.contains(ST_PYTHON), "{err}");
+        assert!(
+            err.contains("make bench-reference") && err.contains(ST_PYTHON),
+            "{err}"
+        );
     }
 }

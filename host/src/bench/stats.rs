@@ -26,7 +26,12 @@ impl Stats {
             let i = ((samples.len() - 1) as f64 * q).round() as usize;
             samples[i].as_secs_f64() * 1e6
         };
-        Stats { samples: samples.len(), median_us: at(0.5), p99_us: at(0.99), min_us: at(0.0) }
+        Stats {
+            samples: samples.len(),
+            median_us: at(0.5),
+            p99_us: at(0.99),
+            min_us: at(0.0),
+        }
     }
 
     /// Times `f` `n` times after `warmup` untimed runs.

@@ -58,7 +58,12 @@ pub trait VectorIndex: Send + Sync {
     /// Insert or replace by id.
     fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
     /// The `k` nearest items, best first.
-    fn nearest(&self, collection: &str, vector: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError>;
+    fn nearest(
+        &self,
+        collection: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError>;
     /// The items stored under `ids`, in that order; ids not stored are left out.
     fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
     /// Removes every item of the collection (the host rebuilding an index; not in the contract).
@@ -86,7 +91,12 @@ pub trait IncidentSource: Send + Sync {
     fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
     /// Its timeline up to `now` (incident time), oldest first, keeping only the events that
     /// `keep` accepts.
-    fn timeline(&self, incident: &str, now: i64, keep: &dyn Fn(&TimelineEvent) -> bool) -> Result<Vec<TimelineEvent>, BackendError>;
+    fn timeline(
+        &self,
+        incident: &str,
+        now: i64,
+        keep: &dyn Fn(&TimelineEvent) -> bool,
+    ) -> Result<Vec<TimelineEvent>, BackendError>;
     /// Its metric series.
     fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
     /// Findings already made for it, oldest first.

@@ -32,12 +32,18 @@ struct Collection {
 impl ExactIndex {
     /// An index persisted under `dir` (created when first written).
     pub fn open(dir: impl Into<PathBuf>) -> ExactIndex {
-        ExactIndex { dir: Some(dir.into()), collections: RwLock::default() }
+        ExactIndex {
+            dir: Some(dir.into()),
+            collections: RwLock::default(),
+        }
     }
 
     /// An index that lives only as long as the process (evaluations, benchmarks).
     pub fn in_memory() -> ExactIndex {
-        ExactIndex { dir: None, collections: RwLock::default() }
+        ExactIndex {
+            dir: None,
+            collections: RwLock::default(),
+        }
     }
 
     fn collection(&self, name: &str) -> Result<Arc<RwLock<Collection>>, BackendError> {
@@ -49,12 +55,17 @@ impl ExactIndex {
             _ => Collection::default(),
         };
         let mut all = self.collections.write().expect("index lock");
-        Ok(all.entry(name.to_string()).or_insert_with(|| Arc::new(RwLock::new(loaded))).clone())
+        Ok(all
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::new(RwLock::new(loaded)))
+            .clone())
     }
 
     /// Collection names may hold `/` and anything a plugin chose: the file name is their hex.
     fn file(&self, name: &str) -> Option<PathBuf> {
-        self.dir.as_ref().map(|d| d.join(format!("{}.vec", hex::encode(name))))
+        self.dir
+            .as_ref()
+            .map(|d| d.join(format!("{}.vec", hex::encode(name))))
     }
 
     fn persist(&self, name: &str, collection: &Collection) -> Result<(), BackendError> {
@@ -73,7 +84,12 @@ impl VectorIndex for ExactIndex {
         self.persist(name, &collection)
     }
 
-    fn nearest(&self, name: &str, vector: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError> {
+    fn nearest(
+        &self,
+        name: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
         let collection = self.collection(name)?;
         let collection = collection.read().expect("collection lock");
         collection.nearest(name, vector, k)
@@ -82,7 +98,15 @@ impl VectorIndex for ExactIndex {
     fn get(&self, name: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
         let collection = self.collection(name)?;
         let collection = collection.read().expect("collection lock");
-        Ok(ids.iter().filter_map(|id| collection.by_id.get(id).map(|&i| collection.items[i].clone())).collect())
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                collection
+                    .by_id
+                    .get(id)
+                    .map(|&i| collection.items[i].clone())
+            })
+            .collect())
     }
 
     fn clear(&self, name: &str) -> Result<(), BackendError> {
@@ -90,7 +114,9 @@ impl VectorIndex for ExactIndex {
         let mut collection = collection.write().expect("collection lock");
         *collection = Collection::default();
         match self.file(name) {
-            Some(path) if path.exists() => std::fs::remove_file(&path).map_err(|e| io_failed(&path, e)),
+            Some(path) if path.exists() => {
+                std::fs::remove_file(&path).map_err(|e| io_failed(&path, e))
+            }
             _ => Ok(()),
         }
     }
@@ -130,7 +156,12 @@ impl Collection {
         }
     }
 
-    fn nearest(&self, name: &str, vector: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError> {
+    fn nearest(
+        &self,
+        name: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
         if self.items.is_empty() || k == 0 {
             return Ok(Vec::new());
         }
@@ -159,7 +190,11 @@ impl Collection {
             .into_iter()
             .map(|(score, i)| {
                 let item = &self.items[i];
-                VectorHit { id: item.id.clone(), score, payload: item.payload.clone() }
+                VectorHit {
+                    id: item.id.clone(),
+                    score,
+                    payload: item.payload.clone(),
+                }
             })
             .collect())
     }
@@ -181,21 +216,41 @@ impl Collection {
 
     fn read(path: &Path) -> Result<Collection, BackendError> {
         let mut bytes = Vec::new();
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| io_failed(path, e))?;
-        let corrupt = || BackendError::Failed(format!("{}: not a vector collection file (or truncated)", path.display()));
-        let mut reader = Reader { bytes: &bytes, at: 0 };
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| io_failed(path, e))?;
+        let corrupt = || {
+            BackendError::Failed(format!(
+                "{}: not a vector collection file (or truncated)",
+                path.display()
+            ))
+        };
+        let mut reader = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
         if reader.take(4).ok_or_else(corrupt)? != MAGIC {
             return Err(corrupt());
         }
         let dimensions = reader.u32().ok_or_else(corrupt)?;
         let count = reader.u32().ok_or_else(corrupt)?;
-        let mut collection = Collection { dimensions, ..Collection::default() };
+        let mut collection = Collection {
+            dimensions,
+            ..Collection::default()
+        };
         for _ in 0..count {
             let id = reader.string().ok_or_else(corrupt)?;
             let payload = reader.string().ok_or_else(corrupt)?;
             let raw = reader.take(dimensions * 4).ok_or_else(corrupt)?;
-            let vector = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-            collection.insert(VectorItem { id, vector, payload });
+            let vector = raw
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            collection.insert(VectorItem {
+                id,
+                vector,
+                payload,
+            });
         }
         Ok(collection)
     }
@@ -268,7 +323,11 @@ mod tests {
     use super::*;
 
     fn item(id: &str, vector: &[f32]) -> VectorItem {
-        VectorItem { id: id.into(), vector: vector.to_vec(), payload: format!("p-{id}") }
+        VectorItem {
+            id: id.into(),
+            vector: vector.to_vec(),
+            payload: format!("p-{id}"),
+        }
     }
 
     crate::capability::index_conformance::conformance_tests!(|| Some(ExactIndex::in_memory()));
@@ -277,13 +336,23 @@ mod tests {
     fn collections_survive_a_reopen_and_clear_removes_them() {
         let dir = std::env::temp_dir().join(format!("rhyme-exact-{}", std::process::id()));
         let index = ExactIndex::open(&dir);
-        index.upsert("plugin/c", vec![item("a", &[0.5, 0.25]), item("é", &[0.0, 1.0])]).unwrap();
+        index
+            .upsert(
+                "plugin/c",
+                vec![item("a", &[0.5, 0.25]), item("é", &[0.0, 1.0])],
+            )
+            .unwrap();
         let reopened = ExactIndex::open(&dir);
         let got = reopened.get("plugin/c", &["a".into(), "é".into()]).unwrap();
         assert_eq!(got[0].vector, vec![0.5, 0.25]);
         assert_eq!(got[1].payload, "p-é");
         reopened.clear("plugin/c").unwrap();
-        assert!(ExactIndex::open(&dir).get("plugin/c", &["a".into()]).unwrap().is_empty());
+        assert!(
+            ExactIndex::open(&dir)
+                .get("plugin/c", &["a".into()])
+                .unwrap()
+                .is_empty()
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

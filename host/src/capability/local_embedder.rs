@@ -11,9 +11,12 @@ pub fn default_model_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let relative = Path::new("models").join(rhyme_embed::DEFAULT_MODEL_DIR_NAME);
-    let beside_binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent()?.parent()?.parent().map(|root| root.join(&relative)));
+    let beside_binary = std::env::current_exe().ok().and_then(|exe| {
+        exe.parent()?
+            .parent()?
+            .parent()
+            .map(|root| root.join(&relative))
+    });
     match beside_binary {
         Some(dir) if !relative.exists() && dir.exists() => dir,
         _ => relative,
@@ -27,7 +30,9 @@ pub struct LocalEmbedder {
 
 /// The model could not be loaded.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot load the embedding model from {dir}: {source} (run `make models` to fetch it, or set RHYME_MODEL_DIR)")]
+#[error(
+    "cannot load the embedding model from {dir}: {source} (run `make models` to fetch it, or set RHYME_MODEL_DIR)"
+)]
 pub struct ModelMissing {
     pub dir: PathBuf,
     #[source]
@@ -37,7 +42,10 @@ pub struct ModelMissing {
 impl LocalEmbedder {
     /// Loads the model's files from `dir`.
     pub fn load(dir: &Path) -> Result<LocalEmbedder, ModelMissing> {
-        let model = rhyme_embed::Embedder::load(dir).map_err(|source| ModelMissing { dir: dir.to_path_buf(), source })?;
+        let model = rhyme_embed::Embedder::load(dir).map_err(|source| ModelMissing {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
         Ok(LocalEmbedder { model })
     }
 }
@@ -49,6 +57,8 @@ impl Embedder for LocalEmbedder {
 
     fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError> {
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        self.model.embed(&texts).map_err(|e| BackendError::Failed(e.to_string()))
+        self.model
+            .embed(&texts)
+            .map_err(|e| BackendError::Failed(e.to_string()))
     }
 }

@@ -18,8 +18,8 @@ use std::time::Duration;
 use qdrant_client::qdrant::vector_output::Vector;
 use qdrant_client::qdrant::vectors_config::Config;
 use qdrant_client::qdrant::{
-    CollectionInfo, CreateCollectionBuilder, DeleteCollectionBuilder, Distance, GetPointsBuilder, PointId, PointStruct, QueryPointsBuilder,
-    UpsertPointsBuilder, Value, VectorParamsBuilder,
+    CollectionInfo, CreateCollectionBuilder, DeleteCollectionBuilder, Distance, GetPointsBuilder,
+    PointId, PointStruct, QueryPointsBuilder, UpsertPointsBuilder, Value, VectorParamsBuilder,
 };
 use qdrant_client::{Payload, Qdrant, QdrantError};
 use sha2::{Digest, Sha256};
@@ -66,13 +66,17 @@ impl QdrantIndex {
             .connect_timeout(Duration::from_secs(5))
             .skip_compatibility_check()
             .build()
-            .map_err(|e| BackendError::Invalid(format!("RHYME_QDRANT_URL={}: {e}", settings.url)))?;
+            .map_err(|e| {
+                BackendError::Invalid(format!("RHYME_QDRANT_URL={}: {e}", settings.url))
+            })?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("rhyme-qdrant")
             .enable_all()
             .build()
-            .map_err(|e| BackendError::Failed(format!("starting the Qdrant client's runtime: {e}")))?;
+            .map_err(|e| {
+                BackendError::Failed(format!("starting the Qdrant client's runtime: {e}"))
+            })?;
         Ok(QdrantIndex {
             client,
             settings,
@@ -89,15 +93,18 @@ impl QdrantIndex {
     }
 
     /// Runs `request` on the index's runtime and waits for its answer.
-    fn run<T: Send + 'static>(&self, request: impl Future<Output = Result<T, QdrantError>> + Send + 'static) -> Result<T, BackendError> {
+    fn run<T: Send + 'static>(
+        &self,
+        request: impl Future<Output = Result<T, QdrantError>> + Send + 'static,
+    ) -> Result<T, BackendError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let runtime = self.runtime.as_ref().expect("runtime lives until drop");
         runtime.spawn(async move {
             let _ = tx.send(request.await);
         });
-        let answer = rx
-            .recv()
-            .map_err(|_| BackendError::Failed("the Qdrant request task stopped without an answer".into()))?;
+        let answer = rx.recv().map_err(|_| {
+            BackendError::Failed("the Qdrant request task stopped without an answer".into())
+        })?;
         answer.map_err(|e| self.failed(e))
     }
 
@@ -112,17 +119,26 @@ impl QdrantIndex {
                 tonic::Code::Internal if status.message().starts_with("Failed to connect") => {
                     BackendError::Unavailable(format!("Qdrant at {at}: {}", status.message()))
                 }
-                tonic::Code::InvalidArgument => BackendError::Invalid(format!("Qdrant at {at}: {}", status.message())),
+                tonic::Code::InvalidArgument => {
+                    BackendError::Invalid(format!("Qdrant at {at}: {}", status.message()))
+                }
                 _ => BackendError::Failed(format!("Qdrant at {at}: {e}")),
             },
-            QdrantError::ResourceExhaustedError { .. } => BackendError::Unavailable(format!("Qdrant at {at}: {e}")),
+            QdrantError::ResourceExhaustedError { .. } => {
+                BackendError::Unavailable(format!("Qdrant at {at}: {e}"))
+            }
             _ => BackendError::Failed(format!("Qdrant at {at}: {e}")),
         }
     }
 
     /// The collection's dimension, or `None` when it does not exist yet.
     fn dimensions_of(&self, collection: &str) -> Result<Option<usize>, BackendError> {
-        if let Some(&known) = self.dimensions.lock().expect("dimensions lock").get(collection) {
+        if let Some(&known) = self
+            .dimensions
+            .lock()
+            .expect("dimensions lock")
+            .get(collection)
+        {
             return Ok(Some(known));
         }
         let client = self.client.clone();
@@ -145,8 +161,9 @@ impl QdrantIndex {
 
     fn create(&self, collection: &str, dimensions: usize) -> Result<(), BackendError> {
         let client = self.client.clone();
-        let request =
-            CreateCollectionBuilder::new(collection).vectors_config(VectorParamsBuilder::new(dimensions as u64, Distance::Cosine));
+        let request = CreateCollectionBuilder::new(collection).vectors_config(
+            VectorParamsBuilder::new(dimensions as u64, Distance::Cosine),
+        );
         let name = collection.to_string();
         self.run(async move {
             // Another writer may have created it in between; that is as good.
@@ -161,32 +178,49 @@ impl QdrantIndex {
             .lock()
             .expect("dimensions lock")
             .insert(collection.to_string(), dimensions);
-        self.created.lock().expect("created lock").insert(collection.to_string());
+        self.created
+            .lock()
+            .expect("created lock")
+            .insert(collection.to_string());
         Ok(())
     }
 }
 
 impl VectorIndex for QdrantIndex {
     fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
-        let Some(first) = items.first() else { return Ok(()) };
+        let Some(first) = items.first() else {
+            return Ok(());
+        };
         let collection = self.collection_name(name);
         let dimensions = match self.dimensions_of(&collection)? {
             Some(d) => d,
             None => first.vector.len(),
         };
         check_dimensions(name, dimensions, &items)?;
-        if !self.dimensions.lock().expect("dimensions lock").contains_key(&collection) {
+        if !self
+            .dimensions
+            .lock()
+            .expect("dimensions lock")
+            .contains_key(&collection)
+        {
             self.create(&collection, dimensions)?;
         }
         for batch in items.chunks(UPSERT_BATCH) {
-            let request = UpsertPointsBuilder::new(&collection, batch.iter().map(point).collect::<Vec<_>>()).wait(true);
+            let request =
+                UpsertPointsBuilder::new(&collection, batch.iter().map(point).collect::<Vec<_>>())
+                    .wait(true);
             let client = self.client.clone();
             self.run(async move { client.upsert_points(request).await })?;
         }
         Ok(())
     }
 
-    fn nearest(&self, name: &str, vector: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError> {
+    fn nearest(
+        &self,
+        name: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
         let collection = self.collection_name(name);
         let Some(dimensions) = self.dimensions_of(&collection)? else {
             return Ok(Vec::new());
@@ -225,7 +259,9 @@ impl VectorIndex for QdrantIndex {
             return Ok(Vec::new());
         }
         let wanted: Vec<PointId> = ids.iter().map(|id| point_id(id)).collect();
-        let request = GetPointsBuilder::new(&collection, wanted).with_payload(true).with_vectors(true);
+        let request = GetPointsBuilder::new(&collection, wanted)
+            .with_payload(true)
+            .with_vectors(true);
         let client = self.client.clone();
         let found = self.run(async move { client.get_points(request).await })?;
         let mut by_id = HashMap::with_capacity(found.result.len());
@@ -253,7 +289,10 @@ impl VectorIndex for QdrantIndex {
         let client = self.client.clone();
         let request = DeleteCollectionBuilder::new(&collection);
         self.run(async move { client.delete_collection(request).await })?;
-        self.dimensions.lock().expect("dimensions lock").remove(&collection);
+        self.dimensions
+            .lock()
+            .expect("dimensions lock")
+            .remove(&collection);
         Ok(())
     }
 }
@@ -261,7 +300,11 @@ impl VectorIndex for QdrantIndex {
 impl Drop for QdrantIndex {
     fn drop(&mut self) {
         if self.settings.ephemeral {
-            let created: Vec<String> = self.created.lock().map(|c| c.iter().cloned().collect()).unwrap_or_default();
+            let created: Vec<String> = self
+                .created
+                .lock()
+                .map(|c| c.iter().cloned().collect())
+                .unwrap_or_default();
             for collection in created {
                 let client = self.client.clone();
                 // Best effort: a server gone by now keeps the collection, which is harmless.
@@ -280,7 +323,13 @@ impl Drop for QdrantIndex {
 fn collection_name(index: &str, name: &str) -> String {
     let readable: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(150)
         .collect();
     let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
@@ -290,11 +339,20 @@ fn collection_name(index: &str, name: &str) -> String {
 /// A name-based UUID (RFC 9562 version 8, from SHA-256) for an item id: the same id always
 /// maps to the same point, so upserting it again replaces it.
 pub fn point_uuid(id: &str) -> String {
-    let mut bytes: [u8; 16] = Sha256::digest(id.as_bytes())[..16].try_into().expect("16 bytes");
+    let mut bytes: [u8; 16] = Sha256::digest(id.as_bytes())[..16]
+        .try_into()
+        .expect("16 bytes");
     bytes[6] = (bytes[6] & 0x0f) | 0x80;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let h = hex::encode(bytes);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 fn point_id(id: &str) -> PointId {
@@ -308,8 +366,15 @@ fn point(item: &VectorItem) -> PointStruct {
     PointStruct::new(point_id(&item.id), item.vector.clone(), payload)
 }
 
-fn check_dimensions(name: &str, dimensions: usize, items: &[VectorItem]) -> Result<(), BackendError> {
-    match items.iter().find(|i| i.vector.len() != dimensions || i.vector.is_empty()) {
+fn check_dimensions(
+    name: &str,
+    dimensions: usize,
+    items: &[VectorItem],
+) -> Result<(), BackendError> {
+    match items
+        .iter()
+        .find(|i| i.vector.len() != dimensions || i.vector.is_empty())
+    {
         Some(item) => Err(BackendError::Invalid(format!(
             "item {} has {} dimensions; collection {name} holds {dimensions}",
             item.id,
@@ -320,13 +385,26 @@ fn check_dimensions(name: &str, dimensions: usize, items: &[VectorItem]) -> Resu
 }
 
 fn vector_size(info: &CollectionInfo) -> Option<usize> {
-    match info.config.as_ref()?.params.as_ref()?.vectors_config.as_ref()?.config.as_ref()? {
+    match info
+        .config
+        .as_ref()?
+        .params
+        .as_ref()?
+        .vectors_config
+        .as_ref()?
+        .config
+        .as_ref()?
+    {
         Config::Params(params) => Some(params.size as usize),
         Config::ParamsMap(_) => None,
     }
 }
 
-fn text(payload: &HashMap<String, Value>, key: &str, collection: &str) -> Result<String, BackendError> {
+fn text(
+    payload: &HashMap<String, Value>,
+    key: &str,
+    collection: &str,
+) -> Result<String, BackendError> {
     payload.get(key).and_then(|v| v.as_str()).cloned().ok_or_else(|| {
         BackendError::Failed(format!(
             "a point of {collection} in Qdrant has no `{key}` text in its payload (written by something else?)"
@@ -343,8 +421,13 @@ mod tests {
 
     /// A fresh index on the server `RHYME_QDRANT_URL` names, or `None` with a note.
     fn server() -> Option<QdrantIndex> {
-        let Some(url) = std::env::var(QDRANT_URL).ok().filter(|u| !u.trim().is_empty()) else {
-            eprintln!("note: {QDRANT_URL} is not set, so this check ran on the embedded index only (no Qdrant server here)");
+        let Some(url) = std::env::var(QDRANT_URL)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            eprintln!(
+                "note: {QDRANT_URL} is not set, so this check ran on the embedded index only (no Qdrant server here)"
+            );
             return None;
         };
         let api_key = std::env::var(QDRANT_API_KEY).ok();
@@ -380,12 +463,18 @@ mod tests {
         let index = Arc::new(index);
         let check = move |answer: Result<Vec<VectorHit>, BackendError>| match answer {
             Ok(_) => assert!(reachable, "an answer from nowhere"),
-            Err(BackendError::Unavailable(m)) if !reachable => assert!(m.contains("127.0.0.1:9"), "{m}"),
+            Err(BackendError::Unavailable(m)) if !reachable => {
+                assert!(m.contains("127.0.0.1:9"), "{m}")
+            }
             Err(e) => panic!("{e}"),
         };
 
         let plain = index.clone();
-        check(std::thread::spawn(move || plain.nearest("c", &[1.0, 0.0], 1)).join().unwrap());
+        check(
+            std::thread::spawn(move || plain.nearest("c", &[1.0, 0.0], 1))
+                .join()
+                .unwrap(),
+        );
 
         let server_runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -409,14 +498,21 @@ mod tests {
         assert_ne!(a, point_uuid("pm-1#passage-3"));
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "8", "version 8: {a}");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "RFC variant: {a}");
+        assert!(
+            matches!(&a[19..20], "8" | "9" | "a" | "b"),
+            "RFC variant: {a}"
+        );
     }
 
     #[test]
     fn collection_names_are_safe_and_keep_distinct_names_apart() {
         let slash = collection_name("rhyme", "seen-before/passages");
         assert!(slash.starts_with("rhyme-seen-before_passages-"), "{slash}");
-        assert!(slash.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            slash
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         assert_ne!(slash, collection_name("rhyme", "seen-before_passages"));
     }
 

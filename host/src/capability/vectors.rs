@@ -31,7 +31,9 @@ pub enum IndexHome {
 
 /// The index `name` (`corpus`, `eval`, `bench`), on the backend the environment selects.
 pub fn open_index(name: &str, home: IndexHome) -> Result<Arc<dyn VectorIndex>, BackendError> {
-    let url = std::env::var(QDRANT_URL).ok().filter(|u| !u.trim().is_empty());
+    let url = std::env::var(QDRANT_URL)
+        .ok()
+        .filter(|u| !u.trim().is_empty());
     match (url, home) {
         (None, IndexHome::Folder(dir)) => Ok(Arc::new(ExactIndex::open(dir))),
         (None, IndexHome::Process) => Ok(Arc::new(ExactIndex::in_memory())),
@@ -72,8 +74,15 @@ pub(crate) fn unique_name(name: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let seed = format!("{}:{nanos}:{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-    format!("rhyme-{name}-{}", &hex::encode(Sha256::digest(seed.as_bytes()))[..12])
+    let seed = format!(
+        "{}:{nanos}:{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    format!(
+        "rhyme-{name}-{}",
+        &hex::encode(Sha256::digest(seed.as_bytes()))[..12]
+    )
 }
 
 #[cfg(test)]

@@ -34,17 +34,33 @@ pub struct AskArgs {
 /// folder's index.
 pub fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
     let corpus = Corpus::open(&ctx.data)?;
-    anyhow::ensure!(!corpus.docs().is_empty(), "no postmortems yet: import some with `rhyme corpus import FILE.jsonl|DIR`");
+    anyhow::ensure!(
+        !corpus.docs().is_empty(),
+        "no postmortems yet: import some with `rhyme corpus import FILE.jsonl|DIR`"
+    );
     let backends = seen_before_backends(ctx)?;
-    let embedder = backends.embedder.clone().expect("seen-before backends carry the model");
+    let embedder = backends
+        .embedder
+        .clone()
+        .expect("seen-before backends carry the model");
     let (plugin, _) = ctx.registry().load(&sandbox(ctx)?, plugin, &backends)?;
-    Ok(Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone())))
+    Ok(Arc::new(SeenBefore::new(
+        plugin,
+        embedder,
+        ctx.data.clone(),
+    )))
 }
 
 /// The question's text: as typed, or the incident told as a question.
-pub async fn question_text(db: &rhyme_store::Store, text: Option<&str>, incident: Option<&str>) -> anyhow::Result<String> {
+pub async fn question_text(
+    db: &rhyme_store::Store,
+    text: Option<&str>,
+    incident: Option<&str>,
+) -> anyhow::Result<String> {
     match (text, incident) {
-        (_, Some(id)) => Ok(question::for_incident(db, id).await.map_err(|e| anyhow::anyhow!("--incident {id}: {e}"))?),
+        (_, Some(id)) => Ok(question::for_incident(db, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("--incident {id}: {e}"))?),
         (Some(text), None) if !text.trim().is_empty() => Ok(text.trim().to_string()),
         _ => anyhow::bail!("the question is empty: say what you see, or give --incident ID"),
     }
@@ -75,12 +91,17 @@ pub fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
     if args.incident.is_some() {
         println!("Asked: {text}\n");
     }
-    println!("Seen before? {} of {total} postmortems, most similar first:\n", answer.matches.len());
+    println!(
+        "Seen before? {} of {total} postmortems, most similar first:\n",
+        answer.matches.len()
+    );
     for (rank, m) in answer.matches.iter().enumerate() {
         let mut lines = m.lines();
         lines[0] = format!("{}. {}", rank + 1, lines[0]);
         println!("{}\n", lines.join("\n"));
     }
-    println!("Was one of them helpful, or off the mark? rhyme seen-before feedback mark --query \"...\" --match ID --helpful|--not-relevant");
+    println!(
+        "Was one of them helpful, or off the mark? rhyme seen-before feedback mark --query \"...\" --match ID --helpful|--not-relevant"
+    );
     Ok(())
 }

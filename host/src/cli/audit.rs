@@ -23,10 +23,18 @@ pub fn run(ctx: &Context, command: AuditCommand) -> anyhow::Result<()> {
     if ctx.json {
         println!("{}", serde_json::to_string(&report)?);
     } else if report.is_intact() {
-        println!("audit log intact: {} entries, head at {}", report.entries, report.head_seq);
+        println!(
+            "audit log intact: {} entries, head at {}",
+            report.entries, report.head_seq
+        );
     }
     match report.problem {
         None => Ok(()),
-        Some(problem) => bail!("audit log broken at entry {}: {:?}: {}", problem.seq, problem.kind, problem.why),
+        Some(problem) => bail!(
+            "audit log broken at entry {}: {:?}: {}",
+            problem.seq,
+            problem.kind,
+            problem.why
+        ),
     }
 }

@@ -40,14 +40,22 @@ fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
     let embedder = load_embedder()?;
     let vectors = vector_index(ctx)?;
     let bar = progress_bar(ctx.json);
-    let indexed = indexer::index(corpus.docs(), embedder.as_ref(), vectors.as_ref(), &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })?;
+    let indexed = indexer::index(
+        corpus.docs(),
+        embedder.as_ref(),
+        vectors.as_ref(),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
     bar.finish_and_clear();
     corpus.save()?;
     if ctx.json {
-        println!("{}", json!({ "source": path, "added": merged.added, "updated": merged.updated, "indexed": indexed }));
+        println!(
+            "{}",
+            json!({ "source": path, "added": merged.added, "updated": merged.updated, "indexed": indexed })
+        );
     } else {
         println!(
             "{}: {} added, {} updated; {} postmortems indexed ({} passages, {} embedded, {} unchanged) in {:.1} s",
@@ -69,7 +77,10 @@ fn progress_bar(hidden: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("embedding {bar:40} {pos}/{len} texts, {eta} left").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("embedding {bar:40} {pos}/{len} texts, {eta} left")
+            .expect("valid template"),
+    );
     bar
 }
 
@@ -80,10 +91,17 @@ pub fn load_embedder() -> anyhow::Result<Arc<dyn Embedder>> {
 
 /// The vector index of the data folder (in Qdrant when `RHYME_QDRANT_URL` is set).
 pub fn vector_index(ctx: &Context) -> anyhow::Result<Arc<dyn VectorIndex>> {
-    Ok(open_index("corpus", IndexHome::Folder(ctx.data.join("vectors")))?)
+    Ok(open_index(
+        "corpus",
+        IndexHome::Folder(ctx.data.join("vectors")),
+    )?)
 }
 
 /// What the seen-before plugin runs with: the model and the data folder's index.
 pub fn seen_before_backends(ctx: &Context) -> anyhow::Result<Backends> {
-    Ok(Backends { embedder: Some(load_embedder()?), vectors: Some(vector_index(ctx)?), ..Backends::default() })
+    Ok(Backends {
+        embedder: Some(load_embedder()?),
+        vectors: Some(vector_index(ctx)?),
+        ..Backends::default()
+    })
 }

@@ -51,10 +51,17 @@ pub fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;
     let chat = rhyme::capability::openai_chat::from_env()?;
-    let backends = Backends { incidents: Some(store.clone()), chat, ..Backends::default() };
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        chat,
+        ..Backends::default()
+    };
     let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &backends)?;
     let (incident, events) = rhyme::replay::incident_of(&timeline);
-    let now = args.at.map_or_else(|| events.last().map_or(incident.started, |e| e.at), |t| (t * 1000.0) as i64);
+    let now = args.at.map_or_else(
+        || events.last().map_or(incident.started, |e| e.at),
+        |t| (t * 1000.0) as i64,
+    );
     store.insert(incident.clone(), events);
     let output = draft(&plugin, &incident.id, now, args.kind)?;
     show::output(ctx, &args.plugin, &output);
@@ -62,8 +69,17 @@ pub fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
 }
 
 /// Asks the drafting plugin for one draft about an incident already in its store.
-pub fn draft(plugin: &LoadedPlugin, incident: &str, now: i64, kind: DraftKind) -> anyhow::Result<Output> {
-    let query = Query { text: kind.query().into(), incident: Some(incident.to_string()), limit: 1 };
+pub fn draft(
+    plugin: &LoadedPlugin,
+    incident: &str,
+    now: i64,
+    kind: DraftKind,
+) -> anyhow::Result<Output> {
+    let query = Query {
+        text: kind.query().into(),
+        incident: Some(incident.to_string()),
+        limit: 1,
+    };
     Ok(plugin.on_query(CallContext { now }, &query)?.value)
 }
 
@@ -87,20 +103,29 @@ pub fn check_can(body: &str, event_ids: &[String]) -> CanCheck {
     let (mut statements, mut cited_ok) = (0, 0);
     for line in body.lines().map(str::trim) {
         if let Some(heading) = line.strip_prefix("**").and_then(|l| l.strip_suffix("**")) {
-            part = ["Condition", "Action", "Need"].into_iter().find(|p| heading == *p).unwrap_or("");
+            part = ["Condition", "Action", "Need"]
+                .into_iter()
+                .find(|p| heading == *p)
+                .unwrap_or("");
             continue;
         }
         if let Some(statement) = line.strip_prefix("- ") {
             *lines_in.entry(part).or_default() += 1;
             statements += 1;
-            let cites: Vec<&str> = statement.split("[#").skip(1).filter_map(|c| c.split(']').next()).collect();
+            let cites: Vec<&str> = statement
+                .split("[#")
+                .skip(1)
+                .filter_map(|c| c.split(']').next())
+                .collect();
             if !cites.is_empty() && cites.iter().all(|c| event_ids.iter().any(|id| id == c)) {
                 cited_ok += 1;
             }
         }
     }
     CanCheck {
-        all_parts: ["Condition", "Action", "Need"].iter().all(|p| lines_in.get(p).copied().unwrap_or(0) > 0),
+        all_parts: ["Condition", "Action", "Need"]
+            .iter()
+            .all(|p| lines_in.get(p).copied().unwrap_or(0) > 0),
         next_update: body.contains("**Next update: "),
         statements,
         cited_ok,
@@ -113,7 +138,10 @@ pub fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Resu
     let timelines = rhyme_eval::nudges::load_dir(folder)?;
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;
-    let backends = Backends { incidents: Some(store.clone()), ..Backends::default() };
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        ..Backends::default()
+    };
     let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
     let (mut complete, mut statements, mut cited_ok, mut blame) = (0, 0, 0, 0);
     for timeline in &timelines {
@@ -125,12 +153,18 @@ pub fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Resu
         let body = output.proposals.first().map_or("", |p| p.body.as_str());
         let check = check_can(body, &ids);
         let whole = check.all_parts && check.next_update;
-        println!("{}", json!({ "id": timeline.id, "all_parts": check.all_parts, "next_update": check.next_update, "statements": check.statements, "cited_ok": check.cited_ok, "blame": check.blame }));
+        println!(
+            "{}",
+            json!({ "id": timeline.id, "all_parts": check.all_parts, "next_update": check.next_update, "statements": check.statements, "cited_ok": check.cited_ok, "blame": check.blame })
+        );
         complete += usize::from(whole);
         statements += check.statements;
         cited_ok += check.cited_ok;
         blame += check.blame;
     }
-    println!("{}", json!({ "summary": { "timelines": timelines.len(), "complete_can_drafts": complete, "statements": statements, "statements_citing_existing_events": cited_ok, "blame_phrases": blame } }));
+    println!(
+        "{}",
+        json!({ "summary": { "timelines": timelines.len(), "complete_can_drafts": complete, "statements": statements, "statements_citing_existing_events": cited_ok, "blame_phrases": blame } })
+    );
     Ok(())
 }

@@ -69,16 +69,26 @@ pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
-        EvalCommand::Lint { blame, action_items } => lint(&blame, &action_items),
+        EvalCommand::Lint {
+            blame,
+            action_items,
+        } => lint(&blame, &action_items),
         EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
-        EvalCommand::SeenBefore { corpus, queries, plugin } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
+        EvalCommand::SeenBefore {
+            corpus,
+            queries,
+            plugin,
+        } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
     }
 }
 
 fn nudges(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let timelines = rhyme_eval::nudges::load_dir(folder)?;
     let store = std::sync::Arc::new(rhyme::incidents::MemoryIncidents::new());
-    let backends = Backends { incidents: Some(store.clone()), ..Backends::default() };
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        ..Backends::default()
+    };
     let sandbox = sandbox(ctx)?;
     let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
     let plugins = [plugin];
@@ -132,9 +142,15 @@ fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Re
         let now = series.points.last().map_or(0, |p| p.at);
         let output = plugin.on_series(CallContext { now }, None, &series)?.value;
         // Plugins list findings best first: the first signature is the prediction, none is silence.
-        let best = output.findings.iter().find(|f| f.kind == FindingKind::Signature);
+        let best = output
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::Signature);
         let predicted = best.map_or(signatures::NONE.to_string(), |f| f.subject.clone());
-        println!("{}", json!({ "id": window.id, "predicted": predicted, "label": window.label, "confidence": best.map(|f| f.confidence) }));
+        println!(
+            "{}",
+            json!({ "id": window.id, "predicted": predicted, "label": window.label, "confidence": best.map(|f| f.confidence) })
+        );
         predictions.push(predicted);
     }
     let summary = signatures::score(windows.iter().zip(predictions.iter().map(String::as_str)))?;
@@ -152,14 +168,26 @@ fn lint(blame: &std::path::Path, action_items: &std::path::Path) -> anyhow::Resu
     for sentence in &sentences {
         let blame = review_lint::blame::detect(&sentence.text).is_some();
         println!("{}", json!({ "id": sentence.id, "blame": blame }));
-        blame_predictions.push(BlamePrediction { id: sentence.id.clone(), blame });
+        blame_predictions.push(BlamePrediction {
+            id: sentence.id.clone(),
+            blame,
+        });
     }
     let mut element_predictions = Vec::with_capacity(items.len());
     for item in &items {
         let check = review_lint::action_item::check(&item.text);
-        let elements = Elements { owner: check.owner, verb: check.verb, outcome: check.outcome, ticket: check.ticket, deadline: check.deadline };
+        let elements = Elements {
+            owner: check.owner,
+            verb: check.verb,
+            outcome: check.outcome,
+            ticket: check.ticket,
+            deadline: check.deadline,
+        };
         println!("{}", json!({ "id": item.id, "elements": elements }));
-        element_predictions.push(ElementsPrediction { id: item.id.clone(), elements });
+        element_predictions.push(ElementsPrediction {
+            id: item.id.clone(),
+            elements,
+        });
     }
     let summary = LintSummary {
         blame: rhyme_eval::lint::score_blame(&sentences, &blame_predictions)?,

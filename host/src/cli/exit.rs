@@ -20,7 +20,11 @@ use super::remote::RemoteError;
 pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
     let code = code_of(error);
     // `rhyme plugin test` has printed its report, the JSON object included.
-    if json && error.downcast_ref::<super::plugin_test::ChecksFailed>().is_some() {
+    if json
+        && error
+            .downcast_ref::<super::plugin_test::ChecksFailed>()
+            .is_some()
+    {
         return ExitCode::from(code);
     }
     if json {
@@ -33,14 +37,19 @@ pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
 }
 
 fn code_of(error: &anyhow::Error) -> u8 {
-    if error.downcast_ref::<super::plugin_test::ChecksFailed>().is_some() {
+    if error
+        .downcast_ref::<super::plugin_test::ChecksFailed>()
+        .is_some()
+    {
         return 4;
     }
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<RegistryError>() {
             return match e {
                 RegistryError::NotFound(_) => 5,
-                RegistryError::Manifest(_) | RegistryError::NotRequested { .. } | RegistryError::Disabled(_) => 3,
+                RegistryError::Manifest(_)
+                | RegistryError::NotRequested { .. }
+                | RegistryError::Disabled(_) => 3,
                 RegistryError::Plugin(p) => plugin_code(p),
                 RegistryError::Operator(_) | RegistryError::Io { .. } => 1,
             };
@@ -50,7 +59,9 @@ fn code_of(error: &anyhow::Error) -> u8 {
         }
         if let Some(r) = cause.downcast_ref::<RemoteError>() {
             return match r {
-                RemoteError::NoToken | RemoteError::Unauthenticated { .. } | RemoteError::Forbidden { .. } => 3,
+                RemoteError::NoToken
+                | RemoteError::Unauthenticated { .. }
+                | RemoteError::Forbidden { .. } => 3,
                 RemoteError::NotFound { .. } => 5,
                 RemoteError::Invalid { .. } | RemoteError::BadUrl { .. } => 2,
                 RemoteError::Unreachable { .. } | RemoteError::Failed { .. } => 1,

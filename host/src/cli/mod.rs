@@ -2,28 +2,28 @@
 //! scripts can branch on (see [`exit`]).
 
 mod ask;
+mod audit;
 mod bench;
-mod draft;
 mod corpus;
-mod seen_before_eval;
+mod draft;
+mod eval;
 mod exit;
+mod nudges;
+mod openapi;
 mod plugin;
 mod plugin_test;
-mod scaffold;
-mod show;
+mod remote;
 mod replay;
-mod signature;
-mod eval;
-mod audit;
-mod serve;
-mod openapi;
-mod series;
-mod serve_seen_before;
+mod scaffold;
+mod seen_before_eval;
 mod seen_before_feedback;
+mod series;
+mod serve;
+mod serve_seen_before;
+mod show;
+mod signature;
 mod store;
 mod token;
-mod nudges;
-mod remote;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,7 +103,10 @@ impl Context {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let ctx = Context { data: cli.data, json: cli.json };
+    let ctx = Context {
+        data: cli.data,
+        json: cli.json,
+    };
     let result = match cli.command {
         Command::Plugin(command) => plugin::run(&ctx, command),
         Command::Bench(command) => bench::run(&ctx, command),
@@ -129,6 +132,12 @@ pub fn run() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RHYME_LOG").unwrap_or_else(|_| EnvFilter::new("warn,rhyme::plugin=info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).with_target(false).try_init();
+    let filter = EnvFilter::try_from_env("RHYME_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("warn,rhyme::plugin=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
 }

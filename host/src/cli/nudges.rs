@@ -53,22 +53,68 @@ pub enum NudgesCommand {
 pub fn run(ctx: &Context, command: NudgesCommand) -> anyhow::Result<()> {
     super::store::runtime()?.block_on(async {
         match command {
-            NudgesCommand::List { incident, server } => list(ctx, &Remote::new(&server)?, &incident).await,
-            NudgesCommand::Ack { incident, pattern, server } => {
-                triage(ctx, &Remote::new(&server)?, &incident, &pattern, "acknowledge", None).await
+            NudgesCommand::List { incident, server } => {
+                list(ctx, &Remote::new(&server)?, &incident).await
             }
-            NudgesCommand::Mute { incident, pattern, until, server } => {
+            NudgesCommand::Ack {
+                incident,
+                pattern,
+                server,
+            } => {
+                triage(
+                    ctx,
+                    &Remote::new(&server)?,
+                    &incident,
+                    &pattern,
+                    "acknowledge",
+                    None,
+                )
+                .await
+            }
+            NudgesCommand::Mute {
+                incident,
+                pattern,
+                until,
+                server,
+            } => {
                 let body = json!({"until": until.as_deref().map(parse_until).transpose()?});
-                triage(ctx, &Remote::new(&server)?, &incident, &pattern, "mute", Some(body)).await
+                triage(
+                    ctx,
+                    &Remote::new(&server)?,
+                    &incident,
+                    &pattern,
+                    "mute",
+                    Some(body),
+                )
+                .await
             }
-            NudgesCommand::Unmute { incident, pattern, server } => {
-                triage(ctx, &Remote::new(&server)?, &incident, &pattern, "unmute", None).await
+            NudgesCommand::Unmute {
+                incident,
+                pattern,
+                server,
+            } => {
+                triage(
+                    ctx,
+                    &Remote::new(&server)?,
+                    &incident,
+                    &pattern,
+                    "unmute",
+                    None,
+                )
+                .await
             }
         }
     })
 }
 
-async fn triage(ctx: &Context, remote: &Remote, incident: &str, pattern: &str, verb: &str, body: Option<Value>) -> anyhow::Result<()> {
+async fn triage(
+    ctx: &Context,
+    remote: &Remote,
+    incident: &str,
+    pattern: &str,
+    verb: &str,
+    body: Option<Value>,
+) -> anyhow::Result<()> {
     let segments = ["v1", "incidents", incident, "nudges", pattern, verb];
     let answer = remote.call(Method::POST, &segments, body.as_ref()).await?;
     if ctx.json {
@@ -77,16 +123,32 @@ async fn triage(ctx: &Context, remote: &Remote, incident: &str, pattern: &str, v
     }
     let by = answer["by"].as_str().unwrap_or("?");
     match verb {
-        "unmute" => println!("{pattern} on {incident} shows again (it was {} by {by})", answer["triage"].as_str().unwrap_or("?")),
-        "mute" => println!("muted {pattern} on {incident}{} (by {by})", until_text(&answer["until"])),
-        _ => println!("acknowledged {pattern} on {incident} (by {by}); it will not repeat on this incident"),
+        "unmute" => println!(
+            "{pattern} on {incident} shows again (it was {} by {by})",
+            answer["triage"].as_str().unwrap_or("?")
+        ),
+        "mute" => println!(
+            "muted {pattern} on {incident}{} (by {by})",
+            until_text(&answer["until"])
+        ),
+        _ => println!(
+            "acknowledged {pattern} on {incident} (by {by}); it will not repeat on this incident"
+        ),
     }
     Ok(())
 }
 
 async fn list(ctx: &Context, remote: &Remote, incident: &str) -> anyhow::Result<()> {
-    let findings = remote.call(Method::GET, &["v1", "incidents", incident, "findings"], None).await?;
-    let triage = remote.call(Method::GET, &["v1", "incidents", incident, "nudges"], None).await?;
+    let findings = remote
+        .call(
+            Method::GET,
+            &["v1", "incidents", incident, "findings"],
+            None,
+        )
+        .await?;
+    let triage = remote
+        .call(Method::GET, &["v1", "incidents", incident, "nudges"], None)
+        .await?;
     let triage = triage.as_array().cloned().unwrap_or_default();
     let answer_for = |pattern: &str| triage.iter().find(|t| t["pattern"] == pattern);
     let nudges: Vec<Value> = findings
@@ -105,7 +167,10 @@ async fn list(ctx: &Context, remote: &Remote, incident: &str) -> anyhow::Result<
         })
         .collect();
     if ctx.json {
-        println!("{}", json!({"incident": incident, "nudges": nudges, "triage": triage}));
+        println!(
+            "{}",
+            json!({"incident": incident, "nudges": nudges, "triage": triage})
+        );
         return Ok(());
     }
     print_list(incident, &nudges, &triage);
@@ -117,11 +182,25 @@ fn print_list(incident: &str, nudges: &[Value], triage: &[Value]) {
     for n in nudges {
         let state = match n["state"].as_str() {
             Some("new") | None => "NEW".to_string(),
-            Some(state) => format!("{}{} by {}", state.to_uppercase(), until_text(&n["until"]), n["by"].as_str().unwrap_or("?")),
+            Some(state) => format!(
+                "{}{} by {}",
+                state.to_uppercase(),
+                until_text(&n["until"]),
+                n["by"].as_str().unwrap_or("?")
+            ),
         };
-        println!("  {}  {:<26}  {state}", time_text(&n["at"]), n["pattern"].as_str().unwrap_or("?"));
+        println!(
+            "  {}  {:<26}  {state}",
+            time_text(&n["at"]),
+            n["pattern"].as_str().unwrap_or("?")
+        );
         println!("      {}", n["message"].as_str().unwrap_or(""));
-        let evidence: Vec<String> = n["evidence"].as_array().into_iter().flatten().map(evidence_text).collect();
+        let evidence: Vec<String> = n["evidence"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(evidence_text)
+            .collect();
         if !evidence.is_empty() {
             println!("      evidence: {}", evidence.join(", "));
         }
@@ -129,7 +208,15 @@ fn print_list(incident: &str, nudges: &[Value], triage: &[Value]) {
     let quiet: Vec<String> = triage
         .iter()
         .filter(|t| !nudges.iter().any(|n| n["pattern"] == t["pattern"]))
-        .map(|t| format!("{} ({}{} by {})", t["pattern"].as_str().unwrap_or("?"), t["triage"].as_str().unwrap_or("?"), until_text(&t["until"]), t["by"].as_str().unwrap_or("?")))
+        .map(|t| {
+            format!(
+                "{} ({}{} by {})",
+                t["pattern"].as_str().unwrap_or("?"),
+                t["triage"].as_str().unwrap_or("?"),
+                until_text(&t["until"]),
+                t["by"].as_str().unwrap_or("?")
+            )
+        })
         .collect();
     if !quiet.is_empty() {
         println!("answered before any nudge fired: {}", quiet.join(", "));
@@ -145,17 +232,28 @@ fn evidence_text(evidence: &Value) -> String {
 }
 
 fn until_text(until: &Value) -> String {
-    if until.is_null() { String::new() } else { format!(" until {}", time_text(until)) }
+    if until.is_null() {
+        String::new()
+    } else {
+        format!(" until {}", time_text(until))
+    }
 }
 
 fn time_text(ms: &Value) -> String {
     ms.as_i64()
         .and_then(chrono::DateTime::from_timestamp_millis)
-        .map_or_else(|| "(no time)".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map_or_else(
+            || "(no time)".to_string(),
+            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// `--until`: `30m`, `2h`, `45s` from now; else passed on as epoch milliseconds or RFC 3339 for
@@ -182,7 +280,9 @@ fn parse_until(text: &str) -> anyhow::Result<Value> {
     if chrono::DateTime::parse_from_rfc3339(text).is_ok() {
         return Ok(json!(text));
     }
-    anyhow::bail!("--until `{text}`: give a duration (30m, 2h), an RFC 3339 time with a zone, or epoch milliseconds")
+    anyhow::bail!(
+        "--until `{text}`: give a duration (30m, 2h), an RFC 3339 time with a zone, or epoch milliseconds"
+    )
 }
 
 #[cfg(test)]
@@ -194,10 +294,19 @@ mod tests {
         let now = chrono::Utc::now().timestamp_millis();
         let in_half_an_hour = parse_until("30m").unwrap().as_i64().unwrap();
         assert!((in_half_an_hour - now - 1_800_000).abs() < 60_000);
-        assert_eq!(parse_until("1700000000000").unwrap(), json!(1_700_000_000_000_i64));
-        assert_eq!(parse_until("2026-11-23T10:00:00Z").unwrap(), json!("2026-11-23T10:00:00Z"));
+        assert_eq!(
+            parse_until("1700000000000").unwrap(),
+            json!(1_700_000_000_000_i64)
+        );
+        assert_eq!(
+            parse_until("2026-11-23T10:00:00Z").unwrap(),
+            json!("2026-11-23T10:00:00Z")
+        );
         let wrong = parse_until("tomorrow").unwrap_err().to_string();
-        assert!(wrong.contains("tomorrow") && wrong.contains("30m"), "{wrong}");
+        assert!(
+            wrong.contains("tomorrow") && wrong.contains("30m"),
+            "{wrong}"
+        );
         assert!(parse_until("0m").is_err());
     }
 

@@ -34,9 +34,15 @@ pub enum PluginCommand {
     /// Keep an installed plugin from running.
     Disable { name: String },
     /// Grant a capability the plugin's manifest asks for.
-    Grant { name: String, capability: Capability },
+    Grant {
+        name: String,
+        capability: Capability,
+    },
     /// Take a granted capability back.
-    Revoke { name: String, capability: Capability },
+    Revoke {
+        name: String,
+        capability: Capability,
+    },
     /// Run the contract's conformance checks on a component or a plugin folder.
     Test(super::plugin_test::TestArgs),
     /// Start a new plugin crate (Rust) in a new folder, ready to build and install.
@@ -55,7 +61,11 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
     match command {
         PluginCommand::List => list(ctx),
         PluginCommand::Check { path } => check(ctx, &path),
-        PluginCommand::Install { path, mut grants, grant_asked } => {
+        PluginCommand::Install {
+            path,
+            mut grants,
+            grant_asked,
+        } => {
             let sandbox = sandbox(ctx)?;
             let checked = registry.check(&sandbox, &path)?;
             if grant_asked {
@@ -66,28 +76,74 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
             let detail = json!({ "version": installed.manifest.version, "granted": granted });
             store::audit(ctx, "plugin.install", &installed.manifest.name, detail)?;
             if ctx.json {
-                println!("{}", json!({ "installed": installed.manifest.name, "version": installed.manifest.version, "granted": granted }));
+                println!(
+                    "{}",
+                    json!({ "installed": installed.manifest.name, "version": installed.manifest.version, "granted": granted })
+                );
             } else {
-                println!("installed {} {} (granted: {})", installed.manifest.name, installed.manifest.version, or_none(&granted));
-                let missing: Vec<_> = installed.manifest.capabilities.iter().filter(|c| !installed.policy.granted.contains(c)).collect();
+                println!(
+                    "installed {} {} (granted: {})",
+                    installed.manifest.name,
+                    installed.manifest.version,
+                    or_none(&granted)
+                );
+                let missing: Vec<_> = installed
+                    .manifest
+                    .capabilities
+                    .iter()
+                    .filter(|c| !installed.policy.granted.contains(c))
+                    .collect();
                 if !missing.is_empty() {
-                    println!("note: it asks for {} too; grant with `rhyme plugin grant {} CAPABILITY`", names(missing.into_iter()).join(", "), installed.manifest.name);
+                    println!(
+                        "note: it asks for {} too; grant with `rhyme plugin grant {} CAPABILITY`",
+                        names(missing.into_iter()).join(", "),
+                        installed.manifest.name
+                    );
                 }
-                let optional: Vec<_> = installed.manifest.optional_capabilities.iter().filter(|c| !installed.policy.granted.contains(c)).collect();
+                let optional: Vec<_> = installed
+                    .manifest
+                    .optional_capabilities
+                    .iter()
+                    .filter(|c| !installed.policy.granted.contains(c))
+                    .collect();
                 if !optional.is_empty() {
-                    println!("note: it can also use {} when granted (`rhyme plugin grant {} CAPABILITY`)", names(optional.into_iter()).join(", "), installed.manifest.name);
+                    println!(
+                        "note: it can also use {} when granted (`rhyme plugin grant {} CAPABILITY`)",
+                        names(optional.into_iter()).join(", "),
+                        installed.manifest.name
+                    );
                 }
             }
             Ok(())
         }
-        PluginCommand::Enable { name } => done(ctx, registry.set_enabled(&name, true), &name, "enabled", ("plugin.enable", None)),
-        PluginCommand::Disable { name } => done(ctx, registry.set_enabled(&name, false), &name, "disabled", ("plugin.disable", None)),
-        PluginCommand::Grant { name, capability } => {
-            done(ctx, registry.grant(&name, capability), &name, &format!("granted {capability}"), ("plugin.grant", Some(capability)))
-        }
-        PluginCommand::Revoke { name, capability } => {
-            done(ctx, registry.revoke(&name, capability), &name, &format!("revoked {capability}"), ("plugin.revoke", Some(capability)))
-        }
+        PluginCommand::Enable { name } => done(
+            ctx,
+            registry.set_enabled(&name, true),
+            &name,
+            "enabled",
+            ("plugin.enable", None),
+        ),
+        PluginCommand::Disable { name } => done(
+            ctx,
+            registry.set_enabled(&name, false),
+            &name,
+            "disabled",
+            ("plugin.disable", None),
+        ),
+        PluginCommand::Grant { name, capability } => done(
+            ctx,
+            registry.grant(&name, capability),
+            &name,
+            &format!("granted {capability}"),
+            ("plugin.grant", Some(capability)),
+        ),
+        PluginCommand::Revoke { name, capability } => done(
+            ctx,
+            registry.revoke(&name, capability),
+            &name,
+            &format!("revoked {capability}"),
+            ("plugin.revoke", Some(capability)),
+        ),
         PluginCommand::Call { name, query } => call(ctx, &name, query),
         PluginCommand::Test(args) => super::plugin_test::run(ctx, args),
         PluginCommand::New(args) => super::scaffold::run(ctx, args),
@@ -97,7 +153,9 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
 /// The sandbox, sized by the operator's ceilings.
 pub fn sandbox(ctx: &Context) -> anyhow::Result<Sandbox> {
     let ceilings = ctx.registry().operator()?.ceilings;
-    Sandbox::new(Allocator::Pooling, &ceilings).map_err(anyhow::Error::from).context("starting the wasmtime engine")
+    Sandbox::new(Allocator::Pooling, &ceilings)
+        .map_err(anyhow::Error::from)
+        .context("starting the wasmtime engine")
 }
 
 fn list(ctx: &Context) -> anyhow::Result<()> {
@@ -115,14 +173,23 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
         return Ok(());
     }
     if installed.is_empty() {
-        println!("no plugins installed in {} (install one with `rhyme plugin install PATH`)", ctx.registry().dir().display());
+        println!(
+            "no plugins installed in {} (install one with `rhyme plugin install PATH`)",
+            ctx.registry().dir().display()
+        );
         return Ok(());
     }
-    println!("{:<20} {:<8} {:<8} {:<28} DESCRIPTION", "NAME", "VERSION", "ENABLED", "GRANTED");
+    println!(
+        "{:<20} {:<8} {:<8} {:<28} DESCRIPTION",
+        "NAME", "VERSION", "ENABLED", "GRANTED"
+    );
     for p in installed {
         let granted = or_none(&names(p.policy.granted.iter()));
         let enabled = if p.policy.enabled { "yes" } else { "no" };
-        println!("{:<20} {:<8} {:<8} {:<28} {}", p.manifest.name, p.manifest.version, enabled, granted, p.manifest.description);
+        println!(
+            "{:<20} {:<8} {:<8} {:<28} {}",
+            p.manifest.name, p.manifest.version, enabled, granted, p.manifest.description
+        );
     }
     Ok(())
 }
@@ -132,9 +199,17 @@ fn check(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
     let checked = ctx.registry().check(&sandbox, path)?;
     let imports = names(checked.imports.iter());
     if ctx.json {
-        println!("{}", json!({ "ok": true, "name": checked.manifest.name, "version": checked.manifest.version, "imports": imports }));
+        println!(
+            "{}",
+            json!({ "ok": true, "name": checked.manifest.name, "version": checked.manifest.version, "imports": imports })
+        );
     } else {
-        println!("ok: {} {} — imports: {}", checked.manifest.name, checked.manifest.version, or_none(&imports));
+        println!(
+            "ok: {} {} — imports: {}",
+            checked.manifest.name,
+            checked.manifest.version,
+            or_none(&imports)
+        );
         println!("    {}", checked.info.description);
     }
     Ok(())
@@ -143,8 +218,17 @@ fn check(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
 fn call(ctx: &Context, name: &str, text: String) -> anyhow::Result<()> {
     let sandbox = sandbox(ctx)?;
     let (plugin, _) = ctx.registry().load(&sandbox, name, &Backends::default())?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-    let report = plugin.on_query(CallContext { now }, &Query { text, incident: None, limit: 5 })?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let report = plugin.on_query(
+        CallContext { now },
+        &Query {
+            text,
+            incident: None,
+            limit: 5,
+        },
+    )?;
     show::output(ctx, name, &report.value);
     Ok(())
 }
@@ -158,7 +242,12 @@ fn done(
     (action, capability): (&str, Option<Capability>),
 ) -> anyhow::Result<()> {
     result?;
-    store::audit(ctx, action, name, json!({ "capability": capability.map(Capability::name) }))?;
+    store::audit(
+        ctx,
+        action,
+        name,
+        json!({ "capability": capability.map(Capability::name) }),
+    )?;
     if ctx.json {
         println!("{}", json!({ "plugin": name, "done": what }));
     } else {
@@ -172,5 +261,9 @@ fn names<'a>(capabilities: impl Iterator<Item = &'a Capability>) -> Vec<&'static
 }
 
 fn or_none(names: &[&str]) -> String {
-    if names.is_empty() { "none".into() } else { names.join(", ") }
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
 }

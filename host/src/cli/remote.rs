@@ -24,9 +24,13 @@ pub struct ServerArgs {
 pub enum RemoteError {
     #[error("`{url}` is not a server URL: {why}")]
     BadUrl { url: String, why: String },
-    #[error("no API token: pass --token or set RHYME_TOKEN (an admin creates one with `rhyme token create --role ic --name NAME`)")]
+    #[error(
+        "no API token: pass --token or set RHYME_TOKEN (an admin creates one with `rhyme token create --role ic --name NAME`)"
+    )]
     NoToken,
-    #[error("cannot reach the Rhyme server at {url}: {why} (is `rhyme serve` running there? set --server or RHYME_SERVER)")]
+    #[error(
+        "cannot reach the Rhyme server at {url}: {why} (is `rhyme serve` running there? set --server or RHYME_SERVER)"
+    )]
     Unreachable { url: String, why: String },
     #[error("the server at {url} did not accept the token: it is unknown or revoked")]
     Unauthenticated { url: String },
@@ -49,35 +53,62 @@ pub struct Remote {
 
 impl Remote {
     pub fn new(args: &ServerArgs) -> Result<Remote, RemoteError> {
-        let bad = |why: String| RemoteError::BadUrl { url: args.server.clone(), why };
+        let bad = |why: String| RemoteError::BadUrl {
+            url: args.server.clone(),
+            why,
+        };
         let base = Url::parse(&args.server).map_err(|e| bad(e.to_string()))?;
         if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
             return Err(bad("use http://HOST:PORT or https://HOST".into()));
         }
-        let token = args.token.clone().filter(|t| !t.trim().is_empty()).ok_or(RemoteError::NoToken)?;
+        let token = args
+            .token
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or(RemoteError::NoToken)?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| bad(e.to_string()))?;
-        Ok(Remote { base, token: token.trim().to_string(), http })
+        Ok(Remote {
+            base,
+            token: token.trim().to_string(),
+            http,
+        })
     }
 
     /// Sends a request to the path made of `segments` (each escaped) and returns the JSON answer.
-    pub async fn call(&self, method: Method, segments: &[&str], body: Option<&Value>) -> Result<Value, RemoteError> {
+    pub async fn call(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<&Value>,
+    ) -> Result<Value, RemoteError> {
         let url = self.url(segments);
-        let mut request = self.http.request(method, url.clone()).bearer_auth(&self.token);
+        let mut request = self
+            .http
+            .request(method, url.clone())
+            .bearer_auth(&self.token);
         if let Some(body) = body {
-            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.to_string());
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
         }
-        let unreachable = |e: reqwest::Error| RemoteError::Unreachable { url: self.base.to_string(), why: root_cause(&e) };
+        let unreachable = |e: reqwest::Error| RemoteError::Unreachable {
+            url: self.base.to_string(),
+            why: root_cause(&e),
+        };
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(unreachable)?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| RemoteError::Failed {
                 status: status.as_u16(),
-                detail: format!("the answer to {url} is not JSON ({e}); is {} a Rhyme server?", self.base),
+                detail: format!(
+                    "the answer to {url} is not JSON ({e}); is {} a Rhyme server?",
+                    self.base
+                ),
             });
         }
         Err(self.failure(status, &bytes))
@@ -85,7 +116,10 @@ impl Remote {
 
     fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
-        url.path_segments_mut().expect("checked in new").pop_if_empty().extend(segments);
+        url.path_segments_mut()
+            .expect("checked in new")
+            .pop_if_empty()
+            .extend(segments);
         url
     }
 
@@ -96,13 +130,26 @@ impl Remote {
             .and_then(|p| p.get("detail"))
             .and_then(Value::as_str)
             .map(str::to_string)
-            .unwrap_or_else(|| String::from_utf8_lossy(body).trim().chars().take(300).collect());
+            .unwrap_or_else(|| {
+                String::from_utf8_lossy(body)
+                    .trim()
+                    .chars()
+                    .take(300)
+                    .collect()
+            });
         match status {
-            StatusCode::UNAUTHORIZED => RemoteError::Unauthenticated { url: self.base.to_string() },
+            StatusCode::UNAUTHORIZED => RemoteError::Unauthenticated {
+                url: self.base.to_string(),
+            },
             StatusCode::FORBIDDEN => RemoteError::Forbidden { detail },
             StatusCode::NOT_FOUND => RemoteError::NotFound { detail },
-            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => RemoteError::Invalid { detail },
-            _ => RemoteError::Failed { status: status.as_u16(), detail },
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
+                RemoteError::Invalid { detail }
+            }
+            _ => RemoteError::Failed {
+                status: status.as_u16(),
+                detail,
+            },
         }
     }
 }
@@ -121,20 +168,32 @@ mod tests {
     use super::*;
 
     fn args(server: &str, token: Option<&str>) -> ServerArgs {
-        ServerArgs { server: server.into(), token: token.map(str::to_string) }
+        ServerArgs {
+            server: server.into(),
+            token: token.map(str::to_string),
+        }
     }
 
     #[test]
     fn path_segments_are_escaped_under_the_base_path() {
         let remote = Remote::new(&args("https://rhyme.example/api/", Some("t"))).unwrap();
         let url = remote.url(&["v1", "incidents", "inc 1/2", "nudges"]);
-        assert_eq!(url.as_str(), "https://rhyme.example/api/v1/incidents/inc%201%2F2/nudges");
+        assert_eq!(
+            url.as_str(),
+            "https://rhyme.example/api/v1/incidents/inc%201%2F2/nudges"
+        );
     }
 
     #[test]
     fn a_missing_token_or_a_bad_url_is_named() {
-        assert!(matches!(Remote::new(&args("http://127.0.0.1:7878", None)), Err(RemoteError::NoToken)));
-        let bad = Remote::new(&args("127.0.0.1:7878", Some("t"))).err().unwrap().to_string();
+        assert!(matches!(
+            Remote::new(&args("http://127.0.0.1:7878", None)),
+            Err(RemoteError::NoToken)
+        ));
+        let bad = Remote::new(&args("127.0.0.1:7878", Some("t")))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(bad.contains("127.0.0.1:7878"), "{bad}");
     }
 }

@@ -32,7 +32,11 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     let timeline = rhyme_eval::nudges::load_file(&args.file)?;
     let store = Arc::new(MemoryIncidents::new());
     let chat = rhyme::capability::openai_chat::from_env()?;
-    let backends = Backends { incidents: Some(store.clone()), chat, ..Backends::default() };
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        chat,
+        ..Backends::default()
+    };
     let sandbox = sandbox(ctx)?;
     let (plugins, refused) = ctx.registry().load_enabled(&sandbox, &backends)?;
     for error in &refused {
@@ -40,12 +44,26 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     }
     let plugins: Vec<_> = plugins
         .into_iter()
-        .filter(|p| p.info().triggers.iter().any(|t| matches!(t, Trigger::TimelineEvent | Trigger::ClockTick)))
+        .filter(|p| {
+            p.info()
+                .triggers
+                .iter()
+                .any(|t| matches!(t, Trigger::TimelineEvent | Trigger::ClockTick))
+        })
         .collect();
-    anyhow::ensure!(!plugins.is_empty(), "no enabled plugin listens to timelines (install one, e.g. `make build`)");
+    anyhow::ensure!(
+        !plugins.is_empty(),
+        "no enabled plugin listens to timelines (install one, e.g. `make build`)"
+    );
     if !ctx.json {
         let names: Vec<_> = plugins.iter().map(|p| p.name()).collect();
-        println!("Replaying {} — {} ({} events) through {}", timeline.id, timeline.title, timeline.events.len(), names.join(", "));
+        println!(
+            "Replaying {} — {} ({} events) through {}",
+            timeline.id,
+            timeline.title,
+            timeline.events.len(),
+            names.join(", ")
+        );
     }
     let (_, events) = replay::incident_of(&timeline);
     let mut clock = Pacer::new(args.speed);
@@ -53,16 +71,29 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
         clock.wait_until(now);
         match step {
             Step::Event(event) if args.show_events && !ctx.json => {
-                println!("{}  · {:<18} {}", show::hh_mm(event.at), who(&event.actor, &event.role), event.text);
+                println!(
+                    "{}  · {:<18} {}",
+                    show::hh_mm(event.at),
+                    who(&event.actor, &event.role),
+                    event.text
+                );
             }
             Step::Fired(fired) => {
                 for f in fired {
                     if ctx.json {
-                        let evidence: Vec<_> = f.finding.evidence.iter().filter_map(|e| match e {
-                            Evidence::Event(id) => Some(id.clone()),
-                            _ => None,
-                        }).collect();
-                        println!("{}", json!({ "at": show::utc(now), "plugin": f.plugin, "kind": f.finding.subject, "title": f.finding.title, "message": f.finding.detail, "evidence": evidence }));
+                        let evidence: Vec<_> = f
+                            .finding
+                            .evidence
+                            .iter()
+                            .filter_map(|e| match e {
+                                Evidence::Event(id) => Some(id.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        println!(
+                            "{}",
+                            json!({ "at": show::utc(now), "plugin": f.plugin, "kind": f.finding.subject, "title": f.finding.title, "message": f.finding.detail, "evidence": evidence })
+                        );
                     } else {
                         show::fired(now, &f.plugin, &f.finding, &events);
                     }
@@ -74,7 +105,11 @@ pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     });
     if !ctx.json {
         let nudges = fired.len();
-        println!("Replay done: {nudges} finding{} over {} events.", if nudges == 1 { "" } else { "s" }, timeline.events.len());
+        println!(
+            "Replay done: {nudges} finding{} over {} events.",
+            if nudges == 1 { "" } else { "s" },
+            timeline.events.len()
+        );
     }
     Ok(())
 }

@@ -26,7 +26,11 @@ pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
     let vectors = open_index("eval", IndexHome::Process)?;
-    let backends = Backends { embedder: Some(load_embedder()?), vectors: Some(vectors.clone()), ..Backends::default() };
+    let backends = Backends {
+        embedder: Some(load_embedder()?),
+        vectors: Some(vectors.clone()),
+        ..Backends::default()
+    };
     let embedder = backends.embedder.clone().expect("just set");
     indexer::index(&docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
     let sandbox = sandbox(ctx)?;
@@ -50,7 +54,10 @@ pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::
         "query_latency_ms": latency(&mut latencies),
     });
     // The method's figures also sit at the top level, as every `rhyme eval` summary has them.
-    if let (Some(object), Ok(serde_json::Value::Object(top))) = (summary.as_object_mut(), serde_json::to_value(eval::summarize(&method))) {
+    if let (Some(object), Ok(serde_json::Value::Object(top))) = (
+        summary.as_object_mut(),
+        serde_json::to_value(eval::summarize(&method)),
+    ) {
         object.extend(top);
     }
     println!("{}", json!({ "summary": summary }));
@@ -59,28 +66,63 @@ pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::
 
 /// The plugin's ten best ids for `text`, and how long the call took in microseconds.
 fn ask(plugin: &LoadedPlugin, text: &str) -> anyhow::Result<(Vec<String>, u64)> {
-    let query = Query { text: text.to_string(), incident: None, limit: RANKED };
+    let query = Query {
+        text: text.to_string(),
+        incident: None,
+        limit: RANKED,
+    };
     let report = plugin.on_query(CallContext::default(), &query)?;
-    let ranked = report.value.findings.iter().filter(|f| f.kind == FindingKind::SimilarIncident).map(|f| f.subject.clone()).collect();
+    let ranked = report
+        .value
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::SimilarIncident)
+        .map(|f| f.subject.clone())
+        .collect();
     Ok((ranked, report.duration.as_micros() as u64))
 }
 
-fn score_all(queries: &[eval::Query], mut rank: impl FnMut(&str) -> anyhow::Result<Vec<String>>) -> anyhow::Result<Vec<ItemScore>> {
-    queries.iter().map(|q| Ok(eval::score_query(q, &rank(&q.query)?)?)).collect()
+fn score_all(
+    queries: &[eval::Query],
+    mut rank: impl FnMut(&str) -> anyhow::Result<Vec<String>>,
+) -> anyhow::Result<Vec<ItemScore>> {
+    queries
+        .iter()
+        .map(|q| Ok(eval::score_query(q, &rank(&q.query)?)?))
+        .collect()
 }
 
 /// Plain BM25 over the postmortems' own words: the baseline the issue names.
-fn bm25_reference(docs: &[eval::Postmortem], queries: &[eval::Query]) -> anyhow::Result<Vec<ItemScore>> {
+fn bm25_reference(
+    docs: &[eval::Postmortem],
+    queries: &[eval::Query],
+) -> anyhow::Result<Vec<ItemScore>> {
     let index = seen_before::Index::lexical(docs.iter().map(indexer::plugin_doc).collect())?;
-    let options = seen_before::RankOptions { limit: RANKED as usize, ..seen_before::RankOptions::default() };
+    let options = seen_before::RankOptions {
+        limit: RANKED as usize,
+        ..seen_before::RankOptions::default()
+    };
     score_all(queries, |text| {
-        let scored = seen_before::scores(&index, seen_before::Query { text, vector: None }, &[], &options);
-        Ok(scored.iter().take(options.limit).map(|s| index.docs[s.position].doc.id.clone()).collect())
+        let scored = seen_before::scores(
+            &index,
+            seen_before::Query { text, vector: None },
+            &[],
+            &options,
+        );
+        Ok(scored
+            .iter()
+            .take(options.limit)
+            .map(|s| index.docs[s.position].doc.id.clone())
+            .collect())
     })
 }
 
 fn latency(micros: &mut [u64]) -> serde_json::Value {
     micros.sort_unstable();
-    let at = |q: f64| micros.get(((micros.len() as f64 - 1.0) * q).round() as usize).map_or(0.0, |&m| m as f64 / 1000.0);
+    let at = |q: f64| {
+        micros
+            .get(((micros.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |&m| m as f64 / 1000.0)
+    };
     json!({ "p50": at(0.5), "p99": at(0.99) })
 }

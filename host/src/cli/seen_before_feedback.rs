@@ -76,14 +76,29 @@ pub fn run(ctx: &Context, command: SeenBeforeCommand) -> anyhow::Result<()> {
 
 fn mark(ctx: &Context, args: MarkArgs) -> anyhow::Result<()> {
     let service = service(ctx, &args.plugin)?;
-    anyhow::ensure!(service.knows(&args.match_id)?, "--match {}: no such postmortem in the corpus", args.match_id);
-    let verdict = if args.helpful { Verdict::Helpful } else { Verdict::NotRelevant };
+    anyhow::ensure!(
+        service.knows(&args.match_id)?,
+        "--match {}: no such postmortem in the corpus",
+        args.match_id
+    );
+    let verdict = if args.helpful {
+        Verdict::Helpful
+    } else {
+        Verdict::NotRelevant
+    };
     let by = args.by.map(Actor::operator).unwrap_or_else(store::operator);
     let stored = store::runtime()?.block_on(async {
         let db = store::open(ctx).await?;
         let query = question_text(&db, args.query.as_deref(), args.incident.as_deref()).await?;
         let query_vector = service.embed(&query)?;
-        let new = NewFeedback { query, incident: args.incident, match_id: args.match_id, verdict, query_vector, model: service.model() };
+        let new = NewFeedback {
+            query,
+            incident: args.incident,
+            match_id: args.match_id,
+            verdict,
+            query_vector,
+            model: service.model(),
+        };
         let stored = db.add_seen_before_feedback(&by, new).await?;
         db.close().await;
         anyhow::Ok(stored)
@@ -91,7 +106,13 @@ fn mark(ctx: &Context, args: MarkArgs) -> anyhow::Result<()> {
     if ctx.json {
         println!("{}", serde_json::to_string(&stored)?);
     } else {
-        println!("Noted: {} {} for \"{}\" ({}).", stored.match_id, verdict_words(stored.verdict), stored.query, stored.by);
+        println!(
+            "Noted: {} {} for \"{}\" ({}).",
+            stored.match_id,
+            verdict_words(stored.verdict),
+            stored.query,
+            stored.by
+        );
     }
     Ok(())
 }
@@ -117,14 +138,24 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
         if ctx.json {
             println!("{}", serde_json::to_string(&f)?);
         } else {
-            println!("{}  {:<12} {:<24} by {:<12} \"{}\"", format_at(f.at), f.verdict.as_str(), f.match_id, f.by, f.query);
+            println!(
+                "{}  {:<12} {:<24} by {:<12} \"{}\"",
+                format_at(f.at),
+                f.verdict.as_str(),
+                f.match_id,
+                f.by,
+                f.query
+            );
         }
     }
     Ok(())
 }
 
 fn format_at(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(|| ms.to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
 }
 
 /// Each question with the matches marked helpful (grade 2: a responder said it was the
@@ -134,7 +165,11 @@ fn format_at(ms: i64) -> String {
 pub fn labelled_queries(feedback: &[Feedback]) -> Vec<serde_json::Value> {
     let mut by_query: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
     for f in latest(feedback) {
-        let votes = by_query.entry(f.query.as_str()).or_default().entry(f.match_id.as_str()).or_default();
+        let votes = by_query
+            .entry(f.query.as_str())
+            .or_default()
+            .entry(f.match_id.as_str())
+            .or_default();
         match f.verdict {
             Verdict::Helpful => votes.0 += 1,
             Verdict::NotRelevant => votes.1 += 1,
@@ -142,7 +177,11 @@ pub fn labelled_queries(feedback: &[Feedback]) -> Vec<serde_json::Value> {
     }
     let mut out = Vec::new();
     for (query, votes) in by_query {
-        let relevant: BTreeMap<&str, u8> = votes.iter().filter(|(_, (yes, no))| *yes > 0 && *no == 0).map(|(id, _)| (*id, 2)).collect();
+        let relevant: BTreeMap<&str, u8> = votes
+            .iter()
+            .filter(|(_, (yes, no))| *yes > 0 && *no == 0)
+            .map(|(id, _)| (*id, 2))
+            .collect();
         if relevant.is_empty() {
             continue;
         }
@@ -161,7 +200,11 @@ fn export(ctx: &Context, out: Option<PathBuf>) -> anyhow::Result<()> {
     match out {
         Some(path) => {
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("{} labelled queries written to {}", lines.len(), path.display());
+            eprintln!(
+                "{} labelled queries written to {}",
+                lines.len(),
+                path.display()
+            );
         }
         None => std::io::stdout().write_all(text.as_bytes())?,
     }

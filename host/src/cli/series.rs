@@ -52,10 +52,16 @@ pub fn run(ctx: &Context, command: SeriesCommand) -> anyhow::Result<()> {
 }
 
 fn pull(ctx: &Context, args: PullArgs) -> anyhow::Result<()> {
-    let step = args.step.unwrap_or_else(|| prometheus::default_step(args.range));
+    let step = args
+        .step
+        .unwrap_or_else(|| prometheus::default_step(args.range));
     let points = args.range.as_millis() / step.as_millis().max(1);
     if points as u64 > MAX_POINTS {
-        bail!("--range {:?} at --step {:?} is {points} points per series; Prometheus returns at most {MAX_POINTS}: choose a larger --step", args.range, step);
+        bail!(
+            "--range {:?} at --step {:?} is {points} points per series; Prometheus returns at most {MAX_POINTS}: choose a larger --step",
+            args.range,
+            step
+        );
     }
     let sandbox = plugin::sandbox(ctx)?;
     store::runtime()?.block_on(async move {
@@ -86,18 +92,43 @@ fn pull(ctx: &Context, args: PullArgs) -> anyhow::Result<()> {
 }
 
 /// Stores one series with its plugin job, then runs the job.
-async fn store_and_run(db: &Store, worker: &Worker, args: &PullArgs, series: &RangeSeries, name: String) -> anyhow::Result<()> {
-    let points: Vec<Point> = series.points.iter().map(|&(at, value)| Point { at, value }).collect();
+async fn store_and_run(
+    db: &Store,
+    worker: &Worker,
+    args: &PullArgs,
+    series: &RangeSeries,
+    name: String,
+) -> anyhow::Result<()> {
+    let points: Vec<Point> = series
+        .points
+        .iter()
+        .map(|&(at, value)| Point { at, value })
+        .collect();
     let pulled = points.len();
-    let series = MetricSeries { name: name.clone(), unit: String::new(), points };
+    let series = MetricSeries {
+        name: name.clone(),
+        unit: String::new(),
+        points,
+    };
     let lease = JobLease::new(DEFAULT_JOB_LEASE_MS);
     let by = store::operator().name;
     let (stored, job) = db
         .put_series_with_job(&args.incident, &series, &lease, Some(&by))
         .await
-        .with_context(|| format!("storing series `{name}` (use --name to choose a shorter name)"))?;
-    println!("stored {name}: {pulled} points pulled, {} now stored for incident {}", stored.points.len(), args.incident);
-    let job = Job::Series { job: Some(job.id), incident: args.incident.clone(), series: convert::series_to_wit(stored), by };
+        .with_context(|| {
+            format!("storing series `{name}` (use --name to choose a shorter name)")
+        })?;
+    println!(
+        "stored {name}: {pulled} points pulled, {} now stored for incident {}",
+        stored.points.len(),
+        args.incident
+    );
+    let job = Job::Series {
+        job: Some(job.id),
+        incident: args.incident.clone(),
+        series: convert::series_to_wit(stored),
+        by,
+    };
     worker.handle(job).await;
     Ok(())
 }
@@ -106,7 +137,10 @@ async fn store_and_run(db: &Store, worker: &Worker, args: &PullArgs, series: &Ra
 /// the series' labels, or the query itself when it has none (an aggregate like `sum(...)`).
 fn name_of(name: Option<&str>, query: &str, series: &RangeSeries, many: bool) -> String {
     match name {
-        Some(name) if many => format!("{name}{}", series.selector().trim_start_matches(|c| c != '{')),
+        Some(name) if many => format!(
+            "{name}{}",
+            series.selector().trim_start_matches(|c| c != '{')
+        ),
         Some(name) => name.to_string(),
         None if series.labels.is_empty() => query.trim().to_string(),
         None => series.selector(),
@@ -114,8 +148,18 @@ fn name_of(name: Option<&str>, query: &str, series: &RangeSeries, many: bool) ->
 }
 
 /// Prints what the plugins found during this pull.
-async fn report_findings(ctx: &Context, db: &Store, incident: &str, since: i64) -> anyhow::Result<()> {
-    let new: Vec<_> = db.findings(incident).await?.into_iter().filter(|f| f.created_at >= since).collect();
+async fn report_findings(
+    ctx: &Context,
+    db: &Store,
+    incident: &str,
+    since: i64,
+) -> anyhow::Result<()> {
+    let new: Vec<_> = db
+        .findings(incident)
+        .await?
+        .into_iter()
+        .filter(|f| f.created_at >= since)
+        .collect();
     if ctx.json {
         println!("{}", serde_json::to_string(&new)?);
         return Ok(());
@@ -124,7 +168,13 @@ async fn report_findings(ctx: &Context, db: &Store, incident: &str, since: i64) 
         println!("no new findings from the plugins");
     }
     for f in &new {
-        println!("{} ({} {}): {}", f.finding.title, f.plugin.name, f.plugin.version, f.finding.detail.replace('\n', " "));
+        println!(
+            "{} ({} {}): {}",
+            f.finding.title,
+            f.plugin.name,
+            f.plugin.version,
+            f.finding.detail.replace('\n', " ")
+        );
     }
     Ok(())
 }
@@ -144,7 +194,13 @@ mod tests {
     use super::*;
 
     fn series(labels: &[(&str, &str)]) -> RangeSeries {
-        RangeSeries { labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), points: vec![] }
+        RangeSeries {
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            points: vec![],
+        }
     }
 
     #[test]

@@ -10,9 +10,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use rhyme::capability::backend::Backends;
 use rhyme::durable::StoreIncidents;
-use rhyme::server::{self, ServeConfig};
-use rhyme_store::outbox::{FileSink, MarkdownSink, SlackSink, Sinks, WebhookSink};
 use rhyme::runtime::{LoadedPlugin, Sandbox};
+use rhyme::server::{self, ServeConfig};
+use rhyme_store::outbox::{FileSink, MarkdownSink, Sinks, SlackSink, WebhookSink};
 use rhyme_store::{Gate, GateConfig, Store};
 
 use super::{Context, plugin, serve_seen_before, store};
@@ -60,15 +60,29 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let sinks = sinks(ctx, &args.sinks)?;
         let plugins = load_plugins(ctx, &sandbox, &db)?;
         let backends = Backends {
-            incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+            incidents: Some(Arc::new(StoreIncidents::new(
+                db.clone(),
+                tokio::runtime::Handle::current(),
+            ))),
             ..Backends::default()
         };
-        let seen_before = tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
+        let seen_before =
+            tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
         if let Err(why) = &seen_before {
             eprintln!("seen-before: off ({why})");
         }
-        let names: Vec<String> = plugins.iter().map(|p| format!("{} {}", p.name(), p.manifest().version)).collect();
-        eprintln!("plugins: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") });
+        let names: Vec<String> = plugins
+            .iter()
+            .map(|p| format!("{} {}", p.name(), p.manifest().version))
+            .collect();
+        eprintln!(
+            "plugins: {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
         let config = ServeConfig {
             listen: args.listen,
             queue_capacity: args.queue,
@@ -79,7 +93,9 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
             seen_before,
         };
-        server::serve(config, gate, sinks, plugins).await.context("serving")?;
+        server::serve(config, gate, sinks, plugins)
+            .await
+            .context("serving")?;
         db.close().await;
         Ok(())
     })
@@ -87,28 +103,40 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
 
 /// The registry's enabled plugins, reading `db` through their `incidents` capability; call
 /// on the runtime that will run them. Plugins that fail to load are named on stderr.
-pub(super) fn load_plugins(ctx: &Context, sandbox: &Sandbox, db: &Store) -> anyhow::Result<Vec<LoadedPlugin>> {
+pub(super) fn load_plugins(
+    ctx: &Context,
+    sandbox: &Sandbox,
+    db: &Store,
+) -> anyhow::Result<Vec<LoadedPlugin>> {
     let backends = Backends {
-        incidents: Some(Arc::new(StoreIncidents::new(db.clone(), tokio::runtime::Handle::current()))),
+        incidents: Some(Arc::new(StoreIncidents::new(
+            db.clone(),
+            tokio::runtime::Handle::current(),
+        ))),
         chat: rhyme::capability::openai_chat::from_env()?,
         ..Backends::default()
     };
     let registry = ctx.registry();
-    let (plugins, refused) = tokio::task::block_in_place(|| registry.load_enabled(sandbox, &backends))?;
+    let (plugins, refused) =
+        tokio::task::block_in_place(|| registry.load_enabled(sandbox, &backends))?;
     for error in &refused {
         eprintln!("warning: {error}");
     }
     Ok(plugins)
 }
 
-pub(super) fn gate_config(ctx: &Context, path: Option<&std::path::Path>) -> anyhow::Result<GateConfig> {
+pub(super) fn gate_config(
+    ctx: &Context,
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<GateConfig> {
     let default = ctx.data.join("gate.toml");
     let path = match path {
         Some(path) => path.to_path_buf(),
         None if default.is_file() => default,
         None => return Ok(GateConfig::default()),
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("{}", path.display()))
 }
 
@@ -131,10 +159,13 @@ fn sinks(ctx: &Context, specs: &[String]) -> anyhow::Result<Sinks> {
         }
         sinks = match target.strip_prefix("file:") {
             Some(path) => sinks.with(name, FileSink::new(path)),
-            None if target.starts_with("http://") || target.starts_with("https://") => {
-                sinks.with(name, WebhookSink::new(target).with_context(|| format!("--sink `{spec}`"))?)
-            }
-            None => bail!("--sink `{spec}`: the target must be file:PATH, markdown:DIR, slack:URL or an http(s) URL"),
+            None if target.starts_with("http://") || target.starts_with("https://") => sinks.with(
+                name,
+                WebhookSink::new(target).with_context(|| format!("--sink `{spec}`"))?,
+            ),
+            None => bail!(
+                "--sink `{spec}`: the target must be file:PATH, markdown:DIR, slack:URL or an http(s) URL"
+            ),
         };
     }
     Ok(sinks)

@@ -20,16 +20,37 @@ pub fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSet
     let registry = ctx.registry();
     match registry.installed(PLUGIN) {
         Ok(installed) if installed.policy.enabled => {}
-        Ok(_) => return Err(format!("the {PLUGIN} plugin is disabled (`rhyme plugin enable {PLUGIN}`)")),
-        Err(_) => return Err(format!("the {PLUGIN} plugin is not installed (`rhyme plugin install plugins/{PLUGIN} --grant-asked`)")),
+        Ok(_) => {
+            return Err(format!(
+                "the {PLUGIN} plugin is disabled (`rhyme plugin enable {PLUGIN}`)"
+            ));
+        }
+        Err(_) => {
+            return Err(format!(
+                "the {PLUGIN} plugin is not installed (`rhyme plugin install plugins/{PLUGIN} --grant-asked`)"
+            ));
+        }
     }
     let dir = default_model_dir();
     if !dir.exists() {
-        return Err(format!("the embedding model is missing: no folder {} (run `make models`, or set RHYME_MODEL_DIR)", dir.display()));
+        return Err(format!(
+            "the embedding model is missing: no folder {} (run `make models`, or set RHYME_MODEL_DIR)",
+            dir.display()
+        ));
     }
     let embedder = load_embedder().map_err(|e| format!("{e:#}"))?;
     let vectors = vector_index(ctx).map_err(|e| format!("opening the vector index: {e:#}"))?;
-    let backends = Backends { embedder: Some(embedder.clone()), vectors: Some(vectors), ..base.clone() };
-    let (plugin, _) = registry.load(sandbox, PLUGIN, &backends).map_err(|e| format!("loading the {PLUGIN} plugin: {e}"))?;
-    Ok(Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone())))
+    let backends = Backends {
+        embedder: Some(embedder.clone()),
+        vectors: Some(vectors),
+        ..base.clone()
+    };
+    let (plugin, _) = registry
+        .load(sandbox, PLUGIN, &backends)
+        .map_err(|e| format!("loading the {PLUGIN} plugin: {e}"))?;
+    Ok(Arc::new(SeenBefore::new(
+        plugin,
+        embedder,
+        ctx.data.clone(),
+    )))
 }

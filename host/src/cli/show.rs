@@ -39,13 +39,24 @@ pub fn output_findings(plugin: &str, output: &Output) {
 
 /// `HH:MM` in UTC.
 pub fn hh_mm(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(|| at_ms.to_string(), |t| t.format("%H:%M").to_string())
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map_or_else(|| at_ms.to_string(), |t| t.format("%H:%M").to_string())
 }
 
 /// A finding as it fires during a replay: the time, the title, the message, and the events
 /// it rests on quoted briefly so the reader need not scroll back.
-pub fn fired(now: i64, plugin: &str, f: &Finding, events: &[rhyme::runtime::bindings::types::TimelineEvent]) {
-    println!("{}  ● {:<9} {}   ({plugin})", hh_mm(now), kind_name(f.kind), f.title);
+pub fn fired(
+    now: i64,
+    plugin: &str,
+    f: &Finding,
+    events: &[rhyme::runtime::bindings::types::TimelineEvent],
+) {
+    println!(
+        "{}  ● {:<9} {}   ({plugin})",
+        hh_mm(now),
+        kind_name(f.kind),
+        f.title
+    );
     for line in f.detail.lines().filter(|l| !l.trim().is_empty()) {
         println!("           {line}");
     }
@@ -53,7 +64,15 @@ pub fn fired(now: i64, plugin: &str, f: &Finding, events: &[rhyme::runtime::bind
         if let Evidence::Event(id) = e {
             if let Some(event) = events.iter().find(|x| &x.id == id) {
                 let text: String = event.text.chars().take(90).collect();
-                println!("           ↳ #{id} {} {}: {text}", hh_mm(event.at), if event.actor.is_empty() { &event.kind } else { &event.actor });
+                println!(
+                    "           ↳ #{id} {} {}: {text}",
+                    hh_mm(event.at),
+                    if event.actor.is_empty() {
+                        &event.kind
+                    } else {
+                        &event.actor
+                    }
+                );
             }
         }
     }
@@ -61,16 +80,31 @@ pub fn fired(now: i64, plugin: &str, f: &Finding, events: &[rhyme::runtime::bind
 
 /// `YYYY-MM-DD HH:MM` in UTC, the resolution timelines use.
 pub fn utc(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(|| at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(
+        || at_ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
 }
 
 fn finding(plugin: &str, f: &Finding) {
-    println!("● {:<16} {}   ({plugin}, confidence {:.2})", kind_name(f.kind), f.title, f.confidence);
+    println!(
+        "● {:<16} {}   ({plugin}, confidence {:.2})",
+        kind_name(f.kind),
+        f.title,
+        f.confidence
+    );
     for line in f.detail.lines().filter(|l| !l.trim().is_empty()) {
         println!("    {line}");
     }
     if !f.evidence.is_empty() {
-        println!("    evidence: {}", f.evidence.iter().map(evidence).collect::<Vec<_>>().join(", "));
+        println!(
+            "    evidence: {}",
+            f.evidence
+                .iter()
+                .map(evidence)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
 }
 

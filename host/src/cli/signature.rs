@@ -33,9 +33,15 @@ pub struct SignatureArgs {
 
 pub fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
     let all = rhyme::series::read(&args.file, args.from, args.to)?;
-    anyhow::ensure!(!all.is_empty(), "{}: no series in the file", args.file.display());
+    anyhow::ensure!(
+        !all.is_empty(),
+        "{}: no series in the file",
+        args.file.display()
+    );
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &Backends::default())?;
+    let (plugin, _) = ctx
+        .registry()
+        .load(&sandbox, &args.plugin, &Backends::default())?;
     for (i, series) in all.iter().enumerate() {
         let now = series.points.last().map_or(0, |p| p.at);
         let output = plugin.on_series(CallContext { now }, None, series)?.value;
@@ -69,7 +75,9 @@ fn print_series(plugin: &str, series: &MetricSeries, output: &Output, mark: Opti
     if output.findings.is_empty() && plugin != "graph-signature" {
         println!("  {plugin} found nothing");
     } else if output.findings.is_empty() {
-        println!("  no known shape (stair-step, cliff-drop, oscillation, flatline, spike, plateau) stands out");
+        println!(
+            "  no known shape (stair-step, cliff-drop, oscillation, flatline, spike, plateau) stands out"
+        );
     } else {
         show::output_findings(plugin, output);
     }
@@ -86,7 +94,11 @@ fn marks(output: &Output) -> Vec<Mark> {
         .iter()
         .flat_map(|f| {
             f.evidence.iter().filter_map(move |e| match e {
-                Evidence::Window(w) => Some(Mark { start: w.start, end: w.end, label: f.subject.clone() }),
+                Evidence::Window(w) => Some(Mark {
+                    start: w.start,
+                    end: w.end,
+                    label: f.subject.clone(),
+                }),
                 _ => None,
             })
         })
@@ -97,7 +109,8 @@ fn numbered(path: &std::path::Path, i: usize, total: usize) -> PathBuf {
     if total == 1 {
         return path.to_path_buf();
     }
-    let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     path.with_file_name(format!("{stem}-{}.svg", i + 1))
 }
-

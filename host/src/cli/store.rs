@@ -8,26 +8,44 @@ use super::Context;
 
 /// A runtime for one command's store work.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// The store of this data folder.
 pub async fn open(ctx: &Context) -> anyhow::Result<Store> {
-    let url = std::env::var("RHYME_DATABASE_URL").ok().filter(|u| !u.trim().is_empty());
-    Store::open(&ctx.data, url.as_deref()).await.context("opening the incident store")
+    let url = std::env::var("RHYME_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    Store::open(&ctx.data, url.as_deref())
+        .await
+        .context("opening the incident store")
 }
 
 /// The person at the keyboard, as the audit log names them.
 pub fn operator() -> Actor {
-    let name = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "operator".into());
+    let name = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "operator".into());
     Actor::operator(name)
 }
 
 /// Appends an operator action (a plugin install, grant, enable, ...) to the audit log.
-pub fn audit(ctx: &Context, action: &str, subject: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+pub fn audit(
+    ctx: &Context,
+    action: &str,
+    subject: &str,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let store = open(ctx).await?;
-        store.audit().append(&operator(), action, subject, &detail).await.context("writing the audit log")?;
+        store
+            .audit()
+            .append(&operator(), action, subject, &detail)
+            .await
+            .context("writing the audit log")?;
         store.close().await;
         Ok(())
     })

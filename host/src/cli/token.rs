@@ -45,11 +45,19 @@ pub fn run(ctx: &Context, command: TokenCommand) -> anyhow::Result<()> {
     })
 }
 
-async fn create(ctx: &Context, db: &rhyme_store::Store, role: &str, name: &str) -> anyhow::Result<()> {
+async fn create(
+    ctx: &Context,
+    db: &rhyme_store::Store,
+    role: &str,
+    name: &str,
+) -> anyhow::Result<()> {
     let role: Role = role.parse()?;
     let token = db.create_token(&store::operator(), name, role).await?;
     if ctx.json {
-        println!("{}", json!({"name": token.info.name, "role": role.as_str(), "id": token.info.id, "secret": token.secret}));
+        println!(
+            "{}",
+            json!({"name": token.info.name, "role": role.as_str(), "id": token.info.id, "secret": token.secret})
+        );
     } else {
         println!("{}", token.secret);
         eprintln!("token `{name}` ({role}) created; the secret above is shown only now");
@@ -63,10 +71,20 @@ async fn list(ctx: &Context, db: &rhyme_store::Store) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string(&tokens)?);
         return Ok(());
     }
-    println!("{:<24} {:<10} {:<10} {:<20}", "NAME", "ROLE", "STATE", "CREATED BY");
+    println!(
+        "{:<24} {:<10} {:<10} {:<20}",
+        "NAME", "ROLE", "STATE", "CREATED BY"
+    );
     for t in tokens {
-        let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
-        println!("{:<24} {:<10} {:<10} {:<20}", t.name, t.role, state, t.created_by);
+        let state = if t.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "active"
+        };
+        println!(
+            "{:<24} {:<10} {:<10} {:<20}",
+            t.name, t.role, state, t.created_by
+        );
     }
     Ok(())
 }

@@ -92,7 +92,11 @@ pub fn inspect(
     // A capability the manifest declares optional is linked but denied until granted, so
     // `describe` need not list it.
     let required: BTreeSet<Capability> = match manifest {
-        Some(m) => used.iter().filter(|c| !m.optional_capabilities.contains(c)).copied().collect(),
+        Some(m) => used
+            .iter()
+            .filter(|c| !m.optional_capabilities.contains(c))
+            .copied()
+            .collect(),
         None => used.clone(),
     };
     checks.push(Check::of("describe-valid", "a valid plugin-info: a registry name, a version, a description, triggers, the capabilities it imports", info_problems(&info, &required)));
@@ -130,7 +134,9 @@ fn imports_match_manifest(used: &BTreeSet<Capability>, manifest: &Manifest) -> C
     );
     let extra: Vec<String> = used
         .iter()
-        .filter(|c| !manifest.capabilities.contains(c) && !manifest.optional_capabilities.contains(c))
+        .filter(|c| {
+            !manifest.capabilities.contains(c) && !manifest.optional_capabilities.contains(c)
+        })
         .map(|c| format!("imports `{c}`, which plugin.toml's `capabilities` does not list"))
         .collect();
     Check::of("imports-match-manifest", expected, extra)
@@ -197,9 +203,9 @@ fn disagreements(info: &PluginInfo, manifest: &Manifest) -> Vec<String> {
         ));
     }
     for c in &info.capabilities {
-        if c.parse::<Capability>()
-            .is_ok_and(|c| !manifest.capabilities.contains(&c) && !manifest.optional_capabilities.contains(&c))
-        {
+        if c.parse::<Capability>().is_ok_and(|c| {
+            !manifest.capabilities.contains(&c) && !manifest.optional_capabilities.contains(&c)
+        }) {
             problems.push(format!(
                 "`describe` lists `{c}`, plugin.toml's `capabilities` does not"
             ));

@@ -19,14 +19,28 @@ pub fn incident_to_wit(i: store::Incident) -> wit::Incident {
 }
 
 pub fn event_to_wit(e: store::TimelineEvent) -> wit::TimelineEvent {
-    wit::TimelineEvent { id: e.id, at: e.at, actor: e.actor, role: e.role, kind: e.kind, text: e.text }
+    wit::TimelineEvent {
+        id: e.id,
+        at: e.at,
+        actor: e.actor,
+        role: e.role,
+        kind: e.kind,
+        text: e.text,
+    }
 }
 
 pub fn series_to_wit(s: store::MetricSeries) -> wit::MetricSeries {
     wit::MetricSeries {
         name: s.name,
         unit: s.unit,
-        points: s.points.into_iter().map(|p| wit::Point { at: p.at, value: p.value }).collect(),
+        points: s
+            .points
+            .into_iter()
+            .map(|p| wit::Point {
+                at: p.at,
+                value: p.value,
+            })
+            .collect(),
     }
 }
 
@@ -95,9 +109,11 @@ fn evidence_to_wit(e: store::Evidence) -> wit::Evidence {
         store::Evidence::Event(id) => wit::Evidence::Event(id),
         store::Evidence::Postmortem(id) => wit::Evidence::Postmortem(id),
         store::Evidence::Finding(id) => wit::Evidence::Finding(id),
-        store::Evidence::Window(w) => {
-            wit::Evidence::Window(wit::SeriesWindow { series: w.series, start: w.start, end: w.end })
-        }
+        store::Evidence::Window(w) => wit::Evidence::Window(wit::SeriesWindow {
+            series: w.series,
+            start: w.start,
+            end: w.end,
+        }),
     }
 }
 
@@ -106,8 +122,10 @@ fn evidence_from_wit(e: wit::Evidence) -> store::Evidence {
         wit::Evidence::Event(id) => store::Evidence::Event(id),
         wit::Evidence::Postmortem(id) => store::Evidence::Postmortem(id),
         wit::Evidence::Finding(id) => store::Evidence::Finding(id),
-        wit::Evidence::Window(w) => {
-            store::Evidence::Window(store::SeriesWindow { series: w.series, start: w.start, end: w.end })
-        }
+        wit::Evidence::Window(w) => store::Evidence::Window(store::SeriesWindow {
+            series: w.series,
+            start: w.start,
+            end: w.end,
+        }),
     }
 }

@@ -48,7 +48,9 @@ impl StoreIncidents {
 /// A store failure as the contract's host error; database details stay in the host log.
 fn backend_error(error: StoreError) -> BackendError {
     match error {
-        StoreError::NotFound { .. } | StoreError::Invalid { .. } => BackendError::Invalid(error.to_string()),
+        StoreError::NotFound { .. } | StoreError::Invalid { .. } => {
+            BackendError::Invalid(error.to_string())
+        }
         other => {
             tracing::warn!("incident store read failed: {other}");
             BackendError::Unavailable("the incident store cannot answer now".into())
@@ -93,7 +95,10 @@ impl IncidentSource for StoreIncidents {
     fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError> {
         let (store, id) = (self.store.clone(), incident.to_string());
         let findings = self.wait(async move { store.findings(&id).await })?;
-        Ok(findings.into_iter().map(|f| convert::finding_to_wit(f.finding)).collect())
+        Ok(findings
+            .into_iter()
+            .map(|f| convert::finding_to_wit(f.finding))
+            .collect())
     }
 
     fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError> {
@@ -139,14 +144,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), None).await.unwrap();
         store.insert_incident(&incident()).await.unwrap();
-        let events = [event("a", 2_000, "message"), event("b", 3_000, "alert"), event("c", 9_000, "message")];
+        let events = [
+            event("a", 2_000, "message"),
+            event("b", 3_000, "alert"),
+            event("c", 9_000, "message"),
+        ];
         store.add_events("inc-1", &events).await.unwrap();
 
         let source = StoreIncidents::new(store, Handle::current());
         let (found, missing, timeline) = tokio::task::spawn_blocking(move || {
             let found = source.incident("inc-1").unwrap();
             let missing = source.incident("nope").unwrap();
-            let timeline = source.timeline("inc-1", 5_000, &|e| e.kind == "message").unwrap();
+            let timeline = source
+                .timeline("inc-1", 5_000, &|e| e.kind == "message")
+                .unwrap();
             (found, missing, timeline)
         })
         .await
@@ -154,7 +165,11 @@ mod tests {
         assert_eq!(found.unwrap().service, "checkout");
         assert!(missing.is_none());
         let ids: Vec<&str> = timeline.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["a"], "events after `now` and of other kinds are left out");
+        assert_eq!(
+            ids,
+            ["a"],
+            "events after `now` and of other kinds are left out"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,7 +177,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), None).await.unwrap();
         let source = StoreIncidents::new(store, Handle::current());
-        let result = tokio::task::spawn_blocking(move || source.series("nope")).await.unwrap();
-        assert!(matches!(result, Err(BackendError::Invalid(_))), "{result:?}");
+        let result = tokio::task::spawn_blocking(move || source.series("nope"))
+            .await
+            .unwrap();
+        assert!(
+            matches!(result, Err(BackendError::Invalid(_))),
+            "{result:?}"
+        );
     }
 }

@@ -16,7 +16,10 @@ pub struct PlotError {
 
 /// The series as an SVG document, 900×300, the marked windows shaded and labelled.
 pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
-    let fail = |reason: String| PlotError { series: series.name.clone(), reason };
+    let fail = |reason: String| PlotError {
+        series: series.name.clone(),
+        reason,
+    };
     let points: Vec<(f64, f64)> = series
         .points
         .iter()
@@ -26,8 +29,15 @@ pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
     if points.len() < 2 {
         return Err(fail("fewer than two finite points".into()));
     }
-    let (x0, x1) = (points[0].0, points[points.len() - 1].0.max(points[0].0 + 1.0));
-    let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| (lo.min(*v), hi.max(*v)));
+    let (x0, x1) = (
+        points[0].0,
+        points[points.len() - 1].0.max(points[0].0 + 1.0),
+    );
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
+            (lo.min(*v), hi.max(*v))
+        });
     let pad = ((hi - lo) * 0.08).max(1e-9);
     let mut out = String::new();
     {
@@ -55,11 +65,17 @@ pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
         for mark in marks {
             let (a, b) = (mark.start as f64 / 60_000.0, mark.end as f64 / 60_000.0);
             chart
-                .draw_series(std::iter::once(Rectangle::new([(a.max(x0), lo - pad), (b.min(x1).max(a), hi + pad)], shade)))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a.max(x0), lo - pad), (b.min(x1).max(a), hi + pad)],
+                    shade,
+                )))
                 .map_err(|e| fail(e.to_string()))?;
         }
         chart
-            .draw_series(LineSeries::new(points, RGBColor(38, 139, 210).stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points,
+                RGBColor(38, 139, 210).stroke_width(2),
+            ))
             .map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
@@ -78,18 +94,47 @@ mod tests {
 
     #[test]
     fn shades_the_window_and_labels_it() {
-        let points = (0..120).map(|i| Point { at: i * 60_000, value: if i < 80 { 100.0 } else { 5.0 } }).collect();
-        let series = MetricSeries { name: "checkout_rps".into(), unit: "req/s".into(), points };
-        let mark = Mark { start: 79 * 60_000, end: 119 * 60_000, label: "cliff-drop".into() };
+        let points = (0..120)
+            .map(|i| Point {
+                at: i * 60_000,
+                value: if i < 80 { 100.0 } else { 5.0 },
+            })
+            .collect();
+        let series = MetricSeries {
+            name: "checkout_rps".into(),
+            unit: "req/s".into(),
+            points,
+        };
+        let mark = Mark {
+            start: 79 * 60_000,
+            end: 119 * 60_000,
+            label: "cliff-drop".into(),
+        };
         let svg = svg(&series, &[mark]).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("checkout_rps — cliff-drop"), "{}", &svg[..200]);
+        assert!(
+            svg.starts_with("<svg") && svg.contains("checkout_rps — cliff-drop"),
+            "{}",
+            &svg[..200]
+        );
         assert!(svg.contains("opacity=\"0.18\""), "the window is shaded");
-        assert!(svg.contains("01:19") || svg.contains("01:20") || svg.contains("00:"), "time labels");
+        assert!(
+            svg.contains("01:19") || svg.contains("01:20") || svg.contains("00:"),
+            "time labels"
+        );
     }
 
     #[test]
     fn refuses_a_series_with_nothing_to_draw() {
-        let series = MetricSeries { name: "empty".into(), unit: String::new(), points: vec![] };
-        assert!(svg(&series, &[]).unwrap_err().to_string().contains("`empty`"));
+        let series = MetricSeries {
+            name: "empty".into(),
+            unit: String::new(),
+            points: vec![],
+        };
+        assert!(
+            svg(&series, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("`empty`")
+        );
     }
 }

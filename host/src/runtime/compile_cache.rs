@@ -38,7 +38,11 @@ impl CompileCache {
     }
 
     /// The component for `bytes`, from the cache when possible.
-    pub fn load(&self, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<(Component, CacheOutcome)> {
+    pub fn load(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+    ) -> wasmtime::Result<(Component, CacheOutcome)> {
         let path = self.dir.join(format!("{}.cwasm", key(engine, bytes)));
         if path.exists() {
             // SAFETY: the file name includes the hash of the component and of the engine's
@@ -46,7 +50,9 @@ impl CompileCache {
             // `store` below from `Component::serialize` (atomically, via rename).
             match unsafe { Component::deserialize_file(engine, &path) } {
                 Ok(component) => return Ok((component, CacheOutcome::Hit)),
-                Err(e) => tracing::warn!(path = %path.display(), "ignoring unreadable cache entry: {e:#}"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), "ignoring unreadable cache entry: {e:#}")
+                }
             }
         }
         let component = Component::new(engine, bytes)?;
@@ -68,7 +74,9 @@ impl CompileCache {
 /// sha256 of the component, the wasmtime version and the engine's compatibility hash.
 fn key(engine: &Engine, bytes: &[u8]) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let mut digest = Sha256::new();
     digest.update(bytes);
     digest.update(WASMTIME_VERSION.as_bytes());

@@ -44,7 +44,11 @@ impl Sandbox {
     pub fn new(allocator: Allocator, ceilings: &Limits) -> wasmtime::Result<Sandbox> {
         let engine = Engine::new(&config(allocator, ceilings))?;
         let ticker = EpochTicker::start(engine.clone());
-        Ok(Sandbox { engine, allocator, _ticker: ticker })
+        Ok(Sandbox {
+            engine,
+            allocator,
+            _ticker: ticker,
+        })
     }
 
     /// The wasmtime engine.
@@ -109,7 +113,10 @@ impl EpochTicker {
                 }
             })
             .expect("spawning the epoch thread");
-        EpochTicker { stop, thread: Some(thread) }
+        EpochTicker {
+            stop,
+            thread: Some(thread),
+        }
     }
 }
 

@@ -38,7 +38,11 @@ impl fmt::Display for Limit {
 pub enum PluginError {
     /// The plugin went past a limit and was stopped.
     #[error("plugin `{plugin}` stopped: {limit} limit exceeded ({detail})")]
-    LimitExceeded { plugin: String, limit: Limit, detail: String },
+    LimitExceeded {
+        plugin: String,
+        limit: Limit,
+        detail: String,
+    },
     /// The plugin trapped (a panic, `unreachable`, a bad memory access).
     #[error("plugin `{plugin}` crashed: {detail}")]
     Trapped { plugin: String, detail: String },

@@ -4,8 +4,12 @@
 
 use std::time::Instant;
 
-use super::bindings::rhyme::plugin::{clock, config, embed, incidents, llm, log, types, vector_search};
-use super::bindings::types::{Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent};
+use super::bindings::rhyme::plugin::{
+    clock, config, embed, incidents, llm, log, types, vector_search,
+};
+use super::bindings::types::{
+    Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent,
+};
 use super::state::{CapabilityCall, HostState};
 use crate::capability::Capability;
 use crate::capability::backend::{BackendError, ChatMessage, VectorItem};
@@ -25,7 +29,9 @@ impl HostState {
         let result = if self.granted.contains(&capability) {
             call(self)
         } else {
-            Err(HostError::Denied(format!("capability `{capability}` is not granted to this plugin")))
+            Err(HostError::Denied(format!(
+                "capability `{capability}` is not granted to this plugin"
+            )))
         };
         let duration = started.elapsed();
         tracing::debug!(
@@ -33,7 +39,12 @@ impl HostState {
             plugin = %self.plugin, %capability, function, micros = duration.as_micros() as u64,
             ok = result.is_ok(), "capability call"
         );
-        self.capability_calls.push(CapabilityCall { capability, function, duration, failed: result.is_err() });
+        self.capability_calls.push(CapabilityCall {
+            capability,
+            function,
+            duration,
+            failed: result.is_err(),
+        });
         result
     }
 }
@@ -41,13 +52,21 @@ impl HostState {
 /// `Role-Change`, `role_change` and `role-change` are one kind. Compared in place: this runs
 /// once per event of the timeline on every call.
 fn same_kind(a: &str, b: &str) -> bool {
-    let fold = |c: char| if c == '-' { '_' } else { c.to_ascii_lowercase() };
+    let fold = |c: char| {
+        if c == '-' {
+            '_'
+        } else {
+            c.to_ascii_lowercase()
+        }
+    };
     let (a, b) = (a.trim(), b.trim());
     a.len() == b.len() && a.chars().map(fold).eq(b.chars().map(fold))
 }
 
 fn unavailable(capability: Capability) -> HostError {
-    HostError::Unavailable(format!("no backend is configured for `{capability}` on this host"))
+    HostError::Unavailable(format!(
+        "no backend is configured for `{capability}` on this host"
+    ))
 }
 
 impl From<BackendError> for HostError {
@@ -73,7 +92,10 @@ impl log::Host for HostState {
         let _ = self.capability(Capability::Log, "write", |state| {
             let mut message = message;
             if message.len() > MAX_LOG_MESSAGE {
-                let cut = (0..=MAX_LOG_MESSAGE).rev().find(|i| message.is_char_boundary(*i)).unwrap_or(0);
+                let cut = (0..=MAX_LOG_MESSAGE)
+                    .rev()
+                    .find(|i| message.is_char_boundary(*i))
+                    .unwrap_or(0);
                 message.truncate(cut);
             }
             let plugin = &state.plugin;
@@ -90,48 +112,103 @@ impl log::Host for HostState {
 
 impl clock::Host for HostState {
     fn now(&mut self) -> i64 {
-        self.capability(Capability::Clock, "now", |state| Ok(state.now)).unwrap_or(0)
+        self.capability(Capability::Clock, "now", |state| Ok(state.now))
+            .unwrap_or(0)
     }
 }
 
 impl embed::Host for HostState {
     fn dimensions(&mut self) -> u32 {
         self.capability(Capability::Embed, "dimensions", |state| {
-            Ok(state.backends.embedder.as_ref().map_or(0, |e| e.dimensions() as u32))
+            Ok(state
+                .backends
+                .embedder
+                .as_ref()
+                .map_or(0, |e| e.dimensions() as u32))
         })
         .unwrap_or(0)
     }
 
     fn embed(&mut self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, HostError> {
         self.capability(Capability::Embed, "embed", |state| {
-            let embedder = state.backends.embedder.clone().ok_or_else(|| unavailable(Capability::Embed))?;
+            let embedder = state
+                .backends
+                .embedder
+                .clone()
+                .ok_or_else(|| unavailable(Capability::Embed))?;
             Ok(embedder.embed(&texts)?)
         })
     }
 }
 
 impl vector_search::Host for HostState {
-    fn upsert(&mut self, collection: String, items: Vec<vector_search::Item>) -> Result<(), HostError> {
+    fn upsert(
+        &mut self,
+        collection: String,
+        items: Vec<vector_search::Item>,
+    ) -> Result<(), HostError> {
         self.capability(Capability::VectorSearch, "upsert", |state| {
-            let index = state.backends.vectors.clone().ok_or_else(|| unavailable(Capability::VectorSearch))?;
-            let items = items.into_iter().map(|i| VectorItem { id: i.id, vector: i.vector, payload: i.payload }).collect();
+            let index = state
+                .backends
+                .vectors
+                .clone()
+                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let items = items
+                .into_iter()
+                .map(|i| VectorItem {
+                    id: i.id,
+                    vector: i.vector,
+                    payload: i.payload,
+                })
+                .collect();
             Ok(index.upsert(&state.scoped(&collection), items)?)
         })
     }
 
-    fn nearest(&mut self, collection: String, vector: Vec<f32>, k: u32) -> Result<Vec<vector_search::Hit>, HostError> {
+    fn nearest(
+        &mut self,
+        collection: String,
+        vector: Vec<f32>,
+        k: u32,
+    ) -> Result<Vec<vector_search::Hit>, HostError> {
         self.capability(Capability::VectorSearch, "nearest", |state| {
-            let index = state.backends.vectors.clone().ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let index = state
+                .backends
+                .vectors
+                .clone()
+                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
             let hits = index.nearest(&state.scoped(&collection), &vector, k as usize)?;
-            Ok(hits.into_iter().map(|h| vector_search::Hit { id: h.id, score: h.score, payload: h.payload }).collect())
+            Ok(hits
+                .into_iter()
+                .map(|h| vector_search::Hit {
+                    id: h.id,
+                    score: h.score,
+                    payload: h.payload,
+                })
+                .collect())
         })
     }
 
-    fn get(&mut self, collection: String, ids: Vec<String>) -> Result<Vec<vector_search::Item>, HostError> {
+    fn get(
+        &mut self,
+        collection: String,
+        ids: Vec<String>,
+    ) -> Result<Vec<vector_search::Item>, HostError> {
         self.capability(Capability::VectorSearch, "get", |state| {
-            let index = state.backends.vectors.clone().ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let index = state
+                .backends
+                .vectors
+                .clone()
+                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
             let items = index.get(&state.scoped(&collection), &ids)?;
-            Ok(items.into_iter().map(|i| vector_search::Item { id: i.id, vector: i.vector, payload: i.payload }).collect())
+            Ok(items
+                .into_iter()
+                .map(|i| vector_search::Item {
+                    id: i.id,
+                    vector: i.vector,
+                    payload: i.payload,
+                })
+                .collect())
         })
     }
 }
@@ -145,9 +222,18 @@ impl HostState {
 impl llm::Host for HostState {
     fn chat(&mut self, messages: Vec<llm::Message>, max_tokens: u32) -> Result<String, HostError> {
         self.capability(Capability::Llm, "chat", |state| {
-            let model = state.backends.chat.clone().ok_or_else(|| unavailable(Capability::Llm))?;
-            let messages: Vec<ChatMessage> =
-                messages.into_iter().map(|m| ChatMessage { role: m.role, content: m.content }).collect();
+            let model = state
+                .backends
+                .chat
+                .clone()
+                .ok_or_else(|| unavailable(Capability::Llm))?;
+            let messages: Vec<ChatMessage> = messages
+                .into_iter()
+                .map(|m| ChatMessage {
+                    role: m.role,
+                    content: m.content,
+                })
+                .collect();
             Ok(model.chat(&messages, max_tokens)?)
         })
     }
@@ -155,33 +241,55 @@ impl llm::Host for HostState {
 
 impl incidents::Host for HostState {
     fn get(&mut self, id: String) -> Result<Option<Incident>, HostError> {
-        self.capability(Capability::Incidents, "get", |state| Ok(state.incident_source()?.incident(&id)?))
+        self.capability(Capability::Incidents, "get", |state| {
+            Ok(state.incident_source()?.incident(&id)?)
+        })
     }
 
     fn timeline(&mut self, incident: String) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline", |state| {
-            Ok(state.incident_source()?.timeline(&incident, state.now, &|_| true)?)
+            Ok(state
+                .incident_source()?
+                .timeline(&incident, state.now, &|_| true)?)
         })
     }
 
-    fn timeline_since(&mut self, incident: String, since: i64) -> Result<Vec<TimelineEvent>, HostError> {
+    fn timeline_since(
+        &mut self,
+        incident: String,
+        since: i64,
+    ) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline-since", |state| {
-            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| e.at >= since)?)
+            Ok(state
+                .incident_source()?
+                .timeline(&incident, state.now, &|e| e.at >= since)?)
         })
     }
 
-    fn timeline_of_kinds(&mut self, incident: String, kinds: Vec<String>) -> Result<Vec<TimelineEvent>, HostError> {
+    fn timeline_of_kinds(
+        &mut self,
+        incident: String,
+        kinds: Vec<String>,
+    ) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline-of-kinds", |state| {
-            Ok(state.incident_source()?.timeline(&incident, state.now, &|e| kinds.iter().any(|k| same_kind(k, &e.kind)))?)
+            Ok(state
+                .incident_source()?
+                .timeline(&incident, state.now, &|e| {
+                    kinds.iter().any(|k| same_kind(k, &e.kind))
+                })?)
         })
     }
 
     fn series(&mut self, incident: String) -> Result<Vec<MetricSeries>, HostError> {
-        self.capability(Capability::Incidents, "series", |state| Ok(state.incident_source()?.series(&incident)?))
+        self.capability(Capability::Incidents, "series", |state| {
+            Ok(state.incident_source()?.series(&incident)?)
+        })
     }
 
     fn findings(&mut self, incident: String) -> Result<Vec<Finding>, HostError> {
-        self.capability(Capability::Incidents, "findings", |state| Ok(state.incident_source()?.findings(&incident)?))
+        self.capability(Capability::Incidents, "findings", |state| {
+            Ok(state.incident_source()?.findings(&incident)?)
+        })
     }
 
     fn past_postmortem(&mut self, id: String) -> Result<Option<Postmortem>, HostError> {
@@ -192,8 +300,13 @@ impl incidents::Host for HostState {
 }
 
 impl HostState {
-    fn incident_source(&self) -> Result<std::sync::Arc<dyn crate::capability::backend::IncidentSource>, HostError> {
-        self.backends.incidents.clone().ok_or_else(|| unavailable(Capability::Incidents))
+    fn incident_source(
+        &self,
+    ) -> Result<std::sync::Arc<dyn crate::capability::backend::IncidentSource>, HostError> {
+        self.backends
+            .incidents
+            .clone()
+            .ok_or_else(|| unavailable(Capability::Incidents))
     }
 }
 

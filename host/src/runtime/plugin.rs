@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
-use super::bindings::rhyme::plugin::{clock, config, embed, incidents, llm, log, types as types_iface, vector_search};
+use super::bindings::rhyme::plugin::{
+    clock, config, embed, incidents, llm, log, types as types_iface, vector_search,
+};
 use super::bindings::types::{Incident, MetricSeries, Output, PluginInfo, Query, TimelineEvent};
 use super::bindings::{Plugin, PluginPre};
 use super::compile_cache::{CacheOutcome, CompileCache};
@@ -75,11 +77,21 @@ pub struct LoadRequest<'a> {
 impl LoadedPlugin {
     /// Compiles (or loads from the cache), checks imports against the grants and exports
     /// against the contract, links, pre-instantiates, and calls `describe` once.
-    pub fn load(sandbox: &Sandbox, cache: &CompileCache, request: LoadRequest<'_>) -> Result<(LoadedPlugin, CacheOutcome), PluginError> {
+    pub fn load(
+        sandbox: &Sandbox,
+        cache: &CompileCache,
+        request: LoadRequest<'_>,
+    ) -> Result<(LoadedPlugin, CacheOutcome), PluginError> {
         let manifest = request.manifest;
         let name: Arc<str> = Arc::from(manifest.name.as_str());
-        let host_err = |detail: String| PluginError::Host { plugin: manifest.name.clone(), detail };
-        let refuse = |reason: String| PluginError::Refused { plugin: manifest.name.clone(), reason };
+        let host_err = |detail: String| PluginError::Host {
+            plugin: manifest.name.clone(),
+            detail,
+        };
+        let refuse = |reason: String| PluginError::Refused {
+            plugin: manifest.name.clone(),
+            reason,
+        };
 
         let (component, outcome) = cache
             .load(sandbox.engine(), request.component)
@@ -88,11 +100,16 @@ impl LoadedPlugin {
         // then answers `denied`, and the plugin takes its fallback.
         let mut allowed = request.granted.clone();
         allowed.extend(manifest.optional_capabilities.iter().copied());
-        let used = imports::check(sandbox.engine(), &component, &allowed, request.granted_by).map_err(refuse)?;
+        let used = imports::check(sandbox.engine(), &component, &allowed, request.granted_by)
+            .map_err(refuse)?;
         imports::check_exports(sandbox.engine(), &component).map_err(refuse)?;
-        let linker = linker(sandbox.engine(), &used).map_err(|e| host_err(format!("linking: {e:#}")))?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(|e| refuse(format!("{e:#}")))?;
-        let pre = PluginPre::new(instance_pre).map_err(|e| refuse(format!("exports do not match the contract: {e:#}")))?;
+        let linker =
+            linker(sandbox.engine(), &used).map_err(|e| host_err(format!("linking: {e:#}")))?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| refuse(format!("{e:#}")))?;
+        let pre = PluginPre::new(instance_pre)
+            .map_err(|e| refuse(format!("exports do not match the contract: {e:#}")))?;
 
         let mut plugin = LoadedPlugin {
             name,
@@ -103,9 +120,17 @@ impl LoadedPlugin {
             settings: Arc::from(request.settings.as_str()),
             backends: request.backends,
             pre,
-            info: PluginInfo { name: String::new(), version: String::new(), description: String::new(), triggers: vec![], capabilities: vec![] },
+            info: PluginInfo {
+                name: String::new(),
+                version: String::new(),
+                description: String::new(),
+                triggers: vec![],
+                capabilities: vec![],
+            },
         };
-        let info = plugin.call(CallContext::default(), |p, store| p.call_describe(store))?.value;
+        let info = plugin
+            .call(CallContext::default(), |p, store| p.call_describe(store))?
+            .value;
         output::check_info(&manifest.name, &info, &manifest.version)?;
         plugin.info = info;
         Ok((plugin, outcome))
@@ -152,22 +177,40 @@ impl LoadedPlugin {
     }
 
     /// `on-event`.
-    pub fn on_event(&self, ctx: CallContext, incident: &Incident, event: &TimelineEvent) -> Result<CallReport<Output>, PluginError> {
+    pub fn on_event(
+        &self,
+        ctx: CallContext,
+        incident: &Incident,
+        event: &TimelineEvent,
+    ) -> Result<CallReport<Output>, PluginError> {
         self.call_handler(ctx, |p, s| p.call_on_event(s, incident, event))
     }
 
     /// `on-tick`.
-    pub fn on_tick(&self, ctx: CallContext, incident: &Incident) -> Result<CallReport<Output>, PluginError> {
+    pub fn on_tick(
+        &self,
+        ctx: CallContext,
+        incident: &Incident,
+    ) -> Result<CallReport<Output>, PluginError> {
         self.call_handler(ctx, |p, s| p.call_on_tick(s, incident, ctx.now))
     }
 
     /// `on-series`.
-    pub fn on_series(&self, ctx: CallContext, incident: Option<&Incident>, series: &MetricSeries) -> Result<CallReport<Output>, PluginError> {
+    pub fn on_series(
+        &self,
+        ctx: CallContext,
+        incident: Option<&Incident>,
+        series: &MetricSeries,
+    ) -> Result<CallReport<Output>, PluginError> {
         self.call_handler(ctx, |p, s| p.call_on_series(s, incident, series))
     }
 
     /// `on-query`.
-    pub fn on_query(&self, ctx: CallContext, query: &Query) -> Result<CallReport<Output>, PluginError> {
+    pub fn on_query(
+        &self,
+        ctx: CallContext,
+        query: &Query,
+    ) -> Result<CallReport<Output>, PluginError> {
         self.call_handler(ctx, |p, s| p.call_on_query(s, query))
     }
 
@@ -177,9 +220,17 @@ impl LoadedPlugin {
         handler: impl FnOnce(&Plugin, &mut Store<HostState>) -> wasmtime::Result<Result<Output, String>>,
     ) -> Result<CallReport<Output>, PluginError> {
         let report = self.call(ctx, handler)?;
-        let value = report.value.map_err(|message| PluginError::Reported { plugin: self.name.to_string(), message })?;
+        let value = report.value.map_err(|message| PluginError::Reported {
+            plugin: self.name.to_string(),
+            message,
+        })?;
         output::check(&self.name, &value, self.limits.output_kib)?;
-        Ok(CallReport { value, capability_calls: report.capability_calls, fuel_used: report.fuel_used, duration: report.duration })
+        Ok(CallReport {
+            value,
+            capability_calls: report.capability_calls,
+            fuel_used: report.fuel_used,
+            duration: report.duration,
+        })
     }
 
     /// One call in a fresh instance, under every limit.
@@ -189,19 +240,36 @@ impl LoadedPlugin {
         f: impl FnOnce(&Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<CallReport<R>, PluginError> {
         let started = Instant::now();
-        let state = HostState::new(self.name.clone(), self.granted.clone(), self.backends.clone(), self.settings.clone(), ctx.now, &self.limits);
+        let state = HostState::new(
+            self.name.clone(),
+            self.granted.clone(),
+            self.backends.clone(),
+            self.settings.clone(),
+            ctx.now,
+            &self.limits,
+        );
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.limiter);
-        store.set_fuel(self.limits.fuel).map_err(|e| self.host_error(e))?;
+        store
+            .set_fuel(self.limits.fuel)
+            .map_err(|e| self.host_error(e))?;
         super::deadline::arm(&mut store, self.limits.deadline_ms);
 
-        let result = self.pre.instantiate(&mut store).and_then(|plugin| f(&plugin, &mut store));
+        let result = self
+            .pre
+            .instantiate(&mut store)
+            .and_then(|plugin| f(&plugin, &mut store));
         store.data().flush_prints();
         let fuel_used = self.limits.fuel - store.get_fuel().unwrap_or(0);
         match result {
             Ok(value) => {
                 let capability_calls = std::mem::take(&mut store.data_mut().capability_calls);
-                Ok(CallReport { value, capability_calls, fuel_used, duration: started.elapsed() })
+                Ok(CallReport {
+                    value,
+                    capability_calls,
+                    fuel_used,
+                    duration: started.elapsed(),
+                })
             }
             Err(error) => Err(self.classify(error, store.data())),
         }
@@ -210,19 +278,41 @@ impl LoadedPlugin {
     /// Names what stopped a failed call: a limit when one was hit, else the trap.
     fn classify(&self, error: wasmtime::Error, state: &HostState) -> PluginError {
         let plugin = self.name.to_string();
-        let limit = |limit, detail: String| PluginError::LimitExceeded { plugin: plugin.clone(), limit, detail };
+        let limit = |limit, detail: String| PluginError::LimitExceeded {
+            plugin: plugin.clone(),
+            limit,
+            detail,
+        };
         let l = &self.limits;
         match error.downcast_ref::<Trap>() {
-            Some(Trap::OutOfFuel) => return limit(Limit::Fuel, format!("used all {} units of fuel", l.fuel)),
-            Some(Trap::Interrupt) => return limit(Limit::Deadline, format!("still running after {} ms", l.deadline_ms)),
-            Some(Trap::StackOverflow) => return limit(Limit::Stack, "call stack exhausted (runaway recursion?)".into()),
+            Some(Trap::OutOfFuel) => {
+                return limit(Limit::Fuel, format!("used all {} units of fuel", l.fuel));
+            }
+            Some(Trap::Interrupt) => {
+                return limit(
+                    Limit::Deadline,
+                    format!("still running after {} ms", l.deadline_ms),
+                );
+            }
+            Some(Trap::StackOverflow) => {
+                return limit(
+                    Limit::Stack,
+                    "call stack exhausted (runaway recursion?)".into(),
+                );
+            }
             _ => {}
         }
         if state.limiter.memory_denied {
-            return limit(Limit::Memory, format!("tried to use more than {} MiB", l.memory_mib));
+            return limit(
+                Limit::Memory,
+                format!("tried to use more than {} MiB", l.memory_mib),
+            );
         }
         if state.limiter.table_denied {
-            return limit(Limit::Table, format!("tried to grow a table past {} elements", l.table_elements));
+            return limit(
+                Limit::Table,
+                format!("tried to grow a table past {} elements", l.table_elements),
+            );
         }
         let detail = match error.downcast_ref::<Trap>() {
             Some(trap) => format!("{trap}{}{}", hint(trap), last_words(state)),
@@ -232,7 +322,10 @@ impl LoadedPlugin {
     }
 
     fn host_error(&self, e: wasmtime::Error) -> PluginError {
-        PluginError::Host { plugin: self.name.to_string(), detail: format!("{e:#}") }
+        PluginError::Host {
+            plugin: self.name.to_string(),
+            detail: format!("{e:#}"),
+        }
     }
 }
 
@@ -255,13 +348,18 @@ fn last_words(state: &HostState) -> String {
 fn hint(trap: &Trap) -> &'static str {
     match trap {
         // Rust keeps its stack in linear memory: running off its bottom looks like this.
-        Trap::MemoryOutOfBounds => " (in Rust plugins usually a stack overflow from runaway recursion)",
+        Trap::MemoryOutOfBounds => {
+            " (in Rust plugins usually a stack overflow from runaway recursion)"
+        }
         _ => "",
     }
 }
 
 /// A linker with WASI (no authority) and exactly the capabilities in `granted`.
-pub fn linker(engine: &Engine, granted: &BTreeSet<Capability>) -> wasmtime::Result<Linker<HostState>> {
+pub fn linker(
+    engine: &Engine,
+    granted: &BTreeSet<Capability>,
+) -> wasmtime::Result<Linker<HostState>> {
     type Me = HasSelf<HostState>;
     let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
@@ -272,7 +370,9 @@ pub fn linker(engine: &Engine, granted: &BTreeSet<Capability>) -> wasmtime::Resu
             Capability::Log => log::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
             Capability::Clock => clock::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
             Capability::Embed => embed::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-            Capability::VectorSearch => vector_search::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
+            Capability::VectorSearch => {
+                vector_search::add_to_linker::<HostState, Me>(&mut linker, |s| s)?
+            }
             Capability::Llm => llm::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
             Capability::Incidents => incidents::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
         }

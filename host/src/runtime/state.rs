@@ -10,10 +10,10 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use crate::Timestamp;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::manifest::Limits;
-use crate::Timestamp;
 
 /// What the plugin may print per stream per call; the rest is dropped.
 const PRINT_CAPACITY: usize = 64 * 1024;
@@ -86,7 +86,10 @@ impl HostState {
     pub(crate) fn flush_prints(&self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             let bytes = pipe.contents();
-            for line in String::from_utf8_lossy(&bytes).lines().filter(|l| !l.trim().is_empty()) {
+            for line in String::from_utf8_lossy(&bytes)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+            {
                 tracing::info!(target: "rhyme::plugin", plugin = %self.plugin, stream, "{line}");
             }
         }
@@ -95,7 +98,10 @@ impl HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -122,7 +128,12 @@ impl CallLimiter {
 }
 
 impl ResourceLimiter for CallLimiter {
-    fn memory_growing(&mut self, current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let after = self.memory_in_use - current.min(self.memory_in_use) + desired;
         if after > self.memory_cap {
             self.memory_denied = true;
@@ -132,7 +143,12 @@ impl ResourceLimiter for CallLimiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.table_cap {
             self.table_denied = true;
             return Ok(false);

@@ -42,7 +42,11 @@ impl Corpus {
     /// The corpus of a data folder; empty when nothing was imported yet.
     pub fn open(data: &Path) -> Result<Corpus, CorpusError> {
         let path = data.join("seen-before").join("corpus.jsonl");
-        let docs = if path.exists() { rhyme_eval::seen_before::load_corpus(&path)? } else { Vec::new() };
+        let docs = if path.exists() {
+            rhyme_eval::seen_before::load_corpus(&path)?
+        } else {
+            Vec::new()
+        };
         Ok(Corpus { path, docs })
     }
 
@@ -81,8 +85,12 @@ impl Corpus {
             text.push_str(&serde_json::to_string(doc).expect("postmortems serialise"));
             text.push('\n');
         }
-        crate::capability::exact_index::write_atomically(&self.path, text.as_bytes())
-            .map_err(|e| CorpusError::Io { path: self.path.clone(), source: std::io::Error::other(e.to_string()) })
+        crate::capability::exact_index::write_atomically(&self.path, text.as_bytes()).map_err(|e| {
+            CorpusError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(e.to_string()),
+            }
+        })
     }
 }
 
@@ -94,10 +102,16 @@ fn same(a: &Postmortem, b: &Postmortem) -> bool {
 pub fn read_source(path: &Path) -> Result<Vec<Postmortem>, CorpusError> {
     if path.is_dir() {
         Ok(markdown::read_dir(path)?)
-    } else if path.extension().is_some_and(|e| e == "jsonl" || e == "json") {
+    } else if path
+        .extension()
+        .is_some_and(|e| e == "jsonl" || e == "json")
+    {
         Ok(rhyme_eval::seen_before::load_corpus(path)?)
     } else if !path.exists() {
-        Err(CorpusError::Io { path: path.to_path_buf(), source: std::io::Error::from(std::io::ErrorKind::NotFound) })
+        Err(CorpusError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })
     } else {
         Err(CorpusError::UnknownSource(path.to_path_buf()))
     }
@@ -113,10 +127,32 @@ mod tests {
 
     #[test]
     fn merging_updates_by_id_or_url_and_never_duplicates() {
-        let mut corpus = Corpus { path: PathBuf::from("unused"), docs: Vec::new() };
-        assert_eq!(corpus.merge(vec![doc("a", Some("https://x/1"), "one"), doc("b", None, "two")]), Merged { added: 2, updated: 0 });
-        let again = corpus.merge(vec![doc("a", Some("https://x/1"), "one, revised"), doc("c", Some("https://x/1"), "moved"), doc("d", None, "new")]);
-        assert_eq!(again, Merged { added: 1, updated: 2 });
+        let mut corpus = Corpus {
+            path: PathBuf::from("unused"),
+            docs: Vec::new(),
+        };
+        assert_eq!(
+            corpus.merge(vec![
+                doc("a", Some("https://x/1"), "one"),
+                doc("b", None, "two")
+            ]),
+            Merged {
+                added: 2,
+                updated: 0
+            }
+        );
+        let again = corpus.merge(vec![
+            doc("a", Some("https://x/1"), "one, revised"),
+            doc("c", Some("https://x/1"), "moved"),
+            doc("d", None, "new"),
+        ]);
+        assert_eq!(
+            again,
+            Merged {
+                added: 1,
+                updated: 2
+            }
+        );
         let ids: Vec<&str> = corpus.docs().iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "d"]);
     }

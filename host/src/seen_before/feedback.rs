@@ -63,12 +63,23 @@ pub struct Relevant<'a> {
 
 /// The latest verdicts whose question is close to `query` (`query_vector`); an identical text
 /// counts as the same question even without vectors.
-pub fn relevant<'a>(query: &str, query_vector: &[f32], feedback: &'a [Feedback]) -> Vec<Relevant<'a>> {
+pub fn relevant<'a>(
+    query: &str,
+    query_vector: &[f32],
+    feedback: &'a [Feedback],
+) -> Vec<Relevant<'a>> {
     latest(feedback)
         .into_iter()
         .map(|f| {
-            let closeness = if f.query.trim() == query.trim() { 1.0 } else { closeness(query_vector, &f.query_vector) };
-            Relevant { feedback: f, closeness }
+            let closeness = if f.query.trim() == query.trim() {
+                1.0
+            } else {
+                closeness(query_vector, &f.query_vector)
+            };
+            Relevant {
+                feedback: f,
+                closeness,
+            }
         })
         .filter(|r| r.closeness > 0.0)
         .collect()
@@ -84,7 +95,9 @@ pub fn shifts(relevant: &[Relevant<'_>]) -> HashMap<String, f32> {
         };
         *sums.entry(r.feedback.match_id.clone()).or_default() += sign * r.closeness;
     }
-    sums.into_iter().map(|(id, sum)| (id, WEIGHT * sum.clamp(-1.0, 1.0))).collect()
+    sums.into_iter()
+        .map(|(id, sum)| (id, WEIGHT * sum.clamp(-1.0, 1.0)))
+        .collect()
 }
 
 /// One verdict in words, e.g. "helpful to alice, 2 days ago" or "marked not relevant by bob,
@@ -112,7 +125,15 @@ fn ago(ms: i64) -> String {
 mod tests {
     use super::*;
 
-    fn fb(id: &str, by: &str, query: &str, m: &str, verdict: Verdict, at: i64, v: Vec<f32>) -> Feedback {
+    fn fb(
+        id: &str,
+        by: &str,
+        query: &str,
+        m: &str,
+        verdict: Verdict,
+        at: i64,
+        v: Vec<f32>,
+    ) -> Feedback {
         Feedback {
             id: id.into(),
             query: query.into(),
@@ -128,8 +149,24 @@ mod tests {
 
     #[test]
     fn the_same_question_moves_a_match_by_the_full_weight_and_an_unrelated_one_not_at_all() {
-        let same = fb("1", "bob", "q", "pm-a", Verdict::NotRelevant, 1, vec![1.0, 0.0]);
-        let unrelated = fb("2", "ann", "other", "pm-b", Verdict::Helpful, 1, vec![0.0, 1.0]);
+        let same = fb(
+            "1",
+            "bob",
+            "q",
+            "pm-a",
+            Verdict::NotRelevant,
+            1,
+            vec![1.0, 0.0],
+        );
+        let unrelated = fb(
+            "2",
+            "ann",
+            "other",
+            "pm-b",
+            Verdict::Helpful,
+            1,
+            vec![0.0, 1.0],
+        );
         let all = [same, unrelated];
         let close = relevant("q", &[1.0, 0.0], &all);
         assert_eq!(close.len(), 1);
@@ -142,12 +179,26 @@ mod tests {
     fn a_paraphrase_counts_in_part_and_votes_are_bounded() {
         let cos = 0.8_f32;
         let past = vec![cos, (1.0 - cos * cos).sqrt()];
-        let votes: Vec<Feedback> =
-            (0..5).map(|i| fb(&i.to_string(), &format!("p{i}"), "past", "pm-a", Verdict::Helpful, 1, past.clone())).collect();
+        let votes: Vec<Feedback> = (0..5)
+            .map(|i| {
+                fb(
+                    &i.to_string(),
+                    &format!("p{i}"),
+                    "past",
+                    "pm-a",
+                    Verdict::Helpful,
+                    1,
+                    past.clone(),
+                )
+            })
+            .collect();
         let one = shifts(&relevant("new", &[1.0, 0.0], &votes[..1]));
         assert!((one["pm-a"] - WEIGHT * (cos - CLOSE_FROM) / (1.0 - CLOSE_FROM)).abs() < 1e-5);
         let many = shifts(&relevant("new", &[1.0, 0.0], &votes));
-        assert_eq!(many["pm-a"], WEIGHT, "five votes cannot push past one full vote");
+        assert_eq!(
+            many["pm-a"], WEIGHT,
+            "five votes cannot push past one full vote"
+        );
     }
 
     #[test]
@@ -166,6 +217,9 @@ mod tests {
         let f = fb("1", "alice", "q", "pm-a", Verdict::Helpful, 0, vec![]);
         assert_eq!(said(&f, 2 * 86_400_000 + 5), "helpful to alice, 2 days ago");
         let f = fb("1", "bob", "q", "pm-a", Verdict::NotRelevant, 0, vec![]);
-        assert_eq!(said(&f, 3 * 3_600_000), "marked not relevant by bob, 3 hours ago");
+        assert_eq!(
+            said(&f, 3 * 3_600_000),
+            "marked not relevant by bob, 3 hours ago"
+        );
     }
 }

@@ -71,17 +71,35 @@ pub fn index(
 ) -> Result<Indexed, IndexingError> {
     let started = Instant::now();
     let docs: Vec<seen_before::Postmortem> = docs.iter().map(plugin_doc).collect();
-    let passages: Vec<(String, String)> = docs.iter().flat_map(seen_before::passages).map(|p| (p.id, p.text)).collect();
-    let numbered = |texts: Vec<String>| -> Vec<(String, String)> { texts.into_iter().enumerate().map(|(i, t)| (i.to_string(), t)).collect() };
+    let passages: Vec<(String, String)> = docs
+        .iter()
+        .flat_map(seen_before::passages)
+        .map(|p| (p.id, p.text))
+        .collect();
+    let numbered = |texts: Vec<String>| -> Vec<(String, String)> {
+        texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (i.to_string(), t))
+            .collect()
+    };
     let descriptions = numbered(MECHANISMS.iter().map(|m| m.description()).collect());
     let symptoms = numbered(MECHANISMS.iter().map(|m| m.symptoms.to_string()).collect());
 
-    let mut cache = Cache::new(embedder, vectors, passages.len() + 2 * MECHANISMS.len(), progress);
+    let mut cache = Cache::new(
+        embedder,
+        vectors,
+        passages.len() + 2 * MECHANISMS.len(),
+        progress,
+    );
     let passage_items = cache.embed(stored::PASSAGES, &passages)?;
     let description_items = cache.embed(stored::MECHANISM_DESCRIPTIONS, &descriptions)?;
     let symptom_items = cache.embed(stored::MECHANISM_SYMPTOMS, &symptoms)?;
     let embeddings = Embeddings {
-        passages: passage_items.iter().map(|i| (i.id.clone(), i.vector.clone())).collect(),
+        passages: passage_items
+            .iter()
+            .map(|i| (i.id.clone(), i.vector.clone()))
+            .collect(),
         mechanism_descriptions: description_items.iter().map(|i| i.vector.clone()).collect(),
         mechanism_symptoms: symptom_items.iter().map(|i| i.vector.clone()).collect(),
     };
@@ -90,7 +108,16 @@ pub fn index(
     let (embedded, reused) = (cache.embedded, cache.reused);
 
     // The metadata goes last: a reader that finds it finds everything it refers to.
-    let to_items = |items: Vec<StoredItem>| -> Vec<VectorItem> { items.into_iter().map(|i| VectorItem { id: i.id, vector: i.vector, payload: i.payload }).collect() };
+    let to_items = |items: Vec<StoredItem>| -> Vec<VectorItem> {
+        items
+            .into_iter()
+            .map(|i| VectorItem {
+                id: i.id,
+                vector: i.vector,
+                payload: i.payload,
+            })
+            .collect()
+    };
     for collection in stored::COLLECTIONS {
         clear(vectors, collection)?;
     }
@@ -100,22 +127,38 @@ pub fn index(
     write(vectors, stored::TERMS, to_items(layout.terms))?;
     write(vectors, stored::DOCS, to_items(layout.docs))?;
     write(vectors, stored::META, to_items(vec![layout.meta]))?;
-    Ok(Indexed { postmortems: built.docs.len(), passages: passages.len(), embedded, reused, seconds: started.elapsed().as_secs_f64() })
+    Ok(Indexed {
+        postmortems: built.docs.len(),
+        passages: passages.len(),
+        embedded,
+        reused,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 fn clear(vectors: &dyn VectorIndex, collection: &str) -> Result<(), IndexingError> {
     vectors
         .clear(&plugin_collection(PLUGIN, collection))
-        .map_err(|source| IndexingError::Backend { what: format!("clearing {collection}"), source })
+        .map_err(|source| IndexingError::Backend {
+            what: format!("clearing {collection}"),
+            source,
+        })
 }
 
-fn write(vectors: &dyn VectorIndex, collection: &str, items: Vec<VectorItem>) -> Result<(), IndexingError> {
+fn write(
+    vectors: &dyn VectorIndex,
+    collection: &str,
+    items: Vec<VectorItem>,
+) -> Result<(), IndexingError> {
     if items.is_empty() {
         return Ok(());
     }
     vectors
         .upsert(&plugin_collection(PLUGIN, collection), items)
-        .map_err(|source| IndexingError::Backend { what: format!("writing {collection}"), source })
+        .map_err(|source| IndexingError::Backend {
+            what: format!("writing {collection}"),
+            source,
+        })
 }
 
 /// Short and stable: enough to tell whether a text changed since its vector was made.
@@ -135,24 +178,49 @@ struct Cache<'a> {
 }
 
 impl<'a> Cache<'a> {
-    fn new(embedder: &'a dyn Embedder, vectors: &'a dyn VectorIndex, total: usize, progress: &'a mut dyn FnMut(usize, usize)) -> Self {
-        Cache { embedder, vectors, total, done: 0, embedded: 0, reused: 0, progress }
+    fn new(
+        embedder: &'a dyn Embedder,
+        vectors: &'a dyn VectorIndex,
+        total: usize,
+        progress: &'a mut dyn FnMut(usize, usize),
+    ) -> Self {
+        Cache {
+            embedder,
+            vectors,
+            total,
+            done: 0,
+            embedded: 0,
+            reused: 0,
+            progress,
+        }
     }
 
     /// One item per `(id, text)`, in order, vector and fingerprint filled in.
-    fn embed(&mut self, collection: &str, texts: &[(String, String)]) -> Result<Vec<VectorItem>, IndexingError> {
+    fn embed(
+        &mut self,
+        collection: &str,
+        texts: &[(String, String)],
+    ) -> Result<Vec<VectorItem>, IndexingError> {
         let ids: Vec<String> = texts.iter().map(|(id, _)| id.clone()).collect();
         let stored: HashMap<String, VectorItem> = self
             .vectors
             .get(&plugin_collection(PLUGIN, collection), &ids)
-            .map_err(|source| IndexingError::Backend { what: format!("reading {collection}"), source })?
+            .map_err(|source| IndexingError::Backend {
+                what: format!("reading {collection}"),
+                source,
+            })?
             .into_iter()
             .filter(|i| i.vector.len() == self.embedder.dimensions())
             .map(|i| (i.id.clone(), i))
             .collect();
         let mut items: Vec<Option<VectorItem>> = texts
             .iter()
-            .map(|(id, text)| stored.get(id).filter(|i| i.payload == fingerprint(text)).cloned())
+            .map(|(id, text)| {
+                stored
+                    .get(id)
+                    .filter(|i| i.payload == fingerprint(text))
+                    .cloned()
+            })
             .collect();
         self.reused += items.iter().flatten().count();
         self.done += items.iter().flatten().count();
@@ -160,18 +228,28 @@ impl<'a> Cache<'a> {
         let missing: Vec<usize> = (0..texts.len()).filter(|&i| items[i].is_none()).collect();
         for batch in missing.chunks(BATCH) {
             let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].1.clone()).collect();
-            let vectors = self
-                .embedder
-                .embed(&batch_texts)
-                .map_err(|source| IndexingError::Backend { what: format!("embedding {collection}"), source })?;
+            let vectors =
+                self.embedder
+                    .embed(&batch_texts)
+                    .map_err(|source| IndexingError::Backend {
+                        what: format!("embedding {collection}"),
+                        source,
+                    })?;
             for (&i, vector) in batch.iter().zip(vectors) {
                 let (id, text) = &texts[i];
-                items[i] = Some(VectorItem { id: id.clone(), vector, payload: fingerprint(text) });
+                items[i] = Some(VectorItem {
+                    id: id.clone(),
+                    vector,
+                    payload: fingerprint(text),
+                });
             }
             self.embedded += batch.len();
             self.done += batch.len();
             (self.progress)(self.done, self.total);
         }
-        Ok(items.into_iter().map(|i| i.expect("every text embedded or reused")).collect())
+        Ok(items
+            .into_iter()
+            .map(|i| i.expect("every text embedded or reused"))
+            .collect())
     }
 }

@@ -16,12 +16,19 @@ pub enum MarkdownError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: {message}")]
-    Invalid { path: PathBuf, line: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Every `*.md` file of a folder, by file name.
 pub fn read_dir(dir: &Path) -> Result<Vec<Postmortem>, MarkdownError> {
-    let io = |source| MarkdownError::Io { path: dir.to_path_buf(), source };
+    let io = |source| MarkdownError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -33,28 +40,59 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Postmortem>, MarkdownError> {
 
 /// One postmortem file.
 pub fn read_file(path: &Path) -> Result<Postmortem, MarkdownError> {
-    let text = std::fs::read_to_string(path).map_err(|source| MarkdownError::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| MarkdownError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse(path, &text)
 }
 
 fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
-    let invalid = |line: usize, message: String| MarkdownError::Invalid { path: path.to_path_buf(), line, message };
+    let invalid = |line: usize, message: String| MarkdownError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
     let lines: Vec<&str> = text.lines().collect();
     let mut fields = serde_json::Map::new();
     let mut body_start = 0;
     if lines.first().is_some_and(|l| l.trim() == "---") {
-        let end = lines.iter().skip(1).position(|l| l.trim() == "---").ok_or_else(|| invalid(1, "front matter opened with `---` is never closed".into()))? + 1;
+        let end = lines
+            .iter()
+            .skip(1)
+            .position(|l| l.trim() == "---")
+            .ok_or_else(|| invalid(1, "front matter opened with `---` is never closed".into()))?
+            + 1;
         for (i, line) in lines[1..end].iter().enumerate() {
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
-            let (key, value) = line.split_once(':').ok_or_else(|| invalid(i + 2, format!("expected `key: value`, found `{}`", line.trim())))?;
+            let (key, value) = line.split_once(':').ok_or_else(|| {
+                invalid(
+                    i + 2,
+                    format!("expected `key: value`, found `{}`", line.trim()),
+                )
+            })?;
             let key = key.trim();
             let value = unquote(value.trim());
             let value = match key {
-                "id" | "company" | "title" | "date" | "url" | "summary" => serde_json::Value::String(value.to_string()),
-                "categories" => value.trim_matches(['[', ']']).split(',').map(|c| unquote(c.trim())).filter(|c| !c.is_empty()).collect(),
-                other => return Err(invalid(i + 2, format!("unknown front-matter key `{other}` (known: id, company, title, date, url, summary, categories)"))),
+                "id" | "company" | "title" | "date" | "url" | "summary" => {
+                    serde_json::Value::String(value.to_string())
+                }
+                "categories" => value
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|c| unquote(c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                other => {
+                    return Err(invalid(
+                        i + 2,
+                        format!(
+                            "unknown front-matter key `{other}` (known: id, company, title, date, url, summary, categories)"
+                        ),
+                    ));
+                }
             };
             fields.insert(key.to_string(), value);
         }
@@ -62,17 +100,25 @@ fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
     }
     let body = lines[body_start..].join("\n");
     let (heading, rest) = split_title(&body);
-    fields.entry("title").or_insert_with(|| heading.map_or(serde_json::Value::Null, |h| h.into()));
+    fields
+        .entry("title")
+        .or_insert_with(|| heading.map_or(serde_json::Value::Null, |h| h.into()));
     if let Some(summary) = first_paragraph(&rest) {
         fields.entry("summary").or_insert_with(|| summary.into());
     }
     if !rest.trim().is_empty() {
         fields.insert("text".into(), rest.trim().to_string().into());
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     fields.entry("id").or_insert_with(|| stem.into());
     if fields.get("title").is_none_or(|t| t.is_null()) && fields.get("summary").is_none() {
-        return Err(invalid(1, "no title (front matter or `# ` heading) and no text".into()));
+        return Err(invalid(
+            1,
+            "no title (front matter or `# ` heading) and no text".into(),
+        ));
     }
     serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| invalid(1, e.to_string()))
 }
@@ -112,20 +158,34 @@ mod tests {
         let doc = parse(Path::new("x.md"), text).unwrap();
         assert_eq!(doc.id, "pm-x");
         assert_eq!(doc.title.as_deref(), Some("DNS record removed"));
-        assert_eq!(doc.summary.as_deref(), Some("A cleanup script removed a live record."));
+        assert_eq!(
+            doc.summary.as_deref(),
+            Some("A cleanup script removed a live record.")
+        );
         assert_eq!(doc.categories, ["dns", "config"]);
         assert!(doc.text.unwrap().contains("Review deletions."));
     }
 
     #[test]
     fn without_front_matter_the_file_name_is_the_id() {
-        let doc = parse(Path::new("dir/queue-backlog.md"), "# Queue backlog\n\nConsumers stalled.\n").unwrap();
+        let doc = parse(
+            Path::new("dir/queue-backlog.md"),
+            "# Queue backlog\n\nConsumers stalled.\n",
+        )
+        .unwrap();
         assert_eq!(doc.id, "queue-backlog");
     }
 
     #[test]
     fn a_bad_front_matter_line_is_named() {
-        let err = parse(Path::new("bad.md"), "---\nid: a\nthis line has no colon\n---\n# T\n").unwrap_err();
-        assert_eq!(err.to_string(), "bad.md:3: expected `key: value`, found `this line has no colon`");
+        let err = parse(
+            Path::new("bad.md"),
+            "---\nid: a\nthis line has no colon\n---\n# T\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bad.md:3: expected `key: value`, found `this line has no colon`"
+        );
     }
 }

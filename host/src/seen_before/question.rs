@@ -12,8 +12,16 @@ pub async fn for_incident(store: &Store, id: &str) -> rhyme_store::Result<String
     let findings = store.findings(id).await?;
     let question = seen_before::IncidentQuestion {
         title: incident.title,
-        alerts: timeline.iter().filter(|e| e.kind.eq_ignore_ascii_case("alert")).map(|e| e.text.clone()).collect(),
-        timeline: timeline.iter().filter(|e| !e.kind.eq_ignore_ascii_case("alert")).map(|e| e.text.clone()).collect(),
+        alerts: timeline
+            .iter()
+            .filter(|e| e.kind.eq_ignore_ascii_case("alert"))
+            .map(|e| e.text.clone())
+            .collect(),
+        timeline: timeline
+            .iter()
+            .filter(|e| !e.kind.eq_ignore_ascii_case("alert"))
+            .map(|e| e.text.clone())
+            .collect(),
         signatures: findings
             .iter()
             .filter(|f| f.finding.kind == FindingKind::Signature)

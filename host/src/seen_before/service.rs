@@ -92,7 +92,12 @@ pub struct SeenBefore {
 impl SeenBefore {
     /// `plugin` loaded with `embedder` behind `embed`; the corpus is the data folder's.
     pub fn new(plugin: LoadedPlugin, embedder: Arc<dyn Embedder>, data: PathBuf) -> SeenBefore {
-        SeenBefore { plugin, embedder, data, corpus: Mutex::new(None) }
+        SeenBefore {
+            plugin,
+            embedder,
+            data,
+            corpus: Mutex::new(None),
+        }
     }
 
     pub fn plugin(&self) -> &LoadedPlugin {
@@ -111,16 +116,41 @@ impl SeenBefore {
 
     /// The question's vector.
     pub fn embed(&self, text: &str) -> Result<Vec<f32>, BackendError> {
-        Ok(self.embedder.embed(&[text.to_string()])?.pop().unwrap_or_default())
+        Ok(self
+            .embedder
+            .embed(&[text.to_string()])?
+            .pop()
+            .unwrap_or_default())
     }
 
     /// The `k` best matches for `text`, reordered by the close ones among `all_feedback`.
-    pub fn answer(&self, text: &str, k: u32, all_feedback: &[Feedback], now: Timestamp) -> Result<Answer, AskError> {
+    pub fn answer(
+        &self,
+        text: &str,
+        k: u32,
+        all_feedback: &[Feedback],
+        now: Timestamp,
+    ) -> Result<Answer, AskError> {
         let k = k.clamp(1, MAX_K);
-        let vector = if all_feedback.is_empty() { Vec::new() } else { self.question_vector(text, all_feedback)? };
+        let vector = if all_feedback.is_empty() {
+            Vec::new()
+        } else {
+            self.question_vector(text, all_feedback)?
+        };
         let close = feedback::relevant(text, &vector, all_feedback);
-        let limit = if close.is_empty() { k } else { k.max(CANDIDATES) };
-        let report = self.plugin.on_query(CallContext { now }, &Query { text: text.to_string(), incident: None, limit })?;
+        let limit = if close.is_empty() {
+            k
+        } else {
+            k.max(CANDIDATES)
+        };
+        let report = self.plugin.on_query(
+            CallContext { now },
+            &Query {
+                text: text.to_string(),
+                incident: None,
+                limit,
+            },
+        )?;
         let shifts = feedback::shifts(&close);
         let mut ranked: Vec<(f32, f32, Finding)> = report
             .value
@@ -143,22 +173,38 @@ impl SeenBefore {
                 to_match(&f, corpus.get(&f.subject), shift, shown)
             })
             .collect();
-        Ok(Answer { matches, capability_calls: report.capability_calls })
+        Ok(Answer {
+            matches,
+            capability_calls: report.capability_calls,
+        })
     }
 
     /// The question's vector, unless every verdict's question is this very text (or no
     /// verdict has a vector of this model's size) and the model need not run.
-    fn question_vector(&self, text: &str, all_feedback: &[Feedback]) -> Result<Vec<f32>, BackendError> {
+    fn question_vector(
+        &self,
+        text: &str,
+        all_feedback: &[Feedback],
+    ) -> Result<Vec<f32>, BackendError> {
         let dims = self.embedder.dimensions();
-        let needed = all_feedback.iter().any(|f| f.query.trim() != text.trim() && f.query_vector.len() == dims);
-        if needed { self.embed(text) } else { Ok(Vec::new()) }
+        let needed = all_feedback
+            .iter()
+            .any(|f| f.query.trim() != text.trim() && f.query_vector.len() == dims);
+        if needed {
+            self.embed(text)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     /// The data folder's corpus, read again when the file changed (an import while serving).
     fn corpus(&self) -> Result<Arc<Corpus>, CorpusError> {
         let path = self.data.join("seen-before").join("corpus.jsonl");
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        let mut cached = self.corpus.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cached = self
+            .corpus
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((at, corpus)) = cached.as_ref()
             && *at == modified
         {
@@ -176,7 +222,11 @@ fn logit(confidence: f32) -> f32 {
     (c / (1.0 - c)).ln()
 }
 
-fn shown_feedback(id: &str, close: &[feedback::Relevant<'_>], now: Timestamp) -> Vec<FeedbackShown> {
+fn shown_feedback(
+    id: &str,
+    close: &[feedback::Relevant<'_>],
+    now: Timestamp,
+) -> Vec<FeedbackShown> {
     let mut shown: Vec<FeedbackShown> = close
         .iter()
         .filter(|r| r.feedback.match_id == id)
@@ -195,16 +245,35 @@ fn shown_feedback(id: &str, close: &[feedback::Relevant<'_>], now: Timestamp) ->
 /// The plugin's finding, completed from the corpus. The finding's detail carries one
 /// labelled line each for what broke, the fix or lesson, why it matched and the link (the
 /// seen-before plugin's format); a plugin that writes free text keeps it as `what_broke`.
-fn to_match(f: &Finding, doc: Option<&Postmortem>, shift: f32, feedback: Vec<FeedbackShown>) -> SeenMatch {
-    let line = |label: &str| f.detail.lines().find_map(|l| l.strip_prefix(label)).map(|s| s.trim().to_string());
+fn to_match(
+    f: &Finding,
+    doc: Option<&Postmortem>,
+    shift: f32,
+    feedback: Vec<FeedbackShown>,
+) -> SeenMatch {
+    let line = |label: &str| {
+        f.detail
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .map(|s| s.trim().to_string())
+    };
     let labelled = ["What broke:", "Fix or lesson:", "Why it matched:", "Read:"];
-    let free_text = !f.detail.lines().any(|l| labelled.iter().any(|p| l.starts_with(p)));
+    let free_text = !f
+        .detail
+        .lines()
+        .any(|l| labelled.iter().any(|p| l.starts_with(p)));
     SeenMatch {
         id: f.subject.clone(),
         company: doc.and_then(|d| d.company.clone()),
-        title: doc.and_then(|d| d.title.clone()).unwrap_or_else(|| f.title.clone()),
+        title: doc
+            .and_then(|d| d.title.clone())
+            .unwrap_or_else(|| f.title.clone()),
         date: doc.and_then(|d| d.date.clone()),
-        what_broke: if free_text && !f.detail.trim().is_empty() { Some(f.detail.trim().to_string()) } else { line("What broke:") },
+        what_broke: if free_text && !f.detail.trim().is_empty() {
+            Some(f.detail.trim().to_string())
+        } else {
+            line("What broke:")
+        },
         fix_or_lesson: line("Fix or lesson:"),
         why: line("Why it matched:"),
         url: doc.and_then(|d| d.url.clone()).or_else(|| line("Read:")),
@@ -217,8 +286,16 @@ fn to_match(f: &Finding, doc: Option<&Postmortem>, shift: f32, feedback: Vec<Fee
 impl SeenMatch {
     /// "Company: title (date)", in full.
     pub fn heading(&self) -> String {
-        let company = self.company.as_deref().map(|c| format!("{c}: ")).unwrap_or_default();
-        let date = self.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+        let company = self
+            .company
+            .as_deref()
+            .map(|c| format!("{c}: "))
+            .unwrap_or_default();
+        let date = self
+            .date
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
         format!("{company}{}{date}", self.title)
     }
 

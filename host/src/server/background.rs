@@ -18,7 +18,13 @@ pub async fn tick(gate: Gate, dispatcher: Dispatcher, every: Duration) {
     loop {
         timer.tick().await;
         let store = gate.store();
-        let open = match store.incidents(IncidentFilter { open_only: true, limit: 0 }).await {
+        let open = match store
+            .incidents(IncidentFilter {
+                open_only: true,
+                limit: 0,
+            })
+            .await
+        {
             Ok(open) => open,
             Err(e) => {
                 tracing::error!("listing open incidents for the clock tick: {e}");
@@ -28,8 +34,13 @@ pub async fn tick(gate: Gate, dispatcher: Dispatcher, every: Duration) {
         let now = store.now();
         for incident in open {
             match dispatcher.reserve() {
-                Ok(place) => place.send(Job::Tick { incident: incident.id, now }),
-                Err(_) => tracing::warn!(incident = %incident.id, "plugin queue full; clock tick skipped"),
+                Ok(place) => place.send(Job::Tick {
+                    incident: incident.id,
+                    now,
+                }),
+                Err(_) => {
+                    tracing::warn!(incident = %incident.id, "plugin queue full; clock tick skipped")
+                }
             }
         }
     }

@@ -24,15 +24,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
-        let has_body = request.headers().get(header::CONTENT_LENGTH).is_none_or(|v| v != "0");
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge { limit: MAX_BODY }
-            } else {
-                ApiError::Malformed("the request body could not be read".into())
-            }
-        })?;
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        let has_body = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|v| v != "0");
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge { limit: MAX_BODY }
+                } else {
+                    ApiError::Malformed("the request body could not be read".into())
+                }
+            })?;
         if bytes.is_empty() {
             return parse(b"{}").map(Body);
         }
@@ -51,7 +60,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = error.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_string() } else { path };
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
                 ApiError::invalid(field, without_position(&inner))
             }
             _ => ApiError::Malformed(format!("the body is not valid JSON: {inner}")),
@@ -91,7 +104,9 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_its_path() {
-        let error = parse::<Batch>(br#"{"events": [{"id": "a", "at": 1}, {"id": "b", "at": "soon"}]}"#).unwrap_err();
+        let error =
+            parse::<Batch>(br#"{"events": [{"id": "a", "at": 1}, {"id": "b", "at": "soon"}]}"#)
+                .unwrap_err();
         match error {
             ApiError::Invalid { field, why } => {
                 assert_eq!(field, "events[1].at");
@@ -104,11 +119,17 @@ mod tests {
     #[test]
     fn a_missing_field_names_its_parent() {
         let error = parse::<Batch>(br#"{"events": [{"id": "a"}]}"#).unwrap_err();
-        assert!(matches!(&error, ApiError::Invalid { field, why } if field == "events[0]" && why.contains("`at`")), "{error:?}");
+        assert!(
+            matches!(&error, ApiError::Invalid { field, why } if field == "events[0]" && why.contains("`at`")),
+            "{error:?}"
+        );
     }
 
     #[test]
     fn broken_json_is_malformed() {
-        assert!(matches!(parse::<Batch>(br#"{"events": ["#), Err(ApiError::Malformed(_))));
+        assert!(matches!(
+            parse::<Batch>(br#"{"events": ["#),
+            Err(ApiError::Malformed(_))
+        ));
     }
 }

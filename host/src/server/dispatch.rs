@@ -8,9 +8,9 @@
 //! loses the queue, not the work, which [`super::recovery`] takes over once the lease runs out.
 //! Clock ticks are not stored: nobody waits for one, and the next comes a minute later.
 //!
-//! A worker takes jobs from the queue, a bounded number at a time, and calls every enabled
-//! plugin subscribed to the job's trigger concurrently on blocking threads. Findings are
-//! stored with the plugin's name and version (nudges the IC silenced are left out), proposals
+//! A worker takes jobs from the queue, a bounded number at a time and one at a time per
+//! incident ([`super::incident_order`]), and calls every enabled plugin subscribed to the
+//! job's trigger concurrently on blocking threads. Findings are stored with the plugin's name and version (nudges the IC silenced are left out), proposals
 //! enter the approval gate, and each call's capability use goes to the audit log. A plugin's
 //! results are stored together with its step of the job, so a job run again after a crash
 //! calls only the plugins whose results were not stored, and stores nothing twice.
@@ -24,6 +24,7 @@ use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
+use super::incident_order::IncidentOrder;
 use super::metrics::Metrics;
 use super::problem::ApiError;
 use super::seen_before_job;
@@ -39,6 +40,9 @@ const RETRY_AFTER_S: u64 = 1;
 /// How long a stored job stays this process's without renewal, unless configured.
 pub const DEFAULT_JOB_LEASE_MS: i64 = 30_000;
 
+/// Jobs taken off the queue to wait for their incident's turn, per running slot.
+const WAITING_PER_SLOT: usize = 8;
+
 /// How long a job whose results could not be stored waits before it is tried again.
 const RETRY_JOB_AFTER_MS: i64 = 5_000;
 
@@ -46,13 +50,39 @@ const RETRY_JOB_AFTER_MS: i64 = 5_000;
 #[derive(Debug)]
 pub enum Job {
     /// New timeline events (in batch order), sent by `by`; `job` is the stored job's id.
-    Events { job: Option<String>, incident: String, events: Vec<TimelineEvent>, by: String },
+    Events {
+        job: Option<String>,
+        incident: String,
+        events: Vec<TimelineEvent>,
+        by: String,
+    },
     /// A series as stored after a write.
-    Series { job: Option<String>, incident: String, series: MetricSeries, by: String },
+    Series {
+        job: Option<String>,
+        incident: String,
+        series: MetricSeries,
+        by: String,
+    },
     /// A minute of wall time passed for an open incident.
     Tick { incident: String, now: Timestamp },
     /// Ask seen-before about the incident and store the answer as its finding.
-    SeenBefore { incident: String, reason: seen_before_job::Reason },
+    SeenBefore {
+        incident: String,
+        reason: seen_before_job::Reason,
+    },
+}
+
+impl Job {
+    /// The incident whose earlier jobs this one must wait for. Seen-before answers read no
+    /// plugin's earlier findings, so they do not hold up the incident's other jobs.
+    fn incident_ordered(&self) -> Option<&str> {
+        match self {
+            Job::Events { incident, .. }
+            | Job::Series { incident, .. }
+            | Job::Tick { incident, .. } => Some(incident),
+            Job::SeenBefore { .. } => None,
+        }
+    }
 }
 
 /// The sending side of the queue.
@@ -110,7 +140,9 @@ impl Dispatcher {
             }
             Err(_) => {
                 self.metrics.queue_rejections.inc();
-                Err(ApiError::Busy { retry_after: RETRY_AFTER_S })
+                Err(ApiError::Busy {
+                    retry_after: RETRY_AFTER_S,
+                })
             }
         }
     }
@@ -139,15 +171,34 @@ impl Worker {
     /// Runs jobs until every sender is gone and the queue is empty.
     pub async fn run(self, mut rx: mpsc::Receiver<Job>) {
         let this = Arc::new(self);
-        let slots = Arc::new(Semaphore::new(this.concurrency.max(1)));
+        let concurrency = this.concurrency.max(1);
+        let slots = Arc::new(Semaphore::new(concurrency));
+        // Jobs taken off the queue but waiting for their incident's turn: bounded, so a hot
+        // incident leaves the rest in the queue, where a full queue answers 429.
+        let taken = Arc::new(Semaphore::new(concurrency * WAITING_PER_SLOT));
+        let order = IncidentOrder::default();
         let mut running = JoinSet::new();
         while let Some(job) = rx.recv().await {
-            this.metrics.queue_depth.set((rx.max_capacity() - rx.capacity()) as i64);
-            let slot = slots.clone().acquire_owned().await.expect("the semaphore is never closed");
-            let worker = this.clone();
+            this.metrics
+                .queue_depth
+                .set((rx.max_capacity() - rx.capacity()) as i64);
+            let held = taken
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            let mut place = job.incident_ordered().map(|incident| order.join(incident));
+            let (worker, slots) = (this.clone(), slots.clone());
             running.spawn(async move {
+                if let Some(place) = place.as_mut() {
+                    place.ready().await;
+                }
+                let slot = slots
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
                 worker.handle(job).await;
-                drop(slot);
+                drop((slot, place, held));
             });
             while running.try_join_next().is_some() {}
         }
@@ -160,7 +211,9 @@ impl Worker {
     pub async fn handle(&self, job: Job) {
         let store = self.gate.store();
         let (incident_id, job_id) = match &job {
-            Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => (incident.clone(), job.clone()),
+            Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => {
+                (incident.clone(), job.clone())
+            }
             Job::Tick { incident, .. } => (incident.clone(), None),
             Job::SeenBefore { incident, reason } => {
                 if let Some(service) = &self.seen_before {
@@ -180,7 +233,9 @@ impl Worker {
         let settled = if stored_ok {
             store.finish_plugin_job(&job_id).await
         } else {
-            store.release_plugin_job(&job_id, store.now().saturating_add(RETRY_JOB_AFTER_MS)).await
+            store
+                .release_plugin_job(&job_id, store.now().saturating_add(RETRY_JOB_AFTER_MS))
+                .await
         };
         if let Err(e) = settled {
             // The lease runs out and the job is taken over; its stored steps are not redone.
@@ -190,14 +245,23 @@ impl Worker {
 
     /// Calls the plugins on each step of `job`, skipping those stored before; false when some
     /// results could not be stored.
-    async fn run_steps(&self, incident_id: &str, job_id: Option<&str>, job: Job) -> rhyme_store::Result<bool> {
+    async fn run_steps(
+        &self,
+        incident_id: &str,
+        job_id: Option<&str>,
+        job: Job,
+    ) -> rhyme_store::Result<bool> {
         let store = self.gate.store();
         let incident = Arc::new(convert::incident_to_wit(store.incident(incident_id).await?));
         let done: Arc<HashSet<(i64, String)>> = Arc::new(match job_id {
             Some(id) => store.plugin_job_steps(id).await?.into_iter().collect(),
             None => HashSet::new(),
         });
-        let step = |step: i64| Step { job: job_id, step, done: done.clone() };
+        let step = |step: i64| Step {
+            job: job_id,
+            step,
+            done: done.clone(),
+        };
         let mut all_stored = true;
         match job {
             Job::Events { events, by, .. } => {
@@ -206,9 +270,13 @@ impl Worker {
                     let ctx = CallContext { now: event.at };
                     let (incident, ev) = (incident.clone(), event.clone());
                     all_stored &= self
-                        .call_all(incident_id, Trigger::TimelineEvent, Some(&by), step(index as i64), move |p| {
-                            p.on_event(ctx, &incident, &ev)
-                        })
+                        .call_all(
+                            incident_id,
+                            Trigger::TimelineEvent,
+                            Some(&by),
+                            step(index as i64),
+                            move |p| p.on_event(ctx, &incident, &ev),
+                        )
                         .await;
                 }
             }
@@ -216,15 +284,21 @@ impl Worker {
                 let ctx = CallContext { now: store.now() };
                 let series = Arc::new(series);
                 all_stored &= self
-                    .call_all(incident_id, Trigger::MetricSeries, Some(&by), step(0), move |p| {
-                        p.on_series(ctx, Some(&incident), &series)
-                    })
+                    .call_all(
+                        incident_id,
+                        Trigger::MetricSeries,
+                        Some(&by),
+                        step(0),
+                        move |p| p.on_series(ctx, Some(&incident), &series),
+                    )
                     .await;
             }
             Job::Tick { now, .. } => {
                 let ctx = CallContext { now };
                 all_stored &= self
-                    .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| p.on_tick(ctx, &incident))
+                    .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| {
+                        p.on_tick(ctx, &incident)
+                    })
                     .await;
             }
             // Answered before the incident was read.
@@ -235,13 +309,26 @@ impl Worker {
 
     /// Calls every plugin subscribed to `trigger`, concurrently, and stores what they return.
     /// False when some results could not be stored.
-    async fn call_all<F>(&self, incident: &str, trigger: Trigger, by: Option<&str>, step: Step<'_>, call: F) -> bool
+    async fn call_all<F>(
+        &self,
+        incident: &str,
+        trigger: Trigger,
+        by: Option<&str>,
+        step: Step<'_>,
+        call: F,
+    ) -> bool
     where
-        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError> + Send + Sync + Clone + 'static,
+        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError>
+            + Send
+            + Sync
+            + Clone
+            + 'static,
     {
         let mut calls = JoinSet::new();
         for (index, plugin) in self.plugins.iter().enumerate() {
-            if !plugin.info().triggers.contains(&trigger) || step.done.contains(&(step.step, plugin.name().to_string())) {
+            if !plugin.info().triggers.contains(&trigger)
+                || step.done.contains(&(step.step, plugin.name().to_string()))
+            {
                 continue;
             }
             let (plugins, call) = (self.plugins.clone(), call.clone());
@@ -255,7 +342,17 @@ impl Worker {
         while let Some(joined) = calls.join_next().await {
             match joined {
                 Ok((index, took, result)) => {
-                    all_stored &= self.settle(&self.plugins[index], incident, trigger, by, &step, took, result).await
+                    all_stored &= self
+                        .settle(
+                            &self.plugins[index],
+                            incident,
+                            trigger,
+                            by,
+                            &step,
+                            took,
+                            result,
+                        )
+                        .await
                 }
                 Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
             }
@@ -279,21 +376,35 @@ impl Worker {
         let trigger_name = trigger_name(trigger);
         let report = match result {
             Ok(report) => {
-                self.metrics.record_call(plugin.name(), trigger_name, took, Ok(()));
+                self.metrics
+                    .record_call(plugin.name(), trigger_name, took, Ok(()));
                 Some(report)
             }
             Err(error) => {
-                self.metrics.record_call(plugin.name(), trigger_name, took, Err(&error));
+                self.metrics
+                    .record_call(plugin.name(), trigger_name, took, Err(&error));
                 tracing::warn!(incident, "{error}");
                 None
             }
         };
-        let source = PluginRef { name: plugin.name().to_string(), version: plugin.manifest().version.clone() };
+        let source = PluginRef {
+            name: plugin.name().to_string(),
+            version: plugin.manifest().version.clone(),
+        };
         let (output, calls) = match report {
             Some(report) => (report.value, report.capability_calls),
-            None => (Output { findings: Vec::new(), proposals: Vec::new() }, Vec::new()),
+            None => (
+                Output {
+                    findings: Vec::new(),
+                    proposals: Vec::new(),
+                },
+                Vec::new(),
+            ),
         };
-        let signature = output.findings.iter().any(|f| f.kind == FindingKind::Signature);
+        let signature = output
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::Signature);
         let stored = match self.store_output(incident, &source, by, step, output).await {
             Ok(()) => true,
             Err(e) => {
@@ -309,9 +420,18 @@ impl Worker {
                 .iter()
                 .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
                 .collect();
-            let detail = serde_json::json!({"incident": incident, "trigger": trigger_name, "calls": calls});
+            let detail =
+                serde_json::json!({"incident": incident, "trigger": trigger_name, "calls": calls});
             let audit = self.gate.store().audit();
-            if let Err(e) = audit.append(&Actor::plugin(&source), "plugin.capability-calls", &source.name, &detail).await {
+            if let Err(e) = audit
+                .append(
+                    &Actor::plugin(&source),
+                    "plugin.capability-calls",
+                    &source.name,
+                    &detail,
+                )
+                .await
+            {
                 tracing::error!("audit: {e}");
             }
         }
@@ -352,8 +472,13 @@ impl Worker {
         if findings.is_empty() && proposals.is_empty() {
             return Ok(());
         }
-        let job_step = step.job.map(|job| JobStep { job, step: step.step });
-        self.gate.store_plugin_output(job_step, incident, source, &findings, proposals).await?;
+        let job_step = step.job.map(|job| JobStep {
+            job,
+            step: step.step,
+        });
+        self.gate
+            .store_plugin_output(job_step, incident, source, &findings, proposals)
+            .await?;
         Ok(())
     }
 }

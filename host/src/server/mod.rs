@@ -24,13 +24,14 @@ pub mod auth;
 pub mod background;
 pub mod body;
 pub mod dispatch;
+pub mod incident_order;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod problem;
 pub mod recovery;
-pub mod seen_before_job;
 pub mod sections;
+pub mod seen_before_job;
 pub mod state;
 pub mod time;
 
@@ -85,7 +86,10 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub fn router(state: AppState) -> Router {
     use api::*;
     Router::new()
-        .route("/v1/incidents", post(incidents::create).get(incidents::list))
+        .route(
+            "/v1/incidents",
+            post(incidents::create).get(incidents::list),
+        )
         .route("/v1/incidents/{id}", get(incidents::get))
         .route("/v1/incidents/{id}/timeline", get(incidents::timeline))
         .route("/v1/incidents/{id}/findings", get(incidents::findings))
@@ -95,9 +99,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ingest/slack", post(slack::ingest))
         .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
-        .route("/v1/incidents/{id}/nudges/{pattern}/acknowledge", post(nudges::acknowledge))
-        .route("/v1/incidents/{id}/nudges/{pattern}/mute", post(nudges::mute))
-        .route("/v1/incidents/{id}/nudges/{pattern}/unmute", post(nudges::unmute))
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/acknowledge",
+            post(nudges::acknowledge),
+        )
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/mute",
+            post(nudges::mute),
+        )
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/unmute",
+            post(nudges::unmute),
+        )
         .route("/v1/proposals", get(proposals::list))
         .route("/v1/proposals/{id}", get(proposals::get))
         .route("/v1/proposals/{id}/approve", post(proposals::approve))
@@ -109,14 +122,22 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/seen-before", post(seen_before::ask))
         .route("/v1/seen-before/feedback", post(seen_before::feedback))
         .route("/v1/incidents/{id}/drafts", post(drafts::request))
-        .route("/v1/proposals/{id}/sections/{section}/regenerate", post(drafts::regenerate))
+        .route(
+            "/v1/proposals/{id}/sections/{section}/regenerate",
+            post(drafts::regenerate),
+        )
         .route("/v1/lint", post(lint::lint))
         .route("/v1/me", get(me::me))
         .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
         .route("/healthz", get(ops::health))
-        .fallback(|| async { problem::ApiError::NotFound { what: "route".into(), id: "requested".into() } })
+        .fallback(|| async {
+            problem::ApiError::NotFound {
+                what: "route".into(),
+                id: "requested".into(),
+            }
+        })
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
         .with_state(state)
 }
@@ -145,7 +166,12 @@ pub struct ServeConfig {
 /// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
 /// address on stdout first (`listening on http://ADDR`), so a caller that asked for port 0
 /// learns the port.
-pub async fn serve(config: ServeConfig, gate: Gate, sinks: Sinks, plugins: Vec<LoadedPlugin>) -> std::io::Result<()> {
+pub async fn serve(
+    config: ServeConfig,
+    gate: Gate,
+    sinks: Sinks,
+    plugins: Vec<LoadedPlugin>,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
     serve_until(listener, shutdown_signal(), config, gate, sinks, plugins).await
@@ -166,10 +192,24 @@ pub async fn serve_until(
     let (dispatcher, queue) = Dispatcher::new(config.queue_capacity, metrics.clone());
     let dispatcher = dispatcher.with_job_lease(config.job_lease.as_millis().max(1) as i64);
     let plugins = Arc::new(plugins);
-    let worker = Worker { plugins: plugins.clone(), gate: gate.clone(), metrics: metrics.clone(), concurrency: config.workers, seen_before: config.seen_before.clone().ok() };
+    let worker = Worker {
+        plugins: plugins.clone(),
+        gate: gate.clone(),
+        metrics: metrics.clone(),
+        concurrency: config.workers,
+        seen_before: config.seen_before.clone().ok(),
+    };
     let worker = tokio::spawn(worker.run(queue));
-    let ticker = tokio::spawn(background::tick(gate.clone(), dispatcher.clone(), config.tick_every));
-    let delivery = tokio::spawn(background::deliver(gate.clone(), sinks, config.deliver_every));
+    let ticker = tokio::spawn(background::tick(
+        gate.clone(),
+        dispatcher.clone(),
+        config.tick_every,
+    ));
+    let delivery = tokio::spawn(background::deliver(
+        gate.clone(),
+        sinks,
+        config.deliver_every,
+    ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), dispatcher.clone()));
 
     let state = AppState::new(gate, dispatcher, metrics)
@@ -177,13 +217,18 @@ pub async fn serve_until(
         .with_seen_before(config.seen_before)
         .with_plugins(plugins);
     let app = router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
 
     ticker.abort();
     delivery.abort();
     recovery.abort();
     // The router (and with it the last sender) is gone: the worker drains the queue and ends.
-    if tokio::time::timeout(Duration::from_secs(30), worker).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(30), worker)
+        .await
+        .is_err()
+    {
         tracing::warn!("plugin jobs still running after 30 s; stopping without them");
     }
     Ok(())
@@ -193,7 +238,8 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = interrupt => {}
             _ = term.recv() => {}
@@ -214,14 +260,22 @@ mod tests {
         let document = openapi::document();
         let mut documented = BTreeSet::new();
         for (path, item) in &document.paths.paths {
-            let methods = [("GET", item.get.is_some()), ("POST", item.post.is_some()), ("PUT", item.put.is_some()), ("DELETE", item.delete.is_some())];
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
             for (method, present) in methods {
                 if present {
                     documented.insert((method.to_string(), path.clone()));
                 }
             }
         }
-        let served: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+        let served: BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
         assert_eq!(documented, served);
     }
 
@@ -231,11 +285,24 @@ mod tests {
         let (dispatcher, mut queue) = Dispatcher::new(1, metrics.clone());
         let place = dispatcher.reserve().expect("one place");
         let refused = dispatcher.reserve().err().expect("the queue is full");
-        assert!(matches!(refused, problem::ApiError::Busy { retry_after: 1 }));
-        place.send(dispatch::Job::Tick { incident: "i".into(), now: 0 });
-        assert_eq!(dispatcher.depth(), 1, "a sent job still holds its place until taken");
+        assert!(matches!(
+            refused,
+            problem::ApiError::Busy { retry_after: 1 }
+        ));
+        place.send(dispatch::Job::Tick {
+            incident: "i".into(),
+            now: 0,
+        });
+        assert_eq!(
+            dispatcher.depth(),
+            1,
+            "a sent job still holds its place until taken"
+        );
         assert!(queue.try_recv().is_ok());
-        assert!(dispatcher.reserve().is_ok(), "taking the job frees the place");
+        assert!(
+            dispatcher.reserve().is_ok(),
+            "taking the job frees the place"
+        );
         assert!(metrics.render().contains("rhyme_queue_rejections_total 1"));
     }
 }

@@ -57,7 +57,10 @@ pub struct Problem {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> ApiError {
-        ApiError::Invalid { field: field.into(), why: why.into() }
+        ApiError::Invalid {
+            field: field.into(),
+            why: why.into(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -114,7 +117,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&self.problem()).expect("problems serialise");
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         match &self {
             ApiError::Busy { retry_after } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
@@ -132,10 +138,15 @@ impl From<rhyme_store::Error> for ApiError {
     fn from(error: rhyme_store::Error) -> ApiError {
         use rhyme_store::Error as E;
         match error {
-            E::NotFound { what, id } => ApiError::NotFound { what: what.to_string(), id },
+            E::NotFound { what, id } => ApiError::NotFound {
+                what: what.to_string(),
+                id,
+            },
             E::Forbidden { why } => ApiError::Forbidden(why),
             E::Invalid { field, why } => ApiError::Invalid { field, why },
-            e @ (E::AlreadyDecided { .. } | E::Conflict { .. }) => ApiError::Conflict(e.to_string()),
+            e @ (E::AlreadyDecided { .. } | E::Conflict { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
             other => {
                 tracing::error!("store: {other}");
                 ApiError::Internal
@@ -150,7 +161,10 @@ mod tests {
 
     #[test]
     fn a_database_failure_does_not_reach_the_client() {
-        let error = ApiError::from(rhyme_store::Error::Corrupt { table: "secret_table", why: "x".into() });
+        let error = ApiError::from(rhyme_store::Error::Corrupt {
+            table: "secret_table",
+            why: "x".into(),
+        });
         let problem = error.problem();
         assert_eq!(problem.status, 500);
         assert!(!problem.detail.contains("secret_table"));

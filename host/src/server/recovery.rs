@@ -46,7 +46,9 @@ async fn take_over(gate: &Gate, dispatcher: &Dispatcher) -> rhyme_store::Result<
         }
     }
     let store = gate.store();
-    let jobs = store.claim_plugin_jobs(dispatcher.lease(), places.len() as u32).await?;
+    let jobs = store
+        .claim_plugin_jobs(dispatcher.lease(), places.len() as u32)
+        .await?;
     let taken = jobs.len();
     for (job, place) in jobs.into_iter().zip(places) {
         if job.attempts > MAX_ATTEMPTS {
@@ -71,13 +73,30 @@ pub async fn load(gate: &Gate, job: &PluginJob) -> rhyme_store::Result<Option<Jo
     let by = job.requested_by.clone().unwrap_or_default();
     match &job.work {
         JobWork::Events(ids) => {
-            let mut by_id: std::collections::HashMap<String, _> =
-                store.events(&job.incident).await?.into_iter().map(|e| (e.id.clone(), e)).collect();
-            let events: Vec<_> = ids.iter().filter_map(|id| by_id.remove(id)).map(convert::event_to_wit).collect();
-            Ok((!events.is_empty()).then(|| Job::Events { job: Some(job.id.clone()), incident: job.incident.clone(), events, by }))
+            let mut by_id: std::collections::HashMap<String, _> = store
+                .events(&job.incident)
+                .await?
+                .into_iter()
+                .map(|e| (e.id.clone(), e))
+                .collect();
+            let events: Vec<_> = ids
+                .iter()
+                .filter_map(|id| by_id.remove(id))
+                .map(convert::event_to_wit)
+                .collect();
+            Ok((!events.is_empty()).then(|| Job::Events {
+                job: Some(job.id.clone()),
+                incident: job.incident.clone(),
+                events,
+                by,
+            }))
         }
         JobWork::Series(name) => {
-            let series = store.series(&job.incident).await?.into_iter().find(|s| &s.name == name);
+            let series = store
+                .series(&job.incident)
+                .await?
+                .into_iter()
+                .find(|s| &s.name == name);
             Ok(series.map(|s| Job::Series {
                 job: Some(job.id.clone()),
                 incident: job.incident.clone(),

@@ -48,38 +48,69 @@ pub async fn run(service: &Arc<SeenBefore>, store: &Store, incident: &str, reaso
 /// After a signature finding: asks again unless it was already done for this incident.
 pub async fn after_signature(service: &Arc<SeenBefore>, store: &Store, incident: &str) {
     match store.findings(incident).await {
-        Ok(found) if found.iter().any(|f| f.finding.subject == Reason::FirstSignature.subject()) => {}
+        Ok(found)
+            if found
+                .iter()
+                .any(|f| f.finding.subject == Reason::FirstSignature.subject()) => {}
         Ok(_) => run(service, store, incident, Reason::FirstSignature).await,
         Err(e) => tracing::warn!(incident, "seen-before refresh skipped: {e}"),
     }
 }
 
-async fn ask_and_store(service: &Arc<SeenBefore>, store: &Store, incident: &str, reason: Reason) -> anyhow::Result<()> {
+async fn ask_and_store(
+    service: &Arc<SeenBefore>,
+    store: &Store,
+    incident: &str,
+    reason: Reason,
+) -> anyhow::Result<()> {
     let text = question::for_incident(store, incident).await?;
     let feedback = store.seen_before_feedback().await?;
     let now = store.now();
     let asking = service.clone();
     let question = text.clone();
-    let answer = tokio::task::spawn_blocking(move || asking.answer(&question, FINDING_MATCHES, &feedback, now)).await??;
+    let answer = tokio::task::spawn_blocking(move || {
+        asking.answer(&question, FINDING_MATCHES, &feedback, now)
+    })
+    .await??;
     let source = plugin_ref(service);
-    audit_calls(store, &source, &answer.capability_calls, serde_json::json!({"incident": incident, "trigger": reason.subject()})).await;
+    audit_calls(
+        store,
+        &source,
+        &answer.capability_calls,
+        serde_json::json!({"incident": incident, "trigger": reason.subject()}),
+    )
+    .await;
     if answer.matches.is_empty() {
         return Ok(());
     }
-    store.add_findings(incident, &source, &[finding(&text, &answer.matches, reason)]).await?;
+    store
+        .add_findings(
+            incident,
+            &source,
+            &[finding(&text, &answer.matches, reason)],
+        )
+        .await?;
     Ok(())
 }
 
 /// The plugin's name and version, as findings and audit entries carry them.
 pub fn plugin_ref(service: &SeenBefore) -> PluginRef {
-    PluginRef { name: service.plugin().name().to_string(), version: service.plugin().manifest().version.clone() }
+    PluginRef {
+        name: service.plugin().name().to_string(),
+        version: service.plugin().manifest().version.clone(),
+    }
 }
 
 /// One finding for the whole answer: the matches in order, each with what broke and the fix,
 /// and every matched postmortem as evidence.
 fn finding(question: &str, matches: &[SeenMatch], reason: Reason) -> Finding {
     let best = &matches[0];
-    let title = format!("Seen before? {} similar past incident{}, closest: {}", matches.len(), if matches.len() == 1 { "" } else { "s" }, best.heading());
+    let title = format!(
+        "Seen before? {} similar past incident{}, closest: {}",
+        matches.len(),
+        if matches.len() == 1 { "" } else { "s" },
+        best.heading()
+    );
     let mut detail = vec![format!("Asked: {}", cut(question, 300))];
     for (rank, m) in matches.iter().enumerate() {
         let mut lines = m.lines();
@@ -91,7 +122,10 @@ fn finding(question: &str, matches: &[SeenMatch], reason: Reason) -> Finding {
         subject: reason.subject().to_string(),
         title: cut(&title, 200),
         detail: detail.join("\n"),
-        evidence: matches.iter().map(|m| Evidence::Postmortem(m.id.clone())).collect(),
+        evidence: matches
+            .iter()
+            .map(|m| Evidence::Postmortem(m.id.clone()))
+            .collect(),
         confidence: best.confidence.clamp(0.0, 1.0),
         at: None,
     }
@@ -108,7 +142,12 @@ fn cut(text: &str, max: usize) -> String {
 
 /// Writes the plugin's capability calls to the audit log, as the plugin worker does for
 /// every plugin call.
-pub async fn audit_calls(store: &Store, source: &PluginRef, calls: &[CapabilityCall], mut detail: serde_json::Value) {
+pub async fn audit_calls(
+    store: &Store,
+    source: &PluginRef,
+    calls: &[CapabilityCall],
+    mut detail: serde_json::Value,
+) {
     if calls.is_empty() {
         return;
     }
@@ -117,7 +156,16 @@ pub async fn audit_calls(store: &Store, source: &PluginRef, calls: &[CapabilityC
         .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
         .collect();
     detail["calls"] = serde_json::Value::Array(calls);
-    if let Err(e) = store.audit().append(&Actor::plugin(source), "plugin.capability-calls", &source.name, &detail).await {
+    if let Err(e) = store
+        .audit()
+        .append(
+            &Actor::plugin(source),
+            "plugin.capability-calls",
+            &source.name,
+            &detail,
+        )
+        .await
+    {
         tracing::error!("audit: {e}");
     }
 }

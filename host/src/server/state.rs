@@ -6,9 +6,9 @@ use std::sync::Arc;
 use rhyme_store::{Gate, Store};
 
 use super::dispatch::Dispatcher;
-use crate::seen_before::service::SeenBefore;
-use crate::runtime::LoadedPlugin;
 use super::metrics::Metrics;
+use crate::runtime::LoadedPlugin;
+use crate::seen_before::service::SeenBefore;
 
 const NOT_SET_UP: &str = "seen-before is not set up on this host";
 
@@ -34,18 +34,32 @@ pub type SeenBeforeSetup = Result<Arc<SeenBefore>, String>;
 impl AppState {
     pub fn new(gate: Gate, dispatcher: Dispatcher, metrics: Arc<Metrics>) -> AppState {
         let store = gate.store().clone();
-        AppState { inner: Arc::new(Inner { store, gate, dispatcher, metrics, slack_secret: None, seen_before: Err(NOT_SET_UP.into()), plugins: Arc::default() }) }
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                gate,
+                dispatcher,
+                metrics,
+                slack_secret: None,
+                seen_before: Err(NOT_SET_UP.into()),
+                plugins: Arc::default(),
+            }),
+        }
     }
 
     /// With the Slack app's signing secret (call before the state is shared).
     pub fn with_slack_secret(mut self, secret: Option<String>) -> AppState {
-        Arc::get_mut(&mut self.inner).expect("not shared yet").slack_secret = secret.filter(|s| !s.is_empty());
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .slack_secret = secret.filter(|s| !s.is_empty());
         self
     }
 
     /// With the seen-before service, or why there is none (call before the state is shared).
     pub fn with_seen_before(mut self, setup: SeenBeforeSetup) -> AppState {
-        Arc::get_mut(&mut self.inner).expect("not shared yet").seen_before = setup;
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .seen_before = setup;
         self
     }
 
@@ -56,7 +70,9 @@ impl AppState {
 
     /// With the enabled plugins (call before the state is shared).
     pub fn with_plugins(mut self, plugins: Arc<Vec<LoadedPlugin>>) -> AppState {
-        Arc::get_mut(&mut self.inner).expect("not shared yet").plugins = plugins;
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .plugins = plugins;
         self
     }
 

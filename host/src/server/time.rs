@@ -20,7 +20,9 @@ impl<'de> Deserialize<'de> for ApiTime {
             Text(String),
         }
         let raw = Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("expected milliseconds since the epoch or an RFC 3339 time with a zone")
+            serde::de::Error::custom(
+                "expected milliseconds since the epoch or an RFC 3339 time with a zone",
+            )
         })?;
         match raw {
             Raw::Millis(ms) => Ok(ApiTime(ms)),
@@ -33,9 +35,14 @@ impl<'de> Deserialize<'de> for ApiTime {
 pub fn parse(text: &str) -> Result<Timestamp, String> {
     match chrono::DateTime::parse_from_rfc3339(text.trim()) {
         Ok(time) => Ok(time.timestamp_millis()),
-        Err(_) if chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S%.f").is_ok() => Err(format!(
-            "`{text}` has no time zone; add `Z` or an offset such as `+02:00`"
-        )),
+        Err(_)
+            if chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S%.f")
+                .is_ok() =>
+        {
+            Err(format!(
+                "`{text}` has no time zone; add `Z` or an offset such as `+02:00`"
+            ))
+        }
         Err(e) => Err(format!("`{text}` is not an RFC 3339 time ({e})")),
     }
 }
@@ -48,7 +55,11 @@ mod tests {
     fn zones_are_required() {
         assert_eq!(parse("1970-01-01T00:00:01Z"), Ok(1000));
         assert_eq!(parse("1970-01-01T01:00:01+01:00"), Ok(1000));
-        assert!(parse("1970-01-01T00:00:01").unwrap_err().contains("no time zone"));
+        assert!(
+            parse("1970-01-01T00:00:01")
+                .unwrap_err()
+                .contains("no time zone")
+        );
         assert!(parse("yesterday").is_err());
     }
 

@@ -15,9 +15,21 @@ use crate::error::Result;
 /// The migrations, oldest first: (version, description, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
-    (2, "plugin jobs", include_str!("../migrations/0002_plugin_jobs.sql")),
-    (3, "seen before feedback", include_str!("../migrations/0003_seen_before_feedback.sql")),
-    (4, "proposal revisions", include_str!("../migrations/0004_proposal_revisions.sql")),
+    (
+        2,
+        "plugin jobs",
+        include_str!("../migrations/0002_plugin_jobs.sql"),
+    ),
+    (
+        3,
+        "seen before feedback",
+        include_str!("../migrations/0003_seen_before_feedback.sql"),
+    ),
+    (
+        4,
+        "proposal revisions",
+        include_str!("../migrations/0004_proposal_revisions.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

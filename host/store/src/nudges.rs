@@ -82,7 +82,10 @@ impl Store {
         .fetch_optional(tx.conn())
         .await?;
         let Some(row) = row else {
-            return Err(Error::not_found("acknowledged or muted nudge pattern", pattern));
+            return Err(Error::not_found(
+                "acknowledged or muted nudge pattern",
+                pattern,
+            ));
         };
         let cleared = from_row(&row)?;
         sqlx::query("DELETE FROM nudge_triage WHERE incident_id = $1 AND pattern = $2")
@@ -91,7 +94,15 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let detail = serde_json::json!({"pattern": pattern, "was": state_name(cleared.triage)});
-        append_in(tx.conn(), self.now(), &Actor::from(who), "nudge.unmuted", incident, &detail).await?;
+        append_in(
+            tx.conn(),
+            self.now(),
+            &Actor::from(who),
+            "nudge.unmuted",
+            incident,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(cleared)
     }

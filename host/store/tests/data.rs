@@ -346,7 +346,9 @@ async fn unmuting_shows_a_pattern_again_and_is_audited() {
             .mute_nudge(&ic, "inc-1", "stalled-loop", None)
             .await
             .unwrap();
-        let denied = store.unmute_nudge(&responder, "inc-1", "stalled-loop").await;
+        let denied = store
+            .unmute_nudge(&responder, "inc-1", "stalled-loop")
+            .await;
         let Err(Error::Forbidden { why }) = denied else {
             panic!("a responder unmuted: {denied:?}")
         };
@@ -356,12 +358,7 @@ async fn unmuting_shows_a_pattern_again_and_is_audited() {
             .await
             .unwrap();
         assert_eq!(cleared.triage, Triage::Muted);
-        assert!(
-            !store
-                .nudge_silenced("inc-1", "stalled-loop")
-                .await
-                .unwrap()
-        );
+        assert!(!store.nudge_silenced("inc-1", "stalled-loop").await.unwrap());
         let log = store.audit().entries(0, 100).await.unwrap();
         assert!(log.iter().any(|e| e.action == "nudge.unmuted"));
     })

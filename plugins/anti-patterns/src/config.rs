@@ -27,10 +27,22 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         let sev2 = SeverityThresholds::default();
-        let sev1 = SeverityThresholds { early_update_cadence_minutes: Some(15), ..sev2.clone() };
+        let sev1 = SeverityThresholds {
+            early_update_cadence_minutes: Some(15),
+            ..sev2.clone()
+        };
         // Lower severities have no paging crowd to command and a slower public rhythm.
-        let sev3 = SeverityThresholds { update_cadence_minutes: 60, command_minutes: None, ..sev2.clone() };
-        Thresholds { sev1, sev2, unknown: sev3.clone(), sev3 }
+        let sev3 = SeverityThresholds {
+            update_cadence_minutes: 60,
+            command_minutes: None,
+            ..sev2.clone()
+        };
+        Thresholds {
+            sev1,
+            sev2,
+            unknown: sev3.clone(),
+            sev3,
+        }
     }
 }
 

@@ -10,8 +10,10 @@ use std::cell::OnceCell;
 
 use crate::config::{SeverityThresholds, Thresholds};
 use crate::cues::{Cue, Cues, Reader};
-use crate::text::{topic_stems, Words};
-use crate::model::{Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, MAX_MESSAGE_CHARS};
+use crate::model::{
+    Event, EventKind, IncidentInfo, MAX_MESSAGE_CHARS, Nudge, Pattern, PriorNudge, Role,
+};
+use crate::text::{Words, topic_stems};
 
 /// How far back lines are read and cached for every call.
 pub const RECENT_MINUTES: i64 = 60;
@@ -54,8 +56,12 @@ impl<'a> Context<'a> {
             limits: config.for_severity(incident.severity),
             reader: Reader::new(),
             recent_from,
-            recent: (recent_from..events.len()).map(|_| OnceCell::new()).collect(),
-            topics: (recent_from..events.len()).map(|_| OnceCell::new()).collect(),
+            recent: (recent_from..events.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+            topics: (recent_from..events.len())
+                .map(|_| OnceCell::new())
+                .collect(),
             reconstructed: is_reconstructed(events),
             people: OnceCell::new(),
         }
@@ -116,7 +122,9 @@ impl<'a> Context<'a> {
 
     /// Whether the incident has been mitigated or resolved by now.
     pub fn mitigated(&self) -> bool {
-        self.events.iter().any(|e| matches!(e.kind, EventKind::Mitigation | EventKind::Resolution))
+        self.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Mitigation | EventKind::Resolution))
     }
 
     pub fn minutes_since(&self, i: usize) -> i64 {
@@ -126,7 +134,9 @@ impl<'a> Context<'a> {
     /// Whether a nudge of this pattern already fired at or after `t`: the episode that began at
     /// `t` has had its nudge.
     pub fn fired_since(&self, pattern: Pattern, t: i64) -> bool {
-        self.already.iter().any(|p| p.pattern == pattern && p.at >= t)
+        self.already
+            .iter()
+            .any(|p| p.pattern == pattern && p.at >= t)
     }
 
     /// The nudge to return, with its message cut to one line of the allowed length.
@@ -145,8 +155,13 @@ impl<'a> Context<'a> {
     /// a line addressed to a person.
     pub fn names_someone_else(&self, i: usize) -> bool {
         let people = self.people.get_or_init(|| {
-            let mut names: Vec<String> =
-                self.events.iter().filter(|e| is_human(e)).filter_map(|e| e.actor.as_deref()).map(first_name).collect();
+            let mut names: Vec<String> = self
+                .events
+                .iter()
+                .filter(|e| is_human(e))
+                .filter_map(|e| e.actor.as_deref())
+                .map(first_name)
+                .collect();
             names.sort_unstable();
             names.dedup();
             names.retain(|n| n.chars().count() >= 2);
@@ -164,8 +179,18 @@ impl<'a> Context<'a> {
     pub fn ic_before(&self, i: usize) -> Option<&'a str> {
         let before = &self.events[..i];
         let by = |e: &&Event| e.actor.as_deref().filter(|a| !a.is_empty()).is_some();
-        let claimed = before.iter().rev().filter(by).find(|e| e.kind == EventKind::RoleChange && e.role == Some(Role::Ic));
-        let posted = || before.iter().rev().filter(by).find(|e| e.role == Some(Role::Ic));
+        let claimed = before
+            .iter()
+            .rev()
+            .filter(by)
+            .find(|e| e.kind == EventKind::RoleChange && e.role == Some(Role::Ic));
+        let posted = || {
+            before
+                .iter()
+                .rev()
+                .filter(by)
+                .find(|e| e.role == Some(Role::Ic))
+        };
         claimed.or_else(posted).and_then(|e| e.actor.as_deref())
     }
 }
@@ -186,7 +211,10 @@ pub fn is_human(e: &Event) -> bool {
 
 /// The lowercased first name of an actor (`"Tomas Reyes"` → `"tomas"`, `"@sam"` → `"sam"`).
 pub fn first_name(actor: &str) -> String {
-    let first = actor.split(|c: char| c.is_whitespace() || c == '.' || c == '_').next().unwrap_or("");
+    let first = actor
+        .split(|c: char| c.is_whitespace() || c == '.' || c == '_')
+        .next()
+        .unwrap_or("");
     first.trim_start_matches('@').to_lowercase()
 }
 

@@ -47,7 +47,9 @@ pub mod model;
 pub mod text;
 
 pub use config::{SeverityThresholds, Thresholds};
-pub use model::{Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, Severity, MAX_MESSAGE_CHARS};
+pub use model::{
+    Event, EventKind, IncidentInfo, MAX_MESSAGE_CHARS, Nudge, Pattern, PriorNudge, Role, Severity,
+};
 
 /// The nudges to fire now. `events` are the incident's events up to `now` (Unix seconds,
 /// incident time), oldest first; `already` the nudges fired by earlier calls.

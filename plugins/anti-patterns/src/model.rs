@@ -150,6 +150,10 @@ pub struct PriorNudge {
 
 impl From<&Nudge> for PriorNudge {
     fn from(nudge: &Nudge) -> Self {
-        PriorNudge { pattern: nudge.pattern, at: nudge.at, evidence: nudge.evidence.clone() }
+        PriorNudge {
+            pattern: nudge.pattern,
+            at: nudge.at,
+            evidence: nudge.evidence.clone(),
+        }
     }
 }

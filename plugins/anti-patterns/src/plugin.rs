@@ -5,19 +5,28 @@
 
 use std::collections::HashMap;
 
-use rhyme_pdk::types::{Evidence, Finding, FindingKind, Incident, Output, PluginInfo, TimelineEvent, Timestamp, Trigger};
+use rhyme_pdk::types::{
+    Evidence, Finding, FindingKind, Incident, Output, PluginInfo, TimelineEvent, Timestamp, Trigger,
+};
 use rhyme_pdk::{Guest, config, incidents};
 
-use crate::{Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, Severity, Thresholds, evaluate};
+use crate::{
+    Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, Severity, Thresholds,
+    evaluate,
+};
 
 struct AntiPatterns;
 
 impl Guest for AntiPatterns {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("anti-patterns", env!("CARGO_PKG_VERSION"), "Nudges the incident commander out of known response anti-patterns")
-            .triggers(&[Trigger::TimelineEvent, Trigger::ClockTick])
-            .capabilities(&["incidents"])
-            .build()
+        rhyme_pdk::info(
+            "anti-patterns",
+            env!("CARGO_PKG_VERSION"),
+            "Nudges the incident commander out of known response anti-patterns",
+        )
+        .triggers(&[Trigger::TimelineEvent, Trigger::ClockTick])
+        .capabilities(&["incidents"])
+        .build()
     }
 
     fn on_event(incident: Incident, event: TimelineEvent) -> Result<Output, String> {
@@ -36,13 +45,23 @@ impl Guest for AntiPatterns {
 const FULL_LOOKBACK_MS: Timestamp = 2 * 60 * 60 * 1000;
 
 /// Event kinds whose whole history matters: they mark command, rhythm and progress.
-const TELLING_KINDS: [&str; 9] =
-    ["alert", "deploy", "role_change", "status_update", "decision", "action", "mitigation", "resolution", "metric"];
+const TELLING_KINDS: [&str; 9] = [
+    "alert",
+    "deploy",
+    "role_change",
+    "status_update",
+    "decision",
+    "action",
+    "mitigation",
+    "resolution",
+    "metric",
+];
 
 fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
     let thresholds = thresholds()?;
     let timeline = recent_and_telling(&incident.id, now)?;
-    let earlier = incidents::findings(&incident.id).map_err(|e| format!("reading earlier findings: {e:?}"))?;
+    let earlier = incidents::findings(&incident.id)
+        .map_err(|e| format!("reading earlier findings: {e:?}"))?;
     let position = evidence_positions(&earlier, &timeline);
     let already: Vec<PriorNudge> = earlier.iter().filter_map(|f| prior(f, &position)).collect();
     // The timeline's strings move into the detectors' events; only the ids stay behind, for
@@ -57,17 +76,26 @@ fn nudges_at(incident: &Incident, now: Timestamp) -> Result<Output, String> {
             event
         })
         .collect();
-    let info = IncidentInfo { severity: severity(&incident.severity), update_cadence_minutes: incident.update_cadence_minutes };
+    let info = IncidentInfo {
+        severity: severity(&incident.severity),
+        update_cadence_minutes: incident.update_cadence_minutes,
+    };
     let fired = evaluate(&info, &events, now.div_euclid(1000), &already, &thresholds);
     let findings = fired.iter().map(|n| finding(n, &ids)).collect();
     // The instance is thrown away after this call, memory and all: freeing the copied timeline
     // string by string would only cost time.
     std::mem::forget((events, ids, earlier));
-    Ok(Output { findings, proposals: Vec::new() })
+    Ok(Output {
+        findings,
+        proposals: Vec::new(),
+    })
 }
 
 /// Where each event cited by an earlier nudge sits in `timeline`; only those ids are indexed.
-fn evidence_positions<'a>(earlier: &'a [Finding], timeline: &[TimelineEvent]) -> HashMap<&'a str, u64> {
+fn evidence_positions<'a>(
+    earlier: &'a [Finding],
+    timeline: &[TimelineEvent],
+) -> HashMap<&'a str, u64> {
     let mut wanted: HashMap<&str, u64> = earlier
         .iter()
         .filter(|f| f.kind == FindingKind::Nudge)
@@ -92,9 +120,11 @@ fn evidence_positions<'a>(earlier: &'a [Finding], timeline: &[TimelineEvent]) ->
 /// first: a long incident's chatter is not copied into the sandbox on every call.
 fn recent_and_telling(incident: &str, now: Timestamp) -> Result<Vec<TimelineEvent>, String> {
     let since = now - FULL_LOOKBACK_MS;
-    let recent = incidents::timeline_since(incident, since).map_err(|e| format!("reading the timeline: {e:?}"))?;
+    let recent = incidents::timeline_since(incident, since)
+        .map_err(|e| format!("reading the timeline: {e:?}"))?;
     let kinds: Vec<String> = TELLING_KINDS.iter().map(|k| k.to_string()).collect();
-    let telling = incidents::timeline_of_kinds(incident, &kinds).map_err(|e| format!("reading the timeline: {e:?}"))?;
+    let telling = incidents::timeline_of_kinds(incident, &kinds)
+        .map_err(|e| format!("reading the timeline: {e:?}"))?;
     // Recent telling events arrive twice; the copies are left for the instance's teardown.
     let older = telling.partition_point(|e| e.at < since);
     let mut events = telling;
@@ -104,7 +134,8 @@ fn recent_and_telling(incident: &str, now: Timestamp) -> Result<Vec<TimelineEven
 }
 
 fn thresholds() -> Result<Thresholds, String> {
-    serde_json::from_str(&config::get()).map_err(|e| format!("settings are not valid thresholds: {e}"))
+    serde_json::from_str(&config::get())
+        .map_err(|e| format!("settings are not valid thresholds: {e}"))
 }
 
 /// A WIT event to the detectors' (with its id kept aside); unknown kinds and roles become
@@ -126,7 +157,10 @@ fn event(index: u64, e: TimelineEvent) -> (String, Event) {
 fn same_name(text: &str, name: &str) -> bool {
     let text = text.trim();
     text.len() == name.len()
-        && text.bytes().zip(name.bytes()).all(|(t, n)| t.to_ascii_lowercase() == n || (t == b'-' && n == b'_'))
+        && text
+            .bytes()
+            .zip(name.bytes())
+            .all(|(t, n)| t.to_ascii_lowercase() == n || (t == b'-' && n == b'_'))
 }
 
 fn role(text: &str) -> Role {
@@ -139,7 +173,10 @@ fn role(text: &str) -> Role {
         ("stakeholder", Role::Stakeholder),
         ("system", Role::System),
     ];
-    ROLES.iter().find(|(name, _)| same_name(text, name)).map_or(Role::Other, |(_, role)| *role)
+    ROLES
+        .iter()
+        .find(|(name, _)| same_name(text, name))
+        .map_or(Role::Other, |(_, role)| *role)
 }
 
 fn kind(text: &str) -> EventKind {
@@ -155,7 +192,10 @@ fn kind(text: &str) -> EventKind {
         ("mitigation", EventKind::Mitigation),
         ("resolution", EventKind::Resolution),
     ];
-    KINDS.iter().find(|(name, _)| same_name(text, name)).map_or(EventKind::Other, |(_, kind)| *kind)
+    KINDS
+        .iter()
+        .find(|(name, _)| same_name(text, name))
+        .map_or(EventKind::Other, |(_, kind)| *kind)
 }
 
 fn severity(text: &str) -> Option<Severity> {
@@ -179,12 +219,26 @@ fn prior(f: &Finding, position: &HashMap<&str, u64>) -> Option<PriorNudge> {
             _ => None,
         })
         .collect();
-    Some(PriorNudge { pattern, at: f.at.unwrap_or_default().div_euclid(1000), evidence })
+    Some(PriorNudge {
+        pattern,
+        at: f.at.unwrap_or_default().div_euclid(1000),
+        evidence,
+    })
 }
 
 fn finding(n: &Nudge, ids: &[String]) -> Finding {
-    let mut finding = Finding::new(FindingKind::Nudge, n.pattern.id(), title(n.pattern), &n.message);
-    finding.evidence = n.evidence.iter().filter_map(|i| ids.get(*i as usize)).map(|id| Evidence::Event(id.clone())).collect();
+    let mut finding = Finding::new(
+        FindingKind::Nudge,
+        n.pattern.id(),
+        title(n.pattern),
+        &n.message,
+    );
+    finding.evidence = n
+        .evidence
+        .iter()
+        .filter_map(|i| ids.get(*i as usize))
+        .map(|id| Evidence::Event(id.clone()))
+        .collect();
     finding.confidence = 0.9;
     finding.at = Some(n.at * 1000);
     finding

@@ -23,7 +23,11 @@ pub struct Words {
 /// Characters that may sit inside a word; they are trimmed from its edges unless listed in
 /// [`KEEP_LEADING`].
 fn joins_word(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '\'' | '@' | '#' | '+' | '-' | '.' | '/' | ':' | '%')
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            '_' | '\'' | '@' | '#' | '+' | '-' | '.' | '/' | ':' | '%'
+        )
 }
 
 const TRIM: &[char] = &['.', ',', ':', ';', '-', '/', '\''];
@@ -56,7 +60,11 @@ impl Words {
         if let Some(s) = start {
             push_trimmed(&lower, s, lower.len(), &mut spans);
         }
-        Words { lower, spans, question }
+        Words {
+            lower,
+            spans,
+            question,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -145,13 +153,89 @@ fn stem(word: &str) -> String {
 }
 
 const FUNCTION_WORDS: &[&str] = &[
-    "that", "this", "with", "from", "have", "been", "were", "they", "them", "then", "than", "what", "when",
-    "where", "which", "while", "will", "would", "could", "should", "there", "their", "about", "after", "before",
-    "into", "just", "like", "more", "most", "only", "some", "still", "also", "even", "much", "very", "here",
-    "does", "doesn't", "don't", "isn't", "can't", "it's", "that's", "let's", "lets", "maybe", "probably",
-    "think", "looks", "seems", "because", "again", "other", "same", "over", "under", "your", "yours", "ours",
-    "okay", "yeah", "sure", "thanks", "please", "going", "something", "anything", "nothing", "everything",
-    "know", "need", "want", "look", "check", "right", "now", "today", "those", "these", "being", "each",
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "been",
+    "were",
+    "they",
+    "them",
+    "then",
+    "than",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "would",
+    "could",
+    "should",
+    "there",
+    "their",
+    "about",
+    "after",
+    "before",
+    "into",
+    "just",
+    "like",
+    "more",
+    "most",
+    "only",
+    "some",
+    "still",
+    "also",
+    "even",
+    "much",
+    "very",
+    "here",
+    "does",
+    "doesn't",
+    "don't",
+    "isn't",
+    "can't",
+    "it's",
+    "that's",
+    "let's",
+    "lets",
+    "maybe",
+    "probably",
+    "think",
+    "looks",
+    "seems",
+    "because",
+    "again",
+    "other",
+    "same",
+    "over",
+    "under",
+    "your",
+    "yours",
+    "ours",
+    "okay",
+    "yeah",
+    "sure",
+    "thanks",
+    "please",
+    "going",
+    "something",
+    "anything",
+    "nothing",
+    "everything",
+    "know",
+    "need",
+    "want",
+    "look",
+    "check",
+    "right",
+    "now",
+    "today",
+    "those",
+    "these",
+    "being",
+    "each",
 ];
 
 /// A phrase table: phrases tagged with a bit, sorted and indexed when the crate is compiled (see
@@ -179,7 +263,10 @@ impl PhraseTable {
         for i in 0..words.len() {
             let word = words.get(i);
             if let Some(from) = self.first_with(word) {
-                for &(phrase, bit) in self.sorted[from..].iter().take_while(|(p, _)| starts_with_word(p, word)) {
+                for &(phrase, bit) in self.sorted[from..]
+                    .iter()
+                    .take_while(|(p, _)| starts_with_word(p, word))
+                {
                     // The phrase starts with `word` and then a space or nothing.
                     let rest = phrase.get(word.len() + 1..).unwrap_or("");
                     if bits & bit == 0 && rest_matches(words, i + 1, rest) {
@@ -192,9 +279,15 @@ impl PhraseTable {
                 if phrase.as_bytes()[0] != word.as_bytes()[0] {
                     continue;
                 }
-                let star = phrase.bytes().position(|b| b == b'*').unwrap_or(phrase.len());
+                let star = phrase
+                    .bytes()
+                    .position(|b| b == b'*')
+                    .unwrap_or(phrase.len());
                 let prefix = &phrase[..star];
-                if bits & bit == 0 && word.starts_with(prefix) && rest_matches(words, i + 1, rest_of(phrase)) {
+                if bits & bit == 0
+                    && word.starts_with(prefix)
+                    && rest_matches(words, i + 1, rest_of(phrase))
+                {
                     bits |= bit;
                 }
             }
@@ -243,7 +336,9 @@ const fn hash(bytes: &[u8]) -> u64 {
 }
 
 /// Sorts a phrase table by first word, at compile time.
-pub const fn sort_phrases<const N: usize>(mut table: [(&'static str, u64); N]) -> [(&'static str, u64); N] {
+pub const fn sort_phrases<const N: usize>(
+    mut table: [(&'static str, u64); N],
+) -> [(&'static str, u64); N] {
     let mut i = 1;
     while i < N {
         let mut j = i;
@@ -340,8 +435,11 @@ macro_rules! phrase_table {
         static SLOTS: [u16; 4096] = $crate::text::hash_slots::<4096>(&SORTED);
         const STARRED_N: usize = $crate::text::starred_count(&SORTED);
         static STARRED: [u16; STARRED_N] = $crate::text::starred::<STARRED_N>(&SORTED);
-        static TABLE: $crate::text::PhraseTable =
-            $crate::text::PhraseTable { sorted: &SORTED, slots: &SLOTS, starred: &STARRED };
+        static TABLE: $crate::text::PhraseTable = $crate::text::PhraseTable {
+            sorted: &SORTED,
+            slots: &SLOTS,
+            starred: &STARRED,
+        };
         &TABLE
     }};
 }
@@ -373,9 +471,26 @@ mod tests {
 
     #[test]
     fn words_keep_names_commands_and_emoji_and_drop_edge_punctuation() {
-        let w = Words::new("Also: failures only from auth-5, auth-6 (new AMI). 🤔 +1 — see server.log");
+        let w =
+            Words::new("Also: failures only from auth-5, auth-6 (new AMI). 🤔 +1 — see server.log");
         let got: Vec<&str> = w.iter().collect();
-        assert_eq!(got, ["also", "failures", "only", "from", "auth-5", "auth-6", "new", "ami", "🤔", "+1", "see", "server.log"]);
+        assert_eq!(
+            got,
+            [
+                "also",
+                "failures",
+                "only",
+                "from",
+                "auth-5",
+                "auth-6",
+                "new",
+                "ami",
+                "🤔",
+                "+1",
+                "see",
+                "server.log"
+            ]
+        );
         assert!(!w.question());
     }
 
@@ -396,10 +511,29 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_in_order_and_prefixes() {
-        let sorted = sort_phrases([("on the call", 4), ("as agreed", 1), ("hypothes*", 2), ("as", 8)]);
-        assert_eq!(sorted.map(|(p, _)| p), ["as agreed", "as", "hypothes*", "on the call"]);
-        let index = crate::phrase_table!(4, [("on the call", 4), ("as agreed", 1), ("hypothes*", 2), ("as", 8)]);
-        assert_eq!(index.find(&Words::new("As agreed, on the call we roll back")), 1 | 4 | 8);
+        let sorted = sort_phrases([
+            ("on the call", 4),
+            ("as agreed", 1),
+            ("hypothes*", 2),
+            ("as", 8),
+        ]);
+        assert_eq!(
+            sorted.map(|(p, _)| p),
+            ["as agreed", "as", "hypothes*", "on the call"]
+        );
+        let index = crate::phrase_table!(
+            4,
+            [
+                ("on the call", 4),
+                ("as agreed", 1),
+                ("hypothes*", 2),
+                ("as", 8)
+            ]
+        );
+        assert_eq!(
+            index.find(&Words::new("As agreed, on the call we roll back")),
+            1 | 4 | 8
+        );
         assert_eq!(index.find(&Words::new("our hypotheses so far")), 2);
         assert_eq!(index.find(&Words::new("agreed as before; the call")), 8);
     }

@@ -7,23 +7,85 @@
 
 use std::time::Instant;
 
-use anti_patterns::{evaluate, Event, EventKind, IncidentInfo, Nudge, PriorNudge, Role, Severity, Thresholds};
+use anti_patterns::{
+    Event, EventKind, IncidentInfo, Nudge, PriorNudge, Role, Severity, Thresholds, evaluate,
+};
 
 /// A day-long SEV2 with a busy channel: five events a minute, mostly metrics and chat.
 fn long_incident(n: usize) -> Vec<Event> {
     let lines: [(&str, Role, EventKind, &str); 12] = [
-        ("grafana", Role::System, EventKind::Metric, "queue depth 41k, p99 1.8s"),
-        ("ana", Role::Ic, EventKind::Message, "bo, can you check whether the consumer lag is per partition or global?"),
-        ("bo", Role::Ops, EventKind::Message, "lag is on partitions 3 and 7 only, the rest are fine"),
-        ("grafana", Role::System, EventKind::Metric, "consumer lag 12k"),
-        ("cy", Role::Comms, EventKind::StatusUpdate, "Condition: some orders delayed. Action: draining a backlog. Need: nothing. Next update in 30 min."),
-        ("eli", Role::Responder, EventKind::Action, "restarted consumer-3 to pick up the new config"),
-        ("sam", Role::Stakeholder, EventKind::Message, "support asks: any update we can share with merchants?"),
-        ("ana", Role::Ic, EventKind::Decision, "decision: move partitions 3 and 7 to the spare brokers; bo runs it"),
-        ("bo", Role::Ops, EventKind::Message, "maybe the rebalance is slow because of the big messages, looks like a 4MB batch"),
-        ("alertmanager", Role::System, EventKind::Alert, "FIRING ConsumerLagHigh partition=3"),
-        ("eli", Role::Responder, EventKind::Message, "as agreed on the call, pausing the batch importer"),
-        ("ana", Role::Ic, EventKind::Message, "Draft for the postmortem: the importer had no rate limit on large batches."),
+        (
+            "grafana",
+            Role::System,
+            EventKind::Metric,
+            "queue depth 41k, p99 1.8s",
+        ),
+        (
+            "ana",
+            Role::Ic,
+            EventKind::Message,
+            "bo, can you check whether the consumer lag is per partition or global?",
+        ),
+        (
+            "bo",
+            Role::Ops,
+            EventKind::Message,
+            "lag is on partitions 3 and 7 only, the rest are fine",
+        ),
+        (
+            "grafana",
+            Role::System,
+            EventKind::Metric,
+            "consumer lag 12k",
+        ),
+        (
+            "cy",
+            Role::Comms,
+            EventKind::StatusUpdate,
+            "Condition: some orders delayed. Action: draining a backlog. Need: nothing. Next update in 30 min.",
+        ),
+        (
+            "eli",
+            Role::Responder,
+            EventKind::Action,
+            "restarted consumer-3 to pick up the new config",
+        ),
+        (
+            "sam",
+            Role::Stakeholder,
+            EventKind::Message,
+            "support asks: any update we can share with merchants?",
+        ),
+        (
+            "ana",
+            Role::Ic,
+            EventKind::Decision,
+            "decision: move partitions 3 and 7 to the spare brokers; bo runs it",
+        ),
+        (
+            "bo",
+            Role::Ops,
+            EventKind::Message,
+            "maybe the rebalance is slow because of the big messages, looks like a 4MB batch",
+        ),
+        (
+            "alertmanager",
+            Role::System,
+            EventKind::Alert,
+            "FIRING ConsumerLagHigh partition=3",
+        ),
+        (
+            "eli",
+            Role::Responder,
+            EventKind::Message,
+            "as agreed on the call, pausing the batch importer",
+        ),
+        (
+            "ana",
+            Role::Ic,
+            EventKind::Message,
+            "Draft for the postmortem: the importer had no rate limit on large batches.",
+        ),
     ];
     (0..n)
         .map(|i| {
@@ -47,7 +109,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[test]
 fn cost_per_call_on_a_5000_event_timeline() {
     let events = long_incident(5_000);
-    let incident = IncidentInfo { severity: Some(Severity::Sev2), update_cadence_minutes: Some(30) };
+    let incident = IncidentInfo {
+        severity: Some(Severity::Sev2),
+        update_cadence_minutes: Some(30),
+    };
     let config = Thresholds::default();
     let mut fired: Vec<Nudge> = Vec::new();
     let mut micros = Vec::with_capacity(events.len());

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use anti_patterns::{evaluate, Event, IncidentInfo, Nudge, PriorNudge, Thresholds};
+use anti_patterns::{Event, IncidentInfo, Nudge, PriorNudge, Thresholds, evaluate};
 use rhyme_eval::nudges::{self, PredictedNudge, Summary, Timeline};
 
 fn timelines_dir() -> PathBuf {
@@ -20,8 +20,14 @@ fn timelines_dir() -> PathBuf {
 }
 
 fn incident(t: &Timeline) -> IncidentInfo {
-    let severity = t.severity.as_ref().map(|s| serde_json::from_value(s.as_str().into()).expect("severity"));
-    IncidentInfo { severity, update_cadence_minutes: t.update_cadence_minutes }
+    let severity = t
+        .severity
+        .as_ref()
+        .map(|s| serde_json::from_value(s.as_str().into()).expect("severity"));
+    IncidentInfo {
+        severity,
+        update_cadence_minutes: t.update_cadence_minutes,
+    }
 }
 
 fn events(t: &Timeline) -> Vec<Event> {
@@ -31,7 +37,10 @@ fn events(t: &Timeline) -> Vec<Event> {
             id: e.index as u64,
             at: e.at,
             actor: e.actor.clone(),
-            role: e.role.as_ref().map(|r| serde_json::from_value(r.as_str().into()).expect("role")),
+            role: e
+                .role
+                .as_ref()
+                .map(|r| serde_json::from_value(r.as_str().into()).expect("role")),
             kind: serde_json::from_value(e.kind.as_str().into()).expect("kind"),
             text: e.text.clone(),
         })
@@ -44,7 +53,13 @@ fn replay(t: &Timeline, config: &Thresholds) -> Vec<Nudge> {
     let mut fired: Vec<Nudge> = Vec::new();
     for call in nudges::replay_calls(t) {
         let already: Vec<PriorNudge> = fired.iter().map(PriorNudge::from).collect();
-        fired.extend(evaluate(&info, &events[..call.events], call.now, &already, config));
+        fired.extend(evaluate(
+            &info,
+            &events[..call.events],
+            call.now,
+            &already,
+            config,
+        ));
     }
     fired
 }
@@ -52,7 +67,11 @@ fn replay(t: &Timeline, config: &Thresholds) -> Vec<Nudge> {
 fn predicted(fired: &[Nudge]) -> Vec<PredictedNudge> {
     fired
         .iter()
-        .map(|n| PredictedNudge { pattern: n.pattern.id().to_string(), at: n.at, evidence: n.evidence.clone() })
+        .map(|n| PredictedNudge {
+            pattern: n.pattern.id().to_string(),
+            at: n.at,
+            evidence: n.evidence.clone(),
+        })
         .collect()
 }
 
@@ -85,33 +104,59 @@ fn nudges_on_the_labelled_timelines() {
     }
     let timelines = nudges::load_dir(&dir).expect("timelines load");
     let config = Thresholds::default();
-    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> =
-        timelines.iter().map(|t| (t, predicted(&replay(t, &config)))).collect();
+    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> = timelines
+        .iter()
+        .map(|t| (t, predicted(&replay(t, &config))))
+        .collect();
     let all = score(&runs);
     for t in &all.per_timeline {
         for n in &t.nudges {
-            println!("  {:<26} {:<27} +{:>7.1} min  {:?}", t.id, n.pattern, n.minute, n.verdict);
+            println!(
+                "  {:<26} {:<27} +{:>7.1} min  {:?}",
+                t.id, n.pattern, n.minute, n.verdict
+            );
         }
         for m in &t.missed {
             println!("  {:<26} {:<27} MISSED", t.id, m);
         }
     }
-    let (check, dev): (Vec<_>, Vec<_>) = runs.iter().cloned().partition(|(t, _)| t.id.starts_with("tl-d-"));
+    let (check, dev): (Vec<_>, Vec<_>) = runs
+        .iter()
+        .cloned()
+        .partition(|(t, _)| t.id.starts_with("tl-d-"));
     print("all", &all);
     print("developed on (c, real)", &score(&dev));
     print("check (d, chat style)", &score(&check));
     for (pattern, p) in &all.per_pattern {
-        println!("  {pattern:<27} expected {}  predicted {}  correct {}  on time {}", p.expected, p.predicted, p.correct, p.on_time);
+        println!(
+            "  {pattern:<27} expected {}  predicted {}  correct {}  on time {}",
+            p.expected, p.predicted, p.correct, p.on_time
+        );
     }
-    println!("{}", serde_json::json!({ "summary": all_without_timelines(&all) }));
+    println!(
+        "{}",
+        serde_json::json!({ "summary": all_without_timelines(&all) })
+    );
     if other.is_some() {
         return;
     }
 
-    assert_eq!(all.nudges_on_well_run, 0, "nudges fired on well-run timelines");
-    assert!(all.precision.unwrap_or(0.0) >= FLOOR_PRECISION, "precision below floor");
-    assert!(all.recall.unwrap_or(0.0) >= FLOOR_RECALL, "recall below floor");
-    assert!(all.on_time_share.unwrap_or(0.0) >= FLOOR_ON_TIME, "on-time share below floor");
+    assert_eq!(
+        all.nudges_on_well_run, 0,
+        "nudges fired on well-run timelines"
+    );
+    assert!(
+        all.precision.unwrap_or(0.0) >= FLOOR_PRECISION,
+        "precision below floor"
+    );
+    assert!(
+        all.recall.unwrap_or(0.0) >= FLOOR_RECALL,
+        "recall below floor"
+    );
+    assert!(
+        all.on_time_share.unwrap_or(0.0) >= FLOOR_ON_TIME,
+        "on-time share below floor"
+    );
 }
 
 /// Eight probe timelines written for this crate, apart from the shared data and in yet another
@@ -124,8 +169,10 @@ fn nudges_on_the_probe_timelines() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/probes");
     let timelines = nudges::load_dir(&dir).expect("probes load");
     let config = Thresholds::default();
-    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> =
-        timelines.iter().map(|t| (t, predicted(&replay(t, &config)))).collect();
+    let runs: Vec<(&Timeline, Vec<PredictedNudge>)> = timelines
+        .iter()
+        .map(|t| (t, predicted(&replay(t, &config))))
+        .collect();
     let probes = score(&runs);
     print("probes", &probes);
     assert_eq!(probes.nudges_on_well_run, 0);
@@ -141,6 +188,9 @@ const FLOOR_ON_TIME: f64 = 0.95;
 
 fn all_without_timelines(s: &Summary) -> serde_json::Value {
     let mut value = serde_json::to_value(s).expect("summary serializes");
-    value.as_object_mut().expect("object").remove("per_timeline");
+    value
+        .as_object_mut()
+        .expect("object")
+        .remove("per_timeline");
     value
 }

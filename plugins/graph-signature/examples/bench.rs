@@ -32,7 +32,10 @@ fn series(kind: &str) -> Vec<Point> {
                 "stair" => base + 150.0 * (i / 2500) as f64,
                 _ => base,
             };
-            Point { t: 1.7e9 + 60.0 * i as f64, v }
+            Point {
+                t: 1.7e9 + 60.0 * i as f64,
+                v,
+            }
         })
         .collect()
 }
@@ -56,7 +59,10 @@ fn main() {
             "{kind:>15}: {N} points, median {:.3} ms, p90 {:.3} ms -> {}",
             times[times.len() / 2],
             times[times.len() * 9 / 10],
-            found.first().map_or("nothing".to_string(), |s| format!("{} ({})", s.shape, s.magnitude)),
+            found.first().map_or("nothing".to_string(), |s| format!(
+                "{} ({})",
+                s.shape, s.magnitude
+            )),
         );
     }
 }
@@ -67,17 +73,35 @@ fn per_detector(points: &[Point]) {
     use graph_signature::detect::{self, View};
     let t: Vec<f64> = points.iter().map(|p| p.t).collect();
     let v: Vec<f64> = points.iter().map(|p| p.v).collect();
-    let view = View { t: &t, v: &v, noise: graph_signature::stats::diff_noise(&v), is_rate: false };
+    let view = View {
+        t: &t,
+        v: &v,
+        noise: graph_signature::stats::diff_noise(&v),
+        is_rate: false,
+    };
     let time = |name: &str, f: &dyn Fn()| {
         let start = Instant::now();
         for _ in 0..50 {
             f();
         }
-        println!("    {name:>12}: {:.3} ms", start.elapsed().as_secs_f64() * 1e3 / 50.0);
+        println!(
+            "    {name:>12}: {:.3} ms",
+            start.elapsed().as_secs_f64() * 1e3 / 50.0
+        );
     };
-    time("flatline", &|| drop(std::hint::black_box(detect::flatline::detect(&view))));
-    time("level shift", &|| drop(std::hint::black_box(detect::level_shift::detect(&view))));
-    time("oscillation", &|| drop(std::hint::black_box(detect::oscillation::detect(&view))));
-    time("plateau", &|| drop(std::hint::black_box(detect::plateau::detect(&view))));
-    time("spike", &|| drop(std::hint::black_box(detect::spike::detect(&view))));
+    time("flatline", &|| {
+        drop(std::hint::black_box(detect::flatline::detect(&view)))
+    });
+    time("level shift", &|| {
+        drop(std::hint::black_box(detect::level_shift::detect(&view)))
+    });
+    time("oscillation", &|| {
+        drop(std::hint::black_box(detect::oscillation::detect(&view)))
+    });
+    time("plateau", &|| {
+        drop(std::hint::black_box(detect::plateau::detect(&view)))
+    });
+    time("spike", &|| {
+        drop(std::hint::black_box(detect::spike::detect(&view)))
+    });
 }

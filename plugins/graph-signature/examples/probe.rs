@@ -9,12 +9,16 @@ use graph_signature::{Point, analyze};
 
 fn main() {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
-    let labels = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/metrics/labels.jsonl");
+    let labels =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/metrics/labels.jsonl");
     let windows = match rhyme_eval::signatures::load(&labels) {
         Ok(windows) => windows,
         Err(e) => return eprintln!("{e}"),
     };
-    for w in windows.iter().filter(|w| wanted.iter().any(|x| *x == w.id || *x == w.label)) {
+    for w in windows
+        .iter()
+        .filter(|w| wanted.iter().any(|x| *x == w.id || *x == w.label))
+    {
         println!("{} {} n={} {}", w.id, w.label, w.points.len(), w.series);
         let points: Vec<Point> = w.points.iter().map(|p| Point { t: p.t, v: p.v }).collect();
         for s in analyze(&points) {

@@ -1,8 +1,8 @@
 //! Runs every detector on a clean series and orders what they found.
 
+use crate::Shape;
 use crate::detect::{self, Candidate, View};
 use crate::prepare::Clean;
-use crate::Shape;
 use crate::stats::diff_noise;
 
 /// Fewest usable points worth analysing.
@@ -13,7 +13,12 @@ pub fn signatures(clean: &Clean) -> Vec<Candidate> {
     if clean.len() < MIN_POINTS {
         return Vec::new();
     }
-    let view = View { t: &clean.t, v: &clean.v, noise: noise_floor(&clean.v), is_rate: clean.is_rate };
+    let view = View {
+        t: &clean.t,
+        v: &clean.v,
+        noise: noise_floor(&clean.v),
+        is_rate: clean.is_rate,
+    };
     let mut found: Vec<Candidate> = [
         detect::flatline::detect(&view),
         detect::level_shift::detect(&view),
@@ -38,8 +43,10 @@ pub fn signatures(clean: &Clean) -> Vec<Candidate> {
 /// account of the second: a fall to an exactly held value is a stopped signal (check the
 /// collector and the process) more than a cliff; a rise into a level where the noise vanishes
 /// is a ceiling more than a step.
-const MORE_SPECIFIC: [(Shape, Shape); 2] =
-    [(Shape::Flatline, Shape::CliffDrop), (Shape::PlateauUnderPeak, Shape::StairStep)];
+const MORE_SPECIFIC: [(Shape, Shape); 2] = [
+    (Shape::Flatline, Shape::CliffDrop),
+    (Shape::PlateauUnderPeak, Shape::StairStep),
+];
 
 /// Lets the more specific reading of a region take the confidence of the general one.
 fn prefer_specific_readings(found: &mut [Candidate]) {
@@ -47,13 +54,20 @@ fn prefer_specific_readings(found: &mut [Candidate]) {
         let general_confidence = found
             .iter()
             .filter(|g| g.shape == general)
-            .filter(|g| found.iter().any(|s| s.shape == specific && mostly_overlaps(s, g)))
+            .filter(|g| {
+                found
+                    .iter()
+                    .any(|s| s.shape == specific && mostly_overlaps(s, g))
+            })
             .map(|g| g.confidence)
             .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
         if let Some(confidence) = general_confidence {
             for s in found.iter_mut().filter(|s| s.shape == specific) {
                 // Strictly ahead of the general reading, so that sorting keeps it first.
-                s.confidence = s.confidence.max(confidence).max((confidence + 1e-9).min(1.0));
+                s.confidence = s
+                    .confidence
+                    .max(confidence)
+                    .max((confidence + 1e-9).min(1.0));
             }
         }
     }

@@ -69,8 +69,17 @@ pub fn analyze(points: &[Point]) -> Vec<Signature> {
             shape: c.shape,
             start: clean.t[c.start],
             end: clean.t[c.end],
-            magnitude: if clean.is_rate { format!("rate {}", c.magnitude) } else { c.magnitude },
-            meanings: c.shape.meanings().iter().map(|m| (*m).to_string()).collect(),
+            magnitude: if clean.is_rate {
+                format!("rate {}", c.magnitude)
+            } else {
+                c.magnitude
+            },
+            meanings: c
+                .shape
+                .meanings()
+                .iter()
+                .map(|m| (*m).to_string())
+                .collect(),
             first_check: c.shape.first_check().to_string(),
             confidence: c.confidence,
             of_rate: clean.is_rate,

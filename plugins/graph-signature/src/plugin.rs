@@ -12,15 +12,32 @@ struct GraphSignature;
 
 impl Guest for GraphSignature {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("graph-signature", env!("CARGO_PKG_VERSION"), "Names the shape of a metric and what it usually means")
-            .triggers(&[Trigger::MetricSeries])
-            .build()
+        rhyme_pdk::info(
+            "graph-signature",
+            env!("CARGO_PKG_VERSION"),
+            "Names the shape of a metric and what it usually means",
+        )
+        .triggers(&[Trigger::MetricSeries])
+        .build()
     }
 
     fn on_series(_: Option<Incident>, series: MetricSeries) -> Result<Output, String> {
-        let points: Vec<Point> = series.points.iter().map(|p| Point { t: p.at as f64 / 1000.0, v: p.value }).collect();
-        let findings = analyze(&points).iter().map(|s| finding(&series.name, s)).collect();
-        Ok(Output { findings, proposals: Vec::new() })
+        let points: Vec<Point> = series
+            .points
+            .iter()
+            .map(|p| Point {
+                t: p.at as f64 / 1000.0,
+                v: p.value,
+            })
+            .collect();
+        let findings = analyze(&points)
+            .iter()
+            .map(|s| finding(&series.name, s))
+            .collect();
+        Ok(Output {
+            findings,
+            proposals: Vec::new(),
+        })
     }
 
     rhyme_pdk::unused_handlers!(on_event, on_tick, on_query);

@@ -24,7 +24,11 @@ impl Clean {
 
 /// Drops non-finite points, sorts by time and converts counters to rates.
 pub fn prepare(points: &[Point]) -> Clean {
-    let mut kept: Vec<Point> = points.iter().copied().filter(|p| p.t.is_finite() && p.v.is_finite()).collect();
+    let mut kept: Vec<Point> = points
+        .iter()
+        .copied()
+        .filter(|p| p.t.is_finite() && p.v.is_finite())
+        .collect();
     if kept.windows(2).any(|w| w[1].t < w[0].t) {
         kept.sort_by(|a, b| a.t.total_cmp(&b.t));
     }
@@ -32,9 +36,17 @@ pub fn prepare(points: &[Point]) -> Clean {
     let v: Vec<f64> = kept.iter().map(|p| p.v).collect();
     if looks_like_counter(&v) {
         let (t, v) = counter_rate(&t, &v);
-        return Clean { t, v, is_rate: true };
+        return Clean {
+            t,
+            v,
+            is_rate: true,
+        };
     }
-    Clean { t, v, is_rate: false }
+    Clean {
+        t,
+        v,
+        is_rate: false,
+    }
 }
 
 /// A counter only ever goes up, except when it resets to (near) zero. Held values are allowed
@@ -68,7 +80,11 @@ fn counter_rate(t: &[f64], v: &[f64]) -> (Vec<f64>, Vec<f64>) {
         if dt <= 0.0 {
             continue;
         }
-        let increase = if v[i] >= v[i - 1] { v[i] - v[i - 1] } else { v[i] };
+        let increase = if v[i] >= v[i - 1] {
+            v[i] - v[i - 1]
+        } else {
+            v[i]
+        };
         times.push(t[i]);
         rates.push(increase / dt);
     }
@@ -80,7 +96,14 @@ mod tests {
     use super::*;
 
     fn points(values: &[f64]) -> Vec<Point> {
-        values.iter().enumerate().map(|(i, v)| Point { t: i as f64 * 60.0, v: *v }).collect()
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Point {
+                t: i as f64 * 60.0,
+                v: *v,
+            })
+            .collect()
     }
 
     #[test]
@@ -98,7 +121,11 @@ mod tests {
         values.extend((0..50).map(|i| 60.0 * (i + 1) as f64));
         let clean = prepare(&points(&values));
         assert!(clean.is_rate);
-        assert!(clean.v.iter().all(|r| (r - 1.0).abs() < 1e-9), "{:?}", clean.v);
+        assert!(
+            clean.v.iter().all(|r| (r - 1.0).abs() < 1e-9),
+            "{:?}",
+            clean.v
+        );
     }
 
     #[test]

@@ -92,12 +92,24 @@ impl Shape {
     /// The first thing a responder should look at.
     pub fn first_check(self) -> &'static str {
         match self {
-            Shape::StairStep => "Look at restart and GC timing and at queue depth: does each step follow a batch, a deploy or a missed cleanup?",
-            Shape::CliffDrop => "Find the last change before the drop (deploy, config, DNS, CDN) and compare its time with the edge.",
-            Shape::Oscillation => "Line the swings up with scaling events and retry settings: does the period match a cooldown or backoff?",
-            Shape::Flatline => "Check that the collector and the process are alive, then whether any traffic is arriving at all.",
-            Shape::SpikeThenSettle => "Check whether it happened before at the same time of day and what else moved in that minute.",
-            Shape::PlateauUnderPeak => "Compare the ceiling with configured limits, pool sizes and quotas; look for throttling counters.",
+            Shape::StairStep => {
+                "Look at restart and GC timing and at queue depth: does each step follow a batch, a deploy or a missed cleanup?"
+            }
+            Shape::CliffDrop => {
+                "Find the last change before the drop (deploy, config, DNS, CDN) and compare its time with the edge."
+            }
+            Shape::Oscillation => {
+                "Line the swings up with scaling events and retry settings: does the period match a cooldown or backoff?"
+            }
+            Shape::Flatline => {
+                "Check that the collector and the process are alive, then whether any traffic is arriving at all."
+            }
+            Shape::SpikeThenSettle => {
+                "Check whether it happened before at the same time of day and what else moved in that minute."
+            }
+            Shape::PlateauUnderPeak => {
+                "Compare the ceiling with configured limits, pool sizes and quotas; look for throttling counters."
+            }
         }
     }
 }

@@ -57,7 +57,11 @@ pub fn diff_noise(values: &[f64]) -> f64 {
     let median_abs = quantile_in_place(&mut diffs, 0.5);
     // For Gaussian noise, median |d| = 0.954 sigma (d has sd sigma*sqrt 2).
     let robust = median_abs / 0.954;
-    if robust > 0.0 { robust } else { mean_abs / 1.128 }
+    if robust > 0.0 {
+        robust
+    } else {
+        mean_abs / 1.128
+    }
 }
 
 /// Mean of the values; `NaN` for an empty slice.
@@ -85,7 +89,9 @@ mod tests {
 
     #[test]
     fn diff_noise_ignores_a_level_shift_and_falls_back_on_held_values() {
-        let mut step: Vec<f64> = (0..100).map(|i| if i % 2 == 0 { 0.0 } else { 1.0 }).collect();
+        let mut step: Vec<f64> = (0..100)
+            .map(|i| if i % 2 == 0 { 0.0 } else { 1.0 })
+            .collect();
         step.extend((0..100).map(|i| if i % 2 == 0 { 50.0 } else { 51.0 }));
         assert!(diff_noise(&step) < 1.2);
         let held = [1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0];

@@ -9,12 +9,20 @@ pub fn duration(seconds: f64) -> String {
         5400..=172_799 => {
             let minutes = (s + 30) / 60;
             let (h, m) = (minutes / 60, minutes % 60);
-            if m == 0 || h >= 10 { format!("{h} h") } else { format!("{h} h {m} min") }
+            if m == 0 || h >= 10 {
+                format!("{h} h")
+            } else {
+                format!("{h} h {m} min")
+            }
         }
         _ => {
             let hours = (s + 1800) / 3600;
             let (d, h) = (hours / 24, hours % 24);
-            if h == 0 { format!("{d} d") } else { format!("{d} d {h} h") }
+            if h == 0 {
+                format!("{d} d")
+            } else {
+                format!("{d} d {h} h")
+            }
         }
     }
 }

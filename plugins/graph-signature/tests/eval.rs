@@ -22,7 +22,11 @@ fn labels() -> Option<PathBuf> {
 }
 
 fn predict(window: &Window) -> &'static str {
-    let points: Vec<Point> = window.points.iter().map(|p| Point { t: p.t, v: p.v }).collect();
+    let points: Vec<Point> = window
+        .points
+        .iter()
+        .map(|p| Point { t: p.t, v: p.v })
+        .collect();
     analyze(&points).first().map_or(NONE, |s| s.shape.id())
 }
 
@@ -44,7 +48,10 @@ fn line(name: &str, s: &Summary) {
 
 /// A stable half of the series files, independent of window ids and labels.
 fn half(series: &str) -> bool {
-    series.bytes().fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619)) % 2 == 0
+    series.bytes().fold(2166136261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16777619)
+    }) % 2
+        == 0
 }
 
 #[test]
@@ -57,21 +64,44 @@ fn signatures_on_labelled_windows() {
     let predicted: Vec<&'static str> = windows.iter().map(predict).collect();
     for (w, p) in windows.iter().zip(&predicted) {
         if w.label != *p {
-            println!("miss {} {:<18} -> {:<18} {}{}", w.id, w.label, p, w.series, if w.derived { " (derived)" } else { "" });
+            println!(
+                "miss {} {:<18} -> {:<18} {}{}",
+                w.id,
+                w.label,
+                p,
+                w.series,
+                if w.derived { " (derived)" } else { "" }
+            );
         }
     }
     let all: Vec<&Window> = windows.iter().collect();
     let summary = summarise(&all, &predicted);
-    println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "summary": summary })).unwrap());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({ "summary": summary })).unwrap()
+    );
     line("all", &summary);
     for side in [true, false] {
-        let (ws, ps): (Vec<&Window>, Vec<&'static str>) =
-            windows.iter().zip(&predicted).filter(|(w, _)| half(&w.series) == side).map(|(w, p)| (w, *p)).unzip();
+        let (ws, ps): (Vec<&Window>, Vec<&'static str>) = windows
+            .iter()
+            .zip(&predicted)
+            .filter(|(w, _)| half(&w.series) == side)
+            .map(|(w, p)| (w, *p))
+            .unzip();
         line(if side { "half A" } else { "half B" }, &summarise(&ws, &ps));
     }
-    assert!(summary.all.macro_f1 >= FLOOR_MACRO_F1, "macro-F1 {} below floor", summary.all.macro_f1);
-    assert!(summary.real_only.macro_f1 >= FLOOR_REAL_MACRO_F1, "real macro-F1 below floor");
+    assert!(
+        summary.all.macro_f1 >= FLOOR_MACRO_F1,
+        "macro-F1 {} below floor",
+        summary.all.macro_f1
+    );
+    assert!(
+        summary.real_only.macro_f1 >= FLOOR_REAL_MACRO_F1,
+        "real macro-F1 below floor"
+    );
     let rate = summary.all.false_signature_rate.unwrap_or(0.0);
-    assert!(rate <= CEILING_FALSE_SIGNATURES, "false-signature rate {rate} above ceiling");
+    assert!(
+        rate <= CEILING_FALSE_SIGNATURES,
+        "false-signature rate {rate} above ceiling"
+    );
 }
-

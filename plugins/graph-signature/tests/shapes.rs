@@ -23,7 +23,12 @@ impl Noise {
 
 /// Points at a fixed step (seconds) from a value function of the sample index.
 fn series(n: usize, step: f64, mut value: impl FnMut(usize) -> f64) -> Vec<Point> {
-    (0..n).map(|i| Point { t: T0 + step * i as f64, v: value(i) }).collect()
+    (0..n)
+        .map(|i| Point {
+            t: T0 + step * i as f64,
+            v: value(i),
+        })
+        .collect()
 }
 
 fn top(found: &[Signature]) -> Option<Shape> {
@@ -32,7 +37,14 @@ fn top(found: &[Signature]) -> Option<Shape> {
 
 fn assert_silent(points: &[Point], what: &str) {
     let found = analyze(points);
-    assert!(found.is_empty(), "{what}: expected nothing, got {:?}", found.iter().map(|s| (s.shape, &s.magnitude)).collect::<Vec<_>>());
+    assert!(
+        found.is_empty(),
+        "{what}: expected nothing, got {:?}",
+        found
+            .iter()
+            .map(|s| (s.shape, &s.magnitude))
+            .collect::<Vec<_>>()
+    );
 }
 
 // ---- each shape ------------------------------------------------------------------------------
@@ -40,23 +52,36 @@ fn assert_silent(points: &[Point], what: &str) {
 #[test]
 fn stair_step_rise() {
     let mut noise = Noise(1);
-    let points = series(400, 60.0, |i| 100.0 + 12.0 * (i / 100) as f64 + 2.0 * noise.normal());
+    let points = series(400, 60.0, |i| {
+        100.0 + 12.0 * (i / 100) as f64 + 2.0 * noise.normal()
+    });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::StairStep), "{found:?}");
-    assert!(found[0].magnitude.starts_with("3 steps up of about +"), "{}", found[0].magnitude);
+    assert!(
+        found[0].magnitude.starts_with("3 steps up of about +"),
+        "{}",
+        found[0].magnitude
+    );
     assert_eq!(found[0].shape.id(), "stair-step");
 }
 
 #[test]
 fn cliff_drop() {
     let mut noise = Noise(2);
-    let points = series(300, 60.0, |i| if i < 200 { 80.0 } else { 6.0 } + noise.normal());
+    let points = series(
+        300,
+        60.0,
+        |i| if i < 200 { 80.0 } else { 6.0 } + noise.normal(),
+    );
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::CliffDrop), "{found:?}");
     let s = &found[0];
     assert!(s.magnitude.starts_with("fell 9"), "{}", s.magnitude);
     assert!(s.magnitude.contains("stayed down"), "{}", s.magnitude);
-    assert!(s.start >= T0 + 190.0 * 60.0 && s.start <= T0 + 200.0 * 60.0, "window starts at the edge");
+    assert!(
+        s.start >= T0 + 190.0 * 60.0 && s.start <= T0 + 200.0 * 60.0,
+        "window starts at the edge"
+    );
     assert_eq!(s.end, points[299].t);
     assert!(!s.meanings.is_empty() && !s.first_check.is_empty());
 }
@@ -71,16 +96,32 @@ fn oscillation_every_hour() {
     });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::Oscillation), "{found:?}");
-    assert!(found[0].magnitude.contains("every 60 min"), "{}", found[0].magnitude);
+    assert!(
+        found[0].magnitude.contains("every 60 min"),
+        "{}",
+        found[0].magnitude
+    );
 }
 
 #[test]
 fn flatline_after_activity() {
     let mut noise = Noise(4);
-    let points = series(300, 60.0, |i| if i < 160 { (20.0 + 5.0 * noise.normal()).max(0.0) } else { 0.0 });
+    let points = series(300, 60.0, |i| {
+        if i < 160 {
+            (20.0 + 5.0 * noise.normal()).max(0.0)
+        } else {
+            0.0
+        }
+    });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::Flatline), "{found:?}");
-    assert!(found[0].magnitude.starts_with("dropped to exactly 0 for the last"), "{}", found[0].magnitude);
+    assert!(
+        found[0]
+            .magnitude
+            .starts_with("dropped to exactly 0 for the last"),
+        "{}",
+        found[0].magnitude
+    );
 }
 
 #[test]
@@ -99,7 +140,11 @@ fn spike_then_settle() {
     });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::SpikeThenSettle), "{found:?}");
-    assert!(found[0].magnitude.starts_with("jumped to 400"), "{}", found[0].magnitude);
+    assert!(
+        found[0].magnitude.starts_with("jumped to 400"),
+        "{}",
+        found[0].magnitude
+    );
 }
 
 #[test]
@@ -112,7 +157,11 @@ fn plateau_under_peak() {
     });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::PlateauUnderPeak), "{found:?}");
-    assert!(found[0].magnitude.contains("ceiling of about 80"), "{}", found[0].magnitude);
+    assert!(
+        found[0].magnitude.contains("ceiling of about 80"),
+        "{}",
+        found[0].magnitude
+    );
 }
 
 #[test]
@@ -126,7 +175,11 @@ fn a_counter_that_stops_increasing_is_a_flatline_of_its_rate() {
     });
     let found = analyze(&points);
     assert_eq!(top(&found), Some(Shape::Flatline), "{found:?}");
-    assert!(found[0].of_rate && found[0].magnitude.starts_with("rate "), "{:?}", found[0]);
+    assert!(
+        found[0].of_rate && found[0].magnitude.starts_with("rate "),
+        "{:?}",
+        found[0]
+    );
 }
 
 #[test]
@@ -152,7 +205,10 @@ fn a_rounded_hump_is_not_a_ceiling() {
         (((0.4 + 0.45 * bump + 0.02 * (1.0 - bump) * noise.normal()) * 100.0).round()) / 100.0
     });
     let found = analyze(&points);
-    assert!(found.iter().all(|s| s.shape != Shape::PlateauUnderPeak), "{found:?}");
+    assert!(
+        found.iter().all(|s| s.shape != Shape::PlateauUnderPeak),
+        "{found:?}"
+    );
 }
 
 // ---- messy data that alone must give nothing -------------------------------------------------
@@ -161,7 +217,10 @@ fn a_rounded_hump_is_not_a_ceiling() {
 fn stationary_noise_of_any_length_gives_nothing() {
     for (n, seed) in [(10, 7), (100, 8), (1_000, 9), (10_080, 10), (100_000, 11)] {
         let mut noise = Noise(seed);
-        assert_silent(&series(n, 60.0, |_| 100.0 + 5.0 * noise.normal()), &format!("{n} points of noise"));
+        assert_silent(
+            &series(n, 60.0, |_| 100.0 + 5.0 * noise.normal()),
+            &format!("{n} points of noise"),
+        );
     }
 }
 
@@ -170,13 +229,26 @@ fn too_few_or_no_usable_points_give_nothing() {
     assert_silent(&[], "empty");
     assert_silent(&series(9, 60.0, |i| i as f64), "nine points");
     assert_silent(&series(100, 60.0, |_| f64::NAN), "all NaN");
-    assert_silent(&series(100, 60.0, |i| if i % 2 == 0 { f64::INFINITY } else { f64::NAN }), "infinite");
+    assert_silent(
+        &series(
+            100,
+            60.0,
+            |i| if i % 2 == 0 { f64::INFINITY } else { f64::NAN },
+        ),
+        "infinite",
+    );
 }
 
 #[test]
 fn nan_holes_give_nothing() {
     let mut noise = Noise(12);
-    let points = series(500, 60.0, |i| if i % 7 == 3 { f64::NAN } else { 100.0 + 5.0 * noise.normal() });
+    let points = series(500, 60.0, |i| {
+        if i % 7 == 3 {
+            f64::NAN
+        } else {
+            100.0 + 5.0 * noise.normal()
+        }
+    });
     assert_silent(&points, "noise with NaN holes");
 }
 
@@ -187,7 +259,10 @@ fn irregular_timestamps_give_nothing() {
     let points: Vec<Point> = (0..500)
         .map(|_| {
             t += 10.0 + 110.0 * noise.uniform();
-            Point { t, v: 100.0 + 5.0 * noise.normal() }
+            Point {
+                t,
+                v: 100.0 + 5.0 * noise.normal(),
+            }
         })
         .collect();
     assert_silent(&points, "irregular timestamps");
@@ -199,7 +274,10 @@ fn a_gap_in_time_gives_nothing() {
     let points: Vec<Point> = (0..400)
         .map(|i| {
             let t = T0 + 60.0 * i as f64 + if i >= 200 { 6.0 * 3600.0 } else { 0.0 };
-            Point { t, v: 100.0 + 5.0 * noise.normal() }
+            Point {
+                t,
+                v: 100.0 + 5.0 * noise.normal(),
+            }
         })
         .collect();
     assert_silent(&points, "six-hour gap");
@@ -208,7 +286,11 @@ fn a_gap_in_time_gives_nothing() {
 #[test]
 fn unsorted_and_duplicated_points_are_handled() {
     let mut noise = Noise(15);
-    let mut points = series(300, 60.0, |i| if i < 200 { 80.0 } else { 6.0 } + noise.normal());
+    let mut points = series(
+        300,
+        60.0,
+        |i| if i < 200 { 80.0 } else { 6.0 } + noise.normal(),
+    );
     let sorted = analyze(&points);
     let repeated = points[10..20].to_vec();
     points.extend(repeated);
@@ -223,7 +305,11 @@ fn counter_resets_give_nothing() {
     let mut noise = Noise(16);
     let mut total = 5_000.0;
     let points = series(600, 60.0, |i| {
-        total = if i % 150 == 149 { 0.0 } else { total + 60.0 * (10.0 + noise.normal()) };
+        total = if i % 150 == 149 {
+            0.0
+        } else {
+            total + 60.0 * (10.0 + noise.normal())
+        };
         total
     });
     assert_silent(&points, "counter with resets");
@@ -233,9 +319,13 @@ fn counter_resets_give_nothing() {
 fn daily_seasonality_gives_nothing() {
     let mut noise = Noise(17);
     // A week at one-minute resolution, and four days at five minutes.
-    let week = series(10_080, 60.0, |i| 100.0 + 40.0 * (i as f64 / 1440.0 * std::f64::consts::TAU).sin() + 3.0 * noise.normal());
+    let week = series(10_080, 60.0, |i| {
+        100.0 + 40.0 * (i as f64 / 1440.0 * std::f64::consts::TAU).sin() + 3.0 * noise.normal()
+    });
     assert_silent(&week, "a week of daily cycles");
-    let days = series(1_152, 300.0, |i| 100.0 + 40.0 * (i as f64 / 288.0 * std::f64::consts::TAU).sin() + 3.0 * noise.normal());
+    let days = series(1_152, 300.0, |i| {
+        100.0 + 40.0 * (i as f64 / 288.0 * std::f64::consts::TAU).sin() + 3.0 * noise.normal()
+    });
     assert_silent(&days, "four days of daily cycles");
 }
 
@@ -251,7 +341,11 @@ fn bursty_counts_give_nothing() {
     let mut noise = Noise(19);
     // Request counts: a Poisson-like baseline with ordinary, frequent bursts.
     let points = series(500, 300.0, |_| {
-        let burst = if noise.uniform() < 0.1 { 15.0 * noise.uniform() } else { 0.0 };
+        let burst = if noise.uniform() < 0.1 {
+            15.0 * noise.uniform()
+        } else {
+            0.0
+        };
         (20.0 + 4.0 * noise.normal() + burst).round().max(0.0)
     });
     assert_silent(&points, "bursty counts");

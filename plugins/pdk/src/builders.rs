@@ -38,7 +38,10 @@ impl InfoBuilder {
 impl Output {
     /// Nothing to report.
     pub fn empty() -> Self {
-        Output { findings: Vec::new(), proposals: Vec::new() }
+        Output {
+            findings: Vec::new(),
+            proposals: Vec::new(),
+        }
     }
 
     /// One plain note, as a plugin author's first step.

@@ -49,9 +49,11 @@ mod evidence;
 pub mod series;
 pub mod time;
 
-pub use bindings::export;
 pub use bindings::Guest;
-pub use bindings::rhyme::plugin::{clock, config, embed, incidents, llm, log, types, vector_search};
+pub use bindings::export;
+pub use bindings::rhyme::plugin::{
+    clock, config, embed, incidents, llm, log, types, vector_search,
+};
 pub use builders::{InfoBuilder, info};
 
 /// Defines the given handlers of [`Guest`] to return an empty output, for triggers a plugin

@@ -57,7 +57,9 @@ impl Bm25 {
 
     /// Every indexed term with its postings: (document position, occurrences).
     pub fn postings(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
-        self.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice()))
+        self.postings
+            .iter()
+            .map(|(t, p)| (t.as_str(), p.as_slice()))
     }
 
     /// Length in terms of every document, by position.

@@ -49,5 +49,7 @@ pub use index::{Embeddings, Index, IndexError, IndexedDoc, MECHANISMS_PER_DOC};
 pub use mechanisms::{MECHANISMS, Mechanism};
 pub use passages::{CHUNK_WORDS, Passage, doc_id_of, passages};
 pub use postmortem::Postmortem;
-pub use rank::{DENSE_HITS_WANTED, DenseHit, Query, RankOptions, Scored, lexical_terms, rank, scores};
+pub use rank::{
+    DENSE_HITS_WANTED, DenseHit, Query, RankOptions, Scored, lexical_terms, rank, scores,
+};
 pub use text::terms;

@@ -5,28 +5,41 @@
 //! `similar-incident` finding per match, best first. Ranking knobs come from the plugin's
 //! settings (the keys of [`RankOptions`]).
 
-use rhyme_pdk::types::{Evidence, Finding, FindingKind, Output, PluginInfo, Query as WitQuery, Trigger};
+use rhyme_pdk::types::{
+    Evidence, Finding, FindingKind, Output, PluginInfo, Query as WitQuery, Trigger,
+};
 use rhyme_pdk::{Guest, config, embed, incidents, vector_search};
 
 use crate::stored::{self, Meta};
-use crate::{DENSE_HITS_WANTED, DenseHit, IncidentQuestion, MECHANISMS, Match, Query, RankOptions, lexical_terms, rank, scores};
+use crate::{
+    DENSE_HITS_WANTED, DenseHit, IncidentQuestion, MECHANISMS, Match, Query, RankOptions,
+    lexical_terms, rank, scores,
+};
 
 struct SeenBefore;
 
 impl Guest for SeenBefore {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("seen-before", env!("CARGO_PKG_VERSION"), "Finds past incidents like this one: what broke, how it was fixed, why it matched")
-            .triggers(&[Trigger::Query])
-            .capabilities(&["embed", "vector-search", "incidents"])
-            .build()
+        rhyme_pdk::info(
+            "seen-before",
+            env!("CARGO_PKG_VERSION"),
+            "Finds past incidents like this one: what broke, how it was fixed, why it matched",
+        )
+        .triggers(&[Trigger::Query])
+        .capabilities(&["embed", "vector-search", "incidents"])
+        .build()
     }
 
     fn on_query(query: WitQuery) -> Result<Output, String> {
         let text = question(&query)?;
-        let mut options: RankOptions = serde_json::from_str(&config::get()).map_err(|e| format!("settings: {e}"))?;
+        let mut options: RankOptions =
+            serde_json::from_str(&config::get()).map_err(|e| format!("settings: {e}"))?;
         options.limit = query.limit.clamp(1, 50) as usize;
         let findings = answer(&text, &options)?.iter().map(finding).collect();
-        Ok(Output { findings, proposals: Vec::new() })
+        Ok(Output {
+            findings,
+            proposals: Vec::new(),
+        })
     }
 
     rhyme_pdk::unused_handlers!(on_event, on_tick, on_series);
@@ -40,14 +53,26 @@ fn question(query: &WitQuery) -> Result<String, String> {
     let Some(id) = &query.incident else {
         return Err("the query has neither text nor an incident".into());
     };
-    let incident = incidents::get(id).map_err(|e| format!("reading incident {id}: {e:?}"))?.ok_or_else(|| format!("no incident {id}"))?;
-    let timeline = incidents::timeline(id).map_err(|e| format!("reading the timeline of {id}: {e:?}"))?;
-    let findings = incidents::findings(id).map_err(|e| format!("reading the findings of {id}: {e:?}"))?;
+    let incident = incidents::get(id)
+        .map_err(|e| format!("reading incident {id}: {e:?}"))?
+        .ok_or_else(|| format!("no incident {id}"))?;
+    let timeline =
+        incidents::timeline(id).map_err(|e| format!("reading the timeline of {id}: {e:?}"))?;
+    let findings =
+        incidents::findings(id).map_err(|e| format!("reading the findings of {id}: {e:?}"))?;
     let question = IncidentQuestion {
         title: incident.title.clone(),
-        alerts: timeline.iter().filter(|e| e.kind.eq_ignore_ascii_case("alert")).map(|e| e.text.clone()).collect(),
+        alerts: timeline
+            .iter()
+            .filter(|e| e.kind.eq_ignore_ascii_case("alert"))
+            .map(|e| e.text.clone())
+            .collect(),
         timeline: timeline.iter().map(|e| e.text.clone()).collect(),
-        signatures: findings.iter().filter(|f| f.kind == FindingKind::Signature).map(|f| f.title.clone()).collect(),
+        signatures: findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Signature)
+            .map(|f| f.title.clone())
+            .collect(),
     };
     Ok(question.to_text())
 }
@@ -58,21 +83,49 @@ fn answer(text: &str, options: &RankOptions) -> Result<Vec<Match>, String> {
     let Some(meta) = read_meta()? else {
         return Ok(Vec::new());
     };
-    let vector = if options.lexical_weight >= 1.0 { None } else { embed::embed(&[text.to_string()]).ok().and_then(|mut v| v.pop()) };
-    let mechanism_symptoms = if vector.is_some() { read_mechanisms()? } else { Vec::new() };
-    let query = Query { text, vector: vector.as_deref() };
-    let needed = if options.lexical_weight <= 0.0 { Vec::new() } else { lexical_terms(&mechanism_symptoms, query, options) };
-    let postings = get(stored::TERMS, &needed)?.into_iter().map(|i| (i.id, i.payload)).collect::<Vec<_>>();
+    let vector = if options.lexical_weight >= 1.0 {
+        None
+    } else {
+        embed::embed(&[text.to_string()])
+            .ok()
+            .and_then(|mut v| v.pop())
+    };
+    let mechanism_symptoms = if vector.is_some() {
+        read_mechanisms()?
+    } else {
+        Vec::new()
+    };
+    let query = Query {
+        text,
+        vector: vector.as_deref(),
+    };
+    let needed = if options.lexical_weight <= 0.0 {
+        Vec::new()
+    } else {
+        lexical_terms(&mechanism_symptoms, query, options)
+    };
+    let postings = get(stored::TERMS, &needed)?
+        .into_iter()
+        .map(|i| (i.id, i.payload))
+        .collect::<Vec<_>>();
     let hits = match &vector {
         Some(v) => vector_search::nearest(stored::PASSAGES, v, DENSE_HITS_WANTED as u32)
             .map_err(|e| format!("vector search: {e:?}"))?
             .into_iter()
-            .map(|h| DenseHit { id: h.id, score: h.score })
+            .map(|h| DenseHit {
+                id: h.id,
+                score: h.score,
+            })
             .collect(),
         None => Vec::new(),
     };
-    let mut index = stored::partial_index(&meta, &postings, mechanism_symptoms).map_err(|e| e.to_string())?;
-    let shown: Vec<String> = scores(&index, query, &hits, options).iter().take(options.limit).map(|s| meta.doc_ids[s.position].clone()).collect();
+    let mut index =
+        stored::partial_index(&meta, &postings, mechanism_symptoms).map_err(|e| e.to_string())?;
+    let shown: Vec<String> = scores(&index, query, &hits, options)
+        .iter()
+        .take(options.limit)
+        .map(|s| meta.doc_ids[s.position].clone())
+        .collect();
     for item in get(stored::DOCS, &shown)? {
         index.replace_doc(stored::parse_doc(&item.id, &item.payload).map_err(|e| e.to_string())?);
     }
@@ -81,7 +134,10 @@ fn answer(text: &str, options: &RankOptions) -> Result<Vec<Match>, String> {
 
 fn read_meta() -> Result<Option<Meta>, String> {
     let items = get(stored::META, &[stored::META_ID.to_string()])?;
-    items.first().map(|i| stored::parse_meta(&i.payload).map_err(|e| e.to_string())).transpose()
+    items
+        .first()
+        .map(|i| stored::parse_meta(&i.payload).map_err(|e| e.to_string()))
+        .transpose()
 }
 
 /// The catalogue's symptom vectors, in catalogue order; empty when any is missing (the
@@ -120,7 +176,12 @@ fn finding(m: &Match) -> Finding {
     if let Some(url) = &m.url {
         lines.push(format!("Read: {url}"));
     }
-    let mut finding = rhyme_pdk::types::Finding::new(FindingKind::SimilarIncident, &m.id, &title, &lines.join("\n"));
+    let mut finding = rhyme_pdk::types::Finding::new(
+        FindingKind::SimilarIncident,
+        &m.id,
+        &title,
+        &lines.join("\n"),
+    );
     finding.evidence = vec![Evidence::Postmortem(m.id.clone())];
     // Fused scores are in standard units; a logistic turns them into a 0–1 confidence.
     finding.confidence = 1.0 / (1.0 + (-m.score).exp());
@@ -138,7 +199,11 @@ fn why(m: &Match) -> String {
     if let Some(passage) = &m.why.similar_passage {
         parts.push(format!("reads like \"{passage}\""));
     }
-    if parts.is_empty() { "similar in meaning".into() } else { parts.join("; ") }
+    if parts.is_empty() {
+        "similar in meaning".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 rhyme_pdk::export!(SeenBefore with_types_in rhyme_pdk::bindings);

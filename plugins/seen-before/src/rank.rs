@@ -99,7 +99,11 @@ pub fn scores(
 
 /// Every term whose postings the lexical score of `query` reads: its own words and those of
 /// the mechanisms its vector suggests (given the catalogue's symptom vectors).
-pub fn lexical_terms(mechanism_symptoms: &[Vec<f32>], query: Query<'_>, options: &RankOptions) -> Vec<String> {
+pub fn lexical_terms(
+    mechanism_symptoms: &[Vec<f32>],
+    query: Query<'_>,
+    options: &RankOptions,
+) -> Vec<String> {
     let mut out = terms(query.text);
     if let Some(vector) = query.vector.filter(|_| !mechanism_symptoms.is_empty()) {
         for (m, _) in closest(mechanism_symptoms, vector, options.expansion_mechanisms) {

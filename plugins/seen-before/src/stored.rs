@@ -39,7 +39,14 @@ pub const META: &str = "meta";
 /// The id of the one item in [`META`].
 pub const META_ID: &str = "corpus";
 /// Every collection the layout uses.
-pub const COLLECTIONS: [&str; 6] = [PASSAGES, MECHANISM_SYMPTOMS, MECHANISM_DESCRIPTIONS, TERMS, DOCS, META];
+pub const COLLECTIONS: [&str; 6] = [
+    PASSAGES,
+    MECHANISM_SYMPTOMS,
+    MECHANISM_DESCRIPTIONS,
+    TERMS,
+    DOCS,
+    META,
+];
 
 /// The vector stored with items that are looked up by id only.
 pub fn key_only_vector() -> Vec<f32> {
@@ -56,7 +63,11 @@ pub struct StoredItem {
 
 impl StoredItem {
     fn keyed(id: impl Into<String>, payload: String) -> Self {
-        Self { id: id.into(), vector: key_only_vector(), payload }
+        Self {
+            id: id.into(),
+            vector: key_only_vector(),
+            payload,
+        }
     }
 }
 
@@ -125,9 +136,12 @@ pub fn layout(index: &Index) -> Layout {
 
 /// Reads the [`META`] payload.
 pub fn parse_meta(payload: &str) -> Result<Meta, LayoutError> {
-    let meta: Meta = serde_json::from_str(payload).map_err(|e| LayoutError::Payload(format!("meta: {e}")))?;
+    let meta: Meta =
+        serde_json::from_str(payload).map_err(|e| LayoutError::Payload(format!("meta: {e}")))?;
     if meta.doc_lengths.len() != meta.doc_ids.len() || meta.mechanisms.len() != meta.doc_ids.len() {
-        return Err(LayoutError::Payload("meta: ids, lengths and mechanisms differ in number".into()));
+        return Err(LayoutError::Payload(
+            "meta: ids, lengths and mechanisms differ in number".into(),
+        ));
     }
     Ok(meta)
 }
@@ -147,14 +161,20 @@ pub fn partial_index(
 ) -> Result<Index, LayoutError> {
     let mut table = HashMap::new();
     for (term, payload) in postings {
-        table.insert(term.clone(), decode_postings(term, payload, meta.doc_ids.len())?);
+        table.insert(
+            term.clone(),
+            decode_postings(term, payload, meta.doc_ids.len())?,
+        );
     }
     let docs = meta
         .doc_ids
         .iter()
         .zip(&meta.mechanisms)
         .map(|(id, mechanisms)| IndexedDoc {
-            doc: Postmortem { id: id.clone(), ..Postmortem::default() },
+            doc: Postmortem {
+                id: id.clone(),
+                ..Postmortem::default()
+            },
             mechanisms: mechanisms.clone(),
         })
         .collect();
@@ -163,7 +183,11 @@ pub fn partial_index(
 }
 
 fn encode_postings(postings: &[(u32, u32)]) -> String {
-    postings.iter().map(|(d, n)| format!("{d}:{n}")).collect::<Vec<_>>().join(" ")
+    postings
+        .iter()
+        .map(|(d, n)| format!("{d}:{n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn decode_postings(term: &str, payload: &str, docs: usize) -> Result<Vec<(u32, u32)>, LayoutError> {
@@ -188,21 +212,35 @@ mod tests {
     use crate::rank::{Query, RankOptions, rank, scores};
 
     fn doc(id: &str, title: &str, summary: &str) -> Postmortem {
-        Postmortem { id: id.into(), title: Some(title.into()), summary: Some(summary.into()), ..Postmortem::default() }
+        Postmortem {
+            id: id.into(),
+            title: Some(title.into()),
+            summary: Some(summary.into()),
+            ..Postmortem::default()
+        }
     }
 
     #[test]
     fn a_query_read_back_from_items_ranks_and_explains_as_the_full_index() {
         let full = Index::lexical(vec![
-            doc("a", "Expired certificate", "The TLS certificate expired and handshakes failed."),
-            doc("b", "Disk full", "The database disk filled up and writes failed."),
+            doc(
+                "a",
+                "Expired certificate",
+                "The TLS certificate expired and handshakes failed.",
+            ),
+            doc(
+                "b",
+                "Disk full",
+                "The database disk filled up and writes failed.",
+            ),
             doc("c", "DNS", "A bad DNS record sent traffic nowhere."),
         ])
         .unwrap();
         let stored = layout(&full);
         let meta = parse_meta(&stored.meta.payload).unwrap();
         let text = "handshakes failed after the certificate expired";
-        let needed = crate::rank::lexical_terms(&[], Query { text, vector: None }, &RankOptions::default());
+        let needed =
+            crate::rank::lexical_terms(&[], Query { text, vector: None }, &RankOptions::default());
         let postings: Vec<(String, String)> = stored
             .terms
             .iter()
@@ -212,16 +250,26 @@ mod tests {
         let mut partial = partial_index(&meta, &postings, Vec::new()).unwrap();
         let query = Query { text, vector: None };
         let options = RankOptions::default();
-        assert_eq!(scores(&partial, query, &[], &options), scores(&full, query, &[], &options));
+        assert_eq!(
+            scores(&partial, query, &[], &options),
+            scores(&full, query, &[], &options)
+        );
         for d in &stored.docs {
             partial.replace_doc(parse_doc(&d.id, &d.payload).unwrap());
         }
-        assert_eq!(rank(&partial, query, &[], &options), rank(&full, query, &[], &options));
+        assert_eq!(
+            rank(&partial, query, &[], &options),
+            rank(&full, query, &[], &options)
+        );
     }
 
     #[test]
     fn malformed_postings_are_reported_with_their_term() {
-        let meta = Meta { doc_ids: vec!["a".into()], doc_lengths: vec![3], mechanisms: vec![vec![]] };
+        let meta = Meta {
+            doc_ids: vec!["a".into()],
+            doc_lengths: vec![3],
+            mechanisms: vec![vec![]],
+        };
         let err = partial_index(&meta, &[("dns".into(), "7:1".into())], Vec::new()).unwrap_err();
         assert!(err.to_string().contains("`dns`"));
     }

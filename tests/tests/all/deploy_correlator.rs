@@ -14,7 +14,9 @@ const T0: i64 = 1_790_000_000_000;
 
 /// The committed manifest, pointing at the built component.
 fn install(backend: &Backend, scratch: &std::path::Path) {
-    let manifest = std::fs::read_to_string(repo_root().join("examples/plugins/deploy-correlator/plugin.toml")).unwrap();
+    let manifest =
+        std::fs::read_to_string(repo_root().join("examples/plugins/deploy-correlator/plugin.toml"))
+            .unwrap();
     let manifest: String = manifest
         .lines()
         .map(|l| {
@@ -26,8 +28,18 @@ fn install(backend: &Backend, scratch: &std::path::Path) {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let folder = plugin_folder(&scratch.join(unique("src")), &component("deploy_correlator"), &manifest);
-    let (code, out, err) = outcome(&backend.rhyme(&["plugin", "install", folder.to_str().unwrap(), "--grant", "incidents"]));
+    let folder = plugin_folder(
+        &scratch.join(unique("src")),
+        &component("deploy_correlator"),
+        &manifest,
+    );
+    let (code, out, err) = outcome(&backend.rhyme(&[
+        "plugin",
+        "install",
+        folder.to_str().unwrap(),
+        "--grant",
+        "incidents",
+    ]));
     assert_eq!(code, 0, "{out}{err}");
 }
 
@@ -35,7 +47,12 @@ fn install(backend: &Backend, scratch: &std::path::Path) {
 fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> String {
     let id = unique("inc");
     let created = json!({"id": id, "title": "Checkout errors", "severity": "SEV2", "service": "shop", "started": T0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(token), Some(&created)).status, 201);
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(token), Some(&created))
+            .status,
+        201
+    );
     let events = json!({"events": [
         {"id": "chat-1", "at": T0 + MIN, "actor": "ana", "kind": "message", "text": "looking at checkout"},
         {"id": "deploy-1", "at": T0 + deploy_minute * MIN, "actor": "deploybot", "role": "system", "kind": "deploy",
@@ -44,7 +61,12 @@ fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> Str
     .to_string();
     assert_eq!(
         server
-            .call("POST", &format!("/v1/incidents/{id}/events"), Some(token), Some(&events))
+            .call(
+                "POST",
+                &format!("/v1/incidents/{id}/events"),
+                Some(token),
+                Some(&events)
+            )
             .status,
         202
     );
@@ -58,13 +80,23 @@ fn post_error_rate(server: &Server, token: &str, incident: &str, minutes: i64) {
         .map(|m| json!({"at": T0 + m * MIN, "value": if (26..30).contains(&m) { 12.0 } else { 0.4 + 0.05 * (m % 3) as f64 }}))
         .collect();
     let series = json!({"name": "checkout_error_rate", "unit": "%", "points": points}).to_string();
-    let answer = server.call("POST", &format!("/v1/incidents/{incident}/series"), Some(token), Some(&series));
+    let answer = server.call(
+        "POST",
+        &format!("/v1/incidents/{incident}/series"),
+        Some(token),
+        Some(&series),
+    );
     assert_eq!(answer.status, 202, "{}", answer.text());
 }
 
 fn proposals(server: &Server, token: &str, incident: &str) -> Vec<Value> {
     server
-        .call("GET", &format!("/v1/proposals?incident={incident}"), Some(token), None)
+        .call(
+            "GET",
+            &format!("/v1/proposals?incident={incident}"),
+            Some(token),
+            None,
+        )
         .json()
         .as_array()
         .unwrap()
@@ -74,9 +106,15 @@ fn proposals(server: &Server, token: &str, incident: &str) -> Vec<Value> {
 /// Waits until the plugin has run on `calls` series in all, so that "no proposal" means
 /// the plugin looked and found nothing, not that it has not run yet.
 fn wait_for_series_calls(server: &Server, calls: usize) {
-    let line = format!("rhyme_plugin_calls_total{{outcome=\"ok\",plugin=\"deploy-correlator\",trigger=\"metric-series\"}} {calls}");
+    let line = format!(
+        "rhyme_plugin_calls_total{{outcome=\"ok\",plugin=\"deploy-correlator\",trigger=\"metric-series\"}} {calls}"
+    );
     server.wait_for(&format!("{calls} series calls"), || {
-        server.call("GET", "/metrics", None, None).text().contains(&line).then_some(())
+        server
+            .call("GET", "/metrics", None, None)
+            .text()
+            .contains(&line)
+            .then_some(())
     });
 }
 
@@ -95,7 +133,12 @@ fn rollback_loop(backend: &Backend, scratch: &std::path::Path) {
     let sink = scratch.join(unique("sink")).with_extension("jsonl");
     let server = Server::start(
         backend,
-        &["--sink", &format!("default=file:{}", sink.display()), "--deliver-ms", "50"],
+        &[
+            "--sink",
+            &format!("default=file:{}", sink.display()),
+            "--deliver-ms",
+            "50",
+        ],
     );
 
     let suspect = incident_with_deploy(&server, &responder, 20);
@@ -109,7 +152,11 @@ fn rollback_loop(backend: &Backend, scratch: &std::path::Path) {
     wait_for_series_calls(&server, 4);
 
     let pending = proposals(&server, &reviewer, &suspect);
-    assert_eq!(pending.len(), 1, "one proposal for one deploy: {pending:#?}");
+    assert_eq!(
+        pending.len(),
+        1,
+        "one proposal for one deploy: {pending:#?}"
+    );
     let proposal = &pending[0];
     assert_eq!(
         (proposal["action"].as_str(), proposal["state"].as_str()),
@@ -124,7 +171,10 @@ fn rollback_loop(backend: &Backend, scratch: &std::path::Path) {
     );
     assert_eq!(body["evidence"]["onset_at"], json!(T0 + 26 * MIN));
     assert_eq!(body["evidence"]["lag_ms"], json!(6 * MIN));
-    assert!(proposal["evidence"].to_string().contains("deploy-1"), "{proposal:#}");
+    assert!(
+        proposal["evidence"].to_string().contains("deploy-1"),
+        "{proposal:#}"
+    );
     assert!(
         proposals(&server, &reviewer, &too_early).is_empty(),
         "a deploy 40 minutes before the spike is not blamed"
@@ -135,13 +185,30 @@ fn rollback_loop(backend: &Backend, scratch: &std::path::Path) {
     );
 
     let id = proposal["id"].as_str().unwrap();
-    let as_responder = server.call("POST", &format!("/v1/proposals/{id}/approve"), Some(&responder), None);
-    assert_eq!(as_responder.status, 403, "a responder cannot approve: {}", as_responder.text());
+    let as_responder = server.call(
+        "POST",
+        &format!("/v1/proposals/{id}/approve"),
+        Some(&responder),
+        None,
+    );
+    assert_eq!(
+        as_responder.status,
+        403,
+        "a responder cannot approve: {}",
+        as_responder.text()
+    );
     assert!(
-        std::fs::read_to_string(&sink).unwrap_or_default().is_empty(),
+        std::fs::read_to_string(&sink)
+            .unwrap_or_default()
+            .is_empty(),
         "nothing is sent before approval"
     );
-    let approved = server.call("POST", &format!("/v1/proposals/{id}/approve"), Some(&reviewer), None);
+    let approved = server.call(
+        "POST",
+        &format!("/v1/proposals/{id}/approve"),
+        Some(&reviewer),
+        None,
+    );
     assert_eq!(approved.status, 200, "{}", approved.text());
 
     let delivered = server.wait_for("the rollback request at the sink", || {

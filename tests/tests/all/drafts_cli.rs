@@ -14,28 +14,68 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
 fn drafts_a_cited_status_update_as_a_proposal() {
     let (_tmp, data) = setup();
     let example = repo_root().join("examples/incidents/checkout-outage.json");
-    let args = ["--json", "draft", example.to_str().unwrap(), "--at", "2026-03-09T10:40:00Z"];
+    let args = [
+        "--json",
+        "draft",
+        example.to_str().unwrap(),
+        "--at",
+        "2026-03-09T10:40:00Z",
+    ];
     let (code, out, err) = outcome(&rhyme(&data, &args));
     assert_eq!(code, 0, "{err}");
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     let body = answer["proposals"][0]["body"].as_str().unwrap();
-    for part in ["**Condition**", "**Action**", "**Need**", "**Next update: 11:00 UTC**"] {
+    for part in [
+        "**Condition**",
+        "**Action**",
+        "**Need**",
+        "**Next update: 11:00 UTC**",
+    ] {
         assert!(body.contains(part), "{part} missing from:\n{body}");
     }
     assert!(body.contains("[#1]"), "statements cite events: {body}");
-    assert!(!body.contains("10:45"), "nothing after the draft time is used: {body}");
+    assert!(
+        !body.contains("10:45"),
+        "nothing after the draft time is used: {body}"
+    );
 }
 
 #[test]
 fn a_postmortem_draft_has_every_section() {
     let (_tmp, data) = setup();
     let example = repo_root().join("examples/incidents/checkout-outage.json");
-    let (code, out, err) = outcome(&rhyme(&data, &["--json", "draft", example.to_str().unwrap(), "--kind", "postmortem"]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &[
+            "--json",
+            "draft",
+            example.to_str().unwrap(),
+            "--kind",
+            "postmortem",
+        ],
+    ));
     assert_eq!(code, 0, "{err}");
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let body = answer["proposals"][0]["body"].as_str().unwrap().to_lowercase();
-    for section in ["summary", "timeline", "impact", "contributing factors", "detection", "mitigation", "resolution", "what went well", "what could be better", "action items"] {
-        assert!(body.contains(section), "section `{section}` missing:\n{body}");
+    let body = answer["proposals"][0]["body"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    for section in [
+        "summary",
+        "timeline",
+        "impact",
+        "contributing factors",
+        "detection",
+        "mitigation",
+        "resolution",
+        "what went well",
+        "what could be better",
+        "action items",
+    ] {
+        assert!(
+            body.contains(section),
+            "section `{section}` missing:\n{body}"
+        );
     }
 }
 
@@ -44,11 +84,17 @@ fn every_timeline_gets_a_complete_cited_blameless_draft() {
     let Some(shared) = shared_data() else { return };
     let (_tmp, data) = setup();
     let folder = shared.join("timelines");
-    let (code, out, err) = outcome(&rhyme(&data, &["eval", "drafts", "--timelines", folder.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &["eval", "drafts", "--timelines", folder.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{err}");
     let s = eval_summary(&out);
     eprintln!("drafts: {s}");
     assert_eq!(s["complete_can_drafts"], s["timelines"], "{s}");
-    assert_eq!(s["statements_citing_existing_events"], s["statements"], "{s}");
+    assert_eq!(
+        s["statements_citing_existing_events"], s["statements"],
+        "{s}"
+    );
     assert_eq!(s["blame_phrases"], 0, "{s}");
 }

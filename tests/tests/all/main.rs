@@ -22,8 +22,8 @@
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
-mod deploy_correlator;
 mod bench_cli;
+mod deploy_correlator;
 mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;
@@ -35,10 +35,10 @@ mod publish;
 mod python_plugin;
 mod registry_cli;
 mod review_page;
+mod sandbox;
+mod seen_before_api;
+mod seen_before_cli;
 mod server_api;
 mod server_durability;
-mod seen_before_api;
 mod server_jobs;
-mod seen_before_cli;
 mod signature_cli;
-mod sandbox;

@@ -30,18 +30,27 @@ fn replay_prints_an_update_black_hole_with_its_evidence() {
     let (tmp, data) = setup();
     let file = tmp.path().join("silent.json");
     std::fs::write(&file, SILENT_SEV1).unwrap();
-    let (code, out, err) = outcome(&rhyme(&data, &["replay", file.to_str().unwrap(), "--speed", "0"]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &["replay", file.to_str().unwrap(), "--speed", "0"],
+    ));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Update black hole"), "{out}");
     assert!(out.contains("↳ #"), "a nudge quotes its evidence: {out}");
-    let (code, out, _) = outcome(&rhyme(&data, &["--json", "replay", file.to_str().unwrap(), "--speed", "0"]));
+    let (code, out, _) = outcome(&rhyme(
+        &data,
+        &["--json", "replay", file.to_str().unwrap(), "--speed", "0"],
+    ));
     assert_eq!(code, 0);
     let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(first["kind"], "update-black-hole");
     assert!(first["message"].as_str().unwrap().chars().count() <= 140);
     // It fires once the silence crosses the SEV1 cadence, not at the next message.
     let at = first["at"].as_str().unwrap();
-    assert!(at > "2026-01-05 10:17" && at < "2026-01-05 10:31", "fired at {at}");
+    assert!(
+        at > "2026-01-05 10:17" && at < "2026-01-05 10:31",
+        "fired at {at}"
+    );
 }
 
 #[test]
@@ -59,13 +68,21 @@ fn eval_through_the_sandbox_holds_its_floor() {
     let Some(shared) = shared_data() else { return };
     let (_tmp, data) = setup();
     let folder = shared.join("timelines");
-    let (code, out, err) = outcome(&rhyme(&data, &["eval", "nudges", "--timelines", folder.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &["eval", "nudges", "--timelines", folder.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{err}");
     let summary = eval_summary(&out);
-    let (p, r) = (summary["precision"].as_f64().unwrap(), summary["recall"].as_f64().unwrap());
+    let (p, r) = (
+        summary["precision"].as_f64().unwrap(),
+        summary["recall"].as_f64().unwrap(),
+    );
     let well_run = summary["nudges_on_well_run"].as_u64().unwrap();
     let on_time = summary["on_time_share"].as_f64().unwrap();
-    eprintln!("nudges: precision {p:.3}, recall {r:.3}, on well-run {well_run}, on time {on_time:.3}");
+    eprintln!(
+        "nudges: precision {p:.3}, recall {r:.3}, on well-run {well_run}, on time {on_time:.3}"
+    );
     // Floors a little under the measured 1.00 / 1.00 / 0 / 1.00.
     assert!(p >= 0.95 && r >= 0.95 && on_time >= 0.95, "{summary}");
     assert_eq!(well_run, 0, "a nudge on a well-run incident is a defect");

@@ -10,16 +10,43 @@ use rhyme_tests::server::{Backend, Server, unique};
 use rhyme_tests::{component, outcome, plugin_folder, rhyme_binary};
 use serde_json::{Value, json};
 
-const MANIFEST: &str =
-    "name = \"anti-patterns\"\nversion = \"0.1.0\"\ndescription = \"test copy\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
+const MANIFEST: &str = "name = \"anti-patterns\"\nversion = \"0.1.0\"\ndescription = \"test copy\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
 
 /// A SEV1 with an IC where nobody posts a stakeholder update for the first 20 minutes.
 fn first_stretch() -> Vec<Value> {
     vec![
-        event("a1", "10:00", "alertmanager", "system", "alert", "checkout error rate above 20%"),
-        event("a2", "10:02", "Ines", "ic", "role_change", "I'm IC. Omar on ops, Lea on comms."),
-        event("a3", "10:05", "Omar", "ops", "message", "payment pods restarting, looking at why"),
-        event("a4", "10:20", "Omar", "ops", "action", "rolled back the payment config change from 09:50"),
+        event(
+            "a1",
+            "10:00",
+            "alertmanager",
+            "system",
+            "alert",
+            "checkout error rate above 20%",
+        ),
+        event(
+            "a2",
+            "10:02",
+            "Ines",
+            "ic",
+            "role_change",
+            "I'm IC. Omar on ops, Lea on comms.",
+        ),
+        event(
+            "a3",
+            "10:05",
+            "Omar",
+            "ops",
+            "message",
+            "payment pods restarting, looking at why",
+        ),
+        event(
+            "a4",
+            "10:20",
+            "Omar",
+            "ops",
+            "action",
+            "rolled back the payment config change from 09:50",
+        ),
     ]
 }
 
@@ -27,10 +54,38 @@ fn first_stretch() -> Vec<Value> {
 /// status note that blames a person.
 fn second_stretch() -> Vec<Value> {
     vec![
-        event("b1", "10:40", "Lea", "comms", "status_update", "Checkout failing for some card payments. Rolled back a config change. Next update 10:55."),
-        event("b2", "10:45", "Omar", "ops", "message", "error rate falling slowly after the rollback"),
-        event("b3", "11:02", "Omar", "ops", "message", "still some 502s from one pool"),
-        event("b4", "11:04", "Lea", "comms", "status_update", "Cause: human error. Omar should have checked the config before pushing it."),
+        event(
+            "b1",
+            "10:40",
+            "Lea",
+            "comms",
+            "status_update",
+            "Checkout failing for some card payments. Rolled back a config change. Next update 10:55.",
+        ),
+        event(
+            "b2",
+            "10:45",
+            "Omar",
+            "ops",
+            "message",
+            "error rate falling slowly after the rollback",
+        ),
+        event(
+            "b3",
+            "11:02",
+            "Omar",
+            "ops",
+            "message",
+            "still some 502s from one pool",
+        ),
+        event(
+            "b4",
+            "11:04",
+            "Lea",
+            "comms",
+            "status_update",
+            "Cause: human error. Omar should have checked the config before pushing it.",
+        ),
     ]
 }
 
@@ -48,20 +103,40 @@ struct Room {
 
 impl Room {
     fn open(dir: &std::path::Path) -> Room {
-        let backend = Backend { data: dir.join("data"), database_url: None };
+        let backend = Backend {
+            data: dir.join("data"),
+            database_url: None,
+        };
         let folder = plugin_folder(&dir.join("src"), &component("anti_patterns"), MANIFEST);
-        let (code, out, err) = outcome(&backend.rhyme(&["plugin", "install", folder.to_str().unwrap(), "--grant", "incidents"]));
+        let (code, out, err) = outcome(&backend.rhyme(&[
+            "plugin",
+            "install",
+            folder.to_str().unwrap(),
+            "--grant",
+            "incidents",
+        ]));
         assert_eq!(code, 0, "{out}{err}");
         let responder = backend.token("responder", "sam");
         let ic = backend.token("ic", "ines");
         // No clock ticks during the test: every nudge comes from an event, at the event's time.
         let server = Server::start(&backend, &["--tick-seconds", "3600"]);
-        Room { backend, server, responder, ic, calls: 0 }
+        Room {
+            backend,
+            server,
+            responder,
+            ic,
+            calls: 0,
+        }
     }
 
     fn create(&self, incident: &str) {
         let body = json!({"id": incident, "title": "Card payments failing", "severity": "SEV1", "started": "2026-01-05T10:00:00Z"});
-        let created = self.server.call("POST", "/v1/incidents", Some(&self.responder), Some(&body.to_string()));
+        let created = self.server.call(
+            "POST",
+            "/v1/incidents",
+            Some(&self.responder),
+            Some(&body.to_string()),
+        );
         assert_eq!(created.status, 201, "{}", created.text());
     }
 
@@ -72,7 +147,12 @@ impl Room {
             let mut e = e.clone();
             e["id"] = json!(format!("{incident}-{}", e["id"].as_str().unwrap()));
             let body = json!({"events": [e]}).to_string();
-            let sent = self.server.call("POST", &format!("/v1/incidents/{incident}/events"), Some(&self.responder), Some(&body));
+            let sent = self.server.call(
+                "POST",
+                &format!("/v1/incidents/{incident}/events"),
+                Some(&self.responder),
+                Some(&body),
+            );
             assert_eq!(sent.status, 202, "{}", sent.text());
             self.calls += 1;
             let want = self.calls;
@@ -85,8 +165,21 @@ impl Room {
 
     /// Nudge findings of `pattern` stored for `incident`.
     fn nudges_of(&self, incident: &str, pattern: &str) -> usize {
-        let findings = self.server.call("GET", &format!("/v1/incidents/{incident}/findings"), Some(&self.responder), None).json();
-        findings.as_array().unwrap().iter().filter(|f| f["kind"] == "nudge" && f["subject"] == pattern).count()
+        let findings = self
+            .server
+            .call(
+                "GET",
+                &format!("/v1/incidents/{incident}/findings"),
+                Some(&self.responder),
+                None,
+            )
+            .json();
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "nudge" && f["subject"] == pattern)
+            .count()
     }
 
     /// `rhyme [--json] nudges ARGS... --server URL` with `token` in RHYME_TOKEN.
@@ -116,13 +209,21 @@ impl Room {
 fn plugin_calls(metrics: &str) -> usize {
     metrics
         .lines()
-        .filter(|l| l.starts_with("rhyme_plugin_calls_total{") && l.contains("plugin=\"anti-patterns\"") && l.contains("trigger=\"timeline-event\""))
+        .filter(|l| {
+            l.starts_with("rhyme_plugin_calls_total{")
+                && l.contains("plugin=\"anti-patterns\"")
+                && l.contains("trigger=\"timeline-event\"")
+        })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>() as usize
 }
 
 fn state_of(list: &Value, pattern: &str) -> Value {
-    let nudge = list["nudges"].as_array().unwrap().iter().find(|n| n["pattern"] == pattern);
+    let nudge = list["nudges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["pattern"] == pattern);
     nudge.unwrap_or_else(|| panic!("no {pattern} nudge listed: {list}"))["state"].clone()
 }
 
@@ -134,19 +235,41 @@ fn the_ic_acknowledges_and_mutes_from_the_command_line() {
     for incident in [&muted, &control] {
         room.create(incident);
         room.send(incident, &first_stretch());
-        assert_eq!(room.nudges_of(incident, "update-black-hole"), 1, "no update for 20 minutes of a SEV1");
+        assert_eq!(
+            room.nudges_of(incident, "update-black-hole"),
+            1,
+            "no update for 20 minutes of a SEV1"
+        );
     }
 
     let (code, out, err) = room.cli(&room.responder, false, &["list", "--incident", &muted]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("update-black-hole") && out.contains("NEW"), "{out}");
+    assert!(
+        out.contains("update-black-hole") && out.contains("NEW"),
+        "{out}"
+    );
 
-    let (code, out, err) = room.cli(&room.responder, false, &["ack", "--incident", &muted, "update-black-hole"]);
+    let (code, out, err) = room.cli(
+        &room.responder,
+        false,
+        &["ack", "--incident", &muted, "update-black-hole"],
+    );
     assert_eq!(code, 3, "a responder may not acknowledge: {out}{err}");
-    assert!(err.contains("ic role"), "the refusal names the role needed: {err}");
-    assert_eq!(state_of(&room.listed(&muted), "update-black-hole"), "new", "a refused ack changed nothing");
+    assert!(
+        err.contains("ic role"),
+        "the refusal names the role needed: {err}"
+    );
+    assert_eq!(
+        state_of(&room.listed(&muted), "update-black-hole"),
+        "new",
+        "a refused ack changed nothing"
+    );
 
-    let (code, out, err) = room.cli(&room.ic, false, &["ack", "--incident", &muted, "update-black-hole"]);
+    let (code, out, err) = room.cli(
+        &room.ic,
+        false,
+        &["ack", "--incident", &muted, "update-black-hole"],
+    );
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("acknowledged update-black-hole"), "{out}");
     let list = room.listed(&muted);
@@ -155,58 +278,127 @@ fn the_ic_acknowledges_and_mutes_from_the_command_line() {
     let (_, text, _) = room.cli(&room.responder, false, &["list", "--incident", &muted]);
     assert!(text.contains("ACKNOWLEDGED by ines"), "{text}");
 
-    let (code, out, err) = room.cli(&room.ic, false, &["unmute", "--incident", &muted, "update-black-hole"]);
+    let (code, out, err) = room.cli(
+        &room.ic,
+        false,
+        &["unmute", "--incident", &muted, "update-black-hole"],
+    );
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(state_of(&room.listed(&muted), "update-black-hole"), "new");
-    let (code, out, err) = room.cli(&room.ic, false, &["mute", "--incident", &muted, "update-black-hole"]);
+    let (code, out, err) = room.cli(
+        &room.ic,
+        false,
+        &["mute", "--incident", &muted, "update-black-hole"],
+    );
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(state_of(&room.listed(&muted), "update-black-hole"), "muted");
 
     for incident in [&muted, &control] {
         room.send(incident, &second_stretch());
-        assert_eq!(room.nudges_of(incident, "blame-language"), 1, "other patterns still fire on {incident}");
+        assert_eq!(
+            room.nudges_of(incident, "blame-language"),
+            1,
+            "other patterns still fire on {incident}"
+        );
     }
-    assert_eq!(room.nudges_of(&control, "update-black-hole"), 2, "left alone, the second silence is nudged");
-    assert_eq!(room.nudges_of(&muted, "update-black-hole"), 1, "muted, the second silence is not");
+    assert_eq!(
+        room.nudges_of(&control, "update-black-hole"),
+        2,
+        "left alone, the second silence is nudged"
+    );
+    assert_eq!(
+        room.nudges_of(&muted, "update-black-hole"),
+        1,
+        "muted, the second silence is not"
+    );
 
     assert_bad_input_is_named(&room, &muted);
     assert_audited(&room, &muted);
 }
 
 fn assert_bad_input_is_named(room: &Room, incident: &str) {
-    let (code, _, err) = room.cli(&room.ic, false, &["mute", "--incident", incident, "tunnel-visoin"]);
+    let (code, _, err) = room.cli(
+        &room.ic,
+        false,
+        &["mute", "--incident", incident, "tunnel-visoin"],
+    );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("tunnel-visoin") && err.contains("tunnel-vision") && err.contains("stalled-loop"), "{err}");
-    let (code, _, err) = room.cli(&room.ic, false, &["ack", "--incident", "no-such-incident", "stalled-loop"]);
+    assert!(
+        err.contains("tunnel-visoin")
+            && err.contains("tunnel-vision")
+            && err.contains("stalled-loop"),
+        "{err}"
+    );
+    let (code, _, err) = room.cli(
+        &room.ic,
+        false,
+        &["ack", "--incident", "no-such-incident", "stalled-loop"],
+    );
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("no-such-incident"), "{err}");
-    let (code, _, err) = room.cli(&room.ic, false, &["unmute", "--incident", incident, "stalled-loop"]);
+    let (code, _, err) = room.cli(
+        &room.ic,
+        false,
+        &["unmute", "--incident", incident, "stalled-loop"],
+    );
     assert_eq!(code, 5, "nothing to unmute: {err}");
-    let (code, _, err) = room.cli("rhyme_not-a-token", false, &["list", "--incident", incident]);
+    let (code, _, err) = room.cli(
+        "rhyme_not-a-token",
+        false,
+        &["list", "--incident", incident],
+    );
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("unknown or revoked"), "{err}");
 
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let output = std::process::Command::new(rhyme_binary())
-        .args(["nudges", "list", "--incident", incident, "--server", &format!("http://{closed}"), "--token", &room.ic])
+        .args([
+            "nudges",
+            "list",
+            "--incident",
+            incident,
+            "--server",
+            &format!("http://{closed}"),
+            "--token",
+            &room.ic,
+        ])
         .output()
         .unwrap();
     let (code, _, err) = outcome(&output);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("cannot reach") && err.contains(&closed.to_string()), "{err}");
+    assert!(
+        err.contains("cannot reach") && err.contains(&closed.to_string()),
+        "{err}"
+    );
 }
 
 fn assert_audited(room: &Room, incident: &str) {
     let admin = room.backend.token("admin", "root");
-    let log = room.server.call("GET", "/v1/audit?limit=1000", Some(&admin), None).json();
+    let log = room
+        .server
+        .call("GET", "/v1/audit?limit=1000", Some(&admin), None)
+        .json();
     let ours: Vec<(String, String)> = log
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["subject"] == incident)
-        .map(|e| (e["action"].as_str().unwrap().to_string(), e["actor"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["actor"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    let expected: Vec<(String, String)> =
-        ["nudge.acknowledged", "nudge.unmuted", "nudge.muted"].iter().map(|a| (a.to_string(), "ines".to_string())).collect();
-    assert_eq!(ours, expected, "each answer once, by the IC, and nothing for the refused ones");
+    let expected: Vec<(String, String)> = ["nudge.acknowledged", "nudge.unmuted", "nudge.muted"]
+        .iter()
+        .map(|a| (a.to_string(), "ines".to_string()))
+        .collect();
+    assert_eq!(
+        ours, expected,
+        "each answer once, by the IC, and nothing for the refused ones"
+    );
 }

@@ -15,20 +15,34 @@ const SAMPLES_PER_LEVEL: usize = 15;
 
 #[test]
 fn a_pulled_series_is_stored_and_its_shape_named() {
-    let (Some(prometheus), Some(targets)) = (env("RHYME_TEST_PROMETHEUS_URL"), env("RHYME_TEST_PROMETHEUS_TARGETS")) else {
-        eprintln!("note: RHYME_TEST_PROMETHEUS_URL/_TARGETS are not set (tests/scripts/prometheus.sh); skipping the Prometheus pull test");
+    let (Some(prometheus), Some(targets)) = (
+        env("RHYME_TEST_PROMETHEUS_URL"),
+        env("RHYME_TEST_PROMETHEUS_TARGETS"),
+    ) else {
+        eprintln!(
+            "note: RHYME_TEST_PROMETHEUS_URL/_TARGETS are not set (tests/scripts/prometheus.sh); skipping the Prometheus pull test"
+        );
         return;
     };
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     install_builtin(&backend.data, "graph-signature");
     install_builtin(&backend.data, "anti-patterns");
     let token = backend.token("responder", "puller");
     let server = Server::start(&backend, &[]);
     let incident = unique("pull");
-    let created = json!({"id": incident, "title": "Pull", "severity": "SEV3", "started": 0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&created)).status, 201);
+    let created =
+        json!({"id": incident, "title": "Pull", "severity": "SEV3", "started": 0}).to_string();
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(&token), Some(&created))
+            .status,
+        201
+    );
 
     // Prometheus scrapes this server from now on, its samples labelled with our tag.
     let tag = unique("t");
@@ -44,7 +58,20 @@ fn a_pulled_series_is_stored_and_its_shape_named() {
     }
 
     let pull = |args: &[&str]| outcome(&backend.rhyme(&[&["series", "pull"], args].concat()));
-    let (code, out, err) = pull(&["--prometheus", &prometheus, "--query", &query, "--range", "3m", "--step", "1s", "--incident", &incident, "--name", "plugin-calls"]);
+    let (code, out, err) = pull(&[
+        "--prometheus",
+        &prometheus,
+        "--query",
+        &query,
+        "--range",
+        "3m",
+        "--step",
+        "1s",
+        "--incident",
+        &incident,
+        "--name",
+        "plugin-calls",
+    ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("stored plugin-calls:"), "{out}");
 
@@ -54,41 +81,130 @@ fn a_pulled_series_is_stored_and_its_shape_named() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no point count in: {out}"));
-    assert!(pulled >= 2 * SAMPLES_PER_LEVEL, "{pulled} points pulled: {out}");
-    let plot = server.call("GET", &format!("/v1/series/{incident}/plugin-calls.svg"), Some(&token), None);
+    assert!(
+        pulled >= 2 * SAMPLES_PER_LEVEL,
+        "{pulled} points pulled: {out}"
+    );
+    let plot = server.call(
+        "GET",
+        &format!("/v1/series/{incident}/plugin-calls.svg"),
+        Some(&token),
+        None,
+    );
     assert_eq!(plot.status, 200, "the series is stored: {}", plot.text());
 
     // Levels held exactly, one abrupt step between them: graph-signature calls that a
     // flatline (a value held exactly) or a stair-step rise, depending on which is clearer.
-    let findings = server.call("GET", &format!("/v1/incidents/{incident}/findings"), Some(&token), None).json();
-    let signatures: Vec<&serde_json::Value> = findings.as_array().unwrap().iter().filter(|f| f["kind"] == "signature").collect();
-    assert!(!signatures.is_empty(), "no signature finding; pull said:\n{out}\nfindings: {findings}");
+    let findings = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{incident}/findings"),
+            Some(&token),
+            None,
+        )
+        .json();
+    let signatures: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "signature")
+        .collect();
+    assert!(
+        !signatures.is_empty(),
+        "no signature finding; pull said:\n{out}\nfindings: {findings}"
+    );
     for signature in &signatures {
         assert_eq!(signature["plugin"]["name"], "graph-signature");
-        assert!(["stair-step", "flatline"].contains(&signature["subject"].as_str().unwrap()), "{signature}");
-        assert_eq!(signature["evidence"][0]["window"]["series"], "plugin-calls", "{signature}");
-        assert!(out.contains(signature["title"].as_str().unwrap()), "the pull prints what was found: {out}");
+        assert!(
+            ["stair-step", "flatline"].contains(&signature["subject"].as_str().unwrap()),
+            "{signature}"
+        );
+        assert_eq!(
+            signature["evidence"][0]["window"]["series"], "plugin-calls",
+            "{signature}"
+        );
+        assert!(
+            out.contains(signature["title"].as_str().unwrap()),
+            "the pull prints what was found: {out}"
+        );
     }
 
     // What a person gets wrong, each named.
-    let (code, _, err) = pull(&["--prometheus", &prometheus, "--query", "sum((", "--range", "1m", "--incident", &incident]);
+    let (code, _, err) = pull(&[
+        "--prometheus",
+        &prometheus,
+        "--query",
+        "sum((",
+        "--range",
+        "1m",
+        "--incident",
+        &incident,
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("Prometheus refused the query (bad_data)") && err.contains("parse error"), "{err}");
-    let (code, _, err) = pull(&["--prometheus", &prometheus, "--query", "rhyme_no_such_metric", "--range", "1m", "--incident", &incident]);
+    assert!(
+        err.contains("Prometheus refused the query (bad_data)") && err.contains("parse error"),
+        "{err}"
+    );
+    let (code, _, err) = pull(&[
+        "--prometheus",
+        &prometheus,
+        "--query",
+        "rhyme_no_such_metric",
+        "--range",
+        "1m",
+        "--incident",
+        &incident,
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("returned no series over the last 1m"), "{err}");
-    let (code, _, err) = pull(&["--prometheus", "http://127.0.0.1:1", "--query", &query, "--range", "1m", "--incident", &incident]);
+    let (code, _, err) = pull(&[
+        "--prometheus",
+        "http://127.0.0.1:1",
+        "--query",
+        &query,
+        "--range",
+        "1m",
+        "--incident",
+        &incident,
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("cannot reach Prometheus at http://127.0.0.1:1"), "{err}");
-    let (code, _, err) = pull(&["--prometheus", &prometheus, "--query", &query, "--range", "1m", "--incident", "no-such-incident"]);
+    assert!(
+        err.contains("cannot reach Prometheus at http://127.0.0.1:1"),
+        "{err}"
+    );
+    let (code, _, err) = pull(&[
+        "--prometheus",
+        &prometheus,
+        "--query",
+        &query,
+        "--range",
+        "1m",
+        "--incident",
+        "no-such-incident",
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("incident `no-such-incident` not found"), "{err}");
-    let (code, _, err) = pull(&["--prometheus", &prometheus, "--query", &query, "--range", "6 hours", "--incident", &incident]);
+    assert!(
+        err.contains("incident `no-such-incident` not found"),
+        "{err}"
+    );
+    let (code, _, err) = pull(&[
+        "--prometheus",
+        &prometheus,
+        "--query",
+        &query,
+        "--range",
+        "6 hours",
+        "--incident",
+        &incident,
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("--range"), "{err}");
 
     let _ = std::fs::remove_file(target_file);
-    eprintln!("prometheus pull test took {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "prometheus pull test took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn env(name: &str) -> Option<String> {
@@ -99,23 +215,42 @@ fn post_events(server: &Server, token: &str, incident: &str, batch: usize, count
     let events: Vec<_> = (0..count)
         .map(|i| json!({"id": format!("b{batch}-{i}"), "at": 1_000 * (batch * 100 + i + 1), "actor": "ana", "kind": "message", "text": "still looking"}))
         .collect();
-    let answer = server.call("POST", &format!("/v1/incidents/{incident}/events"), Some(token), Some(&json!({"events": events}).to_string()));
+    let answer = server.call(
+        "POST",
+        &format!("/v1/incidents/{incident}/events"),
+        Some(token),
+        Some(&json!({"events": events}).to_string()),
+    );
     assert_eq!(answer.status, 202, "{}", answer.text());
 }
 
 /// Waits until Prometheus holds `SAMPLES_PER_LEVEL` scrapes of `query` at `level`.
 fn wait_for_samples(prometheus: &str, query: &str, level: f64) {
     let counted = format!("count_over_time(({query} == {level})[5m:1s])");
-    let addr = prometheus.trim_start_matches("http://").trim_end_matches('/');
+    let addr = prometheus
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
-        let answer = request(addr, "GET", &format!("/api/v1/query?query={}", encode(&counted)), None, None);
+        let answer = request(
+            addr,
+            "GET",
+            &format!("/api/v1/query?query={}", encode(&counted)),
+            None,
+            None,
+        );
         let body = answer.json();
-        let seen = body["data"]["result"][0]["value"][1].as_str().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let seen = body["data"]["result"][0]["value"][1]
+            .as_str()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0);
         if seen as usize >= SAMPLES_PER_LEVEL {
             return;
         }
-        assert!(Instant::now() < deadline, "Prometheus did not get {SAMPLES_PER_LEVEL} samples at {level} of {query}: {body}");
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus did not get {SAMPLES_PER_LEVEL} samples at {level} of {query}: {body}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
 }
@@ -123,6 +258,12 @@ fn wait_for_samples(prometheus: &str, query: &str, level: f64) {
 /// Percent-encodes a query parameter.
 fn encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -13,25 +13,47 @@ use serde_json::{Value, json};
 fn prepared() -> Option<(tempfile::TempDir, Backend)> {
     let model = repo_root().join("models/all-MiniLM-L6-v2");
     if !model.join("model.safetensors").exists() {
-        eprintln!("note: {} has no model files (run `make models`); skipping", model.display());
+        eprintln!(
+            "note: {} has no model files (run `make models`); skipping",
+            model.display()
+        );
         return None;
     }
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     install_builtin(&data, "seen-before");
     let examples = repo_root().join("examples/postmortems");
-    let (code, out, err) = outcome(&rhyme(&data, &["corpus", "import", examples.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &["corpus", "import", examples.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{out}{err}");
-    Some((tmp, Backend { data, database_url: None }))
+    Some((
+        tmp,
+        Backend {
+            data,
+            database_url: None,
+        },
+    ))
 }
 
 fn ask(server: &Server, token: &str, body: Value) -> Response {
-    server.call("POST", "/v1/seen-before", Some(token), Some(&body.to_string()))
+    server.call(
+        "POST",
+        "/v1/seen-before",
+        Some(token),
+        Some(&body.to_string()),
+    )
 }
 
 /// The ids of an answer, best first.
 fn ids(answer: &Value) -> Vec<String> {
-    answer["matches"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect()
+    answer["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn ranked(server: &Server, token: &str, text: &str, k: u32) -> Value {
@@ -47,20 +69,45 @@ fn mark(server: &Server, token: &str, text: &str, id: &str, verdict: &str) {
 }
 
 fn problem_field(answer: &Response) -> (u16, String) {
-    assert_eq!(answer.header("content-type"), Some("application/problem+json"), "{}", answer.text());
-    (answer.status, answer.json()["field"].as_str().unwrap_or_default().to_string())
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        answer.text()
+    );
+    (
+        answer.status,
+        answer.json()["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
 }
 
 const POOL: &str = "checkout requests collapsed right after a deploy; the connection pool is pinned at max but the database looks idle";
 
 #[test]
 fn the_endpoint_answers_every_role_and_names_bad_input() {
-    let Some((_tmp, backend)) = prepared() else { return };
-    let tokens: Vec<(&str, String)> =
-        ["responder", "ic", "reviewer", "admin"].into_iter().map(|role| (role, backend.token(role, &format!("{role}-1")))).collect();
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
+    let tokens: Vec<(&str, String)> = ["responder", "ic", "reviewer", "admin"]
+        .into_iter()
+        .map(|role| (role, backend.token(role, &format!("{role}-1"))))
+        .collect();
     let server = Server::start(&backend, &[]);
 
-    assert_eq!(server.call("POST", "/v1/seen-before", None, Some(&json!({"text": POOL}).to_string())).status, 401);
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/seen-before",
+                None,
+                Some(&json!({"text": POOL}).to_string())
+            )
+            .status,
+        401
+    );
     for (role, token) in &tokens {
         let answer = ask(&server, token, json!({"text": POOL, "k": 2}));
         assert_eq!(answer.status, 200, "{role}: {}", answer.text());
@@ -68,8 +115,19 @@ fn the_endpoint_answers_every_role_and_names_bad_input() {
         assert_eq!(ids(&answer).len(), 2, "{answer}");
         let best = &answer["matches"][0];
         assert_eq!(best["id"], "ex-bramblecart-pricing-timeouts", "{answer}");
-        for field in ["title", "company", "date", "what_broke", "fix_or_lesson", "why", "url"] {
-            assert!(best[field].as_str().is_some_and(|v| !v.is_empty()), "{field} missing: {best}");
+        for field in [
+            "title",
+            "company",
+            "date",
+            "what_broke",
+            "fix_or_lesson",
+            "why",
+            "url",
+        ] {
+            assert!(
+                best[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{field} missing: {best}"
+            );
         }
     }
 
@@ -86,36 +144,99 @@ fn the_endpoint_answers_every_role_and_names_bad_input() {
     ];
     for (body, field) in cases {
         let answer = ask(&server, responder, body.clone());
-        assert_eq!(problem_field(&answer), (422, field.to_string()), "{body}: {}", answer.text());
+        assert_eq!(
+            problem_field(&answer),
+            (422, field.to_string()),
+            "{body}: {}",
+            answer.text()
+        );
     }
 
-    let feedback = |token: &str, body: Value| server.call("POST", "/v1/seen-before/feedback", Some(token), Some(&body.to_string()));
-    let good = json!({"text": POOL, "match": "ex-bramblecart-pricing-timeouts", "verdict": "helpful"});
-    assert_eq!(server.call("POST", "/v1/seen-before/feedback", None, Some(&good.to_string())).status, 401);
-    assert_eq!(feedback(&tokens[2].1, good.clone()).status, 403, "a reviewer does not give feedback");
-    assert_eq!(feedback(&tokens[3].1, good.clone()).status, 403, "nor does an admin");
-    let unknown = feedback(responder, json!({"text": POOL, "match": "pm-nope", "verdict": "helpful"}));
+    let feedback = |token: &str, body: Value| {
+        server.call(
+            "POST",
+            "/v1/seen-before/feedback",
+            Some(token),
+            Some(&body.to_string()),
+        )
+    };
+    let good =
+        json!({"text": POOL, "match": "ex-bramblecart-pricing-timeouts", "verdict": "helpful"});
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/seen-before/feedback",
+                None,
+                Some(&good.to_string())
+            )
+            .status,
+        401
+    );
+    assert_eq!(
+        feedback(&tokens[2].1, good.clone()).status,
+        403,
+        "a reviewer does not give feedback"
+    );
+    assert_eq!(
+        feedback(&tokens[3].1, good.clone()).status,
+        403,
+        "nor does an admin"
+    );
+    let unknown = feedback(
+        responder,
+        json!({"text": POOL, "match": "pm-nope", "verdict": "helpful"}),
+    );
     assert_eq!(problem_field(&unknown), (422, "match".into()));
-    let wrong = feedback(responder, json!({"text": POOL, "match": "ex-bramblecart-pricing-timeouts", "verdict": "meh"}));
+    let wrong = feedback(
+        responder,
+        json!({"text": POOL, "match": "ex-bramblecart-pricing-timeouts", "verdict": "meh"}),
+    );
     assert_eq!(problem_field(&wrong), (422, "verdict".into()));
     assert_eq!(feedback(&tokens[1].1, good).status, 201, "an IC may");
 }
 
 #[test]
 fn a_new_incident_gets_a_seen_before_finding() {
-    let Some((_tmp, backend)) = prepared() else { return };
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
     let token = backend.token("responder", "ana");
     let server = Server::start(&backend, &[]);
     let incident = json!({"id": "inc-1", "title": "Partner API calls failing TLS handshake since midnight, browsers fine", "severity": "SEV2", "started": 1_000});
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&incident.to_string())).status, 201);
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/incidents",
+                Some(&token),
+                Some(&incident.to_string())
+            )
+            .status,
+        201
+    );
     let finding = server.wait_for("the seen-before finding", || {
-        let found = server.call("GET", "/v1/incidents/inc-1/findings", Some(&token), None).json();
-        found.as_array().unwrap().iter().find(|f| f["plugin"]["name"] == "seen-before").cloned()
+        let found = server
+            .call("GET", "/v1/incidents/inc-1/findings", Some(&token), None)
+            .json();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["plugin"]["name"] == "seen-before")
+            .cloned()
     });
     assert_eq!(finding["kind"], "similar-incident", "{finding}");
-    assert_eq!(finding["evidence"][0], json!({"postmortem": "ex-lumenpay-expired-cert"}), "{finding}");
+    assert_eq!(
+        finding["evidence"][0],
+        json!({"postmortem": "ex-lumenpay-expired-cert"}),
+        "{finding}"
+    );
     let detail = finding["detail"].as_str().unwrap();
-    assert!(detail.contains("What broke:") && detail.contains("[ex-lumenpay-expired-cert]"), "{detail}");
+    assert!(
+        detail.contains("What broke:") && detail.contains("[ex-lumenpay-expired-cert]"),
+        "{detail}"
+    );
 
     // Asking about the incident answers the same question the finding was made from.
     let answer = ask(&server, &token, json!({"incident": "inc-1", "k": 3}));
@@ -125,18 +246,34 @@ fn a_new_incident_gets_a_seen_before_finding() {
 
 #[test]
 fn feedback_is_stored_shown_and_moves_matches() {
-    let Some((_tmp, backend)) = prepared() else { return };
-    let (alice, bob, admin) = (backend.token("responder", "alice"), backend.token("ic", "bob"), backend.token("admin", "root"));
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
+    let (alice, bob, admin) = (
+        backend.token("responder", "alice"),
+        backend.token("ic", "bob"),
+        backend.token("admin", "root"),
+    );
     let server = Server::start(&backend, &[]);
 
     // Not relevant, for the same question: the first match drops, and says who said so.
     let before = ids(&ranked(&server, &alice, POOL, 3));
     mark(&server, &bob, POOL, &before[0], "not-relevant");
     let after = ranked(&server, &alice, POOL, 3);
-    let first = after["matches"].as_array().unwrap().iter().position(|m| m["id"] == before[0].as_str());
+    let first = after["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["id"] == before[0].as_str());
     assert!(first.is_none_or(|rank| rank > 0), "{before:?} then {after}");
     if let Some(rank) = first {
-        assert!(after["matches"][rank]["feedback"][0]["said"].as_str().unwrap().starts_with("marked not relevant by bob"), "{after}");
+        assert!(
+            after["matches"][rank]["feedback"][0]["said"]
+                .as_str()
+                .unwrap()
+                .starts_with("marked not relevant by bob"),
+            "{after}"
+        );
     }
 
     // Helpful, for a question; a close paraphrase then finds that match higher.
@@ -149,55 +286,157 @@ fn feedback_is_stored_shown_and_moves_matches() {
     mark(&server, &alice, question, &lifted, "helpful");
     let answer = ranked(&server, &alice, paraphrase, 5);
     let now = ids(&answer);
-    let rank = now.iter().position(|id| *id == lifted).expect("still shown");
+    let rank = now
+        .iter()
+        .position(|id| *id == lifted)
+        .expect("still shown");
     assert!(rank < 2, "{lifted} was third, then {now:?}");
-    let said = answer["matches"][rank]["feedback"][0]["said"].as_str().unwrap().to_string();
+    let said = answer["matches"][rank]["feedback"][0]["said"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(said.starts_with("helpful to alice"), "{said}");
-    assert_eq!(ids(&ranked(&server, &alice, unrelated, 5)), unrelated_before, "feedback on unrelated questions changes nothing");
+    assert_eq!(
+        ids(&ranked(&server, &alice, unrelated, 5)),
+        unrelated_before,
+        "feedback on unrelated questions changes nothing"
+    );
 
     // Each write is in the audit log under the token's name.
     let audit = server.call("GET", "/v1/audit", Some(&admin), None).json();
-    let entries: Vec<&Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "seen-before.feedback").collect();
+    let entries: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "seen-before.feedback")
+        .collect();
     assert_eq!(entries.len(), 2, "{audit}");
-    assert_eq!((entries[0]["actor"].as_str(), entries[1]["actor"].as_str()), (Some("bob"), Some("alice")));
+    assert_eq!(
+        (entries[0]["actor"].as_str(), entries[1]["actor"].as_str()),
+        (Some("bob"), Some("alice"))
+    );
 }
-
 
 #[test]
 fn feedback_from_the_command_line_exports_as_labelled_queries_that_eval_reads() {
-    let Some((tmp, backend)) = prepared() else { return };
+    let Some((tmp, backend)) = prepared() else {
+        return;
+    };
     let data = &backend.data;
     let marks = [
-        (POOL, "ex-bramblecart-pricing-timeouts", "--helpful", "carol"),
-        (POOL, "ex-tidewater-cache-stampede", "--not-relevant", "carol"),
-        ("TLS handshakes failing for partners, browsers fine", "ex-lumenpay-expired-cert", "--helpful", "dan"),
-        ("logins bounce users out at random", "ex-northwind-clock-skew", "--not-relevant", "dan"),
+        (
+            POOL,
+            "ex-bramblecart-pricing-timeouts",
+            "--helpful",
+            "carol",
+        ),
+        (
+            POOL,
+            "ex-tidewater-cache-stampede",
+            "--not-relevant",
+            "carol",
+        ),
+        (
+            "TLS handshakes failing for partners, browsers fine",
+            "ex-lumenpay-expired-cert",
+            "--helpful",
+            "dan",
+        ),
+        (
+            "logins bounce users out at random",
+            "ex-northwind-clock-skew",
+            "--not-relevant",
+            "dan",
+        ),
     ];
     for (query, id, verdict, by) in marks {
-        let (code, out, err) = outcome(&rhyme(data, &["seen-before", "feedback", "mark", "--query", query, "--match", id, verdict, "--by", by]));
+        let (code, out, err) = outcome(&rhyme(
+            data,
+            &[
+                "seen-before",
+                "feedback",
+                "mark",
+                "--query",
+                query,
+                "--match",
+                id,
+                verdict,
+                "--by",
+                by,
+            ],
+        ));
         assert_eq!(code, 0, "{out}{err}");
     }
-    let (code, _, err) = outcome(&rhyme(data, &["seen-before", "feedback", "mark", "--query", POOL, "--match", "pm-unknown", "--helpful"]));
+    let (code, _, err) = outcome(&rhyme(
+        data,
+        &[
+            "seen-before",
+            "feedback",
+            "mark",
+            "--query",
+            POOL,
+            "--match",
+            "pm-unknown",
+            "--helpful",
+        ],
+    ));
     assert_ne!(code, 0);
     assert!(err.contains("pm-unknown"), "{err}");
 
     let (code, out, err) = outcome(&rhyme(data, &["ask", POOL, "-k", "2"]));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("[ex-bramblecart-pricing-timeouts]") && out.contains("Feedback: helpful to carol"), "{out}");
+    assert!(
+        out.contains("[ex-bramblecart-pricing-timeouts]")
+            && out.contains("Feedback: helpful to carol"),
+        "{out}"
+    );
 
     let exported = tmp.path().join("team-queries.jsonl");
-    let (code, out, err) = outcome(&rhyme(data, &["seen-before", "feedback", "export", "--out", exported.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        data,
+        &[
+            "seen-before",
+            "feedback",
+            "export",
+            "--out",
+            exported.to_str().unwrap(),
+        ],
+    ));
     assert_eq!(code, 0, "{out}{err}");
-    let lines: Vec<Value> = std::fs::read_to_string(&exported).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 2, "the question with only a not-relevant mark has nothing to score: {lines:?}");
-    let pool = lines.iter().find(|l| l["query"] == POOL).expect("the pool question");
-    assert_eq!(pool["relevant"], json!({"ex-bramblecart-pricing-timeouts": 2}));
+    let lines: Vec<Value> = std::fs::read_to_string(&exported)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the question with only a not-relevant mark has nothing to score: {lines:?}"
+    );
+    let pool = lines
+        .iter()
+        .find(|l| l["query"] == POOL)
+        .expect("the pool question");
+    assert_eq!(
+        pool["relevant"],
+        json!({"ex-bramblecart-pricing-timeouts": 2})
+    );
 
     let corpus = data.join("seen-before/corpus.jsonl");
-    let args = ["eval", "seen-before", "--corpus", corpus.to_str().unwrap(), "--queries", exported.to_str().unwrap()];
+    let args = [
+        "eval",
+        "seen-before",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--queries",
+        exported.to_str().unwrap(),
+    ];
     let (code, out, err) = outcome(&rhyme(data, &args));
     assert_eq!(code, 0, "{out}{err}");
     let summary = eval_summary(&out);
     assert_eq!(summary["n"], 2, "{summary}");
-    assert!(summary["mrr"].as_f64().unwrap() > 0.9, "both helpful matches rank first: {summary}");
+    assert!(
+        summary["mrr"].as_f64().unwrap() > 0.9,
+        "both helpful matches rank first: {summary}"
+    );
 }

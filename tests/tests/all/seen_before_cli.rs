@@ -12,7 +12,10 @@ fn model() -> Option<PathBuf> {
     if dir.join("model.safetensors").exists() {
         Some(dir)
     } else {
-        eprintln!("note: {} has no model files (run `make models`); skipping", dir.display());
+        eprintln!(
+            "note: {} has no model files (run `make models`); skipping",
+            dir.display()
+        );
         None
     }
 }
@@ -25,12 +28,22 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn examples() -> String {
-    repo_root().join("examples/postmortems").to_string_lossy().into_owned()
+    repo_root()
+        .join("examples/postmortems")
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn stored_ids(data: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(data.join("seen-before/corpus.jsonl")).unwrap();
-    text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect()
+    text.lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
 }
 
 #[test]
@@ -47,7 +60,10 @@ fn importing_markdown_then_jsonl_again_updates_and_never_duplicates() {
 
     let (code, out, err) = outcome(&rhyme(&data, &["corpus", "import", &examples()]));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("0 added, 7 updated") && out.contains("0 embedded"), "re-import embeds nothing new: {out}");
+    assert!(
+        out.contains("0 added, 7 updated") && out.contains("0 embedded"),
+        "re-import embeds nothing new: {out}"
+    );
 
     // One entry new, one known by its URL under another id, one known by its id.
     let jsonl = tmp.path().join("more.jsonl");
@@ -57,31 +73,55 @@ fn importing_markdown_then_jsonl_again_updates_and_never_duplicates() {
         r#"{"id": "ex-northwind-clock-skew", "title": "Clock drift logged players out", "summary": "Hosts without time sync issued tokens that other hosts rejected."}"#,
     ];
     std::fs::write(&jsonl, lines.join("\n")).unwrap();
-    let (code, out, err) = outcome(&rhyme(&data, &["--json", "corpus", "import", jsonl.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &["--json", "corpus", "import", jsonl.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{out}{err}");
     let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!((report["added"].as_u64(), report["updated"].as_u64()), (Some(1), Some(2)), "{out}");
+    assert_eq!(
+        (report["added"].as_u64(), report["updated"].as_u64()),
+        (Some(1), Some(2)),
+        "{out}"
+    );
     let ids = stored_ids(&data);
     assert_eq!(ids.len(), 8);
-    assert!(ids.contains(&"renamed".to_string()) && !ids.contains(&"ex-bramblecart-pricing-timeouts".to_string()));
+    assert!(
+        ids.contains(&"renamed".to_string())
+            && !ids.contains(&"ex-bramblecart-pricing-timeouts".to_string())
+    );
 }
 
 #[test]
 fn a_bad_line_or_front_matter_is_named_with_file_and_line() {
     let (tmp, data) = setup();
     let jsonl = tmp.path().join("broken.jsonl");
-    std::fs::write(&jsonl, "{\"id\": \"a\", \"title\": \"fine\"}\n{\"id\": \"b\", \"title\": oops}\n").unwrap();
-    let (code, _, err) = outcome(&rhyme(&data, &["corpus", "import", jsonl.to_str().unwrap()]));
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"a\", \"title\": \"fine\"}\n{\"id\": \"b\", \"title\": oops}\n",
+    )
+    .unwrap();
+    let (code, _, err) = outcome(&rhyme(
+        &data,
+        &["corpus", "import", jsonl.to_str().unwrap()],
+    ));
     assert_ne!(code, 0);
     assert!(err.contains("broken.jsonl:2"), "{err}");
 
     let dir = tmp.path().join("md");
     std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("bad.md"), "---\nid: x\nno colon on this line\n---\n# Title\n").unwrap();
+    std::fs::write(
+        dir.join("bad.md"),
+        "---\nid: x\nno colon on this line\n---\n# Title\n",
+    )
+    .unwrap();
     let (code, _, err) = outcome(&rhyme(&data, &["corpus", "import", dir.to_str().unwrap()]));
     assert_ne!(code, 0);
     assert!(err.contains("bad.md:3"), "{err}");
-    assert!(!data.join("seen-before/corpus.jsonl").exists(), "nothing is stored from a bad source");
+    assert!(
+        !data.join("seen-before/corpus.jsonl").exists(),
+        "nothing is stored from a bad source"
+    );
 }
 
 #[test]
@@ -92,22 +132,48 @@ fn ask_answers_with_what_broke_the_fix_why_and_the_link() {
     let (_tmp, data) = setup();
     let (code, _, err) = outcome(&rhyme(&data, &["ask", "anything"]));
     assert_ne!(code, 0);
-    assert!(err.contains("rhyme corpus import"), "an empty corpus says how to fill it: {err}");
+    assert!(
+        err.contains("rhyme corpus import"),
+        "an empty corpus says how to fill it: {err}"
+    );
 
-    assert_eq!(outcome(&rhyme(&data, &["corpus", "import", &examples()])).0, 0);
+    assert_eq!(
+        outcome(&rhyme(&data, &["corpus", "import", &examples()])).0,
+        0
+    );
     let question = "checkout requests collapsed right after a deploy; the connection pool is pinned at max but the database looks idle";
     let (code, out, err) = outcome(&rhyme(&data, &["ask", question, "-k", "2"]));
     assert_eq!(code, 0, "{out}{err}");
-    let first = out.lines().find(|l| l.starts_with("1. ")).expect("a numbered match");
+    let first = out
+        .lines()
+        .find(|l| l.starts_with("1. "))
+        .expect("a numbered match");
     assert!(first.contains("ex-bramblecart-pricing-timeouts"), "{out}");
-    for label in ["What broke:", "Fix or lesson:", "Why it matched:", "Read: https://example.org/"] {
+    for label in [
+        "What broke:",
+        "Fix or lesson:",
+        "Why it matched:",
+        "Read: https://example.org/",
+    ] {
         assert!(out.contains(label), "missing {label}: {out}");
     }
     assert!(!out.contains("\n3. "), "-k 2 shows two: {out}");
 
-    let (code, out, _) = outcome(&rhyme(&data, &["--json", "ask", "TLS handshakes failing for partners, browsers fine", "-k", "3"]));
+    let (code, out, _) = outcome(&rhyme(
+        &data,
+        &[
+            "--json",
+            "ask",
+            "TLS handshakes failing for partners, browsers fine",
+            "-k",
+            "3",
+        ],
+    ));
     assert_eq!(code, 0);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], "ex-lumenpay-expired-cert");
     assert_eq!(lines[0]["company"], "Lumenpay (example)");
@@ -123,10 +189,27 @@ fn eval_through_the_sandbox_holds_its_floor_and_beats_both_halves() {
     let (_tmp, data) = setup();
     let corpus = shared.join("postmortems/corpus.jsonl");
     let queries = shared.join("postmortems/queries.jsonl");
-    let (code, out, err) = outcome(&rhyme(&data, &["eval", "seen-before", "--corpus", corpus.to_str().unwrap(), "--queries", queries.to_str().unwrap()]));
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &[
+            "eval",
+            "seen-before",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--queries",
+            queries.to_str().unwrap(),
+        ],
+    ));
     assert_eq!(code, 0, "{err}");
-    let items: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(items[..items.len() - 1].iter().all(|i| i["ranked"].as_array().is_some_and(|r| r.len() == 10)));
+    let items: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        items[..items.len() - 1]
+            .iter()
+            .all(|i| i["ranked"].as_array().is_some_and(|r| r.len() == 10))
+    );
     let s = eval_summary(&out);
     eprintln!("seen-before eval: {s}");
     let figure = |v: &serde_json::Value, key: &str| v[key].as_f64().unwrap();
@@ -134,7 +217,13 @@ fn eval_through_the_sandbox_holds_its_floor_and_beats_both_halves() {
     assert!(figure(&s, "mrr") >= 0.92, "{s}");
     assert!(figure(&s["low_overlap"], "mrr") >= 0.80, "{s}");
     for baseline in ["bm25", "dense"] {
-        assert!(figure(&s, "mrr") > figure(&s[baseline], "mrr") + 0.05, "{baseline}: {s}");
-        assert!(figure(&s["low_overlap"], "mrr") > figure(&s[baseline]["low_overlap"], "mrr") + 0.1, "{baseline}: {s}");
+        assert!(
+            figure(&s, "mrr") > figure(&s[baseline], "mrr") + 0.05,
+            "{baseline}: {s}"
+        );
+        assert!(
+            figure(&s["low_overlap"], "mrr") > figure(&s[baseline]["low_overlap"], "mrr") + 0.1,
+            "{baseline}: {s}"
+        );
     }
 }

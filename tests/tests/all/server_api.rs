@@ -16,11 +16,13 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
     match (method, path) {
         (
             "POST",
-            "/v1/incidents" | "/v1/incidents/{id}/events" | "/v1/incidents/{id}/series" | "/v1/ingest/alertmanager" | "/v1/incidents/{id}/slack-channel"
+            "/v1/incidents"
+            | "/v1/incidents/{id}/events"
+            | "/v1/incidents/{id}/series"
+            | "/v1/ingest/alertmanager"
+            | "/v1/incidents/{id}/slack-channel"
             | "/v1/incidents/{id}/drafts",
-        ) => {
-            &["responder", "ic"]
-        }
+        ) => &["responder", "ic"],
         ("POST", p) if p.contains("/nudges/") => &["ic"],
         ("POST", "/v1/seen-before") => &ROLES,
         ("POST", "/v1/seen-before/feedback") => &["responder", "ic"],
@@ -40,21 +42,29 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         .replace("{pattern}", "tunnel-vision")
         .replace("{file}", "latency.svg")
         .replace("{section}", "summary");
-    let url = if url.starts_with("/v1/proposals/") { url.replacen(incident, "no-such-proposal", 1) } else { url };
+    let url = if url.starts_with("/v1/proposals/") {
+        url.replacen(incident, "no-such-proposal", 1)
+    } else {
+        url
+    };
     let body = match (method, path) {
-        ("POST", "/v1/incidents") => Some(json!({"id": incident, "title": "Checkout errors", "severity": "SEV2", "started": 1_000})),
-        ("POST", "/v1/incidents/{id}/events") => {
-            Some(json!({"events": [{"id": unique("e"), "at": 2_000, "actor": "ana", "kind": "message", "text": "looking"}]}))
-        }
-        ("POST", "/v1/incidents/{id}/series") => {
-            Some(json!({"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 1.0}, {"at": 60_000, "value": 2.0}]}))
-        }
+        ("POST", "/v1/incidents") => Some(
+            json!({"id": incident, "title": "Checkout errors", "severity": "SEV2", "started": 1_000}),
+        ),
+        ("POST", "/v1/incidents/{id}/events") => Some(
+            json!({"events": [{"id": unique("e"), "at": 2_000, "actor": "ana", "kind": "message", "text": "looking"}]}),
+        ),
+        ("POST", "/v1/incidents/{id}/series") => Some(
+            json!({"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 1.0}, {"at": 60_000, "value": 2.0}]}),
+        ),
         ("POST", "/v1/ingest/alertmanager") => Some(alertmanager(&unique("group"), "firing")),
         ("POST", "/v1/incidents/{id}/slack-channel") => Some(json!({"channel": unique("C")})),
         ("POST", "/v1/proposals/{id}/edit") => Some(json!({"body": "new text"})),
         ("POST", "/v1/proposals/{id}/reject") => Some(json!({"reason": "not now"})),
         ("POST", "/v1/seen-before") => Some(json!({"text": "checkout errors"})),
-        ("POST", "/v1/seen-before/feedback") => Some(json!({"text": "checkout errors", "match": "pm-1", "verdict": "helpful"})),
+        ("POST", "/v1/seen-before/feedback") => {
+            Some(json!({"text": "checkout errors", "match": "pm-1", "verdict": "helpful"}))
+        }
         ("POST", "/v1/incidents/{id}/drafts") => Some(json!({"kind": "status-update"})),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", _) => Some(json!({})),
@@ -64,7 +74,12 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
 }
 
 fn problem(response: &Response) -> Value {
-    assert_eq!(response.header("content-type"), Some("application/problem+json"), "{}", response.text());
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        response.text()
+    );
     response.json()
 }
 
@@ -77,11 +92,19 @@ fn every_route_checks_the_token_and_the_role() {
 }
 
 fn walk_roles(backend: &Backend) {
-    let tokens: Vec<(&str, String)> = ROLES.iter().map(|role| (*role, backend.token(role, &unique(role)))).collect();
+    let tokens: Vec<(&str, String)> = ROLES
+        .iter()
+        .map(|role| (*role, backend.token(role, &unique(role))))
+        .collect();
     let server = Server::start(backend, &[]);
     let incident = unique("inc");
     let (url, body) = concrete("POST", "/v1/incidents", &incident);
-    assert_eq!(server.call("POST", &url, Some(&tokens[0].1), body.as_deref()).status, 201);
+    assert_eq!(
+        server
+            .call("POST", &url, Some(&tokens[0].1), body.as_deref())
+            .status,
+        201
+    );
 
     for (method, path) in rhyme::server::ROUTES {
         if *path == "/v1/ingest/slack" {
@@ -89,74 +112,178 @@ fn walk_roles(backend: &Backend) {
         }
         let (url, body) = concrete(method, path, &incident);
         let anonymous = server.call(method, &url, None, body.as_deref());
-        assert_eq!(anonymous.status, 401, "{method} {url} without a token: {}", anonymous.text());
+        assert_eq!(
+            anonymous.status,
+            401,
+            "{method} {url} without a token: {}",
+            anonymous.text()
+        );
         assert_eq!(problem(&anonymous)["status"], 401);
-        let forged = server.call(method, &url, Some("rhyme_not-a-real-token"), body.as_deref());
+        let forged = server.call(
+            method,
+            &url,
+            Some("rhyme_not-a-real-token"),
+            body.as_deref(),
+        );
         assert_eq!(forged.status, 401, "{method} {url} with an unknown token");
         for (role, token) in &tokens {
             let answer = server.call(method, &url, Some(token), body.as_deref());
             if allowed(method, path).contains(role) {
-                assert!(![401, 403, 405].contains(&answer.status), "{method} {url} as {role}: {} {}", answer.status, answer.text());
+                assert!(
+                    ![401, 403, 405].contains(&answer.status),
+                    "{method} {url} as {role}: {} {}",
+                    answer.status,
+                    answer.text()
+                );
             } else {
-                assert_eq!(answer.status, 403, "{method} {url} as {role}: {}", answer.text());
+                assert_eq!(
+                    answer.status,
+                    403,
+                    "{method} {url} as {role}: {}",
+                    answer.text()
+                );
                 assert!(problem(&answer)["detail"].as_str().unwrap().contains(role));
             }
         }
     }
     for open in ["/healthz", "/metrics", "/v1/openapi.json"] {
-        assert_eq!(server.call("GET", open, None, None).status, 200, "{open} needs no token");
+        assert_eq!(
+            server.call("GET", open, None, None).status,
+            200,
+            "{open} needs no token"
+        );
     }
 }
 
 #[test]
 fn bad_input_is_named_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     let token = backend.token("responder", "ana");
     let server = Server::start(&backend, &[]);
     let post = |path: &str, body: &str| server.call("POST", path, Some(&token), Some(body));
 
-    let no_zone = post("/v1/incidents", r#"{"id": "i1", "title": "t", "severity": "SEV1", "started": "2024-05-01T10:00:00"}"#);
-    assert_eq!((no_zone.status, problem(&no_zone)["field"].clone()), (422, json!("started")));
-    assert!(problem(&no_zone)["detail"].as_str().unwrap().contains("no time zone"));
-    assert_eq!(post("/v1/incidents", r#"{"id": "i1", "title": "t", "severity": "SEV1", "started": "2024-05-01T10:00:00Z"}"#).status, 201);
+    let no_zone = post(
+        "/v1/incidents",
+        r#"{"id": "i1", "title": "t", "severity": "SEV1", "started": "2024-05-01T10:00:00"}"#,
+    );
+    assert_eq!(
+        (no_zone.status, problem(&no_zone)["field"].clone()),
+        (422, json!("started"))
+    );
+    assert!(
+        problem(&no_zone)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no time zone")
+    );
+    assert_eq!(
+        post(
+            "/v1/incidents",
+            r#"{"id": "i1", "title": "t", "severity": "SEV1", "started": "2024-05-01T10:00:00Z"}"#
+        )
+        .status,
+        201
+    );
 
     let malformed = post("/v1/incidents/i1/events", r#"{"events": [{"id": "#);
-    assert_eq!((malformed.status, problem(&malformed)["type"].clone()), (400, json!("urn:rhyme:problem:malformed-body")));
+    assert_eq!(
+        (malformed.status, problem(&malformed)["type"].clone()),
+        (400, json!("urn:rhyme:problem:malformed-body"))
+    );
     let wrong_type = post(
         "/v1/incidents/i1/events",
         r#"{"events": [{"id": "a", "at": 1, "actor": "x", "kind": "message", "text": "ok"},
                        {"id": "b", "at": true, "actor": "x", "kind": "message", "text": "bad"}]}"#,
     );
-    assert_eq!((wrong_type.status, problem(&wrong_type)["field"].clone()), (422, json!("events[1].at")));
-    let missing = post("/v1/incidents/i1/events", r#"{"events": [{"id": "a", "at": 1, "actor": "x", "text": "no kind"}]}"#);
+    assert_eq!(
+        (wrong_type.status, problem(&wrong_type)["field"].clone()),
+        (422, json!("events[1].at"))
+    );
+    let missing = post(
+        "/v1/incidents/i1/events",
+        r#"{"events": [{"id": "a", "at": 1, "actor": "x", "text": "no kind"}]}"#,
+    );
     assert_eq!(missing.status, 422);
-    assert!(problem(&missing)["detail"].as_str().unwrap().contains("`kind`"), "{}", missing.text());
-    let unknown = post("/v1/incidents/nope/events", r#"{"events": [{"id": "a", "at": 1, "actor": "x", "kind": "m", "text": "t"}]}"#);
+    assert!(
+        problem(&missing)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`kind`"),
+        "{}",
+        missing.text()
+    );
+    let unknown = post(
+        "/v1/incidents/nope/events",
+        r#"{"events": [{"id": "a", "at": 1, "actor": "x", "kind": "m", "text": "t"}]}"#,
+    );
     assert_eq!(unknown.status, 404);
-    assert!(problem(&unknown)["detail"].as_str().unwrap().contains("nope"));
-    let huge = format!(r#"{{"events": [{{"id": "a", "at": 1, "actor": "x", "kind": "m", "text": "{}"}}]}}"#, "x".repeat(9 << 20));
+    assert!(
+        problem(&unknown)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nope")
+    );
+    let huge = format!(
+        r#"{{"events": [{{"id": "a", "at": 1, "actor": "x", "kind": "m", "text": "{}"}}]}}"#,
+        "x".repeat(9 << 20)
+    );
     assert_eq!(post("/v1/incidents/i1/events", &huge).status, 413);
-    let not_json = rhyme_tests::server::request(&server.addr, "POST", "/v1/incidents", Some(&token), Some(("text/plain", b"id=1")));
+    let not_json = rhyme_tests::server::request(
+        &server.addr,
+        "POST",
+        "/v1/incidents",
+        Some(&token),
+        Some(("text/plain", b"id=1")),
+    );
     assert_eq!(not_json.status, 415);
 
-    let timeline = server.call("GET", "/v1/incidents/i1/timeline", Some(&token), None).json();
+    let timeline = server
+        .call("GET", "/v1/incidents/i1/timeline", Some(&token), None)
+        .json();
     assert_eq!(timeline, json!([]), "rejected batches stored nothing");
 
     let batch = r#"{"events": [{"id": "a", "at": "2024-05-01T10:01:00+02:00", "actor": "x", "kind": "message", "text": "first"}]}"#;
-    assert_eq!(post("/v1/incidents/i1/events", batch).json()["stored"], json!(["a"]));
+    assert_eq!(
+        post("/v1/incidents/i1/events", batch).json()["stored"],
+        json!(["a"])
+    );
     let again = post("/v1/incidents/i1/events", batch);
-    assert_eq!((again.status, again.json()["duplicates"].clone()), (202, json!(["a"])), "a retry is acknowledged");
-    let timeline = server.call("GET", "/v1/incidents/i1/timeline", Some(&token), None).json();
-    assert_eq!(timeline.as_array().unwrap().len(), 1, "and not stored twice");
+    assert_eq!(
+        (again.status, again.json()["duplicates"].clone()),
+        (202, json!(["a"])),
+        "a retry is acknowledged"
+    );
+    let timeline = server
+        .call("GET", "/v1/incidents/i1/timeline", Some(&token), None)
+        .json();
+    assert_eq!(
+        timeline.as_array().unwrap().len(),
+        1,
+        "and not stored twice"
+    );
     assert_eq!(timeline[0]["at"], json!(1_714_550_460_000_i64));
 
     let series = r#"{"name": "latency", "unit": "ms", "points": [{"at": 0, "value": 10}, {"at": 60000, "value": null}, {"at": 120000, "value": 90}]}"#;
-    assert_eq!(post("/v1/incidents/i1/series", series).json()["points"], json!(3));
+    assert_eq!(
+        post("/v1/incidents/i1/series", series).json()["points"],
+        json!(3)
+    );
     let plot = server.call("GET", "/v1/series/i1/latency.svg", Some(&token), None);
-    assert_eq!((plot.status, plot.header("content-type")), (200, Some("image/svg+xml")));
+    assert_eq!(
+        (plot.status, plot.header("content-type")),
+        (200, Some("image/svg+xml"))
+    );
     assert!(plot.text().contains("<svg"));
-    assert_eq!(server.call("GET", "/v1/series/i1/missing.svg", Some(&token), None).status, 404);
+    assert_eq!(
+        server
+            .call("GET", "/v1/series/i1/missing.svg", Some(&token), None)
+            .status,
+        404
+    );
 }
 
 #[test]
@@ -169,20 +296,45 @@ fn plugins_run_on_ingest_and_reviewers_decide_once() {
 
 fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
     let manifest = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
-    let folder = plugin_folder(&scratch.join(unique("src")), &component("guest_proposer"), manifest);
-    let (code, out, err) = outcome(&backend.rhyme(&["plugin", "install", folder.to_str().unwrap(), "--grant", "incidents"]));
+    let folder = plugin_folder(
+        &scratch.join(unique("src")),
+        &component("guest_proposer"),
+        manifest,
+    );
+    let (code, out, err) = outcome(&backend.rhyme(&[
+        "plugin",
+        "install",
+        folder.to_str().unwrap(),
+        "--grant",
+        "incidents",
+    ]));
     assert_eq!(code, 0, "{out}{err}");
 
     let responder = unique("resp");
     let responder_token = backend.token("responder", &responder);
-    let reviewers = [backend.token("reviewer", &unique("rev-a")), backend.token("reviewer", &unique("rev-b"))];
+    let reviewers = [
+        backend.token("reviewer", &unique("rev-a")),
+        backend.token("reviewer", &unique("rev-b")),
+    ];
     let sink = scratch.join(unique("sink")).with_extension("jsonl");
     let sink_arg = format!("default=file:{}", sink.display());
     let server = Server::start(backend, &["--sink", &sink_arg, "--deliver-ms", "50"]);
 
     let incident = unique("inc");
-    let created = json!({"id": incident, "title": "Bad deploy", "severity": "SEV1", "started": 1_000}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&responder_token), Some(&created)).status, 201);
+    let created =
+        json!({"id": incident, "title": "Bad deploy", "severity": "SEV1", "started": 1_000})
+            .to_string();
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/incidents",
+                Some(&responder_token),
+                Some(&created)
+            )
+            .status,
+        201
+    );
     let events = json!({"events": [
         {"id": "e1", "at": 2_000, "actor": "ana", "kind": "message", "text": "errors after the deploy"},
         {"id": "e2", "at": 3_000, "actor": "ana", "kind": "proposal", "text": "{\"action\": \"rollback\", \"to\": \"v41\"}"},
@@ -190,36 +342,87 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
     ]})
     .to_string();
     let path = format!("/v1/incidents/{incident}/events");
-    assert_eq!(server.call("POST", &path, Some(&responder_token), Some(&events)).status, 202);
+    assert_eq!(
+        server
+            .call("POST", &path, Some(&responder_token), Some(&events))
+            .status,
+        202
+    );
 
     let findings = server.wait_for("three findings", || {
-        let found = server.call("GET", &format!("/v1/incidents/{incident}/findings"), Some(&responder_token), None).json();
+        let found = server
+            .call(
+                "GET",
+                &format!("/v1/incidents/{incident}/findings"),
+                Some(&responder_token),
+                None,
+            )
+            .json();
         (found.as_array().unwrap().len() == 3).then_some(found)
     });
     let details: BTreeSet<(String, String)> = findings
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["subject"].as_str().unwrap().to_string(), f["detail"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap().to_string(),
+                f["detail"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let expected: BTreeSet<(String, String)> =
-        [("e1", "1 events"), ("e2", "2 events"), ("e3", "3 events")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    assert_eq!(details, expected, "each call read the durable timeline up to its event");
-    assert_eq!(findings[0]["plugin"], json!({"name": "proposer", "version": "0.2.0"}));
+        [("e1", "1 events"), ("e2", "2 events"), ("e3", "3 events")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+    assert_eq!(
+        details, expected,
+        "each call read the durable timeline up to its event"
+    );
+    assert_eq!(
+        findings[0]["plugin"],
+        json!({"name": "proposer", "version": "0.2.0"})
+    );
 
     let list = format!("/v1/proposals?incident={incident}");
     let pending = server.wait_for("two proposals", || {
         let found = server.call("GET", &list, Some(&reviewers[0]), None).json();
         (found.as_array().unwrap().len() == 2).then_some(found)
     });
-    let by_action = |action: &str| pending.as_array().unwrap().iter().find(|p| p["action"] == action).unwrap()["id"].as_str().unwrap().to_string();
+    let by_action = |action: &str| {
+        pending
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["action"] == action)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let (rollback, page) = (by_action("rollback"), by_action("unspecified"));
     assert_eq!(pending[0]["requested_by"], json!(responder));
 
-    let as_responder = server.call("POST", &format!("/v1/proposals/{rollback}/approve"), Some(&responder_token), None);
+    let as_responder = server.call(
+        "POST",
+        &format!("/v1/proposals/{rollback}/approve"),
+        Some(&responder_token),
+        None,
+    );
     assert_eq!(as_responder.status, 403, "a responder cannot approve");
-    let no_reason = server.call("POST", &format!("/v1/proposals/{page}/reject"), Some(&reviewers[0]), Some("{}"));
-    assert_eq!((no_reason.status, problem(&no_reason)["field"].clone()), (422, json!("body")), "{}", no_reason.text());
+    let no_reason = server.call(
+        "POST",
+        &format!("/v1/proposals/{page}/reject"),
+        Some(&reviewers[0]),
+        Some("{}"),
+    );
+    assert_eq!(
+        (no_reason.status, problem(&no_reason)["field"].clone()),
+        (422, json!("body")),
+        "{}",
+        no_reason.text()
+    );
 
     let answers: Vec<u16> = std::thread::scope(|scope| {
         let racers: Vec<_> = reviewers
@@ -233,10 +436,25 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
     });
     let mut sorted = answers.clone();
     sorted.sort();
-    assert_eq!(sorted, [200, 409], "one approval wins, the other finds it decided: {answers:?}");
+    assert_eq!(
+        sorted,
+        [200, 409],
+        "one approval wins, the other finds it decided: {answers:?}"
+    );
 
-    let rejected = server.call("POST", &format!("/v1/proposals/{page}/reject"), Some(&reviewers[1]), Some(r#"{"reason": "not our call"}"#));
-    assert_eq!((rejected.status, rejected.json()["outcome"]["outcome"].clone()), (200, json!("rejected")));
+    let rejected = server.call(
+        "POST",
+        &format!("/v1/proposals/{page}/reject"),
+        Some(&reviewers[1]),
+        Some(r#"{"reason": "not our call"}"#),
+    );
+    assert_eq!(
+        (
+            rejected.status,
+            rejected.json()["outcome"]["outcome"].clone()
+        ),
+        (200, json!("rejected"))
+    );
 
     let lines = server.wait_for("the delivery", || {
         let text = std::fs::read_to_string(&sink).unwrap_or_default();
@@ -245,18 +463,48 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
     std::thread::sleep(std::time::Duration::from_millis(500));
     let lines_after = std::fs::read_to_string(&sink).unwrap();
     assert_eq!(lines, lines_after);
-    assert_eq!(lines_after.lines().count(), 1, "exactly one delivery: {lines_after}");
+    assert_eq!(
+        lines_after.lines().count(),
+        1,
+        "exactly one delivery: {lines_after}"
+    );
     assert!(lines_after.contains("rollback"));
 
     let (code, out, err) = outcome(&backend.rhyme(&["audit", "verify"]));
     assert_eq!(code, 0, "{out}{err}");
     let admin = backend.token("admin", &unique("admin"));
     // The newest entries only: a PostgreSQL shared with other tests holds theirs too.
-    let head = server.call("GET", "/v1/audit/verify", Some(&admin), None).json()["head_seq"].as_i64().unwrap();
-    let log = server.call("GET", &format!("/v1/audit?limit=1000&after={}", (head - 200).max(0)), Some(&admin), None).json();
-    let actions: BTreeSet<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for action in ["plugin.install", "token.create", "proposal.create", "proposal.approve", "proposal.reject", "plugin.capability-calls"] {
-        assert!(actions.contains(action), "no `{action}` in the audit log: {actions:?}");
+    let head = server
+        .call("GET", "/v1/audit/verify", Some(&admin), None)
+        .json()["head_seq"]
+        .as_i64()
+        .unwrap();
+    let log = server
+        .call(
+            "GET",
+            &format!("/v1/audit?limit=1000&after={}", (head - 200).max(0)),
+            Some(&admin),
+            None,
+        )
+        .json();
+    let actions: BTreeSet<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "plugin.install",
+        "token.create",
+        "proposal.create",
+        "proposal.approve",
+        "proposal.reject",
+        "plugin.capability-calls",
+    ] {
+        assert!(
+            actions.contains(action),
+            "no `{action}` in the audit log: {actions:?}"
+        );
     }
     let metrics = server.call("GET", "/metrics", None, None).text();
     assert!(metrics.contains("rhyme_plugin_calls_total{outcome=\"ok\",plugin=\"proposer\",trigger=\"timeline-event\"} 3"), "{metrics}");
@@ -283,29 +531,81 @@ fn alertmanager(group: &str, status: &str) -> Value {
 #[test]
 fn alertmanager_groups_open_update_and_end_one_incident() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     let token = backend.token("responder", "am");
     let server = Server::start(&backend, &[]);
-    let send = |body: &Value| server.call("POST", "/v1/ingest/alertmanager", Some(&token), Some(&body.to_string()));
+    let send = |body: &Value| {
+        server.call(
+            "POST",
+            "/v1/ingest/alertmanager",
+            Some(&token),
+            Some(&body.to_string()),
+        )
+    };
 
     let first = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "firing"));
     assert_eq!(first.status, 202, "{}", first.text());
-    let (incident, opened) = (first.json()["incident"].as_str().unwrap().to_string(), first.json()["opened"].clone());
+    let (incident, opened) = (
+        first.json()["incident"].as_str().unwrap().to_string(),
+        first.json()["opened"].clone(),
+    );
     assert_eq!(opened, json!(true));
     let repeat = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "firing")).json();
-    assert_eq!((repeat["incident"].as_str(), repeat["opened"].clone(), repeat["stored"].clone()), (Some(incident.as_str()), json!(false), json!([])));
+    assert_eq!(
+        (
+            repeat["incident"].as_str(),
+            repeat["opened"].clone(),
+            repeat["stored"].clone()
+        ),
+        (Some(incident.as_str()), json!(false), json!([]))
+    );
     let other = send(&alertmanager("{}:{alertname=\"DiskFull\"}", "firing")).json();
-    assert_ne!(other["incident"].as_str(), Some(incident.as_str()), "another group is another incident");
+    assert_ne!(
+        other["incident"].as_str(),
+        Some(incident.as_str()),
+        "another group is another incident"
+    );
     let resolved = send(&alertmanager("{}:{alertname=\"HighLatency\"}", "resolved")).json();
     assert_eq!(resolved["ended"], json!(true));
 
-    let stored = server.call("GET", &format!("/v1/incidents/{incident}"), Some(&token), None).json();
-    assert_eq!((stored["severity"].clone(), stored["service"].clone()), (json!("critical"), json!("checkout")));
+    let stored = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{incident}"),
+            Some(&token),
+            None,
+        )
+        .json();
+    assert_eq!(
+        (stored["severity"].clone(), stored["service"].clone()),
+        (json!("critical"), json!("checkout"))
+    );
     assert_eq!(stored["title"], json!("p99 latency above 2 s on checkout"));
     assert_eq!(stored["ended"], json!(1_795_429_800_000_i64));
-    let timeline = server.call("GET", &format!("/v1/incidents/{incident}/timeline"), Some(&token), None).json();
-    let texts: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect();
-    assert_eq!(texts, ["[FIRING] HighLatency: p99 latency above 2 s", "[RESOLVED] HighLatency: p99 latency above 2 s"]);
+    let timeline = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{incident}/timeline"),
+            Some(&token),
+            None,
+        )
+        .json();
+    let texts: Vec<&str> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "[FIRING] HighLatency: p99 latency above 2 s",
+            "[RESOLVED] HighLatency: p99 latency above 2 s"
+        ]
+    );
 
     let mut wrong = alertmanager("g", "firing");
     wrong["version"] = json!("3");
@@ -332,31 +632,96 @@ fn slack_request(server: &Server, secret: &str, ts: i64, body: &str) -> Response
 #[test]
 fn slack_messages_need_a_valid_signature_and_a_bound_channel() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     let token = backend.token("ic", "ic");
     let server = Server::start(&backend, &["--slack-signing-secret", "s3cret"]);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let incident = json!({"id": "slk", "title": "Search down", "severity": "SEV2", "started": 0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&incident)).status, 201);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let incident =
+        json!({"id": "slk", "title": "Search down", "severity": "SEV2", "started": 0}).to_string();
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(&token), Some(&incident))
+            .status,
+        201
+    );
 
     let message = |channel: &str, ts: &str| {
         json!({"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "channel": channel, "user": "U42", "text": "restarting search-7", "ts": ts}}).to_string()
     };
     let body = message("C1", "1700000000.000100");
-    assert_eq!(slack_request(&server, "s3cret", now, &body).json()["ignored"], json!("channel not bound to an incident"));
-    assert_eq!(server.call("POST", "/v1/incidents/slk/slack-channel", Some(&token), Some(r#"{"channel": "C1"}"#)).status, 204);
+    assert_eq!(
+        slack_request(&server, "s3cret", now, &body).json()["ignored"],
+        json!("channel not bound to an incident")
+    );
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/incidents/slk/slack-channel",
+                Some(&token),
+                Some(r#"{"channel": "C1"}"#)
+            )
+            .status,
+        204
+    );
     let stored = slack_request(&server, "s3cret", now, &body);
-    assert_eq!((stored.status, stored.json()["incident"].clone()), (200, json!("slk")));
-    assert_eq!(slack_request(&server, "s3cret", now, &body).status, 200, "Slack's retry is acknowledged");
+    assert_eq!(
+        (stored.status, stored.json()["incident"].clone()),
+        (200, json!("slk"))
+    );
+    assert_eq!(
+        slack_request(&server, "s3cret", now, &body).status,
+        200,
+        "Slack's retry is acknowledged"
+    );
 
-    assert_eq!(slack_request(&server, "wrong", now, &message("C1", "1700000001.0")).status, 401, "wrong secret");
-    assert_eq!(slack_request(&server, "s3cret", now - 3600, &message("C1", "1700000002.0")).status, 401, "replayed an hour later");
-    let unsigned = server.call("POST", "/v1/ingest/slack", Some(&token), Some(&message("C1", "1700000003.0")));
+    assert_eq!(
+        slack_request(&server, "wrong", now, &message("C1", "1700000001.0")).status,
+        401,
+        "wrong secret"
+    );
+    assert_eq!(
+        slack_request(
+            &server,
+            "s3cret",
+            now - 3600,
+            &message("C1", "1700000002.0")
+        )
+        .status,
+        401,
+        "replayed an hour later"
+    );
+    let unsigned = server.call(
+        "POST",
+        "/v1/ingest/slack",
+        Some(&token),
+        Some(&message("C1", "1700000003.0")),
+    );
     assert_eq!(unsigned.status, 401, "a bearer token is no Slack signature");
-    let challenge = slack_request(&server, "s3cret", now, r#"{"type": "url_verification", "challenge": "abc"}"#);
+    let challenge = slack_request(
+        &server,
+        "s3cret",
+        now,
+        r#"{"type": "url_verification", "challenge": "abc"}"#,
+    );
     assert_eq!(challenge.json()["challenge"], json!("abc"));
 
-    let timeline = server.call("GET", "/v1/incidents/slk/timeline", Some(&token), None).json();
-    assert_eq!(timeline.as_array().unwrap().len(), 1, "one message, stored once: {timeline}");
-    assert_eq!((timeline[0]["actor"].clone(), timeline[0]["at"].clone()), (json!("U42"), json!(1_700_000_000_000_i64)));
+    let timeline = server
+        .call("GET", "/v1/incidents/slk/timeline", Some(&token), None)
+        .json();
+    assert_eq!(
+        timeline.as_array().unwrap().len(),
+        1,
+        "one message, stored once: {timeline}"
+    );
+    assert_eq!(
+        (timeline[0]["actor"].clone(), timeline[0]["at"].clone()),
+        (json!("U42"), json!(1_700_000_000_000_i64))
+    );
 }

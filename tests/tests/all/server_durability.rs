@@ -12,11 +12,20 @@ use serde_json::json;
 #[test]
 fn acknowledged_events_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     let token = backend.token("responder", "loader");
     let server = Server::start(&backend, &[]);
-    let incident = json!({"id": "load", "title": "Load", "severity": "SEV3", "started": 0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&incident)).status, 201);
+    let incident =
+        json!({"id": "load", "title": "Load", "severity": "SEV3", "started": 0}).to_string();
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(&token), Some(&incident))
+            .status,
+        201
+    );
 
     // Two clients send batches of 50 until the server dies; each remembers what was acknowledged.
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -54,37 +63,78 @@ fn acknowledged_events_survive_sigkill() {
         client.join().unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 100, "the load ran: {} events acknowledged", acked.len());
+    assert!(
+        acked.len() >= 100,
+        "the load ran: {} events acknowledged",
+        acked.len()
+    );
 
     // After a restart, every batch is sent again (a client that never saw its answer retries).
     let server = Server::start(&backend, &[]);
     for ids in sent.lock().unwrap().iter() {
-        let events: Vec<_> = ids.iter().map(|id| json!({"id": id, "at": 1, "actor": "x", "kind": "message", "text": "load"})).collect();
-        let retry = server.call("POST", "/v1/incidents/load/events", Some(&token), Some(&json!({"events": events}).to_string()));
+        let events: Vec<_> = ids
+            .iter()
+            .map(|id| json!({"id": id, "at": 1, "actor": "x", "kind": "message", "text": "load"}))
+            .collect();
+        let retry = server.call(
+            "POST",
+            "/v1/incidents/load/events",
+            Some(&token),
+            Some(&json!({"events": events}).to_string()),
+        );
         assert_eq!(retry.status, 202, "{}", retry.text());
     }
-    let timeline = server.call("GET", "/v1/incidents/load/timeline", Some(&token), None).json();
-    let stored: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let timeline = server
+        .call("GET", "/v1/incidents/load/timeline", Some(&token), None)
+        .json();
+    let stored: Vec<&str> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
     let unique: HashSet<&str> = stored.iter().copied().collect();
     assert_eq!(unique.len(), stored.len(), "no event stored twice");
-    let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id.as_str())).collect();
-    assert!(missing.is_empty(), "{} acknowledged events lost, e.g. {:?}", missing.len(), missing.first());
+    let missing: Vec<&String> = acked
+        .iter()
+        .filter(|id| !unique.contains(id.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged events lost, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
 }
 
 #[test]
 fn open_incidents_get_clock_ticks() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend { data: dir.path().to_path_buf(), database_url: None };
+    let backend = Backend {
+        data: dir.path().to_path_buf(),
+        database_url: None,
+    };
     rhyme_tests::install_builtin(&backend.data, "anti-patterns");
     let token = backend.token("ic", "ic");
     let server = Server::start(&backend, &["--tick-seconds", "1"]);
-    let incident = json!({"id": "open", "title": "Checkout down", "severity": "SEV1", "started": 0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&incident)).status, 201);
+    let incident =
+        json!({"id": "open", "title": "Checkout down", "severity": "SEV1", "started": 0})
+            .to_string();
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(&token), Some(&incident))
+            .status,
+        201
+    );
     server.wait_for("two clock ticks", || {
         let metrics = server.call("GET", "/metrics", None, None).text();
         let ticks = metrics
             .lines()
-            .find(|l| l.starts_with("rhyme_plugin_calls_total") && l.contains("clock-tick") && l.contains("outcome=\"ok\""))
+            .find(|l| {
+                l.starts_with("rhyme_plugin_calls_total")
+                    && l.contains("clock-tick")
+                    && l.contains("outcome=\"ok\"")
+            })
             .and_then(|l| l.rsplit(' ').next())
             .and_then(|n| n.parse::<u64>().ok())
             .unwrap_or(0);

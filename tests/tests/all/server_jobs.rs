@@ -23,8 +23,18 @@ fn queued_plugin_runs_survive_sigkill_and_store_once() {
 
 fn crash_and_recover(backend: &Backend, scratch: &std::path::Path) {
     let manifest = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
-    let folder = plugin_folder(&scratch.join(unique("src")), &component("guest_proposer"), manifest);
-    let (code, out, err) = outcome(&backend.rhyme(&["plugin", "install", folder.to_str().unwrap(), "--grant", "incidents"]));
+    let folder = plugin_folder(
+        &scratch.join(unique("src")),
+        &component("guest_proposer"),
+        manifest,
+    );
+    let (code, out, err) = outcome(&backend.rhyme(&[
+        "plugin",
+        "install",
+        folder.to_str().unwrap(),
+        "--grant",
+        "incidents",
+    ]));
     assert_eq!(code, 0, "{out}{err}");
     let token = backend.token("responder", &unique("resp"));
     // A short lease, so the restarted server takes the dead one's jobs over quickly.
@@ -32,19 +42,34 @@ fn crash_and_recover(backend: &Backend, scratch: &std::path::Path) {
 
     let mut server = Server::start(backend, &serve_args);
     let incident = unique("crash");
-    let created = json!({"id": incident, "title": "Crash", "severity": "SEV2", "started": 0}).to_string();
-    assert_eq!(server.call("POST", "/v1/incidents", Some(&token), Some(&created)).status, 201);
+    let created =
+        json!({"id": incident, "title": "Crash", "severity": "SEV2", "started": 0}).to_string();
+    assert_eq!(
+        server
+            .call("POST", "/v1/incidents", Some(&token), Some(&created))
+            .status,
+        201
+    );
     let events: Vec<_> = (0..EVENTS)
         .map(|i| json!({"id": format!("e{i}"), "at": 1_000 + i, "actor": "ana", "kind": "proposal", "text": format!("step {i}")}))
         .collect();
     let path = format!("/v1/incidents/{incident}/events");
-    let answer = server.call("POST", &path, Some(&token), Some(&json!({"events": events}).to_string()));
+    let answer = server.call(
+        "POST",
+        &path,
+        Some(&token),
+        Some(&json!({"events": events}).to_string()),
+    );
     assert_eq!(answer.status, 202, "{}", answer.text());
     server.kill();
 
     let server = Server::start(backend, &serve_args);
     let before = proposals_by_event(&server, &token, &incident);
-    assert!(before.len() < EVENTS, "the kill landed before the plugin work was done ({} of {EVENTS})", before.len());
+    assert!(
+        before.len() < EVENTS,
+        "the kill landed before the plugin work was done ({} of {EVENTS})",
+        before.len()
+    );
 
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
@@ -52,27 +77,53 @@ fn crash_and_recover(backend: &Backend, scratch: &std::path::Path) {
         if now.len() == EVENTS {
             break;
         }
-        assert!(Instant::now() < deadline, "only {} of {EVENTS} proposals after the restart", now.len());
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {EVENTS} proposals after the restart",
+            now.len()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     // Longer than a lease, so that any job still (wrongly) unfinished would be run again.
     std::thread::sleep(Duration::from_secs(5));
     let after = proposals_by_event(&server, &token, &incident);
     let twice: Vec<_> = after.iter().filter(|(_, n)| **n != 1).collect();
-    assert!(twice.is_empty(), "proposals stored more than once: {twice:?}");
+    assert!(
+        twice.is_empty(),
+        "proposals stored more than once: {twice:?}"
+    );
     assert_eq!(after.len(), EVENTS);
 
-    let findings = server.call("GET", &format!("/v1/incidents/{incident}/findings"), Some(&token), None).json();
-    assert_eq!(findings.as_array().unwrap().len(), EVENTS, "one note per event, none twice");
+    let findings = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{incident}/findings"),
+            Some(&token),
+            None,
+        )
+        .json();
+    assert_eq!(
+        findings.as_array().unwrap().len(),
+        EVENTS,
+        "one note per event, none twice"
+    );
 }
 
 /// How many proposals cite each event of the incident.
 fn proposals_by_event(server: &Server, token: &str, incident: &str) -> BTreeMap<String, usize> {
-    let answer = server.call("GET", &format!("/v1/proposals?incident={incident}"), Some(token), None);
+    let answer = server.call(
+        "GET",
+        &format!("/v1/proposals?incident={incident}"),
+        Some(token),
+        None,
+    );
     assert_eq!(answer.status, 200, "{}", answer.text());
     let mut counts = BTreeMap::new();
     for proposal in answer.json().as_array().unwrap() {
-        let event = proposal["evidence"][0]["event"].as_str().unwrap_or_else(|| panic!("evidence: {proposal}")).to_string();
+        let event = proposal["evidence"][0]["event"]
+            .as_str()
+            .unwrap_or_else(|| panic!("evidence: {proposal}"))
+            .to_string();
         *counts.entry(event).or_default() += 1;
     }
     counts

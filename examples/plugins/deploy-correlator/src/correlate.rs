@@ -38,9 +38,15 @@ pub const DEPLOY_KINDS: [&str; 4] = ["deploy", "deployment", "release", "rollout
 /// Which way is bad for a series by its name, or `None` when it is not about errors.
 pub fn badness(name: &str) -> Option<Bad> {
     let name = name.to_ascii_lowercase();
-    if ["error", "5xx", "fail", "exception", "fault"].iter().any(|w| name.contains(w)) {
+    if ["error", "5xx", "fail", "exception", "fault"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
         Some(Bad::Up)
-    } else if ["success", "availability", "2xx"].iter().any(|w| name.contains(w)) {
+    } else if ["success", "availability", "2xx"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
         Some(Bad::Down)
     } else {
         None
@@ -50,9 +56,15 @@ pub fn badness(name: &str) -> Option<Bad> {
 /// Is this deploy itself undoing an earlier one?
 pub fn is_rollback(text: &str) -> bool {
     let text = text.to_ascii_lowercase();
-    ["rollback", "roll back", "rolled back", "rolling back", "revert"]
-        .iter()
-        .any(|w| text.contains(w))
+    [
+        "rollback",
+        "roll back",
+        "rolled back",
+        "rolling back",
+        "revert",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// The smallest jump that matters: a percentage point for percentages, one hundredth for
@@ -61,7 +73,11 @@ fn min_change(series: &Series) -> f64 {
     let unit = series.unit.trim();
     if unit == "%" || unit.eq_ignore_ascii_case("percent") {
         1.0
-    } else if series.points.iter().all(|&(_, v)| !v.is_finite() || (0.0..=1.0).contains(&v)) {
+    } else if series
+        .points
+        .iter()
+        .all(|&(_, v)| !v.is_finite() || (0.0..=1.0).contains(&v))
+    {
         0.01
     } else {
         1.0
@@ -70,10 +86,17 @@ fn min_change(series: &Series) -> f64 {
 
 /// The suspects among `deploys` for the bad stretches of `series`, at most one per deploy
 /// (its earliest stretch), leaving out deploys in `already` (proposed before).
-pub fn suspects(deploys: &[Deploy], series: &[Series], window_ms: i64, already: &[String]) -> Vec<Suspect> {
+pub fn suspects(
+    deploys: &[Deploy],
+    series: &[Series],
+    window_ms: i64,
+    already: &[String],
+) -> Vec<Suspect> {
     let mut found: Vec<Suspect> = Vec::new();
     for s in series {
-        let Some(bad) = badness(&s.name) else { continue };
+        let Some(bad) = badness(&s.name) else {
+            continue;
+        };
         for onset in onsets(&s.points, bad, min_change(s)) {
             let Some(deploy) = blamed(deploys, onset.at, window_ms) else {
                 continue;
@@ -90,7 +113,10 @@ pub fn suspects(deploys: &[Deploy], series: &[Series], window_ms: i64, already: 
                 onset,
                 lag_ms,
             };
-            match found.iter_mut().find(|f| f.deploy.event_id == suspect.deploy.event_id) {
+            match found
+                .iter_mut()
+                .find(|f| f.deploy.event_id == suspect.deploy.event_id)
+            {
                 Some(earlier) if earlier.onset.at <= suspect.onset.at => {}
                 Some(later) => *later = suspect,
                 None => found.push(suspect),
@@ -123,9 +149,14 @@ pub fn service(text: &str, fallback: &str) -> String {
         return fallback.to_string();
     };
     let version = second.trim_start_matches(['v', 'V']);
-    let looks_like_version = version.starts_with(|c: char| c.is_ascii_digit()) && version.contains('.');
+    let looks_like_version =
+        version.starts_with(|c: char| c.is_ascii_digit()) && version.contains('.');
     let name = first.trim_end_matches([':', ',']);
-    if looks_like_version && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+    if looks_like_version
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
         name.to_string()
     } else {
         fallback.to_string()
@@ -149,7 +180,16 @@ mod tests {
     /// Errors at 0.4% for 30 minutes, 12% from minute 30 to 34, then calm again.
     fn errors() -> Series {
         let points = (0..50)
-            .map(|m| (m * MIN, if (30..35).contains(&m) { 12.0 } else { 0.4 + 0.05 * (m % 3) as f64 }))
+            .map(|m| {
+                (
+                    m * MIN,
+                    if (30..35).contains(&m) {
+                        12.0
+                    } else {
+                        0.4 + 0.05 * (m % 3) as f64
+                    },
+                )
+            })
             .collect();
         Series {
             name: "http_error_rate".into(),
@@ -160,37 +200,84 @@ mod tests {
 
     #[test]
     fn a_deploy_six_minutes_before_the_spike_is_the_suspect() {
-        let found = suspects(&[deploy("d1", 24, "checkout-api v2.14.0 to prod")], &[errors()], 15 * MIN, &[]);
+        let found = suspects(
+            &[deploy("d1", 24, "checkout-api v2.14.0 to prod")],
+            &[errors()],
+            15 * MIN,
+            &[],
+        );
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].deploy.event_id.as_str(), found[0].lag_ms), ("d1", 6 * MIN));
-        assert!(found[0].confidence > 0.6 && found[0].confidence <= 0.95, "{}", found[0].confidence);
+        assert_eq!(
+            (found[0].deploy.event_id.as_str(), found[0].lag_ms),
+            ("d1", 6 * MIN)
+        );
+        assert!(
+            found[0].confidence > 0.6 && found[0].confidence <= 0.95,
+            "{}",
+            found[0].confidence
+        );
     }
 
     #[test]
     fn too_early_after_or_a_rollback_is_not_blamed() {
         let window = 15 * MIN;
         assert!(
-            suspects(&[deploy("d1", -10, "api v1.2 out")], &[errors()], window, &[]).is_empty(),
+            suspects(
+                &[deploy("d1", -10, "api v1.2 out")],
+                &[errors()],
+                window,
+                &[]
+            )
+            .is_empty(),
             "40 minutes before"
         );
         assert!(
-            suspects(&[deploy("d1", 15, "api v1.2 out")], &[errors()], window, &[]).is_empty(),
+            suspects(
+                &[deploy("d1", 15, "api v1.2 out")],
+                &[errors()],
+                window,
+                &[]
+            )
+            .is_empty(),
             "exactly 15 minutes is not less"
         );
         assert!(
-            suspects(&[deploy("d1", 32, "api v1.2 out")], &[errors()], window, &[]).is_empty(),
+            suspects(
+                &[deploy("d1", 32, "api v1.2 out")],
+                &[errors()],
+                window,
+                &[]
+            )
+            .is_empty(),
             "after the spike"
         );
         assert!(
-            suspects(&[deploy("d1", 30, "api v1.2 out")], &[errors()], window, &[]).is_empty(),
+            suspects(
+                &[deploy("d1", 30, "api v1.2 out")],
+                &[errors()],
+                window,
+                &[]
+            )
+            .is_empty(),
             "at the same time"
         );
-        assert!(suspects(&[deploy("d1", 25, "Rolled back api to v1.1")], &[errors()], window, &[]).is_empty());
+        assert!(
+            suspects(
+                &[deploy("d1", 25, "Rolled back api to v1.1")],
+                &[errors()],
+                window,
+                &[]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn the_latest_deploy_before_the_onset_is_blamed_once() {
-        let deploys = [deploy("d1", 20, "a v1.0 out"), deploy("d2", 27, "b v2.0 out")];
+        let deploys = [
+            deploy("d1", 20, "a v1.0 out"),
+            deploy("d2", 27, "b v2.0 out"),
+        ];
         let twice = [
             errors(),
             Series {
@@ -199,8 +286,17 @@ mod tests {
             },
         ];
         let found = suspects(&deploys, &twice, 15 * MIN, &[]);
-        assert_eq!(found.iter().map(|s| s.deploy.event_id.as_str()).collect::<Vec<_>>(), ["d2"]);
-        assert!(suspects(&deploys, &twice, 15 * MIN, &["d2".into()]).is_empty(), "already proposed");
+        assert_eq!(
+            found
+                .iter()
+                .map(|s| s.deploy.event_id.as_str())
+                .collect::<Vec<_>>(),
+            ["d2"]
+        );
+        assert!(
+            suspects(&deploys, &twice, 15 * MIN, &["d2".into()]).is_empty(),
+            "already proposed"
+        );
     }
 
     #[test]
@@ -217,8 +313,14 @@ mod tests {
 
     #[test]
     fn the_service_comes_from_the_deploy_text_or_the_incident() {
-        assert_eq!(service("checkout-api v2.14.0 deployed by ci", "shop"), "checkout-api");
+        assert_eq!(
+            service("checkout-api v2.14.0 deployed by ci", "shop"),
+            "checkout-api"
+        );
         assert_eq!(service("web-frontend 9.4.0 -> prod", ""), "web-frontend");
-        assert_eq!(service("Coalescing config deployed to login-svc.", "login"), "login");
+        assert_eq!(
+            service("Coalescing config deployed to login-svc.", "login"),
+            "login"
+        );
     }
 }

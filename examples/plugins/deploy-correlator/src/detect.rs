@@ -40,7 +40,11 @@ const CONTEXT: usize = 3;
 /// Every bad stretch of `points` (time in ms, value), oldest first. `min_change` is the
 /// smallest jump that matters in the series' unit (one percentage point for `%`).
 pub fn onsets(points: &[(i64, f64)], bad: Bad, min_change: f64) -> Vec<Onset> {
-    let mut samples: Vec<(i64, f64)> = points.iter().copied().filter(|(_, v)| v.is_finite()).collect();
+    let mut samples: Vec<(i64, f64)> = points
+        .iter()
+        .copied()
+        .filter(|(_, v)| v.is_finite())
+        .collect();
     samples.sort_by_key(|(t, _)| *t);
     let sign = if bad == Bad::Up { 1.0 } else { -1.0 };
     let mut calm: Vec<f64> = Vec::new();
@@ -117,8 +121,14 @@ mod tests {
     /// One sample a minute: `calm` minutes around `level` (with a little wobble), then `bad`.
     fn series(calm: usize, level: f64, bad: &[f64]) -> Vec<(i64, f64)> {
         let wobble = [0.0, 0.1, -0.1, 0.05, -0.05];
-        let mut points: Vec<(i64, f64)> = (0..calm).map(|i| (i as i64 * MIN, level + wobble[i % 5] * level)).collect();
-        points.extend(bad.iter().enumerate().map(|(j, &v)| ((calm + j) as i64 * MIN, v)));
+        let mut points: Vec<(i64, f64)> = (0..calm)
+            .map(|i| (i as i64 * MIN, level + wobble[i % 5] * level))
+            .collect();
+        points.extend(
+            bad.iter()
+                .enumerate()
+                .map(|(j, &v)| ((calm + j) as i64 * MIN, v)),
+        );
         points
     }
 
@@ -136,7 +146,9 @@ mod tests {
     #[test]
     fn a_cliff_in_a_success_rate_counts_when_falling_is_bad() {
         // Availability wobbling between 99.7% and 99.9%, then about 80%.
-        let mut points: Vec<(i64, f64)> = (0..20).map(|i| (i * MIN, 99.7 + 0.1 * (i % 3) as f64)).collect();
+        let mut points: Vec<(i64, f64)> = (0..20)
+            .map(|i| (i * MIN, 99.7 + 0.1 * (i % 3) as f64))
+            .collect();
         points.extend(
             [80.0, 78.0, 79.0, 81.0]
                 .iter()
@@ -158,7 +170,10 @@ mod tests {
             onsets(&series(20, 0.5, &[1.2, 1.3, 1.2]), Bad::Up, 1.0).is_empty(),
             "below the one-point minimum"
         );
-        assert!(onsets(&series(3, 0.5, &[9.0, 9.0]), Bad::Up, 1.0).is_empty(), "no baseline yet");
+        assert!(
+            onsets(&series(3, 0.5, &[9.0, 9.0]), Bad::Up, 1.0).is_empty(),
+            "no baseline yet"
+        );
     }
 
     #[test]
@@ -171,7 +186,11 @@ mod tests {
 
     #[test]
     fn a_second_spike_after_recovery_is_found_too() {
-        let points = series(20, 0.5, &[9.0, 12.0, 0.5, 0.5, 0.6, 0.5, 0.4, 0.5, 15.0, 14.0]);
+        let points = series(
+            20,
+            0.5,
+            &[9.0, 12.0, 0.5, 0.5, 0.6, 0.5, 0.4, 0.5, 15.0, 14.0],
+        );
         let at: Vec<i64> = onsets(&points, Bad::Up, 1.0).iter().map(|o| o.at).collect();
         assert_eq!(at, [20 * MIN, 28 * MIN]);
     }

@@ -50,7 +50,11 @@ pub fn render(suspect: &Suspect, incident_service: &str) -> Rendered {
     let rationale = format!(
         "Deploy \"{}\" (event {}) went out {lag_min:.1} min before {} left its usual level of {:.3}{unit} and reached {:.3}{unit}. \
          Nothing else was deployed in between. Rolling back is the fastest way to test the link.",
-        suspect.deploy.text, suspect.deploy.event_id, suspect.series, suspect.onset.baseline, suspect.onset.worst
+        suspect.deploy.text,
+        suspect.deploy.event_id,
+        suspect.series,
+        suspect.onset.baseline,
+        suspect.onset.worst
     );
     let body = json!({
         "action": "rollback",
@@ -85,7 +89,9 @@ mod tests {
 
     #[test]
     fn the_request_names_the_deploy_service_and_evidence() {
-        let points = (0..40).map(|m| (m * 60_000, if m >= 30 { 9.0 } else { 0.5 })).collect();
+        let points = (0..40)
+            .map(|m| (m * 60_000, if m >= 30 { 9.0 } else { 0.5 }))
+            .collect();
         let series = Series {
             name: "error_rate".into(),
             unit: "%".into(),
@@ -103,9 +109,13 @@ mod tests {
         assert_eq!(body["service"], "payments");
         assert_eq!(body["deploy"]["event"], "ev-7");
         assert_eq!(body["evidence"]["onset_at"], 30 * 60_000);
-        assert_eq!(body["evidence"]["points"][3], serde_json::json!([30 * 60_000, 9.0]));
+        assert_eq!(
+            body["evidence"]["points"][3],
+            serde_json::json!([30 * 60_000, 9.0])
+        );
         assert!(
-            r.title.starts_with("Roll back the payments deploy: errors jumped 6 min"),
+            r.title
+                .starts_with("Roll back the payments deploy: errors jumped 6 min"),
             "{}",
             r.title
         );

@@ -4,7 +4,8 @@
 //! a deploy recorded after its series is still caught on the next post.
 
 use rhyme_pdk::types::{
-    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, Proposal, ProposalKind, SeriesWindow, Trigger,
+    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, Proposal,
+    ProposalKind, SeriesWindow, Trigger,
 };
 use rhyme_pdk::{Guest, config, incidents};
 
@@ -26,7 +27,9 @@ impl Guest for DeployCorrelator {
     }
 
     fn on_series(incident: Option<Incident>, series: MetricSeries) -> Result<Output, String> {
-        let Some(incident) = incident else { return Ok(Output::empty()) };
+        let Some(incident) = incident else {
+            return Ok(Output::empty());
+        };
         let series = Series {
             name: series.name,
             unit: series.unit,
@@ -67,12 +70,15 @@ impl Guest for DeployCorrelator {
 
 /// `window_minutes` from the settings, 15 when unset.
 fn window_ms() -> Result<i64, String> {
-    let settings: serde_json::Value = serde_json::from_str(&config::get()).map_err(|e| format!("settings are not JSON: {e}"))?;
+    let settings: serde_json::Value =
+        serde_json::from_str(&config::get()).map_err(|e| format!("settings are not JSON: {e}"))?;
     match settings.get("window_minutes") {
         None => Ok(15 * 60_000),
         Some(v) => match v.as_f64() {
             Some(m) if m > 0.0 => Ok((m * 60_000.0) as i64),
-            _ => Err(format!("setting window_minutes must be a positive number of minutes, not {v}")),
+            _ => Err(format!(
+                "setting window_minutes must be a positive number of minutes, not {v}"
+            )),
         },
     }
 }

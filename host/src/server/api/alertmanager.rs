@@ -78,7 +78,13 @@ pub async fn ingest(
 ) -> Result<(StatusCode, Json<AlertmanagerAck>), ApiError> {
     let who = caller.require(Permission::Ingest)?;
     if note.version != "4" {
-        return Err(ApiError::invalid("version", format!("`{}` is not supported; Alertmanager sends \"4\"", note.version)));
+        return Err(ApiError::invalid(
+            "version",
+            format!(
+                "`{}` is not supported; Alertmanager sends \"4\"",
+                note.version
+            ),
+        ));
     }
     if note.group_key.trim().is_empty() {
         return Err(ApiError::invalid("groupKey", "is empty"));
@@ -86,36 +92,69 @@ pub async fn ingest(
     let events = events_of(&note)?;
     let place = state.dispatcher().reserve()?;
     // A second place for the seen-before finding, used only if this notification opens one.
-    let opening = if state.seen_before().is_ok() { Some(state.dispatcher().reserve()?) } else { None };
+    let opening = if state.seen_before().is_ok() {
+        Some(state.dispatcher().reserve()?)
+    } else {
+        None
+    };
     let store = state.store();
     let (id, opened) = match store.bound_incident(SOURCE, &note.group_key).await? {
         Some(id) => (id, false),
         None => {
             let incident = incident_of(&note, &events);
-            store.insert_incident(&incident).await.or_else(|e| match e {
-                // A concurrent notification of the same group opened it first.
-                rhyme_store::Error::Conflict { .. } => Ok(rhyme_store::Put::Unchanged),
-                e => Err(e),
-            })?;
+            store
+                .insert_incident(&incident)
+                .await
+                .or_else(|e| match e {
+                    // A concurrent notification of the same group opened it first.
+                    rhyme_store::Error::Conflict { .. } => Ok(rhyme_store::Put::Unchanged),
+                    e => Err(e),
+                })?;
             store.bind(SOURCE, &note.group_key, &incident.id).await?;
             (incident.id, true)
         }
     };
-    let (batch, job) = store.add_events_with_job(&id, &events, state.dispatcher().lease(), Some(&who.name)).await?;
+    let (batch, job) = store
+        .add_events_with_job(&id, &events, state.dispatcher().lease(), Some(&who.name))
+        .await?;
     let resolved = note.status == "resolved" && note.alerts.iter().all(|a| a.status == "resolved");
     if resolved {
-        let end = events.iter().map(|e| e.at).max().unwrap_or_else(|| store.now());
+        let end = events
+            .iter()
+            .map(|e| e.at)
+            .max()
+            .unwrap_or_else(|| store.now());
         let incident = store.incident(&id).await?;
         store.end_incident(&id, end.max(incident.started)).await?;
     }
-    let fresh: Vec<_> = events.into_iter().filter(|e| batch.stored.contains(&e.id)).map(convert::event_to_wit).collect();
+    let fresh: Vec<_> = events
+        .into_iter()
+        .filter(|e| batch.stored.contains(&e.id))
+        .map(convert::event_to_wit)
+        .collect();
     if let Some(job) = job {
-        place.send(Job::Events { job: Some(job.id), incident: id.clone(), events: fresh, by: who.name });
+        place.send(Job::Events {
+            job: Some(job.id),
+            incident: id.clone(),
+            events: fresh,
+            by: who.name,
+        });
     }
     if let (Some(opening), true) = (opening, opened) {
-        opening.send(Job::SeenBefore { incident: id.clone(), reason: Reason::Opened });
+        opening.send(Job::SeenBefore {
+            incident: id.clone(),
+            reason: Reason::Opened,
+        });
     }
-    Ok((StatusCode::ACCEPTED, Json(AlertmanagerAck { incident: id, opened, ended: resolved, stored: batch.stored })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(AlertmanagerAck {
+            incident: id,
+            opened,
+            ended: resolved,
+            stored: batch.stored,
+        }),
+    ))
 }
 
 /// One event per alert: firing at its start, resolved at its end.
@@ -123,25 +162,52 @@ fn events_of(note: &Notification) -> Result<Vec<TimelineEvent>, ApiError> {
     let mut events = Vec::with_capacity(note.alerts.len());
     for (i, alert) in note.alerts.iter().enumerate() {
         let resolved = alert.status == "resolved";
-        let (field, text) = if resolved { ("endsAt", &alert.ends_at) } else { ("startsAt", &alert.starts_at) };
-        let at = time::parse(text).map_err(|why| ApiError::invalid(format!("alerts[{i}].{field}"), why))?;
-        let name = alert.labels.get("alertname").map_or("alert", String::as_str);
-        let summary = alert.annotations.get("summary").or_else(|| alert.annotations.get("description"));
-        let key = if alert.fingerprint.is_empty() { format!("{:?}", alert.labels) } else { alert.fingerprint.clone() };
+        let (field, text) = if resolved {
+            ("endsAt", &alert.ends_at)
+        } else {
+            ("startsAt", &alert.starts_at)
+        };
+        let at = time::parse(text)
+            .map_err(|why| ApiError::invalid(format!("alerts[{i}].{field}"), why))?;
+        let name = alert
+            .labels
+            .get("alertname")
+            .map_or("alert", String::as_str);
+        let summary = alert
+            .annotations
+            .get("summary")
+            .or_else(|| alert.annotations.get("description"));
+        let key = if alert.fingerprint.is_empty() {
+            format!("{:?}", alert.labels)
+        } else {
+            alert.fingerprint.clone()
+        };
         events.push(TimelineEvent {
-            id: format!("am-{}", &digest(&format!("{key}\u{0}{}\u{0}{at}", alert.status))[..24]),
+            id: format!(
+                "am-{}",
+                &digest(&format!("{key}\u{0}{}\u{0}{at}", alert.status))[..24]
+            ),
             at,
             actor: SOURCE.into(),
             role: String::new(),
             kind: "alert".into(),
-            text: format!("[{}] {name}{}", alert.status.to_uppercase(), summary.map(|s| format!(": {s}")).unwrap_or_default()),
+            text: format!(
+                "[{}] {name}{}",
+                alert.status.to_uppercase(),
+                summary.map(|s| format!(": {s}")).unwrap_or_default()
+            ),
         });
     }
     Ok(events)
 }
 
 fn incident_of(note: &Notification, events: &[TimelineEvent]) -> Incident {
-    let label = |name: &str| note.common_labels.get(name).or_else(|| note.group_labels.get(name)).cloned();
+    let label = |name: &str| {
+        note.common_labels
+            .get(name)
+            .or_else(|| note.group_labels.get(name))
+            .cloned()
+    };
     let title = note
         .common_annotations
         .get("summary")
@@ -152,7 +218,9 @@ fn incident_of(note: &Notification, events: &[TimelineEvent]) -> Incident {
         id: format!("am-{}", &digest(&note.group_key)[..16]),
         title,
         severity: label("severity").unwrap_or_default(),
-        service: label("service").or_else(|| label("job")).unwrap_or_default(),
+        service: label("service")
+            .or_else(|| label("job"))
+            .unwrap_or_default(),
         started: events.iter().map(|e| e.at).min().unwrap_or(0),
         ended: None,
     }

@@ -20,14 +20,27 @@ pub struct Page {
 }
 
 #[utoipa::path(get, path = "/v1/audit", params(Page), responses((status = 200, body = [Object]), (status = 403)), security(("bearer" = ["admin"])))]
-pub async fn entries(State(state): State<AppState>, caller: Caller, Query(page): Query<Page>) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+pub async fn entries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<Page>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     caller.require(Permission::ManageTokens)?;
     let limit = page.limit.unwrap_or(100).min(1000);
-    Ok(Json(state.store().audit().entries(page.after.unwrap_or(0), limit).await?))
+    Ok(Json(
+        state
+            .store()
+            .audit()
+            .entries(page.after.unwrap_or(0), limit)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/audit/verify", responses((status = 200, body = Object), (status = 403)), security(("bearer" = ["admin"])))]
-pub async fn verify(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditReport>, ApiError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<AuditReport>, ApiError> {
     caller.require(Permission::ManageTokens)?;
     Ok(Json(state.store().audit().verify().await?))
 }

@@ -62,24 +62,44 @@ pub async fn create(
     };
     // With seen-before on, a new incident gets its finding off the request path: the place
     // in the queue is held before the write, as for events.
-    let place = if state.seen_before().is_ok() { Some(state.dispatcher().reserve()?) } else { None };
+    let place = if state.seen_before().is_ok() {
+        Some(state.dispatcher().reserve()?)
+    } else {
+        None
+    };
     let put = state.store().insert_incident(&incident).await?;
     if let (Some(place), Put::Created) = (place, put) {
-        place.send(Job::SeenBefore { incident: incident.id.clone(), reason: Reason::Opened });
+        place.send(Job::SeenBefore {
+            incident: incident.id.clone(),
+            reason: Reason::Opened,
+        });
     }
-    let status = if put == Put::Created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if put == Put::Created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(IncidentWritten { incident, put })))
 }
 
 #[utoipa::path(get, path = "/v1/incidents", responses((status = 200, body = [Object])), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Incident>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Incident>>, ApiError> {
     caller.require(Permission::Read)?;
-    Ok(Json(state.store().incidents(IncidentFilter::default()).await?))
+    Ok(Json(
+        state.store().incidents(IncidentFilter::default()).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/incidents/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Incident>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Incident>, ApiError> {
     caller.require(Permission::Read)?;
     Ok(Json(state.store().incident(&id).await?))
 }

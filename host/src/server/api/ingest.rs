@@ -60,20 +60,45 @@ pub async fn events(
         return Err(ApiError::invalid("events", "is empty"));
     }
     if batch.events.len() > MAX_BATCH {
-        return Err(ApiError::invalid("events", format!("has {} events; at most {MAX_BATCH} per batch", batch.events.len())));
+        return Err(ApiError::invalid(
+            "events",
+            format!(
+                "has {} events; at most {MAX_BATCH} per batch",
+                batch.events.len()
+            ),
+        ));
     }
     let events: Vec<TimelineEvent> = batch
         .events
         .into_iter()
-        .map(|e| TimelineEvent { id: e.id, at: e.at.0, actor: e.actor, role: e.role, kind: e.kind, text: e.text })
+        .map(|e| TimelineEvent {
+            id: e.id,
+            at: e.at.0,
+            actor: e.actor,
+            role: e.role,
+            kind: e.kind,
+            text: e.text,
+        })
         .collect();
     let place = state.dispatcher().reserve()?;
     let lease = state.dispatcher().lease();
-    let (EventBatch { stored, duplicates }, job) = state.store().add_events_with_job(&id, &events, lease, Some(&who.name)).await?;
+    let (EventBatch { stored, duplicates }, job) = state
+        .store()
+        .add_events_with_job(&id, &events, lease, Some(&who.name))
+        .await?;
     if let Some(job) = job {
         let new: std::collections::HashSet<&str> = stored.iter().map(String::as_str).collect();
-        let fresh = events.into_iter().filter(|e| new.contains(e.id.as_str())).map(convert_event).collect();
-        place.send(Job::Events { job: Some(job.id), incident: id, events: fresh, by: who.name });
+        let fresh = events
+            .into_iter()
+            .filter(|e| new.contains(e.id.as_str()))
+            .map(convert_event)
+            .collect();
+        place.send(Job::Events {
+            job: Some(job.id),
+            incident: id,
+            events: fresh,
+            by: who.name,
+        });
     }
     Ok((StatusCode::ACCEPTED, Json(EventsAck { stored, duplicates })))
 }
@@ -125,12 +150,30 @@ pub async fn series(
     let series = MetricSeries {
         name: input.name,
         unit: input.unit,
-        points: input.points.iter().map(|p| Point { at: p.at.0, value: p.value.unwrap_or(f64::NAN) }).collect(),
+        points: input
+            .points
+            .iter()
+            .map(|p| Point {
+                at: p.at.0,
+                value: p.value.unwrap_or(f64::NAN),
+            })
+            .collect(),
     };
     let place = state.dispatcher().reserve()?;
     let lease = state.dispatcher().lease();
-    let (stored, job) = state.store().put_series_with_job(&id, &series, lease, Some(&who.name)).await?;
-    let ack = SeriesAck { name: stored.name.clone(), points: stored.points.len() };
-    place.send(Job::Series { job: Some(job.id), incident: id, series: convert::series_to_wit(stored), by: who.name });
+    let (stored, job) = state
+        .store()
+        .put_series_with_job(&id, &series, lease, Some(&who.name))
+        .await?;
+    let ack = SeriesAck {
+        name: stored.name.clone(),
+        points: stored.points.len(),
+    };
+    place.send(Job::Series {
+        job: Some(job.id),
+        incident: id,
+        series: convert::series_to_wit(stored),
+        by: who.name,
+    });
     Ok((StatusCode::ACCEPTED, Json(ack)))
 }

@@ -16,7 +16,11 @@ use crate::server::time::ApiTime;
 
 #[utoipa::path(get, path = "/v1/incidents/{id}/nudges", params(("id" = String, Path)),
     responses((status = 200, body = [Object])), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<NudgeTriage>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<NudgeTriage>>, ApiError> {
     caller.require(Permission::Read)?;
     state.store().incident(&id).await?;
     Ok(Json(state.store().nudge_triage(&id).await?))
@@ -31,7 +35,9 @@ pub async fn acknowledge(
 ) -> Result<Json<NudgeTriage>, ApiError> {
     let who = caller.require(Permission::TriageNudges)?;
     known_pattern(&state, &id, &pattern).await?;
-    Ok(Json(state.store().acknowledge_nudge(&who, &id, &pattern).await?))
+    Ok(Json(
+        state.store().acknowledge_nudge(&who, &id, &pattern).await?,
+    ))
 }
 
 /// Silence a nudge, until a time if given.
@@ -52,7 +58,12 @@ pub async fn mute(
 ) -> Result<Json<NudgeTriage>, ApiError> {
     let who = caller.require(Permission::TriageNudges)?;
     known_pattern(&state, &id, &pattern).await?;
-    Ok(Json(state.store().mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0)).await?))
+    Ok(Json(
+        state
+            .store()
+            .mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0))
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
@@ -71,7 +82,10 @@ pub async fn unmute(
 async fn known_pattern(state: &AppState, incident: &str, pattern: &str) -> Result<(), ApiError> {
     let findings = state.store().findings(incident).await?;
     let mut known: Vec<&str> = rhyme_eval::nudges::PATTERNS.to_vec();
-    for f in findings.iter().filter(|f| f.finding.kind == FindingKind::Nudge) {
+    for f in findings
+        .iter()
+        .filter(|f| f.finding.kind == FindingKind::Nudge)
+    {
         if !known.contains(&f.finding.subject.as_str()) {
             known.push(&f.finding.subject);
         }
@@ -79,5 +93,11 @@ async fn known_pattern(state: &AppState, incident: &str, pattern: &str) -> Resul
     if known.contains(&pattern) {
         return Ok(());
     }
-    Err(ApiError::invalid("pattern", format!("`{pattern}` is not a nudge pattern; known patterns: {}", known.join(", "))))
+    Err(ApiError::invalid(
+        "pattern",
+        format!(
+            "`{pattern}` is not a nudge pattern; known patterns: {}",
+            known.join(", ")
+        ),
+    ))
 }

@@ -21,8 +21,14 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 
 /// The Prometheus text exposition.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    state.metrics().queue_depth.set(state.dispatcher().depth() as i64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics().render())
+    state
+        .metrics()
+        .queue_depth
+        .set(state.dispatcher().depth() as i64);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics().render(),
+    )
 }
 
 /// The OpenAPI document of this API.

@@ -21,29 +21,46 @@ pub async fn svg(
     caller.require(Permission::Read)?;
     let name = file
         .strip_suffix(".svg")
-        .ok_or_else(|| ApiError::NotFound { what: "plot".into(), id: file.clone() })?;
+        .ok_or_else(|| ApiError::NotFound {
+            what: "plot".into(),
+            id: file.clone(),
+        })?;
     let series = state
         .store()
         .series(&incident)
         .await?
         .into_iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| ApiError::NotFound { what: "series".into(), id: name.to_string() })?;
+        .ok_or_else(|| ApiError::NotFound {
+            what: "series".into(),
+            id: name.to_string(),
+        })?;
     let marks = signature_marks(&state, &incident, name).await?;
-    let svg = render::svg(&convert::series_to_wit(series), &marks).map_err(|e| ApiError::invalid("series", e.to_string()))?;
+    let svg = render::svg(&convert::series_to_wit(series), &marks)
+        .map_err(|e| ApiError::invalid("series", e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }
 
 /// The window of the newest signature finding that cites this series.
-async fn signature_marks(state: &AppState, incident: &str, series: &str) -> Result<Vec<Mark>, ApiError> {
+async fn signature_marks(
+    state: &AppState,
+    incident: &str,
+    series: &str,
+) -> Result<Vec<Mark>, ApiError> {
     let findings = state.store().findings(incident).await?;
-    let newest = findings.iter().rev().filter(|f| f.finding.kind == FindingKind::Signature).find_map(|f| {
-        f.finding.evidence.iter().find_map(|e| match e {
-            Evidence::Window(w) if w.series == series => {
-                Some(Mark { start: w.start, end: w.end, label: f.finding.subject.clone() })
-            }
-            _ => None,
-        })
-    });
+    let newest = findings
+        .iter()
+        .rev()
+        .filter(|f| f.finding.kind == FindingKind::Signature)
+        .find_map(|f| {
+            f.finding.evidence.iter().find_map(|e| match e {
+                Evidence::Window(w) if w.series == series => Some(Mark {
+                    start: w.start,
+                    end: w.end,
+                    label: f.finding.subject.clone(),
+                }),
+                _ => None,
+            })
+        });
     Ok(newest.into_iter().collect())
 }

@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use rhyme_store::Permission;
 use rhyme_store::approval::{
-    Decision, DecisionRecord, ProposalFilter, ProposalKind, ProposalState, RevisionRecord, StoredProposal, Verdict,
+    Decision, DecisionRecord, ProposalFilter, ProposalKind, ProposalState, RevisionRecord,
+    StoredProposal, Verdict,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -35,10 +36,16 @@ pub async fn list(
     let wanted = match query.state.as_deref().unwrap_or("pending") {
         "all" => None,
         text => Some(ProposalState::parse(text).ok_or_else(|| {
-            ApiError::invalid("state", format!("`{text}` is not one of pending, approved, rejected, withdrawn, all"))
+            ApiError::invalid(
+                "state",
+                format!("`{text}` is not one of pending, approved, rejected, withdrawn, all"),
+            )
         })?),
     };
-    let filter = ProposalFilter { state: wanted, incident: query.incident };
+    let filter = ProposalFilter {
+        state: wanted,
+        incident: query.incident,
+    };
     Ok(Json(state.gate().proposals(&filter).await?))
 }
 
@@ -58,7 +65,11 @@ pub struct ProposalView {
 
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)),
     responses((status = 200, body = ProposalView), (status = 404)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<ProposalView>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalView>, ApiError> {
     caller.require(Permission::Read)?;
     let proposal = state.gate().proposal(&id).await?;
     let decisions = state.gate().decisions(&id).await?;
@@ -67,7 +78,12 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<S
         ProposalKind::SuggestedAction => Vec::new(),
         _ => sections::sections(&proposal.body),
     };
-    Ok(Json(ProposalView { proposal, decisions, revisions, sections }))
+    Ok(Json(ProposalView {
+        proposal,
+        decisions,
+        revisions,
+        sections,
+    }))
 }
 
 /// Approve as it stands. `revision`, when sent, is the revision the reviewer read: if the text
@@ -113,7 +129,14 @@ pub async fn edit(
     Path(id): Path<String>,
     Body(input): Body<EditIn>,
 ) -> Result<Json<Decision>, ApiError> {
-    decide(&state, caller, &id, input.revision, Verdict::EditAndApprove { body: input.body }).await
+    decide(
+        &state,
+        caller,
+        &id,
+        input.revision,
+        Verdict::EditAndApprove { body: input.body },
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/v1/proposals/{id}/reject", params(("id" = String, Path)), request_body = RejectIn,
@@ -124,10 +147,27 @@ pub async fn reject(
     Path(id): Path<String>,
     Body(input): Body<RejectIn>,
 ) -> Result<Json<Decision>, ApiError> {
-    decide(&state, caller, &id, input.revision, Verdict::Reject { reason: input.reason }).await
+    decide(
+        &state,
+        caller,
+        &id,
+        input.revision,
+        Verdict::Reject {
+            reason: input.reason,
+        },
+    )
+    .await
 }
 
-async fn decide(state: &AppState, caller: Caller, id: &str, revision: Option<i64>, verdict: Verdict) -> Result<Json<Decision>, ApiError> {
+async fn decide(
+    state: &AppState,
+    caller: Caller,
+    id: &str,
+    revision: Option<i64>,
+    verdict: Verdict,
+) -> Result<Json<Decision>, ApiError> {
     let who = caller.require(Permission::Decide)?;
-    Ok(Json(state.gate().decide(&who, id, revision, verdict).await?))
+    Ok(Json(
+        state.gate().decide(&who, id, revision, verdict).await?,
+    ))
 }

@@ -70,24 +70,56 @@ pub struct SlackAck {
 
 #[utoipa::path(post, path = "/v1/ingest/slack", request_body = Object,
     responses((status = 200, body = SlackAck), (status = 401, description = "missing, wrong or stale signature"), (status = 404, description = "no signing secret configured")))]
-pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<SlackAck>, ApiError> {
-    let secret = state.slack_secret().ok_or_else(|| ApiError::NotFound { what: "route".into(), id: "/v1/ingest/slack (no Slack signing secret configured)".into() })?;
+pub async fn ingest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<SlackAck>, ApiError> {
+    let secret = state.slack_secret().ok_or_else(|| ApiError::NotFound {
+        what: "route".into(),
+        id: "/v1/ingest/slack (no Slack signing secret configured)".into(),
+    })?;
     verify(secret, &headers, &body, state.store().now() / 1000)?;
     let envelope: Envelope = parse(&body)?;
-    let ack = |incident: Option<String>, ignored: &str| Json(SlackAck { challenge: None, incident, ignored: Some(ignored.to_string()) });
+    let ack = |incident: Option<String>, ignored: &str| {
+        Json(SlackAck {
+            challenge: None,
+            incident,
+            ignored: Some(ignored.to_string()),
+        })
+    };
     if envelope.kind == "url_verification" {
-        return Ok(Json(SlackAck { challenge: envelope.challenge, incident: None, ignored: None }));
+        return Ok(Json(SlackAck {
+            challenge: envelope.challenge,
+            incident: None,
+            ignored: None,
+        }));
     }
-    let Some(message) = envelope.event.filter(|e| envelope.kind == "event_callback" && e.kind == "message") else {
+    let Some(message) = envelope
+        .event
+        .filter(|e| envelope.kind == "event_callback" && e.kind == "message")
+    else {
         return Ok(ack(None, "not a message event"));
     };
     if message.subtype.is_some() {
-        return Ok(ack(None, "edits, joins and bot messages are not timeline events"));
+        return Ok(ack(
+            None,
+            "edits, joins and bot messages are not timeline events",
+        ));
     }
-    let Some(incident) = state.store().bound_incident(SOURCE, &message.channel).await? else {
+    let Some(incident) = state
+        .store()
+        .bound_incident(SOURCE, &message.channel)
+        .await?
+    else {
         return Ok(ack(None, "channel not bound to an incident"));
     };
-    let at = slack_ts(&message.ts).ok_or_else(|| ApiError::invalid("event.ts", format!("`{}` is not a Slack timestamp", message.ts)))?;
+    let at = slack_ts(&message.ts).ok_or_else(|| {
+        ApiError::invalid(
+            "event.ts",
+            format!("`{}` is not a Slack timestamp", message.ts),
+        )
+    })?;
     let event = TimelineEvent {
         id: format!("slack-{}-{}", message.channel, message.ts),
         at,
@@ -98,34 +130,64 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
     };
     let place = state.dispatcher().reserve()?;
     let lease = state.dispatcher().lease();
-    let (_, job) = state.store().add_events_with_job(&incident, std::slice::from_ref(&event), lease, Some("slack")).await?;
+    let (_, job) = state
+        .store()
+        .add_events_with_job(
+            &incident,
+            std::slice::from_ref(&event),
+            lease,
+            Some("slack"),
+        )
+        .await?;
     if let Some(job) = job {
         let events = vec![convert::event_to_wit(event)];
-        place.send(Job::Events { job: Some(job.id), incident: incident.clone(), events, by: "slack".into() });
+        place.send(Job::Events {
+            job: Some(job.id),
+            incident: incident.clone(),
+            events,
+            by: "slack".into(),
+        });
     }
-    Ok(Json(SlackAck { challenge: None, incident: Some(incident), ignored: None }))
+    Ok(Json(SlackAck {
+        challenge: None,
+        incident: Some(incident),
+        ignored: None,
+    }))
 }
 
 /// Checks Slack's signature and the request's age.
 fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now_s: i64) -> Result<(), ApiError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).ok_or(ApiError::Unauthenticated);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthenticated)
+    };
     let timestamp = header("x-slack-request-timestamp")?;
     let sent: i64 = timestamp.parse().map_err(|_| ApiError::Unauthenticated)?;
     if (now_s - sent).abs() > MAX_AGE_S {
         return Err(ApiError::Unauthenticated);
     }
-    let signature = header("x-slack-signature")?.strip_prefix("v0=").ok_or(ApiError::Unauthenticated)?;
+    let signature = header("x-slack-signature")?
+        .strip_prefix("v0=")
+        .ok_or(ApiError::Unauthenticated)?;
     let signature = hex::decode(signature).map_err(|_| ApiError::Unauthenticated)?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(format!("v0:{timestamp}:").as_bytes());
     mac.update(body);
-    mac.verify_slice(&signature).map_err(|_| ApiError::Unauthenticated)
+    mac.verify_slice(&signature)
+        .map_err(|_| ApiError::Unauthenticated)
 }
 
 /// Slack's `ts` (`1700000000.000100`, seconds) as milliseconds.
 fn slack_ts(ts: &str) -> Option<i64> {
     let (seconds, fraction) = ts.split_once('.').unwrap_or((ts, "0"));
-    let millis: String = fraction.chars().chain(std::iter::repeat('0')).take(3).collect();
+    let millis: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(3)
+        .collect();
     Some(seconds.parse::<i64>().ok()? * 1000 + millis.parse::<i64>().ok()?)
 }
 
@@ -159,18 +221,55 @@ mod tests {
         mac.update(format!("v0:{ts}:{body}").as_bytes());
         let mut headers = HeaderMap::new();
         headers.insert("x-slack-request-timestamp", ts.to_string().parse().unwrap());
-        headers.insert("x-slack-signature", format!("v0={}", hex::encode(mac.finalize().into_bytes())).parse().unwrap());
+        headers.insert(
+            "x-slack-signature",
+            format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+                .parse()
+                .unwrap(),
+        );
         headers
     }
 
     #[test]
     fn only_a_fresh_request_signed_with_the_secret_passes() {
         let body = r#"{"type":"event_callback"}"#;
-        assert!(verify("s3cret", &signed("s3cret", 1_000, body), body.as_bytes(), 1_010).is_ok());
-        assert!(verify("s3cret", &signed("other", 1_000, body), body.as_bytes(), 1_010).is_err(), "wrong secret");
-        assert!(verify("s3cret", &signed("s3cret", 1_000, body), b"{}", 1_010).is_err(), "body changed");
-        assert!(verify("s3cret", &signed("s3cret", 1_000, body), body.as_bytes(), 1_400).is_err(), "replayed late");
-        assert!(verify("s3cret", &HeaderMap::new(), body.as_bytes(), 1_000).is_err(), "unsigned");
+        assert!(
+            verify(
+                "s3cret",
+                &signed("s3cret", 1_000, body),
+                body.as_bytes(),
+                1_010
+            )
+            .is_ok()
+        );
+        assert!(
+            verify(
+                "s3cret",
+                &signed("other", 1_000, body),
+                body.as_bytes(),
+                1_010
+            )
+            .is_err(),
+            "wrong secret"
+        );
+        assert!(
+            verify("s3cret", &signed("s3cret", 1_000, body), b"{}", 1_010).is_err(),
+            "body changed"
+        );
+        assert!(
+            verify(
+                "s3cret",
+                &signed("s3cret", 1_000, body),
+                body.as_bytes(),
+                1_400
+            )
+            .is_err(),
+            "replayed late"
+        );
+        assert!(
+            verify("s3cret", &HeaderMap::new(), body.as_bytes(), 1_000).is_err(),
+            "unsigned"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! records rather than chat, and keeps the nudge to one per episode: the first blamed line fires
 //! it, and more blame in the same stretch of drafting adds nothing the IC needs to hear again.
 
-use crate::context::{is_responder, Context};
+use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -25,10 +25,17 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let (line, finding) = (first..ctx.events.len())
         .filter(|&i| is_written_record(ctx, i))
         .find_map(|i| first_blame(&ctx.events[i].text).map(|f| (i, f)))?;
-    let endorsed = (line + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i]) && ctx.cues(i).ack_only);
+    let endorsed = (line + 1..ctx.events.len())
+        .filter(|&i| is_responder(&ctx.events[i]) && ctx.cues(i).ack_only);
     let phrase: String = finding.phrase.chars().take(PHRASE_CHARS).collect();
-    let message = format!("Blame wording \"{phrase}\" in a written line: name what in the system made it easy, not the person.");
-    Some(ctx.nudge(Pattern::BlameLanguage, message, std::iter::once(line).chain(endorsed).collect()))
+    let message = format!(
+        "Blame wording \"{phrase}\" in a written line: name what in the system made it easy, not the person."
+    );
+    Some(ctx.nudge(
+        Pattern::BlameLanguage,
+        message,
+        std::iter::once(line).chain(endorsed).collect(),
+    ))
 }
 
 /// The first blame in a line, also looking inside the draft it quotes: a line such as
@@ -40,7 +47,12 @@ fn first_blame(text: &str) -> Option<review_lint::blame::BlameFinding> {
     std::iter::once(text)
         .chain(after_label)
         .chain(quoted)
-        .find_map(|piece| review_lint::blame::scan(piece.trim()).into_iter().next().map(|(_, f)| f))
+        .find_map(|piece| {
+            review_lint::blame::scan(piece.trim())
+                .into_iter()
+                .next()
+                .map(|(_, f)| f)
+        })
 }
 
 /// A status note, or a line that says it is (or quotes) a draft, postmortem or review text.
@@ -71,8 +83,18 @@ mod tests {
     #[test]
     fn a_draft_blaming_a_person_fires_once() {
         let mut events = after_the_fix();
-        events.push(ev(10, Comms, Message, "Draft update for review: 'Caused by an engineer's mistake during a deploy.'"));
-        events.push(ev(12, Responder, Message, "Notes for the postmortem: Bo should have checked the file before deploying."));
+        events.push(ev(
+            10,
+            Comms,
+            Message,
+            "Draft update for review: 'Caused by an engineer's mistake during a deploy.'",
+        ));
+        events.push(ev(
+            12,
+            Responder,
+            Message,
+            "Notes for the postmortem: Bo should have checked the file before deploying.",
+        ));
         let nudges = replay(&events, 0..=30, Pattern::BlameLanguage);
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 10 * 60);
@@ -83,14 +105,24 @@ mod tests {
     fn a_blameless_draft_stays_silent() {
         let mut events = after_the_fix();
         events.push(ev(10, Ic, Message, "Draft contributing factor: the disk alert should have fired at 80% but only covered the root volume."));
-        events.push(ev(12, Ic, Message, "Draft factor 2: the upgrade procedure had no step to re-enable log rotation."));
+        events.push(ev(
+            12,
+            Ic,
+            Message,
+            "Draft factor 2: the upgrade procedure had no step to re-enable log rotation.",
+        ));
         assert_silent(&events, 0..=30, Pattern::BlameLanguage);
     }
 
     #[test]
     fn chat_that_is_not_a_written_record_is_left_to_the_people_in_it() {
         let mut events = after_the_fix();
-        events.push(ev(10, Ops, Message, "argh I should have double-checked that file"));
+        events.push(ev(
+            10,
+            Ops,
+            Message,
+            "argh I should have double-checked that file",
+        ));
         assert_silent(&events, 0..=30, Pattern::BlameLanguage);
     }
 }

@@ -5,7 +5,7 @@
 //! itself hands-on: assigning, answering, deciding, paging). One glance at a dashboard is fine;
 //! the nudge needs several steps within a short window and at least one question left waiting.
 
-use crate::context::{is_responder, Context};
+use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -22,7 +22,9 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
         .filter(by_ic)
         .find(|&i| !is_hands_on(ctx, i) && !ctx.cues(i).ack_only);
     let first = window_start.max(coordinated.map_or(0, |c| c + 1));
-    let run: Vec<usize> = (first..ctx.events.len()).filter(|i| by_ic(i) && is_hands_on(ctx, *i)).collect();
+    let run: Vec<usize> = (first..ctx.events.len())
+        .filter(|i| by_ic(i) && is_hands_on(ctx, *i))
+        .collect();
     if run.len() < ctx.limits.hero_actions as usize {
         return None;
     }
@@ -30,7 +32,9 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.fired_since(Pattern::IcHeroDebugger, ctx.events[since].at) {
         return None;
     }
-    let waiting: Vec<usize> = (run[0]..ctx.events.len()).filter(|&i| !by_ic(&i) && asks(ctx, i)).collect();
+    let waiting: Vec<usize> = (run[0]..ctx.events.len())
+        .filter(|&i| !by_ic(&i) && asks(ctx, i))
+        .collect();
     if waiting.is_empty() {
         return None;
     }
@@ -45,8 +49,10 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
 /// A hands-on step: the IC working a system rather than the response.
 fn is_hands_on(ctx: &Context, i: usize) -> bool {
     let cues = ctx.cues(i);
-    matches!(ctx.events[i].kind, EventKind::Action | EventKind::Message | EventKind::Deploy)
-        && cues.has(Cue::HandsOn)
+    matches!(
+        ctx.events[i].kind,
+        EventKind::Action | EventKind::Message | EventKind::Deploy
+    ) && cues.has(Cue::HandsOn)
         && !cues.has(Cue::Directs)
         && !cues.question
         && !ctx.names_someone_else(i)
@@ -76,7 +82,12 @@ mod tests {
     #[test]
     fn fires_on_the_third_step_with_a_question_waiting() {
         let mut events = start();
-        events.push(ev(6, Ops, Message, "Ana, should I take the workers or the DB?"));
+        events.push(ev(
+            6,
+            Ops,
+            Message,
+            "Ana, should I take the workers or the DB?",
+        ));
         events.push(ev(8, Ic, Action, "killing one blocking session"));
         let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
         assert_eq!(nudges.len(), 1);
@@ -86,8 +97,18 @@ mod tests {
     #[test]
     fn an_ic_who_delegates_between_glances_stays_silent() {
         let mut events = start();
-        events.push(ev(6, Ops, Message, "Ana, should I take the workers or the DB?"));
-        events.push(ev(7, Ic, Message, "Bo take the DB locks please; Cy post an update"));
+        events.push(ev(
+            6,
+            Ops,
+            Message,
+            "Ana, should I take the workers or the DB?",
+        ));
+        events.push(ev(
+            7,
+            Ic,
+            Message,
+            "Bo take the DB locks please; Cy post an update",
+        ));
         events.push(ev(9, Ic, Action, "opened the queue dashboard to confirm"));
         events.push(ev(12, Ops, Message, "found the blocking job"));
         assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);

@@ -5,7 +5,7 @@
 //! IC counts as named once anyone posts in the IC role, a role change happens, or someone claims
 //! the role in words.
 
-use crate::context::{first_name, is_responder, Context};
+use crate::context::{Context, first_name, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern, Role};
 
@@ -16,10 +16,15 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     }
     let alert = ctx.events.iter().position(|e| e.kind == EventKind::Alert)?;
     let alert_at = ctx.events[alert].at;
-    if ctx.now < alert_at + limit * 60 || ctx.fired_since(Pattern::NoClearCommand, alert_at) || ic_named(ctx) {
+    if ctx.now < alert_at + limit * 60
+        || ctx.fired_since(Pattern::NoClearCommand, alert_at)
+        || ic_named(ctx)
+    {
         return None;
     }
-    let acting: Vec<usize> = (alert + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i])).collect();
+    let acting: Vec<usize> = (alert + 1..ctx.events.len())
+        .filter(|&i| is_responder(&ctx.events[i]))
+        .collect();
     if distinct_people(ctx, &acting) < 2 {
         return None;
     }
@@ -40,7 +45,11 @@ fn ic_named(ctx: &Context) -> bool {
 }
 
 fn distinct_people(ctx: &Context, events: &[usize]) -> usize {
-    let mut names: Vec<String> = events.iter().filter_map(|&i| ctx.events[i].actor.as_deref()).map(first_name).collect();
+    let mut names: Vec<String> = events
+        .iter()
+        .filter_map(|&i| ctx.events[i].actor.as_deref())
+        .map(first_name)
+        .collect();
     names.sort_unstable();
     names.dedup();
     names.len()
@@ -79,14 +88,25 @@ mod tests {
     #[test]
     fn a_claim_in_words_counts_and_a_question_does_not() {
         let mut events = crowd();
-        events.push(by(7, "kim", Responder, Message, "ok I'm IC, max hold changes"));
+        events.push(by(
+            7,
+            "kim",
+            Responder,
+            Message,
+            "ok I'm IC, max hold changes",
+        ));
         assert_silent(&events, 0..=30, Pattern::NoClearCommand);
     }
 
     #[test]
     fn lower_severities_and_lone_responders_are_left_alone() {
         let events = crowd();
-        let sev3 = replay_incident(&sev(Severity::Sev3), &events, 0..=30, Pattern::NoClearCommand);
+        let sev3 = replay_incident(
+            &sev(Severity::Sev3),
+            &events,
+            0..=30,
+            Pattern::NoClearCommand,
+        );
         assert!(sev3.is_empty());
         assert_silent(&events[..2], 0..=30, Pattern::NoClearCommand);
     }

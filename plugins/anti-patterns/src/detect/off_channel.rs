@@ -6,7 +6,7 @@
 //! so an IC who is typing the decision up is not interrupted, and fires once until a decision is
 //! written into the channel.
 
-use crate::context::{is_responder, Context};
+use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::share_topic;
@@ -23,11 +23,18 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let first = ctx.index_at(ctx.now - grace - STALE_MINUTES * 60);
     let reference = (first..ctx.events.len())
         .filter(|&i| ctx.events[i].at + grace <= ctx.now)
-        .find(|&i| cites_elsewhere(ctx, i) && !recorded(ctx, i, grace) && !already_nudged(ctx, i))?;
-    let questioned: Vec<usize> =
-        (reference + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i]) && ctx.cues(i).question).collect();
+        .find(|&i| {
+            cites_elsewhere(ctx, i) && !recorded(ctx, i, grace) && !already_nudged(ctx, i)
+        })?;
+    let questioned: Vec<usize> = (reference + 1..ctx.events.len())
+        .filter(|&i| is_responder(&ctx.events[i]) && ctx.cues(i).question)
+        .collect();
     let message = "A decision made off-channel is being acted on but isn't written here: post it in the channel with who decided it and why.";
-    Some(ctx.nudge(Pattern::OffChannelDecision, message.to_string(), [vec![reference], questioned].concat()))
+    Some(ctx.nudge(
+        Pattern::OffChannelDecision,
+        message.to_string(),
+        [vec![reference], questioned].concat(),
+    ))
 }
 
 /// A line that cites an agreement reached somewhere else, and is not itself the written decision.
@@ -35,7 +42,10 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
     let cues = ctx.cues(i);
     is_responder(e)
-        && matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other)
+        && matches!(
+            e.kind,
+            EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other
+        )
         && cues.has(Cue::Venue)
         && cues.has(Cue::Agreement)
         && !cues.has(Cue::DecisionMark)
@@ -48,14 +58,24 @@ fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
     let marked_from = ctx.index_at(at - MARKED_LOOKBACK_MINUTES * 60);
     let to = ctx.index_at(at + grace + 1);
     let decisions: Vec<usize> = (from..to)
-        .filter(|&i| i != reference && (ctx.events[i].kind == EventKind::Decision || (i >= marked_from && is_marked(ctx, i))))
+        .filter(|&i| {
+            i != reference
+                && (ctx.events[i].kind == EventKind::Decision
+                    || (i >= marked_from && is_marked(ctx, i)))
+        })
         .collect();
-    let Some(&latest) = decisions.last() else { return false };
+    let Some(&latest) = decisions.last() else {
+        return false;
+    };
     // A decision posted after the team said it was going to talk elsewhere is the write-up of that
     // talk, whatever words it uses; an older one must share the reference's topic.
-    let went_elsewhere = (from..latest).rev().find(|&i| is_responder(&ctx.events[i]) && ctx.has(i, Cue::Venue));
+    let went_elsewhere = (from..latest)
+        .rev()
+        .find(|&i| is_responder(&ctx.events[i]) && ctx.has(i, Cue::Venue));
     let topic = ctx.topic(reference);
-    decisions.iter().any(|&i| went_elsewhere.is_some_and(|v| i > v) || share_topic(&topic, &ctx.topic(i)))
+    decisions
+        .iter()
+        .any(|&i| went_elsewhere.is_some_and(|v| i > v) || share_topic(&topic, &ctx.topic(i)))
 }
 
 /// A line marked as a decision in words ("decision: ..."), not a question about one.
@@ -66,7 +86,9 @@ fn is_marked(ctx: &Context, i: usize) -> bool {
 /// One nudge per unrecorded decision: later references to it, before any decision is written
 /// into the channel, belong to the same episode.
 fn already_nudged(ctx: &Context, reference: usize) -> bool {
-    let last_decision = ctx.events[..reference].iter().rposition(|e| e.kind == EventKind::Decision);
+    let last_decision = ctx.events[..reference]
+        .iter()
+        .rposition(|e| e.kind == EventKind::Decision);
     let since = last_decision.map_or(i64::MIN, |d| ctx.events[d].at);
     ctx.fired_since(Pattern::OffChannelDecision, since)
 }
@@ -81,15 +103,30 @@ mod tests {
         vec![
             ev(0, System, Alert, "under-replicated partitions 240"),
             ev(1, Ic, RoleChange, "Ana IC, Bo ops"),
-            ev(10, Ic, Message, "options: roll back the config or hot-patch the value; discussing on the bridge"),
+            ev(
+                10,
+                Ic,
+                Message,
+                "options: roll back the config or hot-patch the value; discussing on the bridge",
+            ),
         ]
     }
 
     #[test]
     fn acting_on_an_unwritten_call_decision_fires_after_the_grace() {
         let mut events = before();
-        events.push(ev(20, Ops, Action, "As agreed on the call, rolling back brokers 4-6 to the previous image"));
-        events.push(ev(21, Comms, Message, "wait, who approved an image rollback?"));
+        events.push(ev(
+            20,
+            Ops,
+            Action,
+            "As agreed on the call, rolling back brokers 4-6 to the previous image",
+        ));
+        events.push(ev(
+            21,
+            Comms,
+            Message,
+            "wait, who approved an image rollback?",
+        ));
         events.push(ev(24, Ic, Message, "it was said on the call, go ahead"));
         let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
         assert_eq!(nudges.len(), 1);
@@ -100,8 +137,18 @@ mod tests {
     #[test]
     fn a_decision_written_up_first_keeps_it_silent() {
         let mut events = before();
-        events.push(ev(18, Ic, Decision, "decision from the bridge: roll back brokers 4-6 to the previous image; Bo runs it"));
-        events.push(ev(20, Ops, Action, "as agreed on the call, rolling back brokers 4-6"));
+        events.push(ev(
+            18,
+            Ic,
+            Decision,
+            "decision from the bridge: roll back brokers 4-6 to the previous image; Bo runs it",
+        ));
+        events.push(ev(
+            20,
+            Ops,
+            Action,
+            "as agreed on the call, rolling back brokers 4-6",
+        ));
         events.push(ev(21, Ops, Message, "per zoom, watching the broker errors"));
         assert_silent(&events, 0..=40, Pattern::OffChannelDecision);
     }
@@ -109,7 +156,12 @@ mod tests {
     #[test]
     fn going_to_a_call_is_not_a_reference_to_a_decision() {
         let mut events = before();
-        events.push(ev(12, Ic, Message, "hopping on a call with Bo to pick the fix"));
+        events.push(ev(
+            12,
+            Ic,
+            Message,
+            "hopping on a call with Bo to pick the fix",
+        ));
         assert_silent(&events, 0..=40, Pattern::OffChannelDecision);
     }
 }

@@ -8,7 +8,7 @@
 //! change or claim by someone other than the outgoing IC, or an "ack"/"got it" from a person the
 //! handover names.
 
-use crate::context::{first_name, is_responder, Context};
+use crate::context::{Context, first_name, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::Words;
@@ -25,15 +25,28 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let handover = (first..ctx.events.len())
         .rev()
         .filter(|&i| ctx.events[i].at + wait <= ctx.now)
-        .find(|&i| is_handover(ctx, i) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at))?;
+        .find(|&i| {
+            is_handover(ctx, i) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at)
+        })?;
     let h_at = ctx.events[handover].at;
     let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(h_at + wait + 1);
-    if within.clone().any(|i| is_note(ctx, i)) || within.clone().any(|i| i > handover && acknowledges(ctx, handover, i)) {
+    if within.clone().any(|i| is_note(ctx, i))
+        || within
+            .clone()
+            .any(|i| i > handover && acknowledges(ctx, handover, i))
+    {
         return None;
     }
-    let after: Vec<usize> = (handover + 1..ctx.events.len()).filter(|&i| is_responder(&ctx.events[i])).take(8).collect();
+    let after: Vec<usize> = (handover + 1..ctx.events.len())
+        .filter(|&i| is_responder(&ctx.events[i]))
+        .take(8)
+        .collect();
     let message = "IC passed on with no ack or handover note: have the new IC confirm here, then post status, work in flight, theories and next steps.";
-    Some(ctx.nudge(Pattern::SilentHandover, message.to_string(), [vec![handover], after].concat()))
+    Some(ctx.nudge(
+        Pattern::SilentHandover,
+        message.to_string(),
+        [vec![handover], after].concat(),
+    ))
 }
 
 fn is_handover(ctx: &Context, i: usize) -> bool {
@@ -49,12 +62,16 @@ fn is_handover(ctx: &Context, i: usize) -> bool {
 fn is_note(ctx: &Context, i: usize) -> bool {
     let cues = ctx.cues(i);
     let parts = cues.note_parts();
-    is_responder(&ctx.events[i]) && cues.words >= 12 && (parts >= 3 || (parts >= 2 && cues.has(Cue::NoteMarker)))
+    is_responder(&ctx.events[i])
+        && cues.words >= 12
+        && (parts >= 3 || (parts >= 2 && cues.has(Cue::NoteMarker)))
 }
 
 fn acknowledges(ctx: &Context, handover: usize, i: usize) -> bool {
     let (h, e) = (&ctx.events[handover], &ctx.events[i]);
-    let Some(actor) = e.actor.as_deref() else { return false };
+    let Some(actor) = e.actor.as_deref() else {
+        return false;
+    };
     if !is_responder(e) || Some(actor) == h.actor.as_deref() {
         return false;
     }
@@ -68,7 +85,10 @@ fn acknowledges(ctx: &Context, handover: usize, i: usize) -> bool {
 /// Whether `text` mentions this actor by first name (with or without `@`).
 fn names(text: &str, actor: &str) -> bool {
     let name = first_name(actor);
-    !name.is_empty() && Words::new(text).iter().any(|w| w.trim_start_matches('@') == name)
+    !name.is_empty()
+        && Words::new(text)
+            .iter()
+            .any(|w| w.trim_start_matches('@') == name)
 }
 
 #[cfg(test)]
@@ -88,8 +108,20 @@ mod tests {
     #[test]
     fn a_handover_with_neither_note_nor_ack_fires_within_five_minutes() {
         let mut events = before_the_handover();
-        events.push(by(20, "Ruth", Ic, Message, "gotta jump to another meeting, Ilya can you take it"));
-        events.push(by(23, "Pedro", Ops, Message, "batch 1 done, who confirms batch 2?"));
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "gotta jump to another meeting, Ilya can you take it",
+        ));
+        events.push(by(
+            23,
+            "Pedro",
+            Ops,
+            Message,
+            "batch 1 done, who confirms batch 2?",
+        ));
         let nudges = replay(&events, 0..=40, Pattern::SilentHandover);
         assert_eq!(nudges.len(), 1);
         assert!(nudges[0].at <= T0 + 25 * 60);
@@ -99,7 +131,13 @@ mod tests {
     #[test]
     fn a_note_and_an_ack_keep_it_silent() {
         let mut events = before_the_handover();
-        events.push(by(20, "Ruth", Ic, Message, "Shift ends; Ilya is taking over, writing the handover"));
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "Shift ends; Ilya is taking over, writing the handover",
+        ));
         events.push(by(22, "Ruth", Ic, Message,
             "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6."));
         events.push(by(23, "Ilya", Ic, RoleChange, "Acknowledged, I have IC."));
@@ -109,7 +147,13 @@ mod tests {
     #[test]
     fn an_ack_alone_from_the_named_successor_is_enough() {
         let mut events = before_the_handover();
-        events.push(by(20, "Ruth", Ic, Message, "passing IC to @ilya, gotta sleep"));
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "passing IC to @ilya, gotta sleep",
+        ));
         events.push(by(21, "ilya", Responder, Message, "ack, got it"));
         assert_silent(&events, 0..=40, Pattern::SilentHandover);
     }
@@ -117,7 +161,13 @@ mod tests {
     #[test]
     fn someone_taking_command_in_their_own_words_is_not_a_handover() {
         let mut events = before_the_handover();
-        events.push(by(20, "Ilya", Ic, RoleChange, "I'm taking over as IC from Ruth"));
+        events.push(by(
+            20,
+            "Ilya",
+            Ic,
+            RoleChange,
+            "I'm taking over as IC from Ruth",
+        ));
         assert_silent(&events, 0..=40, Pattern::SilentHandover);
     }
 }

@@ -6,7 +6,7 @@
 //! updates repeat what is known; "any news?", "+1", "still nothing" and bare acknowledgements show
 //! that people are waiting, which is the stall itself, not a way out of it.
 
-use crate::context::{is_human, is_responder, Context};
+use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -15,17 +15,27 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let start = ctx.start()?;
-    let last = (start..ctx.events.len()).rev().find(|&i| is_progress(ctx, i))?;
+    let last = (start..ctx.events.len())
+        .rev()
+        .find(|&i| is_progress(ctx, i))?;
     let since_at = ctx.events[last].at;
-    if ctx.now - since_at < ctx.limits.silence_minutes as i64 * 60 || ctx.fired_since(Pattern::StalledLoop, since_at) {
+    if ctx.now - since_at < ctx.limits.silence_minutes as i64 * 60
+        || ctx.fired_since(Pattern::StalledLoop, since_at)
+    {
         return None;
     }
-    let waiting: Vec<usize> = (last + 1..ctx.events.len()).filter(|&i| is_human(&ctx.events[i])).collect();
+    let waiting: Vec<usize> = (last + 1..ctx.events.len())
+        .filter(|&i| is_human(&ctx.events[i]))
+        .collect();
     let quiet = ctx.minutes_since(last);
     let message = format!(
         "Nothing new found, decided or tried for {quiet} min: re-orient the room on what we know, what we don't, and the next decision."
     );
-    Some(ctx.nudge(Pattern::StalledLoop, message, [vec![last], waiting].concat()))
+    Some(ctx.nudge(
+        Pattern::StalledLoop,
+        message,
+        [vec![last], waiting].concat(),
+    ))
 }
 
 /// Whether event `i` moves the response forward.
@@ -44,7 +54,9 @@ pub fn is_progress(ctx: &Context, i: usize) -> bool {
         EventKind::StatusUpdate | EventKind::Alert | EventKind::Metric => false,
         EventKind::Message | EventKind::Other => {
             let cues = ctx.cues(i);
-            let waiting = [Cue::NewsRequest, Cue::NoNews, Cue::PlusOne, Cue::Departure].iter().any(|&c| cues.has(c));
+            let waiting = [Cue::NewsRequest, Cue::NoNews, Cue::PlusOne, Cue::Departure]
+                .iter()
+                .any(|&c| cues.has(c));
             let moves = cues.has(Cue::Hypothesis) || cues.has(Cue::Proposal);
             !cues.ack_only && (!waiting || moves)
         }
@@ -83,7 +95,12 @@ mod tests {
     #[test]
     fn a_steady_flow_of_findings_stays_silent() {
         let mut events = waiting_on_a_vendor();
-        events.push(ev(18, Ops, Message, "backup provider has capacity; failover is a config flag"));
+        events.push(ev(
+            18,
+            Ops,
+            Message,
+            "backup provider has capacity; failover is a config flag",
+        ));
         events.push(ev(30, Ic, Decision, "fail over to the backup provider"));
         events.push(ev(33, Ops, Action, "flag flipped"));
         events.push(ev(40, Ic, Mitigation, "delivery back to 96%"));
@@ -93,7 +110,12 @@ mod tests {
     #[test]
     fn a_proposal_wrapped_in_no_news_counts_as_progress() {
         let mut events = waiting_on_a_vendor();
-        events.push(ev(25, Ic, Message, "Still nothing from them. Should we fail over to the backup?"));
+        events.push(ev(
+            25,
+            Ic,
+            Message,
+            "Still nothing from them. Should we fail over to the backup?",
+        ));
         assert!(fired(&events, 30, Pattern::StalledLoop).is_none());
     }
 }

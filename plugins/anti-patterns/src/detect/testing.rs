@@ -24,7 +24,14 @@ pub fn ev(minute: i64, role: Role, kind: EventKind, text: &str) -> Event {
 
 /// An event at `minute` posted by `actor`.
 pub fn by(minute: i64, actor: &str, role: Role, kind: EventKind, text: &str) -> Event {
-    Event { id: 0, at: T0 + minute * 60, actor: Some(actor.into()), role: Some(role), kind, text: text.into() }
+    Event {
+        id: 0,
+        at: T0 + minute * 60,
+        actor: Some(actor.into()),
+        role: Some(role),
+        kind,
+        text: text.into(),
+    }
 }
 
 /// The same event with no author, as in a timeline written up from a postmortem.
@@ -36,14 +43,20 @@ pub fn anonymous(mut e: Event) -> Event {
 }
 
 pub fn sev(severity: Severity) -> IncidentInfo {
-    IncidentInfo { severity: Some(severity), update_cadence_minutes: None }
+    IncidentInfo {
+        severity: Some(severity),
+        update_cadence_minutes: None,
+    }
 }
 
 /// Events sorted by time, with ids equal to their position.
 fn numbered(events: &[Event]) -> Vec<Event> {
     let mut events = events.to_vec();
     events.sort_by_key(|e| e.at);
-    events.iter_mut().enumerate().for_each(|(i, e)| e.id = i as u64);
+    events
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, e)| e.id = i as u64);
     events
 }
 
@@ -68,7 +81,13 @@ pub fn replay_incident(
     for (now, _) in calls {
         let seen = events.partition_point(|e| e.at <= now);
         let already: Vec<PriorNudge> = fired.iter().map(PriorNudge::from).collect();
-        fired.extend(crate::evaluate(incident, &events[..seen], now, &already, &config));
+        fired.extend(crate::evaluate(
+            incident,
+            &events[..seen],
+            now,
+            &already,
+            &config,
+        ));
     }
     fired.into_iter().filter(|n| n.pattern == pattern).collect()
 }
@@ -78,7 +97,12 @@ pub fn fired(events: &[Event], minute: i64, pattern: Pattern) -> Option<Nudge> {
     fired_incident(&sev(Severity::Sev2), events, minute, pattern)
 }
 
-pub fn fired_incident(incident: &IncidentInfo, events: &[Event], minute: i64, pattern: Pattern) -> Option<Nudge> {
+pub fn fired_incident(
+    incident: &IncidentInfo,
+    events: &[Event],
+    minute: i64,
+    pattern: Pattern,
+) -> Option<Nudge> {
     let events = numbered(events);
     let now = T0 + minute * 60;
     let seen = events.partition_point(|e| e.at <= now);
@@ -89,5 +113,9 @@ pub fn fired_incident(incident: &IncidentInfo, events: &[Event], minute: i64, pa
 
 pub fn assert_silent(events: &[Event], minutes: RangeInclusive<i64>, pattern: Pattern) {
     let nudges = replay(events, minutes, pattern);
-    assert!(nudges.is_empty(), "expected no {} nudge, got {nudges:?}", pattern.id());
+    assert!(
+        nudges.is_empty(),
+        "expected no {} nudge, got {nudges:?}",
+        pattern.id()
+    );
 }

@@ -9,7 +9,7 @@
 //! a contrary observation from someone other than the hypothesis's author, and the hypothesis
 //! pursued again after it.
 
-use crate::context::{is_responder, Context};
+use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::share_topic;
@@ -35,13 +35,17 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let window = ctx.index_at(ctx.now - threshold - LOOKBACK_EXTRA_MINUTES * 60);
     // Reading back to the last move that closes any stretch bounds the work: if it is recent, no
     // stretch can be old enough, and the forward pass need not start before it.
-    let closer = (window..ctx.events.len()).rev().find(|&i| closes_any(ctx, i));
+    let closer = (window..ctx.events.len())
+        .rev()
+        .find(|&i| closes_any(ctx, i));
     if closer.is_some_and(|c| ctx.events[c].at > ctx.now - threshold) {
         return None;
     }
     let stretch = open_stretch(ctx, closer.map_or(window, |c| c + 1))?;
     let start_at = ctx.events[stretch.start].at;
-    let ripe = ctx.now - start_at >= threshold && !stretch.contrary.is_empty() && stretch.pursued_after_contrary;
+    let ripe = ctx.now - start_at >= threshold
+        && !stretch.contrary.is_empty()
+        && stretch.pursued_after_contrary;
     if !ripe || ctx.fired_since(Pattern::TunnelVision, start_at) {
         return None;
     }
@@ -57,8 +61,15 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
 /// same stretch after it.
 fn closes_any(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
-    matches!(e.kind, EventKind::Decision | EventKind::Mitigation | EventKind::Resolution)
-        || (is_responder(e) && matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Other) && ctx.has(i, Cue::SeparatingMove))
+    matches!(
+        e.kind,
+        EventKind::Decision | EventKind::Mitigation | EventKind::Resolution
+    ) || (is_responder(e)
+        && matches!(
+            e.kind,
+            EventKind::Message | EventKind::Action | EventKind::Other
+        )
+        && ctx.has(i, Cue::SeparatingMove))
 }
 
 /// The stretch still open at `now`, following the discussion from event `from`.
@@ -66,11 +77,19 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
     let mut open: Option<Stretch> = None;
     for i in from..ctx.events.len() {
         let e = &ctx.events[i];
-        if matches!(e.kind, EventKind::Decision | EventKind::Mitigation | EventKind::Resolution) {
+        if matches!(
+            e.kind,
+            EventKind::Decision | EventKind::Mitigation | EventKind::Resolution
+        ) {
             open = None;
             continue;
         }
-        if !is_responder(e) || !matches!(e.kind, EventKind::Message | EventKind::Action | EventKind::Other) {
+        if !is_responder(e)
+            || !matches!(
+                e.kind,
+                EventKind::Message | EventKind::Action | EventKind::Other
+            )
+        {
             continue;
         }
         let cues = ctx.cues(i);
@@ -87,7 +106,8 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
             }
             continue;
         };
-        if cues.has(Cue::SeparatingMove) || (cues.has(Cue::TakesUp) && !stretch.contrary.is_empty()) {
+        if cues.has(Cue::SeparatingMove) || (cues.has(Cue::TakesUp) && !stretch.contrary.is_empty())
+        {
             open = None;
             continue;
         }
@@ -112,10 +132,30 @@ mod tests {
         vec![
             ev(0, System, Alert, "api timeouts 6%"),
             ev(1, Ic, RoleChange, "Ana IC, Bo ops"),
-            ev(4, Ic, Message, "Both endpoints hit orders-db. Smells like lock contention again."),
-            ev(6, Ops, Message, "Agree, probably the nightly batch holding locks"),
-            ev(9, Responder, Message, "FYI lock wait time on orders-db is normal, 3ms p99"),
-            ev(11, Ic, Message, "Locks can be short and still pile up. Who owns the batch?"),
+            ev(
+                4,
+                Ic,
+                Message,
+                "Both endpoints hit orders-db. Smells like lock contention again.",
+            ),
+            ev(
+                6,
+                Ops,
+                Message,
+                "Agree, probably the nightly batch holding locks",
+            ),
+            ev(
+                9,
+                Responder,
+                Message,
+                "FYI lock wait time on orders-db is normal, 3ms p99",
+            ),
+            ev(
+                11,
+                Ic,
+                Message,
+                "Locks can be short and still pile up. Who owns the batch?",
+            ),
             ev(14, Ops, Message, "asked the batch owners about their locks"),
         ]
     }
@@ -131,7 +171,12 @@ mod tests {
     #[test]
     fn a_test_that_separates_the_explanations_keeps_it_silent() {
         let mut events = lock_theory();
-        events.push(ev(12, Ic, Message, "Good catch. How do we tell them apart: lock waits vs per-zone errors?"));
+        events.push(ev(
+            12,
+            Ic,
+            Message,
+            "Good catch. How do we tell them apart: lock waits vs per-zone errors?",
+        ));
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 
@@ -145,7 +190,12 @@ mod tests {
     #[test]
     fn a_decision_closes_the_stretch() {
         let mut events = lock_theory();
-        events.push(ev(16, Ic, Decision, "pause the batch and watch timeouts for 5 minutes"));
+        events.push(ev(
+            16,
+            Ic,
+            Decision,
+            "pause the batch and watch timeouts for 5 minutes",
+        ));
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 }

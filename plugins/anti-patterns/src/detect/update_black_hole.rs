@@ -6,7 +6,7 @@
 //! timeline written up after the fact, missing updates may just be missing from the write-up, so
 //! there it fires only on a recorded stakeholder complaint after the cadence has passed.
 
-use crate::context::{is_human, Context};
+use crate::context::{Context, is_human};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern, Role};
 
@@ -15,7 +15,10 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let start = ctx.start()?;
-    let since = ctx.last(EventKind::StatusUpdate).filter(|&u| u > start).unwrap_or(start);
+    let since = ctx
+        .last(EventKind::StatusUpdate)
+        .filter(|&u| u > start)
+        .unwrap_or(start);
     let since_at = ctx.events[since].at;
     if ctx.fired_since(Pattern::UpdateBlackHole, since_at) {
         return None;
@@ -24,7 +27,8 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let asks = news_requests(ctx, since);
     let due = since_at + cadence * 60;
     let overdue = if ctx.reconstructed() {
-        asks.iter().any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
+        asks.iter()
+            .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
     } else {
         ctx.now >= due + ctx.limits.update_grace_minutes as i64 * 60
     };
@@ -35,7 +39,11 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let message = format!(
         "No stakeholder update for {silent} min (cadence {cadence}): post one now with condition, action and need, and set the next update time."
     );
-    Some(ctx.nudge(Pattern::UpdateBlackHole, message, [vec![since], asks].concat()))
+    Some(ctx.nudge(
+        Pattern::UpdateBlackHole,
+        message,
+        [vec![since], asks].concat(),
+    ))
 }
 
 /// The agreed cadence: the incident's own, else the configured one, tighter early on if set.
@@ -57,7 +65,8 @@ fn news_requests(ctx: &Context, since: usize) -> Vec<usize> {
             let e = &ctx.events[i];
             is_human(e)
                 && matches!(e.kind, EventKind::Message | EventKind::Other)
-                && (ctx.has(i, Cue::NewsRequest) || (e.role == Some(Role::Stakeholder) && ctx.cues(i).question))
+                && (ctx.has(i, Cue::NewsRequest)
+                    || (e.role == Some(Role::Stakeholder) && ctx.cues(i).question))
         })
         .collect()
 }
@@ -72,7 +81,12 @@ mod tests {
         vec![
             ev(0, System, Alert, "checkout error rate 20%"),
             ev(1, Ic, RoleChange, "Ana is IC, Bo comms"),
-            ev(4, Comms, StatusUpdate, "Checkout failing for some users. Investigating. Next update in 30 min."),
+            ev(
+                4,
+                Comms,
+                StatusUpdate,
+                "Checkout failing for some users. Investigating. Next update in 30 min.",
+            ),
             ev(20, Ops, Message, "errors from one pool only"),
         ]
     }
@@ -88,7 +102,12 @@ mod tests {
     #[test]
     fn well_run_updates_on_cadence_stay_silent() {
         let mut events = incident();
-        events.push(ev(33, Comms, StatusUpdate, "Still failing for one pool. Draining it. Next update 30 min."));
+        events.push(ev(
+            33,
+            Comms,
+            StatusUpdate,
+            "Still failing for one pool. Draining it. Next update 30 min.",
+        ));
         events.push(ev(50, Stakeholder, Message, "Any update for support?"));
         assert_silent(&events, 0..=60, Pattern::UpdateBlackHole);
     }
@@ -111,9 +130,22 @@ mod tests {
         let mut events: Vec<_> = incident().into_iter().map(anonymous).collect();
         events.truncate(2);
         assert_silent(&events, 0..=60, Pattern::UpdateBlackHole);
-        events.push(anonymous(ev(25, Stakeholder, Message, "Customers say the status page still shows green")));
-        assert!(replay(&events, 0..=30, Pattern::UpdateBlackHole).is_empty(), "cadence not yet passed");
-        events.push(anonymous(ev(36, Stakeholder, Message, "Customers say the status page still shows green")));
+        events.push(anonymous(ev(
+            25,
+            Stakeholder,
+            Message,
+            "Customers say the status page still shows green",
+        )));
+        assert!(
+            replay(&events, 0..=30, Pattern::UpdateBlackHole).is_empty(),
+            "cadence not yet passed"
+        );
+        events.push(anonymous(ev(
+            36,
+            Stakeholder,
+            Message,
+            "Customers say the status page still shows green",
+        )));
         assert!(fired(&events, 36, Pattern::UpdateBlackHole).is_some());
     }
 }

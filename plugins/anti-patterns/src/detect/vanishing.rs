@@ -5,7 +5,7 @@
 //! words defer it ("will post when closed"). The room counts as gone when no responder has posted
 //! for a while; a stakeholder asking whether it is over is evidence, not presence.
 
-use crate::context::{is_human, is_responder, Context};
+use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -16,20 +16,35 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
     let mitigation = ctx.open_mitigation()?;
     let m_at = ctx.events[mitigation].at;
     let limits = ctx.limits;
-    if ctx.now < m_at + limits.all_clear_minutes as i64 * 60 || ctx.fired_since(Pattern::VanishingAfterMitigation, m_at) {
+    if ctx.now < m_at + limits.all_clear_minutes as i64 * 60
+        || ctx.fired_since(Pattern::VanishingAfterMitigation, m_at)
+    {
         return None;
     }
     let after = mitigation + 1..ctx.events.len();
     let quiet_since = ctx.now - limits.gone_quiet_minutes as i64 * 60;
-    if after.clone().any(|i| is_responder(&ctx.events[i]) && ctx.events[i].at > quiet_since) {
+    if after
+        .clone()
+        .any(|i| is_responder(&ctx.events[i]) && ctx.events[i].at > quiet_since)
+    {
         return None;
     }
     if after.clone().any(|i| declares_end(ctx, i)) {
         return None;
     }
     let mut evidence = vec![mitigation];
-    evidence.extend(after.clone().filter(|&i| is_responder(&ctx.events[i]) && ctx.has(i, Cue::Departure)).take(6));
-    evidence.extend(after.clone().rev().find(|&i| is_human(&ctx.events[i]) && !is_responder(&ctx.events[i])));
+    evidence.extend(
+        after
+            .clone()
+            .filter(|&i| is_responder(&ctx.events[i]) && ctx.has(i, Cue::Departure))
+            .take(6),
+    );
+    evidence.extend(
+        after
+            .clone()
+            .rev()
+            .find(|&i| is_human(&ctx.events[i]) && !is_responder(&ctx.events[i])),
+    );
     let hours = ctx.minutes_since(mitigation) as f64 / 60.0;
     let message = format!(
         "Mitigated {hours:.1} h ago with no all-clear and the room gone quiet: check the resolution criteria, then declare the end or hand it on."
@@ -56,7 +71,12 @@ mod tests {
         vec![
             ev(0, System, Alert, "webhook failures 25%"),
             ev(1, Ic, RoleChange, "Ana IC"),
-            ev(20, Ic, Mitigation, "Mitigated; retries still off for one merchant"),
+            ev(
+                20,
+                Ic,
+                Mitigation,
+                "Mitigated; retries still off for one merchant",
+            ),
             ev(22, Ops, Message, "night all"),
             ev(23, Ic, Message, "👋"),
             ev(60, System, Metric, "failures 0.8%"),
@@ -66,7 +86,11 @@ mod tests {
 
     #[test]
     fn fires_an_hour_after_mitigation_once_the_room_is_gone() {
-        let nudges = replay(&mitigated_at_night(), 0..=300, Pattern::VanishingAfterMitigation);
+        let nudges = replay(
+            &mitigated_at_night(),
+            0..=300,
+            Pattern::VanishingAfterMitigation,
+        );
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 80 * 60);
         assert_eq!(nudges[0].evidence, [2, 3, 4]);
@@ -75,16 +99,34 @@ mod tests {
     #[test]
     fn an_all_clear_keeps_it_silent_and_a_deferred_one_does_not() {
         let mut events = mitigated_at_night();
-        events.push(ev(50, Comms, StatusUpdate, "monitoring, will post when closed"));
-        assert_eq!(replay(&events, 0..=300, Pattern::VanishingAfterMitigation).len(), 1);
-        events.push(ev(70, Comms, StatusUpdate, "Resolved: all clear since 20:10"));
+        events.push(ev(
+            50,
+            Comms,
+            StatusUpdate,
+            "monitoring, will post when closed",
+        ));
+        assert_eq!(
+            replay(&events, 0..=300, Pattern::VanishingAfterMitigation).len(),
+            1
+        );
+        events.push(ev(
+            70,
+            Comms,
+            StatusUpdate,
+            "Resolved: all clear since 20:10",
+        ));
         assert_silent(&events, 0..=300, Pattern::VanishingAfterMitigation);
     }
 
     #[test]
     fn people_still_working_after_mitigation_keep_it_silent() {
         let mut events = mitigated_at_night();
-        events.push(ev(65, Ops, Action, "re-enabling retries for the merchant in stages"));
+        events.push(ev(
+            65,
+            Ops,
+            Action,
+            "re-enabling retries for the merchant in stages",
+        ));
         events.push(ev(90, Ops, Message, "stage 2 of 3 done"));
         events.push(ev(115, Ic, Resolution, "resolved"));
         assert_silent(&events, 0..=300, Pattern::VanishingAfterMitigation);

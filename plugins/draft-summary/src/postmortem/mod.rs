@@ -83,7 +83,9 @@ pub fn postmortem(
 
 /// The sections of the format, in order: heading, and what the team writes there.
 pub fn headings() -> impl Iterator<Item = (&'static str, &'static str)> {
-    sections::ALL.iter().map(|(heading, _, about)| (*heading, *about))
+    sections::ALL
+        .iter()
+        .map(|(heading, _, about)| (*heading, *about))
 }
 
 fn section(heading: &str, statements: Vec<Statement>, prompt: &str) -> Section {

@@ -40,16 +40,40 @@ pub fn detect(view: &View) -> Option<Candidate> {
     }
     let reaches_end = end == n - 1;
     let duration = view.span(start, end);
-    let what = if held == 0.0 { "dropped to exactly 0".to_string() } else { format!("held exactly at {}", wording::number(held)) };
-    let magnitude = if len == n {
-        format!("{what} for the whole window ({})", wording::duration(duration))
-    } else if reaches_end {
-        format!("{what} for the last {} ({} of the window)", wording::duration(duration), wording::percent(share))
+    let what = if held == 0.0 {
+        "dropped to exactly 0".to_string()
     } else {
-        format!("{what} for {} ({} of the window)", wording::duration(duration), wording::percent(share))
+        format!("held exactly at {}", wording::number(held))
     };
-    let margins = [margin(share, MIN_SHARE, 0.45), if reaches_end || len == n { 1.0 } else { 0.5 }];
-    Some(Candidate { shape: Shape::Flatline, start, end, confidence: confidence(&margins), magnitude })
+    let magnitude = if len == n {
+        format!(
+            "{what} for the whole window ({})",
+            wording::duration(duration)
+        )
+    } else if reaches_end {
+        format!(
+            "{what} for the last {} ({} of the window)",
+            wording::duration(duration),
+            wording::percent(share)
+        )
+    } else {
+        format!(
+            "{what} for {} ({} of the window)",
+            wording::duration(duration),
+            wording::percent(share)
+        )
+    };
+    let margins = [
+        margin(share, MIN_SHARE, 0.45),
+        if reaches_end || len == n { 1.0 } else { 0.5 },
+    ];
+    Some(Candidate {
+        shape: Shape::Flatline,
+        start,
+        end,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// Equal within float rounding: a held value re-encoded as text may differ in the last bit.

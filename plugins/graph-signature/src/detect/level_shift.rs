@@ -78,8 +78,12 @@ fn segment(view: &View, prefix: &[f64], a: usize, b: usize, min_seg: usize, out:
     if out.len() >= MAX_SHIFTS || b - a < 2 * min_seg {
         return;
     }
-    let Some(k) = best_split(prefix, a, b, min_seg) else { return };
-    let Some(shift) = validate(view, a, k, b) else { return };
+    let Some(k) = best_split(prefix, a, b, min_seg) else {
+        return;
+    };
+    let Some(shift) = validate(view, a, k, b) else {
+        return;
+    };
     out.push(shift);
     segment(view, prefix, a, shift.at, min_seg, out);
     segment(view, prefix, shift.at, b, min_seg, out);
@@ -125,7 +129,11 @@ fn validate(view: &View, a: usize, k: usize, b: usize) -> Option<Shift> {
     let spread = mad_sigma(left).max(mad_sigma(right));
     let noise = view.noise.max(diff_noise(left).min(diff_noise(right)));
     let noise_units = change.abs() / noise;
-    let spread_units = if spread > 0.0 { change.abs() / spread } else { f64::INFINITY };
+    let spread_units = if spread > 0.0 {
+        change.abs() / spread
+    } else {
+        f64::INFINITY
+    };
     let mid = 0.5 * (before + after);
     let old_side = share_on_side(&v[a..at], mid, -change.signum());
     let new_side = share_on_side(&v[at + gap..b], mid, change.signum());
@@ -134,7 +142,14 @@ fn validate(view: &View, a: usize, k: usize, b: usize) -> Option<Shift> {
         && spread_units >= MIN_SPREAD_UNITS
         && old_side >= MIN_PERSIST
         && new_side >= MIN_PERSIST;
-    passes.then_some(Shift { at, before, after, abrupt, noise_units, spread_units })
+    passes.then_some(Shift {
+        at,
+        before,
+        after,
+        abrupt,
+        noise_units,
+        spread_units,
+    })
 }
 
 /// Samples an edge may take to complete and still count as abrupt: "within a few samples",
@@ -145,7 +160,12 @@ fn transition_allowance(n: usize) -> usize {
 
 /// Near the split `k`, the index where the short-window median jumps most in the direction of
 /// the overall change: the mean split can land a few samples off a noisy edge.
-fn sharpest_edge(v: &[f64], (a, k, b): (usize, usize, usize), gap: usize, min_seg: usize) -> Option<usize> {
+fn sharpest_edge(
+    v: &[f64],
+    (a, k, b): (usize, usize, usize),
+    gap: usize,
+    min_seg: usize,
+) -> Option<usize> {
     let direction = (median(&v[k..b]) - median(&v[a..k])).signum();
     let lo = (a + min_seg.max(EDGE)).max(k.saturating_sub(2 * EDGE + gap));
     let hi = b.checked_sub(min_seg.max(EDGE) + gap)?.min(k + 2 * EDGE);
@@ -153,7 +173,12 @@ fn sharpest_edge(v: &[f64], (a, k, b): (usize, usize, usize), gap: usize, min_se
         return None;
     }
     (lo..=hi)
-        .map(|j| (j, direction * (median(&v[j + gap..j + gap + EDGE]) - median(&v[j - EDGE..j]))))
+        .map(|j| {
+            (
+                j,
+                direction * (median(&v[j + gap..j + gap + EDGE]) - median(&v[j - EDGE..j])),
+            )
+        })
         .max_by(|x, y| x.1.total_cmp(&y.1))
         .filter(|(_, jump)| *jump > 0.0)
         .map(|(j, _)| j)
@@ -161,7 +186,10 @@ fn sharpest_edge(v: &[f64], (a, k, b): (usize, usize, usize), gap: usize, min_se
 
 /// Share of `values` strictly beyond `mid` in `direction` (+1 above, -1 below).
 fn share_on_side(values: &[f64], mid: f64, direction: f64) -> f64 {
-    let count = values.iter().filter(|x| (**x - mid) * direction > 0.0).count();
+    let count = values
+        .iter()
+        .filter(|x| (**x - mid) * direction > 0.0)
+        .count();
     count as f64 / values.len().max(1) as f64
 }
 
@@ -198,7 +226,13 @@ fn cliff(view: &View, shifts: &[Shift]) -> Option<Candidate> {
         margin(shift.noise_units, MIN_NOISE_UNITS, 2.0 * MIN_NOISE_UNITS),
         margin(stays, MIN_PERSIST, 0.97),
     ];
-    Some(Candidate { shape: Shape::CliffDrop, start: from, end: n - 1, confidence: confidence(&margins), magnitude })
+    Some(Candidate {
+        shape: Shape::CliffDrop,
+        start: from,
+        end: n - 1,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// Upward steps whose new level lasts to the end, with no lasting fall after the first one.
@@ -209,22 +243,51 @@ fn stair(view: &View, shifts: &[Shift]) -> Option<Candidate> {
         let mid = 0.5 * (s.before + s.after);
         share_on_side(&v[s.at..], mid, (s.after - s.before).signum()) >= MIN_PERSIST
     };
-    let ups: Vec<&Shift> = shifts.iter().filter(|s| s.after > s.before && lasting(s)).collect();
+    let ups: Vec<&Shift> = shifts
+        .iter()
+        .filter(|s| s.after > s.before && lasting(s))
+        .collect();
     let first = ups.first()?;
-    let relative: Vec<f64> = ups.iter().map(|s| (s.after - s.before) / s.before.abs()).collect();
+    let relative: Vec<f64> = ups
+        .iter()
+        .map(|s| (s.after - s.before) / s.before.abs())
+        .collect();
     let typical = median(&relative);
     let from = median(&v[..first.at]);
     let to = median(&v[ups[ups.len() - 1].at..]);
     let magnitude = if ups.len() == 1 {
-        let size = if first.before > 0.0 { format!(" (+{})", wording::percent(typical)) } else { String::new() };
-        format!("1 step up from about {} to {}{size}, held for {}", wording::number(from), wording::number(to), wording::duration(view.span(first.at, n - 1)))
+        let size = if first.before > 0.0 {
+            format!(" (+{})", wording::percent(typical))
+        } else {
+            String::new()
+        };
+        format!(
+            "1 step up from about {} to {}{size}, held for {}",
+            wording::number(from),
+            wording::number(to),
+            wording::duration(view.span(first.at, n - 1))
+        )
     } else if from > 0.0 {
-        format!("{} steps up of about +{} each, from about {} to {}", ups.len(), wording::percent(typical), wording::number(from), wording::number(to))
+        format!(
+            "{} steps up of about +{} each, from about {} to {}",
+            ups.len(),
+            wording::percent(typical),
+            wording::number(from),
+            wording::number(to)
+        )
     } else {
-        format!("{} steps up, from about {} to {}", ups.len(), wording::number(from), wording::number(to))
+        format!(
+            "{} steps up, from about {} to {}",
+            ups.len(),
+            wording::number(from),
+            wording::number(to)
+        )
     };
     let weakest_abrupt = ups.iter().map(|s| s.abrupt).fold(f64::INFINITY, f64::min);
-    let weakest_units = ups.iter().map(|s| s.noise_units).fold(f64::INFINITY, f64::min);
+    let weakest_units = ups
+        .iter()
+        .map(|s| s.noise_units)
+        .fold(f64::INFINITY, f64::min);
     let margins = [
         margin(weakest_abrupt, MIN_ABRUPT, 0.8),
         margin(weakest_units, MIN_NOISE_UNITS, 2.0 * MIN_NOISE_UNITS),
@@ -232,7 +295,13 @@ fn stair(view: &View, shifts: &[Shift]) -> Option<Candidate> {
         if ups.len() >= 2 { 1.0 } else { 0.6 },
     ];
     let start = first.at.saturating_sub(1);
-    Some(Candidate { shape: Shape::StairStep, start, end: n - 1, confidence: confidence(&margins), magnitude })
+    Some(Candidate {
+        shape: Shape::StairStep,
+        start,
+        end: n - 1,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// First sample still at the old level and first sample at the new level around an edge.
@@ -242,7 +311,12 @@ fn transition(v: &[f64], shift: &Shift) -> (usize, usize) {
     let near_new = |x: f64| (shift.after - x) * change.signum() < 0.2 * change.abs();
     let lo = shift.at.saturating_sub(4 * EDGE);
     let hi = (shift.at + 4 * EDGE).min(v.len() - 1);
-    let from = (lo..shift.at).rev().find(|i| near_old(v[*i])).unwrap_or(shift.at.saturating_sub(1));
-    let to = (shift.at..=hi).find(|i| near_new(v[*i])).unwrap_or(shift.at);
+    let from = (lo..shift.at)
+        .rev()
+        .find(|i| near_old(v[*i]))
+        .unwrap_or(shift.at.saturating_sub(1));
+    let to = (shift.at..=hi)
+        .find(|i| near_new(v[*i]))
+        .unwrap_or(shift.at);
     (from, to.max(from))
 }

@@ -34,7 +34,11 @@ pub fn detect(view: &View) -> Option<Candidate> {
     }
     let step = view.span(0, view.len() - 1) / (view.len() - 1) as f64 * block as f64;
     let centred = detrend(&values);
-    let max_lag = ((n as f64 / MIN_CYCLES) as usize).min(if step > 0.0 { (MAX_PERIOD_SECONDS / step) as usize } else { n });
+    let max_lag = ((n as f64 / MIN_CYCLES) as usize).min(if step > 0.0 {
+        (MAX_PERIOD_SECONDS / step) as usize
+    } else {
+        n
+    });
     let (period, peak, dip) = autocorrelation_peak(&centred, max_lag)?;
     let swings = cycle_swings(&centred, period);
     let typical = median(&swings);
@@ -64,7 +68,13 @@ pub fn detect(view: &View) -> Option<Candidate> {
         margin(MAX_SWING_SPREAD - swing_spread, 0.0, 0.3),
         margin(cycles, MIN_CYCLES, 8.0),
     ];
-    Some(Candidate { shape: Shape::Oscillation, start: 0, end: view.len() - 1, confidence: confidence(&margins), magnitude })
+    Some(Candidate {
+        shape: Shape::Oscillation,
+        start: 0,
+        end: view.len() - 1,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// Block means so that at most [`MAX_POINTS`] values remain; returns them and the block size.
@@ -73,7 +83,12 @@ fn downsample(v: &[f64]) -> (Vec<f64>, usize) {
     if block == 1 {
         return (v.to_vec(), 1);
     }
-    (v.chunks(block).map(|c| c.iter().sum::<f64>() / c.len() as f64).collect(), block)
+    (
+        v.chunks(block)
+            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+            .collect(),
+        block,
+    )
 }
 
 /// Removes the least-squares line, so that a slow trend does not read as correlation.
@@ -88,7 +103,10 @@ fn detrend(v: &[f64]) -> Vec<f64> {
         sxx += dx * dx;
     }
     let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    v.iter().enumerate().map(|(i, y)| y - mean_y - slope * (i as f64 - mean_x)).collect()
+    v.iter()
+        .enumerate()
+        .map(|(i, y)| y - mean_y - slope * (i as f64 - mean_x))
+        .collect()
 }
 
 /// The lag of the highest autocorrelation after it first goes negative (up to `max_lag`),

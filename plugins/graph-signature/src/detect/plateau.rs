@@ -49,21 +49,46 @@ pub fn detect(view: &View) -> Option<Candidate> {
         return None; // nothing below is noisy, so no noise can vanish at the top
     }
     let ratio = top_noise / rest_noise;
-    let ceiling = median(&v.iter().zip(&in_band).filter(|(_, b)| **b).map(|(x, _)| *x).collect::<Vec<_>>());
+    let ceiling = median(
+        &v.iter()
+            .zip(&in_band)
+            .filter(|(_, b)| **b)
+            .map(|(x, _)| *x)
+            .collect::<Vec<_>>(),
+    );
     let tolerance = (3.0 * top_noise).max(1e-9 * top.abs());
-    let at_ceiling = v.iter().filter(|x| (**x - ceiling).abs() <= tolerance).count();
-    let shoulder = v.iter().filter(|x| **x < ceiling - tolerance && **x >= ceiling - SHOULDER * range).count();
+    let at_ceiling = v
+        .iter()
+        .filter(|x| (**x - ceiling).abs() <= tolerance)
+        .count();
+    let shoulder = v
+        .iter()
+        .filter(|x| **x < ceiling - tolerance && **x >= ceiling - SHOULDER * range)
+        .count();
     let sharpness = shoulder as f64 / at_ceiling.max(1) as f64;
-    let outside: Vec<f64> = v.iter().zip(&in_band).filter(|(_, b)| !**b).map(|(x, _)| *x).collect();
+    let outside: Vec<f64> = v
+        .iter()
+        .zip(&in_band)
+        .filter(|(_, b)| !**b)
+        .map(|(x, _)| *x)
+        .collect();
     let typical = median(&outside);
     let height_units = (top - typical) / rest_noise;
     if ratio > MAX_NOISE_RATIO || height_units < MIN_HEIGHT_UNITS || sharpness > MAX_SHOULDER {
         return None;
     }
-    let held = view.span(first, last).min(count as f64 * view.span(0, n - 1) / (n - 1) as f64);
+    let held = view
+        .span(first, last)
+        .min(count as f64 * view.span(0, n - 1) / (n - 1) as f64);
     let magnitude = format!(
         "held at a ceiling of about {} for {} in all ({} of the window), up from a typical {}; the noise vanishes at the top",
-        wording::number(median(&v.iter().zip(&in_band).filter(|(_, b)| **b).map(|(x, _)| *x).collect::<Vec<_>>())),
+        wording::number(median(
+            &v.iter()
+                .zip(&in_band)
+                .filter(|(_, b)| **b)
+                .map(|(x, _)| *x)
+                .collect::<Vec<_>>()
+        )),
         wording::duration(held),
         wording::percent(share),
         wording::number(typical),
@@ -74,7 +99,13 @@ pub fn detect(view: &View) -> Option<Candidate> {
         margin(height_units, MIN_HEIGHT_UNITS, 4.0 * MIN_HEIGHT_UNITS),
         margin(MAX_SHOULDER - sharpness, 0.0, 0.8 * MAX_SHOULDER),
     ];
-    Some(Candidate { shape: Shape::PlateauUnderPeak, start: first, end: last, confidence: confidence(&margins), magnitude })
+    Some(Candidate {
+        shape: Shape::PlateauUnderPeak,
+        start: first,
+        end: last,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// Median absolute difference between neighbours that are both inside (or both outside) the
@@ -84,14 +115,23 @@ fn median_step(v: &[f64], in_band: &[bool], inside: bool) -> f64 {
         .filter(|i| in_band[*i] == inside && in_band[i - 1] == inside)
         .map(|i| (v[i] - v[i - 1]).abs())
         .collect();
-    if diffs.is_empty() { 0.0 } else { median(&diffs) }
+    if diffs.is_empty() {
+        0.0
+    } else {
+        median(&diffs)
+    }
 }
 
 /// Sample noise below the band, as [`crate::stats::diff_noise`] measures it (so quantised
 /// signals whose median step is zero still get their real jitter); 0 when the signal below
 /// the band mostly holds its value.
 fn rest_noise(v: &[f64], in_band: &[bool]) -> f64 {
-    let below: Vec<f64> = v.iter().zip(in_band).filter(|(_, b)| !**b).map(|(x, _)| *x).collect();
+    let below: Vec<f64> = v
+        .iter()
+        .zip(in_band)
+        .filter(|(_, b)| !**b)
+        .map(|(x, _)| *x)
+        .collect();
     let steps = below.windows(2).count().max(1);
     let still = below.windows(2).filter(|w| w[0] == w[1]).count();
     if still * 10 > steps * 7 {

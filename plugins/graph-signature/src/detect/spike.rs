@@ -53,17 +53,33 @@ pub fn detect(view: &View) -> Option<Candidate> {
     let spread = spread_without(v, foot_left, foot_right, view.noise);
     let spread_units = height / spread;
     let next = next_highest(v, baseline, foot_left, foot_right, width);
-    let isolation = if next > 0.0 { height / next } else { f64::INFINITY };
-    if spread_units < MIN_SPREAD_UNITS || (spread_units < CLEAR_SPREAD_UNITS && isolation < MIN_ISOLATION) {
+    let isolation = if next > 0.0 {
+        height / next
+    } else {
+        f64::INFINITY
+    };
+    if spread_units < MIN_SPREAD_UNITS
+        || (spread_units < CLEAR_SPREAD_UNITS && isolation < MIN_ISOLATION)
+    {
         return None;
     }
     let magnitude = describe(view, baseline, top, foot_left, foot_right);
     let margins = [
         margin(spread_units, MIN_SPREAD_UNITS, 2.0 * CLEAR_SPREAD_UNITS),
-        margin(isolation, 1.0, 2.0 * MIN_ISOLATION).max(margin(spread_units, CLEAR_SPREAD_UNITS, 2.0 * CLEAR_SPREAD_UNITS)),
+        margin(isolation, 1.0, 2.0 * MIN_ISOLATION).max(margin(
+            spread_units,
+            CLEAR_SPREAD_UNITS,
+            2.0 * CLEAR_SPREAD_UNITS,
+        )),
         margin(MAX_SETTLE_GAP - settle_gap, 0.0, MAX_SETTLE_GAP * 0.6),
     ];
-    Some(Candidate { shape: Shape::SpikeThenSettle, start: foot_left, end: foot_right, confidence: confidence(&margins), magnitude })
+    Some(Candidate {
+        shape: Shape::SpikeThenSettle,
+        start: foot_left,
+        end: foot_right,
+        confidence: confidence(&margins),
+        magnitude,
+    })
 }
 
 /// Widest index range around `peak` whose values stay above `level`.

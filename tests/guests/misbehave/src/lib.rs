@@ -34,7 +34,10 @@ impl Guest for Misbehave {
                 rhyme_pdk::log::write(rhyme_pdk::log::Level::Info, "logged through the capability");
                 Ok(Output::empty())
             }
-            "count" => Ok(Output::note("calls seen by this instance", &count_calls().to_string())),
+            "count" => Ok(Output::note(
+                "calls seen by this instance",
+                &count_calls().to_string(),
+            )),
             other => Ok(Output::note("echo", other)),
         }
     }
@@ -70,8 +73,13 @@ fn recurse(depth: u64) -> u64 {
 
 fn huge_output() -> Output {
     let detail = "y".repeat(1 << 20);
-    let findings = (0..32).map(|i| Finding::new(FindingKind::Note, "flood", &format!("{i}"), &detail)).collect();
-    Output { findings, proposals: Vec::new() }
+    let findings = (0..32)
+        .map(|i| Finding::new(FindingKind::Note, "flood", &format!("{i}"), &detail))
+        .collect();
+    Output {
+        findings,
+        proposals: Vec::new(),
+    }
 }
 
 fn with_long_title(mut output: Output) -> Output {

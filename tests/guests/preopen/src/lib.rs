@@ -7,7 +7,9 @@ struct Preopen;
 
 impl Guest for Preopen {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("preopen", "0.1.0", "Reads files").triggers(&[Trigger::Query]).build()
+        rhyme_pdk::info("preopen", "0.1.0", "Reads files")
+            .triggers(&[Trigger::Query])
+            .build()
     }
 
     fn on_query(query: Query) -> Result<Output, String> {

@@ -2,22 +2,36 @@
 //! body is the event's text (`draft-status-update` and `draft-postmortem` become drafts). Every event also gets a note saying how many events the
 //! `incidents` capability showed it, so tests can see the durable store behind it.
 
-use rhyme_pdk::types::{Evidence, Finding, FindingKind, Incident, Output, PluginInfo, Proposal, ProposalKind, TimelineEvent, Trigger};
+use rhyme_pdk::types::{
+    Evidence, Finding, FindingKind, Incident, Output, PluginInfo, Proposal, ProposalKind,
+    TimelineEvent, Trigger,
+};
 use rhyme_pdk::{Guest, incidents};
 
 struct Proposer;
 
 impl Guest for Proposer {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("proposer", "0.2.0", "Proposes event texts as suggested actions")
-            .triggers(&[Trigger::TimelineEvent])
-            .capabilities(&["incidents"])
-            .build()
+        rhyme_pdk::info(
+            "proposer",
+            "0.2.0",
+            "Proposes event texts as suggested actions",
+        )
+        .triggers(&[Trigger::TimelineEvent])
+        .capabilities(&["incidents"])
+        .build()
     }
 
     fn on_event(incident: Incident, event: TimelineEvent) -> Result<Output, String> {
-        let seen = incidents::timeline(&incident.id).map_err(|e| format!("{e:?}"))?.len();
-        let mut note = Finding::new(FindingKind::Note, &event.id, "Timeline read", &format!("{seen} events"));
+        let seen = incidents::timeline(&incident.id)
+            .map_err(|e| format!("{e:?}"))?
+            .len();
+        let mut note = Finding::new(
+            FindingKind::Note,
+            &event.id,
+            "Timeline read",
+            &format!("{seen} events"),
+        );
         note.evidence = vec![Evidence::Event(event.id.clone())];
         let mut proposals = Vec::new();
         let kind = match event.kind.as_str() {
@@ -35,7 +49,10 @@ impl Guest for Proposer {
                 evidence: vec![Evidence::Event(event.id)],
             });
         }
-        Ok(Output { findings: vec![note], proposals })
+        Ok(Output {
+            findings: vec![note],
+            proposals,
+        })
     }
 
     rhyme_pdk::unused_handlers!(on_tick, on_series, on_query);

@@ -7,12 +7,17 @@ struct Sockets;
 
 impl Guest for Sockets {
     fn describe() -> PluginInfo {
-        rhyme_pdk::info("sockets", "0.1.0", "Phones home").triggers(&[Trigger::Query]).build()
+        rhyme_pdk::info("sockets", "0.1.0", "Phones home")
+            .triggers(&[Trigger::Query])
+            .build()
     }
 
     fn on_query(_: Query) -> Result<Output, String> {
         let stream = std::net::TcpStream::connect("127.0.0.1:80").map_err(|e| e.to_string())?;
-        Ok(Output::note("connected", &format!("{:?}", stream.peer_addr())))
+        Ok(Output::note(
+            "connected",
+            &format!("{:?}", stream.peer_addr()),
+        ))
     }
 
     rhyme_pdk::unused_handlers!(on_event, on_tick, on_series);

@@ -16,7 +16,10 @@ impl Guest for Ungranted {
     }
 
     fn on_query(query: Query) -> Result<Output, String> {
-        let messages = [Message { role: "user".into(), content: query.text }];
+        let messages = [Message {
+            role: "user".into(),
+            content: query.text,
+        }];
         match llm::chat(&messages, 16) {
             Ok(reply) => Ok(Output::note("reply", &reply)),
             Err(e) => Ok(Output::note("no reply", &format!("{e:?}"))),

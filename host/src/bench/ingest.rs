@@ -44,6 +44,8 @@ pub struct IngestFigures {
     pub busy_answers: usize,
     /// Seconds from the last acknowledgement until no plugin run was owed.
     pub drain_s: f64,
+    /// Events per second from the first request until the plugin had run on every one.
+    pub processed_per_s: f64,
 }
 
 /// Runs the benchmark in `data` (wiped first) with `component`, a plugin that answers
@@ -132,6 +134,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
         ack: Stats::of(&mut latencies),
         busy_answers,
         drain_s,
+        processed_per_s: events as f64 / (took.as_secs_f64() + drain_s),
     })
 }
 

@@ -217,6 +217,10 @@ fn ingest(
         "  plugin queue drained       {:>8.2} s after the last acknowledgement",
         f.drain_s
     );
+    println!(
+        "  run by the plugin          {:>8.0} events/s   (first request to queue drained)",
+        f.processed_per_s
+    );
     Ok(())
 }
 

@@ -44,6 +44,7 @@ impl Embedder {
         let max_seq_len = files.max_seq_len()?.min(config.max_position_embeddings);
         let tokenizer = load_tokenizer(&files, max_seq_len)?;
         let device = Device::Cpu;
+        crate::allocator::keep_model_buffers_in_the_heap();
         let model = load_weights(&files, &config, &device)?;
         Ok(Self {
             model,
@@ -82,6 +83,10 @@ impl Embedder {
             for (slot, vector) in chunk.iter().zip(self.embed_batch(&batch)?) {
                 out[*slot] = vector;
             }
+        }
+        // One question leaves little to give back; a corpus of passages leaves the peak.
+        if texts.len() > 1 {
+            crate::allocator::release_free_memory();
         }
         Ok(out)
     }

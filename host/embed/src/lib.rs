@@ -11,6 +11,7 @@
 //! # Ok::<(), rhyme_embed::Error>(())
 //! ```
 
+mod allocator;
 mod embedder;
 mod error;
 mod files;

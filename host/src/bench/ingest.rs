@@ -4,7 +4,6 @@
 //! `429 Retry-After`; the figures are acknowledged events per second and the latency of each
 //! acknowledgement, plus how long the plugin queue took to drain after the last one.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -16,9 +15,8 @@ use serde::Serialize;
 
 use super::Stats;
 use crate::capability::backend::Backends;
-use crate::manifest::{Limits, Manifest};
-use crate::runtime::plugin::LoadRequest;
-use crate::runtime::{Allocator, CompileCache, LoadedPlugin, Sandbox};
+use crate::manifest::Limits;
+use crate::runtime::{Allocator, LoadedPlugin, Sandbox};
 use crate::server::{self, ServeConfig};
 
 /// What one run is asked to do.
@@ -141,26 +139,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
 fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let manifest = Manifest {
-        name: "trivial".into(),
-        version: "0.1.0".into(),
-        description: String::new(),
-        component: "plugin.wasm".into(),
-        capabilities: Vec::new(),
-        optional_capabilities: Vec::new(),
-        limits: Limits::default(),
-        settings: Default::default(),
-    };
-    let request = LoadRequest {
-        manifest: &manifest,
-        component,
-        granted: &BTreeSet::new(),
-        limits,
-        backends: Backends::default(),
-        granted_by: "granted",
-        settings: "{}".into(),
-    };
-    Ok(LoadedPlugin::load(&sandbox, &CompileCache::new(cache), request)?.0)
+    super::load_plugin(&sandbox, cache, "trivial", component, &[], limits, Backends::default())
 }
 
 fn config() -> ServeConfig {

@@ -2,7 +2,6 @@
 //! on every event, in the sandbox; the cost per event grows with the timeline, so the median
 //! and the tail are both reported.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,10 +11,9 @@ use super::Stats;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::incidents::MemoryIncidents;
-use crate::manifest::{Limits, Manifest};
+use crate::manifest::Limits;
 use crate::runtime::bindings::types::{Incident, TimelineEvent};
-use crate::runtime::plugin::LoadRequest;
-use crate::runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use crate::runtime::{Allocator, CallContext, Sandbox};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
@@ -128,29 +126,11 @@ pub fn run(
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
     let store = Arc::new(MemoryIncidents::new());
-    let manifest = Manifest {
-        name: "anti-patterns".into(),
-        version: "0.1.0".into(),
-        description: String::new(),
-        component: "plugin.wasm".into(),
-        capabilities: vec![Capability::Incidents],
-        optional_capabilities: Vec::new(),
-        limits,
-        settings: Default::default(),
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        ..Backends::default()
     };
-    let request = LoadRequest {
-        manifest: &manifest,
-        component,
-        granted: &BTreeSet::from([Capability::Incidents]),
-        limits,
-        backends: Backends {
-            incidents: Some(store.clone()),
-            ..Backends::default()
-        },
-        granted_by: "granted",
-        settings: "{}".into(),
-    };
-    let (plugin, _) = LoadedPlugin::load(&sandbox, &CompileCache::new(cache_dir), request)?;
+    let plugin = super::load_plugin(&sandbox, cache_dir, "anti-patterns", component, &[Capability::Incidents], limits, backends)?;
     let (incident, timeline) = long_timeline(events);
     store.insert(incident.clone(), timeline.clone());
     let mut samples: Vec<Duration> = Vec::with_capacity(events);

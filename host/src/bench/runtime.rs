@@ -1,7 +1,6 @@
 //! `rhyme bench runtime`: what a plugin call costs through Rhyme's runtime, against bare
 //! wasmtime running the same trivial component, and what the compile cache saves.
 
-use std::collections::BTreeSet;
 
 use serde::Serialize;
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -10,11 +9,10 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::Stats;
 use crate::capability::backend::Backends;
-use crate::manifest::{Limits, Manifest};
+use crate::manifest::Limits;
 use crate::runtime::bindings::PluginPre;
 use crate::runtime::bindings::types::Query;
-use crate::runtime::plugin::LoadRequest;
-use crate::runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use crate::runtime::{Allocator, CallContext, CompileCache, Sandbox};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
@@ -59,19 +57,6 @@ pub fn run(
     })
 }
 
-fn trivial_manifest() -> Manifest {
-    Manifest {
-        name: "trivial".into(),
-        version: "0.1.0".into(),
-        description: String::new(),
-        component: "plugin.wasm".into(),
-        capabilities: Vec::new(),
-        optional_capabilities: Vec::new(),
-        limits: Limits::default(),
-        settings: Default::default(),
-    }
-}
-
 fn query() -> Query {
     Query {
         text: "ping".into(),
@@ -88,20 +73,7 @@ fn rhyme_calls(
 ) -> anyhow::Result<Stats> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(allocator, &limits)?;
-    let manifest = trivial_manifest();
-    let (plugin, _) = LoadedPlugin::load(
-        &sandbox,
-        &CompileCache::new(cache_dir),
-        LoadRequest {
-            manifest: &manifest,
-            component,
-            granted: &BTreeSet::new(),
-            limits,
-            backends: Backends::default(),
-            granted_by: "granted",
-            settings: "{}".into(),
-        },
-    )?;
+    let plugin = super::load_plugin(&sandbox, cache_dir, "trivial", component, &[], limits, Backends::default())?;
     let query = query();
     let mut failure = None;
     let stats = Stats::measure(calls / 10, calls, || {

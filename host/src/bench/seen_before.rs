@@ -3,7 +3,6 @@
 //! (query embedding, vector search, stored-index reads, ranking, explanations), and the
 //! host's resident memory with the model loaded.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,10 +13,9 @@ use super::st_reference::{self, ReferenceThroughput};
 use crate::capability::Capability;
 use crate::capability::backend::{Backends, Embedder};
 use crate::capability::vectors::{IndexHome, open_index};
-use crate::manifest::{Limits, Manifest};
+use crate::manifest::Limits;
 use crate::runtime::bindings::types::Query;
-use crate::runtime::plugin::LoadRequest;
-use crate::runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use crate::runtime::{Allocator, CallContext, LoadedPlugin, Sandbox};
 use crate::seen_before::corpus::Postmortem;
 use crate::seen_before::{PLUGIN, indexer};
 
@@ -138,31 +136,8 @@ fn load(
         ..Limits::default()
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let capabilities = vec![
-        Capability::Embed,
-        Capability::VectorSearch,
-        Capability::Incidents,
-    ];
-    let manifest = Manifest {
-        name: PLUGIN.into(),
-        version: "0.1.0".into(),
-        description: String::new(),
-        component: "plugin.wasm".into(),
-        capabilities: capabilities.clone(),
-        optional_capabilities: Vec::new(),
-        limits,
-        settings: Default::default(),
-    };
-    let request = LoadRequest {
-        manifest: &manifest,
-        component,
-        granted: &BTreeSet::from_iter(capabilities),
-        limits,
-        backends,
-        granted_by: "granted",
-        settings: "{}".into(),
-    };
-    Ok(LoadedPlugin::load(&sandbox, &CompileCache::new(cache_dir), request)?.0)
+    let capabilities = [Capability::Embed, Capability::VectorSearch, Capability::Incidents];
+    super::load_plugin(&sandbox, cache_dir, PLUGIN, component, &capabilities, limits, backends)
 }
 
 /// This process's resident memory in MiB, from `/proc/self/status` (0 where there is none).

@@ -1,16 +1,14 @@
 //! `rhyme bench signature`: one week of one-minute points (10,080) analysed inside the
 //! sandbox, against the same analysis compiled natively.
 
-use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::Stats;
 use crate::capability::backend::Backends;
-use crate::manifest::{Limits, Manifest};
+use crate::manifest::Limits;
 use crate::runtime::bindings::types::{MetricSeries, Point};
-use crate::runtime::plugin::LoadRequest;
-use crate::runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use crate::runtime::{Allocator, CallContext, Sandbox};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
@@ -59,26 +57,7 @@ pub fn run(
         ..Limits::default()
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let manifest = Manifest {
-        name: "graph-signature".into(),
-        version: "0.1.0".into(),
-        description: String::new(),
-        component: "plugin.wasm".into(),
-        capabilities: Vec::new(),
-        optional_capabilities: Vec::new(),
-        limits,
-        settings: Default::default(),
-    };
-    let request = LoadRequest {
-        manifest: &manifest,
-        component,
-        granted: &BTreeSet::new(),
-        limits,
-        backends: Backends::default(),
-        granted_by: "granted",
-        settings: "{}".into(),
-    };
-    let (plugin, _) = LoadedPlugin::load(&sandbox, &CompileCache::new(cache_dir), request)?;
+    let plugin = super::load_plugin(&sandbox, cache_dir, "graph-signature", component, &[], limits, Backends::default())?;
     let series = MetricSeries {
         name: "week".into(),
         unit: String::new(),

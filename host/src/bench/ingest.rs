@@ -139,7 +139,15 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
 fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    super::load_plugin(&sandbox, cache, "trivial", component, &[], limits, Backends::default())
+    super::load_plugin(
+        &sandbox,
+        cache,
+        "trivial",
+        component,
+        &[],
+        limits,
+        Backends::default(),
+    )
 }
 
 fn config() -> ServeConfig {

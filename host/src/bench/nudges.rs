@@ -130,7 +130,15 @@ pub fn run(
         incidents: Some(store.clone()),
         ..Backends::default()
     };
-    let plugin = super::load_plugin(&sandbox, cache_dir, "anti-patterns", component, &[Capability::Incidents], limits, backends)?;
+    let plugin = super::load_plugin(
+        &sandbox,
+        cache_dir,
+        "anti-patterns",
+        component,
+        &[Capability::Incidents],
+        limits,
+        backends,
+    )?;
     let (incident, timeline) = long_timeline(events);
     store.insert(incident.clone(), timeline.clone());
     let mut samples: Vec<Duration> = Vec::with_capacity(events);

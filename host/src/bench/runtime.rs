@@ -1,7 +1,6 @@
 //! `rhyme bench runtime`: what a plugin call costs through Rhyme's runtime, against bare
 //! wasmtime running the same trivial component, and what the compile cache saves.
 
-
 use serde::Serialize;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
@@ -73,7 +72,15 @@ fn rhyme_calls(
 ) -> anyhow::Result<Stats> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(allocator, &limits)?;
-    let plugin = super::load_plugin(&sandbox, cache_dir, "trivial", component, &[], limits, Backends::default())?;
+    let plugin = super::load_plugin(
+        &sandbox,
+        cache_dir,
+        "trivial",
+        component,
+        &[],
+        limits,
+        Backends::default(),
+    )?;
     let query = query();
     let mut failure = None;
     let stats = Stats::measure(calls / 10, calls, || {

@@ -136,8 +136,20 @@ fn load(
         ..Limits::default()
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let capabilities = [Capability::Embed, Capability::VectorSearch, Capability::Incidents];
-    super::load_plugin(&sandbox, cache_dir, PLUGIN, component, &capabilities, limits, backends)
+    let capabilities = [
+        Capability::Embed,
+        Capability::VectorSearch,
+        Capability::Incidents,
+    ];
+    super::load_plugin(
+        &sandbox,
+        cache_dir,
+        PLUGIN,
+        component,
+        &capabilities,
+        limits,
+        backends,
+    )
 }
 
 /// This process's resident memory in MiB, from `/proc/self/status` (0 where there is none).

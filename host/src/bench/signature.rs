@@ -1,7 +1,6 @@
 //! `rhyme bench signature`: one week of one-minute points (10,080) analysed inside the
 //! sandbox, against the same analysis compiled natively.
 
-
 use serde::Serialize;
 
 use super::Stats;
@@ -57,7 +56,15 @@ pub fn run(
         ..Limits::default()
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let plugin = super::load_plugin(&sandbox, cache_dir, "graph-signature", component, &[], limits, Backends::default())?;
+    let plugin = super::load_plugin(
+        &sandbox,
+        cache_dir,
+        "graph-signature",
+        component,
+        &[],
+        limits,
+        Backends::default(),
+    )?;
     let series = MetricSeries {
         name: "week".into(),
         unit: String::new(),

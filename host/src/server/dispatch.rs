@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::collections::HashSet;
 
 use rhyme_store::approval::NewProposal;
-use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef};
+use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginJob, PluginRef, Store};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
@@ -31,6 +31,7 @@ use super::seen_before_job;
 use crate::Timestamp;
 use crate::durable::convert;
 use crate::runtime::bindings::types::{FindingKind, MetricSeries, Output, TimelineEvent, Trigger};
+use crate::runtime::state::CapabilityCall;
 use crate::runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
 use crate::seen_before::service::SeenBefore;
 
@@ -101,6 +102,32 @@ pub struct Reservation {
 impl Reservation {
     pub fn send(self, job: Job) {
         self.permit.send(job);
+    }
+
+    /// Queues the plugin run of a batch just written under its stored `job`: the events the
+    /// store newly took (`stored`), in batch order. Nothing when the store made no job, as
+    /// for a batch of events stored before.
+    pub fn send_stored_events(
+        self,
+        job: Option<PluginJob>,
+        incident: String,
+        events: Vec<rhyme_store::TimelineEvent>,
+        stored: &[String],
+        by: String,
+    ) {
+        let Some(job) = job else { return };
+        let stored: HashSet<&str> = stored.iter().map(String::as_str).collect();
+        let events = events
+            .into_iter()
+            .filter(|e| stored.contains(e.id.as_str()))
+            .map(convert::event_to_wit)
+            .collect();
+        self.send(Job::Events {
+            job: Some(job.id),
+            incident,
+            events,
+            by,
+        });
     }
 }
 
@@ -375,37 +402,27 @@ impl Worker {
     ) -> bool {
         let trigger_name = trigger_name(trigger);
         let report = match result {
-            Ok(report) => {
-                self.metrics
-                    .record_call(plugin.name(), trigger_name, took, Ok(()));
-                Some(report)
-            }
+            Ok(report) => report,
             Err(error) => {
+                // Nothing to store: the failure is counted and logged, and the step is done.
                 self.metrics
                     .record_call(plugin.name(), trigger_name, took, Err(&error));
                 tracing::warn!(incident, "{error}");
-                None
+                return true;
             }
         };
-        let source = PluginRef {
-            name: plugin.name().to_string(),
-            version: plugin.manifest().version.clone(),
-        };
-        let (output, calls) = match report {
-            Some(report) => (report.value, report.capability_calls),
-            None => (
-                Output {
-                    findings: Vec::new(),
-                    proposals: Vec::new(),
-                },
-                Vec::new(),
-            ),
-        };
-        let signature = output
+        self.metrics
+            .record_call(plugin.name(), trigger_name, took, Ok(()));
+        let source = plugin_ref(plugin);
+        let signature = report
+            .value
             .findings
             .iter()
             .any(|f| f.kind == FindingKind::Signature);
-        let stored = match self.store_output(incident, &source, by, step, output).await {
+        let stored = match self
+            .store_output(incident, &source, by, step, report.value)
+            .await
+        {
             Ok(()) => true,
             Err(e) => {
                 tracing::error!(incident, plugin = %source.name, "storing a plugin's output failed: {e}");
@@ -415,25 +432,11 @@ impl Worker {
         if let (true, true, Some(service)) = (stored, signature, &self.seen_before) {
             seen_before_job::after_signature(service, self.gate.store(), incident).await;
         }
-        if !calls.is_empty() {
-            let calls: Vec<_> = calls
-                .iter()
-                .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
-                .collect();
-            let detail =
-                serde_json::json!({"incident": incident, "trigger": trigger_name, "calls": calls});
-            let audit = self.gate.store().audit();
-            if let Err(e) = audit
-                .append(
-                    &Actor::plugin(&source),
-                    "plugin.capability-calls",
-                    &source.name,
-                    &detail,
-                )
-                .await
-            {
-                tracing::error!("audit: {e}");
-            }
+        let detail = serde_json::json!({"incident": incident, "trigger": trigger_name});
+        if let Err(e) =
+            audit_calls(self.gate.store(), &source, &report.capability_calls, detail).await
+        {
+            tracing::error!("audit: {e}");
         }
         stored
     }
@@ -481,6 +484,42 @@ impl Worker {
             .await?;
         Ok(())
     }
+}
+
+/// The plugin's name and version, as its findings, proposals and audit entries carry them.
+pub fn plugin_ref(plugin: &LoadedPlugin) -> PluginRef {
+    PluginRef {
+        name: plugin.name().to_string(),
+        version: plugin.manifest().version.clone(),
+    }
+}
+
+/// Writes what capabilities a plugin call used to the audit log (nothing when it used none);
+/// `detail` says what the call was for, and the calls are added to it.
+pub async fn audit_calls(
+    store: &Store,
+    source: &PluginRef,
+    calls: &[CapabilityCall],
+    mut detail: serde_json::Value,
+) -> rhyme_store::Result<()> {
+    if calls.is_empty() {
+        return Ok(());
+    }
+    let calls: Vec<_> = calls
+        .iter()
+        .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
+        .collect();
+    detail["calls"] = serde_json::Value::Array(calls);
+    store
+        .audit()
+        .append(
+            &Actor::plugin(source),
+            "plugin.capability-calls",
+            &source.name,
+            &detail,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Which step of which stored job a call is, and the steps stored before.

@@ -10,9 +10,9 @@
 
 use std::sync::Arc;
 
-use rhyme_store::{Actor, Evidence, Finding, FindingKind, PluginRef, Store};
+use rhyme_store::{Evidence, Finding, FindingKind, Store};
 
-use crate::runtime::state::CapabilityCall;
+use super::dispatch::{audit_calls, plugin_ref};
 use crate::seen_before::question;
 use crate::seen_before::service::{SeenBefore, SeenMatch};
 
@@ -72,14 +72,11 @@ async fn ask_and_store(
         asking.answer(&question, FINDING_MATCHES, &feedback, now)
     })
     .await??;
-    let source = plugin_ref(service);
-    audit_calls(
-        store,
-        &source,
-        &answer.capability_calls,
-        serde_json::json!({"incident": incident, "trigger": reason.subject()}),
-    )
-    .await;
+    let source = plugin_ref(service.plugin());
+    let detail = serde_json::json!({"incident": incident, "trigger": reason.subject()});
+    if let Err(e) = audit_calls(store, &source, &answer.capability_calls, detail).await {
+        tracing::error!("audit: {e}");
+    }
     if answer.matches.is_empty() {
         return Ok(());
     }
@@ -91,14 +88,6 @@ async fn ask_and_store(
         )
         .await?;
     Ok(())
-}
-
-/// The plugin's name and version, as findings and audit entries carry them.
-pub fn plugin_ref(service: &SeenBefore) -> PluginRef {
-    PluginRef {
-        name: service.plugin().name().to_string(),
-        version: service.plugin().manifest().version.clone(),
-    }
 }
 
 /// One finding for the whole answer: the matches in order, each with what broke and the fix,
@@ -138,34 +127,4 @@ fn cut(text: &str, max: usize) -> String {
     let mut cut: String = text.chars().take(max - 1).collect();
     cut.push('…');
     cut
-}
-
-/// Writes the plugin's capability calls to the audit log, as the plugin worker does for
-/// every plugin call.
-pub async fn audit_calls(
-    store: &Store,
-    source: &PluginRef,
-    calls: &[CapabilityCall],
-    mut detail: serde_json::Value,
-) {
-    if calls.is_empty() {
-        return;
-    }
-    let calls: Vec<_> = calls
-        .iter()
-        .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
-        .collect();
-    detail["calls"] = serde_json::Value::Array(calls);
-    if let Err(e) = store
-        .audit()
-        .append(
-            &Actor::plugin(source),
-            "plugin.capability-calls",
-            &source.name,
-            &detail,
-        )
-        .await
-    {
-        tracing::error!("audit: {e}");
-    }
 }

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::durable::convert;
 use crate::server::auth::Caller;
 use crate::server::body::Body;
 use crate::server::dispatch::Job;
@@ -127,19 +126,7 @@ pub async fn ingest(
         let incident = store.incident(&id).await?;
         store.end_incident(&id, end.max(incident.started)).await?;
     }
-    let fresh: Vec<_> = events
-        .into_iter()
-        .filter(|e| batch.stored.contains(&e.id))
-        .map(convert::event_to_wit)
-        .collect();
-    if let Some(job) = job {
-        place.send(Job::Events {
-            job: Some(job.id),
-            incident: id.clone(),
-            events: fresh,
-            by: who.name,
-        });
-    }
+    place.send_stored_events(job, id.clone(), events, &batch.stored, who.name);
     if let (Some(opening), true) = (opening, opened) {
         opening.send(Job::SeenBefore {
             incident: id.clone(),

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use rhyme_store::approval::{
     Change, ChangeKind, NewProposal, ProposalKind, ProposalState, StoredProposal,
 };
-use rhyme_store::{Actor, Permission, PluginRef};
+use rhyme_store::{Permission, PluginRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,6 +17,7 @@ use crate::runtime::bindings::types::{Output, Query};
 use crate::runtime::{CallContext, LoadedPlugin};
 use crate::server::auth::Caller;
 use crate::server::body::Body;
+use crate::server::dispatch::{audit_calls, plugin_ref};
 use crate::server::problem::ApiError;
 use crate::server::sections::{self, SectionRef};
 use crate::server::state::AppState;
@@ -216,27 +217,8 @@ async fn draft(
         result.as_ref().map(|_| ()),
     );
     let report = result.map_err(|e| ApiError::Upstream(e.to_string()))?;
-    let source = PluginRef {
-        name: plugin.name().to_string(),
-        version: plugin.manifest().version.clone(),
-    };
-    if !report.capability_calls.is_empty() {
-        let calls: Vec<_> = report
-            .capability_calls
-            .iter()
-            .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
-            .collect();
-        let detail = serde_json::json!({"incident": incident, "trigger": "query", "calls": calls});
-        state
-            .store()
-            .audit()
-            .append(
-                &Actor::plugin(&source),
-                "plugin.capability-calls",
-                &source.name,
-                &detail,
-            )
-            .await?;
-    }
+    let source = plugin_ref(plugin);
+    let detail = serde_json::json!({"incident": incident, "trigger": "query"});
+    audit_calls(state.store(), &source, &report.capability_calls, detail).await?;
     Ok((source, report.value))
 }

@@ -86,25 +86,8 @@ pub async fn events(
         .store()
         .add_events_with_job(&id, &events, lease, Some(&who.name))
         .await?;
-    if let Some(job) = job {
-        let new: std::collections::HashSet<&str> = stored.iter().map(String::as_str).collect();
-        let fresh = events
-            .into_iter()
-            .filter(|e| new.contains(e.id.as_str()))
-            .map(convert_event)
-            .collect();
-        place.send(Job::Events {
-            job: Some(job.id),
-            incident: id,
-            events: fresh,
-            by: who.name,
-        });
-    }
+    place.send_stored_events(job, id, events, &stored, who.name);
     Ok((StatusCode::ACCEPTED, Json(EventsAck { stored, duplicates })))
-}
-
-fn convert_event(e: TimelineEvent) -> crate::runtime::bindings::types::TimelineEvent {
-    convert::event_to_wit(e)
 }
 
 /// One sample; `value` null for a gap.

@@ -17,8 +17,8 @@ use crate::seen_before::question;
 use crate::seen_before::service::{MAX_K, SeenBefore, SeenMatch};
 use crate::server::auth::Caller;
 use crate::server::body::Body;
+use crate::server::dispatch::{audit_calls, plugin_ref};
 use crate::server::problem::{ApiError, Problem};
-use crate::server::seen_before_job::{audit_calls, plugin_ref};
 use crate::server::state::AppState;
 
 /// Longest question text accepted, in bytes.
@@ -76,13 +76,16 @@ pub async fn ask(
         ApiError::Unavailable(format!("seen-before could not answer: {e}"))
     })?;
     let detail = serde_json::json!({"incident": incident, "trigger": "query"});
-    audit_calls(
+    if let Err(e) = audit_calls(
         state.store(),
-        &plugin_ref(service),
+        &plugin_ref(service.plugin()),
         &answer.capability_calls,
         detail,
     )
-    .await;
+    .await
+    {
+        tracing::error!("audit: {e}");
+    }
     Ok(Json(AskOut {
         question,
         incident,

@@ -16,10 +16,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 
-use crate::durable::convert;
 use crate::server::auth::Caller;
 use crate::server::body::{Body, parse};
-use crate::server::dispatch::Job;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 
@@ -130,7 +128,7 @@ pub async fn ingest(
     };
     let place = state.dispatcher().reserve()?;
     let lease = state.dispatcher().lease();
-    let (_, job) = state
+    let (batch, job) = state
         .store()
         .add_events_with_job(
             &incident,
@@ -139,15 +137,13 @@ pub async fn ingest(
             Some("slack"),
         )
         .await?;
-    if let Some(job) = job {
-        let events = vec![convert::event_to_wit(event)];
-        place.send(Job::Events {
-            job: Some(job.id),
-            incident: incident.clone(),
-            events,
-            by: "slack".into(),
-        });
-    }
+    place.send_stored_events(
+        job,
+        incident.clone(),
+        vec![event],
+        &batch.stored,
+        "slack".into(),
+    );
     Ok(Json(SlackAck {
         challenge: None,
         incident: Some(incident),

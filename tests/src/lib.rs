@@ -81,6 +81,9 @@ pub fn plugin_folder(parent: &Path, component: &Path, manifest: &str) -> PathBuf
     dir
 }
 
+/// The manifest of the test plugin `guest_proposer` (it asks for `incidents`).
+pub const PROPOSER_MANIFEST: &str = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
+
 /// Exit code, stdout and stderr of a finished command, as text.
 pub fn outcome(output: &Output) -> (i32, String, String) {
     (

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::rhyme_binary;
+use crate::{component, outcome, plugin_folder, rhyme_binary};
 
 /// Where a test's server keeps its data: a data folder, and a PostgreSQL URL when the store
 /// lives there rather than in `<data>/rhyme.db`.
@@ -46,6 +46,26 @@ impl Backend {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// Lays out a plugin folder under `parent` (the built component `stem` with `manifest`),
+    /// installs it with `--grant G` for each of `grant`, asserts that succeeded, and returns
+    /// the folder.
+    pub fn install_plugin(
+        &self,
+        parent: &Path,
+        stem: &str,
+        manifest: &str,
+        grant: &[&str],
+    ) -> PathBuf {
+        let folder = plugin_folder(parent, &component(stem), manifest);
+        let mut args = vec!["plugin", "install", folder.to_str().unwrap()];
+        for capability in grant {
+            args.extend(["--grant", capability]);
+        }
+        let (code, out, err) = outcome(&self.rhyme(&args));
+        assert_eq!(code, 0, "{out}{err}");
+        folder
     }
 }
 
@@ -93,6 +113,54 @@ impl Server {
             token,
             body.map(|b| ("application/json", b.as_bytes())),
         )
+    }
+
+    /// `POST /v1/incidents` with `body`; asserts 201.
+    pub fn create_incident(&self, token: &str, body: &serde_json::Value) {
+        let answer = self.call(
+            "POST",
+            "/v1/incidents",
+            Some(token),
+            Some(&body.to_string()),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+
+    /// `POST /v1/incidents/INCIDENT/events` with `{"events": events}` (`events` is the array);
+    /// asserts 202.
+    pub fn post_events(&self, token: &str, incident: &str, events: &serde_json::Value) {
+        let body = serde_json::json!({ "events": events }).to_string();
+        let answer = self.call(
+            "POST",
+            &format!("/v1/incidents/{incident}/events"),
+            Some(token),
+            Some(&body),
+        );
+        assert_eq!(answer.status, 202, "{}", answer.text());
+    }
+
+    /// The `rhyme_plugin_calls_total` count in `/metrics` for `plugin` and `trigger`: of
+    /// `outcome` when given, summed over every outcome when `None`; 0 when no line matches.
+    pub fn plugin_calls(&self, plugin: &str, trigger: &str, outcome: Option<&str>) -> usize {
+        let metrics = self.call("GET", "/metrics", None, None).text();
+        metrics
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("rhyme_plugin_calls_total{")?;
+                let (labels, value) = rest.rsplit_once("} ")?;
+                let label = |name: &str| {
+                    labels.split(',').find_map(|pair| {
+                        pair.strip_prefix(name)?
+                            .strip_prefix("=\"")?
+                            .strip_suffix('"')
+                    })
+                };
+                let wanted = label("plugin") == Some(plugin)
+                    && label("trigger") == Some(trigger)
+                    && outcome.is_none_or(|o| label("outcome") == Some(o));
+                wanted.then(|| value.trim().parse::<f64>().ok()).flatten()
+            })
+            .sum::<f64>() as usize
     }
 
     /// Polls `check` every 50 ms until it returns `Some`, for up to 20 s.

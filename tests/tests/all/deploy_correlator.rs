@@ -4,8 +4,8 @@
 //! until a reviewer approves it, then delivered to the sink exactly once. A deploy 40 minutes
 //! before the spike, or one after it, gives nothing.
 
+use rhyme_tests::repo_root;
 use rhyme_tests::server::{Backend, Server, backends, unique};
-use rhyme_tests::{component, outcome, plugin_folder, repo_root};
 use serde_json::{Value, json};
 
 const MIN: i64 = 60_000;
@@ -28,48 +28,25 @@ fn install(backend: &Backend, scratch: &std::path::Path) {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let folder = plugin_folder(
+    backend.install_plugin(
         &scratch.join(unique("src")),
-        &component("deploy_correlator"),
+        "deploy_correlator",
         &manifest,
+        &["incidents"],
     );
-    let (code, out, err) = outcome(&backend.rhyme(&[
-        "plugin",
-        "install",
-        folder.to_str().unwrap(),
-        "--grant",
-        "incidents",
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
 }
 
 /// An incident with one deploy event at `deploy_minute` (after T0).
 fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> String {
     let id = unique("inc");
-    let created = json!({"id": id, "title": "Checkout errors", "severity": "SEV2", "service": "shop", "started": T0}).to_string();
-    assert_eq!(
-        server
-            .call("POST", "/v1/incidents", Some(token), Some(&created))
-            .status,
-        201
-    );
-    let events = json!({"events": [
+    let created = json!({"id": id, "title": "Checkout errors", "severity": "SEV2", "service": "shop", "started": T0});
+    server.create_incident(token, &created);
+    let events = json!([
         {"id": "chat-1", "at": T0 + MIN, "actor": "ana", "kind": "message", "text": "looking at checkout"},
         {"id": "deploy-1", "at": T0 + deploy_minute * MIN, "actor": "deploybot", "role": "system", "kind": "deploy",
          "text": "checkout-api v2.14.0 -> prod (build 8812)"},
-    ]})
-    .to_string();
-    assert_eq!(
-        server
-            .call(
-                "POST",
-                &format!("/v1/incidents/{id}/events"),
-                Some(token),
-                Some(&events)
-            )
-            .status,
-        202
-    );
+    ]);
+    server.post_events(token, &id, &events);
     id
 }
 
@@ -106,14 +83,8 @@ fn proposals(server: &Server, token: &str, incident: &str) -> Vec<Value> {
 /// Waits until the plugin has run on `calls` series in all, so that "no proposal" means
 /// the plugin looked and found nothing, not that it has not run yet.
 fn wait_for_series_calls(server: &Server, calls: usize) {
-    let line = format!(
-        "rhyme_plugin_calls_total{{outcome=\"ok\",plugin=\"deploy-correlator\",trigger=\"metric-series\"}} {calls}"
-    );
     server.wait_for(&format!("{calls} series calls"), || {
-        server
-            .call("GET", "/metrics", None, None)
-            .text()
-            .contains(&line)
+        (server.plugin_calls("deploy-correlator", "metric-series", Some("ok")) == calls)
             .then_some(())
     });
 }

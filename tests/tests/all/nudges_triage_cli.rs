@@ -7,7 +7,7 @@
 use std::process::Output;
 
 use rhyme_tests::server::{Backend, Server, unique};
-use rhyme_tests::{component, outcome, plugin_folder, rhyme_binary};
+use rhyme_tests::{outcome, rhyme_binary};
 use serde_json::{Value, json};
 
 const MANIFEST: &str = "name = \"anti-patterns\"\nversion = \"0.1.0\"\ndescription = \"test copy\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
@@ -107,15 +107,7 @@ impl Room {
             data: dir.join("data"),
             database_url: None,
         };
-        let folder = plugin_folder(&dir.join("src"), &component("anti_patterns"), MANIFEST);
-        let (code, out, err) = outcome(&backend.rhyme(&[
-            "plugin",
-            "install",
-            folder.to_str().unwrap(),
-            "--grant",
-            "incidents",
-        ]));
-        assert_eq!(code, 0, "{out}{err}");
+        backend.install_plugin(&dir.join("src"), "anti_patterns", MANIFEST, &["incidents"]);
         let responder = backend.token("responder", "sam");
         let ic = backend.token("ic", "ines");
         // No clock ticks during the test: every nudge comes from an event, at the event's time.
@@ -131,13 +123,7 @@ impl Room {
 
     fn create(&self, incident: &str) {
         let body = json!({"id": incident, "title": "Card payments failing", "severity": "SEV1", "started": "2026-01-05T10:00:00Z"});
-        let created = self.server.call(
-            "POST",
-            "/v1/incidents",
-            Some(&self.responder),
-            Some(&body.to_string()),
-        );
-        assert_eq!(created.status, 201, "{}", created.text());
+        self.server.create_incident(&self.responder, &body);
     }
 
     /// Sends events one at a time and waits for the plugin's call on each, so every call sees the
@@ -146,19 +132,15 @@ impl Room {
         for e in events {
             let mut e = e.clone();
             e["id"] = json!(format!("{incident}-{}", e["id"].as_str().unwrap()));
-            let body = json!({"events": [e]}).to_string();
-            let sent = self.server.call(
-                "POST",
-                &format!("/v1/incidents/{incident}/events"),
-                Some(&self.responder),
-                Some(&body),
-            );
-            assert_eq!(sent.status, 202, "{}", sent.text());
+            self.server
+                .post_events(&self.responder, incident, &json!([e]));
             self.calls += 1;
             let want = self.calls;
             self.server.wait_for("the anti-pattern plugin's call", || {
-                let metrics = self.server.call("GET", "/metrics", None, None).text();
-                (plugin_calls(&metrics) >= want).then_some(())
+                let calls = self
+                    .server
+                    .plugin_calls("anti-patterns", "timeline-event", None);
+                (calls >= want).then_some(())
             });
         }
     }
@@ -204,18 +186,6 @@ impl Room {
         assert_eq!(code, 0, "{out}{err}");
         serde_json::from_str(out.trim()).unwrap()
     }
-}
-
-fn plugin_calls(metrics: &str) -> usize {
-    metrics
-        .lines()
-        .filter(|l| {
-            l.starts_with("rhyme_plugin_calls_total{")
-                && l.contains("plugin=\"anti-patterns\"")
-                && l.contains("trigger=\"timeline-event\"")
-        })
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as usize
 }
 
 fn state_of(list: &Value, pattern: &str) -> Value {

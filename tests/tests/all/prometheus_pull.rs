@@ -35,13 +35,9 @@ fn a_pulled_series_is_stored_and_its_shape_named() {
     let token = backend.token("responder", "puller");
     let server = Server::start(&backend, &[]);
     let incident = unique("pull");
-    let created =
-        json!({"id": incident, "title": "Pull", "severity": "SEV3", "started": 0}).to_string();
-    assert_eq!(
-        server
-            .call("POST", "/v1/incidents", Some(&token), Some(&created))
-            .status,
-        201
+    server.create_incident(
+        &token,
+        &json!({"id": incident, "title": "Pull", "severity": "SEV3", "started": 0}),
     );
 
     // Prometheus scrapes this server from now on, its samples labelled with our tag.
@@ -215,13 +211,7 @@ fn post_events(server: &Server, token: &str, incident: &str, batch: usize, count
     let events: Vec<_> = (0..count)
         .map(|i| json!({"id": format!("b{batch}-{i}"), "at": 1_000 * (batch * 100 + i + 1), "actor": "ana", "kind": "message", "text": "still looking"}))
         .collect();
-    let answer = server.call(
-        "POST",
-        &format!("/v1/incidents/{incident}/events"),
-        Some(token),
-        Some(&json!({"events": events}).to_string()),
-    );
-    assert_eq!(answer.status, 202, "{}", answer.text());
+    server.post_events(token, incident, &json!(events));
 }
 
 /// Waits until Prometheus holds `SAMPLES_PER_LEVEL` scrapes of `query` at `level`.

@@ -4,29 +4,21 @@
 
 use std::time::Duration;
 
+use rhyme_tests::PROPOSER_MANIFEST;
 use rhyme_tests::receiver::{Receiver, free_port};
 use rhyme_tests::server::{Server, backends, unique};
-use rhyme_tests::{component, outcome, plugin_folder};
 use serde_json::json;
 
 #[test]
 fn approved_drafts_reach_slack_and_the_markdown_folder_once() {
     let dir = tempfile::tempdir().unwrap();
     let backend = backends(dir.path()).remove(0);
-    let manifest = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
-    let folder = plugin_folder(
+    backend.install_plugin(
         &dir.path().join("src"),
-        &component("guest_proposer"),
-        manifest,
+        "guest_proposer",
+        PROPOSER_MANIFEST,
+        &["incidents"],
     );
-    let (code, out, err) = outcome(&backend.rhyme(&[
-        "plugin",
-        "install",
-        folder.to_str().unwrap(),
-        "--grant",
-        "incidents",
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
 
     let gate = dir.path().join("gate.toml");
     std::fs::write(
@@ -54,31 +46,15 @@ fn approved_drafts_reach_slack_and_the_markdown_folder_once() {
     let reviewer_name = unique("rev");
     let reviewer = backend.token("reviewer", &reviewer_name);
     let incident = unique("inc");
-    let created =
-        json!({"id": incident, "title": "DNS outage", "severity": "SEV2", "started": 1_000})
-            .to_string();
-    assert_eq!(
-        server
-            .call("POST", "/v1/incidents", Some(&responder), Some(&created))
-            .status,
-        201
+    server.create_incident(
+        &responder,
+        &json!({"id": incident, "title": "DNS outage", "severity": "SEV2", "started": 1_000}),
     );
-    let events = json!({"events": [
+    let events = json!([
         {"id": "e1", "at": 2_000, "actor": "ana", "kind": "draft-status-update", "text": "**[SEV2] DNS outage**\n\n**Condition**\n- Lookups fail for <5% of clients [#e1]\n"},
         {"id": "e2", "at": 3_000, "actor": "ana", "kind": "draft-postmortem", "text": "# Postmortem (draft): DNS outage\n\n## Summary\n- Lookups failed [#e1]\n"},
-    ]})
-    .to_string();
-    assert_eq!(
-        server
-            .call(
-                "POST",
-                &format!("/v1/incidents/{incident}/events"),
-                Some(&responder),
-                Some(&events)
-            )
-            .status,
-        202
-    );
+    ]);
+    server.post_events(&responder, &incident, &events);
     let list = format!("/v1/proposals?incident={incident}");
     let pending = server.wait_for("two drafts", || {
         let found = server.call("GET", &list, Some(&reviewer), None).json();

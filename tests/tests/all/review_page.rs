@@ -54,29 +54,13 @@ fn load_example(server: &Server, token: &str) -> String {
     let events = timeline["events"].as_array().unwrap();
     let id = unique("checkout");
     let incident = json!({"id": id, "title": timeline["title"], "severity": timeline["severity"], "started": events[0]["at"]});
-    assert_eq!(
-        server
-            .call(
-                "POST",
-                "/v1/incidents",
-                Some(token),
-                Some(&incident.to_string())
-            )
-            .status,
-        201
-    );
+    server.create_incident(token, &incident);
     let batch: Vec<Value> = events
         .iter()
         .enumerate()
         .map(|(i, e)| json!({"id": format!("e{i}"), "at": e["at"], "actor": e["actor"], "role": e["role"], "kind": e["kind"], "text": e["text"]}))
         .collect();
-    let sent = server.call(
-        "POST",
-        &format!("/v1/incidents/{id}/events"),
-        Some(token),
-        Some(&json!({"events": batch}).to_string()),
-    );
-    assert_eq!(sent.status, 202, "{}", sent.text());
+    server.post_events(token, &id, &json!(batch));
     id
 }
 
@@ -214,14 +198,8 @@ fn a_reviewer_accepts_edits_rejects_and_redrafts_a_section_in_the_browser() {
     );
 
     // Re-draft one section after a new event arrived; the reviewer's edit elsewhere survives.
-    let event = json!({"events": [{"id": "late-1", "at": "2026-03-09T11:20:00Z", "actor": "Rita", "role": "responder", "kind": "message", "text": "pricing client timeout lowered to 2 s in v4.18.1"}]});
-    let sent = fx.server.call(
-        "POST",
-        &format!("/v1/incidents/{}/events", fx.incident),
-        Some(&fx.responder),
-        Some(&event.to_string()),
-    );
-    assert_eq!(sent.status, 202);
+    let event = json!([{"id": "late-1", "at": "2026-03-09T11:20:00Z", "actor": "Rita", "role": "responder", "kind": "message", "text": "pricing client timeout lowered to 2 s in v4.18.1"}]);
+    fx.server.post_events(&fx.responder, &fx.incident, &event);
     let fourth = card(&browser, redraft["id"].as_str().unwrap());
     browser.click(&browser.find_in(&fourth, ".edit"));
     let editor = browser.find_in(&fourth, "textarea.editor");

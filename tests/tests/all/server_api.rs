@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use rhyme_tests::server::{Backend, Response, Server, backends, unique};
-use rhyme_tests::{component, outcome, plugin_folder};
+use rhyme_tests::{PROPOSER_MANIFEST, outcome};
 use serde_json::{Value, json};
 
 const ROLES: [&str; 4] = ["responder", "ic", "reviewer", "admin"];
@@ -295,20 +295,12 @@ fn plugins_run_on_ingest_and_reviewers_decide_once() {
 }
 
 fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
-    let manifest = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
-    let folder = plugin_folder(
+    backend.install_plugin(
         &scratch.join(unique("src")),
-        &component("guest_proposer"),
-        manifest,
+        "guest_proposer",
+        PROPOSER_MANIFEST,
+        &["incidents"],
     );
-    let (code, out, err) = outcome(&backend.rhyme(&[
-        "plugin",
-        "install",
-        folder.to_str().unwrap(),
-        "--grant",
-        "incidents",
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
 
     let responder = unique("resp");
     let responder_token = backend.token("responder", &responder);

@@ -127,17 +127,7 @@ fn open_incidents_get_clock_ticks() {
         201
     );
     server.wait_for("two clock ticks", || {
-        let metrics = server.call("GET", "/metrics", None, None).text();
-        let ticks = metrics
-            .lines()
-            .find(|l| {
-                l.starts_with("rhyme_plugin_calls_total")
-                    && l.contains("clock-tick")
-                    && l.contains("outcome=\"ok\"")
-            })
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|n| n.parse::<u64>().ok())
-            .unwrap_or(0);
+        let ticks = server.plugin_calls("anti-patterns", "clock-tick", Some("ok"));
         (ticks >= 2).then_some(())
     });
 }

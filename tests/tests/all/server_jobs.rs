@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use rhyme_tests::PROPOSER_MANIFEST;
 use rhyme_tests::server::{Backend, Server, backends, unique};
-use rhyme_tests::{component, outcome, plugin_folder};
 use serde_json::json;
 
 /// Events in the batch, each asking the test plugin for one proposal: enough plugin work
@@ -22,45 +22,26 @@ fn queued_plugin_runs_survive_sigkill_and_store_once() {
 }
 
 fn crash_and_recover(backend: &Backend, scratch: &std::path::Path) {
-    let manifest = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
-    let folder = plugin_folder(
+    backend.install_plugin(
         &scratch.join(unique("src")),
-        &component("guest_proposer"),
-        manifest,
+        "guest_proposer",
+        PROPOSER_MANIFEST,
+        &["incidents"],
     );
-    let (code, out, err) = outcome(&backend.rhyme(&[
-        "plugin",
-        "install",
-        folder.to_str().unwrap(),
-        "--grant",
-        "incidents",
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
     let token = backend.token("responder", &unique("resp"));
     // A short lease, so the restarted server takes the dead one's jobs over quickly.
     let serve_args = ["--job-lease-seconds", "2", "--workers", "1"];
 
     let mut server = Server::start(backend, &serve_args);
     let incident = unique("crash");
-    let created =
-        json!({"id": incident, "title": "Crash", "severity": "SEV2", "started": 0}).to_string();
-    assert_eq!(
-        server
-            .call("POST", "/v1/incidents", Some(&token), Some(&created))
-            .status,
-        201
+    server.create_incident(
+        &token,
+        &json!({"id": incident, "title": "Crash", "severity": "SEV2", "started": 0}),
     );
     let events: Vec<_> = (0..EVENTS)
         .map(|i| json!({"id": format!("e{i}"), "at": 1_000 + i, "actor": "ana", "kind": "proposal", "text": format!("step {i}")}))
         .collect();
-    let path = format!("/v1/incidents/{incident}/events");
-    let answer = server.call(
-        "POST",
-        &path,
-        Some(&token),
-        Some(&json!({"events": events}).to_string()),
-    );
-    assert_eq!(answer.status, 202, "{}", answer.text());
+    server.post_events(&token, &incident, &json!(events));
     server.kill();
 
     let server = Server::start(backend, &serve_args);

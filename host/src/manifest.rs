@@ -111,6 +111,28 @@ pub enum ManifestError {
 }
 
 impl Manifest {
+    /// The manifest of a plugin given by its folder (its `plugin.toml`) or by the manifest.
+    pub fn path_for(plugin: &Path) -> PathBuf {
+        if plugin.is_dir() {
+            plugin.join("plugin.toml")
+        } else {
+            plugin.to_path_buf()
+        }
+    }
+
+    /// Where `component` points, read from the manifest at `manifest_path`.
+    pub fn component_path(&self, manifest_path: &Path) -> PathBuf {
+        manifest_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&self.component)
+    }
+
+    /// Whether the plugin asks for `capability`, as required or as optional.
+    pub fn asks_for(&self, capability: &Capability) -> bool {
+        self.capabilities.contains(capability) || self.optional_capabilities.contains(capability)
+    }
+
     /// Reads and validates the manifest at `path`.
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {

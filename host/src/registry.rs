@@ -133,16 +133,9 @@ impl Registry {
     /// itself): the manifest, the component's imports against what the manifest asks for,
     /// its exports against the contract, and what `describe` answers.
     pub fn check(&self, sandbox: &Sandbox, path: &Path) -> Result<Checked, RegistryError> {
-        let manifest_path = if path.is_dir() {
-            path.join("plugin.toml")
-        } else {
-            path.to_path_buf()
-        };
+        let manifest_path = Manifest::path_for(path);
         let manifest = Manifest::load(&manifest_path)?;
-        let component_path = manifest_path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(&manifest.component);
+        let component_path = manifest.component_path(&manifest_path);
         let component = std::fs::read(&component_path).map_err(|source| RegistryError::Io {
             path: component_path.clone(),
             source,
@@ -212,9 +205,7 @@ impl Registry {
         let policy = operator.plugins.entry(manifest.name.clone()).or_default();
         policy.enabled = true;
         policy.granted.extend(grants.iter().copied());
-        policy.granted.retain(|c| {
-            manifest.capabilities.contains(c) || manifest.optional_capabilities.contains(c)
-        });
+        policy.granted.retain(|c| manifest.asks_for(c));
         let policy = policy.clone();
         operator.save(&self.operator_path())?;
         Ok(Installed { manifest, policy })
@@ -317,9 +308,7 @@ impl Registry {
 }
 
 fn ensure_requested(manifest: &Manifest, capability: Capability) -> Result<(), RegistryError> {
-    if manifest.capabilities.contains(&capability)
-        || manifest.optional_capabilities.contains(&capability)
-    {
+    if manifest.asks_for(&capability) {
         Ok(())
     } else {
         Err(RegistryError::NotRequested {

@@ -274,11 +274,7 @@ impl Harness {
         cache: &CompileCache,
     ) -> Result<(Manifest, Vec<u8>), HarnessError> {
         let is_manifest = self.path.is_dir() || self.path.extension().is_some_and(|e| e == "toml");
-        let manifest_path = if self.path.is_dir() {
-            self.path.join("plugin.toml")
-        } else {
-            self.path.clone()
-        };
+        let manifest_path = Manifest::path_for(&self.path);
         let manifest = if is_manifest {
             Some(Manifest::load(&manifest_path).map_err(|e| HarnessError::Other(e.into()))?)
         } else {
@@ -286,10 +282,7 @@ impl Harness {
         };
         let component_path = match (&self.component, &manifest) {
             (Some(path), _) => path.clone(),
-            (None, Some(m)) => manifest_path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(&m.component),
+            (None, Some(m)) => m.component_path(&manifest_path),
             (None, None) => self.path.clone(),
         };
         let bytes = std::fs::read(&component_path).map_err(|e| HarnessError::Read {

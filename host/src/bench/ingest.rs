@@ -201,13 +201,7 @@ async fn send_batches(
         let body = batch(client_no, batch_no, plan.batch_size).to_string();
         let sent = Instant::now();
         loop {
-            let answer = client
-                .post(format!("{base}{path}"))
-                .bearer_auth(&token)
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
-                .await?;
+            let answer = send(&client, &base, &path, &token, body.clone()).await?;
             if answer.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
                 busy += 1;
                 let wait = answer
@@ -218,13 +212,7 @@ async fn send_batches(
                 tokio::time::sleep(Duration::from_secs(wait)).await;
                 continue;
             }
-            if !answer.status().is_success() {
-                bail!(
-                    "{path} answered {}: {}",
-                    answer.status(),
-                    answer.text().await.unwrap_or_default()
-                );
-            }
+            succeeded(&path, answer).await?;
             break;
         }
         latencies.push(sent.elapsed());
@@ -239,13 +227,32 @@ async fn post(
     token: &str,
     body: &serde_json::Value,
 ) -> anyhow::Result<()> {
-    let answer = client
+    succeeded(
+        path,
+        send(client, base, path, token, body.to_string()).await?,
+    )
+    .await
+}
+
+/// One JSON request as a client of the API sends it.
+async fn send(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    token: &str,
+    body: String,
+) -> reqwest::Result<reqwest::Response> {
+    client
         .post(format!("{base}{path}"))
         .bearer_auth(token)
         .header(CONTENT_TYPE, "application/json")
-        .body(body.to_string())
+        .body(body)
         .send()
-        .await?;
+        .await
+}
+
+/// An error naming `path` and the answer unless it succeeded.
+async fn succeeded(path: &str, answer: reqwest::Response) -> anyhow::Result<()> {
     if !answer.status().is_success() {
         bail!(
             "{path} answered {}: {}",

@@ -8,7 +8,7 @@ pub mod signature;
 pub mod st_reference;
 mod stats;
 
-pub use stats::Stats;
+pub use stats::{Stats, quantile};
 
 use std::collections::BTreeSet;
 use std::path::Path;

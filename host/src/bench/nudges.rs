@@ -152,7 +152,7 @@ pub fn run(
         store.add_findings(&incident.id, report.value.findings);
     }
     fuel.sort_unstable();
-    let fuel_at = |q: f64| fuel[((fuel.len() - 1) as f64 * q).round() as usize];
+    let fuel_at = |q: f64| super::stats::quantile(&fuel, q);
     Ok(NudgeFigures {
         events,
         per_event: Stats::of(&mut samples),

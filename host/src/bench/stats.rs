@@ -4,6 +4,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+/// The value at quantile `q` (0 to 1) of `sorted` (not empty), by the nearest rank.
+pub fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
 /// Summary of repeated timings, in microseconds.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Stats {
@@ -22,10 +27,7 @@ impl Stats {
     pub fn of(samples: &mut [Duration]) -> Stats {
         assert!(!samples.is_empty(), "no samples");
         samples.sort_unstable();
-        let at = |q: f64| {
-            let i = ((samples.len() - 1) as f64 * q).round() as usize;
-            samples[i].as_secs_f64() * 1e6
-        };
+        let at = |q: f64| quantile(samples, q).as_secs_f64() * 1e6;
         Stats {
             samples: samples.len(),
             median_us: at(0.5),

@@ -240,12 +240,10 @@ fn until_text(until: &Value) -> String {
 }
 
 fn time_text(ms: &Value) -> String {
-    ms.as_i64()
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map_or_else(
-            || "(no time)".to_string(),
-            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-        )
+    ms.as_i64().map_or_else(
+        || "(no time)".to_string(),
+        |t| format!("{} UTC", super::show::utc(t)),
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {

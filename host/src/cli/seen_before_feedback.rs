@@ -140,7 +140,7 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
         } else {
             println!(
                 "{}  {:<12} {:<24} by {:<12} \"{}\"",
-                format_at(f.at),
+                super::show::utc(f.at),
                 f.verdict.as_str(),
                 f.match_id,
                 f.by,
@@ -149,13 +149,6 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn format_at(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
-        || ms.to_string(),
-        |t| t.format("%Y-%m-%d %H:%M").to_string(),
-    )
 }
 
 /// Each question with the matches marked helpful (grade 2: a responder said it was the

@@ -58,14 +58,8 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let db = store::open(ctx).await?;
         let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
         let sinks = sinks(ctx, &args.sinks)?;
-        let plugins = load_plugins(ctx, &sandbox, &db)?;
-        let backends = Backends {
-            incidents: Some(Arc::new(StoreIncidents::new(
-                db.clone(),
-                tokio::runtime::Handle::current(),
-            ))),
-            ..Backends::default()
-        };
+        let backends = store_backends(&db);
+        let plugins = load_plugins(ctx, &sandbox, &backends)?;
         let seen_before =
             tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
         if let Err(why) = &seen_before {
@@ -101,20 +95,28 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// The registry's enabled plugins, reading `db` through their `incidents` capability; call
-/// on the runtime that will run them. Plugins that fail to load are named on stderr.
-pub(super) fn load_plugins(
-    ctx: &Context,
-    sandbox: &Sandbox,
-    db: &Store,
-) -> anyhow::Result<Vec<LoadedPlugin>> {
-    let backends = Backends {
+/// The `incidents` capability answered from `db`; call on the runtime that will run the
+/// plugins.
+pub(super) fn store_backends(db: &Store) -> Backends {
+    Backends {
         incidents: Some(Arc::new(StoreIncidents::new(
             db.clone(),
             tokio::runtime::Handle::current(),
         ))),
-        chat: rhyme::capability::openai_chat::from_env()?,
         ..Backends::default()
+    }
+}
+
+/// The registry's enabled plugins with `base`'s capabilities, plus the `llm` endpoint when
+/// one is configured. Plugins that fail to load are named on stderr.
+pub(super) fn load_plugins(
+    ctx: &Context,
+    sandbox: &Sandbox,
+    base: &Backends,
+) -> anyhow::Result<Vec<LoadedPlugin>> {
+    let backends = Backends {
+        chat: rhyme::capability::openai_chat::from_env()?,
+        ..base.clone()
     };
     let registry = ctx.registry();
     let (plugins, refused) =

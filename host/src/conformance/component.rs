@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use wasmtime::Store;
 use wasmtime::component::Component;
 
 use super::Check;
@@ -13,7 +12,7 @@ use crate::capability::backend::Backends;
 use crate::manifest::{Limits, Manifest, is_plugin_name};
 use crate::runtime::bindings::PluginPre;
 use crate::runtime::bindings::types::PluginInfo;
-use crate::runtime::plugin::linker;
+use crate::runtime::plugin::{call_store, linker};
 use crate::runtime::state::HostState;
 use crate::runtime::{CompileCache, Sandbox, imports};
 
@@ -134,9 +133,7 @@ fn imports_match_manifest(used: &BTreeSet<Capability>, manifest: &Manifest) -> C
     );
     let extra: Vec<String> = used
         .iter()
-        .filter(|c| {
-            !manifest.capabilities.contains(c) && !manifest.optional_capabilities.contains(c)
-        })
+        .filter(|c| !manifest.asks_for(c))
         .map(|c| format!("imports `{c}`, which plugin.toml's `capabilities` does not list"))
         .collect();
     Check::of("imports-match-manifest", expected, extra)
@@ -203,9 +200,9 @@ fn disagreements(info: &PluginInfo, manifest: &Manifest) -> Vec<String> {
         ));
     }
     for c in &info.capabilities {
-        if c.parse::<Capability>().is_ok_and(|c| {
-            !manifest.capabilities.contains(&c) && !manifest.optional_capabilities.contains(&c)
-        }) {
+        if c.parse::<Capability>()
+            .is_ok_and(|c| !manifest.asks_for(&c))
+        {
             problems.push(format!(
                 "`describe` lists `{c}`, plugin.toml's `capabilities` does not"
             ));
@@ -265,11 +262,7 @@ fn describe(
         0,
         &limits,
     );
-    let mut store = Store::new(engine, state);
-    store.limiter(|state| &mut state.limiter);
-    store.set_fuel(limits.fuel).map_err(|e| format!("{e:#}"))?;
-    store.set_epoch_deadline(Sandbox::deadline_ticks(limits.deadline_ms));
-    store.epoch_deadline_trap();
+    let mut store = call_store(engine, state, &limits).map_err(|e| format!("{e:#}"))?;
     let plugin = pre
         .instantiate(&mut store)
         .map_err(|e| format!("instantiating: {e:#}"))?;

@@ -166,15 +166,8 @@ fn locate(path: &Path) -> Result<(Option<Manifest>, PathBuf), String> {
     if !is_manifest {
         return Ok((None, path.to_path_buf()));
     }
-    let manifest_path = if path.is_dir() {
-        path.join("plugin.toml")
-    } else {
-        path.to_path_buf()
-    };
+    let manifest_path = Manifest::path_for(path);
     let manifest = Manifest::load(&manifest_path).map_err(|e| e.to_string())?;
-    let component = manifest_path
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(&manifest.component);
+    let component = manifest.component_path(&manifest_path);
     Ok((Some(manifest), component))
 }

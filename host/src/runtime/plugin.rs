@@ -248,12 +248,8 @@ impl LoadedPlugin {
             ctx.now,
             &self.limits,
         );
-        let mut store = Store::new(self.pre.engine(), state);
-        store.limiter(|state| &mut state.limiter);
-        store
-            .set_fuel(self.limits.fuel)
-            .map_err(|e| self.host_error(e))?;
-        super::deadline::arm(&mut store, self.limits.deadline_ms);
+        let mut store =
+            call_store(self.pre.engine(), state, &self.limits).map_err(|e| self.host_error(e))?;
 
         let result = self
             .pre
@@ -353,6 +349,20 @@ fn hint(trap: &Trap) -> &'static str {
         }
         _ => "",
     }
+}
+
+/// A store for one call under `limits`: memory and table limits, fuel, and the deadline,
+/// which leaves out the time the host spent answering capability calls.
+pub(crate) fn call_store(
+    engine: &Engine,
+    state: HostState,
+    limits: &Limits,
+) -> wasmtime::Result<Store<HostState>> {
+    let mut store = Store::new(engine, state);
+    store.limiter(|state| &mut state.limiter);
+    store.set_fuel(limits.fuel)?;
+    super::deadline::arm(&mut store, limits.deadline_ms);
+    Ok(store)
 }
 
 /// A linker with WASI (no authority) and exactly the capabilities in `granted`.

@@ -12,39 +12,21 @@
 # with a fresh profile); chromedriver's state lives in $RHYME_CHROMIUM_STATE (default
 # ${TMPDIR:-/tmp}/rhyme-chromium).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 STATE="${RHYME_CHROMIUM_STATE:-${TMPDIR:-/tmp}/rhyme-chromium}"
 CHROMIUM=/usr/bin/chromium
 DRIVER=/usr/bin/chromedriver
-say() { echo "chromium.sh: $*" >&2; }
 
 install_chromium() {
     if [ -x "$CHROMIUM" ] && [ -x "$DRIVER" ]; then return; fi
     say "installing Debian's chromium and chromium-driver"
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || { say "chromium is missing and I am not root (no sudo)"; exit 1; }
-        sudo="sudo"
-    fi
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2
+    apt_install chromium chromium-driver
     [ -x "$CHROMIUM" ] && [ -x "$DRIVER" ] || { say "installed, but $CHROMIUM or $DRIVER is still missing"; exit 1; }
 }
 
-port_is_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port() {
-    local port
-    for port in $(seq 9515 9715); do
-        if port_is_free "$port"; then echo "$port"; return; fi
-    done
-    say "no free port in 9515..9715"; exit 1
-}
-
 running() {
-    [ -f "$STATE/pid" ] && [ -f "$STATE/url" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null
+    [ -f "$STATE/url" ] && pid_alive "$STATE/pid"
 }
 
 start() {
@@ -53,7 +35,7 @@ start() {
     rm -rf "$STATE"
     mkdir -p "$STATE"
     local port url
-    port="$(free_port)"
+    port="$(free_port 9515 9715)"
     url="http://127.0.0.1:$port"
     # setsid: chromedriver outlives this script (make runs it in a subshell) until `stop`.
     setsid "$DRIVER" --port="$port" --allowed-ips=127.0.0.1 --log-path="$STATE/chromedriver.log" \

@@ -9,9 +9,9 @@
 # Everything but the URL goes to stderr. The cluster lives in $RHYME_PG_STATE (default
 # ${TMPDIR:-/tmp}/rhyme-pg); when run as root it is owned by, and runs as, the postgres user.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 STATE="${RHYME_PG_STATE:-${TMPDIR:-/tmp}/rhyme-pg}"
-say() { echo "postgres.sh: $*" >&2; }
 
 # Runs a command as the cluster's owner.
 as_owner() {
@@ -27,26 +27,8 @@ pg_bin() {
 install_postgres() {
     if [ -n "$(pg_bin)" ]; then return; fi
     say "installing Debian's postgresql"
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || { say "postgresql is missing and I am not root (no sudo)"; exit 1; }
-        sudo="sudo"
-    fi
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
+    apt_install postgresql
     [ -n "$(pg_bin)" ] || { say "postgresql installed, but no server binaries under /usr/lib/postgresql"; exit 1; }
-}
-
-port_is_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port() {
-    local port
-    for port in $(seq 54329 54529); do
-        if port_is_free "$port"; then echo "$port"; return; fi
-    done
-    say "no free port in 54329..54529"; exit 1
 }
 
 running() {
@@ -61,7 +43,7 @@ start() {
     mkdir -p "$STATE"
     local password port
     password="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-    port="$(free_port)"
+    port="$(free_port 54329 54529)"
     printf '%s\n' "$password" > "$STATE/password"
     if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$STATE"; fi
     chmod 700 "$STATE"

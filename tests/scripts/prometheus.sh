@@ -13,40 +13,22 @@
 # Everything but the URL goes to stderr. Its files live in $RHYME_PROM_STATE (default
 # ${TMPDIR:-/tmp}/rhyme-prometheus). The package's own service is not used (it needs systemd).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 STATE="${RHYME_PROM_STATE:-${TMPDIR:-/tmp}/rhyme-prometheus}"
 BIN=/usr/bin/prometheus
-say() { echo "prometheus.sh: $*" >&2; }
 
 install_prometheus() {
     if [ -x "$BIN" ]; then return; fi
     say "installing Debian's prometheus"
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || { say "prometheus is missing and I am not root (no sudo)"; exit 1; }
-        sudo="sudo"
-    fi
-    $sudo apt-get update -qq >&2
     # The package's post-install tries to start its service; without systemd that step fails
     # harmlessly, and we run the binary ourselves below.
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2 || true
+    apt_install prometheus || true
     [ -x "$BIN" ] || { say "installing prometheus failed: no $BIN"; exit 1; }
 }
 
-port_is_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port() {
-    local port
-    for port in $(seq 19090 19290); do
-        if port_is_free "$port"; then echo "$port"; return; fi
-    done
-    say "no free port in 19090..19290"; exit 1
-}
-
 running() {
-    [ -f "$STATE/url" ] && [ -f "$STATE/pid" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null
+    [ -f "$STATE/url" ] && pid_alive "$STATE/pid"
 }
 
 write_config() {
@@ -65,7 +47,7 @@ YAML
 
 # Ready when it answers /-/ready (checked with curl when there is one), else when it listens.
 ready() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null || return 1
+    port_is_free "$2" && return 1
     if command -v curl >/dev/null; then curl -fsS "$1/-/ready" >/dev/null 2>&1; fi
 }
 
@@ -75,7 +57,7 @@ start() {
     rm -rf "$STATE"
     mkdir -p "$STATE/targets" "$STATE/tsdb"
     write_config
-    local port; port="$(free_port)"
+    local port; port="$(free_port 19090 19290)"
     nohup "$BIN" --config.file="$STATE/prometheus.yml" --storage.tsdb.path="$STATE/tsdb" \
         --web.listen-address="127.0.0.1:$port" --log.level=warn >"$STATE/prometheus.log" 2>&1 &
     echo $! > "$STATE/pid"
@@ -87,7 +69,7 @@ start() {
             echo "$url"
             return
         fi
-        kill -0 "$(cat "$STATE/pid")" 2>/dev/null || break
+        pid_alive "$STATE/pid" || break
         sleep 0.5
     done
     say "Prometheus did not become ready; its log:"; cat "$STATE/prometheus.log" >&2; exit 1

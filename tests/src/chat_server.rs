@@ -3,11 +3,13 @@
 //! model: it answers what the test tells it to (a completion, an HTTP error, or nothing at
 //! all) and records every request it got.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::http::{Request, read_request};
 
 /// What the server does with each request.
 #[derive(Debug, Clone)]
@@ -80,34 +82,21 @@ impl Drop for ChatServer {
     }
 }
 
-fn serve(stream: TcpStream, behaviour: &Behaviour, log: &Mutex<Vec<Received>>, stop: &AtomicBool) {
-    let mut reader = BufReader::new(stream.try_clone().expect("cloning the stream"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() || request_line.is_empty() {
+fn serve(
+    mut stream: TcpStream,
+    behaviour: &Behaviour,
+    log: &Mutex<Vec<Received>>,
+    stop: &AtomicBool,
+) {
+    let Some(Request {
+        method,
+        path,
+        authorization,
+        body,
+    }) = read_request(&stream)
+    else {
         return;
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (
-        parts.next().unwrap_or("").to_string(),
-        parts.next().unwrap_or("").to_string(),
-    );
-    let (mut length, mut authorization) = (0usize, None);
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            match name.trim().to_ascii_lowercase().as_str() {
-                "content-length" => length = value.trim().parse().unwrap_or(0),
-                "authorization" => authorization = Some(value.trim().to_string()),
-                _ => {}
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    };
     log.lock().unwrap().push(Received {
         method: method.clone(),
         path: path.clone(),
@@ -115,7 +104,6 @@ fn serve(stream: TcpStream, behaviour: &Behaviour, log: &Mutex<Vec<Received>>, s
         body: body.clone(),
     });
 
-    let mut stream = stream;
     if method != "POST" || path != "/v1/chat/completions" {
         return respond(
             &mut stream,

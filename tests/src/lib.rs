@@ -5,12 +5,14 @@
 //! `wasm32-wasip2` before the tests run; they are never committed.
 
 pub mod chat_server;
+mod http;
 pub mod receiver;
 pub mod server;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -105,6 +107,40 @@ pub fn shared_data() -> Option<PathBuf> {
             dir.display()
         );
         None
+    }
+}
+
+/// The embedding model's folder (`models/all-MiniLM-L6-v2`), or `None` with a note when its
+/// files are missing (`make models`).
+pub fn embedding_model() -> Option<PathBuf> {
+    let dir = repo_root().join("models/all-MiniLM-L6-v2");
+    if dir.join("model.safetensors").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "note: {} has no model files (run `make models`); skipping",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Calls `check` every `every` until it returns `Some`, for up to `limit`; `None` when the
+/// time ran out. `check` runs once more after the deadline has passed before giving up.
+pub fn wait_until<T>(
+    limit: Duration,
+    every: Duration,
+    mut check: impl FnMut() -> Option<T>,
+) -> Option<T> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check() {
+            return Some(value);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(every);
     }
 }
 

@@ -2,9 +2,11 @@
 //! answers `200 ok` as Slack does, and records each body. It can be started on a port chosen
 //! in advance, so a test can point Rhyme at it while it is still down.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+
+use crate::http::read_request;
 
 /// A port on 127.0.0.1 that was free a moment ago, for a receiver started later.
 pub fn free_port() -> u16 {
@@ -40,23 +42,9 @@ impl Receiver {
     }
 }
 
-fn handle(stream: TcpStream, log: &Mutex<Vec<serde_json::Value>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0usize;
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && !line.trim().is_empty() {
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-        line.clear();
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    log.lock()
-        .unwrap()
-        .push(serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null));
-    let mut stream = stream;
+fn handle(mut stream: TcpStream, log: &Mutex<Vec<serde_json::Value>>) {
+    // A connection closed before its request line is recorded as `null`, as an empty body.
+    let body = read_request(&stream).map_or(serde_json::Value::Null, |request| request.body);
+    log.lock().unwrap().push(body);
     let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
 }

@@ -5,9 +5,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{component, outcome, plugin_folder, rhyme_binary};
+use crate::{component, outcome, plugin_folder, rhyme_binary, wait_until};
 
 /// Where a test's server keeps its data: a data folder, and a PostgreSQL URL when the store
 /// lives there rather than in `<data>/rhyme.db`.
@@ -164,15 +164,9 @@ impl Server {
     }
 
     /// Polls `check` every 50 ms until it returns `Some`, for up to 20 s.
-    pub fn wait_for<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(value) = check() {
-                return value;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    pub fn wait_for<T>(&self, what: &str, check: impl FnMut() -> Option<T>) -> T {
+        wait_until(Duration::from_secs(20), Duration::from_millis(50), check)
+            .unwrap_or_else(|| panic!("timed out waiting for {what}"))
     }
 }
 

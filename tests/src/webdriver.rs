@@ -9,10 +9,12 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
+
+use crate::wait_until;
 
 /// The W3C name of an element reference in JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -246,17 +248,8 @@ impl Browser {
             .unwrap_or_else(|| panic!("timed out waiting for {what}"))
     }
 
-    fn try_wait<T>(&self, limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(value) = check() {
-                return Some(value);
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+    fn try_wait<T>(&self, limit: Duration, check: impl FnMut() -> Option<T>) -> Option<T> {
+        wait_until(limit, Duration::from_millis(100), check)
     }
 }
 

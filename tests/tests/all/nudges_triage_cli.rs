@@ -6,6 +6,7 @@
 
 use std::process::Output;
 
+use rhyme_tests::receiver::free_port;
 use rhyme_tests::server::{Backend, Server, unique};
 use rhyme_tests::{outcome, rhyme_binary};
 use serde_json::{Value, json};
@@ -320,10 +321,7 @@ fn assert_bad_input_is_named(room: &Room, incident: &str) {
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("unknown or revoked"), "{err}");
 
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()));
     let output = std::process::Command::new(rhyme_binary())
         .args([
             "nudges",

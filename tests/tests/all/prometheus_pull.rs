@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use rhyme_tests::server::{Backend, Server, request, unique};
-use rhyme_tests::{install_builtin, outcome};
+use rhyme_tests::{install_builtin, outcome, wait_until};
 use serde_json::json;
 
 /// Scrapes (one a second) to wait at each level, so each side of the step has enough points.
@@ -220,8 +220,8 @@ fn wait_for_samples(prometheus: &str, query: &str, level: f64) {
     let addr = prometheus
         .trim_start_matches("http://")
         .trim_end_matches('/');
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
+    let mut body = serde_json::Value::Null;
+    let enough = wait_until(Duration::from_secs(180), Duration::from_millis(500), || {
         let answer = request(
             addr,
             "GET",
@@ -229,20 +229,17 @@ fn wait_for_samples(prometheus: &str, query: &str, level: f64) {
             None,
             None,
         );
-        let body = answer.json();
+        body = answer.json();
         let seen = body["data"]["result"][0]["value"][1]
             .as_str()
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(0.0);
-        if seen as usize >= SAMPLES_PER_LEVEL {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "Prometheus did not get {SAMPLES_PER_LEVEL} samples at {level} of {query}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+        (seen as usize >= SAMPLES_PER_LEVEL).then_some(())
+    });
+    assert!(
+        enough.is_some(),
+        "Prometheus did not get {SAMPLES_PER_LEVEL} samples at {level} of {query}: {body}"
+    );
 }
 
 /// Percent-encodes a query parameter.

@@ -5,20 +5,13 @@
 //! Without the model's files (`make models`) each test prints a note and passes.
 
 use rhyme_tests::server::{Backend, Response, Server};
-use rhyme_tests::{eval_summary, install_builtin, outcome, repo_root, rhyme};
+use rhyme_tests::{embedding_model, eval_summary, install_builtin, outcome, repo_root, rhyme};
 use serde_json::{Value, json};
 
 /// A data folder with the seen-before plugin installed and the examples imported, or `None`
 /// (with a note) when the model is missing.
 fn prepared() -> Option<(tempfile::TempDir, Backend)> {
-    let model = repo_root().join("models/all-MiniLM-L6-v2");
-    if !model.join("model.safetensors").exists() {
-        eprintln!(
-            "note: {} has no model files (run `make models`); skipping",
-            model.display()
-        );
-        return None;
-    }
+    embedding_model()?;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     install_builtin(&data, "seen-before");

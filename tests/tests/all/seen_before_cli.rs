@@ -4,21 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use rhyme_tests::{eval_summary, install_builtin, outcome, repo_root, rhyme, shared_data};
-
-/// The model folder, or `None` with a note.
-fn model() -> Option<PathBuf> {
-    let dir = repo_root().join("models/all-MiniLM-L6-v2");
-    if dir.join("model.safetensors").exists() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "note: {} has no model files (run `make models`); skipping",
-            dir.display()
-        );
-        None
-    }
-}
+use rhyme_tests::{
+    embedding_model, eval_summary, install_builtin, outcome, repo_root, rhyme, shared_data,
+};
 
 fn setup() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -48,7 +36,7 @@ fn stored_ids(data: &Path) -> Vec<String> {
 
 #[test]
 fn importing_markdown_then_jsonl_again_updates_and_never_duplicates() {
-    if model().is_none() {
+    if embedding_model().is_none() {
         return;
     }
     let (tmp, data) = setup();
@@ -126,7 +114,7 @@ fn a_bad_line_or_front_matter_is_named_with_file_and_line() {
 
 #[test]
 fn ask_answers_with_what_broke_the_fix_why_and_the_link() {
-    if model().is_none() {
+    if embedding_model().is_none() {
         return;
     }
     let (_tmp, data) = setup();
@@ -183,7 +171,7 @@ fn ask_answers_with_what_broke_the_fix_why_and_the_link() {
 /// (recall@5 0.651, MRR 0.941, low-overlap MRR 0.840; BM25 alone 0.487 / 0.823 / 0.593).
 #[test]
 fn eval_through_the_sandbox_holds_its_floor_and_beats_both_halves() {
-    let (Some(_), Some(shared)) = (model(), shared_data()) else {
+    let (Some(_), Some(shared)) = (embedding_model(), shared_data()) else {
         return;
     };
     let (_tmp, data) = setup();

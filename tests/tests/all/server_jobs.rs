@@ -3,10 +3,10 @@
 //! and every proposal and finding they lead to is stored exactly once.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rhyme_tests::PROPOSER_MANIFEST;
 use rhyme_tests::server::{Backend, Server, backends, unique};
+use rhyme_tests::{PROPOSER_MANIFEST, wait_until};
 use serde_json::json;
 
 /// Events in the batch, each asking the test plugin for one proposal: enough plugin work
@@ -52,19 +52,15 @@ fn crash_and_recover(backend: &Backend, scratch: &std::path::Path) {
         before.len()
     );
 
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        let now = proposals_by_event(&server, &token, &incident);
-        if now.len() == EVENTS {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "only {} of {EVENTS} proposals after the restart",
-            now.len()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let mut stored = 0;
+    let all_stored = wait_until(Duration::from_secs(180), Duration::from_millis(200), || {
+        stored = proposals_by_event(&server, &token, &incident).len();
+        (stored == EVENTS).then_some(())
+    });
+    assert!(
+        all_stored.is_some(),
+        "only {stored} of {EVENTS} proposals after the restart"
+    );
     // Longer than a lease, so that any job still (wrongly) unfinished would be run again.
     std::thread::sleep(Duration::from_secs(5));
     let after = proposals_by_event(&server, &token, &incident);

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use rhyme::seen_before::corpus::Corpus;
 use rhyme::seen_before::question;
 use rhyme::seen_before::service::SeenBefore;
 
@@ -33,22 +32,19 @@ pub struct AskArgs {
 /// The seen-before service of the command line: the plugin with the model and the data
 /// folder's index.
 pub fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
-    let corpus = Corpus::open(&ctx.data)?;
-    anyhow::ensure!(
-        !corpus.docs().is_empty(),
-        "no postmortems yet: import some with `rhyme corpus import FILE.jsonl|DIR`"
-    );
     let backends = seen_before_backends(ctx)?;
     let embedder = backends
         .embedder
         .clone()
         .expect("seen-before backends carry the model");
     let (plugin, _) = ctx.registry().load(&sandbox(ctx)?, plugin, &backends)?;
-    Ok(Arc::new(SeenBefore::new(
-        plugin,
-        embedder,
-        ctx.data.clone(),
-    )))
+    let service = Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone()));
+    // Read here once; the service keeps it until the file changes.
+    anyhow::ensure!(
+        !service.corpus()?.docs().is_empty(),
+        "no postmortems yet: import some with `rhyme corpus import FILE.jsonl|DIR`"
+    );
+    Ok(service)
 }
 
 /// The question's text: as typed, or the incident told as a question.
@@ -83,7 +79,7 @@ pub fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let total = Corpus::open(&ctx.data)?.docs().len();
+    let total = service.corpus()?.docs().len();
     if answer.matches.is_empty() {
         println!("Nothing similar in the {total} postmortems imported.");
         return Ok(());

@@ -198,7 +198,7 @@ impl SeenBefore {
     }
 
     /// The data folder's corpus, read again when the file changed (an import while serving).
-    fn corpus(&self) -> Result<Arc<Corpus>, CorpusError> {
+    pub fn corpus(&self) -> Result<Arc<Corpus>, CorpusError> {
         let path = self.data.join("seen-before").join("corpus.jsonl");
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
         let mut cached = self

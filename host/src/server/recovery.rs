@@ -38,6 +38,11 @@ pub async fn recover(gate: Gate, dispatcher: Dispatcher) {
 
 /// Claims as many expired jobs as the queue has room for and queues them.
 async fn take_over(gate: &Gate, dispatcher: &Dispatcher) -> rhyme_store::Result<usize> {
+    let store = gate.store();
+    // Usually none has expired: ask first, so as not to hold queue places for nothing.
+    if !store.expired_plugin_jobs_exist().await? {
+        return Ok(0);
+    }
     let mut places = Vec::new();
     while places.len() < PER_PASS {
         match dispatcher.reserve_quietly() {
@@ -45,7 +50,6 @@ async fn take_over(gate: &Gate, dispatcher: &Dispatcher) -> rhyme_store::Result<
             None => break,
         }
     }
-    let store = gate.store();
     let jobs = store
         .claim_plugin_jobs(dispatcher.lease(), places.len() as u32)
         .await?;
@@ -92,11 +96,7 @@ pub async fn load(gate: &Gate, job: &PluginJob) -> rhyme_store::Result<Option<Jo
             }))
         }
         JobWork::Series(name) => {
-            let series = store
-                .series(&job.incident)
-                .await?
-                .into_iter()
-                .find(|s| &s.name == name);
+            let series = store.series_named(&job.incident, name).await?;
             Ok(series.map(|s| Job::Series {
                 job: Some(job.id.clone()),
                 incident: job.incident.clone(),

@@ -35,7 +35,7 @@ mod series;
 mod store;
 mod tokens;
 
-pub use approval::{Gate, GateConfig};
+pub use approval::{Gate, GateConfig, MAX_TEXT};
 pub use audit::{AuditEntry, AuditLog, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use db::{Backend, SQLITE_FILE};

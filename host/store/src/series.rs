@@ -92,6 +92,18 @@ impl Store {
         .await?;
         rows.iter().map(from_row).collect()
     }
+
+    /// The series `name` of an incident, if one is stored; an unknown incident is
+    /// `NotFound`, as for [`Store::series`].
+    pub async fn series_named(
+        &self,
+        incident_id: &str,
+        name: &str,
+    ) -> Result<Option<MetricSeries>> {
+        let mut conn = self.db().pool.acquire().await?;
+        incidents::require(&mut conn, incident_id).await?;
+        fetch(&mut conn, incident_id, name).await
+    }
 }
 
 async fn fetch(

@@ -3,16 +3,13 @@
 
 use axum::Json;
 use draft_summary::LintNote;
-use rhyme_store::Permission;
+use rhyme_store::{MAX_TEXT, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::server::auth::Caller;
 use crate::server::body::Body;
 use crate::server::problem::ApiError;
-
-/// Longest text linted, in bytes (as long as a proposal's text may be).
-const MAX_TEXT: usize = 256 * 1024;
 
 /// A text to lint.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,6 +26,7 @@ pub async fn lint(
     Body(input): Body<LintIn>,
 ) -> Result<Json<Vec<LintNote>>, ApiError> {
     caller.require(Permission::Read)?;
+    // As long as a proposal's text may be.
     if input.text.len() > MAX_TEXT {
         return Err(ApiError::invalid(
             "text",

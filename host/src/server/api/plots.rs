@@ -27,10 +27,8 @@ pub async fn svg(
         })?;
     let series = state
         .store()
-        .series(&incident)
+        .series_named(&incident, name)
         .await?
-        .into_iter()
-        .find(|s| s.name == name)
         .ok_or_else(|| ApiError::NotFound {
             what: "series".into(),
             id: name.to_string(),

@@ -15,8 +15,8 @@ use crate::roles::{Actor, Permission, Principal};
 
 use super::{Decision, Gate, Outcome, ProposalState, StoredProposal, Verdict};
 
-/// Longest reason or edited body accepted, in bytes.
-const MAX_TEXT: usize = 256 * 1024;
+/// Longest reason, edited body or revised text accepted, in bytes.
+pub const MAX_TEXT: usize = 256 * 1024;
 
 impl Gate {
     /// Approves the proposal as it stands.
@@ -69,31 +69,11 @@ impl Gate {
         validate(&verdict)?;
         let now = self.store.now();
         let mut tx = self.store.db().write().await?;
-        lock(tx.conn(), id).await?;
-        let proposal = super::read::fetch(tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("proposal", id))?;
-        if proposal.state != ProposalState::Pending {
-            return Err(Error::AlreadyDecided {
-                id: id.to_string(),
-                state: proposal.state,
-            });
-        }
-        if proposal.expires_at.is_some_and(|at| at <= now) {
-            // Withdraw it for good, then refuse: the expiry has already happened.
-            super::expiry::withdraw_in(tx.conn(), &proposal, now).await?;
+        let Some(proposal) = pending_in(tx.conn(), id, now, seen_revision).await? else {
+            // Withdrawn for good: keep that, then refuse.
             tx.commit().await?;
-            return Err(Error::AlreadyDecided {
-                id: id.to_string(),
-                state: ProposalState::Withdrawn,
-            });
-        }
-        if let Some(seen) = seen_revision.filter(|seen| *seen != proposal.revision) {
-            return Err(Error::conflict(format!(
-                "the text changed since revision {seen}; it is now revision {}",
-                proposal.revision
-            )));
-        }
+            return Err(withdrawn(id));
+        };
         let step = Step {
             conn: tx.conn(),
             who,
@@ -201,6 +181,11 @@ fn validate(verdict: &Verdict) -> Result<()> {
         Verdict::EditAndApprove { body } => ("body", body),
         Verdict::Reject { reason } => ("reason", reason),
     };
+    check_text(field, text)
+}
+
+/// Refuses an empty `text`, or one longer than [`MAX_TEXT`], as `field`.
+pub(super) fn check_text(field: &str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }
@@ -213,8 +198,50 @@ fn validate(verdict: &Verdict) -> Result<()> {
     Ok(())
 }
 
+/// Locks proposal `id` (see [`lock`]) and reads it back, refusing it unless it is still
+/// pending and, when `seen_revision` is given, still at that revision. `None` means it had
+/// expired and has just been withdrawn in `conn`: the caller commits that, then refuses with
+/// [`withdrawn`].
+pub(super) async fn pending_in(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: Timestamp,
+    seen_revision: Option<i64>,
+) -> Result<Option<StoredProposal>> {
+    lock(conn, id).await?;
+    let proposal = super::read::fetch(conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("proposal", id))?;
+    if proposal.state != ProposalState::Pending {
+        return Err(Error::AlreadyDecided {
+            id: id.to_string(),
+            state: proposal.state,
+        });
+    }
+    if proposal.expires_at.is_some_and(|at| at <= now) {
+        // Withdraw it for good; the caller refuses: the expiry has already happened.
+        super::expiry::withdraw_in(conn, &proposal, now).await?;
+        return Ok(None);
+    }
+    if let Some(seen) = seen_revision.filter(|seen| *seen != proposal.revision) {
+        return Err(Error::conflict(format!(
+            "the text changed since revision {seen}; it is now revision {}",
+            proposal.revision
+        )));
+    }
+    Ok(Some(proposal))
+}
+
+/// The refusal for a proposal [`pending_in`] found expired and withdrew.
+pub(super) fn withdrawn(id: &str) -> Error {
+    Error::AlreadyDecided {
+        id: id.to_string(),
+        state: ProposalState::Withdrawn,
+    }
+}
+
 /// Writes the row first, which serialises deciders (see the module note).
-pub(super) async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
+async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
     let hit = sqlx::query("UPDATE proposals SET touched = touched + 1 WHERE id = $1")
         .bind(id)
         .execute(conn)

@@ -21,6 +21,7 @@ mod revise;
 mod types;
 
 pub use config::GateConfig;
+pub use decide::MAX_TEXT;
 pub use diff::unified_diff;
 pub use propose::suggested_action_kind;
 pub use revise::{Change, ChangeKind, RevisionRecord};

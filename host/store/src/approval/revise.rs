@@ -14,10 +14,7 @@ use crate::ids::new_id;
 use crate::model::Evidence;
 use crate::roles::{Actor, Permission, Principal};
 
-use super::{Gate, ProposalState, StoredProposal, unified_diff};
-
-/// Longest working text accepted, in bytes (as for an edit made with an approval).
-const MAX_TEXT: usize = 256 * 1024;
+use super::{Gate, StoredProposal, unified_diff};
 
 /// What kind of change made a revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,34 +74,16 @@ impl Gate {
     ) -> Result<StoredProposal> {
         who.require(Permission::Decide)?;
         for change in &changes {
-            validate(&change.body)?;
+            super::decide::check_text("body", &change.body)?;
         }
         let now = self.store.now();
         let mut tx = self.store.db().write().await?;
-        super::decide::lock(tx.conn(), id).await?;
-        let mut proposal = super::read::fetch(tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("proposal", id))?;
-        if proposal.state != ProposalState::Pending {
-            return Err(Error::AlreadyDecided {
-                id: id.to_string(),
-                state: proposal.state,
-            });
-        }
-        if proposal.expires_at.is_some_and(|at| at <= now) {
-            super::expiry::withdraw_in(tx.conn(), &proposal, now).await?;
+        let Some(mut proposal) =
+            super::decide::pending_in(tx.conn(), id, now, Some(seen_revision)).await?
+        else {
             tx.commit().await?;
-            return Err(Error::AlreadyDecided {
-                id: id.to_string(),
-                state: ProposalState::Withdrawn,
-            });
-        }
-        if seen_revision != proposal.revision {
-            return Err(Error::conflict(format!(
-                "the text changed since revision {seen_revision}; it is now revision {}",
-                proposal.revision
-            )));
-        }
+            return Err(super::decide::withdrawn(id));
+        };
         let mut recorded = Vec::new();
         for change in changes {
             if change.body == proposal.body {
@@ -160,19 +139,6 @@ impl Gate {
         .await?;
         rows.iter().map(from_row).collect()
     }
-}
-
-fn validate(body: &str) -> Result<()> {
-    if body.trim().is_empty() {
-        return Err(Error::invalid("body", "must not be empty"));
-    }
-    if body.len() > MAX_TEXT {
-        return Err(Error::invalid(
-            "body",
-            format!("longer than {MAX_TEXT} bytes"),
-        ));
-    }
-    Ok(())
 }
 
 async fn save(conn: &mut AnyConnection, p: &StoredProposal) -> Result<()> {

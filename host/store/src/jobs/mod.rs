@@ -102,6 +102,16 @@ impl Store {
         Ok(jobs)
     }
 
+    /// Whether any job's lease has run out: what [`Store::claim_plugin_jobs`] would take
+    /// over, asked without taking anything.
+    pub async fn expired_plugin_jobs_exist(&self) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS hit FROM plugin_jobs WHERE lease_until <= $1 LIMIT 1")
+            .bind(self.now())
+            .fetch_optional(&self.db().pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// Extends every lease `lease` holds; returns how many jobs it holds.
     pub async fn renew_plugin_jobs(&self, lease: &JobLease) -> Result<u64> {
         let until = self.now().saturating_add(lease.lease_ms);

@@ -10,10 +10,10 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::CONTENT_TYPE;
 
 use super::{Delivery, Sink, SinkError, SinkFuture};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Slack cuts `text` at 40,000 characters; stay under with room for the footer.
 const MAX_TEXT_CHARS: usize = 38_000;
@@ -31,17 +31,7 @@ pub struct SlackSink {
 impl SlackSink {
     /// A sink for the webhook at `url` (http or https).
     pub fn new(url: &str) -> Result<Self> {
-        let url = reqwest::Url::parse(url).map_err(|e| Error::invalid("url", e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::invalid(
-                "url",
-                format!("scheme `{}` is not http(s)", url.scheme()),
-            ));
-        }
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(|e| Error::invalid("url", format!("cannot build an HTTP client: {e}")))?;
+        let (url, client) = super::webhook::http_client(url, TIMEOUT)?;
         Ok(SlackSink {
             url,
             client,
@@ -70,13 +60,9 @@ impl SlackSink {
                 after: None,
             })?;
         let status = response.status();
-        let after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
+        let after = super::webhook::retry_after(response.headers());
         let said = response.text().await.unwrap_or_default();
-        classify(status, &said, after.map(Duration::from_secs))
+        classify(status, &said, after)
     }
 }
 

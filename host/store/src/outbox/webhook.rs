@@ -29,17 +29,7 @@ impl WebhookSink {
     }
 
     pub fn with_timeout(url: &str, timeout: Duration) -> Result<Self> {
-        let url = reqwest::Url::parse(url).map_err(|e| Error::invalid("url", e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::invalid(
-                "url",
-                format!("scheme `{}` is not http(s)", url.scheme()),
-            ));
-        }
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| Error::invalid("url", format!("cannot build an HTTP client: {e}")))?;
+        let (url, client) = http_client(url, timeout)?;
         Ok(WebhookSink {
             url,
             client,
@@ -81,6 +71,23 @@ impl Sink for WebhookSink {
     }
 }
 
+/// Parses `url` (http or https only) and builds a client whose requests give up after
+/// `timeout`.
+pub(super) fn http_client(url: &str, timeout: Duration) -> Result<(reqwest::Url, reqwest::Client)> {
+    let url = reqwest::Url::parse(url).map_err(|e| Error::invalid("url", e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid(
+            "url",
+            format!("scheme `{}` is not http(s)", url.scheme()),
+        ));
+    }
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| Error::invalid("url", format!("cannot build an HTTP client: {e}")))?;
+    Ok((url, client))
+}
+
 /// What a status means for the delivery.
 fn classify(status: StatusCode, headers: &HeaderMap) -> Result<(), SinkError> {
     if status.is_success() {
@@ -99,7 +106,7 @@ fn classify(status: StatusCode, headers: &HeaderMap) -> Result<(), SinkError> {
 }
 
 /// `Retry-After` given in seconds (the HTTP-date form is left to the backoff).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
     text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

@@ -64,7 +64,7 @@ pub fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
     };
     let line = |i: usize| -> (&str, &str, String) {
         let minute = i * 20 / 60;
-        if i % 90 == 0 {
+        if i.is_multiple_of(90) {
             (
                 "comms",
                 "status_update",

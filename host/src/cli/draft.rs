@@ -145,7 +145,7 @@ pub fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Resu
     let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
     let (mut complete, mut statements, mut cited_ok, mut blame) = (0, 0, 0, 0);
     for timeline in &timelines {
-        let (incident, events) = rhyme::replay::incident_of(&timeline);
+        let (incident, events) = rhyme::replay::incident_of(timeline);
         let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
         let now = events.last().map_or(incident.started, |e| e.at);
         store.insert(incident.clone(), events);

@@ -61,19 +61,19 @@ pub fn fired(
         println!("           {line}");
     }
     for e in &f.evidence {
-        if let Evidence::Event(id) = e {
-            if let Some(event) = events.iter().find(|x| &x.id == id) {
-                let text: String = event.text.chars().take(90).collect();
-                println!(
-                    "           ↳ #{id} {} {}: {text}",
-                    hh_mm(event.at),
-                    if event.actor.is_empty() {
-                        &event.kind
-                    } else {
-                        &event.actor
-                    }
-                );
-            }
+        if let Evidence::Event(id) = e
+            && let Some(event) = events.iter().find(|x| &x.id == id)
+        {
+            let text: String = event.text.chars().take(90).collect();
+            println!(
+                "           ↳ #{id} {} {}: {text}",
+                hh_mm(event.at),
+                if event.actor.is_empty() {
+                    &event.kind
+                } else {
+                    &event.actor
+                }
+            );
         }
     }
 }

@@ -141,7 +141,7 @@ impl LoadedPlugin {
         LoadedPlugin {
             name: self.name.clone(),
             manifest: self.manifest.clone(),
-            limits: self.limits.clone(),
+            limits: self.limits,
             granted: self.granted.clone(),
             imports: self.imports.clone(),
             backends: self.backends.clone(),

@@ -38,16 +38,14 @@ pub fn status_update(
     cadence_minutes: u32,
 ) -> StatusUpdate {
     let seen = select::seen(events, now);
-    StatusUpdate {
-        incident_id: incident.id.clone(),
-        title: text::condense(&incident.title),
-        severity: incident.severity.clone(),
-        at: now,
-        condition: condition(incident, &seen, findings),
-        action: action(&seen),
-        need: need(&seen),
-        next_update: now + i64::from(cadence_minutes) * 60,
-    }
+    StatusUpdate::new(
+        incident,
+        now,
+        cadence_minutes,
+        condition(incident, &seen, findings),
+        action(&seen),
+        need(&seen),
+    )
 }
 
 fn condition(incident: &Incident, seen: &[&Event], findings: &[Finding]) -> Vec<Statement> {
@@ -266,6 +264,28 @@ fn open_asks<'a>(seen: &[&'a Event], anchor: &Event) -> Vec<&'a Event> {
 }
 
 impl StatusUpdate {
+    /// The update on `incident` as of `now` with its three parts; the next one is due
+    /// `cadence_minutes` later.
+    pub(crate) fn new(
+        incident: &Incident,
+        now: i64,
+        cadence_minutes: u32,
+        condition: Vec<Statement>,
+        action: Vec<Statement>,
+        need: Vec<Statement>,
+    ) -> Self {
+        StatusUpdate {
+            incident_id: incident.id.clone(),
+            title: text::condense(&incident.title),
+            severity: incident.severity.clone(),
+            at: now,
+            condition,
+            action,
+            need,
+            next_update: now + i64::from(cadence_minutes) * 60,
+        }
+    }
+
     /// Short lines, UTC `HH:MM` times, `[#id]` citations.
     pub fn to_markdown(&self) -> String {
         let sev = self

@@ -24,13 +24,13 @@
 //! assert!(llm::read_status_update(&bad, &incident, &events, 120, 30).unwrap_err().contains("e9"));
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::can::StatusUpdate;
 use crate::model::{Event, Finding, Incident, Statement};
-use crate::postmortem::{PostmortemDraft, Section};
+use crate::postmortem::PostmortemDraft;
 use crate::time::{hh_mm, stamp};
-use crate::{postmortem, select, text, time};
+use crate::{postmortem, select};
 
 /// Events handed to the model at most: the first few (how it began) and the latest.
 const MAX_EVENTS: usize = 300;
@@ -107,10 +107,7 @@ fn facts(incident: &Incident, events: &[Event], findings: &[Finding], now: i64) 
     } else {
         seen.iter().collect()
     };
-    let dated = match (seen.first(), seen.last()) {
-        (Some(a), Some(b)) => time::spans_days(a.at, b.at),
-        _ => false,
-    };
+    let dated = select::dated(&seen);
     let mut out = String::new();
     out.push_str(&format!(
         "Incident {} \"{}\", severity {}, service {}, started {} UTC; now {} UTC.\n",
@@ -137,28 +134,27 @@ fn facts(incident: &Incident, events: &[Event], findings: &[Finding], now: i64) 
             kind: &e.kind,
             text: clip(&e.text, MAX_EVENT_CHARS),
         };
-        out.push_str(&line.to_json());
+        out.push_str(&to_json(&line));
         out.push('\n');
     }
     if !findings.is_empty() {
         out.push_str("Findings of other analyses (one JSON object per line):\n");
         for f in findings {
-            out.push_str(&format!(
-                "{{\"kind\":{},\"title\":{},\"detail\":{},\"evidence\":[{}]}}\n",
-                json_str(&f.kind),
-                json_str(&f.title),
-                json_str(&clip(&f.detail, MAX_EVENT_CHARS)),
-                f.evidence
-                    .iter()
-                    .map(|id| json_str(id))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ));
+            let line = FindingLine {
+                kind: &f.kind,
+                title: &f.title,
+                detail: clip(&f.detail, MAX_EVENT_CHARS),
+                evidence: &f.evidence,
+            };
+            out.push_str(&to_json(&line));
+            out.push('\n');
         }
     }
     out
 }
 
+/// One event as handed to the model; fields in this order, `null` for a missing actor or role.
+#[derive(Serialize)]
 struct EventLine<'a> {
     id: &'a str,
     at: String,
@@ -168,24 +164,18 @@ struct EventLine<'a> {
     text: String,
 }
 
-impl EventLine<'_> {
-    fn to_json(&self) -> String {
-        let opt = |v: Option<&str>| v.map_or("null".to_string(), json_str);
-        format!(
-            "{{\"id\":{},\"at\":{},\"actor\":{},\"role\":{},\"kind\":{},\"text\":{}}}",
-            json_str(self.id),
-            json_str(&self.at),
-            opt(self.actor),
-            opt(self.role),
-            json_str(self.kind),
-            json_str(&self.text)
-        )
-    }
+/// One finding as handed to the model.
+#[derive(Serialize)]
+struct FindingLine<'a> {
+    kind: &'a str,
+    title: &'a str,
+    detail: String,
+    evidence: &'a [String],
 }
 
-/// A JSON string literal (the plugin carries no JSON writer; serde_json only reads here).
-fn json_str(s: &str) -> String {
-    serde_json::to_string(s).expect("strings always serialise")
+/// One compact JSON line.
+fn to_json(line: &impl Serialize) -> String {
+    serde_json::to_string(line).expect("strings and options always serialise")
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -257,16 +247,14 @@ pub fn read_status_update(
     let need = parts.pop().expect("three parts");
     let action = parts.pop().expect("three parts");
     let condition = parts.pop().expect("three parts");
-    Ok(StatusUpdate {
-        incident_id: incident.id.clone(),
-        title: text::condense(&incident.title),
-        severity: incident.severity.clone(),
-        at: now,
+    Ok(StatusUpdate::new(
+        incident,
+        now,
+        cadence_minutes,
         condition,
         action,
         need,
-        next_update: now + i64::from(cadence_minutes) * 60,
-    })
+    ))
 }
 
 /// Reads and checks the model's postmortem; `Err` says why it was rejected.
@@ -301,26 +289,9 @@ pub fn read_postmortem(
         if heading == "Summary" && statements.is_empty() {
             return Err("the draft has no summary".into());
         }
-        let prompt = statements
-            .is_empty()
-            .then(|| format!("(to be written by the team: {about})"));
-        sections.push(Section {
-            heading: heading.to_string(),
-            statements,
-            prompt,
-        });
+        sections.push(postmortem::section(heading, statements, about));
     }
-    let dated = match (known.first, known.last) {
-        (Some(a), Some(b)) => time::spans_days(a, b),
-        _ => false,
-    };
-    Ok(PostmortemDraft {
-        incident_id: incident.id.clone(),
-        title: text::condense(&incident.title),
-        at: now,
-        dated,
-        sections,
-    })
+    Ok(PostmortemDraft::new(incident, now, known.dated, sections))
 }
 
 /// The JSON object in the answer; models sometimes wrap it in a code fence or a sentence.
@@ -337,8 +308,8 @@ fn parse<T: for<'de> Deserialize<'de>>(answer: &str) -> Result<T, String> {
 /// The event ids a statement may cite: those on the timeline up to the draft's time.
 struct Known<'a> {
     ids: Vec<&'a str>,
-    first: Option<i64>,
-    last: Option<i64>,
+    /// Whether the draft's times carry a date.
+    dated: bool,
 }
 
 impl<'a> Known<'a> {
@@ -346,8 +317,7 @@ impl<'a> Known<'a> {
         let seen = select::seen(events, now);
         Known {
             ids: seen.iter().map(|e| e.id.as_str()).collect(),
-            first: seen.first().map(|e| e.at),
-            last: seen.last().map(|e| e.at),
+            dated: select::dated(&seen),
         }
     }
 }

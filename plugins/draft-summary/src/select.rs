@@ -12,6 +12,14 @@ pub fn seen(events: &[Event], now: i64) -> Vec<&Event> {
     out
 }
 
+/// Whether the times of `events` (in time order) need a date to be unambiguous.
+pub(crate) fn dated(events: &[&Event]) -> bool {
+    match (events.first(), events.last()) {
+        (Some(a), Some(b)) => time::spans_days(a.at, b.at),
+        _ => false,
+    }
+}
+
 /// A statement from one event: `prefix` then the event's condensed, blameless text.
 pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
     let body = text::condense(&e.text)?;

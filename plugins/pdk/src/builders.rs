@@ -1,5 +1,6 @@
 //! Small constructors for the contract's records, so plugin code reads as what it means.
 
+use crate::contract::MAX_TITLE_CHARS;
 use crate::types::{Evidence, Finding, FindingKind, Output, PluginInfo, Trigger};
 
 /// Starts a [`PluginInfo`] for `describe`.
@@ -55,12 +56,12 @@ impl Output {
 
 impl Finding {
     /// A finding with no evidence yet, confidence 1.0 and no time; the title is cut to the
-    /// contract's 80 characters on a character boundary.
+    /// contract's [`MAX_TITLE_CHARS`] (80) characters on a character boundary.
     pub fn new(kind: FindingKind, subject: &str, title: &str, detail: &str) -> Self {
         Finding {
             kind,
             subject: subject.into(),
-            title: crate::time::truncate_chars(title, 80),
+            title: crate::time::truncate_chars(title, MAX_TITLE_CHARS),
             detail: detail.into(),
             evidence: Vec::<Evidence>::new(),
             confidence: 1.0,

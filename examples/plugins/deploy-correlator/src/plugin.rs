@@ -3,9 +3,10 @@
 //! each deploy newly found to precede an error jump. Series are re-posted as they grow, so
 //! a deploy recorded after its series is still caught on the next post.
 
+use rhyme_pdk::contract::finding;
 use rhyme_pdk::types::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, Proposal,
-    ProposalKind, SeriesWindow, Trigger,
+    ProposalKind, Trigger,
 };
 use rhyme_pdk::{Guest, config, incidents};
 
@@ -58,7 +59,7 @@ impl Guest for DeployCorrelator {
             .collect();
         let mut output = Output::empty();
         for suspect in suspects(&deploys, &[series], window_ms()?, &already) {
-            let (note, proposal) = propose(&suspect, &incident.service);
+            let (note, proposal) = propose(&suspect, &incident.service)?;
             output.findings.push(note);
             output.proposals.push(proposal);
         }
@@ -83,25 +84,27 @@ fn window_ms() -> Result<i64, String> {
     }
 }
 
-fn propose(suspect: &Suspect, incident_service: &str) -> (Finding, Proposal) {
+/// The note that marks the deploy as proposed, and the rollback proposal. The note's title
+/// is cut to the contract's length (a long deploy id can make it longer); its confidence is
+/// always between 0.5 and 0.95, so the contract's checks pass.
+fn propose(suspect: &Suspect, incident_service: &str) -> Result<(Finding, Proposal), String> {
     let r = render(suspect, incident_service);
     let evidence = vec![
         Evidence::Event(suspect.deploy.event_id.clone()),
-        Evidence::Window(SeriesWindow {
-            series: suspect.series.clone(),
-            start: suspect.onset.at,
-            end: suspect.onset.until,
-        }),
+        // The onset ends at or after it starts, so the window keeps its order.
+        Evidence::window(&suspect.series, suspect.onset.at, suspect.onset.until),
     ];
-    let mut note = Finding::new(
+    let note = finding(
         FindingKind::Note,
         &format!("{PROPOSED}{}", suspect.deploy.event_id),
         &r.title,
-        &r.rationale,
-    );
-    note.evidence = evidence.clone();
-    note.confidence = suspect.confidence;
-    note.at = Some(suspect.onset.at);
+    )
+    .title_cut(&r.title)
+    .detail(r.rationale.clone())
+    .evidence_all(evidence.clone())
+    .confidence(suspect.confidence)
+    .at(suspect.onset.at)
+    .build()?;
     let proposal = Proposal {
         kind: ProposalKind::SuggestedAction,
         title: r.title,
@@ -109,7 +112,7 @@ fn propose(suspect: &Suspect, incident_service: &str) -> (Finding, Proposal) {
         rationale: r.rationale,
         evidence,
     };
-    (note, proposal)
+    Ok((note, proposal))
 }
 
 rhyme_pdk::export!(DeployCorrelator with_types_in rhyme_pdk::bindings);

@@ -58,10 +58,7 @@ pub fn postmortem(
     now: i64,
 ) -> PostmortemDraft {
     let events = select::seen(events, now);
-    let dated = match (events.first(), events.last()) {
-        (Some(a), Some(b)) => time::spans_days(a.at, b.at),
-        _ => false,
-    };
+    let dated = select::dated(&events);
     let ctx = Ctx {
         incident,
         events,
@@ -72,13 +69,7 @@ pub fn postmortem(
         .iter()
         .map(|(heading, build, prompt)| section(heading, build(&ctx), prompt))
         .collect();
-    PostmortemDraft {
-        incident_id: incident.id.clone(),
-        title: text::condense(&incident.title),
-        at: now,
-        dated,
-        sections,
-    }
+    PostmortemDraft::new(incident, now, dated, sections)
 }
 
 /// The sections of the format, in order: heading, and what the team writes there.
@@ -88,7 +79,9 @@ pub fn headings() -> impl Iterator<Item = (&'static str, &'static str)> {
         .map(|(heading, _, about)| (*heading, *about))
 }
 
-fn section(heading: &str, statements: Vec<Statement>, prompt: &str) -> Section {
+/// A section of `statements`, or, when there are none, the prompt asking the team to write
+/// what `prompt` describes.
+pub(crate) fn section(heading: &str, statements: Vec<Statement>, prompt: &str) -> Section {
     let prompt = statements
         .is_empty()
         .then(|| format!("(to be written by the team: {prompt})"));
@@ -100,6 +93,17 @@ fn section(heading: &str, statements: Vec<Statement>, prompt: &str) -> Section {
 }
 
 impl PostmortemDraft {
+    /// The draft of `incident` made at `now`, around its `sections`.
+    pub(crate) fn new(incident: &Incident, now: i64, dated: bool, sections: Vec<Section>) -> Self {
+        PostmortemDraft {
+            incident_id: incident.id.clone(),
+            title: text::condense(&incident.title),
+            at: now,
+            dated,
+            sections,
+        }
+    }
+
     /// The section with `heading`, if the draft has it.
     pub fn section(&self, heading: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.heading == heading)

@@ -8,6 +8,28 @@ rhyme() { target/release/rhyme --data "$data" "$@"; }
 section() { if [ -t 1 ]; then printf '\n\033[1m━━ %s\033[0m\n' "$1"; else printf '\n━━ %s\n' "$1"; fi; }
 mkdir -p "$data/demo"
 
+# The operator's configuration for the example: approved suggested actions go to a JSON-lines
+# file, approved drafts are published as Markdown files (the gate routes each draft kind to
+# that sink). Written only where the data folder has no rhyme.toml of its own.
+demo_config() {
+    local file="$data/rhyme.toml" mark="# Written by examples/demo.sh"
+    if [ -f "$file" ] && [ "$(head -c ${#mark} "$file")" != "$mark" ]; then
+        echo "note: keeping your $file; the demo's sinks and routes may differ"
+        return
+    fi
+    cat > "$file" <<EOF
+$mark (delete this line to keep your edits).
+[sinks]
+default = "file:$data/demo/approved.jsonl"
+published = "markdown:$data/demo/published"
+
+[gate.routes]
+draft-status-update = "published"
+draft-postmortem = "published"
+EOF
+}
+demo_config
+
 # The review page: `rhyme serve` (started here unless one already answers), the example
 # incident sent through the API, a status update and a postmortem drafted and left pending.
 # Interactive: the server stays up until Ctrl-C. Otherwise it is stopped at once.
@@ -15,9 +37,7 @@ review_page() {
     local data=$1 listen=${RHYME_DEMO_LISTEN:-127.0.0.1:7878} started=""
     local base="http://$listen"
     if ! curl -fsS "$base/healthz" >/dev/null 2>&1; then
-        printf '[routes]\ndraft-status-update = "published"\ndraft-postmortem = "published"\n' > "$data/demo/gate.toml"
-        target/release/rhyme --data "$data" serve --listen "$listen" --gate "$data/demo/gate.toml" \
-            --sink "published=markdown:$data/demo/published" >"$data/demo/serve.log" 2>&1 &
+        target/release/rhyme --data "$data" serve --listen "$listen" >"$data/demo/serve.log" 2>&1 &
         started=$!
         for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
         curl -fsS "$base/healthz" >/dev/null || { echo "rhyme serve did not start; see $data/demo/serve.log"; return 1; }
@@ -98,12 +118,9 @@ api=""
 start_server() {
     local log="$data/demo/serve.log"
     : > "$log"
-    # Approved suggested actions go to a JSON-lines file; approved drafts are published as
-    # Markdown files (the gate routes each draft kind to that sink).
-    printf '[routes]\ndraft-status-update = "published"\ndraft-postmortem = "published"\n' > "$data/demo/gate.toml"
+    # Sinks and routes: $data/rhyme.toml (demo_config above).
     target/release/rhyme --data "$data" serve --listen 127.0.0.1:0 --deliver-ms 200 \
-        --sink "default=file:$data/demo/approved.jsonl" --sink "published=markdown:$data/demo/published" \
-        --gate "$data/demo/gate.toml" "$@" > "$data/demo/serve.out" 2> "$log" &
+        "$@" > "$data/demo/serve.out" 2> "$log" &
     server_pid=$!
     trap stop_server EXIT
     for _ in $(seq 1 100); do

@@ -18,13 +18,13 @@ use std::time::Instant;
 
 use rhyme_embed::Embedder;
 use rhyme_eval::seen_before::{self as eval, ItemScore, Summary};
-use seen_before::{
+use seen_before_index::{
     DenseHit, Embeddings, Index, MECHANISMS, Passage, Postmortem, Query, RankOptions,
 };
 
 /// Passages the simulated vector search returns per query, as the plugin asks the host
 /// (`RHYME_DENSE_TOP` overrides it, to measure what a shallower search costs).
-const DENSE_TOP: usize = seen_before::DENSE_HITS_WANTED;
+const DENSE_TOP: usize = seen_before_index::DENSE_HITS_WANTED;
 
 type AnyResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -55,7 +55,7 @@ fn main() -> AnyResult<()> {
     let mut cache = Cache::open()?;
     let cached = cache.vectors.len();
     let started = Instant::now();
-    let passages: Vec<Passage> = docs.iter().flat_map(seen_before::passages).collect();
+    let passages: Vec<Passage> = docs.iter().flat_map(seen_before_index::passages).collect();
     let passage_vectors = cache.embed(&embedder, passages.iter().map(|p| p.text.as_str()))?;
     let embeddings = Embeddings {
         passages: passages
@@ -159,7 +159,7 @@ fn report_latency(ctx: &Context<'_>, queries: &[eval::Query]) {
                 vector: Some(ctx.vectors[q.id.as_str()]),
             };
             let started = Instant::now();
-            let matches = seen_before::rank(
+            let matches = seen_before_index::rank(
                 ctx.full,
                 query,
                 &ctx.hits[q.id.as_str()],
@@ -187,7 +187,7 @@ fn show_matches(ctx: &Context<'_>, queries: &[eval::Query], count: usize) {
             text: &q.query,
             vector: Some(ctx.vectors[q.id.as_str()]),
         };
-        let matches = seen_before::rank(ctx.full, query, &ctx.hits[q.id.as_str()], &options);
+        let matches = seen_before_index::rank(ctx.full, query, &ctx.hits[q.id.as_str()], &options);
         println!(
             "{}",
             serde_json::json!({"query": q.query, "relevant": q.relevant, "matches": matches})
@@ -281,7 +281,7 @@ impl Context<'_> {
                 *options,
             ),
         };
-        seen_before::scores(index, query, hits, &options)
+        seen_before_index::scores(index, query, hits, &options)
             .into_iter()
             .take(eval::CUTOFF)
             .map(|s| index.docs[s.position].doc.id.clone())

@@ -1,8 +1,6 @@
 //! The nudge evaluation set (`timelines/*.json`) and its scoring.
 //!
-//! [`load_dir`] reads every timeline of a folder (one JSON file each, format in that folder's
-//! README): its incident metadata, its events with times as Unix seconds, and the nudges a good
-//! detector is expected to fire. [`score`] compares the nudges a detector fired on each timeline
+//! The timelines are read by `rhyme_core::timeline` (re-exported here). [`score`] compares the nudges a detector fired on each timeline
 //! with those labels, using the README's rules:
 //!
 //! - a predicted nudge of the right pattern inside `[not_before, by]` is a hit; after `by` it is
@@ -28,82 +26,14 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::series;
+pub use rhyme_core::timeline::{
+    ExpectedNudge, PATTERNS, ReplayCall, Timeline, TimelineError, TimelineEvent, TimelineKind, load_dir,
+    load_file, parse_timeline, replay_calls,
+};
 
-/// The nine pattern ids of the timelines README, in the catalog's order.
-pub const PATTERNS: [&str; 9] = [
-    "tunnel-vision",
-    "silent-handover",
-    "update-black-hole",
-    "ic-hero-debugger",
-    "stalled-loop",
-    "no-clear-command",
-    "off-channel-decision",
-    "vanishing-after-mitigation",
-    "blame-language",
-];
-
-/// Where a timeline comes from: real ones are paraphrased public postmortems, sparser than chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimelineKind {
-    Real,
-    Constructed,
-}
-
-/// One event of a timeline, with its time as Unix seconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TimelineEvent {
-    /// 0-based position in the file: the id that `evidence` refers to.
-    pub index: usize,
-    pub at: i64,
-    pub actor: Option<String>,
-    pub role: Option<String>,
-    pub kind: String,
-    pub text: String,
-}
-
-/// A nudge the labels expect, with its window as Unix seconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExpectedNudge {
-    pub pattern: String,
-    pub not_before: i64,
-    pub by: i64,
-    pub evidence: Vec<usize>,
-}
-
-/// One labelled timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Timeline {
-    pub id: String,
-    pub title: String,
-    pub kind: TimelineKind,
-    pub severity: Option<String>,
-    /// The agreed stakeholder update cadence, when the file states one.
-    pub update_cadence_minutes: Option<u32>,
-    pub events: Vec<TimelineEvent>,
-    pub expected: Vec<ExpectedNudge>,
-    #[serde(skip)]
-    pub path: PathBuf,
-}
-
-impl Timeline {
-    /// A well-run timeline expects no nudge at all: any nudge on it is a defect.
-    pub fn well_run(&self) -> bool {
-        self.expected.is_empty()
-    }
-
-    /// Whether a predicted nudge of `pattern` is scored on this timeline (see the module doc).
-    pub fn scores(&self, pattern: &str) -> bool {
-        !(pattern == "update-black-hole"
-            && self.kind == TimelineKind::Real
-            && self.update_cadence_minutes.is_none())
-    }
-}
 
 /// A nudge a detector fired: `at` in Unix seconds, `evidence` as event indices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,191 +43,18 @@ pub struct PredictedNudge {
     pub evidence: Vec<u64>,
 }
 
-/// Why a timeline folder could not be loaded or predictions could not be scored.
+/// Why predictions could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum NudgesError {
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}: {reason}")]
-    Timeline { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Timeline(#[from] TimelineError),
     #[error("timeline {id}: predicted nudge has unknown pattern `{pattern}`")]
     UnknownPattern { id: String, pattern: String },
 }
 
-#[derive(Deserialize)]
-struct RawTimeline {
-    id: String,
-    title: String,
-    kind: TimelineKind,
-    severity: Option<String>,
-    update_cadence_minutes: Option<u32>,
-    events: Vec<RawEvent>,
-    expected_nudges: Vec<RawExpected>,
-}
-
-#[derive(Deserialize)]
-struct RawEvent {
-    at: String,
-    actor: Option<String>,
-    role: Option<String>,
-    kind: String,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct RawExpected {
-    pattern: String,
-    not_before: String,
-    by: String,
-    evidence: Vec<usize>,
-}
-
-/// Loads every `*.json` timeline of a folder, sorted by file name.
-pub fn load_dir(folder: &Path) -> Result<Vec<Timeline>, NudgesError> {
-    let io = |source| NudgesError::Io {
-        path: folder.to_path_buf(),
-        source,
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(io)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|path| load_file(path)).collect()
-}
-
-/// Loads one timeline file.
-pub fn load_file(path: &Path) -> Result<Timeline, NudgesError> {
-    let text = std::fs::read_to_string(path).map_err(|source| NudgesError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_timeline(&text, path)
-}
-
-/// Parses and checks one timeline; `path` only names the file in errors.
-pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, NudgesError> {
-    let fail = |reason: String| NudgesError::Timeline {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let raw: RawTimeline = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
-    let events = raw
-        .events
-        .into_iter()
-        .enumerate()
-        .map(|(index, e)| {
-            let at = timestamp(&e.at, &format!("events[{index}].at")).map_err(&fail)?;
-            Ok(TimelineEvent {
-                index,
-                at,
-                actor: e.actor,
-                role: e.role,
-                kind: e.kind,
-                text: e.text,
-            })
-        })
-        .collect::<Result<Vec<_>, NudgesError>>()?;
-    if let Some(pair) = events.windows(2).find(|pair| pair[1].at < pair[0].at) {
-        return Err(fail(format!(
-            "events[{}].at is earlier than the event before it",
-            pair[1].index
-        )));
-    }
-    let expected = raw
-        .expected_nudges
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| expected_nudge(i, e, events.len()).map_err(&fail))
-        .collect::<Result<Vec<_>, NudgesError>>()?;
-    Ok(Timeline {
-        id: raw.id,
-        title: raw.title,
-        kind: raw.kind,
-        severity: raw.severity,
-        update_cadence_minutes: raw.update_cadence_minutes,
-        events,
-        expected,
-        path: path.to_path_buf(),
-    })
-}
-
-fn expected_nudge(i: usize, raw: RawExpected, n_events: usize) -> Result<ExpectedNudge, String> {
-    let field = |name: &str| format!("expected_nudges[{i}].{name}");
-    if !PATTERNS.contains(&raw.pattern.as_str()) {
-        return Err(format!(
-            "{}: unknown pattern `{}`",
-            field("pattern"),
-            raw.pattern
-        ));
-    }
-    let not_before = timestamp(&raw.not_before, &field("not_before"))?;
-    let by = timestamp(&raw.by, &field("by"))?;
-    if by < not_before {
-        return Err(format!("{} is earlier than not_before", field("by")));
-    }
-    if let Some(bad) = raw.evidence.iter().find(|&&e| e >= n_events) {
-        return Err(format!(
-            "{}: index {bad} but only {n_events} events",
-            field("evidence")
-        ));
-    }
-    Ok(ExpectedNudge {
-        pattern: raw.pattern,
-        not_before,
-        by,
-        evidence: raw.evidence,
-    })
-}
-
-fn timestamp(text: &str, field: &str) -> Result<i64, String> {
-    series::parse_timestamp(text)
-        .map(|seconds| seconds.round() as i64)
-        .ok_or_else(|| format!("{field}: `{text}` is not a timestamp"))
-}
-
-/// One call a replay makes: at incident time `now`, the first `events` events have happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReplayCall {
-    pub now: i64,
-    pub events: usize,
-}
-
-/// The calls a replay makes, in order, exactly as the host drives a detector: one per event (with
-/// that event as the newest), and one clock tick every minute of incident time from the first
-/// event to the last, so that patterns made of silence fire when the silence crosses a threshold.
-pub fn replay_calls(timeline: &Timeline) -> Vec<ReplayCall> {
-    let (Some(first), Some(last)) = (timeline.events.first(), timeline.events.last()) else {
-        return Vec::new();
-    };
-    let mut calls = Vec::new();
-    let mut next_tick = first.at + 60;
-    for (i, event) in timeline.events.iter().enumerate() {
-        while next_tick < event.at {
-            calls.push(ReplayCall {
-                now: next_tick,
-                events: i,
-            });
-            next_tick += 60;
-        }
-        calls.push(ReplayCall {
-            now: event.at,
-            events: i + 1,
-        });
-    }
-    debug_assert!(next_tick >= last.at);
-    calls
-}
-
-/// How one predicted nudge was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum Judgement {
     /// Right pattern, inside `[not_before, by]`.
     Hit,
     /// Right pattern, after `by`: correct, but too late to help.
@@ -312,15 +69,15 @@ pub enum Verdict {
     NotScored,
 }
 
-impl Verdict {
+impl Judgement {
     fn correct(self) -> bool {
-        matches!(self, Verdict::Hit | Verdict::Late)
+        matches!(self, Judgement::Hit | Judgement::Late)
     }
 
     fn false_positive(self) -> bool {
         matches!(
             self,
-            Verdict::Premature | Verdict::Repeat | Verdict::Unexpected
+            Judgement::Premature | Judgement::Repeat | Judgement::Unexpected
         )
     }
 }
@@ -330,7 +87,7 @@ impl Verdict {
 pub struct JudgedNudge {
     pub pattern: String,
     pub at: i64,
-    pub verdict: Verdict,
+    pub verdict: Judgement,
     /// Minutes after the timeline's first event, to read the report against the file.
     pub minute: f64,
     /// Share of this nudge's evidence that the matched expectation also lists (correct ones only).
@@ -409,7 +166,7 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
     let start = timeline.events.first().map_or(0, |e| e.at);
     let mut order: Vec<usize> = (0..fired.len()).collect();
     order.sort_by_key(|&i| (fired[i].at, i));
-    let mut verdicts: Vec<Option<(Verdict, Option<usize>)>> = vec![None; fired.len()];
+    let mut verdicts: Vec<Option<(Judgement, Option<usize>)>> = vec![None; fired.len()];
     let mut matched = vec![false; timeline.expected.len()];
     for late in [false, true] {
         for (x, expectation) in timeline.expected.iter().enumerate() {
@@ -425,7 +182,7 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
             });
             if let Some(i) = pick {
                 matched[x] = true;
-                verdicts[i] = Some((if late { Verdict::Late } else { Verdict::Hit }, Some(x)));
+                verdicts[i] = Some((if late { Judgement::Late } else { Judgement::Hit }, Some(x)));
             }
         }
     }
@@ -460,9 +217,9 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
     }
 }
 
-fn unmatched_verdict(timeline: &Timeline, nudge: &PredictedNudge) -> Verdict {
+fn unmatched_verdict(timeline: &Timeline, nudge: &PredictedNudge) -> Judgement {
     if !timeline.scores(&nudge.pattern) {
-        return Verdict::NotScored;
+        return Judgement::NotScored;
     }
     let same: Vec<&ExpectedNudge> = timeline
         .expected
@@ -470,11 +227,11 @@ fn unmatched_verdict(timeline: &Timeline, nudge: &PredictedNudge) -> Verdict {
         .filter(|e| e.pattern == nudge.pattern)
         .collect();
     if same.is_empty() {
-        Verdict::Unexpected
+        Judgement::Unexpected
     } else if same.iter().any(|e| nudge.at < e.not_before) {
-        Verdict::Premature
+        Judgement::Premature
     } else {
-        Verdict::Repeat
+        Judgement::Repeat
     }
 }
 
@@ -514,7 +271,7 @@ fn summarise(
     let mut nudges_on_well_run = 0;
     for t in &per_timeline {
         for n in &t.nudges {
-            if t.well_run && n.verdict != Verdict::NotScored {
+            if t.well_run && n.verdict != Judgement::NotScored {
                 nudges_on_well_run += 1;
             }
             let entry = per_pattern.entry(n.pattern.clone()).or_default();
@@ -525,7 +282,7 @@ fn summarise(
                 entry.correct += 1;
                 overlaps.extend(n.evidence_overlap);
             }
-            if n.verdict == Verdict::Hit {
+            if n.verdict == Judgement::Hit {
                 entry.on_time += 1;
             }
         }
@@ -557,6 +314,8 @@ fn summarise(
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
     use super::*;
 
     const T0: i64 = 1_700_000_000;
@@ -603,7 +362,7 @@ mod tests {
         }
     }
 
-    fn verdicts(t: &Timeline, nudges: &[PredictedNudge]) -> Vec<Verdict> {
+    fn verdicts(t: &Timeline, nudges: &[PredictedNudge]) -> Vec<Judgement> {
         judge_timeline(t, nudges)
             .nudges
             .iter()
@@ -620,11 +379,11 @@ mod tests {
         );
         assert_eq!(
             verdicts(&t, &[fired("stalled-loop", 25, vec![1])]),
-            [Verdict::Hit]
+            [Judgement::Hit]
         );
         assert_eq!(
             verdicts(&t, &[fired("stalled-loop", 31, vec![1])]),
-            [Verdict::Late]
+            [Judgement::Late]
         );
     }
 
@@ -642,10 +401,10 @@ mod tests {
             fired("tunnel-vision", 27, vec![]),
         ];
         let expected = [
-            Verdict::Premature,
-            Verdict::Hit,
-            Verdict::Repeat,
-            Verdict::Unexpected,
+            Judgement::Premature,
+            Judgement::Hit,
+            Judgement::Repeat,
+            Judgement::Unexpected,
         ];
         assert_eq!(verdicts(&t, &nudges), expected);
         let summary = score([(&t, nudges.as_slice())]).unwrap();
@@ -670,14 +429,14 @@ mod tests {
                 fired("blame-language", 42, vec![]),
             ],
         );
-        assert_eq!(v, [Verdict::Late, Verdict::Hit]);
+        assert_eq!(v, [Judgement::Late, Judgement::Hit]);
     }
 
     #[test]
     fn update_black_hole_is_not_scored_on_real_timelines_without_a_cadence() {
         let t = timeline(TimelineKind::Real, None, vec![]);
         let nudges = [fired("update-black-hole", 40, vec![])];
-        assert_eq!(verdicts(&t, &nudges), [Verdict::NotScored]);
+        assert_eq!(verdicts(&t, &nudges), [Judgement::NotScored]);
         let summary = score([(&t, nudges.as_slice())]).unwrap();
         assert_eq!((summary.predicted, summary.nudges_on_well_run), (0, 0));
     }
@@ -722,25 +481,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_replay_calls_on_every_event_and_every_minute_between() {
-        let t = timeline(TimelineKind::Constructed, Some(30), vec![]);
-        let calls = replay_calls(&t);
-        let now: Vec<i64> = calls.iter().map(|c| (c.now - T0) / 60).collect();
-        assert_eq!(now, [0, 1, 2, 3, 4, 5]);
-        let seen: Vec<usize> = calls.iter().map(|c| c.events).collect();
-        assert_eq!(seen, [1, 1, 1, 1, 1, 2]);
-    }
-
-    #[test]
-    fn the_shared_timelines_load() {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/timelines");
-        if !folder.exists() {
-            eprintln!("skipped: {} not found", folder.display());
-            return;
-        }
-        let timelines = load_dir(&folder).unwrap();
-        assert!(timelines.len() >= 20);
-        assert!(timelines.iter().any(Timeline::well_run));
-    }
 }

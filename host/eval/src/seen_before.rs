@@ -18,38 +18,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use rhyme_core::postmortem::Postmortem;
+use rhyme_core::jsonl::{self, JsonlError};
+
 /// Ranks that count for MRR and nDCG.
 pub const CUTOFF: usize = 10;
 /// Ranks that count for recall and success.
 pub const RECALL_AT: usize = 5;
-
-/// One postmortem of the corpus.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Postmortem {
-    pub id: String,
-    #[serde(default)]
-    pub company: Option<String>,
-    #[serde(default)]
-    pub title: Option<String>,
-    /// `YYYY-MM-DD` when known.
-    #[serde(default)]
-    pub date: Option<String>,
-    #[serde(default)]
-    pub summary: Option<String>,
-    /// Full body, where the source has one.
-    #[serde(default)]
-    pub text: Option<String>,
-    #[serde(default)]
-    pub categories: Vec<String>,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub alt_summary: Option<String>,
-    #[serde(default)]
-    pub alt_urls: Vec<String>,
-    #[serde(default)]
-    pub source: Option<String>,
-}
 
 /// One labelled query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,25 +60,8 @@ impl Query {
 /// Why a file could not be read or a prediction could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum SeenBeforeError {
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}: {source}")]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        #[source]
-        source: serde_json::Error,
-    },
-    #[error("{path}:{line}: duplicate id {id}")]
-    DuplicateId {
-        path: PathBuf,
-        line: usize,
-        id: String,
-    },
+    #[error(transparent)]
+    File(#[from] JsonlError),
     #[error("{path}:{line}: query {id} has no relevant ids")]
     NoRelevant {
         path: PathBuf,
@@ -114,17 +72,15 @@ pub enum SeenBeforeError {
     RepeatedInRanking { id: String, doc: String },
 }
 
-/// Reads `corpus.jsonl`: one postmortem per non-empty line, ids unique.
+/// Reads `corpus.jsonl` (see `rhyme_core::postmortem`).
 pub fn load_corpus(path: &Path) -> Result<Vec<Postmortem>, SeenBeforeError> {
-    let items: Vec<(usize, Postmortem)> = read_jsonl(path)?;
-    check_unique(path, items.iter().map(|(line, p)| (*line, p.id.as_str())))?;
-    Ok(items.into_iter().map(|(_, p)| p).collect())
+    Ok(rhyme_core::postmortem::load_corpus(path)?)
 }
 
 /// Reads `queries.jsonl`: one query per non-empty line, ids unique, each with labels.
 pub fn load_queries(path: &Path) -> Result<Vec<Query>, SeenBeforeError> {
-    let items: Vec<(usize, Query)> = read_jsonl(path)?;
-    check_unique(path, items.iter().map(|(line, q)| (*line, q.id.as_str())))?;
+    let items: Vec<(usize, Query)> = jsonl::read(path)?;
+    jsonl::check_unique(path, items.iter().map(|(line, q)| (*line, q.id.as_str())))?;
     if let Some((line, q)) = items.iter().find(|(_, q)| q.relevant.is_empty()) {
         return Err(SeenBeforeError::NoRelevant {
             path: path.to_path_buf(),
@@ -133,45 +89,6 @@ pub fn load_queries(path: &Path) -> Result<Vec<Query>, SeenBeforeError> {
         });
     }
     Ok(items.into_iter().map(|(_, q)| q).collect())
-}
-
-fn read_jsonl<T: serde::de::DeserializeOwned>(
-    path: &Path,
-) -> Result<Vec<(usize, T)>, SeenBeforeError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SeenBeforeError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut out = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let value = serde_json::from_str(raw).map_err(|source| SeenBeforeError::Parse {
-            path: path.to_path_buf(),
-            line: index + 1,
-            source,
-        })?;
-        out.push((index + 1, value));
-    }
-    Ok(out)
-}
-
-fn check_unique<'a>(
-    path: &Path,
-    ids: impl Iterator<Item = (usize, &'a str)>,
-) -> Result<(), SeenBeforeError> {
-    let mut seen = HashSet::new();
-    for (line, id) in ids {
-        if !seen.insert(id) {
-            return Err(SeenBeforeError::DuplicateId {
-                path: path.to_path_buf(),
-                line,
-                id: id.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The per-query line of `rhyme eval seen-before`.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::series::{self, Point, SeriesError};
+use rhyme_core::series::{self, Point, SeriesError};
 
 /// The six shape ids, in the catalog's order; `none` is the seventh label.
 pub const SHAPES: [&str; 6] = [

@@ -27,19 +27,19 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use rhyme::capability::backend::Backends;
-use rhyme::conformance::component::inspect;
-use rhyme::incidents::MemoryIncidents;
-use rhyme::manifest::{Limits, Manifest};
-use rhyme::operator::PluginPolicy;
-use rhyme::runtime::plugin::LoadRequest;
-use rhyme::runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::conformance::component::inspect;
+use rhyme_runtime::incidents::MemoryIncidents;
+use rhyme_runtime::manifest::{Limits, Manifest};
+use rhyme_runtime::operator::PluginPolicy;
+use rhyme_runtime::plugin::LoadRequest;
+use rhyme_runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
 
-pub use rhyme::Timestamp;
-pub use rhyme::capability::Capability;
-pub use rhyme::conformance::Fixture;
-pub use rhyme::runtime::PluginError;
-pub use rhyme::runtime::bindings::types::{
+pub use rhyme_world::Timestamp;
+pub use rhyme_runtime::capability::Capability;
+pub use rhyme_runtime::conformance::Fixture;
+pub use rhyme_runtime::PluginError;
+pub use rhyme_world::types::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, Output, Point, Proposal, ProposalKind,
     Query, TimelineEvent,
 };

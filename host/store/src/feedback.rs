@@ -20,21 +20,21 @@ pub const MAX_QUERY_LEN: usize = 4096;
 /// What a responder said about a match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum FeedbackVerdict {
     Helpful,
     NotRelevant,
 }
 
-impl Verdict {
+impl FeedbackVerdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::Helpful => "helpful",
-            Verdict::NotRelevant => "not-relevant",
+            FeedbackVerdict::Helpful => "helpful",
+            FeedbackVerdict::NotRelevant => "not-relevant",
         }
     }
 
-    pub fn parse(text: &str) -> Option<Verdict> {
-        [Verdict::Helpful, Verdict::NotRelevant]
+    pub fn parse(text: &str) -> Option<FeedbackVerdict> {
+        [FeedbackVerdict::Helpful, FeedbackVerdict::NotRelevant]
             .into_iter()
             .find(|v| v.as_str() == text)
     }
@@ -49,7 +49,7 @@ pub struct NewFeedback {
     pub incident: Option<String>,
     /// The postmortem id of the match.
     pub match_id: String,
-    pub verdict: Verdict,
+    pub verdict: FeedbackVerdict,
     /// The question's embedding (empty when none was made).
     pub query_vector: Vec<f32>,
     /// The model that made `query_vector`.
@@ -64,7 +64,7 @@ pub struct Feedback {
     pub incident: Option<String>,
     #[serde(rename = "match")]
     pub match_id: String,
-    pub verdict: Verdict,
+    pub verdict: FeedbackVerdict,
     /// The person (token name, or the operator's name at the CLI).
     pub by: String,
     pub at: Timestamp,
@@ -167,7 +167,7 @@ fn from_row(row: &AnyRow) -> Result<Feedback> {
         query: row.try_get("query")?,
         incident: row.try_get("incident_id")?,
         match_id: row.try_get("match_id")?,
-        verdict: Verdict::parse(&verdict).ok_or_else(|| {
+        verdict: FeedbackVerdict::parse(&verdict).ok_or_else(|| {
             Error::corrupt(
                 "seen_before_feedback",
                 format!("unknown verdict `{verdict}`"),

@@ -64,38 +64,74 @@ pub(crate) async fn insert_in(
 ) -> Result<FindingsAdded> {
     validate(plugin, findings)?;
     incidents::require(conn, incident_id).await?;
+    let rows: Vec<(String, &Finding)> = findings
+        .iter()
+        .map(|f| (finding_id(incident_id, plugin, f), f))
+        .collect();
+    let mut new_ids = std::collections::HashSet::new();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        new_ids.extend(insert_chunk(conn, now, incident_id, plugin, chunk).await?);
+    }
     let mut added = FindingsAdded::default();
-    for finding in findings {
-        let id = finding_id(incident_id, plugin, finding);
-        let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
-        let inserted = sqlx::query(
-            "INSERT INTO findings (id, incident_id, plugin, plugin_version, kind, subject, title,
-             detail, evidence, confidence, at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(incident_id)
-        .bind(&plugin.name)
-        .bind(&plugin.version)
-        .bind(finding.kind.as_str())
-        .bind(&finding.subject)
-        .bind(&finding.title)
-        .bind(&finding.detail)
-        .bind(evidence)
-        .bind(f64::from(finding.confidence))
-        .bind(finding.at)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
+    for (id, _) in rows {
+        // A finding repeated within one batch is new once, then a repeat.
+        if new_ids.remove(&id) {
             added.new.push(id)
         } else {
             added.repeated.push(id)
         }
     }
     Ok(added)
+}
+
+/// Findings per INSERT: 12 parameters a row stays far below SQLite's limit of 32,766.
+const ROWS_PER_INSERT: usize = 500;
+
+/// One multi-row INSERT; returns the ids it stored (those not stored before).
+async fn insert_chunk(
+    conn: &mut AnyConnection,
+    now: Timestamp,
+    incident_id: &str,
+    plugin: &PluginRef,
+    rows: &[(String, &Finding)],
+) -> Result<Vec<String>> {
+    let mut sql = String::from(
+        "INSERT INTO findings (id, incident_id, plugin, plugin_version, kind, subject, title,
+         detail, evidence, confidence, at, created_at) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let n = i * 12;
+        let params: Vec<String> = (1..=12).map(|k| format!("${}", n + k)).collect();
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(&params.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
+    let mut query = sqlx::query(&sql);
+    for (id, finding) in rows {
+        let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
+        query = query
+            .bind(id.clone())
+            .bind(incident_id.to_string())
+            .bind(plugin.name.clone())
+            .bind(plugin.version.clone())
+            .bind(finding.kind.as_str())
+            .bind(finding.subject.clone())
+            .bind(finding.title.clone())
+            .bind(finding.detail.clone())
+            .bind(evidence)
+            .bind(f64::from(finding.confidence))
+            .bind(finding.at)
+            .bind(now);
+    }
+    let stored = query.fetch_all(&mut *conn).await?;
+    Ok(stored
+        .iter()
+        .map(|row| row.get::<String, _>("id"))
+        .collect())
 }
 
 fn validate(plugin: &PluginRef, findings: &[Finding]) -> Result<()> {

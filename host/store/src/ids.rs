@@ -13,7 +13,7 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 }
 
 /// A fresh 128-bit identifier.
-pub(crate) fn new_id() -> String {
+pub fn new_id() -> String {
     random_hex(16)
 }
 

@@ -1,6 +1,7 @@
-//! Rhyme's incident store: incidents, timelines, metric series, the postmortem corpus,
-//! findings, proposals and their approval gate, the outbox that hands approved actions to
-//! sinks, API tokens, nudge triage and the hash-chained audit log.
+//! Rhyme's incident store, persistence only: incidents, timelines, metric series, the
+//! postmortem corpus, findings, proposals and their approval gate, the outbox table and its
+//! claims (delivery itself is `rhyme-sinks`), API tokens, nudge triage and the hash-chained
+//! audit log.
 //!
 //! One async API over SQLite (WAL, `<data>/rhyme.db`, the default) or PostgreSQL (a
 //! `postgres://` URL), with one set of portable migrations.
@@ -41,8 +42,9 @@ pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use db::{Backend, SQLITE_FILE};
 pub use error::{Error, Result};
 pub use events::{EventBatch, MAX_BATCH};
-pub use feedback::{Feedback, NewFeedback, Verdict};
+pub use feedback::{Feedback, FeedbackVerdict, NewFeedback};
 pub use findings::FindingsAdded;
+pub use ids::new_id;
 pub use incidents::{IncidentFilter, Put};
 pub use jobs::{JobLease, JobStep, JobWork, PluginJob, StepOutcome};
 pub use model::{

@@ -157,3 +157,20 @@ impl From<&Nudge> for PriorNudge {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    /// The server accepts triage only for patterns a plugin declares, so the manifest must name
+    /// every pattern the code can raise, and nothing else.
+    #[test]
+    fn the_manifest_declares_every_pattern() {
+        let manifest = include_str!("../plugin.toml");
+        let start = manifest.find("nudge-patterns = [").expect("nudge-patterns in plugin.toml");
+        let list = &manifest[start..start + manifest[start..].find(']').unwrap()];
+        let declared: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+        let known: Vec<&str> = Pattern::ALL.iter().map(|p| p.id()).collect();
+        assert_eq!(declared, known);
+    }
+}

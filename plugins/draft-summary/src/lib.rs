@@ -9,7 +9,7 @@
 //! | [`model`] | inputs (incident, events, findings) and the cited [`Statement`] |
 //! | [`can`] | the CAN status update |
 //! | [`postmortem`] | the postmortem draft, section by section |
-//! | [`lint`] | blame language and action items without all five elements |
+//! | [`lint`] | re-exported from `review_lint::document`: blame language and action items without all five elements |
 //! | [`llm`] | the LLM drafter's prompt, and the check its answer passes or is rejected by |
 //!
 //! All times are Unix seconds, UTC. Nothing reads a clock, the network or files: the same
@@ -33,7 +33,6 @@
 
 pub mod can;
 mod cues;
-pub mod lint;
 pub mod llm;
 pub mod model;
 pub mod postmortem;
@@ -42,7 +41,7 @@ mod text;
 mod time;
 
 pub use can::{StatusUpdate, status_update};
-pub use lint::{LintKind, LintNote, lint};
+pub use review_lint::document::{LintKind, LintNote, lint};
 pub use model::{Event, Finding, Incident, Statement};
 pub use postmortem::{PostmortemDraft, Section, postmortem};
 

@@ -9,8 +9,10 @@
 //! |---|---|
 //! | [`blame`] | find blame language in a sentence or a text, with a blameless rewording |
 //! | [`action_item`] | check an action item for owner, verb, outcome, ticket and deadline |
+//! | [`document`] | lint a whole document line by line: blame, and action items under their heading |
 
 pub mod action_item;
 pub mod blame;
+pub mod document;
 mod lemma;
 mod text;

@@ -1,7 +1,7 @@
 //! The sandbox face of the retrieval. On a query (free text, or an open incident turned into
 //! a question) it embeds the question, asks the host's vector search for the closest
 //! passages, reads back only the parts of the stored index the question needs (see
-//! [`crate::stored`]: each call is a fresh instance with no memory), ranks, and returns one
+//! `seen_before_index::stored`: each call is a fresh instance with no memory), ranks, and returns one
 //! `similar-incident` finding per match, best first. Ranking knobs come from the plugin's
 //! settings (the keys of [`RankOptions`]).
 
@@ -10,8 +10,8 @@ use rhyme_pdk::types::{
 };
 use rhyme_pdk::{Guest, config, embed, incidents, vector_search};
 
-use crate::stored::{self, Meta};
-use crate::{
+use seen_before_index::stored::{self, Meta};
+use seen_before_index::{
     DENSE_HITS_WANTED, DenseHit, IncidentQuestion, MECHANISMS, Match, Query, RankOptions,
     lexical_terms, rank, scores,
 };

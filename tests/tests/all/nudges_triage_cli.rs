@@ -11,7 +11,22 @@ use rhyme_tests::server::{Backend, Server, unique};
 use rhyme_tests::{outcome, rhyme_binary};
 use serde_json::{Value, json};
 
-const MANIFEST: &str = "name = \"anti-patterns\"\nversion = \"0.1.0\"\ndescription = \"test copy\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
+/// The plugin's own manifest, its component taken from the copy beside it: the patterns the
+/// server accepts for triage are the ones it declares.
+fn manifest() -> String {
+    let path = rhyme_tests::repo_root().join("plugins/anti-patterns/plugin.toml");
+    let text = std::fs::read_to_string(&path).expect("plugins/anti-patterns/plugin.toml");
+    text.lines()
+        .map(|line| {
+            if line.starts_with("component = ") {
+                "component = \"plugin.wasm\""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// A SEV1 with an IC where nobody posts a stakeholder update for the first 20 minutes.
 fn first_stretch() -> Vec<Value> {
@@ -108,7 +123,7 @@ impl Room {
             data: dir.join("data"),
             database_url: None,
         };
-        backend.install_plugin(&dir.join("src"), "anti_patterns", MANIFEST, &["incidents"]);
+        backend.install_plugin(&dir.join("src"), "anti_patterns", &manifest(), &["incidents"]);
         let responder = backend.token("responder", "sam");
         let ic = backend.token("ic", "ines");
         // No clock ticks during the test: every nudge comes from an event, at the event's time.

@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rhyme::capability::backend::Backends;
-use rhyme::registry::Registry;
-use rhyme::runtime::bindings::types::{MetricSeries, Point};
-use rhyme::runtime::{Allocator, CallContext, Sandbox};
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::registry::Registry;
+use rhyme_world::types::{MetricSeries, Point};
+use rhyme_runtime::{Allocator, CallContext, Sandbox};
 use rhyme_tests::{outcome, repo_root, rhyme};
 
 const CALL_FAILED: i32 = 4;

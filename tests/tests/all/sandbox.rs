@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rhyme::capability::Capability;
-use rhyme::capability::backend::Backends;
-use rhyme::manifest::{Limits, Manifest};
-use rhyme::runtime::bindings::types::Query;
-use rhyme::runtime::compile_cache::CacheOutcome;
-use rhyme::runtime::plugin::LoadRequest;
-use rhyme::runtime::{
+use rhyme_runtime::capability::Capability;
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::manifest::{Limits, Manifest};
+use rhyme_world::types::Query;
+use rhyme_runtime::compile_cache::CacheOutcome;
+use rhyme_runtime::plugin::LoadRequest;
+use rhyme_runtime::{
     Allocator, CallContext, CompileCache, Limit, LoadedPlugin, PluginError, Sandbox,
 };
 use rhyme_tests::component;
@@ -42,6 +42,7 @@ fn load_with(
         component: "plugin.wasm".into(),
         capabilities: granted.to_vec(),
         optional_capabilities: Vec::new(),
+        nudge_patterns: Vec::new(),
         limits,
         settings: Default::default(),
     };

@@ -106,7 +106,7 @@ fn walk_roles(backend: &Backend) {
         201
     );
 
-    for (method, path) in rhyme::server::ROUTES {
+    for (method, path) in rhyme_server::ROUTES {
         if *path == "/v1/ingest/slack" {
             continue; // authenticated by Slack's signature, not a token: see the Slack test
         }

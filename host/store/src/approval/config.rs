@@ -6,27 +6,32 @@ use serde::{Deserialize, Serialize};
 
 use super::{ProposalKind, StoredProposal};
 
-/// The operator's settings. In TOML:
+/// The operator's settings (the `[gate]` section of `rhyme.toml`). In TOML:
 ///
 /// ```toml
-/// two_person = ["rollback", "scale-down"]   # or ["*"] for every suggested action
-/// expiry_ms = 3_600_000
-/// default_sink = "webhook"
+/// two-person = ["rollback", "scale-down"]   # or ["*"] for every suggested action
+/// expiry-ms = 3_600_000
+/// default-sink = "webhook"
 /// [routes]
 /// page = "pager"
 /// draft-status-update = "slack"       # drafts are published only where routed
 /// draft-postmortem = "postmortems"
 /// ```
+///
+/// The snake_case keys of the older `gate.toml` (`two_person`, ...) are still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GateConfig {
     /// Suggested-action kinds that need two distinct reviewers; `*` means all of them.
+    #[serde(alias = "two_person")]
     pub two_person: BTreeSet<String>,
     /// How long a proposal may stay pending, in milliseconds; `None` means forever.
+    #[serde(alias = "expiry_ms")]
     pub expiry_ms: Option<i64>,
     /// Which sink gets each kind of suggested action.
     pub routes: BTreeMap<String, String>,
     /// The sink for kinds without a route.
+    #[serde(alias = "default_sink")]
     pub default_sink: String,
 }
 

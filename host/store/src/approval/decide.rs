@@ -74,7 +74,7 @@ impl Gate {
             tx.commit().await?;
             return Err(withdrawn(id));
         };
-        let step = Step {
+        let step = DecisionStep {
             conn: tx.conn(),
             who,
             now,
@@ -90,11 +90,11 @@ impl Gate {
 
     async fn approve_in(
         &self,
-        step: Step<'_>,
+        step: DecisionStep<'_>,
         mut proposal: StoredProposal,
         edit: Option<String>,
     ) -> Result<Decision> {
-        let Step { conn, who, now } = step;
+        let DecisionStep { conn, who, now } = step;
         if proposal.requested_by.as_deref() == Some(who.name.as_str()) {
             return Err(Error::forbidden(format!(
                 "{} requested this proposal; another reviewer must approve it",
@@ -145,7 +145,7 @@ impl Gate {
             };
             return Ok(Decision { proposal, outcome });
         }
-        settle(conn, &mut proposal, ProposalState::Approved, now).await?;
+        finalise(conn, &mut proposal, ProposalState::Approved, now).await?;
         let outbox = match self.config.publish_to(&proposal) {
             Some(sink) => Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?),
             None => None,
@@ -169,7 +169,7 @@ impl Gate {
 }
 
 /// What every step of a decision needs.
-struct Step<'c> {
+struct DecisionStep<'c> {
     conn: &'c mut AnyConnection,
     who: &'c Principal,
     now: Timestamp,
@@ -254,8 +254,8 @@ async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
     }
 }
 
-async fn reject_in(step: Step<'_>, mut proposal: StoredProposal, reason: &str) -> Result<Decision> {
-    let Step { conn, who, now } = step;
+async fn reject_in(step: DecisionStep<'_>, mut proposal: StoredProposal, reason: &str) -> Result<Decision> {
+    let DecisionStep { conn, who, now } = step;
     insert_decision(
         conn,
         &proposal,
@@ -266,7 +266,7 @@ async fn reject_in(step: Step<'_>, mut proposal: StoredProposal, reason: &str) -
         now,
     )
     .await?;
-    settle(conn, &mut proposal, ProposalState::Rejected, now).await?;
+    finalise(conn, &mut proposal, ProposalState::Rejected, now).await?;
     let detail = serde_json::json!({
         "revision": proposal.revision,
         "reason": reason,
@@ -305,7 +305,7 @@ async fn apply_edit(
 }
 
 /// Moves a pending proposal to its final state; exactly one row must change.
-async fn settle(
+async fn finalise(
     conn: &mut AnyConnection,
     proposal: &mut StoredProposal,
     state: ProposalState,

@@ -6,23 +6,9 @@
 //! row is claimed again; the sink sees the same `Idempotency-Key` both times, so a receiver
 //! that honours the key acts once.
 
-mod backoff;
 mod claim;
-mod dispatch;
-mod file;
-mod markdown;
-mod sink;
-mod slack;
-mod webhook;
 
-pub use backoff::Backoff;
 pub use claim::Claim;
-pub use dispatch::{DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with};
-pub use file::FileSink;
-pub use markdown::MarkdownSink;
-pub use sink::{Delivery, Sink, SinkError, SinkFuture, Sinks};
-pub use slack::SlackSink;
-pub use webhook::WebhookSink;
 
 use serde::Serialize;
 use sqlx::AnyConnection;

@@ -8,7 +8,7 @@ mod sections;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::{self, LintNote};
+use review_lint::document::{self as lint, LintNote};
 use crate::model::{Event, Finding, Incident, Statement};
 use crate::select;
 use crate::text;

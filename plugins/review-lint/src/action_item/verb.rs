@@ -246,16 +246,16 @@ pub fn has_concrete_verb(tokens: &[Token]) -> bool {
         return false;
     };
     match judge(tokens, main) {
-        Verdict::Concrete => true,
-        Verdict::Vague => elaborated_after_colon(tokens, main),
-        Verdict::Deferred(next) => main_verb(tokens, next)
+        VerbCheck::Concrete => true,
+        VerbCheck::Vague => elaborated_after_colon(tokens, main),
+        VerbCheck::Deferred(next) => main_verb(tokens, next)
             .filter(|&v| words_between(tokens, next, v) <= 3)
-            .is_some_and(|v| judge(tokens, v) == Verdict::Concrete),
+            .is_some_and(|v| judge(tokens, v) == VerbCheck::Concrete),
     }
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Verdict {
+enum VerbCheck {
     Concrete,
     Vague,
     /// The verb only files the work ("added a backlog task to ..."): judge the verb after.
@@ -302,35 +302,35 @@ fn words_between(tokens: &[Token], from: usize, to: usize) -> usize {
     tokens[from..to].iter().filter(|t| t.is_word).count()
 }
 
-fn judge(tokens: &[Token], i: usize) -> Verdict {
+fn judge(tokens: &[Token], i: usize) -> VerbCheck {
     let word = first_of_alternatives(&tokens[i].lower);
     let next = |k: usize| next_word(tokens, i, k);
     if let Some(after) = files_the_work(tokens, i) {
-        return Verdict::Deferred(after);
+        return VerbCheck::Deferred(after);
     }
     if has_lemma(word, &["need", "want", "have"]) && next(1) == "to"
         || matches!(word, "be" | "been")
     {
-        return Verdict::Deferred(i + 1);
+        return VerbCheck::Deferred(i + 1);
     }
     if desired_state(tokens, i) {
-        return Verdict::Vague;
+        return VerbCheck::Vague;
     }
     if word == "check" && matches!(next(1), "why" | "whether" | "if" | "how" | "what" | "for") {
-        return Verdict::Vague;
+        return VerbCheck::Vague;
     }
     if (has_lemma(word, &["ensure"]) || (has_lemma(word, &["make"]) && next(1) == "sure"))
         && states_a_setting(tokens, i)
     {
-        return Verdict::Concrete;
+        return VerbCheck::Concrete;
     }
     if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
-        return Verdict::Concrete;
+        return VerbCheck::Concrete;
     }
     if has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE) || word == "set" {
-        Verdict::Concrete
+        VerbCheck::Concrete
     } else {
-        Verdict::Vague
+        VerbCheck::Vague
     }
 }
 
@@ -404,7 +404,7 @@ fn elaborated_after_colon(tokens: &[Token], main: usize) -> bool {
     colon.is_some_and(|c| {
         let first = (c + 1..tokens.len()).find(|&j| tokens[j].is_word);
         first.is_some_and(|f| {
-            main_verb(tokens, f) == Some(f) && judge(tokens, f) == Verdict::Concrete
+            main_verb(tokens, f) == Some(f) && judge(tokens, f) == VerbCheck::Concrete
         })
     })
 }

@@ -1,0 +1,54 @@
+//! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
+
+pub mod ingest;
+pub mod nudges;
+pub mod runtime;
+pub mod seen_before;
+pub mod signature;
+pub mod st_reference;
+mod stats;
+
+pub use stats::Stats;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rhyme_runtime::capability::Capability;
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::manifest::{Limits, Manifest};
+use rhyme_runtime::plugin::LoadRequest;
+use rhyme_runtime::{CompileCache, LoadedPlugin, Sandbox};
+
+/// Loads `component` as plugin `name` for a benchmark, asking for and granted
+/// `capabilities`, with `limits` both as its manifest's and as the operator's ceiling.
+fn load_plugin(
+    sandbox: &Sandbox,
+    cache_dir: &Path,
+    name: &str,
+    component: &[u8],
+    capabilities: &[Capability],
+    limits: Limits,
+    backends: Backends,
+) -> anyhow::Result<LoadedPlugin> {
+    let manifest = Manifest {
+        name: name.into(),
+        version: "0.1.0".into(),
+        description: String::new(),
+        component: "plugin.wasm".into(),
+        capabilities: capabilities.to_vec(),
+        optional_capabilities: Vec::new(),
+        nudge_patterns: Vec::new(),
+        limits,
+        settings: Default::default(),
+    };
+    let request = LoadRequest {
+        manifest: &manifest,
+        component,
+        granted: &capabilities.iter().copied().collect::<BTreeSet<_>>(),
+        limits,
+        backends,
+        granted_by: "granted",
+        settings: "{}".into(),
+    };
+    Ok(LoadedPlugin::load(sandbox, &CompileCache::new(cache_dir), request)?.0)
+}

@@ -1,0 +1,334 @@
+//! `rhyme bench ...`
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use super::Context;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Cost of a plugin call (pooling vs on-demand vs bare wasmtime) and of loading from cache.
+    Runtime {
+        /// A trivial plugin component to call.
+        #[arg(
+            long,
+            default_value = "target/wasm32-wasip2/release/guest_trivial.wasm"
+        )]
+        component: PathBuf,
+        /// Timed calls per configuration.
+        #[arg(long, default_value_t = 3000)]
+        calls: usize,
+    },
+    /// A week of one-minute points analysed by graph-signature in the sandbox vs natively.
+    Signature {
+        /// The graph-signature component.
+        #[arg(
+            long,
+            default_value = "target/wasm32-wasip2/release/graph_signature.wasm"
+        )]
+        component: PathBuf,
+        /// Timed analyses per configuration.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
+    /// Sustained event ingest through the HTTP API into SQLite, one trivial plugin subscribed.
+    Ingest {
+        /// A plugin that answers every event with nothing.
+        #[arg(
+            long,
+            default_value = "target/wasm32-wasip2/release/guest_trivial.wasm"
+        )]
+        component: PathBuf,
+        /// Batches sent in all.
+        #[arg(long, default_value_t = 500)]
+        batches: usize,
+        /// Events per batch.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+        /// Clients sending at once.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+    },
+    /// A 5,000-event timeline with the anti-pattern plugin called on every event.
+    Nudges {
+        /// The anti-patterns component.
+        #[arg(
+            long,
+            default_value = "target/wasm32-wasip2/release/anti_patterns.wasm"
+        )]
+        component: PathBuf,
+        /// Events in the synthetic timeline.
+        #[arg(long, default_value_t = 5000)]
+        events: usize,
+    },
+    /// Embedding throughput, corpus indexing time, question latency through the plugin, memory.
+    SeenBefore {
+        /// The seen-before component.
+        #[arg(long, default_value = "target/wasm32-wasip2/release/seen_before.wasm")]
+        component: PathBuf,
+        /// Postmortems (JSONL or a Markdown folder); the shared corpus when present, else the examples.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Labelled queries whose texts are asked; without them, each postmortem's title.
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
+}
+
+pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
+        BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
+        BenchCommand::Ingest {
+            component,
+            batches,
+            batch_size,
+            clients,
+        } => ingest(ctx, &component, batches, batch_size, clients),
+        BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
+        BenchCommand::SeenBefore {
+            component,
+            corpus,
+            queries,
+        } => seen_before(ctx, &component, corpus, queries),
+    }
+}
+
+fn read_component(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| {
+        format!(
+            "reading {} (build it with `make build` or `make guests`)",
+            path.display()
+        )
+    })
+}
+
+fn signature(ctx: &Context, component: &PathBuf, runs: usize) -> anyhow::Result<()> {
+    let figures = crate::bench::signature::run(
+        &read_component(component)?,
+        runs,
+        &ctx.data.join("bench-cache"),
+    )?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!(
+        "graph-signature on {} points ({runs} runs each; found: {}):",
+        figures.points,
+        figures.found.join(", ")
+    );
+    println!(
+        "  in the sandbox (fresh instance, data in, findings out)  median {:>8.0} µs   p99 {:>8.0} µs   (target ≤ 2000 µs)",
+        figures.sandbox.median_us, figures.sandbox.p99_us
+    );
+    println!(
+        "  native                                                  median {:>8.0} µs   p99 {:>8.0} µs",
+        figures.native.median_us, figures.native.p99_us
+    );
+    println!("  sandbox / native {:.2}×", figures.ratio);
+    Ok(())
+}
+
+fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<()> {
+    let bytes = read_component(component)?;
+    let cache_dir = ctx.data.join("bench-cache");
+    let figures = crate::bench::runtime::run(&bytes, calls, &cache_dir)?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    let row = |what: &str, s: &crate::bench::Stats| {
+        println!(
+            "  {what:<44} median {:>10.1} µs   p99 {:>10.1} µs",
+            s.median_us, s.p99_us
+        );
+    };
+    println!("Plugin call on a fresh instance ({calls} calls each):");
+    row(
+        "(a) Rhyme runtime, pooling allocator",
+        &figures.rhyme_pooling,
+    );
+    row(
+        "(b) Rhyme runtime, on-demand allocator",
+        &figures.rhyme_on_demand,
+    );
+    row(
+        "    bare wasmtime, pooling, same component",
+        &figures.bare_wasmtime,
+    );
+    println!("Loading the component:");
+    row("(c) compile", &figures.compile);
+    row("(c) from the compile cache", &figures.cache_load);
+    println!("Ratios:");
+    println!(
+        "  Rhyme (a) / bare wasmtime      {:>6.2}×   (target ≤ 1.3)",
+        figures.overhead_vs_bare
+    );
+    println!(
+        "  on-demand (b) / pooling (a)    {:>6.2}×   (target ≥ 1.5)",
+        figures.pooling_speedup
+    );
+    println!(
+        "  compile / cache load (c)       {:>6.0}×   (target ≥ 100)",
+        figures.cache_speedup
+    );
+    Ok(())
+}
+
+fn ingest(
+    ctx: &Context,
+    component: &PathBuf,
+    batches: usize,
+    batch_size: usize,
+    clients: usize,
+) -> anyhow::Result<()> {
+    let plan = crate::bench::ingest::IngestPlan {
+        batches,
+        batch_size,
+        clients,
+    };
+    let f = crate::bench::ingest::run(
+        &read_component(component)?,
+        &ctx.data.join("bench-ingest"),
+        plan,
+    )?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&f)?);
+        return Ok(());
+    }
+    println!(
+        "ingest: {} events in batches of {} from {} clients, SQLite, one trivial plugin on every event:",
+        f.events, f.batch_size, f.clients
+    );
+    println!(
+        "  sustained                  {:>8.0} events/s   (target ≥ 5000)",
+        f.events_per_s
+    );
+    println!(
+        "  acknowledgement            median {:>8.1} ms   p99 {:>8.1} ms",
+        f.ack.median_us / 1000.0,
+        f.ack.p99_us / 1000.0
+    );
+    println!("  429 answers                {:>8}", f.busy_answers);
+    println!(
+        "  plugin queue drained       {:>8.2} s after the last acknowledgement",
+        f.drain_s
+    );
+    println!(
+        "  run by the plugin          {:>8.0} events/s   (first request to queue drained)",
+        f.processed_per_s
+    );
+    Ok(())
+}
+
+fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<()> {
+    let figures = crate::bench::nudges::run(
+        &read_component(component)?,
+        events,
+        &ctx.data.join("bench-cache"),
+    )?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!(
+        "anti-patterns on a {}-event timeline, called on every event ({} nudges fired):",
+        figures.events, figures.nudges
+    );
+    println!(
+        "  per event in the sandbox   median {:>8.0} µs   p99 {:>8.0} µs   (target: median ≤ 1000 µs)",
+        figures.per_event.median_us, figures.per_event.p99_us
+    );
+    println!(
+        "  fuel per event (plugin)    median {:>8}      p99 {:>8}      (load-independent)",
+        figures.fuel_median, figures.fuel_p99
+    );
+    Ok(())
+}
+
+fn seen_before(
+    ctx: &Context,
+    component: &PathBuf,
+    corpus: Option<PathBuf>,
+    queries: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let shared = PathBuf::from("../shared/data/postmortems");
+    let corpus = corpus.unwrap_or_else(|| {
+        if shared.join("corpus.jsonl").exists() {
+            shared.join("corpus.jsonl")
+        } else {
+            PathBuf::from("examples/postmortems")
+        }
+    });
+    let queries = queries.or_else(|| Some(shared.join("queries.jsonl")).filter(|q| q.exists()));
+    let docs = rhyme_seen_before::corpus::read_source(&corpus)?;
+    let questions: Vec<String> = match &queries {
+        Some(path) => rhyme_eval::seen_before::load_queries(path)?
+            .into_iter()
+            .map(|q| q.query)
+            .collect(),
+        None => docs.iter().filter_map(|d| d.title.clone()).collect(),
+    };
+    let bytes = read_component(component)?;
+    let embedder = super::corpus::load_embedder(ctx)?;
+    let model_dir = ctx.config.model_dir();
+    let models = model_dir.parent().unwrap_or(std::path::Path::new("models"));
+    let f = crate::bench::seen_before::run(
+        &bytes,
+        embedder,
+        &docs,
+        &questions,
+        &ctx.data.join("bench-cache"),
+        models,
+        ctx.config.qdrant().as_ref(),
+    )?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&f)?);
+        return Ok(());
+    }
+    println!(
+        "seen-before on {} ({} postmortems, {} passages; {} questions):",
+        corpus.display(),
+        f.postmortems,
+        f.passages,
+        f.query.samples
+    );
+    println!(
+        "  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (rhyme-embed)",
+        f.embed_sentences_per_s
+    );
+    match (&f.reference, &f.reference_note) {
+        (Some(r), _) => println!(
+            "    same passages with sentence-transformers {} {:>8.1} sentences/s   (torch {}, {} threads; rhyme-embed is {:.2}× that)",
+            r.sentence_transformers,
+            r.sentences_per_s,
+            r.torch,
+            r.threads,
+            f.embed_sentences_per_s / r.sentences_per_s
+        ),
+        (None, Some(note)) => println!("    sentence-transformers: {note}"),
+        (None, None) => {}
+    }
+    println!(
+        "  index the whole corpus from nothing              {:>8.1} s",
+        f.index_seconds
+    );
+    println!(
+        "  question through the plugin, end to end          p50 {:>6.1} ms   p99 {:>6.1} ms   (targets 30 / 80 ms)",
+        f.query.median_us / 1000.0,
+        f.query.p99_us / 1000.0
+    );
+    println!(
+        "    of which embedding the question                p50 {:>6.1} ms   p99 {:>6.1} ms",
+        f.query_embedding.median_us / 1000.0,
+        f.query_embedding.p99_us / 1000.0
+    );
+    println!(
+        "  resident memory, model loaded                    {:>8.0} MiB   (after indexing and the questions: {:.0} MiB)",
+        f.rss_mib_model_loaded, f.rss_mib_end
+    );
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! `rhyme eval ...`: the installed plugins, in the sandbox, on a labelled data set. Prints one
+//! JSON object per item, then `{"summary": ...}`, as DESIGN.md's evaluation contract says.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::CallContext;
+use rhyme_world::types::{FindingKind, MetricSeries};
+use rhyme_eval::signatures;
+
+use super::{Context, plugin::sandbox};
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Graph signatures on labelled metric windows (`metrics/labels.jsonl`).
+    Signatures {
+        /// The labels file; series paths inside it are relative to its folder.
+        #[arg(long)]
+        labels: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "graph-signature")]
+        plugin: String,
+    },
+    /// IC nudges on labelled incident timelines (a folder of `*.json`).
+    Nudges {
+        /// The folder of timelines.
+        #[arg(long)]
+        timelines: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "anti-patterns")]
+        plugin: String,
+    },
+    /// Status-update drafts on every timeline of a folder: parts, citations, blame.
+    Drafts {
+        /// The folder of timelines.
+        #[arg(long)]
+        timelines: PathBuf,
+        /// The drafting plugin.
+        #[arg(long, default_value = "draft-summary")]
+        plugin: String,
+    },
+    /// The review lint: blame language in sentences, the five elements of action items.
+    Lint {
+        /// Labelled sentences (`lint/blame.jsonl`).
+        #[arg(long)]
+        blame: PathBuf,
+        /// Labelled action items (`lint/action_items.jsonl`).
+        #[arg(long)]
+        action_items: PathBuf,
+    },
+    /// Similar past incidents on labelled queries (`postmortems/queries.jsonl`).
+    SeenBefore {
+        /// The postmortems to search (JSONL, the shared corpus format).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The labelled queries.
+        #[arg(long)]
+        queries: PathBuf,
+        /// The plugin under test.
+        #[arg(long, default_value = "seen-before")]
+        plugin: String,
+    },
+}
+
+pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
+    match command {
+        EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
+        EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
+        EvalCommand::Lint {
+            blame,
+            action_items,
+        } => lint(&blame, &action_items),
+        EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
+        EvalCommand::SeenBefore {
+            corpus,
+            queries,
+            plugin,
+        } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
+    }
+}
+
+fn nudges(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
+    let timelines = rhyme_core::timeline::load_dir(folder)?;
+    let store = std::sync::Arc::new(rhyme_runtime::incidents::MemoryIncidents::new());
+    let backends = Backends {
+        incidents: Some(store.clone()),
+        ..Backends::default()
+    };
+    let sandbox = sandbox(ctx)?;
+    let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
+    let plugins = [plugin];
+    let mut runs = Vec::with_capacity(timelines.len());
+    for timeline in &timelines {
+        let mut failure = None;
+        let fired = rhyme_runtime::replay::replay(timeline, &plugins, &store, |_, step| {
+            if let rhyme_runtime::replay::ReplayStep::Failed(e) = step {
+                failure.get_or_insert_with(|| e.to_string());
+            }
+        });
+        if let Some(failure) = failure {
+            anyhow::bail!("timeline {}: {failure}", timeline.id);
+        }
+        let predicted: Vec<rhyme_eval::nudges::PredictedNudge> = fired
+            .iter()
+            .filter(|f| f.finding.kind == FindingKind::Nudge)
+            .map(|f| rhyme_eval::nudges::PredictedNudge {
+                pattern: f.finding.subject.clone(),
+                at: f.finding.at.unwrap_or(f.now).div_euclid(1000),
+                evidence: f.finding.evidence.iter().filter_map(event_index).collect(),
+            })
+            .collect();
+        println!("{}", json!({ "id": timeline.id, "nudges": predicted }));
+        runs.push(predicted);
+    }
+    let summary = rhyme_eval::nudges::score(timelines.iter().zip(runs.iter().map(Vec::as_slice)))?;
+    println!("{}", json!({ "summary": summary }));
+    Ok(())
+}
+
+/// Replayed events carry their position in the file as id.
+fn event_index(evidence: &rhyme_world::types::Evidence) -> Option<u64> {
+    match evidence {
+        rhyme_world::types::Evidence::Event(id) => id.parse().ok(),
+        _ => None,
+    }
+}
+
+fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Result<()> {
+    let windows = signatures::load(labels)?;
+    let sandbox = sandbox(ctx)?;
+    let (plugin, _) = ctx.registry().load(&sandbox, name, &Backends::default())?;
+    let mut predictions = Vec::with_capacity(windows.len());
+    for window in &windows {
+        let series = MetricSeries {
+            name: window.series.clone(),
+            unit: String::new(),
+            points: window.points.iter().map(rhyme_world::series::to_wit).collect(),
+        };
+        let now = series.points.last().map_or(0, |p| p.at);
+        let output = plugin.on_series(CallContext { now }, None, &series)?.value;
+        // Plugins list findings best first: the first signature is the prediction, none is silence.
+        let best = output
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::Signature);
+        let predicted = best.map_or(signatures::NONE.to_string(), |f| f.subject.clone());
+        println!(
+            "{}",
+            json!({ "id": window.id, "predicted": predicted, "label": window.label, "confidence": best.map(|f| f.confidence) })
+        );
+        predictions.push(predicted);
+    }
+    let summary = signatures::score(windows.iter().zip(predictions.iter().map(String::as_str)))?;
+    println!("{}", json!({ "summary": summary }));
+    Ok(())
+}
+
+/// The lint is the `review-lint` library that the drafting and anti-pattern plugins compile
+/// in; here it runs natively, item by item.
+fn lint(blame: &std::path::Path, action_items: &std::path::Path) -> anyhow::Result<()> {
+    use rhyme_eval::lint::{BlamePrediction, Elements, ElementsPrediction, LintSummary};
+    let sentences = rhyme_eval::lint::read_blame(blame)?;
+    let items = rhyme_eval::lint::read_action_items(action_items)?;
+    let mut blame_predictions = Vec::with_capacity(sentences.len());
+    for sentence in &sentences {
+        let blame = review_lint::blame::detect(&sentence.text).is_some();
+        println!("{}", json!({ "id": sentence.id, "blame": blame }));
+        blame_predictions.push(BlamePrediction {
+            id: sentence.id.clone(),
+            blame,
+        });
+    }
+    let mut element_predictions = Vec::with_capacity(items.len());
+    for item in &items {
+        let check = review_lint::action_item::check(&item.text);
+        let elements = Elements {
+            owner: check.owner,
+            verb: check.verb,
+            outcome: check.outcome,
+            ticket: check.ticket,
+            deadline: check.deadline,
+        };
+        println!("{}", json!({ "id": item.id, "elements": elements }));
+        element_predictions.push(ElementsPrediction {
+            id: item.id.clone(),
+            elements,
+        });
+    }
+    let summary = LintSummary {
+        blame: rhyme_eval::lint::score_blame(&sentences, &blame_predictions)?,
+        action_items: rhyme_eval::lint::score_action_items(&items, &element_predictions)?,
+    };
+    println!("{}", json!({ "summary": summary }));
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! Opening the incident store from the command line: `<data>/rhyme.db`, or the database that
+//! `rhyme.toml` (`[store] database-url`) or `RHYME_DATABASE_URL` names; and recording what the operator does in its audit log.
+
+use anyhow::Context as _;
+use rhyme_store::{Actor, Store};
+
+use super::Context;
+
+/// A runtime for one command's store work.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// The store of this data folder.
+pub async fn open(ctx: &Context) -> anyhow::Result<Store> {
+    let url = ctx.config.store.database_url.as_deref();
+    Store::open(&ctx.data, url.filter(|u| !u.trim().is_empty()))
+        .await
+        .context("opening the incident store")
+}
+
+/// The person at the keyboard, as the audit log names them.
+pub fn operator() -> Actor {
+    let name = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "operator".into());
+    Actor::operator(name)
+}
+
+/// Appends an operator action (a plugin install, grant, enable, ...) to the audit log.
+pub fn audit(
+    ctx: &Context,
+    action: &str,
+    subject: &str,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = open(ctx).await?;
+        store
+            .audit()
+            .append(&operator(), action, subject, &detail)
+            .await
+            .context("writing the audit log")?;
+        store.close().await;
+        Ok(())
+    })
+}

@@ -1,0 +1,285 @@
+//! `rhyme.toml`: the operator's one configuration file, in the data folder. Backends (model
+//! folder, vector index, LLM endpoint), the store's database, sinks, the approval gate and the
+//! sandbox's ceilings, in kebab-case; unknown keys are refused with the file, line and key.
+//! Environment variables override single values: `RHYME_MODEL_DIR` (`model.dir`),
+//! `RHYME_QDRANT_URL` and `RHYME_QDRANT_API_KEY` (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
+//! `_API_KEY` and `_TIMEOUT_S` (`llm.*`), `RHYME_DATABASE_URL` (`store.database-url`),
+//! `RHYME_PUBLIC_URL` and `RHYME_SLACK_SIGNING_SECRET` (`server.*`). Only this binary reads
+//! the file or the environment: library crates get plain values.
+//!
+//! ```toml
+//! [model]
+//! dir = "/opt/rhyme/all-MiniLM-L6-v2"
+//!
+//! [vectors]
+//! qdrant-url = "http://qdrant:6334"
+//!
+//! [llm]
+//! url = "http://127.0.0.1:8000/v1"
+//! model = "qwen2.5-7b-instruct"
+//! timeout-s = 20
+//!
+//! [sinks]
+//! pager = "https://pager.example/hook"
+//! postmortems = "markdown:/srv/wiki/postmortems"
+//!
+//! [gate]
+//! two-person = ["rollback"]
+//! expiry-ms = 3600000
+//! default-sink = "pager"
+//! [gate.routes]
+//! draft-postmortem = "postmortems"
+//!
+//! [ceilings]
+//! deadline-ms = 10000
+//! memory-mib = 512
+//! ```
+//!
+//! The files of earlier releases still work for this release, with a warning: `gate.toml`
+//! (snake_case keys) when `rhyme.toml` has no `[gate]`, and `--sink` flags beside `[sinks]`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use rhyme_runtime::manifest::Limits;
+use rhyme_runtime::operator::OperatorConfig;
+use rhyme_store::GateConfig;
+use serde::Deserialize;
+
+/// The file's name in the data folder.
+pub const FILE_NAME: &str = "rhyme.toml";
+
+
+/// The whole file; every section is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RhymeConfig {
+    #[serde(default)]
+    pub model: ModelSection,
+    #[serde(default)]
+    pub vectors: VectorsSection,
+    #[serde(default)]
+    pub llm: LlmSection,
+    #[serde(default)]
+    pub store: StoreSection,
+    #[serde(default)]
+    pub server: ServerSection,
+    /// Sinks by name: `file:PATH`, `markdown:DIR`, `slack:WEBHOOK_URL` or an http(s) URL.
+    #[serde(default)]
+    pub sinks: BTreeMap<String, String>,
+    /// The approval gate: two-person kinds, expiry, routes, default sink.
+    pub gate: Option<GateConfig>,
+    /// The most any plugin may be given; unset, `plugins/operator.toml`'s.
+    pub ceilings: Option<CeilingsSection>,
+}
+
+/// The sandbox's ceilings; a key left out keeps the built-in ceiling.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CeilingsSection {
+    pub deadline_ms: Option<u64>,
+    pub fuel: Option<u64>,
+    pub memory_mib: Option<u64>,
+    pub table_elements: Option<u64>,
+    pub output_kib: Option<u64>,
+}
+
+impl CeilingsSection {
+    /// These ceilings over the built-in ones.
+    pub fn limits(self) -> Limits {
+        let base = OperatorConfig::default().ceilings;
+        Limits {
+            deadline_ms: self.deadline_ms.unwrap_or(base.deadline_ms),
+            fuel: self.fuel.unwrap_or(base.fuel),
+            memory_mib: self.memory_mib.unwrap_or(base.memory_mib),
+            table_elements: self.table_elements.unwrap_or(base.table_elements),
+            output_kib: self.output_kib.unwrap_or(base.output_kib),
+        }
+    }
+}
+
+/// Where the embedding model's files are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModelSection {
+    pub dir: Option<PathBuf>,
+}
+
+/// Which vector index backs `vector-search`: Qdrant when a URL is given, else the exact index
+/// in the data folder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VectorsSection {
+    pub qdrant_url: Option<String>,
+    pub qdrant_api_key: Option<String>,
+}
+
+/// An OpenAI-compatible chat-completions endpoint behind `llm`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LlmSection {
+    pub url: Option<String>,
+    pub model: Option<String>,
+    pub api_key: Option<String>,
+    pub timeout_s: Option<u64>,
+}
+
+/// The incident store: `<data>/rhyme.db` (SQLite) unless a database URL is given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StoreSection {
+    pub database_url: Option<String>,
+}
+
+/// `rhyme serve`'s outward-facing settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServerSection {
+    /// Where people reach this server (links in Slack messages).
+    pub public_url: Option<String>,
+    /// The Slack app's signing secret, for `/v1/ingest/slack`.
+    pub slack_signing_secret: Option<String>,
+}
+
+impl RhymeConfig {
+    /// Reads `<data>/rhyme.toml` (none is the default configuration), then applies the
+    /// environment's overrides.
+    pub fn load(data: &Path) -> anyhow::Result<RhymeConfig> {
+        let path = data.join(FILE_NAME);
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => parse(&text, &path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RhymeConfig::default(),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        config.apply(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))?;
+        Ok(config)
+    }
+
+    /// Overrides values with those `get` finds under the environment variables' names.
+    fn apply(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let set = |slot: &mut Option<String>, var: &str| {
+            if let Some(value) = get(var) {
+                *slot = Some(value);
+            }
+        };
+        if let Some(dir) = get("RHYME_MODEL_DIR") {
+            self.model.dir = Some(PathBuf::from(dir));
+        }
+        set(&mut self.vectors.qdrant_url, "RHYME_QDRANT_URL");
+        set(&mut self.vectors.qdrant_api_key, "RHYME_QDRANT_API_KEY");
+        set(&mut self.llm.url, "RHYME_LLM_URL");
+        set(&mut self.llm.model, "RHYME_LLM_MODEL");
+        set(&mut self.llm.api_key, "RHYME_LLM_API_KEY");
+        if let Some(text) = get("RHYME_LLM_TIMEOUT_S") {
+            let seconds = text.trim().parse::<u64>().ok().filter(|s| *s > 0);
+            let Some(seconds) = seconds else {
+                bail!("RHYME_LLM_TIMEOUT_S=`{text}`: write whole seconds, e.g. 30");
+            };
+            self.llm.timeout_s = Some(seconds);
+        }
+        set(&mut self.store.database_url, "RHYME_DATABASE_URL");
+        set(&mut self.server.public_url, "RHYME_PUBLIC_URL");
+        set(&mut self.server.slack_signing_secret, "RHYME_SLACK_SIGNING_SECRET");
+        Ok(())
+    }
+
+    /// The Qdrant server to keep vectors in, if one is configured.
+    pub fn qdrant(&self) -> Option<rhyme_capabilities::vectors::QdrantServer> {
+        let url = self.vectors.qdrant_url.as_deref()?.trim();
+        (!url.is_empty()).then(|| rhyme_capabilities::vectors::QdrantServer {
+            url: url.to_string(),
+            api_key: self.vectors.qdrant_api_key.clone().filter(|k| !k.is_empty()),
+        })
+    }
+
+    /// The embedding model's folder: configured, else the default search.
+    pub fn model_dir(&self) -> PathBuf {
+        self.model
+            .dir
+            .clone()
+            .unwrap_or_else(rhyme_capabilities::local_embedder::default_model_dir)
+    }
+
+    /// The `llm` endpoint's settings, checked; `None` when none is configured.
+    pub fn llm(
+        &self,
+    ) -> Result<
+        Option<rhyme_capabilities::openai_chat::LlmConfig>,
+        rhyme_capabilities::openai_chat::ConfigError,
+    > {
+        let llm = &self.llm;
+        rhyme_capabilities::openai_chat::LlmConfig::from_lookup(|name| match name {
+            "RHYME_LLM_URL" => llm.url.clone(),
+            "RHYME_LLM_MODEL" => llm.model.clone(),
+            "RHYME_LLM_API_KEY" => llm.api_key.clone(),
+            "RHYME_LLM_TIMEOUT_S" => llm.timeout_s.map(|s| s.to_string()),
+            _ => None,
+        })
+    }
+}
+
+fn parse(text: &str, path: &Path) -> anyhow::Result<RhymeConfig> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
+        anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_case_sections_are_read() {
+        let text = "[llm]\nurl = \"http://127.0.0.1:9/v1\"\nmodel = \"m\"\ntimeout-s = 5\n\
+                    [gate]\ntwo-person = [\"rollback\"]\ndefault-sink = \"pager\"\n\
+                    [sinks]\npager = \"file:/tmp/x\"\n[ceilings]\nmemory-mib = 64\n";
+        let config = parse(text, Path::new("rhyme.toml")).unwrap();
+        let llm = config.llm().unwrap().unwrap();
+        assert_eq!(llm.timeout.as_secs(), 5);
+        let gate = config.gate.unwrap();
+        assert!(gate.two_person.contains("rollback"));
+        assert_eq!(gate.default_sink, "pager");
+        let ceilings = config.ceilings.unwrap().limits();
+        assert_eq!(ceilings.memory_mib, 64);
+        assert_eq!(
+            ceilings.deadline_ms,
+            OperatorConfig::default().ceilings.deadline_ms,
+            "a key left out keeps the built-in ceiling"
+        );
+        assert_eq!(config.sinks["pager"], "file:/tmp/x");
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line() {
+        let text = "[model]\ndir = \"m\"\n\n[vectors]\nqdrant-ulr = \"http://q:6334\"\n";
+        let error = parse(text, Path::new("data/rhyme.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("data/rhyme.toml:5:") && error.contains("qdrant-ulr"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let mut config = parse(
+            "[vectors]\nqdrant-url = \"http://file:6334\"\n",
+            Path::new("rhyme.toml"),
+        )
+        .unwrap();
+        config
+            .apply(|name| (name == "RHYME_QDRANT_URL").then(|| "http://env:6334".to_string()))
+            .unwrap();
+        assert_eq!(config.qdrant().unwrap().url, "http://env:6334");
+        assert!(
+            config
+                .apply(|name| (name == "RHYME_LLM_TIMEOUT_S").then(|| "soon".to_string()))
+                .is_err()
+        );
+    }
+}

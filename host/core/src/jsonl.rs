@@ -1,0 +1,72 @@
+//! JSON-lines files (one JSON value per line), read with errors that name the file and line.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Why a JSON-lines file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonlError {
+    /// The file could not be read at all.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line is not the JSON the file holds.
+    #[error("{path}:{line}: {source}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Two lines carry the same id.
+    #[error("{path}:{line}: duplicate id {id}")]
+    DuplicateId {
+        path: PathBuf,
+        line: usize,
+        id: String,
+    },
+}
+
+/// Reads a JSON-lines file: one value per non-empty line, each with its 1-based line number.
+pub fn read<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<Vec<(usize, T)>, JsonlError> {
+    let text = std::fs::read_to_string(path).map_err(|source| JsonlError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str(raw).map_err(|source| JsonlError::Parse {
+            path: path.to_path_buf(),
+            line: index + 1,
+            source,
+        })?;
+        out.push((index + 1, value));
+    }
+    Ok(out)
+}
+
+/// Fails on the first id seen twice, naming its line.
+pub fn check_unique<'a>(
+    path: &Path,
+    ids: impl Iterator<Item = (usize, &'a str)>,
+) -> Result<(), JsonlError> {
+    let mut seen = HashSet::new();
+    for (line, id) in ids {
+        if !seen.insert(id) {
+            return Err(JsonlError::DuplicateId {
+                path: path.to_path_buf(),
+                line,
+                id: id.to_string(),
+            });
+        }
+    }
+    Ok(())
+}

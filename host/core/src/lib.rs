@@ -1,0 +1,17 @@
+//! Rhyme's domain files, read without a sandbox, a store or a network: incident timelines,
+//! metric series and past postmortems, with errors that name the file, line and field.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`timeline`] | incident timelines (`*.json`): events in incident time, expected nudges |
+//! | [`series`] | metric series: `timestamp,value` CSV and Prometheus range-query JSON |
+//! | [`postmortem`] | past postmortems, one per line of a `corpus.jsonl` |
+//! | [`jsonl`] | JSON-lines files, with the line at fault named |
+//!
+//! Both the host and the evaluation code (`rhyme-eval`) read files through here, so a file one
+//! accepts the other accepts too.
+
+pub mod jsonl;
+pub mod postmortem;
+pub mod series;
+pub mod timeline;

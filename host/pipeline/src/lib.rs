@@ -1,0 +1,22 @@
+//! Durable plugin jobs: what runs plugins on stored events, series and clock ticks, off the
+//! request path, exactly once per stored write even across crashes.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`queue`] | the bounded job queue; a write reserves its place before it stores anything |
+//! | [`worker`] | takes jobs off the queue and calls the subscribed plugins; stores their results with the job's step |
+//! | [`incident_order`] | one job at a time per incident, in queue order |
+//! | [`recovery`] | stored jobs of a crashed process taken over; this process's leases renewed |
+//! | [`ticks`] | a clock tick every minute for every open incident |
+//! | [`seen_before_job`] | the seen-before finding of a new incident |
+//! | [`store_incidents`] | the durable store behind the `incidents` capability, and store ⇄ contract conversions |
+//! | [`metrics`] | plugin calls, their durations, limit hits, and the queue's depth, for `/metrics` |
+
+pub mod incident_order;
+pub mod metrics;
+pub mod queue;
+pub mod recovery;
+pub mod seen_before_job;
+pub mod store_incidents;
+pub mod ticks;
+pub mod worker;

@@ -1,0 +1,385 @@
+//! The worker: takes jobs off the queue ([`crate::queue`]), a bounded number at a time and one
+//! at a time per incident ([`crate::incident_order`]), and calls every enabled plugin
+//! subscribed to the job's trigger concurrently on blocking threads. Findings are stored with
+//! the plugin's name and version (nudges the IC silenced are left out), proposals enter the
+//! approval gate, and each call's capability use goes to the audit log. A plugin's results are
+//! stored together with its step of the job, so a job run again after a crash calls only the
+//! plugins whose results were not stored, and stores nothing twice.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rhyme_runtime::state::CapabilityCall;
+use rhyme_runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
+use rhyme_seen_before::service::SeenBefore;
+use rhyme_store::approval::NewProposal;
+use rhyme_store::{Actor, Gate, JobStep, PluginRef, Store};
+use rhyme_world::types::{FindingKind, Output, Trigger};
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use crate::incident_order::IncidentOrder;
+use crate::metrics::Metrics;
+use crate::queue::Job;
+use crate::seen_before_job;
+use crate::store_incidents::convert;
+
+/// Jobs taken off the queue to wait for their incident's turn, per running slot.
+const WAITING_PER_SLOT: usize = 8;
+
+/// How long a job whose results could not be stored waits before it is tried again.
+const RETRY_JOB_AFTER_MS: i64 = 5_000;
+
+/// The worker side: the plugins, where their results go, and how many jobs run at once.
+pub struct Worker {
+    pub plugins: Arc<Vec<LoadedPlugin>>,
+    pub gate: Gate,
+    pub metrics: Arc<Metrics>,
+    pub concurrency: usize,
+    /// Answers the seen-before findings; `None` when seen-before is not enabled.
+    pub seen_before: Option<Arc<SeenBefore>>,
+}
+
+impl Worker {
+    /// Runs jobs until every sender is gone and the queue is empty.
+    pub async fn run(self, mut rx: mpsc::Receiver<Job>) {
+        let this = Arc::new(self);
+        let concurrency = this.concurrency.max(1);
+        let slots = Arc::new(Semaphore::new(concurrency));
+        // Jobs taken off the queue but waiting for their incident's turn: bounded, so a hot
+        // incident leaves the rest in the queue, where a full queue answers 429.
+        let taken = Arc::new(Semaphore::new(concurrency * WAITING_PER_SLOT));
+        let order = IncidentOrder::default();
+        let mut running = JoinSet::new();
+        while let Some(job) = rx.recv().await {
+            this.metrics
+                .queue_depth
+                .set((rx.max_capacity() - rx.capacity()) as i64);
+            let held = taken
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            let mut place = job.incident_ordered().map(|incident| order.join(incident));
+            let (worker, slots) = (this.clone(), slots.clone());
+            running.spawn(async move {
+                if let Some(place) = place.as_mut() {
+                    place.ready().await;
+                }
+                let slot = slots
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                worker.handle(job).await;
+                drop((slot, place, held));
+            });
+            while running.try_join_next().is_some() {}
+        }
+        while running.join_next().await.is_some() {}
+    }
+
+    /// Runs one job to the end: every subscribed plugin on each of its events (or its series
+    /// or tick), results stored; then the stored job is deleted, or given back for a later
+    /// try when results could not be stored.
+    pub async fn handle(&self, job: Job) {
+        let store = self.gate.store();
+        let (incident_id, job_id) = match &job {
+            Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => {
+                (incident.clone(), job.clone())
+            }
+            Job::Tick { incident, .. } => (incident.clone(), None),
+            Job::SeenBefore { incident, reason } => {
+                if let Some(service) = &self.seen_before {
+                    seen_before_job::run(service, store, incident, *reason).await;
+                }
+                return;
+            }
+        };
+        let stored_ok = match self.run_steps(&incident_id, job_id.as_deref(), job).await {
+            Ok(all_stored) => all_stored,
+            Err(e) => {
+                tracing::error!(incident = %incident_id, "plugin job: {e}");
+                false
+            }
+        };
+        let Some(job_id) = job_id else { return };
+        let settled = if stored_ok {
+            store.finish_plugin_job(&job_id).await
+        } else {
+            store
+                .release_plugin_job(&job_id, store.now().saturating_add(RETRY_JOB_AFTER_MS))
+                .await
+        };
+        if let Err(e) = settled {
+            // The lease runs out and the job is taken over; its stored steps are not redone.
+            tracing::error!(incident = %incident_id, job = %job_id, "settling a plugin job: {e}");
+        }
+    }
+
+    /// Calls the plugins on each step of `job`, skipping those stored before; false when some
+    /// results could not be stored.
+    async fn run_steps(
+        &self,
+        incident_id: &str,
+        job_id: Option<&str>,
+        job: Job,
+    ) -> rhyme_store::Result<bool> {
+        let store = self.gate.store();
+        let incident = Arc::new(convert::incident_to_wit(store.incident(incident_id).await?));
+        let done: Arc<HashSet<(i64, String)>> = Arc::new(match job_id {
+            Some(id) => store.plugin_job_steps(id).await?.into_iter().collect(),
+            None => HashSet::new(),
+        });
+        let step = |step: i64| StepOfJob {
+            job: job_id,
+            step,
+            done: done.clone(),
+        };
+        let mut all_stored = true;
+        match job {
+            Job::Events { events, by, .. } => {
+                for (index, event) in events.into_iter().enumerate() {
+                    let event = Arc::new(event);
+                    let ctx = CallContext { now: event.at };
+                    let (incident, ev) = (incident.clone(), event.clone());
+                    all_stored &= self
+                        .call_all(
+                            incident_id,
+                            Trigger::TimelineEvent,
+                            Some(&by),
+                            step(index as i64),
+                            move |p| p.on_event(ctx, &incident, &ev),
+                        )
+                        .await;
+                }
+            }
+            Job::Series { series, by, .. } => {
+                let ctx = CallContext { now: store.now() };
+                let series = Arc::new(series);
+                all_stored &= self
+                    .call_all(
+                        incident_id,
+                        Trigger::MetricSeries,
+                        Some(&by),
+                        step(0),
+                        move |p| p.on_series(ctx, Some(&incident), &series),
+                    )
+                    .await;
+            }
+            Job::Tick { now, .. } => {
+                let ctx = CallContext { now };
+                all_stored &= self
+                    .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| {
+                        p.on_tick(ctx, &incident)
+                    })
+                    .await;
+            }
+            // Answered before the incident was read.
+            Job::SeenBefore { .. } => {}
+        }
+        Ok(all_stored)
+    }
+
+    /// Calls every plugin subscribed to `trigger`, concurrently, and stores what they return.
+    /// False when some results could not be stored.
+    async fn call_all<F>(
+        &self,
+        incident: &str,
+        trigger: Trigger,
+        by: Option<&str>,
+        step: StepOfJob<'_>,
+        call: F,
+    ) -> bool
+    where
+        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError>
+            + Send
+            + Sync
+            + Clone
+            + 'static,
+    {
+        let mut calls = JoinSet::new();
+        for (index, plugin) in self.plugins.iter().enumerate() {
+            if !plugin.info().triggers.contains(&trigger)
+                || step.done.contains(&(step.step, plugin.name().to_string()))
+            {
+                continue;
+            }
+            let (plugins, call) = (self.plugins.clone(), call.clone());
+            calls.spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let result = call(&plugins[index]);
+                (index, started.elapsed(), result)
+            });
+        }
+        let mut all_stored = true;
+        while let Some(joined) = calls.join_next().await {
+            match joined {
+                Ok((index, took, result)) => {
+                    all_stored &= self
+                        .store_call_results(
+                            &self.plugins[index],
+                            incident,
+                            trigger,
+                            by,
+                            &step,
+                            took,
+                            result,
+                        )
+                        .await
+                }
+                Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
+            }
+        }
+        all_stored
+    }
+
+    /// Records the call in the metrics, then stores its findings and proposals; false when
+    /// they could not be stored.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_call_results(
+        &self,
+        plugin: &LoadedPlugin,
+        incident: &str,
+        trigger: Trigger,
+        by: Option<&str>,
+        step: &StepOfJob<'_>,
+        took: std::time::Duration,
+        result: Result<CallReport<Output>, PluginError>,
+    ) -> bool {
+        let trigger_name = trigger_name(trigger);
+        let report = match result {
+            Ok(report) => report,
+            Err(error) => {
+                // Nothing to store: the failure is counted and logged, and the step is done.
+                self.metrics
+                    .record_call(plugin.name(), trigger_name, took, Err(&error));
+                tracing::warn!(incident, "{error}");
+                return true;
+            }
+        };
+        self.metrics
+            .record_call(plugin.name(), trigger_name, took, Ok(()));
+        let source = plugin_ref(plugin);
+        let signature = report
+            .value
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::Signature);
+        let stored = match self
+            .store_output(incident, &source, by, step, report.value)
+            .await
+        {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(incident, plugin = %source.name, "storing a plugin's output failed: {e}");
+                false
+            }
+        };
+        if let (true, true, Some(service)) = (stored, signature, &self.seen_before) {
+            seen_before_job::after_signature(service, self.gate.store(), incident).await;
+        }
+        let detail = serde_json::json!({"incident": incident, "trigger": trigger_name});
+        if let Err(e) =
+            audit_calls(self.gate.store(), &source, &report.capability_calls, detail).await
+        {
+            tracing::error!("audit: {e}");
+        }
+        stored
+    }
+
+    async fn store_output(
+        &self,
+        incident: &str,
+        source: &PluginRef,
+        by: Option<&str>,
+        step: &StepOfJob<'_>,
+        output: Output,
+    ) -> rhyme_store::Result<()> {
+        let store = self.gate.store();
+        let mut findings = Vec::with_capacity(output.findings.len());
+        for finding in output.findings.into_iter().map(convert::finding_from_wit) {
+            let silenced = finding.kind == rhyme_store::FindingKind::Nudge
+                && store.nudge_silenced(incident, &finding.subject).await?;
+            if !silenced {
+                findings.push(finding);
+            }
+        }
+        let proposals: Vec<NewProposal> = output
+            .proposals
+            .into_iter()
+            .map(|proposal| NewProposal {
+                incident: Some(incident.to_string()),
+                plugin: source.clone(),
+                requested_by: by.map(str::to_string),
+                action: None,
+                proposal: convert::proposal_from_wit(proposal),
+            })
+            .collect();
+        // Nothing to store, nothing written: the ingest path stays one write per batch. Such a
+        // call leaves no step marker and runs again if the job is taken over; harmless, as it
+        // stores nothing either way.
+        if findings.is_empty() && proposals.is_empty() {
+            return Ok(());
+        }
+        let job_step = step.job.map(|job| JobStep {
+            job,
+            step: step.step,
+        });
+        self.gate
+            .store_plugin_output(job_step, incident, source, &findings, proposals)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The plugin's name and version, as its findings, proposals and audit entries carry them.
+pub fn plugin_ref(plugin: &LoadedPlugin) -> PluginRef {
+    PluginRef {
+        name: plugin.name().to_string(),
+        version: plugin.manifest().version.clone(),
+    }
+}
+
+/// Writes what capabilities a plugin call used to the audit log (nothing when it used none);
+/// `detail` says what the call was for, and the calls are added to it.
+pub async fn audit_calls(
+    store: &Store,
+    source: &PluginRef,
+    calls: &[CapabilityCall],
+    mut detail: serde_json::Value,
+) -> rhyme_store::Result<()> {
+    if calls.is_empty() {
+        return Ok(());
+    }
+    let calls: Vec<_> = calls
+        .iter()
+        .map(|c| serde_json::json!({"capability": c.capability.name(), "function": c.function, "failed": c.failed}))
+        .collect();
+    detail["calls"] = serde_json::Value::Array(calls);
+    store
+        .audit()
+        .append(
+            &Actor::plugin(source),
+            "plugin.capability-calls",
+            &source.name,
+            &detail,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Which step of which stored job a call is, and the steps stored before.
+struct StepOfJob<'a> {
+    job: Option<&'a str>,
+    step: i64,
+    done: Arc<HashSet<(i64, String)>>,
+}
+
+fn trigger_name(trigger: Trigger) -> &'static str {
+    match trigger {
+        Trigger::TimelineEvent => "timeline-event",
+        Trigger::ClockTick => "clock-tick",
+        Trigger::MetricSeries => "metric-series",
+        Trigger::Query => "query",
+    }
+}

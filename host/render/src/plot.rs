@@ -1,0 +1,140 @@
+//! An SVG plot of a series with the finding's window shaded, for the CLI (`--plot`), the web
+//! page and chat.
+
+use plotters::prelude::*;
+
+use super::Mark;
+use rhyme_world::types::MetricSeries;
+
+/// The plot could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot plot series `{series}`: {reason}")]
+pub struct PlotError {
+    series: String,
+    reason: String,
+}
+
+/// The series as an SVG document, 900×300, the marked windows shaded and labelled.
+pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
+    let fail = |reason: String| PlotError {
+        series: series.name.clone(),
+        reason,
+    };
+    let points: Vec<(f64, f64)> = series
+        .points
+        .iter()
+        .filter(|p| p.value.is_finite())
+        .map(|p| (p.at as f64 / 60_000.0, p.value))
+        .collect();
+    if points.len() < 2 {
+        return Err(fail("fewer than two finite points".into()));
+    }
+    let (x0, x1) = (
+        points[0].0,
+        points[points.len() - 1].0.max(points[0].0 + 1.0),
+    );
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
+            (lo.min(*v), hi.max(*v))
+        });
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (900, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+        let title = match marks.first() {
+            Some(mark) => format!("{} — {}", series.name, mark.label),
+            None => series.name.clone(),
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(28)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))
+            .map_err(|e| fail(e.to_string()))?;
+        chart
+            .configure_mesh()
+            .x_desc("UTC")
+            .x_label_formatter(&|minutes| hh_mm(*minutes))
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| fail(e.to_string()))?;
+        let shade = RGBColor(220, 50, 47).mix(0.18).filled();
+        for mark in marks {
+            let (a, b) = (mark.start as f64 / 60_000.0, mark.end as f64 / 60_000.0);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a.max(x0), lo - pad), (b.min(x1).max(a), hi + pad)],
+                    shade,
+                )))
+                .map_err(|e| fail(e.to_string()))?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                points,
+                RGBColor(38, 139, 210).stroke_width(2),
+            ))
+            .map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn hh_mm(minutes_since_epoch: f64) -> String {
+    let m = (minutes_since_epoch.round() as i64).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rhyme_world::types::Point;
+
+    #[test]
+    fn shades_the_window_and_labels_it() {
+        let points = (0..120)
+            .map(|i| Point {
+                at: i * 60_000,
+                value: if i < 80 { 100.0 } else { 5.0 },
+            })
+            .collect();
+        let series = MetricSeries {
+            name: "checkout_rps".into(),
+            unit: "req/s".into(),
+            points,
+        };
+        let mark = Mark {
+            start: 79 * 60_000,
+            end: 119 * 60_000,
+            label: "cliff-drop".into(),
+        };
+        let svg = svg(&series, &[mark]).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("checkout_rps — cliff-drop"),
+            "{}",
+            &svg[..200]
+        );
+        assert!(svg.contains("opacity=\"0.18\""), "the window is shaded");
+        assert!(
+            svg.contains("01:19") || svg.contains("01:20") || svg.contains("00:"),
+            "time labels"
+        );
+    }
+
+    #[test]
+    fn refuses_a_series_with_nothing_to_draw() {
+        let series = MetricSeries {
+            name: "empty".into(),
+            unit: String::new(),
+            points: vec![],
+        };
+        assert!(
+            svg(&series, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("`empty`")
+        );
+    }
+}

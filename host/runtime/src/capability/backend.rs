@@ -1,0 +1,123 @@
+//! What stands behind each capability. The runtime calls these; which implementation is
+//! plugged in (an in-process index, Qdrant, a local model, an OpenAI-compatible endpoint, the
+//! incident store) is the operator's choice. A capability with no backend answers
+//! `unavailable`, so plugins fall back instead of trapping.
+
+use std::sync::Arc;
+
+use rhyme_world::rhyme::plugin::types::{
+    Finding, Incident, MetricSeries, Postmortem, TimelineEvent,
+};
+
+/// The longest a chat backend may wait for one reply. The sandbox forgives time spent waiting
+/// on the host up to about this bound ([`crate::deadline`]), so a backend must not wait longer.
+pub const MAX_CHAT_TIMEOUT_S: u64 = 300;
+
+/// Why a backend could not answer; mapped to the contract's `host-error`.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The request itself was wrong.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// The service behind the capability cannot answer now.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Texts to unit-length vectors.
+pub trait Embedder: Send + Sync {
+    /// Length of every vector.
+    fn dimensions(&self) -> usize;
+    /// One vector per text, in order.
+    fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError>;
+}
+
+/// An item stored in a vector collection.
+#[derive(Debug, Clone)]
+pub struct VectorItem {
+    /// Unique within the collection; upserting the same id replaces it.
+    pub id: String,
+    /// The embedding.
+    pub vector: Vec<f32>,
+    /// The plugin's own data, handed back with hits.
+    pub payload: String,
+}
+
+/// A nearest-neighbour result.
+#[derive(Debug, Clone)]
+pub struct VectorHit {
+    /// The item's id.
+    pub id: String,
+    /// Cosine similarity, higher is closer.
+    pub score: f32,
+    /// The item's payload.
+    pub payload: String,
+}
+
+/// Vector collections. Collection names arrive already scoped to the calling plugin.
+pub trait VectorIndex: Send + Sync {
+    /// Insert or replace by id.
+    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
+    /// The `k` nearest items, best first.
+    fn nearest(
+        &self,
+        collection: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError>;
+    /// The items stored under `ids`, in that order; ids not stored are left out.
+    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
+    /// Removes every item of the collection (the host rebuilding an index; not in the contract).
+    fn clear(&self, collection: &str) -> Result<(), BackendError>;
+}
+
+/// One chat message.
+#[derive(Debug, Clone)]
+pub struct ChatMessage {
+    /// `system`, `user` or `assistant`.
+    pub role: String,
+    /// The text.
+    pub content: String,
+}
+
+/// A chat-completion endpoint.
+pub trait ChatModel: Send + Sync {
+    /// The reply's text.
+    fn chat(&self, messages: &[ChatMessage], max_tokens: u32) -> Result<String, BackendError>;
+}
+
+/// Read-only access to incidents, as of the call's incident time.
+pub trait IncidentSource: Send + Sync {
+    /// An incident by id.
+    fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
+    /// Its timeline up to `now` (incident time), oldest first, keeping only the events that
+    /// `keep` accepts.
+    fn timeline(
+        &self,
+        incident: &str,
+        now: i64,
+        keep: &dyn Fn(&TimelineEvent) -> bool,
+    ) -> Result<Vec<TimelineEvent>, BackendError>;
+    /// Its metric series.
+    fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
+    /// Findings already made for it, oldest first.
+    fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError>;
+    /// A past postmortem by id.
+    fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError>;
+}
+
+/// The backends a host runs with; `None` means the capability answers `unavailable`.
+#[derive(Clone, Default)]
+pub struct Backends {
+    /// Behind `embed`.
+    pub embedder: Option<Arc<dyn Embedder>>,
+    /// Behind `vector-search`.
+    pub vectors: Option<Arc<dyn VectorIndex>>,
+    /// Behind `llm`.
+    pub chat: Option<Arc<dyn ChatModel>>,
+    /// Behind `incidents`.
+    pub incidents: Option<Arc<dyn IncidentSource>>,
+}

@@ -1,0 +1,322 @@
+//! Answering a seen-before question the way `rhyme ask`, `POST /v1/seen-before` and the
+//! finding on a new incident all do: the seen-before plugin ranks in the sandbox, then
+//! responders' feedback on close past questions moves matches up or down (the rule:
+//! [`crate::feedback`]), and each match is filled in from the corpus and shown with the
+//! feedback it had.
+//!
+//! Blocking (a plugin call and an embedding); async callers run it on a blocking thread.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use rhyme_store::{Feedback, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::corpus::{Corpus, CorpusError, Postmortem};
+use crate::feedback;
+use rhyme_runtime::capability::backend::{BackendError, Embedder};
+use rhyme_world::types::{Finding, FindingKind, Query};
+use rhyme_runtime::state::CapabilityCall;
+use rhyme_runtime::{CallContext, LoadedPlugin, PluginError};
+
+/// Matches the plugin is asked for when close feedback may reorder them: a helpful match
+/// further down than this cannot be promoted (the plugin caps answers at 50).
+pub const CANDIDATES: u32 = 20;
+/// Most matches one question may ask for.
+pub const MAX_K: u32 = 20;
+
+/// Why a question could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum AskError {
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+    #[error("embedding the question: {0}")]
+    Embed(#[from] BackendError),
+    #[error("reading the corpus: {0}")]
+    Corpus(#[from] CorpusError),
+}
+
+/// A verdict shown beside a match.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedbackShown {
+    /// `helpful` or `not-relevant`.
+    pub verdict: String,
+    pub by: String,
+    /// Epoch milliseconds.
+    pub at: Timestamp,
+    /// How close the question it was given on is to this one, 0 to 1 (1: the same question).
+    pub closeness: f32,
+    /// In words: "helpful to alice, 2 days ago".
+    pub said: String,
+}
+
+/// One past incident offered as similar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeenMatch {
+    /// The postmortem's id: stable, the id to give feedback on.
+    pub id: String,
+    pub company: Option<String>,
+    pub title: String,
+    pub date: Option<String>,
+    pub what_broke: Option<String>,
+    pub fix_or_lesson: Option<String>,
+    pub why: Option<String>,
+    pub url: Option<String>,
+    /// The plugin's confidence, 0 to 1, before feedback.
+    pub confidence: f32,
+    /// How far feedback moved it, in the plugin's score units (0: not at all).
+    pub feedback_shift: f32,
+    /// Verdicts on this match given for this question or a close one, latest first.
+    pub feedback: Vec<FeedbackShown>,
+}
+
+/// What one question got.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub matches: Vec<SeenMatch>,
+    /// Capability calls the plugin made (for the audit log).
+    #[serde(skip)]
+    pub capability_calls: Vec<CapabilityCall>,
+}
+
+/// The seen-before plugin with the model behind its `embed` capability, ready for questions.
+pub struct SeenBefore {
+    plugin: LoadedPlugin,
+    embedder: Arc<dyn Embedder>,
+    data: PathBuf,
+    corpus: Mutex<Option<(Option<SystemTime>, Arc<Corpus>)>>,
+}
+
+impl SeenBefore {
+    /// `plugin` loaded with `embedder` behind `embed`; the corpus is the data folder's.
+    pub fn new(plugin: LoadedPlugin, embedder: Arc<dyn Embedder>, data: PathBuf) -> SeenBefore {
+        SeenBefore {
+            plugin,
+            embedder,
+            data,
+            corpus: Mutex::new(None),
+        }
+    }
+
+    pub fn plugin(&self) -> &LoadedPlugin {
+        &self.plugin
+    }
+
+    /// The name of the model that embeds questions, stored beside feedback vectors.
+    pub fn model(&self) -> String {
+        format!("{}d", self.embedder.dimensions())
+    }
+
+    /// Whether the corpus has a postmortem `id`.
+    pub fn knows(&self, id: &str) -> Result<bool, CorpusError> {
+        Ok(self.corpus()?.get(id).is_some())
+    }
+
+    /// The question's vector.
+    pub fn embed(&self, text: &str) -> Result<Vec<f32>, BackendError> {
+        Ok(self
+            .embedder
+            .embed(&[text.to_string()])?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// The `k` best matches for `text`, reordered by the close ones among `all_feedback`.
+    pub fn answer(
+        &self,
+        text: &str,
+        k: u32,
+        all_feedback: &[Feedback],
+        now: Timestamp,
+    ) -> Result<Answer, AskError> {
+        let k = k.clamp(1, MAX_K);
+        let vector = if all_feedback.is_empty() {
+            Vec::new()
+        } else {
+            self.question_vector(text, all_feedback)?
+        };
+        let close = feedback::relevant(text, &vector, all_feedback);
+        let limit = if close.is_empty() {
+            k
+        } else {
+            k.max(CANDIDATES)
+        };
+        let report = self.plugin.on_query(
+            CallContext { now },
+            &Query {
+                text: text.to_string(),
+                incident: None,
+                limit,
+            },
+        )?;
+        let shifts = feedback::shifts(&close);
+        let mut ranked: Vec<(f32, f32, Finding)> = report
+            .value
+            .findings
+            .into_iter()
+            .filter(|f| f.kind == FindingKind::SimilarIncident)
+            .map(|f| {
+                let shift = shifts.get(&f.subject).copied().unwrap_or(0.0);
+                (logit(f.confidence) + shift, shift, f)
+            })
+            .collect();
+        // Stable: without feedback the plugin's order stands exactly.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(k as usize);
+        let corpus = self.corpus()?;
+        let matches = ranked
+            .into_iter()
+            .map(|(_, shift, f)| {
+                let shown = shown_feedback(&f.subject, &close, now);
+                to_match(&f, corpus.get(&f.subject), shift, shown)
+            })
+            .collect();
+        Ok(Answer {
+            matches,
+            capability_calls: report.capability_calls,
+        })
+    }
+
+    /// The question's vector, unless every verdict's question is this very text (or no
+    /// verdict has a vector of this model's size) and the model need not run.
+    fn question_vector(
+        &self,
+        text: &str,
+        all_feedback: &[Feedback],
+    ) -> Result<Vec<f32>, BackendError> {
+        let dims = self.embedder.dimensions();
+        let needed = all_feedback
+            .iter()
+            .any(|f| f.query.trim() != text.trim() && f.query_vector.len() == dims);
+        if needed {
+            self.embed(text)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// The data folder's corpus, read again when the file changed (an import while serving).
+    pub fn corpus(&self) -> Result<Arc<Corpus>, CorpusError> {
+        let path = self.data.join("seen-before").join("corpus.jsonl");
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let mut cached = self
+            .corpus
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((at, corpus)) = cached.as_ref()
+            && *at == modified
+        {
+            return Ok(corpus.clone());
+        }
+        let corpus = Arc::new(Corpus::open(&self.data)?);
+        *cached = Some((modified, corpus.clone()));
+        Ok(corpus)
+    }
+}
+
+/// The plugin's confidence is a logistic of its fused score; this gives the score back.
+fn logit(confidence: f32) -> f32 {
+    let c = confidence.clamp(1e-6, 1.0 - 1e-6);
+    (c / (1.0 - c)).ln()
+}
+
+fn shown_feedback(
+    id: &str,
+    close: &[feedback::Relevant<'_>],
+    now: Timestamp,
+) -> Vec<FeedbackShown> {
+    let mut shown: Vec<FeedbackShown> = close
+        .iter()
+        .filter(|r| r.feedback.match_id == id)
+        .map(|r| FeedbackShown {
+            verdict: r.feedback.verdict.as_str().to_string(),
+            by: r.feedback.by.clone(),
+            at: r.feedback.at,
+            closeness: r.closeness,
+            said: feedback::said(r.feedback, now),
+        })
+        .collect();
+    shown.sort_by_key(|f| std::cmp::Reverse(f.at));
+    shown
+}
+
+/// The plugin's finding, completed from the corpus. The finding's detail carries one
+/// labelled line each for what broke, the fix or lesson, why it matched and the link (the
+/// seen-before plugin's format); a plugin that writes free text keeps it as `what_broke`.
+fn to_match(
+    f: &Finding,
+    doc: Option<&Postmortem>,
+    shift: f32,
+    feedback: Vec<FeedbackShown>,
+) -> SeenMatch {
+    let line = |label: &str| {
+        f.detail
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .map(|s| s.trim().to_string())
+    };
+    let labelled = ["What broke:", "Fix or lesson:", "Why it matched:", "Read:"];
+    let free_text = !f
+        .detail
+        .lines()
+        .any(|l| labelled.iter().any(|p| l.starts_with(p)));
+    SeenMatch {
+        id: f.subject.clone(),
+        company: doc.and_then(|d| d.company.clone()),
+        title: doc
+            .and_then(|d| d.title.clone())
+            .unwrap_or_else(|| f.title.clone()),
+        date: doc.and_then(|d| d.date.clone()),
+        what_broke: if free_text && !f.detail.trim().is_empty() {
+            Some(f.detail.trim().to_string())
+        } else {
+            line("What broke:")
+        },
+        fix_or_lesson: line("Fix or lesson:"),
+        why: line("Why it matched:"),
+        url: doc.and_then(|d| d.url.clone()).or_else(|| line("Read:")),
+        confidence: f.confidence,
+        feedback_shift: shift,
+        feedback,
+    }
+}
+
+impl SeenMatch {
+    /// "Company: title (date)", in full.
+    pub fn heading(&self) -> String {
+        let company = self
+            .company
+            .as_deref()
+            .map(|c| format!("{c}: "))
+            .unwrap_or_default();
+        let date = self
+            .date
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        format!("{company}{}{date}", self.title)
+    }
+
+    /// The match in lines a tired person can read, without its number.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![format!("{}  [{}]", self.heading(), self.id)];
+        let labelled = [
+            ("What broke", &self.what_broke),
+            ("Fix or lesson", &self.fix_or_lesson),
+            ("Why it matched", &self.why),
+            ("Read", &self.url),
+        ];
+        for (label, value) in labelled {
+            if let Some(value) = value {
+                lines.push(format!("   {label}: {value}"));
+            }
+        }
+        if !self.feedback.is_empty() {
+            let said: Vec<&str> = self.feedback.iter().map(|f| f.said.as_str()).collect();
+            lines.push(format!("   Feedback: {}", said.join("; ")));
+        }
+        lines
+    }
+}

@@ -1,0 +1,46 @@
+//! The audit log over HTTP, for admins: its entries and a verification of its chain.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use rhyme_store::{AuditEntry, AuditReport, Permission};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// A page of the log.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Page {
+    /// Entries after this sequence number (default 0).
+    pub after: Option<i64>,
+    /// At most this many (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/v1/audit", params(Page), responses((status = 200, body = [Object]), (status = 403)), security(("bearer" = ["admin"])))]
+pub async fn entries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<Page>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    caller.require(Permission::ManageTokens)?;
+    let limit = page.limit.unwrap_or(100).min(1000);
+    Ok(Json(
+        state
+            .store()
+            .audit()
+            .entries(page.after.unwrap_or(0), limit)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/audit/verify", responses((status = 200, body = Object), (status = 403)), security(("bearer" = ["admin"])))]
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<AuditReport>, ApiError> {
+    caller.require(Permission::ManageTokens)?;
+    Ok(Json(state.store().audit().verify().await?))
+}

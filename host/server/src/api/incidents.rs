@@ -1,0 +1,127 @@
+//! Incidents and what was recorded for them: create, read, list, timeline, findings.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rhyme_store::{Incident, IncidentFilter, Permission, Put, StoredFinding, TimelineEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use rhyme_pipeline::queue::Job;
+use crate::problem::ApiError;
+use rhyme_pipeline::seen_before_job::Reason;
+use crate::state::AppState;
+use crate::time::ApiTime;
+
+/// A new incident.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncident {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    #[serde(default)]
+    pub service: String,
+    /// Milliseconds since the epoch, or RFC 3339 with a zone.
+    #[schema(value_type = String)]
+    pub started: ApiTime,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub ended: Option<ApiTime>,
+}
+
+/// An incident as stored, and what the write did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentWritten {
+    #[schema(value_type = Object)]
+    pub incident: Incident,
+    /// `created`, `updated` or `unchanged` (the same incident sent again).
+    #[schema(value_type = String)]
+    pub put: Put,
+}
+
+#[utoipa::path(post, path = "/v1/incidents", request_body = NewIncident,
+    responses((status = 201, body = IncidentWritten), (status = 200, description = "already stored, unchanged", body = IncidentWritten),
+               (status = 409, description = "a different incident has this id")),
+    security(("bearer" = ["responder", "ic"])))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(new): Body<NewIncident>,
+) -> Result<(StatusCode, Json<IncidentWritten>), ApiError> {
+    caller.require(Permission::Ingest)?;
+    let incident = Incident {
+        id: new.id,
+        title: new.title,
+        severity: new.severity,
+        service: new.service,
+        started: new.started.0,
+        ended: new.ended.map(|t| t.0),
+    };
+    // With seen-before on, a new incident gets its finding off the request path: the place
+    // in the queue is held before the write, as for events.
+    let place = if state.seen_before().is_ok() {
+        Some(state.queue().reserve()?)
+    } else {
+        None
+    };
+    let put = state.store().insert_incident(&incident).await?;
+    if let (Some(place), Put::Created) = (place, put) {
+        place.send(Job::SeenBefore {
+            incident: incident.id.clone(),
+            reason: Reason::Opened,
+        });
+    }
+    let status = if put == Put::Created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(IncidentWritten { incident, put })))
+}
+
+#[utoipa::path(get, path = "/v1/incidents", responses((status = 200, body = [Object])), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Incident>>, ApiError> {
+    caller.require(Permission::Read)?;
+    Ok(Json(
+        state.store().incidents(IncidentFilter::default()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/incidents/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Incident>, ApiError> {
+    caller.require(Permission::Read)?;
+    Ok(Json(state.store().incident(&id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/incidents/{id}/timeline", params(("id" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 404)), security(("bearer" = [])))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TimelineEvent>>, ApiError> {
+    caller.require(Permission::Read)?;
+    Ok(Json(state.store().events(&id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/incidents/{id}/findings", params(("id" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 404)), security(("bearer" = [])))]
+pub async fn findings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<StoredFinding>>, ApiError> {
+    caller.require(Permission::Read)?;
+    Ok(Json(state.store().findings(&id).await?))
+}

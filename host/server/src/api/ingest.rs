@@ -1,0 +1,162 @@
+//! Events and series in. Each write first takes a place in the plugin queue (429 when there is
+//! none, with nothing stored), then stores, then queues the plugin run for what was new.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rhyme_store::{EventBatch, MAX_BATCH, MetricSeries, Permission, Point, TimelineEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use rhyme_pipeline::store_incidents::convert;
+use crate::auth::Caller;
+use crate::body::Body;
+use rhyme_pipeline::queue::Job;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::time::ApiTime;
+
+/// One timeline event; the client picks its id, so a retried batch stores nothing twice.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvent {
+    pub id: String,
+    #[schema(value_type = String)]
+    pub at: ApiTime,
+    pub actor: String,
+    #[serde(default)]
+    pub role: String,
+    pub kind: String,
+    pub text: String,
+}
+
+/// A batch of events for one incident.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventsIn {
+    pub events: Vec<NewEvent>,
+}
+
+/// What a batch did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventsAck {
+    /// Ids stored now; plugins run on these.
+    pub stored: Vec<String>,
+    /// Ids stored before (a retry), acknowledged and skipped.
+    pub duplicates: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/events", params(("id" = String, Path)), request_body = EventsIn,
+    responses((status = 202, body = EventsAck), (status = 404), (status = 422), (status = 429, description = "plugin queue full; retry after the `Retry-After` seconds")),
+    security(("bearer" = ["responder", "ic"])))]
+pub async fn events(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(batch): Body<EventsIn>,
+) -> Result<(StatusCode, Json<EventsAck>), ApiError> {
+    let who = caller.require(Permission::Ingest)?;
+    if batch.events.is_empty() {
+        return Err(ApiError::invalid("events", "is empty"));
+    }
+    if batch.events.len() > MAX_BATCH {
+        return Err(ApiError::invalid(
+            "events",
+            format!(
+                "has {} events; at most {MAX_BATCH} per batch",
+                batch.events.len()
+            ),
+        ));
+    }
+    let events: Vec<TimelineEvent> = batch
+        .events
+        .into_iter()
+        .map(|e| TimelineEvent {
+            id: e.id,
+            at: e.at.0,
+            actor: e.actor,
+            role: e.role,
+            kind: e.kind,
+            text: e.text,
+        })
+        .collect();
+    let place = state.queue().reserve()?;
+    let lease = state.queue().lease();
+    let (EventBatch { stored, duplicates }, job) = state
+        .store()
+        .add_events_with_job(&id, &events, lease, Some(&who.name))
+        .await?;
+    place.send_stored_events(job, id, events, &stored, who.name);
+    Ok((StatusCode::ACCEPTED, Json(EventsAck { stored, duplicates })))
+}
+
+/// One sample; `value` null for a gap.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPoint {
+    #[schema(value_type = String)]
+    pub at: ApiTime,
+    pub value: Option<f64>,
+}
+
+/// Samples of a metric for an incident, merged with what is stored under the same name.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesIn {
+    pub name: String,
+    #[serde(default)]
+    pub unit: String,
+    pub points: Vec<NewPoint>,
+}
+
+/// The series as now stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeriesAck {
+    pub name: String,
+    /// Points stored under the name after the merge.
+    pub points: usize,
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/series", params(("id" = String, Path)), request_body = SeriesIn,
+    responses((status = 202, body = SeriesAck), (status = 404), (status = 422), (status = 429)),
+    security(("bearer" = ["responder", "ic"])))]
+pub async fn series(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(input): Body<SeriesIn>,
+) -> Result<(StatusCode, Json<SeriesAck>), ApiError> {
+    let who = caller.require(Permission::Ingest)?;
+    if input.points.is_empty() {
+        return Err(ApiError::invalid("points", "is empty"));
+    }
+    let series = MetricSeries {
+        name: input.name,
+        unit: input.unit,
+        points: input
+            .points
+            .iter()
+            .map(|p| Point {
+                at: p.at.0,
+                value: p.value.unwrap_or(f64::NAN),
+            })
+            .collect(),
+    };
+    let place = state.queue().reserve()?;
+    let lease = state.queue().lease();
+    let (stored, job) = state
+        .store()
+        .put_series_with_job(&id, &series, lease, Some(&who.name))
+        .await?;
+    let ack = SeriesAck {
+        name: stored.name.clone(),
+        points: stored.points.len(),
+    };
+    place.send(Job::Series {
+        job: Some(job.id),
+        incident: id,
+        series: convert::series_to_wit(stored),
+        by: who.name,
+    });
+    Ok((StatusCode::ACCEPTED, Json(ack)))
+}

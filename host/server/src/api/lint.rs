@@ -1,0 +1,37 @@
+//! The review lint over any text: the same pass every draft gets from the drafting plugin,
+//! run again on the words a reviewer is about to approve (edits included).
+
+use axum::Json;
+use review_lint::document::LintNote;
+use rhyme_store::{MAX_TEXT, Permission};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::problem::ApiError;
+
+/// A text to lint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintIn {
+    pub text: String,
+}
+
+#[utoipa::path(post, path = "/v1/lint", request_body = LintIn,
+    responses((status = 200, body = [Object], description = "blame language and incomplete action items, by line")),
+    security(("bearer" = [])))]
+pub async fn lint(
+    caller: Caller,
+    Body(input): Body<LintIn>,
+) -> Result<Json<Vec<LintNote>>, ApiError> {
+    caller.require(Permission::Read)?;
+    // As long as a proposal's text may be.
+    if input.text.len() > MAX_TEXT {
+        return Err(ApiError::invalid(
+            "text",
+            format!("longer than {MAX_TEXT} bytes"),
+        ));
+    }
+    Ok(Json(review_lint::document::lint(&input.text)))
+}

@@ -1,0 +1,108 @@
+//! The incident commander's answers to nudges: acknowledge (seen), mute (not now) or unmute
+//! (show it again). A pattern must be one of the catalog's, or one a plugin has already nudged
+//! about on this incident, so a typo is refused with the list rather than silently stored.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use rhyme_store::{FindingKind, NudgeTriage, Permission};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::time::ApiTime;
+
+#[utoipa::path(get, path = "/v1/incidents/{id}/nudges", params(("id" = String, Path)),
+    responses((status = 200, body = [Object])), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<NudgeTriage>>, ApiError> {
+    caller.require(Permission::Read)?;
+    state.store().incident(&id).await?;
+    Ok(Json(state.store().nudge_triage(&id).await?))
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/acknowledge", params(("id" = String, Path), ("pattern" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, pattern)): Path<(String, String)>,
+) -> Result<Json<NudgeTriage>, ApiError> {
+    let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
+    Ok(Json(
+        state.store().acknowledge_nudge(&who, &id, &pattern).await?,
+    ))
+}
+
+/// Silence a nudge, until a time if given.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MuteIn {
+    #[schema(value_type = Option<String>)]
+    pub until: Option<ApiTime>,
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/mute", params(("id" = String, Path), ("pattern" = String, Path)),
+    request_body = MuteIn, responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+pub async fn mute(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, pattern)): Path<(String, String)>,
+    Body(input): Body<MuteIn>,
+) -> Result<Json<NudgeTriage>, ApiError> {
+    let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
+    Ok(Json(
+        state
+            .store()
+            .mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0))
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
+    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+pub async fn unmute(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, pattern)): Path<(String, String)>,
+) -> Result<Json<NudgeTriage>, ApiError> {
+    let who = caller.require(Permission::TriageNudges)?;
+    known_pattern(&state, &id, &pattern).await?;
+    Ok(Json(state.store().unmute_nudge(&who, &id, &pattern).await?))
+}
+
+/// `NotFound` for an unknown incident; `Invalid` naming the known patterns for an unknown one:
+/// those the enabled plugins declare in their manifests, and those already raised.
+async fn known_pattern(state: &AppState, incident: &str, pattern: &str) -> Result<(), ApiError> {
+    let findings = state.store().findings(incident).await?;
+    let mut known: Vec<&str> = state
+        .plugins()
+        .iter()
+        .flat_map(|p| p.manifest().nudge_patterns.iter().map(String::as_str))
+        .collect();
+    for f in findings
+        .iter()
+        .filter(|f| f.finding.kind == FindingKind::Nudge)
+    {
+        if !known.contains(&f.finding.subject.as_str()) {
+            known.push(&f.finding.subject);
+        }
+    }
+    if known.contains(&pattern) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "pattern",
+        format!(
+            "`{pattern}` is not a nudge pattern; known patterns: {}",
+            known.join(", ")
+        ),
+    ))
+}

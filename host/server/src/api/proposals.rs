@@ -1,0 +1,175 @@
+//! The approval gate over HTTP. Listing is open to every role; deciding is the reviewer's,
+//! and the gate itself refuses an approval by whoever requested the proposal.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use rhyme_store::Permission;
+use rhyme_store::approval::{
+    Decision, DecisionRecord, ProposalFilter, ProposalKind, ProposalState, RevisionRecord,
+    StoredProposal, Verdict,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::problem::ApiError;
+use crate::sections::{self, SectionRef};
+use crate::state::AppState;
+
+/// Which proposals to list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `pending` (the default), `approved`, `rejected`, `withdrawn` or `all`.
+    pub state: Option<String>,
+    pub incident: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/proposals", params(ListQuery),
+    responses((status = 200, body = [Object]), (status = 422)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<StoredProposal>>, ApiError> {
+    caller.require(Permission::Read)?;
+    let wanted = match query.state.as_deref().unwrap_or("pending") {
+        "all" => None,
+        text => Some(ProposalState::parse(text).ok_or_else(|| {
+            ApiError::invalid(
+                "state",
+                format!("`{text}` is not one of pending, approved, rejected, withdrawn, all"),
+            )
+        })?),
+    };
+    let filter = ProposalFilter {
+        state: wanted,
+        incident: query.incident,
+    };
+    Ok(Json(state.gate().proposals(&filter).await?))
+}
+
+/// A proposal, the decisions recorded on it, the changes made to its text while pending, and
+/// the sections of its text (what `.../sections/{section}/regenerate` accepts).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalView {
+    #[schema(value_type = Object)]
+    pub proposal: StoredProposal,
+    #[schema(value_type = [Object])]
+    pub decisions: Vec<DecisionRecord>,
+    #[schema(value_type = [Object])]
+    pub revisions: Vec<RevisionRecord>,
+    #[schema(value_type = [Object])]
+    pub sections: Vec<SectionRef>,
+}
+
+#[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = ProposalView), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalView>, ApiError> {
+    caller.require(Permission::Read)?;
+    let proposal = state.gate().proposal(&id).await?;
+    let decisions = state.gate().decisions(&id).await?;
+    let revisions = state.gate().revisions(&id).await?;
+    let sections = match proposal.kind {
+        ProposalKind::SuggestedAction => Vec::new(),
+        _ => sections::sections(&proposal.body),
+    };
+    Ok(Json(ProposalView {
+        proposal,
+        decisions,
+        revisions,
+        sections,
+    }))
+}
+
+/// Approve as it stands. `revision`, when sent, is the revision the reviewer read: if the text
+/// was edited since, the answer is 409 rather than an approval of unread words.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveIn {
+    pub revision: Option<i64>,
+}
+
+/// Replace the text, then approve it; the edit is kept as a diff.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditIn {
+    pub body: String,
+    pub revision: Option<i64>,
+}
+
+/// Reject, saying why.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectIn {
+    pub reason: String,
+    pub revision: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/v1/proposals/{id}/approve", params(("id" = String, Path)), request_body = ApproveIn,
+    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+pub async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(input): Body<ApproveIn>,
+) -> Result<Json<Decision>, ApiError> {
+    decide(&state, caller, &id, input.revision, Verdict::Approve).await
+}
+
+#[utoipa::path(post, path = "/v1/proposals/{id}/edit", params(("id" = String, Path)), request_body = EditIn,
+    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+pub async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(input): Body<EditIn>,
+) -> Result<Json<Decision>, ApiError> {
+    decide(
+        &state,
+        caller,
+        &id,
+        input.revision,
+        Verdict::EditAndApprove { body: input.body },
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/proposals/{id}/reject", params(("id" = String, Path)), request_body = RejectIn,
+    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+pub async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(input): Body<RejectIn>,
+) -> Result<Json<Decision>, ApiError> {
+    decide(
+        &state,
+        caller,
+        &id,
+        input.revision,
+        Verdict::Reject {
+            reason: input.reason,
+        },
+    )
+    .await
+}
+
+async fn decide(
+    state: &AppState,
+    caller: Caller,
+    id: &str,
+    revision: Option<i64>,
+    verdict: Verdict,
+) -> Result<Json<Decision>, ApiError> {
+    let who = caller.require(Permission::Decide)?;
+    let decision = state.gate().decide(&who, id, revision, verdict).await?;
+    // Edit-and-approve and approve both leave an outbox row; a rejection leaves none, and a
+    // needless wake costs one empty pass.
+    state.wake_delivery();
+    Ok(Json(decision))
+}

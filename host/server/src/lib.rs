@@ -1,0 +1,302 @@
+//! `rhyme serve`: the HTTP API over the incident store. [`router`] builds every route over an
+//! [`AppState`] (tests call it without a socket); [`serve_until`] also starts the plugin
+//! pipeline (`rhyme-pipeline`) and outbox delivery (`rhyme-sinks`) beside it.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`api`] | the `/v1` handlers, one file per resource |
+//! | [`auth`] | bearer tokens to a caller with a role |
+//! | [`body`] | JSON bodies whose errors name the field at fault |
+//! | [`problem`] | errors as `application/problem+json` |
+//! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
+//! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
+//! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
+//! | [`sections`] | a draft's sections, so one can be re-drafted and spliced in |
+//! | [`state`] | what every handler shares |
+//!
+//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
+//! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
+
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod openapi;
+pub mod page;
+pub mod problem;
+pub mod sections;
+pub mod state;
+pub mod time;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use rhyme_pipeline::metrics::Metrics;
+use rhyme_pipeline::queue::JobQueue;
+use rhyme_pipeline::worker::Worker;
+use rhyme_pipeline::{recovery, ticks};
+use rhyme_runtime::LoadedPlugin;
+use rhyme_sinks::Sinks;
+use rhyme_store::Gate;
+use tokio::sync::Notify;
+
+pub use self::state::AppState;
+
+/// Every route, as (method, path): what the router serves and the OpenAPI document lists.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/v1/incidents"),
+    ("GET", "/v1/incidents"),
+    ("GET", "/v1/incidents/{id}"),
+    ("GET", "/v1/incidents/{id}/timeline"),
+    ("GET", "/v1/incidents/{id}/findings"),
+    ("POST", "/v1/incidents/{id}/events"),
+    ("POST", "/v1/incidents/{id}/series"),
+    ("POST", "/v1/ingest/alertmanager"),
+    ("POST", "/v1/ingest/slack"),
+    ("POST", "/v1/incidents/{id}/slack-channel"),
+    ("GET", "/v1/incidents/{id}/nudges"),
+    ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
+    ("POST", "/v1/incidents/{id}/nudges/{pattern}/mute"),
+    ("POST", "/v1/incidents/{id}/nudges/{pattern}/unmute"),
+    ("GET", "/v1/proposals"),
+    ("GET", "/v1/proposals/{id}"),
+    ("POST", "/v1/proposals/{id}/approve"),
+    ("POST", "/v1/proposals/{id}/edit"),
+    ("POST", "/v1/proposals/{id}/reject"),
+    ("GET", "/v1/series/{incident}/{file}"),
+    ("GET", "/v1/audit"),
+    ("GET", "/v1/audit/verify"),
+    ("POST", "/v1/seen-before"),
+    ("POST", "/v1/seen-before/feedback"),
+    ("POST", "/v1/incidents/{id}/drafts"),
+    ("POST", "/v1/proposals/{id}/sections/{section}/regenerate"),
+    ("POST", "/v1/lint"),
+    ("GET", "/v1/me"),
+];
+
+/// The API's routes over `state`.
+pub fn router(state: AppState) -> Router {
+    use api::*;
+    Router::new()
+        .route(
+            "/v1/incidents",
+            post(incidents::create).get(incidents::list),
+        )
+        .route("/v1/incidents/{id}", get(incidents::get))
+        .route("/v1/incidents/{id}/timeline", get(incidents::timeline))
+        .route("/v1/incidents/{id}/findings", get(incidents::findings))
+        .route("/v1/incidents/{id}/events", post(ingest::events))
+        .route("/v1/incidents/{id}/series", post(ingest::series))
+        .route("/v1/ingest/alertmanager", post(alertmanager::ingest))
+        .route("/v1/ingest/slack", post(slack::ingest))
+        .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
+        .route("/v1/incidents/{id}/nudges", get(nudges::list))
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/acknowledge",
+            post(nudges::acknowledge),
+        )
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/mute",
+            post(nudges::mute),
+        )
+        .route(
+            "/v1/incidents/{id}/nudges/{pattern}/unmute",
+            post(nudges::unmute),
+        )
+        .route("/v1/proposals", get(proposals::list))
+        .route("/v1/proposals/{id}", get(proposals::get))
+        .route("/v1/proposals/{id}/approve", post(proposals::approve))
+        .route("/v1/proposals/{id}/edit", post(proposals::edit))
+        .route("/v1/proposals/{id}/reject", post(proposals::reject))
+        .route("/v1/series/{incident}/{file}", get(plots::svg))
+        .route("/v1/audit", get(audit::entries))
+        .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/seen-before", post(seen_before::ask))
+        .route("/v1/seen-before/feedback", post(seen_before::feedback))
+        .route("/v1/incidents/{id}/drafts", post(drafts::request))
+        .route(
+            "/v1/proposals/{id}/sections/{section}/regenerate",
+            post(drafts::regenerate),
+        )
+        .route("/v1/lint", post(lint::lint))
+        .route("/v1/me", get(me::me))
+        .merge(page::routes())
+        .route("/v1/openapi.json", get(ops::openapi))
+        .route("/metrics", get(ops::metrics))
+        .route("/healthz", get(ops::health))
+        .fallback(|| async {
+            problem::ApiError::NotFound {
+                what: "route".into(),
+                id: "requested".into(),
+            }
+        })
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .with_state(state)
+}
+
+/// How `serve` runs.
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    /// Jobs the plugin queue holds before requests get 429.
+    pub queue_capacity: usize,
+    /// Plugin jobs run at once.
+    pub workers: usize,
+    /// Wall time between clock ticks for open incidents.
+    pub tick_every: Duration,
+    /// Wall time between outbox passes that no approval woke (retries, other replicas).
+    pub deliver_every: Duration,
+    /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
+    pub slack_signing_secret: Option<String>,
+    /// How long a stored plugin job stays this process's without renewal; a crashed process's
+    /// jobs are taken over after it.
+    pub job_lease: Duration,
+    /// The seen-before service (`POST /v1/seen-before`, findings on new incidents), or why
+    /// there is none.
+    pub seen_before: state::SeenBeforeSetup,
+}
+
+/// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
+/// address on stdout first (`listening on http://ADDR`), so a caller that asked for port 0
+/// learns the port.
+pub async fn serve(
+    config: ServeConfig,
+    gate: Gate,
+    sinks: Sinks,
+    plugins: Vec<LoadedPlugin>,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    serve_until(listener, shutdown_signal(), config, gate, sinks, plugins).await
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets queued plugin jobs finish
+/// (`config.listen` is not used: the listener is already bound). In-process callers (the
+/// ingest benchmark) stop it with a future of their own.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    config: ServeConfig,
+    gate: Gate,
+    sinks: Sinks,
+    plugins: Vec<LoadedPlugin>,
+) -> std::io::Result<()> {
+    let metrics = Arc::new(Metrics::new());
+    let (queue, jobs) = JobQueue::new(config.queue_capacity, metrics.clone());
+    let queue = queue.with_job_lease(config.job_lease.as_millis().max(1) as i64);
+    let plugins = Arc::new(plugins);
+    let worker = Worker {
+        plugins: plugins.clone(),
+        gate: gate.clone(),
+        metrics: metrics.clone(),
+        concurrency: config.workers,
+        seen_before: config.seen_before.clone().ok(),
+    };
+    let worker = tokio::spawn(worker.run(jobs));
+    let ticker = tokio::spawn(ticks::tick(gate.clone(), queue.clone(), config.tick_every));
+    let wake_delivery = Arc::new(Notify::new());
+    let delivery = tokio::spawn(rhyme_sinks::keep_delivering(
+        gate.clone(),
+        sinks,
+        config.deliver_every,
+        wake_delivery.clone(),
+    ));
+    let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
+
+    let state = AppState::new(gate, queue, metrics)
+        .with_delivery_wake(wake_delivery)
+        .with_slack_secret(config.slack_signing_secret)
+        .with_seen_before(config.seen_before)
+        .with_plugins(plugins);
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+
+    ticker.abort();
+    delivery.abort();
+    recovery.abort();
+    // The router (and with it the last sender) is gone: the worker drains the queue and ends.
+    if tokio::time::timeout(Duration::from_secs(30), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("plugin jobs still running after 30 s; stopping without them");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_every_route_and_no_other() {
+        let document = openapi::document();
+        let mut documented = BTreeSet::new();
+        for (path, item) in &document.paths.paths {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            for (method, present) in methods {
+                if present {
+                    documented.insert((method.to_string(), path.clone()));
+                }
+            }
+        }
+        let served: BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn a_full_queue_refuses_before_anything_is_stored() {
+        let metrics = Arc::new(Metrics::new());
+        let (queue, mut jobs) = JobQueue::new(1, metrics.clone());
+        let place = queue.reserve().expect("one place");
+        let refused: problem::ApiError = queue.reserve().err().expect("the queue is full").into();
+        assert!(matches!(
+            refused,
+            problem::ApiError::Busy { retry_after: 1 }
+        ));
+        place.send(rhyme_pipeline::queue::Job::Tick {
+            incident: "i".into(),
+            now: 0,
+        });
+        assert_eq!(
+            queue.depth(),
+            1,
+            "a sent job still holds its place until taken"
+        );
+        assert!(jobs.try_recv().is_ok());
+        assert!(
+            queue.reserve().is_ok(),
+            "taking the job frees the place"
+        );
+        assert!(metrics.render().contains("rhyme_queue_rejections_total 1"));
+    }
+}

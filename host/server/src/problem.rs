@@ -1,0 +1,187 @@
+//! Errors as `application/problem+json` (RFC 9457). Every answer names what was wrong and,
+//! for bad input, the field at fault (`field`, a path such as `events[3].at`); nothing about
+//! the host's internals (database errors, file paths) reaches the client: those go to the log.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("a bearer token is required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{what} `{id}` not found")]
+    NotFound { what: String, id: String },
+    /// A field of the input is wrong; `field` is its path.
+    #[error("`{field}`: {why}")]
+    Invalid { field: String, why: String },
+    /// The body is not JSON at all, or is cut short.
+    #[error("{0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("send the body as `application/json`")]
+    UnsupportedMediaType,
+    /// The plugin queue is full; nothing was stored.
+    #[error("the host is busy running plugins; nothing was stored, retry after {retry_after} s")]
+    Busy { retry_after: u64 },
+    /// A feature this host runs without (not enabled, a model missing); says which and why.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Something on the host's side; the detail is logged, not sent.
+    #[error("internal error")]
+    Internal,
+    /// A plugin asked on the request's behalf failed or answered nothing usable.
+    #[error("{0}")]
+    Upstream(String),
+}
+
+/// The problem document (RFC 9457 members plus `field`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The input field at fault, as a path (`events[3].at`), for bad input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            field: field.into(),
+            why: why.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Upstream(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound { .. } => "not-found",
+            ApiError::Invalid { .. } => "invalid-field",
+            ApiError::Malformed(_) => "malformed-body",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::TooLarge { .. } => "body-too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::Busy { .. } => "busy",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal => "internal",
+            ApiError::Upstream(_) => "plugin-failed",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            kind: format!("urn:rhyme:problem:{}", self.slug()),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            field: match self {
+                ApiError::Invalid { field, .. } => Some(field.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem()).expect("problems serialise");
+        let mut response = (self.status(), body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match &self {
+            ApiError::Busy { retry_after } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::Unauthenticated => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<rhyme_store::Error> for ApiError {
+    fn from(error: rhyme_store::Error) -> ApiError {
+        use rhyme_store::Error as E;
+        match error {
+            E::NotFound { what, id } => ApiError::NotFound {
+                what: what.to_string(),
+                id,
+            },
+            E::Forbidden { why } => ApiError::Forbidden(why),
+            E::Invalid { field, why } => ApiError::Invalid { field, why },
+            e @ (E::AlreadyDecided { .. } | E::Conflict { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
+            other => {
+                tracing::error!("store: {other}");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<rhyme_pipeline::queue::QueueFull> for ApiError {
+    fn from(full: rhyme_pipeline::queue::QueueFull) -> Self {
+        ApiError::Busy {
+            retry_after: full.retry_after,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_does_not_reach_the_client() {
+        let error = ApiError::from(rhyme_store::Error::Corrupt {
+            table: "secret_table",
+            why: "x".into(),
+        });
+        let problem = error.problem();
+        assert_eq!(problem.status, 500);
+        assert!(!problem.detail.contains("secret_table"));
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let problem = ApiError::invalid("events[2].at", "has no time zone").problem();
+        assert_eq!(problem.field.as_deref(), Some("events[2].at"));
+        assert_eq!(problem.status, 422);
+    }
+}

@@ -1,0 +1,119 @@
+//! What every request handler shares: the store, the approval gate, the plugin queue, the
+//! metrics and the seen-before service. Cheap to clone.
+
+use std::sync::Arc;
+
+use rhyme_store::{Gate, Store};
+use tokio::sync::Notify;
+
+use rhyme_pipeline::queue::JobQueue;
+use rhyme_pipeline::metrics::Metrics;
+use rhyme_runtime::LoadedPlugin;
+use rhyme_seen_before::service::SeenBefore;
+
+const NOT_SET_UP: &str = "seen-before is not set up on this host";
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    gate: Gate,
+    queue: JobQueue,
+    metrics: Arc<Metrics>,
+    slack_secret: Option<String>,
+    /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
+    delivery_wake: Arc<Notify>,
+    seen_before: SeenBeforeSetup,
+    /// The enabled plugins, for calls made on a request's behalf (drafts on request).
+    plugins: Arc<Vec<LoadedPlugin>>,
+}
+
+/// The seen-before service, or why the host runs without it (said to whoever asks).
+pub type SeenBeforeSetup = Result<Arc<SeenBefore>, String>;
+
+impl AppState {
+    pub fn new(gate: Gate, queue: JobQueue, metrics: Arc<Metrics>) -> AppState {
+        let store = gate.store().clone();
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                gate,
+                queue,
+                metrics,
+                slack_secret: None,
+                delivery_wake: Arc::new(Notify::new()),
+                seen_before: Err(NOT_SET_UP.into()),
+                plugins: Arc::default(),
+            }),
+        }
+    }
+
+    /// With the Slack app's signing secret (call before the state is shared).
+    pub fn with_slack_secret(mut self, secret: Option<String>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .slack_secret = secret.filter(|s| !s.is_empty());
+        self
+    }
+
+    /// With the delivery loop's wake-up (call before the state is shared).
+    pub fn with_delivery_wake(mut self, wake: Arc<Notify>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .delivery_wake = wake;
+        self
+    }
+
+    /// Tells the delivery loop that something was approved.
+    pub fn wake_delivery(&self) {
+        self.inner.delivery_wake.notify_one();
+    }
+
+    /// With the seen-before service, or why there is none (call before the state is shared).
+    pub fn with_seen_before(mut self, setup: SeenBeforeSetup) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .seen_before = setup;
+        self
+    }
+
+    /// The seen-before service, or why there is none.
+    pub fn seen_before(&self) -> Result<&Arc<SeenBefore>, &str> {
+        self.inner.seen_before.as_ref().map_err(String::as_str)
+    }
+
+    /// With the enabled plugins (call before the state is shared).
+    pub fn with_plugins(mut self, plugins: Arc<Vec<LoadedPlugin>>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .plugins = plugins;
+        self
+    }
+
+    pub fn plugins(&self) -> &Arc<Vec<LoadedPlugin>> {
+        &self.inner.plugins
+    }
+
+    pub fn slack_secret(&self) -> Option<&str> {
+        self.inner.slack_secret.as_deref()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.inner.gate
+    }
+
+    pub fn queue(&self) -> &JobQueue {
+        &self.inner.queue
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+}

@@ -1,0 +1,28 @@
+//! Delivery of approved actions: the sinks that carry them out or pass them on, and the loop
+//! that hands each outbox row (kept by `rhyme-store`) to its sink exactly once.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`sink`] | what a sink is, and the sinks a host has, by name |
+//! | [`webhook`] | JSON POST with an `Idempotency-Key` |
+//! | [`slack`] | a Slack incoming webhook: the action as a readable message |
+//! | [`markdown`] | one Markdown file per action, for a docs folder or a wiki checkout |
+//! | [`file`] | one JSON line per action, appended to a file |
+//! | [`delivery`] | claim due rows, deliver, record; woken by approvals, and on a timer for retries |
+//! | [`backoff`] | when to try a failed delivery again |
+
+pub mod backoff;
+pub mod delivery;
+pub mod file;
+pub mod markdown;
+pub mod sink;
+pub mod slack;
+pub mod webhook;
+
+pub use backoff::Backoff;
+pub use delivery::{DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with, keep_delivering};
+pub use file::FileSink;
+pub use markdown::MarkdownSink;
+pub use sink::{Delivery, Sink, SinkConfigError, SinkError, SinkFuture, Sinks};
+pub use slack::SlackSink;
+pub use webhook::WebhookSink;

@@ -9,6 +9,8 @@
 //! | `local_embedder` | `embed`: all-MiniLM-L6-v2 in-process | `embed-local` |
 //! | `openai_chat` | `llm`: an OpenAI-compatible chat-completions endpoint | `llm-openai` |
 
+#![warn(missing_docs)]
+
 pub mod exact_index;
 #[cfg(test)]
 mod index_conformance;

@@ -334,9 +334,7 @@ impl Drop for OpenAiChat {
 }
 
 /// The `llm` backend for `config`, if one is configured.
-pub fn backend(
-    config: Option<LlmConfig>,
-) -> anyhow::Result<Option<std::sync::Arc<dyn ChatModel>>> {
+pub fn backend(config: Option<LlmConfig>) -> anyhow::Result<Option<std::sync::Arc<dyn ChatModel>>> {
     let Some(config) = config else {
         return Ok(None);
     };

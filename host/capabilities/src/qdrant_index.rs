@@ -66,9 +66,7 @@ impl QdrantIndex {
             .connect_timeout(Duration::from_secs(5))
             .skip_compatibility_check()
             .build()
-            .map_err(|e| {
-                BackendError::Invalid(format!("Qdrant URL `{}`: {e}", settings.url))
-            })?;
+            .map_err(|e| BackendError::Invalid(format!("Qdrant URL `{}`: {e}", settings.url)))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("rhyme-qdrant")

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use rhyme_runtime::capability::backend::{BackendError, VectorIndex};
 use crate::exact_index::ExactIndex;
 #[cfg(feature = "vectors-qdrant")]
 use crate::qdrant_index::{QdrantIndex, QdrantSettings};
+use rhyme_runtime::capability::backend::{BackendError, VectorIndex};
 
 /// A Qdrant server to keep vectors in.
 #[derive(Debug, Clone, PartialEq, Eq)]

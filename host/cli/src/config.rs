@@ -48,13 +48,12 @@ use rhyme_store::GateConfig;
 use serde::Deserialize;
 
 /// The file's name in the data folder.
-pub const FILE_NAME: &str = "rhyme.toml";
-
+pub(crate) const FILE_NAME: &str = "rhyme.toml";
 
 /// The whole file; every section is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RhymeConfig {
+pub(crate) struct RhymeConfig {
     #[serde(default)]
     pub model: ModelSection,
     #[serde(default)]
@@ -77,7 +76,7 @@ pub struct RhymeConfig {
 /// The sandbox's ceilings; a key left out keeps the built-in ceiling.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct CeilingsSection {
+pub(crate) struct CeilingsSection {
     pub deadline_ms: Option<u64>,
     pub fuel: Option<u64>,
     pub memory_mib: Option<u64>,
@@ -87,7 +86,7 @@ pub struct CeilingsSection {
 
 impl CeilingsSection {
     /// These ceilings over the built-in ones.
-    pub fn limits(self) -> Limits {
+    pub(crate) fn limits(self) -> Limits {
         let base = OperatorConfig::default().ceilings;
         Limits {
             deadline_ms: self.deadline_ms.unwrap_or(base.deadline_ms),
@@ -102,7 +101,7 @@ impl CeilingsSection {
 /// Where the embedding model's files are.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ModelSection {
+pub(crate) struct ModelSection {
     pub dir: Option<PathBuf>,
 }
 
@@ -110,7 +109,7 @@ pub struct ModelSection {
 /// in the data folder.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct VectorsSection {
+pub(crate) struct VectorsSection {
     pub qdrant_url: Option<String>,
     pub qdrant_api_key: Option<String>,
 }
@@ -118,7 +117,7 @@ pub struct VectorsSection {
 /// An OpenAI-compatible chat-completions endpoint behind `llm`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LlmSection {
+pub(crate) struct LlmSection {
     pub url: Option<String>,
     pub model: Option<String>,
     pub api_key: Option<String>,
@@ -128,14 +127,14 @@ pub struct LlmSection {
 /// The incident store: `<data>/rhyme.db` (SQLite) unless a database URL is given.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct StoreSection {
+pub(crate) struct StoreSection {
     pub database_url: Option<String>,
 }
 
 /// `rhyme serve`'s outward-facing settings.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ServerSection {
+pub(crate) struct ServerSection {
     /// Where people reach this server (links in Slack messages).
     pub public_url: Option<String>,
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
@@ -145,7 +144,7 @@ pub struct ServerSection {
 impl RhymeConfig {
     /// Reads `<data>/rhyme.toml` (none is the default configuration), then applies the
     /// environment's overrides.
-    pub fn load(data: &Path) -> anyhow::Result<RhymeConfig> {
+    pub(crate) fn load(data: &Path) -> anyhow::Result<RhymeConfig> {
         let path = data.join(FILE_NAME);
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => parse(&text, &path)?,
@@ -180,21 +179,28 @@ impl RhymeConfig {
         }
         set(&mut self.store.database_url, "RHYME_DATABASE_URL");
         set(&mut self.server.public_url, "RHYME_PUBLIC_URL");
-        set(&mut self.server.slack_signing_secret, "RHYME_SLACK_SIGNING_SECRET");
+        set(
+            &mut self.server.slack_signing_secret,
+            "RHYME_SLACK_SIGNING_SECRET",
+        );
         Ok(())
     }
 
     /// The Qdrant server to keep vectors in, if one is configured.
-    pub fn qdrant(&self) -> Option<rhyme_capabilities::vectors::QdrantServer> {
+    pub(crate) fn qdrant(&self) -> Option<rhyme_capabilities::vectors::QdrantServer> {
         let url = self.vectors.qdrant_url.as_deref()?.trim();
         (!url.is_empty()).then(|| rhyme_capabilities::vectors::QdrantServer {
             url: url.to_string(),
-            api_key: self.vectors.qdrant_api_key.clone().filter(|k| !k.is_empty()),
+            api_key: self
+                .vectors
+                .qdrant_api_key
+                .clone()
+                .filter(|k| !k.is_empty()),
         })
     }
 
     /// The embedding model's folder: configured, else the default search.
-    pub fn model_dir(&self) -> PathBuf {
+    pub(crate) fn model_dir(&self) -> PathBuf {
         self.model
             .dir
             .clone()
@@ -202,7 +208,7 @@ impl RhymeConfig {
     }
 
     /// The `llm` endpoint's settings, checked; `None` when none is configured.
-    pub fn llm(
+    pub(crate) fn llm(
         &self,
     ) -> Result<
         Option<rhyme_capabilities::openai_chat::LlmConfig>,

@@ -8,11 +8,11 @@ use std::time::Duration;
 use serde::Deserialize;
 
 /// Most points Prometheus returns per series; it refuses finer steps.
-pub const MAX_POINTS: u64 = 11_000;
+pub(crate) const MAX_POINTS: u64 = 11_000;
 
 /// What went wrong talking to Prometheus.
 #[derive(Debug, thiserror::Error)]
-pub enum PromError {
+pub(crate) enum PromError {
     #[error("cannot reach Prometheus at {url}: {reason}")]
     Unreachable { url: String, reason: String },
     /// Prometheus's own error, e.g. a PromQL parse error.
@@ -38,7 +38,7 @@ pub enum PromError {
 
 /// One series of a range query's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RangeSeries {
+pub(crate) struct RangeSeries {
     /// Its labels, `__name__` included when the query kept it.
     pub labels: BTreeMap<String, String>,
     /// `(epoch ms, value)`, oldest first.
@@ -47,7 +47,7 @@ pub struct RangeSeries {
 
 impl RangeSeries {
     /// The series as Prometheus writes it: `name{a="1",b="2"}`; `{}` for no labels at all.
-    pub fn selector(&self) -> String {
+    pub(crate) fn selector(&self) -> String {
         let name = self.labels.get("__name__").cloned().unwrap_or_default();
         let labels: Vec<String> = self
             .labels
@@ -65,7 +65,7 @@ impl RangeSeries {
 
 /// A range query: `query` evaluated every `step` over `[end - range, end]` (end in epoch ms).
 #[derive(Debug, Clone)]
-pub struct RangeQuery<'a> {
+pub(crate) struct RangeQuery<'a> {
     pub query: &'a str,
     pub end_ms: i64,
     pub range: Duration,
@@ -96,7 +96,7 @@ struct MatrixItem {
 }
 
 /// Runs a range query against the Prometheus at `base_url` (e.g. `http://localhost:9090`).
-pub async fn query_range(
+pub(crate) async fn query_range(
     base_url: &str,
     q: &RangeQuery<'_>,
 ) -> Result<Vec<RangeSeries>, PromError> {
@@ -184,7 +184,7 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// A duration as Prometheus writes one: `6h`, `90m`, `1h30m`, `15s`, `500ms`, `2d`, `1w`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let help = "write a number and a unit, e.g. 6h, 30m, 1h30m, 15s, 500ms, 2d";
     let mut total_ms: u64 = 0;
     let mut rest = text.trim();
@@ -226,7 +226,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// The step when none is given: about 1,440 points over the range (15 s for 6 h), at least 1 s.
-pub fn default_step(range: Duration) -> Duration {
+pub(crate) fn default_step(range: Duration) -> Duration {
     Duration::from_secs(range.as_secs().div_ceil(1440).max(1))
 }
 

@@ -31,9 +31,7 @@ pub enum JsonlError {
 }
 
 /// Reads a JSON-lines file: one value per non-empty line, each with its 1-based line number.
-pub fn read<T: serde::de::DeserializeOwned>(
-    path: &Path,
-) -> Result<Vec<(usize, T)>, JsonlError> {
+pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<(usize, T)>, JsonlError> {
     let text = std::fs::read_to_string(path).map_err(|source| JsonlError::Io {
         path: path.to_path_buf(),
         source,

@@ -11,6 +11,8 @@
 //! Both the host and the evaluation code (`rhyme-eval`) read files through here, so a file one
 //! accepts the other accepts too.
 
+#![warn(missing_docs)]
+
 pub mod jsonl;
 pub mod postmortem;
 pub mod series;

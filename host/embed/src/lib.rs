@@ -11,6 +11,8 @@
 //! # Ok::<(), rhyme_embed::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod allocator;
 mod embedder;
 mod error;

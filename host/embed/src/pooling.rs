@@ -10,7 +10,7 @@ const MIN_TOKEN_COUNT: f64 = 1e-9;
 const MIN_NORM: f64 = 1e-12;
 
 /// `hidden`: `[batch, tokens, dim]`; `mask`: `[batch, tokens]` of 0/1. Returns `[batch, dim]`.
-pub fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+pub(crate) fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
     let mask = mask.to_dtype(hidden.dtype())?.unsqueeze(2)?;
     let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
     let counts = mask.sum(1)?.clamp(MIN_TOKEN_COUNT, f64::MAX)?;
@@ -18,7 +18,7 @@ pub fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> 
 }
 
 /// Scales each row of `[batch, dim]` to unit length.
-pub fn l2_normalize(rows: &Tensor) -> candle_core::Result<Tensor> {
+pub(crate) fn l2_normalize(rows: &Tensor) -> candle_core::Result<Tensor> {
     let norms = rows
         .sqr()?
         .sum_keepdim(1)?
@@ -28,7 +28,7 @@ pub fn l2_normalize(rows: &Tensor) -> candle_core::Result<Tensor> {
 }
 
 /// Pools and normalises, returning plain vectors.
-pub fn sentence_vectors(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
+pub(crate) fn sentence_vectors(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
     l2_normalize(&mean_pool(hidden, mask)?)?
         .to_dtype(DType::F32)?
         .to_vec2::<f32>()

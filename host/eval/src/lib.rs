@@ -12,6 +12,8 @@
 //! | [`nudges`] | `timelines/*.json` | precision, recall, nudges on well-run timelines, share before `by` |
 //! | [`lint`] | `lint/blame.jsonl` + `lint/action_items.jsonl` | blame precision/recall, per-element accuracy |
 
+#![warn(missing_docs)]
+
 pub mod lint;
 pub mod nudges;
 pub mod seen_before;

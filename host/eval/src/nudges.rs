@@ -30,10 +30,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use rhyme_core::timeline::{
-    ExpectedNudge, PATTERNS, ReplayCall, Timeline, TimelineError, TimelineEvent, TimelineKind, load_dir,
-    load_file, parse_timeline, replay_calls,
+    ExpectedNudge, PATTERNS, ReplayCall, Timeline, TimelineError, TimelineEvent, TimelineKind,
+    load_dir, load_file, parse_timeline, replay_calls,
 };
-
 
 /// A nudge a detector fired: `at` in Unix seconds, `evidence` as event indices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,7 +181,14 @@ fn judge_timeline(timeline: &Timeline, fired: &[PredictedNudge]) -> TimelineScor
             });
             if let Some(i) = pick {
                 matched[x] = true;
-                verdicts[i] = Some((if late { Judgement::Late } else { Judgement::Hit }, Some(x)));
+                verdicts[i] = Some((
+                    if late {
+                        Judgement::Late
+                    } else {
+                        Judgement::Hit
+                    },
+                    Some(x),
+                ));
             }
         }
     }
@@ -480,5 +486,4 @@ mod tests {
             "{error}"
         );
     }
-
 }

@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use rhyme_core::postmortem::Postmortem;
 use rhyme_core::jsonl::{self, JsonlError};
+pub use rhyme_core::postmortem::Postmortem;
 
 /// Ranks that count for MRR and nDCG.
 pub const CUTOFF: usize = 10;

@@ -23,6 +23,8 @@
 //! it is missing the error says so. Compiled components are cached in the system's temporary
 //! folder, so only the first test of a run pays for compiling.
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -35,10 +37,10 @@ use rhyme_runtime::operator::PluginPolicy;
 use rhyme_runtime::plugin::LoadRequest;
 use rhyme_runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
 
-pub use rhyme_world::Timestamp;
+pub use rhyme_runtime::PluginError;
 pub use rhyme_runtime::capability::Capability;
 pub use rhyme_runtime::conformance::Fixture;
-pub use rhyme_runtime::PluginError;
+pub use rhyme_world::Timestamp;
 pub use rhyme_world::types::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, Output, Point, Proposal, ProposalKind,
     Query, TimelineEvent,

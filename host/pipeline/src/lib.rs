@@ -12,6 +12,8 @@
 //! | [`store_incidents`] | the durable store behind the `incidents` capability, and store ⇄ contract conversions |
 //! | [`metrics`] | plugin calls, their durations, limit hits, and the queue's depth, for `/metrics` |
 
+#![warn(missing_docs)]
+
 pub mod incident_order;
 pub mod metrics;
 pub mod queue;

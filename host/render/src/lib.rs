@@ -1,6 +1,8 @@
 //! How a metric series looks to a person: a terminal sparkline and an SVG plot, each with
 //! the window of a finding marked.
 
+#![warn(missing_docs)]
+
 mod plot;
 mod sparkline;
 

@@ -4,15 +4,11 @@
 
 use std::time::Instant;
 
-use rhyme_world::rhyme::plugin::{
-    clock, config, embed, incidents, llm, log, types, vector_search,
-};
-use rhyme_world::types::{
-    Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent,
-};
 use super::state::{CapabilityCall, HostState};
 use crate::capability::Capability;
 use crate::capability::backend::{BackendError, ChatMessage, VectorItem};
+use rhyme_world::rhyme::plugin::{clock, config, embed, incidents, llm, log, types, vector_search};
+use rhyme_world::types::{Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent};
 
 /// Longest log message kept from a plugin, in bytes.
 const MAX_LOG_MESSAGE: usize = 4096;

@@ -23,6 +23,8 @@
 //! Backends (local model, vector indexes, LLM endpoint) live in `rhyme-capabilities`; the
 //! durable store behind `incidents` in `rhyme-pipeline`.
 
+#![warn(missing_docs)]
+
 pub mod capability;
 pub mod compile_cache;
 pub mod conformance;

@@ -1,8 +1,8 @@
 //! Checks a plugin's answer before anyone sees it: the size cap, and the contract's rules
 //! (short titles, confidences in range, something to show).
 
-use rhyme_world::types::{Evidence, Finding, Output, PluginInfo, Proposal};
 use super::error::{Limit, PluginError};
+use rhyme_world::types::{Evidence, Finding, Output, PluginInfo, Proposal};
 
 /// The contract's longest finding title, in characters.
 pub const MAX_TITLE_CHARS: usize = 80;

@@ -8,11 +8,6 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
-use rhyme_world::rhyme::plugin::{
-    clock, config, embed, incidents, llm, log, types as types_iface, vector_search,
-};
-use rhyme_world::types::{Incident, MetricSeries, Output, PluginInfo, Query, TimelineEvent};
-use rhyme_world::{Plugin, PluginPre};
 use super::compile_cache::{CacheOutcome, CompileCache};
 use super::engine::Sandbox;
 use super::error::{Limit, PluginError};
@@ -22,6 +17,11 @@ use crate::Timestamp;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::manifest::{Limits, Manifest};
+use rhyme_world::rhyme::plugin::{
+    clock, config, embed, incidents, llm, log, types as types_iface, vector_search,
+};
+use rhyme_world::types::{Incident, MetricSeries, Output, PluginInfo, Query, TimelineEvent};
+use rhyme_world::{Plugin, PluginPre};
 
 /// What a call needs besides its arguments.
 #[derive(Debug, Clone, Copy, Default)]

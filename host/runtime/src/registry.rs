@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
+use crate::compile_cache::CacheOutcome;
 use crate::manifest::{Limits, Manifest, ManifestError};
 use crate::operator::{OperatorConfig, OperatorError, PluginPolicy};
-use rhyme_world::types::PluginInfo;
-use crate::compile_cache::CacheOutcome;
 use crate::plugin::LoadRequest;
 use crate::{CompileCache, LoadedPlugin, PluginError, Sandbox};
+use rhyme_world::types::PluginInfo;
 
 /// Why a registry operation failed. Callers branch on the variant for exit codes.
 #[derive(Debug, thiserror::Error)]

@@ -9,8 +9,8 @@ use rhyme_core::timeline::{ReplayCall, Timeline, replay_calls};
 
 use crate::Timestamp;
 use crate::incidents::MemoryIncidents;
-use rhyme_world::types::{Finding, Incident, TimelineEvent, Trigger};
 use crate::{CallContext, LoadedPlugin, PluginError};
+use rhyme_world::types::{Finding, Incident, TimelineEvent, Trigger};
 
 /// A finding, who made it and when in incident time.
 #[derive(Debug, Clone)]

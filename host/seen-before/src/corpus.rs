@@ -85,12 +85,12 @@ impl Corpus {
             text.push_str(&serde_json::to_string(doc).expect("postmortems serialise"));
             text.push('\n');
         }
-        rhyme_capabilities::exact_index::write_atomically(&self.path, text.as_bytes()).map_err(|e| {
-            CorpusError::Io {
+        rhyme_capabilities::exact_index::write_atomically(&self.path, text.as_bytes()).map_err(
+            |e| CorpusError::Io {
                 path: self.path.clone(),
                 source: std::io::Error::other(e.to_string()),
-            }
-        })
+            },
+        )
     }
 }
 

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use rhyme_store::{Feedback, Timestamp, FeedbackVerdict};
+use rhyme_store::{Feedback, FeedbackVerdict, Timestamp};
 
 /// Cosine between questions below which a past verdict says nothing about the new question.
 /// all-MiniLM-L6-v2 puts paraphrases of one incident description around 0.75–0.95 and
@@ -205,7 +205,15 @@ mod tests {
     fn a_change_of_mind_replaces_the_earlier_verdict() {
         let all = [
             fb("1", "bob", "q", "pm-a", FeedbackVerdict::Helpful, 1, vec![]),
-            fb("2", "bob", "q", "pm-a", FeedbackVerdict::NotRelevant, 2, vec![]),
+            fb(
+                "2",
+                "bob",
+                "q",
+                "pm-a",
+                FeedbackVerdict::NotRelevant,
+                2,
+                vec![],
+            ),
         ];
         let kept = latest(&all);
         assert_eq!(kept.len(), 1);
@@ -214,9 +222,25 @@ mod tests {
 
     #[test]
     fn verdicts_read_as_words() {
-        let f = fb("1", "alice", "q", "pm-a", FeedbackVerdict::Helpful, 0, vec![]);
+        let f = fb(
+            "1",
+            "alice",
+            "q",
+            "pm-a",
+            FeedbackVerdict::Helpful,
+            0,
+            vec![],
+        );
         assert_eq!(said(&f, 2 * 86_400_000 + 5), "helpful to alice, 2 days ago");
-        let f = fb("1", "bob", "q", "pm-a", FeedbackVerdict::NotRelevant, 0, vec![]);
+        let f = fb(
+            "1",
+            "bob",
+            "q",
+            "pm-a",
+            FeedbackVerdict::NotRelevant,
+            0,
+            vec![],
+        );
         assert_eq!(
             said(&f, 3 * 3_600_000),
             "marked not relevant by bob, 3 hours ago"

@@ -5,6 +5,8 @@
 //! through the plugin, reordered by responders' [`feedback`]; [`question`] tells an open
 //! incident as a question.
 
+#![warn(missing_docs)]
+
 pub mod corpus;
 pub mod feedback;
 pub mod indexer;

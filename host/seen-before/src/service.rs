@@ -17,9 +17,9 @@ use utoipa::ToSchema;
 use crate::corpus::{Corpus, CorpusError, Postmortem};
 use crate::feedback;
 use rhyme_runtime::capability::backend::{BackendError, Embedder};
-use rhyme_world::types::{Finding, FindingKind, Query};
 use rhyme_runtime::state::CapabilityCall;
 use rhyme_runtime::{CallContext, LoadedPlugin, PluginError};
+use rhyme_world::types::{Finding, FindingKind, Query};
 
 /// Matches the plugin is asked for when close feedback may reorder them: a helpful match
 /// further down than this cannot be promoted (the plugin caps answers at 50).

@@ -17,6 +17,8 @@
 //! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
 //! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod auth;
 pub mod body;
@@ -293,10 +295,7 @@ mod tests {
             "a sent job still holds its place until taken"
         );
         assert!(jobs.try_recv().is_ok());
-        assert!(
-            queue.reserve().is_ok(),
-            "taking the job frees the place"
-        );
+        assert!(queue.reserve().is_ok(), "taking the job frees the place");
         assert!(metrics.render().contains("rhyme_queue_rejections_total 1"));
     }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use rhyme_store::{Gate, Store};
 use tokio::sync::Notify;
 
-use rhyme_pipeline::queue::JobQueue;
 use rhyme_pipeline::metrics::Metrics;
+use rhyme_pipeline::queue::JobQueue;
 use rhyme_runtime::LoadedPlugin;
 use rhyme_seen_before::service::SeenBefore;
 

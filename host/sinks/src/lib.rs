@@ -11,6 +11,8 @@
 //! | [`delivery`] | claim due rows, deliver, record; woken by approvals, and on a timer for retries |
 //! | [`backoff`] | when to try a failed delivery again |
 
+#![warn(missing_docs)]
+
 pub mod backoff;
 pub mod delivery;
 pub mod file;
@@ -20,7 +22,9 @@ pub mod slack;
 pub mod webhook;
 
 pub use backoff::Backoff;
-pub use delivery::{DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with, keep_delivering};
+pub use delivery::{
+    DeliveryPolicy, DeliveryReport, deliver_due, deliver_due_with, keep_delivering,
+};
 pub use file::FileSink;
 pub use markdown::MarkdownSink;
 pub use sink::{Delivery, Sink, SinkConfigError, SinkError, SinkFuture, Sinks};

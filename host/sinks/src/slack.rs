@@ -12,8 +12,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 
-use crate::{Delivery, Sink, SinkError, SinkFuture};
 use crate::SinkConfigError;
+use crate::{Delivery, Sink, SinkError, SinkFuture};
 
 /// Slack cuts `text` at 40,000 characters; stay under with room for the footer.
 const MAX_TEXT_CHARS: usize = 38_000;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 
-use crate::{Delivery, Sink, SinkError, SinkFuture};
 use crate::SinkConfigError as Error;
+use crate::{Delivery, Sink, SinkError, SinkFuture};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 

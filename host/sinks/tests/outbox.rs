@@ -10,10 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Fixture, each_backend, incident, principal};
+use rhyme_sinks::{DeliveryPolicy, FileSink, Sinks, WebhookSink, deliver_due, deliver_due_with};
 use rhyme_store::approval::{NewProposal, Proposal, ProposalKind};
-use rhyme_sinks::{
-    DeliveryPolicy, FileSink, Sinks, WebhookSink, deliver_due, deliver_due_with,
-};
 use rhyme_store::outbox::OutboxState;
 use rhyme_store::{Gate, GateConfig, PluginRef, Role};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

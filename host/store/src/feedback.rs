@@ -15,7 +15,7 @@ use crate::roles::Actor;
 use crate::store::Store;
 
 /// Longest question kept, in bytes; a question is a sentence or an incident told as one.
-pub const MAX_QUERY_LEN: usize = 4096;
+pub(crate) const MAX_QUERY_LEN: usize = 4096;
 
 /// What a responder said about a match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

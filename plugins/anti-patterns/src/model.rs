@@ -167,7 +167,9 @@ mod tests {
     #[test]
     fn the_manifest_declares_every_pattern() {
         let manifest = include_str!("../plugin.toml");
-        let start = manifest.find("nudge-patterns = [").expect("nudge-patterns in plugin.toml");
+        let start = manifest
+            .find("nudge-patterns = [")
+            .expect("nudge-patterns in plugin.toml");
         let list = &manifest[start..start + manifest[start..].find(']').unwrap()];
         let declared: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
         let known: Vec<&str> = Pattern::ALL.iter().map(|p| p.id()).collect();

@@ -8,7 +8,7 @@ use crate::model::Event;
 
 /// The event kinds a draft distinguishes; unknown kinds read as messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Alert,
     Metric,
     Message,
@@ -21,7 +21,7 @@ pub enum Kind {
     Deploy,
 }
 
-pub fn kind(e: &Event) -> Kind {
+pub(crate) fn kind(e: &Event) -> Kind {
     match e
         .kind
         .trim()
@@ -49,11 +49,11 @@ fn role_is(e: &Event, wanted: &str) -> bool {
 }
 
 /// Written by a bot or an alerting system rather than a person.
-pub fn is_system(e: &Event) -> bool {
+pub(crate) fn is_system(e: &Event) -> bool {
     role_is(e, "system")
 }
 
-pub fn is_stakeholder(e: &Event) -> bool {
+pub(crate) fn is_stakeholder(e: &Event) -> bool {
     role_is(e, "stakeholder")
 }
 
@@ -317,16 +317,16 @@ const QUESTION_STARTS: &[&str] = &[
     "who", "what", "when", "can", "could", "any", "is", "are", "do",
 ];
 
-pub fn reports_symptom(text: &str) -> bool {
+pub(crate) fn reports_symptom(text: &str) -> bool {
     has_any(text, SYMPTOM)
 }
 
-pub fn reports_impact(text: &str) -> bool {
+pub(crate) fn reports_impact(text: &str) -> bool {
     has_any(text, IMPACT)
 }
 
 /// Asks for something or says work is blocked.
-pub fn is_ask(e: &Event) -> bool {
+pub(crate) fn is_ask(e: &Event) -> bool {
     let t = e.text.trim();
     let question = t.ends_with('?')
         || t.split_whitespace().next().is_some_and(|w| {
@@ -338,27 +338,27 @@ pub fn is_ask(e: &Event) -> bool {
     question || has_any(t, ASK)
 }
 
-pub fn is_under_way(text: &str) -> bool {
+pub(crate) fn is_under_way(text: &str) -> bool {
     has_any(text, UNDER_WAY)
 }
 
-pub fn names_cause(text: &str) -> bool {
+pub(crate) fn names_cause(text: &str) -> bool {
     has_any(text, CAUSE)
 }
 
-pub fn went_well(text: &str) -> bool {
+pub(crate) fn went_well(text: &str) -> bool {
     has_any(text, WENT_WELL)
 }
 
-pub fn could_be_better(text: &str) -> bool {
+pub(crate) fn could_be_better(text: &str) -> bool {
     has_any(text, COULD_BE_BETTER)
 }
 
-pub fn tells_detection(text: &str) -> bool {
+pub(crate) fn tells_detection(text: &str) -> bool {
     has_any(text, DETECTION)
 }
 
-pub fn names_follow_up(text: &str) -> bool {
+pub(crate) fn names_follow_up(text: &str) -> bool {
     has_any(text, FOLLOW_UP)
 }
 

@@ -41,9 +41,9 @@ mod text;
 mod time;
 
 pub use can::{StatusUpdate, status_update};
-pub use review_lint::document::{LintKind, LintNote, lint};
 pub use model::{Event, Finding, Incident, Statement};
 pub use postmortem::{PostmortemDraft, Section, postmortem};
+pub use review_lint::document::{LintKind, LintNote, lint};
 
 #[cfg(target_arch = "wasm32")]
 mod plugin;

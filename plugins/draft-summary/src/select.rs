@@ -6,7 +6,7 @@ use crate::text;
 use crate::time;
 
 /// The events at or before `now`, in time order (stable for equal times).
-pub fn seen(events: &[Event], now: i64) -> Vec<&Event> {
+pub(crate) fn seen(events: &[Event], now: i64) -> Vec<&Event> {
     let mut out: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
     out.sort_by_key(|e| e.at);
     out
@@ -21,7 +21,7 @@ pub(crate) fn dated(events: &[&Event]) -> bool {
 }
 
 /// A statement from one event: `prefix` then the event's condensed, blameless text.
-pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
+pub(crate) fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
     let body = text::condense(&e.text)?;
     Some(Statement::new(
         format!("{prefix}{body}"),
@@ -31,7 +31,7 @@ pub fn from_event(e: &Event, prefix: &str) -> Option<Statement> {
 
 /// A statement from one event under a label such as "Mitigated at 16:28": the label's first
 /// word is dropped when the event text already starts with it ("Mitigated: latency normal").
-pub fn labelled(e: &Event, label: &str, when: &str) -> Option<Statement> {
+pub(crate) fn labelled(e: &Event, label: &str, when: &str) -> Option<Statement> {
     let body = text::condense(&e.text)?;
     let word = label.split_whitespace().next().unwrap_or(label);
     let repeats = body.to_lowercase().starts_with(&word.to_lowercase());
@@ -51,7 +51,7 @@ const TERSE_WORDS: usize = 3;
 
 /// A statement from a work event; a terse reply (an approval) is preceded by the person's
 /// line it answers, and cites both.
-pub fn from_work(events: &[&Event], e: &Event, prefix: &str) -> Option<Statement> {
+pub(crate) fn from_work(events: &[&Event], e: &Event, prefix: &str) -> Option<Statement> {
     let own = from_event(e, prefix)?;
     if e.text.split_whitespace().count() > TERSE_WORDS {
         return Some(own);
@@ -72,7 +72,7 @@ pub fn from_work(events: &[&Event], e: &Event, prefix: &str) -> Option<Statement
 }
 
 /// A statement from `part` of an event's text (for example one part of a CAN update).
-pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
+pub(crate) fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
     let body = text::condense(part)?;
     Some(Statement::new(
         format!("{prefix}{body}"),
@@ -81,13 +81,13 @@ pub fn from_part(e: &Event, part: &str, prefix: &str) -> Option<Statement> {
 }
 
 /// `HH:MM` (with the date when `dated`) followed by `": "`.
-pub fn at(e: &Event, dated: bool) -> String {
+pub(crate) fn at(e: &Event, dated: bool) -> String {
     format!("{}: ", time::stamp(e.at, dated))
 }
 
 /// The first event that shows something is wrong: an alert, else a person reporting a symptom,
 /// else the first event.
-pub fn first_signal<'a>(events: &[&'a Event]) -> Option<&'a Event> {
+pub(crate) fn first_signal<'a>(events: &[&'a Event]) -> Option<&'a Event> {
     events
         .iter()
         .find(|e| cues::kind(e) == Kind::Alert)
@@ -97,18 +97,18 @@ pub fn first_signal<'a>(events: &[&'a Event]) -> Option<&'a Event> {
 }
 
 /// The last event of `kind`.
-pub fn last_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
+pub(crate) fn last_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
     events.iter().rev().find(|e| cues::kind(e) == kind).copied()
 }
 
 /// The first event of `kind`.
-pub fn first_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
+pub(crate) fn first_of<'a>(events: &[&'a Event], kind: Kind) -> Option<&'a Event> {
     events.iter().find(|e| cues::kind(e) == kind).copied()
 }
 
 /// A statement from a finding, kept only when its title is blameless and its evidence cites
 /// events in `events`; the statement cites those events.
-pub fn from_finding(f: &Finding, events: &[&Event], prefix: &str) -> Option<Statement> {
+pub(crate) fn from_finding(f: &Finding, events: &[&Event], prefix: &str) -> Option<Statement> {
     let cites: Vec<String> = f
         .evidence
         .iter()
@@ -123,7 +123,7 @@ pub fn from_finding(f: &Finding, events: &[&Event], prefix: &str) -> Option<Stat
 }
 
 /// Adds `s` unless a statement already says the same text.
-pub fn push_unique(out: &mut Vec<Statement>, s: Option<Statement>) {
+pub(crate) fn push_unique(out: &mut Vec<Statement>, s: Option<Statement>) {
     if let Some(s) = s
         && !out.iter().any(|o| o.text == s.text)
     {

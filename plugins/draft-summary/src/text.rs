@@ -4,10 +4,10 @@
 use review_lint::blame;
 
 /// The longest statement text, in characters; longer sources are cut at a word boundary.
-pub const MAX_CHARS: usize = 140;
+pub(crate) const MAX_CHARS: usize = 140;
 
 /// Sentences of `text`: split after `.`, `!` or `?` followed by a space.
-pub fn sentences(text: &str) -> Vec<&str> {
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -56,7 +56,7 @@ fn blames(sentence: &str) -> bool {
 }
 
 /// Whether any sentence of `text` is, or may be, blame language.
-pub fn has_blame(text: &str) -> bool {
+pub(crate) fn has_blame(text: &str) -> bool {
     sentences(text).iter().any(|s| blames(s))
 }
 
@@ -64,7 +64,7 @@ pub fn has_blame(text: &str) -> bool {
 ///
 /// Blame is dropped rather than rewritten because a draft may only say what the timeline
 /// says: the cited event still shows the reviewer the original line.
-pub fn condense(text: &str) -> Option<String> {
+pub(crate) fn condense(text: &str) -> Option<String> {
     let kept: Vec<&str> = sentences(strip_channel(text))
         .into_iter()
         .filter(|s| !blames(s))
@@ -93,7 +93,7 @@ fn strip_channel(text: &str) -> &str {
 }
 
 /// At most `max` characters, cut at a word boundary with `…` marking the cut.
-pub fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_string();
@@ -108,7 +108,7 @@ pub fn cut(text: &str, max: usize) -> String {
 
 /// The part of a CAN-form status update after `label` (`condition`, `action`, `need`), up to
 /// the next label; `None` when the update is not written in that form.
-pub fn can_part<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+pub(crate) fn can_part<'a>(text: &'a str, label: &str) -> Option<&'a str> {
     let lower = text.to_ascii_lowercase();
     let start = label_at(&lower, label)? + label.len() + 1;
     let end = ["condition", "action", "need", "next update"]
@@ -130,7 +130,7 @@ fn label_at(lower: &str, label: &str) -> Option<usize> {
 }
 
 /// Whether a CAN part says there is nothing to do ("nothing", "none", "n/a").
-pub fn says_nothing(part: &str) -> bool {
+pub(crate) fn says_nothing(part: &str) -> bool {
     let p = part.trim().trim_end_matches('.').to_ascii_lowercase();
     matches!(
         p.as_str(),

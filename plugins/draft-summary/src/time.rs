@@ -1,19 +1,19 @@
 //! UTC clock text for drafts: `HH:MM`, or `YYYY-MM-DD HH:MM` when an incident spans days.
 
 /// `HH:MM` in UTC.
-pub fn hh_mm(at: i64) -> String {
+pub(crate) fn hh_mm(at: i64) -> String {
     let minute_of_day = at.div_euclid(60).rem_euclid(24 * 60);
     format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
 }
 
 /// `YYYY-MM-DD` in UTC.
-pub fn date(at: i64) -> String {
+pub(crate) fn date(at: i64) -> String {
     let (y, m, d) = civil_from_days(at.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `HH:MM`, with the date in front when `with_date`.
-pub fn stamp(at: i64, with_date: bool) -> String {
+pub(crate) fn stamp(at: i64, with_date: bool) -> String {
     if with_date {
         format!("{} {}", date(at), hh_mm(at))
     } else {
@@ -22,7 +22,7 @@ pub fn stamp(at: i64, with_date: bool) -> String {
 }
 
 /// Whether times between `first` and `last` need a date to be unambiguous.
-pub fn spans_days(first: i64, last: i64) -> bool {
+pub(crate) fn spans_days(first: i64, last: i64) -> bool {
     first.div_euclid(86_400) != last.div_euclid(86_400)
 }
 

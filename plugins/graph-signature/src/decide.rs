@@ -9,7 +9,7 @@ use crate::stats::diff_noise;
 const MIN_POINTS: usize = 10;
 
 /// The candidates of every detector, best first.
-pub fn signatures(clean: &Clean) -> Vec<Candidate> {
+pub(crate) fn signatures(clean: &Clean) -> Vec<Candidate> {
     if clean.len() < MIN_POINTS {
         return Vec::new();
     }

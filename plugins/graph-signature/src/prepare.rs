@@ -9,7 +9,7 @@ use crate::Point;
 
 /// A cleaned series: parallel time (Unix seconds) and value arrays, in time order.
 #[derive(Debug, Clone)]
-pub struct Clean {
+pub(crate) struct Clean {
     pub t: Vec<f64>,
     pub v: Vec<f64>,
     /// `true` when the input was a counter and `v` now holds its per-second rate.
@@ -17,13 +17,13 @@ pub struct Clean {
 }
 
 impl Clean {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.v.len()
     }
 }
 
 /// Drops non-finite points, sorts by time and converts counters to rates.
-pub fn prepare(points: &[Point]) -> Clean {
+pub(crate) fn prepare(points: &[Point]) -> Clean {
     let mut kept: Vec<Point> = points
         .iter()
         .copied()

@@ -1,7 +1,7 @@
 //! Plain-words pieces for magnitudes: durations, numbers and percentages.
 
 /// A duration in seconds as a short phrase: `45 s`, `12 min`, `3 h 20 min`, `2 d 4 h`.
-pub fn duration(seconds: f64) -> String {
+pub(crate) fn duration(seconds: f64) -> String {
     let s = seconds.max(0.0).round() as u64;
     match s {
         0..=89 => format!("{s} s"),
@@ -28,7 +28,7 @@ pub fn duration(seconds: f64) -> String {
 }
 
 /// A value with about three significant digits, without noise like `12.000000001`.
-pub fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     let a = x.abs();
     if a == 0.0 {
         "0".into()
@@ -46,7 +46,7 @@ pub fn number(x: f64) -> String {
 }
 
 /// A relative change as a whole percentage, e.g. `92%`.
-pub fn percent(fraction: f64) -> String {
+pub(crate) fn percent(fraction: f64) -> String {
     format!("{:.0}%", (fraction * 100.0).abs())
 }
 

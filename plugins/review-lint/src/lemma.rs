@@ -3,7 +3,7 @@
 
 /// True when `word` is `base` or an inflection of a word in `bases` (`checked`, `noticing`,
 /// `escalated`, `skipped`, `studies`).
-pub fn has_lemma(word: &str, bases: &[&str]) -> bool {
+pub(crate) fn has_lemma(word: &str, bases: &[&str]) -> bool {
     candidates(word).iter().any(|c| bases.contains(&c.as_str()))
 }
 

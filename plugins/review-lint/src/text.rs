@@ -6,7 +6,7 @@
 
 /// One token: a word (letters, digits and the joiners inside them) or one punctuation mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token<'a> {
+pub(crate) struct Token<'a> {
     /// The token as written.
     pub text: &'a str,
     /// Lowercase, with the typographic apostrophe folded into `'`.
@@ -26,7 +26,7 @@ fn is_joiner(c: char) -> bool {
 }
 
 /// Splits `text` into words and punctuation marks; whitespace is dropped.
-pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -77,7 +77,7 @@ const ABBREVIATIONS: &[&str] = &[
 ///
 /// A sentence ends at `.`, `!` or `?` followed by whitespace, or at a line break; periods
 /// inside numbers, file names and common abbreviations do not end one.
-pub fn sentences(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn sentences(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();

@@ -112,7 +112,7 @@ impl Bm25 {
 }
 
 /// Each term with weight 1.
-pub fn unweighted(terms: Vec<String>) -> Vec<(String, f32)> {
+pub(crate) fn unweighted(terms: Vec<String>) -> Vec<(String, f32)> {
     terms.into_iter().map(|t| (t, 1.0)).collect()
 }
 

@@ -32,7 +32,7 @@ pub fn doc_id_of(passage_id: &str) -> &str {
 }
 
 /// True for the head passage (title and summary) of a document.
-pub fn is_head(passage_id: &str) -> bool {
+pub(crate) fn is_head(passage_id: &str) -> bool {
     passage_id.ends_with("#0")
 }
 

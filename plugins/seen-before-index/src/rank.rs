@@ -130,7 +130,7 @@ pub(crate) struct Signals<'q> {
 }
 
 /// What explaining one document needs to know about the query.
-pub struct MatchContext<'a> {
+pub(crate) struct MatchContext<'a> {
     pub position: usize,
     pub query_text: &'a str,
     pub best_passage: Option<&'a str>,

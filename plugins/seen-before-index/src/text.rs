@@ -27,7 +27,7 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// Like [`terms`], each term paired with the word it came from (lowercased).
-pub fn terms_with_words(text: &str) -> Vec<(String, String)> {
+pub(crate) fn terms_with_words(text: &str) -> Vec<(String, String)> {
     words(text)
         .filter(|w| w.len() >= 2 && !STOPWORDS.contains(&w.as_str()))
         .map(|w| (stem(&w), w))
@@ -52,7 +52,7 @@ fn stem(word: &str) -> String {
 }
 
 /// Splits text into sentences at `.`, `!` or `?` followed by whitespace, and at line breaks.
-pub fn sentences(text: &str) -> Vec<&str> {
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for line in text.lines() {
         let mut start = 0;

@@ -1,12 +1,12 @@
 //! The little vector arithmetic ranking needs.
 
 /// Dot product (cosine similarity for unit vectors).
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// `v` scaled to unit length (unchanged when zero).
-pub fn normalized(mut v: Vec<f32>) -> Vec<f32> {
+pub(crate) fn normalized(mut v: Vec<f32>) -> Vec<f32> {
     let norm = dot(&v, &v).sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);
@@ -15,7 +15,7 @@ pub fn normalized(mut v: Vec<f32>) -> Vec<f32> {
 }
 
 /// Element-wise mean of equally long vectors.
-pub fn mean(vectors: &[&[f32]]) -> Vec<f32> {
+pub(crate) fn mean(vectors: &[&[f32]]) -> Vec<f32> {
     let Some(first) = vectors.first() else {
         return Vec::new();
     };
@@ -29,7 +29,7 @@ pub fn mean(vectors: &[&[f32]]) -> Vec<f32> {
 
 /// Standard scores: puts lexical and dense scores, which live on unrelated scales, on a
 /// common one before they are added. A constant list maps to zeros.
-pub fn standardized(scores: &[f32]) -> Vec<f32> {
+pub(crate) fn standardized(scores: &[f32]) -> Vec<f32> {
     let n = scores.len().max(1) as f32;
     let mean = scores.iter().sum::<f32>() / n;
     let var = scores.iter().map(|s| (s - mean).powi(2)).sum::<f32>() / n;
@@ -43,7 +43,7 @@ pub fn standardized(scores: &[f32]) -> Vec<f32> {
 /// Standard scores using the mean and spread of the `included` entries only: dense scores
 /// are known exactly only for documents the vector search returned, so the floor given to
 /// the rest must not distort the scale. With everything included this is [`standardized`].
-pub fn standardized_over(scores: &[f32], included: &[bool]) -> Vec<f32> {
+pub(crate) fn standardized_over(scores: &[f32], included: &[bool]) -> Vec<f32> {
     let sample: Vec<f32> = scores
         .iter()
         .zip(included)
@@ -60,7 +60,7 @@ pub fn standardized_over(scores: &[f32], included: &[bool]) -> Vec<f32> {
 }
 
 /// Positions of the `k` largest values, largest first (ties keep input order).
-pub fn top_k(values: &[f32], k: usize) -> Vec<usize> {
+pub(crate) fn top_k(values: &[f32], k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
     order.truncate(k);

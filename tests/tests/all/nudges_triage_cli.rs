@@ -123,7 +123,12 @@ impl Room {
             data: dir.join("data"),
             database_url: None,
         };
-        backend.install_plugin(&dir.join("src"), "anti_patterns", &manifest(), &["incidents"]);
+        backend.install_plugin(
+            &dir.join("src"),
+            "anti_patterns",
+            &manifest(),
+            &["incidents"],
+        );
         let responder = backend.token("responder", "sam");
         let ic = backend.token("ic", "ines");
         // No clock ticks during the test: every nudge comes from an event, at the event's time.

@@ -11,9 +11,9 @@ use std::time::Instant;
 
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::registry::Registry;
-use rhyme_world::types::{MetricSeries, Point};
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
 use rhyme_tests::{outcome, repo_root, rhyme};
+use rhyme_world::types::{MetricSeries, Point};
 
 const CALL_FAILED: i32 = 4;
 /// 2024-05-01T00:00:00Z, in seconds.

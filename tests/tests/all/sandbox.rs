@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
-use rhyme_runtime::manifest::{Limits, Manifest};
-use rhyme_world::types::Query;
 use rhyme_runtime::compile_cache::CacheOutcome;
+use rhyme_runtime::manifest::{Limits, Manifest};
 use rhyme_runtime::plugin::LoadRequest;
 use rhyme_runtime::{
     Allocator, CallContext, CompileCache, Limit, LoadedPlugin, PluginError, Sandbox,
 };
 use rhyme_tests::component;
+use rhyme_world::types::Query;
 
 fn sandbox() -> Sandbox {
     let ceilings = Limits {

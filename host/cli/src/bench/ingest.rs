@@ -21,7 +21,7 @@ use rhyme_server::ServeConfig;
 
 /// What one run is asked to do.
 #[derive(Debug, Clone, Copy)]
-pub struct IngestPlan {
+pub(crate) struct IngestPlan {
     pub batches: usize,
     pub batch_size: usize,
     /// Clients sending at once, each waiting for its acknowledgement before the next batch.
@@ -30,7 +30,7 @@ pub struct IngestPlan {
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
-pub struct IngestFigures {
+pub(crate) struct IngestFigures {
     pub events: usize,
     pub batch_size: usize,
     pub clients: usize,
@@ -48,7 +48,7 @@ pub struct IngestFigures {
 
 /// Runs the benchmark in `data` (wiped first) with `component`, a plugin that answers
 /// `on-event` with nothing.
-pub fn run(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Result<IngestFigures> {
+pub(crate) fn run(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Result<IngestFigures> {
     if data.exists() {
         std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
     }

@@ -1,14 +1,14 @@
 //! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
 
-pub mod ingest;
-pub mod nudges;
-pub mod runtime;
-pub mod seen_before;
-pub mod signature;
-pub mod st_reference;
+pub(crate) mod ingest;
+pub(crate) mod nudges;
+pub(crate) mod runtime;
+pub(crate) mod seen_before;
+pub(crate) mod signature;
+pub(crate) mod st_reference;
 mod stats;
 
-pub use stats::Stats;
+pub(crate) use stats::Stats;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -12,12 +12,12 @@ use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::incidents::MemoryIncidents;
 use rhyme_runtime::manifest::Limits;
-use rhyme_world::types::{Incident, TimelineEvent};
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
+use rhyme_world::types::{Incident, TimelineEvent};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
-pub struct NudgeFigures {
+pub(crate) struct NudgeFigures {
     /// Events replayed (one plugin call each).
     pub events: usize,
     /// Cost of one call, over all events (target: median ≤ 1 ms).
@@ -51,7 +51,7 @@ const CHAT: [(&str, &str); 6] = [
 
 /// A long synthetic incident: a SEV2 with an IC, a line every 20 seconds, a status update
 /// every 30 minutes, an alert every two hours, an action every ten minutes.
-pub fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
+pub(crate) fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
     let start = 1_700_000_000_000i64;
     let incident = Incident {
         id: "bench".into(),
@@ -113,7 +113,7 @@ pub fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
 }
 
 /// Replays [`long_timeline`] through the anti-pattern `component`.
-pub fn run(
+pub(crate) fn run(
     component: &[u8],
     events: usize,
     cache_dir: &std::path::Path,

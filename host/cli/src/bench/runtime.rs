@@ -9,13 +9,13 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use super::Stats;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::manifest::Limits;
+use rhyme_runtime::{Allocator, CallContext, CompileCache, Sandbox};
 use rhyme_world::PluginPre;
 use rhyme_world::types::Query;
-use rhyme_runtime::{Allocator, CallContext, CompileCache, Sandbox};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
-pub struct RuntimeFigures {
+pub(crate) struct RuntimeFigures {
     /// (a) fresh instance per call through Rhyme, pooling allocator.
     pub rhyme_pooling: Stats,
     /// (b) the same with the on-demand allocator.
@@ -35,7 +35,7 @@ pub struct RuntimeFigures {
 }
 
 /// Runs the whole benchmark on `component` (a trivial plugin) with `calls` timed calls each.
-pub fn run(
+pub(crate) fn run(
     component: &[u8],
     calls: usize,
     cache_dir: &std::path::Path,

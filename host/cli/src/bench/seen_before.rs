@@ -10,14 +10,14 @@ use serde::Serialize;
 
 use super::Stats;
 use super::st_reference::{self, ReferenceThroughput};
+use rhyme_capabilities::vectors::{IndexHome, open_index};
 use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::{Backends, Embedder};
-use rhyme_capabilities::vectors::{IndexHome, open_index};
 use rhyme_runtime::manifest::Limits;
-use rhyme_world::types::Query;
 use rhyme_runtime::{Allocator, CallContext, LoadedPlugin, Sandbox};
 use rhyme_seen_before::corpus::Postmortem;
 use rhyme_seen_before::{PLUGIN, indexer};
+use rhyme_world::types::Query;
 
 /// Passages embedded to measure throughput, in batches of [`THROUGHPUT_BATCH`].
 const THROUGHPUT_TEXTS: usize = 256;
@@ -25,7 +25,7 @@ const THROUGHPUT_BATCH: usize = 32;
 
 /// The figures of one run.
 #[derive(Debug, Clone, Serialize)]
-pub struct SeenBeforeFigures {
+pub(crate) struct SeenBeforeFigures {
     pub postmortems: usize,
     pub passages: usize,
     /// Corpus passages per second, batches of 32.
@@ -48,7 +48,7 @@ pub struct SeenBeforeFigures {
 
 /// Indexes `docs` in memory, then asks each of `questions` through the plugin `component`;
 /// `models` is the folder of the sentence-transformers reference script.
-pub fn run(
+pub(crate) fn run(
     component: &[u8],
     embedder: Arc<dyn Embedder>,
     docs: &[Postmortem],
@@ -154,7 +154,7 @@ fn load(
 }
 
 /// This process's resident memory in MiB, from `/proc/self/status` (0 where there is none).
-pub fn resident_mib() -> f64 {
+pub(crate) fn resident_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()

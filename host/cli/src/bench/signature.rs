@@ -6,12 +6,12 @@ use serde::Serialize;
 use super::Stats;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::manifest::Limits;
-use rhyme_world::types::{MetricSeries, Point};
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
+use rhyme_world::types::{MetricSeries, Point};
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
-pub struct SignatureFigures {
+pub(crate) struct SignatureFigures {
     /// Points in the series.
     pub points: usize,
     /// Through the sandbox: fresh instance, copy in, analyse, findings out (target: ≤ 2 ms median).
@@ -25,7 +25,7 @@ pub struct SignatureFigures {
 }
 
 /// A week at one-minute resolution: a daily cycle, noise, and a cliff on the sixth day.
-pub fn week_of_minutes() -> Vec<Point> {
+pub(crate) fn week_of_minutes() -> Vec<Point> {
     let start = 1_700_000_000_000i64;
     let mut noise = 0x9E37_79B9_7F4A_7C15u64;
     (0..10_080)
@@ -45,7 +45,7 @@ pub fn week_of_minutes() -> Vec<Point> {
 }
 
 /// Runs the benchmark on the graph-signature `component` with `runs` timed analyses each.
-pub fn run(
+pub(crate) fn run(
     component: &[u8],
     runs: usize,
     cache_dir: &std::path::Path,

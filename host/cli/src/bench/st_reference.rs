@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// Names the interpreter to run the reference with.
-pub const ST_PYTHON: &str = "RHYME_ST_PYTHON";
+pub(crate) const ST_PYTHON: &str = "RHYME_ST_PYTHON";
 
 /// What the reference script measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ReferenceThroughput {
+pub(crate) struct ReferenceThroughput {
     pub sentences_per_s: f64,
     pub sentences: usize,
     pub batch_size: usize,
@@ -26,7 +26,7 @@ pub struct ReferenceThroughput {
 }
 
 /// The reference's figure, or the one line to print instead.
-pub fn measure(
+pub(crate) fn measure(
     models: &Path,
     sentences: &[String],
     batch_size: usize,

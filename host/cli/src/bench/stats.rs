@@ -5,13 +5,13 @@ use std::time::Duration;
 use serde::Serialize;
 
 /// The value at quantile `q` (0 to 1) of `sorted` (not empty), by the nearest rank.
-pub fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
+pub(super) fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 /// Summary of repeated timings, in microseconds.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Number of samples.
     pub samples: usize,
     /// Median.
@@ -24,7 +24,7 @@ pub struct Stats {
 
 impl Stats {
     /// Summarises `samples` (at least one).
-    pub fn of(samples: &mut [Duration]) -> Stats {
+    pub(crate) fn of(samples: &mut [Duration]) -> Stats {
         assert!(!samples.is_empty(), "no samples");
         samples.sort_unstable();
         let at = |q: f64| quantile(samples, q).as_secs_f64() * 1e6;
@@ -37,7 +37,7 @@ impl Stats {
     }
 
     /// Times `f` `n` times after `warmup` untimed runs.
-    pub fn measure(warmup: usize, n: usize, mut f: impl FnMut()) -> Stats {
+    pub(crate) fn measure(warmup: usize, n: usize, mut f: impl FnMut()) -> Stats {
         for _ in 0..warmup {
             f();
         }

@@ -14,7 +14,7 @@ use super::corpus::seen_before_backends;
 use super::{Context, plugin::sandbox, store};
 
 #[derive(Debug, Args)]
-pub struct AskArgs {
+pub(super) struct AskArgs {
     /// What you see, in your own words ("checkout 502s since the cert rotation, EU only").
     #[arg(required_unless_present = "incident", conflicts_with = "incident")]
     question: Option<String>,
@@ -31,7 +31,7 @@ pub struct AskArgs {
 
 /// The seen-before service of the command line: the plugin with the model and the data
 /// folder's index.
-pub fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
+pub(super) fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
     let backends = seen_before_backends(ctx)?;
     let embedder = backends
         .embedder
@@ -48,7 +48,7 @@ pub fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBefore>> {
 }
 
 /// The question's text: as typed, or the incident told as a question.
-pub async fn question_text(
+pub(super) async fn question_text(
     db: &rhyme_store::Store,
     text: Option<&str>,
     incident: Option<&str>,
@@ -62,7 +62,7 @@ pub async fn question_text(
     }
 }
 
-pub fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
     let service = service(ctx, &args.plugin)?;
     let (text, feedback, now) = store::runtime()?.block_on(async {
         let db = store::open(ctx).await?;

@@ -7,12 +7,12 @@ use clap::Subcommand;
 use super::{Context, store};
 
 #[derive(Debug, Subcommand)]
-pub enum AuditCommand {
+pub(super) enum AuditCommand {
     /// Check the whole chain.
     Verify,
 }
 
-pub fn run(ctx: &Context, command: AuditCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: AuditCommand) -> anyhow::Result<()> {
     let AuditCommand::Verify = command;
     let report = store::runtime()?.block_on(async {
         let db = store::open(ctx).await?;

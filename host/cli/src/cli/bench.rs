@@ -8,7 +8,7 @@ use clap::Subcommand;
 use super::Context;
 
 #[derive(Debug, Subcommand)]
-pub enum BenchCommand {
+pub(super) enum BenchCommand {
     /// Cost of a plugin call (pooling vs on-demand vs bare wasmtime) and of loading from cache.
     Runtime {
         /// A trivial plugin component to call.
@@ -77,7 +77,7 @@ pub enum BenchCommand {
     },
 }
 
-pub fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
         BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),

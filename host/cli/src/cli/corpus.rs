@@ -9,16 +9,16 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use rhyme_runtime::capability::backend::{Backends, Embedder, VectorIndex};
 use rhyme_capabilities::local_embedder::LocalEmbedder;
 use rhyme_capabilities::vectors::{IndexHome, open_index};
+use rhyme_runtime::capability::backend::{Backends, Embedder, VectorIndex};
 use rhyme_seen_before::corpus::{Corpus, read_source};
 use rhyme_seen_before::indexer;
 
 use super::Context;
 
 #[derive(Debug, Subcommand)]
-pub enum CorpusCommand {
+pub(super) enum CorpusCommand {
     /// Add or update postmortems from a JSONL file (the shared corpus format) or a folder of
     /// Markdown files; an entry with a known id or URL replaces the stored one.
     Import {
@@ -27,7 +27,7 @@ pub enum CorpusCommand {
     },
 }
 
-pub fn run(ctx: &Context, command: CorpusCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: CorpusCommand) -> anyhow::Result<()> {
     match command {
         CorpusCommand::Import { path } => import(ctx, &path),
     }
@@ -85,12 +85,12 @@ fn progress_bar(hidden: bool) -> ProgressBar {
 }
 
 /// The local model, loaded once per process.
-pub fn load_embedder(ctx: &Context) -> anyhow::Result<Arc<dyn Embedder>> {
+pub(super) fn load_embedder(ctx: &Context) -> anyhow::Result<Arc<dyn Embedder>> {
     Ok(Arc::new(LocalEmbedder::load(&ctx.config.model_dir())?))
 }
 
 /// The vector index of the data folder (in Qdrant when one is configured).
-pub fn vector_index(ctx: &Context) -> anyhow::Result<Arc<dyn VectorIndex>> {
+pub(super) fn vector_index(ctx: &Context) -> anyhow::Result<Arc<dyn VectorIndex>> {
     Ok(open_index(
         "corpus",
         IndexHome::Folder(ctx.data.join("vectors")),
@@ -99,7 +99,7 @@ pub fn vector_index(ctx: &Context) -> anyhow::Result<Arc<dyn VectorIndex>> {
 }
 
 /// What the seen-before plugin runs with: the model and the data folder's index.
-pub fn seen_before_backends(ctx: &Context) -> anyhow::Result<Backends> {
+pub(super) fn seen_before_backends(ctx: &Context) -> anyhow::Result<Backends> {
     Ok(Backends {
         embedder: Some(load_embedder(ctx)?),
         vectors: Some(vector_index(ctx)?),

@@ -9,13 +9,13 @@ use serde_json::json;
 
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::incidents::MemoryIncidents;
-use rhyme_world::types::{Output, Query};
 use rhyme_runtime::{CallContext, LoadedPlugin};
+use rhyme_world::types::{Output, Query};
 
 use super::{Context, plugin::sandbox, show};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DraftKind {
+pub(super) enum DraftKind {
     /// Condition, Action, Need and the next update time.
     StatusUpdate,
     /// Summary, timeline, impact, contributing factors ... action items.
@@ -32,7 +32,7 @@ impl DraftKind {
 }
 
 #[derive(Debug, Args)]
-pub struct DraftArgs {
+pub(super) struct DraftArgs {
     /// A timeline file (the format of shared/data/timelines).
     file: PathBuf,
     /// What to draft.
@@ -46,7 +46,7 @@ pub struct DraftArgs {
     plugin: String,
 }
 
-pub fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
     let timeline = rhyme_core::timeline::load_file(&args.file)?;
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
 }
 
 /// Asks the drafting plugin for one draft about an incident already in its store.
-pub fn draft(
+pub(super) fn draft(
     plugin: &LoadedPlugin,
     incident: &str,
     now: i64,
@@ -84,7 +84,7 @@ pub fn draft(
 }
 
 /// What `rhyme eval drafts` checks in one status-update draft.
-pub struct CanCheck {
+pub(super) struct CanCheck {
     /// Condition, Action and Need each have at least one line.
     pub all_parts: bool,
     /// A next update time is given.
@@ -97,7 +97,7 @@ pub struct CanCheck {
 }
 
 /// Reads a rendered CAN draft back: its parts, its citations, its blame.
-pub fn check_can(body: &str, event_ids: &[String]) -> CanCheck {
+pub(super) fn check_can(body: &str, event_ids: &[String]) -> CanCheck {
     let mut part = "";
     let mut lines_in = std::collections::HashMap::<&str, usize>::new();
     let (mut statements, mut cited_ok) = (0, 0);
@@ -134,7 +134,7 @@ pub fn check_can(body: &str, event_ids: &[String]) -> CanCheck {
 }
 
 /// `rhyme eval drafts --timelines DIR`: a status update at the end of every timeline.
-pub fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
+pub(super) fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let timelines = rhyme_core::timeline::load_dir(folder)?;
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;

@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde_json::json;
 
-use rhyme_runtime::capability::backend::Backends;
-use rhyme_runtime::CallContext;
-use rhyme_world::types::{FindingKind, MetricSeries};
 use rhyme_eval::signatures;
+use rhyme_runtime::CallContext;
+use rhyme_runtime::capability::backend::Backends;
+use rhyme_world::types::{FindingKind, MetricSeries};
 
 use super::{Context, plugin::sandbox};
 
 #[derive(Debug, Subcommand)]
-pub enum EvalCommand {
+pub(super) enum EvalCommand {
     /// Graph signatures on labelled metric windows (`metrics/labels.jsonl`).
     Signatures {
         /// The labels file; series paths inside it are relative to its folder.
@@ -65,7 +65,7 @@ pub enum EvalCommand {
     },
 }
 
-pub fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
         EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
@@ -137,7 +137,11 @@ fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Re
         let series = MetricSeries {
             name: window.series.clone(),
             unit: String::new(),
-            points: window.points.iter().map(rhyme_world::series::to_wit).collect(),
+            points: window
+                .points
+                .iter()
+                .map(rhyme_world::series::to_wit)
+                .collect(),
         };
         let now = series.points.last().map_or(0, |p| p.at);
         let output = plugin.on_series(CallContext { now }, None, &series)?.value;

@@ -11,13 +11,13 @@
 
 use std::process::ExitCode;
 
-use rhyme_runtime::registry::RegistryError;
 use rhyme_runtime::PluginError;
+use rhyme_runtime::registry::RegistryError;
 
 use super::remote::RemoteError;
 
 /// Prints `error` (to stderr, or as JSON on stdout) and returns its exit code.
-pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
+pub(super) fn report(error: &anyhow::Error, json: bool) -> ExitCode {
     let code = code_of(error);
     // `rhyme plugin test` has printed its report, the JSON object included.
     if json

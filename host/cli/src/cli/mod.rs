@@ -36,7 +36,7 @@ use crate::config::RhymeConfig;
 /// Rhyme: sandboxed plugins that help during and after production incidents.
 #[derive(Debug, Parser)]
 #[command(name = "rhyme", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Data folder: plugin registry, compile cache, stores.
     #[arg(long, global = true, env = "RHYME_DATA", default_value = "data")]
     data: PathBuf,
@@ -92,7 +92,7 @@ enum Command {
 }
 
 /// Shared by every command.
-pub struct Context {
+pub(crate) struct Context {
     pub data: PathBuf,
     pub json: bool,
     /// `<data>/rhyme.toml` with the environment's overrides.
@@ -113,7 +113,7 @@ impl Context {
 }
 
 /// Parses arguments, runs the command, maps the outcome to an exit code.
-pub fn run() -> ExitCode {
+pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let config = match RhymeConfig::load(&cli.data) {

@@ -11,7 +11,7 @@ use super::Context;
 use super::remote::{Remote, ServerArgs};
 
 #[derive(Debug, Subcommand)]
-pub enum NudgesCommand {
+pub(super) enum NudgesCommand {
     /// The nudges fired for an incident, each with the IC's answer (new, acknowledged, muted).
     List {
         /// The incident's id.
@@ -50,7 +50,7 @@ pub enum NudgesCommand {
     },
 }
 
-pub fn run(ctx: &Context, command: NudgesCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: NudgesCommand) -> anyhow::Result<()> {
     super::store::runtime()?.block_on(async {
         match command {
             NudgesCommand::List { incident, server } => {

@@ -3,7 +3,7 @@
 
 use super::Context;
 
-pub fn run(_ctx: &Context) -> anyhow::Result<()> {
+pub(super) fn run(_ctx: &Context) -> anyhow::Result<()> {
     print!("{}", rhyme_server::openapi::to_json());
     Ok(())
 }

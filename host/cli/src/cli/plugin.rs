@@ -8,13 +8,13 @@ use serde_json::json;
 
 use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
-use rhyme_world::types::Query;
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
+use rhyme_world::types::Query;
 
 use super::{Context, show, store};
 
 #[derive(Debug, Subcommand)]
-pub enum PluginCommand {
+pub(super) enum PluginCommand {
     /// List installed plugins, their state and grants.
     List,
     /// Validate a plugin (folder with plugin.toml, or the manifest) without installing it.
@@ -56,7 +56,7 @@ pub enum PluginCommand {
     },
 }
 
-pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
     let registry = ctx.registry();
     match command {
         PluginCommand::List => list(ctx),
@@ -151,7 +151,7 @@ pub fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
 }
 
 /// The sandbox, sized by the operator's ceilings.
-pub fn sandbox(ctx: &Context) -> anyhow::Result<Sandbox> {
+pub(super) fn sandbox(ctx: &Context) -> anyhow::Result<Sandbox> {
     let ceilings = ctx.ceilings()?;
     Sandbox::new(Allocator::Pooling, &ceilings)
         .map_err(anyhow::Error::from)

@@ -13,13 +13,13 @@ use super::{Context, plugin::sandbox};
 /// What the failed checks are reported as, so `exit` maps them to exit code 4.
 #[derive(Debug, thiserror::Error)]
 #[error("{failed} of {total} conformance checks failed")]
-pub struct ChecksFailed {
+pub(super) struct ChecksFailed {
     pub failed: usize,
     pub total: usize,
 }
 
 #[derive(Debug, Args)]
-pub struct TestArgs {
+pub(super) struct TestArgs {
     /// A component (.wasm), a plugin folder, or its plugin.toml.
     path: PathBuf,
     /// The text of the question sent to `on-query`.
@@ -35,7 +35,7 @@ pub struct TestArgs {
     series: Vec<PathBuf>,
 }
 
-pub fn run(ctx: &Context, args: TestArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: TestArgs) -> anyhow::Result<()> {
     let mut fixture = match &args.incident {
         Some(path) => Fixture::from_timeline_file(path)?,
         None => Fixture::standard(),

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// Where the server is and who is calling.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServerArgs {
+pub(super) struct ServerArgs {
     /// Base URL of the Rhyme server (`rhyme serve`).
     #[arg(long, env = "RHYME_SERVER", default_value = "http://127.0.0.1:7878")]
     pub server: String,
@@ -21,7 +21,7 @@ pub struct ServerArgs {
 
 /// Why a call to the server failed, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
-pub enum RemoteError {
+pub(super) enum RemoteError {
     #[error("`{url}` is not a server URL: {why}")]
     BadUrl { url: String, why: String },
     #[error(
@@ -45,14 +45,14 @@ pub enum RemoteError {
 }
 
 /// A client for one server and token.
-pub struct Remote {
+pub(super) struct Remote {
     base: Url,
     token: String,
     http: reqwest::Client,
 }
 
 impl Remote {
-    pub fn new(args: &ServerArgs) -> Result<Remote, RemoteError> {
+    pub(super) fn new(args: &ServerArgs) -> Result<Remote, RemoteError> {
         let bad = |why: String| RemoteError::BadUrl {
             url: args.server.clone(),
             why,
@@ -79,7 +79,7 @@ impl Remote {
     }
 
     /// Sends a request to the path made of `segments` (each escaped) and returns the JSON answer.
-    pub async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         segments: &[&str],

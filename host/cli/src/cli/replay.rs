@@ -8,16 +8,16 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
-use rhyme_world::Timestamp;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::incidents::MemoryIncidents;
 use rhyme_runtime::replay::{self, ReplayStep};
+use rhyme_world::Timestamp;
 use rhyme_world::types::{Evidence, Trigger};
 
 use super::{Context, plugin::sandbox, show};
 
 #[derive(Debug, Args)]
-pub struct ReplayArgs {
+pub(super) struct ReplayArgs {
     /// A timeline file (the format of shared/data/timelines).
     file: PathBuf,
     /// Incident minutes played per wall-clock minute; 0 plays as fast as possible.
@@ -28,7 +28,7 @@ pub struct ReplayArgs {
     show_events: bool,
 }
 
-pub fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     let timeline = rhyme_core::timeline::load_file(&args.file)?;
     let store = Arc::new(MemoryIncidents::new());
     let chat = rhyme_capabilities::openai_chat::backend(ctx.config.llm()?)?;

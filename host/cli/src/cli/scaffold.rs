@@ -32,7 +32,7 @@ const FILES: [(&str, &str); 7] = [
 ];
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(super) struct NewArgs {
     /// The plugin's name: 1-64 lowercase letters, digits and `-`, starting with a letter.
     name: String,
     /// Where to create the folder NAME.
@@ -44,7 +44,7 @@ pub struct NewArgs {
     checkout: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Context, args: NewArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: NewArgs) -> anyhow::Result<()> {
     if !is_plugin_name(&args.name) {
         bail!(
             "`{}` is not a valid plugin name: use 1-64 lowercase letters, digits and `-`, starting with a letter (e.g. `deploy-notes`)",

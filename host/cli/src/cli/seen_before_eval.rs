@@ -8,12 +8,12 @@ use std::path::Path;
 
 use serde_json::json;
 
-use rhyme_runtime::capability::backend::Backends;
 use rhyme_capabilities::vectors::{IndexHome, open_index};
-use rhyme_world::types::{FindingKind, Query};
+use rhyme_eval::seen_before::{self as eval, ItemScore};
+use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::{CallContext, LoadedPlugin};
 use rhyme_seen_before::indexer;
-use rhyme_eval::seen_before::{self as eval, ItemScore};
+use rhyme_world::types::{FindingKind, Query};
 
 use super::Context;
 use super::corpus::load_embedder;
@@ -22,7 +22,7 @@ use super::plugin::sandbox;
 /// Ranks that count in the evaluation.
 const RANKED: u32 = eval::CUTOFF as u32;
 
-pub fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::Result<()> {
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
     let vectors = open_index("eval", IndexHome::Process, ctx.config.qdrant().as_ref())?;

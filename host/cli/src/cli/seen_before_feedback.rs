@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{ArgGroup, Args, Subcommand};
-use rhyme_store::{Actor, Feedback, NewFeedback, FeedbackVerdict};
+use rhyme_store::{Actor, Feedback, FeedbackVerdict, NewFeedback};
 use serde_json::json;
 
 use rhyme_seen_before::feedback::latest;
@@ -18,14 +18,14 @@ use super::ask::{question_text, service};
 use super::{Context, store};
 
 #[derive(Debug, Subcommand)]
-pub enum SeenBeforeCommand {
+pub(super) enum SeenBeforeCommand {
     /// Responders' verdicts on matches: give one, list them, export them as labelled queries.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FeedbackCommand {
+pub(super) enum FeedbackCommand {
     /// Mark a match of a question helpful or not relevant.
     Mark(MarkArgs),
     /// Every verdict, oldest first.
@@ -42,7 +42,7 @@ pub enum FeedbackCommand {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("asked").required(true).args(["query", "incident"])))]
 #[command(group(ArgGroup::new("verdict").required(true).args(["helpful", "not_relevant"])))]
-pub struct MarkArgs {
+pub(super) struct MarkArgs {
     /// The question as asked (`rhyme ask "..."`).
     #[arg(long)]
     query: Option<String>,
@@ -66,7 +66,7 @@ pub struct MarkArgs {
     plugin: String,
 }
 
-pub fn run(ctx: &Context, command: SeenBeforeCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: SeenBeforeCommand) -> anyhow::Result<()> {
     match command {
         SeenBeforeCommand::Feedback(FeedbackCommand::Mark(args)) => mark(ctx, args),
         SeenBeforeCommand::Feedback(FeedbackCommand::List) => list(ctx),
@@ -155,7 +155,7 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
 /// echo they needed). The latest verdict of each person counts; a match someone found
 /// helpful and someone else not relevant is left out, as unsure. Questions with no helpful
 /// match are left out: they have nothing to score against.
-pub fn labelled_queries(feedback: &[Feedback]) -> Vec<serde_json::Value> {
+pub(super) fn labelled_queries(feedback: &[Feedback]) -> Vec<serde_json::Value> {
     let mut by_query: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
     for f in latest(feedback) {
         let votes = by_query

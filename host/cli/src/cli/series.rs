@@ -6,25 +6,25 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::prometheus::{self, MAX_POINTS, RangeQuery, RangeSeries, parse_duration};
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
-use rhyme_pipeline::store_incidents::convert;
-use crate::prometheus::{self, MAX_POINTS, RangeQuery, RangeSeries, parse_duration};
-use rhyme_pipeline::queue::{DEFAULT_JOB_LEASE_MS, Job};
-use rhyme_pipeline::worker::Worker;
 use rhyme_pipeline::metrics::Metrics;
+use rhyme_pipeline::queue::{DEFAULT_JOB_LEASE_MS, Job};
+use rhyme_pipeline::store_incidents::convert;
+use rhyme_pipeline::worker::Worker;
 use rhyme_store::{Gate, JobLease, MetricSeries, Point, Store};
 
 use super::{Context, plugin, serve, store};
 
 #[derive(Debug, Subcommand)]
-pub enum SeriesCommand {
+pub(super) enum SeriesCommand {
     /// Read a range query from Prometheus into an incident; plugins run on each series.
     Pull(PullArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct PullArgs {
+pub(super) struct PullArgs {
     /// Prometheus's base URL, e.g. http://localhost:9090.
     #[arg(long, value_name = "URL")]
     prometheus: String,
@@ -46,7 +46,7 @@ pub struct PullArgs {
     name: Option<String>,
 }
 
-pub fn run(ctx: &Context, command: SeriesCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: SeriesCommand) -> anyhow::Result<()> {
     match command {
         SeriesCommand::Pull(args) => pull(ctx, args),
     }

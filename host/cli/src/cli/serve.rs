@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use rhyme_runtime::capability::backend::Backends;
 use rhyme_pipeline::store_incidents::StoreIncidents;
+use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::{LoadedPlugin, Sandbox};
 use rhyme_server::ServeConfig;
 use rhyme_sinks::{FileSink, MarkdownSink, Sinks, SlackSink, WebhookSink};
@@ -18,7 +18,7 @@ use rhyme_store::{Gate, GateConfig, Store};
 use super::{Context, plugin, serve_seen_before, store};
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(super) struct ServeArgs {
     /// Address to listen on; port 0 picks a free one (printed at start).
     #[arg(long, default_value = "127.0.0.1:7878")]
     listen: SocketAddr,
@@ -53,7 +53,7 @@ pub struct ServeArgs {
     job_lease_seconds: u64,
 }
 
-pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let sandbox = plugin::sandbox(ctx)?;
     store::runtime()?.block_on(async move {
         let db = store::open(ctx).await?;

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::Sandbox;
+use rhyme_runtime::capability::backend::Backends;
 use rhyme_seen_before::PLUGIN;
 use rhyme_seen_before::service::SeenBefore;
 use rhyme_server::state::SeenBeforeSetup;
@@ -15,7 +15,7 @@ use super::Context;
 use super::corpus::{load_embedder, vector_index};
 
 /// The service, or why there is none.
-pub fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSetup {
+pub(super) fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSetup {
     let registry = ctx.registry();
     match registry.installed(PLUGIN) {
         Ok(installed) if installed.policy.enabled => {}

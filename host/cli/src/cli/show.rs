@@ -8,7 +8,7 @@ use rhyme_world::types::{Evidence, Finding, FindingKind, Output, ProposalKind};
 use super::Context;
 
 /// Prints a plugin's output.
-pub fn output(ctx: &Context, plugin: &str, output: &Output) {
+pub(super) fn output(ctx: &Context, plugin: &str, output: &Output) {
     if ctx.json {
         println!("{}", to_json(plugin, output));
         return;
@@ -31,26 +31,21 @@ pub fn output(ctx: &Context, plugin: &str, output: &Output) {
 }
 
 /// Prints the findings only.
-pub fn output_findings(plugin: &str, output: &Output) {
+pub(super) fn output_findings(plugin: &str, output: &Output) {
     for f in &output.findings {
         finding(plugin, f);
     }
 }
 
 /// `HH:MM` in UTC.
-pub fn hh_mm(at_ms: i64) -> String {
+pub(super) fn hh_mm(at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)
         .map_or_else(|| at_ms.to_string(), |t| t.format("%H:%M").to_string())
 }
 
 /// A finding as it fires during a replay: the time, the title, the message, and the events
 /// it rests on quoted briefly so the reader need not scroll back.
-pub fn fired(
-    now: i64,
-    plugin: &str,
-    f: &Finding,
-    events: &[rhyme_world::types::TimelineEvent],
-) {
+pub(super) fn fired(now: i64, plugin: &str, f: &Finding, events: &[rhyme_world::types::TimelineEvent]) {
     println!(
         "{}  ● {:<9} {}   ({plugin})",
         hh_mm(now),
@@ -79,7 +74,7 @@ pub fn fired(
 }
 
 /// `YYYY-MM-DD HH:MM` in UTC, the resolution timelines use.
-pub fn utc(at_ms: i64) -> String {
+pub(super) fn utc(at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(
         || at_ms.to_string(),
         |t| t.format("%Y-%m-%d %H:%M").to_string(),
@@ -127,7 +122,7 @@ fn evidence(e: &Evidence) -> String {
 }
 
 /// The JSON form of an output.
-pub fn to_json(plugin: &str, output: &Output) -> serde_json::Value {
+pub(super) fn to_json(plugin: &str, output: &Output) -> serde_json::Value {
     let findings: Vec<_> = output
         .findings
         .iter()

@@ -6,15 +6,15 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 
-use rhyme_runtime::capability::backend::Backends;
 use rhyme_render::{self as render, Mark};
 use rhyme_runtime::CallContext;
+use rhyme_runtime::capability::backend::Backends;
 use rhyme_world::types::{Evidence, MetricSeries, Output};
 
 use super::{Context, plugin::sandbox, show};
 
 #[derive(Debug, Args)]
-pub struct SignatureArgs {
+pub(super) struct SignatureArgs {
     /// CSV (`timestamp,value`, ISO-8601 or Unix seconds) or a Prometheus range-query JSON response.
     file: PathBuf,
     /// Only points at or after this time (Unix seconds or ISO-8601).
@@ -31,7 +31,7 @@ pub struct SignatureArgs {
     plugin: String,
 }
 
-pub fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
     let all = rhyme_world::series::read(&args.file, args.from, args.to)?;
     anyhow::ensure!(
         !all.is_empty(),

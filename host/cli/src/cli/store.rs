@@ -7,7 +7,7 @@ use rhyme_store::{Actor, Store};
 use super::Context;
 
 /// A runtime for one command's store work.
-pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -15,7 +15,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// The store of this data folder.
-pub async fn open(ctx: &Context) -> anyhow::Result<Store> {
+pub(super) async fn open(ctx: &Context) -> anyhow::Result<Store> {
     let url = ctx.config.store.database_url.as_deref();
     Store::open(&ctx.data, url.filter(|u| !u.trim().is_empty()))
         .await
@@ -23,7 +23,7 @@ pub async fn open(ctx: &Context) -> anyhow::Result<Store> {
 }
 
 /// The person at the keyboard, as the audit log names them.
-pub fn operator() -> Actor {
+pub(super) fn operator() -> Actor {
     let name = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "operator".into());
@@ -31,7 +31,7 @@ pub fn operator() -> Actor {
 }
 
 /// Appends an operator action (a plugin install, grant, enable, ...) to the audit log.
-pub fn audit(
+pub(super) fn audit(
     ctx: &Context,
     action: &str,
     subject: &str,

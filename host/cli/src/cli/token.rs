@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{Context, store};
 
 #[derive(Debug, Subcommand)]
-pub enum TokenCommand {
+pub(super) enum TokenCommand {
     /// Create a token and print its secret (shown this once).
     Create {
         /// responder, ic, reviewer or admin.
@@ -24,7 +24,7 @@ pub enum TokenCommand {
     List,
 }
 
-pub fn run(ctx: &Context, command: TokenCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Context, command: TokenCommand) -> anyhow::Result<()> {
     store::runtime()?.block_on(async {
         let db = store::open(ctx).await?;
         let result = match command {

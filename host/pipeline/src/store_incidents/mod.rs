@@ -13,8 +13,8 @@ use std::future::Future;
 use rhyme_store::{Error as StoreError, Store};
 use tokio::runtime::Handle;
 
-use rhyme_world::Timestamp;
 use rhyme_runtime::capability::backend::{BackendError, IncidentSource};
+use rhyme_world::Timestamp;
 use rhyme_world::types::{Finding, Incident, MetricSeries, Postmortem, TimelineEvent};
 
 /// Incidents, timelines, series, findings and postmortems read from a [`Store`].

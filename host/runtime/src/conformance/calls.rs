@@ -10,9 +10,9 @@ use super::{Check, Target, rules};
 use crate::capability::backend::Backends;
 use crate::manifest::Limits;
 use crate::operator::PluginPolicy;
-use rhyme_world::types::{Output, Trigger};
 use crate::plugin::LoadRequest;
 use crate::{CallContext, CompileCache, LoadedPlugin, PluginError, Sandbox};
+use rhyme_world::types::{Output, Trigger};
 
 type Answer = Result<Output, PluginError>;
 /// A labelled call of one handler with one fixture input.

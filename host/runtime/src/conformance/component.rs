@@ -10,11 +10,11 @@ use super::Check;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::manifest::{Limits, Manifest, is_plugin_name};
-use rhyme_world::PluginPre;
-use rhyme_world::types::PluginInfo;
 use crate::plugin::{call_store, linker};
 use crate::state::HostState;
 use crate::{CompileCache, Sandbox, imports};
+use rhyme_world::PluginPre;
+use rhyme_world::types::PluginInfo;
 
 /// What the component checks learnt, for the handler checks.
 pub struct Inspected {

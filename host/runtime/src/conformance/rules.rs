@@ -4,8 +4,8 @@
 //! plugin does not subscribe to.
 
 use super::Fixture;
-use rhyme_world::types::{Evidence, Output};
 use crate::output::MAX_TITLE_CHARS;
+use rhyme_world::types::{Evidence, Output};
 
 /// One sentence stating the rules, for reports.
 pub const RULES: &str = "titles of 1-80 characters, confidence in 0..=1, evidence citing events and series of the incident, proposals with a body and a rationale, nothing for triggers it does not subscribe to";

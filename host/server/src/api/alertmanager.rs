@@ -16,11 +16,11 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::body::Body;
-use rhyme_pipeline::queue::Job;
 use crate::problem::ApiError;
-use rhyme_pipeline::seen_before_job::Reason;
 use crate::state::AppState;
 use crate::time;
+use rhyme_pipeline::queue::Job;
+use rhyme_pipeline::seen_before_job::Reason;
 
 /// The binding source for group keys.
 const SOURCE: &str = "alertmanager";

@@ -12,15 +12,15 @@ use rhyme_store::{Permission, PluginRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use rhyme_pipeline::store_incidents::convert;
-use rhyme_world::types::{Output, Query};
-use rhyme_runtime::{CallContext, LoadedPlugin};
 use crate::auth::Caller;
 use crate::body::Body;
-use rhyme_pipeline::worker::{audit_calls, plugin_ref};
 use crate::problem::ApiError;
 use crate::sections::{self, SectionRef};
 use crate::state::AppState;
+use rhyme_pipeline::store_incidents::convert;
+use rhyme_pipeline::worker::{audit_calls, plugin_ref};
+use rhyme_runtime::{CallContext, LoadedPlugin};
+use rhyme_world::types::{Output, Query};
 
 /// The plugin asked when the request names none.
 const DEFAULT_DRAFTER: &str = "draft-summary";

@@ -8,13 +8,13 @@ use rhyme_store::{EventBatch, MAX_BATCH, MetricSeries, Permission, Point, Timeli
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use rhyme_pipeline::store_incidents::convert;
 use crate::auth::Caller;
 use crate::body::Body;
-use rhyme_pipeline::queue::Job;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::time::ApiTime;
+use rhyme_pipeline::queue::Job;
+use rhyme_pipeline::store_incidents::convert;
 
 /// One timeline event; the client picks its id, so a retried batch stores nothing twice.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,11 +5,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use rhyme_store::{Evidence, FindingKind, Permission};
 
-use rhyme_pipeline::store_incidents::convert;
-use rhyme_render::{self as render, Mark};
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use rhyme_pipeline::store_incidents::convert;
+use rhyme_render::{self as render, Mark};
 
 #[utoipa::path(get, path = "/v1/series/{incident}/{file}", params(("incident" = String, Path), ("file" = String, Path, description = "the series name followed by `.svg`")),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404), (status = 422)), security(("bearer" = [])))]

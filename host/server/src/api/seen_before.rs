@@ -13,13 +13,13 @@ use rhyme_store::{Feedback, FeedbackVerdict, NewFeedback, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use rhyme_seen_before::question;
-use rhyme_seen_before::service::{MAX_K, SeenBefore, SeenMatch};
 use crate::auth::Caller;
 use crate::body::Body;
-use rhyme_pipeline::worker::{audit_calls, plugin_ref};
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
+use rhyme_pipeline::worker::{audit_calls, plugin_ref};
+use rhyme_seen_before::question;
+use rhyme_seen_before::service::{MAX_K, SeenBefore, SeenMatch};
 
 /// Longest question text accepted, in bytes.
 const MAX_TEXT: usize = 4096;

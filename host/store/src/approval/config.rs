@@ -36,7 +36,7 @@ pub struct GateConfig {
 }
 
 /// The name of the sink used when nothing else is configured.
-pub const DEFAULT_SINK: &str = "default";
+pub(super) const DEFAULT_SINK: &str = "default";
 
 impl Default for GateConfig {
     fn default() -> Self {

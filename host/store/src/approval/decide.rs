@@ -254,7 +254,11 @@ async fn lock(conn: &mut AnyConnection, id: &str) -> Result<()> {
     }
 }
 
-async fn reject_in(step: DecisionStep<'_>, mut proposal: StoredProposal, reason: &str) -> Result<Decision> {
+async fn reject_in(
+    step: DecisionStep<'_>,
+    mut proposal: StoredProposal,
+    reason: &str,
+) -> Result<Decision> {
     let DecisionStep { conn, who, now } = step;
     insert_decision(
         conn,

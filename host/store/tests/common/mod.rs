@@ -12,9 +12,9 @@ use rhyme_store::{Backend, ManualClock, Store};
 use sqlx::{AnyConnection, Connection as _, Executor as _};
 
 /// 2023-11-14T22:13:20Z, a fixed incident-time origin.
-pub const T0: i64 = 1_700_000_000_000;
+pub(crate) const T0: i64 = 1_700_000_000_000;
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub store: Store,
     pub clock: ManualClock,
     pub url: String,
@@ -28,12 +28,12 @@ impl Drop for Fixture {
 }
 
 impl Fixture {
-    pub fn backend(&self) -> Backend {
+    pub(crate) fn backend(&self) -> Backend {
         self.store.backend()
     }
 
     /// A second, independent store over the same database: another host replica.
-    pub async fn replica(&self) -> Store {
+    pub(crate) async fn replica(&self) -> Store {
         let url = (self.backend() == Backend::Postgres).then_some(self.url.as_str());
         Store::open_with_clock(self.dir.path(), url, Arc::new(self.clock.clone()))
             .await
@@ -41,13 +41,13 @@ impl Fixture {
     }
 
     /// A connection that bypasses the store, as someone tampering with the database would.
-    pub async fn raw(&self) -> AnyConnection {
+    pub(crate) async fn raw(&self) -> AnyConnection {
         sqlx::any::install_default_drivers();
         AnyConnection::connect(&self.url).await.unwrap()
     }
 
     /// Removes the triggers that keep the audit log append-only.
-    pub async fn drop_audit_guard(&self, conn: &mut AnyConnection) {
+    pub(crate) async fn drop_audit_guard(&self, conn: &mut AnyConnection) {
         let statements: &[&str] = match self.backend() {
             Backend::Sqlite => &[
                 "DROP TRIGGER audit_log_no_update",
@@ -60,13 +60,13 @@ impl Fixture {
         }
     }
 
-    pub fn dir(&self) -> PathBuf {
+    pub(crate) fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
 }
 
 /// Runs `body` on SQLite, then on PostgreSQL when configured.
-pub async fn each_backend<F, Fut>(body: F)
+pub(crate) async fn each_backend<F, Fut>(body: F)
 where
     F: Fn(Fixture) -> Fut,
     Fut: Future<Output = ()>,
@@ -160,11 +160,11 @@ fn random_suffix() -> String {
     format!("{}_{}", std::process::id(), nanos % 1_000_000_000_000)
 }
 
-pub fn principal(name: &str, role: rhyme_store::Role) -> rhyme_store::Principal {
+pub(crate) fn principal(name: &str, role: rhyme_store::Role) -> rhyme_store::Principal {
     rhyme_store::Principal::new(name, role)
 }
 
-pub fn incident(id: &str) -> rhyme_store::Incident {
+pub(crate) fn incident(id: &str) -> rhyme_store::Incident {
     rhyme_store::Incident {
         id: id.into(),
         title: format!("checkout errors ({id})"),
@@ -175,7 +175,7 @@ pub fn incident(id: &str) -> rhyme_store::Incident {
     }
 }
 
-pub fn event(id: &str, at: i64, text: &str) -> rhyme_store::TimelineEvent {
+pub(crate) fn event(id: &str, at: i64, text: &str) -> rhyme_store::TimelineEvent {
     rhyme_store::TimelineEvent {
         id: id.into(),
         at,

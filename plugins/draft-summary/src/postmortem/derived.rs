@@ -19,7 +19,7 @@ fn cites(events: &[&Event]) -> Vec<String> {
 }
 
 /// First signal to first mitigation (or to the resolution when none was recorded).
-pub fn duration(ctx: &Ctx) -> Option<Statement> {
+pub(super) fn duration(ctx: &Ctx) -> Option<Statement> {
     let first = select::first_signal(&ctx.events)?;
     let end = select::first_of(&ctx.events, Kind::Mitigation)
         .or(select::first_of(&ctx.events, Kind::Resolution))?;
@@ -32,7 +32,7 @@ pub fn duration(ctx: &Ctx) -> Option<Statement> {
 }
 
 /// How soon a person reacted, when the first signal came from a system.
-pub fn first_response(ctx: &Ctx, first: &Event) -> Option<Statement> {
+pub(super) fn first_response(ctx: &Ctx, first: &Event) -> Option<Statement> {
     if !cues::is_system(first) {
         return None;
     }
@@ -76,13 +76,13 @@ fn ic_statement(ctx: &Ctx, first: &Event, ic: &Event, mins: i64) -> Statement {
     Statement::new(text, cites(&[first, ic]))
 }
 
-pub fn prompt_command(ctx: &Ctx) -> Option<Statement> {
+pub(super) fn prompt_command(ctx: &Ctx) -> Option<Statement> {
     let (first, ic, mins) = ic_delay(ctx).filter(|(_, _, m)| *m <= PROMPT_COMMAND_MIN)?;
     Some(ic_statement(ctx, first, ic, mins))
 }
 
 /// Only judged for major incidents, where a commander is expected from the start.
-pub fn late_command(ctx: &Ctx) -> Option<Statement> {
+pub(super) fn late_command(ctx: &Ctx) -> Option<Statement> {
     if !is_major(ctx.incident.severity.as_deref()?) {
         return None;
     }
@@ -138,7 +138,7 @@ fn update_stretches<'a>(ctx: &Ctx<'a>) -> Option<Stretches<'a>> {
     })
 }
 
-pub fn kept_cadence(ctx: &Ctx) -> Option<Statement> {
+pub(super) fn kept_cadence(ctx: &Ctx) -> Option<Statement> {
     let Stretches {
         cadence,
         updates,
@@ -160,7 +160,7 @@ pub fn kept_cadence(ctx: &Ctx) -> Option<Statement> {
     Some(Statement::new(text, cites(&updates)))
 }
 
-pub fn update_gaps(ctx: &Ctx) -> Vec<Statement> {
+pub(super) fn update_gaps(ctx: &Ctx) -> Vec<Statement> {
     let Some(Stretches {
         cadence, stretches, ..
     }) = update_stretches(ctx)
@@ -183,7 +183,7 @@ pub fn update_gaps(ctx: &Ctx) -> Vec<Statement> {
 }
 
 /// Name words of the people on the timeline (handles and first or last names).
-pub fn people(ctx: &Ctx) -> Vec<String> {
+pub(super) fn people(ctx: &Ctx) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for e in ctx.events.iter().filter(|e| !cues::is_system(e)) {
         for w in e.actor.iter().flat_map(|a| a.split_whitespace()) {
@@ -197,7 +197,7 @@ pub fn people(ctx: &Ctx) -> Vec<String> {
 }
 
 /// Whether `text` names one of `people` as a whole word.
-pub fn names_anyone(text: &str, people: &[String]) -> bool {
+pub(super) fn names_anyone(text: &str, people: &[String]) -> bool {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
         .map(|w| w.to_ascii_lowercase())
         .any(|w| people.contains(&w))

@@ -17,7 +17,7 @@ const MARKERS: &[&str] = &[
     "todo:",
 ];
 
-pub fn action_items(ctx: &Ctx) -> Vec<Statement> {
+pub(super) fn action_items(ctx: &Ctx) -> Vec<Statement> {
     let mut out = Vec::new();
     for e in ctx
         .events

@@ -8,11 +8,11 @@ mod sections;
 
 use serde::{Deserialize, Serialize};
 
-use review_lint::document::{self as lint, LintNote};
 use crate::model::{Event, Finding, Incident, Statement};
 use crate::select;
 use crate::text;
 use crate::time;
+use review_lint::document::{self as lint, LintNote};
 
 /// One section of the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn stamp(&self, at: i64) -> String {
+    pub(crate) fn stamp(&self, at: i64) -> String {
         time::stamp(at, self.dated)
     }
 }

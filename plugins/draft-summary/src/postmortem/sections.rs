@@ -11,7 +11,7 @@ type Build = fn(&Ctx) -> Vec<Statement>;
 
 /// The sections in the order of the team's format: heading, builder, what the team should
 /// write when the timeline holds nothing for it.
-pub const ALL: [(&str, Build, &str); 10] = [
+pub(super) const ALL: [(&str, Build, &str); 10] = [
     (
         "Summary",
         summary,

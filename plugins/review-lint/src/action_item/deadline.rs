@@ -32,7 +32,7 @@ const MONTHS: &[&str] = &[
 
 /// Indices of the tokens that form dates in the item (every token of each date), so other
 /// checks can tell a date's numbers from a target value.
-pub fn date_tokens(tokens: &[Token]) -> Vec<usize> {
+pub(super) fn date_tokens(tokens: &[Token]) -> Vec<usize> {
     let mut out = Vec::new();
     for i in 0..tokens.len() {
         if numeric_date(&tokens[i].lower) {

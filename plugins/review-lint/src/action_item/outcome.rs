@@ -47,7 +47,7 @@ const DELIVERABLES: &[&str] = &[
 
 /// True when the item states how its completion is judged. `dates` are the tokens that form
 /// dates, whose numbers are not targets.
-pub fn has_outcome(tokens: &[Token], dates: &[usize]) -> bool {
+pub(super) fn has_outcome(tokens: &[Token], dates: &[usize]) -> bool {
     (0..tokens.len()).any(|i| {
         verification(tokens, i)
             || completion_criterion(tokens, i)

@@ -50,7 +50,7 @@ const COUNTERPART_WORDS: &[&str] = &[
 ];
 
 /// True when the item names an individual owner.
-pub fn has_owner(tokens: &[Token]) -> bool {
+pub(super) fn has_owner(tokens: &[Token]) -> bool {
     (0..tokens.len()).any(|i| {
         owner_label(tokens, i)
             || handle(tokens, i)

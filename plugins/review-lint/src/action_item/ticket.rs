@@ -24,7 +24,7 @@ const TRACKER_PATHS: &[&str] = &[
 ];
 
 /// True when the item carries a tracker reference.
-pub fn has_ticket(tokens: &[Token]) -> bool {
+pub(super) fn has_ticket(tokens: &[Token]) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         is_key(t.text) || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
     })

@@ -10,7 +10,7 @@ use crate::lemma::has_lemma;
 use crate::text::Token;
 
 /// Actions whose completion can be seen.
-pub const CONCRETE: &[&str] = &[
+pub(super) const CONCRETE: &[&str] = &[
     "add",
     "create",
     "set",
@@ -151,7 +151,7 @@ pub const CONCRETE: &[&str] = &[
 ];
 
 /// Actions that cannot be checked off: exploring, aspiring, deliberating.
-pub const VAGUE: &[&str] = &[
+pub(super) const VAGUE: &[&str] = &[
     "improve",
     "better",
     "enhance",
@@ -241,7 +241,7 @@ const NEED_A_MECHANISM: &[&str] = &[
 ];
 
 /// True when the item's main action is concrete.
-pub fn has_concrete_verb(tokens: &[Token]) -> bool {
+pub(super) fn has_concrete_verb(tokens: &[Token]) -> bool {
     let Some(main) = main_verb(tokens, 0) else {
         return false;
     };

@@ -14,7 +14,7 @@ use crate::text::Token;
 
 /// What kind of doer stands behind an act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agent {
+pub(super) enum Agent {
     /// A person, role or team ("the operator", "we", "the support team").
     Person,
     /// A capitalised word in subject position that is probably a person's name.
@@ -29,7 +29,7 @@ pub enum Agent {
 
 impl Agent {
     /// A person or a name: someone a sentence can blame.
-    pub fn is_someone(self) -> bool {
+    pub(super) fn is_someone(self) -> bool {
         matches!(self, Agent::Person | Agent::Name)
     }
 }
@@ -94,7 +94,7 @@ const SUBORDINATORS: &[&str] = &[
 
 /// A sentence cut into clauses: `clause_of[i]` is the clause of token `i`, `starts[c]` the
 /// first token of clause `c`.
-pub struct Clauses<'t, 'a> {
+pub(super) struct Clauses<'t, 'a> {
     tokens: &'t [Token<'a>],
     clause_of: Vec<usize>,
     starts: Vec<usize>,
@@ -102,7 +102,7 @@ pub struct Clauses<'t, 'a> {
 
 impl<'t, 'a> Clauses<'t, 'a> {
     /// Cuts `tokens` into clauses.
-    pub fn new(tokens: &'t [Token<'a>]) -> Self {
+    pub(super) fn new(tokens: &'t [Token<'a>]) -> Self {
         let mut clause_of = Vec::with_capacity(tokens.len());
         let mut starts = vec![0];
         for (i, t) in tokens.iter().enumerate() {
@@ -120,7 +120,7 @@ impl<'t, 'a> Clauses<'t, 'a> {
     }
 
     /// The doer of the act at token `at`.
-    pub fn agent_of(&self, at: usize) -> (Agent, Option<usize>) {
+    pub(super) fn agent_of(&self, at: usize) -> (Agent, Option<usize>) {
         let clause = self.clause_of[at];
         let start = self.starts[clause];
         if let Some(found) = first_agent(self.tokens, start, at) {
@@ -210,7 +210,7 @@ impl<'t, 'a> Clauses<'t, 'a> {
     }
 
     /// True when tokens `a` and `b` are in the same clause.
-    pub fn same_clause(&self, a: usize, b: usize) -> bool {
+    pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
         self.clause_of[a] == self.clause_of[b]
     }
 }
@@ -286,7 +286,7 @@ fn is_possessive(lower: &str) -> bool {
 }
 
 /// The first doer named in the few words after token `from` ("a mistake by *the operator*").
-pub fn doer_after(tokens: &[Token], from: usize) -> Option<Agent> {
+pub(super) fn doer_after(tokens: &[Token], from: usize) -> Option<Agent> {
     let end = (from + 5).min(tokens.len());
     (from..end)
         .take_while(|&i| tokens[i].is_word)
@@ -301,7 +301,7 @@ pub fn doer_after(tokens: &[Token], from: usize) -> Option<Agent> {
 }
 
 /// The kind of doer the word at `i` names, if any.
-pub fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
+pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     let t = &tokens[i];
     let lower = t.lower.as_str();
     let last_part = lower.rsplit('-').next().unwrap_or(lower);

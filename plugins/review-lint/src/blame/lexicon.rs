@@ -4,10 +4,10 @@
 //! The lists describe the domain (roles in an incident response, parts of a software system),
 //! not any evaluation set. Plural and inflected forms are matched through [`has_lemma`].
 
-pub use crate::lemma::has_lemma;
+pub(super) use crate::lemma::has_lemma;
 
 /// Nouns for people, roles and teams: a slip attached to one of these is a person's failing.
-pub const PERSON_NOUNS: &[&str] = &[
+pub(super) const PERSON_NOUNS: &[&str] = &[
     "engineer",
     "operator",
     "developer",
@@ -61,7 +61,7 @@ pub const PERSON_NOUNS: &[&str] = &[
 ];
 
 /// Two-word roles whose second word alone would read as software (`agent`, `desk`).
-pub const PERSON_BIGRAMS: &[(&str, &str)] = &[
+pub(super) const PERSON_BIGRAMS: &[(&str, &str)] = &[
     ("support", "agent"),
     ("service", "agent"),
     ("customer", "agent"),
@@ -70,7 +70,7 @@ pub const PERSON_BIGRAMS: &[(&str, &str)] = &[
 ];
 
 /// Words for no one at all: "nobody could have seen it" blames no one.
-pub const NO_ONE: &[&str] = &[
+pub(super) const NO_ONE: &[&str] = &[
     "nobody",
     "none",
     "no-one",
@@ -82,7 +82,7 @@ pub const NO_ONE: &[&str] = &[
 
 /// Heads of noun phrases that name a system, an artefact, a process or an organisation: when
 /// one of these is the subject, "failed to" or "should have" describes the system.
-pub const SYSTEM_NOUNS: &[&str] = &[
+pub(super) const SYSTEM_NOUNS: &[&str] = &[
     "system",
     "automation",
     "script",
@@ -233,14 +233,14 @@ pub const SYSTEM_NOUNS: &[&str] = &[
 ];
 
 /// Prepositions: a noun right after one is an object, never the doer.
-pub const PREPOSITIONS: &[&str] = &[
+pub(super) const PREPOSITIONS: &[&str] = &[
     "of", "for", "to", "from", "by", "with", "in", "on", "at", "into", "onto", "about", "via",
     "through", "under", "over", "behind", "between", "across", "against", "toward", "towards",
     "per", "without", "within", "than", "like",
 ];
 
 /// Capitalised words that start sentences and are never a person's name.
-pub const NOT_NAMES: &[&str] = &[
+pub(super) const NOT_NAMES: &[&str] = &[
     "the",
     "this",
     "that",
@@ -326,7 +326,7 @@ pub const NOT_NAMES: &[&str] = &[
 ];
 
 /// Words that mark the token before them as a verb's subject: auxiliaries and modals.
-pub const AUXILIARIES: &[&str] = &[
+pub(super) const AUXILIARIES: &[&str] = &[
     "was",
     "were",
     "is",
@@ -372,7 +372,7 @@ pub const AUXILIARIES: &[&str] = &[
 ];
 
 /// Common irregular past tenses, for "Marek ran ..." and "someone wrote ...".
-pub const IRREGULAR_PAST: &[&str] = &[
+pub(super) const IRREGULAR_PAST: &[&str] = &[
     "ran",
     "made",
     "wrote",
@@ -418,7 +418,7 @@ pub const IRREGULAR_PAST: &[&str] = &[
 
 /// Gerunds of work only people do: "while troubleshooting, accidentally pushed ..." has a
 /// person as its implied doer even though none is named.
-pub const HUMAN_ACTIVITIES: &[&str] = &[
+pub(super) const HUMAN_ACTIVITIES: &[&str] = &[
     "troubleshooting",
     "debugging",
     "investigating",
@@ -430,7 +430,7 @@ pub const HUMAN_ACTIVITIES: &[&str] = &[
 
 /// Acts of attention or diligence: when a sentence says someone did not do, or should have
 /// done, one of these, it judges that person.
-pub const ATTENTIVE_ACTS: &[&str] = &[
+pub(super) const ATTENTIVE_ACTS: &[&str] = &[
     "check",
     "double-check",
     "verify",
@@ -497,7 +497,7 @@ pub const ATTENTIVE_ACTS: &[&str] = &[
 
 /// Verbs that a person "did not" do without any failing: not having, not receiving, not
 /// being told. These turn an omission into a gap in the system.
-pub const BLAMELESS_OMISSIONS: &[&str] = &[
+pub(super) const BLAMELESS_OMISSIONS: &[&str] = &[
     "have",
     "has",
     "had",
@@ -542,13 +542,13 @@ pub const BLAMELESS_OMISSIONS: &[&str] = &[
 ];
 
 /// True when `word` is one of `nouns` or its plural (`engineers`, `teams`, `switches`).
-pub fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
+pub(super) fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
     let singular = [word.strip_suffix("es"), word.strip_suffix('s')];
     nouns.contains(&word) || singular.into_iter().flatten().any(|s| nouns.contains(&s))
 }
 
 /// Looks like a finite verb: an auxiliary, an irregular past or a regular `-ed` form.
-pub fn looks_like_verb(word: &str) -> bool {
+pub(super) fn looks_like_verb(word: &str) -> bool {
     AUXILIARIES.contains(&word)
         || IRREGULAR_PAST.contains(&word)
         || (word.len() > 4 && word.ends_with("ed"))
@@ -556,7 +556,7 @@ pub fn looks_like_verb(word: &str) -> bool {
 
 /// A capitalised word shaped like a first name (`Sam`, `Tomás`), not an acronym or a product
 /// written in camel case.
-pub fn name_shaped(text: &str) -> bool {
+pub(super) fn name_shaped(text: &str) -> bool {
     let mut chars = text.chars();
     let first_upper = chars.next().is_some_and(char::is_uppercase);
     let rest: Vec<char> = chars.collect();

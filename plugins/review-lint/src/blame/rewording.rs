@@ -4,7 +4,7 @@
 use super::BlameKind;
 
 /// Why a phrase of this kind is blame language, in a few words.
-pub fn reason(kind: BlameKind) -> &'static str {
+pub(super) fn reason(kind: BlameKind) -> &'static str {
     match kind {
         BlameKind::HumanError => {
             "names human error as the cause, which ends the analysis at a person"
@@ -22,7 +22,7 @@ pub fn reason(kind: BlameKind) -> &'static str {
 
 /// A blameless rewording suggestion; `act` is the blamed act in the sentence's own words
 /// ("checked the disk usage"), when one was found.
-pub fn rewording(kind: BlameKind, act: Option<&str>) -> String {
+pub(super) fn rewording(kind: BlameKind, act: Option<&str>) -> String {
     let step = act.map_or_else(|| "this step".to_string(), |a| format!("the step \"{a}\""));
     match kind {
         BlameKind::HumanError => "Replace the label with the conditions: what let this action through unchecked \

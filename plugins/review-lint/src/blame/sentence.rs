@@ -7,7 +7,7 @@ use super::agent::{Agent, Clauses};
 use crate::text::{Token, tokenize};
 
 /// Words that cancel or reverse what follows: "no human error", "to prevent human error".
-pub const NEGATORS: &[&str] = &[
+pub(super) const NEGATORS: &[&str] = &[
     "no",
     "not",
     "never",
@@ -43,7 +43,7 @@ pub const NEGATORS: &[&str] = &[
 ];
 
 /// A sentence's tokens, quotations collapsed to their opening mark.
-pub struct Sentence<'a> {
+pub(super) struct Sentence<'a> {
     /// The sentence as written.
     pub text: &'a str,
     /// Words and marks outside quotations.
@@ -52,7 +52,7 @@ pub struct Sentence<'a> {
 
 impl<'a> Sentence<'a> {
     /// Tokenizes `text` and masks quoted passages.
-    pub fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         Sentence {
             text,
             tokens: mask_quotes(tokenize(text)),
@@ -60,7 +60,7 @@ impl<'a> Sentence<'a> {
     }
 
     /// The lowercase word at `i`, or `""` past the end or on a punctuation mark.
-    pub fn word(&self, i: usize) -> &str {
+    pub(super) fn word(&self, i: usize) -> &str {
         self.tokens
             .get(i)
             .filter(|t| t.is_word)
@@ -68,12 +68,12 @@ impl<'a> Sentence<'a> {
     }
 
     /// Indices of the words equal to one of `words`.
-    pub fn positions<'s>(&'s self, words: &'s [&str]) -> impl Iterator<Item = usize> + 's {
+    pub(super) fn positions<'s>(&'s self, words: &'s [&str]) -> impl Iterator<Item = usize> + 's {
         (0..self.tokens.len()).filter(move |&i| words.contains(&self.word(i)))
     }
 
     /// The next word after `i`, skipping the adverbs people put between verbs.
-    pub fn next_content(&self, i: usize) -> Option<usize> {
+    pub(super) fn next_content(&self, i: usize) -> Option<usize> {
         const FILLERS: &[&str] = &[
             "actually",
             "just",
@@ -97,23 +97,23 @@ impl<'a> Sentence<'a> {
     }
 
     /// True when one of the `window` words before `i` (within the clause) cancels it.
-    pub fn negated_before(&self, i: usize, window: usize) -> bool {
+    pub(super) fn negated_before(&self, i: usize, window: usize) -> bool {
         let clauses = Clauses::new(&self.tokens);
         (i.saturating_sub(window)..i).any(|j| clauses.same_clause(i, j) && is_negator(self.word(j)))
     }
 
     /// True when tokens `a` and `b` are in the same clause.
-    pub fn same_clause(&self, a: usize, b: usize) -> bool {
+    pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
         Clauses::new(&self.tokens).same_clause(a, b)
     }
 
     /// The doer of the act at token `i`.
-    pub fn agent_of(&self, i: usize) -> (Agent, Option<usize>) {
+    pub(super) fn agent_of(&self, i: usize) -> (Agent, Option<usize>) {
         Clauses::new(&self.tokens).agent_of(i)
     }
 
     /// Byte range of tokens `from..=to` in the sentence.
-    pub fn span(&self, from: usize, to: usize) -> &'a str {
+    pub(super) fn span(&self, from: usize, to: usize) -> &'a str {
         let to = to.min(self.tokens.len().saturating_sub(1));
         &self.text[self.tokens[from].start..self.tokens[to].end]
     }

@@ -31,7 +31,7 @@ const PERSON_ONLY_ACTS: &[&str] = &[
 
 /// Fires on hindsight about a person: "X should have checked", "if the reviewer had read",
 /// "had the engineer double-checked", "this shouldn't have been rushed".
-pub fn counterfactual(s: &Sentence) -> Option<Hit> {
+pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
     should_have(s)
         .or_else(|| if_had(s))
         .or_else(|| inverted_had(s))

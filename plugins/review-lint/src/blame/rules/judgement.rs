@@ -7,7 +7,7 @@ use crate::blame::sentence::Sentence;
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
 /// "too tired", "did not understand", "panicked".
-pub fn character(s: &Sentence) -> Option<Hit> {
+pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     const JUDGEMENTS: &[&str] = &[
         "careless",
         "carelessness",
@@ -75,7 +75,7 @@ pub fn character(s: &Sentence) -> Option<Hit> {
 
 /// Fires on a lesson that asks people to try harder: "be more careful", "pay more attention",
 /// "needs more carefully studying".
-pub fn exhortation(s: &Sentence) -> Option<Hit> {
+pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
     const VIRTUES: &[&str] = &[
         "careful",
         "carefully",

@@ -7,7 +7,7 @@ use crate::blame::agent::{Agent, doer_after};
 use crate::blame::sentence::Sentence;
 
 /// Fires on "human error", "operator error" or "this oversight" given as a cause.
-pub fn human_error_label(s: &Sentence) -> Option<Hit> {
+pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
     const WHO: &[&str] = &[
         "human",
         "operator",
@@ -99,7 +99,7 @@ fn oversight(s: &Sentence) -> Option<Hit> {
 
 /// Fires on a mistake owned by a person: "a mistake by a member of staff", "our mistake",
 /// "the engineer's error".
-pub fn owned_mistake(s: &Sentence) -> Option<Hit> {
+pub(crate) fn owned_mistake(s: &Sentence) -> Option<Hit> {
     const MISTAKES: &[&str] = &[
         "mistake", "mistakes", "error", "errors", "blunder", "slip", "typo", "fault",
     ];
@@ -142,7 +142,7 @@ pub fn owned_mistake(s: &Sentence) -> Option<Hit> {
 
 /// Fires on pointing at the culprit: "the fault of the contractor", "X is to blame", an
 /// anonymous "someone deleted ...", or a person disciplined as the remedy.
-pub fn culprit(s: &Sentence) -> Option<Hit> {
+pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
     let fault_of = s.positions(&["fault"]).find(|&i| {
         s.word(i + 1) == "of"
             && doer_after(&s.tokens, i + 2).is_some_and(Agent::is_someone)
@@ -184,7 +184,7 @@ fn anonymous_doer(s: &Sentence, i: usize) -> bool {
 
 /// True when the sentence denies blame outright ("we are not looking for someone to blame",
 /// "no one is at fault"): such a sentence is blameless by construction.
-pub fn disclaims_blame(s: &Sentence) -> bool {
+pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
     s.positions(&["blame", "fault", "blamed", "culprit", "scapegoat"])
         .any(|i| {
             let negated = s.negated_before(i, 6)

@@ -10,17 +10,17 @@ mod judgement;
 mod label;
 mod slip;
 
-pub use counterfactual::counterfactual;
-pub use judgement::{character, exhortation};
-pub use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
-pub use slip::slip;
+pub(super) use counterfactual::counterfactual;
+pub(super) use judgement::{character, exhortation};
+pub(super) use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
+pub(super) use slip::slip;
 
 use super::BlameKind;
 
 /// Where a rule matched: the kind of blame, the tokens carrying it, and where the blamed act
 /// starts (for the rewording).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
+pub(super) struct Hit {
     pub kind: BlameKind,
     pub from: usize,
     pub to: usize,

@@ -56,7 +56,7 @@ const DISCOVERIES: &[&str] = &[
 /// Fires on a slip or an omission attached to a person: "accidentally instructed", "forgot to",
 /// "failed to verify", "didn't escalate", "pushed it without running the validator", "made a
 /// typo", "brought it up with a bad config".
-pub fn slip(s: &Sentence) -> Option<Hit> {
+pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
     slip_word(s)
         .or_else(|| failed_to(s))
         .or_else(|| omission(s))

@@ -13,7 +13,7 @@ GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-u
 # Example plugins written as a user team would (examples/plugins/*); the tests install them.
 EXAMPLES    := deploy-correlator
 
-.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference
+.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference lint
 
 all: build
 
@@ -37,6 +37,12 @@ plugins: setup
 guests: setup
 	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUESTS) $(EXAMPLES))
 
+# Formatting, and clippy with every warning an error (the workspace's lint list is in
+# Cargo.toml). Release profile, so the check reuses nothing twice with the build below.
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
 # The examples are not default members (they only make sense as components): their own
 # unit tests run here.
 test-examples:
@@ -59,7 +65,7 @@ demo: models build
 # starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh,
 # and the review page's tests drive headless Chromium through the chromedriver that
 # tests/scripts/chromium.sh installs and starts. All are stopped whatever the tests' outcome.
-test: models plugins guests python-plugin test-build test-examples
+test: lint models plugins guests python-plugin test-build test-examples
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	prom="$$(bash tests/scripts/prometheus.sh)" || { bash tests/scripts/postgres.sh stop; exit 1; }; \
 	driver="$$(bash tests/scripts/chromium.sh)"; \

@@ -31,13 +31,17 @@ pub struct LocalEmbedder {
     "cannot load the embedding model from {dir}: {source} (run `make models` to fetch it, or name the folder: [model] dir in rhyme.toml, or RHYME_MODEL_DIR)"
 )]
 pub struct ModelMissing {
+    /// The folder the model was looked for in.
     pub dir: PathBuf,
+    /// Why loading failed, naming the file at fault.
     #[source]
     pub source: rhyme_embed::Error,
 }
 
 impl LocalEmbedder {
     /// Loads the model's files from `dir`.
+    // Loaded once per process, so the large error is never on a hot path.
+    #[allow(clippy::result_large_err)]
     pub fn load(dir: &Path) -> Result<LocalEmbedder, ModelMissing> {
         let model = rhyme_embed::Embedder::load(dir).map_err(|source| ModelMissing {
             dir: dir.to_path_buf(),

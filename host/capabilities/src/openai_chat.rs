@@ -44,23 +44,33 @@ const MAX_TOKENS_CAP: u32 = 8192;
 pub struct LlmConfig {
     /// Base URL of the API, without `/chat/completions`.
     pub base_url: String,
+    /// The model name sent with each request (`RHYME_LLM_MODEL`).
     pub model: String,
+    /// Sent as a bearer token when set (`RHYME_LLM_API_KEY`).
     pub api_key: Option<String>,
+    /// How long one request may take, 1 to [`MAX_TIMEOUT_S`] seconds.
     pub timeout: Duration,
 }
 
 /// A configuration that cannot work, naming the variable at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// One of the URL and the model is set without the other.
     #[error("{var} is set but {missing} is not: set both to use an LLM endpoint, or neither")]
     Incomplete {
+        /// The variable that is set.
         var: &'static str,
+        /// The variable that must be set with it.
         missing: &'static str,
     },
+    /// A variable's value cannot be used.
     #[error("{var}=`{value}`: {reason}")]
     Invalid {
+        /// The variable at fault.
         var: &'static str,
+        /// Its value, as given.
         value: String,
+        /// Why it is refused, or what to write instead.
         reason: String,
     },
 }

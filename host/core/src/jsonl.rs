@@ -9,23 +9,31 @@ pub enum JsonlError {
     /// The file could not be read at all.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
     /// A line is not the JSON the file holds.
     #[error("{path}:{line}: {source}")]
     Parse {
+        /// The file holding the bad line.
         path: PathBuf,
+        /// 1-based number of the line that failed to parse.
         line: usize,
+        /// The JSON error for that line.
         #[source]
         source: serde_json::Error,
     },
     /// Two lines carry the same id.
     #[error("{path}:{line}: duplicate id {id}")]
     DuplicateId {
+        /// The file holding the duplicate.
         path: PathBuf,
+        /// 1-based line number of the second occurrence of the id.
         line: usize,
+        /// The id that appears twice.
         id: String,
     },
 }

@@ -11,27 +11,36 @@ use crate::jsonl::{self, JsonlError};
 /// One postmortem of the corpus.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Postmortem {
+    /// Stable corpus id (`pm-NNNN`), unique within the file.
     pub id: String,
+    /// The company whose incident this was, when known.
     #[serde(default)]
     pub company: Option<String>,
+    /// Title of the write-up, when it has one.
     #[serde(default)]
     pub title: Option<String>,
     /// `YYYY-MM-DD` when known.
     #[serde(default)]
     pub date: Option<String>,
+    /// A short account of the incident, taken from the source.
     #[serde(default)]
     pub summary: Option<String>,
     /// Full body, where the source has one.
     #[serde(default)]
     pub text: Option<String>,
+    /// Category labels (e.g. `dns`, `config-error`); heuristic hints, not ground truth.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Link to the published write-up.
     #[serde(default)]
     pub url: Option<String>,
+    /// A second short account from another source, when it differs from `summary`.
     #[serde(default)]
     pub alt_summary: Option<String>,
+    /// Other URLs for the same incident.
     #[serde(default)]
     pub alt_urls: Vec<String>,
+    /// The primary source list the entry came from (e.g. `danluu/post-mortems`).
     #[serde(default)]
     pub source: Option<String>,
 }

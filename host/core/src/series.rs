@@ -21,37 +21,53 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 /// One sample: `t` in Unix seconds, `v` the value (`NaN` when missing).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
+    /// Time of the sample, in Unix seconds.
     pub t: f64,
+    /// The sample's value, `NaN` when missing.
     pub v: f64,
 }
 
 /// One series of a file, with the labels Prometheus gave it (empty for CSV).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// Prometheus label names and values of the series; empty for CSV.
     pub labels: BTreeMap<String, String>,
+    /// The samples, in file order.
     pub points: Vec<Point>,
 }
 
 /// Why a series file could not be read; every variant names the file and the place at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum SeriesError {
+    /// The file could not be read at all.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV row is malformed: a missing or extra field, or a bad timestamp or value.
     #[error("{path}:{line}: field `{field}`: {reason}")]
     Csv {
+        /// The CSV file at fault.
         path: PathBuf,
+        /// 1-based number of the bad line.
         line: usize,
+        /// The field at fault: `timestamp` or `value`.
         field: &'static str,
+        /// What is wrong with it.
         reason: String,
     },
+    /// A Prometheus response is not JSON, not a successful `matrix`, or holds a bad sample.
     #[error("{path}: Prometheus response, at {at}: {reason}")]
     Prometheus {
+        /// The file at fault.
         path: PathBuf,
+        /// Where in the response: a JSON path such as `data.result[0].values[1][1]`, or `line N`.
         at: String,
+        /// What is wrong there.
         reason: String,
     },
 }

@@ -43,7 +43,9 @@ pub const PATTERNS: [&str; 9] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TimelineKind {
+    /// Converted from a public postmortem, with times from the source.
     Real,
+    /// A hand-written, chat-level scenario with invented people and systems.
     Constructed,
 }
 
@@ -52,33 +54,49 @@ pub enum TimelineKind {
 pub struct TimelineEvent {
     /// 0-based position in the file: the id that `evidence` refers to.
     pub index: usize,
+    /// When the event happened, in Unix seconds.
     pub at: i64,
+    /// Who posted or did it, when the file names someone.
     pub actor: Option<String>,
+    /// The actor's incident role (`ic`, `ops`, `comms`, `system`...), when known.
     pub role: Option<String>,
+    /// What sort of event it is (`message`, `alert`, `status_update`, `mitigation`...).
     pub kind: String,
+    /// A short neutral paraphrase of what was said or done.
     pub text: String,
 }
 
 /// A nudge the labels expect, with its window as Unix seconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExpectedNudge {
+    /// The expected pattern id, one of [`PATTERNS`].
     pub pattern: String,
+    /// Earliest time a nudge counts as a hit, in Unix seconds; one before this is premature.
     pub not_before: i64,
+    /// Latest time a good detector should have fired, in Unix seconds; one after this is late.
     pub by: i64,
+    /// 0-based indices into the timeline's events that show the pattern.
     pub evidence: Vec<usize>,
 }
 
 /// One labelled timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Timeline {
+    /// The timeline's id, e.g. `tl-c-007` or `tl-gitlab-2017-01-31`.
     pub id: String,
+    /// A short human-readable title of the incident.
     pub title: String,
+    /// Whether the timeline is real or constructed.
     pub kind: TimelineKind,
+    /// Incident severity as written (`SEV1`, `SEV2`, `SEV3`), when given.
     pub severity: Option<String>,
     /// The agreed stakeholder update cadence, when the file states one.
     pub update_cadence_minutes: Option<u32>,
+    /// The events in time order.
     pub events: Vec<TimelineEvent>,
+    /// The nudges a good detector is expected to fire; empty for a well-run incident.
     pub expected: Vec<ExpectedNudge>,
+    /// The file the timeline was loaded from.
     #[serde(skip)]
     pub path: PathBuf,
 }
@@ -100,14 +118,24 @@ impl Timeline {
 /// Why a timeline file or folder could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum TimelineError {
+    /// A file or folder could not be read.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The file or folder that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A file is not valid timeline JSON or breaks a rule of the format (bad time, unsorted
+    /// events, unknown pattern, evidence out of range...).
     #[error("{path}: {reason}")]
-    Timeline { path: PathBuf, reason: String },
+    Timeline {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong, naming the field at fault.
+        reason: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -246,7 +274,9 @@ fn timestamp(text: &str, field: &str) -> Result<i64, String> {
 /// One call a replay makes: at incident time `now`, the first `events` events have happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayCall {
+    /// Incident time of the call, in Unix seconds.
     pub now: i64,
+    /// How many events (from the start of the timeline) have happened by `now`.
     pub events: usize,
 }
 
@@ -275,8 +305,6 @@ pub fn replay_calls(timeline: &Timeline) -> Vec<ReplayCall> {
     debug_assert!(next_tick >= last.at);
     calls
 }
-
-/// How one predicted nudge was judged.
 
 #[cfg(test)]
 mod tests {

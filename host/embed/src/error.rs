@@ -7,12 +7,17 @@ use std::path::PathBuf;
 pub enum Error {
     /// A file the model needs is not in the model directory.
     #[error("model file {path} is missing (run models/fetch.sh to obtain it)")]
-    MissingFile { path: PathBuf },
+    MissingFile {
+        /// Where the file was expected.
+        path: PathBuf,
+    },
 
     /// A model file exists but could not be read.
     #[error("cannot read model file {path}: {source}")]
     Read {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -20,7 +25,9 @@ pub enum Error {
     /// A JSON configuration file does not have the expected fields.
     #[error("model config {path} is invalid: {source}")]
     Config {
+        /// The JSON file at fault.
         path: PathBuf,
+        /// What serde_json found wrong.
         #[source]
         source: serde_json::Error,
     },
@@ -28,7 +35,9 @@ pub enum Error {
     /// `tokenizer.json` could not be parsed or configured.
     #[error("tokenizer file {path} is invalid: {source}")]
     Tokenizer {
+        /// The `tokenizer.json` file.
         path: PathBuf,
+        /// The tokenizers library's error.
         #[source]
         source: tokenizers::Error,
     },
@@ -36,7 +45,9 @@ pub enum Error {
     /// `model.safetensors` does not hold the BERT weights the config describes.
     #[error("weights file {path} does not match the model config: {source}")]
     Weights {
+        /// The `model.safetensors` file.
         path: PathBuf,
+        /// candle's error, e.g. a missing tensor or a wrong shape.
         #[source]
         source: candle_core::Error,
     },
@@ -44,6 +55,7 @@ pub enum Error {
     /// The tokenizer rejected an input text.
     #[error("cannot tokenize input text: {source}")]
     Tokenize {
+        /// The tokenizers library's error.
         #[source]
         source: tokenizers::Error,
     },
@@ -51,6 +63,7 @@ pub enum Error {
     /// The forward pass or pooling failed (a shape or numeric error inside candle).
     #[error("embedding inference failed: {source}")]
     Inference {
+        /// candle's error.
         #[from]
         source: candle_core::Error,
     },

@@ -13,8 +13,11 @@ pub const DEFAULT_MAX_SEQ_LEN: usize = 256;
 /// Paths of the files an [`crate::Embedder`] loads from one model directory.
 #[derive(Debug, Clone)]
 pub struct ModelFiles {
+    /// `config.json`: the BERT architecture (layers, hidden size, vocabulary).
     pub config: PathBuf,
+    /// `tokenizer.json`: the Hugging Face tokenizer definition.
     pub tokenizer: PathBuf,
+    /// `model.safetensors`: the model's weights.
     pub weights: PathBuf,
     /// Optional: carries `max_seq_length`, the truncation length sentence-transformers uses.
     pub sentence_config: PathBuf,

@@ -28,7 +28,10 @@ pub(crate) fn l2_normalize(rows: &Tensor) -> candle_core::Result<Tensor> {
 }
 
 /// Pools and normalises, returning plain vectors.
-pub(crate) fn sentence_vectors(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
+pub(crate) fn sentence_vectors(
+    hidden: &Tensor,
+    mask: &Tensor,
+) -> candle_core::Result<Vec<Vec<f32>>> {
     l2_normalize(&mean_pool(hidden, mask)?)?
         .to_dtype(DType::F32)?
         .to_vec2::<f32>()

@@ -29,29 +29,52 @@ use serde::{Deserialize, Serialize};
 /// What can go wrong reading a set or matching predictions to it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A labelled set's file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A line is not valid JSON or does not have the set's fields.
     #[error("{path}:{line}: {message}")]
     Parse {
+        /// The file holding the bad line.
         path: PathBuf,
+        /// 1-based number of the bad line.
         line: usize,
+        /// The JSON error's message.
         message: String,
     },
+    /// Two lines of a labelled set carry the same id.
     #[error("{path}:{line}: id {id} appears twice")]
     DuplicateId {
+        /// The file holding the duplicate.
         path: PathBuf,
+        /// 1-based line number of the second occurrence.
         line: usize,
+        /// The repeated id.
         id: String,
     },
+    /// A prediction names an id that the labelled set does not have.
     #[error("prediction for id {id}, which is not in the labelled set")]
-    UnknownId { id: String },
+    UnknownId {
+        /// The unknown id.
+        id: String,
+    },
+    /// Two predictions name the same id.
     #[error("two predictions for id {id}")]
-    DuplicatePrediction { id: String },
+    DuplicatePrediction {
+        /// The id predicted twice.
+        id: String,
+    },
+    /// A labelled id has no prediction.
     #[error("no prediction for labelled id {id}")]
-    MissingPrediction { id: String },
+    MissingPrediction {
+        /// The labelled id left without a prediction.
+        id: String,
+    },
 }
 
 /// Result with this module's [`Error`].
@@ -61,7 +84,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlameItem {
+    /// The sentence's id (`b-NNN`).
     pub id: String,
+    /// The sentence, verbatim from a corpus postmortem or written for the set.
     pub text: String,
     /// True when the sentence puts the cause on a person's failing or character.
     pub blame: bool,
@@ -77,10 +102,15 @@ pub struct BlameItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Elements {
+    /// A named individual is responsible (teams, roles and "we" do not count).
     pub owner: bool,
+    /// The main action is concrete and its completion can be observed.
     pub verb: bool,
+    /// The text says how anyone would know it is done (target value, check, done-condition).
     pub outcome: bool,
+    /// The text holds a tracker reference such as `OPS-2231`, `#4821` or an issue link.
     pub ticket: bool,
+    /// The text gives a calendar date, or a month or quarter with its year.
     pub deadline: bool,
 }
 
@@ -101,38 +131,56 @@ impl Elements {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionItem {
+    /// The item's id (`a-NNN`).
     pub id: String,
+    /// The action item's text, from a corpus postmortem or written for the set.
     pub text: String,
+    /// Which of the five elements the item contains, as labelled.
     pub elements: Elements,
+    /// `pm-NNNN` corpus id or `"written"`.
     pub source: String,
 }
 
 /// A prediction for one sentence: `{"id","blame"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlamePrediction {
+    /// Id of the labelled sentence this prediction is for.
     pub id: String,
+    /// Whether the sentence is predicted to be blame.
     pub blame: bool,
 }
 
 /// A prediction for one action item: `{"id","elements":{...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElementsPrediction {
+    /// Id of the labelled action item this prediction is for.
     pub id: String,
+    /// The elements predicted present.
     pub elements: Elements,
 }
 
 /// Blame detection scored as a binary classifier; blame is the positive class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlameScore {
+    /// Number of labelled sentences scored.
     pub items: usize,
+    /// Sentences labelled as blame.
     pub labelled_blame: usize,
+    /// Predicted blame, labelled blame.
     pub true_positives: usize,
+    /// Predicted blame, labelled not blame.
     pub false_positives: usize,
+    /// Predicted not blame, labelled blame.
     pub false_negatives: usize,
+    /// Predicted not blame, labelled not blame.
     pub true_negatives: usize,
+    /// `true_positives / (true_positives + false_positives)`; 0 when nothing was predicted blame.
     pub precision: f64,
+    /// `true_positives / labelled_blame`; 0 when nothing is labelled blame.
     pub recall: f64,
+    /// Harmonic mean of precision and recall; 0 when both are 0.
     pub f1: f64,
+    /// Share of sentences whose prediction matches the label; 0 for an empty set.
     pub accuracy: f64,
 }
 
@@ -154,22 +202,30 @@ pub struct ElementScore {
 /// Action items: accuracy for each of the five elements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionItemScore {
+    /// Number of labelled action items scored.
     pub items: usize,
+    /// Scores for the `owner` element.
     pub owner: ElementScore,
+    /// Scores for the `verb` element.
     pub verb: ElementScore,
+    /// Scores for the `outcome` element.
     pub outcome: ElementScore,
+    /// Scores for the `ticket` element.
     pub ticket: ElementScore,
+    /// Scores for the `deadline` element.
     pub deadline: ElementScore,
     /// Items with all five elements judged right.
     pub all_five_right: usize,
-    /// The lowest of the five accuracies.
+    /// The lowest of the five accuracies; 0 for an empty set.
     pub min_accuracy: f64,
 }
 
 /// The summary `rhyme eval lint` prints after the per-item lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LintSummary {
+    /// Scores on the blame sentences.
     pub blame: BlameScore,
+    /// Scores on the action items.
     pub action_items: ActionItemScore,
 }
 

@@ -37,20 +37,31 @@ pub use rhyme_core::timeline::{
 /// A nudge a detector fired: `at` in Unix seconds, `evidence` as event indices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PredictedNudge {
+    /// The pattern id the detector reported; must be one of [`PATTERNS`].
     pub pattern: String,
+    /// When the nudge fired, in Unix seconds of incident time.
     pub at: i64,
+    /// 0-based indices of the timeline events the detector cites.
     pub evidence: Vec<u64>,
 }
 
 /// Why predictions could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum NudgesError {
+    /// A timeline file or folder could not be loaded.
     #[error(transparent)]
     Timeline(#[from] TimelineError),
+    /// A predicted nudge names a pattern that is not in [`PATTERNS`].
     #[error("timeline {id}: predicted nudge has unknown pattern `{pattern}`")]
-    UnknownPattern { id: String, pattern: String },
+    UnknownPattern {
+        /// Id of the timeline the nudge was fired on.
+        id: String,
+        /// The unknown pattern id.
+        pattern: String,
+    },
 }
 
+/// How one predicted nudge was judged against the timeline's expected nudges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Judgement {
@@ -84,8 +95,11 @@ impl Judgement {
 /// One predicted nudge and how it was judged, for the per-timeline report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JudgedNudge {
+    /// The pattern id the detector reported.
     pub pattern: String,
+    /// When the nudge fired, in Unix seconds.
     pub at: i64,
+    /// How the nudge was judged.
     pub verdict: Judgement,
     /// Minutes after the timeline's first event, to read the report against the file.
     pub minute: f64,
@@ -96,8 +110,11 @@ pub struct JudgedNudge {
 /// The outcome on one timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineScore {
+    /// The timeline's id.
     pub id: String,
+    /// Whether the timeline expects no nudge at all.
     pub well_run: bool,
+    /// Every nudge fired on the timeline, in time order, with its verdict.
     pub nudges: Vec<JudgedNudge>,
     /// Expected patterns no nudge matched.
     pub missed: Vec<String>,
@@ -106,26 +123,38 @@ pub struct TimelineScore {
 /// Counts and ratios for one pattern.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PatternScore {
+    /// Expected nudges of this pattern over all timelines.
     pub expected: usize,
     /// Scored predictions of this pattern.
     pub predicted: usize,
+    /// Predictions that matched an expectation, on time or late.
     pub correct: usize,
+    /// Correct predictions fired by their `by` time (hits).
     pub on_time: usize,
+    /// `correct / predicted`; `None` when nothing of this pattern was predicted.
     pub precision: Option<f64>,
+    /// `correct / expected`; `None` when nothing of this pattern was expected.
     pub recall: Option<f64>,
 }
 
 /// The figures over a set of timelines.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// Number of timelines scored.
     pub timelines: usize,
+    /// Number of those timelines that expect no nudge.
     pub well_run_timelines: usize,
+    /// Expected nudges over all timelines.
     pub expected: usize,
     /// Scored predictions (not-scored ones are left out).
     pub predicted: usize,
+    /// Predictions that matched an expectation, on time or late.
     pub correct: usize,
+    /// Correct predictions fired by their `by` time (hits).
     pub on_time: usize,
+    /// Share of scored predictions that were correct; `None` when nothing was predicted.
     pub precision: Option<f64>,
+    /// Share of expected nudges matched by a correct prediction; `None` when none were expected.
     pub recall: Option<f64>,
     /// Nudges fired on timelines that expect none: each one is a defect.
     pub nudges_on_well_run: usize,
@@ -133,7 +162,9 @@ pub struct Summary {
     pub on_time_share: Option<f64>,
     /// Mean share of a correct nudge's evidence that its expectation lists.
     pub evidence_overlap: Option<f64>,
+    /// The counts and ratios per pattern id, for every pattern of [`PATTERNS`].
     pub per_pattern: BTreeMap<String, PatternScore>,
+    /// The verdicts on each timeline, in input order.
     pub per_timeline: Vec<TimelineScore>,
 }
 

@@ -29,15 +29,20 @@ pub const RECALL_AT: usize = 5;
 /// One labelled query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Query {
+    /// The query's id (`q-NNN`).
     pub id: String,
+    /// The incident description, as a responder would type it.
     pub query: String,
     /// Corpus id to grade: 2 = same mechanism or lesson, 1 = closely related.
     pub relevant: BTreeMap<String, u8>,
+    /// The failure mechanism the query was written for (e.g. `expired-certificate`).
     #[serde(default)]
     pub archetype: Option<String>,
     /// `low` or `high`.
     #[serde(default)]
     pub lexical_overlap: Option<String>,
+    /// Highest share, over grade-2 entries, of the query's content words in the entry's
+    /// title and summary.
     #[serde(default)]
     pub lexical_overlap_score: Option<f64>,
     /// `symptom` for a responder's first description of what they see.
@@ -60,16 +65,27 @@ impl Query {
 /// Why a file could not be read or a prediction could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum SeenBeforeError {
+    /// The corpus or queries file could not be read, has a bad line, or repeats an id.
     #[error(transparent)]
     File(#[from] JsonlError),
+    /// A query has an empty `relevant` map.
     #[error("{path}:{line}: query {id} has no relevant ids")]
     NoRelevant {
+        /// The queries file.
         path: PathBuf,
+        /// 1-based line number of the query.
         line: usize,
+        /// The query's id.
         id: String,
     },
+    /// A ranking names the same corpus id twice within its first ten ids.
     #[error("query {id}: ranked list names {doc} twice")]
-    RepeatedInRanking { id: String, doc: String },
+    RepeatedInRanking {
+        /// The query's id.
+        id: String,
+        /// The corpus id that appears twice.
+        doc: String,
+    },
 }
 
 /// Reads `corpus.jsonl` (see `rhyme_core::postmortem`).
@@ -94,14 +110,21 @@ pub fn load_queries(path: &Path) -> Result<Vec<Query>, SeenBeforeError> {
 /// The per-query line of `rhyme eval seen-before`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemScore {
+    /// The query's id.
     pub id: String,
     /// The first ten ids of the ranking that was scored.
     pub ranked: Vec<String>,
+    /// Relevant ids in the top 5, divided by `min(5, |relevant|)`.
     pub recall_at_5: f64,
+    /// 1 when any relevant id is in the top 5, else 0.
     pub success_at_5: f64,
+    /// `1 / rank` of the first relevant id within the top 10; 0 when there is none.
     pub reciprocal_rank: f64,
+    /// DCG of the top 10 (gain `2^grade - 1`, discount `log2(rank + 1)`) over the ideal DCG.
     pub ndcg_at_10: f64,
+    /// Whether the query is labelled low-overlap.
     pub low_overlap: bool,
+    /// Whether the query is symptom-style.
     pub symptom_style: bool,
 }
 
@@ -157,10 +180,15 @@ fn ndcg(grades_in_rank_order: &[u8], labels: &BTreeMap<String, u8>) -> f64 {
 /// Mean figures over a group of queries.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// Number of queries in the group.
     pub n: usize,
+    /// Mean recall@5 over the group.
     pub recall_at_5: f64,
+    /// Share of the group's queries with a relevant id in the top 5.
     pub success_at_5: f64,
+    /// Mean reciprocal rank (within the top 10) over the group.
     pub mrr: f64,
+    /// Mean nDCG@10 over the group.
     pub ndcg_at_10: f64,
 }
 
@@ -190,10 +218,14 @@ impl Metrics {
 /// then the same figures per query group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Figures over every query (serialised flat, at the top level).
     #[serde(flatten)]
     pub all: Metrics,
+    /// Figures over the low-overlap queries.
     pub low_overlap: Metrics,
+    /// Figures over every query not labelled low-overlap.
     pub high_overlap: Metrics,
+    /// Figures over the symptom-style queries.
     pub symptom_style: Metrics,
 }
 
@@ -224,8 +256,10 @@ pub fn evaluate<E>(
 /// A failure of [`evaluate`]: either the system under test or the scoring.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError<E> {
+    /// The system under test failed to rank a query.
     #[error("ranking failed: {0}")]
     Ranker(E),
+    /// A ranking could not be scored (e.g. it repeats an id).
     #[error(transparent)]
     Scoring(SeenBeforeError),
 }

@@ -30,6 +30,7 @@ pub const NONE: &str = "none";
 /// One labelled window with its points.
 #[derive(Debug, Clone)]
 pub struct Window {
+    /// The window's label id (`w-NNN`).
     pub id: String,
     /// Series file, as written in the label (relative to the labels file's folder).
     pub series: String,
@@ -46,22 +47,36 @@ pub struct Window {
 /// Why the labels could not be loaded or a prediction set could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum SignaturesError {
+    /// The labels file could not be read.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The labels file.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A label line is bad: not valid JSON, an unknown shape, a bad time, or a wrong `n_points`.
     #[error("{path}:{line}: {reason}")]
     Label {
+        /// The labels file.
         path: PathBuf,
+        /// 1-based number of the bad line.
         line: usize,
+        /// What is wrong, naming the field at fault.
         reason: String,
     },
+    /// A series file named by a label could not be read or parsed.
     #[error(transparent)]
     Series(#[from] SeriesError),
+    /// A prediction is neither a shape id of [`SHAPES`] nor [`NONE`].
     #[error("window {id}: unknown prediction `{predicted}` (expected a shape id or `none`)")]
-    UnknownPrediction { id: String, predicted: String },
+    UnknownPrediction {
+        /// Id of the window the prediction was made for.
+        id: String,
+        /// The unknown prediction.
+        predicted: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -166,14 +181,18 @@ pub struct ClassScore {
     pub support: usize,
     /// Windows predicted as this class.
     pub predicted: usize,
+    /// Share of windows predicted as this class that are labelled so; `None` if none predicted.
     pub precision: Option<f64>,
+    /// Share of windows labelled with this class predicted as it; `None` if none labelled.
     pub recall: Option<f64>,
+    /// `2PR / (P + R)`; 0 when labelled but never hit, `None` when never labelled.
     pub f1: Option<f64>,
 }
 
 /// Scores over one set of windows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
+    /// Number of windows scored.
     pub n: usize,
     /// Share of windows whose prediction equals the label.
     pub accuracy: f64,
@@ -181,6 +200,7 @@ pub struct Figures {
     pub macro_f1: f64,
     /// Share of `none` windows that were given a signature.
     pub false_signature_rate: Option<f64>,
+    /// Number of windows labelled `none`.
     pub none_windows: usize,
     /// Keyed by shape id, plus `none`.
     pub per_class: BTreeMap<String, ClassScore>,
@@ -191,8 +211,10 @@ pub struct Figures {
 /// The figures for all windows, and again for the real (not derived) windows only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// Figures over every window (serialised flat, at the top level).
     #[serde(flatten)]
     pub all: Figures,
+    /// Figures over the real (not derived) windows only.
     pub real_only: Figures,
 }
 

@@ -51,7 +51,12 @@ pub use rhyme_world::types::{
 pub enum HarnessError {
     /// The plugin folder, manifest or component could not be read.
     #[error("{path}: {detail}")]
-    Read { path: PathBuf, detail: String },
+    Read {
+        /// The file or folder at fault.
+        path: PathBuf,
+        /// What went wrong reading it.
+        detail: String,
+    },
     /// The sandbox refused the plugin, or a call failed (a limit, a trap, its own error).
     #[error(transparent)]
     Plugin(#[from] PluginError),

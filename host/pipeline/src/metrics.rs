@@ -17,11 +17,14 @@ pub struct Metrics {
     calls: IntCounterVec,
     durations: HistogramVec,
     limit_hits: IntCounterVec,
+    /// `rhyme_queue_depth`: plugin jobs queued or reserved, set by the queue and the worker.
     pub queue_depth: IntGauge,
+    /// `rhyme_queue_rejections_total`: requests answered 429 because the queue was full.
     pub queue_rejections: IntCounter,
 }
 
 impl Metrics {
+    /// Creates every metric at zero in a fresh registry.
     pub fn new() -> Metrics {
         let calls = IntCounterVec::new(
             Opts::new(

@@ -33,23 +33,38 @@ pub const DEFAULT_JOB_LEASE_MS: i64 = 30_000;
 pub enum Job {
     /// New timeline events (in batch order), sent by `by`; `job` is the stored job's id.
     Events {
+        /// The stored job's id, finished or released once it has run; `None` when none was stored.
         job: Option<String>,
+        /// The incident's id.
         incident: String,
+        /// The events, in batch order.
         events: Vec<TimelineEvent>,
+        /// Name of who sent it; the plugins' proposals are recorded as requested by them.
         by: String,
     },
     /// A series as stored after a write.
     Series {
+        /// The stored job's id, finished or released once it has run; `None` when none was stored.
         job: Option<String>,
+        /// The incident's id.
         incident: String,
+        /// The whole series as stored, not only the points just written.
         series: MetricSeries,
+        /// Name of who sent it; the plugins' proposals are recorded as requested by them.
         by: String,
     },
     /// A minute of wall time passed for an open incident.
-    Tick { incident: String, now: Timestamp },
+    Tick {
+        /// The open incident's id.
+        incident: String,
+        /// The time of the tick, in milliseconds since the Unix epoch.
+        now: Timestamp,
+    },
     /// Ask seen-before about the incident and store the answer as its finding.
     SeenBefore {
+        /// The incident's id.
         incident: String,
+        /// What happened to the incident that prompts the question.
         reason: seen_before_job::Reason,
     },
 }
@@ -90,6 +105,7 @@ pub struct Reservation {
 }
 
 impl Reservation {
+    /// Queues `job` in the reserved place; never waits and never fails.
     pub fn send(self, job: Job) {
         self.permit.send(job);
     }

@@ -32,9 +32,13 @@ const RETRY_JOB_AFTER_MS: i64 = 5_000;
 
 /// The worker side: the plugins, where their results go, and how many jobs run at once.
 pub struct Worker {
+    /// The loaded plugins; each job calls those subscribed to its trigger.
     pub plugins: Arc<Vec<LoadedPlugin>>,
+    /// The approval gate over the store: findings are stored through it, proposals enter it.
     pub gate: Gate,
+    /// Where call counts, durations and the queue depth are recorded.
     pub metrics: Arc<Metrics>,
+    /// Most jobs run at once (0 counts as 1).
     pub concurrency: usize,
     /// Answers the seen-before findings; `None` when seen-before is not enabled.
     pub seen_before: Option<Arc<SeenBefore>>,

@@ -39,25 +39,53 @@ pub enum PluginError {
     /// The plugin went past a limit and was stopped.
     #[error("plugin `{plugin}` stopped: {limit} limit exceeded ({detail})")]
     LimitExceeded {
+        /// The plugin's name, from its manifest.
         plugin: String,
+        /// Which limit it went past.
         limit: Limit,
+        /// How far it went and what the cap was, in words.
         detail: String,
     },
     /// The plugin trapped (a panic, `unreachable`, a bad memory access).
     #[error("plugin `{plugin}` crashed: {detail}")]
-    Trapped { plugin: String, detail: String },
+    Trapped {
+        /// The plugin's name, from its manifest.
+        plugin: String,
+        /// The trap, with a hint and what the plugin last wrote to stderr (or the error in full).
+        detail: String,
+    },
     /// The plugin answered with an error of its own.
     #[error("plugin `{plugin}` reported an error: {message}")]
-    Reported { plugin: String, message: String },
+    Reported {
+        /// The plugin's name, from its manifest.
+        plugin: String,
+        /// The plugin's own error message.
+        message: String,
+    },
     /// The plugin's answer does not respect the contract.
     #[error("plugin `{plugin}` broke the contract: {detail}")]
-    Contract { plugin: String, detail: String },
+    Contract {
+        /// The plugin's name, from its manifest.
+        plugin: String,
+        /// Which rule of the contract the answer broke.
+        detail: String,
+    },
     /// The component may not run here: a forbidden or ungranted import, a missing export.
     #[error("plugin `{plugin}` refused: {reason}")]
-    Refused { plugin: String, reason: String },
+    Refused {
+        /// The plugin's name, from its manifest.
+        plugin: String,
+        /// Why it may not run, in words.
+        reason: String,
+    },
     /// The component could not be compiled or instantiated for a reason of the host.
     #[error("plugin `{plugin}`: {detail}")]
-    Host { plugin: String, detail: String },
+    Host {
+        /// The plugin's name, from its manifest.
+        plugin: String,
+        /// The host-side error, with its causes.
+        detail: String,
+    },
 }
 
 impl PluginError {

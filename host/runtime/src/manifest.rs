@@ -96,21 +96,29 @@ pub enum ManifestError {
     /// The file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The manifest file.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// TOML syntax or an unknown/mistyped key.
     #[error("{path}:{line}: {message}")]
     Syntax {
+        /// The manifest file.
         path: PathBuf,
+        /// The line at fault, 1-based.
         line: usize,
+        /// The TOML parser's message.
         message: String,
     },
     /// Parsed, but a value is not acceptable.
     #[error("{path}: field `{field}`: {message}")]
     Invalid {
+        /// The manifest file.
         path: PathBuf,
+        /// The key at fault, as written in the manifest, e.g. `limits.fuel`.
         field: &'static str,
+        /// What the value must be instead.
         message: String,
     },
 }

@@ -72,14 +72,19 @@ pub enum OperatorError {
     /// I/O.
     #[error("{path}: {source}")]
     Io {
+        /// The file at fault: `operator.toml` or its temporary copy while saving.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// Syntax, an unknown key or a bad value.
     #[error("{path}:{line}: {message}")]
     Syntax {
+        /// The `operator.toml` file.
         path: PathBuf,
+        /// The line at fault, 1-based.
         line: usize,
+        /// The TOML parser's message.
         message: String,
     },
 }

@@ -37,13 +37,17 @@ pub enum RegistryError {
         "plugin `{plugin}` does not ask for `{capability}` in its manifest; grant only what a plugin asks for"
     )]
     NotRequested {
+        /// The plugin's name.
         plugin: String,
+        /// The capability the operator tried to grant.
         capability: Capability,
     },
     /// File system trouble.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder at fault.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
 }

@@ -11,16 +11,22 @@ use crate::markdown;
 /// Why a corpus could not be read or written; each names the file (and line) at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
+    /// A `.jsonl` corpus file has a bad line or a repeated id.
     #[error(transparent)]
     Jsonl(#[from] rhyme_core::jsonl::JsonlError),
+    /// A Markdown postmortem could not be read or parsed.
     #[error(transparent)]
     Markdown(#[from] markdown::MarkdownError),
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder at fault.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The import source is neither a `.jsonl`/`.json` file nor a folder.
     #[error("{0}: neither a .jsonl file nor a folder of Markdown postmortems")]
     UnknownSource(PathBuf),
 }
@@ -28,7 +34,9 @@ pub enum CorpusError {
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Merged {
+    /// Postmortems that were new to the corpus.
     pub added: usize,
+    /// Stored postmortems replaced because one with the same id or URL came in.
     pub updated: usize,
 }
 

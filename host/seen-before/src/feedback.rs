@@ -57,7 +57,9 @@ pub fn latest(feedback: &[Feedback]) -> Vec<&Feedback> {
 /// A past verdict that speaks for the new question, with how strongly.
 #[derive(Debug, Clone)]
 pub struct Relevant<'a> {
+    /// The past verdict.
     pub feedback: &'a Feedback,
+    /// How close its question is to the new one, 0 (unrelated) to 1 (the same); see [`closeness`].
     pub closeness: f32,
 }
 

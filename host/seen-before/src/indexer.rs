@@ -26,12 +26,16 @@ const BATCH: usize = 32;
 /// Why indexing failed.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexingError {
+    /// The embedding model or the vector store failed.
     #[error("{what}: {source}")]
     Backend {
+        /// What was being done, and to which collection, e.g. `writing <collection>`.
         what: String,
+        /// The backend's error.
         #[source]
         source: BackendError,
     },
+    /// The plugin's index could not be built from the embeddings.
     #[error("{0}")]
     Index(#[from] seen_before_index::IndexError),
 }
@@ -39,12 +43,15 @@ pub enum IndexingError {
 /// What indexing did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Indexed {
+    /// Postmortems in the index.
     pub postmortems: usize,
+    /// Passages cut from the postmortems, each with its own vector.
     pub passages: usize,
     /// Texts sent to the model (new or changed).
     pub embedded: usize,
     /// Vectors kept from the previous import.
     pub reused: usize,
+    /// Wall-clock time the whole indexing took, in seconds.
     pub seconds: f64,
 }
 

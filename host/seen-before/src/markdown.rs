@@ -9,16 +9,23 @@ use crate::corpus::Postmortem;
 /// A Markdown postmortem that cannot be read; names the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum MarkdownError {
+    /// The folder or file could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The folder or file at fault.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The file was read but is not a valid postmortem (bad front matter, or no title or summary).
     #[error("{path}:{line}: {message}")]
     Invalid {
+        /// The file at fault.
         path: PathBuf,
+        /// The line at fault, 1-based.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }

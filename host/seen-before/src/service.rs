@@ -30,10 +30,13 @@ pub const MAX_K: u32 = 20;
 /// Why a question could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum AskError {
+    /// The seen-before plugin failed to load, trapped or returned something invalid.
     #[error(transparent)]
     Plugin(#[from] PluginError),
+    /// The embedding model could not turn the question into a vector.
     #[error("embedding the question: {0}")]
     Embed(#[from] BackendError),
+    /// The corpus file could not be read to fill in the matches.
     #[error("reading the corpus: {0}")]
     Corpus(#[from] CorpusError),
 }
@@ -43,6 +46,7 @@ pub enum AskError {
 pub struct FeedbackShown {
     /// `helpful` or `not-relevant`.
     pub verdict: String,
+    /// Who gave the verdict (token name, or the operator's name at the CLI).
     pub by: String,
     /// Epoch milliseconds.
     pub at: Timestamp,
@@ -57,12 +61,19 @@ pub struct FeedbackShown {
 pub struct SeenMatch {
     /// The postmortem's id: stable, the id to give feedback on.
     pub id: String,
+    /// The company the incident happened at, when the corpus knows it.
     pub company: Option<String>,
+    /// The postmortem's title (the plugin's finding title when the corpus has none).
     pub title: String,
+    /// When the incident happened, `YYYY-MM-DD`, when known.
     pub date: Option<String>,
+    /// What broke in that incident, as the plugin summarised it.
     pub what_broke: Option<String>,
+    /// How it was fixed, or what was learnt from it.
     pub fix_or_lesson: Option<String>,
+    /// Why the plugin thinks it matches this question.
     pub why: Option<String>,
+    /// Link to the published postmortem.
     pub url: Option<String>,
     /// The plugin's confidence, 0 to 1, before feedback.
     pub confidence: f32,
@@ -75,6 +86,7 @@ pub struct SeenMatch {
 /// What one question got.
 #[derive(Debug, Clone, Serialize)]
 pub struct Answer {
+    /// The matches, best first, at most the `k` asked for.
     pub matches: Vec<SeenMatch>,
     /// Capability calls the plugin made (for the audit log).
     #[serde(skip)]
@@ -100,6 +112,7 @@ impl SeenBefore {
         }
     }
 
+    /// The loaded seen-before plugin that ranks the matches.
     pub fn plugin(&self) -> &LoadedPlugin {
         &self.plugin
     }

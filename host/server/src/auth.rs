@@ -20,6 +20,7 @@ impl Caller {
         Ok(self.0)
     }
 
+    /// The caller as recorded on what they do: their token's name and role.
     pub fn actor(&self) -> Actor {
         Actor::from(&self.0)
     }

@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
 
 /// How `serve` runs.
 pub struct ServeConfig {
+    /// The address to listen on; port 0 picks a free port.
     pub listen: SocketAddr,
     /// Jobs the plugin queue holds before requests get 429.
     pub queue_capacity: usize,

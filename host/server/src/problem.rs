@@ -9,34 +9,56 @@ use serde::Serialize;
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// No bearer token, an unknown or revoked one, or a bad Slack signature; 401.
     #[error("a bearer token is required")]
     Unauthenticated,
+    /// The caller's role lacks the permission, or the gate refuses this caller; 403.
     #[error("{0}")]
     Forbidden(String),
+    /// The thing named does not exist (or the route is unknown); 404.
     #[error("{what} `{id}` not found")]
-    NotFound { what: String, id: String },
-    /// A field of the input is wrong; `field` is its path.
+    NotFound {
+        /// What was looked for: `incident`, `proposal`, `series`, `route`, ...
+        what: String,
+        /// The id that was not found.
+        id: String,
+    },
+    /// A field of the input is wrong; `field` is its path; 422.
     #[error("`{field}`: {why}")]
-    Invalid { field: String, why: String },
-    /// The body is not JSON at all, or is cut short.
+    Invalid {
+        /// The path of the field at fault, such as `events[3].at`.
+        field: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The body is not JSON at all, or is cut short; 400.
     #[error("{0}")]
     Malformed(String),
+    /// The request clashes with what is stored (already decided, text changed, id in use); 409.
     #[error("{0}")]
     Conflict(String),
+    /// The body is larger than the server accepts; 413.
     #[error("the request body is larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The largest body accepted, in bytes.
+        limit: usize,
+    },
+    /// A body was sent with a content type other than `application/json`; 415.
     #[error("send the body as `application/json`")]
     UnsupportedMediaType,
-    /// The plugin queue is full; nothing was stored.
+    /// The plugin queue is full; nothing was stored; 429.
     #[error("the host is busy running plugins; nothing was stored, retry after {retry_after} s")]
-    Busy { retry_after: u64 },
-    /// A feature this host runs without (not enabled, a model missing); says which and why.
+    Busy {
+        /// Seconds to wait before retrying, also sent as `Retry-After`.
+        retry_after: u64,
+    },
+    /// A feature this host runs without (not enabled, a model missing); says which and why; 503.
     #[error("{0}")]
     Unavailable(String),
-    /// Something on the host's side; the detail is logged, not sent.
+    /// Something on the host's side; the detail is logged, not sent; 500.
     #[error("internal error")]
     Internal,
-    /// A plugin asked on the request's behalf failed or answered nothing usable.
+    /// A plugin asked on the request's behalf failed or answered nothing usable; 502.
     #[error("{0}")]
     Upstream(String),
 }
@@ -47,8 +69,11 @@ pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The HTTP status's reason phrase, such as `Unprocessable Entity`.
     pub title: String,
+    /// The HTTP status code, the same as the response's.
     pub status: u16,
+    /// What was wrong with this request, in plain words.
     pub detail: String,
     /// The input field at fault, as a path (`events[3].at`), for bad input.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +81,7 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// An `Invalid` error for `field` (a path such as `events[3].at`), saying why.
     pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> ApiError {
         ApiError::Invalid {
             field: field.into(),
@@ -63,6 +89,7 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -97,6 +124,7 @@ impl ApiError {
         }
     }
 
+    /// The problem document sent for this error.
     pub fn problem(&self) -> Problem {
         let status = self.status();
         Problem {

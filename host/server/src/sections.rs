@@ -20,17 +20,31 @@ use serde::Serialize;
 /// A section heading as found in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionRef {
+    /// The heading in lower case up to any `:`, words joined by `-` (`next-update`).
     pub key: String,
+    /// The heading's text as written, without its `##` or `**` markers.
     pub heading: String,
 }
 
 /// Why a section could not be spliced.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SpliceError {
+    /// The working text has no section with this key.
     #[error("the text has no section `{key}`; its sections are: {}", list(.found))]
-    NotInText { key: String, found: Vec<String> },
+    NotInText {
+        /// The section key asked for.
+        key: String,
+        /// The keys the working text does have.
+        found: Vec<String>,
+    },
+    /// The freshly drafted text has no section with this key.
     #[error("the new draft has no section `{key}`; it has: {}", list(.found))]
-    NotInDraft { key: String, found: Vec<String> },
+    NotInDraft {
+        /// The section key asked for.
+        key: String,
+        /// The keys the new draft does have.
+        found: Vec<String>,
+    },
 }
 
 fn list(keys: &[String]) -> String {

@@ -13,6 +13,7 @@ use rhyme_seen_before::service::SeenBefore;
 
 const NOT_SET_UP: &str = "seen-before is not set up on this host";
 
+/// What every request handler shares (store, gate, plugin queue, metrics, seen-before, plugins); cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -35,6 +36,7 @@ struct Inner {
 pub type SeenBeforeSetup = Result<Arc<SeenBefore>, String>;
 
 impl AppState {
+    /// State over `gate` and its store, the plugin queue and the metrics; no Slack secret, seen-before or plugins yet.
     pub fn new(gate: Gate, queue: JobQueue, metrics: Arc<Metrics>) -> AppState {
         let store = gate.store().clone();
         AppState {
@@ -93,26 +95,32 @@ impl AppState {
         self
     }
 
+    /// The enabled plugins, for calls made on a request's behalf.
     pub fn plugins(&self) -> &Arc<Vec<LoadedPlugin>> {
         &self.inner.plugins
     }
 
+    /// The Slack app's signing secret, if one is configured.
     pub fn slack_secret(&self) -> Option<&str> {
         self.inner.slack_secret.as_deref()
     }
 
+    /// The store behind the gate.
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
 
+    /// The approval gate.
     pub fn gate(&self) -> &Gate {
         &self.inner.gate
     }
 
+    /// The plugin job queue.
     pub fn queue(&self) -> &JobQueue {
         &self.inner.queue
     }
 
+    /// The Prometheus metrics.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }

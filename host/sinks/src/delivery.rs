@@ -23,6 +23,7 @@ pub struct DeliveryPolicy {
     pub batch: u32,
     /// How long a claim is held; longer than any sink's own timeout.
     pub lease: Duration,
+    /// How long to wait before retrying a failed delivery.
     pub backoff: Backoff,
     /// Attempts before a row is marked failed.
     pub max_attempts: u32,
@@ -43,8 +44,11 @@ impl Default for DeliveryPolicy {
 /// What one delivery pass did, by outbox id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeliveryReport {
+    /// Delivered and recorded as such.
     pub delivered: Vec<String>,
+    /// Failed this time but scheduled for another attempt.
     pub retrying: Vec<String>,
+    /// Marked failed for good: refused by the receiver, or out of attempts.
     pub failed: Vec<String>,
     /// Delivered, but the lease had run out and another worker held the row by then.
     pub lease_lost: Vec<String>,

@@ -19,6 +19,7 @@ pub struct FileSink {
 }
 
 impl FileSink {
+    /// A sink appending to the file at `path` (created on first delivery).
     pub fn new(path: impl AsRef<Path>) -> Self {
         FileSink {
             path: path.as_ref().to_path_buf(),
@@ -26,6 +27,7 @@ impl FileSink {
         }
     }
 
+    /// The file this sink appends to.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -27,6 +27,7 @@ impl MarkdownSink {
         }
     }
 
+    /// The folder this sink writes into.
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -14,9 +14,11 @@ use rhyme_store::Timestamp;
 pub struct Delivery {
     /// The same on every attempt for one action; receivers de-duplicate on it.
     pub key: String,
+    /// The approved action as JSON (proposal, incident, kind, body, approvers...), as queued in the outbox.
     pub payload: serde_json::Value,
     /// 1 for the first attempt.
     pub attempt: u32,
+    /// When this attempt is made, in epoch milliseconds.
     pub at: Timestamp,
 }
 
@@ -27,12 +29,17 @@ pub enum SinkError {
     /// asked for, if it did.
     #[error("delivery failed, will retry: {why}")]
     Retryable {
+        /// What went wrong, for the log and the outbox row.
         why: String,
+        /// How long the receiver asked us to wait (from `Retry-After`), if it said.
         after: Option<Duration>,
     },
     /// Trying again will not help (the receiver refused the request itself).
     #[error("delivery refused: {why}")]
-    Permanent { why: String },
+    Permanent {
+        /// Why the receiver refused, for the log and the outbox row.
+        why: String,
+    },
 }
 
 /// A sink that cannot be built as configured: the setting at fault and why.
@@ -70,6 +77,7 @@ pub struct Sinks {
 }
 
 impl Sinks {
+    /// An empty set of sinks.
     pub fn new() -> Self {
         Self::default()
     }
@@ -80,10 +88,12 @@ impl Sinks {
         self
     }
 
+    /// The sink called `name`, if there is one.
     pub fn get(&self, name: &str) -> Option<Arc<dyn Sink>> {
         self.by_name.get(name).cloned()
     }
 
+    /// The names of all sinks, in sorted order.
     pub fn names(&self) -> Vec<String> {
         self.by_name.keys().cloned().collect()
     }

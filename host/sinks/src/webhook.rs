@@ -30,6 +30,7 @@ impl WebhookSink {
         Self::with_timeout(url, DEFAULT_TIMEOUT)
     }
 
+    /// A sink for `url` (http or https) whose POSTs give up after `timeout`.
     pub fn with_timeout(url: &str, timeout: Duration) -> Result<Self> {
         let (url, client) = http_client(url, timeout)?;
         Ok(WebhookSink {

@@ -10,6 +10,7 @@ pub type Timestamp = i64;
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time, in milliseconds since the Unix epoch.
     fn now(&self) -> Timestamp;
 }
 
@@ -38,14 +39,17 @@ impl Clock for SystemClock {
 pub struct ManualClock(Arc<AtomicI64>);
 
 impl ManualClock {
+    /// A clock stopped at `now` (milliseconds since the Unix epoch).
     pub fn at(now: Timestamp) -> Self {
         ManualClock(Arc::new(AtomicI64::new(now)))
     }
 
+    /// Moves the clock forward by `millis` milliseconds (backward if negative).
     pub fn advance(&self, millis: i64) {
         self.0.fetch_add(millis, Ordering::SeqCst);
     }
 
+    /// Sets the clock to `now` (milliseconds since the Unix epoch); it may go backward.
     pub fn set(&self, now: Timestamp) {
         self.0.store(now, Ordering::SeqCst);
     }

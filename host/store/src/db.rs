@@ -20,7 +20,9 @@ use crate::error::{Error, Result};
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// A SQLite file (the default: `rhyme.db` in the data folder), opened in WAL mode.
     Sqlite,
+    /// A PostgreSQL server, reached through a `postgres://` URL.
     Postgres,
 }
 

@@ -8,26 +8,54 @@ use crate::approval::ProposalState;
 pub enum Error {
     /// The thing named does not exist.
     #[error("{what} `{id}` not found")]
-    NotFound { what: &'static str, id: String },
+    NotFound {
+        /// What kind of thing was looked up, in words (`incident`, `proposal`, `active token`).
+        what: &'static str,
+        /// The id or name that was asked for.
+        id: String,
+    },
     /// The caller may not do this; `why` says what rule stopped it.
     #[error("forbidden: {why}")]
-    Forbidden { why: String },
+    Forbidden {
+        /// The rule that refused the caller, in words fit to show them.
+        why: String,
+    },
     /// The proposal has left the pending state already.
     #[error("proposal `{id}` is already {state}")]
-    AlreadyDecided { id: String, state: ProposalState },
+    AlreadyDecided {
+        /// The proposal's id.
+        id: String,
+        /// The state the proposal is already in: approved, rejected or withdrawn.
+        state: ProposalState,
+    },
     /// The request clashes with what is stored (a stale revision, a second vote, a name in use).
     #[error("conflict: {why}")]
-    Conflict { why: String },
+    Conflict {
+        /// What clashed, in words fit to show the caller.
+        why: String,
+    },
     /// A field of the input is wrong; `field` is its path (`events[3].id`).
     #[error("invalid `{field}`: {why}")]
-    Invalid { field: String, why: String },
+    Invalid {
+        /// The path of the wrong field in the input (`events[3].id`).
+        field: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A stored value could not be read back (a row written by something other than the store).
     #[error("corrupt row in `{table}`: {why}")]
-    Corrupt { table: &'static str, why: String },
+    Corrupt {
+        /// The table the unreadable row is in.
+        table: &'static str,
+        /// What could not be parsed, as the parser said it.
+        why: String,
+    },
     /// The data folder could not be prepared.
     #[error("data folder `{path}`: {source}")]
     DataDir {
+        /// The data folder that could not be created.
         path: String,
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// The schema migrations failed.

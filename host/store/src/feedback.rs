@@ -21,11 +21,14 @@ pub(crate) const MAX_QUERY_LEN: usize = 4096;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FeedbackVerdict {
+    /// The matched postmortem helped with the question.
     Helpful,
+    /// The matched postmortem had nothing to do with the question.
     NotRelevant,
 }
 
 impl FeedbackVerdict {
+    /// The verdict's name in the database and the API (`helpful`, `not-relevant`).
     pub fn as_str(self) -> &'static str {
         match self {
             FeedbackVerdict::Helpful => "helpful",
@@ -33,6 +36,7 @@ impl FeedbackVerdict {
         }
     }
 
+    /// The verdict named `text` (as written by [`FeedbackVerdict::as_str`]), or `None` if unknown.
     pub fn parse(text: &str) -> Option<FeedbackVerdict> {
         [FeedbackVerdict::Helpful, FeedbackVerdict::NotRelevant]
             .into_iter()
@@ -49,6 +53,7 @@ pub struct NewFeedback {
     pub incident: Option<String>,
     /// The postmortem id of the match.
     pub match_id: String,
+    /// Whether the match helped.
     pub verdict: FeedbackVerdict,
     /// The question's embedding (empty when none was made).
     pub query_vector: Vec<f32>,
@@ -59,17 +64,26 @@ pub struct NewFeedback {
 /// A stored verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feedback {
+    /// The verdict's own id, made by the store.
     pub id: String,
+    /// The question as it was asked (for an incident, the incident told as a question).
     pub query: String,
+    /// The incident the question came from, if any.
     pub incident: Option<String>,
+    /// The postmortem id of the match (`match` in JSON).
     #[serde(rename = "match")]
     pub match_id: String,
+    /// Whether the match helped.
     pub verdict: FeedbackVerdict,
     /// The person (token name, or the operator's name at the CLI).
     pub by: String,
+    /// When the verdict was given, in milliseconds since the Unix epoch.
     pub at: Timestamp,
+    /// The question's embedding (empty when none was made), for matching later questions to
+    /// this verdict; left out of JSON.
     #[serde(skip)]
     pub query_vector: Vec<f32>,
+    /// The model that made `query_vector`; left out of JSON.
     #[serde(skip)]
     pub model: String,
 }

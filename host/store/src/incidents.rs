@@ -14,7 +14,9 @@ use crate::store::Store;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Put {
+    /// Nothing was stored under this id (or, for a postmortem, its URL); the record was added.
     Created,
+    /// A record was there with different fields; it was overwritten.
     Updated,
     /// The same record was stored already (a retried request).
     Unchanged,

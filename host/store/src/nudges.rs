@@ -18,17 +18,24 @@ use crate::store::Store;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Triage {
+    /// Seen: the nudge stays hidden for the rest of the incident.
     Acknowledged,
+    /// Not now: the nudge stays hidden until the mute ends, or for good if it has no end.
     Muted,
 }
 
 /// The IC's answer for one pattern of one incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NudgeTriage {
+    /// The id of the incident.
     pub incident: String,
+    /// The anti-pattern's id (a nudge finding's subject, such as `update-black-hole`).
     pub pattern: String,
+    /// Whether it was acknowledged or muted.
     pub triage: Triage,
+    /// The name of the person who triaged it (their token's name).
     pub by: String,
+    /// When they did, in milliseconds since the Unix epoch.
     pub at: Timestamp,
     /// When a mute ends; `None` for an acknowledgement or an open-ended mute.
     pub until: Option<Timestamp>,

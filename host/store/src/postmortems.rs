@@ -16,7 +16,10 @@ use crate::store::Store;
 /// write-up was matched by URL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Upserted {
+    /// The id the write-up is stored under: the one sent, or the existing entry's when
+    /// matched by URL.
     pub id: String,
+    /// Whether the entry was created, updated or already identical.
     pub put: Put,
 }
 

@@ -14,9 +14,13 @@ use crate::model::PluginRef;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Someone working the incident: may send data in and read.
     Responder,
+    /// The incident commander: a responder who may also acknowledge or mute nudges.
     Ic,
+    /// May read and decide on proposals (approve, edit then approve, reject), but not send data in.
     Reviewer,
+    /// Manages plugins and tokens and reads the audit log; may not decide on proposals.
     Admin,
 }
 
@@ -59,6 +63,7 @@ impl Permission {
 }
 
 impl Role {
+    /// Every role, in the order messages and listings give them.
     pub const ALL: [Role; 4] = [Role::Responder, Role::Ic, Role::Reviewer, Role::Admin];
 
     /// Whether this role holds `permission`.
@@ -78,6 +83,7 @@ impl Role {
         }
     }
 
+    /// The role's name in tokens, the API and the audit log (`responder`, `ic`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Responder => "responder",
@@ -113,11 +119,14 @@ impl FromStr for Role {
 /// An authenticated caller: a token's name and role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
+    /// The token's name, which identifies the person (or bot) in decisions and the audit log.
     pub name: String,
+    /// What the token's holder may do.
     pub role: Role,
 }
 
 impl Principal {
+    /// A caller named `name` holding `role`.
     pub fn new(name: impl Into<String>, role: Role) -> Self {
         Principal {
             name: name.into(),
@@ -149,6 +158,7 @@ impl Principal {
 /// (the CLI, with access to the data folder), a plugin, or the host itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
+    /// Who it was: a token name, the operator's name, `plugin@version`, or `rhyme` for the host.
     pub name: String,
     /// A role name, or `operator`, `plugin`, `system`.
     pub role: String,
@@ -171,6 +181,7 @@ impl Actor {
         }
     }
 
+    /// A plugin as the author of an action, named `name@version`.
     pub fn plugin(plugin: &PluginRef) -> Self {
         Actor {
             name: format!("{}@{}", plugin.name, plugin.version),

@@ -41,6 +41,7 @@ impl Store {
         })
     }
 
+    /// Which database this store runs on, SQLite or PostgreSQL.
     pub fn backend(&self) -> Backend {
         self.inner.db.backend
     }

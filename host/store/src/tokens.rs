@@ -19,18 +19,27 @@ pub const SECRET_PREFIX: &str = "rhyme_";
 /// A token as listed (never with its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {
+    /// The token's id, made by the store; stays unique even when a name is reused.
     pub id: String,
+    /// Who holds it (a person or a bot); unique among tokens not revoked.
     pub name: String,
+    /// What its holder may do.
     pub role: Role,
+    /// When it was created, in milliseconds since the Unix epoch.
     pub created_at: Timestamp,
+    /// The name of the operator or admin who created it.
     pub created_by: String,
+    /// When it was revoked, in milliseconds since the Unix epoch; `None` while it still works.
     pub revoked_at: Option<Timestamp>,
 }
 
 /// A token just created: the only time its secret is known.
 #[derive(Debug, Clone)]
 pub struct NewToken {
+    /// The token as it will be listed.
     pub info: TokenInfo,
+    /// The secret to hand to its holder (starts with [`SECRET_PREFIX`]); the store keeps
+    /// only its hash.
     pub secret: String,
 }
 

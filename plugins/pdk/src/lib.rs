@@ -32,7 +32,12 @@
 //! Only the host interfaces a plugin calls end up among its imports, so a plugin that never
 //! calls `llm` does not need the `llm` grant.
 
-#[allow(missing_docs, unsafe_op_in_unsafe_fn)]
+#[allow(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::mem_forget,
+    clippy::too_many_arguments
+)]
 pub mod bindings {
     wit_bindgen::generate!({
         world: "plugin",

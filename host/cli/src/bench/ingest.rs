@@ -48,7 +48,11 @@ pub(crate) struct IngestFigures {
 
 /// Runs the benchmark in `data` (wiped first) with `component`, a plugin that answers
 /// `on-event` with nothing.
-pub(crate) fn run(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Result<IngestFigures> {
+pub(crate) fn run(
+    component: &[u8],
+    data: &Path,
+    plan: IngestPlan,
+) -> anyhow::Result<IngestFigures> {
     if data.exists() {
         std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
     }

@@ -45,7 +45,12 @@ pub(super) fn hh_mm(at_ms: i64) -> String {
 
 /// A finding as it fires during a replay: the time, the title, the message, and the events
 /// it rests on quoted briefly so the reader need not scroll back.
-pub(super) fn fired(now: i64, plugin: &str, f: &Finding, events: &[rhyme_world::types::TimelineEvent]) {
+pub(super) fn fired(
+    now: i64,
+    plugin: &str,
+    f: &Finding,
+    events: &[rhyme_world::types::TimelineEvent],
+) {
     println!(
         "{}  ● {:<9} {}   ({plugin})",
         hh_mm(now),

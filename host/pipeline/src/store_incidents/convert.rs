@@ -6,6 +6,7 @@ use rhyme_store::approval::{Proposal as StoreProposal, ProposalKind as StoreProp
 
 use rhyme_world::types as wit;
 
+/// A stored incident as the contract's; the update cadence, not stored, is `None`.
 pub fn incident_to_wit(i: store::Incident) -> wit::Incident {
     wit::Incident {
         id: i.id,
@@ -18,6 +19,7 @@ pub fn incident_to_wit(i: store::Incident) -> wit::Incident {
     }
 }
 
+/// A stored timeline event as the contract's.
 pub fn event_to_wit(e: store::TimelineEvent) -> wit::TimelineEvent {
     wit::TimelineEvent {
         id: e.id,
@@ -29,6 +31,7 @@ pub fn event_to_wit(e: store::TimelineEvent) -> wit::TimelineEvent {
     }
 }
 
+/// A stored metric series, with its points, as the contract's.
 pub fn series_to_wit(s: store::MetricSeries) -> wit::MetricSeries {
     wit::MetricSeries {
         name: s.name,
@@ -44,6 +47,7 @@ pub fn series_to_wit(s: store::MetricSeries) -> wit::MetricSeries {
     }
 }
 
+/// A stored postmortem as the contract's.
 pub fn postmortem_to_wit(p: store::Postmortem) -> wit::Postmortem {
     wit::Postmortem {
         id: p.id,
@@ -56,6 +60,7 @@ pub fn postmortem_to_wit(p: store::Postmortem) -> wit::Postmortem {
     }
 }
 
+/// A stored finding as the contract's, to hand back to plugins.
 pub fn finding_to_wit(f: store::Finding) -> wit::Finding {
     wit::Finding {
         kind: match f.kind {
@@ -73,6 +78,7 @@ pub fn finding_to_wit(f: store::Finding) -> wit::Finding {
     }
 }
 
+/// A plugin's finding as the store keeps it.
 pub fn finding_from_wit(f: wit::Finding) -> store::Finding {
     store::Finding {
         kind: match f.kind {
@@ -90,6 +96,7 @@ pub fn finding_from_wit(f: wit::Finding) -> store::Finding {
     }
 }
 
+/// A plugin's proposal as the store keeps it, before it enters the approval gate.
 pub fn proposal_from_wit(p: wit::Proposal) -> StoreProposal {
     StoreProposal {
         kind: match p.kind {

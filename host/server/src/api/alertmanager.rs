@@ -29,29 +29,43 @@ const SOURCE: &str = "alertmanager";
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
+    /// The webhook payload version; only `"4"` is accepted.
     pub version: String,
+    /// Alertmanager's key for the alert group; each distinct key is one incident.
     pub group_key: String,
+    /// `firing` or `resolved`; `resolved` with every alert resolved ends the incident.
     pub status: String,
+    /// Labels all alerts share; `alertname`, `severity` and `service` (or `job`) fill in a new incident.
     #[serde(default)]
     pub common_labels: BTreeMap<String, String>,
+    /// Annotations all alerts share; `summary` becomes a new incident's title.
     #[serde(default)]
     pub common_annotations: BTreeMap<String, String>,
+    /// The labels the group is keyed on, read where `commonLabels` lacks one.
     #[serde(default)]
     pub group_labels: BTreeMap<String, String>,
+    /// The group's alerts; each becomes one timeline event.
     pub alerts: Vec<Alert>,
 }
 
+/// One alert of a notification.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
+    /// `firing` or `resolved`.
     pub status: String,
+    /// The alert's labels; `alertname` names the timeline event.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// The alert's annotations; `summary` (else `description`) is added to the event's text.
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+    /// When the alert started firing, RFC 3339 with a zone; the time of a firing event.
     pub starts_at: String,
+    /// When the alert resolved, RFC 3339 with a zone; the time of a resolved event.
     #[serde(default)]
     pub ends_at: String,
+    /// Alertmanager's fingerprint of the alert; with its status and time it makes the event id.
     #[serde(default)]
     pub fingerprint: String,
 }
@@ -59,6 +73,7 @@ pub struct Alert {
 /// What the notification did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlertmanagerAck {
+    /// The id of the incident the group key maps to.
     pub incident: String,
     /// Whether this notification opened the incident.
     pub opened: bool,
@@ -68,6 +83,7 @@ pub struct AlertmanagerAck {
     pub stored: Vec<String>,
 }
 
+/// Ingest an Alertmanager webhook notification (payload version 4) into the group's incident.
 #[utoipa::path(post, path = "/v1/ingest/alertmanager", request_body = Notification,
     responses((status = 202, body = AlertmanagerAck), (status = 422), (status = 429)), security(("bearer" = ["responder", "ic"])))]
 pub async fn ingest(

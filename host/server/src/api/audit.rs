@@ -19,6 +19,7 @@ pub struct Page {
     pub limit: Option<u32>,
 }
 
+/// List audit log entries, oldest first (admin only).
 #[utoipa::path(get, path = "/v1/audit", params(Page), responses((status = 200, body = [Object]), (status = 403)), security(("bearer" = ["admin"])))]
 pub async fn entries(
     State(state): State<AppState>,
@@ -36,6 +37,7 @@ pub async fn entries(
     ))
 }
 
+/// Check the audit log's hash chain and report the first problem found, if any (admin only).
 #[utoipa::path(get, path = "/v1/audit/verify", responses((status = 200, body = Object), (status = 403)), security(("bearer" = ["admin"])))]
 pub async fn verify(
     State(state): State<AppState>,

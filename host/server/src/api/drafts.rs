@@ -35,6 +35,7 @@ pub struct DraftIn {
     pub plugin: Option<String>,
 }
 
+/// Ask a drafting plugin for a status update or a postmortem about an incident, queued as proposals.
 #[utoipa::path(post, path = "/v1/incidents/{id}/drafts", params(("id" = String, Path)), request_body = DraftIn,
     responses((status = 201, body = [Object], description = "the queued proposals"), (status = 404), (status = 409), (status = 502)),
     security(("bearer" = ["responder", "ic"])))]
@@ -86,12 +87,15 @@ pub struct RegenerateIn {
 /// The proposal after the splice, and the sections it now has.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Regenerated {
+    /// The proposal as revised, the fresh section spliced into the reviewer's text.
     #[schema(value_type = Object)]
     pub proposal: StoredProposal,
+    /// The sections of the revised text, in order.
     #[schema(value_type = [Object])]
     pub sections: Vec<SectionRef>,
 }
 
+/// Re-draft one section of a pending draft, keeping the reviewer's edits to the others.
 #[utoipa::path(post, path = "/v1/proposals/{id}/sections/{section}/regenerate",
     params(("id" = String, Path), ("section" = String, Path, description = "a section key such as `impact` or `next-update`")),
     request_body = RegenerateIn,

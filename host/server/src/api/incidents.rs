@@ -19,14 +19,19 @@ use rhyme_pipeline::seen_before_job::Reason;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
+    /// The incident's id, chosen by the client and unique within the host.
     pub id: String,
+    /// A short human-readable title.
     pub title: String,
+    /// As the team writes it: `SEV1`, `sev2`, `P1`, ...
     pub severity: String,
+    /// The service mainly affected; empty when unknown.
     #[serde(default)]
     pub service: String,
     /// Milliseconds since the epoch, or RFC 3339 with a zone.
     #[schema(value_type = String)]
     pub started: ApiTime,
+    /// When it ended, in the same formats as `started`; absent while it is open.
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub ended: Option<ApiTime>,
@@ -35,6 +40,7 @@ pub struct NewIncident {
 /// An incident as stored, and what the write did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentWritten {
+    /// The incident as stored.
     #[schema(value_type = Object)]
     pub incident: Incident,
     /// `created`, `updated` or `unchanged` (the same incident sent again).
@@ -42,6 +48,7 @@ pub struct IncidentWritten {
     pub put: Put,
 }
 
+/// Create an incident; sending the same incident again changes nothing.
 #[utoipa::path(post, path = "/v1/incidents", request_body = NewIncident,
     responses((status = 201, body = IncidentWritten), (status = 200, description = "already stored, unchanged", body = IncidentWritten),
                (status = 409, description = "a different incident has this id")),
@@ -82,6 +89,7 @@ pub async fn create(
     Ok((status, Json(IncidentWritten { incident, put })))
 }
 
+/// List incidents, most recently started first.
 #[utoipa::path(get, path = "/v1/incidents", responses((status = 200, body = [Object])), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -93,6 +101,7 @@ pub async fn list(
     ))
 }
 
+/// One incident by id.
 #[utoipa::path(get, path = "/v1/incidents/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404)), security(("bearer" = [])))]
 pub async fn get(
@@ -104,6 +113,7 @@ pub async fn get(
     Ok(Json(state.store().incident(&id).await?))
 }
 
+/// An incident's timeline events, oldest first.
 #[utoipa::path(get, path = "/v1/incidents/{id}/timeline", params(("id" = String, Path)),
     responses((status = 200, body = [Object]), (status = 404)), security(("bearer" = [])))]
 pub async fn timeline(
@@ -115,6 +125,7 @@ pub async fn timeline(
     Ok(Json(state.store().events(&id).await?))
 }
 
+/// An incident's findings from plugins, in the order they arrived.
 #[utoipa::path(get, path = "/v1/incidents/{id}/findings", params(("id" = String, Path)),
     responses((status = 200, body = [Object]), (status = 404)), security(("bearer" = [])))]
 pub async fn findings(

@@ -20,13 +20,19 @@ use rhyme_pipeline::store_incidents::convert;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
+    /// The event's id, unique within the incident; an id already stored is skipped.
     pub id: String,
+    /// When it happened: milliseconds since the epoch, or RFC 3339 with a zone.
     #[schema(value_type = String)]
     pub at: ApiTime,
+    /// Who wrote or caused it: a person, a bot, an alerting system.
     pub actor: String,
+    /// The actor's incident role when known (`ic`, `ops`, `comms`, `scribe`, ...); empty otherwise.
     #[serde(default)]
     pub role: String,
+    /// What sort of event it is: `message`, `alert`, `status-update`, `role-change`, `deploy`, ...
     pub kind: String,
+    /// The event's text.
     pub text: String,
 }
 
@@ -34,6 +40,7 @@ pub struct NewEvent {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventsIn {
+    /// The events, 1 to 10 000 per batch.
     pub events: Vec<NewEvent>,
 }
 
@@ -46,6 +53,7 @@ pub struct EventsAck {
     pub duplicates: Vec<String>,
 }
 
+/// Add a batch of timeline events to an incident; plugins run on the new ones.
 #[utoipa::path(post, path = "/v1/incidents/{id}/events", params(("id" = String, Path)), request_body = EventsIn,
     responses((status = 202, body = EventsAck), (status = 404), (status = 422), (status = 429, description = "plugin queue full; retry after the `Retry-After` seconds")),
     security(("bearer" = ["responder", "ic"])))]
@@ -94,8 +102,10 @@ pub async fn events(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPoint {
+    /// When the sample was taken: milliseconds since the epoch, or RFC 3339 with a zone.
     #[schema(value_type = String)]
     pub at: ApiTime,
+    /// The sample's value; null for a gap.
     pub value: Option<f64>,
 }
 
@@ -103,20 +113,25 @@ pub struct NewPoint {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesIn {
+    /// The metric's name; the samples merge with those stored under it for this incident.
     pub name: String,
+    /// The unit of the values (`ms`, `%`, `req/s`, ...); empty when unknown.
     #[serde(default)]
     pub unit: String,
+    /// The samples; at least one.
     pub points: Vec<NewPoint>,
 }
 
 /// The series as now stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SeriesAck {
+    /// The series' name.
     pub name: String,
     /// Points stored under the name after the merge.
     pub points: usize,
 }
 
+/// Add samples of a metric to an incident; plugins run on the merged series.
 #[utoipa::path(post, path = "/v1/incidents/{id}/series", params(("id" = String, Path)), request_body = SeriesIn,
     responses((status = 202, body = SeriesAck), (status = 404), (status = 422), (status = 429)),
     security(("bearer" = ["responder", "ic"])))]

@@ -15,9 +15,11 @@ use crate::problem::ApiError;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintIn {
+    /// The Markdown text to lint, at most 256 KiB.
     pub text: String,
 }
 
+/// Lint a text for blame language and incomplete action items, as a draft's review does.
 #[utoipa::path(post, path = "/v1/lint", request_body = LintIn,
     responses((status = 200, body = [Object], description = "blame language and incomplete action items, by line")),
     security(("bearer" = [])))]

@@ -6,6 +6,7 @@ use rhyme_store::Principal;
 
 use crate::auth::Caller;
 
+/// Who the bearer token belongs to: the token's name and role.
 #[utoipa::path(get, path = "/v1/me", responses((status = 200, body = Object), (status = 401)), security(("bearer" = [])))]
 pub async fn me(caller: Caller) -> Json<Principal> {
     Json(caller.0)

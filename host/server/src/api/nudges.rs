@@ -14,6 +14,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::time::ApiTime;
 
+/// The incident commander's answers to an incident's nudges, by pattern.
 #[utoipa::path(get, path = "/v1/incidents/{id}/nudges", params(("id" = String, Path)),
     responses((status = 200, body = [Object])), security(("bearer" = [])))]
 pub async fn list(
@@ -26,6 +27,7 @@ pub async fn list(
     Ok(Json(state.store().nudge_triage(&id).await?))
 }
 
+/// Mark a nudge as seen (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/acknowledge", params(("id" = String, Path), ("pattern" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn acknowledge(
@@ -44,10 +46,12 @@ pub async fn acknowledge(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MuteIn {
+    /// When the mute ends: milliseconds since the epoch, or RFC 3339 with a zone; absent for no end.
     #[schema(value_type = Option<String>)]
     pub until: Option<ApiTime>,
 }
 
+/// Silence a nudge, until a time if given (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/mute", params(("id" = String, Path), ("pattern" = String, Path)),
     request_body = MuteIn, responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn mute(
@@ -66,6 +70,7 @@ pub async fn mute(
     ))
 }
 
+/// Show a muted nudge again (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn unmute(

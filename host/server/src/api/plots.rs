@@ -11,6 +11,7 @@ use crate::state::AppState;
 use rhyme_pipeline::store_incidents::convert;
 use rhyme_render::{self as render, Mark};
 
+/// A stored series as an SVG plot, the window of the newest signature finding on it shaded.
 #[utoipa::path(get, path = "/v1/series/{incident}/{file}", params(("incident" = String, Path), ("file" = String, Path, description = "the series name followed by `.svg`")),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn svg(

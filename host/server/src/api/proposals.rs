@@ -22,9 +22,11 @@ use crate::state::AppState;
 pub struct ListQuery {
     /// `pending` (the default), `approved`, `rejected`, `withdrawn` or `all`.
     pub state: Option<String>,
+    /// Only proposals about this incident id.
     pub incident: Option<String>,
 }
 
+/// List proposals (pending ones unless `state` says otherwise), oldest first.
 #[utoipa::path(get, path = "/v1/proposals", params(ListQuery),
     responses((status = 200, body = [Object]), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
@@ -53,16 +55,21 @@ pub async fn list(
 /// the sections of its text (what `.../sections/{section}/regenerate` accepts).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProposalView {
+    /// The proposal as it stands.
     #[schema(value_type = Object)]
     pub proposal: StoredProposal,
+    /// The reviewers' decisions recorded on it.
     #[schema(value_type = [Object])]
     pub decisions: Vec<DecisionRecord>,
+    /// The changes made to its text while it was pending.
     #[schema(value_type = [Object])]
     pub revisions: Vec<RevisionRecord>,
+    /// The sections of its text; empty for a suggested action.
     #[schema(value_type = [Object])]
     pub sections: Vec<SectionRef>,
 }
 
+/// One proposal with its decisions, revisions and sections.
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)),
     responses((status = 200, body = ProposalView), (status = 404)), security(("bearer" = [])))]
 pub async fn get(
@@ -91,6 +98,7 @@ pub async fn get(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApproveIn {
+    /// The revision the reviewer read; if the text changed since, the answer is 409.
     pub revision: Option<i64>,
 }
 
@@ -98,7 +106,9 @@ pub struct ApproveIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditIn {
+    /// The new text, approved as sent.
     pub body: String,
+    /// The revision the reviewer edited; if the text changed since, the answer is 409.
     pub revision: Option<i64>,
 }
 
@@ -106,10 +116,13 @@ pub struct EditIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectIn {
+    /// Why the proposal is rejected, kept with the decision.
     pub reason: String,
+    /// The revision the reviewer read; if the text changed since, the answer is 409.
     pub revision: Option<i64>,
 }
 
+/// Approve a pending proposal as it stands (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/approve", params(("id" = String, Path)), request_body = ApproveIn,
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn approve(
@@ -121,6 +134,7 @@ pub async fn approve(
     decide(&state, caller, &id, input.revision, Verdict::Approve).await
 }
 
+/// Replace a pending proposal's text, then approve it (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/edit", params(("id" = String, Path)), request_body = EditIn,
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn edit(
@@ -139,6 +153,7 @@ pub async fn edit(
     .await
 }
 
+/// Reject a pending proposal, saying why (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/reject", params(("id" = String, Path)), request_body = RejectIn,
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn reject(

@@ -42,12 +42,15 @@ pub struct AskOut {
     /// The question's text (for an incident, the incident told as a question); give it back
     /// with feedback.
     pub question: String,
+    /// The incident asked about, when the question was one.
     pub incident: Option<String>,
+    /// The similar past incidents, most similar first.
     pub matches: Vec<SeenMatch>,
     /// Time spent answering, in milliseconds.
     pub took_ms: f64,
 }
 
+/// Ask which past incidents look like a text or an open incident.
 #[utoipa::path(post, path = "/v1/seen-before", request_body = AskIn,
     responses((status = 200, body = AskOut), (status = 401), (status = 422, description = "a field is wrong; `field` names it", body = Problem),
                (status = 503, description = "seen-before is not set up on this host", body = Problem)),
@@ -110,6 +113,7 @@ pub struct FeedbackIn {
     pub verdict: String,
 }
 
+/// Mark one match of a seen-before answer as helpful or not relevant.
 #[utoipa::path(post, path = "/v1/seen-before/feedback", request_body = FeedbackIn,
     responses((status = 201, body = Object), (status = 401), (status = 403), (status = 422, body = Problem), (status = 503, body = Problem)),
     security(("bearer" = ["responder", "ic"])))]

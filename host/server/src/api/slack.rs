@@ -66,6 +66,7 @@ pub struct SlackAck {
     pub ignored: Option<String>,
 }
 
+/// Receive a signed Slack Events API request; a message in a bound channel becomes a timeline event.
 #[utoipa::path(post, path = "/v1/ingest/slack", request_body = Object,
     responses((status = 200, body = SlackAck), (status = 401, description = "missing, wrong or stale signature"), (status = 404, description = "no signing secret configured")))]
 pub async fn ingest(
@@ -195,6 +196,7 @@ pub struct ChannelIn {
     pub channel: String,
 }
 
+/// Bind a Slack channel to an incident, so the channel's messages become its timeline events.
 #[utoipa::path(post, path = "/v1/incidents/{id}/slack-channel", params(("id" = String, Path)), request_body = ChannelIn,
     responses((status = 204), (status = 404)), security(("bearer" = ["responder", "ic"])))]
 pub async fn bind(

@@ -40,14 +40,17 @@ pub struct Gate {
 }
 
 impl Gate {
+    /// A gate over `store`, enforcing the operator's `config`.
     pub fn new(store: Store, config: GateConfig) -> Self {
         Gate { store, config }
     }
 
+    /// The operator's settings this gate enforces.
     pub fn config(&self) -> &GateConfig {
         &self.config
     }
 
+    /// The store the gate keeps its proposals in.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -38,24 +38,32 @@ impl ChangeKind {
 /// One step of a revision: the whole text after it.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// Whether a reviewer wrote it or the plugin regenerated a section.
     pub kind: ChangeKind,
     /// The section regenerated, for [`ChangeKind::Regenerate`].
     pub section: Option<String>,
+    /// The proposal's whole text after this change; must not be empty.
     pub body: String,
 }
 
 /// A recorded change, as read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RevisionRecord {
+    /// The record's own id.
     pub id: String,
+    /// The id of the proposal changed.
     pub proposal: String,
     /// The revision this change produced.
     pub revision: i64,
+    /// The name of the person who made or asked for the change.
     pub author: String,
+    /// Whether it was a reviewer's edit or a regenerated section.
     pub change: ChangeKind,
+    /// The section regenerated, for [`ChangeKind::Regenerate`]; `None` for an edit.
     pub section: Option<String>,
     /// Unified diff from the text before the change.
     pub diff: String,
+    /// When the change was saved, in milliseconds since the Unix epoch.
     pub at: i64,
 }
 

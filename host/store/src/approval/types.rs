@@ -11,12 +11,16 @@ use crate::model::{Evidence, PluginRef};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProposalKind {
+    /// A draft of a status update for stakeholders, published only if routed to a sink.
     DraftStatusUpdate,
+    /// A draft of the incident's postmortem, published only if routed to a sink.
     DraftPostmortem,
+    /// An action to take (a rollback, a scale-up...), handed to a sink once approved.
     SuggestedAction,
 }
 
 impl ProposalKind {
+    /// The kind's name in the contract, the database and gate routes (`draft-postmortem`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ProposalKind::DraftStatusUpdate => "draft-status-update",
@@ -25,6 +29,7 @@ impl ProposalKind {
         }
     }
 
+    /// The kind named `text` (as written by [`ProposalKind::as_str`]), or `None` if unknown.
     pub fn parse(text: &str) -> Option<Self> {
         [
             Self::DraftStatusUpdate,
@@ -39,11 +44,15 @@ impl ProposalKind {
 /// A proposal as a plugin returns it (WIT `proposal`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
+    /// What sort of proposal it is.
     pub kind: ProposalKind,
+    /// A one-line summary shown in the review queue; must not be empty.
     pub title: String,
     /// The draft text, or for a suggested action the request handed to its sink.
     pub body: String,
+    /// Why the plugin proposes it, for the reviewer.
     pub rationale: String,
+    /// What the proposal rests on.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
 }
@@ -51,7 +60,9 @@ pub struct Proposal {
 /// A proposal entering the gate, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewProposal {
+    /// The id of the incident it is about; `None` for a proposal tied to no incident.
     pub incident: Option<String>,
+    /// The plugin that proposed it.
     pub plugin: PluginRef,
     /// The person whose request led to it (they may not approve it); `None` when a plugin
     /// proposed on its own (an event or a clock tick).
@@ -59,6 +70,7 @@ pub struct NewProposal {
     /// The kind of suggested action (`rollback`, `scale-up`, ...), for the two-person rule
     /// and sink routing; `None` reads it from the body (see [`super::suggested_action_kind`]).
     pub action: Option<String>,
+    /// The proposal itself, as the plugin returned it.
     pub proposal: Proposal,
 }
 
@@ -66,14 +78,18 @@ pub struct NewProposal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProposalState {
+    /// Waiting in the review queue for a reviewer's decision.
     Pending,
+    /// Approved by enough reviewers; final.
     Approved,
+    /// Rejected by a reviewer, with a reason; final.
     Rejected,
     /// Expired before anyone decided.
     Withdrawn,
 }
 
 impl ProposalState {
+    /// The state's name in the database and the API (`pending`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ProposalState::Pending => "pending",
@@ -83,6 +99,7 @@ impl ProposalState {
         }
     }
 
+    /// The state named `text` (as written by [`ProposalState::as_str`]), or `None` if unknown.
     pub fn parse(text: &str) -> Option<Self> {
         [
             Self::Pending,
@@ -104,25 +121,39 @@ impl fmt::Display for ProposalState {
 /// A proposal as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredProposal {
+    /// The proposal's id, made by the store when it entered the gate.
     pub id: String,
+    /// The id of the incident it is about, if any.
     pub incident: Option<String>,
+    /// The plugin that proposed it.
     pub plugin: PluginRef,
+    /// What sort of proposal it is.
     pub kind: ProposalKind,
     /// The suggested action's kind; empty for drafts.
     pub action: String,
+    /// A one-line summary shown in the review queue.
     pub title: String,
     /// The current text: the plugin's, or the latest reviewer edit.
     pub body: String,
     /// The text as the plugin proposed it.
     pub original_body: String,
+    /// Why the plugin proposes it, for the reviewer.
     pub rationale: String,
+    /// What the proposal rests on; a revision may replace it.
     pub evidence: Vec<Evidence>,
+    /// The person whose request led to it, who may not approve it; `None` if no one asked.
     pub requested_by: Option<String>,
+    /// Where it is in its life: pending, approved, rejected or withdrawn.
     pub state: ProposalState,
     /// Grows by one with each edit; approvals count for one revision.
     pub revision: i64,
+    /// When it entered the gate, in milliseconds since the Unix epoch.
     pub created_at: Timestamp,
+    /// When it is withdrawn if still pending, in milliseconds since the Unix epoch; `None`
+    /// when the gate sets no expiry.
     pub expires_at: Option<Timestamp>,
+    /// When it left the pending state (approved, rejected or withdrawn), in milliseconds
+    /// since the Unix epoch; `None` while pending.
     pub decided_at: Option<Timestamp>,
 }
 
@@ -130,12 +161,16 @@ pub struct StoredProposal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "verdict")]
 pub enum Verdict {
+    /// Approve the text as it stands.
     Approve,
     /// Replace the body, then approve the new text.
     EditAndApprove {
+        /// The reviewer's replacement text; must not be empty.
         body: String,
     },
+    /// Reject the proposal; it will not be acted on or published.
     Reject {
+        /// Why, in the reviewer's words; must not be empty.
         reason: String,
     },
 }
@@ -144,50 +179,68 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "outcome")]
 pub enum Outcome {
-    /// Approved; a suggested action got this outbox entry.
+    /// Approved; what was approved (a suggested action, or a draft routed to a sink) got this
+    /// outbox entry.
     Approved {
+        /// The id of the outbox entry that hands it to a sink; `None` when nothing is published.
         outbox: Option<String>,
     },
     /// The approval counted, and more distinct reviewers are needed.
     AwaitingReviewers {
+        /// How many distinct reviewers have approved the current revision so far.
         have: usize,
+        /// How many distinct approvals the proposal needs (2 under the two-person rule).
         need: usize,
     },
+    /// Rejected; the proposal is closed.
     Rejected,
 }
 
 /// The answer to a decision: the proposal as it now stands, and what happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
+    /// The proposal after the decision.
     pub proposal: StoredProposal,
+    /// What the decision led to.
     pub outcome: Outcome,
 }
 
+/// Which way a recorded decision went (an edit-and-approve is recorded as an approval with a diff).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictKind {
+    /// The reviewer approved.
     Approve,
+    /// The reviewer rejected.
     Reject,
 }
 
 /// One reviewer's recorded decision on a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DecisionRecord {
+    /// The decision's own id.
     pub id: String,
+    /// The id of the proposal decided on.
     pub proposal: String,
+    /// The name of the reviewer who decided.
     pub reviewer: String,
+    /// Whether they approved or rejected.
     pub verdict: VerdictKind,
     /// The revision the verdict was given on (after the reviewer's own edit, if any).
     pub revision: i64,
     /// The reviewer's edit, as a unified diff.
     pub diff: Option<String>,
+    /// The reason given with a rejection; `None` for approvals.
     pub reason: Option<String>,
+    /// When the decision was made, in milliseconds since the Unix epoch.
     pub at: Timestamp,
 }
 
 /// Which proposals to list.
 #[derive(Debug, Clone, Default)]
 pub struct ProposalFilter {
+    /// Only proposals in this state; `None` for any state.
     pub state: Option<ProposalState>,
+    /// Only proposals about this incident (by id); `None` for any.
     pub incident: Option<String>,
 }

@@ -29,8 +29,11 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 pub struct AuditEntry {
     /// 1, 2, 3, ... with no gaps.
     pub seq: i64,
+    /// When it happened, in milliseconds since the Unix epoch.
     pub at: Timestamp,
+    /// Who did it (see [`Actor::name`]).
     pub actor: String,
+    /// In what capacity: a role name, or `operator`, `plugin`, `system` (see [`Actor::role`]).
     pub role: String,
     /// What happened, dotted: `proposal.approve`, `token.create`, `plugin.grant`, ...
     pub action: String,
@@ -38,7 +41,9 @@ pub struct AuditEntry {
     pub subject: String,
     /// The particulars (before/after, reasons), as canonical JSON text.
     pub detail: String,
+    /// The hash of the entry before (hex sha256), or [`GENESIS_HASH`] for the first.
     pub prev_hash: String,
+    /// The hex sha256 of `prev_hash` and this entry's fields, which the next entry chains to.
     pub hash: String,
 }
 

@@ -23,8 +23,11 @@ pub enum ProblemKind {
 /// The first problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditProblem {
+    /// The seq of the first entry affected.
     pub seq: i64,
+    /// What sort of tampering it looks like.
     pub kind: ProblemKind,
+    /// A sentence for the operator saying what was found.
     pub why: String,
 }
 
@@ -40,6 +43,7 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
+    /// Whether the chain was found whole, with no problem.
     pub fn is_intact(&self) -> bool {
         self.problem.is_none()
     }

@@ -34,8 +34,11 @@ pub enum JobWork {
 /// A plugin job as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PluginJob {
+    /// The job's id, made by the store.
     pub id: String,
+    /// The id of the incident the events or series belong to.
     pub incident: String,
+    /// What the plugins are to be run on.
     pub work: JobWork,
     /// Who sent the write (a token's name), passed on to proposals.
     pub requested_by: Option<String>,
@@ -49,6 +52,7 @@ pub struct JobLease {
     /// This replica, made unique per process: a restarted process must not think it still
     /// holds what its dead predecessor held.
     pub owner: String,
+    /// How long a lease lasts without renewal, in milliseconds (at least 1).
     pub lease_ms: i64,
 }
 

@@ -10,7 +10,9 @@ use crate::model::{Finding, PluginRef};
 /// batch; 0 for a series).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobStep<'a> {
+    /// The id of the job.
     pub job: &'a str,
+    /// The event's place in the job's batch (from 0), or 0 for a series.
     pub step: i64,
 }
 
@@ -19,7 +21,9 @@ pub struct JobStep<'a> {
 pub enum StepOutcome {
     /// Stored now: the findings (new and repeated) and the ids of the new proposals.
     Stored {
+        /// The ids of the findings, split into new and already stored.
         findings: FindingsAdded,
+        /// The ids of the proposals that entered the gate, in input order.
         proposals: Vec<String>,
     },
     /// This plugin's part of the job was stored before (by another replica, or before a

@@ -7,7 +7,9 @@ use crate::clock::Timestamp;
 /// One sample; `value` is NaN where the source had a gap (stored as JSON `null`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
+    /// When the sample was taken, in milliseconds since the Unix epoch.
     pub at: Timestamp,
+    /// The measured value, in the series' unit; NaN for a gap.
     #[serde(with = "nan_as_null")]
     pub value: f64,
 }
@@ -15,9 +17,12 @@ pub struct Point {
 /// A metric series: samples in time order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricSeries {
+    /// The series' name, unique within its incident (`latency_p99`, ...).
     pub name: String,
+    /// The unit as given by the source (`ms`, `req/s`, `%`, `bytes`); empty when unknown.
     #[serde(default)]
     pub unit: String,
+    /// The samples, in time order when read back from the store.
     pub points: Vec<Point>,
 }
 

@@ -13,12 +13,17 @@ use crate::store::Store;
 /// A row this worker holds for one delivery attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
+    /// The outbox row's id, also the idempotency key the sink receives.
     pub id: String,
+    /// The id of the approved proposal.
     pub proposal: String,
+    /// The name of the sink to deliver to.
     pub sink: String,
+    /// The JSON document to hand to the sink.
     pub payload: serde_json::Value,
     /// Attempts so far, this one included.
     pub attempts: i64,
+    /// The worker holding the lease; settling the row succeeds only while it still does.
     pub owner: String,
 }
 

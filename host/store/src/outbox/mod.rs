@@ -1,4 +1,5 @@
-//! The outbox: approved suggested actions waiting to be handed to their sink. A row is written
+//! The outbox: approved suggested actions, and approved drafts the gate routes to a sink,
+//! waiting to be handed to their sink. A row is written
 //! in the same transaction as the approval (and `proposal_id` is UNIQUE), so there is exactly
 //! one per approved action. Workers claim due rows with a lease (a conditional UPDATE that
 //! only one worker can win), deliver, then mark the row delivered or schedule a retry with
@@ -27,6 +28,7 @@ use crate::store::Store;
 pub enum OutboxState {
     /// Waiting for (another) delivery attempt.
     Due,
+    /// Handed to the sink successfully; final.
     Delivered,
     /// Given up on: the sink refused it for good, or it ran out of attempts.
     Failed,
@@ -37,14 +39,23 @@ pub enum OutboxState {
 pub struct OutboxEntry {
     /// Also the idempotency key the sink receives.
     pub id: String,
+    /// The id of the approved proposal; each proposal has at most one row.
     pub proposal: String,
+    /// The name of the sink it goes to, as routed by the gate's settings.
     pub sink: String,
+    /// The JSON document the sink receives: the approved text, its evidence, plugin and approvers.
     pub payload: serde_json::Value,
+    /// Whether it is due, delivered or given up on.
     pub state: OutboxState,
+    /// Delivery attempts started so far.
     pub attempts: i64,
+    /// The earliest time of the next attempt, in milliseconds since the Unix epoch.
     pub next_attempt_at: Timestamp,
+    /// What went wrong on the latest failed attempt; `None` if none failed or once delivered.
     pub last_error: Option<String>,
+    /// When the proposal was approved and the row written, in milliseconds since the Unix epoch.
     pub created_at: Timestamp,
+    /// When the sink accepted it, in milliseconds since the Unix epoch; `None` until then.
     pub delivered_at: Option<Timestamp>,
 }
 

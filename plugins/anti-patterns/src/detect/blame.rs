@@ -16,7 +16,7 @@ const STALE_MINUTES: i64 = 2;
 /// The longest quoted phrase in the message.
 const PHRASE_CHARS: usize = 40;
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let repeat = ctx.limits.blame_repeat_minutes as i64 * 60;
     if ctx.fired_since(Pattern::BlameLanguage, ctx.now - repeat) {
         return None;

@@ -9,7 +9,7 @@ use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() {
         return None;
     }

@@ -28,7 +28,7 @@ const DETECTORS: [fn(&Context) -> Option<Nudge>; 9] = [
 ];
 
 /// The nudges every detector fires in this call.
-pub fn run_all(ctx: &Context) -> Vec<Nudge> {
+pub(crate) fn run_all(ctx: &Context) -> Vec<Nudge> {
     DETECTORS.iter().filter_map(|detect| detect(ctx)).collect()
 }
 

@@ -9,7 +9,7 @@ use crate::context::{Context, first_name, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern, Role};
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let limit = ctx.limits.command_minutes? as i64;
     if ctx.reconstructed() {
         return None;

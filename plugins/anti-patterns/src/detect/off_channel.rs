@@ -18,7 +18,7 @@ const MARKED_LOOKBACK_MINUTES: i64 = 10;
 /// References older than this are not nudged any more.
 const STALE_MINUTES: i64 = 10;
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let grace = ctx.limits.off_channel_minutes as i64 * 60;
     let first = ctx.index_at(ctx.now - grace - STALE_MINUTES * 60);
     let reference = (first..ctx.events.len())

@@ -16,7 +16,7 @@ use crate::text::Words;
 /// How far before the handover a note may have been posted.
 const NOTE_LEAD_MINUTES: i64 = 5;
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() {
         return None;
     }

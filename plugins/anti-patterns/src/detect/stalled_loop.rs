@@ -10,7 +10,7 @@ use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() || ctx.mitigated() {
         return None;
     }
@@ -39,7 +39,7 @@ pub fn detect(ctx: &Context) -> Option<Nudge> {
 }
 
 /// Whether event `i` moves the response forward.
-pub fn is_progress(ctx: &Context, i: usize) -> bool {
+pub(super) fn is_progress(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
     if !is_responder(e) {
         return false;

@@ -6,10 +6,10 @@ use std::ops::RangeInclusive;
 use crate::config::Thresholds;
 use crate::model::{Event, EventKind, IncidentInfo, Nudge, Pattern, PriorNudge, Role, Severity};
 
-pub const T0: i64 = 1_700_000_000;
+pub(crate) const T0: i64 = 1_700_000_000;
 
 /// An event at `minute`, posted by the usual person for its role.
-pub fn ev(minute: i64, role: Role, kind: EventKind, text: &str) -> Event {
+pub(crate) fn ev(minute: i64, role: Role, kind: EventKind, text: &str) -> Event {
     let actor = match role {
         Role::Ic => "Ana Ruiz",
         Role::Ops => "Bo Chen",
@@ -23,7 +23,7 @@ pub fn ev(minute: i64, role: Role, kind: EventKind, text: &str) -> Event {
 }
 
 /// An event at `minute` posted by `actor`.
-pub fn by(minute: i64, actor: &str, role: Role, kind: EventKind, text: &str) -> Event {
+pub(crate) fn by(minute: i64, actor: &str, role: Role, kind: EventKind, text: &str) -> Event {
     Event {
         id: 0,
         at: T0 + minute * 60,
@@ -35,14 +35,14 @@ pub fn by(minute: i64, actor: &str, role: Role, kind: EventKind, text: &str) -> 
 }
 
 /// The same event with no author, as in a timeline written up from a postmortem.
-pub fn anonymous(mut e: Event) -> Event {
+pub(crate) fn anonymous(mut e: Event) -> Event {
     if e.role != Some(Role::System) {
         e.actor = None;
     }
     e
 }
 
-pub fn sev(severity: Severity) -> IncidentInfo {
+pub(crate) fn sev(severity: Severity) -> IncidentInfo {
     IncidentInfo {
         severity: Some(severity),
         update_cadence_minutes: None,
@@ -61,12 +61,16 @@ fn numbered(events: &[Event]) -> Vec<Event> {
 }
 
 /// Every nudge of `pattern` a SEV2 replay fires over `minutes`.
-pub fn replay(events: &[Event], minutes: RangeInclusive<i64>, pattern: Pattern) -> Vec<Nudge> {
+pub(crate) fn replay(
+    events: &[Event],
+    minutes: RangeInclusive<i64>,
+    pattern: Pattern,
+) -> Vec<Nudge> {
     replay_incident(&sev(Severity::Sev2), events, minutes, pattern)
 }
 
 /// Every nudge of `pattern` a replay fires over `minutes`, calling on each event and each tick.
-pub fn replay_incident(
+pub(crate) fn replay_incident(
     incident: &IncidentInfo,
     events: &[Event],
     minutes: RangeInclusive<i64>,
@@ -93,11 +97,11 @@ pub fn replay_incident(
 }
 
 /// The nudge of `pattern` one SEV2 call at `minute` fires, with nothing fired before.
-pub fn fired(events: &[Event], minute: i64, pattern: Pattern) -> Option<Nudge> {
+pub(crate) fn fired(events: &[Event], minute: i64, pattern: Pattern) -> Option<Nudge> {
     fired_incident(&sev(Severity::Sev2), events, minute, pattern)
 }
 
-pub fn fired_incident(
+pub(crate) fn fired_incident(
     incident: &IncidentInfo,
     events: &[Event],
     minute: i64,
@@ -111,7 +115,7 @@ pub fn fired_incident(
         .find(|n| n.pattern == pattern)
 }
 
-pub fn assert_silent(events: &[Event], minutes: RangeInclusive<i64>, pattern: Pattern) {
+pub(crate) fn assert_silent(events: &[Event], minutes: RangeInclusive<i64>, pattern: Pattern) {
     let nudges = replay(events, minutes, pattern);
     assert!(
         nudges.is_empty(),

@@ -27,7 +27,7 @@ struct Stretch {
     pursued_after_contrary: bool,
 }
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() || ctx.mitigated() {
         return None;
     }

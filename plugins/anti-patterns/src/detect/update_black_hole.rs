@@ -10,7 +10,7 @@ use crate::context::{Context, is_human};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern, Role};
 
-pub fn detect(ctx: &Context) -> Option<Nudge> {
+pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.mitigated() {
         return None;
     }

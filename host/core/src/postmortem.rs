@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::jsonl::{self, JsonlError};
 
 /// One postmortem of the corpus.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Postmortem {
     /// Stable corpus id (`pm-NNNN`), unique within the file.
     pub id: String,
@@ -43,6 +43,25 @@ pub struct Postmortem {
     /// The primary source list the entry came from (e.g. `danluu/post-mortems`).
     #[serde(default)]
     pub source: Option<String>,
+}
+
+impl Postmortem {
+    /// Title, summaries and full text joined: everything lexical matching reads.
+    pub fn all_text(&self) -> String {
+        [&self.title, &self.summary, &self.alt_summary, &self.text]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The body when it says more than the summary does.
+    pub fn extra_text(&self) -> Option<&str> {
+        self.text
+            .as_deref()
+            .filter(|t| Some(*t) != self.summary.as_deref() && !t.trim().is_empty())
+    }
 }
 
 /// Reads `corpus.jsonl`: one postmortem per non-empty line, ids unique.

@@ -40,7 +40,7 @@ fn main() -> AnyResult<()> {
         .map_or(data.join("queries.jsonl"), PathBuf::from);
     let corpus = eval::load_corpus(&corpus_path)?;
     let queries = eval::load_queries(&queries_path)?;
-    let docs: Vec<Postmortem> = corpus.iter().map(to_plugin_doc).collect();
+    let docs: Vec<Postmortem> = corpus;
 
     let started = Instant::now();
     let embedder = Embedder::load(
@@ -437,17 +437,4 @@ fn report_throughput(embedder: &Embedder, queries: &[eval::Query]) -> AnyResult<
             "single_sentence_ms": single_ms}})
     );
     Ok(())
-}
-
-fn to_plugin_doc(p: &eval::Postmortem) -> Postmortem {
-    Postmortem {
-        id: p.id.clone(),
-        company: p.company.clone(),
-        title: p.title.clone(),
-        date: p.date.clone(),
-        summary: p.summary.clone(),
-        text: p.text.clone(),
-        alt_summary: p.alt_summary.clone(),
-        url: p.url.clone(),
-    }
 }

@@ -55,19 +55,6 @@ pub struct Indexed {
     pub seconds: f64,
 }
 
-/// The corpus in the plugin's shape.
-pub fn plugin_doc(p: &Postmortem) -> seen_before_index::Postmortem {
-    seen_before_index::Postmortem {
-        id: p.id.clone(),
-        company: p.company.clone(),
-        title: p.title.clone(),
-        date: p.date.clone(),
-        summary: p.summary.clone(),
-        text: p.text.clone(),
-        alt_summary: p.alt_summary.clone(),
-        url: p.url.clone(),
-    }
-}
 
 /// Indexes `docs` for the plugin; `progress(done, total)` follows the embedding.
 pub fn index(
@@ -77,7 +64,7 @@ pub fn index(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Indexed, IndexingError> {
     let started = Instant::now();
-    let docs: Vec<seen_before_index::Postmortem> = docs.iter().map(plugin_doc).collect();
+    let docs: Vec<Postmortem> = docs.to_vec();
     let passages: Vec<(String, String)> = docs
         .iter()
         .flat_map(seen_before_index::passages)

@@ -62,7 +62,7 @@ pub(crate) fn run(
         "the benchmark needs postmortems and questions"
     );
     let rss_mib_model_loaded = resident_mib();
-    let plugin_docs: Vec<_> = docs.iter().map(indexer::plugin_doc).collect();
+    let plugin_docs: Vec<_> = docs.to_vec();
     let passages: Vec<String> = plugin_docs
         .iter()
         .flat_map(seen_before_index::passages)

@@ -10,6 +10,7 @@ use std::time::Duration;
 use rhyme_store::{Gate, JobWork, PluginJob};
 
 use crate::queue::{Job, JobQueue};
+use crate::seen_before_job;
 use crate::store_incidents::convert;
 
 /// After this many take-overs a job is dropped (and logged): something in it keeps failing.
@@ -95,6 +96,13 @@ pub async fn load(gate: &Gate, job: &PluginJob) -> rhyme_store::Result<Option<Jo
                 by,
             }))
         }
+        JobWork::SeenBefore(subject) => Ok(seen_before_job::Reason::from_subject(subject).map(
+            |reason| Job::SeenBefore {
+                job: Some(job.id.clone()),
+                incident: job.incident.clone(),
+                reason,
+            },
+        )),
         JobWork::Series(name) => {
             let series = store.series_named(&job.incident, name).await?;
             Ok(series.map(|s| Job::Series {

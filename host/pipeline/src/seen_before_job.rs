@@ -7,10 +7,14 @@
 //! the answer still helps. Later refreshes (every event, every tick) would repeat near-same
 //! answers into the findings and cost a plugin call each; a responder who wants a fresh one
 //! asks `POST /v1/seen-before` with the incident.
+//!
+//! Each ask is a stored plugin job like any other ([`rhyme_store::JobWork::SeenBefore`]):
+//! written with the incident (or after the signature), its finding stored with the job's step,
+//! taken over by recovery when the process dies before it is done.
 
 use std::sync::Arc;
 
-use rhyme_store::{Evidence, Finding, FindingKind, Store};
+use rhyme_store::{Evidence, Finding, FindingKind, Gate, JobLease, JobStep, JobWork};
 
 use crate::worker::{audit_calls, plugin_ref};
 use rhyme_seen_before::question;
@@ -18,6 +22,9 @@ use rhyme_seen_before::service::{SeenBefore, SeenMatch};
 
 /// Matches in the finding.
 pub const FINDING_MATCHES: u32 = 3;
+
+/// How long a seen-before job that failed waits before it is tried again.
+const RETRY_AFTER_MS: i64 = 30_000;
 
 /// Why the incident is asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,31 +45,99 @@ impl Reason {
     }
 }
 
-/// Asks about `incident` and stores the answer as its finding; failures are logged.
-pub async fn run(service: &Arc<SeenBefore>, store: &Store, incident: &str, reason: Reason) {
-    if let Err(e) = ask_and_store(service, store, incident, reason).await {
-        tracing::warn!(incident, "seen-before finding not made: {e:#}");
+impl Reason {
+    /// The reason whose finding has this subject.
+    pub fn from_subject(subject: &str) -> Option<Reason> {
+        [Reason::Opened, Reason::FirstSignature]
+            .into_iter()
+            .find(|r| r.subject() == subject)
+    }
+
+    /// The stored job's work for this reason.
+    pub fn work(self) -> JobWork {
+        JobWork::SeenBefore(self.subject().to_string())
     }
 }
 
-/// After a signature finding: asks again unless it was already done for this incident.
-pub async fn after_signature(service: &Arc<SeenBefore>, store: &Store, incident: &str) {
-    match store.findings(incident).await {
-        Ok(found)
-            if found
-                .iter()
-                .any(|f| f.finding.subject == Reason::FirstSignature.subject()) => {}
-        Ok(_) => run(service, store, incident, Reason::FirstSignature).await,
-        Err(e) => tracing::warn!(incident, "seen-before refresh skipped: {e}"),
+/// Runs the stored seen-before job `job`: asks about `incident` and stores the answer as its
+/// finding together with the job's step, then deletes the job; a failure gives the job back
+/// for a later try (and recovery takes it over if this process dies first). Without a
+/// seen-before service the job is dropped: there is nobody to ask.
+pub async fn run(
+    service: Option<&Arc<SeenBefore>>,
+    gate: &Gate,
+    job: Option<&str>,
+    incident: &str,
+    reason: Reason,
+) {
+    let outcome = match service {
+        Some(service) => ask_and_store(service, gate, job, incident, reason).await,
+        None => Ok(()),
+    };
+    let store = gate.store();
+    let Some(job) = job else {
+        if let Err(e) = outcome {
+            tracing::warn!(incident, "seen-before finding not made: {e:#}");
+        }
+        return;
+    };
+    let settled = match outcome {
+        Ok(()) => store.finish_plugin_job(job).await,
+        Err(e) => {
+            tracing::warn!(
+                incident,
+                "seen-before finding not made, tried again later: {e:#}"
+            );
+            store
+                .release_plugin_job(job, store.now().saturating_add(RETRY_AFTER_MS))
+                .await
+        }
+    };
+    if let Err(e) = settled {
+        tracing::error!(incident, job, "settling a seen-before job: {e}");
     }
+}
+
+/// After a signature finding: writes a stored job to ask again, unless the incident already
+/// has that finding, and runs it on a task of its own, so the incident's other jobs do not
+/// wait for it.
+pub async fn after_signature(
+    service: &Arc<SeenBefore>,
+    gate: &Gate,
+    lease: &JobLease,
+    incident: &str,
+) {
+    let store = gate.store();
+    let reason = Reason::FirstSignature;
+    match store.findings(incident).await {
+        Ok(found) if found.iter().any(|f| f.finding.subject == reason.subject()) => return,
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(incident, "seen-before refresh skipped: {e}");
+            return;
+        }
+    }
+    let job = match store.add_plugin_job(incident, reason.work(), lease).await {
+        Ok(job) => job,
+        Err(e) => {
+            tracing::warn!(incident, "seen-before refresh skipped: {e}");
+            return;
+        }
+    };
+    let (service, gate, incident) = (service.clone(), gate.clone(), incident.to_string());
+    tokio::spawn(async move {
+        run(Some(&service), &gate, Some(&job.id), &incident, reason).await;
+    });
 }
 
 async fn ask_and_store(
     service: &Arc<SeenBefore>,
-    store: &Store,
+    gate: &Gate,
+    job: Option<&str>,
     incident: &str,
     reason: Reason,
 ) -> anyhow::Result<()> {
+    let store = gate.store();
     let text = question::for_incident(store, incident).await?;
     let feedback = store.seen_before_feedback().await?;
     let now = store.now();
@@ -77,15 +152,13 @@ async fn ask_and_store(
     if let Err(e) = audit_calls(store, &source, &answer.capability_calls, detail).await {
         tracing::error!("audit: {e}");
     }
-    if answer.matches.is_empty() {
-        return Ok(());
-    }
-    store
-        .add_findings(
-            incident,
-            &source,
-            &[finding(&text, &answer.matches, reason)],
-        )
+    let findings = if answer.matches.is_empty() {
+        Vec::new()
+    } else {
+        vec![finding(&text, &answer.matches, reason)]
+    };
+    let step = job.map(|job| JobStep { job, step: 0 });
+    gate.store_plugin_output(step, incident, &source, &findings, Vec::new())
         .await?;
     Ok(())
 }

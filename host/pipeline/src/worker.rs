@@ -13,7 +13,7 @@ use rhyme_runtime::state::CapabilityCall;
 use rhyme_runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
 use rhyme_seen_before::service::SeenBefore;
 use rhyme_store::approval::NewProposal;
-use rhyme_store::{Actor, Gate, JobStep, PluginRef, Store};
+use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef, Store};
 use rhyme_world::types::{FindingKind, Output, Trigger};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
@@ -42,6 +42,9 @@ pub struct Worker {
     pub concurrency: usize,
     /// Answers the seen-before findings; `None` when seen-before is not enabled.
     pub seen_before: Option<Arc<SeenBefore>>,
+    /// Whom the jobs this worker writes itself (seen-before after a signature) are leased to:
+    /// the queue's lease, so this process's recovery loop renews them.
+    pub lease: JobLease,
 }
 
 impl Worker {
@@ -92,10 +95,13 @@ impl Worker {
                 (incident.clone(), job.clone())
             }
             Job::Tick { incident, .. } => (incident.clone(), None),
-            Job::SeenBefore { incident, reason } => {
-                if let Some(service) = &self.seen_before {
-                    seen_before_job::run(service, store, incident, *reason).await;
-                }
+            Job::SeenBefore {
+                job,
+                incident,
+                reason,
+            } => {
+                let service = self.seen_before.as_ref();
+                seen_before_job::run(service, &self.gate, job.as_deref(), incident, *reason).await;
                 return;
             }
         };
@@ -280,7 +286,7 @@ impl Worker {
             }
         };
         if let (true, true, Some(service)) = (stored, signature, &self.seen_before) {
-            seen_before_job::after_signature(service, self.gate.store(), incident).await;
+            seen_before_job::after_signature(service, &self.gate, &self.lease, incident).await;
         }
         let detail = serde_json::json!({"incident": incident, "trigger": trigger_name});
         if let Err(e) =

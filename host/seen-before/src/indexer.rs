@@ -55,7 +55,6 @@ pub struct Indexed {
     pub seconds: f64,
 }
 
-
 /// Indexes `docs` for the plugin; `progress(done, total)` follows the embedding.
 pub fn index(
     docs: &[Postmortem],

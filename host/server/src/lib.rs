@@ -196,6 +196,7 @@ pub async fn serve_until(
         metrics: metrics.clone(),
         concurrency: config.workers,
         seen_before: config.seen_before.clone().ok(),
+        lease: queue.lease().clone(),
     };
     let worker = tokio::spawn(worker.run(jobs));
     let ticker = tokio::spawn(ticks::tick(gate.clone(), queue.clone(), config.tick_every));

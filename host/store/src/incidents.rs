@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
+use crate::jobs::{self, JobLease, JobWork, PluginJob};
 use crate::model::{Incident, check_id};
 use crate::store::Store;
 
@@ -35,12 +36,25 @@ impl Store {
     /// Stores a new incident. Sending the same incident again is acknowledged (`Unchanged`);
     /// a different incident under an id in use is a `Conflict`.
     pub async fn insert_incident(&self, incident: &Incident) -> Result<Put> {
-        self.write_incident(incident, false).await
+        Ok(self.write_incident(incident, false, None).await?.0)
+    }
+
+    /// As [`Store::insert_incident`], and when the incident is created, in the same
+    /// transaction a plugin job of `work` leased to `lease` (the seen-before finding of a new
+    /// incident), so a crash right after the answer loses no work.
+    pub async fn insert_incident_with_job(
+        &self,
+        incident: &Incident,
+        work: JobWork,
+        lease: &JobLease,
+    ) -> Result<(Put, Option<PluginJob>)> {
+        self.write_incident(incident, false, Some((work, lease)))
+            .await
     }
 
     /// Stores an incident, replacing the one with the same id.
     pub async fn put_incident(&self, incident: &Incident) -> Result<Put> {
-        self.write_incident(incident, true).await
+        Ok(self.write_incident(incident, true, None).await?.0)
     }
 
     /// The incident with this id.
@@ -116,7 +130,12 @@ impl Store {
         Ok(row.map(|r| r.try_get("incident_id")).transpose()?)
     }
 
-    async fn write_incident(&self, incident: &Incident, replace: bool) -> Result<Put> {
+    async fn write_incident(
+        &self,
+        incident: &Incident,
+        replace: bool,
+        job: Option<(JobWork, &JobLease)>,
+    ) -> Result<(Put, Option<PluginJob>)> {
         validate(incident)?;
         let now = self.now();
         let mut tx = self.db().write().await?;
@@ -137,8 +156,14 @@ impl Store {
                 Put::Created
             }
         };
+        let job = match (put, job) {
+            (Put::Created, Some((work, lease))) => {
+                Some(jobs::insert_in(tx.conn(), now, lease, &incident.id, work, None).await?)
+            }
+            _ => None,
+        };
         tx.commit().await?;
-        Ok(put)
+        Ok((put, job))
     }
 }
 

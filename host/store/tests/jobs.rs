@@ -275,3 +275,58 @@ async fn a_steps_results_are_stored_once_however_often_it_runs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_new_incidents_seen_before_job_is_written_with_it_and_taken_over_after_a_crash() {
+    each_backend(|f: Fixture| async move {
+        let dead = JobLease::new(LEASE_MS);
+        let work = || JobWork::SeenBefore("seen-before/opened".into());
+        let (put, job) = f
+            .store
+            .insert_incident_with_job(&incident("inc-1"), work(), &dead)
+            .await
+            .unwrap();
+        assert_eq!(put, rhyme_store::Put::Created);
+        let job = job.expect("a job for the new incident");
+        assert_eq!(job.work, work());
+        let (again, none) = f
+            .store
+            .insert_incident_with_job(&incident("inc-1"), work(), &dead)
+            .await
+            .unwrap();
+        assert_eq!(again, rhyme_store::Put::Unchanged);
+        assert!(
+            none.is_none(),
+            "an incident stored before gets no second job"
+        );
+
+        let later = f
+            .store
+            .add_plugin_job(
+                "inc-1",
+                JobWork::SeenBefore("seen-before/after-signature".into()),
+                &dead,
+            )
+            .await
+            .unwrap();
+        // The process that held both dies; another takes them over once the lease runs out.
+        f.clock.advance(LEASE_MS + 1);
+        let alive = JobLease::new(LEASE_MS);
+        let mut taken = f.store.claim_plugin_jobs(&alive, 10).await.unwrap();
+        taken.sort_by_key(|j| j.id == later.id);
+        let ids: Vec<&str> = taken.iter().map(|j| j.id.as_str()).collect();
+        assert_eq!(ids, [job.id.as_str(), later.id.as_str()]);
+        assert_eq!(
+            taken[1].work,
+            JobWork::SeenBefore("seen-before/after-signature".into())
+        );
+        assert!(
+            f.store
+                .add_plugin_job("no-such-incident", work(), &alive)
+                .await
+                .is_err(),
+            "a job needs its incident"
+        );
+    })
+    .await;
+}

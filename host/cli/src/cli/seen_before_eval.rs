@@ -97,7 +97,7 @@ fn bm25_reference(
     docs: &[eval::Postmortem],
     queries: &[eval::Query],
 ) -> anyhow::Result<Vec<ItemScore>> {
-    let index = seen_before_index::Index::lexical(docs.clone())?;
+    let index = seen_before_index::Index::lexical(docs.to_vec())?;
     let options = seen_before_index::RankOptions {
         limit: RANKED as usize,
         ..seen_before_index::RankOptions::default()

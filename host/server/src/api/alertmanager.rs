@@ -113,20 +113,29 @@ pub async fn ingest(
         None
     };
     let store = state.store();
-    let (id, opened) = match store.bound_incident(SOURCE, &note.group_key).await? {
-        Some(id) => (id, false),
+    let (id, opened, seen_before_job) = match store.bound_incident(SOURCE, &note.group_key).await? {
+        Some(id) => (id, false, None),
         None => {
             let incident = incident_of(&note, &events);
-            store
-                .insert_incident(&incident)
-                .await
-                .or_else(|e| match e {
-                    // A concurrent notification of the same group opened it first.
-                    rhyme_store::Error::Conflict { .. } => Ok(rhyme_store::Put::Unchanged),
-                    e => Err(e),
-                })?;
+            let written = match opening {
+                Some(_) => {
+                    let lease = state.queue().lease();
+                    store
+                        .insert_incident_with_job(&incident, Reason::Opened.work(), lease)
+                        .await
+                }
+                None => store
+                    .insert_incident(&incident)
+                    .await
+                    .map(|put| (put, None)),
+            };
+            let (_, job) = written.or_else(|e| match e {
+                // A concurrent notification of the same group opened it first.
+                rhyme_store::Error::Conflict { .. } => Ok((rhyme_store::Put::Unchanged, None)),
+                e => Err(e),
+            })?;
             store.bind(SOURCE, &note.group_key, &incident.id).await?;
-            (incident.id, true)
+            (incident.id, true, job)
         }
     };
     let (batch, job) = store
@@ -143,8 +152,9 @@ pub async fn ingest(
         store.end_incident(&id, end.max(incident.started)).await?;
     }
     place.send_stored_events(job, id.clone(), events, &batch.stored, who.name);
-    if let (Some(opening), true) = (opening, opened) {
+    if let (Some(opening), Some(job)) = (opening, seen_before_job) {
         opening.send(Job::SeenBefore {
+            job: Some(job.id),
             incident: id.clone(),
             reason: Reason::Opened,
         });

@@ -74,13 +74,24 @@ pub async fn create(
     } else {
         None
     };
-    let put = state.store().insert_incident(&incident).await?;
-    if let (Some(place), Put::Created) = (place, put) {
-        place.send(Job::SeenBefore {
-            incident: incident.id.clone(),
-            reason: Reason::Opened,
-        });
-    }
+    let put = match place {
+        Some(place) => {
+            let lease = state.queue().lease();
+            let (put, job) = state
+                .store()
+                .insert_incident_with_job(&incident, Reason::Opened.work(), lease)
+                .await?;
+            if let Some(job) = job {
+                place.send(Job::SeenBefore {
+                    job: Some(job.id),
+                    incident: incident.id.clone(),
+                    reason: Reason::Opened,
+                });
+            }
+            put
+        }
+        None => state.store().insert_incident(&incident).await?,
+    };
     let status = if put == Put::Created {
         StatusCode::CREATED
     } else {

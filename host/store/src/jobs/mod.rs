@@ -29,6 +29,9 @@ pub enum JobWork {
     Events(Vec<String>),
     /// The stored series of this name.
     Series(String),
+    /// Ask seen-before about the incident and store its answer as a finding with this subject
+    /// (`seen-before/opened`, `seen-before/after-signature`).
+    SeenBefore(String),
 }
 
 /// A plugin job as stored.
@@ -67,6 +70,22 @@ impl JobLease {
 }
 
 impl Store {
+    /// Writes a plugin job of its own (not tied to a write), leased to `lease`: work that a
+    /// plugin's result calls for, such as asking seen-before again after a first signature.
+    pub async fn add_plugin_job(
+        &self,
+        incident: &str,
+        work: JobWork,
+        lease: &JobLease,
+    ) -> Result<PluginJob> {
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        crate::incidents::require(tx.conn(), incident).await?;
+        let job = insert_in(tx.conn(), now, lease, incident, work, None).await?;
+        tx.commit().await?;
+        Ok(job)
+    }
+
     /// Takes over up to `limit` jobs whose lease ran out, oldest first, leasing them to `lease`.
     pub async fn claim_plugin_jobs(&self, lease: &JobLease, limit: u32) -> Result<Vec<PluginJob>> {
         if limit == 0 {
@@ -216,6 +235,7 @@ fn encode(work: &JobWork) -> (&'static str, String) {
     let (kind, subjects) = match work {
         JobWork::Events(ids) => ("events", ids.clone()),
         JobWork::Series(name) => ("series", vec![name.clone()]),
+        JobWork::SeenBefore(subject) => ("seen-before", vec![subject.clone()]),
     };
     (
         kind,
@@ -231,6 +251,7 @@ fn from_row(row: &AnyRow) -> Result<PluginJob> {
     let work = match (kind.as_str(), subjects.len()) {
         ("events", _) => JobWork::Events(subjects),
         ("series", 1) => JobWork::Series(subjects.remove(0)),
+        ("seen-before", 1) => JobWork::SeenBefore(subjects.remove(0)),
         _ => {
             return Err(Error::corrupt(
                 "plugin_jobs",

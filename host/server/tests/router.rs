@@ -1,0 +1,158 @@
+//! The API's pure request/response cases, without a socket: `router(state).oneshot(request)`
+//! over a real SQLite store in a temporary folder. What needs a running process (plugins on
+//! ingest, SIGKILL, two replicas) is in `tests/tests/all/`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use rhyme_pipeline::metrics::Metrics;
+use rhyme_pipeline::queue::JobQueue;
+use rhyme_server::{AppState, router};
+use rhyme_store::{Actor, Gate, GateConfig, Role, Store};
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+/// A router over a fresh store, and a token of each role.
+struct Api {
+    state: AppState,
+    _dir: tempfile::TempDir,
+    responder: String,
+    reviewer: String,
+}
+
+impl Api {
+    async fn new() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), None).await.unwrap();
+        let token = |name: &str, role| {
+            let store = store.clone();
+            let name = name.to_string();
+            async move {
+                store
+                    .create_token(&Actor::operator("ops"), &name, role)
+                    .await
+                    .unwrap()
+                    .secret
+            }
+        };
+        let responder = token("sam", Role::Responder).await;
+        let reviewer = token("ana", Role::Reviewer).await;
+        let metrics = Arc::new(Metrics::new());
+        let (queue, _jobs) = JobQueue::new(16, metrics.clone());
+        let gate = Gate::new(store, GateConfig::default());
+        Api {
+            state: AppState::new(gate, queue, metrics),
+            _dir: dir,
+            responder,
+            reviewer,
+        }
+    }
+
+    /// Sends one request; the status, the content type and the body as JSON (or text).
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> (StatusCode, String, Value) {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Body::from(body.unwrap_or("").to_string()))
+            .unwrap();
+        let response = router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, content_type, json)
+    }
+}
+
+#[tokio::test]
+async fn health_needs_no_token_and_every_v1_route_needs_one() {
+    let api = Api::new().await;
+    let (status, _, _) = api.send("GET", "/healthz", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, content_type, problem) = api.send("GET", "/v1/incidents", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(problem["status"], 401);
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_problem_not_an_empty_page() {
+    let api = Api::new().await;
+    let (status, content_type, problem) = api
+        .send("GET", "/v1/nothing-here", Some(&api.responder), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(problem["status"], 404);
+}
+
+#[tokio::test]
+async fn a_bad_body_names_the_field_at_fault() {
+    let api = Api::new().await;
+    let body =
+        r#"{"id": "inc-1", "title": "Checkout down", "severity": "SEV2", "started": "yesterday"}"#;
+    let (status, content_type, problem) = api
+        .send("POST", "/v1/incidents", Some(&api.responder), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(problem["field"], "started", "{problem}");
+
+    let good = r#"{"id": "inc-1", "title": "Checkout down", "severity": "SEV2", "started": "2026-03-09T10:11:00Z"}"#;
+    let (status, _, written) = api
+        .send("POST", "/v1/incidents", Some(&api.responder), Some(good))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{written}");
+    let (status, _, incident) = api
+        .send("GET", "/v1/incidents/inc-1", Some(&api.reviewer), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(incident["title"], "Checkout down", "{incident}");
+}
+
+#[tokio::test]
+async fn only_a_reviewer_decides_and_a_reviewer_sends_no_data_in() {
+    let api = Api::new().await;
+    let (status, _, problem) = api
+        .send(
+            "POST",
+            "/v1/proposals/p-1/approve",
+            Some(&api.responder),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, _, problem) = api
+        .send(
+            "POST",
+            "/v1/proposals/p-1/approve",
+            Some(&api.reviewer),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    let body = r#"{"id": "inc-2", "title": "x", "severity": "SEV3", "started": 0}"#;
+    let (status, _, problem) = api
+        .send("POST", "/v1/incidents", Some(&api.reviewer), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+}

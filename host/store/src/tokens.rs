@@ -45,9 +45,14 @@ pub struct NewToken {
 
 impl Store {
     /// Creates a token with `role` under `name`. Only the operator or an admin may.
+    ///
+    /// The name is trimmed and case-folded first (`" Responder-1"` is `responder-1`), and must
+    /// then differ from every active token's: otherwise a look-alike name could pass for another
+    /// person where the gate compares who requested with who approves.
     pub async fn create_token(&self, by: &Actor, name: &str, role: Role) -> Result<NewToken> {
         check_manager(by)?;
         crate::model::check_id("name", name)?;
+        let name = &normalise_name(name);
         let secret = format!("{SECRET_PREFIX}{}", random_hex(32));
         let info = TokenInfo {
             id: new_id(),
@@ -148,12 +153,25 @@ fn check_manager(by: &Actor) -> Result<()> {
     }
 }
 
+/// A token name as stored and compared: trimmed and case-folded.
+fn normalise_name(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The active token whose name is `name` once both are normalised (tokens made before names
+/// were normalised included).
 async fn active_by_name(conn: &mut sqlx::AnyConnection, name: &str) -> Result<Option<TokenInfo>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE name = $1 AND revoked_at IS NULL"))
-        .bind(name)
-        .fetch_optional(conn)
+    let wanted = normalise_name(name);
+    let rows = sqlx::query(&format!("{SELECT} WHERE revoked_at IS NULL"))
+        .fetch_all(conn)
         .await?;
-    row.as_ref().map(info_from_row).transpose()
+    for row in &rows {
+        let info = info_from_row(row)?;
+        if normalise_name(&info.name) == wanted {
+            return Ok(Some(info));
+        }
+    }
+    Ok(None)
 }
 
 async fn by_id(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<TokenInfo>> {

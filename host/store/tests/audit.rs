@@ -238,3 +238,36 @@ async fn tokens_are_stored_hashed_verified_and_revocable() {
     })
     .await;
 }
+
+/// Issue 18, finding 7: `"responder-1 "` and `Responder-1` were accepted beside `responder-1`,
+/// and a reviewer token under such a name could approve what `responder-1` requested.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn look_alike_token_names_are_refused() {
+    each_backend(|f| async move {
+        let store = &f.store;
+        let operator = Actor::operator("ops");
+        store
+            .create_token(&operator, "responder-1", Role::Responder)
+            .await
+            .unwrap();
+        for look_alike in ["responder-1 ", "Responder-1", " RESPONDER-1"] {
+            let made = store
+                .create_token(&operator, look_alike, Role::Reviewer)
+                .await;
+            assert!(
+                matches!(made, Err(Error::Conflict { .. })),
+                "{look_alike:?}: {made:?}"
+            );
+        }
+        let token = store
+            .create_token(&operator, "  Rita ", Role::Reviewer)
+            .await
+            .unwrap();
+        assert_eq!(token.info.name, "rita", "stored trimmed and case-folded");
+        let who = store.verify_token(&token.secret).await.unwrap().unwrap();
+        assert_eq!(who.name, "rita");
+        store.revoke_token(&operator, "RITA").await.unwrap();
+        assert_eq!(store.verify_token(&token.secret).await.unwrap(), None);
+    })
+    .await;
+}

@@ -138,6 +138,12 @@ impl LlmConfig {
     pub fn endpoint(&self) -> String {
         format!("{}/chat/completions", self.base_url)
     }
+
+    /// The endpoint as errors and logs show it: without a user, password or query string,
+    /// since a plugin's rationale, readable by every role, may quote an error.
+    pub fn shown_endpoint(&self) -> String {
+        shown_url(&self.endpoint())
+    }
 }
 
 /// The request body for `messages`: deterministic sampling, one choice, bounded length.
@@ -263,7 +269,7 @@ impl OpenAiChat {
         if let Some(key) = &self.config.api_key {
             request = request.bearer_auth(key);
         }
-        let (endpoint, timeout) = (self.config.endpoint(), self.config.timeout);
+        let (endpoint, timeout) = (self.config.shown_endpoint(), self.config.timeout);
         let (tx, rx) = std::sync::mpsc::channel();
         let runtime = self.runtime.as_ref().expect("present until drop");
         runtime.spawn(async move {
@@ -293,19 +299,27 @@ async fn exchange(
                 timeout.as_secs()
             ))
         } else {
-            BackendError::Unavailable(format!("{endpoint} cannot be reached: {e}"))
+            // Without the URL: reqwest's message would repeat it, credentials included.
+            let why = if e.is_connect() {
+                "the connection was refused or failed".to_string()
+            } else {
+                e.without_url().to_string()
+            };
+            BackendError::Unavailable(format!("{endpoint} cannot be reached: {why}"))
         }
     })?;
     let status = response.status();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| BackendError::Unavailable(format!("reading the answer of {endpoint}: {e}")))?;
+    let bytes = response.bytes().await.map_err(|e| {
+        BackendError::Unavailable(format!(
+            "reading the answer of {endpoint}: {}",
+            e.without_url()
+        ))
+    })?;
     if !status.is_success() {
-        let text = String::from_utf8_lossy(&bytes);
-        let excerpt: String = text.chars().take(200).collect();
+        // The status only: an error body is the server's to word, and some echo the request's
+        // headers (the API key among them) back.
         return Err(BackendError::Unavailable(format!(
-            "{endpoint} answered {status}: {excerpt}"
+            "{endpoint} answered {status}"
         )));
     }
     let parsed: CreateChatCompletionResponse = serde_json::from_slice(&bytes).map_err(|e| {
@@ -348,8 +362,22 @@ pub fn backend(config: Option<LlmConfig>) -> anyhow::Result<Option<std::sync::Ar
     let Some(config) = config else {
         return Ok(None);
     };
-    tracing::info!(endpoint = %config.endpoint(), model = %config.model, "llm capability backed by an OpenAI-compatible endpoint");
+    tracing::info!(endpoint = %config.shown_endpoint(), model = %config.model, "llm capability backed by an OpenAI-compatible endpoint");
     Ok(Some(std::sync::Arc::new(OpenAiChat::new(config)?)))
+}
+
+/// `url` without its user, password, query or fragment.
+fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            parsed.to_string()
+        }
+        Err(_) => "the LLM endpoint".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -452,5 +480,63 @@ mod tests {
         )
         .unwrap();
         assert!(reply_text(empty).is_err());
+    }
+
+    /// Issue 18, finding 3: a failed call put the endpoint's password and, from a server that
+    /// echoes headers, the API key into the proposal's rationale, which every role can read.
+    #[test]
+    fn errors_carry_no_credentials_and_no_upstream_body() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut request = vec![0u8; 65536];
+            let n = conn.read(&mut request).unwrap();
+            let echoed = String::from_utf8_lossy(&request[..n]).to_string();
+            let body = format!(
+                "{{\"error\": \"you sent: {}\"}}",
+                echoed.replace(['\r', '\n', '"'], " ")
+            );
+            let answer = format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            conn.write_all(answer.as_bytes()).unwrap();
+        });
+        let config = LlmConfig {
+            base_url: format!("http://llm-user:hunter2@127.0.0.1:{port}/v1?token=abc"),
+            model: "m".into(),
+            api_key: Some("sk-very-secret".into()),
+            timeout: Duration::from_secs(5),
+        };
+        let chat = OpenAiChat::new(config).unwrap();
+        let error = chat.chat(&[msg("user", "hi")], 16).unwrap_err().to_string();
+        server.join().unwrap();
+        for secret in [
+            "hunter2",
+            "llm-user",
+            "sk-very-secret",
+            "token=abc",
+            "you sent",
+        ] {
+            assert!(!error.contains(secret), "{secret} in: {error}");
+        }
+        assert!(error.contains("500"), "{error}");
+        assert!(error.contains(&format!("127.0.0.1:{port}")), "{error}");
+
+        // Nothing listens on the port any more: the refusal names the host, not the password.
+        let chat = OpenAiChat::new(LlmConfig {
+            base_url: format!("http://llm-user:hunter2@127.0.0.1:{port}/v1"),
+            model: "m".into(),
+            api_key: Some("sk-very-secret".into()),
+            timeout: Duration::from_secs(5),
+        })
+        .unwrap();
+        let error = chat.chat(&[msg("user", "hi")], 16).unwrap_err().to_string();
+        assert!(
+            !error.contains("hunter2") && !error.contains("sk-very-secret"),
+            "{error}"
+        );
     }
 }

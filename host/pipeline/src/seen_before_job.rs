@@ -66,7 +66,7 @@ impl Reason {
 pub async fn run(
     service: Option<&Arc<SeenBefore>>,
     gate: &Gate,
-    job: Option<&str>,
+    job: &str,
     incident: &str,
     reason: Reason,
 ) {
@@ -75,12 +75,6 @@ pub async fn run(
         None => Ok(()),
     };
     let store = gate.store();
-    let Some(job) = job else {
-        if let Err(e) = outcome {
-            tracing::warn!(incident, "seen-before finding not made: {e:#}");
-        }
-        return;
-    };
     let settled = match outcome {
         Ok(()) => store.finish_plugin_job(job).await,
         Err(e) => {
@@ -126,14 +120,14 @@ pub async fn after_signature(
     };
     let (service, gate, incident) = (service.clone(), gate.clone(), incident.to_string());
     tokio::spawn(async move {
-        run(Some(&service), &gate, Some(&job.id), &incident, reason).await;
+        run(Some(&service), &gate, &job.id, &incident, reason).await;
     });
 }
 
 async fn ask_and_store(
     service: &Arc<SeenBefore>,
     gate: &Gate,
-    job: Option<&str>,
+    job: &str,
     incident: &str,
     reason: Reason,
 ) -> anyhow::Result<()> {
@@ -157,8 +151,8 @@ async fn ask_and_store(
     } else {
         vec![finding(&text, &answer.matches, reason)]
     };
-    let step = job.map(|job| JobStep { job, step: 0 });
-    gate.store_plugin_output(step, incident, &source, &findings, Vec::new())
+    let step = JobStep { job, step: 0 };
+    gate.store_plugin_output(Some(step), incident, &source, &findings, Vec::new())
         .await?;
     Ok(())
 }

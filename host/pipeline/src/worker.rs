@@ -101,7 +101,7 @@ impl Worker {
                 reason,
             } => {
                 let service = self.seen_before.as_ref();
-                seen_before_job::run(service, &self.gate, job.as_deref(), incident, *reason).await;
+                seen_before_job::run(service, &self.gate, job, incident, *reason).await;
                 return;
             }
         };

@@ -114,14 +114,14 @@ async fn insert_chunk(
     for (id, finding) in rows {
         let evidence = serde_json::to_string(&finding.evidence).expect("evidence serialises");
         query = query
-            .bind(id.clone())
-            .bind(incident_id.to_string())
-            .bind(plugin.name.clone())
-            .bind(plugin.version.clone())
+            .bind(id)
+            .bind(incident_id)
+            .bind(&plugin.name)
+            .bind(&plugin.version)
             .bind(finding.kind.as_str())
-            .bind(finding.subject.clone())
-            .bind(finding.title.clone())
-            .bind(finding.detail.clone())
+            .bind(&finding.subject)
+            .bind(&finding.title)
+            .bind(&finding.detail)
             .bind(evidence)
             .bind(f64::from(finding.confidence))
             .bind(finding.at)

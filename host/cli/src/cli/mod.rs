@@ -105,11 +105,6 @@ impl Context {
         rhyme_runtime::registry::Registry::open(self.data.join("plugins"))
             .with_ceilings(self.config.ceilings.map(|c| c.limits()))
     }
-
-    /// The most any plugin may be given: `rhyme.toml`'s `[ceilings]`, else the registry's.
-    fn ceilings(&self) -> anyhow::Result<rhyme_runtime::manifest::Limits> {
-        Ok(self.registry().ceilings()?)
-    }
 }
 
 /// Parses arguments, runs the command, maps the outcome to an exit code.

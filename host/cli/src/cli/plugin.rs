@@ -152,7 +152,7 @@ pub(super) fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
 
 /// The sandbox, sized by the operator's ceilings.
 pub(super) fn sandbox(ctx: &Context) -> anyhow::Result<Sandbox> {
-    let ceilings = ctx.ceilings()?;
+    let ceilings = ctx.registry().ceilings()?;
     Sandbox::new(Allocator::Pooling, &ceilings)
         .map_err(anyhow::Error::from)
         .context("starting the wasmtime engine")

@@ -154,7 +154,7 @@ pub async fn ingest(
     place.send_stored_events(job, id.clone(), events, &batch.stored, who.name);
     if let (Some(opening), Some(job)) = (opening, seen_before_job) {
         opening.send(Job::SeenBefore {
-            job: Some(job.id),
+            job: job.id,
             incident: id.clone(),
             reason: Reason::Opened,
         });

@@ -83,7 +83,7 @@ pub async fn create(
                 .await?;
             if let Some(job) = job {
                 place.send(Job::SeenBefore {
-                    job: Some(job.id),
+                    job: job.id,
                     incident: incident.id.clone(),
                     reason: Reason::Opened,
                 });

@@ -113,6 +113,54 @@ impl VectorIndex for ExactIndex {
         let collection = self.collection(name)?;
         let mut collection = collection.write().expect("collection lock");
         *collection = Collection::default();
+        self.remove_file(name)
+    }
+
+    /// Builds every new collection aside, writes their files, then swaps them all in under
+    /// the index's lock: a reader holds the old collection or the new one, never an empty one.
+    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+        let mut built = Vec::with_capacity(collections.len());
+        for (name, items) in collections {
+            let mut collection = Collection::default();
+            collection.upsert(&name, items)?;
+            built.push((name, collection));
+        }
+        for (name, collection) in &built {
+            if collection.items.is_empty() {
+                self.remove_file(name)?;
+            } else {
+                self.persist(name, collection)?;
+            }
+        }
+        let mut all = self.collections.write().expect("index lock");
+        for (name, collection) in built {
+            all.insert(name, Arc::new(RwLock::new(collection)));
+        }
+        Ok(())
+    }
+
+    fn remove_all(&self) -> Result<(), BackendError> {
+        self.collections.write().expect("index lock").clear();
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_failed(dir, e)),
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| io_failed(dir, e))?.path();
+            if path.extension().is_some_and(|x| x == "vec") {
+                std::fs::remove_file(&path).map_err(|e| io_failed(&path, e))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ExactIndex {
+    fn remove_file(&self, name: &str) -> Result<(), BackendError> {
         match self.file(name) {
             Some(path) if path.exists() => {
                 std::fs::remove_file(&path).map_err(|e| io_failed(&path, e))

@@ -145,6 +145,59 @@ pub(crate) fn many_items_are_written_in_batches(index: &dyn VectorIndex) {
     );
 }
 
+/// A replace swaps each named collection whole (an empty list empties it), leaves the
+/// others, and, refused, changes nothing.
+pub(crate) fn replace_swaps_whole_collections_and_leaves_others(index: &dyn VectorIndex) {
+    index
+        .upsert("p/keep", vec![item("k", &[1.0, 0.0])])
+        .unwrap();
+    index
+        .upsert(
+            "p/old",
+            vec![item("a", &[1.0, 0.0]), item("b", &[0.0, 1.0])],
+        )
+        .unwrap();
+    index
+        .upsert("p/gone", vec![item("g", &[1.0, 0.0])])
+        .unwrap();
+    index
+        .replace(vec![
+            ("p/old".into(), vec![item("c", &[0.6, 0.8])]),
+            ("p/new".into(), vec![item("n", &[1.0, 0.0])]),
+            ("p/gone".into(), Vec::new()),
+        ])
+        .unwrap();
+    let old = index.nearest("p/old", &[1.0, 0.0], 10).unwrap();
+    assert_eq!(
+        ids(&old.iter().map(|h| h.id.clone()).collect::<Vec<_>>()),
+        ["c"]
+    );
+    assert_eq!(index.get("p/new", &["n".into()]).unwrap().len(), 1);
+    assert!(index.nearest("p/gone", &[1.0, 0.0], 1).unwrap().is_empty());
+    assert_eq!(index.get("p/keep", &["k".into()]).unwrap().len(), 1);
+
+    let err = index
+        .replace(vec![
+            ("p/new".into(), vec![item("x", &[1.0, 0.0])]),
+            (
+                "p/old".into(),
+                vec![item("y", &[1.0, 0.0]), item("z", &[1.0])],
+            ),
+        ])
+        .unwrap_err();
+    assert!(
+        matches!(&err, BackendError::Invalid(m) if m.contains("item z")),
+        "{err}"
+    );
+    assert_eq!(index.get("p/new", &["n".into()]).unwrap().len(), 1);
+    assert!(index.get("p/new", &["x".into()]).unwrap().is_empty());
+    assert_eq!(index.get("p/old", &["c".into()]).unwrap().len(), 1);
+    // A plugin call's view reads the same.
+    let call = index.for_one_call();
+    let call: &dyn VectorIndex = call.as_deref().unwrap_or(index);
+    assert_eq!(call.get("p/old", &["c".into()]).unwrap().len(), 1);
+}
+
 /// One `#[test]` per check above, each on a fresh index from `$make`.
 macro_rules! conformance_tests {
     ($make:expr) => {
@@ -177,6 +230,13 @@ macro_rules! conformance_tests {
             fn clear_empties_a_collection_and_leaves_others() {
                 if let Some(index) = $make() {
                     check::clear_empties_a_collection_and_leaves_others(&index);
+                }
+            }
+
+            #[test]
+            fn replace_swaps_whole_collections_and_leaves_others() {
+                if let Some(index) = $make() {
+                    check::replace_swaps_whole_collections_and_leaves_others(&index);
                 }
             }
 

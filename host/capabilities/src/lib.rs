@@ -6,6 +6,7 @@
 //! | [`exact_index`] | `vector-search`: exact cosine search, one file per collection | always |
 //! | `qdrant_index` | `vector-search` on a Qdrant server | `vectors-qdrant` |
 //! | [`vectors`] | which index a name opens on (Qdrant when configured, else exact) | always |
+//! | [`versioned`] | imports switched over atomically, throwaway collections swept (for Qdrant) | always |
 //! | `local_embedder` | `embed`: all-MiniLM-L6-v2 in-process | `embed-local` |
 //! | `openai_chat` | `llm`: an OpenAI-compatible chat-completions endpoint | `llm-openai` |
 
@@ -21,3 +22,4 @@ pub mod openai_chat;
 #[cfg(feature = "vectors-qdrant")]
 pub mod qdrant_index;
 pub mod vectors;
+pub mod versioned;

@@ -4,13 +4,15 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-
-use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 use crate::exact_index::ExactIndex;
-#[cfg(feature = "vectors-qdrant")]
-use crate::qdrant_index::{QdrantIndex, QdrantSettings};
 use rhyme_runtime::capability::backend::{BackendError, VectorIndex};
+
+/// How long a read may take by default: a question makes a few, and a person waits.
+pub const DEFAULT_QUESTION_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a write may take by default: an import sends batches of hundreds of vectors.
+pub const DEFAULT_IMPORT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A Qdrant server to keep vectors in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,17 +21,35 @@ pub struct QdrantServer {
     pub url: String,
     /// Its API key, when it has one.
     pub api_key: Option<String>,
+    /// Deadline of each read (questions); past it, the index is `unavailable`.
+    pub question_timeout: Duration,
+    /// Deadline of each write (imports).
+    pub import_timeout: Duration,
+}
+
+impl QdrantServer {
+    /// The server at `url`, with the default deadlines.
+    pub fn new(url: impl Into<String>, api_key: Option<String>) -> QdrantServer {
+        QdrantServer {
+            url: url.into(),
+            api_key,
+            question_timeout: DEFAULT_QUESTION_TIMEOUT,
+            import_timeout: DEFAULT_IMPORT_TIMEOUT,
+        }
+    }
 }
 
 /// How long an index lives.
 #[derive(Debug, Clone)]
 pub enum IndexHome {
     /// Kept in this folder (the data folder's `vectors/`). With Qdrant the folder only
-    /// holds the name of the index's collections there, so that two data folders never
-    /// share collections and every host using this folder finds the same ones.
+    /// holds the name of the index's collections there (`qdrant-index`, written by the
+    /// first import), so that two data folders never share collections and every host using
+    /// this folder finds the same ones.
     Folder(PathBuf),
     /// Only as long as the process (evaluations, benchmarks); with Qdrant the collections
-    /// are deleted when the index is dropped.
+    /// are deleted when the index is dropped, and swept by a later run if the process was
+    /// killed first (their lease is in their name).
     Process,
 }
 
@@ -49,66 +69,45 @@ pub fn open_index(
             "a Qdrant server is configured, but this rhyme was built without the `vectors-qdrant` feature".into(),
         )),
         #[cfg(feature = "vectors-qdrant")]
-        (Some(server), home) => {
-            let (index, ephemeral) = match home {
-                IndexHome::Folder(dir) => (folder_index_name(name, &dir)?, false),
-                IndexHome::Process => (unique_name(name), true),
-            };
-            Ok(Arc::new(QdrantIndex::connect(QdrantSettings {
-                url: server.url.trim().to_string(),
-                api_key: server.api_key.clone(),
-                index,
-                ephemeral,
-            })?))
-        }
+        (Some(server), home) => qdrant_index(name, home, server),
     }
 }
 
-/// `rhyme-{name}-{12 hex}`, made once and kept in `dir/qdrant-index`.
-#[cfg_attr(not(feature = "vectors-qdrant"), allow(dead_code))]
-fn folder_index_name(name: &str, dir: &std::path::Path) -> Result<String, BackendError> {
-    let file = dir.join("qdrant-index");
-    match std::fs::read_to_string(&file) {
-        Ok(text) if !text.trim().is_empty() => return Ok(text.trim().to_string()),
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(BackendError::Failed(format!("{}: {e}", file.display()))),
-    }
-    let chosen = unique_name(name);
-    crate::exact_index::write_atomically(&file, format!("{chosen}\n").as_bytes())?;
-    Ok(chosen)
-}
+#[cfg(feature = "vectors-qdrant")]
+fn qdrant_index(
+    name: &str,
+    home: IndexHome,
+    server: &QdrantServer,
+) -> Result<Arc<dyn VectorIndex>, BackendError> {
+    use crate::qdrant_index::{QdrantCollections, QdrantSettings};
+    use crate::versioned::{IndexName, Versioned, Versioning, throwaway_name};
 
-/// A name no other index has: the process, the time and a counter, hashed.
-#[cfg_attr(not(feature = "vectors-qdrant"), allow(dead_code))]
-pub(crate) fn unique_name(name: &str) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let seed = format!(
-        "{}:{nanos}:{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    format!(
-        "rhyme-{name}-{}",
-        &hex::encode(Sha256::digest(seed.as_bytes()))[..12]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_folder_keeps_its_qdrant_index_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = folder_index_name("corpus", dir.path()).unwrap();
-        assert!(first.starts_with("rhyme-corpus-"), "{first}");
-        assert_eq!(folder_index_name("corpus", dir.path()).unwrap(), first);
-        let other = tempfile::tempdir().unwrap();
-        assert_ne!(folder_index_name("corpus", other.path()).unwrap(), first);
-    }
+    let store = QdrantCollections::connect(QdrantSettings {
+        url: server.url.trim().to_string(),
+        api_key: server.api_key.clone(),
+        read_timeout: server.question_timeout,
+        write_timeout: server.import_timeout,
+    })?;
+    let (index, versioning) = match home {
+        IndexHome::Folder(dir) => (
+            IndexName::Folder {
+                file: dir.join("qdrant-index"),
+                prefix: name.to_string(),
+            },
+            // A question that started on the old collections has this long to finish:
+            // every one of its reads has a question's deadline.
+            Versioning {
+                retire_after: server.question_timeout * 2,
+                throwaway: false,
+            },
+        ),
+        IndexHome::Process => (
+            IndexName::Fixed(throwaway_name(name)),
+            Versioning {
+                retire_after: Duration::ZERO,
+                throwaway: true,
+            },
+        ),
+    };
+    Ok(Arc::new(Versioned::new(store, index, versioning)))
 }

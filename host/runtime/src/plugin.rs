@@ -243,7 +243,7 @@ impl LoadedPlugin {
         let state = HostState::new(
             self.name.clone(),
             self.granted.clone(),
-            self.backends.clone(),
+            self.backends.for_one_call(),
             self.settings.clone(),
             ctx.now,
             &self.limits,

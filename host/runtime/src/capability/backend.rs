@@ -72,6 +72,20 @@ pub trait VectorIndex: Send + Sync {
     fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
     /// Removes every item of the collection (the host rebuilding an index; not in the contract).
     fn clear(&self, collection: &str) -> Result<(), BackendError>;
+    /// Replaces each named collection whole with the items given (an empty list empties it),
+    /// all at once: a reader sees every collection as it was or every one as it is now,
+    /// never nothing and never a mix. On an error nothing has changed. (Host only: a
+    /// corpus import.)
+    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError>;
+    /// Deletes every collection of this index, wherever it is kept (`rhyme corpus drop`).
+    fn remove_all(&self) -> Result<(), BackendError>;
+    /// The index as one plugin call should see it: a backend whose collections can be
+    /// replaced while others read returns a view that keeps, for the whole call, the
+    /// version the call's first read found, so a question never mixes two imports.
+    /// `None`: every read already sees one consistent version.
+    fn for_one_call(&self) -> Option<Arc<dyn VectorIndex>> {
+        None
+    }
 }
 
 /// One chat message.
@@ -120,4 +134,19 @@ pub struct Backends {
     pub chat: Option<Arc<dyn ChatModel>>,
     /// Behind `incidents`.
     pub incidents: Option<Arc<dyn IncidentSource>>,
+}
+
+impl Backends {
+    /// The backends for one plugin call: the same, with the vector index pinned to one
+    /// version for the call ([`VectorIndex::for_one_call`]).
+    pub fn for_one_call(&self) -> Backends {
+        let vectors = self
+            .vectors
+            .as_ref()
+            .map(|v| v.for_one_call().unwrap_or_else(|| v.clone()));
+        Backends {
+            vectors,
+            ..self.clone()
+        }
+    }
 }

@@ -1,0 +1,573 @@
+//! Collections that a corpus import replaces while a server keeps reading them: the logic an
+//! index kept outside the process (Qdrant) needs, written once over a few plain calls
+//! ([`Collections`]) so that it runs, and is tested, without a server.
+//!
+//! Each of our collections `c` of index `I` is an alias `I-c-HASH` pointing at a physical
+//! collection `I-c-HASH-vMILLISxN`, one per write of a whole version. [`Versioned::replace`]
+//! writes every new physical collection first, then points all the aliases at them in one
+//! atomic step, waits a moment for questions still reading the old ones, and deletes those.
+//! A plugin call reads through [`VectorIndex::for_one_call`], which resolves the aliases once,
+//! at the call's first read, so one question never mixes two imports.
+//!
+//! Throwaway indexes (evaluations, benchmarks) carry their lease in their name
+//! (`rhyme-eval-lease{EXPIRY}-…`, Unix seconds): their collections are deleted when the
+//! index is dropped, and any whose lease ran out (a run that was killed) are swept by the
+//! next import, evaluation or benchmark on the same server.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+
+use rhyme_runtime::capability::backend::{BackendError, VectorHit, VectorIndex, VectorItem};
+
+/// How long a throwaway index may live before another run may sweep its collections.
+pub const THROWAWAY_LEASE: Duration = Duration::from_secs(6 * 3600);
+/// An unaliased version of a kept index older than this is a leftover of an import that
+/// died before switching over, and is deleted by the next import. (A younger one may be an
+/// import still writing.)
+pub const STALE_VERSION: Duration = Duration::from_secs(3600);
+
+/// The plain calls a backend gives: physical collections by exact name, and aliases.
+pub trait Collections: Send + Sync {
+    /// Inserts or replaces `items` in collection `name`, creating it when it does not exist.
+    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
+    /// The `k` nearest items; `None` when there is no collection `name`.
+    fn nearest(
+        &self,
+        name: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Option<Vec<VectorHit>>, BackendError>;
+    /// The items stored under `ids`, in that order; `None` when there is no collection `name`.
+    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError>;
+    /// Deletes collection `name` (and the aliases pointing at it); absent is not an error.
+    fn delete(&self, name: &str) -> Result<(), BackendError>;
+    /// The names of every collection.
+    fn names(&self) -> Result<Vec<String>, BackendError>;
+    /// Every alias, with the collection it points at.
+    fn aliases(&self) -> Result<HashMap<String, String>, BackendError>;
+    /// Points each alias at its collection (`None`: removes it), all in one atomic step.
+    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError>;
+}
+
+/// Where an index's name comes from.
+#[derive(Debug, Clone)]
+pub enum IndexName {
+    /// Fixed for the index's life (throwaway indexes, tests).
+    Fixed(String),
+    /// Kept in this file (the data folder's `vectors/qdrant-index`), written by the first
+    /// write; before it, the index reads as empty. `prefix` names a new one (`corpus`).
+    Folder {
+        /// The file.
+        file: PathBuf,
+        /// What a new name starts with after `rhyme-`.
+        prefix: String,
+    },
+}
+
+/// How an index behaves around an import.
+#[derive(Debug, Clone)]
+pub struct Versioning {
+    /// How long old collections stay readable after a switch-over, for questions that
+    /// started on them. Zero for an index nobody else reads.
+    pub retire_after: Duration,
+    /// Delete every collection of the index when it is dropped.
+    pub throwaway: bool,
+}
+
+/// An index whose collections are replaced whole, atomically, over any [`Collections`].
+pub struct Versioned<S: Collections> {
+    inner: Arc<Inner<S>>,
+}
+
+struct Inner<S: Collections> {
+    store: S,
+    name: IndexName,
+    versioning: Versioning,
+}
+
+/// The aliases of one index as read at one moment.
+#[derive(Debug, Clone)]
+struct Resolved {
+    index: String,
+    aliases: HashMap<String, String>,
+}
+
+impl<S: Collections> Versioned<S> {
+    /// An index over `store`.
+    pub fn new(store: S, name: IndexName, versioning: Versioning) -> Versioned<S> {
+        Versioned {
+            inner: Arc::new(Inner {
+                store,
+                name,
+                versioning,
+            }),
+        }
+    }
+
+    /// The backend's plain calls (tests, diagnostics).
+    pub fn store(&self) -> &S {
+        &self.inner.store
+    }
+
+    /// Deletes the collections of throwaway indexes whose lease ran out; returns how many.
+    pub fn sweep_expired(&self) -> Result<usize, BackendError> {
+        sweep_expired(&self.inner.store, now_secs())
+    }
+}
+
+impl<S: Collections> Inner<S> {
+    /// The index's name, or `None` for a folder index never written.
+    fn index_name(&self, create: bool) -> Result<Option<String>, BackendError> {
+        match &self.name {
+            IndexName::Fixed(name) => Ok(Some(name.clone())),
+            IndexName::Folder { file, prefix } => folder_index_name(file, prefix, create),
+        }
+    }
+
+    fn resolve(&self) -> Result<Option<Resolved>, BackendError> {
+        let Some(index) = self.index_name(false)? else {
+            return Ok(None);
+        };
+        let own = format!("{index}-");
+        let aliases = self
+            .store
+            .aliases()?
+            .into_iter()
+            .filter(|(alias, _)| alias.starts_with(&own))
+            .collect();
+        Ok(Some(Resolved { index, aliases }))
+    }
+
+    /// Runs `read` on the physical collection behind `collection`; when that collection
+    /// vanished (deleted after a switch-over this resolution predates), resolves again once.
+    fn read<T>(
+        &self,
+        pinned: &Mutex<Option<Option<Resolved>>>,
+        collection: &str,
+        read: impl Fn(&str) -> Result<Option<T>, BackendError>,
+    ) -> Result<Option<T>, BackendError> {
+        let resolved = {
+            let mut pin = pinned.lock().expect("pin lock");
+            match pin.as_ref() {
+                Some(resolved) => resolved.clone(),
+                None => {
+                    let resolved = self.resolve()?;
+                    *pin = Some(resolved.clone());
+                    resolved
+                }
+            }
+        };
+        let Some(resolved) = resolved else {
+            return Ok(None);
+        };
+        let (physical, aliased) = physical_of(&resolved, collection);
+        let found = read(&physical)?;
+        if found.is_some() || !aliased {
+            return Ok(found);
+        }
+        let fresh = self.resolve()?;
+        *pinned.lock().expect("pin lock") = Some(fresh.clone());
+        match fresh {
+            Some(fresh) => read(&physical_of(&fresh, collection).0),
+            None => Ok(None),
+        }
+    }
+
+    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let index = self.index_name(true)?.expect("created");
+        let alias = alias_name(&index, collection);
+        if let Some(physical) = self.store.aliases()?.get(&alias) {
+            return self.store.upsert(physical, items);
+        }
+        // A collection written before versions existed is written in place.
+        if self.store.names()?.contains(&alias) {
+            return self.store.upsert(&alias, items);
+        }
+        let physical = format!("{alias}-{}", new_version());
+        self.store.upsert(&physical, items)?;
+        if let Err(e) = self.store.point(&[(alias, Some(physical.clone()))]) {
+            let _ = self.store.delete(&physical);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn clear(&self, collection: &str) -> Result<(), BackendError> {
+        let Some(index) = self.index_name(false)? else {
+            return Ok(());
+        };
+        let alias = alias_name(&index, collection);
+        match self.store.aliases()?.get(&alias) {
+            Some(physical) => {
+                self.store.point(&[(alias, None)])?;
+                self.store.delete(physical)
+            }
+            None => self.store.delete(&alias),
+        }
+    }
+
+    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+        let index = self.index_name(true)?.expect("created");
+        if let Err(e) = sweep_expired(&self.store, now_secs()) {
+            tracing::warn!("sweeping expired throwaway vector collections: {e}");
+        }
+        let version = new_version();
+        let mut written: Vec<String> = Vec::new();
+        let mut switch = Vec::with_capacity(collections.len());
+        for (collection, items) in collections {
+            let alias = alias_name(&index, &collection);
+            if items.is_empty() {
+                switch.push((alias, None));
+                continue;
+            }
+            let physical = format!("{alias}-{version}");
+            written.push(physical.clone());
+            if let Err(e) = self.store.upsert(&physical, items) {
+                self.abandon(&written);
+                return Err(e);
+            }
+            switch.push((alias, Some(physical)));
+        }
+        let before = match self.switch_over(&switch) {
+            Ok(before) => before,
+            Err(e) => {
+                self.abandon(&written);
+                return Err(e);
+            }
+        };
+        if !self.versioning.retire_after.is_zero() {
+            std::thread::sleep(self.versioning.retire_after);
+        }
+        for old in before {
+            if let Err(e) = self.store.delete(&old) {
+                tracing::warn!("deleting the replaced vector collection {old}: {e}");
+            }
+        }
+        if let Err(e) = self.sweep_stale(&index) {
+            tracing::warn!("sweeping leftover versions of {index}: {e}");
+        }
+        Ok(())
+    }
+
+    /// Points the aliases at the new collections; returns the collections they pointed at.
+    fn switch_over(
+        &self,
+        switch: &[(String, Option<String>)],
+    ) -> Result<Vec<String>, BackendError> {
+        let aliases = self.store.aliases()?;
+        let before: Vec<String> = switch
+            .iter()
+            .filter_map(|(alias, _)| aliases.get(alias).cloned())
+            .collect();
+        // A collection written before versions existed has the alias's name, and an alias
+        // cannot share a name with a collection: it goes just before the switch (once).
+        let names: BTreeSet<String> = self.store.names()?.into_iter().collect();
+        for (alias, _) in switch {
+            if names.contains(alias) {
+                tracing::info!("replacing {alias}, written before versioned imports");
+                self.store.delete(alias)?;
+            }
+        }
+        self.store.point(switch)?;
+        Ok(before)
+    }
+
+    /// Best effort: the collections of an import that failed before its switch-over.
+    fn abandon(&self, written: &[String]) {
+        for physical in written {
+            if let Err(e) = self.store.delete(physical) {
+                tracing::warn!("deleting {physical} of a failed import: {e}");
+            }
+        }
+    }
+
+    /// Versions of `index` that no alias points at and old enough not to be an import
+    /// still writing: what an import killed before its switch-over left.
+    fn sweep_stale(&self, index: &str) -> Result<(), BackendError> {
+        let aliased: BTreeSet<String> = self.store.aliases()?.into_values().collect();
+        let own = format!("{index}-");
+        let now = now_millis();
+        for name in self.store.names()? {
+            let Some(made) = name.strip_prefix(&own).and_then(version_millis) else {
+                continue;
+            };
+            let stale = now.saturating_sub(made) > STALE_VERSION.as_millis() as u64;
+            if stale && !aliased.contains(&name) {
+                self.store.delete(&name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn remove_all(&self) -> Result<(), BackendError> {
+        let Some(index) = self.index_name(false)? else {
+            return Ok(());
+        };
+        let own = format!("{index}-");
+        let aliases: Vec<(String, Option<String>)> = self
+            .store
+            .aliases()?
+            .into_keys()
+            .filter(|a| a.starts_with(&own))
+            .map(|a| (a, None))
+            .collect();
+        if !aliases.is_empty() {
+            self.store.point(&aliases)?;
+        }
+        for name in self.store.names()? {
+            if name.starts_with(&own) {
+                self.store.delete(&name)?;
+            }
+        }
+        if let IndexName::Folder { file, .. } = &self.name {
+            match std::fs::remove_file(file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(BackendError::Failed(format!("{}: {e}", file.display())));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<S: Collections> Drop for Inner<S> {
+    fn drop(&mut self) {
+        if self.versioning.throwaway
+            && let Err(e) = self.remove_all()
+        {
+            tracing::warn!(
+                "the throwaway vector collections were not deleted ({e}); the next run sweeps them once their lease runs out"
+            );
+        }
+    }
+}
+
+impl<S: Collections + 'static> VectorIndex for Versioned<S> {
+    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        self.inner.upsert(collection, items)
+    }
+
+    fn nearest(
+        &self,
+        collection: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
+        let fresh = Mutex::new(None);
+        let found = self.inner.read(&fresh, collection, |physical| {
+            self.inner.store.nearest(physical, vector, k)
+        })?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fresh = Mutex::new(None);
+        let found = self.inner.read(&fresh, collection, |physical| {
+            self.inner.store.get(physical, ids)
+        })?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn clear(&self, collection: &str) -> Result<(), BackendError> {
+        self.inner.clear(collection)
+    }
+
+    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+        self.inner.replace(collections)
+    }
+
+    fn remove_all(&self) -> Result<(), BackendError> {
+        self.inner.remove_all()
+    }
+
+    fn for_one_call(&self) -> Option<Arc<dyn VectorIndex>> {
+        Some(Arc::new(Pinned {
+            inner: self.inner.clone(),
+            resolved: Mutex::new(None),
+        }))
+    }
+}
+
+/// The index as one plugin call sees it: aliases resolved at the first read, kept after.
+struct Pinned<S: Collections> {
+    inner: Arc<Inner<S>>,
+    /// `None` until the first read; then the resolution (itself `None` for no index).
+    resolved: Mutex<Option<Option<Resolved>>>,
+}
+
+impl<S: Collections> VectorIndex for Pinned<S> {
+    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        self.inner.upsert(collection, items)
+    }
+
+    fn nearest(
+        &self,
+        collection: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
+        let found = self.inner.read(&self.resolved, collection, |physical| {
+            self.inner.store.nearest(physical, vector, k)
+        })?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self.inner.read(&self.resolved, collection, |physical| {
+            self.inner.store.get(physical, ids)
+        })?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn clear(&self, collection: &str) -> Result<(), BackendError> {
+        self.inner.clear(collection)
+    }
+
+    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+        self.inner.replace(collections)
+    }
+
+    fn remove_all(&self) -> Result<(), BackendError> {
+        self.inner.remove_all()
+    }
+}
+
+/// The physical collection behind `collection`, and whether an alias named it (else it
+/// is the alias's own name: a collection written before versions existed, or nothing).
+fn physical_of(resolved: &Resolved, collection: &str) -> (String, bool) {
+    let alias = alias_name(&resolved.index, collection);
+    match resolved.aliases.get(&alias) {
+        Some(physical) => (physical.clone(), true),
+        None => (alias, false),
+    }
+}
+
+/// `{index}-{name with other characters as _}-{hash}`: readable, limited to the characters
+/// every backend accepts, and the hash keeps `a/b` and `a_b` apart. Never ends in a version.
+pub fn alias_name(index: &str, name: &str) -> String {
+    let readable: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(150)
+        .collect();
+    let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
+    format!("{index}-{readable}-{hash}")
+}
+
+/// `v{unix millis}x{counter}`: when it was made, and distinct within the process.
+fn new_version() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "v{}x{}",
+        now_millis(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// When the version a physical collection name ends with was made.
+fn version_millis(name: &str) -> Option<u64> {
+    let (_, version) = name.rsplit_once('-')?;
+    let (millis, counter) = version.strip_prefix('v')?.split_once('x')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(millis) && digits(counter))
+        .then(|| millis.parse().ok())
+        .flatten()
+}
+
+/// `rhyme-{name}-lease{expiry}-{10 hex}`: a throwaway index's name, its lease in it.
+pub fn throwaway_name(name: &str) -> String {
+    let expiry = now_secs() + THROWAWAY_LEASE.as_secs();
+    format!("rhyme-{name}-lease{expiry}-{}", &random_hex()[..10])
+}
+
+/// The lease expiry in a collection name made from [`throwaway_name`].
+fn lease_expiry(collection: &str) -> Option<u64> {
+    let rest = collection.strip_prefix("rhyme-")?;
+    let (_, after) = rest.split_once("-lease")?;
+    let (digits, _) = after.split_once('-')?;
+    digits.parse().ok()
+}
+
+fn sweep_expired(store: &impl Collections, now: u64) -> Result<usize, BackendError> {
+    let mut swept = 0;
+    for name in store.names()? {
+        if lease_expiry(&name).is_some_and(|expiry| expiry < now) {
+            store.delete(&name)?;
+            swept += 1;
+        }
+    }
+    if swept > 0 {
+        tracing::info!("swept {swept} vector collections of throwaway indexes whose lease ran out");
+    }
+    Ok(swept)
+}
+
+/// `rhyme-{prefix}-{12 hex}` kept in `file`; made and written when `create`, else `None`
+/// when the file does not exist.
+pub(crate) fn folder_index_name(
+    file: &std::path::Path,
+    prefix: &str,
+    create: bool,
+) -> Result<Option<String>, BackendError> {
+    match std::fs::read_to_string(file) {
+        Ok(text) if !text.trim().is_empty() => return Ok(Some(text.trim().to_string())),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(BackendError::Failed(format!("{}: {e}", file.display()))),
+    }
+    if !create {
+        return Ok(None);
+    }
+    let chosen = format!("rhyme-{prefix}-{}", &random_hex()[..12]);
+    crate::exact_index::write_atomically(file, format!("{chosen}\n").as_bytes())?;
+    Ok(Some(chosen))
+}
+
+/// Hex no other call returns: the process, the time and a counter, hashed.
+fn random_hex() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!(
+        "{}:{nanos}:{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    hex::encode(Sha256::digest(seed.as_bytes()))
+}
+
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn now_secs() -> u64 {
+    now_millis() / 1000
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

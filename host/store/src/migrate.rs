@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "proposal revisions",
         include_str!("../migrations/0004_proposal_revisions.sql"),
     ),
+    (
+        5,
+        "audit seals",
+        include_str!("../migrations/0005_audit_seals.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

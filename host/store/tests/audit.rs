@@ -4,11 +4,13 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use common::{Fixture, each_backend};
-use rhyme_store::audit::ProblemKind;
-use rhyme_store::{Actor, Error, Role};
+use rhyme_store::audit::{Anchors, AuditKey, AuditReport, ProblemKind};
+use rhyme_store::{Actor, AuditEntry, Error, Role};
 use serde_json::json;
-use sqlx::Executor as _;
+use sqlx::{AnyConnection, Executor as _};
 
 async fn ten_entries(f: &Fixture) {
     let admin = Actor::operator("ops");
@@ -268,6 +270,311 @@ async fn look_alike_token_names_are_refused() {
         assert_eq!(who.name, "rita");
         store.revoke_token(&operator, "RITA").await.unwrap();
         assert_eq!(store.verify_token(&token.secret).await.unwrap(), None);
+    })
+    .await;
+}
+
+// Issue 18, finding 2: with the database file alone, the chain could be rewritten and
+// `verify` still said intact. These tests make the two attacks with raw SQL and check that the
+// seals (the operator's key, the anchor file) catch them, and that `verify` says what it
+// cannot prove without them.
+
+fn key() -> Arc<AuditKey> {
+    Arc::new(AuditKey::from_bytes([42; 32]))
+}
+
+fn anchor_file(f: &Fixture) -> std::path::PathBuf {
+    f.dir().join("audit-anchor.jsonl")
+}
+
+fn with_both(f: &Fixture) -> Anchors {
+    Anchors {
+        key: Some(key()),
+        file: Some(anchor_file(f)),
+    }
+}
+
+fn key_only() -> Anchors {
+    Anchors {
+        key: Some(key()),
+        file: None,
+    }
+}
+
+fn anchor_only(f: &Fixture) -> Anchors {
+    Anchors {
+        key: None,
+        file: Some(anchor_file(f)),
+    }
+}
+
+async fn append(f: &Fixture, n: usize) {
+    for i in 0..n {
+        f.store
+            .audit()
+            .append(
+                &Actor::operator("ops"),
+                "plugin.grant",
+                "graph-signature",
+                &json!({"grant": ["log"], "n": i}),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn verify(f: &Fixture, anchors: &Anchors) -> AuditReport {
+    f.store.audit().verify_with(anchors).await.unwrap()
+}
+
+fn problem(report: &AuditReport) -> (i64, ProblemKind, String) {
+    let problem = report.problem.as_ref().expect("a problem");
+    (problem.seq, problem.kind, problem.why.clone())
+}
+
+/// An entry's hash as anyone can compute it: sha256 over the previous hash and the fields.
+fn rehash(entry: &AuditEntry) -> String {
+    let fields = (
+        entry.seq,
+        entry.at,
+        &entry.actor,
+        &entry.role,
+        &entry.action,
+        &entry.subject,
+        &entry.detail,
+    );
+    let input = format!(
+        "{}\n{}",
+        entry.prev_hash,
+        serde_json::to_string(&fields).unwrap()
+    );
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(input.as_bytes()))
+}
+
+/// The second attack: edits entry `seq`'s detail, then recomputes the hash of it and of every
+/// entry after it, and moves `audit_head` to the new last hash. The chain is whole again.
+async fn edit_and_recompute(raw: &mut AnyConnection, entries: &[AuditEntry], seq: i64) {
+    let mut prev: Option<String> = None;
+    for entry in entries.iter().filter(|e| e.seq >= seq) {
+        let mut forged = entry.clone();
+        if entry.seq == seq {
+            forged.detail = r#"{"grant":["llm","vectors"]}"#.into();
+        }
+        if let Some(prev) = prev {
+            forged.prev_hash = prev;
+        }
+        forged.hash = rehash(&forged);
+        sqlx::query("UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
+            .bind(&forged.detail)
+            .bind(&forged.prev_hash)
+            .bind(&forged.hash)
+            .bind(forged.seq)
+            .execute(&mut *raw)
+            .await
+            .unwrap();
+        prev = Some(forged.hash);
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(prev.unwrap())
+        .execute(&mut *raw)
+        .await
+        .unwrap();
+}
+
+/// The first attack: deletes every entry after `keep` and moves `audit_head` back to it.
+async fn cut_tail(raw: &mut AnyConnection, kept: &AuditEntry) {
+    sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+        .bind(kept.seq)
+        .execute(&mut *raw)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(kept.seq)
+        .bind(&kept.hash)
+        .execute(&mut *raw)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sealed_untouched_chain_is_proven_and_says_what_predates_the_key() {
+    each_backend(|f| async move {
+        let anchors = with_both(&f);
+        assert_eq!(f.store.audit().seal(&anchors).await.unwrap(), None);
+        append(&f, 4).await;
+        let before = verify(&f, &key_only()).await;
+        assert!(before.is_intact());
+        assert_eq!(before.sealed_through, Some(0));
+        assert!(
+            before.unproven.contains(
+                &"entries 1..4 predate the key (none is sealed with it): not proven".into()
+            ),
+            "{before:?}"
+        );
+        f.store.audit().seal(&anchors).await.unwrap().unwrap();
+        append(&f, 16).await;
+        let seal = f.store.audit().seal(&anchors).await.unwrap().unwrap();
+        assert_eq!(seal.seq, 20);
+        assert_eq!(seal.key.as_deref(), Some(key().id()));
+        let report = verify(&f, &anchors).await;
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!(
+            (report.sealed_through, report.anchored_through),
+            (Some(20), Some(20))
+        );
+        assert_eq!(report.proven.len(), 2, "{report:?}");
+        assert_eq!(report.unproven.len(), 1, "{report:?}");
+        assert!(report.unproven[0].starts_with("entries 1..4 predate the key's first seal"));
+        // The key is nowhere in the database or the anchor file; its id is.
+        let secret = hex::encode([42u8; 32]);
+        let anchor = std::fs::read_to_string(anchor_file(&f)).unwrap();
+        assert!(!anchor.contains(&secret) && anchor.contains(key().id()));
+        let mut raw = f.raw().await;
+        let hit = sqlx::query("SELECT seq FROM audit_seals WHERE mac = $1 OR key_id = $1")
+            .bind(&secret)
+            .fetch_optional(&mut raw)
+            .await
+            .unwrap();
+        assert!(hit.is_none());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cut_tail_with_audit_head_moved_back_is_caught() {
+    each_backend(|f| async move {
+        let anchors = with_both(&f);
+        append(&f, 20).await;
+        f.store.audit().seal(&anchors).await.unwrap();
+        let kept = f.store.audit().entries(9, 1).await.unwrap().remove(0);
+        let mut raw = f.raw().await;
+        f.drop_audit_guard(&mut raw).await;
+        cut_tail(&mut raw, &kept).await;
+        // The seal stored with the key still names entry 20.
+        let (seq, kind, why) = problem(&verify(&f, &key_only()).await);
+        assert_eq!((seq, kind), (11, ProblemKind::Missing));
+        assert!(
+            why.contains("the seal in the database recorded entry 20"),
+            "{why}"
+        );
+        // Removing the stored seals too makes the chain alone whole again (the finding) ...
+        raw.execute("DELETE FROM audit_seals").await.unwrap();
+        let alone = f.store.audit().verify().await.unwrap();
+        assert!(alone.is_intact());
+        assert!(
+            alone
+                .unproven
+                .iter()
+                .any(|u| u.starts_with("no anchor file"))
+        );
+        // ... and leaves the key nothing to see: it says so ...
+        let keyed = verify(&f, &key_only()).await;
+        assert!(keyed.is_intact());
+        assert!(
+            keyed
+                .unproven
+                .iter()
+                .any(|u| u.contains("cut from the end"))
+        );
+        // ... and the anchor file, which the database cannot reach, still shows the cut.
+        for anchors in [with_both(&f), anchor_only(&f)] {
+            let report = verify(&f, &anchors).await;
+            let (seq, kind, why) = problem(&report);
+            assert_eq!((seq, kind), (11, ProblemKind::Missing), "{why}");
+            assert!(
+                why.starts_with("entries 11..20 were cut from the end: line 1 of the anchor file"),
+                "{why}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_edit_with_every_later_hash_recomputed_is_caught() {
+    each_backend(|f| async move {
+        let anchors = with_both(&f);
+        for n in [5, 5, 10] {
+            append(&f, n).await;
+            f.store.audit().seal(&anchors).await.unwrap();
+        }
+        let entries = f.store.audit().entries(0, 100).await.unwrap();
+        let mut raw = f.raw().await;
+        f.drop_audit_guard(&mut raw).await;
+        edit_and_recompute(&mut raw, &entries, 6).await;
+        // Entry 5's seal still matches, entry 10's no longer does: the edit is in 6..10.
+        for anchors in [key_only(), anchor_only(&f), with_both(&f)] {
+            let (seq, kind, why) = problem(&verify(&f, &anchors).await);
+            assert_eq!((seq, kind), (6, ProblemKind::Rewritten), "{why}");
+            assert!(why.starts_with("entries 6..10 were rewritten"), "{why}");
+        }
+        // Removing the stored seals from entry 6 on leaves the key proving 1..5 only, and
+        // saying so; the anchor file still shows the rewrite.
+        raw.execute("DELETE FROM audit_seals WHERE seq >= 6")
+            .await
+            .unwrap();
+        // The chain alone is whole again: this is the finding.
+        let alone = f.store.audit().verify().await.unwrap();
+        assert!(alone.is_intact());
+        assert!(
+            alone
+                .unproven
+                .contains(&"no audit key: entries 1..20 could have been edited with every later hash recomputed".into()),
+            "{alone:?}"
+        );
+        let keyed = verify(&f, &key_only()).await;
+        assert!(keyed.is_intact());
+        assert_eq!(keyed.sealed_through, Some(5));
+        assert!(
+            keyed
+                .unproven
+                .contains(&"entries 6..20 are not sealed yet: not proven by the key".into()),
+            "{keyed:?}"
+        );
+        let (seq, kind, _) = problem(&verify(&f, &with_both(&f)).await);
+        assert_eq!((seq, kind), (6, ProblemKind::Rewritten));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_seal_made_without_the_key_does_not_pass() {
+    each_backend(|f| async move {
+        append(&f, 10).await;
+        f.store.audit().seal(&key_only()).await.unwrap();
+        let entries = f.store.audit().entries(0, 100).await.unwrap();
+        let mut raw = f.raw().await;
+        f.drop_audit_guard(&mut raw).await;
+        edit_and_recompute(&mut raw, &entries, 4).await;
+        let head = f.store.audit().entries(9, 1).await.unwrap().remove(0).hash;
+        // The forger re-seals the new head under the key's id, without the key.
+        sqlx::query("UPDATE audit_seals SET hash = $1, mac = $2 WHERE seq = 10")
+            .bind(&head)
+            .bind("ab".repeat(32))
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        let (seq, kind, why) = problem(&verify(&f, &key_only()).await);
+        assert_eq!((seq, kind), (10, ProblemKind::Forged), "{why}");
+        // Or under a key of their own: that seal proves nothing, and the report says so.
+        let theirs = AuditKey::from_bytes([7; 32]);
+        let forged = rhyme_store::audit::Seal::new(10, &head, 0, Some(&theirs));
+        sqlx::query("UPDATE audit_seals SET key_id = $1, mac = $2, at = 0 WHERE seq = 10")
+            .bind(theirs.id())
+            .bind(forged.mac.unwrap())
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        let report = verify(&f, &key_only()).await;
+        assert!(report.is_intact());
+        assert_eq!(report.sealed_through, Some(0));
+        assert!(
+            report.unproven.contains(
+                &"entries 1..10 predate the key (none is sealed with it): not proven".into()
+            ),
+            "{report:?}"
+        );
+        assert!(report.unproven.iter().any(|u| u.contains("another key")));
     })
     .await;
 }

@@ -4,11 +4,21 @@
 //! The store offers no way to change or delete an entry, and database triggers refuse UPDATE
 //! and DELETE on the table (see `migrate`), so tampering takes deliberate work with a raw
 //! connection, and the chain then shows it.
+//!
+//! Someone who can write the database can also drop the triggers, cut the newest entries and
+//! move `audit_head` back, or edit an entry and recompute every later hash: the chain is then
+//! whole again. What catches them lies outside the database: seals (`seal`) made with the
+//! operator's key (`key`), and the anchor file the seals are appended to. `verify_with` checks
+//! the chain against both and says what it could not prove without them.
 
 mod canonical;
 mod chain;
+mod key;
+mod seal;
 mod verify;
 
+pub use key::{AuditKey, KeyError};
+pub use seal::{Anchors, Seal, SealError, keep_sealing};
 pub use verify::{AuditProblem, AuditReport, ProblemKind};
 
 use serde::{Deserialize, Serialize};
@@ -89,9 +99,17 @@ impl AuditLog<'_> {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// Walks the whole chain and reports the first problem found, if any.
+    /// Walks the whole chain and reports the first problem found, if any. Without the key or
+    /// the anchor file this proves only that the chain is whole (see [`AuditLog::verify_with`]).
     pub async fn verify(&self) -> Result<AuditReport> {
-        verify::verify(self).await
+        verify::verify(self, &Anchors::default()).await
+    }
+
+    /// Walks the whole chain, compares it with the seals (those stored, checked with the key,
+    /// and the anchor file's), and reports the first problem found, or what was proven and
+    /// what was not.
+    pub async fn verify_with(&self, anchors: &Anchors) -> Result<AuditReport> {
+        verify::verify(self, anchors).await
     }
 
     /// The recorded newest (seq, hash).

@@ -5,10 +5,12 @@ use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use crate::audit::append_in;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
 use crate::model::{Incident, check_id};
+use crate::roles::Actor;
 use crate::store::Store;
 
 /// What a write did.
@@ -92,6 +94,31 @@ impl Store {
         incident.ended = Some(at);
         self.put_incident(&incident).await?;
         Ok(incident)
+    }
+
+    /// Clears an ended incident's end, and in the same transaction writes `incident.reopen`
+    /// to the audit log with the end that was cleared and `why`. An incident that is open
+    /// already is left alone and nothing is audited, so two notifications racing to reopen it
+    /// leave one entry. Returns the incident as it is now and whether this call reopened it.
+    pub async fn reopen_incident(
+        &self,
+        id: &str,
+        by: &Actor,
+        why: &serde_json::Value,
+    ) -> Result<(Incident, bool)> {
+        let now = self.now();
+        let mut tx = self.db().write().await?;
+        let mut incident = fetch(tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("incident", id))?;
+        let Some(ended) = incident.ended.take() else {
+            return Ok((incident, false));
+        };
+        update(tx.conn(), &incident, now).await?;
+        let detail = serde_json::json!({ "ended": ended, "why": why });
+        append_in(tx.conn(), now, by, "incident.reopen", id, &detail).await?;
+        tx.commit().await?;
+        Ok((incident, true))
     }
 
     /// Binds an outside key to an incident; a key bound before now points at the new one.

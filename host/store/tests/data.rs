@@ -398,3 +398,37 @@ async fn outside_keys_bind_to_incidents() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reopening_clears_the_end_once_and_is_audited() {
+    each_backend(|f| async move {
+        let store = &f.store;
+        store.insert_incident(&incident("inc-1")).await.unwrap();
+        store.end_incident("inc-1", T0 + 60_000).await.unwrap();
+        let by = rhyme_store::Actor::from(&principal("alertbot", Role::Responder));
+        let why = serde_json::json!({ "firing": ["e1"] });
+        let (reopened, changed) = store.reopen_incident("inc-1", &by, &why).await.unwrap();
+        assert!(changed);
+        assert_eq!(reopened.ended, None);
+        assert_eq!(store.incident("inc-1").await.unwrap(), reopened);
+        // Open already: nothing changes, nothing more is audited.
+        let (_, again) = store.reopen_incident("inc-1", &by, &why).await.unwrap();
+        assert!(!again);
+        let log = store.audit().entries(0, 100).await.unwrap();
+        let entries: Vec<_> = log
+            .iter()
+            .filter(|e| e.action == "incident.reopen")
+            .collect();
+        assert_eq!(entries.len(), 1, "{log:?}");
+        assert_eq!(
+            (entries[0].actor.as_str(), entries[0].subject.as_str()),
+            ("alertbot", "inc-1")
+        );
+        assert!(entries[0].detail.contains(&(T0 + 60_000).to_string()));
+        assert!(matches!(
+            store.reopen_incident("nope", &by, &why).await,
+            Err(Error::NotFound { .. })
+        ));
+    })
+    .await;
+}

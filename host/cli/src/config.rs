@@ -2,7 +2,8 @@
 //! folder, vector index, LLM endpoint), the store's database, sinks, the approval gate and the
 //! sandbox's ceilings, in kebab-case; unknown keys are refused with the file, line and key.
 //! Environment variables override single values: `RHYME_MODEL_DIR` (`model.dir`),
-//! `RHYME_QDRANT_URL` and `RHYME_QDRANT_API_KEY` (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
+//! `RHYME_QDRANT_URL`, `_API_KEY`, `_QUESTION_TIMEOUT_S` and `_IMPORT_TIMEOUT_S`
+//! (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
 //! `_API_KEY` and `_TIMEOUT_S` (`llm.*`), `RHYME_DATABASE_URL` (`store.database-url`),
 //! `RHYME_PUBLIC_URL` and `RHYME_SLACK_SIGNING_SECRET` (`server.*`). Only this binary reads
 //! the file or the environment: library crates get plain values.
@@ -112,6 +113,10 @@ pub(crate) struct ModelSection {
 pub(crate) struct VectorsSection {
     pub qdrant_url: Option<String>,
     pub qdrant_api_key: Option<String>,
+    /// Seconds each Qdrant read of a question may take (default 3).
+    pub qdrant_question_timeout_s: Option<u64>,
+    /// Seconds each Qdrant write of an import may take (default 60).
+    pub qdrant_import_timeout_s: Option<u64>,
 }
 
 /// An OpenAI-compatible chat-completions endpoint behind `llm`.
@@ -170,13 +175,25 @@ impl RhymeConfig {
         set(&mut self.llm.url, "RHYME_LLM_URL");
         set(&mut self.llm.model, "RHYME_LLM_MODEL");
         set(&mut self.llm.api_key, "RHYME_LLM_API_KEY");
-        if let Some(text) = get("RHYME_LLM_TIMEOUT_S") {
-            let seconds = text.trim().parse::<u64>().ok().filter(|s| *s > 0);
-            let Some(seconds) = seconds else {
-                bail!("RHYME_LLM_TIMEOUT_S=`{text}`: write whole seconds, e.g. 30");
-            };
-            self.llm.timeout_s = Some(seconds);
-        }
+        let seconds = |var: &str, slot: &mut Option<u64>| -> anyhow::Result<()> {
+            if let Some(text) = get(var) {
+                let seconds = text.trim().parse::<u64>().ok().filter(|s| *s > 0);
+                let Some(seconds) = seconds else {
+                    bail!("{var}=`{text}`: write whole seconds, e.g. 30");
+                };
+                *slot = Some(seconds);
+            }
+            Ok(())
+        };
+        seconds("RHYME_LLM_TIMEOUT_S", &mut self.llm.timeout_s)?;
+        seconds(
+            "RHYME_QDRANT_QUESTION_TIMEOUT_S",
+            &mut self.vectors.qdrant_question_timeout_s,
+        )?;
+        seconds(
+            "RHYME_QDRANT_IMPORT_TIMEOUT_S",
+            &mut self.vectors.qdrant_import_timeout_s,
+        )?;
         set(&mut self.store.database_url, "RHYME_DATABASE_URL");
         set(&mut self.server.public_url, "RHYME_PUBLIC_URL");
         set(
@@ -189,14 +206,24 @@ impl RhymeConfig {
     /// The Qdrant server to keep vectors in, if one is configured.
     pub(crate) fn qdrant(&self) -> Option<rhyme_capabilities::vectors::QdrantServer> {
         let url = self.vectors.qdrant_url.as_deref()?.trim();
-        (!url.is_empty()).then(|| rhyme_capabilities::vectors::QdrantServer {
-            url: url.to_string(),
-            api_key: self
-                .vectors
-                .qdrant_api_key
-                .clone()
-                .filter(|k| !k.is_empty()),
-        })
+        if url.is_empty() {
+            return None;
+        }
+        let api_key = self
+            .vectors
+            .qdrant_api_key
+            .clone()
+            .filter(|k| !k.is_empty());
+        let mut server = rhyme_capabilities::vectors::QdrantServer::new(url, api_key);
+        // Zero would fail every call: the file's 0 is read as "not set", like the variable's.
+        let seconds = |s: Option<u64>| s.filter(|s| *s > 0).map(std::time::Duration::from_secs);
+        if let Some(t) = seconds(self.vectors.qdrant_question_timeout_s) {
+            server.question_timeout = t;
+        }
+        if let Some(t) = seconds(self.vectors.qdrant_import_timeout_s) {
+            server.import_timeout = t;
+        }
+        Some(server)
     }
 
     /// The embedding model's folder: configured, else the default search.
@@ -282,6 +309,19 @@ mod tests {
             .apply(|name| (name == "RHYME_QDRANT_URL").then(|| "http://env:6334".to_string()))
             .unwrap();
         assert_eq!(config.qdrant().unwrap().url, "http://env:6334");
+        assert_eq!(
+            config.qdrant().unwrap().question_timeout,
+            rhyme_capabilities::vectors::DEFAULT_QUESTION_TIMEOUT
+        );
+        config
+            .apply(|name| (name == "RHYME_QDRANT_QUESTION_TIMEOUT_S").then(|| "2".to_string()))
+            .unwrap();
+        assert_eq!(config.qdrant().unwrap().question_timeout.as_secs(), 2);
+        assert!(
+            config
+                .apply(|name| (name == "RHYME_QDRANT_IMPORT_TIMEOUT_S").then(|| "0".to_string()))
+                .is_err()
+        );
         assert!(
             config
                 .apply(|name| (name == "RHYME_LLM_TIMEOUT_S").then(|| "soon".to_string()))

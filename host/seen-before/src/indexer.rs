@@ -3,9 +3,10 @@
 //! the same code the plugin ranks with), and writes it into the plugin's private collections
 //! in the layout of `seen_before_index::stored`.
 //!
-//! Every import rewrites the collections whole, so that postings and documents never go
-//! stale; vectors whose text did not change (same fingerprint in the payload) are reused
-//! instead of embedded again.
+//! Every import replaces the collections whole and all at once ([`VectorIndex::replace`]),
+//! so that postings and documents never go stale and a server answering meanwhile never
+//! sees half an index; vectors whose text did not change (same fingerprint in the payload)
+//! are reused instead of embedded again.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -100,7 +101,6 @@ pub fn index(
     let layout = stored::layout(&built);
     let (embedded, reused) = (cache.embedded, cache.reused);
 
-    // The metadata goes last: a reader that finds it finds everything it refers to.
     let to_items = |items: Vec<StoredItem>| -> Vec<VectorItem> {
         items
             .into_iter()
@@ -111,15 +111,23 @@ pub fn index(
             })
             .collect()
     };
-    for collection in stored::COLLECTIONS {
-        clear(vectors, collection)?;
-    }
-    write(vectors, stored::PASSAGES, passage_items)?;
-    write(vectors, stored::MECHANISM_DESCRIPTIONS, description_items)?;
-    write(vectors, stored::MECHANISM_SYMPTOMS, symptom_items)?;
-    write(vectors, stored::TERMS, to_items(layout.terms))?;
-    write(vectors, stored::DOCS, to_items(layout.docs))?;
-    write(vectors, stored::META, to_items(vec![layout.meta]))?;
+    // Every collection at once: a question asked meanwhile (a server reading the same
+    // index) answers from the previous import or from this one, never from a mix or nothing.
+    let whole =
+        |collection: &str, items: Vec<VectorItem>| (plugin_collection(PLUGIN, collection), items);
+    vectors
+        .replace(vec![
+            whole(stored::PASSAGES, passage_items),
+            whole(stored::MECHANISM_DESCRIPTIONS, description_items),
+            whole(stored::MECHANISM_SYMPTOMS, symptom_items),
+            whole(stored::TERMS, to_items(layout.terms)),
+            whole(stored::DOCS, to_items(layout.docs)),
+            whole(stored::META, to_items(vec![layout.meta])),
+        ])
+        .map_err(|source| IndexingError::Backend {
+            what: format!("writing the {PLUGIN} index"),
+            source,
+        })?;
     Ok(Indexed {
         postmortems: built.docs.len(),
         passages: passages.len(),
@@ -127,31 +135,6 @@ pub fn index(
         reused,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-fn clear(vectors: &dyn VectorIndex, collection: &str) -> Result<(), IndexingError> {
-    vectors
-        .clear(&plugin_collection(PLUGIN, collection))
-        .map_err(|source| IndexingError::Backend {
-            what: format!("clearing {collection}"),
-            source,
-        })
-}
-
-fn write(
-    vectors: &dyn VectorIndex,
-    collection: &str,
-    items: Vec<VectorItem>,
-) -> Result<(), IndexingError> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    vectors
-        .upsert(&plugin_collection(PLUGIN, collection), items)
-        .map_err(|source| IndexingError::Backend {
-            what: format!("writing {collection}"),
-            source,
-        })
 }
 
 /// Short and stable: enough to tell whether a text changed since its vector was made.
@@ -244,5 +227,114 @@ impl<'a> Cache<'a> {
             .into_iter()
             .map(|i| i.expect("every text embedded or reused"))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use rhyme_capabilities::exact_index::ExactIndex;
+    use rhyme_runtime::capability::backend::VectorHit;
+
+    use super::*;
+
+    /// Four dimensions from the text's hash: stable, distinct, unit length.
+    struct HashEmbedder;
+
+    impl Embedder for HashEmbedder {
+        fn dimensions(&self) -> usize {
+            4
+        }
+        fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    let h = Sha256::digest(t.as_bytes());
+                    let v: Vec<f32> = h[..4].iter().map(|b| f32::from(*b) + 1.0).collect();
+                    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                    v.into_iter().map(|x| x / n).collect()
+                })
+                .collect())
+        }
+    }
+
+    /// The exact index, with every call that changes it written down.
+    struct Recording {
+        index: ExactIndex,
+        changes: Mutex<Vec<String>>,
+    }
+
+    impl VectorIndex for Recording {
+        fn upsert(&self, c: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+            self.changes.lock().unwrap().push(format!("upsert {c}"));
+            self.index.upsert(c, items)
+        }
+        fn nearest(&self, c: &str, v: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError> {
+            self.index.nearest(c, v, k)
+        }
+        fn get(&self, c: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+            self.index.get(c, ids)
+        }
+        fn clear(&self, c: &str) -> Result<(), BackendError> {
+            self.changes.lock().unwrap().push(format!("clear {c}"));
+            self.index.clear(c)
+        }
+        fn replace(&self, all: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+            let names: Vec<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
+            self.changes
+                .lock()
+                .unwrap()
+                .push(format!("replace {}", names.join(" ")));
+            self.index.replace(all)
+        }
+        fn remove_all(&self) -> Result<(), BackendError> {
+            self.index.remove_all()
+        }
+    }
+
+    fn doc(id: &str, summary: &str) -> Postmortem {
+        Postmortem {
+            id: id.into(),
+            title: Some(format!("Title of {id}")),
+            summary: Some(summary.into()),
+            ..Postmortem::default()
+        }
+    }
+
+    /// Issue 20: an import cleared each collection, then wrote it again, so a server
+    /// reading meanwhile found nothing. Now every collection goes in one replace.
+    #[test]
+    fn an_import_replaces_every_collection_in_one_step_and_reuses_vectors() {
+        let index = Recording {
+            index: ExactIndex::in_memory(),
+            changes: Mutex::default(),
+        };
+        let docs = vec![
+            doc("a", "The connection pool ran dry after the deploy."),
+            doc("b", "Certificates expired on the edge proxies."),
+        ];
+        let first = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {}).unwrap();
+        assert_eq!(first.postmortems, 2);
+        let again = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {}).unwrap();
+        assert_eq!((again.embedded, again.reused), (0, first.embedded));
+        let changes = index.changes.lock().unwrap().clone();
+        assert_eq!(changes.len(), 2, "one change per import: {changes:?}");
+        for change in &changes {
+            assert!(change.starts_with("replace "), "{changes:?}");
+            for collection in stored::COLLECTIONS {
+                assert!(
+                    change.contains(&plugin_collection(PLUGIN, collection)),
+                    "{collection} missing from {change}"
+                );
+            }
+        }
+        let meta = index
+            .get(
+                &plugin_collection(PLUGIN, stored::META),
+                &[stored::META_ID.to_string()],
+            )
+            .unwrap();
+        assert_eq!(meta.len(), 1);
     }
 }

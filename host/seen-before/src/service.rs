@@ -15,11 +15,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::corpus::{Corpus, CorpusError, Postmortem};
-use crate::feedback;
-use rhyme_runtime::capability::backend::{BackendError, Embedder};
+use crate::{PLUGIN, feedback};
+use rhyme_runtime::capability::backend::{BackendError, Embedder, VectorIndex};
+use rhyme_runtime::capability::plugin_collection;
 use rhyme_runtime::state::CapabilityCall;
 use rhyme_runtime::{CallContext, LoadedPlugin, PluginError};
 use rhyme_world::types::{Finding, FindingKind, Query};
+use seen_before_index::stored;
 
 /// Matches the plugin is asked for when close feedback may reorder them: a helpful match
 /// further down than this cannot be promoted (the plugin caps answers at 50).
@@ -39,6 +41,41 @@ pub enum AskError {
     /// The corpus file could not be read to fill in the matches.
     #[error("reading the corpus: {0}")]
     Corpus(#[from] CorpusError),
+    /// Postmortems were imported, but the index this host reads has none of them: imported
+    /// into another index (the exact one, before Qdrant was configured), a wiped server,
+    /// a dropped collection. "Nothing similar" would be a lie.
+    #[error(
+        "the seen-before index is missing or empty ({postmortems} postmortems imported, none indexed where this host looks): re-import with `rhyme corpus import FILE.jsonl|DIR`"
+    )]
+    IndexMissing {
+        /// Postmortems in the data folder's corpus.
+        postmortems: usize,
+    },
+    /// The vector index cannot answer now (unreachable, too slow, overloaded).
+    #[error("the vector index cannot answer now: {0}")]
+    IndexUnavailable(BackendError),
+}
+
+impl AskError {
+    /// What an API answer may say: no backend address, no client internals, no plugin
+    /// output (those go to the server's log).
+    pub fn public(&self) -> String {
+        match self {
+            AskError::IndexMissing { .. } => self.to_string(),
+            AskError::IndexUnavailable(_) => {
+                "the vector index is not answering now; try again in a moment (details in the server log)".into()
+            }
+            AskError::Plugin(_) => {
+                "the seen-before plugin could not answer (details in the server log)".into()
+            }
+            AskError::Embed(_) => {
+                "the embedding model could not read the question (details in the server log)".into()
+            }
+            AskError::Corpus(_) => {
+                "the postmortem corpus could not be read (details in the server log)".into()
+            }
+        }
+    }
 }
 
 /// A verdict shown beside a match.
@@ -97,16 +134,26 @@ pub struct Answer {
 pub struct SeenBefore {
     plugin: LoadedPlugin,
     embedder: Arc<dyn Embedder>,
+    /// The index behind the plugin's `vector-search`, looked at when an answer is empty or
+    /// failed, to tell "nothing similar" from a missing or unreachable index.
+    vectors: Arc<dyn VectorIndex>,
     data: PathBuf,
     corpus: Mutex<Option<(Option<SystemTime>, Arc<Corpus>)>>,
 }
 
 impl SeenBefore {
-    /// `plugin` loaded with `embedder` behind `embed`; the corpus is the data folder's.
-    pub fn new(plugin: LoadedPlugin, embedder: Arc<dyn Embedder>, data: PathBuf) -> SeenBefore {
+    /// `plugin` loaded with `embedder` behind `embed` and `vectors` behind `vector-search`;
+    /// the corpus is the data folder's.
+    pub fn new(
+        plugin: LoadedPlugin,
+        embedder: Arc<dyn Embedder>,
+        vectors: Arc<dyn VectorIndex>,
+        data: PathBuf,
+    ) -> SeenBefore {
         SeenBefore {
             plugin,
             embedder,
+            vectors,
             data,
             corpus: Mutex::new(None),
         }
@@ -156,14 +203,17 @@ impl SeenBefore {
         } else {
             k.max(CANDIDATES)
         };
-        let report = self.plugin.on_query(
-            CallContext { now },
-            &Query {
-                text: text.to_string(),
-                incident: None,
-                limit,
-            },
-        )?;
+        let report = self
+            .plugin
+            .on_query(
+                CallContext { now },
+                &Query {
+                    text: text.to_string(),
+                    incident: None,
+                    limit,
+                },
+            )
+            .map_err(|e| self.why_failed(e))?;
         let shifts = feedback::shifts(&close);
         let mut ranked: Vec<(f32, f32, Finding)> = report
             .value
@@ -175,6 +225,9 @@ impl SeenBefore {
                 (logit(f.confidence) + shift, shift, f)
             })
             .collect();
+        if ranked.is_empty() {
+            self.check_index()?;
+        }
         // Stable: without feedback the plugin's order stands exactly.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(k as usize);
@@ -190,6 +243,31 @@ impl SeenBefore {
             matches,
             capability_calls: report.capability_calls,
         })
+    }
+
+    /// Why the plugin failed, in the terms that matter to whoever asked: the index cannot
+    /// answer, or is missing, or else the plugin's own error.
+    fn why_failed(&self, e: PluginError) -> AskError {
+        match self.check_index() {
+            Ok(()) => AskError::Plugin(e),
+            Err(AskError::Corpus(_)) => AskError::Plugin(e),
+            Err(why) => why,
+        }
+    }
+
+    /// Whether the index holds the corpus the data folder says was imported.
+    fn check_index(&self) -> Result<(), AskError> {
+        let meta = plugin_collection(PLUGIN, stored::META);
+        match self.vectors.get(&meta, &[stored::META_ID.to_string()]) {
+            Ok(found) if !found.is_empty() => Ok(()),
+            Ok(_) => match self.corpus()?.docs().len() {
+                0 => Ok(()),
+                postmortems => Err(AskError::IndexMissing { postmortems }),
+            },
+            Err(e @ BackendError::Unavailable(_)) => Err(AskError::IndexUnavailable(e)),
+            // Anything else is the plugin's to report, as it met it.
+            Err(_) => Ok(()),
+        }
     }
 
     /// The question's vector, unless every verdict's question is this very text (or no

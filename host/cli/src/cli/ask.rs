@@ -37,8 +37,12 @@ pub(super) fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBef
         .embedder
         .clone()
         .expect("seen-before backends carry the model");
+    let vectors = backends
+        .vectors
+        .clone()
+        .expect("seen-before backends carry the index");
     let (plugin, _) = ctx.registry().load(&sandbox(ctx)?, plugin, &backends)?;
-    let service = Arc::new(SeenBefore::new(plugin, embedder, ctx.data.clone()));
+    let service = Arc::new(SeenBefore::new(plugin, embedder, vectors, ctx.data.clone()));
     // Read here once; the service keeps it until the file changes.
     anyhow::ensure!(
         !service.corpus()?.docs().is_empty(),

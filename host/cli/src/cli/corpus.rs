@@ -1,10 +1,12 @@
 //! `rhyme corpus import FILE.jsonl|DIR`: postmortems into the data folder, then the
-//! seen-before index rebuilt (new or changed texts embedded, with a progress bar), and
+//! seen-before index rebuilt (new or changed texts embedded, with a progress bar);
+//! `rhyme corpus drop`: the data folder's vector collections removed (in Qdrant too); and
 //! the backends `rhyme ask` and friends share.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -25,11 +27,75 @@ pub(super) enum CorpusCommand {
         /// A `.jsonl` file or a folder of `.md` postmortems.
         path: PathBuf,
     },
+    /// Delete this data folder's vector collections (in Qdrant when one is configured, else
+    /// the files in DATA/vectors). Run it before deleting a data folder that used Qdrant,
+    /// or its collections stay on the server. The postmortems stay in the data folder;
+    /// `rhyme corpus import` indexes them again.
+    Drop,
 }
 
 pub(super) fn run(ctx: &Context, command: CorpusCommand) -> anyhow::Result<()> {
     match command {
         CorpusCommand::Import { path } => import(ctx, &path),
+        CorpusCommand::Drop => drop_index(ctx),
+    }
+}
+
+fn drop_index(ctx: &Context) -> anyhow::Result<()> {
+    let vectors = vector_index(ctx)?;
+    let place = match ctx.config.qdrant() {
+        Some(_) => "in Qdrant".to_string(),
+        None => format!("in {}", ctx.data.join("vectors").display()),
+    };
+    vectors
+        .remove_all()
+        .with_context(|| format!("deleting the data folder's vector collections {place}"))?;
+    if ctx.json {
+        println!("{}", json!({ "dropped": true, "where": place }));
+    } else {
+        println!(
+            "Deleted this data folder's vector collections {place}. The postmortems stay in {}; `rhyme corpus import` indexes them again.",
+            ctx.data.join("seen-before").display()
+        );
+    }
+    Ok(())
+}
+
+/// On Ctrl-C, deletes the throwaway `index`'s collections before the process ends: in
+/// Qdrant they would otherwise stay, whole corpus and all, until a later run sweeps them
+/// when their lease runs out. Without Qdrant there is nothing to clean, and Ctrl-C keeps
+/// its ordinary effect.
+pub(super) fn remove_on_interrupt(ctx: &Context, index: &Arc<dyn VectorIndex>) {
+    if ctx.config.qdrant().is_none() {
+        return;
+    }
+    // Weak: the handler must not keep the index alive, or dropping it at the end of a run
+    // would no longer delete its collections.
+    let index = Arc::downgrade(index);
+    let watcher = std::thread::Builder::new()
+        .name("rhyme-interrupt".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            if runtime.block_on(tokio::signal::ctrl_c()).is_err() {
+                return;
+            }
+            if let Some(index) = index.upgrade() {
+                eprintln!("interrupted: deleting this run's vector collections");
+                if let Err(e) = index.remove_all() {
+                    eprintln!(
+                        "the collections stay until a later run sweeps them (their lease is in their name): {e}"
+                    );
+                }
+            }
+            std::process::exit(130);
+        });
+    if let Err(e) = watcher {
+        tracing::warn!("Ctrl-C will not delete this run's vector collections: {e}");
     }
 }
 

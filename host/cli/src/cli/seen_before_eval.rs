@@ -16,7 +16,7 @@ use rhyme_seen_before::indexer;
 use rhyme_world::types::{FindingKind, Query};
 
 use super::Context;
-use super::corpus::load_embedder;
+use super::corpus::{load_embedder, remove_on_interrupt};
 use super::plugin::sandbox;
 
 /// Ranks that count in the evaluation.
@@ -26,6 +26,7 @@ pub(super) fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> a
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
     let vectors = open_index("eval", IndexHome::Process, ctx.config.qdrant().as_ref())?;
+    remove_on_interrupt(ctx, &vectors);
     let backends = Backends {
         embedder: Some(load_embedder(ctx)?),
         vectors: Some(vectors.clone()),

@@ -41,7 +41,7 @@ pub(super) fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBe
     let vectors = vector_index(ctx).map_err(|e| format!("opening the vector index: {e:#}"))?;
     let backends = Backends {
         embedder: Some(embedder.clone()),
-        vectors: Some(vectors),
+        vectors: Some(vectors.clone()),
         ..base.clone()
     };
     let (plugin, _) = registry
@@ -50,6 +50,7 @@ pub(super) fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBe
     Ok(Arc::new(SeenBefore::new(
         plugin,
         embedder,
+        vectors,
         ctx.data.clone(),
     )))
 }

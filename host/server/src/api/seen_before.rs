@@ -74,9 +74,11 @@ pub async fn ask(
             tracing::error!("seen-before thread: {e}");
             ApiError::Internal
         })?;
+    // The full error, with the index's address and the plugin's words, is for the log;
+    // any token may read the answer.
     let answer = answer.map_err(|e| {
         tracing::error!("seen-before: {e}");
-        ApiError::Unavailable(format!("seen-before could not answer: {e}"))
+        ApiError::Unavailable(e.public())
     })?;
     let detail = serde_json::json!({"incident": incident, "trigger": "query"});
     if let Err(e) = audit_calls(

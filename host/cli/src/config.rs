@@ -34,7 +34,14 @@
 //! [ceilings]
 //! deadline-ms = 10000
 //! memory-mib = 512
+//!
+//! [audit]
+//! key-file = "/etc/rhyme/audit.key"
+//! anchor-file = "/var/log/rhyme/audit-anchor.jsonl"
 //! ```
+//!
+//! `[audit]` paths are relative to the data folder; `RHYME_AUDIT_KEY_FILE` and
+//! `RHYME_AUDIT_ANCHOR_FILE` override them.
 //!
 //! The files of earlier releases still work for this release, with a warning: `gate.toml`
 //! (snake_case keys) when `rhyme.toml` has no `[gate]`, and `--sink` flags beside `[sinks]`.
@@ -72,6 +79,19 @@ pub(crate) struct RhymeConfig {
     pub gate: Option<GateConfig>,
     /// The most any plugin may be given; unset, `plugins/operator.toml`'s.
     pub ceilings: Option<CeilingsSection>,
+    /// Where the audit log is anchored outside the database: the key and the anchor file.
+    #[serde(default)]
+    pub audit: AuditSection,
+}
+
+/// The audit log's anchors outside the database (see `rhyme audit`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct AuditSection {
+    /// The audit key's file; unset, `<data>/audit.key` when it exists.
+    pub key_file: Option<PathBuf>,
+    /// The file seals are appended to; unset, `<data>/audit-anchor.jsonl`.
+    pub anchor_file: Option<PathBuf>,
 }
 
 /// The sandbox's ceilings; a key left out keeps the built-in ceiling.
@@ -200,6 +220,12 @@ impl RhymeConfig {
             &mut self.server.slack_signing_secret,
             "RHYME_SLACK_SIGNING_SECRET",
         );
+        if let Some(path) = get("RHYME_AUDIT_KEY_FILE") {
+            self.audit.key_file = Some(PathBuf::from(path));
+        }
+        if let Some(path) = get("RHYME_AUDIT_ANCHOR_FILE") {
+            self.audit.anchor_file = Some(PathBuf::from(path));
+        }
         Ok(())
     }
 

@@ -159,7 +159,14 @@ pub struct ServeConfig {
     /// The seen-before service (`POST /v1/seen-before`, findings on new incidents), or why
     /// there is none.
     pub seen_before: state::SeenBeforeSetup,
+    /// The audit key and anchor file: the log is sealed with them every [`SEAL_EVERY`] while
+    /// it grows, and `/v1/audit/verify` checks against them.
+    pub audit: rhyme_store::audit::Anchors,
 }
+
+/// How often the audit log is sealed while it grows: entries newer than the last seal are
+/// not yet proven by the key or the anchor file.
+pub const SEAL_EVERY: Duration = Duration::from_secs(10);
 
 /// Serves until ctrl-c or SIGTERM, then lets queued plugin jobs finish. Prints the bound
 /// address on stdout first (`listening on http://ADDR`), so a caller that asked for port 0
@@ -208,12 +215,21 @@ pub async fn serve_until(
         wake_delivery.clone(),
     ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
+    let sealing = (config.audit.key.is_some() || config.audit.file.is_some()).then(|| {
+        tokio::spawn(rhyme_store::audit::keep_sealing(
+            gate.store().clone(),
+            config.audit.clone(),
+            SEAL_EVERY,
+        ))
+    });
+    let store = gate.store().clone();
 
     let state = AppState::new(gate, queue, metrics)
         .with_delivery_wake(wake_delivery)
         .with_slack_secret(config.slack_signing_secret)
         .with_seen_before(config.seen_before)
-        .with_plugins(plugins);
+        .with_plugins(plugins)
+        .with_audit_anchors(config.audit.clone());
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -228,6 +244,13 @@ pub async fn serve_until(
         .is_err()
     {
         tracing::warn!("plugin jobs still running after 30 s; stopping without them");
+    }
+    if let Some(sealing) = sealing {
+        sealing.abort();
+        // One last seal, so that everything written up to the stop is anchored.
+        if let Err(error) = store.audit().seal(&config.audit).await {
+            tracing::warn!(%error, "audit seal at shutdown");
+        }
     }
     Ok(())
 }

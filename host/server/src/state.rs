@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use rhyme_store::audit::Anchors;
 use rhyme_store::{Gate, Store};
 use tokio::sync::Notify;
 
@@ -30,6 +31,8 @@ struct Inner {
     seen_before: SeenBeforeSetup,
     /// The enabled plugins, for calls made on a request's behalf (drafts on request).
     plugins: Arc<Vec<LoadedPlugin>>,
+    /// The audit key and anchor file the log is sealed with, and verified against.
+    audit_anchors: Anchors,
 }
 
 /// The seen-before service, or why the host runs without it (said to whoever asks).
@@ -49,8 +52,22 @@ impl AppState {
                 delivery_wake: Arc::new(Notify::new()),
                 seen_before: Err(NOT_SET_UP.into()),
                 plugins: Arc::default(),
+                audit_anchors: Anchors::default(),
             }),
         }
+    }
+
+    /// With the audit key and anchor file (call before the state is shared).
+    pub fn with_audit_anchors(mut self, anchors: Anchors) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .audit_anchors = anchors;
+        self
+    }
+
+    /// The audit key and anchor file that `/v1/audit/verify` checks the chain against.
+    pub fn audit_anchors(&self) -> &Anchors {
+        &self.inner.audit_anchors
     }
 
     /// With the Slack app's signing secret (call before the state is shared).

@@ -165,6 +165,8 @@ fn config() -> ServeConfig {
         slack_signing_secret: None,
         job_lease: Duration::from_secs(30),
         seen_before: Err("not used by the ingest benchmark".into()),
+        // No sealing: the benchmark measures ingest alone.
+        audit: Default::default(),
     }
 }
 

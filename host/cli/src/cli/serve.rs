@@ -15,7 +15,7 @@ use rhyme_server::ServeConfig;
 use rhyme_sinks::{FileSink, MarkdownSink, Sinks, SlackSink, WebhookSink};
 use rhyme_store::{Gate, GateConfig, Store};
 
-use super::{Context, plugin, serve_seen_before, store};
+use super::{Context, audit, plugin, serve_seen_before, store};
 
 #[derive(Debug, Args)]
 pub(super) struct ServeArgs {
@@ -81,6 +81,8 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
                 names.join(", ")
             }
         );
+        let audit = audit::anchors(ctx, None, None)?;
+        eprintln!("{}", audit::describe_sealing(&audit));
         let config = ServeConfig {
             listen: args.listen,
             queue_capacity: args.queue,
@@ -90,6 +92,7 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             slack_signing_secret,
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
             seen_before,
+            audit,
         };
         rhyme_server::serve(config, gate, sinks, plugins)
             .await

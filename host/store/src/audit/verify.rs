@@ -37,6 +37,19 @@ pub enum ProblemKind {
     Forged,
 }
 
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ProblemKind::Altered => "altered",
+            ProblemKind::Missing => "missing",
+            ProblemKind::Unlinked => "unlinked",
+            ProblemKind::Inserted => "inserted",
+            ProblemKind::Rewritten => "rewritten",
+            ProblemKind::Forged => "forged seal",
+        })
+    }
+}
+
 /// The first problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditProblem {
@@ -233,16 +246,12 @@ impl Reach {
         let seals = checkpoints.by_seq.get(&entry.seq)?;
         if let Some(differs) = seals.iter().find(|c| c.seal.hash != entry.hash) {
             let from = self.last_matched + 1;
-            let range = if from == entry.seq {
-                format!("entry {from} was")
-            } else {
-                format!("entries {from}..{} were", entry.seq)
-            };
             return Some(AuditProblem {
                 seq: from,
                 kind: ProblemKind::Rewritten,
                 why: format!(
-                    "{range} rewritten: {} recorded entry {} with another hash at {}, and the hashes after it were recomputed",
+                    "{} rewritten: {} recorded entry {} with another hash at {}, and the hashes after it were recomputed",
+                    span_were(from, entry.seq),
                     differs.source.describe(),
                     entry.seq,
                     utc(differs.seal.at)
@@ -376,8 +385,8 @@ fn beyond_head(checkpoints: &Checkpoints, head_seq: i64) -> Option<AuditProblem>
         seq: head_seq + 1,
         kind: ProblemKind::Missing,
         why: format!(
-            "entries {}..{seq} were cut from the end: {} recorded entry {seq} at {}, but the log now ends at entry {head_seq}",
-            head_seq + 1,
+            "{} cut from the end: {} recorded entry {seq} at {}, but the log now ends at entry {head_seq}",
+            span_were(head_seq + 1, seq),
             seal.source.describe(),
             utc(seal.seal.at)
         ),
@@ -391,8 +400,8 @@ fn explain(report: &mut AuditReport, checkpoints: &Checkpoints, reach: &Reach, a
     explain_anchor(report, checkpoints, reach);
     if anchors.key.is_none() && reach.anchored < head {
         report.unproven.push(format!(
-            "no audit key: entries {}..{head} could have been edited with every later hash recomputed",
-            reach.anchored + 1
+            "no audit key: {} could have been edited with every later hash recomputed",
+            span(reach.anchored + 1, head)
         ));
     }
 }
@@ -408,25 +417,27 @@ fn explain_key(
     report.sealed_through = Some(reach.sealed);
     if reach.sealed > 0 {
         report.proven.push(format!(
-            "entries 1..{}: sealed with the audit key {}",
-            reach.sealed,
+            "{}: sealed with the audit key {}",
+            span(1, reach.sealed),
             key.id()
         ));
     }
     match checkpoints.first_proof {
         None if head > 0 => report.unproven.push(format!(
-            "entries 1..{head} predate the key (none is sealed with it): not proven"
+            "{} predate the key; none is sealed with it",
+            span(1, head)
         )),
         Some((seq, at)) => report.unproven.push(format!(
-            "entries 1..{seq} predate the key's first seal ({}): an edit made before then would not show",
+            "{} predate the key's first seal ({}): an edit made before then would not show",
+            span(1, seq),
             utc(at)
         )),
         None => {}
     }
     if reach.sealed > 0 && reach.sealed < head {
         report.unproven.push(format!(
-            "entries {}..{head} are not sealed yet: not proven by the key",
-            reach.sealed + 1
+            "{} not sealed yet: not proven by the key",
+            span_are(reach.sealed + 1, head)
         ));
     }
     if checkpoints.other_key > 0 {
@@ -452,14 +463,14 @@ fn explain_anchor(report: &mut AuditReport, checkpoints: &Checkpoints, reach: &R
             report.anchored_through = Some(reach.anchored);
             if reach.anchored > 0 {
                 report.proven.push(format!(
-                    "entries 1..{}: match the anchor file {path}",
-                    reach.anchored
+                    "{}: match the anchor file {path}",
+                    span(1, reach.anchored)
                 ));
             }
             if reach.anchored < head {
                 report.unproven.push(format!(
-                    "entries {}..{head} are newer than the anchor file's last line: if they were cut from the end it would not show",
-                    reach.anchored + 1
+                    "{} newer than the anchor file's last line: cutting it from the end would not show",
+                    span_are(reach.anchored + 1, head)
                 ));
             }
             if !bad_lines.is_empty() {
@@ -471,6 +482,27 @@ fn explain_anchor(report: &mut AuditReport, checkpoints: &Checkpoints, reach: &R
             }
         }
     }
+}
+
+/// `entry 3` or `entries 3..9`.
+fn span(from: i64, to: i64) -> String {
+    if from == to {
+        format!("entry {from}")
+    } else {
+        format!("entries {from}..{to}")
+    }
+}
+
+/// `entry 3 is` or `entries 3..9 are`.
+fn span_are(from: i64, to: i64) -> String {
+    let verb = if from == to { "is" } else { "are" };
+    format!("{} {verb}", span(from, to))
+}
+
+/// `entry 3 was` or `entries 3..9 were`.
+fn span_were(from: i64, to: i64) -> String {
+    let verb = if from == to { "was" } else { "were" };
+    format!("{} {verb}", span(from, to))
 }
 
 /// `ms` as an RFC 3339 UTC time to the second (the store keeps no date library for this).

@@ -433,3 +433,30 @@ fn feedback_from_the_command_line_exports_as_labelled_queries_that_eval_reads() 
         "both helpful matches rank first: {summary}"
     );
 }
+
+/// Issue 20, points 4 and 5: with the index gone (`rhyme corpus drop`), the endpoint
+/// answers 503 saying the index is missing and how to rebuild it, with no backend address
+/// or client internals in the answer.
+#[test]
+fn a_missing_index_is_a_503_that_says_so() {
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
+    let token = backend.token("responder", "responder-1");
+    let (code, out, err) = outcome(&rhyme(&backend.data, &["corpus", "drop"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let server = Server::start(&backend, &[]);
+    let answer = ask(&server, &token, json!({"text": POOL}));
+    assert_eq!(answer.status, 503, "{}", answer.text());
+    let detail = answer.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        detail.contains("missing or empty") && detail.contains("rhyme corpus import"),
+        "{detail}"
+    );
+    for internal in ["http://", "HostError", "tonic", "\\\""] {
+        assert!(!detail.contains(internal), "{internal} in {detail}");
+    }
+}

@@ -167,6 +167,86 @@ fn ask_answers_with_what_broke_the_fix_why_and_the_link() {
     assert_eq!(lines[0]["company"], "Lumenpay (example)");
 }
 
+/// Issue 20, point 4: postmortems imported but no index where this host looks (dropped,
+/// imported into another backend, a wiped server) is said, with a non-zero exit, never
+/// "Nothing similar". Runs on Qdrant too when `RHYME_QDRANT_URL` is set.
+#[test]
+fn a_missing_index_is_said_and_fails_instead_of_answering_nothing_similar() {
+    if embedding_model().is_none() {
+        return;
+    }
+    let (_tmp, data) = setup();
+    let question = "TLS handshakes failing for partners, browsers fine";
+    assert_eq!(
+        outcome(&rhyme(&data, &["corpus", "import", &examples()])).0,
+        0
+    );
+    let (code, out, err) = outcome(&rhyme(&data, &["ask", question]));
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, err) = outcome(&rhyme(&data, &["corpus", "drop"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Deleted this data folder's vector collections"),
+        "{out}"
+    );
+    let (code, out, err) = outcome(&rhyme(&data, &["ask", question]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!out.contains("Nothing similar"), "{out}");
+    assert!(
+        err.contains("missing or empty") && err.contains("rhyme corpus import"),
+        "{err}"
+    );
+    assert!(
+        !data.join("vectors/qdrant-index").exists(),
+        "asking creates no index name"
+    );
+
+    assert_eq!(
+        outcome(&rhyme(&data, &["corpus", "import", &examples()])).0,
+        0
+    );
+    let (code, out, err) = outcome(&rhyme(&data, &["ask", question]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ex-lumenpay-expired-cert"), "{out}");
+}
+
+/// Issue 20, point 4 with Qdrant (only when `RHYME_QDRANT_URL` names a server): imported
+/// into the built-in index, then asked with Qdrant configured.
+#[test]
+fn imported_without_qdrant_and_asked_with_it_says_the_index_is_missing() {
+    let Some(url) = std::env::var("RHYME_QDRANT_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        eprintln!("note: RHYME_QDRANT_URL is not set; this check needs a Qdrant server");
+        return;
+    };
+    if embedding_model().is_none() {
+        return;
+    }
+    let (_tmp, data) = setup();
+    let run = |args: &[&str], qdrant: bool| {
+        let mut command = std::process::Command::new(rhyme_tests::rhyme_binary());
+        command
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .env_remove("RHYME_DATA");
+        if qdrant {
+            command.env("RHYME_QDRANT_URL", &url);
+        } else {
+            command.env_remove("RHYME_QDRANT_URL");
+        }
+        outcome(&command.output().unwrap())
+    };
+    assert_eq!(run(&["corpus", "import", &examples()], false).0, 0);
+    let (code, out, err) = run(&["ask", "checkout 502s since the cert rotation"], true);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("missing or empty"), "{err}");
+    assert!(!data.join("vectors/qdrant-index").exists());
+}
+
 /// Floors a little under what the plugin reaches through the sandbox on the dev queries
 /// (recall@5 0.651, MRR 0.941, low-overlap MRR 0.840; BM25 alone 0.487 / 0.823 / 0.593).
 #[test]

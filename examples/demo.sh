@@ -26,9 +26,15 @@ published = "markdown:$data/demo/published"
 [gate.routes]
 draft-status-update = "published"
 draft-postmortem = "published"
+
+[audit]
+key-file = "audit.key"
 EOF
 }
 demo_config
+# The key that seals the audit log (README, "The audit log"): made once, mode 0600, never
+# printed. The server appends its seals to $data/audit-anchor.jsonl.
+[ -f "$data/audit.key" ] || rhyme audit keygen >/dev/null
 
 # The review page: `rhyme serve` (started here unless one already answers), the example
 # incident sent through the API, a status update and a postmortem drafted and left pending.
@@ -204,6 +210,8 @@ PY
     echo "GET /v1/audit/verify (as an admin):"
     call "$admin" GET /v1/audit/verify | show 'print("  ", {k: v for k, v in d.items() if not isinstance(v, (list, dict))})'
     stop_server
+    echo "rhyme audit verify (after the server's last seal):"
+    rhyme audit verify | sed 's/^/  /'
 fi
 
 section "Reviewer: drafts waiting on the review page (rhyme serve, /review)"

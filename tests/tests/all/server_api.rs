@@ -594,8 +594,8 @@ fn alertmanager_groups_open_update_and_end_one_incident() {
     assert_eq!(
         texts,
         [
-            "[FIRING] HighLatency: p99 latency above 2 s",
-            "[RESOLVED] HighLatency: p99 latency above 2 s"
+            "[FIRING] HighLatency {instance=web-1}: p99 latency above 2 s",
+            "[RESOLVED] HighLatency {instance=web-1}: p99 latency above 2 s"
         ]
     );
 

@@ -311,9 +311,9 @@ async fn a_re_fire_after_resolution_reopens_the_incident_once_and_audited() {
     });
     let (status, ack) = api.post(&refire).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{ack}");
+    assert_eq!(api.incident(&id).await.ended, None, "the re-fire reopens");
     assert_eq!(ack["reopened"], true, "{ack}");
     assert_eq!(ack["ended"], false, "{ack}");
-    assert_eq!(api.incident(&id).await.ended, None);
     assert_eq!(
         statuses(&api.timeline(&id).await),
         ["FIRING", "RESOLVED", "FIRING"]
@@ -429,8 +429,8 @@ async fn a_truncated_group_that_still_fires_is_not_ended_by_its_listed_alerts() 
     assert_eq!(api.incident(&id).await.ended, None);
 }
 
-/// Where an alert has no `status`, its end decides: none (or the zero time) or one still ahead
-/// is firing, one already past is resolved.
+/// Where an alert has no `status` (or an empty one), its end decides: none (or the zero time)
+/// or one still ahead is firing, one already past is resolved.
 #[tokio::test]
 async fn without_status_the_end_time_decides() {
     let api = Api::new().await;
@@ -444,14 +444,17 @@ async fn without_status_the_end_time_decides() {
             let mut past = first.clone();
             past["labels"]["instance"] = "past".into();
             past["endsAt"] = "2018-03-07T07:00:00-05:00".into();
+            let mut blank = first.clone();
+            blank["labels"]["instance"] = "blank".into();
+            blank["status"] = "".into();
             let mut missing = first;
             missing["labels"]["instance"] = "missing".into();
             missing.as_object_mut().unwrap().remove("endsAt");
-            json["alerts"] = Value::Array(vec![ahead, past, missing]);
+            json["alerts"] = Value::Array(vec![ahead, past, blank, missing]);
         },
     );
     let (id, stored) = api.accept(&body).await;
-    assert_eq!(stored.len(), 3);
+    assert_eq!(stored.len(), 4);
     let timeline = api.timeline(&id).await;
     let status_of = |instance: &str| {
         let event = timeline
@@ -463,6 +466,7 @@ async fn without_status_the_end_time_decides() {
     assert_eq!(status_of("ahead"), ("[FIRING".into(), 1_520_422_401_873));
     // 2018-03-07T07:00:00-05:00
     assert_eq!(status_of("past"), ("[RESOLVED".into(), 1_520_424_000_000));
+    assert_eq!(status_of("blank"), ("[FIRING".into(), 1_520_422_401_873));
     assert_eq!(status_of("missing"), ("[FIRING".into(), 1_520_422_401_873));
     assert_eq!(api.incident(&id).await.ended, None);
 }

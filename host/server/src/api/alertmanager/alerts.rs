@@ -62,7 +62,8 @@ fn read_one(
         ));
     }
     let ended = end_of(alert).map_err(|why| ApiError::invalid(field("endsAt"), why))?;
-    let status = match alert.status.as_deref() {
+    // An empty status is as good as none: some forwarders write every field, set or not.
+    let status = match alert.status.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(text) => Status::parse(text, &field("status"))?,
         // Alertmanager's own rule (`Alert.Resolved`): resolved once the end has passed. A
         // firing alert may carry an end ahead of now, the time it would resolve unless renewed.

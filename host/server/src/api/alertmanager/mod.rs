@@ -63,6 +63,7 @@ pub async fn ingest(
     let group_status = note
         .status
         .as_deref()
+        .filter(|text| !text.trim().is_empty())
         .map(|text| Status::parse(text, "status"))
         .transpose()?;
     let store = state.store();

@@ -247,6 +247,65 @@ fn imported_without_qdrant_and_asked_with_it_says_the_index_is_missing() {
     assert!(!data.join("vectors/qdrant-index").exists());
 }
 
+/// Issue 20, points 2 and 5, without a Qdrant server: a server that refuses the connection
+/// and one that takes it and never answers are both "cannot answer now", said in words
+/// (no client debug text, no credentials from the URL), and the hung one within the
+/// question deadline rather than the client's minute.
+#[test]
+fn an_unreachable_or_hung_qdrant_is_said_plainly_and_quickly() {
+    if embedding_model().is_none() {
+        return;
+    }
+    let (_tmp, data) = setup();
+    assert_eq!(
+        outcome(&rhyme(&data, &["corpus", "import", &examples()])).0,
+        0
+    );
+    // As if an import into Qdrant had named this folder's collections.
+    std::fs::write(
+        data.join("vectors/qdrant-index"),
+        "rhyme-corpus-0123456789ab\n",
+    )
+    .unwrap();
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hung_url = format!("http://ops:s3cret@{}", hung.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for connection in hung.incoming() {
+            held.push(connection);
+        }
+    });
+    let ask = |url: &str| {
+        let started = std::time::Instant::now();
+        let output = std::process::Command::new(rhyme_tests::rhyme_binary())
+            .arg("--data")
+            .arg(&data)
+            .args(["ask", "checkout 502s since the cert rotation"])
+            .env_remove("RHYME_DATA")
+            .env("RHYME_QDRANT_URL", url)
+            .env("RHYME_QDRANT_QUESTION_TIMEOUT_S", "1")
+            .output()
+            .unwrap();
+        (outcome(&output), started.elapsed())
+    };
+    for (url, said) in [
+        ("http://ops:s3cret@127.0.0.1:9", "cannot be reached"),
+        (hung_url.as_str(), "did not answer within 1 s"),
+    ] {
+        let ((code, out, err), took) = ask(url);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            err.contains("the vector index cannot answer now") && err.contains(said),
+            "{err}"
+        );
+        for internal in ["s3cret", "tonic", "HostError", "\\\""] {
+            assert!(!err.contains(internal), "{internal} in {err}");
+        }
+        // Model load and two reads of at most 1 s each, not the client's 60 s.
+        assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    }
+}
+
 /// Floors a little under what the plugin reaches through the sandbox on the dev queries
 /// (recall@5 0.651, MRR 0.941, low-overlap MRR 0.840; BM25 alone 0.487 / 0.823 / 0.593).
 #[test]

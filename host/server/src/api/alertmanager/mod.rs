@@ -18,7 +18,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rhyme_pipeline::queue::Job;
 use rhyme_pipeline::seen_before_job::Reason;
-use rhyme_store::{Actor, Incident, Permission, Principal, Store, TimelineEvent, Timestamp};
+use rhyme_store::{
+    Actor, Incident, Permission, PluginJob, Principal, Store, TimelineEvent, Timestamp,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -78,33 +80,7 @@ pub async fn ingest(
         None
     };
     let (id, opened, seen_before_job) =
-        match store.bound_incident(sender.name(), &note.group_key).await? {
-            Some(id) => (id, false, None),
-            None => {
-                let incident = incident_of(&note, sender, &readings);
-                let written = match opening {
-                    Some(_) => {
-                        let lease = state.queue().lease();
-                        store
-                            .insert_incident_with_job(&incident, Reason::Opened.work(), lease)
-                            .await
-                    }
-                    None => store
-                        .insert_incident(&incident)
-                        .await
-                        .map(|put| (put, None)),
-                };
-                let (_, job) = written.or_else(|e| match e {
-                    // A concurrent notification of the same group opened it first.
-                    rhyme_store::Error::Conflict { .. } => Ok((rhyme_store::Put::Unchanged, None)),
-                    e => Err(e),
-                })?;
-                store
-                    .bind(sender.name(), &note.group_key, &incident.id)
-                    .await?;
-                (incident.id, true, job)
-            }
-        };
+        find_or_open(&state, &note, sender, &readings, opening.is_some()).await?;
     let (batch, job) = store
         .add_events_with_job(&id, &events, state.queue().lease(), Some(&who.name))
         .await?;
@@ -134,6 +110,42 @@ pub async fn ingest(
             stored: batch.stored,
         }),
     ))
+}
+
+/// The incident the group key is bound to, or a new one opened (and bound) for it: its id,
+/// whether this call opened it, and the seen-before job written with it when `ask` is set.
+async fn find_or_open(
+    state: &AppState,
+    note: &Notification,
+    sender: Sender,
+    readings: &[Reading],
+    ask: bool,
+) -> Result<(String, bool, Option<PluginJob>), ApiError> {
+    let store = state.store();
+    if let Some(id) = store.bound_incident(sender.name(), &note.group_key).await? {
+        return Ok((id, false, None));
+    }
+    let incident = incident_of(note, sender, readings);
+    let written = if ask {
+        let lease = state.queue().lease();
+        store
+            .insert_incident_with_job(&incident, Reason::Opened.work(), lease)
+            .await
+    } else {
+        store
+            .insert_incident(&incident)
+            .await
+            .map(|put| (put, None))
+    };
+    let (_, job) = written.or_else(|e| match e {
+        // A concurrent notification of the same group opened it first.
+        rhyme_store::Error::Conflict { .. } => Ok((rhyme_store::Put::Unchanged, None)),
+        e => Err(e),
+    })?;
+    store
+        .bind(sender.name(), &note.group_key, &incident.id)
+        .await?;
+    Ok((incident.id, true, job))
 }
 
 /// Whether the whole group is resolved: every listed alert is, and where the sender left

@@ -460,3 +460,38 @@ fn a_missing_index_is_a_503_that_says_so() {
         assert!(!detail.contains(internal), "{internal} in {detail}");
     }
 }
+
+/// Issue 20, point 5: with the Qdrant server unreachable the endpoint answers 503 in
+/// words, without the server's address, its credentials or the client's debug text
+/// (those are in the server's log).
+#[test]
+fn an_unreachable_qdrant_is_a_503_without_its_address() {
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
+    let token = backend.token("responder", "responder-1");
+    std::fs::write(
+        backend.data.join("rhyme.toml"),
+        "[vectors]\nqdrant-url = \"http://ops:s3cret@127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        backend.data.join("vectors/qdrant-index"),
+        "rhyme-corpus-0123456789ab\n",
+    )
+    .unwrap();
+    let server = Server::start(&backend, &[]);
+    let answer = ask(&server, &token, json!({"text": POOL}));
+    assert_eq!(answer.status, 503, "{}", answer.text());
+    let detail = answer.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    // A real server named by RHYME_QDRANT_URL overrides the file, and has no such index.
+    if std::env::var("RHYME_QDRANT_URL").is_err() {
+        assert!(detail.contains("not answering now"), "{detail}");
+    }
+    for internal in ["127.0.0.1", "s3cret", "tonic", "HostError", "\\\""] {
+        assert!(!detail.contains(internal), "{internal} in {detail}");
+    }
+}

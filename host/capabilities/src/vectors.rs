@@ -111,3 +111,40 @@ fn qdrant_index(
     };
     Ok(Arc::new(Versioned::new(store, index, versioning)))
 }
+
+/// On Ctrl-C, deletes the throwaway `index`'s collections, then ends the process (exit
+/// 130): in Qdrant they would otherwise stay, whole corpus and all, until a later run sweeps
+/// them when their lease runs out. For the binary to call on an evaluation or benchmark
+/// index; the exact index needs no cleaning, so callers skip it without Qdrant and Ctrl-C
+/// keeps its ordinary effect.
+#[cfg(feature = "vectors-qdrant")]
+pub fn remove_on_interrupt(index: &Arc<dyn VectorIndex>) {
+    // Weak: the watcher must not keep the index alive, or dropping it at the end of a run
+    // would no longer delete its collections.
+    let index = Arc::downgrade(index);
+    let watcher = std::thread::Builder::new()
+        .name("rhyme-interrupt".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            if runtime.block_on(tokio::signal::ctrl_c()).is_err() {
+                return;
+            }
+            if let Some(index) = index.upgrade() {
+                tracing::warn!("interrupted: deleting this run's vector collections");
+                if let Err(e) = index.remove_all() {
+                    tracing::warn!(
+                        "this run's vector collections stay until a later run sweeps them (their lease is in their name): {e}"
+                    );
+                }
+            }
+            std::process::exit(130);
+        });
+    if let Err(e) = watcher {
+        tracing::warn!("Ctrl-C will not delete this run's vector collections: {e}");
+    }
+}

@@ -83,6 +83,9 @@ pub(crate) fn run(
     };
 
     let vectors = open_index("bench", IndexHome::Process, qdrant)?;
+    if qdrant.is_some() {
+        rhyme_capabilities::vectors::remove_on_interrupt(&vectors);
+    }
     let indexed = indexer::index(docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
     let backends = Backends {
         embedder: Some(embedder.clone()),

@@ -61,44 +61,6 @@ fn drop_index(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On Ctrl-C, deletes the throwaway `index`'s collections before the process ends: in
-/// Qdrant they would otherwise stay, whole corpus and all, until a later run sweeps them
-/// when their lease runs out. Without Qdrant there is nothing to clean, and Ctrl-C keeps
-/// its ordinary effect.
-pub(super) fn remove_on_interrupt(ctx: &Context, index: &Arc<dyn VectorIndex>) {
-    if ctx.config.qdrant().is_none() {
-        return;
-    }
-    // Weak: the handler must not keep the index alive, or dropping it at the end of a run
-    // would no longer delete its collections.
-    let index = Arc::downgrade(index);
-    let watcher = std::thread::Builder::new()
-        .name("rhyme-interrupt".into())
-        .spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            if runtime.block_on(tokio::signal::ctrl_c()).is_err() {
-                return;
-            }
-            if let Some(index) = index.upgrade() {
-                eprintln!("interrupted: deleting this run's vector collections");
-                if let Err(e) = index.remove_all() {
-                    eprintln!(
-                        "the collections stay until a later run sweeps them (their lease is in their name): {e}"
-                    );
-                }
-            }
-            std::process::exit(130);
-        });
-    if let Err(e) = watcher {
-        tracing::warn!("Ctrl-C will not delete this run's vector collections: {e}");
-    }
-}
-
 fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
     let incoming = read_source(path)?;
     let mut corpus = Corpus::open(&ctx.data)?;

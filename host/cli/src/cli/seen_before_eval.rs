@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use rhyme_capabilities::vectors::{IndexHome, open_index};
+use rhyme_capabilities::vectors::{IndexHome, open_index, remove_on_interrupt};
 use rhyme_eval::seen_before::{self as eval, ItemScore};
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::{CallContext, LoadedPlugin};
@@ -16,7 +16,7 @@ use rhyme_seen_before::indexer;
 use rhyme_world::types::{FindingKind, Query};
 
 use super::Context;
-use super::corpus::{load_embedder, remove_on_interrupt};
+use super::corpus::load_embedder;
 use super::plugin::sandbox;
 
 /// Ranks that count in the evaluation.
@@ -26,7 +26,9 @@ pub(super) fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> a
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
     let vectors = open_index("eval", IndexHome::Process, ctx.config.qdrant().as_ref())?;
-    remove_on_interrupt(ctx, &vectors);
+    if ctx.config.qdrant().is_some() {
+        remove_on_interrupt(&vectors);
+    }
     let backends = Backends {
         embedder: Some(load_embedder(ctx)?),
         vectors: Some(vectors.clone()),

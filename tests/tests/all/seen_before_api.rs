@@ -495,3 +495,41 @@ fn an_unreachable_qdrant_is_a_503_without_its_address() {
         assert!(!detail.contains(internal), "{internal} in {detail}");
     }
 }
+
+/// Issue 20, point 1, as it was seen: `rhyme corpus import` run again while `rhyme serve`
+/// answers questions. Every answer is a 200 with matches, from the old corpus or the new
+/// one. On the built-in index the server keeps the index it loaded; with `RHYME_QDRANT_URL`
+/// set this is the real switch-over on a Qdrant server.
+#[test]
+fn questions_during_a_reimport_are_all_answered() {
+    let Some((_tmp, backend)) = prepared() else {
+        return;
+    };
+    let token = backend.token("responder", "responder-1");
+    let server = Server::start(&backend, &[]);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let examples = repo_root().join("examples/postmortems");
+    std::thread::scope(|s| {
+        let importer = s.spawn(|| {
+            for _ in 0..3 {
+                let (code, out, err) =
+                    outcome(&backend.rhyme(&["corpus", "import", examples.to_str().unwrap()]));
+                assert_eq!(code, 0, "{out}{err}");
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let mut asked = 0;
+        while !done.load(std::sync::atomic::Ordering::Relaxed) || asked < 5 {
+            let answer = ask(&server, &token, json!({"text": POOL, "k": 3}));
+            assert_eq!(answer.status, 200, "question {asked}: {}", answer.text());
+            assert_eq!(
+                ids(&answer.json()).len(),
+                3,
+                "question {asked}: {}",
+                answer.text()
+            );
+            asked += 1;
+        }
+        importer.join().unwrap();
+    });
+}

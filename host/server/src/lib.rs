@@ -159,8 +159,8 @@ pub struct ServeConfig {
     /// The seen-before service (`POST /v1/seen-before`, findings on new incidents), or why
     /// there is none.
     pub seen_before: state::SeenBeforeSetup,
-    /// The audit key and anchor file: the log is sealed with them every [`SEAL_EVERY`] while
-    /// it grows, and `/v1/audit/verify` checks against them.
+    /// The audit key and anchor file: the log is sealed with them after each decision and
+    /// every [`SEAL_EVERY`] while it grows, and `/v1/audit/verify` checks against them.
     pub audit: rhyme_store::audit::Anchors,
 }
 
@@ -215,17 +215,20 @@ pub async fn serve_until(
         wake_delivery.clone(),
     ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
+    let wake_sealing = Arc::new(Notify::new());
     let sealing = (config.audit.key.is_some() || config.audit.file.is_some()).then(|| {
         tokio::spawn(rhyme_store::audit::keep_sealing(
             gate.store().clone(),
             config.audit.clone(),
             SEAL_EVERY,
+            wake_sealing.clone(),
         ))
     });
     let store = gate.store().clone();
 
     let state = AppState::new(gate, queue, metrics)
         .with_delivery_wake(wake_delivery)
+        .with_seal_wake(wake_sealing)
         .with_slack_secret(config.slack_signing_secret)
         .with_seen_before(config.seen_before)
         .with_plugins(plugins)

@@ -28,6 +28,8 @@ struct Inner {
     slack_secret: Option<String>,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
     delivery_wake: Arc<Notify>,
+    /// Notified after each decision, so the audit log is sealed with the decision in it.
+    seal_wake: Arc<Notify>,
     seen_before: SeenBeforeSetup,
     /// The enabled plugins, for calls made on a request's behalf (drafts on request).
     plugins: Arc<Vec<LoadedPlugin>>,
@@ -50,6 +52,7 @@ impl AppState {
                 metrics,
                 slack_secret: None,
                 delivery_wake: Arc::new(Notify::new()),
+                seal_wake: Arc::new(Notify::new()),
                 seen_before: Err(NOT_SET_UP.into()),
                 plugins: Arc::default(),
                 audit_anchors: Anchors::default(),
@@ -86,9 +89,19 @@ impl AppState {
         self
     }
 
-    /// Tells the delivery loop that something was approved.
+    /// Tells the delivery loop that something was approved, and the audit sealer that a
+    /// decision was made (called after each decision).
     pub fn wake_delivery(&self) {
         self.inner.delivery_wake.notify_one();
+        self.inner.seal_wake.notify_one();
+    }
+
+    /// With the audit sealer's wake-up (call before the state is shared).
+    pub fn with_seal_wake(mut self, wake: Arc<Notify>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .seal_wake = wake;
+        self
     }
 
     /// With the seen-before service, or why there is none (call before the state is shared).

@@ -578,3 +578,47 @@ async fn a_seal_made_without_the_key_does_not_pass() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_sealer_seals_at_start_and_on_a_wake_when_the_log_grew() {
+    each_backend(|f| async move {
+        append(&f, 3).await;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let hour = std::time::Duration::from_secs(3600);
+        let sealer = tokio::spawn(rhyme_store::audit::keep_sealing(
+            f.store.clone(),
+            with_both(&f),
+            hour,
+            wake.clone(),
+        ));
+        let lines = || {
+            std::fs::read_to_string(anchor_file(&f))
+                .unwrap_or_default()
+                .lines()
+                .count()
+        };
+        let until = |want: usize| async move {
+            for _ in 0..250 {
+                if lines() == want {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            panic!("the anchor file has {} lines, not {want}", lines());
+        };
+        until(1).await;
+        wake.notify_one();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(lines(), 1, "nothing new: no seal");
+        append(&f, 1).await;
+        wake.notify_one();
+        until(2).await;
+        sealer.abort();
+        let report = verify(&f, &with_both(&f)).await;
+        assert_eq!(
+            (report.sealed_through, report.anchored_through),
+            (Some(4), Some(4))
+        );
+    })
+    .await;
+}

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
+use tokio::sync::Notify;
 
 use super::{AuditKey, AuditLog};
 use crate::clock::Timestamp;
@@ -169,12 +170,6 @@ pub enum SealError {
     },
 }
 
-impl From<sqlx::Error> for SealError {
-    fn from(error: sqlx::Error) -> Self {
-        SealError::Store(error.into())
-    }
-}
-
 /// Appends one seal as one line, in a single write to a file opened for appending, so that
 /// concurrent writers (replicas sharing the file) never interleave inside a line.
 fn append_line(path: &Path, seal: &Seal) -> Result<(), SealError> {
@@ -221,14 +216,19 @@ pub(crate) fn read_anchor_file(path: &Path) -> std::io::Result<Option<AnchorFile
     Ok(Some(file))
 }
 
-/// Seals the log now and then every `every` when it has grown, until the task is dropped.
-/// Failures are logged and retried at the next turn: sealing must never stop the server.
-pub async fn keep_sealing(store: Store, anchors: Anchors, every: Duration) {
+/// Seals the log now, then whenever `wake` is notified (the server does so after each
+/// decision) and every `every`, each time only if the log has grown; until the task is
+/// dropped. Failures are logged and retried at the next turn: sealing must never stop the
+/// server.
+pub async fn keep_sealing(store: Store, anchors: Anchors, every: Duration, wake: Arc<Notify>) {
     let mut sealed = 0i64;
     let mut timer = tokio::time::interval(every);
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        timer.tick().await;
+        tokio::select! {
+            _ = timer.tick() => {}
+            () = wake.notified() => {}
+        }
         let log = store.audit();
         let head = match log.head().await {
             Ok((seq, _)) => seq,

@@ -72,9 +72,9 @@ pub struct AuditReport {
     pub problem: Option<AuditProblem>,
     /// The id of the audit key the seals were checked with; `None` without a key.
     pub key_id: Option<String>,
-    /// Entries 1..=this are sealed with the key (0: none); `None` without a key.
+    /// Entries 1..=this are sealed with the key (0: none); `None` without a key or when broken.
     pub sealed_through: Option<i64>,
-    /// Entries 1..=this match the anchor file (0: none); `None` without an anchor file.
+    /// Entries 1..=this match the anchor file (0: none); `None` without one or when broken.
     pub anchored_through: Option<i64>,
     /// What the key and the anchor file prove, one sentence each (empty when broken).
     pub proven: Vec<String>,

@@ -42,6 +42,16 @@ pub enum Error {
         /// What is wrong with it.
         why: String,
     },
+    /// Storing the input would take what an incident holds past one of the store's
+    /// [`Limits`](crate::Limits) (points in a series, events in a timeline); nothing was
+    /// written. `field` is the input's field (`points`, `events`).
+    #[error("too much in `{field}`: {why}")]
+    OverLimit {
+        /// The input field that brought too much (`points`, `events`).
+        field: String,
+        /// The record, the limit and the counts, in words fit to show the caller.
+        why: String,
+    },
     /// A stored value could not be read back (a row written by something other than the store).
     #[error("corrupt row in `{table}`: {why}")]
     Corrupt {
@@ -72,6 +82,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn invalid(field: impl Into<String>, why: impl Into<String>) -> Self {
         Error::Invalid {
+            field: field.into(),
+            why: why.into(),
+        }
+    }
+
+    pub(crate) fn over_limit(field: impl Into<String>, why: impl Into<String>) -> Self {
+        Error::OverLimit {
             field: field.into(),
             why: why.into(),
         }

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use crate::error::{Error, Result};
 use crate::incidents;
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
+use crate::limits::{MAX_EVENT_TEXT, MAX_NAME, check_len};
 use crate::model::{TimelineEvent, check_id};
 use crate::store::Store;
 
@@ -63,6 +64,7 @@ impl Store {
         let received_at = self.now();
         let mut tx = self.db().write().await?;
         incidents::require(tx.conn(), incident_id).await?;
+        let held = count(tx.conn(), incident_id).await?;
         let mut inserted = HashSet::new();
         for chunk in events.chunks(ROWS_PER_STATEMENT) {
             let sql = insert_sql(chunk.len());
@@ -82,6 +84,14 @@ impl Store {
                 inserted.insert(row.try_get::<String, _>("id")?);
             }
         }
+        // Checked after the insert, which alone tells new events from retried ones; returning
+        // early drops the transaction, so nothing of the batch is kept.
+        check_total(
+            incident_id,
+            held,
+            inserted.len(),
+            self.limits().events_per_incident,
+        )?;
         let batch = split(events, inserted);
         let job = match job {
             Some((lease, by)) if !batch.stored.is_empty() => {
@@ -124,8 +134,40 @@ fn validate(events: &[TimelineEvent]) -> Result<()> {
                 "must not be empty",
             ));
         }
+        for (name, value) in [
+            ("actor", &event.actor),
+            ("role", &event.role),
+            ("kind", &event.kind),
+        ] {
+            check_len(&format!("events[{i}].{name}"), value, MAX_NAME)?;
+        }
+        check_len(&format!("events[{i}].text"), &event.text, MAX_EVENT_TEXT)?;
     }
     Ok(())
+}
+
+/// How many events the incident holds.
+async fn count(conn: &mut sqlx::AnyConnection, incident_id: &str) -> Result<usize> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM timeline_events WHERE incident_id = $1")
+        .bind(incident_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(usize::MAX))
+}
+
+/// Refuses `new` events on top of the `held` ones when together they pass `limit`.
+fn check_total(incident_id: &str, held: usize, new: usize, limit: usize) -> Result<()> {
+    if held + new <= limit {
+        return Ok(());
+    }
+    Err(Error::over_limit(
+        "events",
+        format!(
+            "incident `{incident_id}` would hold {} events with this batch ({held} stored, {new} new); \
+             the limit is {limit} per incident; nothing was stored",
+            held + new
+        ),
+    ))
 }
 
 /// `INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`: only the rows

@@ -154,12 +154,7 @@ fn check(new: &NewFeedback) -> Result<()> {
     if new.query.trim().is_empty() {
         return Err(Error::invalid("query", "must not be empty"));
     }
-    if new.query.len() > MAX_QUERY_LEN {
-        return Err(Error::invalid(
-            "query",
-            format!("longer than {MAX_QUERY_LEN} bytes"),
-        ));
-    }
+    crate::limits::check_len("query", &new.query, MAX_QUERY_LEN)?;
     check_id("match", &new.match_id)?;
     if let Some(incident) = &new.incident {
         check_id("incident", incident)?;

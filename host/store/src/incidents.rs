@@ -9,6 +9,7 @@ use crate::audit::append_in;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
+use crate::limits::{MAX_NAME, MAX_TITLE, check_len};
 use crate::model::{Incident, check_id};
 use crate::roles::Actor;
 use crate::store::Store;
@@ -199,6 +200,9 @@ fn validate(incident: &Incident) -> Result<()> {
     if incident.title.trim().is_empty() {
         return Err(Error::invalid("title", "must not be empty"));
     }
+    check_len("title", &incident.title, MAX_TITLE)?;
+    check_len("severity", &incident.severity, MAX_NAME)?;
+    check_len("service", &incident.service, MAX_NAME)?;
     match incident.ended {
         Some(ended) if ended < incident.started => {
             Err(Error::invalid("ended", "is before `started`"))

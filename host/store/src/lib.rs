@@ -28,6 +28,7 @@ mod findings;
 mod ids;
 mod incidents;
 pub mod jobs;
+pub mod limits;
 mod migrate;
 pub mod model;
 mod nudges;
@@ -49,6 +50,7 @@ pub use findings::FindingsAdded;
 pub use ids::new_id;
 pub use incidents::{IncidentFilter, Put};
 pub use jobs::{JobLease, JobStep, JobWork, PluginJob, StepOutcome};
+pub use limits::Limits;
 pub use model::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,
     SeriesWindow, StoredFinding, TimelineEvent,
@@ -56,6 +58,5 @@ pub use model::{
 pub use nudges::{NudgeTriage, Triage};
 pub use postmortems::Upserted;
 pub use roles::{Actor, Permission, Principal, Role};
-pub use series::MAX_POINTS;
 pub use store::Store;
 pub use tokens::{NewToken, SECRET_PREFIX, TokenInfo};

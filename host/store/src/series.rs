@@ -1,5 +1,9 @@
 //! Metric series per incident. Submitting a series again merges its points into the stored
-//! ones (a point at the same time is replaced), so sources can send overlapping windows.
+//! ones (a point at the same time is replaced), so sources can send overlapping windows. A
+//! post that would take the merged series past [`Limits::points_per_series`] is refused whole,
+//! leaving the stored series as it was.
+//!
+//! [`Limits::points_per_series`]: crate::Limits::points_per_series
 
 use std::collections::BTreeMap;
 
@@ -9,11 +13,10 @@ use sqlx::any::AnyRow;
 use crate::error::{Error, Result};
 use crate::incidents;
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
+use crate::limits::Limits;
+use crate::limits::{MAX_NAME, check_len};
 use crate::model::{MetricSeries, Point, check_id};
 use crate::store::Store;
-
-/// The most points one series may hold.
-pub const MAX_POINTS: usize = 1_000_000;
 
 /// Points as stored: `[at, value]`, value `null` for a gap.
 type StoredPoint = (i64, Option<f64>);
@@ -51,11 +54,13 @@ impl Store {
         job: Option<(&JobLease, Option<&str>)>,
     ) -> Result<(MetricSeries, Option<PluginJob>)> {
         check_id("name", &series.name)?;
+        check_len("unit", &series.unit, MAX_NAME)?;
         let now = self.now();
         let mut tx = self.db().write().await?;
         incidents::require(tx.conn(), incident_id).await?;
         let stored = fetch(tx.conn(), incident_id, &series.name).await?;
-        let merged = merge(stored.as_ref(), series)?;
+        let merged = merge(stored.as_ref(), series);
+        check_points(incident_id, stored.as_ref(), series, &merged, self.limits())?;
         sqlx::query(
             "INSERT INTO metric_series (incident_id, name, unit, points, updated_at)
              VALUES ($1, $2, $3, $4, $5)
@@ -123,7 +128,7 @@ async fn fetch(
 
 /// The union of both point sets in time order, the incoming point winning a tie. The unit
 /// is the incoming one unless it is empty.
-fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> Result<MetricSeries> {
+fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> MetricSeries {
     let mut points: BTreeMap<i64, f64> = BTreeMap::new();
     for point in stored
         .iter()
@@ -131,12 +136,6 @@ fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> Result<Metri
         .chain(&incoming.points)
     {
         points.insert(point.at, point.value);
-    }
-    if points.len() > MAX_POINTS {
-        return Err(Error::invalid(
-            "points",
-            format!("more than {MAX_POINTS} in one series"),
-        ));
     }
     let unit = match (incoming.unit.is_empty(), stored) {
         (true, Some(stored)) => stored.unit.clone(),
@@ -146,11 +145,37 @@ fn merge(stored: Option<&MetricSeries>, incoming: &MetricSeries) -> Result<Metri
         .into_iter()
         .map(|(at, value)| Point { at, value })
         .collect();
-    Ok(MetricSeries {
+    MetricSeries {
         name: incoming.name.clone(),
         unit,
         points,
-    })
+    }
+}
+
+/// Refuses a post whose merge with the stored series holds more points than the limit.
+fn check_points(
+    incident_id: &str,
+    stored: Option<&MetricSeries>,
+    incoming: &MetricSeries,
+    merged: &MetricSeries,
+    limits: Limits,
+) -> Result<()> {
+    let limit = limits.points_per_series;
+    if merged.points.len() <= limit {
+        return Ok(());
+    }
+    let held = stored.map_or(0, |s| s.points.len());
+    Err(Error::over_limit(
+        "points",
+        format!(
+            "series `{}` of incident `{incident_id}` would hold {} points with this post \
+             ({held} stored, {} sent, a time sent again counted once); the limit is {limit} \
+             per series; nothing was stored",
+            merged.name,
+            merged.points.len(),
+            incoming.points.len(),
+        ),
+    ))
 }
 
 fn encode(points: &[Point]) -> String {
@@ -197,7 +222,7 @@ mod tests {
     #[test]
     fn merge_keeps_order_and_lets_new_points_win() {
         let stored = series("ms", &[(1, 1.0), (3, 3.0)]);
-        let merged = merge(Some(&stored), &series("", &[(3, 30.0), (2, 2.0)])).unwrap();
+        let merged = merge(Some(&stored), &series("", &[(3, 30.0), (2, 2.0)]));
         let got: Vec<(i64, f64)> = merged.points.iter().map(|p| (p.at, p.value)).collect();
         assert_eq!(got, vec![(1, 1.0), (2, 2.0), (3, 30.0)]);
         assert_eq!(merged.unit, "ms");

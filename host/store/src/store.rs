@@ -7,12 +7,15 @@ use std::sync::Arc;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, Backend, Db};
 use crate::error::Result;
+use crate::limits::Limits;
 use crate::migrate;
 
-/// Rhyme's incident store. Clone it freely; clones share the pool.
+/// Rhyme's incident store. Clone it freely; clones share the pool (and the limits they had
+/// when cloned).
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
+    limits: Limits,
 }
 
 struct Inner {
@@ -38,7 +41,19 @@ impl Store {
         migrate::migrate(&db).await?;
         Ok(Store {
             inner: Arc::new(Inner { db, clock }),
+            limits: Limits::default(),
         })
+    }
+
+    /// This store with `limits` on what one incident may accumulate, instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> Store {
+        self.limits = limits;
+        self
+    }
+
+    /// What one incident may accumulate through this handle.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Which database this store runs on, SQLite or PostgreSQL.
@@ -70,6 +85,7 @@ impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Store")
             .field("backend", &self.backend())
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }

@@ -189,13 +189,7 @@ pub(super) fn check_text(field: &str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }
-    if text.len() > MAX_TEXT {
-        return Err(Error::invalid(
-            field,
-            format!("longer than {MAX_TEXT} bytes"),
-        ));
-    }
-    Ok(())
+    crate::limits::check_len(field, text, MAX_TEXT)
 }
 
 /// Locks proposal `id` (see [`lock`]) and reads it back, refusing it unless it is still

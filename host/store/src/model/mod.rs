@@ -14,21 +14,14 @@ pub use postmortem::Postmortem;
 pub use series::{MetricSeries, Point};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_NAME, check_len};
 
-/// Longest id the store accepts; ids end up in URLs and log lines.
-pub const MAX_ID_LEN: usize = 200;
-
-/// Checks that an id is present, not too long and free of control characters.
+/// Checks that an id is present, at most [`MAX_NAME`] bytes and free of control characters.
 pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
     if id.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }
-    if id.len() > MAX_ID_LEN {
-        return Err(Error::invalid(
-            field,
-            format!("longer than {MAX_ID_LEN} bytes"),
-        ));
-    }
+    check_len(field, id, MAX_NAME)?;
     if id.chars().any(char::is_control) {
         return Err(Error::invalid(field, "contains control characters"));
     }

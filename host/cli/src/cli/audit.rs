@@ -265,4 +265,33 @@ mod tests {
         assert_ne!(resolved.key.unwrap().id(), found.id());
         assert_eq!(resolved.file.unwrap(), Path::new("/elsewhere/anchor.jsonl"));
     }
+
+    #[test]
+    fn the_audit_section_of_rhyme_toml_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = "[audit]\nkey-file = \"secrets/audit.key\"\nanchor-file = \"anchor.jsonl\"\n";
+        std::fs::write(dir.path().join(crate::config::FILE_NAME), toml).unwrap();
+        let config = crate::config::RhymeConfig::load(dir.path()).unwrap();
+        let ctx = context(dir.path(), config.audit);
+        let missing = anchors(&ctx, None, None).unwrap_err().to_string();
+        let expected = dir.path().join("secrets/audit.key");
+        assert!(
+            missing.contains(&expected.display().to_string()),
+            "{missing}"
+        );
+        let flags = anchors(&ctx, None, Some("here.jsonl".into()));
+        assert!(
+            flags.is_err(),
+            "a flag for the anchor file leaves the named key required"
+        );
+        std::fs::write(
+            dir.path().join(crate::config::FILE_NAME),
+            "[audit]\nkey-fiel = \"k\"\n",
+        )
+        .unwrap();
+        let typo = crate::config::RhymeConfig::load(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(typo.contains("key-fiel"), "{typo}");
+    }
 }

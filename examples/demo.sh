@@ -33,8 +33,9 @@ EOF
 }
 demo_config
 # The key that seals the audit log (README, "The audit log"): made once, mode 0600, never
-# printed. The server appends its seals to $data/audit-anchor.jsonl.
-[ -f "$data/audit.key" ] || rhyme audit keygen >/dev/null
+# printed; keygen refuses to replace an existing key, wherever rhyme.toml puts it. The server
+# appends its seals to $data/audit-anchor.jsonl.
+rhyme audit keygen >/dev/null 2>&1 || true
 
 # The review page: `rhyme serve` (started here unless one already answers), the example
 # incident sent through the API, a status update and a postmortem drafted and left pending.

@@ -9,9 +9,9 @@ use serde::Serialize;
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// No bearer token, an unknown or revoked one, or a bad Slack signature; 401.
-    #[error("a bearer token is required")]
-    Unauthenticated,
+    /// No bearer token, an unknown or revoked one, or a bad Slack signature; says which; 401.
+    #[error("{0}")]
+    Unauthenticated(Unauthenticated),
     /// The caller's role lacks the permission, or the gate refuses this caller; 403.
     #[error("{0}")]
     Forbidden(String),
@@ -63,6 +63,64 @@ pub enum ApiError {
     Upstream(String),
 }
 
+/// Why a request was not authenticated, said so that the person at the other end knows what
+/// to fix. No message echoes a secret or says anything about tokens other than the one sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unauthenticated {
+    /// No `Authorization` header at all.
+    #[error(
+        "no bearer token: send `Authorization: Bearer SECRET` (an admin creates one with `rhyme token create`)"
+    )]
+    NoToken,
+    /// An `Authorization` header that is not `Bearer SECRET`.
+    #[error("the `Authorization` header is not `Bearer SECRET`")]
+    NotBearer,
+    /// A bearer token this server never issued.
+    #[error(
+        "the bearer token is not one this server issued: check it was copied whole and is for this server"
+    )]
+    UnknownToken,
+    /// A bearer token that was revoked.
+    #[error("the bearer token was revoked; ask an admin for a new one")]
+    RevokedToken,
+    /// A Slack request without its signature headers.
+    #[error(
+        "no Slack signature: `X-Slack-Signature` and `X-Slack-Request-Timestamp` are required on this route"
+    )]
+    SlackUnsigned,
+    /// A Slack signature header that is not `v0=` and hex, or a timestamp that is not a number.
+    #[error("the Slack signature headers are malformed: {0}")]
+    SlackMalformed(&'static str),
+    /// A Slack request signed too long ago (or in the future): a replay, or a clock out of step.
+    #[error(
+        "the Slack request timestamp is {skew_s} s away from this server's clock (at most {max_s} s is accepted): a replayed request, or a clock out of sync"
+    )]
+    SlackStale {
+        /// How far the timestamp is from the server's clock, in seconds.
+        skew_s: i64,
+        /// The largest difference accepted, in seconds.
+        max_s: i64,
+    },
+    /// A Slack signature that does not match the body under the configured signing secret.
+    #[error(
+        "the Slack signature does not match: the configured signing secret is not this Slack app's, or the body was changed on the way"
+    )]
+    SlackMismatch,
+}
+
+impl Unauthenticated {
+    /// Whether the failure is about a bearer token (so the answer carries `WWW-Authenticate`).
+    fn is_bearer(&self) -> bool {
+        matches!(
+            self,
+            Unauthenticated::NoToken
+                | Unauthenticated::NotBearer
+                | Unauthenticated::UnknownToken
+                | Unauthenticated::RevokedToken
+        )
+    }
+}
+
 /// The problem document (RFC 9457 members plus `field`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -92,7 +150,7 @@ impl ApiError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -109,7 +167,7 @@ impl ApiError {
 
     fn slug(&self) -> &'static str {
         match self {
-            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Unauthenticated(_) => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound { .. } => "not-found",
             ApiError::Invalid { .. } => "invalid-field",
@@ -153,7 +211,7 @@ impl IntoResponse for ApiError {
             ApiError::Busy { retry_after } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
-            ApiError::Unauthenticated => {
+            ApiError::Unauthenticated(why) if why.is_bearer() => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             _ => {}

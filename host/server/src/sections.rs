@@ -4,7 +4,9 @@
 //! (or deeper) as a postmortem uses, or a line that is bold as a whole (`**Condition**`) as a
 //! CAN status update uses, except on the text's first line, which is the title. A section's
 //! key is its heading in lower case, up to any `:`, words joined by `-`: `## Contributing
-//! factors` is `contributing-factors`, `**Next update: 10:30 UTC**` is `next-update`.
+//! factors` is `contributing-factors`, `**Next update: 10:30 UTC**` is `next-update`. A section
+//! asked for by name is read the same way ([`key_for`]), so the heading as a person reads it
+//! (`Impact`, `Contributing factors`) names the same section as its key, in any case.
 //!
 //! ```
 //! use rhyme_server::sections::{keys, splice};
@@ -30,7 +32,10 @@ pub struct SectionRef {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SpliceError {
     /// The working text has no section with this key.
-    #[error("the text has no section `{key}`; its sections are: {}", list(.found))]
+    #[error(
+        "the text has no section `{key}`; its sections are: {} (a heading in any case, such as `Impact`, names its section too)",
+        list(.found)
+    )]
     NotInText {
         /// The section key asked for.
         key: String,
@@ -61,6 +66,19 @@ pub fn sections(text: &str) -> Vec<SectionRef> {
         .enumerate()
         .filter_map(|(i, line)| heading(i, line))
         .collect()
+}
+
+/// The key of the section a person names: a key (`next-update`) or a heading as written or
+/// in any case (`Impact`, `CONTRIBUTING FACTORS`, `Next update: 10:30 UTC`).
+///
+/// ```
+/// use rhyme_server::sections::key_for;
+/// assert_eq!(key_for("Impact"), "impact");
+/// assert_eq!(key_for("Contributing factors"), "contributing-factors");
+/// assert_eq!(key_for("next-update"), "next-update");
+/// ```
+pub fn key_for(name: &str) -> String {
+    key_of(name)
 }
 
 /// The sections' keys, in order.
@@ -174,7 +192,7 @@ mod tests {
         let err = splice(CAN, CAN, "impact").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "the text has no section `impact`; its sections are: condition, action, need, next-update"
+            "the text has no section `impact`; its sections are: condition, action, need, next-update (a heading in any case, such as `Impact`, names its section too)"
         );
         let err = splice(CAN, "**Title**\n\n**Condition**\n- x\n", "need").unwrap_err();
         assert!(matches!(err, SpliceError::NotInDraft { .. }));

@@ -59,4 +59,4 @@ pub use nudges::{NudgeTriage, Triage};
 pub use postmortems::Upserted;
 pub use roles::{Actor, Permission, Principal, Role};
 pub use store::Store;
-pub use tokens::{NewToken, SECRET_PREFIX, TokenInfo};
+pub use tokens::{NewToken, SECRET_PREFIX, TokenCheck, TokenInfo};

@@ -33,6 +33,20 @@ pub struct TokenInfo {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// What a presented secret turned out to be ([`Store::check_token`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// An active token: who holds it and their role.
+    Active(Principal),
+    /// A token that was revoked at `at` (milliseconds since the Unix epoch).
+    Revoked {
+        /// When it was revoked.
+        at: Timestamp,
+    },
+    /// No token has this secret (a typo, a token of another server, or not a Rhyme secret).
+    Unknown,
+}
+
 /// A token just created: the only time its secret is known.
 #[derive(Debug, Clone)]
 pub struct NewToken {
@@ -113,19 +127,33 @@ impl Store {
 
     /// The principal a secret stands for, or `None` when it is unknown or revoked.
     pub async fn verify_token(&self, secret: &str) -> Result<Option<Principal>> {
+        Ok(match self.check_token(secret).await? {
+            TokenCheck::Active(principal) => Some(principal),
+            TokenCheck::Revoked { .. } | TokenCheck::Unknown => None,
+        })
+    }
+
+    /// What a secret stands for: an active token's principal, a revoked token, or nothing.
+    /// Telling revoked from unknown reveals nothing to the caller: only the holder of the
+    /// secret can learn that it was revoked, and no name is given either way.
+    pub async fn check_token(&self, secret: &str) -> Result<TokenCheck> {
         if !secret.starts_with(SECRET_PREFIX) {
-            return Ok(None);
+            return Ok(TokenCheck::Unknown);
         }
-        let row = sqlx::query(
-            "SELECT name, role FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(sha256_hex(secret.as_bytes()))
-        .fetch_optional(&self.db().pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
+        let row =
+            sqlx::query("SELECT name, role, revoked_at FROM api_tokens WHERE secret_hash = $1")
+                .bind(sha256_hex(secret.as_bytes()))
+                .fetch_optional(&self.db().pool)
+                .await?;
+        let Some(row) = row else {
+            return Ok(TokenCheck::Unknown);
+        };
+        if let Some(at) = row.try_get::<Option<Timestamp>, _>("revoked_at")? {
+            return Ok(TokenCheck::Revoked { at });
+        }
         let role: String = row.try_get("role")?;
         let role = role.parse().map_err(|e| Error::corrupt("api_tokens", e))?;
-        Ok(Some(Principal {
+        Ok(TokenCheck::Active(Principal {
             name: row.try_get("name")?,
             role,
         }))

@@ -339,7 +339,7 @@ fn assert_bad_input_is_named(room: &Room, incident: &str) {
         &["list", "--incident", incident],
     );
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("unknown or revoked"), "{err}");
+    assert!(err.contains("not one this server issued"), "{err}");
 
     let closed = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()));
     let output = std::process::Command::new(rhyme_binary())

@@ -32,8 +32,9 @@ pub(super) enum RemoteError {
         "cannot reach the Rhyme server at {url}: {why} (is `rhyme serve` running there? set --server or RHYME_SERVER)"
     )]
     Unreachable { url: String, why: String },
-    #[error("the server at {url} did not accept the token: it is unknown or revoked")]
-    Unauthenticated { url: String },
+    /// The server's own reason: no token, an unknown or a revoked one.
+    #[error("the server at {url} did not accept the token: {detail}")]
+    Unauthenticated { url: String, detail: String },
     #[error("refused: {detail}")]
     Forbidden { detail: String },
     #[error("{detail}")]
@@ -140,6 +141,7 @@ impl Remote {
         match status {
             StatusCode::UNAUTHORIZED => RemoteError::Unauthenticated {
                 url: self.base.to_string(),
+                detail,
             },
             StatusCode::FORBIDDEN => RemoteError::Forbidden { detail },
             StatusCode::NOT_FOUND => RemoteError::NotFound { detail },
@@ -181,6 +183,17 @@ mod tests {
         assert_eq!(
             url.as_str(),
             "https://rhyme.example/api/v1/incidents/inc%201%2F2/nudges"
+        );
+    }
+
+    #[test]
+    fn a_refused_token_is_told_with_the_server_s_reason() {
+        let remote = Remote::new(&args("http://127.0.0.1:7878", Some("t"))).unwrap();
+        let body = br#"{"type": "urn:rhyme:problem:unauthenticated", "status": 401, "detail": "the bearer token was revoked; ask an admin for a new one"}"#;
+        let told = remote.failure(StatusCode::UNAUTHORIZED, body).to_string();
+        assert_eq!(
+            told,
+            "the server at http://127.0.0.1:7878/ did not accept the token: the bearer token was revoked; ask an admin for a new one"
         );
     }
 

@@ -5,14 +5,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use rhyme_store::PluginRef;
 use rhyme_store::approval::{
     Change, ChangeKind, NewProposal, ProposalKind, ProposalState, StoredProposal,
 };
-use rhyme_store::{Permission, PluginRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::sections::{self, SectionRef};
@@ -41,11 +41,11 @@ pub struct DraftIn {
     security(("bearer" = ["responder", "ic"])))]
 pub async fn request(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Ingest>,
     Path(id): Path<String>,
     Body(input): Body<DraftIn>,
 ) -> Result<(StatusCode, Json<Vec<StoredProposal>>), ApiError> {
-    let who = caller.require(Permission::Ingest)?;
+    let who = caller.principal();
     let kind = ProposalKind::parse(&format!("draft-{}", input.kind)).ok_or_else(|| {
         ApiError::invalid(
             "kind",
@@ -97,17 +97,17 @@ pub struct Regenerated {
 
 /// Re-draft one section of a pending draft, keeping the reviewer's edits to the others.
 #[utoipa::path(post, path = "/v1/proposals/{id}/sections/{section}/regenerate",
-    params(("id" = String, Path), ("section" = String, Path, description = "a section key such as `impact` or `next-update`")),
+    params(("id" = String, Path), ("section" = String, Path, description = "a section's key or heading, in any case: `impact`, `Impact`, `next-update`, `Contributing factors`")),
     request_body = RegenerateIn,
     responses((status = 200, body = Regenerated), (status = 403), (status = 409), (status = 422), (status = 502)),
     security(("bearer" = ["reviewer"])))]
 pub async fn regenerate(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Decide>,
     Path((id, section)): Path<(String, String)>,
     Body(input): Body<RegenerateIn>,
 ) -> Result<Json<Regenerated>, ApiError> {
-    let who = caller.require(Permission::Decide)?;
+    let who = caller.principal();
     let proposal = state.gate().proposal(&id).await?;
     if proposal.state != ProposalState::Pending {
         return Err(ApiError::Conflict(format!(
@@ -125,6 +125,8 @@ pub async fn regenerate(
             "only a draft about an incident has sections to regenerate",
         ));
     };
+    // `Impact` as the README and the page show it, or `impact` as the key: the same section.
+    let section = sections::key_for(&section);
     let working = input.body.unwrap_or_else(|| proposal.body.clone());
     if !sections::keys(&working).contains(&section) {
         let err = sections::splice(&working, "", &section).expect_err("the section is missing");

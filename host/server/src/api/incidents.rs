@@ -7,7 +7,7 @@ use rhyme_store::{Incident, IncidentFilter, Permission, Put, StoredFinding, Time
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -55,10 +55,9 @@ pub struct IncidentWritten {
     security(("bearer" = ["responder", "ic"])))]
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    _caller: Allowed<may::Ingest>,
     Body(new): Body<NewIncident>,
 ) -> Result<(StatusCode, Json<IncidentWritten>), ApiError> {
-    caller.require(Permission::Ingest)?;
     let incident = Incident {
         id: new.id,
         title: new.title,

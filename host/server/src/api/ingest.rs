@@ -4,11 +4,11 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use rhyme_store::{EventBatch, MAX_BATCH, MetricSeries, Permission, Point, TimelineEvent};
+use rhyme_store::{EventBatch, MAX_BATCH, MetricSeries, Point, TimelineEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -59,11 +59,11 @@ pub struct EventsAck {
     security(("bearer" = ["responder", "ic"])))]
 pub async fn events(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Ingest>,
     Path(id): Path<String>,
     Body(batch): Body<EventsIn>,
 ) -> Result<(StatusCode, Json<EventsAck>), ApiError> {
-    let who = caller.require(Permission::Ingest)?;
+    let who = caller.principal();
     if batch.events.is_empty() {
         return Err(ApiError::invalid("events", "is empty"));
     }
@@ -137,11 +137,11 @@ pub struct SeriesAck {
     security(("bearer" = ["responder", "ic"])))]
 pub async fn series(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Ingest>,
     Path(id): Path<String>,
     Body(input): Body<SeriesIn>,
 ) -> Result<(StatusCode, Json<SeriesAck>), ApiError> {
-    let who = caller.require(Permission::Ingest)?;
+    let who = caller.principal();
     if input.points.is_empty() {
         return Err(ApiError::invalid("points", "is empty"));
     }

@@ -8,7 +8,7 @@ use rhyme_store::{FindingKind, NudgeTriage, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -32,10 +32,10 @@ pub async fn list(
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn acknowledge(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::TriageNudges>,
     Path((id, pattern)): Path<(String, String)>,
 ) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.require(Permission::TriageNudges)?;
+    let who = caller.principal();
     known_pattern(&state, &id, &pattern).await?;
     Ok(Json(
         state.store().acknowledge_nudge(&who, &id, &pattern).await?,
@@ -56,11 +56,11 @@ pub struct MuteIn {
     request_body = MuteIn, responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn mute(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::TriageNudges>,
     Path((id, pattern)): Path<(String, String)>,
     Body(input): Body<MuteIn>,
 ) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.require(Permission::TriageNudges)?;
+    let who = caller.principal();
     known_pattern(&state, &id, &pattern).await?;
     Ok(Json(
         state
@@ -75,10 +75,10 @@ pub async fn mute(
     responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
 pub async fn unmute(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::TriageNudges>,
     Path((id, pattern)): Path<(String, String)>,
 ) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.require(Permission::TriageNudges)?;
+    let who = caller.principal();
     known_pattern(&state, &id, &pattern).await?;
     Ok(Json(state.store().unmute_nudge(&who, &id, &pattern).await?))
 }

@@ -11,7 +11,7 @@ use rhyme_store::approval::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::sections::{self, SectionRef};
@@ -127,7 +127,7 @@ pub struct RejectIn {
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn approve(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Decide>,
     Path(id): Path<String>,
     Body(input): Body<ApproveIn>,
 ) -> Result<Json<Decision>, ApiError> {
@@ -139,7 +139,7 @@ pub async fn approve(
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn edit(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Decide>,
     Path(id): Path<String>,
     Body(input): Body<EditIn>,
 ) -> Result<Json<Decision>, ApiError> {
@@ -158,7 +158,7 @@ pub async fn edit(
     responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
 pub async fn reject(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Decide>,
     Path(id): Path<String>,
     Body(input): Body<RejectIn>,
 ) -> Result<Json<Decision>, ApiError> {
@@ -176,12 +176,12 @@ pub async fn reject(
 
 async fn decide(
     state: &AppState,
-    caller: Caller,
+    caller: Allowed<may::Decide>,
     id: &str,
     revision: Option<i64>,
     verdict: Verdict,
 ) -> Result<Json<Decision>, ApiError> {
-    let who = caller.require(Permission::Decide)?;
+    let who = caller.principal();
     let decision = state.gate().decide(&who, id, revision, verdict).await?;
     // Edit-and-approve and approve both leave an outbox row; a rejection leaves none, and a
     // needless wake costs one empty pass.

@@ -13,7 +13,7 @@ use rhyme_store::{Feedback, FeedbackVerdict, NewFeedback, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -121,10 +121,9 @@ pub struct FeedbackIn {
     security(("bearer" = ["responder", "ic"])))]
 pub async fn feedback(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Ingest>,
     Body(input): Body<FeedbackIn>,
 ) -> Result<(StatusCode, Json<Feedback>), ApiError> {
-    caller.clone().require(Permission::Ingest)?;
     let verdict = FeedbackVerdict::parse(&input.verdict).ok_or_else(|| {
         ApiError::invalid(
             "verdict",

@@ -1,24 +1,29 @@
 //! Slack's Events API in. Slack cannot send a bearer token, so the request's signature is the
 //! authentication: `X-Slack-Signature` must be `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}`
 //! under the app's signing secret, and the timestamp within five minutes (a replayed request
-//! is refused). A `message` in a channel bound to an incident (`POST
-//! /v1/incidents/{id}/slack-channel`) becomes a timeline event, its id taken from the channel
-//! and Slack's `ts`, so Slack's retries are stored once. Everything else is acknowledged and
-//! ignored, as Slack expects a 200 quickly.
+//! is refused); each way a request can fail is named in the 401. A person's `message` in a
+//! channel bound to an incident (`POST /v1/incidents/{id}/slack-channel`) becomes a timeline
+//! event, its id taken from the channel and Slack's `ts`, so Slack's retries are stored once; a
+//! file shared there (`file_share`), a thread reply sent to the channel too and a `/me`
+//! message are a person's messages as well. Everything else is acknowledged and ignored, as
+//! Slack expects a 200 quickly, with the reason in `ignored`: direct messages (private, never
+//! stored), bots' messages (with the `bot_message` subtype or, as app bots' replies come,
+//! without a subtype but with `bot_id` / `bot_profile`; a bot's events go through the API
+//! instead), edits, deletions and channel notices.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
-use rhyme_store::{Permission, TimelineEvent};
+use rhyme_store::TimelineEvent;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, may};
 use crate::body::{Body, parse};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Unauthenticated};
 use crate::state::AppState;
 
 /// The binding source for channels.
@@ -50,6 +55,75 @@ struct Message {
     text: String,
     #[serde(default)]
     ts: String,
+    /// `channel`, `group`, `im` (a direct message) or `mpim` (a group direct message).
+    #[serde(default)]
+    channel_type: Option<String>,
+    /// Set on every message a bot posts, with or without the `bot_message` subtype.
+    #[serde(default)]
+    bot_id: Option<String>,
+    /// Set on app bots' messages, which carry a `user` and no subtype.
+    #[serde(default)]
+    bot_profile: Option<serde::de::IgnoredAny>,
+    /// The files of a `file_share`.
+    #[serde(default)]
+    files: Vec<SharedFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SharedFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+impl Message {
+    /// Why this message is not a timeline event, or `None` when it is one: something a person
+    /// said in a channel.
+    fn ignored_because(&self) -> Option<String> {
+        if let Some(kind @ ("im" | "mpim")) = self.channel_type.as_deref() {
+            return Some(format!(
+                "a direct message (channel_type `{kind}`): direct messages are private and never become timeline events"
+            ));
+        }
+        let subtype = self.subtype.as_deref();
+        if subtype == Some("bot_message") || self.bot_id.is_some() || self.bot_profile.is_some() {
+            let bot = self.bot_id.as_deref().unwrap_or("without a bot_id");
+            return Some(format!(
+                "a bot's message (bot {bot}): only what people write becomes a timeline event; send a bot's events to POST /v1/incidents/{{id}}/events"
+            ));
+        }
+        match subtype? {
+            "file_share" | "thread_broadcast" | "me_message" => None,
+            "message_changed" => Some(
+                "an edit (message_changed): the timeline keeps each message as first sent".into(),
+            ),
+            "message_deleted" => {
+                Some("a deletion (message_deleted): the timeline keeps what was said".into())
+            }
+            notice if notice.starts_with("channel_") || notice.starts_with("group_") => Some(
+                format!("a channel notice ({notice}), not something a person said"),
+            ),
+            other => Some(format!(
+                "a message of subtype `{other}`, not something a person said in the channel"
+            )),
+        }
+    }
+
+    /// The event's text: what was written, and the names of the files shared with it.
+    fn timeline_text(&self) -> String {
+        let names: Vec<&str> = self
+            .files
+            .iter()
+            .filter_map(|f| f.name.as_deref().or(f.title.as_deref()))
+            .filter(|name| !name.is_empty())
+            .collect();
+        match (self.text.trim().is_empty(), names.is_empty()) {
+            (_, true) => self.text.clone(),
+            (true, false) => format!("shared {}", names.join(", ")),
+            (false, false) => format!("{} (shared {})", self.text, names.join(", ")),
+        }
+    }
 }
 
 /// What became of the Slack event.
@@ -100,11 +174,8 @@ pub async fn ingest(
     else {
         return Ok(ack(None, "not a message event"));
     };
-    if message.subtype.is_some() {
-        return Ok(ack(
-            None,
-            "edits, joins and bot messages are not timeline events",
-        ));
+    if let Some(reason) = message.ignored_because() {
+        return Ok(ack(None, &reason));
     }
     let Some(incident) = state
         .store()
@@ -119,13 +190,14 @@ pub async fn ingest(
             format!("`{}` is not a Slack timestamp", message.ts),
         )
     })?;
+    let text = message.timeline_text();
     let event = TimelineEvent {
         id: format!("slack-{}-{}", message.channel, message.ts),
         at,
         actor: message.user,
         role: String::new(),
         kind: "message".into(),
-        text: message.text,
+        text,
     };
     let place = state.queue().reserve()?;
     let lease = state.queue().lease();
@@ -152,29 +224,48 @@ pub async fn ingest(
     }))
 }
 
-/// Checks Slack's signature and the request's age.
+/// Checks Slack's signature and the request's age, saying which of them is wrong.
 fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now_s: i64) -> Result<(), ApiError> {
+    check_signature(secret, headers, body, now_s).map_err(ApiError::Unauthenticated)
+}
+
+fn check_signature(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now_s: i64,
+) -> Result<(), Unauthenticated> {
     let header = |name: &str| {
         headers
             .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthenticated)
+            .ok_or(Unauthenticated::SlackUnsigned)?
+            .to_str()
+            .map_err(|_| Unauthenticated::SlackMalformed("a header is not plain text"))
     };
     let timestamp = header("x-slack-request-timestamp")?;
-    let sent: i64 = timestamp.parse().map_err(|_| ApiError::Unauthenticated)?;
-    if (now_s - sent).abs() > MAX_AGE_S {
-        return Err(ApiError::Unauthenticated);
+    let signature = header("x-slack-signature")?;
+    let sent: i64 = timestamp.trim().parse().map_err(|_| {
+        Unauthenticated::SlackMalformed("`X-Slack-Request-Timestamp` is not a number of seconds")
+    })?;
+    let skew_s = now_s.saturating_sub(sent).saturating_abs();
+    if skew_s > MAX_AGE_S {
+        return Err(Unauthenticated::SlackStale {
+            skew_s,
+            max_s: MAX_AGE_S,
+        });
     }
-    let signature = header("x-slack-signature")?
+    let signature = signature
         .strip_prefix("v0=")
-        .ok_or(ApiError::Unauthenticated)?;
-    let signature = hex::decode(signature).map_err(|_| ApiError::Unauthenticated)?;
+        .and_then(|hex| hex::decode(hex).ok())
+        .ok_or(Unauthenticated::SlackMalformed(
+            "`X-Slack-Signature` is not `v0=` followed by hex",
+        ))?;
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(format!("v0:{timestamp}:").as_bytes());
     mac.update(body);
     mac.verify_slice(&signature)
-        .map_err(|_| ApiError::Unauthenticated)
+        .map_err(|_| Unauthenticated::SlackMismatch)
 }
 
 /// Slack's `ts` (`1700000000.000100`, seconds) as milliseconds.
@@ -201,13 +292,34 @@ pub struct ChannelIn {
     responses((status = 204), (status = 404)), security(("bearer" = ["responder", "ic"])))]
 pub async fn bind(
     State(state): State<AppState>,
-    caller: Caller,
+    _caller: Allowed<may::Ingest>,
     Path(id): Path<String>,
     Body(input): Body<ChannelIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    caller.require(Permission::Ingest)?;
-    state.store().bind(SOURCE, &input.channel, &id).await?;
+    let channel = channel_id(&input.channel)?;
+    state.store().bind(SOURCE, channel, &id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The channel id to bind, checked here so that an error names the body's `channel` field
+/// (the store calls it a binding's `key`).
+fn channel_id(text: &str) -> Result<&str, ApiError> {
+    let channel = text.trim();
+    if channel.is_empty() {
+        return Err(ApiError::invalid(
+            "channel",
+            "is empty; give the Slack channel's id, such as C0123ABC",
+        ));
+    }
+    if channel.starts_with('#') || channel.contains(char::is_whitespace) {
+        return Err(ApiError::invalid(
+            "channel",
+            format!(
+                "`{channel}` looks like a channel name; give the channel's id (C0123ABC), shown at the bottom of the channel's details in Slack"
+            ),
+        ));
+    }
+    Ok(channel)
 }
 
 #[cfg(test)]
@@ -229,44 +341,59 @@ mod tests {
     }
 
     #[test]
-    fn only_a_fresh_request_signed_with_the_secret_passes() {
+    fn only_a_fresh_request_signed_with_the_secret_passes_and_each_failure_is_named() {
         let body = r#"{"type":"event_callback"}"#;
-        assert!(
-            verify(
-                "s3cret",
-                &signed("s3cret", 1_000, body),
-                body.as_bytes(),
-                1_010
-            )
-            .is_ok()
+        let check = |headers: &HeaderMap, body: &[u8], now: i64| {
+            check_signature("s3cret", headers, body, now)
+        };
+        assert_eq!(
+            check(&signed("s3cret", 1_000, body), body.as_bytes(), 1_010),
+            Ok(())
         );
-        assert!(
-            verify(
-                "s3cret",
-                &signed("other", 1_000, body),
-                body.as_bytes(),
-                1_010
-            )
-            .is_err(),
+        assert_eq!(
+            check(&signed("other", 1_000, body), body.as_bytes(), 1_010),
+            Err(Unauthenticated::SlackMismatch),
             "wrong secret"
         );
-        assert!(
-            verify("s3cret", &signed("s3cret", 1_000, body), b"{}", 1_010).is_err(),
+        assert_eq!(
+            check(&signed("s3cret", 1_000, body), b"{}", 1_010),
+            Err(Unauthenticated::SlackMismatch),
             "body changed"
         );
-        assert!(
-            verify(
-                "s3cret",
-                &signed("s3cret", 1_000, body),
-                body.as_bytes(),
-                1_400
-            )
-            .is_err(),
+        assert_eq!(
+            check(&signed("s3cret", 1_000, body), body.as_bytes(), 1_400),
+            Err(Unauthenticated::SlackStale {
+                skew_s: 400,
+                max_s: MAX_AGE_S
+            }),
             "replayed late"
         );
-        assert!(
-            verify("s3cret", &HeaderMap::new(), body.as_bytes(), 1_000).is_err(),
+        assert_eq!(
+            check(&HeaderMap::new(), body.as_bytes(), 1_000),
+            Err(Unauthenticated::SlackUnsigned),
             "unsigned"
+        );
+        let mut garbled = signed("s3cret", 1_000, body);
+        garbled.insert("x-slack-signature", "sha256=abc".parse().unwrap());
+        assert!(matches!(
+            check(&garbled, body.as_bytes(), 1_000),
+            Err(Unauthenticated::SlackMalformed(_))
+        ));
+    }
+
+    #[test]
+    fn no_failure_message_shows_the_secret_or_the_signature() {
+        let body = r#"{"type":"event_callback"}"#;
+        let headers = signed("other", 1_000, body);
+        let sent = headers["x-slack-signature"].to_str().unwrap().to_string();
+        let detail = verify("s3cret", &headers, body.as_bytes(), 1_000)
+            .unwrap_err()
+            .problem()
+            .detail;
+        assert!(detail.contains("does not match"), "{detail}");
+        assert!(
+            !detail.contains("s3cret") && !detail.contains(&sent[3..]),
+            "{detail}"
         );
     }
 

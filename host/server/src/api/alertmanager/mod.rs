@@ -18,14 +18,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rhyme_pipeline::queue::Job;
 use rhyme_pipeline::seen_before_job::Reason;
-use rhyme_store::{
-    Actor, Incident, Permission, PluginJob, Principal, Store, TimelineEvent, Timestamp,
-};
+use rhyme_store::{Actor, Incident, PluginJob, Principal, Store, TimelineEvent, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Allowed, may};
 use crate::body::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -54,10 +52,10 @@ pub struct AlertmanagerAck {
     responses((status = 202, body = AlertmanagerAck), (status = 422), (status = 429)), security(("bearer" = ["responder", "ic"])))]
 pub async fn ingest(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Allowed<may::Ingest>,
     Body(note): Body<Notification>,
 ) -> Result<(StatusCode, Json<AlertmanagerAck>), ApiError> {
-    let who = caller.require(Permission::Ingest)?;
+    let who = caller.principal();
     let sender = Sender::of(&note.version)?;
     if note.group_key.trim().is_empty() {
         return Err(ApiError::invalid("groupKey", "is empty"));

@@ -15,8 +15,8 @@ pub(crate) const MAX_POINTS: u64 = 11_000;
 pub(crate) enum PromError {
     #[error("cannot reach Prometheus at {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    /// Prometheus's own error, e.g. a PromQL parse error.
-    #[error("Prometheus refused the query ({kind}): {message}")]
+    /// Prometheus's own error, e.g. a PromQL parse error: its `errorType` and `error`, as sent.
+    #[error("Prometheus refused the query{}: {}", kind_in_brackets(.kind), or_none(.message))]
     Refused { kind: String, message: String },
     #[error(
         "{url} answered HTTP {status} with something other than Prometheus's API JSON: {start}"
@@ -26,14 +26,36 @@ pub(crate) enum PromError {
         status: u16,
         start: String,
     },
-    #[error("the query gave a {0} result; a range query over series gives a matrix")]
+    #[error(
+        "the answer holds a {0} where a range query over series gives a matrix; is the query a range over series?"
+    )]
     NotMatrix(String),
+    #[error("{url} answered HTTP {status} with `\"status\": \"success\"` but no `data`")]
+    NoData { url: String, status: u16 },
     #[error("series {series}, point {index}: {why}")]
     BadPoint {
         series: String,
         index: usize,
         why: String,
     },
+}
+
+/// ` (bad_data)` for Prometheus's `errorType`, nothing when it gave none.
+fn kind_in_brackets(kind: &str) -> String {
+    if kind.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kind.trim())
+    }
+}
+
+/// Prometheus's `error`, or a note that it gave no text.
+fn or_none(message: &str) -> &str {
+    if message.trim().is_empty() {
+        "(Prometheus gave no error text)"
+    } else {
+        message.trim()
+    }
 }
 
 /// One series of a range query's answer.
@@ -124,7 +146,14 @@ pub(crate) async fn query_range(
         .map_err(unreachable)?;
     let status = response.status().as_u16();
     let body = response.text().await.map_err(unreachable)?;
-    let answer: Answer = serde_json::from_str(&body).map_err(|_| PromError::NotPrometheus {
+    read_answer(&url, status, &body)
+}
+
+/// The series in Prometheus's answer `body` (HTTP `status`, from `url`), or Prometheus's own
+/// error when it refused the query.
+fn read_answer(url: &str, status: u16, body: &str) -> Result<Vec<RangeSeries>, PromError> {
+    let url = url.to_string();
+    let answer: Answer = serde_json::from_str(body).map_err(|_| PromError::NotPrometheus {
         url: url.clone(),
         status,
         start: body.chars().take(200).collect(),
@@ -135,9 +164,10 @@ pub(crate) async fn query_range(
             message: answer.error,
         });
     }
-    let data = answer
-        .data
-        .ok_or_else(|| PromError::NotMatrix("missing".into()))?;
+    let data = answer.data.ok_or(PromError::NoData {
+        url: url.clone(),
+        status,
+    })?;
     if data.result_type != "matrix" {
         return Err(PromError::NotMatrix(data.result_type));
     }
@@ -259,6 +289,50 @@ mod tests {
             default_step(Duration::from_secs(60)),
             Duration::from_secs(1)
         );
+    }
+
+    /// A file from `../shared/data/external/prometheus/`, read in place.
+    fn external(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/external/prometheus")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn prometheus_s_error_type_and_text_are_shown() {
+        let url = "http://prom:9090/api/v1/query_range";
+        let body = external("grafana_error_bad_data.json");
+        let err = read_answer(url, 400, &body).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            r#"Prometheus refused the query (bad_data): invalid parameter "start": cannot parse "" to a valid timestamp"#
+        );
+        let bare = read_answer(url, 503, r#"{"status": "error"}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            bare,
+            "Prometheus refused the query: (Prometheus gave no error text)"
+        );
+    }
+
+    #[test]
+    fn an_answer_that_is_not_a_matrix_says_what_it_is() {
+        let url = "http://prom:9090/api/v1/query_range";
+        let vector = external("grafana_warnings_vector_inf_nan.json");
+        let err = read_answer(url, 200, &vector).unwrap_err().to_string();
+        assert!(err.starts_with("the answer holds a vector where"), "{err}");
+        let empty = read_answer(url, 200, r#"{"status": "success"}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            empty,
+            r#"http://prom:9090/api/v1/query_range answered HTTP 200 with `"status": "success"` but no `data`"#
+        );
+        let series =
+            read_answer(url, 200, &external("prometheus_docs_query_range_up.json")).unwrap();
+        assert_eq!(series.len(), 2);
     }
 
     #[test]

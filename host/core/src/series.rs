@@ -142,14 +142,11 @@ pub fn parse_prometheus(text: &str, path: &Path) -> Result<Vec<Series>, SeriesEr
     if let Some(status) = root.get("status").and_then(|s| s.as_str())
         && status != "success"
     {
-        return Err(fail("status", format!("query status is `{status}`")));
+        return Err(fail("status", refused(&root, status)));
     }
     let kind = root.pointer("/data/resultType").and_then(|k| k.as_str());
     if kind != Some("matrix") {
-        return Err(fail(
-            "data.resultType",
-            format!("expected `matrix`, found {kind:?}"),
-        ));
+        return Err(fail("data.resultType", not_matrix(kind)));
     }
     let results = root
         .pointer("/data/result")
@@ -160,6 +157,40 @@ pub fn parse_prometheus(text: &str, path: &Path) -> Result<Vec<Series>, SeriesEr
         .enumerate()
         .map(|(i, result)| parse_matrix_entry(result, &format!("data.result[{i}]"), &fail))
         .collect()
+}
+
+/// Prometheus's own words when it answered a query with an error: its `errorType` and `error`.
+fn refused(root: &serde_json::Value, status: &str) -> String {
+    let text = |key: &str| {
+        root.get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    match (text("errorType"), text("error")) {
+        (Some(kind), Some(error)) => format!("Prometheus answered with an error ({kind}): {error}"),
+        (None, Some(error)) => format!("Prometheus answered with an error: {error}"),
+        (Some(kind), None) => format!("Prometheus answered with an error ({kind}) and no text"),
+        (None, None) => {
+            format!("the query's status is `{status}`, not `success`, and no error is given")
+        }
+    }
+}
+
+/// Why a response other than a range query's matrix cannot be read, and what to send instead.
+fn not_matrix(kind: Option<&str>) -> String {
+    let wanted = "a range query's answer (`/api/v1/query_range`, resultType `matrix`) is needed";
+    match kind {
+        Some("vector") => format!(
+            "this is an instant query's answer (resultType `vector`: one value per series, no history); {wanted}"
+        ),
+        Some("scalar" | "string") => format!(
+            "this is a single {} value, not series over time; {wanted}",
+            kind.unwrap_or_default()
+        ),
+        Some(other) => format!("resultType `{other}` is not one Prometheus gives; {wanted}"),
+        None => format!("no `data.resultType`: is this a Prometheus query answer? {wanted}"),
+    }
 }
 
 fn parse_matrix_entry(
@@ -376,6 +407,45 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with("q.json: Prometheus response, at line"),
+            "{err}"
+        );
+    }
+
+    /// A file from `../shared/data/external/prometheus/`, read in place.
+    fn external(name: &str) -> (String, PathBuf) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/external/prometheus")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        (text, path)
+    }
+
+    #[test]
+    fn an_instant_query_s_answer_is_named_as_one_in_words() {
+        let (text, path) = external("grafana_warnings_vector_inf_nan.json");
+        let err = parse_prometheus(&text, &path).unwrap_err().to_string();
+        assert!(
+            err.contains("at data.resultType: this is an instant query's answer"),
+            "{err}"
+        );
+        assert!(err.contains("/api/v1/query_range"), "{err}");
+        assert!(!err.contains("Some("), "{err}");
+        let none = parse_prometheus(r#"{"status":"success","data":{}}"#, Path::new("q.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(none.contains("no `data.resultType`"), "{none}");
+        assert!(!none.contains("None"), "{none}");
+    }
+
+    #[test]
+    fn prometheus_s_own_error_is_shown() {
+        let (text, path) = external("grafana_error_bad_data.json");
+        let err = parse_prometheus(&text, &path).unwrap_err().to_string();
+        assert!(
+            err.ends_with(
+                r#"at status: Prometheus answered with an error (bad_data): invalid parameter "start": cannot parse "" to a valid timestamp"#
+            ),
             "{err}"
         );
     }

@@ -43,6 +43,15 @@ pub enum ApiError {
         /// The largest body accepted, in bytes.
         limit: usize,
     },
+    /// Storing the input would take what an incident holds past a limit (points in a series,
+    /// events in a timeline); says which record, the limit and the counts; nothing was stored; 413.
+    #[error("`{field}`: {why}")]
+    OverLimit {
+        /// The input field that brought too much (`points`, `events`).
+        field: String,
+        /// The record, the limit and the counts.
+        why: String,
+    },
     /// A body was sent with a content type other than `application/json`; 415.
     #[error("send the body as `application/json`")]
     UnsupportedMediaType,
@@ -156,7 +165,7 @@ impl ApiError {
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge { .. } | ApiError::OverLimit { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -174,6 +183,7 @@ impl ApiError {
             ApiError::Malformed(_) => "malformed-body",
             ApiError::Conflict(_) => "conflict",
             ApiError::TooLarge { .. } => "body-too-large",
+            ApiError::OverLimit { .. } => "over-limit",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Busy { .. } => "busy",
             ApiError::Unavailable(_) => "unavailable",
@@ -191,7 +201,9 @@ impl ApiError {
             status: status.as_u16(),
             detail: self.to_string(),
             field: match self {
-                ApiError::Invalid { field, .. } => Some(field.clone()),
+                ApiError::Invalid { field, .. } | ApiError::OverLimit { field, .. } => {
+                    Some(field.clone())
+                }
                 _ => None,
             },
         }
@@ -230,6 +242,7 @@ impl From<rhyme_store::Error> for ApiError {
             },
             E::Forbidden { why } => ApiError::Forbidden(why),
             E::Invalid { field, why } => ApiError::Invalid { field, why },
+            E::OverLimit { field, why } => ApiError::OverLimit { field, why },
             e @ (E::AlreadyDecided { .. } | E::Conflict { .. }) => {
                 ApiError::Conflict(e.to_string())
             }
@@ -262,6 +275,21 @@ mod tests {
         let problem = error.problem();
         assert_eq!(problem.status, 500);
         assert!(!problem.detail.contains("secret_table"));
+    }
+
+    #[test]
+    fn too_much_for_an_incident_is_413_naming_the_field() {
+        let error = ApiError::from(rhyme_store::Error::OverLimit {
+            field: "points".into(),
+            why: "series `rps` would hold 11 points".into(),
+        });
+        let problem = error.problem();
+        assert_eq!(problem.status, 413);
+        assert_eq!(problem.field.as_deref(), Some("points"));
+        assert_eq!(
+            problem.detail,
+            "`points`: series `rps` would hold 11 points"
+        );
     }
 
     #[test]

@@ -21,11 +21,11 @@ use rhyme_pipeline::seen_before_job::Reason;
 pub struct NewIncident {
     /// The incident's id, chosen by the client and unique within the host.
     pub id: String,
-    /// A short human-readable title.
+    /// A short human-readable title, at most 1,024 bytes.
     pub title: String,
-    /// As the team writes it: `SEV1`, `sev2`, `P1`, ...
+    /// As the team writes it: `SEV1`, `sev2`, `P1`, ...; at most 200 bytes.
     pub severity: String,
-    /// The service mainly affected; empty when unknown.
+    /// The service mainly affected; empty when unknown; at most 200 bytes.
     #[serde(default)]
     pub service: String,
     /// Milliseconds since the epoch, or RFC 3339 with a zone.
@@ -51,7 +51,8 @@ pub struct IncidentWritten {
 /// Create an incident; sending the same incident again changes nothing.
 #[utoipa::path(post, path = "/v1/incidents", request_body = NewIncident,
     responses((status = 201, body = IncidentWritten), (status = 200, description = "already stored, unchanged", body = IncidentWritten),
-               (status = 409, description = "a different incident has this id")),
+               (status = 409, description = "a different incident has this id"),
+               (status = 422, description = "a field is missing, malformed or too long")),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn create(
     State(state): State<AppState>,

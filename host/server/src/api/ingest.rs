@@ -16,7 +16,8 @@ use crate::time::ApiTime;
 use rhyme_pipeline::queue::Job;
 use rhyme_pipeline::store_incidents::convert;
 
-/// One timeline event; the client picks its id, so a retried batch stores nothing twice.
+/// One timeline event; the client picks its id, so a retried batch stores nothing twice. The
+/// id, actor, role and kind are at most 200 bytes each.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
@@ -32,7 +33,7 @@ pub struct NewEvent {
     pub role: String,
     /// What sort of event it is: `message`, `alert`, `status-update`, `role-change`, `deploy`, ...
     pub kind: String,
-    /// The event's text.
+    /// The event's text, at most 65,536 bytes.
     pub text: String,
 }
 
@@ -40,7 +41,7 @@ pub struct NewEvent {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventsIn {
-    /// The events, 1 to 10 000 per batch.
+    /// The events, 1 to 10 000 per batch; an incident holds at most 100 000 by default.
     pub events: Vec<NewEvent>,
 }
 
@@ -55,7 +56,8 @@ pub struct EventsAck {
 
 /// Add a batch of timeline events to an incident; plugins run on the new ones.
 #[utoipa::path(post, path = "/v1/incidents/{id}/events", params(("id" = String, Path)), request_body = EventsIn,
-    responses((status = 202, body = EventsAck), (status = 404), (status = 422), (status = 429, description = "plugin queue full; retry after the `Retry-After` seconds")),
+    responses((status = 202, body = EventsAck), (status = 404), (status = 413, description = "the incident would hold more events than the server allows; nothing was stored"),
+               (status = 422), (status = 429, description = "plugin queue full; retry after the `Retry-After` seconds")),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn events(
     State(state): State<AppState>,
@@ -115,10 +117,10 @@ pub struct NewPoint {
 pub struct SeriesIn {
     /// The metric's name; the samples merge with those stored under it for this incident.
     pub name: String,
-    /// The unit of the values (`ms`, `%`, `req/s`, ...); empty when unknown.
+    /// The unit of the values (`ms`, `%`, `req/s`, ...); empty when unknown; at most 200 bytes.
     #[serde(default)]
     pub unit: String,
-    /// The samples; at least one.
+    /// The samples; at least one. The merged series holds at most 100 000 points by default.
     pub points: Vec<NewPoint>,
 }
 
@@ -133,7 +135,8 @@ pub struct SeriesAck {
 
 /// Add samples of a metric to an incident; plugins run on the merged series.
 #[utoipa::path(post, path = "/v1/incidents/{id}/series", params(("id" = String, Path)), request_body = SeriesIn,
-    responses((status = 202, body = SeriesAck), (status = 404), (status = 422), (status = 429)),
+    responses((status = 202, body = SeriesAck), (status = 404), (status = 413, description = "the merged series would hold more points than the server allows; nothing was stored"),
+               (status = 422), (status = 429)),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn series(
     State(state): State<AppState>,

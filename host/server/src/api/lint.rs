@@ -3,6 +3,7 @@
 
 use axum::Json;
 use review_lint::document::LintNote;
+use rhyme_store::limits::too_long;
 use rhyme_store::{MAX_TEXT, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -32,7 +33,7 @@ pub async fn lint(
     if input.text.len() > MAX_TEXT {
         return Err(ApiError::invalid(
             "text",
-            format!("longer than {MAX_TEXT} bytes"),
+            too_long(input.text.len(), MAX_TEXT),
         ));
     }
     Ok(Json(review_lint::document::lint(&input.text)))

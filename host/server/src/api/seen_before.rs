@@ -9,6 +9,7 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use rhyme_store::limits::too_long;
 use rhyme_store::{Feedback, FeedbackVerdict, NewFeedback, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -201,10 +202,7 @@ async fn question_of(
                 return Err(ApiError::invalid("text", "is empty"));
             }
             if text.len() > MAX_TEXT {
-                return Err(ApiError::invalid(
-                    "text",
-                    format!("is longer than {MAX_TEXT} bytes"),
-                ));
+                return Err(ApiError::invalid("text", too_long(text.len(), MAX_TEXT)));
             }
             Ok((text.trim().to_string(), None))
         }

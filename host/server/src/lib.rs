@@ -7,6 +7,7 @@
 //! | [`api`] | the `/v1` handlers, one file per resource |
 //! | [`auth`] | bearer tokens to a caller with a role |
 //! | [`body`] | JSON bodies whose errors name the field at fault |
+//! | [`listen`] | accepting connections: the connection cap and the header-read timeout |
 //! | [`problem`] | errors as `application/problem+json` |
 //! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
@@ -22,6 +23,7 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod listen;
 pub mod openapi;
 pub mod page;
 pub mod problem;
@@ -162,6 +164,8 @@ pub struct ServeConfig {
     /// The audit key and anchor file: the log is sealed with them after each decision and
     /// every [`SEAL_EVERY`] while it grows, and `/v1/audit/verify` checks against them.
     pub audit: rhyme_store::audit::Anchors,
+    /// How many connections are held at once, and how long a request head may take.
+    pub connections: listen::Connections,
 }
 
 /// How often the audit log is sealed while it grows: entries newer than the last seal are
@@ -234,9 +238,7 @@ pub async fn serve_until(
         .with_plugins(plugins)
         .with_audit_anchors(config.audit.clone());
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    listen::serve(listener, app, config.connections, shutdown).await;
 
     ticker.abort();
     delivery.abort();

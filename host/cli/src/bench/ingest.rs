@@ -167,6 +167,7 @@ fn config() -> ServeConfig {
         seen_before: Err("not used by the ingest benchmark".into()),
         // No sealing: the benchmark measures ingest alone.
         audit: Default::default(),
+        connections: Default::default(),
     }
 }
 

@@ -38,6 +38,12 @@
 //! [audit]
 //! key-file = "/etc/rhyme/audit.key"
 //! anchor-file = "/var/log/rhyme/audit-anchor.jsonl"
+//!
+//! [server]
+//! max-connections = 4096
+//! header-read-timeout-ms = 5000
+//! max-points-per-series = 200000
+//! max-events-per-incident = 20000
 //! ```
 //!
 //! `[audit]` paths are relative to the data folder; `RHYME_AUDIT_KEY_FILE` and
@@ -156,7 +162,8 @@ pub(crate) struct StoreSection {
     pub database_url: Option<String>,
 }
 
-/// `rhyme serve`'s outward-facing settings.
+/// `rhyme serve`'s outward-facing settings, and the limits an operator may tune; a limit left
+/// out keeps its default (`rhyme_server::listen`, `rhyme_store::limits`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct ServerSection {
@@ -164,6 +171,54 @@ pub(crate) struct ServerSection {
     pub public_url: Option<String>,
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
     pub slack_signing_secret: Option<String>,
+    /// Connections held open at once; more wait to be accepted.
+    pub max_connections: Option<usize>,
+    /// Milliseconds a connection may take to send a request's line and headers (and may sit
+    /// idle between requests) before it is closed.
+    pub header_read_timeout_ms: Option<u64>,
+    /// Points one series of an incident may hold, over every post.
+    pub max_points_per_series: Option<usize>,
+    /// Timeline events one incident may hold, over every batch.
+    pub max_events_per_incident: Option<usize>,
+}
+
+impl ServerSection {
+    /// The connection cap and header-read timeout.
+    pub(crate) fn connections(&self) -> anyhow::Result<rhyme_server::listen::Connections> {
+        let base = rhyme_server::listen::Connections::default();
+        Ok(rhyme_server::listen::Connections {
+            max: at_least_one("max-connections", self.max_connections)?.unwrap_or(base.max),
+            header_read_timeout: at_least_one(
+                "header-read-timeout-ms",
+                self.header_read_timeout_ms,
+            )?
+            .map_or(base.header_read_timeout, std::time::Duration::from_millis),
+        })
+    }
+
+    /// What one incident may accumulate in the store.
+    pub(crate) fn store_limits(&self) -> anyhow::Result<rhyme_store::Limits> {
+        let base = rhyme_store::Limits::default();
+        Ok(rhyme_store::Limits {
+            points_per_series: at_least_one("max-points-per-series", self.max_points_per_series)?
+                .unwrap_or(base.points_per_series),
+            events_per_incident: at_least_one(
+                "max-events-per-incident",
+                self.max_events_per_incident,
+            )?
+            .unwrap_or(base.events_per_incident),
+        })
+    }
+}
+
+/// `value`, unless it is 0: a limit of nothing would refuse everything.
+fn at_least_one<T: PartialEq + From<u8>>(key: &str, value: Option<T>) -> anyhow::Result<Option<T>> {
+    if value == Some(T::from(0)) {
+        bail!(
+            "{FILE_NAME}: [server] {key} = 0 would refuse everything; leave it out for the default"
+        );
+    }
+    Ok(value)
 }
 
 impl RhymeConfig {
@@ -310,6 +365,30 @@ mod tests {
             "a key left out keeps the built-in ceiling"
         );
         assert_eq!(config.sinks["pager"], "file:/tmp/x");
+    }
+
+    #[test]
+    fn server_limits_are_read_and_default_when_left_out() {
+        let text = "[server]\nmax-connections = 8\nheader-read-timeout-ms = 250\n\
+                    max-points-per-series = 500\n";
+        let server = parse(text, Path::new("rhyme.toml")).unwrap().server;
+        let connections = server.connections().unwrap();
+        assert_eq!(connections.max, 8);
+        assert_eq!(connections.header_read_timeout.as_millis(), 250);
+        let limits = server.store_limits().unwrap();
+        assert_eq!(limits.points_per_series, 500);
+        assert_eq!(
+            limits.events_per_incident,
+            rhyme_store::limits::DEFAULT_MAX_EVENTS_PER_INCIDENT
+        );
+        let defaults = RhymeConfig::default().server;
+        assert_eq!(
+            defaults.connections().unwrap(),
+            rhyme_server::listen::Connections::default()
+        );
+        let zero = parse("[server]\nmax-connections = 0\n", Path::new("rhyme.toml"));
+        let error = zero.unwrap().server.connections().unwrap_err().to_string();
+        assert!(error.contains("max-connections = 0"), "{error}");
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
                 names.join(", ")
             }
         );
+        let connections = ctx.config.server.connections()?;
         let audit = audit::anchors(ctx, None, None)?;
         eprintln!("{}", audit::describe_sealing(&audit));
         let config = ServeConfig {
@@ -93,6 +94,7 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
             seen_before,
             audit,
+            connections,
         };
         rhyme_server::serve(config, gate, sinks, plugins)
             .await

@@ -14,12 +14,14 @@ pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// The store of this data folder.
+/// The store of this data folder, with `rhyme.toml`'s limits on what an incident may hold.
 pub(super) async fn open(ctx: &Context) -> anyhow::Result<Store> {
     let url = ctx.config.store.database_url.as_deref();
-    Store::open(&ctx.data, url.filter(|u| !u.trim().is_empty()))
+    let limits = ctx.config.server.store_limits()?;
+    let store = Store::open(&ctx.data, url.filter(|u| !u.trim().is_empty()))
         .await
-        .context("opening the incident store")
+        .context("opening the incident store")?;
+    Ok(store.with_limits(limits))
 }
 
 /// The person at the keyboard, as the audit log names them.

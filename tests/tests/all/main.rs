@@ -16,6 +16,7 @@
 //! | `review_page` | the reviewer's web page in headless Chromium: accept, edit then accept, reject, re-draft a section, a responder refused |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
+//! | `server_limits` | `rhyme.toml`'s `[server]` limits in `rhyme serve`: the header-read timeout, points per series |
 //! | `server_jobs` | `rhyme serve`: plugin runs acknowledged but not done survive SIGKILL and store once |
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `seen_before_api` | `POST /v1/seen-before` by role and bad input, the finding on a new incident, feedback stored, shown, ranking and exported |
@@ -41,4 +42,5 @@ mod seen_before_cli;
 mod server_api;
 mod server_durability;
 mod server_jobs;
+mod server_limits;
 mod signature_cli;

@@ -34,6 +34,7 @@ mod prometheus_pull;
 mod publish;
 mod python_plugin;
 mod registry_cli;
+mod robustness;
 mod review_page;
 mod sandbox;
 mod seen_before_api;

@@ -78,8 +78,9 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         corpus_labels["recall"].as_f64().unwrap(),
     );
     eprintln!("lint on the project's corpus labels: blame precision {p:.3}, recall {r:.3}");
-    // Floors under the figures measured when the labels were made (closing note of issue 14).
-    assert!(p >= 0.90 && r >= 0.50, "{corpus_labels}");
+    // Measured 0.941 / 0.533 before the rules were generalised, 0.950 / 0.800 after (closing
+    // note of issue 14); the floors sit under the second.
+    assert!(p >= 0.90 && r >= 0.75, "{corpus_labels}");
     for part in ["blame", "action_items"] {
         let folds = last["validation"][part]["per_fold"].as_array().unwrap();
         assert_eq!(folds.len(), 5, "{part}");

@@ -48,6 +48,9 @@ pub(super) enum EvalCommand {
         /// The drafting plugin.
         #[arg(long, default_value = "draft-summary")]
         plugin: String,
+        /// Each fold's figures beside the whole set's (nothing in the drafter is fitted).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
     /// The review lint: blame language in sentences, the five elements of action items.
     Lint {
@@ -112,7 +115,11 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
             };
             super::lint_eval::run(&sets, folds)
         }
-        EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
+        EvalCommand::Drafts {
+            timelines,
+            plugin,
+            folds,
+        } => super::draft::eval(ctx, &timelines, &plugin, folds),
         EvalCommand::SeenBefore {
             corpus,
             queries,

@@ -78,7 +78,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
                     s.word(j),
                     "experience" | "expertise" | "competence" | "skill" | "skills"
                 )
-            // Only people and teams have experience: whoever lacks it is one, named or not.
+                // Only people and teams have experience: whoever lacks it is one, named or not.
             }) && s.agent_of(i).0 != Agent::System
         });
     judged

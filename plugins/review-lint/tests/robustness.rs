@@ -14,11 +14,12 @@ use rhyme_eval::variants::{Variant, rewrite_text};
 
 /// The least share of blame verdicts each variant must keep. Measured on 2026-12-06 (see the
 /// closing note of issue 14): blame 0.955 informal, 1.000 Slack markup, 0.973 role synonyms;
-/// action items 0.779 informal (lower-case names and ticket keys, and items without their
-/// colons and full stops, are read worse), 1.000 for the other two.
+/// action items 0.779 informal at first, 0.857 once lower-case ticket keys and a lower-case
+/// name after an owner label were read (items without their colons and full stops are still
+/// read worse), 1.000 for the other two.
 const BLAME_FLOOR: f64 = 0.93;
 /// The least share of action items whose five elements all keep their verdict.
-const ACTION_ITEM_FLOOR: f64 = 0.75;
+const ACTION_ITEM_FLOOR: f64 = 0.82;
 
 fn data_dir() -> Option<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -7,14 +7,22 @@
 //!
 //! | module | data set | summary |
 //! |---|---|---|
+//! | [`variants`] | any | the same text or timeline written other ways, for robustness tests |
 //! | [`signatures`] | `metrics/labels.jsonl` | per-class precision/recall, macro-F1, false-signature rate |
 //! | [`seen_before`] | `postmortems/corpus.jsonl` + `queries.jsonl` | recall@5, MRR, nDCG@10 |
+//! | [`lint_references`] | the project's own labels of corpus sentences | (read as [`lint`] items) |
 //! | [`nudges`] | `timelines/*.json` | precision, recall, nudges on well-run timelines, share before `by` |
+//! | [`drafts`] | `timelines/*.json` status updates | drafted vs real updates, part by part |
+//! | [`folds`] | any | which held-out fold each item belongs to (`--folds K`) |
 //! | [`lint`] | `lint/blame.jsonl` + `lint/action_items.jsonl` | blame precision/recall, per-element accuracy |
 
 #![warn(missing_docs)]
 
+pub mod drafts;
+pub mod folds;
 pub mod lint;
+pub mod lint_references;
 pub mod nudges;
 pub mod seen_before;
 pub mod signatures;
+pub mod variants;

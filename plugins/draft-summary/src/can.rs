@@ -69,6 +69,7 @@ fn condition(incident: &Incident, seen: &[&Event], findings: &[Finding]) -> Vec<
             && !cues::is_stakeholder(e)
             && cues::kind(e) == Kind::Message
             && cues::reports_impact(&e.text)
+            && !cues::is_hypothesis(&e.text)
             && !cues::is_ask(e)
     });
     push_unique(
@@ -106,6 +107,7 @@ fn current_state(seen: &[&Event]) -> Option<Statement> {
             && !cues::is_system(e)
             && !cues::is_stakeholder(e)
             && !cues::is_ask(e)
+            && !cues::is_hypothesis(&e.text)
     });
     let is_effect = |e: &Event| effect.is_some_and(|f| f.id == e.id);
     let e = seen.iter().rev().find(|e| {
@@ -117,6 +119,7 @@ fn current_state(seen: &[&Event]) -> Option<Statement> {
                     !cues::is_system(e)
                         && !cues::is_stakeholder(e)
                         && cues::reports_symptom(&e.text)
+                        && !cues::is_hypothesis(&e.text)
                 }
                 _ => false,
             }

@@ -325,6 +325,30 @@ pub(crate) fn reports_impact(text: &str) -> bool {
     has_any(text, IMPACT)
 }
 
+/// Words that mark a guess about the cause rather than a report of what is hurt.
+const HEDGES: &[&str] = &[
+    "probably",
+    "likely",
+    "maybe",
+    "perhaps",
+    "might",
+    "suspect",
+    "i think",
+    "we think",
+    "could be",
+    "looks like",
+    "seems",
+    "my guess",
+    "theory",
+    "hypothesis",
+];
+
+/// A hypothesis ("probably the new index migration"): it belongs in the investigation, not
+/// under what is affected, where a reader takes it as impact.
+pub(crate) fn is_hypothesis(text: &str) -> bool {
+    has_any(text, HEDGES)
+}
+
 /// Asks for something or says work is blocked.
 pub(crate) fn is_ask(e: &Event) -> bool {
     let t = e.text.trim();

@@ -438,3 +438,33 @@ fn a_terse_approval_carries_the_line_it_answers_and_the_effect_is_the_latest_sta
         u.condition
     );
 }
+
+#[test]
+fn a_guess_about_the_cause_is_not_reported_as_what_is_affected() {
+    let mut events = timeline();
+    events.truncate(3);
+    events.push(ev(
+        "g",
+        5,
+        "Kim Roy",
+        "responder",
+        "message",
+        "probably the orders table migration locking the payment rows",
+    ));
+    let u = status_update(&incident(Some(30)), &events, &[], T0 + 6 * 60, 30);
+    assert!(
+        u.condition
+            .iter()
+            .all(|s| !s.cites.contains(&"g".to_string())),
+        "a hypothesis landed under Condition: {:?}",
+        u.condition
+    );
+    // The report of who is hurt is still there.
+    assert!(
+        u.condition
+            .iter()
+            .any(|s| s.cites.contains(&"3".to_string())),
+        "{:?}",
+        u.condition
+    );
+}

@@ -183,3 +183,66 @@ fn scan_reports_each_blaming_sentence_with_its_offset() {
     assert_eq!(found.len(), 1);
     assert!(text[found[0].0..].starts_with("The DBA forgot"));
 }
+
+#[test]
+fn the_cause_named_as_a_person() {
+    assert_blame(
+        &[
+            "The root cause was an operator running the cleanup against the live cluster.",
+            "The outage was caused by a contractor who skipped the change review.",
+            "The first failure was attributed to the on-call engineer.",
+        ],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "The root cause was a Kafka broker running out of file handles.",
+        "The root cause was identified as the scheduler overloading the API.",
+        "The breach was caused by a malicious actor who phished a token.",
+        "The outage was caused by an expired certificate on the edge proxies.",
+    ]);
+}
+
+#[test]
+fn slips_and_omissions_in_other_words() {
+    assert_blame(
+        &["A technician left the maintenance flag enabled on the primary."],
+        BlameKind::Omission,
+    );
+    assert_eq!(
+        kind("Our admin deleted the backup bucket by mistake."),
+        Some(BlameKind::Slip)
+    );
+    assert_blameless(&[
+        "The maintenance flag was left enabled after the drill.",
+        "The job retried the write in error handling code.",
+        "Engineers left the incident channel once the page resolved.",
+    ]);
+}
+
+#[test]
+fn inexperience_offered_as_the_cause() {
+    assert_blame(
+        &["The builder, lacking experience with this kind of load, sized the beams too thin."],
+        BlameKind::Character,
+    );
+    assert_blameless(&["The new team lacked training material for the failover tool."]);
+}
+
+#[test]
+fn lessons_about_conduct_rather_than_the_system() {
+    assert_blame(
+        &[
+            "- Know which certificates you own and when they expire.",
+            "It is better not to rush a fix during a partial outage.",
+            "Escalate sooner, and don't assume the dashboard is current.",
+            "When we see a risk like this we should act on it.",
+        ],
+        BlameKind::Exhortation,
+    );
+    assert_blameless(&[
+        "- Add an alert that fires 30 days before a certificate expires.",
+        "The autoscaler does not assume a warm cache.",
+        "Escalation policies now page the secondary sooner.",
+        "We should pin the base image and rebuild.",
+    ]);
+}

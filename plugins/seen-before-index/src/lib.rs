@@ -32,6 +32,7 @@
 //! ```
 
 mod bm25;
+mod chat;
 mod explain;
 mod incident;
 mod index;
@@ -44,6 +45,7 @@ mod text;
 mod vector;
 
 pub use bm25::Bm25;
+pub use chat::without_chat_markup;
 pub use explain::{Match, Why};
 pub use incident::{IncidentQuestion, MAX_QUESTION_CHARS, TIMELINE_ENTRIES};
 pub use index::{Embeddings, Index, IndexError, IndexedDoc, MECHANISMS_PER_DOC};

@@ -13,7 +13,7 @@ use rhyme_pdk::{Guest, config, embed, incidents, vector_search};
 use seen_before_index::stored::{self, Meta};
 use seen_before_index::{
     DENSE_HITS_WANTED, DenseHit, IncidentQuestion, MECHANISMS, Match, Query, RankOptions,
-    lexical_terms, rank, scores,
+    lexical_terms, rank, scores, without_chat_markup,
 };
 
 struct SeenBefore;
@@ -45,10 +45,11 @@ impl Guest for SeenBefore {
     rhyme_pdk::unused_handlers!(on_event, on_tick, on_series);
 }
 
-/// The question's text: what the person typed, else the incident told as a question.
+/// The question's text: what the person typed, else the incident told as a question; chat
+/// markup (mentions, emoji codes, link brackets) taken out either way.
 fn question(query: &WitQuery) -> Result<String, String> {
     if !query.text.trim().is_empty() {
-        return Ok(query.text.clone());
+        return Ok(without_chat_markup(&query.text));
     }
     let Some(id) = &query.incident else {
         return Err("the query has neither text nor an incident".into());
@@ -65,9 +66,12 @@ fn question(query: &WitQuery) -> Result<String, String> {
         alerts: timeline
             .iter()
             .filter(|e| e.kind.eq_ignore_ascii_case("alert"))
-            .map(|e| e.text.clone())
+            .map(|e| without_chat_markup(&e.text))
             .collect(),
-        timeline: timeline.iter().map(|e| e.text.clone()).collect(),
+        timeline: timeline
+            .iter()
+            .map(|e| without_chat_markup(&e.text))
+            .collect(),
         signatures: findings
             .iter()
             .filter(|f| f.kind == FindingKind::Signature)

@@ -39,3 +39,50 @@ fn eval_lint_holds_its_floor() {
     assert!(p >= 0.95 && r >= 0.93, "{summary}");
     assert!(worst >= 0.95, "{summary}");
 }
+
+#[test]
+fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
+    let Some(shared) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (blame, items, references, corpus) = (
+        shared.join("lint/blame.jsonl"),
+        shared.join("lint/action_items.jsonl"),
+        root.join("plugins/review-lint/labels/corpus-blame.jsonl"),
+        shared.join("postmortems/corpus.jsonl"),
+    );
+    let args = [
+        "eval",
+        "lint",
+        "--blame",
+        blame.to_str().unwrap(),
+        "--action-items",
+        items.to_str().unwrap(),
+        "--blame-references",
+        references.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--folds",
+        "5",
+    ];
+    let (code, out, err) = outcome(&rhyme(tmp.path(), &args));
+    assert_eq!(code, 0, "{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let corpus_labels = &last["summary"]["blame_corpus_labels"];
+    assert_eq!(
+        corpus_labels["items"], 184,
+        "every reference resolves to its sentence"
+    );
+    let (p, r) = (
+        corpus_labels["precision"].as_f64().unwrap(),
+        corpus_labels["recall"].as_f64().unwrap(),
+    );
+    eprintln!("lint on the project's corpus labels: blame precision {p:.3}, recall {r:.3}");
+    // Measured 0.941 / 0.533 before the rules were generalised, 0.950 / 0.800 after (closing
+    // note of issue 14); the floors sit under the second.
+    assert!(p >= 0.90 && r >= 0.75, "{corpus_labels}");
+    for part in ["blame", "action_items"] {
+        let folds = last["validation"][part]["per_fold"].as_array().unwrap();
+        assert_eq!(folds.len(), 5, "{part}");
+    }
+}

@@ -36,6 +36,7 @@ mod publish;
 mod python_plugin;
 mod registry_cli;
 mod review_page;
+mod robustness;
 mod sandbox;
 mod seen_before_api;
 mod seen_before_cli;

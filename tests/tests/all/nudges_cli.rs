@@ -87,3 +87,51 @@ fn eval_through_the_sandbox_holds_its_floor() {
     assert!(p >= 0.95 && r >= 0.95 && on_time >= 0.95, "{summary}");
     assert_eq!(well_run, 0, "a nudge on a well-run incident is a defect");
 }
+
+#[test]
+fn eval_with_folds_says_nothing_is_fitted_and_prints_each_fold() {
+    let Some(shared) = shared_data() else { return };
+    let (_tmp, data) = setup();
+    let folder = shared.join("timelines");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["eval", "nudges", "--timelines", folder.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let (code, out, err) = outcome(&rhyme(&data, &args));
+        assert_eq!(code, 0, "{err}");
+        let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        last
+    };
+    let plain = run(&[]);
+    let folded = run(&["--folds", "4"]);
+    // Nothing is fitted: the held-out figures are the in-sample ones.
+    assert_eq!(plain["summary"], folded["summary"]);
+    let validation = &folded["validation"];
+    assert_eq!(validation["folds"], 4);
+    assert!(
+        validation["fitted"]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing")
+    );
+    let folds = validation["per_fold"].as_array().unwrap();
+    assert_eq!(folds.len(), 4);
+    let timelines: u64 = folds.iter().map(|f| f["items"].as_u64().unwrap()).sum();
+    let expected = plain["summary"]["per_timeline"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        timelines, expected,
+        "every timeline is held out exactly once"
+    );
+    let (code, _, err) = outcome(&rhyme(
+        &data,
+        &[
+            "eval",
+            "nudges",
+            "--timelines",
+            folder.to_str().unwrap(),
+            "--folds",
+            "1",
+        ],
+    ));
+    assert_ne!(code, 0);
+    assert!(err.contains("--folds 1"), "{err}");
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use rhyme_eval::drafts::{self, Comparison};
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::incidents::MemoryIncidents;
 use rhyme_runtime::{CallContext, LoadedPlugin};
@@ -134,7 +135,12 @@ pub(super) fn check_can(body: &str, event_ids: &[String]) -> CanCheck {
 }
 
 /// `rhyme eval drafts --timelines DIR`: a status update at the end of every timeline.
-pub(super) fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
+pub(super) fn eval(
+    ctx: &Context,
+    folder: &std::path::Path,
+    name: &str,
+    folds: Option<usize>,
+) -> anyhow::Result<()> {
     let timelines = rhyme_core::timeline::load_dir(folder)?;
     let store = Arc::new(MemoryIncidents::new());
     let sandbox = sandbox(ctx)?;
@@ -162,9 +168,53 @@ pub(super) fn eval(ctx: &Context, folder: &std::path::Path, name: &str) -> anyho
         cited_ok += check.cited_ok;
         blame += check.blame;
     }
-    println!(
-        "{}",
-        json!({ "summary": { "timelines": timelines.len(), "complete_can_drafts": complete, "statements": statements, "statements_citing_existing_events": cited_ok, "blame_phrases": blame } })
-    );
+    let compared: Vec<Vec<Comparison>> = timelines
+        .iter()
+        .map(|t| against_real_updates(&plugin, &store, t))
+        .collect::<anyhow::Result<_>>()?;
+    let all: Vec<Comparison> = compared.iter().flatten().cloned().collect();
+    let summary = json!({ "timelines": timelines.len(), "complete_can_drafts": complete, "statements": statements, "statements_citing_existing_events": cited_ok, "blame_phrases": blame, "against_real_updates": drafts::summarize(&all) });
+    let validation = folds
+        .map(|k| {
+            let ids: Vec<&str> = timelines.iter().map(|t| t.id.as_str()).collect();
+            let strata: Vec<String> = timelines.iter().map(|t| format!("{:?}", t.kind)).collect();
+            super::folds::unfitted(&ids, &strata, k, "the drafting rules", |held| {
+                let fold: Vec<Comparison> =
+                    held.iter().flat_map(|&i| compared[i].clone()).collect();
+                Ok(drafts::summarize(&fold))
+            })
+        })
+        .transpose()?;
+    super::folds::print_summary(summary, validation);
     Ok(())
+}
+
+/// A draft at the moment of each status update a responder posted, from the events before it
+/// only, compared with what they wrote. Prints one line per update.
+fn against_real_updates(
+    plugin: &LoadedPlugin,
+    store: &MemoryIncidents,
+    timeline: &rhyme_core::timeline::Timeline,
+) -> anyhow::Result<Vec<Comparison>> {
+    let (incident, events) = rhyme_runtime::replay::incident_of(timeline);
+    let mut comparisons = Vec::new();
+    for (k, event) in events.iter().enumerate().skip(1) {
+        if event.kind != "status_update" {
+            continue;
+        }
+        let moment = rhyme_world::types::Incident {
+            id: format!("{}@{k}", incident.id),
+            ..incident.clone()
+        };
+        store.insert(moment.clone(), events[..k].to_vec());
+        let output = draft(plugin, &moment.id, event.at, DraftKind::StatusUpdate)?;
+        let body = output.proposals.first().map_or("", |p| p.body.as_str());
+        let comparison = drafts::compare(&event.text, body);
+        println!(
+            "{}",
+            json!({ "id": timeline.id, "real_update": event.id, "against_real_update": comparison })
+        );
+        comparisons.push(comparison);
+    }
+    Ok(comparisons)
 }

@@ -23,6 +23,9 @@ pub(super) enum EvalCommand {
         /// The plugin under test.
         #[arg(long, default_value = "graph-signature")]
         plugin: String,
+        /// Cross-validate with K stratified folds (see `rhyme eval lint --help`).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
     /// IC nudges on labelled incident timelines (a folder of `*.json`).
     Nudges {
@@ -32,6 +35,10 @@ pub(super) enum EvalCommand {
         /// The plugin under test.
         #[arg(long, default_value = "anti-patterns")]
         plugin: String,
+        /// Cross-validate with K folds of whole timelines; K = the number of timelines is
+        /// leave-one-timeline-out.
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
     /// Status-update drafts on every timeline of a folder: parts, citations, blame.
     Drafts {
@@ -41,6 +48,9 @@ pub(super) enum EvalCommand {
         /// The drafting plugin.
         #[arg(long, default_value = "draft-summary")]
         plugin: String,
+        /// Each fold's figures beside the whole set's (nothing in the drafter is fitted).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
     /// The review lint: blame language in sentences, the five elements of action items.
     Lint {
@@ -50,6 +60,17 @@ pub(super) enum EvalCommand {
         /// Labelled action items (`lint/action_items.jsonl`).
         #[arg(long)]
         action_items: PathBuf,
+        /// Corpus sentences labelled by the project, kept by reference
+        /// (`plugins/review-lint/labels/corpus-blame.jsonl`); needs `--corpus`.
+        #[arg(long, requires = "corpus")]
+        blame_references: Option<PathBuf>,
+        /// The postmortem corpus the references point into (`postmortems/corpus.jsonl`).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Cross-validate with K folds: the lint has nothing fitted, so the figures are the
+        /// in-sample ones, with each fold's own beside them.
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
     /// Similar past incidents on labelled queries (`postmortems/queries.jsonl`).
     SeenBefore {
@@ -62,27 +83,58 @@ pub(super) enum EvalCommand {
         /// The plugin under test.
         #[arg(long, default_value = "seen-before")]
         plugin: String,
+        /// Cross-validate with K stratified folds (see `rhyme eval lint --help`).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
     },
 }
 
 pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     match command {
-        EvalCommand::Signatures { labels, plugin } => signatures(ctx, &labels, &plugin),
-        EvalCommand::Nudges { timelines, plugin } => nudges(ctx, &timelines, &plugin),
+        EvalCommand::Signatures {
+            labels,
+            plugin,
+            folds,
+        } => signatures(ctx, &labels, &plugin, folds),
+        EvalCommand::Nudges {
+            timelines,
+            plugin,
+            folds,
+        } => nudges(ctx, &timelines, &plugin, folds),
         EvalCommand::Lint {
             blame,
             action_items,
-        } => lint(&blame, &action_items),
-        EvalCommand::Drafts { timelines, plugin } => super::draft::eval(ctx, &timelines, &plugin),
+            blame_references,
+            corpus,
+            folds,
+        } => {
+            let sets = super::lint_eval::LintSets {
+                blame: &blame,
+                action_items: &action_items,
+                references: blame_references.as_deref().zip(corpus.as_deref()),
+            };
+            super::lint_eval::run(&sets, folds)
+        }
+        EvalCommand::Drafts {
+            timelines,
+            plugin,
+            folds,
+        } => super::draft::eval(ctx, &timelines, &plugin, folds),
         EvalCommand::SeenBefore {
             corpus,
             queries,
             plugin,
-        } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin),
+            folds,
+        } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin, folds),
     }
 }
 
-fn nudges(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result<()> {
+fn nudges(
+    ctx: &Context,
+    folder: &std::path::Path,
+    name: &str,
+    folds: Option<usize>,
+) -> anyhow::Result<()> {
     let timelines = rhyme_core::timeline::load_dir(folder)?;
     let store = std::sync::Arc::new(rhyme_runtime::incidents::MemoryIncidents::new());
     let backends = Backends {
@@ -116,7 +168,27 @@ fn nudges(ctx: &Context, folder: &std::path::Path, name: &str) -> anyhow::Result
         runs.push(predicted);
     }
     let summary = rhyme_eval::nudges::score(timelines.iter().zip(runs.iter().map(Vec::as_slice)))?;
-    println!("{}", json!({ "summary": summary }));
+    let validation = folds
+        .map(|k| {
+            let ids: Vec<&str> = timelines.iter().map(|t| t.id.as_str()).collect();
+            let strata: Vec<String> = timelines
+                .iter()
+                .map(|t| format!("{:?}/{}", t.kind, t.well_run()))
+                .collect();
+            super::folds::unfitted(
+                &ids,
+                &strata,
+                k,
+                "the plugin's cues and thresholds",
+                |held| {
+                    Ok(rhyme_eval::nudges::score(
+                        held.iter().map(|&i| (&timelines[i], runs[i].as_slice())),
+                    )?)
+                },
+            )
+        })
+        .transpose()?;
+    super::folds::print_summary(summary, validation);
     Ok(())
 }
 
@@ -128,7 +200,12 @@ fn event_index(evidence: &rhyme_world::types::Evidence) -> Option<u64> {
     }
 }
 
-fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Result<()> {
+fn signatures(
+    ctx: &Context,
+    labels: &std::path::Path,
+    name: &str,
+    folds: Option<usize>,
+) -> anyhow::Result<()> {
     let windows = signatures::load(labels)?;
     let sandbox = sandbox(ctx)?;
     let (plugin, _) = ctx.registry().load(&sandbox, name, &Backends::default())?;
@@ -158,45 +235,16 @@ fn signatures(ctx: &Context, labels: &std::path::Path, name: &str) -> anyhow::Re
         predictions.push(predicted);
     }
     let summary = signatures::score(windows.iter().zip(predictions.iter().map(String::as_str)))?;
-    println!("{}", json!({ "summary": summary }));
-    Ok(())
-}
-
-/// The lint is the `review-lint` library that the drafting and anti-pattern plugins compile
-/// in; here it runs natively, item by item.
-fn lint(blame: &std::path::Path, action_items: &std::path::Path) -> anyhow::Result<()> {
-    use rhyme_eval::lint::{BlamePrediction, Elements, ElementsPrediction, LintSummary};
-    let sentences = rhyme_eval::lint::read_blame(blame)?;
-    let items = rhyme_eval::lint::read_action_items(action_items)?;
-    let mut blame_predictions = Vec::with_capacity(sentences.len());
-    for sentence in &sentences {
-        let blame = review_lint::blame::detect(&sentence.text).is_some();
-        println!("{}", json!({ "id": sentence.id, "blame": blame }));
-        blame_predictions.push(BlamePrediction {
-            id: sentence.id.clone(),
-            blame,
-        });
-    }
-    let mut element_predictions = Vec::with_capacity(items.len());
-    for item in &items {
-        let check = review_lint::action_item::check(&item.text);
-        let elements = Elements {
-            owner: check.owner,
-            verb: check.verb,
-            outcome: check.outcome,
-            ticket: check.ticket,
-            deadline: check.deadline,
-        };
-        println!("{}", json!({ "id": item.id, "elements": elements }));
-        element_predictions.push(ElementsPrediction {
-            id: item.id.clone(),
-            elements,
-        });
-    }
-    let summary = LintSummary {
-        blame: rhyme_eval::lint::score_blame(&sentences, &blame_predictions)?,
-        action_items: rhyme_eval::lint::score_action_items(&items, &element_predictions)?,
-    };
-    println!("{}", json!({ "summary": summary }));
+    let validation = folds
+        .map(|k| {
+            let ids: Vec<&str> = windows.iter().map(|w| w.id.as_str()).collect();
+            let strata: Vec<String> = windows.iter().map(|w| w.label.clone()).collect();
+            super::folds::unfitted(&ids, &strata, k, "the shape thresholds", |held| {
+                let pairs = held.iter().map(|&i| (&windows[i], predictions[i].as_str()));
+                Ok(signatures::score(pairs)?)
+            })
+        })
+        .transpose()?;
+    super::folds::print_summary(summary, validation);
     Ok(())
 }

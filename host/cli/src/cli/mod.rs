@@ -9,6 +9,8 @@ mod corpus;
 mod draft;
 mod eval;
 mod exit;
+mod folds;
+mod lint_eval;
 mod nudges;
 mod openapi;
 mod plugin;

@@ -22,7 +22,13 @@ use super::plugin::sandbox;
 /// Ranks that count in the evaluation.
 const RANKED: u32 = eval::CUTOFF as u32;
 
-pub(super) fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> anyhow::Result<()> {
+pub(super) fn run(
+    ctx: &Context,
+    corpus: &Path,
+    queries: &Path,
+    name: &str,
+    folds: Option<usize>,
+) -> anyhow::Result<()> {
     let docs = eval::load_corpus(corpus)?;
     let queries = eval::load_queries(queries)?;
     let vectors = open_index("eval", IndexHome::Process, ctx.config.qdrant().as_ref())?;
@@ -63,7 +69,20 @@ pub(super) fn run(ctx: &Context, corpus: &Path, queries: &Path, name: &str) -> a
     ) {
         object.extend(top);
     }
-    println!("{}", json!({ "summary": summary }));
+    let validation = folds
+        .map(|k| {
+            let ids: Vec<&str> = queries.iter().map(|q| q.id.as_str()).collect();
+            let strata: Vec<String> = queries
+                .iter()
+                .map(|q| q.is_low_overlap().to_string())
+                .collect();
+            super::folds::unfitted(&ids, &strata, k, "the ranking's weights", |held| {
+                let items: Vec<ItemScore> = held.iter().map(|&i| method[i].clone()).collect();
+                Ok(eval::summarize(&items))
+            })
+        })
+        .transpose()?;
+    super::folds::print_summary(summary, validation);
     Ok(())
 }
 

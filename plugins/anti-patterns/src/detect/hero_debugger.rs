@@ -49,13 +49,26 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
 /// A hands-on step: the IC working a system rather than the response.
 fn is_hands_on(ctx: &Context, i: usize) -> bool {
     let cues = ctx.cues(i);
-    matches!(
-        ctx.events[i].kind,
-        EventKind::Action | EventKind::Message | EventKind::Deploy
-    ) && cues.has(Cue::HandsOn)
-        && !cues.has(Cue::Directs)
-        && !cues.question
-        && !ctx.names_someone_else(i)
+    // An action or a deploy the IC logs is the IC's own hands at work, whatever words it uses;
+    // a message needs the words of hands-on work. Coordinating acts are never hands-on.
+    let coordinating = [
+        Cue::Record,
+        Cue::DecisionMark,
+        Cue::Venue,
+        Cue::AllClear,
+        Cue::IcClaim,
+        Cue::Handoff,
+        Cue::NewsRequest,
+        Cue::Departure,
+    ]
+    .into_iter()
+    .any(|c| cues.has(c));
+    let working = match ctx.events[i].kind {
+        EventKind::Action | EventKind::Deploy => !coordinating,
+        EventKind::Message => cues.has(Cue::HandsOn),
+        _ => false,
+    };
+    working && !cues.has(Cue::Directs) && !cues.question && !ctx.names_someone_else(i)
 }
 
 /// Someone asking for direction.
@@ -118,6 +131,42 @@ mod tests {
     fn hands_on_work_nobody_waits_on_is_left_alone() {
         let mut events = start();
         events.push(ev(8, Ic, Action, "restarted the worker"));
+        assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);
+    }
+
+    #[test]
+    fn the_ics_own_actions_count_whatever_words_they_use() {
+        let events = vec![
+            ev(0, System, Alert, "billing job failures 35%"),
+            ev(1, Ic, RoleChange, "Ana is IC. Bo ops, Cy comms."),
+            ev(3, Ic, Action, "bumped the pool size on the billing box"),
+            ev(5, Ic, Action, "flipped the retry flag off for invoices"),
+            ev(6, Ops, Message, "Ana, what do you want me on?"),
+            ev(8, Ic, Action, "bounced the invoice consumer"),
+        ];
+        let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
+        assert_eq!(
+            nudges.len(),
+            1,
+            "three steps at the controls while Bo waits"
+        );
+    }
+
+    #[test]
+    fn the_ics_coordinating_actions_are_not_hands_on() {
+        let events = vec![
+            ev(0, System, Alert, "billing job failures 35%"),
+            ev(1, Ic, RoleChange, "Ana is IC. Bo ops, Cy comms."),
+            ev(3, Ic, Action, "opened a bridge call for the billing team"),
+            ev(
+                5,
+                Ic,
+                Action,
+                "decision: we keep invoices paused until 11:00",
+            ),
+            ev(6, Ops, Message, "Ana, what do you want me on?"),
+            ev(8, Ic, Action, "status page updated: invoices delayed"),
+        ];
         assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);
     }
 }

@@ -74,7 +74,32 @@ fn owner_label(tokens: &[Token], i: usize) -> bool {
         j += 1;
     }
     let at_handle = tokens.get(j).is_some_and(|t| t.text == "@") && handle(tokens, j);
-    at_handle || name_at(tokens, j).is_some_and(|end| !is_group(tokens, end + 1))
+    at_handle
+        || name_at(tokens, j).is_some_and(|end| !is_group(tokens, end + 1))
+        || lower_case_name_after_label(tokens, j)
+}
+
+/// "owner dana reyes add ...": someone who writes without capitals cannot mark a name by
+/// case, but after an owner label a word that is neither a group, a verb nor a function word
+/// can only be the name.
+fn lower_case_name_after_label(tokens: &[Token], j: usize) -> bool {
+    let lower_case_writer = !tokens
+        .iter()
+        .any(|t| t.text.chars().any(char::is_uppercase));
+    let Some(t) = tokens.get(j).filter(|t| t.is_word) else {
+        return false;
+    };
+    let word = t.lower.as_str();
+    let function_word = matches!(
+        word,
+        "the" | "a" | "an" | "our" | "their" | "this" | "that" | "of"
+    );
+    lower_case_writer
+        && word.chars().all(char::is_alphabetic)
+        && !function_word
+        && !is_group(tokens, j)
+        && !has_lemma(word, CONCRETE)
+        && !has_lemma(word, VAGUE)
 }
 
 /// `@kwame.asante`, unless it is addressed as a counterpart or part of an e-mail address.
@@ -181,6 +206,7 @@ mod tests {
             "Ana Souza will add the alert.",
             "@kai.lee to write the runbook.",
             "Discuss sharding (Rasmus call for meeting).",
+            "owner dana reyes add a replication-lag check",
         ] {
             assert!(owned(text), "{text}");
         }
@@ -196,6 +222,9 @@ mod tests {
             "The on-call engineer should rotate the key.",
             "Move Grafana Agent to the new nodes.",
             "Mail ops@example.com about it.",
+            "owner tbd add a replication-lag check",
+            "owner: the sre team",
+            "Owner: dana, add a check",
         ] {
             assert!(!owned(text), "{text}");
         }

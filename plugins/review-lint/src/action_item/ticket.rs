@@ -25,8 +25,17 @@ const TRACKER_PATHS: &[&str] = &[
 
 /// True when the item carries a tracker reference.
 pub(super) fn has_ticket(tokens: &[Token]) -> bool {
+    // Someone who writes without capitals ("ops-2231 due friday") cannot mark a key by case.
+    let lower_case_writer = !tokens
+        .iter()
+        .any(|t| t.text.chars().any(char::is_uppercase));
     tokens.iter().enumerate().any(|(i, t)| {
-        is_key(t.text) || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
+        let key = if lower_case_writer {
+            is_key(&t.text.to_ascii_uppercase())
+        } else {
+            is_key(t.text)
+        };
+        key || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
     })
 }
 
@@ -78,6 +87,9 @@ mod tests {
         assert!(ticket("Fix it, see #7781."));
         assert!(ticket("Fix it: https://git.example.com/acme/api/issues/31"));
         assert!(ticket("[jira](https://acme.atlassian.net/browse/SAAS-9)"));
+        assert!(ticket("add backups ops-2231 due friday"));
+        assert!(!ticket("Add backups in sa-east-1 and move ops-2231 later"));
+        assert!(!ticket("pin utf-8 and sha-256 everywhere"));
     }
 
     #[test]

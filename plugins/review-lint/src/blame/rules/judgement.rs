@@ -2,6 +2,7 @@
 
 use super::Hit;
 use crate::blame::BlameKind;
+use crate::blame::agent::Agent;
 use crate::blame::lexicon::has_lemma;
 use crate::blame::sentence::Sentence;
 
@@ -65,7 +66,23 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
+    // "lacking experience with", "who lacked the expertise": competence offered as the cause.
+    // Lacking training or documentation is a gap of the organisation, not of the person.
+    let inexperienced = s
+        .positions(&["lack", "lacks", "lacked", "lacking"])
+        .find(|&i| {
+            let noun = (i + 1..(i + 4).min(s.tokens.len()))
+                .find(|&j| !matches!(s.word(j), "of" | "the" | "any" | "enough" | "sufficient"));
+            noun.is_some_and(|j| {
+                matches!(
+                    s.word(j),
+                    "experience" | "expertise" | "competence" | "skill" | "skills"
+                )
+                // Only people and teams have experience: whoever lacks it is one, named or not.
+            }) && s.agent_of(i).0 != Agent::System
+        });
     judged
+        .or_else(|| inexperienced.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| tired.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| not_understood.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))

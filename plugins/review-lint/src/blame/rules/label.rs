@@ -3,7 +3,7 @@
 
 use super::{Hit, person_possessive};
 use crate::blame::BlameKind;
-use crate::blame::agent::{Agent, doer_after};
+use crate::blame::agent::{Agent, classify, doer_after};
 use crate::blame::sentence::Sentence;
 
 /// Fires on "human error", "operator error" or "this oversight" given as a cause.
@@ -162,11 +162,60 @@ pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
             matches!(s.word(i.wrapping_sub(1)), "been" | "was" | "were")
                 && s.agent_of(i).0.is_someone()
         });
+    let cause_is_person = cause_is_a_person(s);
     fault_of
         .map(|i| Hit::new(BlameKind::Culprit, i, i + 2))
+        .or_else(|| cause_is_person.map(|(i, j)| Hit::new(BlameKind::Culprit, i, j)))
         .or_else(|| to_blame.map(|i| Hit::new(BlameKind::Culprit, i - 2, i)))
         .or_else(|| someone.map(|i| Hit::new(BlameKind::Culprit, i, i + 1).with_act(Some(i + 1))))
         .or_else(|| disciplined.map(|i| Hit::new(BlameKind::Culprit, i - 1, i)))
+}
+
+/// "The root cause was a developer running ...", "the outage was caused by an operator",
+/// "attributed to the contractor": the cause named as a person rather than a condition of the
+/// system. Returns the cue and the person's position.
+fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
+    const LINKS: &[&str] = &[
+        "was",
+        "is",
+        "were",
+        "identified",
+        "as",
+        "traced",
+        "to",
+        "attributed",
+        "the",
+        "a",
+        "an",
+        "one",
+        "our",
+        "their",
+    ];
+    let cues = (0..s.tokens.len()).filter_map(|i| {
+        let word = s.word(i);
+        let root_cause = matches!(word, "cause" | "causes" | "culprit")
+            && matches!(s.word(i + 1), "was" | "is" | "were");
+        let caused_by = matches!(word, "caused" | "attributed" | "blamed")
+            && matches!(s.word(i + 1), "by" | "to" | "on");
+        (root_cause || caused_by).then_some(i + 1)
+    });
+    cues.into_iter().find_map(|from| {
+        // The first word past the links is the cause's head: a person, or not.
+        let head = (from..(from + 6).min(s.tokens.len()))
+            .find(|&j| s.tokens[j].is_word && !LINKS.contains(&s.word(j)))?;
+        // The noun phrase only (at most three words, up to "who" or "that"): a person's role
+        // word, not a product's name and not an attacker ("a malicious actor").
+        let person = (head..(head + 3).min(s.tokens.len()))
+            .take_while(|&j| s.tokens[j].is_word && !matches!(s.word(j), "who" | "that" | "which"))
+            .map(|j| classify(&s.tokens, j))
+            .find(Option::is_some)
+            .flatten()
+            == Some(Agent::Person);
+        let attacker =
+            (head..head + 3).any(|j| matches!(s.word(j), "malicious" | "attacker" | "hacker"));
+        (person && !attacker && !s.negated_before(from, 4))
+            .then_some((from.saturating_sub(1), head))
+    })
 }
 
 /// "Someone wrote ...": an unnamed person as the doer of the act, in the past tense.

@@ -64,6 +64,56 @@ pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
         .or_else(|| made_a_mistake(s))
         .or_else(|| lost_track(s))
         .or_else(|| wrong_object(s))
+        .or_else(|| left_undone(s))
+        .or_else(|| by_mistake(s))
+}
+
+/// "deleted the volume by mistake", "ran it in error": the slip carried by a phrase.
+fn by_mistake(s: &Sentence) -> Option<Hit> {
+    s.positions(&["mistake", "accident", "error"])
+        .find_map(|i| {
+            let before = s.word(i.wrapping_sub(1));
+            let carried = matches!(
+                (before, s.word(i)),
+                ("by", "mistake" | "accident") | ("in", "error")
+            );
+            (carried
+                && !passive_without_person(s, i.saturating_sub(2))
+                && s.agent_of(i.saturating_sub(1)).0.is_someone())
+            .then(|| Hit::new(BlameKind::Slip, i.saturating_sub(1), i))
+        })
+}
+
+/// "an operator left a parameter blank", "she left debug logging on": a person leaving
+/// something in an unfinished state. The passive ("the parameter was left blank") names no one.
+fn left_undone(s: &Sentence) -> Option<Hit> {
+    const UNFINISHED: &[&str] = &[
+        "blank",
+        "empty",
+        "unset",
+        "unconfigured",
+        "unchecked",
+        "unpatched",
+        "unlocked",
+        "unattended",
+        "unprotected",
+        "enabled",
+        "on",
+        "running",
+        "open",
+    ];
+    s.positions(&["left", "leave", "leaves", "leaving"])
+        .find_map(|i| {
+            let state = (i + 2..(i + 7).min(s.tokens.len()))
+                .take_while(|&j| s.same_clause(i, j))
+                .find(|&j| UNFINISHED.contains(&s.word(j)))?;
+            let passive = matches!(
+                s.word(i.wrapping_sub(1)),
+                "was" | "were" | "been" | "be" | "is" | "are"
+            );
+            (!passive && s.agent_of(i).0.is_someone())
+                .then(|| Hit::new(BlameKind::Omission, i, state).with_act(Some(i)))
+        })
 }
 
 fn slip_word(s: &Sentence) -> Option<Hit> {

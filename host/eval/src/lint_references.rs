@@ -1,0 +1,180 @@
+//! Labelled sentences kept by reference: `{"id","source","sha256","blame","why"}`, where the
+//! sentence is the one of corpus postmortem `source` whose text hashes to `sha256`. The
+//! project labels corpus sentences this way so that it never copies the corpus' text; the
+//! sentence is recovered from the corpus beside it when the set is read.
+//!
+//! A postmortem's `text` is cut into sentences as the labels were made: lines that start with
+//! a lower-case letter continue the line before (hard-wrapped paragraphs); inside a block, a
+//! sentence ends at `.`, `!` or `?` followed by white space and then an upper-case letter, a
+//! digit, `"` or `@`; white space runs become one space.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::lint::{BlameItem, Error, Result};
+
+/// One line of a reference file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reference {
+    id: String,
+    source: String,
+    sha256: String,
+    blame: bool,
+    why: String,
+}
+
+/// Reads a reference file and recovers each sentence from `corpus`; a reference that matches
+/// no sentence of its postmortem is an error naming its line.
+pub fn read_blame_references(labels: &Path, corpus: &Path) -> Result<Vec<BlameItem>> {
+    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
+        path: corpus.to_path_buf(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    let texts: HashMap<&str, &str> = postmortems
+        .iter()
+        .map(|p| (p.id.as_str(), p.text.as_deref().unwrap_or("")))
+        .collect();
+    let text = std::fs::read_to_string(labels).map_err(|source| Error::Read {
+        path: labels.to_path_buf(),
+        source,
+    })?;
+    let mut items = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let bad = |message: String| Error::Parse {
+            path: labels.to_path_buf(),
+            line: n + 1,
+            message,
+        };
+        let r: Reference = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let body = texts.get(r.source.as_str()).ok_or_else(|| {
+            bad(format!(
+                "source {} is not in {}",
+                r.source,
+                corpus.display()
+            ))
+        })?;
+        let sentence = sentences(body)
+            .into_iter()
+            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == r.sha256)
+            .ok_or_else(|| {
+                bad(format!(
+                    "no sentence of {} hashes to {}",
+                    r.source, r.sha256
+                ))
+            })?;
+        items.push(BlameItem {
+            id: r.id,
+            text: sentence,
+            blame: r.blame,
+            why: r.why,
+            reframe: None,
+            source: r.source,
+        });
+    }
+    Ok(items)
+}
+
+/// The sentences of a postmortem's text, cut as the module's documentation says.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let continues = line
+            .trim_start_matches([' ', '\t'])
+            .starts_with(|c: char| c.is_ascii_lowercase());
+        match blocks.last_mut() {
+            Some(block) if continues => {
+                block.push(' ');
+                block.push_str(line);
+            }
+            _ => blocks.push(line.to_string()),
+        }
+    }
+    blocks.iter().flat_map(|b| split_block(b)).collect()
+}
+
+fn split_block(block: &str) -> Vec<String> {
+    let chars: Vec<char> = block.chars().collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '.' | '!' | '?')
+            && chars.get(i + 1).is_some_and(|c| c.is_whitespace())
+        {
+            let mut j = i + 1;
+            while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(|&c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit() || c == '"' || c == '@'
+            }) {
+                pieces.push(chars[start..=i].iter().collect::<String>());
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    pieces.push(chars[start..].iter().collect());
+    pieces
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_a_stop_before_a_capital_and_wrapped_lines_join() {
+        let text = "The disk filled. Then the\nlogs stopped at v1.2 and e.g. this.\n\n- A list item? 3 more";
+        assert_eq!(
+            sentences(text),
+            [
+                "The disk filled.",
+                "Then the logs stopped at v1.2 and e.g. this.",
+                "- A list item?",
+                "3 more"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_that_matches_nothing_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus.jsonl");
+        std::fs::write(
+            &corpus,
+            r#"{"id":"pm-1","text":"Ops forgot the flag. It broke."}"#,
+        )
+        .unwrap();
+        let hash = hex::encode(Sha256::digest(b"Ops forgot the flag."));
+        let labels = dir.path().join("labels.jsonl");
+        let good =
+            format!(r#"{{"id":"c-1","source":"pm-1","sha256":"{hash}","blame":true,"why":"w"}}"#);
+        std::fs::write(&labels, format!("{good}\n")).unwrap();
+        let items = read_blame_references(&labels, &corpus).unwrap();
+        assert_eq!(items[0].text, "Ops forgot the flag.");
+        let bad = good.replace(&hash, &"0".repeat(64));
+        std::fs::write(&labels, format!("{good}\n{bad}\n")).unwrap();
+        let error = read_blame_references(&labels, &corpus)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("labels.jsonl:2") && error.contains("pm-1"),
+            "{error}"
+        );
+    }
+}

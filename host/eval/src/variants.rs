@@ -1,0 +1,396 @@
+//! Metamorphic variants: the same incident, sentence or question written the way other people
+//! write it, for robustness tests that require the same verdict from each variant.
+//!
+//! A judgment tuned on one set of files learns their habits: capitalised names, full stops,
+//! "IC", UTC timestamps. Real channels have lower case and typos, Slack's markup, names from
+//! every language, other words for the same role and other clocks. Each [`Variant`] rewrites
+//! one of those habits and nothing else, deterministically, so a verdict that changes is a
+//! verdict that leaned on the habit.
+//!
+//! ```
+//! use rhyme_eval::variants::{Variant, rewrite_text};
+//!
+//! let text = "Grace: the IC forgot to post an update.";
+//! assert_eq!(rewrite_text(text, Variant::Informal), "grace the ic forgot to post an update 👀");
+//! assert!(rewrite_text(text, Variant::SlackMarkup).starts_with(":rotating_light: "));
+//! ```
+
+use serde_json::Value;
+
+/// One way of rewriting what people wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// Chat as typed at 3 a.m.: lower case, no punctuation, an emoji.
+    Informal,
+    /// Slack's markup: `:emoji:` codes, `<https://…|link>` links, `<@U…>` mentions.
+    SlackMarkup,
+    /// Every person renamed, with names from many languages.
+    Names,
+    /// Role words swapped for synonyms ("IC" → "incident lead").
+    RoleSynonyms,
+    /// Times written with a +05:30 offset instead of UTC (timelines only).
+    OtherTimeZone,
+    /// Times written as Unix seconds (timelines only).
+    EpochSeconds,
+}
+
+impl Variant {
+    /// Every variant that rewrites text.
+    pub const TEXT: [Variant; 4] = [
+        Variant::Informal,
+        Variant::SlackMarkup,
+        Variant::Names,
+        Variant::RoleSynonyms,
+    ];
+    /// Every variant, the clock ones included.
+    pub const ALL: [Variant; 6] = [
+        Variant::Informal,
+        Variant::SlackMarkup,
+        Variant::Names,
+        Variant::RoleSynonyms,
+        Variant::OtherTimeZone,
+        Variant::EpochSeconds,
+    ];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Informal => "informal",
+            Variant::SlackMarkup => "slack-markup",
+            Variant::Names => "names",
+            Variant::RoleSynonyms => "role-synonyms",
+            Variant::OtherTimeZone => "other-time-zone",
+            Variant::EpochSeconds => "epoch-seconds",
+        }
+    }
+}
+
+/// Names from many languages and scripts of writing them, given to people in order.
+const NAMES: &[&str] = &[
+    "Nguyễn Thị Lan",
+    "Oluwaseun Adeyemi",
+    "Zoë Müller",
+    "Siddharth Rao",
+    "Ana Luísa Gonçalves",
+    "Kwame Mensah",
+    "Björn Åkesson",
+    "Mei-Ling Chen",
+    "Fatima Zahra El Idrissi",
+    "Jae-won Park",
+    "Aleksandra Wiśniewska",
+    "Tomás Ó Briain",
+    "Aarav Mehta",
+    "Søren Kierkegaard-Holm",
+];
+
+/// Role words and what else people call them; each is replaced as a whole word.
+const ROLE_SYNONYMS: &[(&str, &str)] = &[
+    ("incident commander", "incident lead"),
+    ("IC", "incident lead"),
+    ("on-call", "on call"),
+    ("comms", "communications lead"),
+    ("engineer", "SRE"),
+    ("engineers", "SREs"),
+    ("operator", "sysadmin"),
+    ("developer", "dev"),
+    ("status page", "statuspage"),
+];
+
+/// `text` rewritten by one text variant (clock variants leave text alone). `Names` renames
+/// capitalised words that look like people's names by position only; timelines use
+/// [`rewrite_timeline`], which knows who the people are.
+pub fn rewrite_text(text: &str, variant: Variant) -> String {
+    match variant {
+        Variant::Informal => informal(text),
+        Variant::SlackMarkup => slack_markup(text, &[]),
+        Variant::Names => text.to_string(),
+        Variant::RoleSynonyms => role_synonyms(text),
+        Variant::OtherTimeZone | Variant::EpochSeconds => text.to_string(),
+    }
+}
+
+fn informal(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .enumerate()
+        .filter(|&(i, c)| keep_in_chat(text, i, c))
+        .map(|(_, c)| c)
+        .collect::<String>()
+        .to_lowercase();
+    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.push_str(" 👀");
+    out
+}
+
+/// Punctuation goes, except where it is part of a word, a number or a name: "09:43",
+/// "p99.9", "on-call", "search-indexer", "don't".
+fn keep_in_chat(text: &str, i: usize, c: char) -> bool {
+    if c.is_alphanumeric() || c.is_whitespace() {
+        return true;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+    let after = chars.get(i + 1).copied();
+    let inside =
+        before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
+    inside || matches!(c, '%' | '>' | '<' | '=' | '/' | '#' | '@' | '$')
+}
+
+fn slack_markup(text: &str, people: &[String]) -> String {
+    let mut out = String::from(":rotating_light: ");
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&slack_word(word, people));
+    }
+    out
+}
+
+fn slack_word(word: &str, people: &[String]) -> String {
+    let trimmed = word.trim_end_matches([',', '.', ';', ':', ')']);
+    let tail = &word[trimmed.len()..];
+    if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+        return format!("<{trimmed}|link>{tail}");
+    }
+    match people.iter().position(|p| first_name(p) == trimmed) {
+        Some(n) => format!("<@U{:08}>{tail}", 4_024_000 + n),
+        None => word.to_string(),
+    }
+}
+
+fn role_synonyms(text: &str) -> String {
+    let mut out = text.to_string();
+    for (word, synonym) in ROLE_SYNONYMS {
+        out = replace_word(&out, word, synonym);
+    }
+    out
+}
+
+/// Replaces `word` where it stands as a whole word (case-sensitive).
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let whole = !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char);
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { with } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+fn first_name(person: &str) -> &str {
+    person.split_whitespace().next().unwrap_or(person)
+}
+
+/// A timeline file (the shared format, as JSON) rewritten by one variant: event texts and
+/// actors for the text variants, `at`, `not_before` and `by` for the clock ones. Events keep
+/// their order and positions, so expected nudges still point at the same evidence.
+pub fn rewrite_timeline(timeline: &Value, variant: Variant) -> Value {
+    let mut out = timeline.clone();
+    let people = people(timeline);
+    if let Some(id) = out.get_mut("id") {
+        *id = Value::String(format!("{}~{}", id.as_str().unwrap_or(""), variant.name()));
+    }
+    for event in array_mut(&mut out, "events") {
+        rewrite_event(event, variant, &people);
+    }
+    if matches!(variant, Variant::OtherTimeZone | Variant::EpochSeconds) {
+        for nudge in array_mut(&mut out, "expected_nudges") {
+            for field in ["not_before", "by"] {
+                rewrite_time(nudge, field, variant);
+            }
+        }
+    }
+    out
+}
+
+fn array_mut<'v>(value: &'v mut Value, field: &str) -> impl Iterator<Item = &'v mut Value> {
+    value
+        .get_mut(field)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
+fn rewrite_event(event: &mut Value, variant: Variant, people: &[String]) {
+    match variant {
+        Variant::OtherTimeZone | Variant::EpochSeconds => rewrite_time(event, "at", variant),
+        Variant::Names => {
+            rename_field(event, "actor", people, true);
+            rename_field(event, "text", people, false);
+        }
+        Variant::SlackMarkup => map_field(event, "text", |t| slack_markup(t, people)),
+        Variant::Informal => map_field(event, "text", informal),
+        Variant::RoleSynonyms => map_field(event, "text", role_synonyms),
+    }
+}
+
+fn map_field(value: &mut Value, field: &str, f: impl Fn(&str) -> String) {
+    if let Some(Value::String(text)) = value.get_mut(field) {
+        *text = f(text);
+    }
+}
+
+/// The people of a timeline: actors who are not systems, in order of first appearance.
+fn people(timeline: &Value) -> Vec<String> {
+    let mut people: Vec<String> = Vec::new();
+    let events = timeline.get("events").and_then(Value::as_array);
+    for event in events.into_iter().flatten() {
+        let is_system = event.get("role").and_then(Value::as_str) == Some("system");
+        let actor = event.get("actor").and_then(Value::as_str);
+        if let Some(actor) = actor.filter(|a| !is_system && !a.is_empty())
+            && !people.iter().any(|p| p == actor)
+        {
+            people.push(actor.to_string());
+        }
+    }
+    people
+}
+
+/// Renames every person: the full name, and the first name where it stands alone.
+fn rename_field(value: &mut Value, field: &str, people: &[String], whole_field: bool) {
+    map_field(value, field, |text| {
+        let mut out = text.to_string();
+        for (n, person) in people.iter().enumerate() {
+            let new = NAMES[n % NAMES.len()];
+            if whole_field {
+                if out == *person {
+                    return new.to_string();
+                }
+                continue;
+            }
+            out = replace_word(&out, person, new);
+            out = replace_word(&out, first_name(person), first_name(new));
+        }
+        out
+    });
+}
+
+fn rewrite_time(value: &mut Value, field: &str, variant: Variant) {
+    let Some(Value::String(text)) = value.get_mut(field) else {
+        return;
+    };
+    let Some(seconds) = rhyme_core::series::parse_timestamp(text) else {
+        return;
+    };
+    let seconds = seconds.round() as i64;
+    *text = match variant {
+        Variant::EpochSeconds => seconds.to_string(),
+        _ => offset_time(seconds, 5 * 3600 + 30 * 60),
+    };
+}
+
+/// RFC 3339 local time at a fixed offset east of UTC.
+fn offset_time(utc_seconds: i64, offset: i64) -> String {
+    let local = utc_seconds + offset;
+    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        offset / 3600,
+        offset % 3600 / 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn timeline() -> Value {
+        json!({"id": "t", "events": [
+            {"at": "2026-04-07T09:10:07Z", "actor": "alertmanager", "role": "system", "text": "lag > 500k"},
+            {"at": "2026-04-07T23:59:59Z", "actor": "Grace Liu", "role": "ic", "text": "Grace IC. Omar ops, see https://x.example/d."},
+            {"at": "2026-04-08T00:00:01Z", "actor": "Omar Haddad", "role": "ops", "text": "Omar here; Grace, on-call paged."}
+        ], "expected_nudges": [{"pattern": "p", "not_before": "2026-04-07T09:10:07Z", "by": "2026-04-07T23:00:00Z"}]})
+    }
+
+    #[test]
+    fn clock_variants_name_the_same_instants() {
+        for variant in [Variant::OtherTimeZone, Variant::EpochSeconds] {
+            let out = rewrite_timeline(&timeline(), variant);
+            for (a, b) in [("events", "at")].iter().flat_map(|(list, field)| {
+                let before = timeline()[list].as_array().unwrap().clone();
+                let after = out[list].as_array().unwrap().clone();
+                before
+                    .into_iter()
+                    .zip(after)
+                    .map(move |(x, y)| (x[field].clone(), y[field].clone()))
+            }) {
+                let (a, b) = (a.as_str().unwrap(), b.as_str().unwrap());
+                assert_ne!(a, b);
+                assert_eq!(
+                    rhyme_core::series::parse_timestamp(a),
+                    rhyme_core::series::parse_timestamp(b),
+                    "{a} vs {b}"
+                );
+            }
+        }
+        let out = rewrite_timeline(&timeline(), Variant::OtherTimeZone);
+        assert_eq!(out["events"][1]["at"], "2026-04-08T05:29:59+05:30");
+        assert_eq!(out["expected_nudges"][0]["by"], "2026-04-08T04:30:00+05:30");
+    }
+
+    #[test]
+    fn names_change_everywhere_a_person_is_named_and_nowhere_else() {
+        let out = rewrite_timeline(&timeline(), Variant::Names);
+        assert_eq!(out["events"][0]["actor"], "alertmanager");
+        assert_eq!(out["events"][1]["actor"], "Nguyễn Thị Lan");
+        assert_eq!(out["events"][2]["actor"], "Oluwaseun Adeyemi");
+        assert_eq!(
+            out["events"][2]["text"],
+            "Oluwaseun here; Nguyễn, on-call paged."
+        );
+    }
+
+    #[test]
+    fn slack_markup_turns_names_into_mentions_and_links_into_slack_links() {
+        let out = rewrite_timeline(&timeline(), Variant::SlackMarkup);
+        let text = out["events"][1]["text"].as_str().unwrap();
+        assert_eq!(
+            text,
+            ":rotating_light: <@U04024000> IC. <@U04024001> ops, see <https://x.example/d|link>."
+        );
+    }
+
+    #[test]
+    fn informal_keeps_numbers_times_and_hyphenated_words() {
+        assert_eq!(
+            informal("Lag at 09:43 is 8.5s; search-indexer on-call paged!"),
+            "lag at 09:43 is 8.5s search-indexer on-call paged 👀"
+        );
+    }
+
+    #[test]
+    fn role_words_are_replaced_as_whole_words_only() {
+        assert_eq!(
+            role_synonyms("IC: the engineers paged the ICU on-call engineer."),
+            "incident lead: the SREs paged the ICU on call SRE."
+        );
+    }
+}

@@ -520,3 +520,35 @@ async fn refusals_name_the_field_and_the_alert() {
         "a refused notification stores nothing"
     );
 }
+
+/// A sender cannot shorten its alerts: an over-long summary, label or description is cut,
+/// visibly, rather than the whole group refused.
+#[tokio::test]
+async fn over_long_summaries_labels_and_descriptions_are_cut_not_refused() {
+    let api = Api::new().await;
+    let long = "disk full on every shard ".repeat(400); // about 10 KB
+    let body = edited("zulip_alertmanager_two_alerts_firing.json", |json| {
+        json["commonAnnotations"]["summary"] = long.clone().into();
+        json["commonLabels"]["severity"] = "s".repeat(500).into();
+        json["alerts"][0]["annotations"]["description"] = "x".repeat(100_000).into();
+    });
+    let (id, stored) = api.accept(&body).await;
+    assert_eq!(stored.len(), 2, "both alerts are kept");
+    let incident = api.incident(&id).await;
+    assert!(
+        incident.title.len() <= rhyme_store::limits::MAX_TITLE,
+        "{}",
+        incident.title.len()
+    );
+    assert!(
+        incident.title.starts_with("disk full on every shard") && incident.title.ends_with('…')
+    );
+    assert!(incident.severity.len() <= rhyme_store::limits::MAX_NAME);
+    let events = api.timeline(&id).await;
+    assert!(
+        events
+            .iter()
+            .all(|e| e.text.len() <= rhyme_store::limits::MAX_EVENT_TEXT)
+    );
+    assert!(events.iter().any(|e| e.text.ends_with('…')));
+}

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rhyme_store::limits::MAX_EVENT_TEXT;
 use rhyme_store::{TimelineEvent, Timestamp};
 
 use super::digest;
@@ -89,7 +90,10 @@ fn read_one(
             actor: sender.name().into(),
             role: String::new(),
             kind: "alert".into(),
-            text: text_of(note, alert, status, ended.is_none()),
+            text: super::shorten(
+                &text_of(note, alert, status, ended.is_none()),
+                MAX_EVENT_TEXT,
+            ),
         },
     })
 }

@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rhyme_pipeline::queue::Job;
 use rhyme_pipeline::seen_before_job::Reason;
+use rhyme_store::limits::{MAX_NAME, MAX_TITLE};
 use rhyme_store::{Actor, Incident, PluginJob, Principal, Store, TimelineEvent, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -222,14 +223,33 @@ fn incident_of(note: &Notification, sender: Sender, readings: &[Reading]) -> Inc
         .unwrap_or_else(|| format!("Alert group {}", note.group_key));
     Incident {
         id: incident_id(sender, &note.group_key),
-        title,
-        severity: label("severity").unwrap_or_default(),
-        service: label("service")
-            .or_else(|| label("job"))
-            .unwrap_or_default(),
+        title: shorten(&title, MAX_TITLE),
+        severity: shorten(&label("severity").unwrap_or_default(), MAX_NAME),
+        service: shorten(
+            &label("service")
+                .or_else(|| label("job"))
+                .unwrap_or_default(),
+            MAX_NAME,
+        ),
         started: earliest_start(readings),
         ended: None,
     }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, with "…" where it was cut.
+///
+/// A sender cannot shorten its own alerts, and refusing the notification would lose the whole
+/// group; so an over-long summary, label or description is cut, not refused, and the cut shows.
+pub(super) fn shorten(text: &str, max: usize) -> String {
+    const MARK: &str = "…";
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub(MARK.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{MARK}", &text[..end])
 }
 
 /// Alertmanager's ids stay as they were (`am-` and the group key's digest); Grafana's digest

@@ -178,6 +178,34 @@ impl<S: Collections> Inner<S> {
         }
     }
 
+    /// Nearest items through the aliases as `pinned` resolves them; nothing for no index.
+    fn nearest(
+        &self,
+        pinned: &Mutex<Option<Option<Resolved>>>,
+        collection: &str,
+        vector: &[f32],
+        k: usize,
+    ) -> Result<Vec<VectorHit>, BackendError> {
+        let found = self.read(pinned, collection, |physical| {
+            self.store.nearest(physical, vector, k)
+        })?;
+        Ok(found.unwrap_or_default())
+    }
+
+    /// Items by id through the aliases as `pinned` resolves them.
+    fn get(
+        &self,
+        pinned: &Mutex<Option<Option<Resolved>>>,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<Vec<VectorItem>, BackendError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self.read(pinned, collection, |physical| self.store.get(physical, ids))?;
+        Ok(found.unwrap_or_default())
+    }
+
     fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         if items.is_empty() {
             return Ok(());
@@ -363,22 +391,12 @@ impl<S: Collections + 'static> VectorIndex for Versioned<S> {
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
-        let fresh = Mutex::new(None);
-        let found = self.inner.read(&fresh, collection, |physical| {
-            self.inner.store.nearest(physical, vector, k)
-        })?;
-        Ok(found.unwrap_or_default())
+        // Outside a plugin call every read resolves the aliases afresh.
+        self.inner.nearest(&Mutex::new(None), collection, vector, k)
     }
 
     fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let fresh = Mutex::new(None);
-        let found = self.inner.read(&fresh, collection, |physical| {
-            self.inner.store.get(physical, ids)
-        })?;
-        Ok(found.unwrap_or_default())
+        self.inner.get(&Mutex::new(None), collection, ids)
     }
 
     fn clear(&self, collection: &str) -> Result<(), BackendError> {
@@ -419,20 +437,11 @@ impl<S: Collections> VectorIndex for Pinned<S> {
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
-        let found = self.inner.read(&self.resolved, collection, |physical| {
-            self.inner.store.nearest(physical, vector, k)
-        })?;
-        Ok(found.unwrap_or_default())
+        self.inner.nearest(&self.resolved, collection, vector, k)
     }
 
     fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let found = self.inner.read(&self.resolved, collection, |physical| {
-            self.inner.store.get(physical, ids)
-        })?;
-        Ok(found.unwrap_or_default())
+        self.inner.get(&self.resolved, collection, ids)
     }
 
     fn clear(&self, collection: &str) -> Result<(), BackendError> {

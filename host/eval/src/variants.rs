@@ -110,11 +110,10 @@ pub fn rewrite_text(text: &str, variant: Variant) -> String {
 }
 
 fn informal(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .enumerate()
-        .filter(|&(i, c)| keep_in_chat(text, i, c))
-        .map(|(_, c)| c)
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: String = (0..chars.len())
+        .filter(|&i| keep_in_chat(&chars, i))
+        .map(|i| chars[i])
         .collect::<String>()
         .to_lowercase();
     out = out.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -124,11 +123,11 @@ fn informal(text: &str) -> String {
 
 /// Punctuation goes, except where it is part of a word, a number or a name: "09:43",
 /// "p99.9", "on-call", "search-indexer", "don't".
-fn keep_in_chat(text: &str, i: usize, c: char) -> bool {
+fn keep_in_chat(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
     if c.is_alphanumeric() || c.is_whitespace() {
         return true;
     }
-    let chars: Vec<char> = text.chars().collect();
     let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
     let after = chars.get(i + 1).copied();
     let inside =

@@ -267,8 +267,6 @@ impl Worker {
                 return true;
             }
         };
-        self.metrics
-            .record_call(plugin.name(), trigger_name, took, Ok(()));
         let source = plugin_ref(plugin);
         let signature = report
             .value
@@ -285,6 +283,10 @@ impl Worker {
                 false
             }
         };
+        // Counted once its results are stored, so whoever watches the counter (a dashboard, a
+        // test waiting for a call) reads the findings the call made.
+        self.metrics
+            .record_call(plugin.name(), trigger_name, took, Ok(()));
         if let (true, true, Some(service)) = (stored, signature, &self.seen_before) {
             seen_before_job::after_signature(service, &self.gate, &self.lease, incident).await;
         }

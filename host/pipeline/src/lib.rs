@@ -3,9 +3,10 @@
 //!
 //! | module | job |
 //! |---|---|
-//! | [`queue`] | the bounded job queue; a write reserves its place before it stores anything |
+//! | [`queue`] | the bounded job queue; a write reserves its room before it stores anything |
+//! | [`lines`] | one line per incident, taking turns; room counted in events, shared fairly |
+//! | [`drain`] | how fast work finishes, and so how long a refused client should wait |
 //! | [`worker`] | takes jobs off the queue and calls the subscribed plugins; stores their results with the job's step |
-//! | [`incident_order`] | one job at a time per incident, in queue order |
 //! | [`recovery`] | stored jobs of a crashed process taken over; this process's leases renewed |
 //! | [`ticks`] | a clock tick every minute for every open incident |
 //! | [`seen_before_job`] | the seen-before finding of a new incident |
@@ -14,7 +15,8 @@
 
 #![warn(missing_docs)]
 
-pub mod incident_order;
+pub mod drain;
+pub mod lines;
 pub mod metrics;
 pub mod queue;
 pub mod recovery;

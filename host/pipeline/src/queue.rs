@@ -1,7 +1,9 @@
 //! Running plugins off the request path. A request that stores events or a series first
-//! reserves a place in a bounded queue; only then does it write, and it hands the job over
+//! reserves room in a bounded queue; only then does it write, and it hands the job over
 //! through the reservation, so an acknowledged write always has its plugin run queued, and a
-//! full queue answers 429 before anything is stored.
+//! full queue answers 429 before anything is stored. Room is counted in events and shared
+//! fairly between incidents ([`crate::lines`]); the 429's `Retry-After` comes from how fast the
+//! worker has been draining ([`crate::drain`]).
 //!
 //! The queue itself is in memory, but every event or series job is also a row of the store
 //! (`plugin_jobs`), written in the write's own transaction and leased to this process: a crash
@@ -11,19 +13,18 @@
 //! [`crate::worker`] takes the jobs off the queue and runs them.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rhyme_store::{JobLease, PluginJob};
 use rhyme_world::Timestamp;
 use rhyme_world::types::{MetricSeries, TimelineEvent};
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 
+use crate::drain::DrainRate;
+use crate::lines::{Lines, QueueLimits, Refused, Taken, TakenRoom};
 use crate::metrics::Metrics;
 use crate::seen_before_job;
 use crate::store_incidents::convert;
-
-/// Seconds a client is told to wait when the queue is full.
-const RETRY_AFTER_S: u64 = 1;
 
 /// How long a stored job stays this process's without renewal, unless configured.
 pub const DEFAULT_JOB_LEASE_MS: i64 = 30_000;
@@ -82,6 +83,23 @@ impl Job {
             Job::SeenBefore { .. } => None,
         }
     }
+
+    /// The stored job's id, where it has one.
+    pub(crate) fn stored_id(&self) -> Option<String> {
+        match self {
+            Job::Events { job, .. } | Job::Series { job, .. } => job.clone(),
+            Job::SeenBefore { job, .. } => Some(job.clone()),
+            Job::Tick { .. } => None,
+        }
+    }
+
+    /// The room it takes in the queue: its events, or one.
+    pub(crate) fn weight(&self) -> usize {
+        match self {
+            Job::Events { events, .. } => events.len().max(1),
+            _ => 1,
+        }
+    }
 }
 
 /// The queue was full: the caller should answer 429 and ask to come back after `retry_after`
@@ -96,20 +114,56 @@ pub struct QueueFull {
 /// The sending side of the queue.
 #[derive(Clone)]
 pub struct JobQueue {
-    tx: mpsc::Sender<Job>,
+    shared: Arc<Shared>,
     metrics: Arc<Metrics>,
     lease: Arc<JobLease>,
+    // Dropped with the last clone of the queue: the worker then stops once the queue is empty.
+    _open: Arc<Open>,
 }
 
-/// A place in the queue, held while the request writes.
+struct Shared {
+    lines: Mutex<Lines>,
+    limits: QueueLimits,
+    drain: Mutex<DrainRate>,
+    wake: Notify,
+    senders_gone: std::sync::atomic::AtomicBool,
+}
+
+impl Shared {
+    fn lines(&self) -> MutexGuard<'_, Lines> {
+        self.lines.lock().expect("the queue lock is never poisoned")
+    }
+}
+
+struct Open(Arc<Shared>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0
+            .senders_gone
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.0.wake.notify_one();
+    }
+}
+
+/// Room in the queue, held while the request writes; given back if dropped unused.
 pub struct Reservation {
-    permit: mpsc::OwnedPermit<Job>,
+    shared: Arc<Shared>,
+    metrics: Arc<Metrics>,
+    incident: Option<String>,
+    weight: usize,
+    filled: bool,
 }
 
 impl Reservation {
-    /// Queues `job` in the reserved place; never waits and never fails.
-    pub fn send(self, job: Job) {
-        self.permit.send(job);
+    /// Queues `job` in the reserved room; never waits and never fails.
+    pub fn send(mut self, job: Job) {
+        self.filled = true;
+        let mut lines = self.shared.lines();
+        lines.fill((self.incident.as_deref(), self.weight), job);
+        self.metrics.queue_depth.set(lines.used() as i64);
+        drop(lines);
+        self.shared.wake.notify_one();
     }
 
     /// Queues the plugin run of a batch just written under its stored `job`: the events the
@@ -139,12 +193,37 @@ impl Reservation {
     }
 }
 
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if !self.filled {
+            let mut lines = self.shared.lines();
+            lines.cancel(self.incident.as_deref(), self.weight);
+            self.metrics.queue_depth.set(lines.used() as i64);
+            drop(lines);
+            // The worker may be waiting for this reservation before it stops.
+            self.shared.wake.notify_one();
+        }
+    }
+}
+
 impl JobQueue {
-    /// A queue of `capacity` jobs and its receiving end.
-    pub fn new(capacity: usize, metrics: Arc<Metrics>) -> (JobQueue, mpsc::Receiver<Job>) {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
+    /// A queue holding `limits` events and its receiving end.
+    pub fn new(limits: QueueLimits, metrics: Arc<Metrics>) -> (JobQueue, JobReceiver) {
+        let shared = Arc::new(Shared {
+            lines: Mutex::new(Lines::default()),
+            limits,
+            drain: Mutex::new(DrainRate::default()),
+            wake: Notify::new(),
+            senders_gone: std::sync::atomic::AtomicBool::new(false),
+        });
         let lease = Arc::new(JobLease::new(DEFAULT_JOB_LEASE_MS));
-        (JobQueue { tx, metrics, lease }, rx)
+        let queue = JobQueue {
+            shared: shared.clone(),
+            metrics: metrics.clone(),
+            lease,
+            _open: Arc::new(Open(shared.clone())),
+        };
+        (queue, JobReceiver { shared, metrics })
     }
 
     /// With stored jobs held for `lease_ms` without renewal (call before cloning).
@@ -158,36 +237,167 @@ impl JobQueue {
         &self.lease
     }
 
-    /// A place for work nobody is waiting on (a job taken over), or `None` when the queue is
-    /// full; unlike [`JobQueue::reserve`] not counted as a refused request.
-    pub fn reserve_quietly(&self) -> Option<Reservation> {
-        let permit = self.tx.clone().try_reserve_owned().ok()?;
-        self.update_depth();
-        Some(Reservation { permit })
+    /// Queues work already owed (a job taken over) when the queue has room for it, bypassing
+    /// the per-incident share; gives the job back when it has none. Not counted as a refusal.
+    pub fn requeue(&self, job: Job) -> Result<(), Job> {
+        let mut lines = self.shared.lines();
+        if lines.used() + job.weight() > self.shared.limits.total && lines.used() > 0 {
+            return Err(job);
+        }
+        lines.push(job);
+        self.metrics.queue_depth.set(lines.used() as i64);
+        drop(lines);
+        self.shared.wake.notify_one();
+        Ok(())
     }
 
-    /// Reserves a place, or says how long to wait.
-    pub fn reserve(&self) -> Result<Reservation, QueueFull> {
-        match self.tx.clone().try_reserve_owned() {
-            Ok(permit) => {
-                self.update_depth();
-                Ok(Reservation { permit })
-            }
-            Err(_) => {
+    /// Room for `weight` events of `incident` (`None` when the request learns its incident
+    /// only while writing), or how long to wait.
+    pub fn reserve(&self, incident: Option<&str>, weight: usize) -> Result<Reservation, QueueFull> {
+        let weight = weight.max(1);
+        let refused = {
+            let mut lines = self.shared.lines();
+            let result = lines.reserve(incident, weight, self.shared.limits);
+            self.metrics.queue_depth.set(lines.used() as i64);
+            result
+        };
+        match refused {
+            Ok(()) => Ok(Reservation {
+                shared: self.shared.clone(),
+                metrics: self.metrics.clone(),
+                incident: incident.map(str::to_string),
+                weight,
+                filled: false,
+            }),
+            Err(refused) => {
                 self.metrics.queue_rejections.inc();
                 Err(QueueFull {
-                    retry_after: RETRY_AFTER_S,
+                    retry_after: self.retry_after(refused),
                 })
             }
         }
     }
 
-    /// Jobs queued or reserved.
-    pub fn depth(&self) -> usize {
-        self.tx.max_capacity() - self.tx.capacity()
+    /// How long a request for `weight` events of `incident` should wait, were it refused now.
+    pub fn retry_after_for(&self, incident: Option<&str>, weight: usize) -> u64 {
+        let (excess, busy_lines) = {
+            let lines = self.shared.lines();
+            let limits = self.shared.limits;
+            let of_line = incident.map_or(0, |i| lines.used_by(i));
+            let over_line = (of_line + weight).saturating_sub(limits.per_incident);
+            let over_all = (lines.used() + weight).saturating_sub(limits.total);
+            (over_line.max(over_all).max(1), lines.busy_lines())
+        };
+        self.retry_after(Refused { excess, busy_lines })
     }
 
-    fn update_depth(&self) {
-        self.metrics.queue_depth.set(self.depth() as i64);
+    fn retry_after(&self, refused: Refused) -> u64 {
+        self.shared
+            .drain
+            .lock()
+            .expect("the drain lock is never poisoned")
+            .retry_after(refused.excess, refused.busy_lines)
+    }
+
+    /// Events waiting, reserved or running, all incidents.
+    pub fn depth(&self) -> usize {
+        self.shared.lines().used()
+    }
+
+    /// Events waiting, reserved or running for `incident`.
+    pub fn depth_of(&self, incident: &str) -> usize {
+        self.shared.lines().used_by(incident)
+    }
+
+    /// Whether a request that does not know its incident yet would get room now.
+    pub fn has_room(&self) -> bool {
+        self.depth() < self.shared.limits.total
+    }
+
+    /// What the queue holds at most.
+    pub fn limits(&self) -> QueueLimits {
+        self.shared.limits
+    }
+
+    /// Events per second the worker has been finishing lately; `None` before it has any.
+    pub fn drain_rate(&self) -> Option<f64> {
+        self.shared
+            .drain
+            .lock()
+            .expect("the drain lock is never poisoned")
+            .rate()
+    }
+}
+
+/// The worker's side of the queue.
+pub struct JobReceiver {
+    shared: Arc<Shared>,
+    metrics: Arc<Metrics>,
+}
+
+/// Work taken off the queue; dropping it (done or failed) frees its room and lets the
+/// incident's next job run.
+pub struct TakenWork {
+    shared: Arc<Shared>,
+    metrics: Arc<Metrics>,
+    room: TakenRoom,
+    started: std::time::Instant,
+    pub(crate) work: Option<Taken>,
+}
+
+impl Drop for TakenWork {
+    fn drop(&mut self) {
+        let mut lines = self.shared.lines();
+        lines.done(&self.room);
+        self.metrics.queue_depth.set(lines.used() as i64);
+        drop(lines);
+        self.shared
+            .drain
+            .lock()
+            .expect("the drain lock is never poisoned")
+            .finished(self.room.weight, self.started);
+        self.shared.wake.notify_one();
+    }
+}
+
+impl JobReceiver {
+    /// The next work whose incident is free, waiting for it; `None` once every sender is gone
+    /// and nothing is left.
+    pub async fn next(&mut self) -> Option<TakenWork> {
+        loop {
+            let notified = self.shared.wake.notified();
+            {
+                let mut lines = self.shared.lines();
+                if let Some(work) = lines.take() {
+                    return Some(TakenWork {
+                        shared: self.shared.clone(),
+                        metrics: self.metrics.clone(),
+                        room: work.room(),
+                        started: std::time::Instant::now(),
+                        work: Some(work),
+                    });
+                }
+                let gone = self
+                    .shared
+                    .senders_gone
+                    .load(std::sync::atomic::Ordering::SeqCst);
+                if gone && lines.drained() {
+                    return None;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// Work waiting now, without waiting (tests, and the single-shot runs of the CLI).
+    pub fn try_next(&mut self) -> Option<TakenWork> {
+        let work = self.shared.lines().take()?;
+        Some(TakenWork {
+            shared: self.shared.clone(),
+            metrics: self.metrics.clone(),
+            room: work.room(),
+            started: std::time::Instant::now(),
+            work: Some(work),
+        })
     }
 }

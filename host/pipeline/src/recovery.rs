@@ -37,32 +37,32 @@ pub async fn recover(gate: Gate, queue: JobQueue) {
     }
 }
 
-/// Claims as many expired jobs as the queue has room for and queues them.
+/// Claims expired jobs, a pass at a time, and queues them while the queue has room.
 async fn take_over(gate: &Gate, queue: &JobQueue) -> rhyme_store::Result<usize> {
     let store = gate.store();
-    // Usually none has expired: ask first, so as not to hold queue places for nothing.
-    if !store.expired_plugin_jobs_exist().await? {
+    // Usually none has expired: ask first. A full queue takes nothing over: the jobs stay
+    // stored, for this pass or another replica.
+    if !queue.has_room() || !store.expired_plugin_jobs_exist().await? {
         return Ok(0);
     }
-    let mut places = Vec::new();
-    while places.len() < PER_PASS {
-        match queue.reserve_quietly() {
-            Some(place) => places.push(place),
-            None => break,
-        }
-    }
     let jobs = store
-        .claim_plugin_jobs(queue.lease(), places.len() as u32)
+        .claim_plugin_jobs(queue.lease(), PER_PASS as u32)
         .await?;
     let taken = jobs.len();
-    for (job, place) in jobs.into_iter().zip(places) {
+    for job in jobs {
         if job.attempts > MAX_ATTEMPTS {
             tracing::error!(incident = %job.incident, job = %job.id, "plugin job dropped after {MAX_ATTEMPTS} take-overs");
             store.finish_plugin_job(&job.id).await?;
             continue;
         }
         match load(gate, &job).await? {
-            Some(queued) => place.send(queued),
+            Some(queued) => {
+                if queue.requeue(queued).is_err() {
+                    // The queue filled meanwhile: the job waits in the store for a later pass.
+                    let later = store.now().saturating_add(queue.lease().lease_ms);
+                    store.release_plugin_job(&job.id, later).await?;
+                }
+            }
             None => {
                 tracing::warn!(incident = %job.incident, job = %job.id, "plugin job's events or series are gone; dropped");
                 store.finish_plugin_job(&job.id).await?;

@@ -31,7 +31,7 @@ pub async fn tick(gate: Gate, queue: JobQueue, every: Duration) {
         };
         let now = store.now();
         for incident in open {
-            match queue.reserve() {
+            match queue.reserve(Some(&incident.id), 1) {
                 Ok(place) => place.send(Job::Tick {
                     incident: incident.id,
                     now,

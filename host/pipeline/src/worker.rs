@@ -1,6 +1,8 @@
 //! The worker: takes jobs off the queue ([`crate::queue`]), a bounded number at a time and one
-//! at a time per incident ([`crate::incident_order`]), and calls every enabled plugin
-//! subscribed to the job's trigger concurrently on blocking threads. Findings are stored with
+//! at a time per incident ([`crate::lines`]), and calls every enabled plugin
+//! subscribed to the job's trigger concurrently on blocking threads. When an incident's events
+//! have piled up, a plugin that reads the timeline itself is called once, on the newest of them,
+//! instead of once per event ([`COALESCE_FROM`]). Findings are stored with
 //! the plugin's name and version (nudges the IC silenced are left out), proposals enter the
 //! approval gate, and each call's capability use goes to the audit log. A plugin's results are
 //! stored together with its step of the job, so a job run again after a crash calls only the
@@ -9,23 +11,27 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use rhyme_runtime::capability::Capability;
 use rhyme_runtime::state::CapabilityCall;
 use rhyme_runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
 use rhyme_seen_before::service::SeenBefore;
 use rhyme_store::approval::NewProposal;
 use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef, Store};
 use rhyme_world::types::{FindingKind, Output, Trigger};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::incident_order::IncidentOrder;
+use crate::lines::Taken;
 use crate::metrics::Metrics;
-use crate::queue::Job;
+use crate::queue::{Job, JobReceiver};
 use crate::seen_before_job;
 use crate::store_incidents::convert;
 
-/// Jobs taken off the queue to wait for their incident's turn, per running slot.
-const WAITING_PER_SLOT: usize = 8;
+/// Events of one incident waiting at once from which plugins that read the timeline are
+/// called once on the newest instead of on each: below it every event gets its own call, as a
+/// nudge may hold at one event and be over by the next; above it the worker is behind, and
+/// answering the latest state beats answering each past one late.
+pub const COALESCE_FROM: usize = 64;
 
 /// How long a job whose results could not be stored waits before it is tried again.
 const RETRY_JOB_AFTER_MS: i64 = 5_000;
@@ -49,47 +55,152 @@ pub struct Worker {
 
 impl Worker {
     /// Runs jobs until every sender is gone and the queue is empty.
-    pub async fn run(self, mut rx: mpsc::Receiver<Job>) {
+    pub async fn run(self, mut jobs: JobReceiver) {
         let this = Arc::new(self);
-        let concurrency = this.concurrency.max(1);
-        let slots = Arc::new(Semaphore::new(concurrency));
-        // Jobs taken off the queue but waiting for their incident's turn: bounded, so a hot
-        // incident leaves the rest in the queue, where a full queue answers 429.
-        let taken = Arc::new(Semaphore::new(concurrency * WAITING_PER_SLOT));
-        let order = IncidentOrder::default();
+        let slots = Arc::new(Semaphore::new(this.concurrency.max(1)));
         let mut running = JoinSet::new();
-        while let Some(job) = rx.recv().await {
-            this.metrics
-                .queue_depth
-                .set((rx.max_capacity() - rx.capacity()) as i64);
-            let held = taken
+        loop {
+            let slot = slots
                 .clone()
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            let mut place = job.incident_ordered().map(|incident| order.join(incident));
-            let (worker, slots) = (this.clone(), slots.clone());
+            let Some(mut taken) = jobs.next().await else {
+                break;
+            };
+            let worker = this.clone();
             running.spawn(async move {
-                if let Some(place) = place.as_mut() {
-                    place.ready().await;
+                if let Some(work) = taken.work.take() {
+                    worker.run_taken(work).await;
                 }
-                let slot = slots
-                    .acquire_owned()
-                    .await
-                    .expect("the semaphore is never closed");
-                worker.handle(job).await;
-                drop((slot, place, held));
+                // Frees the room and the incident's turn, also when the run panicked.
+                drop((taken, slot));
             });
             while running.try_join_next().is_some() {}
         }
         while running.join_next().await.is_some() {}
     }
 
+    async fn run_taken(&self, work: Taken) {
+        match work {
+            Taken::Unordered(job) => self.handle(job).await,
+            Taken::Incident {
+                incident,
+                jobs,
+                weight,
+            } => {
+                if jobs.len() > 1 && weight >= COALESCE_FROM {
+                    self.handle_backlog(&incident, jobs).await;
+                } else {
+                    for job in jobs {
+                        self.handle(job).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs a backlog of an incident's event jobs: plugins that cannot read the timeline still
+    /// get every event; those that can are called once, on the newest event, as a step of the
+    /// last job. Earlier jobs are settled as their own calls finish: should the process die
+    /// before the last job's call is stored, that job is taken over and its call still reads
+    /// the whole timeline.
+    async fn handle_backlog(&self, incident: &str, jobs: Vec<Job>) {
+        let store = self.gate.store();
+        let wit_incident = match store.incident(incident).await {
+            Ok(found) => Arc::new(convert::incident_to_wit(found)),
+            Err(e) => {
+                tracing::error!(incident, "plugin backlog: {e}");
+                for job in jobs {
+                    self.settle(incident, job.stored_id(), false).await;
+                }
+                return;
+            }
+        };
+        let last = jobs.len() - 1;
+        for (n, job) in jobs.into_iter().enumerate() {
+            let Job::Events {
+                job: job_id,
+                events,
+                by,
+                ..
+            } = job
+            else {
+                self.handle(job).await;
+                continue;
+            };
+            let stored_ok = self
+                .run_events(
+                    incident,
+                    &wit_incident,
+                    job_id.as_deref(),
+                    events,
+                    &by,
+                    n == last,
+                )
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(incident, "plugin backlog: {e}");
+                    false
+                });
+            self.settle(incident, job_id, stored_ok).await;
+        }
+    }
+
+    /// One job of a backlog: every event to the plugins that need each, and, when `newest`,
+    /// the last event to those that read the timeline themselves.
+    async fn run_events(
+        &self,
+        incident_id: &str,
+        incident: &Arc<rhyme_world::types::Incident>,
+        job_id: Option<&str>,
+        events: Vec<rhyme_world::types::TimelineEvent>,
+        by: &str,
+        newest: bool,
+    ) -> rhyme_store::Result<bool> {
+        let done = Arc::new(self.steps_done(job_id).await?);
+        let step = |step: i64| StepOfJob {
+            job: job_id,
+            step,
+            done: done.clone(),
+        };
+        let mut all_stored = true;
+        let count = events.len();
+        for (index, event) in events.into_iter().enumerate() {
+            let event = Arc::new(event);
+            let ctx = CallContext { now: event.at };
+            let (wit, ev) = (incident.clone(), event.clone());
+            all_stored &= self
+                .call_some(
+                    incident_id,
+                    Trigger::TimelineEvent,
+                    Some(by),
+                    step(index as i64),
+                    |p| !reads_timeline(p),
+                    move |p| p.on_event(ctx, &wit, &ev),
+                )
+                .await;
+            if newest && index + 1 == count {
+                let wit = incident.clone();
+                all_stored &= self
+                    .call_some(
+                        incident_id,
+                        Trigger::TimelineEvent,
+                        Some(by),
+                        step(index as i64),
+                        reads_timeline,
+                        move |p| p.on_event(ctx, &wit, &event),
+                    )
+                    .await;
+            }
+        }
+        Ok(all_stored)
+    }
+
     /// Runs one job to the end: every subscribed plugin on each of its events (or its series
     /// or tick), results stored; then the stored job is deleted, or given back for a later
     /// try when results could not be stored.
     pub async fn handle(&self, job: Job) {
-        let store = self.gate.store();
         let (incident_id, job_id) = match &job {
             Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => {
                 (incident.clone(), job.clone())
@@ -112,7 +223,13 @@ impl Worker {
                 false
             }
         };
+        self.settle(&incident_id, job_id, stored_ok).await;
+    }
+
+    /// Deletes a stored job whose results are all stored, or gives it back for a later try.
+    async fn settle(&self, incident: &str, job_id: Option<String>, stored_ok: bool) {
         let Some(job_id) = job_id else { return };
+        let store = self.gate.store();
         let settled = if stored_ok {
             store.finish_plugin_job(&job_id).await
         } else {
@@ -122,8 +239,24 @@ impl Worker {
         };
         if let Err(e) = settled {
             // The lease runs out and the job is taken over; its stored steps are not redone.
-            tracing::error!(incident = %incident_id, job = %job_id, "settling a plugin job: {e}");
+            tracing::error!(incident, job = %job_id, "settling a plugin job: {e}");
         }
+    }
+
+    async fn steps_done(
+        &self,
+        job_id: Option<&str>,
+    ) -> rhyme_store::Result<HashSet<(i64, String)>> {
+        Ok(match job_id {
+            Some(id) => self
+                .gate
+                .store()
+                .plugin_job_steps(id)
+                .await?
+                .into_iter()
+                .collect(),
+            None => HashSet::new(),
+        })
     }
 
     /// Calls the plugins on each step of `job`, skipping those stored before; false when some
@@ -136,10 +269,7 @@ impl Worker {
     ) -> rhyme_store::Result<bool> {
         let store = self.gate.store();
         let incident = Arc::new(convert::incident_to_wit(store.incident(incident_id).await?));
-        let done: Arc<HashSet<(i64, String)>> = Arc::new(match job_id {
-            Some(id) => store.plugin_job_steps(id).await?.into_iter().collect(),
-            None => HashSet::new(),
-        });
+        let done = Arc::new(self.steps_done(job_id).await?);
         let step = |step: i64| StepOfJob {
             job: job_id,
             step,
@@ -207,9 +337,31 @@ impl Worker {
             + Clone
             + 'static,
     {
+        self.call_some(incident, trigger, by, step, |_| true, call)
+            .await
+    }
+
+    /// [`Worker::call_all`] for the subscribed plugins `which` picks.
+    async fn call_some<F>(
+        &self,
+        incident: &str,
+        trigger: Trigger,
+        by: Option<&str>,
+        step: StepOfJob<'_>,
+        which: impl Fn(&LoadedPlugin) -> bool,
+        call: F,
+    ) -> bool
+    where
+        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError>
+            + Send
+            + Sync
+            + Clone
+            + 'static,
+    {
         let mut calls = JoinSet::new();
         for (index, plugin) in self.plugins.iter().enumerate() {
             if !plugin.info().triggers.contains(&trigger)
+                || !which(plugin)
                 || step.done.contains(&(step.step, plugin.name().to_string()))
             {
                 continue;
@@ -378,6 +530,12 @@ pub async fn audit_calls(
         )
         .await?;
     Ok(())
+}
+
+/// Whether the plugin can read the incident's timeline itself, so one call on the newest event
+/// tells it everything a call per event would.
+fn reads_timeline(plugin: &LoadedPlugin) -> bool {
+    plugin.imports().contains(&Capability::Incidents)
 }
 
 /// Which step of which stored job a call is, and the steps stored before.

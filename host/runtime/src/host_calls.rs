@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::state::{CapabilityCall, HostState};
 use crate::capability::Capability;
-use crate::capability::backend::{BackendError, ChatMessage, VectorItem};
+use crate::capability::backend::{BackendError, ChatMessage, TimelineRead, VectorItem};
 use rhyme_world::rhyme::plugin::{clock, config, embed, incidents, llm, log, types, vector_search};
 use rhyme_world::types::{Finding, HostError, Incident, MetricSeries, Postmortem, TimelineEvent};
 
@@ -47,18 +47,6 @@ impl HostState {
 
 /// `Role-Change`, `role_change` and `role-change` are one kind. Compared in place: this runs
 /// once per event of the timeline on every call.
-fn same_kind(a: &str, b: &str) -> bool {
-    let fold = |c: char| {
-        if c == '-' {
-            '_'
-        } else {
-            c.to_ascii_lowercase()
-        }
-    };
-    let (a, b) = (a.trim(), b.trim());
-    a.len() == b.len() && a.chars().map(fold).eq(b.chars().map(fold))
-}
-
 fn unavailable(capability: Capability) -> HostError {
     HostError::Unavailable(format!(
         "no backend is configured for `{capability}` on this host"
@@ -244,9 +232,12 @@ impl incidents::Host for HostState {
 
     fn timeline(&mut self, incident: String) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline", |state| {
-            Ok(state
-                .incident_source()?
-                .timeline(&incident, state.now, &|_| true)?)
+            let read = TimelineRead {
+                until: state.now,
+                since: None,
+                kinds: None,
+            };
+            Ok(state.incident_source()?.timeline(&incident, &read)?)
         })
     }
 
@@ -256,9 +247,12 @@ impl incidents::Host for HostState {
         since: i64,
     ) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline-since", |state| {
-            Ok(state
-                .incident_source()?
-                .timeline(&incident, state.now, &|e| e.at >= since)?)
+            let read = TimelineRead {
+                until: state.now,
+                since: Some(since),
+                kinds: None,
+            };
+            Ok(state.incident_source()?.timeline(&incident, &read)?)
         })
     }
 
@@ -268,11 +262,12 @@ impl incidents::Host for HostState {
         kinds: Vec<String>,
     ) -> Result<Vec<TimelineEvent>, HostError> {
         self.capability(Capability::Incidents, "timeline-of-kinds", |state| {
-            Ok(state
-                .incident_source()?
-                .timeline(&incident, state.now, &|e| {
-                    kinds.iter().any(|k| same_kind(k, &e.kind))
-                })?)
+            let read = TimelineRead {
+                until: state.now,
+                since: None,
+                kinds: Some(&kinds),
+            };
+            Ok(state.incident_source()?.timeline(&incident, &read)?)
         })
     }
 
@@ -303,18 +298,5 @@ impl HostState {
             .incidents
             .clone()
             .ok_or_else(|| unavailable(Capability::Incidents))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_kind;
-
-    #[test]
-    fn kinds_match_across_case_dash_and_underscore() {
-        assert!(same_kind("role_change", "Role-Change"));
-        assert!(same_kind(" status-update", "status_update"));
-        assert!(!same_kind("status_update", "status"));
-        assert!(!same_kind("alert", "alerts"));
     }
 }

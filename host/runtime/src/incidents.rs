@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use crate::Timestamp;
-use crate::capability::backend::{BackendError, IncidentSource};
+use crate::capability::backend::{BackendError, IncidentSource, TimelineRead};
 use rhyme_world::types::{Finding, Incident, MetricSeries, Postmortem, TimelineEvent};
 
 #[derive(Debug, Clone)]
@@ -89,14 +88,13 @@ impl IncidentSource for MemoryIncidents {
     fn timeline(
         &self,
         incident: &str,
-        now: Timestamp,
-        keep: &dyn Fn(&TimelineEvent) -> bool,
+        read: &TimelineRead<'_>,
     ) -> Result<Vec<TimelineEvent>, BackendError> {
         self.with(incident, |r| {
             r.events
                 .iter()
-                .take_while(|e| e.at <= now)
-                .filter(|e| keep(e))
+                .take_while(|e| e.at <= read.until)
+                .filter(|e| read.keeps(e))
                 .cloned()
                 .collect()
         })

@@ -38,6 +38,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use rhyme_pipeline::lines::QueueLimits;
 use rhyme_pipeline::metrics::Metrics;
 use rhyme_pipeline::queue::JobQueue;
 use rhyme_pipeline::worker::Worker;
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
         .route("/healthz", get(ops::health))
+        .route("/readyz", get(ops::ready))
         .fallback(|| async {
             problem::ApiError::NotFound {
                 what: "route".into(),
@@ -145,8 +147,9 @@ pub fn router(state: AppState) -> Router {
 pub struct ServeConfig {
     /// The address to listen on; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// Jobs the plugin queue holds before requests get 429.
-    pub queue_capacity: usize,
+    /// Events the plugin queue holds, all incidents together and per incident, before
+    /// requests get 429.
+    pub queue: QueueLimits,
     /// Plugin jobs run at once.
     pub workers: usize,
     /// Wall time between clock ticks for open incidents.
@@ -198,7 +201,7 @@ pub async fn serve_until(
     plugins: Vec<LoadedPlugin>,
 ) -> std::io::Result<()> {
     let metrics = Arc::new(Metrics::new());
-    let (queue, jobs) = JobQueue::new(config.queue_capacity, metrics.clone());
+    let (queue, jobs) = JobQueue::new(config.queue, metrics.clone());
     let queue = queue.with_job_lease(config.job_lease.as_millis().max(1) as i64);
     let plugins = Arc::new(plugins);
     let worker = Worker {
@@ -308,13 +311,17 @@ mod tests {
     #[test]
     fn a_full_queue_refuses_before_anything_is_stored() {
         let metrics = Arc::new(Metrics::new());
-        let (queue, mut jobs) = JobQueue::new(1, metrics.clone());
-        let place = queue.reserve().expect("one place");
-        let refused: problem::ApiError = queue.reserve().err().expect("the queue is full").into();
-        assert!(matches!(
-            refused,
-            problem::ApiError::Busy { retry_after: 1 }
-        ));
+        let (queue, mut jobs) = JobQueue::new(QueueLimits::with_total(1), metrics.clone());
+        let place = queue.reserve(Some("i"), 1).expect("one place");
+        let refused: problem::ApiError = queue
+            .reserve(Some("i"), 1)
+            .err()
+            .expect("the queue is full")
+            .into();
+        assert!(
+            matches!(refused, problem::ApiError::Busy { retry_after: 2 }),
+            "nothing drained yet: {refused:?}"
+        );
         place.send(rhyme_pipeline::queue::Job::Tick {
             incident: "i".into(),
             now: 0,
@@ -324,8 +331,16 @@ mod tests {
             1,
             "a sent job still holds its place until taken"
         );
-        assert!(jobs.try_recv().is_ok());
-        assert!(queue.reserve().is_ok(), "taking the job frees the place");
-        assert!(metrics.render().contains("rhyme_queue_rejections_total 1"));
+        let taken = jobs.try_next().expect("the tick is waiting");
+        assert!(
+            queue.reserve(Some("i"), 1).is_err(),
+            "a running job holds its room"
+        );
+        drop(taken);
+        assert!(
+            queue.reserve(Some("i"), 1).is_ok(),
+            "finishing the job frees the room"
+        );
+        assert!(metrics.render().contains("rhyme_queue_rejections_total 2"));
     }
 }

@@ -14,7 +14,6 @@ use rhyme_pipeline::queue::{Job, JobQueue};
 use rhyme_server::{AppState, router};
 use rhyme_store::{Actor, Gate, GateConfig, Incident, ManualClock, Role, Store, TimelineEvent};
 use serde_json::Value;
-use tokio::sync::mpsc;
 use tower::ServiceExt as _;
 
 /// The store's clock during these tests: 2026-01-01T00:00:00Z, long after every payload.
@@ -25,7 +24,7 @@ struct Api {
     state: AppState,
     clock: ManualClock,
     responder: String,
-    _jobs: mpsc::Receiver<Job>,
+    _jobs: rhyme_pipeline::queue::JobReceiver,
     _dir: tempfile::TempDir,
 }
 
@@ -43,7 +42,10 @@ impl Api {
             .secret;
         let metrics = Arc::new(Metrics::new());
         // Room for every job these tests queue; the receiver is kept so the queue stays open.
-        let (queue, jobs) = JobQueue::new(256, metrics.clone());
+        let (queue, jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         Api {
             state: AppState::new(gate, queue, metrics),

@@ -43,7 +43,10 @@ async fn the_report_uses_the_servers_key_and_anchor_file() {
     };
     store.audit().seal(&anchors).await.unwrap().unwrap();
     let metrics = Arc::new(Metrics::new());
-    let (queue, _jobs) = JobQueue::new(16, metrics.clone());
+    let (queue, _jobs) = JobQueue::new(
+        rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+        metrics.clone(),
+    );
     let gate = Gate::new(store.clone(), GateConfig::default());
     let state = AppState::new(gate, queue, metrics).with_audit_anchors(anchors);
 

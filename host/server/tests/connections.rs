@@ -35,7 +35,7 @@ async fn serve(connections: Connections) -> Running {
     let (stop, stopped) = oneshot::channel::<()>();
     let config = ServeConfig {
         listen: addr,
-        queue_capacity: 16,
+        queue: rhyme_pipeline::lines::QueueLimits::with_total(10_000),
         workers: 1,
         tick_every: Duration::from_secs(3600),
         deliver_every: Duration::from_secs(3600),

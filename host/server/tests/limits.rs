@@ -12,13 +12,12 @@ use rhyme_pipeline::queue::{Job, JobQueue};
 use rhyme_server::{AppState, router};
 use rhyme_store::{Actor, Gate, GateConfig, Limits, Role, Store};
 use serde_json::{Value, json};
-use tokio::sync::mpsc::Receiver;
 use tower::ServiceExt as _;
 
 struct Api {
     state: AppState,
     token: String,
-    _jobs: Receiver<Job>,
+    _jobs: rhyme_pipeline::queue::JobReceiver,
     _dir: tempfile::TempDir,
 }
 
@@ -35,7 +34,10 @@ impl Api {
             .unwrap()
             .secret;
         let metrics = Arc::new(Metrics::new());
-        let (queue, jobs) = JobQueue::new(16, metrics.clone());
+        let (queue, jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         Api {
             state: AppState::new(gate, queue, metrics),

@@ -13,7 +13,6 @@ use rhyme_server::{AppState, ROUTES, router};
 use rhyme_store::approval::{NewProposal, Proposal, ProposalKind};
 use rhyme_store::{Actor, Gate, GateConfig, PluginRef, Role, Store};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use tower::ServiceExt as _;
 
 /// A router over a fresh store, with a token of each role that sends or decides.
@@ -22,7 +21,7 @@ struct Api {
     responder: String,
     ic: String,
     reviewer: String,
-    _jobs: mpsc::Receiver<Job>,
+    _jobs: rhyme_pipeline::queue::JobReceiver,
     _dir: tempfile::TempDir,
 }
 
@@ -54,7 +53,10 @@ impl Api {
             secrets.push(token.secret);
         }
         let metrics = Arc::new(Metrics::new());
-        let (queue, jobs) = JobQueue::new(64, metrics.clone());
+        let (queue, jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         let [responder, ic, reviewer] = <[String; 3]>::try_from(secrets).unwrap();
         Api {

@@ -39,7 +39,10 @@ impl Api {
         let responder = token("sam", Role::Responder).await;
         let reviewer = token("ana", Role::Reviewer).await;
         let metrics = Arc::new(Metrics::new());
-        let (queue, _jobs) = JobQueue::new(16, metrics.clone());
+        let (queue, _jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         Api {
             state: AppState::new(gate, queue, metrics),

@@ -14,7 +14,6 @@ use rhyme_pipeline::queue::{Job, JobQueue};
 use rhyme_server::{AppState, router};
 use rhyme_store::{Gate, GateConfig, Incident, ManualClock, Store};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use tower::ServiceExt as _;
 
 /// The store's clock during these tests, in seconds: 2026-01-01T00:00:00Z.
@@ -23,7 +22,7 @@ const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
 struct Api {
     state: AppState,
-    _jobs: mpsc::Receiver<Job>,
+    _jobs: rhyme_pipeline::queue::JobReceiver,
     _dir: tempfile::TempDir,
 }
 
@@ -35,7 +34,10 @@ impl Api {
             .await
             .unwrap();
         let metrics = Arc::new(Metrics::new());
-        let (queue, jobs) = JobQueue::new(64, metrics.clone());
+        let (queue, jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         Api {
             state: AppState::new(gate, queue, metrics).with_slack_secret(Some(SECRET.into())),

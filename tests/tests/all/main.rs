@@ -41,6 +41,7 @@ mod sandbox;
 mod seen_before_api;
 mod seen_before_cli;
 mod server_api;
+mod server_burst;
 mod server_durability;
 mod server_jobs;
 mod server_limits;

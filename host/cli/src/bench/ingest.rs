@@ -154,10 +154,10 @@ fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
     )
 }
 
-fn config() -> ServeConfig {
+pub(super) fn config() -> ServeConfig {
     ServeConfig {
         listen: ([127, 0, 0, 1], 0).into(),
-        queue_capacity: 1024,
+        queue: rhyme_pipeline::lines::QueueLimits::with_total(100_000),
         workers: 4,
         // No ticks or deliveries during the run: only ingest and its plugin runs are measured.
         tick_every: Duration::from_secs(3600),
@@ -242,7 +242,7 @@ async fn post(
 }
 
 /// One JSON request as a client of the API sends it.
-async fn send(
+pub(super) async fn send(
     client: &reqwest::Client,
     base: &str,
     path: &str,
@@ -259,7 +259,7 @@ async fn send(
 }
 
 /// An error naming `path` and the answer unless it succeeded.
-async fn succeeded(path: &str, answer: reqwest::Response) -> anyhow::Result<()> {
+pub(super) async fn succeeded(path: &str, answer: reqwest::Response) -> anyhow::Result<()> {
     if !answer.status().is_success() {
         bail!(
             "{path} answered {}: {}",

@@ -1,5 +1,6 @@
 //! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
 
+pub(crate) mod burst;
 pub(crate) mod ingest;
 pub(crate) mod nudges;
 pub(crate) mod runtime;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 
-use super::Context;
+use super::{Context, burst};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum BenchCommand {
@@ -33,7 +33,9 @@ pub(super) enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
-    /// Sustained event ingest through the HTTP API into SQLite, one trivial plugin subscribed.
+    /// Sustained event ingest through the HTTP API into SQLite, one trivial plugin subscribed;
+    /// with `--burst`, the installed built-in plugins and one incident per client for
+    /// `--seconds`, while a probe opens incidents and posts alerts.
     Ingest {
         /// A plugin that answers every event with nothing.
         #[arg(
@@ -47,9 +49,19 @@ pub(super) enum BenchCommand {
         /// Events per batch.
         #[arg(long, default_value_t = 100)]
         batch_size: usize,
-        /// Clients sending at once.
-        #[arg(long, default_value_t = 4)]
-        clients: usize,
+        /// Clients sending at once (default 4; 8 with `--burst`).
+        #[arg(long)]
+        clients: Option<usize>,
+        /// A burst instead: each client on an incident of its own, the enabled plugins of the
+        /// registry (`make build` installs the built-in ones) on every event.
+        #[arg(long)]
+        burst: bool,
+        /// How long the burst lasts.
+        #[arg(long, default_value_t = 30, requires = "burst")]
+        seconds: u64,
+        /// Events the server's queue holds (`rhyme serve --queue`).
+        #[arg(long, default_value_t = 100_000, requires = "burst")]
+        queue: usize,
     },
     /// A 5,000-event timeline with the anti-pattern plugin called on every event.
     Nudges {
@@ -82,11 +94,28 @@ pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Runtime { component, calls } => runtime(ctx, &component, calls),
         BenchCommand::Signature { component, runs } => signature(ctx, &component, runs),
         BenchCommand::Ingest {
+            burst: true,
+            batch_size,
+            clients,
+            seconds,
+            queue,
+            ..
+        } => burst::run(
+            ctx,
+            crate::bench::burst::BurstPlan {
+                clients: clients.unwrap_or(8),
+                batch_size,
+                seconds,
+                queue,
+            },
+        ),
+        BenchCommand::Ingest {
             component,
             batches,
             batch_size,
             clients,
-        } => ingest(ctx, &component, batches, batch_size, clients),
+            ..
+        } => ingest(ctx, &component, batches, batch_size, clients.unwrap_or(4)),
         BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
         BenchCommand::SeenBefore {
             component,

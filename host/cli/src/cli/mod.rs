@@ -5,6 +5,7 @@ mod ask;
 mod audit;
 #[cfg(feature = "bench")]
 mod bench;
+mod burst;
 mod corpus;
 mod draft;
 mod eval;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
+use rhyme_pipeline::lines::QueueLimits;
 use rhyme_pipeline::store_incidents::StoreIncidents;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::{LoadedPlugin, Sandbox};
@@ -22,8 +23,9 @@ pub(super) struct ServeArgs {
     /// Address to listen on; port 0 picks a free one (printed at start).
     #[arg(long, default_value = "127.0.0.1:7878")]
     listen: SocketAddr,
-    /// Plugin jobs queued before ingest answers 429.
-    #[arg(long, default_value_t = 1024)]
+    /// Events waiting for plugins, all incidents together, before ingest answers 429; one
+    /// incident may hold a tenth of them, and an incident with nothing waiting always gets in.
+    #[arg(long, default_value_t = 100_000)]
     queue: usize,
     /// Plugin jobs run at once.
     #[arg(long, default_value_t = 4)]
@@ -86,7 +88,7 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         eprintln!("{}", audit::describe_sealing(&audit));
         let config = ServeConfig {
             listen: args.listen,
-            queue_capacity: args.queue,
+            queue: QueueLimits::with_total(args.queue),
             workers: args.workers,
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),

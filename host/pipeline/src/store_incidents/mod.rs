@@ -13,7 +13,7 @@ use std::future::Future;
 use rhyme_store::{Error as StoreError, Store};
 use tokio::runtime::Handle;
 
-use rhyme_runtime::capability::backend::{BackendError, IncidentSource};
+use rhyme_runtime::capability::backend::{BackendError, IncidentSource, TimelineRead};
 use rhyme_world::Timestamp;
 use rhyme_world::types::{Finding, Incident, MetricSeries, Postmortem, TimelineEvent};
 
@@ -73,16 +73,15 @@ impl IncidentSource for StoreIncidents {
     fn timeline(
         &self,
         incident: &str,
-        now: Timestamp,
-        keep: &dyn Fn(&TimelineEvent) -> bool,
+        read: &TimelineRead<'_>,
     ) -> Result<Vec<TimelineEvent>, BackendError> {
         let (store, id) = (self.store.clone(), incident.to_string());
-        let events = self.wait(async move { store.events(&id).await })?;
+        let (since, until) = (read.since.unwrap_or(Timestamp::MIN), read.until);
+        let events = self.wait(async move { store.events_between(&id, since, until).await })?;
         Ok(events
             .into_iter()
-            .take_while(|e| e.at <= now)
             .map(convert::event_to_wit)
-            .filter(|e| keep(e))
+            .filter(|e| read.keeps(e))
             .collect())
     }
 
@@ -155,20 +154,37 @@ mod tests {
         let (found, missing, timeline) = tokio::task::spawn_blocking(move || {
             let found = source.incident("inc-1").unwrap();
             let missing = source.incident("nope").unwrap();
-            let timeline = source
-                .timeline("inc-1", 5_000, &|e| e.kind == "message")
-                .unwrap();
-            (found, missing, timeline)
+            let kinds = ["Message".to_string()];
+            let read = TimelineRead {
+                until: 5_000,
+                since: None,
+                kinds: Some(&kinds),
+            };
+            let timeline = source.timeline("inc-1", &read).unwrap();
+            let since = TimelineRead {
+                until: 9_000,
+                since: Some(3_000),
+                kinds: None,
+            };
+            let recent = source.timeline("inc-1", &since).unwrap();
+            (found, missing, (timeline, recent))
         })
         .await
         .unwrap();
         assert_eq!(found.unwrap().service, "checkout");
         assert!(missing.is_none());
-        let ids: Vec<&str> = timeline.iter().map(|e| e.id.as_str()).collect();
+        let ids = |events: &[TimelineEvent]| -> Vec<String> {
+            events.iter().map(|e| e.id.clone()).collect()
+        };
         assert_eq!(
-            ids,
+            ids(&timeline.0),
             ["a"],
             "events after `now` and of other kinds are left out"
+        );
+        assert_eq!(
+            ids(&timeline.1),
+            ["b", "c"],
+            "the store reads from `since` on"
         );
     }
 

@@ -103,17 +103,50 @@ pub trait ChatModel: Send + Sync {
     fn chat(&self, messages: &[ChatMessage], max_tokens: u32) -> Result<String, BackendError>;
 }
 
+/// Which events of a timeline a plugin asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelineRead<'a> {
+    /// The call's incident time: nothing later is read.
+    pub until: i64,
+    /// Nothing earlier is read, when set.
+    pub since: Option<i64>,
+    /// Only these kinds (compared without case, `-` as `_`), when set.
+    pub kinds: Option<&'a [String]>,
+}
+
+impl TimelineRead<'_> {
+    /// Whether `event` is part of what was asked for.
+    pub fn keeps(&self, event: &TimelineEvent) -> bool {
+        event.at <= self.until
+            && self.since.is_none_or(|since| event.at >= since)
+            && self
+                .kinds
+                .is_none_or(|kinds| kinds.iter().any(|k| same_kind(k, &event.kind)))
+    }
+}
+
+/// Event kinds compare without case, `-` as `_`, and surrounding spaces.
+pub fn same_kind(a: &str, b: &str) -> bool {
+    let fold = |c: char| {
+        if c == '-' {
+            '_'
+        } else {
+            c.to_ascii_lowercase()
+        }
+    };
+    let (a, b) = (a.trim(), b.trim());
+    a.len() == b.len() && a.chars().map(fold).eq(b.chars().map(fold))
+}
+
 /// Read-only access to incidents, as of the call's incident time.
 pub trait IncidentSource: Send + Sync {
     /// An incident by id.
     fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
-    /// Its timeline up to `now` (incident time), oldest first, keeping only the events that
-    /// `keep` accepts.
+    /// The part of its timeline that `read` asks for, oldest first.
     fn timeline(
         &self,
         incident: &str,
-        now: i64,
-        keep: &dyn Fn(&TimelineEvent) -> bool,
+        read: &TimelineRead<'_>,
     ) -> Result<Vec<TimelineEvent>, BackendError>;
     /// Its metric series.
     fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
@@ -148,5 +181,18 @@ impl Backends {
             vectors,
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_kind;
+
+    #[test]
+    fn kinds_match_across_case_dash_and_underscore() {
+        assert!(same_kind("role_change", "Role-Change"));
+        assert!(same_kind(" status-update", "status_update"));
+        assert!(!same_kind("status_update", "status"));
+        assert!(!same_kind("alert", "alerts"));
     }
 }

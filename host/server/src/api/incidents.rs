@@ -70,7 +70,7 @@ pub async fn create(
     // With seen-before on, a new incident gets its finding off the request path: the place
     // in the queue is held before the write, as for events.
     let place = if state.seen_before().is_ok() {
-        Some(state.queue().reserve()?)
+        Some(state.queue().reserve(Some(&incident.id), 1)?)
     } else {
         None
     };

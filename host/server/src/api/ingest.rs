@@ -90,7 +90,7 @@ pub async fn events(
             text: e.text,
         })
         .collect();
-    let place = state.queue().reserve()?;
+    let place = state.queue().reserve(Some(&id), events.len())?;
     let lease = state.queue().lease();
     let (EventBatch { stored, duplicates }, job) = state
         .store()
@@ -160,7 +160,7 @@ pub async fn series(
             })
             .collect(),
     };
-    let place = state.queue().reserve()?;
+    let place = state.queue().reserve(Some(&id), 1)?;
     let lease = state.queue().lease();
     let (stored, job) = state
         .store()

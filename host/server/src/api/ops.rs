@@ -1,5 +1,5 @@
-//! Endpoints for operators and machines, without a token: liveness, Prometheus metrics and
-//! the OpenAPI document.
+//! Endpoints for operators and machines, without a token: liveness, readiness, Prometheus
+//! metrics and the OpenAPI document.
 
 use axum::Json;
 use axum::extract::State;
@@ -17,6 +17,46 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// Whether new work would be taken now: 200 while the database answers and the plugin queue
+/// has room, 503 with `Retry-After` (from the measured drain rate) while it is full. `/healthz`
+/// stays 200 through a backlog: the process is up, and restarting it would not help.
+pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    let queue = state.queue();
+    let limits = queue.limits();
+    let drain = queue.drain_rate();
+    let mut body = serde_json::json!({
+        "queued_events": queue.depth(),
+        "queue_limit": limits.total,
+        "per_incident_limit": limits.per_incident,
+        "drained_events_per_s": drain.map(|r| (r * 10.0).round() / 10.0),
+    });
+    let (status, retry_after) = if let Err(e) = state.store().ping().await {
+        tracing::error!("readiness check: {e}");
+        body["ready"] = false.into();
+        body["reason"] = "database unavailable".into();
+        (StatusCode::SERVICE_UNAVAILABLE, None)
+    } else if !queue.has_room() {
+        let wait = queue.retry_after_for(None, 1);
+        body["ready"] = false.into();
+        body["reason"] = format!(
+            "the plugin queue is full ({} events waiting); new incidents are still taken",
+            queue.depth()
+        )
+        .into();
+        (StatusCode::SERVICE_UNAVAILABLE, Some(wait))
+    } else {
+        body["ready"] = true.into();
+        (StatusCode::OK, None)
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Some(wait) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+    }
+    response
 }
 
 /// The Prometheus text exposition.

@@ -199,7 +199,7 @@ pub async fn ingest(
         kind: "message".into(),
         text,
     };
-    let place = state.queue().reserve()?;
+    let place = state.queue().reserve(Some(&incident), 1)?;
     let lease = state.queue().lease();
     let (batch, job) = state
         .store()

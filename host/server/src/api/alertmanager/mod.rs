@@ -71,10 +71,11 @@ pub async fn ingest(
     let readings = alerts::read(&note, sender, store.now())?;
     let mut events: Vec<TimelineEvent> = readings.iter().map(|r| r.event.clone()).collect();
     events.extend(alerts::truncation_note(&note, sender, &readings));
-    let place = state.queue().reserve()?;
+    // The group's incident is found or opened while writing: room is asked of the whole queue.
+    let place = state.queue().reserve(None, events.len())?;
     // A second place for the seen-before finding, used only if this notification opens one.
     let opening = if state.seen_before().is_ok() {
-        Some(state.queue().reserve()?)
+        Some(state.queue().reserve(None, 1)?)
     } else {
         None
     };

@@ -35,6 +35,9 @@
 //! deadline-ms = 10000
 //! memory-mib = 512
 //!
+//! [store]
+//! synchronous = "full"
+//!
 //! [audit]
 //! key-file = "/etc/rhyme/audit.key"
 //! anchor-file = "/var/log/rhyme/audit-anchor.jsonl"
@@ -160,6 +163,9 @@ pub(crate) struct LlmSection {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct StoreSection {
     pub database_url: Option<String>,
+    /// SQLite's `synchronous` mode, `"normal"` (the default) or `"full"`: what a power cut
+    /// may take back (README, "Durability"); refused with a PostgreSQL URL.
+    pub synchronous: Option<rhyme_store::Synchronous>,
 }
 
 /// `rhyme serve`'s outward-facing settings, and the limits an operator may tune; a limit left
@@ -389,6 +395,21 @@ mod tests {
         let zero = parse("[server]\nmax-connections = 0\n", Path::new("rhyme.toml"));
         let error = zero.unwrap().server.connections().unwrap_err().to_string();
         assert!(error.contains("max-connections = 0"), "{error}");
+    }
+
+    #[test]
+    fn the_store_synchronous_mode_is_read_and_only_known_modes_are_accepted() {
+        let path = Path::new("rhyme.toml");
+        let full = parse("[store]\nsynchronous = \"full\"\n", path).unwrap();
+        assert_eq!(full.store.synchronous, Some(rhyme_store::Synchronous::Full));
+        assert_eq!(RhymeConfig::default().store.synchronous, None);
+        let error = parse("[store]\nsynchronous = \"off\"\n", path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("rhyme.toml:2:") && error.contains("normal"),
+            "{error}"
+        );
     }
 
     #[test]

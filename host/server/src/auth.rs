@@ -21,9 +21,12 @@ use super::state::AppState;
 pub struct Caller(pub Principal);
 
 impl Caller {
-    /// The caller, if their role holds `permission`.
+    /// The caller, if their role holds `permission`; 403 naming the role that does.
     pub fn require(self, permission: Permission) -> Result<Principal, ApiError> {
-        self.0.require(permission).map_err(ApiError::from)?;
+        self.0.require(permission).map_err(|e| match e {
+            rhyme_store::Error::Forbidden { why } => ApiError::WrongRole(why),
+            other => ApiError::from(other),
+        })?;
         Ok(self.0)
     }
 

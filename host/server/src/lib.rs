@@ -5,9 +5,12 @@
 //! | module | job |
 //! |---|---|
 //! | [`api`] | the `/v1` handlers, one file per resource |
+//! | [`access`] | every request counted by route and status; refusals logged, rate-limited |
 //! | [`auth`] | bearer tokens to a caller with a role |
 //! | [`body`] | JSON bodies whose errors name the field at fault |
 //! | [`listen`] | accepting connections: the connection cap and the header-read timeout |
+//! | [`log_budget`] | at most so many log lines per key and second |
+//! | [`ops_metrics`] | `/metrics` beyond the pipeline's: requests, auth failures, outbox, backlog |
 //! | [`problem`] | errors as `application/problem+json` |
 //! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
@@ -20,11 +23,14 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod body;
 pub mod listen;
+pub mod log_budget;
 pub mod openapi;
+pub mod ops_metrics;
 pub mod page;
 pub mod problem;
 pub mod sections;
@@ -37,6 +43,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 use rhyme_pipeline::lines::QueueLimits;
 use rhyme_pipeline::metrics::Metrics;
@@ -85,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// The API's routes over `state`.
 pub fn router(state: AppState) -> Router {
     use api::*;
+    let access = Arc::new(access::Access::new(state.ops_metrics().clone()));
     Router::new()
         .route(
             "/v1/incidents",
@@ -140,6 +148,8 @@ pub fn router(state: AppState) -> Router {
             }
         })
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        // Outermost, so that it sees every answer, the body limit's refusals included.
+        .layer(middleware::from_fn_with_state(access, access::observe))
         .with_state(state)
 }
 
@@ -215,11 +225,16 @@ pub async fn serve_until(
     let worker = tokio::spawn(worker.run(jobs));
     let ticker = tokio::spawn(ticks::tick(gate.clone(), queue.clone(), config.tick_every));
     let wake_delivery = Arc::new(Notify::new());
+    let ops_metrics = Arc::new(ops_metrics::OpsMetrics::new());
     let delivery = tokio::spawn(rhyme_sinks::keep_delivering(
         gate.clone(),
         sinks,
         config.deliver_every,
         wake_delivery.clone(),
+        {
+            let metrics = ops_metrics.clone();
+            move |report: &rhyme_sinks::DeliveryReport| metrics.record_deliveries(report)
+        },
     ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
     let wake_sealing = Arc::new(Notify::new());
@@ -234,6 +249,7 @@ pub async fn serve_until(
     let store = gate.store().clone();
 
     let state = AppState::new(gate, queue, metrics)
+        .with_ops_metrics(ops_metrics)
         .with_delivery_wake(wake_delivery)
         .with_seal_wake(wake_sealing)
         .with_slack_secret(config.slack_signing_secret)

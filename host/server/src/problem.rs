@@ -1,6 +1,9 @@
 //! Errors as `application/problem+json` (RFC 9457). Every answer names what was wrong and,
 //! for bad input, the field at fault (`field`, a path such as `events[3].at`); nothing about
 //! the host's internals (database errors, file paths) reaches the client: those go to the log.
+//!
+//! Each answer also carries a [`Refused`] in its extensions, for the access log and the
+//! metrics (`crate::access`): what was sent, and which authentication check failed.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,9 +15,13 @@ pub enum ApiError {
     /// No bearer token, an unknown or revoked one, or a bad Slack signature; says which; 401.
     #[error("{0}")]
     Unauthenticated(Unauthenticated),
-    /// The caller's role lacks the permission, or the gate refuses this caller; 403.
+    /// The gate refuses this caller (deciding their own proposal, a second vote); 403.
     #[error("{0}")]
     Forbidden(String),
+    /// The caller's role lacks the permission; says which role has it; 403. Apart from
+    /// [`ApiError::Forbidden`] so that `/metrics` counts it as an authorization failure.
+    #[error("{0}")]
+    WrongRole(String),
     /// The thing named does not exist (or the route is unknown); 404.
     #[error("{what} `{id}` not found")]
     NotFound {
@@ -118,6 +125,20 @@ pub enum Unauthenticated {
 }
 
 impl Unauthenticated {
+    /// The failure as a metric label (`rhyme_auth_failures_total{reason}`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Unauthenticated::NoToken => "missing-token",
+            Unauthenticated::NotBearer => "not-bearer",
+            Unauthenticated::UnknownToken => "unknown-token",
+            Unauthenticated::RevokedToken => "revoked-token",
+            Unauthenticated::SlackUnsigned => "slack-unsigned",
+            Unauthenticated::SlackMalformed(_) => "slack-malformed",
+            Unauthenticated::SlackStale { .. } => "slack-stale",
+            Unauthenticated::SlackMismatch => "slack-bad-signature",
+        }
+    }
+
     /// Whether the failure is about a bearer token (so the answer carries `WWW-Authenticate`).
     fn is_bearer(&self) -> bool {
         matches!(
@@ -128,6 +149,29 @@ impl Unauthenticated {
                 | Unauthenticated::RevokedToken
         )
     }
+}
+
+/// Every label [`ApiError::auth_failure`] can give, so each is exported from zero.
+pub const AUTH_FAILURES: &[&str] = &[
+    "missing-token",
+    "not-bearer",
+    "unknown-token",
+    "revoked-token",
+    "wrong-role",
+    "slack-unsigned",
+    "slack-malformed",
+    "slack-stale",
+    "slack-bad-signature",
+];
+
+/// What a refused request was told, left in the response's extensions for the middleware
+/// that logs and counts refusals (so that `into_response` itself does nothing but answer).
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The problem document's `detail`: written for the client, so it holds no secret.
+    pub detail: String,
+    /// Which authentication or authorization check failed, if one did.
+    pub auth_failure: Option<&'static str>,
 }
 
 /// The problem document (RFC 9457 members plus `field`).
@@ -160,7 +204,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::WrongRole(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
@@ -177,7 +221,7 @@ impl ApiError {
     fn slug(&self) -> &'static str {
         match self {
             ApiError::Unauthenticated(_) => "unauthenticated",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Forbidden(_) | ApiError::WrongRole(_) => "forbidden",
             ApiError::NotFound { .. } => "not-found",
             ApiError::Invalid { .. } => "invalid-field",
             ApiError::Malformed(_) => "malformed-body",
@@ -189,6 +233,16 @@ impl ApiError {
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal => "internal",
             ApiError::Upstream(_) => "plugin-failed",
+        }
+    }
+
+    /// The authentication or authorization check that failed, as a metric label (one of
+    /// [`AUTH_FAILURES`]); `None` for every other refusal.
+    pub fn auth_failure(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Unauthenticated(why) => Some(why.reason()),
+            ApiError::WrongRole(_) => Some("wrong-role"),
+            _ => None,
         }
     }
 
@@ -212,8 +266,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&self.problem()).expect("problems serialise");
+        let problem = self.problem();
+        let body = serde_json::to_vec(&problem).expect("problems serialise");
         let mut response = (self.status(), body).into_response();
+        response.extensions_mut().insert(Refused {
+            detail: problem.detail,
+            auth_failure: self.auth_failure(),
+        });
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -290,6 +349,27 @@ mod tests {
             problem.detail,
             "`points`: series `rps` would hold 11 points"
         );
+    }
+
+    #[test]
+    fn every_auth_failure_label_is_listed() {
+        let failures = [
+            ApiError::Unauthenticated(Unauthenticated::NoToken),
+            ApiError::Unauthenticated(Unauthenticated::NotBearer),
+            ApiError::Unauthenticated(Unauthenticated::UnknownToken),
+            ApiError::Unauthenticated(Unauthenticated::RevokedToken),
+            ApiError::WrongRole("no".into()),
+            ApiError::Unauthenticated(Unauthenticated::SlackUnsigned),
+            ApiError::Unauthenticated(Unauthenticated::SlackMalformed("x")),
+            ApiError::Unauthenticated(Unauthenticated::SlackStale {
+                skew_s: 1,
+                max_s: 0,
+            }),
+            ApiError::Unauthenticated(Unauthenticated::SlackMismatch),
+        ];
+        let labels: Vec<_> = failures.iter().filter_map(ApiError::auth_failure).collect();
+        assert_eq!(labels, AUTH_FAILURES);
+        assert_eq!(ApiError::Forbidden("gate".into()).auth_failure(), None);
     }
 
     #[test]

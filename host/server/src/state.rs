@@ -12,6 +12,8 @@ use rhyme_pipeline::queue::JobQueue;
 use rhyme_runtime::LoadedPlugin;
 use rhyme_seen_before::service::SeenBefore;
 
+use crate::ops_metrics::OpsMetrics;
+
 const NOT_SET_UP: &str = "seen-before is not set up on this host";
 
 /// What every request handler shares (store, gate, plugin queue, metrics, seen-before, plugins); cheap to clone.
@@ -25,6 +27,8 @@ struct Inner {
     gate: Gate,
     queue: JobQueue,
     metrics: Arc<Metrics>,
+    /// Requests, auth failures, deliveries and backlog: the server's side of `/metrics`.
+    ops_metrics: Arc<OpsMetrics>,
     slack_secret: Option<String>,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
     delivery_wake: Arc<Notify>,
@@ -50,6 +54,7 @@ impl AppState {
                 gate,
                 queue,
                 metrics,
+                ops_metrics: Arc::default(),
                 slack_secret: None,
                 delivery_wake: Arc::new(Notify::new()),
                 seal_wake: Arc::new(Notify::new()),
@@ -71,6 +76,15 @@ impl AppState {
     /// The audit key and anchor file that `/v1/audit/verify` checks the chain against.
     pub fn audit_anchors(&self) -> &Anchors {
         &self.inner.audit_anchors
+    }
+
+    /// With the server's metrics, shared with the delivery loop that counts into them (call
+    /// before the state is shared).
+    pub fn with_ops_metrics(mut self, metrics: Arc<OpsMetrics>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .ops_metrics = metrics;
+        self
     }
 
     /// With the Slack app's signing secret (call before the state is shared).
@@ -150,8 +164,13 @@ impl AppState {
         &self.inner.queue
     }
 
-    /// The Prometheus metrics.
+    /// The plugin pipeline's Prometheus metrics.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// The server's own Prometheus metrics (requests, auth failures, deliveries, backlog).
+    pub fn ops_metrics(&self) -> &Arc<OpsMetrics> {
+        &self.inner.ops_metrics
     }
 }

@@ -2,6 +2,7 @@
 //! result. [`keep_delivering`] runs a pass when an approval wakes it, and on a timer for
 //! retries and for rows another replica approved.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +53,27 @@ pub struct DeliveryReport {
     pub failed: Vec<String>,
     /// Delivered, but the lease had run out and another worker held the row by then.
     pub lease_lost: Vec<String>,
+    /// The sink of each id above, so outcomes can be counted per sink.
+    pub sinks: BTreeMap<String, String>,
+}
+
+impl DeliveryReport {
+    /// Each attempt of the pass as (sink, outcome), the outcome being `delivered`,
+    /// `retrying`, `failed` or `lease-lost`.
+    pub fn outcomes(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        let lists = [
+            (&self.delivered, "delivered"),
+            (&self.retrying, "retrying"),
+            (&self.failed, "failed"),
+            (&self.lease_lost, "lease-lost"),
+        ];
+        lists.into_iter().flat_map(move |(ids, outcome)| {
+            ids.iter().map(move |id| {
+                let sink = self.sinks.get(id).map_or("unknown", String::as_str);
+                (sink, outcome)
+            })
+        })
+    }
 }
 
 /// One pass with the default policy.
@@ -103,6 +125,7 @@ async fn record_attempt(
     report: &mut DeliveryReport,
 ) -> Result<()> {
     let id = claim.id.clone();
+    report.sinks.insert(id.clone(), claim.sink.clone());
     match result {
         Ok(()) => {
             let list = if store.mark_delivered(claim).await? {
@@ -143,8 +166,15 @@ async fn record_attempt(
 
 /// Delivers due outbox entries and withdraws expired proposals: at once when `wake` is
 /// notified (the server does so after each approval), and every `every` otherwise (retries
-/// that came due, approvals made by another replica).
-pub async fn keep_delivering(gate: Gate, sinks: Sinks, every: Duration, wake: Arc<Notify>) {
+/// that came due, approvals made by another replica). Each pass's report goes to `observe`
+/// (the server counts its outcomes for `/metrics`).
+pub async fn keep_delivering(
+    gate: Gate,
+    sinks: Sinks,
+    every: Duration,
+    wake: Arc<Notify>,
+    observe: impl Fn(&DeliveryReport) + Send + 'static,
+) {
     let mut timer = tokio::time::interval(every);
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -160,6 +190,7 @@ pub async fn keep_delivering(gate: Gate, sinks: Sinks, every: Duration, wake: Ar
                 for id in &report.failed {
                     tracing::error!(outbox = %id, "delivery failed for good");
                 }
+                observe(&report);
             }
             Err(e) => tracing::error!("outbox delivery: {e}"),
         }

@@ -231,6 +231,11 @@ async fn a_webhook_that_is_down_gets_the_delivery_when_it_is_back() {
         let policy = DeliveryPolicy::default();
         let down = deliver_due_with(&f.store, &sinks, &policy).await.unwrap();
         assert_eq!(down.retrying.len(), 3);
+        // What `/metrics` counts: each attempt under its sink and outcome.
+        assert_eq!(
+            down.outcomes().collect::<Vec<_>>(),
+            [("hook", "retrying"); 3]
+        );
         let rows = f.store.outbox(None).await.unwrap();
         assert!(
             rows.iter()
@@ -266,6 +271,7 @@ async fn a_webhook_that_is_down_gets_the_delivery_when_it_is_back() {
         f.clock.advance(2_500);
         let report = deliver_due_with(&f.store, &sinks, &policy).await.unwrap();
         assert_eq!(report.delivered.len(), 3);
+        assert!(report.outcomes().all(|o| o == ("hook", "delivered")));
         f.clock.advance(3_600_000);
         assert!(
             deliver_due_with(&f.store, &sinks, &policy)
@@ -304,7 +310,7 @@ async fn a_refusing_webhook_fails_the_row_without_retrying() {
         });
         let sinks = Sinks::new().with("hook", WebhookSink::new(&url).unwrap());
         let report = deliver_due(&f.store, &sinks).await.unwrap();
-        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.outcomes().collect::<Vec<_>>(), [("hook", "failed")]);
         let row = f.store.outbox(None).await.unwrap().remove(0);
         assert_eq!(row.state, OutboxState::Failed);
         assert!(row.last_error.unwrap().contains("422"));

@@ -15,6 +15,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Connection as _, Executor as _, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::durability::Synchronous;
 use crate::error::{Error, Result};
 
 /// Which database a store runs on.
@@ -83,16 +84,30 @@ pub(crate) fn resolve_url(
     }
 }
 
-/// Opens the pool; SQLite connections get WAL and the pragmas that go with it.
-pub(crate) async fn connect(url: &str, backend: Backend) -> Result<Db> {
+/// Opens the pool; SQLite connections get WAL and the pragmas that go with it, with
+/// `synchronous` as the operator chose. PostgreSQL refuses a choice (it is the server's).
+pub(crate) async fn connect(
+    url: &str,
+    backend: Backend,
+    synchronous: Option<Synchronous>,
+) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
     let pool = match backend {
+        Backend::Postgres if synchronous.is_some() => {
+            return Err(Error::invalid(
+                "synchronous",
+                "applies to SQLite only; PostgreSQL's durability is its server's `synchronous_commit`",
+            ));
+        }
         Backend::Postgres => options.max_connections(10).connect(url).await?,
         Backend::Sqlite => {
+            let synchronous = synchronous.unwrap_or_default();
             let pool = options
                 .max_connections(8)
-                .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn).await }))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move { sqlite_pragmas(conn, synchronous).await })
+                })
                 .connect(url)
                 .await?;
             // WAL is a property of the file, set once; readers then never block the writer.
@@ -107,10 +122,13 @@ pub(crate) async fn connect(url: &str, backend: Backend) -> Result<Db> {
     })
 }
 
-/// Per-connection settings. `synchronous = NORMAL` in WAL mode loses nothing when the
-/// process is killed, only (possibly) the last commits on a power cut.
-async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    conn.execute("PRAGMA synchronous = NORMAL").await?;
+/// Per-connection settings: `synchronous` is a connection's setting, not the file's, so
+/// every connection of the pool gets it (what each mode may lose: [`Synchronous`]).
+async fn sqlite_pragmas(
+    conn: &mut AnyConnection,
+    synchronous: Synchronous,
+) -> Result<(), sqlx::Error> {
+    conn.execute(synchronous.pragma()).await?;
     conn.execute("PRAGMA busy_timeout = 10000").await?;
     conn.execute("PRAGMA foreign_keys = ON").await?;
     Ok(())
@@ -135,12 +153,30 @@ impl Db {
         }
     }
 
+    /// The `synchronous` mode a pooled SQLite connection runs with; `None` on PostgreSQL.
+    pub(crate) async fn synchronous(&self) -> Result<Option<Synchronous>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let mut conn = self.pool.acquire().await?;
+        read_synchronous(&mut conn).await.map(Some)
+    }
+
     /// A connection for a one-off check, outside the pool.
     pub(crate) async fn ping(&self) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         conn.ping().await?;
         Ok(())
     }
+}
+
+/// What `PRAGMA synchronous` reads back as on `conn`.
+async fn read_synchronous(conn: &mut AnyConnection) -> Result<Synchronous> {
+    use sqlx::Row as _;
+    let row = sqlx::query("PRAGMA synchronous").fetch_one(conn).await?;
+    let value: i64 = row.try_get(0)?;
+    Synchronous::from_pragma(value)
+        .ok_or_else(|| Error::corrupt("pragma synchronous", format!("unexpected mode {value}")))
 }
 
 /// Escapes the characters that would end the path part of a SQLite URL.
@@ -198,6 +234,38 @@ mod tests {
             "{url}"
         );
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Every connection of the pool, not only the first, runs in the chosen mode: the pragma
+    /// is per connection, and a pool that set it once would sync some commits and not others.
+    #[tokio::test]
+    async fn each_pooled_connection_reads_back_the_chosen_synchronous_mode() {
+        for (chosen, expected) in [
+            (None, Synchronous::Normal),
+            (Some(Synchronous::Normal), Synchronous::Normal),
+            (Some(Synchronous::Full), Synchronous::Full),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let (url, backend) = resolve_url(dir.path(), None).unwrap();
+            let db = connect(&url, backend, chosen).await.unwrap();
+            let mut held = Vec::new();
+            for _ in 0..3 {
+                let mut conn = db.pool.acquire().await.unwrap();
+                assert_eq!(read_synchronous(&mut conn).await.unwrap(), expected);
+                held.push(conn);
+            }
+            assert_eq!(db.synchronous().await.unwrap(), Some(expected));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_synchronous_mode_is_refused_for_postgres_by_name() {
+        let url = "postgres://u:p@127.0.0.1:1/db";
+        let error = connect(url, Backend::Postgres, Some(Synchronous::Full))
+            .await
+            .err()
+            .expect("refused before connecting");
+        assert!(matches!(error, Error::Invalid { ref field, .. } if field == "synchronous"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, Backend, Db};
+use crate::durability::Synchronous;
 use crate::error::Result;
 use crate::limits::Limits;
 use crate::migrate;
@@ -36,8 +37,19 @@ impl Store {
         database_url: Option<&str>,
         clock: Arc<dyn Clock>,
     ) -> Result<Store> {
+        Self::open_with(data_dir, database_url, None, clock).await
+    }
+
+    /// As [`Store::open`], with SQLite's `synchronous` mode chosen by the operator (`None`:
+    /// [`Synchronous::Normal`]; a choice on PostgreSQL is refused, naming `synchronous`).
+    pub async fn open_with(
+        data_dir: impl AsRef<Path>,
+        database_url: Option<&str>,
+        synchronous: Option<Synchronous>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store> {
         let (url, backend) = db::resolve_url(data_dir.as_ref(), database_url)?;
-        let db = db::connect(&url, backend).await?;
+        let db = db::connect(&url, backend, synchronous).await?;
         migrate::migrate(&db).await?;
         Ok(Store {
             inner: Arc::new(Inner { db, clock }),
@@ -59,6 +71,12 @@ impl Store {
     /// Which database this store runs on, SQLite or PostgreSQL.
     pub fn backend(&self) -> Backend {
         self.inner.db.backend
+    }
+
+    /// The `synchronous` mode SQLite commits run with, read back from the database; `None`
+    /// on PostgreSQL.
+    pub async fn synchronous(&self) -> Result<Option<Synchronous>> {
+        self.inner.db.synchronous().await
     }
 
     /// The store's current time.

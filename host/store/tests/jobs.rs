@@ -330,3 +330,43 @@ async fn a_new_incidents_seen_before_job_is_written_with_it_and_taken_over_after
     })
     .await;
 }
+
+/// `/metrics` reads the backlog from here: its size, how many incidents share it and the
+/// age of the oldest job, over every replica's jobs.
+#[tokio::test]
+async fn the_backlog_counts_jobs_and_incidents_and_ages_from_the_oldest() {
+    each_backend(|f: Fixture| async move {
+        assert_eq!(
+            f.store.plugin_job_backlog().await.unwrap(),
+            Default::default()
+        );
+        let lease = JobLease::new(LEASE_MS);
+        for id in ["inc-1", "inc-2"] {
+            f.store.insert_incident(&incident(id)).await.unwrap();
+        }
+        let work = || JobWork::Series("rps".into());
+        let first = f
+            .store
+            .add_plugin_job("inc-1", work(), &lease)
+            .await
+            .unwrap();
+        f.clock.advance(1_000);
+        f.store
+            .add_plugin_job("inc-1", work(), &lease)
+            .await
+            .unwrap();
+        f.store
+            .add_plugin_job("inc-2", work(), &lease)
+            .await
+            .unwrap();
+        f.clock.advance(2_000);
+        let backlog = f.store.plugin_job_backlog().await.unwrap();
+        assert_eq!((backlog.jobs, backlog.incidents), (3, 2));
+        assert_eq!(backlog.oldest_age_ms(f.store.now()), 3_000);
+        f.store.finish_plugin_job(&first.id).await.unwrap();
+        let backlog = f.store.plugin_job_backlog().await.unwrap();
+        assert_eq!((backlog.jobs, backlog.incidents), (2, 2));
+        assert_eq!(backlog.oldest_age_ms(f.store.now()), 2_000);
+    })
+    .await;
+}

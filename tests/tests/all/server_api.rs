@@ -461,6 +461,12 @@ fn gate_end_to_end(backend: &Backend, scratch: &std::path::Path) {
         "exactly one delivery: {lines_after}"
     );
     assert!(lines_after.contains("rollback"));
+    // `/metrics` counts the delivery under its sink (issue 18, finding 10).
+    server.wait_for("the delivery in /metrics", || {
+        let metrics = server.call("GET", "/metrics", None, None).text();
+        let line = "rhyme_outbox_deliveries_total{outcome=\"delivered\",sink=\"default\"} 1";
+        metrics.lines().any(|l| l == line).then_some(())
+    });
 
     let (code, out, err) = outcome(&backend.rhyme(&["audit", "verify"]));
     assert_eq!(code, 0, "{out}{err}");

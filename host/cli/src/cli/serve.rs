@@ -83,6 +83,9 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
                 names.join(", ")
             }
         );
+        if let Some(mode) = db.synchronous().await.context("reading the store's mode")? {
+            eprintln!("store: SQLite, synchronous = {mode} (README, \"Durability\")");
+        }
         let connections = ctx.config.server.connections()?;
         let audit = audit::anchors(ctx, None, None)?;
         eprintln!("{}", audit::describe_sealing(&audit));

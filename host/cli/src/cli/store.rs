@@ -1,8 +1,11 @@
 //! Opening the incident store from the command line: `<data>/rhyme.db`, or the database that
-//! `rhyme.toml` (`[store] database-url`) or `RHYME_DATABASE_URL` names; and recording what the operator does in its audit log.
+//! `rhyme.toml` (`[store] database-url`) or `RHYME_DATABASE_URL` names, with `[store]
+//! synchronous` on SQLite; and recording what the operator does in its audit log.
+
+use std::sync::Arc;
 
 use anyhow::Context as _;
-use rhyme_store::{Actor, Store};
+use rhyme_store::{Actor, Store, SystemClock};
 
 use super::Context;
 
@@ -14,13 +17,21 @@ pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// The store of this data folder, with `rhyme.toml`'s limits on what an incident may hold.
+/// The store of this data folder, with `rhyme.toml`'s durability and limits on what an
+/// incident may hold.
 pub(super) async fn open(ctx: &Context) -> anyhow::Result<Store> {
-    let url = ctx.config.store.database_url.as_deref();
+    let store_config = &ctx.config.store;
+    let url = store_config.database_url.as_deref();
     let limits = ctx.config.server.store_limits()?;
-    let store = Store::open(&ctx.data, url.filter(|u| !u.trim().is_empty()))
-        .await
-        .context("opening the incident store")?;
+    let url = url.filter(|u| !u.trim().is_empty());
+    let store = Store::open_with(
+        &ctx.data,
+        url,
+        store_config.synchronous,
+        Arc::new(SystemClock),
+    )
+    .await
+    .context("opening the incident store")?;
     Ok(store.with_limits(limits))
 }
 

@@ -59,16 +59,23 @@ pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     response
 }
 
-/// The Prometheus text exposition.
+/// The Prometheus text exposition: the pipeline's metrics, then the server's. The backlog is
+/// read from the store now, so it counts every replica's jobs; if the read fails the last
+/// figures stay and the failure is logged (a scrape still gets everything else).
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state
         .metrics()
         .queue_depth
         .set(state.queue().depth() as i64);
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics().render(),
-    )
+    match state.store().plugin_job_backlog().await {
+        Ok(backlog) => state
+            .ops_metrics()
+            .set_backlog(&backlog, state.store().now()),
+        Err(error) => tracing::error!(%error, "reading the plugin job backlog for /metrics"),
+    }
+    let mut text = state.metrics().render();
+    text.push_str(&state.ops_metrics().render());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 /// The OpenAPI document of this API.

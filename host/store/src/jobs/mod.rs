@@ -9,8 +9,10 @@
 //! Each plugin's results are stored together with a step marker
 //! ([`crate::Gate::store_plugin_output`]), so a job run twice stores nothing twice.
 
+mod backlog;
 mod output;
 
+pub use backlog::Backlog;
 pub use output::{JobStep, StepOutcome};
 
 use sqlx::AnyConnection;

@@ -342,7 +342,42 @@ pub struct TakenWork {
     metrics: Arc<Metrics>,
     room: TakenRoom,
     started: std::time::Instant,
+    /// Events already counted as finished by [`Progress::finished`].
+    reported: Arc<std::sync::atomic::AtomicUsize>,
     pub(crate) work: Option<Taken>,
+}
+
+/// Counts events of a long run as finished before the whole run is, so the drain rate (and
+/// with it `Retry-After`) follows a backlog that takes many seconds to answer.
+#[derive(Clone)]
+pub struct Progress {
+    shared: Arc<Shared>,
+    reported: Arc<std::sync::atomic::AtomicUsize>,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    /// `events` more of the run are done.
+    pub fn finished(&self, events: usize) {
+        self.reported
+            .fetch_add(events, std::sync::atomic::Ordering::SeqCst);
+        self.shared
+            .drain
+            .lock()
+            .expect("the drain lock is never poisoned")
+            .finished(events, self.started);
+    }
+}
+
+impl TakenWork {
+    /// Where the run reports its progress.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            shared: self.shared.clone(),
+            reported: self.reported.clone(),
+            started: self.started,
+        }
+    }
 }
 
 impl Drop for TakenWork {
@@ -355,7 +390,12 @@ impl Drop for TakenWork {
             .drain
             .lock()
             .expect("the drain lock is never poisoned")
-            .finished(self.room.weight, self.started);
+            .finished(
+                self.room.weight.saturating_sub(
+                    self.reported.load(std::sync::atomic::Ordering::SeqCst),
+                ),
+                self.started,
+            );
         self.shared.wake.notify_one();
     }
 }
@@ -374,6 +414,7 @@ impl JobReceiver {
                         metrics: self.metrics.clone(),
                         room: work.room(),
                         started: std::time::Instant::now(),
+                        reported: Default::default(),
                         work: Some(work),
                     });
                 }
@@ -397,6 +438,7 @@ impl JobReceiver {
             metrics: self.metrics.clone(),
             room: work.room(),
             started: std::time::Instant::now(),
+            reported: Default::default(),
             work: Some(work),
         })
     }

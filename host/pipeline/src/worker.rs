@@ -23,7 +23,7 @@ use tokio::task::JoinSet;
 
 use crate::lines::Taken;
 use crate::metrics::Metrics;
-use crate::queue::{Job, JobReceiver};
+use crate::queue::{Job, JobReceiver, Progress};
 use crate::seen_before_job;
 use crate::store_incidents::convert;
 
@@ -71,7 +71,7 @@ impl Worker {
             let worker = this.clone();
             running.spawn(async move {
                 if let Some(work) = taken.work.take() {
-                    worker.run_taken(work).await;
+                    worker.run_taken(work, taken.progress()).await;
                 }
                 // Frees the room and the incident's turn, also when the run panicked.
                 drop((taken, slot));
@@ -81,7 +81,7 @@ impl Worker {
         while running.join_next().await.is_some() {}
     }
 
-    async fn run_taken(&self, work: Taken) {
+    async fn run_taken(&self, work: Taken, progress: Progress) {
         match work {
             Taken::Unordered(job) => self.handle(job).await,
             Taken::Incident {
@@ -90,7 +90,7 @@ impl Worker {
                 weight,
             } => {
                 if jobs.len() > 1 && weight >= COALESCE_FROM {
-                    self.handle_backlog(&incident, jobs).await;
+                    self.handle_backlog(&incident, jobs, &progress).await;
                 } else {
                     for job in jobs {
                         self.handle(job).await;
@@ -105,7 +105,7 @@ impl Worker {
     /// last job. Earlier jobs are settled as their own calls finish: should the process die
     /// before the last job's call is stored, that job is taken over and its call still reads
     /// the whole timeline.
-    async fn handle_backlog(&self, incident: &str, jobs: Vec<Job>) {
+    async fn handle_backlog(&self, incident: &str, jobs: Vec<Job>, progress: &Progress) {
         let store = self.gate.store();
         let wit_incident = match store.incident(incident).await {
             Ok(found) => Arc::new(convert::incident_to_wit(found)),
@@ -119,6 +119,7 @@ impl Worker {
         };
         let last = jobs.len() - 1;
         for (n, job) in jobs.into_iter().enumerate() {
+            let weight = job.weight();
             let Job::Events {
                 job: job_id,
                 events,
@@ -127,6 +128,7 @@ impl Worker {
             } = job
             else {
                 self.handle(job).await;
+                progress.finished(weight);
                 continue;
             };
             let stored_ok = self
@@ -144,6 +146,7 @@ impl Worker {
                     false
                 });
             self.settle(incident, job_id, stored_ok).await;
+            progress.finished(weight);
         }
     }
 

@@ -44,6 +44,14 @@ pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<(usize, T
         path: path.to_path_buf(),
         source,
     })?;
+    parse(&text, path)
+}
+
+/// Parses JSON-lines text as [`read`] does; `path` only names the file in errors.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<Vec<(usize, T)>, JsonlError> {
     let mut out = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {

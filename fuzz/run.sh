@@ -45,9 +45,11 @@ for t in "${targets[@]}"; do
   esac
   [ -n "$(ls -A "$out/seeds/$t")" ] || echo "warning: no seeds for $t ($shared missing?)" >&2
   log="$out/artifacts/$t/last.log"
+  # Inputs take milliseconds; a 60 s timeout still catches a hang without taking a busy
+  # 2-core machine's stall for one (a 10 s timeout once did, not reproducible alone).
   rc=0
   "$bin/$t" "$out/corpus/$t" "$out/seeds/$t" -max_total_time="$seconds" -max_len=16384 \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/artifacts/$t/" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-0}" "$rc" >>"$out/runs.tsv"

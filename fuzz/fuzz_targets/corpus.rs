@@ -1,5 +1,5 @@
 //! A postmortem corpus (`corpus.jsonl`, read by `rhyme corpus import` and `rhyme eval
-//! seen-before`): never panics, ids are unique, and what it accepts round-trips: the
+//! seen-before`): never panics, ids are present and unique, and what it accepts round-trips: the
 //! postmortems written back one per line read the same.
 #![no_main]
 
@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let ids: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids.len(), docs.len());
+    assert!(ids.iter().all(|id| !id.trim().is_empty()), "{ids:?}");
     let written: String = docs
         .iter()
         .map(|d| serde_json::to_string(d).expect("a postmortem serialises") + "\n")

@@ -26,6 +26,14 @@ pub enum JsonlError {
         #[source]
         source: serde_json::Error,
     },
+    /// A line's id is empty or only spaces: nothing could cite or find it.
+    #[error("{path}:{line}: the id is empty")]
+    BlankId {
+        /// The file holding the line.
+        path: PathBuf,
+        /// 1-based number of the line.
+        line: usize,
+    },
     /// Two lines carry the same id.
     #[error("{path}:{line}: duplicate id {id}")]
     DuplicateId {
@@ -67,13 +75,19 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-/// Fails on the first id seen twice, naming its line.
+/// Fails on the first id that is blank or seen twice, naming its line.
 pub fn check_unique<'a>(
     path: &Path,
     ids: impl Iterator<Item = (usize, &'a str)>,
 ) -> Result<(), JsonlError> {
     let mut seen = HashSet::new();
     for (line, id) in ids {
+        if id.trim().is_empty() {
+            return Err(JsonlError::BlankId {
+                path: path.to_path_buf(),
+                line,
+            });
+        }
         if !seen.insert(id) {
             return Err(JsonlError::DuplicateId {
                 path: path.to_path_buf(),
@@ -83,4 +97,21 @@ pub fn check_unique<'a>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A postmortem with an empty id was accepted: one that no answer could cite and no
+    /// feedback could name (the store refuses such ids; the corpus file took them).
+    #[test]
+    fn a_blank_id_is_refused_with_its_line() {
+        let ids = [(1, "pm-1"), (3, " ")];
+        let error = check_unique(Path::new("c.jsonl"), ids.into_iter()).unwrap_err();
+        assert_eq!(error.to_string(), "c.jsonl:3: the id is empty");
+        let twice = [(1, "pm-1"), (2, "pm-1")];
+        let error = check_unique(Path::new("c.jsonl"), twice.into_iter()).unwrap_err();
+        assert_eq!(error.to_string(), "c.jsonl:2: duplicate id pm-1");
+    }
 }

@@ -69,7 +69,7 @@ demo: models build
 # starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh,
 # and the review page's tests drive headless Chromium through the chromedriver that
 # tests/scripts/chromium.sh installs and starts. All are stopped whatever the tests' outcome.
-test: lint models plugins guests python-plugin test-build test-examples
+test: lint models plugins guests python-plugin test-build test-examples fuzz-short
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	prom="$$(bash tests/scripts/prometheus.sh)" || { bash tests/scripts/postgres.sh stop; exit 1; }; \
 	driver="$$(bash tests/scripts/chromium.sh)"; \
@@ -78,6 +78,15 @@ test: lint models plugins guests python-plugin test-build test-examples
 	RHYME_TEST_WEBDRIVER_URL="$$driver" $(CARGO) test --release --no-fail-fast; rc=$$?; \
 	bash tests/scripts/chromium.sh stop; bash tests/scripts/prometheus.sh stop; bash tests/scripts/postgres.sh stop; exit $$rc
 	$(RHYME) --data target/bench-data bench runtime --calls 2000
+
+# libFuzzer on every file reader of rhyme-core (fuzz/README.md), seeded from the real payloads:
+# `make fuzz` runs each target FUZZ_SECONDS; `make test` a short pass of 10 s each.
+.PHONY: fuzz fuzz-short
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-short:
+	@bash fuzz/run.sh 10
 
 bench: models host plugins guests
 	$(RHYME) --data target/bench-data bench runtime

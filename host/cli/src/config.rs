@@ -340,13 +340,21 @@ impl RhymeConfig {
 }
 
 fn parse(text: &str, path: &Path) -> anyhow::Result<RhymeConfig> {
-    toml::from_str(text).map_err(|e| {
+    let config: RhymeConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| {
             text[..s.start.min(text.len())].matches('\n').count() + 1
         });
         anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
-    })
+    })?;
+    if let Some((key, message)) = config.ceilings.and_then(|c| c.limits().problem()) {
+        bail!("{}: [ceilings] {key} {message}", path.display());
+    }
+    Ok(config)
 }
+
+#[cfg(test)]
+#[path = "config_proptests.rs"]
+mod proptests;
 
 #[cfg(test)]
 mod tests {
@@ -420,6 +428,17 @@ mod tests {
             .to_string();
         assert!(
             error.starts_with("data/rhyme.toml:5:") && error.contains("qdrant-ulr"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_ceiling_of_zero_is_refused_with_its_key() {
+        let error = parse("[ceilings]\nfuel = 0\n", Path::new("data/rhyme.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("data/rhyme.toml: [ceilings] fuel must be greater than zero"),
             "{error}"
         );
     }

@@ -26,6 +26,14 @@ pub enum JsonlError {
         #[source]
         source: serde_json::Error,
     },
+    /// A line's id is empty or only spaces: nothing could cite or find it.
+    #[error("{path}:{line}: the id is empty")]
+    BlankId {
+        /// The file holding the line.
+        path: PathBuf,
+        /// 1-based number of the line.
+        line: usize,
+    },
     /// Two lines carry the same id.
     #[error("{path}:{line}: duplicate id {id}")]
     DuplicateId {
@@ -44,6 +52,14 @@ pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<(usize, T
         path: path.to_path_buf(),
         source,
     })?;
+    parse(&text, path)
+}
+
+/// Parses JSON-lines text as [`read`] does; `path` only names the file in errors.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<Vec<(usize, T)>, JsonlError> {
     let mut out = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
@@ -59,13 +75,19 @@ pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<(usize, T
     Ok(out)
 }
 
-/// Fails on the first id seen twice, naming its line.
+/// Fails on the first id that is blank or seen twice, naming its line.
 pub fn check_unique<'a>(
     path: &Path,
     ids: impl Iterator<Item = (usize, &'a str)>,
 ) -> Result<(), JsonlError> {
     let mut seen = HashSet::new();
     for (line, id) in ids {
+        if id.trim().is_empty() {
+            return Err(JsonlError::BlankId {
+                path: path.to_path_buf(),
+                line,
+            });
+        }
         if !seen.insert(id) {
             return Err(JsonlError::DuplicateId {
                 path: path.to_path_buf(),
@@ -75,4 +97,21 @@ pub fn check_unique<'a>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A postmortem with an empty id was accepted: one that no answer could cite and no
+    /// feedback could name (the store refuses such ids; the corpus file took them).
+    #[test]
+    fn a_blank_id_is_refused_with_its_line() {
+        let ids = [(1, "pm-1"), (3, " ")];
+        let error = check_unique(Path::new("c.jsonl"), ids.into_iter()).unwrap_err();
+        assert_eq!(error.to_string(), "c.jsonl:3: the id is empty");
+        let twice = [(1, "pm-1"), (2, "pm-1")];
+        let error = check_unique(Path::new("c.jsonl"), twice.into_iter()).unwrap_err();
+        assert_eq!(error.to_string(), "c.jsonl:2: duplicate id pm-1");
+    }
 }

@@ -66,7 +66,18 @@ impl Postmortem {
 
 /// Reads `corpus.jsonl`: one postmortem per non-empty line, ids unique.
 pub fn load_corpus(path: &Path) -> Result<Vec<Postmortem>, JsonlError> {
-    let items: Vec<(usize, Postmortem)> = jsonl::read(path)?;
+    check_corpus(jsonl::read(path)?, path)
+}
+
+/// Parses corpus text as [`load_corpus`] does; `path` only names the file in errors.
+pub fn parse_corpus(text: &str, path: &Path) -> Result<Vec<Postmortem>, JsonlError> {
+    check_corpus(jsonl::parse(text, path)?, path)
+}
+
+fn check_corpus(
+    items: Vec<(usize, Postmortem)>,
+    path: &Path,
+) -> Result<Vec<Postmortem>, JsonlError> {
     jsonl::check_unique(path, items.iter().map(|(line, p)| (*line, p.id.as_str())))?;
     Ok(items.into_iter().map(|(_, p)| p).collect())
 }

@@ -39,6 +39,14 @@ pub const PATTERNS: [&str; 9] = [
     "blame-language",
 ];
 
+/// The longest a timeline may run, first event to last. A replay calls the detectors on every
+/// minute between them, so a mistyped year (`1013` for `2013`) would otherwise mean hundreds of
+/// millions of calls; the longest real timeline of the data sets runs ten days.
+pub const MAX_SPAN_DAYS: i64 = 90;
+
+/// Years 1 to 9999 in Unix seconds: the times ISO-8601 can write, far from `i64`'s ends.
+const TIMES: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
 /// Where a timeline comes from: real ones are paraphrased public postmortems, sparser than chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -219,6 +227,16 @@ pub fn parse_timeline(text: &str, path: &Path) -> Result<Timeline, TimelineError
             pair[1].index
         )));
     }
+    if let (Some(first), Some(last)) = (events.first(), events.last())
+        && last.at - first.at > MAX_SPAN_DAYS * 86_400
+    {
+        return Err(fail(format!(
+            "events[0].at to events[{}].at span {} days, more than the {MAX_SPAN_DAYS} a timeline \
+             may (a replay ticks every minute between them); is a year mistyped?",
+            last.index,
+            (last.at - first.at) / 86_400
+        )));
+    }
     let expected = raw
         .expected_nudges
         .into_iter()
@@ -266,9 +284,12 @@ fn expected_nudge(i: usize, raw: RawExpected, n_events: usize) -> Result<Expecte
 }
 
 fn timestamp(text: &str, field: &str) -> Result<i64, String> {
-    series::parse_timestamp(text)
-        .map(|seconds| seconds.round() as i64)
-        .ok_or_else(|| format!("{field}: `{text}` is not a timestamp"))
+    let seconds = series::parse_timestamp(text)
+        .ok_or_else(|| format!("{field}: `{text}` is not a timestamp"))?;
+    Some(seconds.round())
+        .filter(|s| (*TIMES.start() as f64..=*TIMES.end() as f64).contains(s))
+        .map(|s| s as i64)
+        .ok_or_else(|| format!("{field}: `{text}` is not between the years 1 and 9999"))
 }
 
 /// One call a replay makes: at incident time `now`, the first `events` events have happened.
@@ -354,6 +375,42 @@ mod tests {
             error.contains("x.json") && error.contains("events[0].at"),
             "{error}"
         );
+    }
+
+    fn with_times(first: &str, last: &str) -> Result<Timeline, TimelineError> {
+        let json = format!(
+            r#"{{"id": "x", "title": "x", "kind": "real", "severity": null,
+            "update_cadence_minutes": null, "expected_nudges": [],
+            "events": [{{"at": "{first}", "actor": null, "role": null, "kind": "alert", "text": ""}},
+                       {{"at": "{last}", "actor": null, "role": null, "kind": "alert", "text": ""}}]}}"#
+        );
+        parse_timeline(&json, Path::new("x.json"))
+    }
+
+    /// Found by the `timeline` fuzz target: a year typed `1013` made a replay tick through a
+    /// thousand years, minute by minute, until memory ran out.
+    #[test]
+    fn a_timeline_spanning_centuries_is_refused_before_a_replay_ticks_through_it() {
+        let error = with_times("1013-02-20T16:40:03Z", "2026-02-20T17:39:20Z")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("events[0].at to events[1].at span 369") && error.contains("year"),
+            "{error}"
+        );
+        let ten_days = with_times("2017-01-31T17:20:00Z", "2017-02-10T00:00:00Z").unwrap();
+        assert_eq!(replay_calls(&ten_days).len(), 13_361);
+    }
+
+    /// Unix seconds past the year 9999 once became `i64::MAX`, and the replay's next tick overflowed.
+    #[test]
+    fn a_time_past_the_year_9999_is_refused() {
+        let error = with_times("1e300", "1e300").unwrap_err().to_string();
+        assert!(
+            error.contains("events[0].at: `1e300` is not between the years 1 and 9999"),
+            "{error}"
+        );
+        assert!(with_times("-62135596800", "-62135596800").is_ok());
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub mod manifest;
 pub mod operator;
 pub mod output;
 pub mod plugin;
+#[cfg(test)]
+mod proptests;
 pub mod registry;
 pub mod replay;
 pub mod state;

@@ -77,7 +77,34 @@ impl Default for Limits {
     }
 }
 
+/// The most memory a limit or ceiling may name, 16 TiB: past it the byte count wraps (a ceiling
+/// of 2^44 MiB became a cap of 0 bytes), and no host has that much.
+pub const MAX_MEMORY_MIB: u64 = 1 << 24;
+
 impl Limits {
+    /// Why these limits cannot be honoured, naming the key as written (`memory-mib`): a zero
+    /// stops every call at once, and memory past [`MAX_MEMORY_MIB`] wraps to nothing.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let zero = [
+            ("deadline-ms", self.deadline_ms),
+            ("fuel", self.fuel),
+            ("memory-mib", self.memory_mib),
+            ("table-elements", self.table_elements),
+            ("output-kib", self.output_kib),
+        ]
+        .into_iter()
+        .find(|(_, v)| *v == 0);
+        if let Some((key, _)) = zero {
+            let why = "must be greater than zero (0 would stop every call at once); leave it out for the default";
+            return Some((key, why.into()));
+        }
+        (self.memory_mib > MAX_MEMORY_MIB).then(|| {
+            let why =
+                format!("is more than {MAX_MEMORY_MIB} MiB, the most memory a limit may name");
+            ("memory-mib", why)
+        })
+    }
+
     /// Each value the smaller of `self` and `ceiling`.
     pub fn capped_by(self, ceiling: &Limits) -> Limits {
         Limits {
@@ -117,7 +144,7 @@ pub enum ManifestError {
         /// The manifest file.
         path: PathBuf,
         /// The key at fault, as written in the manifest, e.g. `limits.fuel`.
-        field: &'static str,
+        field: String,
         /// What the value must be instead.
         message: String,
     },
@@ -167,9 +194,9 @@ impl Manifest {
     }
 
     fn validate(&self, path: &Path) -> Result<(), ManifestError> {
-        let invalid = |field, message: &str| ManifestError::Invalid {
+        let invalid = |field: &str, message: &str| ManifestError::Invalid {
             path: path.to_path_buf(),
-            field,
+            field: field.to_string(),
             message: message.to_string(),
         };
         if !is_plugin_name(&self.name) {
@@ -181,18 +208,8 @@ impl Manifest {
         if self.version.trim().is_empty() {
             return Err(invalid("version", "must not be empty"));
         }
-        let l = &self.limits;
-        let zero = [
-            ("limits.deadline-ms", l.deadline_ms),
-            ("limits.fuel", l.fuel),
-            ("limits.memory-mib", l.memory_mib),
-            ("limits.table-elements", l.table_elements),
-            ("limits.output-kib", l.output_kib),
-        ]
-        .into_iter()
-        .find(|(_, v)| *v == 0);
-        if let Some((field, _)) = zero {
-            return Err(invalid(field, "must be greater than zero"));
+        if let Some((key, message)) = self.limits.problem() {
+            return Err(invalid(&format!("limits.{key}"), &message));
         }
         if self
             .optional_capabilities
@@ -270,6 +287,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("limits.fuel"), "{msg}");
+    }
+
+    #[test]
+    fn memory_past_what_a_byte_count_holds_is_refused() {
+        let msg = parse("name = \"a\"\nversion = \"1\"\n[limits]\nmemory-mib = 17592186044416\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("field `limits.memory-mib`: is more than"),
+            "{msg}"
+        );
+        assert!(parse("name = \"a\"\nversion = \"1\"\n[limits]\nmemory-mib = 16777216\n").is_ok());
     }
 
     #[test]

@@ -87,6 +87,16 @@ pub enum OperatorError {
         /// The TOML parser's message.
         message: String,
     },
+    /// A ceiling no plugin could run under (see [`Limits::problem`]).
+    #[error("{path}: `{field}` {message}")]
+    Invalid {
+        /// The `operator.toml` file.
+        path: PathBuf,
+        /// The key at fault, e.g. `ceilings.memory-mib`.
+        field: String,
+        /// What is wrong with its value.
+        message: String,
+    },
 }
 
 impl OperatorConfig {
@@ -104,13 +114,26 @@ impl OperatorConfig {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| OperatorError::Syntax {
+        OperatorConfig::parse(&text, path)
+    }
+
+    /// Parses `operator.toml`'s text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<OperatorConfig, OperatorError> {
+        let config: OperatorConfig = toml::from_str(text).map_err(|e| OperatorError::Syntax {
             path: path.to_path_buf(),
             line: e.span().map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() + 1
             }),
             message: e.message().to_string(),
-        })
+        })?;
+        match config.ceilings.problem() {
+            Some((key, message)) => Err(OperatorError::Invalid {
+                path: path.to_path_buf(),
+                field: format!("ceilings.{key}"),
+                message,
+            }),
+            None => Ok(config),
+        }
     }
 
     /// Writes to `path` atomically (a crash leaves the old file or the new one, never half).
@@ -154,6 +177,13 @@ mod tests {
         .unwrap();
         let msg = OperatorConfig::load(&path).unwrap_err().to_string();
         assert!(msg.contains(":4:") && msg.contains("grnated"), "{msg}");
+
+        std::fs::write(&path, "[ceilings]\ndeadline-ms = 0\n").unwrap();
+        let msg = OperatorConfig::load(&path).unwrap_err().to_string();
+        assert!(
+            msg.contains("`ceilings.deadline-ms` must be greater than zero"),
+            "{msg}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -82,6 +82,17 @@ fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
             })?;
             let key = key.trim();
             let value = unquote(value.trim());
+            if matches!(key, "id" | "title") && value.trim().is_empty() {
+                let instead = if key == "id" {
+                    "the file name"
+                } else {
+                    "the first `# ` heading"
+                };
+                return Err(invalid(
+                    i + 2,
+                    format!("`{key}` is empty; leave it out to use {instead}"),
+                ));
+            }
             let value = match key {
                 "id" | "company" | "title" | "date" | "url" | "summary" => {
                     serde_json::Value::String(value.to_string())
@@ -121,7 +132,13 @@ fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     fields.entry("id").or_insert_with(|| stem.into());
-    if fields.get("title").is_none_or(|t| t.is_null()) && fields.get("summary").is_none() {
+    let blank = |key: &str| {
+        fields
+            .get(key)
+            .and_then(|v| v.as_str())
+            .is_none_or(|t| t.trim().is_empty())
+    };
+    if blank("title") && blank("summary") {
         return Err(invalid(
             1,
             "no title (front matter or `# ` heading) and no text".into(),
@@ -154,6 +171,10 @@ fn first_paragraph(text: &str) -> Option<String> {
         .find(|p| !p.is_empty() && !p.starts_with('#'))
         .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
 }
+
+#[cfg(test)]
+#[path = "markdown_proptests.rs"]
+mod proptests;
 
 #[cfg(test)]
 mod tests {
@@ -194,5 +215,18 @@ mod tests {
             err.to_string(),
             "bad.md:3: expected `key: value`, found `this line has no colon`"
         );
+    }
+
+    /// An empty `id:` became a postmortem no answer could cite, and a blank `# ` heading with
+    /// no text a postmortem with nothing in it; both are refused, naming the line.
+    #[test]
+    fn an_empty_id_or_title_is_refused() {
+        let err = parse(Path::new("a.md"), "---\nid: \"\"\n---\n# T\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.md:2: `id` is empty; leave it out to use the file name"
+        );
+        let err = parse(Path::new("a.md"), "#  \n\n").unwrap_err();
+        assert!(err.to_string().starts_with("a.md:1: no title"), "{err}");
     }
 }

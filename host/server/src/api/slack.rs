@@ -17,10 +17,12 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use rhyme_store::TimelineEvent;
+use rhyme_store::limits::MAX_EVENT_TEXT;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 
+use super::shorten;
 use crate::auth::{Allowed, may};
 use crate::body::{Body, parse};
 use crate::problem::{ApiError, Unauthenticated};
@@ -110,6 +112,25 @@ impl Message {
         }
     }
 
+    /// The timeline event of a person's message; its id from the channel and `ts`, so that
+    /// Slack's retries are stored once.
+    fn event(&self) -> Result<TimelineEvent, ApiError> {
+        let at = slack_ts(&self.ts).ok_or_else(|| {
+            ApiError::invalid(
+                "event.ts",
+                format!("`{}` is not a Slack timestamp", self.ts),
+            )
+        })?;
+        Ok(TimelineEvent {
+            id: format!("slack-{}-{}", self.channel, self.ts),
+            at,
+            actor: self.user.clone(),
+            role: String::new(),
+            kind: "message".into(),
+            text: shorten(&self.timeline_text(), MAX_EVENT_TEXT),
+        })
+    }
+
     /// The event's text: what was written, and the names of the files shared with it.
     fn timeline_text(&self) -> String {
         let names: Vec<&str> = self
@@ -184,21 +205,7 @@ pub async fn ingest(
     else {
         return Ok(ack(None, "channel not bound to an incident"));
     };
-    let at = slack_ts(&message.ts).ok_or_else(|| {
-        ApiError::invalid(
-            "event.ts",
-            format!("`{}` is not a Slack timestamp", message.ts),
-        )
-    })?;
-    let text = message.timeline_text();
-    let event = TimelineEvent {
-        id: format!("slack-{}-{}", message.channel, message.ts),
-        at,
-        actor: message.user,
-        role: String::new(),
-        kind: "message".into(),
-        text,
-    };
+    let event = message.event()?;
     let place = state.queue().reserve(Some(&incident), 1)?;
     let lease = state.queue().lease();
     let (batch, job) = state
@@ -268,15 +275,24 @@ fn check_signature(
         .map_err(|_| Unauthenticated::SlackMismatch)
 }
 
-/// Slack's `ts` (`1700000000.000100`, seconds) as milliseconds.
+/// Slack's `ts` (`1700000000.000100`, seconds) as milliseconds: digits, a dot and at most nine
+/// more digits, and a time `i64` milliseconds can hold.
 fn slack_ts(ts: &str) -> Option<i64> {
     let (seconds, fraction) = ts.split_once('.').unwrap_or((ts, "0"));
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !digits(seconds) || !digits(fraction) || fraction.len() > 9 {
+        return None;
+    }
     let millis: String = fraction
         .chars()
         .chain(std::iter::repeat('0'))
         .take(3)
         .collect();
-    Some(seconds.parse::<i64>().ok()? * 1000 + millis.parse::<i64>().ok()?)
+    seconds
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(millis.parse::<i64>().ok()?)
 }
 
 /// The channel to bind.
@@ -321,6 +337,10 @@ fn channel_id(text: &str) -> Result<&str, ApiError> {
     }
     Ok(channel)
 }
+
+#[cfg(test)]
+#[path = "slack_proptests.rs"]
+mod proptests;
 
 #[cfg(test)]
 mod tests {
@@ -402,5 +422,31 @@ mod tests {
         assert_eq!(slack_ts("1700000000.000100"), Some(1_700_000_000_000));
         assert_eq!(slack_ts("1700000000.5"), Some(1_700_000_000_500));
         assert_eq!(slack_ts("soon"), None);
+    }
+
+    /// Seconds past what `i64` milliseconds hold overflowed (a wrapped, far-off time in a
+    /// release build), and anything after three fraction digits, control characters included,
+    /// went unread into the event's id.
+    #[test]
+    fn a_ts_that_is_not_digits_or_too_large_is_refused() {
+        assert_eq!(slack_ts("9223372036854775807.000"), None);
+        assert_eq!(slack_ts("9223372036854775.807"), Some(i64::MAX));
+        assert_eq!(slack_ts("1700000000.000\u{0}x"), None);
+        assert_eq!(slack_ts("1700000000.1234567890"), None);
+        assert_eq!(slack_ts("-1.5"), None);
+        assert_eq!(slack_ts(".5"), None);
+    }
+
+    /// Slack takes 40,000 characters, up to 160 KB: more than the store keeps, so a long
+    /// message is cut, and shows it, rather than refused (Slack would retry it in vain).
+    #[test]
+    fn a_message_longer_than_an_event_text_is_cut() {
+        let message: Message = serde_json::from_value(serde_json::json!({
+            "type": "message", "channel": "C1", "user": "U1", "ts": "1700000000.000100",
+            "text": "火".repeat(40_000)}))
+        .unwrap();
+        let event = message.event().unwrap();
+        assert!(event.text.len() <= MAX_EVENT_TEXT && event.text.ends_with('…'));
+        assert_eq!(event.at, 1_700_000_000_000);
     }
 }

@@ -10,6 +10,8 @@
 
 mod alerts;
 mod payload;
+#[cfg(test)]
+mod proptests;
 
 use std::collections::HashSet;
 
@@ -24,6 +26,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::shorten;
 use crate::auth::{Allowed, may};
 use crate::body::Body;
 use crate::problem::ApiError;
@@ -57,20 +60,13 @@ pub async fn ingest(
     Body(note): Body<Notification>,
 ) -> Result<(StatusCode, Json<AlertmanagerAck>), ApiError> {
     let who = caller.principal();
-    let sender = Sender::of(&note.version)?;
-    if note.group_key.trim().is_empty() {
-        return Err(ApiError::invalid("groupKey", "is empty"));
-    }
-    let group_status = note
-        .status
-        .as_deref()
-        .filter(|text| !text.trim().is_empty())
-        .map(|text| Status::parse(text, "status"))
-        .transpose()?;
     let store = state.store();
-    let readings = alerts::read(&note, sender, store.now())?;
-    let mut events: Vec<TimelineEvent> = readings.iter().map(|r| r.event.clone()).collect();
-    events.extend(alerts::truncation_note(&note, sender, &readings));
+    let Read {
+        sender,
+        group_status,
+        readings,
+        events,
+    } = read(&note, store.now())?;
     // The group's incident is found or opened while writing: room is asked of the whole queue.
     let place = state.queue().reserve(None, events.len())?;
     // A second place for the seen-before finding, used only if this notification opens one.
@@ -110,6 +106,39 @@ pub async fn ingest(
             stored: batch.stored,
         }),
     ))
+}
+
+/// A notification read, before anything is stored.
+struct Read {
+    sender: Sender,
+    /// The group's own status, where sent.
+    group_status: Option<Status>,
+    readings: Vec<Reading>,
+    /// The events to store: each alert's, and a note of the alerts left out.
+    events: Vec<TimelineEvent>,
+}
+
+/// Reads `note`, received at `now`; a refusal names the field at fault.
+fn read(note: &Notification, now: Timestamp) -> Result<Read, ApiError> {
+    let sender = Sender::of(&note.version)?;
+    if note.group_key.trim().is_empty() {
+        return Err(ApiError::invalid("groupKey", "is empty"));
+    }
+    let group_status = note
+        .status
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| Status::parse(text, "status"))
+        .transpose()?;
+    let readings = alerts::read(note, sender, now)?;
+    let mut events: Vec<TimelineEvent> = readings.iter().map(|r| r.event.clone()).collect();
+    events.extend(alerts::truncation_note(note, sender, &readings));
+    Ok(Read {
+        sender,
+        group_status,
+        readings,
+        events,
+    })
 }
 
 /// The incident the group key is bound to, or a new one opened (and bound) for it: its id,
@@ -215,11 +244,10 @@ fn incident_of(note: &Notification, sender: Sender, readings: &[Reading]) -> Inc
             .or_else(|| note.group_labels.get(name))
             .cloned()
     };
-    let title = note
-        .common_annotations
-        .get("summary")
-        .cloned()
-        .or_else(|| label("alertname"))
+    // A blank summary or name is no title: the store refuses a blank one, and the group with it.
+    let present = |text: Option<String>| text.filter(|t| !t.trim().is_empty());
+    let title = present(note.common_annotations.get("summary").cloned())
+        .or_else(|| present(label("alertname")))
         .or_else(|| names_of(note))
         .unwrap_or_else(|| format!("Alert group {}", note.group_key));
     Incident {
@@ -235,22 +263,6 @@ fn incident_of(note: &Notification, sender: Sender, readings: &[Reading]) -> Inc
         started: earliest_start(readings),
         ended: None,
     }
-}
-
-/// `text` cut to at most `max` bytes at a character boundary, with "…" where it was cut.
-///
-/// A sender cannot shorten its own alerts, and refusing the notification would lose the whole
-/// group; so an over-long summary, label or description is cut, not refused, and the cut shows.
-pub(super) fn shorten(text: &str, max: usize) -> String {
-    const MARK: &str = "…";
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max.saturating_sub(MARK.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}{MARK}", &text[..end])
 }
 
 /// Alertmanager's ids stay as they were (`am-` and the group key's digest); Grafana's digest
@@ -270,7 +282,7 @@ fn incident_id(sender: Sender, group_key: &str) -> String {
 fn names_of(note: &Notification) -> Option<String> {
     let mut names: Vec<&str> = Vec::new();
     for name in note.alerts.iter().filter_map(|a| a.labels.get("alertname")) {
-        if !names.contains(&name.as_str()) {
+        if !name.trim().is_empty() && !names.contains(&name.as_str()) {
             names.push(name);
         }
     }
@@ -289,4 +301,31 @@ fn earliest_start(readings: &[Reading]) -> Timestamp {
 
 fn digest(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(json: serde_json::Value) -> Notification {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Found by the property tests: a blank `summary` or `alertname` became a blank title, which
+    /// the store refuses, so the whole group was a 422 naming `title`, a field the body lacks.
+    #[test]
+    fn a_blank_summary_or_alertname_is_passed_over_for_the_title() {
+        let alert = |name: &str| serde_json::json!({"labels": {"alertname": name}, "startsAt": "2020-02-06T00:17:58Z"});
+        let blank = note(serde_json::json!({"version": "4", "groupKey": "{}:{}",
+            "commonAnnotations": {"summary": " "}, "commonLabels": {"alertname": ""},
+            "alerts": [alert(""), alert("DiskFull")]}));
+        let read = read(&blank, 0).unwrap();
+        let incident = incident_of(&blank, read.sender, &read.readings);
+        assert_eq!(incident.title, "DiskFull");
+        let nameless = note(serde_json::json!({"version": "4", "groupKey": "{}:{}",
+            "alerts": [alert(" ")]}));
+        let read = super::read(&nameless, 0).unwrap();
+        let incident = incident_of(&nameless, read.sender, &read.readings);
+        assert_eq!(incident.title, "Alert group {}:{}");
+    }
 }

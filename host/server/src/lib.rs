@@ -9,6 +9,7 @@
 //! | [`body`] | JSON bodies whose errors name the field at fault |
 //! | [`listen`] | accepting connections: the connection cap and the header-read timeout |
 //! | [`problem`] | errors as `application/problem+json` |
+//! | [`query`] | query strings whose errors name the parameter |
 //! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
 //! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
@@ -27,6 +28,7 @@ pub mod listen;
 pub mod openapi;
 pub mod page;
 pub mod problem;
+pub mod query;
 pub mod sections;
 pub mod state;
 pub mod time;

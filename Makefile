@@ -65,11 +65,17 @@ install-plugins: host plugins ## built-in plugins into the default registry, gra
 demo: models build
 	@bash examples/demo.sh $(DATA)
 
+# The OpenAPI document against the running server: schemathesis (pinned, in
+# target/schemathesis/venv) with every check, once per role; see tests/scripts/schemathesis.sh.
+.PHONY: schemathesis
+schemathesis: test-build
+	@bash tests/scripts/schemathesis.sh
+
 # The PostgreSQL tests run against a real server that tests/scripts/postgres.sh installs and
 # starts, the Prometheus pull test against a real Prometheus from tests/scripts/prometheus.sh,
 # and the review page's tests drive headless Chromium through the chromedriver that
 # tests/scripts/chromium.sh installs and starts. All are stopped whatever the tests' outcome.
-test: lint models plugins guests python-plugin test-build test-examples fuzz-short
+test: lint models plugins guests python-plugin test-build test-examples schemathesis fuzz-short
 	@url="$$(bash tests/scripts/postgres.sh)"; \
 	prom="$$(bash tests/scripts/prometheus.sh)" || { bash tests/scripts/postgres.sh stop; exit 1; }; \
 	driver="$$(bash tests/scripts/chromium.sh)"; \

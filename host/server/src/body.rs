@@ -76,6 +76,56 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Whole numbers in bodies. To JSON Schema (and to JavaScript) `2.0` is the same integer as `2`,
+/// so an integer field takes either spelling; a fraction, or a number past what a float spells
+/// exactly (2^53), is refused. Use with `#[serde(default, deserialize_with = "...")]`.
+pub mod whole {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    /// The largest whole number read from a float: past it floats skip integers.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Int(i64),
+        Float(f64),
+    }
+
+    /// The whole number a JSON float spells, if it spells one within ±2^53. serde_json reads
+    /// a float to within one unit in the last place, so `-2251799813685247.0` may arrive as
+    /// `…247.5`: a value that close to a whole number is that number (at this size a fraction
+    /// cannot be told from the reading's error anyway; for everyday sizes the tolerance is far
+    /// below any fraction a client writes).
+    pub fn of_float(f: f64) -> Option<i64> {
+        let whole = f.round();
+        let tolerance = f.abs() * f64::EPSILON;
+        (f.is_finite() && whole.abs() <= EXACT && (f - whole).abs() <= tolerance)
+            .then_some(whole as i64)
+    }
+
+    /// An optional `i64`, `2` or `2.0`.
+    pub fn option_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        match Option::<Raw>::deserialize(d).map_err(|_| D::Error::custom(EXPECTED))? {
+            None => Ok(None),
+            Some(Raw::Int(n)) => Ok(Some(n)),
+            Some(Raw::Float(f)) => of_float(f)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom(format!("{f} is not a whole number"))),
+        }
+    }
+
+    /// An optional count, `0` to `i64::MAX`, `2` or `2.0`.
+    pub fn option_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        match option_i64(d)? {
+            Some(n) if n < 0 => Err(D::Error::custom(format!("{n} is below 0"))),
+            n => Ok(n.map(|n| n as u64)),
+        }
+    }
+
+    const EXPECTED: &str = "expected a whole number (at most 2^63 - 1)";
+}
+
 /// serde_json's message without its " at line 1 column 42": the field path says where.
 fn without_position(error: &serde_json::Error) -> String {
     let text = error.to_string();

@@ -12,6 +12,7 @@
 //! | [`log_budget`] | at most so many log lines per key and second |
 //! | [`ops_metrics`] | `/metrics` beyond the pipeline's: requests, auth failures, outbox, backlog |
 //! | [`problem`] | errors as `application/problem+json` |
+//! | [`query`] | query strings whose errors name the parameter |
 //! | [`time`] | times in requests: epoch milliseconds or RFC 3339 with a zone |
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
 //! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
@@ -33,6 +34,7 @@ pub mod openapi;
 pub mod ops_metrics;
 pub mod page;
 pub mod problem;
+pub mod query;
 pub mod sections;
 pub mod state;
 pub mod time;

@@ -84,7 +84,7 @@ async fn a_megabyte_title_is_422_naming_the_field_the_limit_and_the_size() {
     assert_eq!(problem["field"], "title");
     assert_eq!(
         problem["detail"],
-        "`title`: is 1048576 bytes long; at most 1024"
+        "`title`: is 1048576 characters long; at most 1024"
     );
     assert!(api.state.store().incident("inc-1").await.is_err());
 }

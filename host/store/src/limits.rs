@@ -48,17 +48,31 @@ impl Default for Limits {
     }
 }
 
-/// Refuses `text` as `field` when it is longer than `max` bytes, saying both sizes.
+/// Refuses `text` as `field` when it is longer than `max` characters (Unicode scalar values),
+/// saying both sizes. Characters rather than bytes: what JSON Schema's `maxLength` and every
+/// client's string length count, so the OpenAPI document can state the limit exactly; a
+/// character is at most 4 bytes, so the bound on memory stays.
 pub(crate) fn check_len(field: &str, text: &str, max: usize) -> Result<()> {
-    if text.len() > max {
-        return Err(Error::invalid(field, too_long(text.len(), max)));
+    // No character is shorter than a byte: a text of at most `max` bytes needs no count.
+    if text.len() <= max {
+        return Ok(());
+    }
+    let length = length(text);
+    if length > max {
+        return Err(Error::invalid(field, too_long(length, max)));
     }
     Ok(())
 }
 
-/// "is 1048576 bytes long; at most 1024": the words of every length refusal.
+/// The length the limits count: characters (Unicode scalar values), as JSON Schema's
+/// `maxLength` counts them.
+pub fn length(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// "is 1048576 characters long; at most 1024": the words of every length refusal.
 pub fn too_long(actual: usize, max: usize) -> String {
-    format!("is {actual} bytes long; at most {max}")
+    format!("is {actual} characters long; at most {max}")
 }
 
 #[cfg(test)]
@@ -70,8 +84,16 @@ mod tests {
         let error = check_len("title", &"x".repeat(1025), MAX_TITLE).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "invalid `title`: is 1025 bytes long; at most 1024"
+            "invalid `title`: is 1025 characters long; at most 1024"
         );
         assert!(check_len("title", &"x".repeat(1024), MAX_TITLE).is_ok());
+    }
+
+    #[test]
+    fn lengths_are_counted_in_characters_as_json_schema_counts_them() {
+        // 1,024 characters of 3 bytes each: within the title's limit.
+        assert!(check_len("title", &"€".repeat(1024), MAX_TITLE).is_ok());
+        let error = check_len("title", &"€".repeat(1025), MAX_TITLE).unwrap_err();
+        assert!(error.to_string().contains("1025 characters"), "{error}");
     }
 }

@@ -25,7 +25,10 @@ async fn a_megabyte_title_and_an_overlong_event_text_are_refused_by_name() {
         match store.insert_incident(&huge).await {
             Err(Error::Invalid { field, why }) => {
                 assert_eq!(field, "title");
-                assert_eq!(why, format!("is 1048576 bytes long; at most {MAX_TITLE}"));
+                assert_eq!(
+                    why,
+                    format!("is 1048576 characters long; at most {MAX_TITLE}")
+                );
             }
             other => panic!("expected Invalid, got {other:?}"),
         }

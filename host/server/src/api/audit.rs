@@ -1,32 +1,39 @@
 //! The audit log over HTTP, for admins: its entries and a verification of its chain.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use rhyme_store::{AuditEntry, AuditReport, Permission};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::problem::ApiError;
+use crate::query::Params;
 use crate::state::AppState;
 
-/// A page of the log.
+/// A page of the log, in the query string.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// Entries after this sequence number (default 0).
+    #[param(value_type = i64, required = false)]
     pub after: Option<i64>,
-    /// At most this many (default 100, at most 1000).
+    /// At most this many (default 100; more than 1000 reads as 1000).
+    #[param(value_type = i64, required = false, minimum = 0, maximum = 4294967295_u64)]
     pub limit: Option<u32>,
 }
 
 /// List audit log entries, oldest first (admin only).
-#[utoipa::path(get, path = "/v1/audit", params(Page), responses((status = 200, body = [Object]), (status = 403)), security(("bearer" = ["admin"])))]
+#[utoipa::path(get, path = "/v1/audit", params(Page), responses((status = 200, body = [Object]), (status = 422, description = "a query parameter is not a number of its range; `field` names it")),
+    security(("bearer" = ["admin"])))]
 pub async fn entries(
     State(state): State<AppState>,
     caller: Caller,
-    Query(page): Query<Page>,
+    page: Result<Params<Page>, ApiError>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    // The role first: a caller who may not read the log hears 403 whatever the query says.
     caller.require(Permission::ManageTokens)?;
+    let Params(page) = page?;
     let limit = page.limit.unwrap_or(100).min(1000);
     Ok(Json(
         state
@@ -38,7 +45,7 @@ pub async fn entries(
 }
 
 /// Check the audit log's hash chain and report the first problem found, if any (admin only).
-#[utoipa::path(get, path = "/v1/audit/verify", responses((status = 200, body = Object), (status = 403)), security(("bearer" = ["admin"])))]
+#[utoipa::path(get, path = "/v1/audit/verify", responses((status = 200, body = Object)), security(("bearer" = ["admin"])))]
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,

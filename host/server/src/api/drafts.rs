@@ -30,14 +30,16 @@ const DEFAULT_DRAFTER: &str = "draft-summary";
 #[serde(deny_unknown_fields)]
 pub struct DraftIn {
     /// `status-update` (CAN: condition, action, need, next update) or `postmortem`.
+    #[schema(pattern = "^(status-update|postmortem)$")]
     pub kind: String,
-    /// The drafting plugin; default `draft-summary`.
+    /// The drafting plugin, enabled on this host; default `draft-summary`.
     pub plugin: Option<String>,
 }
 
 /// Ask a drafting plugin for a status update or a postmortem about an incident, queued as proposals.
 #[utoipa::path(post, path = "/v1/incidents/{id}/drafts", params(("id" = String, Path)), request_body = DraftIn,
-    responses((status = 201, body = [Object], description = "the queued proposals"), (status = 404), (status = 409), (status = 502)),
+    responses((status = 201, body = [Object], description = "the queued proposals"), (status = 404, description = "no such incident"),
+        (status = 409, description = "no enabled plugin of that name to draft with"), (status = 502)),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn request(
     State(state): State<AppState>,
@@ -78,9 +80,11 @@ pub async fn request(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegenerateIn {
-    /// The text as the reviewer has it now; default: the stored text.
+    /// The text as the reviewer has it now, at most 262,144 characters; default: the stored text.
+    #[schema(max_length = 262144)]
     pub body: Option<String>,
     /// The revision the reviewer started from; a newer stored one answers 409.
+    #[serde(default, deserialize_with = "crate::body::whole::option_i64")]
     pub revision: Option<i64>,
 }
 
@@ -99,7 +103,9 @@ pub struct Regenerated {
 #[utoipa::path(post, path = "/v1/proposals/{id}/sections/{section}/regenerate",
     params(("id" = String, Path), ("section" = String, Path, description = "a section's key or heading, in any case: `impact`, `Impact`, `next-update`, `Contributing factors`")),
     request_body = RegenerateIn,
-    responses((status = 200, body = Regenerated), (status = 403), (status = 409), (status = 422), (status = 502)),
+    responses((status = 200, body = Regenerated), (status = 404, description = "no such proposal"),
+        (status = 409, description = "the proposal is decided, its text changed since `revision`, or its plugin is not enabled"),
+        (status = 422, description = "the proposal is not a draft about an incident, or its text has no such section"), (status = 502)),
     security(("bearer" = ["reviewer"])))]
 pub async fn regenerate(
     State(state): State<AppState>,

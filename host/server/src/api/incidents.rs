@@ -19,21 +19,25 @@ use rhyme_pipeline::seen_before_job::Reason;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
-    /// The incident's id, chosen by the client and unique within the host.
+    /// The incident's id, chosen by the client and unique within the host: not blank, no
+    /// control characters, at most 200 characters.
+    #[schema(max_length = 200)]
     pub id: String,
-    /// A short human-readable title, at most 1,024 bytes.
+    /// A short human-readable title, not blank, at most 1,024 characters.
+    #[schema(max_length = 1024)]
     pub title: String,
-    /// As the team writes it: `SEV1`, `sev2`, `P1`, ...; at most 200 bytes.
+    /// As the team writes it: `SEV1`, `sev2`, `P1`, ...; at most 200 characters.
+    #[schema(max_length = 200)]
     pub severity: String,
-    /// The service mainly affected; empty when unknown; at most 200 bytes.
+    /// The service mainly affected; empty when unknown; at most 200 characters.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub service: String,
-    /// Milliseconds since the epoch, or RFC 3339 with a zone.
-    #[schema(value_type = String)]
+    /// When it started: milliseconds since the epoch, or RFC 3339 with a zone.
     pub started: ApiTime,
-    /// When it ended, in the same formats as `started`; absent while it is open.
+    /// When it ended, in the same formats as `started` and not before it; absent (or null)
+    /// while it is open.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub ended: Option<ApiTime>,
 }
 
@@ -52,7 +56,8 @@ pub struct IncidentWritten {
 #[utoipa::path(post, path = "/v1/incidents", request_body = NewIncident,
     responses((status = 201, body = IncidentWritten), (status = 200, description = "already stored, unchanged", body = IncidentWritten),
                (status = 409, description = "a different incident has this id"),
-               (status = 422, description = "a field is missing, malformed or too long")),
+               (status = 422, description = "a field is missing, malformed or too long, or `ended` is before `started`"),
+               (status = 429, description = "with seen-before on, the plugin queue is full; nothing was stored")),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn create(
     State(state): State<AppState>,

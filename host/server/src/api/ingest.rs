@@ -17,23 +17,29 @@ use rhyme_pipeline::queue::Job;
 use rhyme_pipeline::store_incidents::convert;
 
 /// One timeline event; the client picks its id, so a retried batch stores nothing twice. The
-/// id, actor, role and kind are at most 200 bytes each.
+/// id, actor, role and kind are at most 200 characters each.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
-    /// The event's id, unique within the incident; an id already stored is skipped.
+    /// The event's id, unique within the incident; an id already stored is skipped. Not
+    /// blank, no control characters.
+    #[schema(max_length = 200)]
     pub id: String,
     /// When it happened: milliseconds since the epoch, or RFC 3339 with a zone.
-    #[schema(value_type = String)]
     pub at: ApiTime,
     /// Who wrote or caused it: a person, a bot, an alerting system.
+    #[schema(max_length = 200)]
     pub actor: String,
     /// The actor's incident role when known (`ic`, `ops`, `comms`, `scribe`, ...); empty otherwise.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub role: String,
-    /// What sort of event it is: `message`, `alert`, `status-update`, `role-change`, `deploy`, ...
+    /// What sort of event it is: `message`, `alert`, `status-update`, `role-change`, `deploy`,
+    /// ...; not blank.
+    #[schema(max_length = 200)]
     pub kind: String,
-    /// The event's text, at most 65,536 bytes.
+    /// The event's text, at most 65,536 characters.
+    #[schema(max_length = 65536)]
     pub text: String,
 }
 
@@ -42,6 +48,7 @@ pub struct NewEvent {
 #[serde(deny_unknown_fields)]
 pub struct EventsIn {
     /// The events, 1 to 10 000 per batch; an incident holds at most 100 000 by default.
+    #[schema(min_items = 1, max_items = 10000)]
     pub events: Vec<NewEvent>,
 }
 
@@ -56,8 +63,9 @@ pub struct EventsAck {
 
 /// Add a batch of timeline events to an incident; plugins run on the new ones.
 #[utoipa::path(post, path = "/v1/incidents/{id}/events", params(("id" = String, Path)), request_body = EventsIn,
-    responses((status = 202, body = EventsAck), (status = 404), (status = 413, description = "the incident would hold more events than the server allows; nothing was stored"),
-               (status = 422), (status = 429, description = "plugin queue full; retry after the `Retry-After` seconds")),
+    responses((status = 202, body = EventsAck), (status = 404, description = "no such incident"),
+               (status = 413, description = "the body is over 8 MiB, or the incident would hold more events than the server allows; nothing was stored"),
+               (status = 422), (status = 429)),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn events(
     State(state): State<AppState>,
@@ -105,7 +113,6 @@ pub async fn events(
 #[serde(deny_unknown_fields)]
 pub struct NewPoint {
     /// When the sample was taken: milliseconds since the epoch, or RFC 3339 with a zone.
-    #[schema(value_type = String)]
     pub at: ApiTime,
     /// The sample's value; null for a gap.
     pub value: Option<f64>,
@@ -116,11 +123,15 @@ pub struct NewPoint {
 #[serde(deny_unknown_fields)]
 pub struct SeriesIn {
     /// The metric's name; the samples merge with those stored under it for this incident.
+    /// Not blank, no control characters, at most 200 characters.
+    #[schema(max_length = 200)]
     pub name: String,
-    /// The unit of the values (`ms`, `%`, `req/s`, ...); empty when unknown; at most 200 bytes.
+    /// The unit of the values (`ms`, `%`, `req/s`, ...); empty when unknown; at most 200 characters.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub unit: String,
     /// The samples; at least one. The merged series holds at most 100 000 points by default.
+    #[schema(min_items = 1)]
     pub points: Vec<NewPoint>,
 }
 
@@ -135,7 +146,8 @@ pub struct SeriesAck {
 
 /// Add samples of a metric to an incident; plugins run on the merged series.
 #[utoipa::path(post, path = "/v1/incidents/{id}/series", params(("id" = String, Path)), request_body = SeriesIn,
-    responses((status = 202, body = SeriesAck), (status = 404), (status = 413, description = "the merged series would hold more points than the server allows; nothing was stored"),
+    responses((status = 202, body = SeriesAck), (status = 404, description = "no such incident"),
+               (status = 413, description = "the body is over 8 MiB, or the merged series would hold more points than the server allows; nothing was stored"),
                (status = 422), (status = 429)),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn series(

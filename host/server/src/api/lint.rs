@@ -3,7 +3,7 @@
 
 use axum::Json;
 use review_lint::document::LintNote;
-use rhyme_store::limits::too_long;
+use rhyme_store::limits::{length, too_long};
 use rhyme_store::{MAX_TEXT, Permission};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -16,7 +16,8 @@ use crate::problem::ApiError;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintIn {
-    /// The Markdown text to lint, at most 256 KiB.
+    /// The Markdown text to lint, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub text: String,
 }
 
@@ -30,10 +31,10 @@ pub async fn lint(
 ) -> Result<Json<Vec<LintNote>>, ApiError> {
     caller.require(Permission::Read)?;
     // As long as a proposal's text may be.
-    if input.text.len() > MAX_TEXT {
+    if length(&input.text) > MAX_TEXT {
         return Err(ApiError::invalid(
             "text",
-            too_long(input.text.len(), MAX_TEXT),
+            too_long(length(&input.text), MAX_TEXT),
         ));
     }
     Ok(Json(review_lint::document::lint(&input.text)))

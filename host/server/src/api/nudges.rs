@@ -16,7 +16,7 @@ use crate::time::ApiTime;
 
 /// The incident commander's answers to an incident's nudges, by pattern.
 #[utoipa::path(get, path = "/v1/incidents/{id}/nudges", params(("id" = String, Path)),
-    responses((status = 200, body = [Object])), security(("bearer" = [])))]
+    responses((status = 200, body = [Object]), (status = 404, description = "no such incident")), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -29,7 +29,9 @@ pub async fn list(
 
 /// Mark a nudge as seen (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/acknowledge", params(("id" = String, Path), ("pattern" = String, Path)),
-    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+    responses((status = 200, body = Object), (status = 404, description = "no such incident"),
+        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
+    security(("bearer" = ["ic"])))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: Allowed<may::TriageNudges>,
@@ -46,14 +48,16 @@ pub async fn acknowledge(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MuteIn {
-    /// When the mute ends: milliseconds since the epoch, or RFC 3339 with a zone; absent for no end.
-    #[schema(value_type = Option<String>)]
+    /// When the mute ends, in the future: milliseconds since the epoch, or RFC 3339 with a
+    /// zone; absent (or null) for no end.
     pub until: Option<ApiTime>,
 }
 
 /// Silence a nudge, until a time if given (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/mute", params(("id" = String, Path), ("pattern" = String, Path)),
-    request_body = MuteIn, responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+    request_body = MuteIn, responses((status = 200, body = Object), (status = 404, description = "no such incident"),
+        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
+    security(("bearer" = ["ic"])))]
 pub async fn mute(
     State(state): State<AppState>,
     caller: Allowed<may::TriageNudges>,
@@ -72,7 +76,9 @@ pub async fn mute(
 
 /// Show a muted nudge again (incident commander only).
 #[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
-    responses((status = 200, body = Object), (status = 403), (status = 404)), security(("bearer" = ["ic"])))]
+    responses((status = 200, body = Object), (status = 404, description = "no such incident"),
+        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
+    security(("bearer" = ["ic"])))]
 pub async fn unmute(
     State(state): State<AppState>,
     caller: Allowed<may::TriageNudges>,

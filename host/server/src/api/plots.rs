@@ -13,7 +13,9 @@ use rhyme_render::{self as render, Mark};
 
 /// A stored series as an SVG plot, the window of the newest signature finding on it shaded.
 #[utoipa::path(get, path = "/v1/series/{incident}/{file}", params(("incident" = String, Path), ("file" = String, Path, description = "the series name followed by `.svg`")),
-    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, content_type = "image/svg+xml", body = String),
+        (status = 404, description = "no such incident or series, or `file` does not end in `.svg`"),
+        (status = 422, description = "the series cannot be plotted")), security(("bearer" = [])))]
 pub async fn svg(
     State(state): State<AppState>,
     caller: Caller,

@@ -2,7 +2,7 @@
 //! and the gate itself refuses an approval by whoever requested the proposal.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use rhyme_store::Permission;
 use rhyme_store::approval::{
     Decision, DecisionRecord, ProposalFilter, ProposalKind, ProposalState, RevisionRecord,
@@ -14,25 +14,29 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
 use crate::problem::ApiError;
+use crate::query::Params;
 use crate::sections::{self, SectionRef};
 use crate::state::AppState;
 
-/// Which proposals to list.
+/// Which proposals to list, in the query string.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `pending` (the default), `approved`, `rejected`, `withdrawn` or `all`.
+    #[param(value_type = String, required = false, pattern = "^(pending|approved|rejected|withdrawn|all)$")]
     pub state: Option<String>,
     /// Only proposals about this incident id.
+    #[param(value_type = String, required = false)]
     pub incident: Option<String>,
 }
 
 /// List proposals (pending ones unless `state` says otherwise), oldest first.
 #[utoipa::path(get, path = "/v1/proposals", params(ListQuery),
-    responses((status = 200, body = [Object]), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, body = [Object]), (status = 422, description = "`state` is not one of the states")), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ListQuery>,
+    Params(query): Params<ListQuery>,
 ) -> Result<Json<Vec<StoredProposal>>, ApiError> {
     caller.require(Permission::Read)?;
     let wanted = match query.state.as_deref().unwrap_or("pending") {
@@ -71,7 +75,7 @@ pub struct ProposalView {
 
 /// One proposal with its decisions, revisions and sections.
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = ProposalView), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, body = ProposalView), (status = 404, description = "no such proposal")), security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,6 +103,7 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct ApproveIn {
     /// The revision the reviewer read; if the text changed since, the answer is 409.
+    #[serde(default, deserialize_with = "crate::body::whole::option_i64")]
     pub revision: Option<i64>,
 }
 
@@ -106,9 +111,11 @@ pub struct ApproveIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditIn {
-    /// The new text, approved as sent.
+    /// The new text, approved as sent: not blank, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub body: String,
     /// The revision the reviewer edited; if the text changed since, the answer is 409.
+    #[serde(default, deserialize_with = "crate::body::whole::option_i64")]
     pub revision: Option<i64>,
 }
 
@@ -116,15 +123,21 @@ pub struct EditIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectIn {
-    /// Why the proposal is rejected, kept with the decision.
+    /// Why the proposal is rejected, kept with the decision: not blank, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub reason: String,
     /// The revision the reviewer read; if the text changed since, the answer is 409.
+    #[serde(default, deserialize_with = "crate::body::whole::option_i64")]
     pub revision: Option<i64>,
 }
 
 /// Approve a pending proposal as it stands (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/approve", params(("id" = String, Path)), request_body = ApproveIn,
-    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+    responses((status = 200, body = Object),
+        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
+        (status = 404, description = "no such proposal"),
+        (status = 409, description = "already decided, or the text changed since `revision`")),
+    security(("bearer" = ["reviewer"])))]
 pub async fn approve(
     State(state): State<AppState>,
     caller: Allowed<may::Decide>,
@@ -136,7 +149,11 @@ pub async fn approve(
 
 /// Replace a pending proposal's text, then approve it (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/edit", params(("id" = String, Path)), request_body = EditIn,
-    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+    responses((status = 200, body = Object),
+        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
+        (status = 404, description = "no such proposal"),
+        (status = 409, description = "already decided, or the text changed since `revision`")),
+    security(("bearer" = ["reviewer"])))]
 pub async fn edit(
     State(state): State<AppState>,
     caller: Allowed<may::Decide>,
@@ -155,7 +172,11 @@ pub async fn edit(
 
 /// Reject a pending proposal, saying why (reviewer only).
 #[utoipa::path(post, path = "/v1/proposals/{id}/reject", params(("id" = String, Path)), request_body = RejectIn,
-    responses((status = 200, body = Object), (status = 403), (status = 409)), security(("bearer" = ["reviewer"])))]
+    responses((status = 200, body = Object),
+        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
+        (status = 404, description = "no such proposal"),
+        (status = 409, description = "already decided, or the text changed since `revision`")),
+    security(("bearer" = ["reviewer"])))]
 pub async fn reject(
     State(state): State<AppState>,
     caller: Allowed<may::Decide>,

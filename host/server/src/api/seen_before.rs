@@ -9,31 +9,36 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rhyme_store::limits::too_long;
+use rhyme_store::limits::{length, too_long};
 use rhyme_store::{Feedback, FeedbackVerdict, NewFeedback, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Allowed, Caller, may};
 use crate::body::Body;
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
 use crate::state::AppState;
 use rhyme_pipeline::worker::{audit_calls, plugin_ref};
 use rhyme_seen_before::question;
 use rhyme_seen_before::service::{MAX_K, SeenBefore, SeenMatch};
 
-/// Longest question text accepted, in bytes.
+/// Longest question text accepted, in characters.
 const MAX_TEXT: usize = 4096;
 
 /// A question: what the responder sees, in their words, or an open incident.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AskIn {
-    /// What you see ("checkout 502s since the cert rotation, EU only").
+    /// What you see ("checkout 502s since the cert rotation, EU only"): not blank, at most
+    /// 4,096 characters.
+    #[schema(max_length = 4096)]
     pub text: Option<String>,
-    /// Or an incident id: its title, alerts, signatures and latest timeline are the question.
+    /// Or the id of an incident that exists: its title, alerts, signatures and latest
+    /// timeline are the question.
     pub incident: Option<String>,
     /// How many matches, 1 to 20 (default 5).
+    #[schema(minimum = 1, maximum = 20)]
+    #[serde(default, deserialize_with = "crate::body::whole::option_i64")]
     pub k: Option<i64>,
 }
 
@@ -53,8 +58,9 @@ pub struct AskOut {
 
 /// Ask which past incidents look like a text or an open incident.
 #[utoipa::path(post, path = "/v1/seen-before", request_body = AskIn,
-    responses((status = 200, body = AskOut), (status = 401), (status = 422, description = "a field is wrong; `field` names it", body = Problem),
-               (status = 503, description = "seen-before is not set up on this host", body = Problem)),
+    responses((status = 200, body = AskOut),
+               (status = 422, description = "a field is wrong, both or neither of `text` and `incident` are given, or `incident` names no incident; `field` names it"),
+               (status = 503, description = "seen-before is not set up on this host, or its index is unavailable")),
     security(("bearer" = ["responder", "ic", "reviewer", "admin"])))]
 pub async fn ask(
     State(state): State<AppState>,
@@ -104,21 +110,25 @@ pub async fn ask(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackIn {
-    /// The question as answered (`question` of the answer).
+    /// The question as answered (`question` of the answer): not blank, at most 4,096 characters.
+    #[schema(max_length = 4096)]
     pub text: Option<String>,
-    /// Or the incident it was about (its question is told again from what is stored now).
+    /// Or the incident it was about, which exists (its question is told again from what is
+    /// stored now).
     pub incident: Option<String>,
-    /// The match's id (a postmortem id).
+    /// The match's id: a postmortem of the corpus.
     #[serde(rename = "match")]
     pub match_id: String,
     /// `helpful` or `not-relevant`.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(helpful|not-relevant)$")]
     pub verdict: String,
 }
 
 /// Mark one match of a seen-before answer as helpful or not relevant.
 #[utoipa::path(post, path = "/v1/seen-before/feedback", request_body = FeedbackIn,
-    responses((status = 201, body = Object), (status = 401), (status = 403), (status = 422, body = Problem), (status = 503, body = Problem)),
+    responses((status = 201, body = Object),
+               (status = 422, description = "a field is wrong, both or neither of `text` and `incident` are given, `incident` names no incident, or `match` no postmortem of the corpus"),
+               (status = 503, description = "seen-before is not set up on this host, or its index is unavailable")),
     security(("bearer" = ["responder", "ic"])))]
 pub async fn feedback(
     State(state): State<AppState>,
@@ -201,8 +211,8 @@ async fn question_of(
             if text.trim().is_empty() {
                 return Err(ApiError::invalid("text", "is empty"));
             }
-            if text.len() > MAX_TEXT {
-                return Err(ApiError::invalid("text", too_long(text.len(), MAX_TEXT)));
+            if length(&text) > MAX_TEXT {
+                return Err(ApiError::invalid("text", too_long(length(&text), MAX_TEXT)));
             }
             Ok((text.trim().to_string(), None))
         }

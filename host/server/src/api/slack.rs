@@ -162,8 +162,16 @@ pub struct SlackAck {
 }
 
 /// Receive a signed Slack Events API request; a message in a bound channel becomes a timeline event.
-#[utoipa::path(post, path = "/v1/ingest/slack", request_body = Object,
-    responses((status = 200, body = SlackAck), (status = 401, description = "missing, wrong or stale signature"), (status = 404, description = "no signing secret configured")))]
+#[utoipa::path(post, path = "/v1/ingest/slack", request_body(content = Object, description = "Slack's Events API request, as Slack sends it (its content type is not checked: the signature covers the bytes)"),
+    params(
+        ("X-Slack-Signature" = String, Header, description = "`v0=` and the hex HMAC-SHA256 of `v0:{timestamp}:{body}` under the app's signing secret"),
+        ("X-Slack-Request-Timestamp" = String, Header, description = "when Slack sent it, in seconds since the epoch; at most 300 s from the server's clock"),
+    ),
+    responses((status = 200, body = SlackAck, description = "stored, or acknowledged and ignored with the reason"),
+        (status = 401, description = "the signature is missing, malformed, does not match, or is too old; `detail` says which"),
+        (status = 404, description = "no Slack signing secret is configured on this host"),
+        (status = 422, description = "the event's `ts` is not a Slack timestamp"),
+        (status = 429)))]
 pub async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -299,13 +307,14 @@ fn slack_ts(ts: &str) -> Option<i64> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelIn {
-    /// Slack's channel id (`C0123ABC`).
+    /// Slack's channel id (`C0123ABC`), not its name: no `#` in front, no spaces.
     pub channel: String,
 }
 
 /// Bind a Slack channel to an incident, so the channel's messages become its timeline events.
 #[utoipa::path(post, path = "/v1/incidents/{id}/slack-channel", params(("id" = String, Path)), request_body = ChannelIn,
-    responses((status = 204), (status = 404)), security(("bearer" = ["responder", "ic"])))]
+    responses((status = 204, description = "bound"), (status = 404, description = "no such incident"),
+        (status = 422, description = "`channel` is empty or looks like a channel's name")), security(("bearer" = ["responder", "ic"])))]
 pub async fn bind(
     State(state): State<AppState>,
     _caller: Allowed<may::Ingest>,

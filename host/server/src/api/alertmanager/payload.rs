@@ -17,11 +17,12 @@ use crate::problem::ApiError;
 pub struct Notification {
     /// The payload version: `"4"` from Alertmanager, `"1"` from Grafana-managed alerting.
     pub version: String,
-    /// The sender's key for the alert group; each distinct key (per sender) is one incident.
+    /// The sender's key for the alert group, not blank; each distinct key (per sender) is one
+    /// incident.
     pub group_key: String,
     /// `firing` or `resolved` (every alert of the group resolved, counting those left out).
     /// Read only when alerts were left out (`truncatedAlerts`): otherwise each alert's own
-    /// status decides.
+    /// status decides. In any case; empty reads as absent.
     #[serde(default)]
     pub status: Option<String>,
     /// Labels all alerts share; `alertname`, `severity` and `service` (or `job`) fill in a new incident.
@@ -34,10 +35,12 @@ pub struct Notification {
     #[serde(default)]
     pub group_labels: BTreeMap<String, String>,
     /// The group's alerts, at least one; each becomes one timeline event.
+    #[schema(min_items = 1)]
     pub alerts: Vec<Alert>,
     /// How many alerts of the group the sender left out of this payload; when above 0, a note
     /// on the timeline says so.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::body::whole::option_count")]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub truncated_alerts: Option<u64>,
 }
 
@@ -46,7 +49,8 @@ pub struct Notification {
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
     /// `firing` or `resolved`. Where it is missing, the alert is resolved when `endsAt` is set
-    /// and already past (Alertmanager's own rule), firing otherwise.
+    /// and already past (Alertmanager's own rule), firing otherwise. In any case; empty reads
+    /// as absent.
     #[serde(default)]
     pub status: Option<String>,
     /// The alert's labels; `alertname` names the timeline event, and the labels it does not
@@ -57,18 +61,40 @@ pub struct Alert {
     /// `description` make the event's text.
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
-    /// When the alert started firing, RFC 3339 with a zone; the time of a firing event.
+    /// When the alert started firing, RFC 3339 with a zone, after Go's zero time; the time of
+    /// a firing event.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// When the alert ended, RFC 3339 with a zone; the time of a resolved event. Go's zero time
     /// `0001-01-01T00:00:00Z`, an empty string or no value mean "not ended": a resolved alert
     /// without an end is placed at the time the notification arrived.
     #[serde(default)]
+    #[schema(schema_with = ends_at_schema)]
     pub ends_at: Option<String>,
     /// The sender's fingerprint of the alert's labels; where missing, Rhyme computes
     /// Alertmanager's from the labels. With the status and time it makes the event id, so
     /// repeats and redeliveries are stored once.
     #[serde(default)]
     pub fingerprint: Option<String>,
+}
+
+/// `endsAt`: an RFC 3339 time, or blank, or null.
+fn ends_at_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::openapi::patterns::BLANK)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 /// Who sent the notification, told by its version.

@@ -391,9 +391,9 @@ impl Drop for TakenWork {
             .lock()
             .expect("the drain lock is never poisoned")
             .finished(
-                self.room.weight.saturating_sub(
-                    self.reported.load(std::sync::atomic::Ordering::SeqCst),
-                ),
+                self.room
+                    .weight
+                    .saturating_sub(self.reported.load(std::sync::atomic::Ordering::SeqCst)),
                 self.started,
             );
         self.shared.wake.notify_one();

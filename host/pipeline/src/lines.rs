@@ -160,14 +160,12 @@ impl Lines {
         let mut weight = first.weight();
         let merging = matches!(first, Job::Events { .. });
         let mut jobs = vec![first];
-        while merging {
-            match line.jobs.front() {
-                Some(next @ Job::Events { .. }) if weight + next.weight() <= MOST_PER_TURN => {
-                    weight += next.weight();
-                    jobs.push(line.jobs.pop_front().expect("just seen"));
-                }
-                _ => break,
+        while let Some(next @ Job::Events { .. }) = line.jobs.front() {
+            if !merging || weight + next.weight() > MOST_PER_TURN {
+                break;
             }
+            weight += next.weight();
+            jobs.push(line.jobs.pop_front().expect("just seen"));
         }
         Some(Taken::Incident {
             incident,

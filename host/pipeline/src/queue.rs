@@ -238,17 +238,19 @@ impl JobQueue {
     }
 
     /// Queues work already owed (a job taken over) when the queue has room for it, bypassing
-    /// the per-incident share; gives the job back when it has none. Not counted as a refusal.
-    pub fn requeue(&self, job: Job) -> Result<(), Job> {
+    /// the per-incident share; false (and the job dropped, still stored) when it has none. Not
+    /// counted as a refusal.
+    #[must_use]
+    pub fn requeue(&self, job: Job) -> bool {
         let mut lines = self.shared.lines();
         if lines.used() + job.weight() > self.shared.limits.total && lines.used() > 0 {
-            return Err(job);
+            return false;
         }
         lines.push(job);
         self.metrics.queue_depth.set(lines.used() as i64);
         drop(lines);
         self.shared.wake.notify_one();
-        Ok(())
+        true
     }
 
     /// Room for `weight` events of `incident` (`None` when the request learns its incident

@@ -57,7 +57,7 @@ async fn take_over(gate: &Gate, queue: &JobQueue) -> rhyme_store::Result<usize> 
         }
         match load(gate, &job).await? {
             Some(queued) => {
-                if queue.requeue(queued).is_err() {
+                if !queue.requeue(queued) {
                     // The queue filled meanwhile: the job waits in the store for a later pass.
                     let later = store.now().saturating_add(queue.lease().lease_ms);
                     store.release_plugin_job(&job.id, later).await?;

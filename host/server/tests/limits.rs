@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use rhyme_pipeline::metrics::Metrics;
-use rhyme_pipeline::queue::{Job, JobQueue};
+use rhyme_pipeline::queue::JobQueue;
 use rhyme_server::{AppState, router};
 use rhyme_store::{Actor, Gate, GateConfig, Limits, Role, Store};
 use serde_json::{Value, json};

@@ -10,12 +10,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use rhyme_pipeline::metrics::Metrics;
-use rhyme_pipeline::queue::{Job, JobQueue};
+use rhyme_pipeline::queue::JobQueue;
 use rhyme_server::access::LINES_PER_SECOND;
 use rhyme_server::{AppState, router};
 use rhyme_store::{Actor, Gate, GateConfig, Incident, JobLease, JobWork, ManualClock, Role, Store};
 use serde_json::json;
-use tokio::sync::mpsc;
 use tower::ServiceExt as _;
 
 /// 2023-11-14T22:13:20Z.
@@ -29,7 +28,7 @@ struct Api {
     state: AppState,
     clock: ManualClock,
     responder: String,
-    _jobs: mpsc::Receiver<Job>,
+    _jobs: rhyme_pipeline::queue::JobReceiver,
     _dir: tempfile::TempDir,
 }
 
@@ -47,7 +46,10 @@ impl Api {
             .unwrap()
             .secret;
         let metrics = Arc::new(Metrics::new());
-        let (queue, jobs) = JobQueue::new(64, metrics.clone());
+        let (queue, jobs) = JobQueue::new(
+            rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+            metrics.clone(),
+        );
         let gate = Gate::new(store, GateConfig::default());
         let state =
             AppState::new(gate, queue, metrics).with_slack_secret(Some(SLACK_SECRET.into()));

@@ -179,7 +179,10 @@ async fn admin_router() -> (axum::Router, String, String, tempfile::TempDir) {
     let admin = token("root", Role::Admin).await;
     let responder = token("sam", Role::Responder).await;
     let metrics = Arc::new(Metrics::new());
-    let (queue, _jobs) = JobQueue::new(16, metrics.clone());
+    let (queue, _jobs) = JobQueue::new(
+        rhyme_pipeline::lines::QueueLimits::with_total(10_000),
+        metrics.clone(),
+    );
     let state = AppState::new(Gate::new(store, GateConfig::default()), queue, metrics);
     (router(state), admin, responder, dir)
 }

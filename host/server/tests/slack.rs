@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hmac::{Hmac, Mac};
 use rhyme_pipeline::metrics::Metrics;
-use rhyme_pipeline::queue::{Job, JobQueue};
+use rhyme_pipeline::queue::JobQueue;
 use rhyme_server::{AppState, router};
 use rhyme_store::{Gate, GateConfig, Incident, ManualClock, Store};
 use serde_json::{Value, json};

@@ -83,6 +83,24 @@ pub fn plugin_folder(parent: &Path, component: &Path, manifest: &str) -> PathBuf
     dir
 }
 
+/// The `plugin.toml` of the built-in plugin in `plugins/FOLDER`, its component renamed to the
+/// `plugin.wasm` that [`plugin_folder`] lays out.
+pub fn builtin_manifest(folder: &str) -> String {
+    let path = repo_root().join("plugins").join(folder).join("plugin.toml");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|line| {
+            if line.starts_with("component = ") {
+                "component = \"plugin.wasm\""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The manifest of the test plugin `guest_proposer` (it asks for `incidents`).
 pub const PROPOSER_MANIFEST: &str = "name = \"proposer\"\nversion = \"0.2.0\"\ndescription = \"test\"\ncomponent = \"plugin.wasm\"\ncapabilities = [\"incidents\"]\n";
 

@@ -411,14 +411,7 @@ impl JobReceiver {
             {
                 let mut lines = self.shared.lines();
                 if let Some(work) = lines.take() {
-                    return Some(TakenWork {
-                        shared: self.shared.clone(),
-                        metrics: self.metrics.clone(),
-                        room: work.room(),
-                        started: std::time::Instant::now(),
-                        reported: Default::default(),
-                        work: Some(work),
-                    });
+                    return Some(self.hand_out(work));
                 }
                 let gone = self
                     .shared
@@ -435,13 +428,17 @@ impl JobReceiver {
     /// Work waiting now, without waiting (tests, and the single-shot runs of the CLI).
     pub fn try_next(&mut self) -> Option<TakenWork> {
         let work = self.shared.lines().take()?;
-        Some(TakenWork {
+        Some(self.hand_out(work))
+    }
+
+    fn hand_out(&self, work: Taken) -> TakenWork {
+        TakenWork {
             shared: self.shared.clone(),
             metrics: self.metrics.clone(),
             room: work.room(),
             started: std::time::Instant::now(),
             reported: Default::default(),
             work: Some(work),
-        })
+        }
     }
 }

@@ -131,41 +131,42 @@ impl Worker {
                 progress.finished(weight);
                 continue;
             };
-            let stored_ok = self
-                .run_events(
-                    incident,
-                    &wit_incident,
-                    job_id.as_deref(),
-                    events,
-                    &by,
-                    n == last,
-                )
-                .await
-                .unwrap_or_else(|e| {
+            let calls = EventCalls::Backlog { newest: n == last };
+            let stored_ok = match self.steps_done(job_id.as_deref()).await {
+                Ok(done) => {
+                    let step = StepOfJob {
+                        job: job_id.as_deref(),
+                        step: 0,
+                        done: Arc::new(done),
+                    };
+                    self.run_events(incident, &wit_incident, &step, events, &by, calls)
+                        .await
+                }
+                Err(e) => {
                     tracing::error!(incident, "plugin backlog: {e}");
                     false
-                });
+                }
+            };
             self.settle(incident, job_id, stored_ok).await;
             progress.finished(weight);
         }
     }
 
-    /// One job of a backlog: every event to the plugins that need each, and, when `newest`,
-    /// the last event to those that read the timeline themselves.
+    /// The events of one job, each a step of `job` (`job.step` is ignored), to the plugins
+    /// `calls` says; false when some results could not be stored.
     async fn run_events(
         &self,
         incident_id: &str,
         incident: &Arc<rhyme_world::types::Incident>,
-        job_id: Option<&str>,
+        job: &StepOfJob<'_>,
         events: Vec<rhyme_world::types::TimelineEvent>,
         by: &str,
-        newest: bool,
-    ) -> rhyme_store::Result<bool> {
-        let done = Arc::new(self.steps_done(job_id).await?);
+        calls: EventCalls,
+    ) -> bool {
         let step = |step: i64| StepOfJob {
-            job: job_id,
+            job: job.job,
             step,
-            done: done.clone(),
+            done: job.done.clone(),
         };
         let mut all_stored = true;
         let count = events.len();
@@ -179,11 +180,11 @@ impl Worker {
                     Trigger::TimelineEvent,
                     Some(by),
                     step(index as i64),
-                    |p| !reads_timeline(p),
+                    |p| calls == EventCalls::Each || !reads_timeline(p),
                     move |p| p.on_event(ctx, &wit, &ev),
                 )
                 .await;
-            if newest && index + 1 == count {
+            if calls == (EventCalls::Backlog { newest: true }) && index + 1 == count {
                 let wit = incident.clone();
                 all_stored &= self
                     .call_some(
@@ -197,7 +198,7 @@ impl Worker {
                     .await;
             }
         }
-        Ok(all_stored)
+        all_stored
     }
 
     /// Runs one job to the end: every subscribed plugin on each of its events (or its series
@@ -281,20 +282,16 @@ impl Worker {
         let mut all_stored = true;
         match job {
             Job::Events { events, by, .. } => {
-                for (index, event) in events.into_iter().enumerate() {
-                    let event = Arc::new(event);
-                    let ctx = CallContext { now: event.at };
-                    let (incident, ev) = (incident.clone(), event.clone());
-                    all_stored &= self
-                        .call_all(
-                            incident_id,
-                            Trigger::TimelineEvent,
-                            Some(&by),
-                            step(index as i64),
-                            move |p| p.on_event(ctx, &incident, &ev),
-                        )
-                        .await;
-                }
+                all_stored &= self
+                    .run_events(
+                        incident_id,
+                        &incident,
+                        &step(0),
+                        events,
+                        &by,
+                        EventCalls::Each,
+                    )
+                    .await;
             }
             Job::Series { series, by, .. } => {
                 let ctx = CallContext { now: store.now() };
@@ -533,6 +530,16 @@ pub async fn audit_calls(
         )
         .await?;
     Ok(())
+}
+
+/// Which plugins an event job's events go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventCalls {
+    /// Every subscribed plugin, on every event.
+    Each,
+    /// Part of a backlog: plugins that cannot read the timeline on every event; when `newest`
+    /// (the backlog's last job), those that can on its last event.
+    Backlog { newest: bool },
 }
 
 /// Whether the plugin can read the incident's timeline itself, so one call on the newest event

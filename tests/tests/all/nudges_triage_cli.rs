@@ -11,23 +11,6 @@ use rhyme_tests::server::{Backend, Server, unique};
 use rhyme_tests::{outcome, rhyme_binary};
 use serde_json::{Value, json};
 
-/// The plugin's own manifest, its component taken from the copy beside it: the patterns the
-/// server accepts for triage are the ones it declares.
-fn manifest() -> String {
-    let path = rhyme_tests::repo_root().join("plugins/anti-patterns/plugin.toml");
-    let text = std::fs::read_to_string(&path).expect("plugins/anti-patterns/plugin.toml");
-    text.lines()
-        .map(|line| {
-            if line.starts_with("component = ") {
-                "component = \"plugin.wasm\""
-            } else {
-                line
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A SEV1 with an IC where nobody posts a stakeholder update for the first 20 minutes.
 fn first_stretch() -> Vec<Value> {
     vec![
@@ -126,7 +109,9 @@ impl Room {
         backend.install_plugin(
             &dir.join("src"),
             "anti_patterns",
-            &manifest(),
+            // The plugin's own manifest: the patterns the server accepts for triage are the ones
+            // it declares.
+            &rhyme_tests::builtin_manifest("anti-patterns"),
             &["incidents"],
         );
         let responder = backend.token("responder", "sam");

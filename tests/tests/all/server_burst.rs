@@ -7,22 +7,6 @@
 use rhyme_tests::server::{Backend, Server, unique};
 use serde_json::{Value, json};
 
-fn manifest() -> String {
-    let path = rhyme_tests::repo_root().join("plugins/anti-patterns/plugin.toml");
-    std::fs::read_to_string(&path)
-        .expect("plugins/anti-patterns/plugin.toml")
-        .lines()
-        .map(|line| {
-            if line.starts_with("component = ") {
-                "component = \"plugin.wasm\""
-            } else {
-                line
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Events `from..from+n`: an alert at 10:00, then a responder working alone a minute apart,
 /// with no status update: a SEV1 left without one for 20 minutes is an update black hole.
 fn chatter(incident: &str, from: usize, n: usize) -> Value {
@@ -83,7 +67,7 @@ fn a_loud_incident_waits_its_turn_while_everything_else_gets_in() {
     backend.install_plugin(
         &dir.path().join("src"),
         "anti_patterns",
-        &manifest(),
+        &rhyme_tests::builtin_manifest("anti-patterns"),
         &["incidents"],
     );
     let token = backend.token("responder", "sam");

@@ -59,13 +59,7 @@ pub(crate) fn run(
     plan: BurstPlan,
     plugins: impl FnOnce(&Store) -> anyhow::Result<Vec<LoadedPlugin>>,
 ) -> anyhow::Result<BurstFigures> {
-    if data.exists() {
-        std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
-    }
-    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::ingest::fresh_run(data)?;
     runtime.block_on(async {
         let store = Store::open(data, None)
             .await

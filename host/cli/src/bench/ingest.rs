@@ -53,13 +53,7 @@ pub(crate) fn run(
     data: &Path,
     plan: IngestPlan,
 ) -> anyhow::Result<IngestFigures> {
-    if data.exists() {
-        std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
-    }
-    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = fresh_run(data)?;
     runtime.block_on(measure(component, data, plan))
 }
 
@@ -152,6 +146,17 @@ fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
         limits,
         Backends::default(),
     )
+}
+
+/// An empty `data` folder (whatever an earlier run left is wiped) and the runtime to measure in.
+pub(super) fn fresh_run(data: &Path) -> anyhow::Result<tokio::runtime::Runtime> {
+    if data.exists() {
+        std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;
+    }
+    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 pub(super) fn config() -> ServeConfig {

@@ -79,7 +79,7 @@ pub async fn load(gate: &Gate, job: &PluginJob) -> rhyme_store::Result<Option<Jo
     match &job.work {
         JobWork::Events(ids) => {
             let mut by_id: std::collections::HashMap<String, _> = store
-                .events(&job.incident)
+                .events_with_ids(&job.incident, ids)
                 .await?
                 .into_iter()
                 .map(|e| (e.id.clone(), e))

@@ -93,7 +93,7 @@ impl Worker {
                     self.handle_backlog(&incident, jobs, &progress).await;
                 } else {
                     for job in jobs {
-                        self.handle(job).await;
+                        self.handle_reporting(job, Some(&progress)).await;
                     }
                 }
             }
@@ -119,7 +119,6 @@ impl Worker {
         };
         let last = jobs.len() - 1;
         for (n, job) in jobs.into_iter().enumerate() {
-            let weight = job.weight();
             let Job::Events {
                 job: job_id,
                 events,
@@ -127,8 +126,7 @@ impl Worker {
                 ..
             } = job
             else {
-                self.handle(job).await;
-                progress.finished(weight);
+                self.handle_reporting(job, Some(progress)).await;
                 continue;
             };
             let calls = EventCalls::Backlog { newest: n == last };
@@ -139,7 +137,11 @@ impl Worker {
                         step: 0,
                         done: Arc::new(done),
                     };
-                    self.run_events(incident, &wit_incident, &step, events, &by, calls)
+                    let run = EventRun {
+                        calls,
+                        progress: Some(progress),
+                    };
+                    self.run_events(incident, &wit_incident, &step, events, &by, run)
                         .await
                 }
                 Err(e) => {
@@ -148,7 +150,6 @@ impl Worker {
                 }
             };
             self.settle(incident, job_id, stored_ok).await;
-            progress.finished(weight);
         }
     }
 
@@ -161,8 +162,9 @@ impl Worker {
         job: &StepOfJob<'_>,
         events: Vec<rhyme_world::types::TimelineEvent>,
         by: &str,
-        calls: EventCalls,
+        run: EventRun<'_>,
     ) -> bool {
+        let calls = run.calls;
         let step = |step: i64| StepOfJob {
             job: job.job,
             step,
@@ -197,6 +199,9 @@ impl Worker {
                     )
                     .await;
             }
+            if let Some(progress) = run.progress {
+                progress.finished(1);
+            }
         }
         all_stored
     }
@@ -205,6 +210,15 @@ impl Worker {
     /// or tick), results stored; then the stored job is deleted, or given back for a later
     /// try when results could not be stored.
     pub async fn handle(&self, job: Job) {
+        self.handle_reporting(job, None).await;
+    }
+
+    /// [`Worker::handle`], counting each event (or the whole job, when it has none) as
+    /// finished on `progress` as soon as it is: the drain rate behind `Retry-After` then
+    /// follows a long job instead of waiting for its end.
+    async fn handle_reporting(&self, job: Job, progress: Option<&Progress>) {
+        let weight = job.weight();
+        let per_event = matches!(job, Job::Events { .. });
         let (incident_id, job_id) = match &job {
             Job::Events { incident, job, .. } | Job::Series { incident, job, .. } => {
                 (incident.clone(), job.clone())
@@ -217,10 +231,16 @@ impl Worker {
             } => {
                 let service = self.seen_before.as_ref();
                 seen_before_job::run(service, &self.gate, job, incident, *reason).await;
+                if let Some(progress) = progress {
+                    progress.finished(weight);
+                }
                 return;
             }
         };
-        let stored_ok = match self.run_steps(&incident_id, job_id.as_deref(), job).await {
+        let stored_ok = match self
+            .run_steps(&incident_id, job_id.as_deref(), job, progress)
+            .await
+        {
             Ok(all_stored) => all_stored,
             Err(e) => {
                 tracing::error!(incident = %incident_id, "plugin job: {e}");
@@ -228,6 +248,9 @@ impl Worker {
             }
         };
         self.settle(&incident_id, job_id, stored_ok).await;
+        if let (Some(progress), false) = (progress, per_event) {
+            progress.finished(weight);
+        }
     }
 
     /// Deletes a stored job whose results are all stored, or gives it back for a later try.
@@ -270,6 +293,7 @@ impl Worker {
         incident_id: &str,
         job_id: Option<&str>,
         job: Job,
+        progress: Option<&Progress>,
     ) -> rhyme_store::Result<bool> {
         let store = self.gate.store();
         let incident = Arc::new(convert::incident_to_wit(store.incident(incident_id).await?));
@@ -289,7 +313,10 @@ impl Worker {
                         &step(0),
                         events,
                         &by,
-                        EventCalls::Each,
+                        EventRun {
+                            calls: EventCalls::Each,
+                            progress,
+                        },
                     )
                     .await;
             }
@@ -540,6 +567,12 @@ enum EventCalls {
     /// Part of a backlog: plugins that cannot read the timeline on every event; when `newest`
     /// (the backlog's last job), those that can on its last event.
     Backlog { newest: bool },
+}
+
+/// How an event job's events are run: to which plugins, and where each finished event counts.
+struct EventRun<'a> {
+    calls: EventCalls,
+    progress: Option<&'a Progress>,
 }
 
 /// Whether the plugin can read the incident's timeline itself, so one call on the newest event

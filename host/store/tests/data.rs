@@ -78,6 +78,37 @@ async fn a_repeated_event_id_is_acknowledged_and_stored_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_are_read_back_by_id_across_query_chunks() {
+    each_backend(|f| async move {
+        let store = &f.store;
+        store.insert_incident(&incident("inc-1")).await.unwrap();
+        store.insert_incident(&incident("inc-2")).await.unwrap();
+        let batch: Vec<_> = (0..1200)
+            .map(|i| event(&format!("e{i}"), T0 + i, "hello"))
+            .collect();
+        store.add_events("inc-1", &batch).await.unwrap();
+        store.add_events("inc-2", &batch[..10]).await.unwrap();
+        // More ids than one query binds, some of them unknown.
+        let mut wanted: Vec<String> = (0..1200).step_by(2).map(|i| format!("e{i}")).collect();
+        wanted.extend((0..700).map(|i| format!("missing-{i}")));
+        let mut found: Vec<String> = store
+            .events_with_ids("inc-1", &wanted)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        found.sort_by_key(|id| id[1..].parse::<u32>().unwrap());
+        let expected: Vec<String> = (0..1200).step_by(2).map(|i| format!("e{i}")).collect();
+        assert_eq!(found, expected);
+        // Another incident's events with the same ids are not read.
+        let other = store.events_with_ids("inc-2", &wanted).await.unwrap();
+        assert_eq!(other.len(), 5);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rejected_batch_changes_nothing() {
     each_backend(|f| async move {
         let store = &f.store;

@@ -3,7 +3,8 @@
 //! acknowledges them, with the installed built-in plugins enabled. Meanwhile a probe opens a
 //! new incident and posts an Alertmanager notification every few seconds. The figures: what
 //! the probe was answered, how long the backlog took to drain after the burst, and whether
-//! every acknowledged event is stored with its plugin run done.
+//! every acknowledged event is stored with its plugin run done. With a kill time, the server
+//! is a `rhyme serve` process instead, killed with SIGKILL mid-burst and started again.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 use super::Stats;
 use super::ingest::{send, succeeded};
+use super::serve_process::{ServeProcess, copy_registry};
 
 /// What one run is asked to do.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +26,8 @@ pub(crate) struct BurstPlan {
     pub seconds: u64,
     /// Events the queue holds, all incidents together (`rhyme serve --queue`).
     pub queue: usize,
+    /// Seconds into the burst at which the server is killed with SIGKILL and restarted.
+    pub kill_after: Option<u64>,
 }
 
 /// The figures of one run.
@@ -45,17 +49,30 @@ pub(crate) struct BurstFigures {
     pub drain_s: Option<f64>,
     /// Acknowledged events missing from the store afterwards.
     pub lost: usize,
+    /// With a kill: seconds into the burst it came, and from it until the server was ready.
+    pub killed: Option<Killed>,
+}
+
+/// When the server was killed, and how long it was away.
+#[derive(Debug, Serialize)]
+pub(crate) struct Killed {
+    pub at_s: u64,
+    pub back_after_s: f64,
 }
 
 /// How long the drain is waited for before the run says it did not drain.
 const DRAIN_PATIENCE: Duration = Duration::from_secs(600);
+/// How long a client keeps trying a server it cannot reach.
+const UNREACHABLE_PATIENCE: Duration = Duration::from_secs(120);
 /// Time between the probe's requests.
 const PROBE_EVERY: Duration = Duration::from_secs(3);
 
 /// Runs the burst against a fresh SQLite store in `data`; `plugins` loads the plugins to enable
-/// with that store behind their `incidents` capability.
+/// with that store behind their `incidents` capability. With a kill time, a `rhyme serve`
+/// process on `data` serves the same plugins, copied from the registry in `registry`.
 pub(crate) fn run(
     data: &std::path::Path,
+    registry: &std::path::Path,
     plan: BurstPlan,
     plugins: impl FnOnce(&Store) -> anyhow::Result<Vec<LoadedPlugin>>,
 ) -> anyhow::Result<BurstFigures> {
@@ -65,23 +82,39 @@ pub(crate) fn run(
             .await
             .context("opening the SQLite store")?;
         let plugins = tokio::task::block_in_place(|| plugins(&store))?;
-        measure(store, plugins, plan).await
+        let token = store
+            .create_token(
+                &Actor::operator("bench"),
+                "bench-responder",
+                Role::Responder,
+            )
+            .await?
+            .secret;
+        match plan.kill_after {
+            None => measure(store, plugins, token, plan).await,
+            Some(after) => {
+                let names = plugins.iter().map(|p| p.name().to_string()).collect();
+                drop(plugins);
+                copy_registry(registry, data)?;
+                let server = ServeProcess::start(data, plan.queue).await?;
+                let run = Run {
+                    store: &store,
+                    base: server.base(),
+                    token,
+                    plan,
+                };
+                run.drive(names, Some((after, server))).await
+            }
+        }
     })
 }
 
 async fn measure(
     store: Store,
     plugins: Vec<LoadedPlugin>,
+    token: String,
     plan: BurstPlan,
 ) -> anyhow::Result<BurstFigures> {
-    let token = store
-        .create_token(
-            &Actor::operator("bench"),
-            "bench-responder",
-            Role::Responder,
-        )
-        .await?
-        .secret;
     let names = plugins.iter().map(|p| p.name().to_string()).collect();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -100,63 +133,115 @@ async fn measure(
         Sinks::new(),
         plugins,
     ));
-    let client = reqwest::Client::new();
-    let api = Api {
-        client: &client,
-        base: &base,
-        token: &token,
+    let run = Run {
+        store: &store,
+        base,
+        token,
+        plan,
     };
-    for n in 0..plan.clients {
-        api.post_ok("/v1/incidents", &incident(&format!("burst-{n}")))
-            .await?;
-    }
-    let until = Instant::now() + Duration::from_secs(plan.seconds);
-    let senders: Vec<_> = (0..plan.clients)
-        .map(|n| {
-            let (client, base, token) = (client.clone(), base.clone(), token.clone());
-            tokio::spawn(async move {
-                let api = Api {
-                    client: &client,
-                    base: &base,
-                    token: &token,
-                };
-                api.burst(n, plan.batch_size, until).await
-            })
-        })
-        .collect();
-    let probe = api.probe(until).await?;
-    let mut sent = Sent::default();
-    for sender in senders {
-        sent.add(sender.await??);
-    }
-    let drain_started = Instant::now();
-    let mut drain_s = None;
-    while drain_started.elapsed() < DRAIN_PATIENCE {
-        if store.pending_plugin_jobs().await? == 0 {
-            drain_s = Some(drain_started.elapsed().as_secs_f64());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut lost = 0;
-    for (n, acknowledged) in sent.per_incident.iter().enumerate() {
-        let stored = store.events(&format!("burst-{n}")).await?.len();
-        lost += acknowledged.saturating_sub(stored);
-    }
+    let figures = run.drive(names, None).await;
     let _ = stop.send(());
     server.await??;
-    let mut latencies = probe.latencies;
-    Ok(BurstFigures {
-        plugins: names,
-        acknowledged: sent.per_incident.iter().sum(),
-        busy_answers: sent.busy,
-        retry_after_s: sent.retry_after,
-        probe_incidents: probe.incidents,
-        probe_alerts: probe.alerts,
-        probe: Stats::of(&mut latencies),
-        drain_s,
-        lost,
-    })
+    figures
+}
+
+/// One burst against a server at `base`, and the checks after it.
+struct Run<'a> {
+    store: &'a Store,
+    base: String,
+    token: String,
+    plan: BurstPlan,
+}
+
+impl Run<'_> {
+    /// The burst, the probe beside it, the kill when asked (after that many seconds), the
+    /// drain, and what was lost.
+    async fn drive(
+        self,
+        plugins: Vec<String>,
+        kill: Option<(u64, ServeProcess)>,
+    ) -> anyhow::Result<BurstFigures> {
+        let Run {
+            store,
+            base,
+            token,
+            plan,
+        } = self;
+        let client = reqwest::Client::new();
+        let api = Api {
+            client: &client,
+            base: &base,
+            token: &token,
+        };
+        for n in 0..plan.clients {
+            api.post_ok("/v1/incidents", &incident(&format!("burst-{n}")))
+                .await?;
+        }
+        let until = Instant::now() + Duration::from_secs(plan.seconds);
+        let senders: Vec<_> = (0..plan.clients)
+            .map(|n| {
+                let (client, base, token) = (client.clone(), base.clone(), token.clone());
+                tokio::spawn(async move {
+                    let api = Api {
+                        client: &client,
+                        base: &base,
+                        token: &token,
+                    };
+                    api.burst(n, plan.batch_size, until).await
+                })
+            })
+            .collect();
+        let (probe, killed) = tokio::join!(api.probe(until), kill_mid_burst(kill));
+        let (probe, (killed, _server)) = (probe?, killed?);
+        let mut sent = Sent::default();
+        for sender in senders {
+            sent.add(sender.await??);
+        }
+        let drain_started = Instant::now();
+        let mut drain_s = None;
+        while drain_started.elapsed() < DRAIN_PATIENCE {
+            if store.pending_plugin_jobs().await? == 0 {
+                drain_s = Some(drain_started.elapsed().as_secs_f64());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut lost = 0;
+        for (n, acknowledged) in sent.per_incident.iter().enumerate() {
+            let stored = store.events(&format!("burst-{n}")).await?.len();
+            lost += acknowledged.saturating_sub(stored);
+        }
+        let mut latencies = probe.latencies;
+        Ok(BurstFigures {
+            plugins,
+            acknowledged: sent.per_incident.iter().sum(),
+            busy_answers: sent.busy,
+            retry_after_s: sent.retry_after,
+            probe_incidents: probe.incidents,
+            probe_alerts: probe.alerts,
+            probe: Stats::of(&mut latencies),
+            drain_s,
+            lost,
+            killed,
+        })
+    }
+}
+
+/// Kills the server `after` seconds into the burst and starts it again; the server is handed
+/// back so that it lives until the run's checks are done.
+async fn kill_mid_burst(
+    kill: Option<(u64, ServeProcess)>,
+) -> anyhow::Result<(Option<Killed>, Option<ServeProcess>)> {
+    let Some((after, mut server)) = kill else {
+        return Ok((None, None));
+    };
+    tokio::time::sleep(Duration::from_secs(after)).await;
+    let back = server.kill_and_restart().await?;
+    let killed = Killed {
+        at_s: after,
+        back_after_s: back.as_secs_f64(),
+    };
+    Ok((Some(killed), Some(server)))
 }
 
 #[derive(Default)]
@@ -189,8 +274,19 @@ struct Api<'a> {
 }
 
 impl Api<'_> {
+    /// Posts `body`, and again a moment later while the server cannot be reached (it is being
+    /// started again after the kill): a client that saw no answer sends the same batch again.
     async fn post(&self, path: &str, body: String) -> anyhow::Result<reqwest::Response> {
-        Ok(send(self.client, self.base, path, self.token, body).await?)
+        let began = Instant::now();
+        loop {
+            match send(self.client, self.base, path, self.token, body.clone()).await {
+                Ok(answer) => return Ok(answer),
+                Err(e) if began.elapsed() > UNREACHABLE_PATIENCE => {
+                    return Err(e).with_context(|| format!("POST {path}"));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     async fn post_ok(&self, path: &str, body: &serde_json::Value) -> anyhow::Result<()> {
@@ -223,7 +319,8 @@ impl Api<'_> {
         Ok(sent)
     }
 
-    /// A new incident and an Alertmanager post every [`PROBE_EVERY`] until `until`.
+    /// A new incident and an Alertmanager post every [`PROBE_EVERY`] (or a third of a shorter
+    /// burst) until `until`.
     async fn probe(&self, until: Instant) -> anyhow::Result<Probe> {
         let mut probe = Probe {
             incidents: (0, 0),
@@ -231,7 +328,9 @@ impl Api<'_> {
             latencies: Vec::new(),
         };
         let mut n = 0;
-        tokio::time::sleep(PROBE_EVERY).await;
+        // A short burst is probed more often, so that it is probed at all.
+        let every = PROBE_EVERY.min(until.saturating_duration_since(Instant::now()) / 3);
+        tokio::time::sleep(every).await;
         while Instant::now() + Duration::from_millis(500) < until {
             let sent = Instant::now();
             let opened = self
@@ -248,7 +347,7 @@ impl Api<'_> {
             probe.alerts.0 += 1;
             probe.alerts.1 += usize::from(alert.status().is_success());
             n += 1;
-            tokio::time::sleep(PROBE_EVERY).await;
+            tokio::time::sleep(every).await;
         }
         Ok(probe)
     }

@@ -62,6 +62,11 @@ pub(super) enum BenchCommand {
         /// Events the server's queue holds (`rhyme serve --queue`).
         #[arg(long, default_value_t = 100_000, requires = "burst")]
         queue: usize,
+        /// Kill the server with SIGKILL this many seconds into the burst and start it again
+        /// (the server is then a `rhyme serve` process); every acknowledged event must still be
+        /// stored and run.
+        #[arg(long, requires = "burst")]
+        kill_after: Option<u64>,
     },
     /// A 5,000-event timeline with the anti-pattern plugin called on every event.
     Nudges {
@@ -99,6 +104,7 @@ pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
             clients,
             seconds,
             queue,
+            kill_after,
             ..
         } => burst::run(
             ctx,
@@ -107,6 +113,7 @@ pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
                 batch_size,
                 seconds,
                 queue,
+                kill_after,
             },
         ),
         BenchCommand::Ingest {

@@ -6,7 +6,8 @@ use crate::bench::burst::{BurstFigures, BurstPlan};
 
 pub(super) fn run(ctx: &Context, plan: BurstPlan) -> anyhow::Result<()> {
     let sandbox = plugin::sandbox(ctx)?;
-    let figures = crate::bench::burst::run(&ctx.data.join("bench-burst"), plan, |store| {
+    let data = ctx.data.join("bench-burst");
+    let figures = crate::bench::burst::run(&data, &ctx.data, plan, |store| {
         let plugins = serve::load_plugins(ctx, &sandbox, &serve::store_backends(store))?;
         if plugins.is_empty() {
             anyhow::bail!(
@@ -56,6 +57,12 @@ fn print(plan: &BurstPlan, f: &BurstFigures) {
             println!("  backlog drained            {s:>8.1} s after the burst (target ≤ 120)")
         }
         None => println!("  backlog drained            not within 10 minutes"),
+    }
+    if let Some(killed) = &f.killed {
+        println!(
+            "  kill -9 at                 {:>8} s  into the burst; serving again {:.1} s later",
+            killed.at_s, killed.back_after_s
+        );
     }
     println!("  acknowledged, not stored   {:>8}   (target 0)", f.lost);
 }

@@ -1,5 +1,6 @@
 //! The worker: takes jobs off the queue ([`crate::queue`]), a bounded number at a time and one
-//! at a time per incident ([`crate::lines`]), and calls every enabled plugin
+//! at a time per incident ([`crate::lines`]; across replicas over one PostgreSQL, the
+//! incident's turn in the store), and calls every enabled plugin
 //! subscribed to the job's trigger concurrently on blocking threads. When an incident's events
 //! have piled up, a plugin that reads the timeline itself is called once, on the newest of them,
 //! instead of once per event ([`COALESCE_FROM`]). Findings are stored with
@@ -89,12 +90,26 @@ impl Worker {
                 jobs,
                 weight,
             } => {
+                // Other replicas over the same database run this incident's jobs too.
+                let turn = match self.gate.store().incident_turn(&incident).await {
+                    Ok(turn) => turn,
+                    Err(e) => {
+                        tracing::error!(incident, "waiting for the incident's turn: {e}");
+                        for job in jobs {
+                            self.settle(&incident, job.stored_id(), false).await;
+                        }
+                        return;
+                    }
+                };
                 if jobs.len() > 1 && weight >= COALESCE_FROM {
                     self.handle_backlog(&incident, jobs, &progress).await;
                 } else {
                     for job in jobs {
                         self.handle_reporting(job, Some(&progress)).await;
                     }
+                }
+                if let Err(e) = turn.end().await {
+                    tracing::warn!(incident, "ending the incident's turn: {e}");
                 }
             }
         }

@@ -51,7 +51,7 @@ pub use feedback::{Feedback, FeedbackVerdict, NewFeedback};
 pub use findings::FindingsAdded;
 pub use ids::new_id;
 pub use incidents::{IncidentFilter, Put};
-pub use jobs::{JobLease, JobStep, JobWork, PluginJob, StepOutcome};
+pub use jobs::{IncidentTurn, JobLease, JobStep, JobWork, PluginJob, StepOutcome};
 pub use limits::Limits;
 pub use model::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,

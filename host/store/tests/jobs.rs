@@ -370,3 +370,46 @@ async fn the_backlog_counts_jobs_and_incidents_and_ages_from_the_oldest() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn an_incidents_turn_is_held_by_one_replica_at_a_time() {
+    each_backend(|f: Fixture| async move {
+        let postgres = f.store.backend() == rhyme_store::Backend::Postgres;
+        let first = f.store.incident_turn("inc-1").await.unwrap();
+        let other = f.replica().await;
+        // Another incident's turn is free meanwhile.
+        other
+            .incident_turn("inc-2")
+            .await
+            .unwrap()
+            .end()
+            .await
+            .unwrap();
+        let waiting = tokio::spawn(async move {
+            let turn = other.incident_turn("inc-1").await.unwrap();
+            turn.end().await.unwrap();
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        // On SQLite (one server per file) a turn is free; on PostgreSQL the replica waits.
+        assert_eq!(waiting.is_finished(), !postgres);
+        first.end().await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+            .await
+            .expect("the turn passes on once ended")
+            .unwrap();
+        // A turn dropped without `end` (a run that panicked) is not left locked.
+        drop(f.store.incident_turn("inc-3").await.unwrap());
+        let again = f.replica().await;
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            again.incident_turn("inc-3"),
+        )
+        .await
+        .expect("a dropped turn is ended")
+        .unwrap()
+        .end()
+        .await
+        .unwrap();
+    })
+    .await;
+}

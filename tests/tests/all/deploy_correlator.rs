@@ -13,7 +13,7 @@ const MIN: i64 = 60_000;
 const T0: i64 = 1_790_000_000_000;
 
 /// The committed manifest, pointing at the built component.
-fn install(backend: &Backend, scratch: &std::path::Path) {
+pub(crate) fn install(backend: &Backend, scratch: &std::path::Path) {
     let manifest =
         std::fs::read_to_string(repo_root().join("examples/plugins/deploy-correlator/plugin.toml"))
             .unwrap();
@@ -37,7 +37,7 @@ fn install(backend: &Backend, scratch: &std::path::Path) {
 }
 
 /// An incident with one deploy event at `deploy_minute` (after T0).
-fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> String {
+pub(crate) fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> String {
     let id = unique("inc");
     let created = json!({"id": id, "title": "Checkout errors", "severity": "SEV2", "service": "shop", "started": T0});
     server.create_incident(token, &created);
@@ -52,7 +52,7 @@ fn incident_with_deploy(server: &Server, token: &str, deploy_minute: i64) -> Str
 
 /// Checkout's error rate in %, one sample a minute for `minutes`: about 0.4%, and 12% from
 /// minute 26 to 29 (a spike that settles).
-fn post_error_rate(server: &Server, token: &str, incident: &str, minutes: i64) {
+pub(crate) fn post_error_rate(server: &Server, token: &str, incident: &str, minutes: i64) {
     let points: Vec<Value> = (0..minutes)
         .map(|m| json!({"at": T0 + m * MIN, "value": if (26..30).contains(&m) { 12.0 } else { 0.4 + 0.05 * (m % 3) as f64 }}))
         .collect();
@@ -66,7 +66,7 @@ fn post_error_rate(server: &Server, token: &str, incident: &str, minutes: i64) {
     assert_eq!(answer.status, 202, "{}", answer.text());
 }
 
-fn proposals(server: &Server, token: &str, incident: &str) -> Vec<Value> {
+pub(crate) fn proposals(server: &Server, token: &str, incident: &str) -> Vec<Value> {
     server
         .call(
             "GET",

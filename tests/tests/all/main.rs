@@ -14,6 +14,7 @@
 //! | `prometheus_pull` | `rhyme series pull` from a real Prometheus scraping `rhyme serve`; its errors, named |
 //! | `publish` | approved drafts through the outbox to a Slack-compatible webhook (down at first) and a Markdown folder, once each |
 //! | `review_page` | the reviewer's web page in headless Chromium: accept, edit then accept, reject, re-draft a section, a responder refused |
+//! | `replicas` | two `rhyme serve` over one PostgreSQL: one incident's plugin jobs one at a time, one proposal |
 //! | `registry_cli` | `rhyme plugin ...` as a user runs it: install, check, grants, exit codes |
 //! | `server_api` | `rhyme serve`: roles on every route, bad input, plugins on ingest, the approval gate |
 //! | `server_limits` | `rhyme.toml`'s `[server]` limits in `rhyme serve`: the header-read timeout, points per series |
@@ -35,6 +36,7 @@ mod prometheus_pull;
 mod publish;
 mod python_plugin;
 mod registry_cli;
+mod replicas;
 mod review_page;
 mod robustness;
 mod sandbox;

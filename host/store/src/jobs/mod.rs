@@ -11,9 +11,11 @@
 
 mod backlog;
 mod output;
+mod turn;
 
 pub use backlog::Backlog;
 pub use output::{JobStep, StepOutcome};
+pub use turn::IncidentTurn;
 
 use sqlx::AnyConnection;
 use sqlx::Row as _;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use rhyme_runtime::LoadedPlugin;
 use rhyme_sinks::Sinks;
-use rhyme_store::{Actor, Gate, GateConfig, Role, Store};
+use rhyme_store::{Gate, GateConfig, Store};
 use serde::Serialize;
 
 use super::Stats;
@@ -82,14 +82,7 @@ pub(crate) fn run(
             .await
             .context("opening the SQLite store")?;
         let plugins = tokio::task::block_in_place(|| plugins(&store))?;
-        let token = store
-            .create_token(
-                &Actor::operator("bench"),
-                "bench-responder",
-                Role::Responder,
-            )
-            .await?
-            .secret;
+        let token = super::ingest::responder_token(&store).await?;
         match plan.kill_after {
             None => measure(store, plugins, token, plan).await,
             Some(after) => {

@@ -61,14 +61,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
     let store = Store::open(data, None)
         .await
         .context("opening the SQLite store")?;
-    let token = store
-        .create_token(
-            &Actor::operator("bench"),
-            "bench-responder",
-            Role::Responder,
-        )
-        .await?
-        .secret;
+    let token = responder_token(&store).await?;
     let plugin = load_plugin(component, &data.join("cache"))?;
     if !plugin
         .info()
@@ -149,6 +142,18 @@ fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
 }
 
 /// An empty `data` folder (whatever an earlier run left is wiped) and the runtime to measure in.
+/// A responder's token on the benchmark's own store, for its clients.
+pub(super) async fn responder_token(store: &Store) -> anyhow::Result<String> {
+    Ok(store
+        .create_token(
+            &Actor::operator("bench"),
+            "bench-responder",
+            Role::Responder,
+        )
+        .await?
+        .secret)
+}
+
 pub(super) fn fresh_run(data: &Path) -> anyhow::Result<tokio::runtime::Runtime> {
     if data.exists() {
         std::fs::remove_dir_all(data).with_context(|| format!("clearing {}", data.display()))?;

@@ -68,9 +68,10 @@ fn correlate(backend: &Backend) {
         assert!(!subjects.iter().any(|s| s.ends_with(passed_over.as_str())), "{passed_over}: {findings:#?}");
     }
     let named = findings.iter().find(|f| f["subject"].as_str().unwrap().starts_with("change-suspect:")).unwrap();
-    assert_eq!(
-        named["title"].as_str().unwrap(),
-        format!("Likely trigger: deploy {cart} v4.18.0 6 min before alert HighErrorRate")
+    let title = named["title"].as_str().unwrap();
+    assert!(
+        title.starts_with(&format!("Likely trigger: deploy {cart} v4.18.0 6 min before alert")),
+        "{title}"
     );
 
     let proposals = server

@@ -148,12 +148,12 @@ fn changes_from_every_source_show_on_a_later_incident_and_redeliveries_store_onc
             .filter(|e| e["text"].as_str().unwrap_or("").contains(&repo))
             .collect();
         let kinds: Vec<&str> = ours.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["deploy", "config", "feature-flag"], "{ours:#?}");
+        assert_eq!(kinds, ["feature-flag", "deploy", "config"], "{ours:#?}");
         assert!(
-            ours[0]["text"].as_str().unwrap().starts_with(&format!("deployed {repo} v4.18.0 in production")),
+            ours[1]["text"].as_str().unwrap().starts_with(&format!("deployed {repo} v4.18.0 in production")),
             "{ours:#?}"
         );
-        assert_eq!(ours[0]["id"], format!("change:{id}"));
+        assert_eq!(ours[1]["id"], format!("change:{id}"));
     }
 }
 

@@ -140,7 +140,7 @@ pub enum Unauthenticated {
     },
     /// A change webhook whose signature or secret does not match the configured secret.
     #[error(
-        "the {sender} signature does not match: the configured webhook secret is not the sender's, or the body was changed on the way"
+        "the {sender} signature or secret does not match: the configured webhook secret is not the sender's, or the body was changed on the way"
     )]
     WebhookMismatch {
         /// Who should have signed it.

@@ -100,7 +100,11 @@ fn suspect(cited: &Cited, best: &Candidate, others: &[Candidate], subject: Strin
         "{} ({}) by {} at {} UTC, {} before {} began.",
         c.headline,
         c.kind.noun(),
-        if c.actor.is_empty() { "someone unnamed" } else { &c.actor },
+        if c.actor.is_empty() {
+            "someone unnamed"
+        } else {
+            &c.actor
+        },
         clock(c.at),
         minutes(best.lag_ms),
         onset.label
@@ -145,8 +149,8 @@ fn suspect(cited: &Cited, best: &Candidate, others: &[Candidate], subject: Strin
     }
     let mut events = vec![c.event_id.clone()];
     events.extend(cited.event.clone());
-    let rollback = (c.kind.can_roll_back() && best.rolled_back.is_none())
-        .then(|| rollback(c, best, onset));
+    let rollback =
+        (c.kind.can_roll_back() && best.rolled_back.is_none()).then(|| rollback(c, best, onset));
     Report {
         subject,
         title,
@@ -160,7 +164,12 @@ fn suspect(cited: &Cited, best: &Candidate, others: &[Candidate], subject: Strin
 }
 
 fn rollback(c: &Change, best: &Candidate, onset: &Onset) -> (String, String) {
-    let title = format!("Roll back {}: {} before {}", c.what(), minutes(best.lag_ms), onset.label);
+    let title = format!(
+        "Roll back {}: {} before {}",
+        c.what(),
+        minutes(best.lag_ms),
+        onset.label
+    );
     let body = json!({
         "action": "rollback",
         "kind": c.kind.noun(),
@@ -183,7 +192,11 @@ fn in_freeze(c: &Change, subject: String) -> Report {
         detail: format!(
             "{} by {} at {} UTC, while a change freeze was in force (freeze {}). A change in a freeze is a risk by itself: check it was approved as an exception.",
             c.headline,
-            if c.actor.is_empty() { "someone unnamed" } else { &c.actor },
+            if c.actor.is_empty() {
+                "someone unnamed"
+            } else {
+                &c.actor
+            },
             clock(c.at),
             c.freeze
         ),
@@ -204,7 +217,11 @@ fn clock(at: i64) -> String {
 /// The onset of an alert event: a firing alert, at its time; the service from its
 /// `service=` label when the text shows one, else the incident's.
 pub fn alert_onset(id: &str, at: i64, text: &str, incident_service: &str) -> Option<Cited> {
-    if text.trim_start().to_ascii_uppercase().starts_with("[RESOLVED]") {
+    if text
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("[RESOLVED]")
+    {
         return None;
     }
     let service = text
@@ -263,35 +280,69 @@ mod tests {
 
     #[test]
     fn the_best_candidate_is_named_once_with_a_rollback_proposal() {
-        let alert = alert_onset("a-1", 30 * MIN, "[FIRING] HighErrorRate {service=cart-service}: 5xx", "").unwrap();
+        let alert = alert_onset(
+            "a-1",
+            30 * MIN,
+            "[FIRING] HighErrorRate {service=cart-service}: 5xx",
+            "",
+        )
+        .unwrap();
         assert_eq!(alert.onset.service, "cart-service");
         assert_eq!(alert.onset.label, "alert HighErrorRate");
-        let changes = [deploy("change:d-1", "cart-service", 24, ""), deploy("change:d-2", "search", 29, "")];
+        let changes = [
+            deploy("change:d-1", "cart-service", 24, ""),
+            deploy("change:d-2", "search", 29, ""),
+        ];
         let reports = analyse(&[alert.clone()], &changes, HOUR, &no_deps, &[]);
         assert_eq!(reports.len(), 1, "{reports:#?}");
         let r = &reports[0];
         assert_eq!(r.subject, "change-suspect:change:d-1");
-        assert_eq!(r.title, "Likely trigger: deploy cart-service v4.18.0 6 min before alert HighErrorRate");
+        assert_eq!(
+            r.title,
+            "Likely trigger: deploy cart-service v4.18.0 6 min before alert HighErrorRate"
+        );
         assert_eq!(r.events, ["change:d-1", "a-1"]);
         let (title, body) = r.rollback.clone().unwrap();
-        assert_eq!(title, "Roll back cart-service v4.18.0: 6 min before alert HighErrorRate");
+        assert_eq!(
+            title,
+            "Roll back cart-service v4.18.0: 6 min before alert HighErrorRate"
+        );
         let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!((body["action"].as_str(), body["revision"].as_str()), (Some("rollback"), Some("v4.18.0")));
+        assert_eq!(
+            (body["action"].as_str(), body["revision"].as_str()),
+            (Some("rollback"), Some("v4.18.0"))
+        );
         let again = analyse(&[alert], &changes, HOUR, &no_deps, &[r.subject.clone()]);
         assert!(again.is_empty(), "said before");
     }
 
     #[test]
     fn a_change_in_a_freeze_is_flagged_even_without_an_onset() {
-        let reports = analyse(&[], &[deploy("change:d-1", "cart", 1, "f-1")], HOUR, &no_deps, &[]);
+        let reports = analyse(
+            &[],
+            &[deploy("change:d-1", "cart", 1, "f-1")],
+            HOUR,
+            &no_deps,
+            &[],
+        );
         assert_eq!(reports.len(), 1);
         assert_eq!(reports[0].subject, "change-in-freeze:change:d-1");
-        assert!(reports[0].detail.contains("freeze f-1"), "{}", reports[0].detail);
+        assert!(
+            reports[0].detail.contains("freeze f-1"),
+            "{}",
+            reports[0].detail
+        );
     }
 
     #[test]
     fn a_resolved_alert_is_no_onset() {
         assert!(alert_onset("a", 0, "[RESOLVED] HighErrorRate", "shop").is_none());
-        assert_eq!(alert_onset("a", 0, "disk full", "shop").unwrap().onset.service, "shop");
+        assert_eq!(
+            alert_onset("a", 0, "disk full", "shop")
+                .unwrap()
+                .onset
+                .service,
+            "shop"
+        );
     }
 }

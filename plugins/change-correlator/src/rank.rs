@@ -110,7 +110,9 @@ fn rollback_of(change: &Change, changes: &[Change]) -> Option<Change> {
         .iter()
         .filter(|r| r.kind == Kind::Rollback && r.at > change.at)
         .filter(|r| r.service.eq_ignore_ascii_case(&change.service))
-        .filter(|r| r.revision.is_empty() || change.revision.is_empty() || r.revision == change.revision)
+        .filter(|r| {
+            r.revision.is_empty() || change.revision.is_empty() || r.revision == change.revision
+        })
         .min_by_key(|r| r.at)
         .cloned()
 }
@@ -205,7 +207,10 @@ mod tests {
         ];
         let found = rank(&onset(30), &changes, HOUR, &deps);
         assert_eq!(found[0].change.event_id, "flag", "{found:#?}");
-        let undone = found.iter().find(|c| c.change.event_id == "undone").unwrap();
+        let undone = found
+            .iter()
+            .find(|c| c.change.event_id == "undone")
+            .unwrap();
         assert!(undone.undone_before_onset(30 * MIN));
         let later = rank(&onset(21), &changes, HOUR, &deps);
         assert_eq!(later[0].change.event_id, "undone");

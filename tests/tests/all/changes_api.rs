@@ -59,7 +59,10 @@ fn deployment_status(status_id: i64, state: &str, repo: &str, at: &str) -> Value
 
 fn github(server: &Server, body: &str, signature: Option<&str>, delivery: &str) -> (u16, Value) {
     let mut headers = vec![
-        ("X-GitHub-Event".to_string(), "deployment_status".to_string()),
+        (
+            "X-GitHub-Event".to_string(),
+            "deployment_status".to_string(),
+        ),
         ("X-GitHub-Delivery".to_string(), delivery.to_string()),
     ];
     if let Some(signature) = signature {
@@ -90,7 +93,12 @@ fn post(server: &Server, path: &str, headers: &[(String, String)], body: &str) -
 }
 
 fn timeline(server: &Server, token: &str, incident: &str) -> Vec<Value> {
-    let answer = server.call("GET", &format!("/v1/incidents/{incident}/timeline"), Some(token), None);
+    let answer = server.call(
+        "GET",
+        &format!("/v1/incidents/{incident}/timeline"),
+        Some(token),
+        None,
+    );
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer.json().as_array().unwrap().clone()
 }
@@ -102,32 +110,67 @@ fn changes_from_every_source_show_on_a_later_incident_and_redeliveries_store_onc
         let (server, token) = start(&backend);
         let repo = unique("cart-service");
         let status_id = 1_000_000 + i64::from(std::process::id());
-        let body = deployment_status(status_id, "success", &repo, "2025-10-15T03:40:00Z").to_string();
+        let body =
+            deployment_status(status_id, "success", &repo, "2025-10-15T03:40:00Z").to_string();
 
         let (status, refused) = github(&server, &body, Some(&sign("wrong", &body)), "d-1");
         assert_eq!(status, 401, "{refused}");
-        assert!(refused["detail"].as_str().unwrap().contains("does not match"), "{refused}");
+        assert!(
+            refused["detail"]
+                .as_str()
+                .unwrap()
+                .contains("does not match"),
+            "{refused}"
+        );
         let (status, refused) = github(&server, &body, None, "d-1");
         assert_eq!(status, 401, "{refused}");
 
         let (status, ack) = github(&server, &body, Some(&sign(GITHUB_SECRET, &body)), "d-1");
-        assert_eq!((status, ack["stored"].as_bool()), (200, Some(true)), "{ack}");
+        assert_eq!(
+            (status, ack["stored"].as_bool()),
+            (200, Some(true)),
+            "{ack}"
+        );
         let id = ack["change"].as_str().unwrap().to_string();
         let (_, again) = github(&server, &body, Some(&sign(GITHUB_SECRET, &body)), "d-1");
-        assert_eq!((again["stored"].as_bool(), again["change"].as_str()), (Some(false), Some(id.as_str())), "a redelivery");
+        assert_eq!(
+            (again["stored"].as_bool(), again["change"].as_str()),
+            (Some(false), Some(id.as_str())),
+            "a redelivery"
+        );
 
-        let pending = deployment_status(status_id + 1, "in_progress", &repo, "2025-10-15T03:39:00Z").to_string();
-        let (_, ignored) = github(&server, &pending, Some(&sign(GITHUB_SECRET, &pending)), "d-2");
-        assert!(ignored["ignored"].as_str().unwrap().contains("in_progress"), "{ignored}");
+        let pending =
+            deployment_status(status_id + 1, "in_progress", &repo, "2025-10-15T03:39:00Z")
+                .to_string();
+        let (_, ignored) = github(
+            &server,
+            &pending,
+            Some(&sign(GITHUB_SECRET, &pending)),
+            "d-2",
+        );
+        assert!(
+            ignored["ignored"].as_str().unwrap().contains("in_progress"),
+            "{ignored}"
+        );
 
         let argo = json!({"app": format!("{repo}-config"), "kind": "config", "revision": "3f2a1c9",
             "phase": "Succeeded", "at": "2025-10-15T03:42:00Z", "actor": "bob", "environment": "prod",
             "link": "https://argocd.example.com/applications/cart", "summary": "synced"}).to_string();
         let secret = |s: &str| vec![("X-Rhyme-Webhook-Secret".to_string(), s.to_string())];
-        assert_eq!(post(&server, "/v1/ingest/argocd", &secret("nope"), &argo).0, 401);
+        assert_eq!(
+            post(&server, "/v1/ingest/argocd", &secret("nope"), &argo).0,
+            401
+        );
         let (status, ack) = post(&server, "/v1/ingest/argocd", &secret(ARGO_SECRET), &argo);
-        assert_eq!((status, ack["stored"].as_bool()), (200, Some(true)), "{ack}");
-        assert_eq!(post(&server, "/v1/ingest/argocd", &secret(ARGO_SECRET), &argo).1["stored"], false);
+        assert_eq!(
+            (status, ack["stored"].as_bool()),
+            (200, Some(true)),
+            "{ack}"
+        );
+        assert_eq!(
+            post(&server, "/v1/ingest/argocd", &secret(ARGO_SECRET), &argo).1["stored"],
+            false
+        );
 
         let flag = json!({"id": unique("flag"), "kind": "feature-flag", "service": repo, "at": T0 - 10 * MIN,
             "actor": "carol", "summary": "new-checkout on for 50%"});
@@ -135,13 +178,24 @@ fn changes_from_every_source_show_on_a_later_incident_and_redeliveries_store_onc
         assert_eq!(answer.status, 200, "{}", answer.text());
         let bad = json!({"id": "x", "kind": "deploy", "at": T0});
         let answer = server.call("POST", "/v1/changes", Some(&token), Some(&bad.to_string()));
-        assert_eq!((answer.status, answer.json()["field"].as_str()), (422, Some("service")));
-        assert_eq!(server.call("POST", "/v1/changes", None, Some(&flag.to_string())).status, 401);
+        assert_eq!(
+            (answer.status, answer.json()["field"].as_str()),
+            (422, Some("service"))
+        );
+        assert_eq!(
+            server
+                .call("POST", "/v1/changes", None, Some(&flag.to_string()))
+                .status,
+            401
+        );
 
         // The incident is opened after all of them: it still sees them.
         let incident = unique("inc");
-        server.create_incident(&token, &json!({"id": incident, "title": "Cart 5xx", "severity": "SEV2",
-            "service": repo, "started": T0}));
+        server.create_incident(
+            &token,
+            &json!({"id": incident, "title": "Cart 5xx", "severity": "SEV2",
+            "service": repo, "started": T0}),
+        );
         let events = timeline(&server, &token, &incident);
         let ours: Vec<&Value> = events
             .iter()
@@ -150,7 +204,10 @@ fn changes_from_every_source_show_on_a_later_incident_and_redeliveries_store_onc
         let kinds: Vec<&str> = ours.iter().map(|e| e["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["feature-flag", "deploy", "config"], "{ours:#?}");
         assert!(
-            ours[1]["text"].as_str().unwrap().starts_with(&format!("deployed {repo} v4.18.0 in production")),
+            ours[1]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("deployed {repo} v4.18.0 in production")),
             "{ours:#?}"
         );
         assert_eq!(ours[1]["id"], format!("change:{id}"));
@@ -163,17 +220,41 @@ fn an_import_names_the_bad_line_and_stores_a_good_file_once() {
     let backend = &backends(dir.path())[0];
     let file = dir.path().join("changes.jsonl");
     let service = unique("payments");
-    let line = |id: &str, at: &str| json!({"id": id, "kind": "deploy", "service": service, "at": at}).to_string();
-    std::fs::write(&file, format!("{}\n{}\n", line(&unique("c1"), "2027-03-01T10:00:00Z"), line("c2", "10:00"))).unwrap();
+    let line = |id: &str, at: &str| {
+        json!({"id": id, "kind": "deploy", "service": service, "at": at}).to_string()
+    };
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}\n",
+            line(&unique("c1"), "2027-03-01T10:00:00Z"),
+            line("c2", "10:00")
+        ),
+    )
+    .unwrap();
     let out = backend.rhyme(&["changes", "import", file.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("changes.jsonl:2: `at`"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
 
-    std::fs::write(&file, format!("{}\n\n{}\n", line(&unique("c1"), "2027-03-01T10:00:00Z"), line(&unique("c2"), "2027-03-01T10:05:00Z"))).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n\n{}\n",
+            line(&unique("c1"), "2027-03-01T10:00:00Z"),
+            line(&unique("c2"), "2027-03-01T10:05:00Z")
+        ),
+    )
+    .unwrap();
     let first = backend.rhyme(&["changes", "import", file.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&first.stdout).contains("2 changes stored, 0 already stored"), "{first:?}");
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("2 changes stored, 0 already stored"),
+        "{first:?}"
+    );
     let second = backend.rhyme(&["changes", "import", file.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&second.stdout).contains("0 changes stored, 2 already stored"), "{second:?}");
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("0 changes stored, 2 already stored"),
+        "{second:?}"
+    );
 }

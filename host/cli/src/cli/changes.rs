@@ -46,7 +46,10 @@ pub(super) fn run(ctx: &Context, command: ChangesCommand) -> anyhow::Result<()> 
         anyhow::Ok((stored, changes.len() - stored))
     })?;
     if ctx.json {
-        println!("{}", serde_json::json!({"stored": stored, "already_stored": before}));
+        println!(
+            "{}",
+            serde_json::json!({"stored": stored, "already_stored": before})
+        );
     } else {
         println!(
             "{}: {stored} changes stored, {before} already stored",
@@ -87,8 +90,7 @@ fn read(path: &Path) -> anyhow::Result<Vec<(usize, Change)>> {
 
 /// One line as a change; an error names the field at fault.
 fn parse(line: &str) -> Result<Change, String> {
-    let input: NewChange =
-        rhyme_server::body::parse(line.as_bytes()).map_err(|e| e.to_string())?;
+    let input: NewChange = rhyme_server::body::parse(line.as_bytes()).map_err(|e| e.to_string())?;
     let change = input.into_change("import");
     change.check().map_err(|e| e.to_string())?;
     Ok(change)
@@ -116,7 +118,10 @@ mod tests {
         .unwrap();
         let error = read(&path).unwrap_err().to_string();
         assert!(error.contains("changes.jsonl:3: `at`"), "{error}");
-        assert!(error.contains("changes.jsonl:4: invalid `service`"), "{error}");
+        assert!(
+            error.contains("changes.jsonl:4: invalid `service`"),
+            "{error}"
+        );
         assert!(!error.contains(":1:"), "{error}");
     }
 }

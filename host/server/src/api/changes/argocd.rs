@@ -129,7 +129,10 @@ fn change(note: ArgoNotification, now: i64) -> Result<rhyme_store::Change, ApiEr
     };
     let kind = note.kind.unwrap_or(KindIn::Deploy);
     let key = format!("{app}\u{0}{kind:?}\u{0}{}\u{0}{at}", note.revision.trim());
-    let id = format!("argocd-{}", &hex::encode(Sha256::digest(key.as_bytes()))[..24]);
+    let id = format!(
+        "argocd-{}",
+        &hex::encode(Sha256::digest(key.as_bytes()))[..24]
+    );
     let service = match note.service.trim() {
         "" => app.to_string(),
         s => s.to_string(),

@@ -120,12 +120,14 @@ impl Change {
                 _ => {}
             }
         }
-        if change.service.is_empty() && !matches!(kind, Kind::FreezeStart | Kind::FreezeEnd) {
-            if let Some((service, version)) = service_from_text(&change.headline) {
-                change.service = service;
-                if change.revision.is_empty() {
-                    change.revision = version;
-                }
+        let freeze = matches!(kind, Kind::FreezeStart | Kind::FreezeEnd);
+        if change.service.is_empty()
+            && !freeze
+            && let Some((service, version)) = service_from_text(&change.headline)
+        {
+            change.service = service;
+            if change.revision.is_empty() {
+                change.revision = version;
             }
         }
         Some(change)

@@ -293,7 +293,7 @@ mod tests {
             deploy("change:d-1", "cart-service", 24, ""),
             deploy("change:d-2", "search", 29, ""),
         ];
-        let reports = analyse(&[alert.clone()], &changes, HOUR, &no_deps, &[]);
+        let reports = analyse(std::slice::from_ref(&alert), &changes, HOUR, &no_deps, &[]);
         assert_eq!(reports.len(), 1, "{reports:#?}");
         let r = &reports[0];
         assert_eq!(r.subject, "change-suspect:change:d-1");
@@ -312,7 +312,13 @@ mod tests {
             (body["action"].as_str(), body["revision"].as_str()),
             (Some("rollback"), Some("v4.18.0"))
         );
-        let again = analyse(&[alert], &changes, HOUR, &no_deps, &[r.subject.clone()]);
+        let again = analyse(
+            &[alert],
+            &changes,
+            HOUR,
+            &no_deps,
+            std::slice::from_ref(&r.subject),
+        );
         assert!(again.is_empty(), "said before");
     }
 

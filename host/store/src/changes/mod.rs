@@ -30,6 +30,9 @@ pub const MAX_LINK: usize = 2048;
 /// Longest summary of a change (one line about it).
 pub const MAX_SUMMARY: usize = 1024;
 
+// A change's timeline text (its fields and their labels) always fits an event's text.
+const _: () = assert!(MAX_SUMMARY + 8 * MAX_NAME + MAX_LINK < MAX_EVENT_TEXT);
+
 const COLUMNS: &str =
     "id, kind, service, environment, actor, at, revision, link, summary, source, freeze";
 
@@ -57,7 +60,6 @@ impl Change {
                 ),
             ));
         }
-        debug_assert!(MAX_SUMMARY + 8 * MAX_NAME + MAX_LINK < MAX_EVENT_TEXT);
         Ok(())
     }
 }

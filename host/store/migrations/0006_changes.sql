@@ -6,7 +6,7 @@
 --
 -- `id` is chosen by the source (the generic API's client, GitHub's deployment status id, a
 -- digest of an Argo CD notification), so a redelivered webhook or a re-imported file stores
--- nothing twice. Empty text means "not given". `freeze` is the id of the `freeze-start` in
+-- nothing twice. Empty text means "not given". `freeze_id` is the id of the `freeze-start` in
 -- force for the change's service (or for every service) when the change was stored, else ''.
 CREATE TABLE changes (
     id          TEXT PRIMARY KEY,
@@ -19,7 +19,7 @@ CREATE TABLE changes (
     link        TEXT NOT NULL,
     summary     TEXT NOT NULL,
     source      TEXT NOT NULL,
-    freeze      TEXT NOT NULL,
+    freeze_id   TEXT NOT NULL,
     received_at BIGINT NOT NULL
 );
 CREATE INDEX changes_by_time ON changes (at);

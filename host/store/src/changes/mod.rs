@@ -34,7 +34,7 @@ pub const MAX_SUMMARY: usize = 1024;
 const _: () = assert!(MAX_SUMMARY + 8 * MAX_NAME + MAX_LINK < MAX_EVENT_TEXT);
 
 const COLUMNS: &str =
-    "id, kind, service, environment, actor, at, revision, link, summary, source, freeze";
+    "id, kind, service, environment, actor, at, revision, link, summary, source, freeze_id";
 
 impl Change {
     /// Refuses a change whose fields are out of bounds, naming the field.
@@ -176,6 +176,6 @@ fn from_row(row: &AnyRow) -> Result<Change> {
         link: row.try_get("link")?,
         summary: row.try_get("summary")?,
         source: row.try_get("source")?,
-        freeze: row.try_get("freeze")?,
+        freeze: row.try_get("freeze_id")?,
     })
 }

@@ -85,6 +85,35 @@ async fn an_incident_opened_later_sees_the_deploy_made_before_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_open_incident_sees_changes_near_its_activity_only() {
+    each_backend(|f| async move {
+        let store = &f.store;
+        store.insert_incident(&incident("inc-1")).await.unwrap();
+        store
+            .add_events("inc-1", &[event("e-1", T0 + 60 * MIN, "still broken")])
+            .await
+            .unwrap();
+        let soon = change("d-1", ChangeKind::Deploy, "cart-service", T0 + 170 * MIN);
+        let much_later = change("d-2", ChangeKind::Deploy, "cart-service", T0 + 190 * MIN);
+        store.add_change(&soon).await.unwrap();
+        store.add_change(&much_later).await.unwrap();
+        let ids: Vec<String> = store
+            .events("inc-1")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(
+            ids,
+            ["e-1", "change:d-1"],
+            "two hours after its latest event at most"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_change_during_a_freeze_carries_the_freeze() {
     each_backend(|f| async move {
         let store = &f.store;

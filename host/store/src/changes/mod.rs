@@ -1,8 +1,10 @@
 //! Changes (deploys, rollbacks, config, feature flags, infrastructure, freezes), kept per
 //! service rather than per incident. An incident's timeline shows every change made from
-//! [`SHOWN_BEFORE_START_MS`] before it started until it ended (or now): the changes are read
-//! into the timeline, never copied, so an incident opened later still sees an earlier deploy
-//! and a change stored while an incident is open appears in it at once.
+//! [`SHOWN_BEFORE_START_MS`] before it started until it ended, or, while it is open, until
+//! [`SHOWN_AFTER_LAST_EVENT_MS`] after its latest event (so an incident left open and forgotten
+//! does not gather every later change): the changes are read into the timeline, never copied,
+//! so an incident opened later still sees an earlier deploy and a change stored while an
+//! incident is active appears in it at once.
 //!
 //! A change's id is the source's, so storing it again (a webhook redelivered, a file imported
 //! twice) stores nothing: [`Store::add_change`] says whether it was new. A change stored while
@@ -23,6 +25,9 @@ use crate::store::Store;
 
 /// How long before an incident's start its timeline shows changes: two hours.
 pub const SHOWN_BEFORE_START_MS: i64 = 2 * 60 * 60 * 1000;
+
+/// How long after an open incident's latest event (or its start) its timeline shows changes.
+pub const SHOWN_AFTER_LAST_EVENT_MS: i64 = 2 * 60 * 60 * 1000;
 
 /// Longest link to a change (a URL).
 pub const MAX_LINK: usize = 2048;
@@ -131,13 +136,30 @@ impl Store {
         until: Timestamp,
     ) -> Result<Vec<TimelineEvent>> {
         let from = since.max(incident.started.saturating_sub(SHOWN_BEFORE_START_MS));
-        let to = until.min(incident.ended.unwrap_or(Timestamp::MAX));
+        let end = match incident.ended {
+            Some(ended) => ended,
+            None => latest_event(&self.db().pool, &incident.id)
+                .await?
+                .unwrap_or(incident.started)
+                .max(incident.started)
+                .saturating_add(SHOWN_AFTER_LAST_EVENT_MS),
+        };
+        let to = until.min(end);
         if from > to {
             return Ok(Vec::new());
         }
         let changes = self.changes_between(from, to).await?;
         Ok(changes.iter().map(Change::timeline_event).collect())
     }
+}
+
+/// The time of the incident's latest timeline event, if it has one.
+async fn latest_event(pool: &sqlx::AnyPool, incident_id: &str) -> Result<Option<Timestamp>> {
+    let row = sqlx::query("SELECT MAX(at) AS latest FROM timeline_events WHERE incident_id = $1")
+        .bind(incident_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>("latest")?)
 }
 
 /// The id of the freeze in force for `service` at `at`: the latest freeze event at or before

@@ -68,7 +68,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         }
         ("POST", "/v1/incidents/{id}/drafts") => Some(json!({"kind": "status-update"})),
         ("POST", "/v1/changes") => Some(
-            json!({"id": unique("change"), "kind": "deploy", "service": unique("svc"), "at": 1_750_000_000_000}),
+            json!({"id": unique("change"), "kind": "deploy", "service": unique("svc"), "at": 1_750_000_000_000_i64}),
         ),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", _) => Some(json!({})),

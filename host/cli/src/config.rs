@@ -5,7 +5,8 @@
 //! `RHYME_QDRANT_URL`, `_API_KEY`, `_QUESTION_TIMEOUT_S` and `_IMPORT_TIMEOUT_S`
 //! (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
 //! `_API_KEY` and `_TIMEOUT_S` (`llm.*`), `RHYME_DATABASE_URL` (`store.database-url`),
-//! `RHYME_PUBLIC_URL` and `RHYME_SLACK_SIGNING_SECRET` (`server.*`). Only this binary reads
+//! `RHYME_PUBLIC_URL`, `RHYME_SLACK_SIGNING_SECRET`, `RHYME_GITHUB_WEBHOOK_SECRET` and
+//! `RHYME_ARGOCD_WEBHOOK_SECRET` (`server.*`). Only this binary reads
 //! the file or the environment: library crates get plain values.
 //!
 //! ```toml
@@ -177,6 +178,10 @@ pub(crate) struct ServerSection {
     pub public_url: Option<String>,
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
     pub slack_signing_secret: Option<String>,
+    /// GitHub's webhook secret, for `/v1/ingest/github` (`deployment_status`).
+    pub github_webhook_secret: Option<String>,
+    /// The shared secret Argo CD sends in `X-Rhyme-Webhook-Secret`, for `/v1/ingest/argocd`.
+    pub argocd_webhook_secret: Option<String>,
     /// Connections held open at once; more wait to be accepted.
     pub max_connections: Option<usize>,
     /// Milliseconds a connection may take to send a request's line and headers (and may sit
@@ -280,6 +285,14 @@ impl RhymeConfig {
         set(
             &mut self.server.slack_signing_secret,
             "RHYME_SLACK_SIGNING_SECRET",
+        );
+        set(
+            &mut self.server.github_webhook_secret,
+            "RHYME_GITHUB_WEBHOOK_SECRET",
+        );
+        set(
+            &mut self.server.argocd_webhook_secret,
+            "RHYME_ARGOCD_WEBHOOK_SECRET",
         );
         if let Some(path) = get("RHYME_AUDIT_KEY_FILE") {
             self.audit.key_file = Some(PathBuf::from(path));

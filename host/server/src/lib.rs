@@ -19,8 +19,8 @@
 //! | [`sections`] | a draft's sections, so one can be re-drafted and spliced in |
 //! | [`state`] | what every handler shares |
 //!
-//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature)
-//! and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
+//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature),
+//! `/v1/ingest/github` (GitHub's), `/v1/ingest/argocd` (a shared secret) and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
 
 #![warn(missing_docs)]
 
@@ -70,6 +70,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/incidents/{id}/series"),
     ("POST", "/v1/ingest/alertmanager"),
     ("POST", "/v1/ingest/slack"),
+    ("POST", "/v1/changes"),
+    ("POST", "/v1/ingest/github"),
+    ("POST", "/v1/ingest/argocd"),
     ("POST", "/v1/incidents/{id}/slack-channel"),
     ("GET", "/v1/incidents/{id}/nudges"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
@@ -107,6 +110,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/incidents/{id}/series", post(ingest::series))
         .route("/v1/ingest/alertmanager", post(alertmanager::ingest))
         .route("/v1/ingest/slack", post(slack::ingest))
+        .route("/v1/changes", post(changes::record))
+        .route("/v1/ingest/github", post(changes::github::ingest))
+        .route("/v1/ingest/argocd", post(changes::argocd::ingest))
         .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
         .route(
@@ -170,6 +176,8 @@ pub struct ServeConfig {
     pub deliver_every: Duration,
     /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
     pub slack_signing_secret: Option<String>,
+    /// The change webhooks' secrets; a webhook without one answers 404.
+    pub change_secrets: state::ChangeSecrets,
     /// How long a stored plugin job stays this process's without renewal; a crashed process's
     /// jobs are taken over after it.
     pub job_lease: Duration,
@@ -255,6 +263,7 @@ pub async fn serve_until(
         .with_delivery_wake(wake_delivery)
         .with_seal_wake(wake_sealing)
         .with_slack_secret(config.slack_signing_secret)
+        .with_change_secrets(config.change_secrets)
         .with_seen_before(config.seen_before)
         .with_plugins(plugins)
         .with_audit_anchors(config.audit.clone());

@@ -25,6 +25,7 @@ use super::problem::Problem;
     paths(
         api::incidents::create, api::incidents::list, api::incidents::get, api::incidents::timeline, api::incidents::findings,
         api::ingest::events, api::ingest::series, api::alertmanager::ingest, api::slack::ingest, api::slack::bind,
+        api::changes::record, api::changes::github::ingest, api::changes::argocd::ingest,
         api::nudges::list, api::nudges::acknowledge, api::nudges::mute, api::nudges::unmute,
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
         api::plots::svg,
@@ -75,9 +76,12 @@ fn refusals(path: &str, operation: &mut Operation) {
     }
     if operation.request_body.is_some() {
         add.extend(["400", "413", "422"]);
-        // Slack's endpoint reads its body as bytes to check the signature over them, whatever
-        // the content type says; every other body must be sent as JSON.
-        if path != "/v1/ingest/slack" {
+        // The signed webhooks (Slack, GitHub, Argo CD) read their body as bytes to check the
+        // signature over them, whatever the content type says; every other body must be JSON.
+        if !matches!(
+            path,
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+        ) {
             add.push("415");
         }
     }
@@ -227,6 +231,8 @@ pub mod patterns {
         ("Notification", "groupKey", NOT_BLANK),
         ("Notification", "status", STATUS),
         ("Alert", "status", STATUS),
+        ("NewChange", "id", ID),
+        ("ArgoNotification", "app", NOT_BLANK),
     ];
 
     /// Sets each field's pattern.

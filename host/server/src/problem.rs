@@ -122,6 +122,30 @@ pub enum Unauthenticated {
         "the Slack signature does not match: the configured signing secret is not this Slack app's, or the body was changed on the way"
     )]
     SlackMismatch,
+    /// A change webhook (GitHub, Argo CD) without its signature or secret header.
+    #[error("no {sender} signature: the `{header}` header is required on this route")]
+    WebhookUnsigned {
+        /// Who should have signed it: `GitHub`, `Argo CD`.
+        sender: &'static str,
+        /// The header that is missing.
+        header: &'static str,
+    },
+    /// A change webhook's signature header in the wrong form.
+    #[error("the {sender} signature header is malformed: {why}")]
+    WebhookMalformed {
+        /// Who should have signed it.
+        sender: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// A change webhook whose signature or secret does not match the configured secret.
+    #[error(
+        "the {sender} signature or secret does not match: the configured webhook secret is not the sender's, or the body was changed on the way"
+    )]
+    WebhookMismatch {
+        /// Who should have signed it.
+        sender: &'static str,
+    },
 }
 
 impl Unauthenticated {
@@ -136,6 +160,9 @@ impl Unauthenticated {
             Unauthenticated::SlackMalformed(_) => "slack-malformed",
             Unauthenticated::SlackStale { .. } => "slack-stale",
             Unauthenticated::SlackMismatch => "slack-bad-signature",
+            Unauthenticated::WebhookUnsigned { .. } => "webhook-unsigned",
+            Unauthenticated::WebhookMalformed { .. } => "webhook-malformed",
+            Unauthenticated::WebhookMismatch { .. } => "webhook-bad-signature",
         }
     }
 
@@ -162,6 +189,9 @@ pub const AUTH_FAILURES: &[&str] = &[
     "slack-malformed",
     "slack-stale",
     "slack-bad-signature",
+    "webhook-unsigned",
+    "webhook-malformed",
+    "webhook-bad-signature",
 ];
 
 /// What a refused request was told, left in the response's extensions for the middleware

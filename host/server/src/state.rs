@@ -30,6 +30,8 @@ struct Inner {
     /// Requests, auth failures, deliveries and backlog: the server's side of `/metrics`.
     ops_metrics: Arc<OpsMetrics>,
     slack_secret: Option<String>,
+    /// The secrets of the change webhooks (GitHub, Argo CD); a route without one answers 404.
+    change_secrets: ChangeSecrets,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
     delivery_wake: Arc<Notify>,
     /// Notified after each decision, so the audit log is sealed with the decision in it.
@@ -39,6 +41,15 @@ struct Inner {
     plugins: Arc<Vec<LoadedPlugin>>,
     /// The audit key and anchor file the log is sealed with, and verified against.
     audit_anchors: Anchors,
+}
+
+/// The secrets the change webhooks are checked with.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSecrets {
+    /// GitHub's webhook secret: `X-Hub-Signature-256` is an HMAC under it.
+    pub github: Option<String>,
+    /// The secret Argo CD sends in `X-Rhyme-Webhook-Secret`.
+    pub argocd: Option<String>,
 }
 
 /// The seen-before service, or why the host runs without it (said to whoever asks).
@@ -56,6 +67,7 @@ impl AppState {
                 metrics,
                 ops_metrics: Arc::default(),
                 slack_secret: None,
+                change_secrets: ChangeSecrets::default(),
                 delivery_wake: Arc::new(Notify::new()),
                 seal_wake: Arc::new(Notify::new()),
                 seen_before: Err(NOT_SET_UP.into()),
@@ -93,6 +105,24 @@ impl AppState {
             .expect("not shared yet")
             .slack_secret = secret.filter(|s| !s.is_empty());
         self
+    }
+
+    /// With the change webhooks' secrets (call before the state is shared); an empty secret
+    /// counts as none.
+    pub fn with_change_secrets(mut self, secrets: ChangeSecrets) -> AppState {
+        let keep = |s: Option<String>| s.filter(|s| !s.is_empty());
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .change_secrets = ChangeSecrets {
+            github: keep(secrets.github),
+            argocd: keep(secrets.argocd),
+        };
+        self
+    }
+
+    /// The change webhooks' secrets.
+    pub fn change_secrets(&self) -> &ChangeSecrets {
+        &self.inner.change_secrets
     }
 
     /// With the delivery loop's wake-up (call before the state is shared).

@@ -104,7 +104,8 @@ impl Store {
         Ok((batch, job))
     }
 
-    /// An incident's events with `since <= at <= until`, oldest first: the store reads only
+    /// An incident's events with `since <= at <= until`, oldest first, the changes made in its
+    /// window among them (see `changes`): the store reads only
     /// that stretch, so a plugin asking for the last hour of a long incident does not pay for
     /// all of it.
     pub async fn events_between(
@@ -113,8 +114,7 @@ impl Store {
         since: crate::Timestamp,
         until: crate::Timestamp,
     ) -> Result<Vec<TimelineEvent>> {
-        let mut conn = self.db().pool.acquire().await?;
-        incidents::require(&mut conn, incident_id).await?;
+        let incident = self.incident(incident_id).await?;
         let rows = sqlx::query(
             "SELECT id, at, actor, role, kind, text FROM timeline_events
              WHERE incident_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, received_at, id",
@@ -122,9 +122,11 @@ impl Store {
         .bind(incident_id)
         .bind(since)
         .bind(until)
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.db().pool)
         .await?;
-        rows.iter().map(from_row).collect()
+        let events = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let changes = self.change_events(&incident, since, until).await?;
+        Ok(with_changes(events, changes))
     }
 
     /// The events of `incident_id` among `ids` (those that exist), in no particular order: a
@@ -158,19 +160,24 @@ impl Store {
         Ok(found)
     }
 
-    /// An incident's timeline, oldest first.
+    /// An incident's timeline, oldest first, with the changes made in its window (see
+    /// `changes`).
     pub async fn events(&self, incident_id: &str) -> Result<Vec<TimelineEvent>> {
-        let mut conn = self.db().pool.acquire().await?;
-        incidents::require(&mut conn, incident_id).await?;
-        let rows = sqlx::query(
-            "SELECT id, at, actor, role, kind, text FROM timeline_events
-             WHERE incident_id = $1 ORDER BY at, received_at, id",
-        )
-        .bind(incident_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.iter().map(from_row).collect()
+        self.events_between(incident_id, crate::Timestamp::MIN, crate::Timestamp::MAX)
+            .await
     }
+}
+
+/// The timeline's events and the changes shown in it, in time order (a change after the
+/// events of the same millisecond).
+fn with_changes(events: Vec<TimelineEvent>, changes: Vec<TimelineEvent>) -> Vec<TimelineEvent> {
+    if changes.is_empty() {
+        return events;
+    }
+    let mut all = events;
+    all.extend(changes);
+    all.sort_by_key(|e| e.at);
+    all
 }
 
 fn validate(events: &[TimelineEvent]) -> Result<()> {

@@ -1,5 +1,5 @@
 //! Rhyme's incident store, persistence only: incidents, timelines, metric series, the
-//! postmortem corpus, findings, proposals and their approval gate, the outbox table and its
+//! postmortem corpus, changes (deploys, rollbacks, freezes, ... per service), findings, proposals and their approval gate, the outbox table and its
 //! claims (delivery itself is `rhyme-sinks`), API tokens, nudge triage and the hash-chained
 //! audit log.
 //!
@@ -19,6 +19,7 @@
 
 pub mod approval;
 pub mod audit;
+pub mod changes;
 mod clock;
 mod db;
 pub mod durability;
@@ -42,6 +43,7 @@ mod tokens;
 
 pub use approval::{Gate, GateConfig, MAX_TEXT};
 pub use audit::{AuditEntry, AuditLog, AuditReport};
+pub use changes::{Change, ChangeKind};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use db::{Backend, SQLITE_FILE};
 pub use durability::Synchronous;

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit seals",
         include_str!("../migrations/0005_audit_seals.sql"),
     ),
+    (6, "changes", include_str!("../migrations/0006_changes.sql")),
 ];
 
 /// The embedded migrations as sqlx wants them.

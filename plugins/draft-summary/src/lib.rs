@@ -32,6 +32,7 @@
 //! ```
 
 pub mod can;
+pub mod changes;
 mod cues;
 pub mod llm;
 pub mod model;

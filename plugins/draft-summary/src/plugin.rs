@@ -51,7 +51,8 @@ impl Guest for DraftSummary {
             started: incident.started.div_euclid(1000),
             update_cadence_minutes: incident.update_cadence_minutes,
         };
-        let events: Vec<Event> = timeline.iter().map(event).collect();
+        let events =
+            crate::changes::for_draft(timeline.iter().map(event).collect(), incident.started);
         let findings: Vec<Finding> = findings.iter().map(finding).collect();
         let (kind, title, body, cited, drafter) = match query.text.trim() {
             "" | "status-update" | "status update" => {

@@ -3,6 +3,8 @@
 //! | module | what it covers |
 //! |---|---|
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
+//! | `changes_api` | changes in: GitHub `deployment_status` (signed), Argo CD, `POST /v1/changes`, `rhyme changes import`; 401s, redeliveries stored once, a later incident sees them |
+//! | `change_correlator` | the built-in change-correlator in `rhyme serve`: the likeliest change named, a rollback proposal pending, a deploy after the onset and one on an unrelated service passed over, a freeze flagged |
 //! | `deploy_correlator` | the example team plugin: deploy, error spike, rollback proposal, approval, one delivery |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
 //! | `llm_drafts` | the LLM drafter against a local chat-completions server: used, failing, hanging, rejected, not granted |
@@ -25,6 +27,8 @@
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod bench_cli;
+mod change_correlator;
+mod changes_api;
 mod deploy_correlator;
 mod drafts_cli;
 mod lint_cli;

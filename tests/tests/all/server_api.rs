@@ -21,7 +21,8 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
             | "/v1/incidents/{id}/series"
             | "/v1/ingest/alertmanager"
             | "/v1/incidents/{id}/slack-channel"
-            | "/v1/incidents/{id}/drafts",
+            | "/v1/incidents/{id}/drafts"
+            | "/v1/changes",
         ) => &["responder", "ic"],
         ("POST", p) if p.contains("/nudges/") => &["ic"],
         ("POST", "/v1/seen-before") => &ROLES,
@@ -66,6 +67,9 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
             Some(json!({"text": "checkout errors", "match": "pm-1", "verdict": "helpful"}))
         }
         ("POST", "/v1/incidents/{id}/drafts") => Some(json!({"kind": "status-update"})),
+        ("POST", "/v1/changes") => Some(
+            json!({"id": unique("change"), "kind": "deploy", "service": unique("svc"), "at": 1_750_000_000_000_i64}),
+        ),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", _) => Some(json!({})),
         _ => None,
@@ -107,8 +111,13 @@ fn walk_roles(backend: &Backend) {
     );
 
     for (method, path) in rhyme_server::ROUTES {
-        if *path == "/v1/ingest/slack" {
-            continue; // authenticated by Slack's signature, not a token: see the Slack test
+        if matches!(
+            *path,
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+        ) {
+            // Authenticated by the sender's signature or secret, not a token: see the Slack
+            // test and `changes_api`.
+            continue;
         }
         let (url, body) = concrete(method, path, &incident);
         let anonymous = server.call(method, &url, None, body.as_deref());

@@ -6,6 +6,7 @@ mod audit;
 #[cfg(feature = "bench")]
 mod bench;
 mod burst;
+mod changes;
 mod corpus;
 mod draft;
 mod eval;
@@ -84,6 +85,9 @@ enum Command {
     /// Import postmortems for "seen before?".
     #[command(subcommand)]
     Corpus(corpus::CorpusCommand),
+    /// Changes (deploys, rollbacks, config, feature flags, infrastructure, freezes): import.
+    #[command(subcommand)]
+    Changes(changes::ChangesCommand),
     /// Seen before? The past incidents most like what you see, what broke and how it was fixed.
     Ask(ask::AskArgs),
     /// Responders' feedback on seen-before matches: mark, list, export.
@@ -137,6 +141,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Token(command) => token::run(&ctx, command),
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),
+        Command::Changes(command) => changes::run(&ctx, command),
         Command::Ask(args) => ask::run(&ctx, args),
         Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
         Command::Nudges(command) => nudges::run(&ctx, command),

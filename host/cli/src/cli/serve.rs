@@ -96,6 +96,10 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret,
+            change_secrets: rhyme_server::state::ChangeSecrets {
+                github: ctx.config.server.github_webhook_secret.clone(),
+                argocd: ctx.config.server.argocd_webhook_secret.clone(),
+            },
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
             seen_before,
             audit,

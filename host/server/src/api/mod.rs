@@ -2,6 +2,7 @@
 
 pub mod alertmanager;
 pub mod audit;
+pub mod changes;
 pub mod drafts;
 pub mod incidents;
 pub mod ingest;

@@ -12,6 +12,7 @@ mod eval;
 mod exit;
 mod folds;
 mod lint_eval;
+mod movers_eval;
 mod nudges;
 mod openapi;
 mod plugin;

@@ -20,24 +20,24 @@ fn main() {
         .map(|a| a.parse().unwrap())
         .collect();
     let mut settings = vec![("plain".to_string(), Params::plain())];
-    for &k in &[8.0, 10.0, 12.0] {
-        for &(persist, quorum) in &[(2usize, 2usize), (3, 2), (2, 3), (3, 3)] {
+    for &k in &[10.0, 12.0, 14.0] {
+        for &(kq, share) in &[
+            (1.0f64, 0.5f64),
+            (0.75, 0.5),
+            (0.6, 0.5),
+            (0.75, 0.4),
+            (0.6, 0.35),
+        ] {
             let mut p = Params {
                 k,
-                persist,
-                quorum,
+                k_quorum: k * kq,
+                k_name: k * share,
                 ..Params::default()
             };
-            if args.len() >= 1 {
-                p.floor = args[0];
+            if !args.is_empty() {
+                p.quorum = args[0] as usize;
             }
-            if args.len() >= 2 {
-                p.k_onset = args[1];
-            }
-            if args.len() >= 3 {
-                p.k_name = k * args[2];
-            }
-            settings.push((format!("k{k} p{persist} q{quorum}"), p));
+            settings.push((format!("k{k} kq{kq} kn{share}"), p));
         }
     }
     for (name, p) in settings {

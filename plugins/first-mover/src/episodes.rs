@@ -23,9 +23,11 @@ pub struct Params {
     pub k_onset: f64,
     /// Rows in a row past `k` that open an episode on one column alone.
     pub persist: usize,
-    /// Columns past `k` on the same row that open an episode at once: metrics that agree
-    /// are rarely noise.
+    /// Columns past `k_quorum` on the same row that open an episode at once: metrics that
+    /// agree are rarely noise, so together they need less.
     pub quorum: usize,
+    /// Spreads for the quorum (at most `k`).
+    pub k_quorum: f64,
     /// Rows in a baseline window (360: six hours of one-minute rows).
     pub window: usize,
     /// Fewest rows a baseline needs before a column is scored at all.
@@ -50,6 +52,7 @@ impl Default for Params {
             k_onset: 3.0,
             persist: 3,
             quorum: 2,
+            k_quorum: 12.0,
             window: 360,
             min_window: 60,
             refresh: 5,
@@ -72,6 +75,7 @@ impl Params {
             k_onset: f64::INFINITY,
             persist: 1,
             quorum: 1,
+            k_quorum: 3.0,
             refresh: 1,
             floor: 0.0,
             walk_back: 0,
@@ -109,6 +113,7 @@ pub fn detect(columns: &[Vec<f64>], p: &Params) -> Vec<Episode> {
     let rows = columns.iter().map(Vec::len).min().unwrap_or(0);
     let mut baselines: Vec<Option<Baseline>> = vec![None; columns.len()];
     let mut runs = vec![0usize; columns.len()];
+    let mut agree;
     let mut open: Option<Open> = None;
     let mut episodes = Vec::new();
     for i in 0..rows {
@@ -116,8 +121,12 @@ pub fn detect(columns: &[Vec<f64>], p: &Params) -> Vec<Episode> {
             refresh(&mut baselines, columns, i, p);
         }
         let mut any_hot = false;
+        agree = 0;
         for (c, column) in columns.iter().enumerate() {
             let z = baselines[c].map_or(0.0, |b| b.z(column[i]));
+            if z.abs() >= p.k_quorum.min(p.k) {
+                agree += 1;
+            }
             if z.abs() >= p.k {
                 runs[c] += 1;
                 any_hot = true;
@@ -129,14 +138,12 @@ pub fn detect(columns: &[Vec<f64>], p: &Params) -> Vec<Episode> {
             }
         }
         match open.as_mut() {
-            None if runs.iter().any(|&r| r >= p.persist.max(1))
-                || runs.iter().filter(|&&r| r > 0).count() >= p.quorum.max(1) =>
-            {
+            None if runs.iter().any(|&r| r >= p.persist.max(1)) || agree >= p.quorum.max(1) => {
                 let mut o = Open::new(i, columns.len());
                 for (c, &r) in runs.iter().enumerate() {
-                    if r > 0 {
-                        let z = baselines[c].map_or(0.0, |b| b.z(columns[c][i]));
-                        o.mark(c, i + 1 - r, z);
+                    let z = baselines[c].map_or(0.0, |b| b.z(columns[c][i]));
+                    if r > 0 || z.abs() >= p.k_name.min(p.k) {
+                        o.mark(c, i + 1 - r.max(1), z);
                     }
                 }
                 open = Some(o);

@@ -1,7 +1,7 @@
 //! Onsets of several series that need not share timestamps: each series is read on its own
 //! clock by the same detector as a one-column table, its first episode gives its onset, and
-//! the onsets are put in order. A series whose onset another source already knows (the start
-//! of a graph-signature window) can be given that onset instead.
+//! the onsets are put in order. A series whose onset another analysis already knows (the
+//! start of a graph-signature window) is given that onset instead.
 
 use crate::episodes::{Params, detect};
 
@@ -10,7 +10,7 @@ use crate::episodes::{Params, detect};
 pub struct Onset {
     /// The series' name.
     pub series: String,
-    /// The onset, in the series' time unit (the plugin uses epoch milliseconds).
+    /// The onset, in the series' time unit (epoch milliseconds in the plugin).
     pub at: i64,
     /// The largest deviation after it, in spreads of the series' own past (signed); `NaN`
     /// when the onset came from elsewhere.
@@ -45,9 +45,9 @@ pub fn onset(points: &[(i64, f64)], params: &Params) -> Option<(i64, f64)> {
 }
 
 /// Orders the onsets of `series` (name, samples). `known` gives onsets found by another
-/// analysis (a graph-signature window start) by series name; they win over the detector's
-/// for that series only when the detector also says the series moved, so a named shape in a
-/// calm series does not make it a mover.
+/// analysis by series name, the start of a graph-signature window: a series with a named
+/// shape has moved, and its onset is its earliest window's start (that analysis holds its own
+/// "none" discipline). Every other series gets the detector's onset, or none.
 pub fn order(
     series: &[(String, Vec<(i64, f64)>)],
     known: &[(String, i64)],
@@ -55,21 +55,21 @@ pub fn order(
 ) -> Ordering {
     let mut out = Ordering::default();
     for (name, points) in series {
-        match onset(points, params) {
-            Some((at, peak)) => {
-                let at = known
-                    .iter()
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, t)| *t)
-                    .min_by_key(|t| (t - at).abs())
-                    .filter(|t| (t - at).abs() <= 30 * 60_000)
-                    .unwrap_or(at);
-                out.moved.push(Onset {
-                    series: name.clone(),
-                    at,
-                    peak,
-                })
-            }
+        let named = known
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, t)| *t)
+            .min();
+        let found = match named {
+            Some(at) => Some((at, f64::NAN)),
+            None => onset(points, params),
+        };
+        match found {
+            Some((at, peak)) => out.moved.push(Onset {
+                series: name.clone(),
+                at,
+                peak,
+            }),
             None => out.still.push(name.clone()),
         }
     }

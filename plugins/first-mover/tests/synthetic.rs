@@ -132,4 +132,13 @@ fn a_shape_named_elsewhere_gives_that_series_its_onset() {
     );
     assert_eq!(ordering.moved[1].at, window_start);
     assert_eq!(ordering.lead().unwrap().2, 15 * MIN);
+    // A named shape counts as a move even where the detector sees none (a slow climb to a
+    // ceiling, say): the calm series `c` becomes the first mover once a shape is named on it.
+    let c: Vec<f64> = noise(23, n).iter().map(|v| 10.0 + v).collect();
+    let mut three = series.clone();
+    three.push(("c".to_string(), points(&c)));
+    let early = three[2].1[100].0;
+    let ordering = order(&three, &[("c".to_string(), early)], &Params::default());
+    assert_eq!(ordering.moved[0].series, "c");
+    assert!(ordering.still.is_empty());
 }

@@ -2,12 +2,13 @@
 //!
 //! The detector reads the rows in order, as a live system would, and sees no labels. Each
 //! column is scored against its own recent past ([`Baseline`]); an episode opens when one
-//! column has stayed past `k` spreads for `persist` rows in a row, stays open while any column
-//! is past `k`, and closes after `close_after` calm rows (or `max_len` rows in all). While it
-//! is open the baselines are frozen. Every column past `k` inside the episode is named as
-//! having moved; its onset is the first row past `k`, walked back over the rows just before
-//! it that already leaned the same way by `k_onset` spreads, so a ramp is dated from its
-//! foot, not from where it crossed the threshold.
+//! column has stayed past `k` spreads for `persist` rows in a row, or `quorum` columns are past
+//! `k_quorum` on the same row; it stays open while any column is past `k`, and closes after
+//! `close_after` calm rows (or `max_len` rows in all). While it is open the baselines are
+//! frozen. Every column past `k_name` inside the episode is named as having moved; its onset
+//! is the first row past that, walked back over the rows just before it that already leaned
+//! the same way by `k_onset` spreads, so a ramp is dated from its foot, not from where it
+//! crossed the threshold.
 
 use crate::deviation::Baseline;
 
@@ -65,9 +66,9 @@ impl Default for Params {
 }
 
 impl Params {
-    /// A plain z-score: mean-free median and standard deviation of the last six hours, any
-    /// column past 3 on any single row opens an episode, no floor, no walk-back. The
-    /// comparison point for the tuned detector.
+    /// A plain z-score: the median and standard deviation of the last six hours, refreshed
+    /// every row; any column past 3 on any single row opens an episode; no floor, no
+    /// walk-back. The comparison point for the tuned detector.
     pub fn plain() -> Params {
         Params {
             k: 3.0,

@@ -89,14 +89,16 @@ fn score(segments: &[Segment], which: &[usize], runs: &Runs) -> Summary {
     movers::score(&items, segments, runs)
 }
 
-/// The grid `--folds` fits over: the threshold that opens an episode, and the share of it
-/// that names a column once one is open. Everything else keeps its default.
+/// The grid `--folds` fits over: the threshold that opens an episode (alone or in a quorum),
+/// and the share of it that names a column once one is open. Everything else keeps its
+/// default.
 fn grid() -> Vec<Params> {
     let mut out = Vec::new();
     for k in [8.0, 10.0, 12.0, 14.0] {
         for share in [0.5, 0.6, 0.8, 1.0] {
             out.push(Params {
                 k,
+                k_quorum: k,
                 k_name: k * share,
                 ..Params::default()
             });

@@ -131,3 +131,39 @@ fn eval_movers_prints_each_segment_and_beats_the_plain_z_score() {
         "{summary:#}"
     );
 }
+
+#[test]
+fn rhyme_movers_dates_named_shapes_by_their_window_and_plots_all_series() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    rhyme_tests::install_builtin(&data, "graph-signature");
+    rhyme_tests::install_builtin(&data, "first-mover");
+    let root = rhyme_tests::repo_root();
+    let plot = tmp.path().join("movers.svg");
+    let (code, out, err) = outcome(&rhyme(
+        &data,
+        &[
+            "movers",
+            root.join("examples/incidents/checkout-rps.csv")
+                .to_str()
+                .unwrap(),
+            root.join("examples/incidents/db-pool-in-use.csv")
+                .to_str()
+                .unwrap(),
+            "--plot",
+            plot.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(code, 0, "{err}");
+    // The pool climbs to its ceiling (a plateau graph-signature names from 10:01) before the
+    // requests fall off a cliff at 10:11: the climb is too slow for the detector alone.
+    assert!(
+        out.contains("db-pool-in-use moved first, 10 min before checkout-rps"),
+        "{out}"
+    );
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(
+        svg.contains("db-pool-in-use onset 10:01") && svg.contains("checkout-rps onset 10:11"),
+        "both onsets are marked"
+    );
+}

@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-wasip2
 DATA        ?= data
 RHYME       := target/release/rhyme
 # Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
-PLUGINS     := graph-signature anti-patterns draft-summary seen-before change-correlator
+PLUGINS     := graph-signature anti-patterns draft-summary seen-before change-correlator first-mover
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
 GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-ungranted guest-reader guest-proposer guest-sloppy
 # Example plugins written as a user team would (examples/plugins/*); the tests install them.

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`timeline`] | incident timelines (`*.json`): events in incident time, expected nudges |
 //! | [`series`] | metric series: `timestamp,value` CSV and Prometheus range-query JSON |
+//! | [`table`] | wide CSV: a time column and one column per metric |
 //! | [`postmortem`] | past postmortems, one per line of a `corpus.jsonl` |
 //! | [`jsonl`] | JSON-lines files, with the line at fault named |
 //!
@@ -16,4 +17,5 @@
 pub mod jsonl;
 pub mod postmortem;
 pub mod series;
+pub mod table;
 pub mod timeline;

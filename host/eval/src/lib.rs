@@ -11,6 +11,7 @@
 //! | [`signatures`] | `metrics/labels.jsonl` | per-class precision/recall, macro-F1, false-signature rate |
 //! | [`seen_before`] | `postmortems/corpus.jsonl` + `queries.jsonl` | recall@5, MRR, nDCG@10 |
 //! | [`lint_references`] | the project's own labels of corpus sentences | (read as [`lint`] items) |
+//! | [`movers`] | `metrics/multivariate/labels.jsonl` | named-metric precision/recall/F1, onset error, quiet alarms |
 //! | [`nudges`] | `timelines/*.json` | precision, recall, nudges on well-run timelines, share before `by` |
 //! | [`drafts`] | `timelines/*.json` status updates | drafted vs real updates, part by part |
 //! | [`folds`] | any | which held-out fold each item belongs to (`--folds K`) |
@@ -22,6 +23,7 @@ pub mod drafts;
 pub mod folds;
 pub mod lint;
 pub mod lint_references;
+pub mod movers;
 pub mod nudges;
 pub mod seen_before;
 pub mod signatures;

@@ -1,11 +1,13 @@
 //! How a metric series looks to a person: a terminal sparkline and an SVG plot, each with
-//! the window of a finding marked.
+//! the window of a finding marked, and several series aligned with their onsets marked.
 
 #![warn(missing_docs)]
 
+mod aligned;
 mod plot;
 mod sparkline;
 
+pub use aligned::{Onset, aligned_svg};
 pub use plot::{PlotError, svg};
 pub use sparkline::sparkline;
 

@@ -14,6 +14,15 @@ pub struct PlotError {
     reason: String,
 }
 
+impl PlotError {
+    pub(crate) fn new(series: &str, reason: String) -> PlotError {
+        PlotError {
+            series: series.to_string(),
+            reason,
+        }
+    }
+}
+
 /// The series as an SVG document, 900×300, the marked windows shaded and labelled.
 pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
     let fail = |reason: String| PlotError {
@@ -82,7 +91,7 @@ pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
     Ok(out)
 }
 
-fn hh_mm(minutes_since_epoch: f64) -> String {
+pub(crate) fn hh_mm(minutes_since_epoch: f64) -> String {
     let m = (minutes_since_epoch.round() as i64).rem_euclid(24 * 60);
     format!("{:02}:{:02}", m / 60, m % 60)
 }

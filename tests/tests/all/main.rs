@@ -33,6 +33,7 @@ mod deploy_correlator;
 mod drafts_cli;
 mod lint_cli;
 mod llm_drafts;
+mod movers;
 mod nudges_cli;
 mod nudges_triage_cli;
 mod plugin_kit;

@@ -72,6 +72,17 @@ pub(super) enum EvalCommand {
         #[arg(long, value_name = "K")]
         folds: Option<usize>,
     },
+    /// Which metrics moved first, and when, on labelled multivariate segments
+    /// (`metrics/multivariate/labels.jsonl`), beside a plain z-score.
+    Movers {
+        /// The labels file; CSV paths inside it are relative to its folder.
+        #[arg(long)]
+        labels: PathBuf,
+        /// Cross-validate with K folds of segments (stratified by file): the detector's
+        /// thresholds are refitted on K−1 folds and scored on the K-th.
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
+    },
     /// Similar past incidents on labelled queries (`postmortems/queries.jsonl`).
     SeenBefore {
         /// The postmortems to search (JSONL, the shared corpus format).
@@ -120,6 +131,7 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
             plugin,
             folds,
         } => super::draft::eval(ctx, &timelines, &plugin, folds),
+        EvalCommand::Movers { labels, folds } => super::movers_eval::run(&labels, folds),
         EvalCommand::SeenBefore {
             corpus,
             queries,

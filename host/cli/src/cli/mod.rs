@@ -13,6 +13,8 @@ mod eval;
 mod exit;
 mod folds;
 mod lint_eval;
+mod movers;
+mod movers_eval;
 mod nudges;
 mod openapi;
 mod plugin;
@@ -58,6 +60,8 @@ enum Command {
     Plugin(plugin::PluginCommand),
     /// Name the shape of a metric series and what it usually means.
     Signature(signature::SignatureArgs),
+    /// Which of several series moved first, and how much earlier, with an aligned plot.
+    Movers(movers::MoversArgs),
     /// Play an incident timeline through the plugins in accelerated time; print what fires.
     Replay(replay::ReplayArgs),
     /// Draft a status update or a postmortem for an incident timeline, as a reviewer sees it.
@@ -132,6 +136,7 @@ pub(crate) fn run() -> ExitCode {
         #[cfg(feature = "bench")]
         Command::Bench(command) => bench::run(&ctx, command),
         Command::Signature(args) => signature::run(&ctx, args),
+        Command::Movers(args) => movers::run(&ctx, args),
         Command::Replay(args) => replay::run(&ctx, args),
         Command::Draft(args) => draft::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),

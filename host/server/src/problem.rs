@@ -396,6 +396,15 @@ mod tests {
                 max_s: 0,
             }),
             ApiError::Unauthenticated(Unauthenticated::SlackMismatch),
+            ApiError::Unauthenticated(Unauthenticated::WebhookUnsigned {
+                sender: "GitHub",
+                header: "X-Hub-Signature-256",
+            }),
+            ApiError::Unauthenticated(Unauthenticated::WebhookMalformed {
+                sender: "GitHub",
+                why: "x",
+            }),
+            ApiError::Unauthenticated(Unauthenticated::WebhookMismatch { sender: "GitHub" }),
         ];
         let labels: Vec<_> = failures.iter().filter_map(ApiError::auth_failure).collect();
         assert_eq!(labels, AUTH_FAILURES);

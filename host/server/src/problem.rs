@@ -222,6 +222,15 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// A signed webhook's route on a host without that sender's secret: 404, as if the route
+    /// were not there, naming the secret that would enable it.
+    pub fn unconfigured(route: &str, secret: &str) -> ApiError {
+        ApiError::NotFound {
+            what: "route".into(),
+            id: format!("{route} (no {secret} configured)"),
+        }
+    }
+
     /// An `Invalid` error for `field` (a path such as `events[3].at`), saying why.
     pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> ApiError {
         ApiError::Invalid {

@@ -90,13 +90,8 @@ pub(crate) fn run(
                 drop(plugins);
                 copy_registry(registry, data)?;
                 let server = ServeProcess::start(data, plan.queue).await?;
-                let run = Run {
-                    store: &store,
-                    base: server.base(),
-                    token,
-                    plan,
-                };
-                run.drive(names, Some((after, server))).await
+                let base = server.base();
+                drive(&store, &base, &token, plan, names, Some((after, server))).await
             }
         }
     })
@@ -126,98 +121,83 @@ async fn measure(
         Sinks::new(),
         plugins,
     ));
-    let run = Run {
-        store: &store,
-        base,
-        token,
-        plan,
-    };
-    let figures = run.drive(names, None).await;
+    let figures = drive(&store, &base, &token, plan, names, None).await;
     let _ = stop.send(());
     server.await??;
     figures
 }
 
-/// One burst against a server at `base`, and the checks after it.
-struct Run<'a> {
-    store: &'a Store,
-    base: String,
-    token: String,
+/// One burst against the server at `base` (whose store is `store`): the burst, the probe
+/// beside it, the kill when asked (after that many seconds), the drain, and what was lost.
+async fn drive(
+    store: &Store,
+    base: &str,
+    token: &str,
     plan: BurstPlan,
+    plugins: Vec<String>,
+    kill: Option<(u64, ServeProcess)>,
+) -> anyhow::Result<BurstFigures> {
+    let client = reqwest::Client::new();
+    let api = Api {
+        client: &client,
+        base,
+        token,
+    };
+    for n in 0..plan.clients {
+        api.post_ok("/v1/incidents", &incident(&format!("burst-{n}")))
+            .await?;
+    }
+    let until = Instant::now() + Duration::from_secs(plan.seconds);
+    let senders: Vec<_> = (0..plan.clients)
+        .map(|n| {
+            let (client, base, token) = (client.clone(), base.to_string(), token.to_string());
+            tokio::spawn(async move {
+                let api = Api {
+                    client: &client,
+                    base: &base,
+                    token: &token,
+                };
+                api.burst(n, plan.batch_size, until).await
+            })
+        })
+        .collect();
+    let (probe, killed) = tokio::join!(api.probe(until), kill_mid_burst(kill));
+    let (probe, (killed, _server)) = (probe?, killed?);
+    let mut sent = Sent::default();
+    for sender in senders {
+        sent.add(sender.await??);
+    }
+    let drain_s = wait_for_drain(store).await?;
+    let mut lost = 0;
+    for (n, acknowledged) in sent.per_incident.iter().enumerate() {
+        let stored = store.events(&format!("burst-{n}")).await?.len();
+        lost += acknowledged.saturating_sub(stored);
+    }
+    let mut latencies = probe.latencies;
+    Ok(BurstFigures {
+        plugins,
+        acknowledged: sent.per_incident.iter().sum(),
+        busy_answers: sent.busy,
+        retry_after_s: sent.retry_after,
+        probe_incidents: probe.incidents,
+        probe_alerts: probe.alerts,
+        probe: Stats::of(&mut latencies),
+        drain_s,
+        lost,
+        killed,
+    })
 }
 
-impl Run<'_> {
-    /// The burst, the probe beside it, the kill when asked (after that many seconds), the
-    /// drain, and what was lost.
-    async fn drive(
-        self,
-        plugins: Vec<String>,
-        kill: Option<(u64, ServeProcess)>,
-    ) -> anyhow::Result<BurstFigures> {
-        let Run {
-            store,
-            base,
-            token,
-            plan,
-        } = self;
-        let client = reqwest::Client::new();
-        let api = Api {
-            client: &client,
-            base: &base,
-            token: &token,
-        };
-        for n in 0..plan.clients {
-            api.post_ok("/v1/incidents", &incident(&format!("burst-{n}")))
-                .await?;
+/// Seconds from now until no plugin run is owed; `None` when [`DRAIN_PATIENCE`] ran out.
+async fn wait_for_drain(store: &Store) -> anyhow::Result<Option<f64>> {
+    let started = Instant::now();
+    while started.elapsed() < DRAIN_PATIENCE {
+        if store.pending_plugin_jobs().await? == 0 {
+            return Ok(Some(started.elapsed().as_secs_f64()));
         }
-        let until = Instant::now() + Duration::from_secs(plan.seconds);
-        let senders: Vec<_> = (0..plan.clients)
-            .map(|n| {
-                let (client, base, token) = (client.clone(), base.clone(), token.clone());
-                tokio::spawn(async move {
-                    let api = Api {
-                        client: &client,
-                        base: &base,
-                        token: &token,
-                    };
-                    api.burst(n, plan.batch_size, until).await
-                })
-            })
-            .collect();
-        let (probe, killed) = tokio::join!(api.probe(until), kill_mid_burst(kill));
-        let (probe, (killed, _server)) = (probe?, killed?);
-        let mut sent = Sent::default();
-        for sender in senders {
-            sent.add(sender.await??);
-        }
-        let drain_started = Instant::now();
-        let mut drain_s = None;
-        while drain_started.elapsed() < DRAIN_PATIENCE {
-            if store.pending_plugin_jobs().await? == 0 {
-                drain_s = Some(drain_started.elapsed().as_secs_f64());
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let mut lost = 0;
-        for (n, acknowledged) in sent.per_incident.iter().enumerate() {
-            let stored = store.events(&format!("burst-{n}")).await?.len();
-            lost += acknowledged.saturating_sub(stored);
-        }
-        let mut latencies = probe.latencies;
-        Ok(BurstFigures {
-            plugins,
-            acknowledged: sent.per_incident.iter().sum(),
-            busy_answers: sent.busy,
-            retry_after_s: sent.retry_after,
-            probe_incidents: probe.incidents,
-            probe_alerts: probe.alerts,
-            probe: Stats::of(&mut latencies),
-            drain_s,
-            lost,
-            killed,
-        })
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    Ok(None)
 }
 
 /// Kills the server `after` seconds into the burst and starts it again; the server is handed

@@ -177,10 +177,9 @@ pub async fn ingest(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<SlackAck>, ApiError> {
-    let secret = state.slack_secret().ok_or_else(|| ApiError::NotFound {
-        what: "route".into(),
-        id: "/v1/ingest/slack (no Slack signing secret configured)".into(),
-    })?;
+    let secret = state
+        .slack_secret()
+        .ok_or_else(|| ApiError::unconfigured("/v1/ingest/slack", "Slack signing secret"))?;
     verify(secret, &headers, &body, state.store().now() / 1000)?;
     let envelope: Envelope = parse(&body)?;
     let ack = |incident: Option<String>, ignored: &str| {

@@ -86,10 +86,7 @@ pub async fn ingest(
         .change_secrets()
         .argocd
         .as_deref()
-        .ok_or_else(|| ApiError::NotFound {
-            what: "route".into(),
-            id: "/v1/ingest/argocd (no Argo CD webhook secret configured)".into(),
-        })?;
+        .ok_or_else(|| ApiError::unconfigured("/v1/ingest/argocd", "Argo CD webhook secret"))?;
     verify(secret, &headers).map_err(ApiError::Unauthenticated)?;
     let note: ArgoNotification = parse(&body)?;
     if !note.phase.trim().is_empty() && note.phase.trim() != "Succeeded" {

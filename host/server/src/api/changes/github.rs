@@ -105,10 +105,7 @@ pub async fn ingest(
         .change_secrets()
         .github
         .as_deref()
-        .ok_or_else(|| ApiError::NotFound {
-            what: "route".into(),
-            id: "/v1/ingest/github (no GitHub webhook secret configured)".into(),
-        })?;
+        .ok_or_else(|| ApiError::unconfigured("/v1/ingest/github", "GitHub webhook secret"))?;
     verify(secret, &headers, &body).map_err(ApiError::Unauthenticated)?;
     let event = headers
         .get("x-github-event")

@@ -31,6 +31,7 @@ use super::problem::Problem;
         api::audit::entries, api::audit::verify,
         api::seen_before::ask, api::seen_before::feedback,
         api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
+        api::actions::list, api::actions::get, api::actions::set_status, api::trackers::github, api::trackers::jira,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),
@@ -75,9 +76,12 @@ fn refusals(path: &str, operation: &mut Operation) {
     }
     if operation.request_body.is_some() {
         add.extend(["400", "413", "422"]);
-        // Slack's endpoint reads its body as bytes to check the signature over them, whatever
-        // the content type says; every other body must be sent as JSON.
-        if path != "/v1/ingest/slack" {
+        // Slack's and the trackers' endpoints read their body as bytes to check the signature
+        // over them, whatever the content type says; every other body must be sent as JSON.
+        if !matches!(
+            path,
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira"
+        ) {
             add.push("415");
         }
     }

@@ -122,6 +122,29 @@ pub enum Unauthenticated {
         "the Slack signature does not match: the configured signing secret is not this Slack app's, or the body was changed on the way"
     )]
     SlackMismatch,
+    /// A tracker's webhook without its signature header (`tracker`: `github`, `jira`;
+    /// `header`: the header that is required).
+    #[error("no {tracker} signature: `{header}` is required on this route")]
+    TrackerUnsigned {
+        /// The tracker the route is for.
+        tracker: &'static str,
+        /// The signature header it sends.
+        header: &'static str,
+    },
+    /// A tracker's signature header that is not `sha256=` and hex.
+    #[error("the {tracker} signature header is malformed: expected `sha256=` followed by hex")]
+    TrackerMalformed {
+        /// The tracker the route is for.
+        tracker: &'static str,
+    },
+    /// A tracker's signature that does not match the body under the configured secret.
+    #[error(
+        "the {tracker} signature does not match: the configured webhook secret is not this webhook's, or the body was changed on the way"
+    )]
+    TrackerMismatch {
+        /// The tracker the route is for.
+        tracker: &'static str,
+    },
 }
 
 impl Unauthenticated {
@@ -136,6 +159,9 @@ impl Unauthenticated {
             Unauthenticated::SlackMalformed(_) => "slack-malformed",
             Unauthenticated::SlackStale { .. } => "slack-stale",
             Unauthenticated::SlackMismatch => "slack-bad-signature",
+            Unauthenticated::TrackerUnsigned { .. } => "tracker-unsigned",
+            Unauthenticated::TrackerMalformed { .. } => "tracker-malformed",
+            Unauthenticated::TrackerMismatch { .. } => "tracker-bad-signature",
         }
     }
 
@@ -162,6 +188,9 @@ pub const AUTH_FAILURES: &[&str] = &[
     "slack-malformed",
     "slack-stale",
     "slack-bad-signature",
+    "tracker-unsigned",
+    "tracker-malformed",
+    "tracker-bad-signature",
 ];
 
 /// What a refused request was told, left in the response's extensions for the middleware

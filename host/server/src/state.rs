@@ -30,6 +30,8 @@ struct Inner {
     /// Requests, auth failures, deliveries and backlog: the server's side of `/metrics`.
     ops_metrics: Arc<OpsMetrics>,
     slack_secret: Option<String>,
+    /// The trackers' webhook secrets (GitHub, Jira): without one, that tracker's route is 404.
+    tracker_secrets: TrackerSecrets,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
     delivery_wake: Arc<Notify>,
     /// Notified after each decision, so the audit log is sealed with the decision in it.
@@ -39,6 +41,15 @@ struct Inner {
     plugins: Arc<Vec<LoadedPlugin>>,
     /// The audit key and anchor file the log is sealed with, and verified against.
     audit_anchors: Anchors,
+}
+
+/// The secrets trackers sign their webhooks with; an empty one counts as none.
+#[derive(Debug, Clone, Default)]
+pub struct TrackerSecrets {
+    /// GitHub's webhook secret (`X-Hub-Signature-256`).
+    pub github: Option<String>,
+    /// Jira's webhook secret (`X-Hub-Signature`).
+    pub jira: Option<String>,
 }
 
 /// The seen-before service, or why the host runs without it (said to whoever asks).
@@ -56,6 +67,7 @@ impl AppState {
                 metrics,
                 ops_metrics: Arc::default(),
                 slack_secret: None,
+                tracker_secrets: TrackerSecrets::default(),
                 delivery_wake: Arc::new(Notify::new()),
                 seal_wake: Arc::new(Notify::new()),
                 seen_before: Err(NOT_SET_UP.into()),
@@ -93,6 +105,19 @@ impl AppState {
             .expect("not shared yet")
             .slack_secret = secret.filter(|s| !s.is_empty());
         self
+    }
+
+    /// With the trackers' webhook secrets (call before the state is shared).
+    pub fn with_tracker_secrets(mut self, secrets: TrackerSecrets) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .tracker_secrets = secrets;
+        self
+    }
+
+    /// The trackers' webhook secrets.
+    pub fn tracker_secrets(&self) -> &TrackerSecrets {
+        &self.inner.tracker_secrets
     }
 
     /// With the delivery loop's wake-up (call before the state is shared).

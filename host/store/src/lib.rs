@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod approval;
 pub mod audit;
 mod clock;
@@ -40,7 +41,8 @@ mod series;
 mod store;
 mod tokens;
 
-pub use approval::{Gate, GateConfig, MAX_TEXT};
+pub use actions::{ActionFilter, ActionItem, ActionStatus, NewActionItem};
+pub use approval::{ActionItemReader, Gate, GateConfig, MAX_TEXT};
 pub use audit::{AuditEntry, AuditLog, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use db::{Backend, SQLITE_FILE};

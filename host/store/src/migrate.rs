@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit seals",
         include_str!("../migrations/0005_audit_seals.sql"),
     ),
+    (
+        7,
+        "action items",
+        include_str!("../migrations/0007_action_items.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

@@ -1,5 +1,6 @@
 //! The `/v1` handlers, one file per resource.
 
+pub mod actions;
 pub mod alertmanager;
 pub mod audit;
 pub mod drafts;
@@ -13,6 +14,7 @@ pub mod plots;
 pub mod proposals;
 pub mod seen_before;
 pub mod slack;
+pub mod trackers;
 
 /// Random edits of real payloads, for the property tests of the readers of senders' bodies.
 #[cfg(test)]

@@ -25,17 +25,28 @@ const TRACKER_PATHS: &[&str] = &[
 
 /// True when the item carries a tracker reference.
 pub(super) fn has_ticket(tokens: &[Token]) -> bool {
+    find_ticket(tokens).is_some()
+}
+
+/// The item's first tracker reference as written (`OPS-2231`, `#4821`, an issue link).
+pub(super) fn find_ticket(tokens: &[Token]) -> Option<String> {
     // Someone who writes without capitals ("ops-2231 due friday") cannot mark a key by case.
     let lower_case_writer = !tokens
         .iter()
         .any(|t| t.text.chars().any(char::is_uppercase));
-    tokens.iter().enumerate().any(|(i, t)| {
+    tokens.iter().enumerate().find_map(|(i, t)| {
         let key = if lower_case_writer {
             is_key(&t.text.to_ascii_uppercase())
         } else {
             is_key(t.text)
         };
-        key || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
+        if key || is_tracker_link(t.text) {
+            Some(t.text.to_string())
+        } else if t.text == "#" && hash_number(tokens, i) {
+            Some(format!("#{}", tokens[i + 1].text))
+        } else {
+            None
+        }
     })
 }
 

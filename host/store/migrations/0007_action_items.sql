@@ -6,8 +6,8 @@
 -- `postmortem_id` is the approved proposal's id, or the imported postmortem's; `source` says
 -- which (`proposal` | `import`). `service` is the incident's, copied so that the next incident
 -- of that service can be told about overdue items. `ticket_key` is the ticket as trackers name
--- it (an upper-case key such as `OPS-12`, or an issue link, lower-cased, without query or
--- trailing slash), what a tracker's webhook is matched on. `due_at`: the end of the deadline's
+-- it (an upper-case key such as `OPS-12`, or an issue link, lower-cased, without scheme, query
+-- or trailing slash), what a tracker's webhook is matched on. `due_at`: the end of the deadline's
 -- last day (UTC, epoch milliseconds), when the deadline reads as a dated day.
 -- `status`: planned | in-progress | done | verified | dropped; `status_reason` is required
 -- for dropped. Every change is also an entry in the audit log.

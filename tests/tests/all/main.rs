@@ -2,6 +2,7 @@
 //!
 //! | module | what it covers |
 //! |---|---|
+//! | `action_items` | postmortem action items: kept on approval, GitHub and Jira webhooks (signatures, replays), roles, audit, `rhyme actions`, overdue finding |
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `deploy_correlator` | the example team plugin: deploy, error spike, rollback proposal, approval, one delivery |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
@@ -23,6 +24,7 @@
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
+mod action_items;
 mod bench_cli;
 mod deploy_correlator;
 mod drafts_cli;

@@ -49,13 +49,13 @@ pub(crate) struct Origin<'a> {
 
 /// The ticket as trackers name it, for matching their webhooks: an issue key upper-cased
 /// (`ops-12` → `OPS-12`), a Jira browse link as its key, any other link lower-cased without
-/// its query, fragment and trailing slash. A bare `#12` names no repository: `None`.
+/// its scheme, query, fragment and trailing slash. A bare `#12` names no repository: `None`.
 ///
 /// ```
 /// use rhyme_store::actions::ticket_key;
 /// assert_eq!(ticket_key("ops-12").as_deref(), Some("OPS-12"));
 /// assert_eq!(ticket_key("https://acme.atlassian.net/browse/OPS-12").as_deref(), Some("OPS-12"));
-/// assert_eq!(ticket_key("https://GitHub.com/acme/api/issues/7/").as_deref(), Some("https://github.com/acme/api/issues/7"));
+/// assert_eq!(ticket_key("https://GitHub.com/acme/api/issues/7/").as_deref(), Some("github.com/acme/api/issues/7"));
 /// assert_eq!(ticket_key("#12"), None);
 /// ```
 pub fn ticket_key(ticket: &str) -> Option<String> {
@@ -67,8 +67,9 @@ pub fn ticket_key(ticket: &str) -> Option<String> {
         let key = key.split(['/', '?', '#']).next().unwrap_or(key);
         return Some(key.to_ascii_uppercase());
     }
-    if ticket.contains("://") {
-        let link = ticket.split(['?', '#']).next().unwrap_or(ticket);
+    if ticket.contains('/') {
+        let link = ticket.split_once("://").map_or(ticket, |(_, rest)| rest);
+        let link = link.split(['?', '#']).next().unwrap_or(link);
         return Some(link.trim_end_matches('/').to_ascii_lowercase());
     }
     Some(ticket.to_ascii_uppercase())

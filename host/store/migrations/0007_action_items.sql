@@ -1,16 +1,17 @@
--- Action items promised in a postmortem, kept from the moment its draft is approved (or the
--- postmortem is imported) until someone verifies the change had its effect, or drops it with a
--- reason. One row per item; an item missing some of the five elements (owner, verb, outcome,
--- ticket, deadline) is kept, with what it lacks in `missing` (comma-separated, spec order).
+-- Action items promised in a postmortem, kept from the moment its draft is approved until
+-- someone verifies the change had its effect, or drops it with a reason. One row per item; an
+-- item missing some of the five elements (owner, verb, outcome, ticket, deadline) is kept, with
+-- what it lacks in `missing` (comma-separated, spec order).
 --
--- `postmortem_id` is the approved proposal's id, or the imported postmortem's; `source` says
--- which (`proposal` | `import`). `service` is the incident's, copied so that the next incident
--- of that service can be told about overdue items. `ticket_key` is the ticket as trackers name
--- it (an upper-case key such as `OPS-12`, or an issue link, lower-cased, without scheme, query
--- or trailing slash), what a tracker's webhook is matched on. `due_at`: the end of the deadline's
--- last day (UTC, epoch milliseconds), when the deadline reads as a dated day.
--- `status`: planned | in-progress | done | verified | dropped; `status_reason` is required
--- for dropped. Every change is also an entry in the audit log.
+-- `postmortem_id` is the approved proposal's id; `source` says where the item was read
+-- (`proposal` today; kept so that imported postmortems can be told apart later). `service` is
+-- the incident's, copied so that the next incident of that service can be told about overdue
+-- items. `ticket_key` is the ticket as trackers name it (an upper-case key such as `OPS-12`, or
+-- an issue link, lower-cased, without scheme, query or trailing slash), what a tracker's
+-- webhook is matched on. `due_at`: the end of the deadline's last day (UTC, epoch
+-- milliseconds), when the deadline reads as a dated day. `status`: planned | in-progress | done
+-- | verified | dropped; `status_reason` is required for dropped. Every change is also an entry
+-- in the audit log.
 CREATE TABLE action_items (
     id            TEXT PRIMARY KEY,
     postmortem_id TEXT NOT NULL,

@@ -161,10 +161,14 @@ mod tests {
 
     #[test]
     fn action_items_are_found_with_their_lines() {
-        let text = "## Impact\n- slow pages\n## Action items\n- Add an alert [#4]\n1. Pin the image\n";
+        let text =
+            "## Impact\n- slow pages\n## Action items\n- Add an alert [#4]\n1. Pin the image\n";
         assert_eq!(
             action_items(text),
-            vec![(4, "Add an alert".to_string()), (5, "Pin the image".to_string())]
+            vec![
+                (4, "Add an alert".to_string()),
+                (5, "Pin the image".to_string())
+            ]
         );
     }
 

@@ -68,7 +68,12 @@ fn from_approval_to_verified(backend: &Backend, src: &std::path::Path) {
 }
 
 /// The draft is proposed, approved, and its four items kept with their elements.
-fn approve_postmortem(server: &Server, tokens: &Tokens, incident: &str, service: &str) -> Vec<Value> {
+fn approve_postmortem(
+    server: &Server,
+    tokens: &Tokens,
+    incident: &str,
+    service: &str,
+) -> Vec<Value> {
     server.create_incident(
         &tokens.responder,
         &json!({"id": incident, "title": "Card payments failing", "severity": "SEV2", "service": service, "started": 1_000}),
@@ -77,17 +82,34 @@ fn approve_postmortem(server: &Server, tokens: &Tokens, incident: &str, service:
     server.post_events(&tokens.responder, incident, &events);
     let list = format!("/v1/proposals?incident={incident}");
     let proposal = server.wait_for("the postmortem draft", || {
-        let found = server.call("GET", &list, Some(&tokens.reviewer), None).json();
+        let found = server
+            .call("GET", &list, Some(&tokens.reviewer), None)
+            .json();
         found.as_array().unwrap().first().cloned()
     });
     let id = proposal["id"].as_str().unwrap();
-    let before = server.call("GET", &format!("/v1/actions?postmortem={id}"), Some(&tokens.responder), None);
+    let before = server.call(
+        "GET",
+        &format!("/v1/actions?postmortem={id}"),
+        Some(&tokens.responder),
+        None,
+    );
     assert_eq!(before.json(), json!([]), "nothing is kept before approval");
-    let approved = server.call("POST", &format!("/v1/proposals/{id}/approve"), Some(&tokens.reviewer), None);
+    let approved = server.call(
+        "POST",
+        &format!("/v1/proposals/{id}/approve"),
+        Some(&tokens.reviewer),
+        None,
+    );
     assert_eq!(approved.status, 200, "{}", approved.text());
 
     let items = server
-        .call("GET", &format!("/v1/actions?incident={incident}"), Some(&tokens.responder), None)
+        .call(
+            "GET",
+            &format!("/v1/actions?incident={incident}"),
+            Some(&tokens.responder),
+            None,
+        )
         .json();
     let items = items.as_array().unwrap().clone();
     assert_eq!(items.len(), 4, "{items:#?}");
@@ -99,12 +121,18 @@ fn approve_postmortem(server: &Server, tokens: &Tokens, incident: &str, service:
     }
     assert_eq!(items[0]["owner"], "Ana Souza");
     assert_eq!(items[0]["verb"], "add");
-    assert_eq!(items[0]["ticket"], "https://github.com/acme/checkout/issues/42");
+    assert_eq!(
+        items[0]["ticket"],
+        "https://github.com/acme/checkout/issues/42"
+    );
     assert_eq!(items[0]["deadline"], "2099-01-15");
     assert_eq!(items[0]["missing"], json!([]), "{:#}", items[0]);
     assert_eq!(items[1]["owner"], "Kai Lee");
     assert_eq!(items[1]["ticket"], "PAY-77");
-    assert_eq!(items[2]["overdue"], true, "due 2026-11-30 and still planned");
+    assert_eq!(
+        items[2]["overdue"], true,
+        "due 2026-11-30 and still planned"
+    );
     assert_eq!(items[0]["overdue"], false);
     assert_eq!(items[3]["text"], "Look into making deploys safer");
     assert_eq!(
@@ -170,7 +198,10 @@ fn github_headers(secret: &str, delivery: &str, body: &str) -> Vec<(&'static str
         ("X-GitHub-Delivery", delivery.into()),
         ("X-GitHub-Hook-ID", "480211977".into()),
         ("User-Agent", "GitHub-Hookshot/7c5b0f6".into()),
-        ("X-Hub-Signature-256", format!("sha256={}", hmac_hex(secret, body.as_bytes()))),
+        (
+            "X-Hub-Signature-256",
+            format!("sha256={}", hmac_hex(secret, body.as_bytes())),
+        ),
     ]
 }
 
@@ -181,21 +212,53 @@ fn github_closes_the_linked_issue(server: &Server, tokens: &Tokens, alert: &Valu
 
     let unsigned = webhook(server, path, &[("X-GitHub-Event", "issues".into())], &body);
     assert_eq!(unsigned.status, 401, "{}", unsigned.text());
-    assert!(unsigned.text().contains("X-Hub-Signature-256"), "{}", unsigned.text());
-    let forged = webhook(server, path, &github_headers("not-the-secret", &delivery, &body), &body);
+    assert!(
+        unsigned.text().contains("X-Hub-Signature-256"),
+        "{}",
+        unsigned.text()
+    );
+    let forged = webhook(
+        server,
+        path,
+        &github_headers("not-the-secret", &delivery, &body),
+        &body,
+    );
     assert_eq!(forged.status, 401, "{}", forged.text());
-    assert!(forged.text().contains("does not match"), "{}", forged.text());
+    assert!(
+        forged.text().contains("does not match"),
+        "{}",
+        forged.text()
+    );
     let bearer = server.call("POST", path, Some(&tokens.admin), Some(&body));
     assert_eq!(bearer.status, 401, "a bearer token is no signature");
-    assert_eq!(item(server, tokens, alert)["status"], "planned", "refused deliveries change nothing");
+    assert_eq!(
+        item(server, tokens, alert)["status"],
+        "planned",
+        "refused deliveries change nothing"
+    );
 
     let not_planned = github_closed("not_planned");
-    let ignored = webhook(server, path, &github_headers(GITHUB_SECRET, &unique("d"), &not_planned), &not_planned);
+    let ignored = webhook(
+        server,
+        path,
+        &github_headers(GITHUB_SECRET, &unique("d"), &not_planned),
+        &not_planned,
+    );
     assert_eq!(ignored.status, 200, "{}", ignored.text());
-    assert!(ignored.json()["ignored"].as_str().unwrap().contains("not_planned"));
+    assert!(
+        ignored.json()["ignored"]
+            .as_str()
+            .unwrap()
+            .contains("not_planned")
+    );
     assert_eq!(item(server, tokens, alert)["status"], "planned");
 
-    let closed = webhook(server, path, &github_headers(GITHUB_SECRET, &delivery, &body), &body);
+    let closed = webhook(
+        server,
+        path,
+        &github_headers(GITHUB_SECRET, &delivery, &body),
+        &body,
+    );
     assert_eq!(closed.status, 200, "{}", closed.text());
     let answer = closed.json();
     assert_eq!(answer["replayed"], false);
@@ -203,11 +266,24 @@ fn github_closes_the_linked_issue(server: &Server, tokens: &Tokens, alert: &Valu
     assert_eq!(moved.len(), 1, "{answer:#}");
     assert_eq!(moved[0]["id"], alert["id"]);
     let now = item(server, tokens, alert);
-    assert_eq!(now["status"], "done", "closed in GitHub: done, not verified");
+    assert_eq!(
+        now["status"], "done",
+        "closed in GitHub: done, not verified"
+    );
     assert_eq!(now["status_by"], "github");
-    assert!(now["status_reason"].as_str().unwrap().contains("by ana-souza"));
+    assert!(
+        now["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("by ana-souza")
+    );
 
-    let replay = webhook(server, path, &github_headers(GITHUB_SECRET, &delivery, &body), &body);
+    let replay = webhook(
+        server,
+        path,
+        &github_headers(GITHUB_SECRET, &delivery, &body),
+        &body,
+    );
     assert_eq!(replay.status, 200);
     assert_eq!(replay.json()["replayed"], true);
     assert_eq!(replay.json()["moved"], json!([]));
@@ -249,93 +325,242 @@ fn jira_headers(secret: &str, delivery: &str, body: &str) -> Vec<(&'static str, 
     vec![
         ("X-Atlassian-Webhook-Identifier", delivery.into()),
         ("X-Atlassian-Webhook-Flow", "Primary".into()),
-        ("X-Hub-Signature", format!("sha256={}", hmac_hex(secret, body.as_bytes()))),
+        (
+            "X-Hub-Signature",
+            format!("sha256={}", hmac_hex(secret, body.as_bytes())),
+        ),
     ]
 }
 
 fn jira_done_moves_the_keyed_item(server: &Server, pin: &Value) {
     let path = "/v1/ingest/jira";
     let review = jira_done("In Review", "indeterminate");
-    let ignored = webhook(server, path, &jira_headers(JIRA_SECRET, &unique("j"), &review), &review);
+    let ignored = webhook(
+        server,
+        path,
+        &jira_headers(JIRA_SECRET, &unique("j"), &review),
+        &review,
+    );
     assert_eq!(ignored.status, 200, "{}", ignored.text());
-    assert!(ignored.json()["ignored"].as_str().unwrap().contains("In Review"));
+    assert!(
+        ignored.json()["ignored"]
+            .as_str()
+            .unwrap()
+            .contains("In Review")
+    );
 
     let body = jira_done("Done", "done");
     let delivery = unique("jira");
-    let forged = webhook(server, path, &jira_headers("wrong", &delivery, &body), &body);
+    let forged = webhook(
+        server,
+        path,
+        &jira_headers("wrong", &delivery, &body),
+        &body,
+    );
     assert_eq!(forged.status, 401, "{}", forged.text());
     let mut malformed = jira_headers(JIRA_SECRET, &delivery, &body);
     malformed[2].1 = "md5=abc".into();
     assert_eq!(webhook(server, path, &malformed, &body).status, 401);
 
-    let done = webhook(server, path, &jira_headers(JIRA_SECRET, &delivery, &body), &body);
+    let done = webhook(
+        server,
+        path,
+        &jira_headers(JIRA_SECRET, &delivery, &body),
+        &body,
+    );
     assert_eq!(done.status, 200, "{}", done.text());
     let moved = done.json()["moved"].clone();
     assert_eq!(moved.as_array().unwrap().len(), 1, "{moved:#}");
     assert_eq!(moved[0]["id"], pin["id"]);
     assert_eq!(moved[0]["status"], "done");
-    assert!(moved[0]["status_reason"].as_str().unwrap().contains("PAY-77 closed by Kai Lee"));
-    let replay = webhook(server, path, &jira_headers(JIRA_SECRET, &delivery, &body), &body);
+    assert!(
+        moved[0]["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("PAY-77 closed by Kai Lee")
+    );
+    let replay = webhook(
+        server,
+        path,
+        &jira_headers(JIRA_SECRET, &delivery, &body),
+        &body,
+    );
     assert_eq!(replay.json()["replayed"], true);
 }
 
 fn item(server: &Server, tokens: &Tokens, item: &Value) -> Value {
     let id = item["id"].as_str().unwrap();
-    let answer = server.call("GET", &format!("/v1/actions/{id}"), Some(&tokens.responder), None);
+    let answer = server.call(
+        "GET",
+        &format!("/v1/actions/{id}"),
+        Some(&tokens.responder),
+        None,
+    );
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer.json()
 }
 
 fn set(server: &Server, token: &str, item: &Value, body: Value) -> Response {
     let id = item["id"].as_str().unwrap();
-    server.call("POST", &format!("/v1/actions/{id}/status"), Some(token), Some(&body.to_string()))
+    server.call(
+        "POST",
+        &format!("/v1/actions/{id}/status"),
+        Some(token),
+        Some(&body.to_string()),
+    )
 }
 
 fn people_move_items_by_role(server: &Server, tokens: &Tokens, alert: &Value, vague: &Value) {
     // Verifying is the IC's or a reviewer's word, never a responder's or the tracker's.
-    let refused = set(server, &tokens.responder, alert, json!({"status": "verified"}));
+    let refused = set(
+        server,
+        &tokens.responder,
+        alert,
+        json!({"status": "verified"}),
+    );
     assert_eq!(refused.status, 403, "{}", refused.text());
-    assert!(refused.text().contains("ic or reviewer"), "{}", refused.text());
-    let admin = set(server, &tokens.admin, alert, json!({"status": "in-progress"}));
+    assert!(
+        refused.text().contains("ic or reviewer"),
+        "{}",
+        refused.text()
+    );
+    let admin = set(
+        server,
+        &tokens.admin,
+        alert,
+        json!({"status": "in-progress"}),
+    );
     assert_eq!(admin.status, 403, "{}", admin.text());
-    let verified = set(server, &tokens.ic, alert, json!({"status": "verified", "reason": "load test at 85% paged in 40 s"}));
+    let verified = set(
+        server,
+        &tokens.ic,
+        alert,
+        json!({"status": "verified", "reason": "load test at 85% paged in 40 s"}),
+    );
     assert_eq!(verified.status, 200, "{}", verified.text());
     assert_eq!(verified.json()["status"], "verified");
-    let reopened = set(server, &tokens.reviewer, alert, json!({"status": "planned"}));
-    assert_eq!(reopened.status, 409, "verified is final: {}", reopened.text());
+    let reopened = set(
+        server,
+        &tokens.reviewer,
+        alert,
+        json!({"status": "planned"}),
+    );
+    assert_eq!(
+        reopened.status,
+        409,
+        "verified is final: {}",
+        reopened.text()
+    );
 
-    let started = set(server, &tokens.responder, vague, json!({"status": "in-progress"}));
+    let started = set(
+        server,
+        &tokens.responder,
+        vague,
+        json!({"status": "in-progress"}),
+    );
     assert_eq!(started.status, 200, "{}", started.text());
-    let skipped = set(server, &tokens.reviewer, vague, json!({"status": "verified"}));
-    assert_eq!(skipped.status, 409, "only a done item can be verified: {}", skipped.text());
-    let no_reason = set(server, &tokens.reviewer, vague, json!({"status": "dropped"}));
+    let skipped = set(
+        server,
+        &tokens.reviewer,
+        vague,
+        json!({"status": "verified"}),
+    );
+    assert_eq!(
+        skipped.status,
+        409,
+        "only a done item can be verified: {}",
+        skipped.text()
+    );
+    let no_reason = set(
+        server,
+        &tokens.reviewer,
+        vague,
+        json!({"status": "dropped"}),
+    );
     assert_eq!(no_reason.status, 422, "{}", no_reason.text());
     assert_eq!(no_reason.json()["field"], "reason");
-    let unknown = set(server, &tokens.reviewer, vague, json!({"status": "finished"}));
-    assert_eq!((unknown.status, unknown.json()["field"].clone()), (422, json!("status")));
-    let dropped = set(server, &tokens.reviewer, vague, json!({"status": "dropped", "reason": "covered by the deploy freeze item"}));
-    assert_eq!(dropped.status, 200, "{}", dropped.text());
-    assert_eq!(dropped.json()["status_reason"], "covered by the deploy freeze item");
+    let unknown = set(
+        server,
+        &tokens.reviewer,
+        vague,
+        json!({"status": "finished"}),
+    );
     assert_eq!(
-        server.call("POST", "/v1/actions/no-such-item/status", Some(&tokens.ic), Some(r#"{"status":"done"}"#)).status,
+        (unknown.status, unknown.json()["field"].clone()),
+        (422, json!("status"))
+    );
+    let dropped = set(
+        server,
+        &tokens.reviewer,
+        vague,
+        json!({"status": "dropped", "reason": "covered by the deploy freeze item"}),
+    );
+    assert_eq!(dropped.status, 200, "{}", dropped.text());
+    assert_eq!(
+        dropped.json()["status_reason"],
+        "covered by the deploy freeze item"
+    );
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/v1/actions/no-such-item/status",
+                Some(&tokens.ic),
+                Some(r#"{"status":"done"}"#)
+            )
+            .status,
         404
     );
 }
 
-fn cli_lists_and_moves(backend: &Backend, server: &Server, tokens: &Tokens, incident: &str, pin: &Value) {
+fn cli_lists_and_moves(
+    backend: &Backend,
+    server: &Server,
+    tokens: &Tokens,
+    incident: &str,
+    pin: &Value,
+) {
     let url = format!("http://{}", server.addr);
     let id = pin["id"].as_str().unwrap();
     let (code, out, err) = outcome(&backend.rhyme(&[
-        "actions", "list", "--incident", incident, "--status", "done", "--server", &url, "--token", &tokens.responder,
+        "actions",
+        "list",
+        "--incident",
+        incident,
+        "--status",
+        "done",
+        "--server",
+        &url,
+        "--token",
+        &tokens.responder,
     ]));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("1 action item") && out.contains(id) && out.contains("PAY-77"), "{out}");
+    assert!(
+        out.contains("1 action item") && out.contains(id) && out.contains("PAY-77"),
+        "{out}"
+    );
     let (code, out, err) = outcome(&backend.rhyme(&[
-        "actions", "set-status", id, "verified", "--server", &url, "--token", &tokens.responder,
+        "actions",
+        "set-status",
+        id,
+        "verified",
+        "--server",
+        &url,
+        "--token",
+        &tokens.responder,
     ]));
     assert_eq!(code, 3, "a responder cannot verify: {out}{err}");
     let (code, out, err) = outcome(&backend.rhyme(&[
-        "actions", "set-status", id, "verified", "--reason", "retries at 1.2 per call over a week", "--server", &url, "--token", &tokens.reviewer,
+        "actions",
+        "set-status",
+        id,
+        "verified",
+        "--reason",
+        "retries at 1.2 per call over a week",
+        "--server",
+        &url,
+        "--token",
+        &tokens.reviewer,
     ]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("is now verified"), "{out}");
@@ -345,11 +570,16 @@ fn cli_lists_and_moves(backend: &Backend, server: &Server, tokens: &Tokens, inci
     assert_eq!(code, 0, "{out}{err}");
     let shown: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["status"], "verified");
-    assert_eq!(shown["status_reason"], "retries at 1.2 per call over a week");
+    assert_eq!(
+        shown["status_reason"],
+        "retries at 1.2 per call over a week"
+    );
 }
 
 fn audited(server: &Server, tokens: &Tokens, alert: &Value) {
-    let entries = server.call("GET", "/v1/audit?limit=1000", Some(&tokens.admin), None).json();
+    let entries = server
+        .call("GET", "/v1/audit?limit=1000", Some(&tokens.admin), None)
+        .json();
     let about = |id: &Value| -> Vec<(String, String, String)> {
         entries
             .as_array()
@@ -374,17 +604,36 @@ fn audited(server: &Server, tokens: &Tokens, alert: &Value) {
         "every move, with who and their role"
     );
     assert!(
-        entries.as_array().unwrap().iter().any(|e| e["action"] == "action-items.recorded" && e["role"] == "reviewer"),
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "action-items.recorded" && e["role"] == "reviewer"),
         "keeping the items is audited under the approving reviewer"
     );
-    assert_eq!(server.call("GET", "/v1/audit/verify", Some(&tokens.admin), None).status, 200);
+    assert_eq!(
+        server
+            .call("GET", "/v1/audit/verify", Some(&tokens.admin), None)
+            .status,
+        200
+    );
 }
 
 fn overdue_on_the_next_incident(server: &Server, tokens: &Tokens, service: &str, rotate: &Value) {
     let overdue = server
-        .call("GET", &format!("/v1/actions?service={service}&overdue=true"), Some(&tokens.responder), None)
+        .call(
+            "GET",
+            &format!("/v1/actions?service={service}&overdue=true"),
+            Some(&tokens.responder),
+            None,
+        )
         .json();
-    let ids: Vec<&Value> = overdue.as_array().unwrap().iter().map(|i| &i["id"]).collect();
+    let ids: Vec<&Value> = overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
     assert_eq!(ids, [&rotate["id"]], "only the open item past its deadline");
 
     let next = unique("inc");
@@ -392,7 +641,14 @@ fn overdue_on_the_next_incident(server: &Server, tokens: &Tokens, service: &str,
         &tokens.responder,
         &json!({"id": next, "title": "Card payments slow", "severity": "SEV3", "service": service, "started": 5_000}),
     );
-    let findings = server.call("GET", &format!("/v1/incidents/{next}/findings"), Some(&tokens.responder), None).json();
+    let findings = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{next}/findings"),
+            Some(&tokens.responder),
+            None,
+        )
+        .json();
     let finding = findings
         .as_array()
         .unwrap()
@@ -400,19 +656,42 @@ fn overdue_on_the_next_incident(server: &Server, tokens: &Tokens, service: &str,
         .find(|f| f["subject"] == "overdue-action-items")
         .unwrap_or_else(|| panic!("no overdue finding: {findings:#}"));
     assert_eq!(finding["plugin"]["name"], "action-items");
-    assert!(finding["title"].as_str().unwrap().starts_with("1 action item"), "{finding:#}");
+    assert!(
+        finding["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 action item"),
+        "{finding:#}"
+    );
     let detail = finding["detail"].as_str().unwrap();
-    assert!(detail.contains("Rotate the payment API key") && detail.contains("PAY-80"), "{detail}");
-    assert!(!detail.contains("PAY-77"), "done and verified items are not overdue: {detail}");
+    assert!(
+        detail.contains("Rotate the payment API key") && detail.contains("PAY-80"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("PAY-77"),
+        "done and verified items are not overdue: {detail}"
+    );
 
     let elsewhere = unique("inc");
     server.create_incident(
         &tokens.responder,
         &json!({"id": elsewhere, "title": "Search slow", "severity": "SEV3", "service": unique("search"), "started": 5_000}),
     );
-    let findings = server.call("GET", &format!("/v1/incidents/{elsewhere}/findings"), Some(&tokens.responder), None).json();
+    let findings = server
+        .call(
+            "GET",
+            &format!("/v1/incidents/{elsewhere}/findings"),
+            Some(&tokens.responder),
+            None,
+        )
+        .json();
     assert!(
-        !findings.as_array().unwrap().iter().any(|f| f["subject"] == "overdue-action-items"),
+        !findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["subject"] == "overdue-action-items"),
         "another service's incident is not told: {findings:#}"
     );
 }

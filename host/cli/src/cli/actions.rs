@@ -16,7 +16,7 @@ pub(super) enum ActionsCommand {
         /// Only this incident's items.
         #[arg(long)]
         incident: Option<String>,
-        /// Only this postmortem's items (an approved proposal's id, or an imported postmortem's).
+        /// Only this postmortem's items (the approved proposal's id).
         #[arg(long)]
         postmortem: Option<String>,
         /// Only items in this status: planned, in-progress, done, verified, dropped.
@@ -84,7 +84,11 @@ pub(super) fn run(ctx: &Context, command: ActionsCommand) -> anyhow::Result<()> 
                     return Ok(());
                 }
                 let items = items.as_array().cloned().unwrap_or_default();
-                println!("{} action item{}", items.len(), if items.len() == 1 { "" } else { "s" });
+                println!(
+                    "{} action item{}",
+                    items.len(),
+                    if items.len() == 1 { "" } else { "s" }
+                );
                 for item in &items {
                     println!("{}", summary(item));
                 }
@@ -132,7 +136,11 @@ fn text(value: &Value) -> &str {
 
 /// One line: id, status, overdue, deadline, owner, ticket, and the item's text.
 fn summary(item: &Value) -> String {
-    let overdue = if item["overdue"] == true { " OVERDUE" } else { "" };
+    let overdue = if item["overdue"] == true {
+        " OVERDUE"
+    } else {
+        ""
+    };
     format!(
         "  {}  {:<11}{overdue}  due {}  owner {}  ticket {}\n      {}{}",
         text(&item["id"]),

@@ -81,7 +81,12 @@ pub async fn github(
     body: Bytes,
 ) -> Result<Json<TrackerAck>, ApiError> {
     let secret = configured(state.tracker_secrets().github.as_deref(), "github")?;
-    verify("github", secret, header(&headers, "x-hub-signature-256"), &body)?;
+    verify(
+        "github",
+        secret,
+        header(&headers, "x-hub-signature-256"),
+        &body,
+    )?;
     let event = header(&headers, "x-github-event").unwrap_or("issues");
     if event != "issues" {
         return Ok(TrackerAck::ignored(format!(
@@ -254,10 +259,12 @@ async fn close_items(state: &AppState, close: &TrackerClose) -> Result<Json<Trac
 }
 
 fn configured<'s>(secret: Option<&'s str>, tracker: &str) -> Result<&'s str, ApiError> {
-    secret.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::NotFound {
-        what: "route".into(),
-        id: format!("/v1/ingest/{tracker} (no {tracker} webhook secret configured)"),
-    })
+    secret
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::NotFound {
+            what: "route".into(),
+            id: format!("/v1/ingest/{tracker} (no {tracker} webhook secret configured)"),
+        })
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -319,7 +326,10 @@ mod tests {
         let good = sign("s3cret", body);
         assert!(verify("github", "s3cret", Some(&good), body).is_ok());
         let reason = |result: Result<(), ApiError>| result.unwrap_err().auth_failure();
-        assert_eq!(reason(verify("github", "s3cret", None, body)), Some("tracker-unsigned"));
+        assert_eq!(
+            reason(verify("github", "s3cret", None, body)),
+            Some("tracker-unsigned")
+        );
         assert_eq!(
             reason(verify("jira", "s3cret", Some("sha1=abc"), body)),
             Some("tracker-malformed")

@@ -33,12 +33,6 @@ impl Store {
         if let Some(reason) = reason {
             check_len("reason", reason, MAX_TEXT)?;
         }
-        if status == ActionStatus::Dropped && reason.is_none() {
-            return Err(Error::invalid(
-                "reason",
-                "dropping an action item needs a reason",
-            ));
-        }
         let now = self.now();
         let mut tx = self.db().write().await?;
         // Writing the row first serialises two people moving the same item.
@@ -53,6 +47,12 @@ impl Store {
         let mut item = fetch(tx.conn(), id)
             .await?
             .ok_or_else(|| Error::not_found("action item", id))?;
+        if status == ActionStatus::Dropped && reason.is_none() {
+            return Err(Error::invalid(
+                "reason",
+                "dropping an action item needs a reason",
+            ));
+        }
         let before = item.status;
         if !before.next().contains(&status) {
             let allowed: Vec<&str> = before.next().iter().map(|s| s.as_str()).collect();

@@ -1,6 +1,6 @@
 //! Action items promised in postmortems, from promise to verified. Items are recorded when a
 //! postmortem draft is approved (inside the approval's transaction, through the gate's
-//! [`ActionItemReader`](crate::approval::ActionItemReader)) or when a postmortem is imported;
+//! [`ActionItemReader`](crate::approval::ActionItemReader));
 //! each then moves `planned → in-progress → done → verified`, or is `dropped` with a reason.
 //! Every move is made by someone (a person with a role, or a tracker's webhook for `done`) and
 //! written to the audit log in the same transaction.
@@ -75,9 +75,7 @@ impl ActionStatus {
             .ok_or_else(|| {
                 Error::invalid(
                     field,
-                    format!(
-                        "`{text}` is not one of planned, in-progress, done, verified, dropped"
-                    ),
+                    format!("`{text}` is not one of planned, in-progress, done, verified, dropped"),
                 )
             })
     }
@@ -111,10 +109,9 @@ impl fmt::Display for ActionStatus {
 pub struct ActionItem {
     /// The item's id, made by the store.
     pub id: String,
-    /// The postmortem it was promised in: the approved draft's proposal id, or the imported
-    /// postmortem's id.
+    /// The postmortem it was promised in: the approved draft's proposal id.
     pub postmortem: String,
-    /// `proposal` (an approved draft) or `import` (an imported postmortem).
+    /// Where the item was read: `proposal` (an approved draft; the only source today).
     pub source: String,
     /// The incident the postmortem is about, when known.
     pub incident: Option<String>,

@@ -79,8 +79,8 @@ pub(super) async fn fetch(conn: &mut AnyConnection, id: &str) -> Result<Option<A
 
 fn from_row(row: &AnyRow) -> Result<ActionItem> {
     let status: String = row.try_get("status")?;
-    let status = ActionStatus::parse("status", &status)
-        .map_err(|e| Error::corrupt("action_items", e))?;
+    let status =
+        ActionStatus::parse("status", &status).map_err(|e| Error::corrupt("action_items", e))?;
     let missing: String = row.try_get("missing")?;
     Ok(ActionItem {
         id: row.try_get("id")?,

@@ -1,6 +1,7 @@
-//! Keeping a postmortem's action items. Recording the same postmortem again (a re-import, a
-//! retried approval) keeps the items already there, with their status: an item is the same
-//! promise when its postmortem and its text are.
+//! Keeping a postmortem's action items. Recording the same postmortem again keeps the items
+//! already there, with their status: an item is the same promise when its postmortem and its
+//! text are. Today only approved drafts are recorded (`source` = `proposal`); imported corpus
+//! postmortems are not read for items yet.
 
 use sqlx::AnyConnection;
 
@@ -10,9 +11,8 @@ use crate::error::Result;
 use crate::ids::new_id;
 use crate::limits::{MAX_NAME, check_len};
 use crate::roles::Actor;
-use crate::store::Store;
 
-use super::{ActionItem, ActionStatus};
+use super::ActionStatus;
 
 /// Longest item text kept, in characters.
 pub const MAX_ITEM_TEXT: usize = 4096;
@@ -59,7 +59,9 @@ pub(crate) struct Origin<'a> {
 /// assert_eq!(ticket_key("#12"), None);
 /// ```
 pub fn ticket_key(ticket: &str) -> Option<String> {
-    let ticket = ticket.trim().trim_matches(|c| matches!(c, '(' | ')' | '<' | '>' | '[' | ']'));
+    let ticket = ticket
+        .trim()
+        .trim_matches(|c| matches!(c, '(' | ')' | '<' | '>' | '[' | ']'));
     if ticket.starts_with('#') || ticket.is_empty() {
         return None;
     }
@@ -73,32 +75,6 @@ pub fn ticket_key(ticket: &str) -> Option<String> {
         return Some(link.trim_end_matches('/').to_ascii_lowercase());
     }
     Some(ticket.to_ascii_uppercase())
-}
-
-impl Store {
-    /// Keeps the action items of an imported postmortem (no incident), as `actor`. Items
-    /// already kept for it stay as they are. Returns the postmortem's items.
-    pub async fn record_imported_action_items(
-        &self,
-        actor: &Actor,
-        postmortem: &str,
-        items: &[NewActionItem],
-    ) -> Result<Vec<ActionItem>> {
-        let origin = Origin {
-            postmortem,
-            source: "import",
-            incident: None,
-            service: None,
-        };
-        let mut tx = self.db().write().await?;
-        record_in(tx.conn(), self.now(), actor, origin, items).await?;
-        tx.commit().await?;
-        self.action_items(&super::ActionFilter {
-            postmortem: Some(postmortem.to_string()),
-            ..Default::default()
-        })
-        .await
-    }
 }
 
 /// Stores `items` inside the caller's transaction, skipping those already kept, and writes
@@ -153,7 +129,15 @@ pub(crate) async fn record_in(
             "items": new,
             "incomplete": incomplete,
         });
-        append_in(conn, now, actor, "action-items.recorded", origin.postmortem, &detail).await?;
+        append_in(
+            conn,
+            now,
+            actor,
+            "action-items.recorded",
+            origin.postmortem,
+            &detail,
+        )
+        .await?;
     }
     Ok(new)
 }

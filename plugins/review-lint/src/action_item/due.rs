@@ -81,7 +81,9 @@ fn named(words: &[&str]) -> Option<Day> {
         .ok()?;
     let day_of_month = words.iter().find_map(|w| {
         let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        (digits.len() <= 2).then(|| digits.parse::<u32>().ok()).flatten()
+        (digits.len() <= 2)
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
     });
     match day_of_month {
         Some(d) => day(year, month, d),

@@ -241,7 +241,11 @@ mod tests {
             ("Discuss sharding (Rasmus call for meeting).", "Rasmus"),
             ("owner dana reyes add a replication-lag check", "dana"),
         ] {
-            assert_eq!(super::find_owner(&tokenize(text)).as_deref(), Some(owner), "{text}");
+            assert_eq!(
+                super::find_owner(&tokenize(text)).as_deref(),
+                Some(owner),
+                "{text}"
+            );
         }
     }
 

@@ -39,7 +39,10 @@ use crate::store::Store;
 /// Reads the action items of an approved postmortem's text. The store keeps them; what counts
 /// as an item and its elements is the review lint's to say, so the host hands the reader in.
 #[derive(Clone)]
-pub struct ActionItemReader(pub Arc<dyn Fn(&str) -> Vec<NewActionItem> + Send + Sync>);
+pub struct ActionItemReader(pub Arc<ReadActionItems>);
+
+/// The reader's function: a postmortem's text in, its action items out.
+pub type ReadActionItems = dyn Fn(&str) -> Vec<NewActionItem> + Send + Sync;
 
 impl fmt::Debug for ActionItemReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,10 +4,12 @@
 //! `jira:issue_updated` webhooks, in the shapes those senders post, move the matching item to
 //! done once (a bad or missing signature is a 401, a replayed delivery changes nothing); people
 //! move items along with role checks, each move audited; `rhyme actions` does the same from a
-//! terminal; and an overdue item becomes a finding on the next incident of its service.
+//! terminal; an overdue item becomes a finding on the next incident of its service; and the
+//! review page's action items tab shows and moves them in headless Chromium.
 
 use hmac::{Hmac, Mac};
 use rhyme_tests::server::{Backend, Response, Server, backends, raw, unique};
+use rhyme_tests::webdriver::{Browser, driver};
 use rhyme_tests::{PROPOSER_MANIFEST, outcome};
 use serde_json::{Value, json};
 
@@ -29,6 +31,73 @@ fn action_items_from_approval_to_verified() {
     for backend in backends(dir.path()) {
         from_approval_to_verified(&backend, &dir.path().join("src"));
     }
+}
+
+/// The review page's action items tab in headless Chromium: every item with its elements, the
+/// incomplete one's gaps and the overdue one marked; a reviewer moves one and the card shows
+/// the new status and who moved it.
+#[test]
+fn the_review_page_tab_shows_and_moves_action_items() {
+    let Some(driver) = driver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend {
+        data: dir.path().join("data"),
+        database_url: None,
+    };
+    backend.install_plugin(
+        &dir.path().join("src"),
+        "guest_proposer",
+        PROPOSER_MANIFEST,
+        &["incidents"],
+    );
+    let reviewer_name = unique("rita");
+    let tokens = Tokens {
+        responder: backend.token("responder", &unique("resp")),
+        ic: backend.token("ic", &unique("ic")),
+        reviewer: backend.token("reviewer", &reviewer_name),
+        admin: backend.token("admin", &unique("adm")),
+    };
+    let server = Server::start(&backend, &[]);
+    let items = approve_postmortem(&server, &tokens, &unique("inc"), &unique("checkout"));
+
+    let browser = Browser::start(&driver);
+    browser.goto(&format!("http://{}/review/actions", server.addr));
+    browser.type_text(&browser.find("#token"), &tokens.reviewer);
+    browser.click(&browser.find("#sign-in"));
+    browser.wait_css_text("#actions-heading", "4 action items · 4 open · 1 overdue");
+    let card = |item: &Value| {
+        browser.find(&format!(
+            ".action[data-id=\"{}\"]",
+            item["id"].as_str().unwrap()
+        ))
+    };
+    let vague = card(&items[3]);
+    assert!(
+        browser
+            .text(&vague)
+            .contains("Lacks: owner, verb, outcome, ticket, deadline")
+    );
+    let overdue = browser.text(&card(&items[2]));
+    assert!(
+        overdue.contains("overdue") && overdue.contains("PAY-80"),
+        "{overdue}"
+    );
+
+    // The first move a planned item offers is in-progress.
+    browser.click(&browser.find_in(&vague, "button.primary"));
+    // (The card's move list names in-progress too, so wait for who moved it.)
+    let moved = browser.wait_text(&card(&items[3]), &format!("by {reviewer_name}"));
+    assert!(
+        moved.contains("in-progress\n") || moved.contains("in-progress ·"),
+        "{moved}"
+    );
+    let stored = server.call(
+        "GET",
+        &format!("/v1/actions/{}", items[3]["id"].as_str().unwrap()),
+        Some(&tokens.ic),
+        None,
+    );
+    assert_eq!(stored.json()["status"], "in-progress");
 }
 
 struct Tokens {

@@ -2,7 +2,7 @@
 //!
 //! | module | what it covers |
 //! |---|---|
-//! | `action_items` | postmortem action items: kept on approval, GitHub and Jira webhooks (signatures, replays), roles, audit, `rhyme actions`, overdue finding |
+//! | `action_items` | postmortem action items: kept on approval, GitHub and Jira webhooks (signatures, replays), roles, audit, `rhyme actions`, overdue finding, the review page tab in Chromium |
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `deploy_correlator` | the example team plugin: deploy, error spike, rollback proposal, approval, one delivery |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |

@@ -395,6 +395,12 @@ mod tests {
                 max_s: 0,
             }),
             ApiError::Unauthenticated(Unauthenticated::SlackMismatch),
+            ApiError::Unauthenticated(Unauthenticated::TrackerUnsigned {
+                tracker: "github",
+                header: "X-Hub-Signature-256",
+            }),
+            ApiError::Unauthenticated(Unauthenticated::TrackerMalformed { tracker: "jira" }),
+            ApiError::Unauthenticated(Unauthenticated::TrackerMismatch { tracker: "jira" }),
         ];
         let labels: Vec<_> = failures.iter().filter_map(ApiError::auth_failure).collect();
         assert_eq!(labels, AUTH_FAILURES);

@@ -64,12 +64,13 @@ run() {
     for role in $roles; do
         token[$role]="$(RHYME_DATABASE_URL= "$rhyme" --data "$data" token create --role "$role" --name "schemathesis-$role")"
     done
-    # With a Slack signing secret, so that /v1/ingest/slack checks signatures (401) rather than
+    # With a Slack signing secret and the webhooks' secrets (GitHub's and Jira's signatures,
+    # Argo CD's shared secret), so that each signed route checks them (401) rather than
     # answering 404 for a route that is off.
-    # The same for the change webhooks (GitHub's signature, Argo CD's shared secret).
     RHYME_DATABASE_URL= RHYME_SLACK_SIGNING_SECRET=schemathesis-slack-secret \
         RHYME_GITHUB_WEBHOOK_SECRET=schemathesis-github-secret \
         RHYME_ARGOCD_WEBHOOK_SECRET=schemathesis-argocd-secret \
+        RHYME_JIRA_WEBHOOK_SECRET=schemathesis-jira-secret \
         "$rhyme" --data "$data" serve --listen 127.0.0.1:0 >"$data/serve.out" 2>"$state/serve.log" &
     server=$!
     local addr=""

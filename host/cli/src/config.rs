@@ -178,10 +178,12 @@ pub(crate) struct ServerSection {
     pub public_url: Option<String>,
     /// The Slack app's signing secret, for `/v1/ingest/slack`.
     pub slack_signing_secret: Option<String>,
-    /// GitHub's webhook secret, for `/v1/ingest/github` (`deployment_status`).
+    /// GitHub's webhook secret, for `/v1/ingest/github` (`deployment_status`; `issues` closed move action items).
     pub github_webhook_secret: Option<String>,
     /// The shared secret Argo CD sends in `X-Rhyme-Webhook-Secret`, for `/v1/ingest/argocd`.
     pub argocd_webhook_secret: Option<String>,
+    /// Jira's webhook secret, for `/v1/ingest/jira` (issues done move action items).
+    pub jira_webhook_secret: Option<String>,
     /// Connections held open at once; more wait to be accepted.
     pub max_connections: Option<usize>,
     /// Milliseconds a connection may take to send a request's line and headers (and may sit
@@ -293,6 +295,10 @@ impl RhymeConfig {
         set(
             &mut self.server.argocd_webhook_secret,
             "RHYME_ARGOCD_WEBHOOK_SECRET",
+        );
+        set(
+            &mut self.server.jira_webhook_secret,
+            "RHYME_JIRA_WEBHOOK_SECRET",
         );
         if let Some(path) = get("RHYME_AUDIT_KEY_FILE") {
             self.audit.key_file = Some(PathBuf::from(path));

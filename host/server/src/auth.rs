@@ -95,6 +95,14 @@ pub mod may {
         const PERMISSION: Permission = Permission::TriageNudges;
     }
 
+    /// Move action items along (planned, in progress, done); closing them is checked by the
+    /// store, which knows the status asked for.
+    #[derive(Debug)]
+    pub struct TrackActions;
+    impl Need for TrackActions {
+        const PERMISSION: Permission = Permission::TrackActions;
+    }
+
     /// Approve, edit or reject proposals.
     #[derive(Debug)]
     pub struct Decide;

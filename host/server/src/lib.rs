@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`api`] | the `/v1` handlers, one file per resource |
 //! | [`access`] | every request counted by route and status; refusals logged, rate-limited |
+//! | [`action_items`] | a postmortem's action items as the store keeps them, read by the review lint |
 //! | [`auth`] | bearer tokens to a caller with a role |
 //! | [`body`] | JSON bodies whose errors name the field at fault |
 //! | [`listen`] | accepting connections: the connection cap and the header-read timeout |
@@ -20,11 +21,12 @@
 //! | [`state`] | what every handler shares |
 //!
 //! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature),
-//! `/v1/ingest/github` (GitHub's), `/v1/ingest/argocd` (a shared secret) and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
+//! `/v1/ingest/github` (GitHub's), `/v1/ingest/jira` (Jira's), `/v1/ingest/argocd` (a shared secret) and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
 
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod action_items;
 pub mod api;
 pub mod auth;
 pub mod body;
@@ -92,6 +94,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/proposals/{id}/sections/{section}/regenerate"),
     ("POST", "/v1/lint"),
     ("GET", "/v1/me"),
+    ("GET", "/v1/actions"),
+    ("GET", "/v1/actions/{id}"),
+    ("POST", "/v1/actions/{id}/status"),
+    ("POST", "/v1/ingest/jira"),
 ];
 
 /// The API's routes over `state`.
@@ -111,7 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ingest/alertmanager", post(alertmanager::ingest))
         .route("/v1/ingest/slack", post(slack::ingest))
         .route("/v1/changes", post(changes::record))
-        .route("/v1/ingest/github", post(changes::github::ingest))
+        .route("/v1/ingest/github", post(github::ingest))
         .route("/v1/ingest/argocd", post(changes::argocd::ingest))
         .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
@@ -144,6 +150,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/lint", post(lint::lint))
         .route("/v1/me", get(me::me))
+        .route("/v1/actions", get(actions::list))
+        .route("/v1/actions/{id}", get(actions::get))
+        .route("/v1/actions/{id}/status", post(actions::set_status))
+        .route("/v1/ingest/jira", post(trackers::jira))
         .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))
@@ -176,8 +186,8 @@ pub struct ServeConfig {
     pub deliver_every: Duration,
     /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
     pub slack_signing_secret: Option<String>,
-    /// The change webhooks' secrets; a webhook without one answers 404.
-    pub change_secrets: state::ChangeSecrets,
+    /// The signed webhooks' secrets (GitHub, Argo CD, Jira); a webhook without one answers 404.
+    pub webhook_secrets: state::WebhookSecrets,
     /// How long a stored plugin job stays this process's without renewal; a crashed process's
     /// jobs are taken over after it.
     pub job_lease: Duration,
@@ -263,7 +273,7 @@ pub async fn serve_until(
         .with_delivery_wake(wake_delivery)
         .with_seal_wake(wake_sealing)
         .with_slack_secret(config.slack_signing_secret)
-        .with_change_secrets(config.change_secrets)
+        .with_webhook_secrets(config.webhook_secrets)
         .with_seen_before(config.seen_before)
         .with_plugins(plugins)
         .with_audit_anchors(config.audit.clone());

@@ -25,13 +25,14 @@ use super::problem::Problem;
     paths(
         api::incidents::create, api::incidents::list, api::incidents::get, api::incidents::timeline, api::incidents::findings,
         api::ingest::events, api::ingest::series, api::alertmanager::ingest, api::slack::ingest, api::slack::bind,
-        api::changes::record, api::changes::github::ingest, api::changes::argocd::ingest,
+        api::changes::record, api::github::ingest, api::changes::argocd::ingest,
         api::nudges::list, api::nudges::acknowledge, api::nudges::mute, api::nudges::unmute,
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
         api::plots::svg,
         api::audit::entries, api::audit::verify,
         api::seen_before::ask, api::seen_before::feedback,
         api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
+        api::actions::list, api::actions::get, api::actions::set_status, api::trackers::jira,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),
@@ -76,11 +77,11 @@ fn refusals(path: &str, operation: &mut Operation) {
     }
     if operation.request_body.is_some() {
         add.extend(["400", "413", "422"]);
-        // The signed webhooks (Slack, GitHub, Argo CD) read their body as bytes to check the
+        // The signed webhooks (Slack, GitHub, Jira, Argo CD) read their body as bytes to check the
         // signature over them, whatever the content type says; every other body must be JSON.
         if !matches!(
             path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira" | "/v1/ingest/argocd"
         ) {
             add.push("415");
         }

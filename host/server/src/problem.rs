@@ -122,7 +122,7 @@ pub enum Unauthenticated {
         "the Slack signature does not match: the configured signing secret is not this Slack app's, or the body was changed on the way"
     )]
     SlackMismatch,
-    /// A change webhook (GitHub, Argo CD) without its signature or secret header.
+    /// A signed webhook (GitHub, Jira, Argo CD) without its signature or secret header.
     #[error("no {sender} signature: the `{header}` header is required on this route")]
     WebhookUnsigned {
         /// Who should have signed it: `GitHub`, `Argo CD`.
@@ -130,7 +130,7 @@ pub enum Unauthenticated {
         /// The header that is missing.
         header: &'static str,
     },
-    /// A change webhook's signature header in the wrong form.
+    /// A signed webhook's signature header in the wrong form.
     #[error("the {sender} signature header is malformed: {why}")]
     WebhookMalformed {
         /// Who should have signed it.
@@ -138,7 +138,7 @@ pub enum Unauthenticated {
         /// What is wrong with it.
         why: &'static str,
     },
-    /// A change webhook whose signature or secret does not match the configured secret.
+    /// A signed webhook whose signature or secret does not match the configured secret.
     #[error(
         "the {sender} signature or secret does not match: the configured webhook secret is not the sender's, or the body was changed on the way"
     )]

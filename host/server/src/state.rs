@@ -30,8 +30,8 @@ struct Inner {
     /// Requests, auth failures, deliveries and backlog: the server's side of `/metrics`.
     ops_metrics: Arc<OpsMetrics>,
     slack_secret: Option<String>,
-    /// The secrets of the change webhooks (GitHub, Argo CD); a route without one answers 404.
-    change_secrets: ChangeSecrets,
+    /// The signed webhooks' secrets (GitHub, Argo CD, Jira); a route without one answers 404.
+    webhook_secrets: WebhookSecrets,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
     delivery_wake: Arc<Notify>,
     /// Notified after each decision, so the audit log is sealed with the decision in it.
@@ -43,13 +43,15 @@ struct Inner {
     audit_anchors: Anchors,
 }
 
-/// The secrets the change webhooks are checked with.
+/// The secrets the signed webhooks are checked with.
 #[derive(Debug, Clone, Default)]
-pub struct ChangeSecrets {
+pub struct WebhookSecrets {
     /// GitHub's webhook secret: `X-Hub-Signature-256` is an HMAC under it.
     pub github: Option<String>,
     /// The secret Argo CD sends in `X-Rhyme-Webhook-Secret`.
     pub argocd: Option<String>,
+    /// Jira's webhook secret: `X-Hub-Signature` is an HMAC under it.
+    pub jira: Option<String>,
 }
 
 /// The seen-before service, or why the host runs without it (said to whoever asks).
@@ -67,7 +69,7 @@ impl AppState {
                 metrics,
                 ops_metrics: Arc::default(),
                 slack_secret: None,
-                change_secrets: ChangeSecrets::default(),
+                webhook_secrets: WebhookSecrets::default(),
                 delivery_wake: Arc::new(Notify::new()),
                 seal_wake: Arc::new(Notify::new()),
                 seen_before: Err(NOT_SET_UP.into()),
@@ -107,22 +109,23 @@ impl AppState {
         self
     }
 
-    /// With the change webhooks' secrets (call before the state is shared); an empty secret
+    /// With the signed webhooks' secrets (call before the state is shared); an empty secret
     /// counts as none.
-    pub fn with_change_secrets(mut self, secrets: ChangeSecrets) -> AppState {
+    pub fn with_webhook_secrets(mut self, secrets: WebhookSecrets) -> AppState {
         let keep = |s: Option<String>| s.filter(|s| !s.is_empty());
         Arc::get_mut(&mut self.inner)
             .expect("not shared yet")
-            .change_secrets = ChangeSecrets {
+            .webhook_secrets = WebhookSecrets {
             github: keep(secrets.github),
             argocd: keep(secrets.argocd),
+            jira: keep(secrets.jira),
         };
         self
     }
 
-    /// The change webhooks' secrets.
-    pub fn change_secrets(&self) -> &ChangeSecrets {
-        &self.inner.change_secrets
+    /// The signed webhooks' secrets.
+    pub fn webhook_secrets(&self) -> &WebhookSecrets {
+        &self.inner.webhook_secrets
     }
 
     /// With the delivery loop's wake-up (call before the state is shared).

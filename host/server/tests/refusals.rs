@@ -190,6 +190,7 @@ fn may_send(path: &str, role: Role) -> bool {
         p if p.contains("/nudges/") => role == Role::Ic,
         p if p.starts_with("/v1/proposals/") => role == Role::Reviewer,
         "/v1/seen-before" | "/v1/lint" => true,
+        "/v1/actions/{id}/status" => role != Role::Admin,
         _ => matches!(role, Role::Responder | Role::Ic),
     }
 }
@@ -212,7 +213,7 @@ async fn a_caller_without_the_role_is_refused_before_the_body_is_read() {
     for (_, path) in ROUTES.iter().filter(|(method, _)| *method == "POST") {
         if matches!(
             *path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira" | "/v1/ingest/argocd"
         ) {
             continue; // signed by the sender (or its shared secret), no role
         }

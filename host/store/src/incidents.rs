@@ -181,6 +181,7 @@ impl Store {
             }
             None => {
                 insert(tx.conn(), incident, now).await?;
+                crate::actions::overdue::raise_in(tx.conn(), now, incident).await?;
                 Put::Created
             }
         };

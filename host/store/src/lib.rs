@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod approval;
 pub mod audit;
 pub mod changes;
@@ -41,7 +42,8 @@ mod series;
 mod store;
 mod tokens;
 
-pub use approval::{Gate, GateConfig, MAX_TEXT};
+pub use actions::{ActionFilter, ActionItem, ActionStatus, NewActionItem};
+pub use approval::{ActionItemReader, Gate, GateConfig, MAX_TEXT};
 pub use audit::{AuditEntry, AuditLog, AuditReport};
 pub use changes::{Change, ChangeKind};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

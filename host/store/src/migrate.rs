@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_audit_seals.sql"),
     ),
     (6, "changes", include_str!("../migrations/0006_changes.sql")),
+    (
+        7,
+        "action items",
+        include_str!("../migrations/0007_action_items.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

@@ -39,6 +39,10 @@ pub enum Permission {
     ManagePlugins,
     /// Create and revoke API tokens; read the audit log.
     ManageTokens,
+    /// Move a postmortem's action item along: planned, in progress, done.
+    TrackActions,
+    /// Close an action item: mark it verified (the change had its effect) or drop it.
+    CloseActions,
 }
 
 impl Permission {
@@ -58,6 +62,8 @@ impl Permission {
             Permission::Decide => "approve, edit or reject proposals",
             Permission::ManagePlugins => "install, grant, enable or disable plugins",
             Permission::ManageTokens => "manage tokens or read the audit log",
+            Permission::TrackActions => "move action items to planned, in-progress or done",
+            Permission::CloseActions => "mark action items verified or dropped",
         }
     }
 }
@@ -76,9 +82,12 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Responder => matches!(permission, Ingest | Read),
-            Role::Ic => matches!(permission, Ingest | Read | TriageNudges),
-            Role::Reviewer => matches!(permission, Read | Decide),
+            Role::Responder => matches!(permission, Ingest | Read | TrackActions),
+            Role::Ic => matches!(
+                permission,
+                Ingest | Read | TriageNudges | TrackActions | CloseActions
+            ),
+            Role::Reviewer => matches!(permission, Read | Decide | TrackActions | CloseActions),
             Role::Admin => matches!(permission, Read | ManagePlugins | ManageTokens),
         }
     }

@@ -54,6 +54,25 @@ pub fn lint(text: &str) -> Vec<LintNote> {
     notes
 }
 
+/// The action items of a document, each with its 1-based line: list entries under an
+/// action items heading, and lines labelled as one (`Action item:`, `TODO:`), with the
+/// drafter's `[#id]` citations removed. The same lines [`lint`] checks.
+pub fn action_items(text: &str) -> Vec<(usize, String)> {
+    let mut items = Vec::new();
+    let mut in_action_items = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            in_action_items = trimmed.to_ascii_lowercase().contains("action item");
+        }
+        let body = without_citations(trimmed);
+        if let Some(item) = action_item_text(&body, in_action_items) {
+            items.push((i + 1, item.to_string()));
+        }
+    }
+    items
+}
+
 fn blame_notes(line: usize, body: &str) -> Vec<LintNote> {
     blame::scan(body)
         .into_iter()
@@ -139,6 +158,19 @@ fn without_citations(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn action_items_are_found_with_their_lines() {
+        let text =
+            "## Impact\n- slow pages\n## Action items\n- Add an alert [#4]\n1. Pin the image\n";
+        assert_eq!(
+            action_items(text),
+            vec![
+                (4, "Add an alert".to_string()),
+                (5, "Pin the image".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn citations_are_not_tickets() {

@@ -2,6 +2,7 @@
 //!
 //! | module | what it covers |
 //! |---|---|
+//! | `action_items` | postmortem action items: kept on approval, GitHub and Jira webhooks (signatures, replays), roles, audit, `rhyme actions`, overdue finding, the review page tab in Chromium |
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `changes_api` | changes in: GitHub `deployment_status` (signed), Argo CD, `POST /v1/changes`, `rhyme changes import`; 401s, redeliveries stored once, a later incident sees them |
 //! | `change_correlator` | the built-in change-correlator in `rhyme serve`: the likeliest change named, a rollback proposal pending, a deploy after the onset and one on an unrelated service passed over, a freeze flagged |
@@ -26,6 +27,7 @@
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
+mod action_items;
 mod bench_cli;
 mod change_correlator;
 mod changes_api;

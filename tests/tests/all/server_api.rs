@@ -30,6 +30,7 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
         ("POST", p) if p.starts_with("/v1/proposals/") => &["reviewer"],
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
         ("POST", "/v1/lint") => &ROLES,
+        ("POST", "/v1/actions/{id}/status") => &["responder", "ic", "reviewer"],
         ("GET", _) => &ROLES,
         other => panic!("no expectation written for {other:?}: add it to `allowed`"),
     }
@@ -71,6 +72,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
             json!({"id": unique("change"), "kind": "deploy", "service": unique("svc"), "at": 1_750_000_000_000_i64}),
         ),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
+        ("POST", "/v1/actions/{id}/status") => Some(json!({"status": "in-progress"})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };
@@ -113,10 +115,10 @@ fn walk_roles(backend: &Backend) {
     for (method, path) in rhyme_server::ROUTES {
         if matches!(
             *path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira" | "/v1/ingest/argocd"
         ) {
             // Authenticated by the sender's signature or secret, not a token: see the Slack
-            // test and `changes_api`.
+            // test, `changes_api` and `action_items`.
             continue;
         }
         let (url, body) = concrete(method, path, &incident);

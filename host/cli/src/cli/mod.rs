@@ -1,6 +1,7 @@
 //! Command-line wiring: readable output by default, `--json` for machines, exit codes that
 //! scripts can branch on (see [`exit`]).
 
+mod actions;
 mod ask;
 mod audit;
 #[cfg(feature = "bench")]
@@ -100,6 +101,9 @@ enum Command {
     /// An incident's nudges through a running server: list, ack, mute, unmute (IC).
     #[command(subcommand)]
     Nudges(nudges::NudgesCommand),
+    /// Postmortems' action items through a running server: list, show, set-status.
+    #[command(subcommand)]
+    Actions(actions::ActionsCommand),
 }
 
 /// Shared by every command.
@@ -150,6 +154,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Ask(args) => ask::run(&ctx, args),
         Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
         Command::Nudges(command) => nudges::run(&ctx, command),
+        Command::Actions(command) => actions::run(&ctx, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -86,7 +86,21 @@ impl Remote {
         segments: &[&str],
         body: Option<&Value>,
     ) -> Result<Value, RemoteError> {
-        let url = self.url(segments);
+        self.call_with_query(method, segments, &[], body).await
+    }
+
+    /// [`Remote::call`] with a query string made of `query` (each pair escaped).
+    pub(super) async fn call_with_query(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Value, RemoteError> {
+        let mut url = self.url(segments);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
         let mut request = self
             .http
             .request(method, url.clone())

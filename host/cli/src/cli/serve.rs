@@ -59,7 +59,8 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let sandbox = plugin::sandbox(ctx)?;
     store::runtime()?.block_on(async move {
         let db = store::open(ctx).await?;
-        let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?);
+        let gate = Gate::new(db.clone(), gate_config(ctx, args.gate.as_deref())?)
+            .with_action_items(rhyme_server::action_items::reader());
         let sinks = sinks(ctx, &args.sinks)?;
         let slack_signing_secret = args
             .slack_signing_secret
@@ -96,9 +97,10 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret,
-            change_secrets: rhyme_server::state::ChangeSecrets {
+            webhook_secrets: rhyme_server::state::WebhookSecrets {
                 github: ctx.config.server.github_webhook_secret.clone(),
                 argocd: ctx.config.server.argocd_webhook_secret.clone(),
+                jira: ctx.config.server.jira_webhook_secret.clone(),
             },
             job_lease: Duration::from_secs(args.job_lease_seconds.max(1)),
             seen_before,

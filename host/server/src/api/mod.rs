@@ -1,9 +1,12 @@
 //! The `/v1` handlers, one file per resource.
 
+pub mod actions;
 pub mod alertmanager;
 pub mod audit;
 pub mod changes;
 pub mod drafts;
+pub mod github;
+mod hub_signature;
 pub mod incidents;
 pub mod ingest;
 pub mod lint;
@@ -14,6 +17,7 @@ pub mod plots;
 pub mod proposals;
 pub mod seen_before;
 pub mod slack;
+pub mod trackers;
 
 /// Random edits of real payloads, for the property tests of the readers of senders' bodies.
 #[cfg(test)]

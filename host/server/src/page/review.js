@@ -126,7 +126,11 @@ async function start() {
   document.getElementById("who").textContent = `Signed in as ${me.name} (${me.role})`;
   document.getElementById("sign-out").hidden = false;
   const incident = location.pathname.match(/^\/review\/incidents\/([^/]+)$/);
+  const onActions = location.pathname === "/review/actions";
+  document.getElementById("tab-actions").className = onActions ? "current" : "";
+  document.getElementById("tab-queue").className = onActions || incident ? "" : "current";
   if (incident) await renderIncident(decodeURIComponent(incident[1]));
+  else if (onActions) await renderActions();
   else await renderQueue();
 }
 
@@ -439,3 +443,73 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!(error instanceof ApiError && error.status === 401)) show(el("p", { class: "error" }, explain(error)));
   });
 });
+
+// ---- action items --------------------------------------------------------------------------
+
+const MOVES = {
+  planned: ["in-progress", "done", "dropped"],
+  "in-progress": ["planned", "done", "dropped"],
+  done: ["in-progress", "verified", "dropped"],
+  verified: [],
+  dropped: [],
+};
+
+// Every kept action item, newest postmortems last: its elements, what it lacks, whether it is
+// overdue, and the moves its status allows (the server checks the role of each).
+async function renderActions() {
+  const items = await api("GET", "/v1/actions");
+  const open = items.filter((i) => i.status === "planned" || i.status === "in-progress").length;
+  const overdue = items.filter((i) => i.overdue).length;
+  const heading = el("h1", { id: "actions-heading" }, `${items.length} action items · ${open} open · ${overdue} overdue`);
+  const list = el("div", { id: "actions" });
+  show(heading, list);
+  if (items.length === 0) list.append(el("p", { class: "quiet" }, "No action items yet. They are kept when a postmortem draft is approved."));
+  for (const item of items) list.append(actionCard(item));
+}
+
+function ticketLink(ticket) {
+  if (!ticket) return el("span", { class: "quiet" }, "none");
+  return /^https?:\/\//.test(ticket) ? el("a", { href: ticket, rel: "noreferrer" }, ticket) : el("code", {}, ticket);
+}
+
+function actionCard(item) {
+  const card = el("section", { class: `action ${item.overdue ? "overdue" : ""}`, "data-id": item.id });
+  const fill = (item) => {
+    const status = el("p", { class: "status", role: "status" });
+    const pick = el("select", { class: "move" }, MOVES[item.status].map((s) => el("option", { value: s }, s)));
+    const reason = el("input", { class: "reason", type: "text", placeholder: "Reason (required to drop)" });
+    const move = el("button", { type: "button", class: "primary" }, "Move");
+    move.addEventListener("click", async () => {
+      move.disabled = true;
+      try {
+        const body = { status: pick.value };
+        if (reason.value.trim()) body.reason = reason.value.trim();
+        const moved = await api("POST", `/v1/actions/${encodeURIComponent(item.id)}/status`, body);
+        fill(moved);
+      } catch (error) {
+        status.textContent = explain(error);
+        status.className = "status error";
+        move.disabled = false;
+      }
+    });
+    const where = item.incident ? el("a", { href: `/review/incidents/${encodeURIComponent(item.incident)}` }, item.incident) : el("span", {}, item.postmortem);
+    card.className = `action ${item.overdue ? "overdue" : ""}`;
+    card.replaceChildren(
+      el("p", { class: "item-text" }, item.text),
+      el("p", { class: "item-state" },
+        el("strong", { class: "item-status" }, item.status),
+        item.overdue ? el("span", { class: "error" }, " · overdue") : "",
+        item.status_by ? el("span", { class: "quiet" }, ` · by ${item.status_by} ${clock(item.status_at)}${item.status_reason ? `: ${item.status_reason}` : ""}`) : ""),
+      el("dl", { class: "elements" },
+        el("dt", {}, "Owner"), el("dd", {}, item.owner || "none named"),
+        el("dt", {}, "Ticket"), el("dd", {}, ticketLink(item.ticket)),
+        el("dt", {}, "Deadline"), el("dd", {}, item.deadline || "none"),
+        el("dt", {}, "Incident"), el("dd", {}, where)),
+      item.missing.length ? el("p", { class: "lacks warn" }, `Lacks: ${item.missing.join(", ")}`) : "",
+      MOVES[item.status].length ? el("div", { class: "actions-row" }, pick, reason, move) : el("p", { class: "quiet" }, "Final."),
+      status,
+    );
+  };
+  fill(item);
+  return card;
+}

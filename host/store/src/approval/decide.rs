@@ -6,6 +6,7 @@
 use sqlx::AnyConnection;
 use sqlx::Row as _;
 
+use crate::actions::record::{Origin, record_in};
 use crate::audit::append_in;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -13,7 +14,7 @@ use crate::ids::new_id;
 use crate::outbox;
 use crate::roles::{Actor, Permission, Principal};
 
-use super::{Decision, Gate, Outcome, ProposalState, StoredProposal, Verdict};
+use super::{Decision, Gate, Outcome, ProposalKind, ProposalState, StoredProposal, Verdict};
 
 /// Longest reason, edited body or revised text accepted, in bytes.
 pub const MAX_TEXT: usize = 256 * 1024;
@@ -146,12 +147,16 @@ impl Gate {
             return Ok(Decision { proposal, outcome });
         }
         finalise(conn, &mut proposal, ProposalState::Approved, now).await?;
+        let action_items = self.keep_action_items(conn, who, &proposal, now).await?;
         let outbox = match self.config.publish_to(&proposal) {
             Some(sink) => Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?),
             None => None,
         };
         detail["state"] = serde_json::json!({"before": "pending", "after": "approved"});
         detail["outbox"] = serde_json::json!(outbox);
+        if let Some(kept) = action_items {
+            detail["action_items"] = serde_json::json!(kept);
+        }
         append_in(
             conn,
             now,
@@ -165,6 +170,45 @@ impl Gate {
             proposal,
             outcome: Outcome::Approved { outbox },
         })
+    }
+}
+
+impl Gate {
+    /// Keeps an approved postmortem draft's action items, when the gate has a reader; the
+    /// number newly kept, or `None` when this proposal has none to keep.
+    async fn keep_action_items(
+        &self,
+        conn: &mut AnyConnection,
+        who: &Principal,
+        proposal: &StoredProposal,
+        now: Timestamp,
+    ) -> Result<Option<usize>> {
+        let Some(reader) = self
+            .action_items
+            .as_ref()
+            .filter(|_| proposal.kind == ProposalKind::DraftPostmortem)
+        else {
+            return Ok(None);
+        };
+        let items = (reader.0)(&proposal.body);
+        let service = match &proposal.incident {
+            Some(incident) => sqlx::query("SELECT service FROM incidents WHERE id = $1")
+                .bind(incident)
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|row| row.try_get::<String, _>("service"))
+                .transpose()?,
+            None => None,
+        };
+        let origin = Origin {
+            postmortem: &proposal.id,
+            source: "proposal",
+            incident: proposal.incident.as_deref(),
+            service: service.as_deref(),
+        };
+        record_in(conn, now, &Actor::from(who), origin, &items)
+            .await
+            .map(Some)
     }
 }
 

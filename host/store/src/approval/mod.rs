@@ -30,19 +30,51 @@ pub use types::{
     ProposalState, StoredProposal, Verdict, VerdictKind,
 };
 
+use std::fmt;
+use std::sync::Arc;
+
+use crate::actions::NewActionItem;
 use crate::store::Store;
+
+/// Reads the action items of an approved postmortem's text. The store keeps them; what counts
+/// as an item and its elements is the review lint's to say, so the host hands the reader in.
+#[derive(Clone)]
+pub struct ActionItemReader(pub Arc<ReadActionItems>);
+
+/// The reader's function: a postmortem's text in, its action items out.
+pub type ReadActionItems = dyn Fn(&str) -> Vec<NewActionItem> + Send + Sync;
+
+impl fmt::Debug for ActionItemReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ActionItemReader")
+    }
+}
 
 /// The gate over one store, with the operator's settings.
 #[derive(Debug, Clone)]
 pub struct Gate {
     store: Store,
     config: GateConfig,
+    /// Reads an approved postmortem's action items, kept in the approval's transaction;
+    /// `None`: none are kept.
+    action_items: Option<ActionItemReader>,
 }
 
 impl Gate {
     /// A gate over `store`, enforcing the operator's `config`.
     pub fn new(store: Store, config: GateConfig) -> Self {
-        Gate { store, config }
+        Gate {
+            store,
+            config,
+            action_items: None,
+        }
+    }
+
+    /// This gate, keeping the action items `reader` finds in each approved postmortem draft
+    /// (in the approval's transaction, so an approval never lands without its items).
+    pub fn with_action_items(mut self, reader: ActionItemReader) -> Self {
+        self.action_items = Some(reader);
+        self
     }
 
     /// The operator's settings this gate enforces.

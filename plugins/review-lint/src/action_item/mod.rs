@@ -14,6 +14,7 @@
 //! ```
 
 mod deadline;
+mod due;
 mod outcome;
 mod owner;
 mod ticket;
@@ -22,6 +23,8 @@ mod verb;
 use serde::{Deserialize, Serialize};
 
 use crate::text::tokenize;
+
+pub use due::Day;
 
 /// Which of the five elements an action item has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -116,6 +119,52 @@ pub fn check(item: &str) -> ActionItemCheck {
         outcome: outcome::has_outcome(&tokens, &dates),
         ticket: ticket::has_ticket(&tokens),
         deadline: !dates.is_empty(),
+    }
+}
+
+/// An action item's elements as written, for keeping it: what [`check`] judges, with the
+/// words that carry each element where the lint can point at them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    /// The item as written (bullet marker removed).
+    pub text: String,
+    /// Which elements it has.
+    pub check: ActionItemCheck,
+    /// The owner's name or handle (`Dana Reyes`, `@kai.lee`).
+    pub owner: Option<String>,
+    /// The concrete main verb (`add`, `pin`).
+    pub verb: Option<String>,
+    /// The first tracker reference (`OPS-2231`, `#4821`, an issue link).
+    pub ticket: Option<String>,
+    /// The deadline as written (`2027-03-12`, `Q1 2027`).
+    pub deadline: Option<String>,
+    /// The last day the deadline covers, when it names a year and reads one way only.
+    pub due: Option<Day>,
+}
+
+/// Reads one action item (bullet marker already removed): [`check`] and the words behind it.
+///
+/// ```
+/// let item = review_lint::action_item::read("Priya Shah to add a canary stage (OPS-12), due 2027-03-01.");
+/// assert_eq!(item.owner.as_deref(), Some("Priya Shah"));
+/// assert_eq!(item.ticket.as_deref(), Some("OPS-12"));
+/// assert_eq!(item.due.map(|d| (d.year, d.month, d.day)), Some((2027, 3, 1)));
+/// ```
+pub fn read(item: &str) -> ActionItem {
+    let tokens = tokenize(item);
+    let dates = deadline::date_tokens(&tokens);
+    let (deadline, due) = match due::first_date(&tokens, &dates) {
+        Some((text, due)) => (Some(text), due),
+        None => (None, None),
+    };
+    ActionItem {
+        text: item.to_string(),
+        check: check(item),
+        owner: owner::find_owner(&tokens),
+        verb: verb::concrete_verb(&tokens).map(|i| tokens[i].lower.clone()),
+        ticket: ticket::find_ticket(&tokens),
+        deadline,
+        due,
     }
 }
 

@@ -59,6 +59,41 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
     })
 }
 
+/// The owner's name or handle as written (`Dana Reyes`, `@kai.lee`), where
+/// [`has_owner`] finds one.
+pub(super) fn find_owner(tokens: &[Token]) -> Option<String> {
+    let words = |from: usize, to: usize| -> String {
+        tokens[from..=to]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let at_handle = |j: usize| format!("@{}", tokens[j + 1].text);
+    (0..tokens.len()).find_map(|i| {
+        if owner_label(tokens, i) {
+            let mut j = i + 1;
+            while tokens.get(j).is_some_and(|t| {
+                matches!(t.text, ":" | "-" | "—" | "=")
+                    || matches!(t.lower.as_str(), "by" | "to" | "is")
+            }) {
+                j += 1;
+            }
+            if tokens[j].text == "@" {
+                return Some(at_handle(j));
+            }
+            return Some(name_at(tokens, j).map_or_else(|| words(j, j), |end| words(j, end)));
+        }
+        if handle(tokens, i) {
+            return Some(at_handle(i));
+        }
+        if named_doer(tokens, i) {
+            return name_at(tokens, i).map(|end| words(i, end));
+        }
+        parenthesised_doer(tokens, i).then(|| words(i, i))
+    })
+}
+
 /// "Owner: Dana Reyes", "Owner Ben Carter:", "assignee: @li.wen", "owned by Kai Lee".
 fn owner_label(tokens: &[Token], i: usize) -> bool {
     if !matches!(
@@ -195,6 +230,23 @@ mod tests {
 
     fn owned(text: &str) -> bool {
         super::has_owner(&tokenize(text))
+    }
+
+    #[test]
+    fn the_owner_is_read_as_written() {
+        for (text, owner) in [
+            ("Owner: Kai Lee. Add a check.", "Kai Lee"),
+            ("Owner: @kai.lee, add a check.", "@kai.lee"),
+            ("Ana Souza will add the alert.", "Ana Souza"),
+            ("Discuss sharding (Rasmus call for meeting).", "Rasmus"),
+            ("owner dana reyes add a replication-lag check", "dana"),
+        ] {
+            assert_eq!(
+                super::find_owner(&tokenize(text)).as_deref(),
+                Some(owner),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -25,18 +25,48 @@ const TRACKER_PATHS: &[&str] = &[
 
 /// True when the item carries a tracker reference.
 pub(super) fn has_ticket(tokens: &[Token]) -> bool {
+    find_ticket(tokens).is_some()
+}
+
+/// The item's first tracker reference as written (`OPS-2231`, `#4821`, an issue link).
+pub(super) fn find_ticket(tokens: &[Token]) -> Option<String> {
     // Someone who writes without capitals ("ops-2231 due friday") cannot mark a key by case.
     let lower_case_writer = !tokens
         .iter()
         .any(|t| t.text.chars().any(char::is_uppercase));
-    tokens.iter().enumerate().any(|(i, t)| {
+    tokens.iter().enumerate().find_map(|(i, t)| {
         let key = if lower_case_writer {
             is_key(&t.text.to_ascii_uppercase())
         } else {
             is_key(t.text)
         };
-        key || is_tracker_link(t.text) || (t.text == "#" && hash_number(tokens, i))
+        if key || is_tracker_link(t.text) {
+            Some(format!("{}{}", scheme_before(tokens, i), t.text))
+        } else if t.text == "#" && hash_number(tokens, i) {
+            Some(format!("#{}", tokens[i + 1].text))
+        } else {
+            None
+        }
     })
+}
+
+/// `https://` when the tokens just before `i` spell it with no space between (the tokenizer
+/// splits a link after its scheme); empty otherwise.
+fn scheme_before(tokens: &[Token], i: usize) -> String {
+    let Some(start) = i.checked_sub(4) else {
+        return String::new();
+    };
+    let run = &tokens[start..=i];
+    let joined = run.windows(2).all(|w| w[0].end == w[1].start);
+    let shaped = matches!(run[0].lower.as_str(), "http" | "https")
+        && run[1].text == ":"
+        && run[2].text == "/"
+        && run[3].text == "/";
+    if joined && shaped {
+        format!("{}://", run[0].text)
+    } else {
+        String::new()
+    }
 }
 
 /// `OPS-2231`: uppercase project key, hyphen, number.
@@ -90,6 +120,17 @@ mod tests {
         assert!(ticket("add backups ops-2231 due friday"));
         assert!(!ticket("Add backups in sa-east-1 and move ops-2231 later"));
         assert!(!ticket("pin utf-8 and sha-256 everywhere"));
+    }
+
+    #[test]
+    fn the_ticket_is_read_as_written() {
+        let found = |text: &str| super::find_ticket(&tokenize(text));
+        assert_eq!(found("Fix it (BKP-12)."), Some("BKP-12".into()));
+        assert_eq!(found("Fix it, see #7781."), Some("#7781".into()));
+        assert_eq!(
+            found("Fix it: https://git.example.com/acme/api/issues/31"),
+            Some("https://git.example.com/acme/api/issues/31".into())
+        );
     }
 
     #[test]

@@ -242,15 +242,19 @@ const NEED_A_MECHANISM: &[&str] = &[
 
 /// True when the item's main action is concrete.
 pub(super) fn has_concrete_verb(tokens: &[Token]) -> bool {
-    let Some(main) = main_verb(tokens, 0) else {
-        return false;
-    };
+    concrete_verb(tokens).is_some()
+}
+
+/// The index of the item's concrete main verb (after a colon's elaboration, or after a verb
+/// that only files the work), or `None` when its main action is vague or missing.
+pub(super) fn concrete_verb(tokens: &[Token]) -> Option<usize> {
+    let main = main_verb(tokens, 0)?;
     match judge(tokens, main) {
-        VerbCheck::Concrete => true,
-        VerbCheck::Vague => elaborated_after_colon(tokens, main),
+        VerbCheck::Concrete => Some(main),
+        VerbCheck::Vague => elaborated_after_colon(tokens, main).then_some(main),
         VerbCheck::Deferred(next) => main_verb(tokens, next)
             .filter(|&v| words_between(tokens, next, v) <= 3)
-            .is_some_and(|v| judge(tokens, v) == VerbCheck::Concrete),
+            .filter(|&v| judge(tokens, v) == VerbCheck::Concrete),
     }
 }
 

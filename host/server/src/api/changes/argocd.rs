@@ -83,7 +83,7 @@ pub async fn ingest(
     body: Bytes,
 ) -> Result<Json<ChangeAck>, ApiError> {
     let secret = state
-        .change_secrets()
+        .webhook_secrets()
         .argocd
         .as_deref()
         .ok_or_else(|| ApiError::unconfigured("/v1/ingest/argocd", "Argo CD webhook secret"))?;

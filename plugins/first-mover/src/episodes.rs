@@ -37,7 +37,9 @@ pub struct Params {
     pub refresh: usize,
     /// Calm rows that close an episode.
     pub close_after: usize,
-    /// Longest episode, in rows; a lasting change is then taken as the new normal.
+    /// Longest episode, in rows (60: an hour); a lasting change is then taken as the new
+    /// normal. Short on purpose: a disturbance that is still going an hour on has been seen,
+    /// and folding what follows into it would hide a second, different move behind the first.
     pub max_len: usize,
     /// Smallest spread, relative to the column's level (see [`Baseline::of`]).
     pub floor: f64,
@@ -48,17 +50,17 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            k: 12.0,
-            k_name: 6.0,
+            k: 14.0,
+            k_name: 8.4,
             k_onset: 3.0,
             persist: 3,
             quorum: 2,
-            k_quorum: 12.0,
+            k_quorum: 14.0,
             window: 360,
             min_window: 60,
             refresh: 5,
             close_after: 30,
-            max_len: 720,
+            max_len: 60,
             floor: 0.01,
             walk_back: 30,
         }
@@ -80,6 +82,8 @@ impl Params {
             refresh: 1,
             floor: 0.0,
             walk_back: 0,
+            // Twelve hours, as the first comparison runs had it: no notion of a new normal.
+            max_len: 720,
             ..Params::default()
         }
     }

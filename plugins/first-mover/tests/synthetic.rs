@@ -142,3 +142,31 @@ fn a_shape_named_elsewhere_gives_that_series_its_onset() {
     assert_eq!(ordering.moved[0].series, "c");
     assert!(ordering.still.is_empty());
 }
+
+#[test]
+fn a_second_move_two_hours_into_a_lasting_one_is_its_own_episode() {
+    // Disk usage steps up at minute 400 and stays up; hours later, at minute 520, the error
+    // rate jumps. The first change is the new normal by then: the jump must not be folded
+    // into its episode, or the second incident would go unseen.
+    let n = 700;
+    let disk: Vec<f64> = noise(21, n)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i >= 400 { 80.0 } else { 40.0 } + v)
+        .collect();
+    let errors: Vec<f64> = noise(22, n)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i >= 520 { 9.0 } else { 1.0 } + 0.1 * v)
+        .collect();
+    let episodes = detect(&[disk, errors], &Params::default());
+    let starts: Vec<(usize, Vec<usize>)> = episodes
+        .iter()
+        .map(|e| (e.onset, e.moved.iter().map(|m| m.column).collect()))
+        .collect();
+    let second = starts.iter().find(|(onset, _)| *onset == 520);
+    assert!(
+        second.is_some_and(|(_, moved)| moved.contains(&1)),
+        "the error jump opens an episode of its own: {starts:?}"
+    );
+}

@@ -94,7 +94,7 @@ fn score(segments: &[Segment], which: &[usize], runs: &Runs) -> Summary {
 /// default.
 fn grid() -> Vec<Params> {
     let mut out = Vec::new();
-    for k in [8.0, 10.0, 12.0, 14.0] {
+    for k in [8.0, 10.0, 12.0, 14.0, 16.0] {
         for share in [0.5, 0.6, 0.8, 1.0] {
             out.push(Params {
                 k,

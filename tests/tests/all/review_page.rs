@@ -245,6 +245,12 @@ fn a_reviewer_accepts_edits_rejects_and_redrafts_a_section_in_the_browser() {
         shown.contains("10:47") && shown.contains("Decision: roll back cart-service"),
         "{shown}"
     );
+    // What changed: the example's deploy, above the timeline, linked to its event.
+    let changes = browser.wait_css_text("section.changes", "What changed (1)");
+    assert!(
+        changes.contains("10:11") && changes.contains("cart-service v4.18.0 rolled out"),
+        "{changes}"
+    );
     for heading in [
         "Nudges for the incident commander",
         "Graph signatures",

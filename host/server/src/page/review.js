@@ -375,8 +375,40 @@ async function renderIncident(id) {
   if (other.length) {
     parts.push(el("details", { class: "other" }, el("summary", {}, `Other notes (${other.length})`), el("ul", { class: "findings" }, other.map((f) => findingItem(f, day)))));
   }
+  parts.push(changesSection(timeline, day));
   parts.push(el("section", { class: "timeline" }, el("h2", {}, `Timeline (${timeline.length} events)`), timelineTable(timeline, day)));
   show(...parts);
+}
+
+// Change events on the timeline (deploys, rollbacks, config, flags, infrastructure, freezes):
+// a responder's second question is "what changed?", so they get their own list above the
+// timeline. Their text is a sentence, then `key: value` lines (see rhyme_store::changes).
+const CHANGE_KINDS = new Set(["deploy", "rollback", "config", "feature-flag", "infrastructure", "freeze-start", "freeze-end"]);
+
+function changesSection(timeline, day) {
+  const changes = timeline.filter((e) => CHANGE_KINDS.has(e.kind));
+  const section = el("section", { class: "changes" }, el("h2", {}, `What changed (${changes.length})`));
+  if (changes.length === 0) {
+    section.append(el("p", { class: "quiet" }, "No change recorded for this service from two hours before the incident to now."));
+    return section;
+  }
+  section.append(el("ul", { class: "findings" }, changes.map((e) => changeItem(e, day))));
+  return section;
+}
+
+function changeItem(e, day) {
+  const [headline, ...lines] = e.text.split("\n");
+  const fields = new Map(lines.map((line) => {
+    const at = line.indexOf(": ");
+    return at > 0 ? [line.slice(0, at), line.slice(at + 2)] : [line, ""];
+  }));
+  // Only web links: a sender's `javascript:` URL must not become a clickable link.
+  const link = fields.get("link");
+  return el("li", { class: `finding change kind-${e.kind}` },
+    el("div", { class: "finding-head" }, el("span", { class: "time" }, clock(e.at, day)), " ", el("strong", {}, headline)),
+    el("div", { class: "quiet" }, e.actor ? `by ${e.actor} · ` : "", el("a", { href: `#event-${e.id}` }, `#${e.id}`),
+      link && /^https?:\/\//i.test(link) ? [" · ", el("a", { href: link, rel: "noreferrer" }, "details")] : null),
+    fields.has("freeze") ? el("div", { class: "warning" }, `made during change freeze ${fields.get("freeze")}`) : null);
 }
 
 function findingSection(kind, title, group, triage, day, incident) {

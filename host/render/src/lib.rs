@@ -11,6 +11,15 @@ pub use aligned::{Onset, aligned_svg};
 pub use plot::{PlotError, svg};
 pub use sparkline::sparkline;
 
+/// A moment to mark on a plot with a vertical line and a short label: a deploy, a rollback.
+#[derive(Debug, Clone)]
+pub struct Moment {
+    /// When, in milliseconds.
+    pub at: i64,
+    /// What happened ("deploy cart-service v4.18.0").
+    pub label: String,
+}
+
 /// A span to mark on a rendering, in milliseconds, with a short label.
 #[derive(Debug, Clone)]
 pub struct Mark {

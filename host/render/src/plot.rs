@@ -1,9 +1,9 @@
-//! An SVG plot of a series with the finding's window shaded, for the CLI (`--plot`), the web
-//! page and chat.
+//! An SVG plot of a series with the finding's window shaded and the changes around it drawn as
+//! vertical lines, for the CLI (`--plot`), the web page and chat.
 
 use plotters::prelude::*;
 
-use super::Mark;
+use super::{Mark, Moment};
 use rhyme_world::types::MetricSeries;
 
 /// The plot could not be drawn.
@@ -23,8 +23,14 @@ impl PlotError {
     }
 }
 
-/// The series as an SVG document, 900×300, the marked windows shaded and labelled.
-pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
+/// How far before the first point a moment may still be drawn, as a share of the series' span:
+/// a deploy shortly before the data starts is the answer to "what changed?", so the axis is
+/// widened to show it; one long before is another story and is left out.
+const LEAD_SHARE: f64 = 0.5;
+
+/// The series as an SVG document, 900×300, the marked windows shaded and labelled, each moment
+/// a dashed vertical line with its label.
+pub fn svg(series: &MetricSeries, marks: &[Mark], moments: &[Moment]) -> Result<String, PlotError> {
     let fail = |reason: String| PlotError {
         series: series.name.clone(),
         reason,
@@ -38,10 +44,17 @@ pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
     if points.len() < 2 {
         return Err(fail("fewer than two finite points".into()));
     }
-    let (x0, x1) = (
+    let (first, x1) = (
         points[0].0,
         points[points.len() - 1].0.max(points[0].0 + 1.0),
     );
+    let earliest = first - (x1 - first) * LEAD_SHARE;
+    let moments: Vec<(f64, &str)> = moments
+        .iter()
+        .map(|m| (m.at as f64 / 60_000.0, m.label.as_str()))
+        .filter(|(at, _)| (earliest..=x1).contains(at))
+        .collect();
+    let x0 = moments.iter().map(|(at, _)| *at).fold(first, f64::min);
     let (lo, hi) = points
         .iter()
         .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
@@ -86,6 +99,24 @@ pub fn svg(series: &MetricSeries, marks: &[Mark]) -> Result<String, PlotError> {
                 RGBColor(38, 139, 210).stroke_width(2),
             ))
             .map_err(|e| fail(e.to_string()))?;
+        let ink = RGBColor(88, 110, 117);
+        for (at, label) in &moments {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(*at, lo - pad), (*at, hi + pad)],
+                    6,
+                    4,
+                    ink.stroke_width(1),
+                ))
+                .map_err(|e| fail(e.to_string()))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{} {label}", hh_mm(*at)),
+                    (*at, hi + pad),
+                    ("sans-serif", 12).into_font().color(&ink),
+                )))
+                .map_err(|e| fail(e.to_string()))?;
+        }
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     Ok(out)
@@ -119,7 +150,7 @@ mod tests {
             end: 119 * 60_000,
             label: "cliff-drop".into(),
         };
-        let svg = svg(&series, &[mark]).unwrap();
+        let svg = svg(&series, &[mark], &[]).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.contains("checkout_rps — cliff-drop"),
             "{}",
@@ -133,6 +164,41 @@ mod tests {
     }
 
     #[test]
+    fn draws_a_change_shortly_before_the_data_and_leaves_out_one_long_before() {
+        let series = MetricSeries {
+            name: "checkout_rps".into(),
+            unit: "req/s".into(),
+            points: (0..60)
+                .map(|i| Point {
+                    at: (600 + i) * 60_000,
+                    value: 100.0 - i as f64,
+                })
+                .collect(),
+        };
+        let moment = |minute: i64, label: &str| Moment {
+            at: minute * 60_000,
+            label: label.into(),
+        };
+        let svg = svg(
+            &series,
+            &[],
+            &[moment(590, "deploy cart v2"), moment(100, "deploy old v1")],
+        )
+        .unwrap();
+        assert!(svg.contains("09:50 deploy cart v2"), "{svg}");
+        let plain = super::svg(&series, &[], &[]).unwrap();
+        let strokes = |svg: &str| svg.matches("<polyline").count() + svg.matches("<line").count();
+        assert!(
+            strokes(&svg) > strokes(&plain) + 2,
+            "the change is a dashed line of several strokes"
+        );
+        assert!(
+            !svg.contains("deploy old v1"),
+            "a change hours before is left out"
+        );
+    }
+
+    #[test]
     fn refuses_a_series_with_nothing_to_draw() {
         let series = MetricSeries {
             name: "empty".into(),
@@ -140,7 +206,7 @@ mod tests {
             points: vec![],
         };
         assert!(
-            svg(&series, &[])
+            svg(&series, &[], &[])
                 .unwrap_err()
                 .to_string()
                 .contains("`empty`")

@@ -156,6 +156,29 @@ fn correlate(backend: &Backend) {
         (Some(cart.as_str()), Some("v4.18.0"))
     );
 
+    // The incident's plots mark its changes: the suspect deploy is a labelled line on the
+    // error-rate plot; the other service's deploy is not on this incident's timeline.
+    let points: Vec<Value> = (-20..=20)
+        .map(|m| json!({"at": T0 + m * MIN, "value": if m < 0 { 0.4 } else { 7.5 }}))
+        .collect();
+    let posted = server.call(
+        "POST",
+        &format!("/v1/incidents/{incident}/series"),
+        Some(&token),
+        Some(&json!({"name": "errors_pct", "unit": "%", "points": points}).to_string()),
+    );
+    assert_eq!(posted.status, 202, "{}", posted.text());
+    let plot = server
+        .call(
+            "GET",
+            &format!("/v1/series/{incident}/errors_pct.svg"),
+            Some(&token),
+            None,
+        )
+        .text();
+    assert!(plot.contains(&format!("deployed {cart}")), "{plot}");
+    assert!(!plot.contains(&search), "{plot}");
+
     // Ticks run it again: nothing is said twice.
     std::thread::sleep(std::time::Duration::from_millis(2500));
     let again = server

@@ -56,7 +56,7 @@ pub(super) fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
         }
         if let Some(path) = &args.plot {
             let path = numbered(path, i, all.len());
-            let svg = render::svg(series, &marks)?;
+            let svg = render::svg(series, &marks, &[])?;
             std::fs::write(&path, svg).with_context(|| format!("writing {}", path.display()))?;
             if !ctx.json {
                 println!("plot: {}", path.display());

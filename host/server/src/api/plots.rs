@@ -1,17 +1,19 @@
-//! A stored series as an SVG plot, the window of the latest signature finding on it shaded.
+//! A stored series as an SVG plot, the window of the latest signature finding on it shaded and
+//! the changes on the incident's timeline (deploys, rollbacks, config, flags) drawn as lines.
 
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use rhyme_store::{Evidence, FindingKind, Permission};
+use rhyme_store::{ChangeKind, Evidence, FindingKind, Permission};
 
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use rhyme_pipeline::store_incidents::convert;
-use rhyme_render::{self as render, Mark};
+use rhyme_render::{self as render, Mark, Moment};
 
-/// A stored series as an SVG plot, the window of the newest signature finding on it shaded.
+/// A stored series as an SVG plot, the window of the newest signature finding on it shaded and
+/// the incident's changes marked.
 #[utoipa::path(get, path = "/v1/series/{incident}/{file}", params(("incident" = String, Path), ("file" = String, Path, description = "the series name followed by `.svg`")),
     responses((status = 200, content_type = "image/svg+xml", body = String),
         (status = 404, description = "no such incident or series, or `file` does not end in `.svg`"),
@@ -37,7 +39,8 @@ pub async fn svg(
             id: name.to_string(),
         })?;
     let marks = signature_marks(&state, &incident, name).await?;
-    let svg = render::svg(&convert::series_to_wit(series), &marks)
+    let changes = change_moments(&state, &incident).await?;
+    let svg = render::svg(&convert::series_to_wit(series), &marks, &changes)
         .map_err(|e| ApiError::invalid("series", e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }
@@ -64,4 +67,47 @@ async fn signature_marks(
             })
         });
     Ok(newest.into_iter().collect())
+}
+
+/// The changes on the incident's timeline that bear on it: those of its service (every change,
+/// when it names none) and any a finding names as a suspect (another service's deploy may be
+/// the trigger). Freezes are left out: they change nothing themselves. Each is labelled with
+/// the first words of its sentence.
+async fn change_moments(state: &AppState, incident: &str) -> Result<Vec<Moment>, ApiError> {
+    let service = state.store().incident(incident).await?.service;
+    let suspects: Vec<String> = state
+        .store()
+        .findings(incident)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let id = f.finding.subject.strip_prefix("change-suspect:")?;
+            Some(format!("{}{id}", rhyme_store::changes::EVENT_PREFIX))
+        })
+        .collect();
+    let events = state.store().events(incident).await?;
+    Ok(events
+        .into_iter()
+        .filter(|e| ChangeKind::parse(&e.kind).is_some_and(|k| !k.is_freeze()))
+        .filter(|e| {
+            service.is_empty()
+                || e.text.lines().any(|l| l == format!("service: {service}"))
+                || suspects.contains(&e.id)
+        })
+        .map(|e| Moment {
+            at: e.at,
+            label: short(e.text.lines().next().unwrap_or(&e.kind)),
+        })
+        .collect())
+}
+
+/// At most 40 characters, cut at a word.
+fn short(text: &str) -> String {
+    const MOST: usize = 40;
+    if text.chars().count() <= MOST {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MOST).collect();
+    let word = cut.rfind(' ').map_or(cut.as_str(), |at| &cut[..at]);
+    format!("{word}…")
 }

@@ -12,9 +12,11 @@
 //!
 //! Entries without categories cannot be scored and are left out by the caller.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+
+use crate::seen_before::Query;
 
 /// Adjusted Rand index of two partitions of the same items (`a[i]`, `b[i]` are item `i`'s
 /// cluster and class): 1 for identical partitions, about 0 for chance agreement, negative
@@ -257,6 +259,120 @@ pub fn primary_classes(labels: &[Vec<String>]) -> Vec<usize> {
         .collect()
 }
 
+/// Mechanism-grain labels from the seen-before queries (`postmortems/queries.jsonl`): two
+/// entries both graded 2 ("same failure mechanism or lesson") for one query should be grouped
+/// together; two graded entries never relevant to a common query should not.
+#[derive(Debug, Clone, Default)]
+pub struct MechanismPairs {
+    /// Entries graded 2 for some query of the set: the pairs scored are among these.
+    pub entries: BTreeSet<String>,
+    /// Pairs (in id order) both graded 2 for one query.
+    pub same: BTreeSet<(String, String)>,
+}
+
+impl MechanismPairs {
+    /// The pairs of `queries`.
+    pub fn of<'a>(queries: impl IntoIterator<Item = &'a Query>) -> MechanismPairs {
+        let mut pairs = MechanismPairs::default();
+        for q in queries {
+            let top: Vec<&String> = q
+                .relevant
+                .iter()
+                .filter(|(_, g)| **g >= 2)
+                .map(|(id, _)| id)
+                .collect();
+            pairs.entries.extend(top.iter().map(|id| id.to_string()));
+            for (i, a) in top.iter().enumerate() {
+                for b in &top[i + 1..] {
+                    pairs.same.insert(ordered(a, b));
+                }
+            }
+        }
+        pairs
+    }
+}
+
+/// Pairs (in id order) relevant at any grade to one query of `queries`: neither same nor
+/// different, so left out of the negatives.
+pub fn related_pairs<'a>(
+    queries: impl IntoIterator<Item = &'a Query>,
+) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for q in queries {
+        let ids: Vec<&String> = q.relevant.keys().collect();
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                out.insert(ordered(a, b));
+            }
+        }
+    }
+    out
+}
+
+fn ordered(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// Agreement with mechanism pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairScore {
+    /// Of the scored pairs grouped together, the share labelled the same mechanism.
+    pub precision: f64,
+    /// Of the pairs labelled the same mechanism, the share grouped together.
+    pub recall: f64,
+    /// Harmonic mean of the two (0 when both are 0).
+    pub f1: f64,
+    /// Pairs labelled the same mechanism.
+    pub same: usize,
+    /// Scored pairs grouped together.
+    pub grouped: usize,
+}
+
+/// Scores a clustering of `ids` against `pairs`; pairs in `related` that are not labelled
+/// the same are not counted either way.
+pub fn pair_score(
+    ids: &[&str],
+    clusters: &[usize],
+    pairs: &MechanismPairs,
+    related: &BTreeSet<(String, String)>,
+) -> PairScore {
+    let scored: Vec<usize> = (0..ids.len().min(clusters.len()))
+        .filter(|&i| pairs.entries.contains(ids[i]))
+        .collect();
+    let (mut true_positive, mut false_positive, mut same) = (0usize, 0usize, 0usize);
+    for (x, &i) in scored.iter().enumerate() {
+        for &j in &scored[x + 1..] {
+            let pair = ordered(ids[i], ids[j]);
+            let together = clusters[i] == clusters[j];
+            if pairs.same.contains(&pair) {
+                same += 1;
+                true_positive += usize::from(together);
+            } else if !related.contains(&pair) {
+                false_positive += usize::from(together);
+            }
+        }
+    }
+    let share = |x: usize, of: usize| if of == 0 { 0.0 } else { x as f64 / of as f64 };
+    let precision = share(true_positive, true_positive + false_positive);
+    let recall = share(true_positive, same);
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    PairScore {
+        precision,
+        recall,
+        f1,
+        same,
+        grouped: true_positive + false_positive,
+    }
+}
+
 /// What the labels can and cannot tell about a grouping by mechanism; printed with the figures.
 pub const CAVEATS: &str = "The categories are hints, not ground truth: part of them come from \
 keyword rules over the title and summary, so a grouping by shared wording is favoured by them. \
@@ -350,6 +466,39 @@ mod tests {
             (3, 0, None)
         );
         assert_eq!(network.together, 0.0);
+    }
+
+    #[test]
+    fn mechanism_pairs_count_same_and_skip_merely_related() {
+        let query = |relevant: &[(&str, u8)]| Query {
+            id: "q".into(),
+            query: String::new(),
+            relevant: relevant
+                .iter()
+                .map(|(id, g)| (id.to_string(), *g))
+                .collect(),
+            archetype: None,
+            lexical_overlap: None,
+            lexical_overlap_score: None,
+            style: None,
+        };
+        let queries = [
+            query(&[("a", 2), ("b", 2), ("c", 1)]),
+            query(&[("c", 2), ("d", 2)]),
+        ];
+        let pairs = MechanismPairs::of(&queries);
+        let related = related_pairs(&queries);
+        assert_eq!(pairs.same.len(), 2);
+        // (a,b) and (c,d) are the same; (a,c) and (b,c) are only related; (a,d), (b,d) differ.
+        let ids = ["a", "b", "c", "d"];
+        let all_together = pair_score(&ids, &[0, 0, 0, 0], &pairs, &related);
+        assert_eq!((all_together.grouped, all_together.same), (4, 2));
+        assert!((all_together.precision - 0.5).abs() < 1e-12);
+        assert_eq!(all_together.recall, 1.0);
+        let right = pair_score(&ids, &[0, 0, 1, 1], &pairs, &related);
+        assert_eq!((right.precision, right.recall, right.f1), (1.0, 1.0, 1.0));
+        let apart = pair_score(&ids, &[0, 1, 2, 3], &pairs, &related);
+        assert_eq!((apart.precision, apart.recall, apart.f1), (0.0, 0.0, 0.0));
     }
 
     #[test]

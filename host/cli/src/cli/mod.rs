@@ -30,6 +30,9 @@ mod serve_seen_before;
 mod show;
 mod signature;
 mod store;
+mod themes;
+mod themes_eval;
+mod themes_pairs;
 mod token;
 
 use std::path::PathBuf;
@@ -97,6 +100,8 @@ enum Command {
     /// Responders' feedback on seen-before matches: mark, list, export.
     #[command(subcommand, name = "seen-before")]
     SeenBefore(seen_before_feedback::SeenBeforeCommand),
+    /// Recurring mechanisms: the postmortems grouped by what broke and why.
+    Themes(themes::ThemesArgs),
     /// An incident's nudges through a running server: list, ack, mute, unmute (IC).
     #[command(subcommand)]
     Nudges(nudges::NudgesCommand),
@@ -150,6 +155,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Ask(args) => ask::run(&ctx, args),
         Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
         Command::Nudges(command) => nudges::run(&ctx, command),
+        Command::Themes(args) => themes::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

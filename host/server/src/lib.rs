@@ -92,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/proposals/{id}/sections/{section}/regenerate"),
     ("POST", "/v1/lint"),
     ("GET", "/v1/me"),
+    ("GET", "/v1/themes"),
 ];
 
 /// The API's routes over `state`.
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/lint", post(lint::lint))
         .route("/v1/me", get(me::me))
+        .route("/v1/themes", get(themes::list))
         .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))

@@ -32,6 +32,7 @@ use super::problem::Problem;
         api::audit::entries, api::audit::verify,
         api::seen_before::ask, api::seen_before::feedback,
         api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
+        api::themes::list,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),

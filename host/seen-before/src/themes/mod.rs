@@ -73,6 +73,9 @@ pub enum ThemeError {
         #[source]
         source: BackendError,
     },
+    /// The data folder's corpus could not be read.
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
 }
 
 /// The embedded postmortems and catalogue, ready to be clustered at any setting.

@@ -131,6 +131,9 @@ pub struct Answer {
     pub capability_calls: Vec<CapabilityCall>,
 }
 
+/// A corpus and its recurring groups (without notes).
+type Grouped = (Arc<Corpus>, Arc<Vec<Theme>>);
+
 /// The seen-before plugin with the model behind its `embed` capability, ready for questions.
 pub struct SeenBefore {
     plugin: LoadedPlugin,
@@ -142,7 +145,7 @@ pub struct SeenBefore {
     corpus: Mutex<Option<(Option<SystemTime>, Arc<Corpus>)>>,
     /// The recurring groups of the corpus they were made from (without notes): grouping
     /// embeds every postmortem, so it is done again only when the corpus changed.
-    themes: Mutex<Option<(Arc<Corpus>, Arc<Vec<Theme>>)>>,
+    themes: Mutex<Option<Grouped>>,
 }
 
 impl SeenBefore {

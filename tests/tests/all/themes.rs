@@ -1,4 +1,4 @@
-//! Recurring mechanisms: `rhyme themes` and `GET /v1/themes` on the project's example
+//! Recurring mechanisms: `rhyme themes`, `GET /v1/themes` and the page's shell on the project's example
 //! postmortems (a certificate that ran out twice at one example team), and `rhyme eval themes`
 //! on the public corpus beside its TF-IDF k-means baseline. Without the model's files
 //! (`make models`) or `../shared/data`, the tests that need them print a note and pass.
@@ -109,6 +109,10 @@ fn themes_over_http_for_every_role() {
         .collect();
     let server = Server::start(&backend, &[]);
     assert_eq!(server.call("GET", "/v1/themes", None, None).status, 401);
+    // The page view is the static shell; its script reads `/v1/themes` with the reader's token.
+    let page = server.call("GET", "/review/themes", None, None);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("/review/review.js"), "{}", page.text());
     for token in &tokens {
         let answer = server.call("GET", "/v1/themes", Some(token), None);
         assert_eq!(answer.status, 200, "{}", answer.text());

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `/review` | the queue of pending proposals, each with its evidence and review lint |
 //! | `/review/incidents/{id}` | one incident: nudges, graph signatures with plots, seen before, timeline |
+//! | `/review/themes` | recurring mechanisms: the postmortems grouped by what broke (`/v1/themes`) |
 
 use axum::Router;
 use axum::http::header;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/review", get(shell))
         .route("/review/incidents/{id}", get(shell))
+        .route("/review/themes", get(shell))
         .route("/review/review.js", get(script))
         .route("/review/review.css", get(style))
 }

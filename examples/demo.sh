@@ -123,6 +123,16 @@ if [ -f ../shared/data/postmortems/corpus.jsonl ]; then
 fi
 rhyme ask "checkout requests dropped right after the cart-service deploy; db connection pool pinned at max but the database is idle" -k 3
 
+section "After the incidents: mechanisms that recur (rhyme themes)"
+# The example team's own postmortems only, in a data folder of their own (the public corpus
+# imported above has dozens of groups of its own).
+themes_data="$data/demo/themes"
+target/release/rhyme --data "$themes_data" corpus import examples/postmortems > /dev/null
+target/release/rhyme --data "$themes_data" corpus import examples/postmortems-earlier > /dev/null
+target/release/rhyme --data "$themes_data" themes
+echo "(rhyme eval themes on the public corpus: same-mechanism pairs F1 0.54 held out against 0.29 for"
+echo " TF-IDF k-means; ARI against the primary category 0.13 against 0.01, threshold tuned held out)"
+
 section "The API: events in, findings out, a reviewer decides (rhyme serve)"
 # Starts `rhyme serve` on a free loopback port in the background and sets $api to its URL;
 # stopped when the script exits. Later sections reuse it.

@@ -15,6 +15,7 @@
 //! | [`nudges`] | `timelines/*.json` | precision, recall, nudges on well-run timelines, share before `by` |
 //! | [`drafts`] | `timelines/*.json` status updates | drafted vs real updates, part by part |
 //! | [`folds`] | any | which held-out fold each item belongs to (`--folds K`) |
+//! | [`themes`] | `postmortems/corpus.jsonl` categories | ARI, NMI, purity, pairwise precision/recall, per category |
 //! | [`lint`] | `lint/blame.jsonl` + `lint/action_items.jsonl` | blame precision/recall, per-element accuracy |
 
 #![warn(missing_docs)]
@@ -27,4 +28,5 @@ pub mod movers;
 pub mod nudges;
 pub mod seen_before;
 pub mod signatures;
+pub mod themes;
 pub mod variants;

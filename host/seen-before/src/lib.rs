@@ -3,7 +3,7 @@
 //! [`markdown`]) and, on import, embeds it and writes the index in the layout the plugin reads
 //! back by key ([`indexer`], layout in `seen_before_index::stored`). [`service`] answers a question
 //! through the plugin, reordered by responders' [`feedback`]; [`question`] tells an open
-//! incident as a question.
+//! incident as a question. [`themes`] groups the postmortems by recurring mechanism.
 
 #![warn(missing_docs)]
 
@@ -13,6 +13,7 @@ pub mod indexer;
 pub mod markdown;
 pub mod question;
 pub mod service;
+pub mod themes;
 
 /// The plugin whose collections the importer writes.
 pub const PLUGIN: &str = "seen-before";

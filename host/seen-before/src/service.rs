@@ -15,6 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::corpus::{Corpus, CorpusError, Postmortem};
+use crate::themes::{self, NoNotes, Theme, ThemeError, ThemeNotes, ThemeOptions};
 use crate::{PLUGIN, feedback};
 use rhyme_runtime::capability::backend::{BackendError, Embedder, VectorIndex};
 use rhyme_runtime::capability::plugin_collection;
@@ -130,6 +131,9 @@ pub struct Answer {
     pub capability_calls: Vec<CapabilityCall>,
 }
 
+/// A corpus and its recurring groups (without notes).
+type Grouped = (Arc<Corpus>, Arc<Vec<Theme>>);
+
 /// The seen-before plugin with the model behind its `embed` capability, ready for questions.
 pub struct SeenBefore {
     plugin: LoadedPlugin,
@@ -139,6 +143,9 @@ pub struct SeenBefore {
     vectors: Arc<dyn VectorIndex>,
     data: PathBuf,
     corpus: Mutex<Option<(Option<SystemTime>, Arc<Corpus>)>>,
+    /// The recurring groups of the corpus they were made from (without notes): grouping
+    /// embeds every postmortem, so it is done again only when the corpus changed.
+    themes: Mutex<Option<Grouped>>,
 }
 
 impl SeenBefore {
@@ -156,6 +163,7 @@ impl SeenBefore {
             vectors,
             data,
             corpus: Mutex::new(None),
+            themes: Mutex::new(None),
         }
     }
 
@@ -286,6 +294,34 @@ impl SeenBefore {
         } else {
             Ok(Vec::new())
         }
+    }
+
+    /// The recurring mechanisms among the corpus at the default settings, each with the lines
+    /// `notes` adds, and how many postmortems were grouped.
+    pub fn themes(&self, notes: &dyn ThemeNotes) -> Result<(usize, Vec<Theme>), ThemeError> {
+        let corpus = self.corpus()?;
+        let mut cached = self
+            .themes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let found = match cached.as_ref() {
+            Some((from, found)) if Arc::ptr_eq(from, &corpus) => found.clone(),
+            _ => {
+                let found = Arc::new(themes::themes(
+                    corpus.docs(),
+                    self.embedder.as_ref(),
+                    &ThemeOptions::default(),
+                    &NoNotes,
+                )?);
+                *cached = Some((corpus.clone(), found.clone()));
+                found
+            }
+        };
+        let mut out = found.as_ref().clone();
+        for theme in &mut out {
+            theme.notes = notes.notes(&theme.members);
+        }
+        Ok((corpus.docs().len(), out))
     }
 
     /// The data folder's corpus, read again when the file changed (an import while serving).

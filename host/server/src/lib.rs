@@ -98,6 +98,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/actions/{id}"),
     ("POST", "/v1/actions/{id}/status"),
     ("POST", "/v1/ingest/jira"),
+    ("GET", "/v1/themes"),
 ];
 
 /// The API's routes over `state`.
@@ -154,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/actions/{id}", get(actions::get))
         .route("/v1/actions/{id}/status", post(actions::set_status))
         .route("/v1/ingest/jira", post(trackers::jira))
+        .route("/v1/themes", get(themes::list))
         .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))

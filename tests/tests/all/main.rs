@@ -25,6 +25,7 @@
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `seen_before_api` | `POST /v1/seen-before` by role and bad input, the finding on a new incident, feedback stored, shown, ranking and exported |
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
+//! | `themes` | `rhyme themes` and `GET /v1/themes` on the examples (a recurring certificate expiry); `rhyme eval themes` beside its TF-IDF k-means baseline |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod action_items;
@@ -55,3 +56,4 @@ mod server_durability;
 mod server_jobs;
 mod server_limits;
 mod signature_cli;
+mod themes;

@@ -98,6 +98,22 @@ pub(super) enum EvalCommand {
         #[arg(long, value_name = "K")]
         folds: Option<usize>,
     },
+    /// Recurring-mechanism groups against the corpus's category labels
+    /// (`postmortems/corpus.jsonl`), beside a TF-IDF k-means baseline.
+    Themes {
+        /// The postmortems (JSONL, the shared corpus format); entries without categories are
+        /// left out and counted.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The seen-before queries (`postmortems/queries.jsonl`): also score against pairs of
+        /// entries graded 2 ("same mechanism") for one query.
+        #[arg(long)]
+        queries: Option<PathBuf>,
+        /// Folds of the cross-validation that chooses the threshold and catalogue weight on
+        /// K−1 folds and scores the K-th (default 5).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
+    },
 }
 
 pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
@@ -138,6 +154,11 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
             plugin,
             folds,
         } => super::seen_before_eval::run(ctx, &corpus, &queries, &plugin, folds),
+        EvalCommand::Themes {
+            corpus,
+            queries,
+            folds,
+        } => super::themes_eval::run(ctx, &corpus, queries.as_deref(), folds),
     }
 }
 

@@ -31,6 +31,9 @@ mod serve_seen_before;
 mod show;
 mod signature;
 mod store;
+mod themes;
+mod themes_eval;
+mod themes_pairs;
 mod token;
 
 use std::path::PathBuf;
@@ -98,6 +101,8 @@ enum Command {
     /// Responders' feedback on seen-before matches: mark, list, export.
     #[command(subcommand, name = "seen-before")]
     SeenBefore(seen_before_feedback::SeenBeforeCommand),
+    /// Recurring mechanisms: the postmortems grouped by what broke and why.
+    Themes(themes::ThemesArgs),
     /// An incident's nudges through a running server: list, ack, mute, unmute (IC).
     #[command(subcommand)]
     Nudges(nudges::NudgesCommand),
@@ -155,6 +160,7 @@ pub(crate) fn run() -> ExitCode {
         Command::SeenBefore(command) => seen_before_feedback::run(&ctx, command),
         Command::Nudges(command) => nudges::run(&ctx, command),
         Command::Actions(command) => actions::run(&ctx, command),
+        Command::Themes(args) => themes::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,6 +18,7 @@ pub mod proposals;
 pub mod seen_before;
 pub mod slack;
 pub mod trackers;
+pub mod themes;
 
 /// Random edits of real payloads, for the property tests of the readers of senders' bodies.
 #[cfg(test)]

@@ -127,10 +127,13 @@ async function start() {
   document.getElementById("sign-out").hidden = false;
   const incident = location.pathname.match(/^\/review\/incidents\/([^/]+)$/);
   const onActions = location.pathname === "/review/actions";
+  const onThemes = location.pathname === "/review/themes";
   document.getElementById("tab-actions").className = onActions ? "current" : "";
-  document.getElementById("tab-queue").className = onActions || incident ? "" : "current";
+  document.getElementById("tab-themes").className = onThemes ? "current" : "";
+  document.getElementById("tab-queue").className = onActions || onThemes || incident ? "" : "current";
   if (incident) await renderIncident(decodeURIComponent(incident[1]));
   else if (onActions) await renderActions();
+  else if (onThemes) await renderThemes();
   else await renderQueue();
 }
 
@@ -155,13 +158,38 @@ async function renderQueue() {
   const [pending, incidents] = await Promise.all([api("GET", "/v1/proposals?state=pending"), api("GET", "/v1/incidents")]);
   const heading = el("h1", { id: "queue-heading" }, queueTitle(pending.length));
   const list = el("div", { id: "queue" });
-  show(heading, list, incidentList(incidents));
+  show(heading, list, incidentList(incidents), el("p", {}, el("a", { href: "/review/themes" }, "Recurring mechanisms across postmortems")));
   if (pending.length === 0) list.append(el("p", { class: "quiet" }, "Nothing is waiting. New drafts appear here when someone asks for one."));
   for (const summary of pending) {
     const card = el("section", { class: "proposal", "data-id": summary.id }, el("p", { class: "quiet" }, "Loading…"));
     list.append(card);
     renderProposal(card, summary.id).catch((error) => card.replaceChildren(el("p", { class: "error" }, explain(error))));
   }
+}
+
+// ---- recurring mechanisms ------------------------------------------------------------------
+
+// Months between the first and last dated member, as `rhyme themes` says them.
+function span(days) {
+  if (days === null || days === undefined) return "dates unknown";
+  const months = Math.round(days / 30.44);
+  if (months < 2) return `over ${days} day${days === 1 ? "" : "s"}`;
+  if (months < 36) return `over ${months} months`;
+  return `over ${Math.round(days / 365.25)} years`;
+}
+
+async function renderThemes() {
+  const answer = await api("GET", "/v1/themes");
+  const heading = el("h1", {}, answer.themes.length === 1 ? "1 recurring mechanism" : `${answer.themes.length} recurring mechanisms`);
+  const note = el("p", { class: "quiet" }, `${answer.grouped} of ${answer.postmortems} postmortems are in a group of two or more; the rest stand alone.`);
+  const groups = answer.themes.map((t) => el(
+    "section",
+    { class: "theme" },
+    el("h2", {}, `${t.members.length} incidents, ${span(t.span_days)}: ${t.mechanism.replaceAll("-", " ")}`, t.shared_terms.length ? el("span", { class: "quiet" }, ` (${t.shared_terms.join(", ")})`) : ""),
+    el("ul", {}, t.members.map((m) => el("li", {}, `${m.date || "undated"} · ${m.id} · ${m.title}`, m.company ? el("span", { class: "quiet" }, ` (${m.company})`) : ""))),
+    t.notes.length ? el("ul", { class: "notes" }, t.notes.map((n) => el("li", {}, n))) : "",
+  ));
+  show(heading, note, ...groups);
 }
 
 function queueTitle(n) {

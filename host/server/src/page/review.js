@@ -37,6 +37,7 @@ function clock(ms, day) {
 const KIND_NAMES = {
   "draft-status-update": "Status update draft",
   "draft-postmortem": "Postmortem draft",
+  "draft-report": "Report draft",
   "suggested-action": "Suggested action",
 };
 

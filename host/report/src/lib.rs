@@ -229,3 +229,68 @@ pub fn compute(window: Window, inputs: &ReportInputs) -> Report {
         nudges: answers::answers(&inputs.nudges, &inputs.answers),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rhyme_store::Incident;
+
+    use super::*;
+
+    fn incident(id: &str, started: i64) -> Incident {
+        Incident {
+            id: id.into(),
+            title: id.into(),
+            severity: "SEV2".into(),
+            service: "api".into(),
+            started,
+            ended: None,
+        }
+    }
+
+    fn mark(incident: &str, at: i64, role: &str, kind: &str) -> EventMark {
+        EventMark {
+            incident: incident.into(),
+            at,
+            role: role.into(),
+            kind: kind.into(),
+            source: (kind == "alert").then(|| "alertmanager".into()),
+        }
+    }
+
+    #[test]
+    fn an_incident_missing_an_ack_is_listed_not_dropped() {
+        let window = Window {
+            from: 0,
+            to: 86_400_000,
+        };
+        let inputs = ReportInputs {
+            incidents: vec![incident("acked", 1_000), incident("silent", 2_000)],
+            events: vec![
+                mark("acked", 61_000, "system", "alert"),
+                mark("acked", 121_000, "ic", "role_change"),
+                mark("silent", 62_000, "system", "alert"),
+            ],
+            ..ReportInputs::default()
+        };
+        let report = compute(window, &inputs);
+        let ack = &report.times[1];
+        assert_eq!(ack.measure, Measure::Acknowledge);
+        assert_eq!((ack.summary.n, ack.summary.median_ms), (1, Some(60_000)));
+        assert_eq!(
+            ack.lacking,
+            [Lacking {
+                incident: "silent".into(),
+                lack: Lack::NoAcknowledgement,
+                reason: Lack::NoAcknowledgement.reason().into(),
+            }]
+        );
+        assert_eq!(report.incidents[1].acknowledge_ms, None);
+        assert_eq!(report.incidents[1].detect_ms, Some(60_000));
+        let md = markdown::render(&report);
+        assert!(
+            md.contains("`silent` (no acknowledgement after the first alert)"),
+            "{md}"
+        );
+        assert!(md.contains("rose from 0 to 2"), "{md}");
+    }
+}

@@ -5,7 +5,7 @@
 //! says the rise may be better detection; nudges and the IC's answers are counted as the
 //! findings show; the CLI and the API give the same figures; the plots are SVG; bad windows name
 //! the field; and the report queued as a draft is one a responder cannot approve and a reviewer
-//! can.
+//! can, published to the Markdown sink its kind is routed to only once approved.
 
 use chrono::{DateTime, Duration, Utc};
 use rhyme_tests::server::{Backend, Server, backends, unique};
@@ -59,7 +59,23 @@ fn report_on(backend: &Backend, src: &std::path::Path) {
     let responder = backend.token("responder", &unique("resp"));
     let ic = backend.token("ic", &unique("ic"));
     let reviewer = backend.token("reviewer", &unique("rev"));
-    let server = Server::start(backend, &["--tick-seconds", "3600"]);
+    let published = backend.data.join("reports");
+    let gate = backend.data.join("report-gate.toml");
+    std::fs::write(&gate, "[routes]\ndraft-report = \"reports\"\n").unwrap();
+    let sink = format!("reports=markdown:{}", published.display());
+    let server = Server::start(
+        backend,
+        &[
+            "--tick-seconds",
+            "3600",
+            "--sink",
+            &sink,
+            "--gate",
+            gate.to_str().unwrap(),
+            "--deliver-ms",
+            "50",
+        ],
+    );
     let fx = seed(&server, &responder);
 
     // The CLI, reading the store directly.
@@ -142,7 +158,7 @@ fn report_on(backend: &Backend, src: &std::path::Path) {
     let anonymous = server.call("GET", "/v1/report", None, None);
     assert_eq!(anonymous.status, 401);
 
-    through_the_gate(&server, &responder, &reviewer, &fx);
+    through_the_gate(&server, &responder, &reviewer, &fx, &published);
 }
 
 /// Three incidents in the window and one in the window before, with timelines sent through
@@ -472,7 +488,13 @@ fn cli_remote(server: &Server, token: &str, args: &[&str]) -> String {
 
 /// Queued from the CLI by a responder: pending, a `draft-report` with the Markdown as its
 /// text; the responder cannot approve it, a reviewer can.
-fn through_the_gate(server: &Server, responder: &str, reviewer: &str, fx: &Fixture) {
+fn through_the_gate(
+    server: &Server,
+    responder: &str,
+    reviewer: &str,
+    fx: &Fixture,
+    published: &std::path::Path,
+) {
     let out = cli_remote(
         server,
         responder,
@@ -501,6 +523,8 @@ fn through_the_gate(server: &Server, responder: &str, reviewer: &str, fx: &Fixtu
             .iter()
             .any(|p| p["id"] == json!(id))
     );
+    let file = published.join(format!("draft-report-{id}.md"));
+    assert!(!file.exists(), "nothing is published before approval");
     let refused = server.call(
         "POST",
         &format!("/v1/proposals/{id}/approve"),
@@ -520,6 +544,14 @@ fn through_the_gate(server: &Server, responder: &str, reviewer: &str, fx: &Fixtu
         "approved",
         "{}",
         approved.text()
+    );
+    let doc = server.wait_for("the published report", || {
+        std::fs::read_to_string(&file).ok()
+    });
+    assert!(doc.contains("kind: \"draft-report\""), "{doc}");
+    assert!(
+        doc.contains("# Incident report") && doc.contains("better detection"),
+        "{doc}"
     );
     let bad = server.call(
         "POST",

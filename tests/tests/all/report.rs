@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rhyme_tests::server::{Backend, Server, backends, unique};
+use rhyme_tests::webdriver::{Browser, driver};
 use rhyme_tests::{outcome, rhyme_binary};
 use serde_json::{Value, json};
 
@@ -20,6 +21,68 @@ fn the_report_over_incidents_sent_through_the_api() {
     for backend in backends(dir.path()) {
         report_on(&backend, &dir.path().join("src"));
     }
+}
+
+/// The review page's report tab in headless Chromium: the headline and the context note first,
+/// the incident lacking an acknowledgement named, both plots drawn, and the report queued for
+/// review by a responder.
+#[test]
+fn the_review_page_shows_the_report_and_queues_it() {
+    let Some(driver) = driver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend {
+        data: dir.path().join("data"),
+        database_url: None,
+    };
+    backend.install_plugin(
+        &dir.path().join("src"),
+        "anti_patterns",
+        &rhyme_tests::builtin_manifest("anti-patterns"),
+        &["incidents"],
+    );
+    let responder = backend.token("responder", &unique("resp"));
+    let server = Server::start(&backend, &["--tick-seconds", "3600"]);
+    let fx = seed(&server, &responder);
+
+    let browser = Browser::start(&driver);
+    let to = fx.to.replace('+', "%2B");
+    browser.goto(&format!(
+        "http://{}/review/report?since=7d&to={to}",
+        server.addr
+    ));
+    browser.type_text(&browser.find("#token"), &responder);
+    browser.click(&browser.find("#sign-in"));
+    browser.wait_css_text("#report-heading", "3 incidents (before: 1)");
+    assert!(
+        browser
+            .text(&browser.find(".context-note"))
+            .contains("better detection")
+    );
+    let times = browser.text(&browser.find("#report-times"));
+    assert!(
+        times.contains(&format!(
+            "{} (no acknowledgement after the first alert)",
+            fx.b
+        )),
+        "{times}"
+    );
+    browser.wait_for("both plots", || {
+        (browser.find_all(".report-plots img").len() == 2).then_some(())
+    });
+    browser.click(&browser.find("#report-queue"));
+    let queued = browser.wait_css_text("#report-queued", "Queued as");
+    let id = queued
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_end_matches(';');
+    let proposal = server.call(
+        "GET",
+        &format!("/v1/proposals/{id}"),
+        Some(&responder),
+        None,
+    );
+    assert_eq!(proposal.status, 200, "{}", proposal.text());
 }
 
 /// A window of its own for each run: a day in a far year from the clock's nanoseconds, so runs

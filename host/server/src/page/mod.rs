@@ -8,6 +8,7 @@
 //! | `/review` | the queue of pending proposals, each with its evidence and review lint |
 //! | `/review/incidents/{id}` | one incident: nudges, graph signatures with plots, seen before, timeline |
 //! | `/review/actions` | action items of approved postmortems: elements, what they lack, overdue, status moves |
+//! | `/review/report` | the numbers across incidents (`?since=7d`): context, times, plots, follow-through, nudges; queue it for review |
 
 use axum::Router;
 use axum::http::header;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/review", get(shell))
         .route("/review/incidents/{id}", get(shell))
         .route("/review/actions", get(shell))
+        .route("/review/report", get(shell))
         .route("/review/review.js", get(script))
         .route("/review/review.css", get(style))
 }

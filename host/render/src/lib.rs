@@ -1,13 +1,16 @@
 //! How a metric series looks to a person: a terminal sparkline and an SVG plot, each with
-//! the window of a finding marked, and several series aligned with their onsets marked.
+//! the window of a finding marked, several series aligned with their onsets marked, and the
+//! report's bar charts.
 
 #![warn(missing_docs)]
 
 mod aligned;
+mod bars;
 mod plot;
 mod sparkline;
 
 pub use aligned::{Onset, aligned_svg};
+pub use bars::bars_svg;
 pub use plot::{PlotError, svg};
 pub use sparkline::sparkline;
 

@@ -99,6 +99,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/actions/{id}/status"),
     ("POST", "/v1/ingest/jira"),
     ("GET", "/v1/themes"),
+    ("GET", "/v1/report"),
+    ("GET", "/v1/report/plots/{file}"),
+    ("POST", "/v1/report/drafts"),
 ];
 
 /// The API's routes over `state`.
@@ -156,6 +159,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/actions/{id}/status", post(actions::set_status))
         .route("/v1/ingest/jira", post(trackers::jira))
         .route("/v1/themes", get(themes::list))
+        .route("/v1/report", get(report::get))
+        .route("/v1/report/plots/{file}", get(report::plot))
+        .route("/v1/report/drafts", post(report::draft))
         .merge(page::routes())
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics))

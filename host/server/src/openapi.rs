@@ -34,6 +34,7 @@ use super::problem::Problem;
         api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,
         api::actions::list, api::actions::get, api::actions::set_status, api::trackers::jira,
         api::themes::list,
+        api::report::get, api::report::plot, api::report::draft,
     ),
     components(schemas(Problem)),
     modifiers(&Bearer),

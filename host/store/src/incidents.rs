@@ -212,7 +212,8 @@ fn validate(incident: &Incident) -> Result<()> {
     }
 }
 
-const SELECT: &str = "SELECT id, title, severity, service, started, ended FROM incidents";
+pub(crate) const SELECT: &str =
+    "SELECT id, title, severity, service, started, ended FROM incidents";
 
 pub(crate) async fn fetch(conn: &mut AnyConnection, id: &str) -> Result<Option<Incident>> {
     let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
@@ -266,7 +267,7 @@ async fn update(conn: &mut AnyConnection, incident: &Incident, now: Timestamp) -
     Ok(())
 }
 
-fn from_row(row: &AnyRow) -> Result<Incident> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Incident> {
     Ok(Incident {
         id: row.try_get("id")?,
         title: row.try_get("title")?,

@@ -37,6 +37,7 @@ pub mod model;
 mod nudges;
 pub mod outbox;
 mod postmortems;
+pub mod report;
 mod roles;
 mod series;
 mod store;
@@ -63,6 +64,7 @@ pub use model::{
 };
 pub use nudges::{NudgeTriage, Triage};
 pub use postmortems::Upserted;
+pub use report::ReportInputs;
 pub use roles::{Actor, Permission, Principal, Role};
 pub use store::Store;
 pub use tokens::{NewToken, SECRET_PREFIX, TokenCheck, TokenInfo};

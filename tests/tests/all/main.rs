@@ -45,6 +45,7 @@ mod publish;
 mod python_plugin;
 mod registry_cli;
 mod replicas;
+mod report;
 mod review_page;
 mod robustness;
 mod sandbox;

@@ -22,6 +22,7 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
             | "/v1/ingest/alertmanager"
             | "/v1/incidents/{id}/slack-channel"
             | "/v1/incidents/{id}/drafts"
+            | "/v1/report/drafts"
             | "/v1/changes",
         ) => &["responder", "ic"],
         ("POST", p) if p.contains("/nudges/") => &["ic"],
@@ -73,6 +74,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         ),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", "/v1/actions/{id}/status") => Some(json!({"status": "in-progress"})),
+        ("POST", "/v1/report/drafts") => Some(json!({"since": "7d"})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };

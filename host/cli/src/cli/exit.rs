@@ -4,7 +4,7 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | anything else went wrong (I/O, configuration) |
-//! | 2 | bad command line (from clap), or an argument the server rejected (an unknown pattern) |
+//! | 2 | bad command line (from clap), an argument the server rejected (an unknown pattern), or a bad report window (`--since`) |
 //! | 3 | refused: an invalid plugin or manifest, a forbidden import, an ungranted capability; or the server refused the token or its role |
 //! | 4 | a plugin call failed: limit hit, trap, its own error, contract broken; or a conformance check failed |
 //! | 5 | not found: no such plugin, or (from the server) no such incident |
@@ -56,6 +56,11 @@ fn code_of(error: &anyhow::Error) -> u8 {
         }
         if let Some(p) = cause.downcast_ref::<PluginError>() {
             return plugin_code(p);
+        }
+        if let Some(rhyme_report::Error::Invalid { .. }) =
+            cause.downcast_ref::<rhyme_report::Error>()
+        {
+            return 2;
         }
         if let Some(r) = cause.downcast_ref::<RemoteError>() {
             return match r {

@@ -22,6 +22,7 @@ mod plugin;
 mod plugin_test;
 mod remote;
 mod replay;
+mod report;
 mod scaffold;
 mod seen_before_eval;
 mod seen_before_feedback;
@@ -109,6 +110,9 @@ enum Command {
     /// Postmortems' action items through a running server: list, show, set-status.
     #[command(subcommand)]
     Actions(actions::ActionsCommand),
+    /// The numbers that matter across incidents over a window: response times, incidents by
+    /// severity and service, action items, nudge answers (Markdown, or --json).
+    Report(report::ReportArgs),
 }
 
 /// Shared by every command.
@@ -161,6 +165,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Nudges(command) => nudges::run(&ctx, command),
         Command::Actions(command) => actions::run(&ctx, command),
         Command::Themes(args) => themes::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -48,12 +48,14 @@ pub async fn request(
     Body(input): Body<DraftIn>,
 ) -> Result<(StatusCode, Json<Vec<StoredProposal>>), ApiError> {
     let who = caller.principal();
-    let kind = ProposalKind::parse(&format!("draft-{}", input.kind)).ok_or_else(|| {
-        ApiError::invalid(
-            "kind",
-            format!("`{}` is not one of status-update, postmortem", input.kind),
-        )
-    })?;
+    let kind = ProposalKind::parse(&format!("draft-{}", input.kind))
+        .filter(|kind| *kind != ProposalKind::DraftReport)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "kind",
+                format!("`{}` is not one of status-update, postmortem", input.kind),
+            )
+        })?;
     state.store().incident(&id).await?;
     let name = input.plugin.as_deref().unwrap_or(DEFAULT_DRAFTER);
     let (source, output) = draft(&state, name, &id, kind).await?;
@@ -189,6 +191,11 @@ fn query_for(kind: ProposalKind) -> Result<&'static str, ApiError> {
         ProposalKind::SuggestedAction => Err(ApiError::invalid(
             "kind",
             "a suggested action is not drafted on request",
+        )),
+        // The report is about many incidents and made by the host: POST /v1/report/drafts.
+        ProposalKind::DraftReport => Err(ApiError::invalid(
+            "kind",
+            "`report` is not one of status-update, postmortem (queue a report with POST /v1/report/drafts)",
         )),
     }
 }

@@ -15,6 +15,7 @@ pub mod nudges;
 pub mod ops;
 pub mod plots;
 pub mod proposals;
+pub mod report;
 pub mod seen_before;
 pub mod slack;
 pub mod trackers;

@@ -9,6 +9,7 @@
 //! | `/review/incidents/{id}` | one incident: nudges, graph signatures with plots, seen before, timeline |
 //! | `/review/actions` | action items of approved postmortems: elements, what they lack, overdue, status moves |
 //! | `/review/themes` | recurring mechanisms: the postmortems grouped by what broke (`/v1/themes`) |
+//! | `/review/report` | the numbers across incidents (`?since=7d`): context, times, plots, follow-through, nudges; queue it for review |
 
 use axum::Router;
 use axum::http::header;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/review/incidents/{id}", get(shell))
         .route("/review/actions", get(shell))
         .route("/review/themes", get(shell))
+        .route("/review/report", get(shell))
         .route("/review/review.js", get(script))
         .route("/review/review.css", get(style))
 }

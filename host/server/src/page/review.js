@@ -37,6 +37,7 @@ function clock(ms, day) {
 const KIND_NAMES = {
   "draft-status-update": "Status update draft",
   "draft-postmortem": "Postmortem draft",
+  "draft-report": "Report draft",
   "suggested-action": "Suggested action",
 };
 
@@ -128,12 +129,15 @@ async function start() {
   const incident = location.pathname.match(/^\/review\/incidents\/([^/]+)$/);
   const onActions = location.pathname === "/review/actions";
   const onThemes = location.pathname === "/review/themes";
+  const onReport = location.pathname === "/review/report";
   document.getElementById("tab-actions").className = onActions ? "current" : "";
   document.getElementById("tab-themes").className = onThemes ? "current" : "";
-  document.getElementById("tab-queue").className = onActions || onThemes || incident ? "" : "current";
+  document.getElementById("tab-report").className = onReport ? "current" : "";
+  document.getElementById("tab-queue").className = onActions || onThemes || onReport || incident ? "" : "current";
   if (incident) await renderIncident(decodeURIComponent(incident[1]));
   else if (onActions) await renderActions();
   else if (onThemes) await renderThemes();
+  else if (onReport) await renderReport();
   else await renderQueue();
 }
 
@@ -489,6 +493,77 @@ function timelineTable(events, day) {
       el("td", {}, e.actor || "—", e.role ? el("span", { class: "quiet" }, ` (${e.role})`) : null),
       el("td", {}, e.kind),
       el("td", {}, e.text, " ", el("span", { class: "eid" }, `#${e.id}`))))));
+}
+
+// ---- the report ----------------------------------------------------------------------------
+
+// "45s", "12m", "1h 20m", "2d 3h", as the Markdown report writes durations.
+function duration(ms) {
+  if (ms === null || ms === undefined) return "–";
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) { const m = Math.floor((s % 3600) / 60); return m ? `${Math.floor(s / 3600)}h ${m}m` : `${Math.floor(s / 3600)}h`; }
+  const h = Math.floor((s % 86400) / 3600);
+  return h ? `${Math.floor(s / 86400)}d ${h}h` : `${Math.floor(s / 86400)}d`;
+}
+
+// The numbers across incidents over the page's `?since=` (default 7d, the server's) or
+// `?from=`/`?to=`: context first, then the times with the incidents that lack events, the
+// plots, follow-through and nudge answers. Counts only: the report has no field for a person.
+async function renderReport() {
+  const params = new URLSearchParams(location.search);
+  const span = {};
+  for (const key of ["since", "from", "to"]) if (params.get(key)) span[key] = params.get(key);
+  const query = new URLSearchParams(span).toString();
+  const r = await api("GET", `/v1/report?${query}`);
+  const c = r.context;
+  const resolve = r.times[3];
+  const open = r.actions.open_by_age.reduce((n, [, k]) => n + k, 0);
+  const ignored = r.nudges.reduce((n, p) => n + p.ignored, 0);
+  const heading = el("h1", { id: "report-heading" },
+    `${c.current.incidents} incidents (before: ${c.previous.incidents}) · median time to resolve ${duration(resolve.median_ms)} · ${r.actions.overdue} overdue action items · ${ignored} nudges unanswered`);
+  const notes = c.notes.map((n) => el("p", { class: "note context-note" }, n));
+  const times = el("table", { id: "report-times" },
+    el("thead", {}, el("tr", {}, ["measure", "n", "median", "p90", "lacking the events"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, r.times.map((m) => el("tr", {},
+      el("td", { title: m.definition }, m.label), el("td", {}, m.n), el("td", {}, duration(m.median_ms)),
+      el("td", {}, m.p90_ms === null && m.n > 0 ? "n < 10" : duration(m.p90_ms)),
+      el("td", {}, m.lacking.map((l) => `${l.incident} (${l.reason})`).join(", ") || "none")))));
+  const plots = el("div", { class: "report-plots" });
+  for (const name of ["incidents", "time-to-resolve"]) {
+    const figure = el("figure", {});
+    plots.append(figure);
+    api("GET", `/v1/report/plots/${name}.svg?${query}`)
+      .then((blob) => figure.append(el("img", { src: URL.createObjectURL(blob), alt: `plot: ${name}` })))
+      .catch((error) => figure.append(el("p", { class: "quiet" }, explain(error))));
+  }
+  const a = r.actions;
+  const pct = (x) => (x === null ? "n/a" : `${Math.round(x * 100)}%`);
+  const actions = el("p", { id: "report-actions" },
+    `${a.total} action items: ${pct(a.completion_rate)} done or verified, ${pct(a.verified_rate)} verified, ${open} open, ${a.overdue} overdue, ${a.open_without_deadline} open without a dated deadline.`);
+  const nudges = r.nudges.length === 0 ? el("p", { class: "quiet" }, "No nudge fired on these incidents.") : el("table", { id: "report-nudges" },
+    el("thead", {}, el("tr", {}, ["pattern", "fired", "incidents", "acknowledged", "muted", "ignored"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, r.nudges.map((p) => el("tr", {}, [p.pattern, p.fired, p.incidents, p.acknowledged, p.muted, p.ignored].map((v) => el("td", {}, v))))));
+  const note = el("p", { id: "report-queued", role: "status" });
+  const queue = el("button", { id: "report-queue", type: "button", class: "primary", onclick: async () => {
+    queue.disabled = true;
+    try {
+      const p = await api("POST", "/v1/report/drafts", span);
+      note.className = "ok";
+      note.textContent = `Queued as ${p.id}; a reviewer publishes it from the queue.`;
+    } catch (error) {
+      note.className = "error";
+      note.textContent = explain(error);
+      queue.disabled = false;
+    }
+  } }, "Queue this report for review");
+  show(heading, ...notes,
+    el("h2", {}, "Response times"), times, plots,
+    el("h2", {}, "Action items"), actions,
+    el("h2", {}, "Nudges and how they were answered"), nudges,
+    el("p", { class: "quiet" }, `${r.window.from} to ${r.window.to}. Counts incidents, times and promises, never people.`),
+    el("div", { class: "actions-row" }, queue), note);
 }
 
 // ---- start ---------------------------------------------------------------------------------

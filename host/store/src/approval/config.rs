@@ -16,6 +16,7 @@ use super::{ProposalKind, StoredProposal};
 /// page = "pager"
 /// draft-status-update = "slack"       # drafts are published only where routed
 /// draft-postmortem = "postmortems"
+/// draft-report = "weekly"             # the cross-incident report (`rhyme report`)
 /// ```
 ///
 /// The snake_case keys of the older `gate.toml` (`two_person`, ...) are still read.
@@ -60,7 +61,7 @@ impl GateConfig {
 
     /// The sink an approved proposal is handed to, if any: a suggested action always goes
     /// (its route, else the default sink); a draft is published only where a route names its
-    /// kind (`draft-status-update`, `draft-postmortem`), so that turning on publishing is a
+    /// kind (`draft-status-update`, `draft-postmortem`, `draft-report`), so that turning on publishing is a
     /// decision and drafts never land in an action sink by accident.
     pub fn publish_to(&self, proposal: &StoredProposal) -> Option<&str> {
         match proposal.kind {

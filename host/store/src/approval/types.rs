@@ -17,6 +17,9 @@ pub enum ProposalKind {
     DraftPostmortem,
     /// An action to take (a rollback, a scale-up...), handed to a sink once approved.
     SuggestedAction,
+    /// A draft of the cross-incident report (`rhyme report`), made by the host rather than a
+    /// plugin, published only if routed to a sink.
+    DraftReport,
 }
 
 impl ProposalKind {
@@ -26,6 +29,7 @@ impl ProposalKind {
             ProposalKind::DraftStatusUpdate => "draft-status-update",
             ProposalKind::DraftPostmortem => "draft-postmortem",
             ProposalKind::SuggestedAction => "suggested-action",
+            ProposalKind::DraftReport => "draft-report",
         }
     }
 
@@ -35,6 +39,7 @@ impl ProposalKind {
             Self::DraftStatusUpdate,
             Self::DraftPostmortem,
             Self::SuggestedAction,
+            Self::DraftReport,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == text)

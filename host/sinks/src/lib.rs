@@ -6,6 +6,7 @@
 //! | [`sink`] | what a sink is, and the sinks a host has, by name |
 //! | [`webhook`] | JSON POST with an `Idempotency-Key` |
 //! | [`slack`] | a Slack incoming webhook: the action as a readable message |
+//! | [`slack_api`] | Slack's Web API as the app's bot: posts, ephemeral posts, updates |
 //! | [`markdown`] | one Markdown file per action, for a docs folder or a wiki checkout |
 //! | [`file`] | one JSON line per action, appended to a file |
 //! | [`delivery`] | claim due rows, deliver, record; woken by approvals, and on a timer for retries |
@@ -19,6 +20,7 @@ pub mod file;
 pub mod markdown;
 pub mod sink;
 pub mod slack;
+pub mod slack_api;
 pub mod webhook;
 
 pub use backoff::Backoff;
@@ -29,4 +31,5 @@ pub use file::FileSink;
 pub use markdown::MarkdownSink;
 pub use sink::{Delivery, Sink, SinkConfigError, SinkError, SinkFuture, Sinks};
 pub use slack::SlackSink;
+pub use slack_api::{BotToken, SlackApi, SlackApiError};
 pub use webhook::WebhookSink;

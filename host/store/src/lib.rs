@@ -33,11 +33,13 @@ pub mod jobs;
 pub mod limits;
 mod migrate;
 pub mod model;
+mod nudge_feedback;
 mod nudges;
 pub mod outbox;
 mod postmortems;
 mod roles;
 mod series;
+pub mod slack;
 mod store;
 mod tokens;
 
@@ -59,8 +61,10 @@ pub use model::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,
     SeriesWindow, StoredFinding, TimelineEvent,
 };
+pub use nudge_feedback::NotUseful;
 pub use nudges::{NudgeTriage, Triage};
 pub use postmortems::Upserted;
 pub use roles::{Actor, Permission, Principal, Role};
+pub use slack::SlackUser;
 pub use store::Store;
 pub use tokens::{NewToken, SECRET_PREFIX, TokenCheck, TokenInfo};

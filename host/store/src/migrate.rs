@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_audit_seals.sql"),
     ),
     (6, "changes", include_str!("../migrations/0006_changes.sql")),
+    (
+        8,
+        "slack users",
+        include_str!("../migrations/0008_slack_users.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

@@ -1,0 +1,8 @@
+//! What the Slack app keeps: who each Slack user is in Rhyme, and the messages it posts on
+//! its own, queued for delivery.
+
+pub mod outbox;
+pub mod users;
+
+pub use outbox::{SlackClaim, SlackMessage, SlackOutcome};
+pub use users::SlackUser;

@@ -3,6 +3,10 @@
 //! and answers in Slack's shapes, `{"ok": true, ...}`, `{"ok": false, "error": ...}` in a 200,
 //! and 429 with `Retry-After`.
 
+// The store's own fixtures: a fresh SQLite store, and a fresh PostgreSQL one when configured.
+#[path = "../../store/tests/common/mod.rs"]
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +17,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rhyme_sinks::slack_api::Method;
-use rhyme_sinks::{BotToken, Delivery, Sink, SinkError, SlackApi, SlackApiError};
+use rhyme_sinks::{
+    BotToken, Delivery, DeliveryPolicy, Sink, SinkError, SlackApi, SlackApiError, deliver_slack_due,
+};
+use rhyme_store::outbox::OutboxState;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "xoxb-17-42-fakefakefake";
@@ -183,4 +190,37 @@ async fn an_unreachable_slack_is_retried_without_the_token_in_the_reason() {
         .unwrap_err();
     assert!(error.is_retryable(), "{error}");
     assert!(!error.to_string().contains("fakefake"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_queued_message_is_posted_once_after_slacks_wait() {
+    common::each_backend(|f| async move {
+        let (base, fake) = start().await;
+        *fake.throttle.lock().unwrap() = 1;
+        let api = client(&base, TOKEN);
+        let payload = json!({"method": "chat.postEphemeral",
+            "message": {"channel": "C1", "user": "U1", "text": "Nudge"}});
+        f.store.queue_slack_message("nudge:i:p:1", "i", &payload).await.unwrap();
+        let policy = DeliveryPolicy::default();
+        let first = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert_eq!(first.retrying.len(), 1, "{first:?}");
+        f.clock.advance(6_000);
+        let early = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert!(early.delivered.is_empty() && early.retrying.is_empty(), "Retry-After is 7 s");
+        f.clock.advance(1_000);
+        let second = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert_eq!(second.delivered.len(), 1, "{second:?}");
+        let third = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert!(third.delivered.is_empty());
+        assert_eq!(fake.calls.lock().unwrap().len(), 1);
+        assert_eq!(f.store.slack_messages().await.unwrap()[0].state, OutboxState::Delivered);
+
+        let refused = json!({"method": "chat.postEphemeral", "message": {"channel": "C1", "text": "no user"}});
+        f.store.queue_slack_message("nudge:i:p:2", "i", &refused).await.unwrap();
+        let failed = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert_eq!(failed.failed.len(), 1, "{failed:?}");
+        let row = &f.store.slack_messages().await.unwrap()[1];
+        assert!(row.last_error.as_deref().unwrap().contains("user_not_found"), "{row:?}");
+    })
+    .await;
 }

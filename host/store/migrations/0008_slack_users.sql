@@ -13,6 +13,14 @@ CREATE TABLE slack_users (
     mapped_by     TEXT NOT NULL
 );
 
+-- The incident commander of a bound Slack channel, as given when the channel was bound:
+-- who gets the channel's nudges when the timeline names no IC the Slack app can reach.
+CREATE TABLE slack_channel_ics (
+    channel       TEXT PRIMARY KEY,
+    slack_user_id TEXT NOT NULL,
+    set_at        BIGINT NOT NULL
+);
+
 -- "Not useful" said about a nudge (from its Slack button), once per person, pattern and
 -- incident; counted per pattern in the nudge evaluation.
 CREATE TABLE nudge_feedback (

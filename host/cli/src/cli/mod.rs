@@ -29,6 +29,7 @@ mod serve;
 mod serve_seen_before;
 mod show;
 mod signature;
+mod slack;
 mod store;
 mod token;
 
@@ -83,6 +84,9 @@ enum Command {
     /// Create, revoke and list API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Map Slack users to token holders, for the Slack app's buttons and commands.
+    #[command(subcommand)]
+    Slack(slack::SlackCommand),
     /// Check the audit log's hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -144,6 +148,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Openapi => openapi::run(&ctx),
         Command::Series(command) => series::run(&ctx, command),
         Command::Token(command) => token::run(&ctx, command),
+        Command::Slack(command) => slack::run(&ctx, command),
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),
         Command::Changes(command) => changes::run(&ctx, command),

@@ -14,6 +14,10 @@ pub mod plots;
 pub mod proposals;
 pub mod seen_before;
 pub mod slack;
+pub mod slack_actions;
+pub mod slack_commands;
+mod slack_form;
+pub mod slack_users;
 
 /// Random edits of real payloads, for the property tests of the readers of senders' bodies.
 #[cfg(test)]

@@ -239,7 +239,12 @@ pub async fn ingest(
 }
 
 /// Checks Slack's signature and the request's age, saying which of them is wrong.
-fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now_s: i64) -> Result<(), ApiError> {
+pub(crate) fn verify(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now_s: i64,
+) -> Result<(), ApiError> {
     check_signature(secret, headers, body, now_s).map_err(ApiError::Unauthenticated)
 }
 

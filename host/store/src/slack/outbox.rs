@@ -231,3 +231,14 @@ pub enum SlackOutcome<'a> {
         error: &'a str,
     },
 }
+
+impl Store {
+    /// Whether a message with `dedupe_key` was ever queued.
+    pub async fn slack_message_queued(&self, dedupe_key: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM slack_outbox WHERE dedupe_key = $1")
+            .bind(dedupe_key)
+            .fetch_optional(&self.db().pool)
+            .await?;
+        Ok(row.is_some())
+    }
+}

@@ -37,7 +37,7 @@ impl Store {
         token_name: &str,
     ) -> Result<SlackUser> {
         crate::tokens::check_manager(by)?;
-        check_slack_user_id(slack_user_id)?;
+        check_slack_user_id("slack_user_id", slack_user_id)?;
         let now = self.now();
         let mut tx = self.db().write().await?;
         let Some(token) = active_by_name(tx.conn(), token_name).await? else {
@@ -131,7 +131,7 @@ const SELECT: &str = "SELECT slack_user_id, token_name, mapped_at, mapped_by FRO
 
 /// Slack's user ids are an upper-case letter (`U`, or `W` on Enterprise Grid) then upper-case
 /// letters and digits; a name or an `@mention` in their place would never match a click.
-fn check_slack_user_id(id: &str) -> Result<()> {
+pub(crate) fn check_slack_user_id(field: &str, id: &str) -> Result<()> {
     let well_formed = id.len() >= 3
         && id.len() <= 32
         && id.starts_with(['U', 'W'])
@@ -142,7 +142,7 @@ fn check_slack_user_id(id: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(
-            "slack_user_id",
+            field,
             format!(
                 "`{}` is not a Slack user id such as U0123ABC (a member's profile, ⋮, Copy member ID)",
                 id.chars().take(40).collect::<String>()

@@ -64,7 +64,8 @@ run() {
     for role in $roles; do
         token[$role]="$(RHYME_DATABASE_URL= "$rhyme" --data "$data" token create --role "$role" --name "schemathesis-$role")"
     done
-    # With a Slack signing secret, so that /v1/ingest/slack checks signatures (401) rather than
+    # With a Slack signing secret, so that /v1/ingest/slack, /v1/slack/interactions and
+    # /v1/slack/commands check signatures (401) rather than
     # answering 404 for a route that is off.
     # The same for the change webhooks (GitHub's signature, Argo CD's shared secret).
     RHYME_DATABASE_URL= RHYME_SLACK_SIGNING_SECRET=schemathesis-slack-secret \

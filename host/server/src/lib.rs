@@ -264,7 +264,7 @@ pub async fn serve_until(
     ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
     let slack_posting = tokio::spawn(slack_app::keep_posting(
-        gate.store().clone(),
+        gate.clone(),
         config.slack_app.clone(),
         config.deliver_every,
         wake_delivery.clone(),

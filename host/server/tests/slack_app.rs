@@ -561,3 +561,55 @@ async fn an_admin_maps_slack_users_and_no_other_role_may() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(api.store().slack_principal("U0NEW").await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_pending_status_update_is_announced_once_with_its_review_link_and_approve() {
+    let api = Api::new().await;
+    api.incident_with_a_nudge().await;
+    let proposal = api
+        .state
+        .gate()
+        .propose(NewProposal {
+            incident: Some("inc-1".into()),
+            plugin: PluginRef {
+                name: "draft-summary".into(),
+                version: "0.1.0".into(),
+            },
+            requested_by: None,
+            action: None,
+            proposal: Proposal {
+                kind: ProposalKind::DraftStatusUpdate,
+                title: "Status update: checkout errors".into(),
+                body: "Checkout is failing for some card payments.".into(),
+                rationale: "the IC asked".into(),
+                evidence: vec![],
+            },
+        })
+        .await
+        .unwrap();
+    let app = api.state.slack_app().clone();
+    let gate = api.state.gate();
+    assert_eq!(
+        rhyme_server::slack_app::drafts::announce(gate, &app)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        rhyme_server::slack_app::drafts::announce(gate, &app)
+            .await
+            .unwrap(),
+        0
+    );
+    let messages = api.store().slack_messages().await.unwrap();
+    let text = as_text(&messages[0].payload);
+    assert_eq!(messages[0].payload["method"], "chat.postMessage");
+    assert!(
+        text.contains(&format!(
+            "<https://rhyme.example/review|review it> (proposal `{}`)",
+            proposal.id
+        )),
+        "{text}"
+    );
+    assert!(text.ends_with("[Approve]"), "{text}");
+}

@@ -24,6 +24,7 @@
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `seen_before_api` | `POST /v1/seen-before` by role and bad input, the finding on a new incident, feedback stored, shown, ranking and exported |
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
+//! | `slack_app` | the Slack app against a fake Slack: a SEV1's nudge to its IC, the IC's mute click (audited as the IC), a responder's click refused in words, `/rhyme seen-before` |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 
 mod bench_cli;
@@ -53,3 +54,4 @@ mod server_durability;
 mod server_jobs;
 mod server_limits;
 mod signature_cli;
+mod slack_app;

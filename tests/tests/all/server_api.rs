@@ -30,6 +30,7 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
         ("POST", p) if p.starts_with("/v1/proposals/") => &["reviewer"],
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
         ("POST", "/v1/lint") => &ROLES,
+        ("PUT" | "DELETE", p) if p.starts_with("/v1/slack/users/") => &["admin"],
         ("GET", _) => &ROLES,
         other => panic!("no expectation written for {other:?}: add it to `allowed`"),
     }
@@ -42,7 +43,8 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         .replace("{incident}", incident)
         .replace("{pattern}", "tunnel-vision")
         .replace("{file}", "latency.svg")
-        .replace("{section}", "summary");
+        .replace("{section}", "summary")
+        .replace("{slack_user_id}", "U0WALK");
     let url = if url.starts_with("/v1/proposals/") {
         url.replacen(incident, "no-such-proposal", 1)
     } else {
@@ -71,6 +73,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
             json!({"id": unique("change"), "kind": "deploy", "service": unique("svc"), "at": 1_750_000_000_000_i64}),
         ),
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
+        ("PUT", "/v1/slack/users/{slack_user_id}") => Some(json!({"token_name": "walk-admin"})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };
@@ -113,7 +116,11 @@ fn walk_roles(backend: &Backend) {
     for (method, path) in rhyme_server::ROUTES {
         if matches!(
             *path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/argocd"
+            "/v1/ingest/slack"
+                | "/v1/ingest/github"
+                | "/v1/ingest/argocd"
+                | "/v1/slack/interactions"
+                | "/v1/slack/commands"
         ) {
             // Authenticated by the sender's signature or secret, not a token: see the Slack
             // test and `changes_api`.

@@ -30,6 +30,7 @@ mod serve_seen_before;
 mod show;
 mod signature;
 mod slack;
+mod slack_preview;
 mod store;
 mod token;
 

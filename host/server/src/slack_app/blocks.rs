@@ -103,7 +103,7 @@ fn slack_permalink(event_id: &str) -> Option<String> {
 }
 
 /// One line for a piece of evidence: a link to the Slack message it is, or the event's time,
-/// actor and first words with a link to the incident's timeline.
+/// actor and first words with a link to the incident's review page.
 fn evidence_line(event: &TimelineEvent, link_base: Option<&str>, incident: &str) -> String {
     let when = chrono::DateTime::from_timestamp_millis(event.at)
         .map(|t| t.format("%H:%M").to_string())
@@ -118,7 +118,7 @@ fn evidence_line(event: &TimelineEvent, link_base: Option<&str>, incident: &str)
     let label = label.replace('|', "¦");
     match (slack_permalink(&event.id), link_base) {
         (Some(link), _) => format!("<{link}|{label}>"),
-        (None, Some(base)) => format!("<{base}/v1/incidents/{incident}/timeline|{label}>"),
+        (None, Some(base)) => format!("<{base}/review/incidents/{incident}|{label}>"),
         (None, None) => label,
     }
 }
@@ -184,7 +184,8 @@ pub fn draft_announcement(
     link_base: Option<&str>,
 ) -> Value {
     let review = match link_base {
-        Some(base) => format!("<{base}/review#/proposals/{proposal}|review it>"),
+        // The review page's queue lists it with its evidence and lint.
+        Some(base) => format!("<{base}/review|review it> (proposal `{proposal}`)"),
         None => format!("review it in Rhyme (proposal `{proposal}`)"),
     };
     let line = format!("Draft waiting for a reviewer: {title}");
@@ -308,7 +309,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("<https://rhyme.example/v1/incidents/inc-7/timeline|"),
+            text.contains("<https://rhyme.example/review/incidents/inc-7|"),
             "{text}"
         );
         assert!(

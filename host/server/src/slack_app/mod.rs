@@ -7,8 +7,10 @@
 //! |---|---|
 //! | [`blocks`] | the messages in Block Kit, the buttons' ids and values, a text rendering |
 //! | [`nudges`] | which nudges go to whom: one ephemeral message per pattern and episode |
+//! | [`drafts`] | pending status-update drafts announced in their channel, with *Approve* |
 
 pub mod blocks;
+pub mod drafts;
 pub mod nudges;
 
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use rhyme_sinks::slack_api::DEFAULT_API_BASE;
 use rhyme_sinks::{
     BotToken, DeliveryPolicy, Responder, SinkConfigError, SlackApi, deliver_slack_due,
 };
-use rhyme_store::Store;
+use rhyme_store::Gate;
 use tokio::sync::Notify;
 
 /// What the Slack app needs: the bot (when a token is configured), the responder for
@@ -68,9 +70,10 @@ impl SlackApp {
     }
 }
 
-/// Queues new nudges for bound channels and posts what is due, every `every` and when `wake`
-/// is notified; does nothing without a bot token.
-pub async fn keep_posting(store: Store, app: Arc<SlackApp>, every: Duration, wake: Arc<Notify>) {
+/// Queues new nudges and drafts for bound channels and posts what is due, every `every` and
+/// when `wake` is notified; does nothing without a bot token.
+pub async fn keep_posting(gate: Gate, app: Arc<SlackApp>, every: Duration, wake: Arc<Notify>) {
+    let store = gate.store();
     let Some(api) = app.api() else { return };
     let policy = DeliveryPolicy::default();
     let mut timer = tokio::time::interval(every);
@@ -80,10 +83,13 @@ pub async fn keep_posting(store: Store, app: Arc<SlackApp>, every: Duration, wak
             _ = timer.tick() => {}
             () = wake.notified() => {}
         }
-        if let Err(error) = nudges::announce(&store, &app).await {
+        if let Err(error) = nudges::announce(store, &app).await {
             tracing::error!(%error, "queueing Slack nudges");
         }
-        if let Err(error) = deliver_slack_due(&store, api, &policy).await {
+        if let Err(error) = drafts::announce(&gate, &app).await {
+            tracing::error!(%error, "queueing Slack draft announcements");
+        }
+        if let Err(error) = deliver_slack_due(store, api, &policy).await {
             tracing::error!(%error, "posting Slack messages");
         }
     }

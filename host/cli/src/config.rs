@@ -509,6 +509,35 @@ mod tests {
     }
 
     #[test]
+    fn the_slack_bot_is_read_from_the_file_or_the_environment_and_never_printed() {
+        let mut config = parse(
+            "[slack]\nbot-token = \"xoxb-file-secret\"\napi-base = \"http://127.0.0.1:9/api\"\n",
+            Path::new("rhyme.toml"),
+        )
+        .unwrap();
+        assert!(config.slack.app(None).unwrap().api().is_some());
+        assert!(!format!("{config:?}").contains("file-secret"), "{config:?}");
+        config
+            .apply(|name| (name == "RHYME_SLACK_BOT_TOKEN").then(|| "not-a-token".to_string()))
+            .unwrap();
+        let error = config.slack.app(None).unwrap_err().to_string();
+        assert!(
+            error.starts_with("rhyme.toml: [slack] bot-token:"),
+            "{error}"
+        );
+        assert!(!error.contains("not-a-token"), "{error}");
+        let none = parse("", Path::new("rhyme.toml")).unwrap();
+        assert!(
+            none.slack.app(None).unwrap().api().is_none(),
+            "no token, no bot"
+        );
+        assert!(
+            parse("[slack]\nbot-tokn = \"x\"\n", Path::new("rhyme.toml")).is_err(),
+            "an unknown key is refused"
+        );
+    }
+
+    #[test]
     fn the_environment_overrides_the_file() {
         let mut config = parse(
             "[vectors]\nqdrant-url = \"http://file:6334\"\n",

@@ -87,10 +87,10 @@ pub async fn interactions(
     // Done: the nudge's message is replaced by what became of it. Refused: the message stays,
     // and the refusal comes beside it.
     let answer = ephemeral(&text, done);
-    if let Some(url) = interaction.response_url.as_deref() {
-        if let Err(error) = state.slack_app().responder().respond(url, &answer).await {
-            tracing::warn!(%error, "answering a Slack click");
-        }
+    if let Some(url) = interaction.response_url.as_deref()
+        && let Err(error) = state.slack_app().responder().respond(url, &answer).await
+    {
+        tracing::warn!(%error, "answering a Slack click");
     }
     Ok(Json(answer))
 }

@@ -122,7 +122,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let name: String = row.try_get("token_name")?;
-        let token = active_by_name(&mut *conn, &name).await?;
+        let token = active_by_name(&mut conn, &name).await?;
         Ok(token.map(|t| Principal::new(t.name, t.role)))
     }
 }

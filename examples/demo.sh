@@ -114,7 +114,9 @@ echo "(rhyme eval movers, 52 labelled server incidents, 5 folds held out: named 
 echo " onset error 1 min, 0.8 alarms per 24 h of quiet data; a plain z-score in the same run: 0.26, 14 min, 3.2)"
 
 section "Incident commander: the incident replayed, nudges as they fire (anti-patterns)"
-rhyme replay examples/incidents/checkout-outage.json --speed "${RHYME_DEMO_SPEED:-1200}" --show-events
+# --slack: each nudge also as the Slack app would send it to the IC (an ephemeral message in the
+# incident's channel, with its buttons), rendered as text.
+rhyme replay examples/incidents/checkout-outage.json --speed "${RHYME_DEMO_SPEED:-1200}" --show-events --slack C0DEMO
 
 section "Responder: seen this before? (seen-before)"
 rhyme corpus import examples/postmortems

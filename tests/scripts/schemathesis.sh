@@ -64,8 +64,9 @@ run() {
     for role in $roles; do
         token[$role]="$(RHYME_DATABASE_URL= "$rhyme" --data "$data" token create --role "$role" --name "schemathesis-$role")"
     done
-    # With a Slack signing secret and the webhooks' secrets (GitHub's and Jira's signatures,
-    # Argo CD's shared secret), so that each signed route checks them (401) rather than
+    # With a Slack signing secret (for /v1/ingest/slack, /v1/slack/interactions and
+    # /v1/slack/commands) and the webhooks' secrets (GitHub's and Jira's signatures, Argo CD's
+    # shared secret), so that each signed route checks them (401) rather than
     # answering 404 for a route that is off.
     RHYME_DATABASE_URL= RHYME_SLACK_SIGNING_SECRET=schemathesis-slack-secret \
         RHYME_GITHUB_WEBHOOK_SECRET=schemathesis-github-secret \

@@ -8,6 +8,7 @@ pub mod chat_server;
 mod http;
 pub mod receiver;
 pub mod server;
+pub mod slack_server;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};

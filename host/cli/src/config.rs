@@ -6,7 +6,8 @@
 //! (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
 //! `_API_KEY` and `_TIMEOUT_S` (`llm.*`), `RHYME_DATABASE_URL` (`store.database-url`),
 //! `RHYME_PUBLIC_URL`, `RHYME_SLACK_SIGNING_SECRET`, `RHYME_GITHUB_WEBHOOK_SECRET` and
-//! `RHYME_ARGOCD_WEBHOOK_SECRET` (`server.*`). Only this binary reads
+//! `RHYME_ARGOCD_WEBHOOK_SECRET` (`server.*`), `RHYME_SLACK_BOT_TOKEN` and
+//! `RHYME_SLACK_API_BASE` (`slack.*`). Only this binary reads
 //! the file or the environment: library crates get plain values.
 //!
 //! ```toml
@@ -42,6 +43,9 @@
 //! [audit]
 //! key-file = "/etc/rhyme/audit.key"
 //! anchor-file = "/var/log/rhyme/audit-anchor.jsonl"
+//!
+//! [slack]
+//! bot-token = "xoxb-…"
 //!
 //! [server]
 //! max-connections = 4096
@@ -92,6 +96,52 @@ pub(crate) struct RhymeConfig {
     /// Where the audit log is anchored outside the database: the key and the anchor file.
     #[serde(default)]
     pub audit: AuditSection,
+    /// The Slack app's bot: its token and the API it calls.
+    #[serde(default)]
+    pub slack: SlackSection,
+}
+
+/// The Slack app's bot (nudges to the IC, answers in channels). The signing secret that
+/// checks Slack's requests stays `[server] slack-signing-secret`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct SlackSection {
+    /// The Bot User OAuth Token (`xoxb-…`); without one nothing is posted.
+    pub bot_token: Option<String>,
+    /// Slack's Web API; `https://slack.com/api` unless set (tests point it at a fake).
+    pub api_base: Option<String>,
+}
+
+/// Never shows the token, only whether one is set.
+impl std::fmt::Debug for SlackSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackSection")
+            .field("bot_token", &self.bot_token.as_ref().map(|_| "(set)"))
+            .field("api_base", &self.api_base)
+            .finish()
+    }
+}
+
+impl SlackSection {
+    /// The Slack app as configured, linking to `public_url`.
+    pub(crate) fn app(
+        &self,
+        public_url: Option<&str>,
+    ) -> anyhow::Result<rhyme_server::slack_app::SlackApp> {
+        let token = self
+            .bot_token
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(rhyme_sinks::BotToken::new)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("{FILE_NAME}: [slack] {e}"))?;
+        let base = self
+            .api_base
+            .as_deref()
+            .unwrap_or(rhyme_sinks::slack_api::DEFAULT_API_BASE);
+        rhyme_server::slack_app::SlackApp::new(base, token, public_url.map(str::to_string))
+            .map_err(|e| anyhow::anyhow!("{FILE_NAME}: [slack] {e}"))
+    }
 }
 
 /// The audit log's anchors outside the database (see `rhyme audit`).
@@ -288,6 +338,8 @@ impl RhymeConfig {
             &mut self.server.slack_signing_secret,
             "RHYME_SLACK_SIGNING_SECRET",
         );
+        set(&mut self.slack.bot_token, "RHYME_SLACK_BOT_TOKEN");
+        set(&mut self.slack.api_base, "RHYME_SLACK_API_BASE");
         set(
             &mut self.server.github_webhook_secret,
             "RHYME_GITHUB_WEBHOOK_SECRET",
@@ -459,6 +511,35 @@ mod tests {
         assert!(
             error.starts_with("data/rhyme.toml: [ceilings] fuel must be greater than zero"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_slack_bot_is_read_from_the_file_or_the_environment_and_never_printed() {
+        let mut config = parse(
+            "[slack]\nbot-token = \"xoxb-file-secret\"\napi-base = \"http://127.0.0.1:9/api\"\n",
+            Path::new("rhyme.toml"),
+        )
+        .unwrap();
+        assert!(config.slack.app(None).unwrap().api().is_some());
+        assert!(!format!("{config:?}").contains("file-secret"), "{config:?}");
+        config
+            .apply(|name| (name == "RHYME_SLACK_BOT_TOKEN").then(|| "not-a-token".to_string()))
+            .unwrap();
+        let error = config.slack.app(None).unwrap_err().to_string();
+        assert!(
+            error.starts_with("rhyme.toml: [slack] bot-token:"),
+            "{error}"
+        );
+        assert!(!error.contains("not-a-token"), "{error}");
+        let none = parse("", Path::new("rhyme.toml")).unwrap();
+        assert!(
+            none.slack.app(None).unwrap().api().is_none(),
+            "no token, no bot"
+        );
+        assert!(
+            parse("[slack]\nbot-tokn = \"x\"\n", Path::new("rhyme.toml")).is_err(),
+            "an unknown key is refused"
         );
     }
 

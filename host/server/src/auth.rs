@@ -103,6 +103,13 @@ pub mod may {
         const PERMISSION: Permission = Permission::TrackActions;
     }
 
+    /// Create and revoke tokens, map Slack users to them, read the audit log.
+    #[derive(Debug)]
+    pub struct ManageTokens;
+    impl Need for ManageTokens {
+        const PERMISSION: Permission = Permission::ManageTokens;
+    }
+
     /// Approve, edit or reject proposals.
     #[derive(Debug)]
     pub struct Decide;

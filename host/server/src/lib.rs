@@ -18,10 +18,13 @@
 //! | [`openapi`] | the OpenAPI document, from the handlers' annotations |
 //! | [`page`] | the reviewer's web page (`/review`), a static page over this API |
 //! | [`sections`] | a draft's sections, so one can be re-drafted and spliced in |
+//! | [`slack_app`] | the Slack app: nudges posted to the IC, its messages, its answers |
 //! | [`state`] | what every handler shares |
 //!
-//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack` (Slack's request signature),
-//! `/v1/ingest/github` (GitHub's), `/v1/ingest/jira` (Jira's), `/v1/ingest/argocd` (a shared secret) and `/v1/openapi.json`; `/healthz` and `/metrics` need none either.
+//! Every `/v1` route needs a bearer token, except `/v1/ingest/slack`, `/v1/slack/interactions`
+//! and `/v1/slack/commands` (Slack's request signature), `/v1/ingest/github` (GitHub's),
+//! `/v1/ingest/jira` (Jira's), `/v1/ingest/argocd` (a shared secret) and `/v1/openapi.json`;
+//! `/healthz` and `/metrics` need none either.
 
 #![warn(missing_docs)]
 
@@ -38,6 +41,7 @@ pub mod page;
 pub mod problem;
 pub mod query;
 pub mod sections;
+pub mod slack_app;
 pub mod state;
 pub mod time;
 
@@ -48,7 +52,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use rhyme_pipeline::lines::QueueLimits;
 use rhyme_pipeline::metrics::Metrics;
 use rhyme_pipeline::queue::JobQueue;
@@ -76,6 +80,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/ingest/github"),
     ("POST", "/v1/ingest/argocd"),
     ("POST", "/v1/incidents/{id}/slack-channel"),
+    ("POST", "/v1/slack/interactions"),
+    ("POST", "/v1/slack/commands"),
+    ("PUT", "/v1/slack/users/{slack_user_id}"),
+    ("DELETE", "/v1/slack/users/{slack_user_id}"),
     ("GET", "/v1/incidents/{id}/nudges"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/acknowledge"),
     ("POST", "/v1/incidents/{id}/nudges/{pattern}/mute"),
@@ -124,6 +132,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ingest/github", post(github::ingest))
         .route("/v1/ingest/argocd", post(changes::argocd::ingest))
         .route("/v1/incidents/{id}/slack-channel", post(slack::bind))
+        .route("/v1/slack/interactions", post(slack_actions::interactions))
+        .route("/v1/slack/commands", post(slack_commands::commands))
+        .route(
+            "/v1/slack/users/{slack_user_id}",
+            put(slack_users::map).delete(slack_users::unmap),
+        )
         .route("/v1/incidents/{id}/nudges", get(nudges::list))
         .route(
             "/v1/incidents/{id}/nudges/{pattern}/acknowledge",
@@ -194,6 +208,9 @@ pub struct ServeConfig {
     pub deliver_every: Duration,
     /// The Slack app's signing secret; without one `/v1/ingest/slack` answers 404.
     pub slack_signing_secret: Option<String>,
+    /// The Slack app: its bot token (nudges are posted to ICs only with one), its API base,
+    /// and the links it puts in messages.
+    pub slack_app: Arc<slack_app::SlackApp>,
     /// The signed webhooks' secrets (GitHub, Argo CD, Jira); a webhook without one answers 404.
     pub webhook_secrets: state::WebhookSecrets,
     /// How long a stored plugin job stays this process's without renewal; a crashed process's
@@ -265,6 +282,12 @@ pub async fn serve_until(
         },
     ));
     let recovery = tokio::spawn(recovery::recover(gate.clone(), queue.clone()));
+    let slack_posting = tokio::spawn(slack_app::keep_posting(
+        gate.clone(),
+        config.slack_app.clone(),
+        config.deliver_every,
+        wake_delivery.clone(),
+    ));
     let wake_sealing = Arc::new(Notify::new());
     let sealing = (config.audit.key.is_some() || config.audit.file.is_some()).then(|| {
         tokio::spawn(rhyme_store::audit::keep_sealing(
@@ -281,6 +304,7 @@ pub async fn serve_until(
         .with_delivery_wake(wake_delivery)
         .with_seal_wake(wake_sealing)
         .with_slack_secret(config.slack_signing_secret)
+        .with_slack_app(config.slack_app)
         .with_webhook_secrets(config.webhook_secrets)
         .with_seen_before(config.seen_before)
         .with_plugins(plugins)
@@ -290,6 +314,7 @@ pub async fn serve_until(
 
     ticker.abort();
     delivery.abort();
+    slack_posting.abort();
     recovery.abort();
     // The router (and with it the last sender) is gone: the worker drains the queue and ends.
     if tokio::time::timeout(Duration::from_secs(30), worker)

@@ -25,6 +25,7 @@ use super::problem::Problem;
     paths(
         api::incidents::create, api::incidents::list, api::incidents::get, api::incidents::timeline, api::incidents::findings,
         api::ingest::events, api::ingest::series, api::alertmanager::ingest, api::slack::ingest, api::slack::bind,
+        api::slack_actions::interactions, api::slack_commands::commands, api::slack_users::map, api::slack_users::unmap,
         api::changes::record, api::github::ingest, api::changes::argocd::ingest,
         api::nudges::list, api::nudges::acknowledge, api::nudges::mute, api::nudges::unmute,
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
@@ -54,7 +55,15 @@ struct Refusals;
 impl Modify for Refusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
                 refusals(path, operation);
             }
         }
@@ -83,7 +92,12 @@ fn refusals(path: &str, operation: &mut Operation) {
         // signature over them, whatever the content type says; every other body must be JSON.
         if !matches!(
             path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira" | "/v1/ingest/argocd"
+            "/v1/ingest/slack"
+                | "/v1/ingest/github"
+                | "/v1/ingest/jira"
+                | "/v1/ingest/argocd"
+                | "/v1/slack/interactions"
+                | "/v1/slack/commands"
         ) {
             add.push("415");
         }

@@ -13,6 +13,7 @@ use rhyme_runtime::LoadedPlugin;
 use rhyme_seen_before::service::SeenBefore;
 
 use crate::ops_metrics::OpsMetrics;
+use crate::slack_app::SlackApp;
 
 const NOT_SET_UP: &str = "seen-before is not set up on this host";
 
@@ -30,6 +31,8 @@ struct Inner {
     /// Requests, auth failures, deliveries and backlog: the server's side of `/metrics`.
     ops_metrics: Arc<OpsMetrics>,
     slack_secret: Option<String>,
+    /// The Slack app: its bot, its answers to clicks and commands, its links.
+    slack_app: Arc<SlackApp>,
     /// The signed webhooks' secrets (GitHub, Argo CD, Jira); a route without one answers 404.
     webhook_secrets: WebhookSecrets,
     /// Notified after each approval, so the delivery loop runs at once instead of on its timer.
@@ -69,6 +72,7 @@ impl AppState {
                 metrics,
                 ops_metrics: Arc::default(),
                 slack_secret: None,
+                slack_app: Arc::default(),
                 webhook_secrets: WebhookSecrets::default(),
                 delivery_wake: Arc::new(Notify::new()),
                 seal_wake: Arc::new(Notify::new()),
@@ -175,6 +179,19 @@ impl AppState {
     /// The enabled plugins, for calls made on a request's behalf.
     pub fn plugins(&self) -> &Arc<Vec<LoadedPlugin>> {
         &self.inner.plugins
+    }
+
+    /// With the Slack app (call before the state is shared).
+    pub fn with_slack_app(mut self, app: Arc<SlackApp>) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("not shared yet")
+            .slack_app = app;
+        self
+    }
+
+    /// The Slack app: its bot (when a token is configured) and its answers.
+    pub fn slack_app(&self) -> &Arc<SlackApp> {
+        &self.inner.slack_app
     }
 
     /// The Slack app's signing secret, if one is configured.

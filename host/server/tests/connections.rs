@@ -40,6 +40,7 @@ async fn serve(connections: Connections) -> Running {
         tick_every: Duration::from_secs(3600),
         deliver_every: Duration::from_secs(3600),
         slack_signing_secret: None,
+        slack_app: Default::default(),
         webhook_secrets: Default::default(),
         job_lease: Duration::from_secs(30),
         seen_before: Err("not used here".into()),

@@ -34,12 +34,14 @@ pub mod jobs;
 pub mod limits;
 mod migrate;
 pub mod model;
+mod nudge_feedback;
 mod nudges;
 pub mod outbox;
 mod postmortems;
 pub mod report;
 mod roles;
 mod series;
+pub mod slack;
 mod store;
 mod tokens;
 
@@ -62,9 +64,11 @@ pub use model::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, PluginRef, Point, Postmortem,
     SeriesWindow, StoredFinding, TimelineEvent,
 };
+pub use nudge_feedback::NotUseful;
 pub use nudges::{NudgeTriage, Triage};
 pub use postmortems::Upserted;
 pub use report::ReportInputs;
 pub use roles::{Actor, Permission, Principal, Role};
+pub use slack::SlackUser;
 pub use store::Store;
 pub use tokens::{NewToken, SECRET_PREFIX, TokenCheck, TokenInfo};

@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "action items",
         include_str!("../migrations/0007_action_items.sql"),
     ),
+    (
+        8,
+        "slack users",
+        include_str!("../migrations/0008_slack_users.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

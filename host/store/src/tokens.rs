@@ -170,7 +170,7 @@ impl Store {
 
 const SELECT: &str = "SELECT id, name, role, created_at, created_by, revoked_at FROM api_tokens";
 
-fn check_manager(by: &Actor) -> Result<()> {
+pub(crate) fn check_manager(by: &Actor) -> Result<()> {
     if by.manages_tokens() {
         Ok(())
     } else {
@@ -188,7 +188,10 @@ fn normalise_name(name: &str) -> String {
 
 /// The active token whose name is `name` once both are normalised (tokens made before names
 /// were normalised included).
-async fn active_by_name(conn: &mut sqlx::AnyConnection, name: &str) -> Result<Option<TokenInfo>> {
+pub(crate) async fn active_by_name(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+) -> Result<Option<TokenInfo>> {
     let wanted = normalise_name(name);
     let rows = sqlx::query(&format!("{SELECT} WHERE revoked_at IS NULL"))
         .fetch_all(conn)

@@ -32,6 +32,7 @@ fn allowed(method: &str, path: &str) -> &'static [&'static str] {
         ("GET", p) if p.starts_with("/v1/audit") => &["admin"],
         ("POST", "/v1/lint") => &ROLES,
         ("POST", "/v1/actions/{id}/status") => &["responder", "ic", "reviewer"],
+        ("PUT" | "DELETE", p) if p.starts_with("/v1/slack/users/") => &["admin"],
         ("GET", _) => &ROLES,
         other => panic!("no expectation written for {other:?}: add it to `allowed`"),
     }
@@ -44,7 +45,8 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         .replace("{incident}", incident)
         .replace("{pattern}", "tunnel-vision")
         .replace("{file}", "latency.svg")
-        .replace("{section}", "summary");
+        .replace("{section}", "summary")
+        .replace("{slack_user_id}", "U0WALK");
     let url = if url.starts_with("/v1/proposals/") {
         url.replacen(incident, "no-such-proposal", 1)
     } else {
@@ -75,6 +77,7 @@ fn concrete(method: &str, path: &str, incident: &str) -> (String, Option<String>
         ("POST", "/v1/lint") => Some(json!({"text": "Ops should have checked the disk."})),
         ("POST", "/v1/actions/{id}/status") => Some(json!({"status": "in-progress"})),
         ("POST", "/v1/report/drafts") => Some(json!({"since": "7d"})),
+        ("PUT", "/v1/slack/users/{slack_user_id}") => Some(json!({"token_name": "walk-admin"})),
         ("POST", _) => Some(json!({})),
         _ => None,
     };
@@ -117,7 +120,12 @@ fn walk_roles(backend: &Backend) {
     for (method, path) in rhyme_server::ROUTES {
         if matches!(
             *path,
-            "/v1/ingest/slack" | "/v1/ingest/github" | "/v1/ingest/jira" | "/v1/ingest/argocd"
+            "/v1/ingest/slack"
+                | "/v1/ingest/github"
+                | "/v1/ingest/jira"
+                | "/v1/ingest/argocd"
+                | "/v1/slack/interactions"
+                | "/v1/slack/commands"
         ) {
             // Authenticated by the sender's signature or secret, not a token: see the Slack
             // test, `changes_api` and `action_items`.

@@ -173,6 +173,7 @@ pub(super) fn config() -> ServeConfig {
         tick_every: Duration::from_secs(3600),
         deliver_every: Duration::from_secs(3600),
         slack_signing_secret: None,
+        slack_app: Default::default(),
         webhook_secrets: Default::default(),
         job_lease: Duration::from_secs(30),
         seen_before: Err("not used by the ingest benchmark".into()),

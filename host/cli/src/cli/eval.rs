@@ -222,6 +222,40 @@ fn nudges(
         })
         .transpose()?;
     super::folds::print_summary(summary, validation);
+    not_useful(ctx)
+}
+
+/// What responders said of the nudges on real incidents: the "Not useful" button's verdicts
+/// per pattern, from this data folder's store (when it has one; nothing is created here).
+fn not_useful(ctx: &Context) -> anyhow::Result<()> {
+    let configured = ctx
+        .config
+        .store
+        .database_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty());
+    if !configured && !ctx.data.join(rhyme_store::SQLITE_FILE).exists() {
+        return Ok(());
+    }
+    let counts = super::store::runtime()?.block_on(async {
+        let db = super::store::open(ctx).await?;
+        let counts = db.nudges_not_useful().await;
+        db.close().await;
+        anyhow::Ok(counts?)
+    })?;
+    if counts.is_empty() {
+        // On stderr: stdout's lines are the timelines' and the summary's JSON, the summary last.
+        eprintln!("Real incidents: no nudge marked not useful (Slack's button).");
+    } else {
+        let listed: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} {}", c.pattern, c.count))
+            .collect();
+        eprintln!(
+            "Real incidents, marked not useful (Slack's button): {}",
+            listed.join(", ")
+        );
+    }
     Ok(())
 }
 

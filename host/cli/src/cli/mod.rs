@@ -31,6 +31,8 @@ mod serve;
 mod serve_seen_before;
 mod show;
 mod signature;
+mod slack;
+mod slack_preview;
 mod store;
 mod themes;
 mod themes_eval;
@@ -88,6 +90,9 @@ enum Command {
     /// Create, revoke and list API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Map Slack users to token holders, for the Slack app's buttons and commands.
+    #[command(subcommand)]
+    Slack(slack::SlackCommand),
     /// Check the audit log's hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -157,6 +162,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Openapi => openapi::run(&ctx),
         Command::Series(command) => series::run(&ctx, command),
         Command::Token(command) => token::run(&ctx, command),
+        Command::Slack(command) => slack::run(&ctx, command),
         Command::Audit(command) => audit::run(&ctx, command),
         Command::Corpus(command) => corpus::run(&ctx, command),
         Command::Changes(command) => changes::run(&ctx, command),

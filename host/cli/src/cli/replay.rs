@@ -26,6 +26,10 @@ pub(super) struct ReplayArgs {
     /// Print every timeline event too, not only what the plugins found.
     #[arg(long)]
     show_events: bool,
+    /// Also print, for each nudge, the ephemeral message the Slack app would send the IC in
+    /// this channel (a channel id, such as C0123ABC), as text.
+    #[arg(long, value_name = "CHANNEL")]
+    slack: Option<String>,
 }
 
 pub(super) fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
@@ -96,6 +100,22 @@ pub(super) fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
                         );
                     } else {
                         show::fired(now, &f.plugin, &f.finding, &events);
+                        let slack = args.slack.as_deref().and_then(|channel| {
+                            super::slack_preview::nudge(
+                                channel,
+                                &timeline.id,
+                                &f.plugin,
+                                &f.finding,
+                                &events,
+                                now,
+                            )
+                        });
+                        if let Some(text) = slack {
+                            println!("           Slack:");
+                            for line in text.lines() {
+                                println!("           │ {line}");
+                            }
+                        }
                     }
                 }
             }

@@ -97,6 +97,11 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tick_every: Duration::from_secs(args.tick_seconds.max(1)),
             deliver_every: Duration::from_millis(args.deliver_ms.max(10)),
             slack_signing_secret,
+            slack_app: std::sync::Arc::new(
+                ctx.config
+                    .slack
+                    .app(ctx.config.server.public_url.as_deref())?,
+            ),
             webhook_secrets: rhyme_server::state::WebhookSecrets {
                 github: ctx.config.server.github_webhook_secret.clone(),
                 argocd: ctx.config.server.argocd_webhook_secret.clone(),

@@ -18,8 +18,12 @@ pub mod proposals;
 pub mod report;
 pub mod seen_before;
 pub mod slack;
-pub mod trackers;
+pub mod slack_actions;
+pub mod slack_commands;
+mod slack_form;
+pub mod slack_users;
 pub mod themes;
+pub mod trackers;
 
 /// Random edits of real payloads, for the property tests of the readers of senders' bodies.
 #[cfg(test)]

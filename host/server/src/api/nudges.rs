@@ -91,7 +91,11 @@ pub async fn unmute(
 
 /// `NotFound` for an unknown incident; `Invalid` naming the known patterns for an unknown one:
 /// those the enabled plugins declare in their manifests, and those already raised.
-async fn known_pattern(state: &AppState, incident: &str, pattern: &str) -> Result<(), ApiError> {
+pub(crate) async fn known_pattern(
+    state: &AppState,
+    incident: &str,
+    pattern: &str,
+) -> Result<(), ApiError> {
     let findings = state.store().findings(incident).await?;
     let mut known: Vec<&str> = state
         .plugins()

@@ -68,10 +68,21 @@ pub async fn ask(
     Body(input): Body<AskIn>,
 ) -> Result<Json<AskOut>, ApiError> {
     caller.require(Permission::Read)?;
-    let started = Instant::now();
     let k = check_k(input.k)?;
-    let (question, incident) = question_of(&state, input.text, input.incident).await?;
-    let service = service(&state)?;
+    Ok(Json(answer(&state, input.text, input.incident, k).await?))
+}
+
+/// The matches for a text or an incident (checked as `ask` checks them), the plugin's calls
+/// audited; shared by `ask` and the Slack command.
+pub(crate) async fn answer(
+    state: &AppState,
+    text: Option<String>,
+    incident: Option<String>,
+    k: u32,
+) -> Result<AskOut, ApiError> {
+    let started = Instant::now();
+    let (question, incident) = question_of(state, text, incident).await?;
+    let service = service(state)?;
     let feedback = state.store().seen_before_feedback().await?;
     let now = state.store().now();
     let (asking, text) = (service.clone(), question.clone());
@@ -98,12 +109,12 @@ pub async fn ask(
     {
         tracing::error!("audit: {e}");
     }
-    Ok(Json(AskOut {
+    Ok(AskOut {
         question,
         incident,
         matches: answer.matches,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
-    }))
+    })
 }
 
 /// A verdict on one match of a question.

@@ -239,7 +239,12 @@ pub async fn ingest(
 }
 
 /// Checks Slack's signature and the request's age, saying which of them is wrong.
-fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now_s: i64) -> Result<(), ApiError> {
+pub(crate) fn verify(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now_s: i64,
+) -> Result<(), ApiError> {
     check_signature(secret, headers, body, now_s).map_err(ApiError::Unauthenticated)
 }
 
@@ -308,6 +313,10 @@ fn slack_ts(ts: &str) -> Option<i64> {
 pub struct ChannelIn {
     /// Slack's channel id (`C0123ABC`), not its name: no `#` in front, no spaces.
     pub channel: String,
+    /// The incident commander's Slack user id (`U0123ABC`): who gets the channel's nudges
+    /// when the timeline names no IC the Slack app knows.
+    #[serde(default)]
+    pub ic: Option<String>,
 }
 
 /// Bind a Slack channel to an incident, so the channel's messages become its timeline events.
@@ -321,6 +330,16 @@ pub async fn bind(
     Body(input): Body<ChannelIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let channel = channel_id(&input.channel)?;
+    // The IC first: a wrong id is refused (naming `ic`) before the channel is bound.
+    if let Some(ic) = input
+        .ic
+        .as_deref()
+        .map(str::trim)
+        .filter(|ic| !ic.is_empty())
+    {
+        state.store().incident(&id).await?;
+        state.store().set_slack_channel_ic(channel, ic).await?;
+    }
     state.store().bind(SOURCE, channel, &id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

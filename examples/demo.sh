@@ -110,8 +110,8 @@ rhyme signature examples/incidents/db-pool-in-use.csv --plot "$data/demo/db-pool
 
 section "Responder: which metric moved first? (first-mover)"
 rhyme movers examples/incidents/checkout-rps.csv examples/incidents/db-pool-in-use.csv --plot "$data/demo/movers.svg"
-echo "(rhyme eval movers, 52 labelled server incidents, 5 folds held out: named metrics F1 0.58, median"
-echo " onset error 1 min, 0.8 alarms per 24 h of quiet data; a plain z-score in the same run: 0.26, 14 min, 3.2)"
+echo "(rhyme eval movers, 52 labelled server incidents, 5 folds held out: named metrics F1 0.63, median"
+echo " onset error 1 min, 1.1 alarms per 24 h of quiet data; a plain z-score in the same run: 0.26, 14 min, 3.2)"
 
 section "Incident commander: the incident replayed, nudges as they fire (anti-patterns)"
 # --slack: each nudge also as the Slack app would send it to the IC (an ephemeral message in the
@@ -225,11 +225,32 @@ PY
     else
         echo "  (no plugin proposed anything on these events, so there is nothing to approve)"
     fi
+    echo "POST /v1/incidents/$incident/drafts (a postmortem); the reviewer writes in the team's action items and approves it as edited:"
+    postmortem=$(call "$responder" POST "/v1/incidents/$incident/drafts" '{"kind": "postmortem"}' | show 'print(d[0]["id"] if d else "")')
+    if [ -n "$postmortem" ]; then
+        edited=$(call "$reviewer" GET "/v1/proposals/$postmortem" | python3 -c '
+import json, sys
+draft = json.load(sys.stdin)["body"]
+head = draft.split("## Action items")[0].rstrip()
+items = """## Action items
+- Owner: Mei Tan. Alert when the cart-service connection pool stays above 80% for 5 minutes, checked by a load test (CART-212), due 2026-04-15
+- Owner: Dario Costa. Give the pricing client a 2 s timeout so cart-service frees its connections (CART-215), due 2027-06-30
+- Canary cart-service deploys in one region for 10 minutes before the rest
+"""
+print(json.dumps({"body": head + "\n\n" + items}))')
+        call "$reviewer" POST "/v1/proposals/$postmortem/edit" "$edited" | show "print('  postmortem', d['proposal']['state'], 'as edited by the reviewer')"
+        echo "rhyme actions list (kept from the approved postmortem: owner, ticket, deadline; what an item lacks; overdue ones marked):"
+        RHYME_TOKEN="$responder" rhyme actions list --server "$api" | sed 's/^/  /'
+    fi
     echo "GET /v1/audit/verify (as an admin):"
     call "$admin" GET /v1/audit/verify | show 'print("  ", {k: v for k, v in d.items() if not isinstance(v, (list, dict))})'
     stop_server
     echo "rhyme audit verify (after the server's last seal):"
     rhyme audit verify | sed 's/^/  /'
+
+    section "After the incidents: the numbers that matter (rhyme report)"
+    # The example incident happened in March 2026, so the window is named rather than `--since 7d`.
+    rhyme report --from 2026-03-01T00:00:00Z --to 2026-04-01T00:00:00Z | sed -n '1,40p'
 fi
 
 section "Reviewer: drafts waiting on the review page (rhyme serve, /review)"

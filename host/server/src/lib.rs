@@ -112,6 +112,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/report/drafts"),
 ];
 
+/// The routes a sender authenticates by its signature or a shared secret, not a bearer token:
+/// no role applies to them, and they read their body as bytes, whatever its content type says.
+pub const SIGNED_ROUTES: &[&str] = &[
+    "/v1/ingest/slack",
+    "/v1/ingest/github",
+    "/v1/ingest/jira",
+    "/v1/ingest/argocd",
+    "/v1/slack/interactions",
+    "/v1/slack/commands",
+];
+
 /// The API's routes over `state`.
 pub fn router(state: AppState) -> Router {
     use api::*;

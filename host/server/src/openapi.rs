@@ -7,13 +7,15 @@
 //! 415 and 422 for a JSON body, 500 everywhere. Every error is `application/problem+json` with
 //! the [`Problem`] schema. `tests/scripts/schemathesis.sh` holds the server to the result.
 
+use std::collections::BTreeSet;
+
 use utoipa::openapi::content::Content;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::Response;
-use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{Ref, RefOr};
+use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use super::api;
@@ -54,6 +56,7 @@ struct Refusals;
 
 impl Modify for Refusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        optional_bodies(openapi);
         for (path, item) in openapi.paths.paths.iter_mut() {
             for operation in [
                 &mut item.get,
@@ -65,6 +68,41 @@ impl Modify for Refusals {
             .flatten()
             {
                 refusals(path, operation);
+            }
+        }
+    }
+}
+
+/// Every JSON body is read by [`crate::body::Body`], which takes an empty body as `{}`: a body
+/// whose schema requires no property may be left out, and the document says so (approving
+/// without a `revision`, queueing the report of the last 7 days).
+fn optional_bodies(openapi: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = openapi.components.as_ref() else {
+        return;
+    };
+    let optional: BTreeSet<String> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            RefOr::T(Schema::Object(object)) if object.required.is_empty() => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put].into_iter().flatten() {
+            let Some(body) = operation.request_body.as_mut() else {
+                continue;
+            };
+            let named = match body
+                .content
+                .get("application/json")
+                .and_then(|c| c.schema.as_ref())
+            {
+                Some(RefOr::Ref(r)) => r.ref_location.strip_prefix("#/components/schemas/"),
+                _ => None,
+            };
+            if named.is_some_and(|name| optional.contains(name)) {
+                body.required = Some(Required::False);
             }
         }
     }
@@ -88,17 +126,9 @@ fn refusals(path: &str, operation: &mut Operation) {
     }
     if operation.request_body.is_some() {
         add.extend(["400", "413", "422"]);
-        // The signed webhooks (Slack, GitHub, Jira, Argo CD) read their body as bytes to check the
-        // signature over them, whatever the content type says; every other body must be JSON.
-        if !matches!(
-            path,
-            "/v1/ingest/slack"
-                | "/v1/ingest/github"
-                | "/v1/ingest/jira"
-                | "/v1/ingest/argocd"
-                | "/v1/slack/interactions"
-                | "/v1/slack/commands"
-        ) {
+        // The signed routes read their body as bytes to check the signature over them, whatever
+        // the content type says; every other body must be JSON.
+        if !crate::SIGNED_ROUTES.contains(&path) {
             add.push("415");
         }
     }

@@ -192,18 +192,21 @@ fn state_name(triage: Triage) -> &'static str {
     }
 }
 
-fn from_row(row: &AnyRow) -> Result<NudgeTriage> {
+/// The triage a `nudge_triage` row's `state` names.
+pub(crate) fn triage_of(row: &AnyRow) -> Result<Triage> {
     let state: String = row.try_get("state")?;
-    let triage = match state.as_str() {
-        "acknowledged" => Triage::Acknowledged,
-        "muted" => Triage::Muted,
-        other => {
-            return Err(Error::corrupt(
-                "nudge_triage",
-                format!("unknown state `{other}`"),
-            ));
-        }
-    };
+    match state.as_str() {
+        "acknowledged" => Ok(Triage::Acknowledged),
+        "muted" => Ok(Triage::Muted),
+        other => Err(Error::corrupt(
+            "nudge_triage",
+            format!("unknown state `{other}`"),
+        )),
+    }
+}
+
+fn from_row(row: &AnyRow) -> Result<NudgeTriage> {
+    let triage = triage_of(row)?;
     Ok(NudgeTriage {
         incident: row.try_get("incident_id")?,
         pattern: row.try_get("pattern")?,

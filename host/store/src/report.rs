@@ -12,7 +12,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::incidents;
 use crate::model::Incident;
-use crate::nudges::Triage;
+use crate::nudges::{Triage, triage_of};
 use crate::store::Store;
 
 /// One timeline event, reduced to what the timings need: no text, and the actor only where
@@ -149,21 +149,10 @@ impl Store {
         .await?
         .iter()
         .map(|row| {
-            let state: String = row.try_get("state")?;
-            let triage = match state.as_str() {
-                "acknowledged" => Triage::Acknowledged,
-                "muted" => Triage::Muted,
-                other => {
-                    return Err(Error::corrupt(
-                        "nudge_triage",
-                        format!("unknown state `{other}`"),
-                    ));
-                }
-            };
             Ok(NudgeAnswer {
                 incident: row.try_get("incident_id")?,
                 pattern: row.try_get("pattern")?,
-                triage,
+                triage: triage_of(row)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

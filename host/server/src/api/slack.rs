@@ -312,10 +312,12 @@ fn slack_ts(ts: &str) -> Option<i64> {
 #[serde(deny_unknown_fields)]
 pub struct ChannelIn {
     /// Slack's channel id (`C0123ABC`), not its name: no `#` in front, no spaces.
+    #[schema(pattern = "^[^#\\s]\\S*$")]
     pub channel: String,
     /// The incident commander's Slack user id (`U0123ABC`): who gets the channel's nudges
     /// when the timeline names no IC the Slack app knows.
     #[serde(default)]
+    #[schema(pattern = "^[UW][A-Z0-9]{2,31}$")]
     pub ic: Option<String>,
 }
 

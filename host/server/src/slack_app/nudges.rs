@@ -5,7 +5,7 @@
 //! nudges found before the channel was bound are not posted either (binding a channel late
 //! should not replay an incident's history into it).
 
-use rhyme_store::{Evidence, FindingKind, Result, Store};
+use rhyme_store::{FindingKind, Result, Store};
 
 use super::SlackApp;
 use super::blocks::nudge_message;
@@ -35,15 +35,7 @@ pub async fn announce(store: &Store, app: &SlackApp) -> Result<usize> {
                     "a nudge for the IC, but no IC the Slack app can reach: name one when binding the channel (`ic`)");
                 continue;
             };
-            let ids: Vec<String> = finding
-                .finding
-                .evidence
-                .iter()
-                .filter_map(|e| match e {
-                    Evidence::Event(id) => Some(id.clone()),
-                    _ => None,
-                })
-                .collect();
+            let ids = finding.finding.cited_events();
             let events = store.events_with_ids(&channel.incident, &ids).await?;
             let payload = nudge_message(&channel.channel, &ic, finding, &events, app.link_base());
             if store

@@ -72,6 +72,19 @@ pub struct Finding {
     pub at: Option<Timestamp>,
 }
 
+impl Finding {
+    /// The ids of the timeline events it rests on, in the order it cites them.
+    pub fn cited_events(&self) -> Vec<String> {
+        self.evidence
+            .iter()
+            .filter_map(|e| match e {
+                Evidence::Event(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A finding as stored: with its id, incident, plugin and arrival time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredFinding {

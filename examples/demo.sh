@@ -230,11 +230,11 @@ PY
     if [ -n "$postmortem" ]; then
         edited=$(call "$reviewer" GET "/v1/proposals/$postmortem" | python3 -c '
 import json, sys
-draft = json.load(sys.stdin)["body"]
+draft = json.load(sys.stdin)["proposal"]["body"]
 head = draft.split("## Action items")[0].rstrip()
 items = """## Action items
 - Owner: Mei Tan. Alert when the cart-service connection pool stays above 80% for 5 minutes, checked by a load test (CART-212), due 2026-04-15
-- Owner: Dario Costa. Give the pricing client a 2 s timeout so cart-service frees its connections (CART-215), due 2027-06-30
+- Owner: Dario Costa. Set a 2 s timeout on the pricing client so cart-service frees its connections (CART-215), due 2027-06-30
 - Canary cart-service deploys in one region for 10 minutes before the rest
 """
 print(json.dumps({"body": head + "\n\n" + items}))')
@@ -250,7 +250,7 @@ print(json.dumps({"body": head + "\n\n" + items}))')
 
     section "After the incidents: the numbers that matter (rhyme report)"
     # The example incident happened in March 2026, so the window is named rather than `--since 7d`.
-    rhyme report --from 2026-03-01T00:00:00Z --to 2026-04-01T00:00:00Z | sed -n '1,40p'
+    rhyme report --from 2026-03-01T00:00:00Z --to 2026-04-01T00:00:00Z | sed '/^How each is read/,$d'
 fi
 
 section "Reviewer: drafts waiting on the review page (rhyme serve, /review)"

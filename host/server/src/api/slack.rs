@@ -333,12 +333,7 @@ pub async fn bind(
 ) -> Result<axum::http::StatusCode, ApiError> {
     let channel = channel_id(&input.channel)?;
     // The IC first: a wrong id is refused (naming `ic`) before the channel is bound.
-    if let Some(ic) = input
-        .ic
-        .as_deref()
-        .map(str::trim)
-        .filter(|ic| !ic.is_empty())
-    {
+    if let Some(ic) = input.ic.as_deref() {
         state.store().incident(&id).await?;
         state.store().set_slack_channel_ic(channel, ic).await?;
     }

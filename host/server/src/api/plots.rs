@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use rhyme_store::{ChangeKind, Evidence, FindingKind, Permission};
+use rhyme_store::{ChangeKind, Evidence, FindingKind, Permission, StoredFinding};
 
 use crate::auth::Caller;
 use crate::problem::ApiError;
@@ -38,20 +38,16 @@ pub async fn svg(
             what: "series".into(),
             id: name.to_string(),
         })?;
-    let marks = signature_marks(&state, &incident, name).await?;
-    let changes = change_moments(&state, &incident).await?;
+    let findings = state.store().findings(&incident).await?;
+    let marks = signature_marks(&findings, name);
+    let changes = change_moments(&state, &incident, &findings).await?;
     let svg = render::svg(&convert::series_to_wit(series), &marks, &changes)
         .map_err(|e| ApiError::invalid("series", e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }
 
 /// The window of the newest signature finding that cites this series.
-async fn signature_marks(
-    state: &AppState,
-    incident: &str,
-    series: &str,
-) -> Result<Vec<Mark>, ApiError> {
-    let findings = state.store().findings(incident).await?;
+fn signature_marks(findings: &[StoredFinding], series: &str) -> Vec<Mark> {
     let newest = findings
         .iter()
         .rev()
@@ -66,20 +62,21 @@ async fn signature_marks(
                 _ => None,
             })
         });
-    Ok(newest.into_iter().collect())
+    newest.into_iter().collect()
 }
 
 /// The changes on the incident's timeline that bear on it: those of its service (every change,
 /// when it names none) and any a finding names as a suspect (another service's deploy may be
 /// the trigger). Freezes are left out: they change nothing themselves. Each is labelled with
 /// the first words of its sentence.
-async fn change_moments(state: &AppState, incident: &str) -> Result<Vec<Moment>, ApiError> {
+async fn change_moments(
+    state: &AppState,
+    incident: &str,
+    findings: &[StoredFinding],
+) -> Result<Vec<Moment>, ApiError> {
     let service = state.store().incident(incident).await?.service;
-    let suspects: Vec<String> = state
-        .store()
-        .findings(incident)
-        .await?
-        .into_iter()
+    let suspects: Vec<String> = findings
+        .iter()
         .filter_map(|f| {
             let id = f.finding.subject.strip_prefix("change-suspect:")?;
             Some(format!("{}{id}", rhyme_store::changes::EVENT_PREFIX))

@@ -43,20 +43,16 @@ impl Store {
         let mut tx = self.db().write().await?;
         let candidates = candidates(tx.conn(), sinks, limit, now).await?;
         let mut claims = Vec::new();
+        let lease = Lease {
+            owner,
+            now,
+            lease_ms,
+        };
         for id in candidates {
-            let row = sqlx::query(
-                "UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
-                 WHERE id = $1 AND state = 'due' AND next_attempt_at <= $4
-                 AND (lease_until IS NULL OR lease_until <= $4)
-                 RETURNING proposal_id, sink, payload, attempts",
-            )
-            .bind(&id)
-            .bind(owner)
-            .bind(now.saturating_add(lease_ms))
-            .bind(now)
-            .fetch_optional(tx.conn())
-            .await?;
-            let Some(row) = row else { continue };
+            let returning = "proposal_id, sink, payload, attempts";
+            let Some(row) = lease_row(tx.conn(), "outbox", returning, &id, &lease).await? else {
+                continue;
+            };
             let payload: String = row.try_get("payload")?;
             claims.push(Claim {
                 id,
@@ -154,6 +150,38 @@ impl Store {
 }
 
 /// Ids of rows that look claimable now, oldest due first.
+/// Who takes a due row, when, and for how long.
+pub(crate) struct Lease<'a> {
+    pub(crate) owner: &'a str,
+    pub(crate) now: Timestamp,
+    pub(crate) lease_ms: i64,
+}
+
+/// Leases row `id` of a delivery table (`outbox`, `slack_outbox`: the same lease columns) when
+/// it is still due and unleased, counting the attempt; `None` when another worker took it
+/// first. Returns the `returning` columns.
+pub(crate) async fn lease_row(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    returning: &'static str,
+    id: &str,
+    lease: &Lease<'_>,
+) -> Result<Option<sqlx::any::AnyRow>> {
+    let sql = format!(
+        "UPDATE {table} SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
+         WHERE id = $1 AND state = 'due' AND next_attempt_at <= $4
+         AND (lease_until IS NULL OR lease_until <= $4)
+         RETURNING {returning}"
+    );
+    Ok(sqlx::query(&sql)
+        .bind(id)
+        .bind(lease.owner)
+        .bind(lease.now.saturating_add(lease.lease_ms))
+        .bind(lease.now)
+        .fetch_optional(conn)
+        .await?)
+}
+
 async fn candidates(
     conn: &mut sqlx::AnyConnection,
     sinks: &[String],

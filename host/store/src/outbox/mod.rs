@@ -10,6 +10,7 @@
 mod claim;
 
 pub use claim::Claim;
+pub(crate) use claim::{Lease, lease_row};
 
 use serde::Serialize;
 use sqlx::AnyConnection;

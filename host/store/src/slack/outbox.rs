@@ -10,7 +10,7 @@ use crate::audit::append_in;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
-use crate::outbox::OutboxState;
+use crate::outbox::{Lease, OutboxState, lease_row};
 use crate::roles::Actor;
 use crate::store::Store;
 
@@ -133,19 +133,17 @@ impl Store {
         .map(|r| r.try_get("id"))
         .collect::<std::result::Result<_, _>>()?;
         let mut claims = Vec::new();
+        let lease = Lease {
+            owner,
+            now,
+            lease_ms,
+        };
         for id in ids {
-            let row = sqlx::query(
-                "UPDATE slack_outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
-                 WHERE id = $1 AND state = 'due' AND next_attempt_at <= $4
-                 AND (lease_until IS NULL OR lease_until <= $4) RETURNING payload, attempts",
-            )
-            .bind(&id)
-            .bind(owner)
-            .bind(now.saturating_add(lease_ms))
-            .bind(now)
-            .fetch_optional(tx.conn())
-            .await?;
-            let Some(row) = row else { continue };
+            let returning = "payload, attempts";
+            let Some(row) = lease_row(tx.conn(), "slack_outbox", returning, &id, &lease).await?
+            else {
+                continue;
+            };
             let payload: String = row.try_get("payload")?;
             claims.push(SlackClaim {
                 id,

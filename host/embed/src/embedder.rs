@@ -1,15 +1,18 @@
 //! The embedder: tokenizer + BERT encoder + pooling, run on the CPU in batches.
 
 use std::path::Path;
+use std::sync::Mutex;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::value::Tensor;
 use tokenizers::{Encoding, PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 use crate::files::{ModelFiles, read_json};
+use crate::graph::{self, BertConfig};
 use crate::pooling::sentence_vectors;
+use crate::weights::Weights;
 
 /// Texts per forward pass. Larger batches amortise overhead but pad more; 32 is what
 /// sentence-transformers uses by default.
@@ -17,9 +20,9 @@ pub const DEFAULT_BATCH_SIZE: usize = 32;
 
 /// A loaded sentence-embedding model (all-MiniLM-L6-v2 or another BERT sentence model).
 pub struct Embedder {
-    model: BertModel,
+    /// A session runs one batch at a time; its own threads share the batch's work.
+    session: Mutex<Session>,
     tokenizer: Tokenizer,
-    device: Device,
     dimension: usize,
     max_seq_len: usize,
     batch_size: usize,
@@ -40,16 +43,19 @@ impl Embedder {
     /// `sentence_bert_config.json` for the truncation length) from `dir`.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self> {
         let files = ModelFiles::in_dir(dir.as_ref())?;
-        let config: Config = read_json(&files.config)?;
+        let config: BertConfig = read_json(&files.config)?;
+        if let Some(reason) = config.unsupported() {
+            return Err(Error::Unsupported {
+                path: files.config.clone(),
+                reason,
+            });
+        }
         let max_seq_len = files.max_seq_len()?.min(config.max_position_embeddings);
         let tokenizer = load_tokenizer(&files, max_seq_len)?;
-        let device = Device::Cpu;
-        crate::allocator::keep_model_buffers_in_the_heap();
-        let model = load_weights(&files, &config, &device)?;
+        let session = load_session(&files, &config)?;
         Ok(Self {
-            model,
+            session: Mutex::new(session),
             tokenizer,
-            device,
             dimension: config.hidden_size,
             max_seq_len,
             batch_size: DEFAULT_BATCH_SIZE,
@@ -84,10 +90,6 @@ impl Embedder {
                 out[*slot] = vector;
             }
         }
-        // One question leaves little to give back; a corpus of passages leaves the peak.
-        if texts.len() > 1 {
-            crate::allocator::release_free_memory();
-        }
         Ok(out)
     }
 
@@ -96,21 +98,35 @@ impl Embedder {
             .tokenizer
             .encode_batch(texts.to_vec(), true)
             .map_err(|source| Error::Tokenize { source })?;
-        let ids = self.stack(&encodings, Encoding::get_ids)?;
-        let type_ids = self.stack(&encodings, Encoding::get_type_ids)?;
-        let mask = self.stack(&encodings, Encoding::get_attention_mask)?;
-        let hidden = self.model.forward(&ids, &type_ids, Some(&mask))?;
-        Ok(sentence_vectors(&hidden, &mask)?)
+        let batch = encodings.len();
+        let mask = stack(&encodings, Encoding::get_attention_mask);
+        let inputs = ort::inputs![
+            "input_ids" => tensor(batch, stack(&encodings, Encoding::get_ids))?,
+            "token_type_ids" => tensor(batch, stack(&encodings, Encoding::get_type_ids))?,
+            "attention_mask" => tensor(batch, mask.clone())?,
+        ];
+        // A poisoned lock only means another call panicked mid-run; the session holds no
+        // state between runs, so it is still good.
+        let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
+        let outputs = session.run(inputs)?;
+        let (_, hidden) = outputs["last_hidden_state"].try_extract_tensor::<f32>()?;
+        Ok(sentence_vectors(hidden, &mask, batch, self.dimension))
     }
+}
 
-    /// Stacks one per-token field of equally padded encodings into a `[batch, tokens]` tensor.
-    fn stack(&self, encodings: &[Encoding], field: fn(&Encoding) -> &[u32]) -> Result<Tensor> {
-        let rows = encodings
-            .iter()
-            .map(|e| Tensor::new(field(e), &self.device))
-            .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(Tensor::stack(&rows, 0)?)
-    }
+/// One per-token field of equally padded encodings, row after row.
+fn stack(encodings: &[Encoding], field: fn(&Encoding) -> &[u32]) -> Vec<i32> {
+    // Token ids and masks are far below i32::MAX (the vocabulary has 30,522 entries).
+    encodings
+        .iter()
+        .flat_map(|e| field(e).iter().map(|&v| v as i32))
+        .collect()
+}
+
+/// A `[batch, tokens]` input tensor.
+fn tensor(batch: usize, values: Vec<i32>) -> Result<Tensor<i32>> {
+    let tokens = values.len() / batch.max(1);
+    Ok(Tensor::from_array(([batch, tokens], values))?)
 }
 
 fn load_tokenizer(files: &ModelFiles, max_seq_len: usize) -> Result<Tokenizer> {
@@ -145,19 +161,17 @@ fn load_tokenizer(files: &ModelFiles, max_seq_len: usize) -> Result<Tokenizer> {
     Ok(tokenizer)
 }
 
-fn load_weights(files: &ModelFiles, config: &Config, device: &Device) -> Result<BertModel> {
-    let path = &files.weights;
-    let weights_error = |source| Error::Weights {
-        path: path.clone(),
-        source,
-    };
-    // SAFETY: the file is memory-mapped read-only; Rhyme never writes to model files while
-    // running, and fetch.sh replaces them by rename, which leaves existing maps intact.
-    let vb = unsafe {
-        VarBuilder::from_mmaped_safetensors(std::slice::from_ref(path), DType::F32, device)
-    }
-    .map_err(weights_error)?;
-    BertModel::load(vb, config).map_err(weights_error)
+fn load_session(files: &ModelFiles, config: &BertConfig) -> Result<Session> {
+    let environment = crate::runtime::environment(&files.runtime)?;
+    let weights = Weights::open(&files.weights)?;
+    let model = graph::encoder(config, &weights)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let builder = Session::builder(environment)?
+        .with_optimization_level(GraphOptimizationLevel::All)
+        .map_err(ort::Error::from)?
+        .with_intra_threads(threads)
+        .map_err(ort::Error::from)?;
+    Ok(model.into_session(&builder)?)
 }
 
 /// Indices of `texts`, shortest first (byte length is a good enough proxy for tokens).

@@ -43,13 +43,31 @@ pub enum Error {
     },
 
     /// `model.safetensors` does not hold the BERT weights the config describes.
-    #[error("weights file {path} does not match the model config: {source}")]
+    #[error("weights file {path} does not match the model config: {reason}")]
     Weights {
         /// The `model.safetensors` file.
         path: PathBuf,
-        /// candle's error, e.g. a missing tensor or a wrong shape.
-        #[source]
-        source: candle_core::Error,
+        /// What is wrong: a missing tensor, a wrong shape or type, an unreadable header.
+        reason: String,
+    },
+
+    /// The model's architecture is one this crate cannot build a graph for.
+    #[error("model config {path}: {reason}")]
+    Unsupported {
+        /// The `config.json` file.
+        path: PathBuf,
+        /// Which setting is not supported.
+        reason: String,
+    },
+
+    /// The ONNX Runtime library could not be loaded (missing, or a version without the
+    /// API this crate needs).
+    #[error("cannot load ONNX Runtime from {path}: {reason} (run models/fetch.sh to obtain it)")]
+    Runtime {
+        /// The shared library tried.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
     },
 
     /// The tokenizer rejected an input text.
@@ -60,12 +78,12 @@ pub enum Error {
         source: tokenizers::Error,
     },
 
-    /// The forward pass or pooling failed (a shape or numeric error inside candle).
+    /// Building the graph or running it failed inside ONNX Runtime.
     #[error("embedding inference failed: {source}")]
     Inference {
-        /// candle's error.
+        /// ONNX Runtime's error.
         #[from]
-        source: candle_core::Error,
+        source: ort::Error,
     },
 }
 

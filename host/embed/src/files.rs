@@ -21,7 +21,13 @@ pub struct ModelFiles {
     pub weights: PathBuf,
     /// Optional: carries `max_seq_length`, the truncation length sentence-transformers uses.
     pub sentence_config: PathBuf,
+    /// The ONNX Runtime shared library that runs the model: `libonnxruntime.so` in the model
+    /// directory, or in `onnxruntime/` beside it (where `models/fetch.sh` puts it).
+    pub runtime: PathBuf,
 }
+
+/// File name of the ONNX Runtime library [`ModelFiles`] looks for.
+pub const RUNTIME_LIBRARY: &str = "libonnxruntime.so";
 
 impl ModelFiles {
     /// The standard file names inside `dir`; checks that the required ones exist.
@@ -31,8 +37,14 @@ impl ModelFiles {
             tokenizer: dir.join("tokenizer.json"),
             weights: dir.join("model.safetensors"),
             sentence_config: dir.join("sentence_bert_config.json"),
+            runtime: runtime_library(dir),
         };
-        for path in [&files.config, &files.tokenizer, &files.weights] {
+        for path in [
+            &files.config,
+            &files.tokenizer,
+            &files.weights,
+            &files.runtime,
+        ] {
             if !path.is_file() {
                 return Err(Error::MissingFile { path: path.clone() });
             }
@@ -52,6 +64,17 @@ impl ModelFiles {
         let parsed: SentenceConfig = read_json(&self.sentence_config)?;
         Ok(parsed.max_seq_length)
     }
+}
+
+/// The model directory's own copy of the runtime when it has one, else the shared one beside
+/// it; when neither exists the shared path is returned, so the error names where it belongs.
+fn runtime_library(dir: &Path) -> PathBuf {
+    let own = dir.join(RUNTIME_LIBRARY);
+    if own.is_file() {
+        return own;
+    }
+    let beside = dir.parent().unwrap_or(dir).join("onnxruntime");
+    beside.join(RUNTIME_LIBRARY)
 }
 
 /// Reads and parses one JSON file, naming it in any error.

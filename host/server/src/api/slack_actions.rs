@@ -84,9 +84,13 @@ pub async fn interactions(
         Ok(done) => (done, true),
         Err(refused) => (format!("Rhyme refused: {refused}"), false),
     };
-    // Done: the nudge's message is replaced by what became of it. Refused: the message stays,
-    // and the refusal comes beside it.
-    let answer = ephemeral(&text, done);
+    // Done on a nudge: its ephemeral message (which `chat.update` cannot edit) is replaced
+    // by what became of it. Done on a draft: the announcement is seen by the whole thread, so
+    // the clicking reviewer is answered beside it, and the announcement itself is updated
+    // (`chat.update`, through the outbox) once the approved update is on its way. Refused: the
+    // message stays, and the refusal comes beside it.
+    let replace = done && action.action_id != Action::Approve.id();
+    let answer = ephemeral(&text, replace);
     if let Some(url) = interaction.response_url.as_deref()
         && let Err(error) = state.slack_app().responder().respond(url, &answer).await
     {
@@ -119,7 +123,7 @@ async fn act(state: &AppState, slack_user: &str, action: &ActionIn) -> Result<St
                 .map_err(|e| said(e.into()))?;
             state.wake_delivery();
             Ok(format!(
-                "Approved by {}: it goes out once, through the gate's route.",
+                "Approved by {}: the update is posted once, and the announcement will say so.",
                 who.name
             ))
         }

@@ -111,7 +111,17 @@ async fn act(state: &AppState, slack_user: &str, action: &ActionIn) -> Result<St
         .and_then(|v| serde_json::from_str(v).ok())
         .ok_or("the button does not say what it is about.")?;
     let who = who(state, slack_user).await?;
-    let said = |e: ApiError| e.to_string();
+    let name = who.name.clone();
+    // A refusal is counted and logged as the API's refusals are (`rhyme_auth_failures_total`,
+    // "request refused"); like them it is not an audit entry, as nothing was done.
+    let said = |e: ApiError| {
+        if let Some(reason) = e.auth_failure() {
+            state.ops_metrics().record_auth_failure(reason);
+            tracing::warn!(route = ROUTE, slack_user, token_name = %name, button = %action.action_id,
+                auth_failure = reason, detail = %e, "Slack click refused");
+        }
+        e.to_string()
+    };
     let store = state.store();
     match (kind, target) {
         (Action::Approve, Target::Proposal { proposal }) => {

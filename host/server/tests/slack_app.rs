@@ -326,6 +326,9 @@ async fn a_responders_click_on_a_reviewer_button_is_refused_in_words_and_nothing
             .unwrap()
             .starts_with("Approved by rita")
     );
+    // The announcement is seen by the whole thread: the reviewer is answered beside it, and
+    // the announcement itself is updated through chat.update.
+    assert_eq!(api.answers()[2]["replace_original"], false);
 }
 
 #[tokio::test]
@@ -612,4 +615,127 @@ async fn a_pending_status_update_is_announced_once_with_its_review_link_and_appr
         "{text}"
     );
     assert!(text.ends_with("[Approve]"), "{text}");
+    // In the incident's thread: the first Slack message of the channel in its timeline.
+    assert_eq!(
+        messages[0].payload["message"]["thread_ts"],
+        "1767225000.000100"
+    );
+    assert!(
+        messages[0].payload["message"]
+            .get("reply_broadcast")
+            .is_none()
+    );
+    assert_eq!(
+        api.store().slack_thread("C0INC", "inc-1").await.unwrap(),
+        Some("1767225000.000100".into())
+    );
+
+    // Approved (here through the gate directly, as the review page would): no sink of the
+    // gate publishes status updates, so the app posts it once in the thread, and replaces the
+    // announcement (named by its key until its ts is known) with who approved it.
+    let rita = api
+        .store()
+        .slack_principal("U0RITA")
+        .await
+        .unwrap()
+        .unwrap();
+    gate.approve(&rita, &proposal.id).await.unwrap();
+    assert_eq!(
+        rhyme_server::slack_app::drafts::announce(gate, &app)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        rhyme_server::slack_app::drafts::announce(gate, &app)
+            .await
+            .unwrap(),
+        0
+    );
+    let messages = api.store().slack_messages().await.unwrap();
+    assert_eq!(messages.len(), 3);
+    let keyed = |key: String| {
+        messages
+            .iter()
+            .find(|m| m.dedupe_key == key)
+            .map(|m| m.payload.clone())
+            .unwrap_or_else(|| panic!("no {key} in {messages:?}"))
+    };
+    let post = &keyed(format!("draft-post:{}", proposal.id));
+    assert_eq!(post["method"], "chat.postMessage");
+    assert_eq!(post["message"]["thread_ts"], "1767225000.000100");
+    assert_eq!(post["message"]["reply_broadcast"], true);
+    let posted = post["message"]["text"].as_str().unwrap();
+    assert!(posted.contains("approved by rita"), "{posted}");
+    assert!(
+        posted.contains("Checkout is failing for some card payments."),
+        "{posted}"
+    );
+    let update = &keyed(format!("draft-settled:{}", proposal.id));
+    assert_eq!(update["method"], "chat.update");
+    assert_eq!(update["ts_of"], format!("draft:{}", proposal.id));
+    let text = as_text(update);
+    assert!(
+        text.contains("Approved by rita; posted once, in this thread."),
+        "{text}"
+    );
+    assert!(!text.contains("[Approve]"), "{text}");
+}
+
+#[tokio::test]
+async fn a_draft_waits_for_a_thread_rather_than_going_to_the_whole_channel() {
+    let api = Api::new().await;
+    let store = api.store();
+    store
+        .put_incident(&Incident {
+            id: "inc-2".into(),
+            title: "Search slow".into(),
+            severity: "SEV2".into(),
+            service: String::new(),
+            started: 0,
+            ended: None,
+        })
+        .await
+        .unwrap();
+    store.bind("slack", "C0TWO", "inc-2").await.unwrap();
+    api.state
+        .gate()
+        .propose(NewProposal {
+            incident: Some("inc-2".into()),
+            plugin: PluginRef {
+                name: "draft-summary".into(),
+                version: "0.1.0".into(),
+            },
+            requested_by: None,
+            action: None,
+            proposal: Proposal {
+                kind: ProposalKind::DraftStatusUpdate,
+                title: "Status update: search".into(),
+                body: "Search is slow.".into(),
+                rationale: "the IC asked".into(),
+                evidence: vec![],
+            },
+        })
+        .await
+        .unwrap();
+    let app = api.state.slack_app().clone();
+    let gate = api.state.gate();
+    let announce = || rhyme_server::slack_app::drafts::announce(gate, &app);
+    assert_eq!(announce().await.unwrap(), 0, "no thread yet");
+    assert!(store.slack_messages().await.unwrap().is_empty());
+    let message = TimelineEvent {
+        id: "slack-C0TWO-1767225300.000200".into(),
+        at: 1_767_225_300_000,
+        actor: "U0OMAR".into(),
+        role: String::new(),
+        kind: "message".into(),
+        text: "search p99 is 4 s".into(),
+    };
+    store.add_events("inc-2", &[message]).await.unwrap();
+    assert_eq!(announce().await.unwrap(), 1);
+    let messages = store.slack_messages().await.unwrap();
+    assert_eq!(
+        messages[0].payload["message"]["thread_ts"],
+        "1767225300.000200"
+    );
 }

@@ -264,10 +264,15 @@ impl SlackApi {
         self.call(Method::Update, message).await
     }
 
+    /// Sends an outbox payload (`{"method": ..., "message": {...}}`); Slack's answer, which
+    /// holds the posted message's `ts` (`message_ts` for `chat.postEphemeral`).
+    pub async fn send(&self, payload: &Value) -> Result<Value, SinkError> {
+        let (method, message) = outbox_call(payload)?;
+        Ok(self.call(method, message).await?)
+    }
+
     async fn deliver_payload(&self, delivery: &Delivery) -> Result<(), SinkError> {
-        let (method, message) = outbox_call(&delivery.payload)?;
-        self.call(method, message).await?;
-        Ok(())
+        self.send(&delivery.payload).await.map(|_| ())
     }
 }
 

@@ -224,3 +224,46 @@ async fn a_queued_message_is_posted_once_after_slacks_wait() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_update_names_its_message_by_key_and_is_sent_with_the_ts_slack_gave_it() {
+    common::each_backend(|f| async move {
+        let (base, fake) = start().await;
+        let api = client(&base, TOKEN);
+        let policy = DeliveryPolicy::default();
+        let original = json!({"method": "chat.postMessage",
+            "message": {"channel": "C1", "thread_ts": "1503435900.000100", "text": "Draft waiting"}});
+        let update = json!({"method": "chat.update", "ts_of": "draft:p1",
+            "message": {"channel": "C1", "text": "Draft (approved by rita)"}});
+        f.store.queue_slack_message("draft:p1", "i", &original).await.unwrap();
+        f.store.queue_slack_message("draft-settled:p1", "i", &update).await.unwrap();
+        // Whichever is claimed first, the update goes out after the original, with its ts.
+        for _ in 0..5 {
+            deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+            f.clock.advance(60_000);
+        }
+        let calls = fake.calls.lock().unwrap().clone();
+        let methods: Vec<&str> = calls.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(methods, ["chat.postMessage", "chat.update"]);
+        assert_eq!(calls[1].1["ts"], "1503435956.000247");
+        assert!(calls[1].1.get("ts_of").is_none(), "{:?}", calls[1].1);
+        let rows = f.store.slack_messages().await.unwrap();
+        assert!(rows.iter().all(|r| r.state == OutboxState::Delivered), "{rows:?}");
+        let posted = f.store.slack_message_posted("draft:p1").await.unwrap().unwrap();
+        assert_eq!(posted.ts.as_deref(), Some("1503435956.000247"));
+
+        // An update of a message never posted, or never queued, fails for good.
+        let refused = json!({"method": "chat.postMessage", "message": {"text": "no channel"}});
+        f.store.queue_slack_message("draft:p2", "i", &refused).await.unwrap();
+        deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        for (key, of) in [("draft-settled:p2", "draft:p2"), ("draft-settled:p3", "draft:p3")] {
+            let update = json!({"method": "chat.update", "ts_of": of,
+                "message": {"channel": "C1", "text": "x"}});
+            f.store.queue_slack_message(key, "i", &update).await.unwrap();
+        }
+        let failed = deliver_slack_due(&f.store, &api, &policy).await.unwrap();
+        assert_eq!(failed.failed.len(), 2, "{failed:?}");
+        assert_eq!(fake.calls.lock().unwrap().len(), 2);
+    })
+    .await;
+}

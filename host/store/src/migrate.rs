@@ -46,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "slack users",
         include_str!("../migrations/0008_slack_users.sql"),
     ),
+    (
+        10,
+        "slack threads",
+        include_str!("../migrations/0010_slack_threads.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

@@ -147,8 +147,8 @@ async fn a_slack_message_is_queued_once_and_held_by_one_worker() {
         f.clock.advance(5_000);
         let second = f.store.claim_slack_due("b", 10, 60_000).await.unwrap();
         assert_eq!(second[0].attempts, 2);
-        assert!(!f.store.settle_slack_message(&first[0], SlackOutcome::Delivered).await.unwrap(), "a's lease is gone");
-        assert!(f.store.settle_slack_message(&second[0], SlackOutcome::Delivered).await.unwrap());
+        assert!(!f.store.settle_slack_message(&first[0], SlackOutcome::Delivered { ts: None }).await.unwrap(), "a's lease is gone");
+        assert!(f.store.settle_slack_message(&second[0], SlackOutcome::Delivered { ts: None }).await.unwrap());
         let rows = f.store.slack_messages().await.unwrap();
         assert_eq!((rows[0].state, rows[0].attempts), (OutboxState::Delivered, 2));
     })

@@ -4,12 +4,16 @@
 //! the IC's *Mute 30 min* click (Slack's `block_actions` form, signed as Slack signs) mutes the
 //! pattern as that IC, in the audit log; a responder's click on the IC's button is refused in
 //! words sent back through `response_url`; `/rhyme seen-before` answers with past incidents.
+//! A status-update draft is announced in the incident's thread; a responder's *Approve* is
+//! refused in Slack's own words and approves nothing, a reviewer's goes through the gate, the
+//! update is posted once in the thread, and the announcement is updated (`chat.update`, after
+//! a 429 with `Retry-After`) to say who approved it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rhyme_tests::server::{Backend, Response, Server, raw, unique};
 use rhyme_tests::slack_server::{SlackCall, SlackServer};
-use rhyme_tests::{embedding_model, install_builtin, outcome, repo_root, rhyme};
+use rhyme_tests::{PROPOSER_MANIFEST, embedding_model, install_builtin, outcome, repo_root, rhyme};
 use serde_json::{Value, json};
 
 const SECRET: &str = "e2e-slack-signing-secret";
@@ -40,6 +44,11 @@ fn map_user(backend: &Backend, slack_user: &str, name: &str) {
 
 /// A form post to `path`, signed as Slack signs it, now.
 fn signed_form(server: &Server, path: &str, body: &str) -> Response {
+    signed(server, path, "application/x-www-form-urlencoded", body)
+}
+
+/// A post of `body` to `path`, signed as Slack signs it, now.
+fn signed(server: &Server, path: &str, content_type: &str, body: &str) -> Response {
     use hmac::{Hmac, Mac};
     let ts = now_s();
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
@@ -47,7 +56,7 @@ fn signed_form(server: &Server, path: &str, body: &str) -> Response {
     let signature = format!("v0={}", hex::encode(mac.finalize().into_bytes()));
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\n\
+         Content-Type: {content_type}\r\n\
          X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {signature}\r\n\
          Content-Length: {}\r\n\r\n{body}",
         body.len()
@@ -76,12 +85,31 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-/// A click on `button` of a message the fake received, as Slack posts it to the app.
+/// A click on `button` of an ephemeral message the fake received, as Slack posts it.
 fn click(
     server: &Server,
     slack: &SlackServer,
     user: &str,
     channel: &str,
+    button: &Value,
+) -> Response {
+    click_on(
+        server,
+        slack,
+        user,
+        channel,
+        ("1767225600.000100", true),
+        button,
+    )
+}
+
+/// A click on `button` of the message `(ts, is_ephemeral)`, as Slack posts it to the app.
+fn click_on(
+    server: &Server,
+    slack: &SlackServer,
+    user: &str,
+    channel: &str,
+    (message_ts, is_ephemeral): (&str, bool),
     button: &Value,
 ) -> Response {
     let payload = json!({
@@ -90,12 +118,12 @@ fn click(
         "user": {"id": user, "username": user.to_lowercase(), "team_id": "T0RHYME"},
         "api_app_id": "A0RHYME",
         "token": "unused-verification-token",
-        "container": {"type": "message", "message_ts": "1767225600.000100", "channel_id": channel, "is_ephemeral": true},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": is_ephemeral},
         "trigger_id": "1.2.3",
         "channel": {"id": channel, "name": "inc"},
         "response_url": slack.response_url(&unique("click")),
         "actions": [{
-            "action_id": button["action_id"], "block_id": "rhyme.nudge", "text": button["text"],
+            "action_id": button["action_id"], "block_id": "rhyme.buttons", "text": button["text"],
             "value": button["value"], "type": "button", "action_ts": "1767225601.000200",
         }],
     });
@@ -360,4 +388,218 @@ fn rhyme_seen_before_typed_in_slack_answers_with_past_incidents_through_response
         text.contains("What broke:") || text.contains("Fix or lesson:"),
         "{text}"
     );
+}
+
+/// The buttons of a message the fake received.
+fn buttons(message: &Value) -> Vec<Value> {
+    message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap_or_else(|| panic!("no buttons in {message}"))["elements"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_draft_is_announced_in_the_thread_a_responders_approve_is_refused_and_a_reviewers_posts_it_once()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let slack = SlackServer::start(BOT);
+    let backend = Backend {
+        data: dir.path().join("data"),
+        database_url: None,
+    };
+    configure(&backend.data, &slack);
+    backend.install_plugin(
+        &dir.path().join("src"),
+        "guest_proposer",
+        PROPOSER_MANIFEST,
+        &["incidents"],
+    );
+    let responder = backend.token("responder", "omar");
+    let admin = backend.token("admin", "ada");
+    backend.token("reviewer", "rita");
+    map_user(&backend, "U0OMAR", "omar");
+    map_user(&backend, "U0RITA", "rita");
+    let server = Server::start(
+        &backend,
+        &[
+            "--tick-seconds",
+            "3600",
+            "--deliver-ms",
+            "100",
+            "--slack-signing-secret",
+            SECRET,
+        ],
+    );
+    let incident = unique("inc");
+    server.create_incident(
+        &responder,
+        &json!({"id": incident, "title": "Card payments failing", "severity": "SEV1", "started": "2026-01-05T10:00:00Z"}),
+    );
+    let bound = server.call(
+        "POST",
+        &format!("/v1/incidents/{incident}/slack-channel"),
+        Some(&responder),
+        Some(&json!({"channel": "C0E2E"}).to_string()),
+    );
+    assert_eq!(bound.status, 204, "{}", bound.text());
+
+    // Someone writes in the channel (Slack's Events API): the incident's thread in it.
+    let message = json!({
+        "token": "unused-verification-token", "team_id": "T0RHYME", "api_app_id": "A0RHYME",
+        "type": "event_callback", "event_id": "Ev0E2E", "event_time": 1_767_225_500,
+        "event": {"type": "message", "channel": "C0E2E", "channel_type": "channel",
+            "user": "U0OMAR", "text": "card payments failing since 10:00", "ts": "1767225500.000100"},
+    });
+    let ingested = signed(
+        &server,
+        "/v1/ingest/slack",
+        "application/json",
+        &message.to_string(),
+    );
+    assert_eq!(ingested.status, 200, "{}", ingested.text());
+    assert_eq!(ingested.json()["incident"], incident.as_str());
+
+    // The proposer plugin drafts a status update from this event; it waits for a reviewer.
+    let draft = json!([{"id": format!("{incident}-d1"), "at": "2026-01-05T10:10:00Z",
+        "actor": "ana", "kind": "draft-status-update",
+        "text": "**[SEV1] Card payments failing**\n\n**Condition**\n- Some card payments fail\n"}]);
+    server.post_events(&responder, &incident, &draft);
+    let posted = wait_call(&server, &slack, "/api/chat.postMessage", 1);
+    let announcement = &posted[0].body;
+    assert_eq!(announcement["channel"], "C0E2E");
+    assert_eq!(
+        announcement["thread_ts"], "1767225500.000100",
+        "in the incident's thread, not the channel: {announcement}"
+    );
+    assert!(
+        announcement.get("reply_broadcast").is_none(),
+        "{announcement}"
+    );
+    assert!(
+        announcement["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Draft waiting for a reviewer:"),
+        "{announcement}"
+    );
+    let approve = buttons(announcement);
+    assert_eq!(approve.len(), 1);
+    assert_eq!(approve[0]["text"]["text"], "Approve");
+    let proposal: Value = serde_json::from_str(approve[0]["value"].as_str().unwrap()).unwrap();
+    let proposal = proposal["proposal"].as_str().unwrap().to_string();
+    // The fake's first posted message.
+    let announced = ("1767225700.000001", false);
+
+    // The first chat.update Slack answers with 429 and Retry-After: 1.
+    slack.rate_limit_once("chat.update", 1);
+
+    // A responder clicks Approve: refused in Slack, in words, to them alone; nothing approved.
+    let refused = click_on(&server, &slack, "U0OMAR", "C0E2E", announced, &approve[0]);
+    assert_eq!(refused.status, 200, "{}", refused.text());
+    let answers = wait_call(&server, &slack, "/actions/", 1);
+    assert_eq!(answers[0].body["response_type"], "ephemeral");
+    assert_eq!(answers[0].body["replace_original"], false);
+    assert_eq!(
+        answers[0].body["text"],
+        "Rhyme refused: your role (responder) cannot approve, edit or reject proposals; that needs the reviewer role"
+    );
+    let still = server
+        .call(
+            "GET",
+            &format!("/v1/proposals/{proposal}"),
+            Some(&admin),
+            None,
+        )
+        .json();
+    assert_eq!(still["proposal"]["state"], "pending", "{still}");
+    // Counted as the API's refusals are; like them, not an audit entry (nothing was done).
+    let metrics = server.call("GET", "/metrics", None, None).text();
+    assert!(
+        metrics.contains("rhyme_auth_failures_total{reason=\"wrong-role\"} 1"),
+        "{metrics}"
+    );
+
+    // The reviewer's click approves through the gate, as rita.
+    let approved = click_on(&server, &slack, "U0RITA", "C0E2E", announced, &approve[0]);
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    let answers = wait_call(&server, &slack, "/actions/", 2);
+    assert!(
+        answers[1].body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Approved by rita"),
+        "{:?}",
+        answers[1].body
+    );
+    // The announcement itself is updated through chat.update, not the click's answer.
+    assert_eq!(answers[1].body["replace_original"], false);
+
+    // The update is posted once, in the thread (and shown in the channel: a reviewer approved
+    // it); the announcement is updated once Slack's Retry-After has passed.
+    let updated = wait_call(&server, &slack, "/api/chat.update", 1);
+    assert_eq!(slack.rate_limited(), ["/api/chat.update"]);
+    let update = &updated[0].body;
+    assert_eq!(update["channel"], "C0E2E");
+    assert_eq!(update["ts"], announced.0, "{update}");
+    assert!(
+        update["text"]
+            .as_str()
+            .unwrap()
+            .contains("Approved by rita; posted once, in this thread."),
+        "{update}"
+    );
+    assert!(
+        update["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["type"] != "actions"),
+        "the Approve button is gone: {update}"
+    );
+    let posted = wait_call(&server, &slack, "/api/chat.postMessage", 2);
+    let published = &posted[1].body;
+    assert_eq!(published["thread_ts"], "1767225500.000100", "{published}");
+    assert_eq!(published["reply_broadcast"], true);
+    let text = published["text"].as_str().unwrap();
+    assert!(text.contains("approved by rita"), "{text}");
+    assert!(text.contains("Some card payments fail"), "{text}");
+
+    // Exactly once, however many passes ran.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let count = |path: &str| slack.calls().iter().filter(|c| c.path == path).count();
+    assert_eq!(count("/api/chat.postMessage"), 2);
+    assert_eq!(count("/api/chat.update"), 1);
+    let decided = server
+        .call(
+            "GET",
+            &format!("/v1/proposals/{proposal}"),
+            Some(&admin),
+            None,
+        )
+        .json();
+    assert_eq!(decided["proposal"]["state"], "approved", "{decided}");
+
+    // The audit log has rita's approval, in her role, and no approval by omar.
+    let audit = server
+        .call("GET", "/v1/audit?limit=1000", Some(&admin), None)
+        .json();
+    let approvals: Vec<(String, String)> = audit
+        .as_array()
+        .or(audit["entries"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "proposal.approve")
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_string(),
+                e["role"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(approvals, [("rita".to_string(), "reviewer".to_string())]);
 }

@@ -84,9 +84,13 @@ pub async fn interactions(
         Ok(done) => (done, true),
         Err(refused) => (format!("Rhyme refused: {refused}"), false),
     };
-    // Done: the nudge's message is replaced by what became of it. Refused: the message stays,
-    // and the refusal comes beside it.
-    let answer = ephemeral(&text, done);
+    // Done on a nudge: its ephemeral message (which `chat.update` cannot edit) is replaced
+    // by what became of it. Done on a draft: the announcement is seen by the whole thread, so
+    // the clicking reviewer is answered beside it, and the announcement itself is updated
+    // (`chat.update`, through the outbox) once the approved update is on its way. Refused: the
+    // message stays, and the refusal comes beside it.
+    let replace = done && action.action_id != Action::Approve.id();
+    let answer = ephemeral(&text, replace);
     if let Some(url) = interaction.response_url.as_deref()
         && let Err(error) = state.slack_app().responder().respond(url, &answer).await
     {
@@ -107,7 +111,17 @@ async fn act(state: &AppState, slack_user: &str, action: &ActionIn) -> Result<St
         .and_then(|v| serde_json::from_str(v).ok())
         .ok_or("the button does not say what it is about.")?;
     let who = who(state, slack_user).await?;
-    let said = |e: ApiError| e.to_string();
+    let name = who.name.clone();
+    // A refusal is counted and logged as the API's refusals are (`rhyme_auth_failures_total`,
+    // "request refused"); like them it is not an audit entry, as nothing was done.
+    let said = |e: ApiError| {
+        if let Some(reason) = e.auth_failure() {
+            state.ops_metrics().record_auth_failure(reason);
+            tracing::warn!(route = ROUTE, slack_user, token_name = %name, button = %action.action_id,
+                auth_failure = reason, detail = %e, "Slack click refused");
+        }
+        e.to_string()
+    };
     let store = state.store();
     match (kind, target) {
         (Action::Approve, Target::Proposal { proposal }) => {
@@ -119,7 +133,7 @@ async fn act(state: &AppState, slack_user: &str, action: &ActionIn) -> Result<St
                 .map_err(|e| said(e.into()))?;
             state.wake_delivery();
             Ok(format!(
-                "Approved by {}: it goes out once, through the gate's route.",
+                "Approved by {}: the update is posted once, and the announcement will say so.",
                 who.name
             ))
         }

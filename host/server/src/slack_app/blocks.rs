@@ -175,32 +175,83 @@ pub fn nudge_message(
     })
 }
 
-/// A queued draft announced in the channel: its title, a link to its review page, and an
-/// Approve button for a reviewer.
+/// A queued draft announced in the incident's thread (`thread_ts`): its title, a link to its
+/// review page, and an Approve button for a reviewer. Never broadcast to the channel.
 pub fn draft_announcement(
     channel: &str,
+    thread_ts: &str,
     proposal: &str,
     title: &str,
     link_base: Option<&str>,
 ) -> Value {
-    let review = match link_base {
-        // The review page's queue lists it with its evidence and lint.
-        Some(base) => format!("<{base}/review|review it> (proposal `{proposal}`)"),
-        None => format!("review it in Rhyme (proposal `{proposal}`)"),
-    };
     let line = format!("Draft waiting for a reviewer: {title}");
     json!({
         "method": "chat.postMessage",
         "message": {
             "channel": channel,
+            "thread_ts": thread_ts,
             "text": line,
             "unfurl_links": false,
             "blocks": [
                 {"type": "section", "text": {"type": "mrkdwn",
-                    "text": format!("*{}*\n{review}", escape(&line))}},
+                    "text": format!("*{}*\n{}", escape(&line), review_link(proposal, link_base))}},
                 {"type": "actions", "block_id": "rhyme.proposal",
                     "elements": [button(Action::Approve, &Target::Proposal {proposal: proposal.into()}, true)]},
             ],
+        },
+    })
+}
+
+fn review_link(proposal: &str, link_base: Option<&str>) -> String {
+    match link_base {
+        // The review page's queue lists it with its evidence and lint.
+        Some(base) => format!("<{base}/review|review it> (proposal `{proposal}`)"),
+        None => format!("review it in Rhyme (proposal `{proposal}`)"),
+    }
+}
+
+/// The dedupe key of a draft's announcement, which a later `chat.update` names it by.
+pub fn announcement_key(proposal: &str) -> String {
+    format!("draft:{proposal}")
+}
+
+/// A `chat.update` of a draft's announcement once the draft was decided: the title, what
+/// became of it (`outcome`, e.g. "Approved by ines; posted in this thread") and no button.
+/// It names the announcement by its dedupe key (`ts_of`); the outbox fills in its `ts`.
+pub fn draft_settled(
+    channel: &str,
+    proposal: &str,
+    title: &str,
+    outcome: &str,
+    link_base: Option<&str>,
+) -> Value {
+    let line = format!("Draft: {title}");
+    json!({
+        "method": "chat.update",
+        "ts_of": announcement_key(proposal),
+        "message": {
+            "channel": channel,
+            "text": format!("{line} ({outcome})"),
+            "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn",
+                    "text": format!("*{}*\n{}", escape(&line), review_link(proposal, link_base))}},
+                {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(outcome)}]},
+            ],
+        },
+    })
+}
+
+/// The approved status update, posted once in the incident's thread and, because a reviewer
+/// approved it, also shown in the channel (`reply_broadcast`). `text` is Slack mrkdwn.
+pub fn approved_update(channel: &str, thread_ts: &str, text: &str) -> Value {
+    json!({
+        "method": "chat.postMessage",
+        "message": {
+            "channel": channel,
+            "thread_ts": thread_ts,
+            "reply_broadcast": true,
+            "text": text,
+            "unfurl_links": false,
         },
     })
 }
@@ -216,15 +267,23 @@ pub fn ephemeral(text: &str, replace_original: bool) -> Value {
 pub fn as_text(payload: &Value) -> String {
     let message = &payload["message"];
     let mut lines = vec![format!(
-        "[{}{} in {}]",
+        "[{}{} in {}{}]",
         payload["method"].as_str().unwrap_or("?"),
         message["user"]
             .as_str()
             .map(|u| format!(" to {u}"))
             .unwrap_or_default(),
-        message["channel"].as_str().unwrap_or("?")
+        message["channel"].as_str().unwrap_or("?"),
+        message["thread_ts"]
+            .as_str()
+            .map(|ts| format!(", thread {ts}"))
+            .unwrap_or_default(),
     )];
-    for block in message["blocks"].as_array().into_iter().flatten() {
+    let blocks = message["blocks"].as_array();
+    if blocks.is_none_or(|b| b.is_empty()) {
+        lines.push(message["text"].as_str().unwrap_or("").into());
+    }
+    for block in blocks.into_iter().flatten() {
         match block["type"].as_str() {
             Some("section") => lines.push(block["text"]["text"].as_str().unwrap_or("").into()),
             Some("context") => {

@@ -72,3 +72,50 @@ impl Store {
         Ok(row.map(|r| r.try_get("slack_user_id")).transpose()?)
     }
 }
+
+impl Store {
+    /// The `ts` of the thread the Slack app posts in for `incident` in `channel`, once found.
+    pub async fn slack_thread(&self, channel: &str, incident: &str) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT thread_ts FROM slack_threads WHERE channel = $1 AND incident_id = $2",
+        )
+        .bind(channel)
+        .bind(incident)
+        .fetch_optional(&self.db().pool)
+        .await?;
+        Ok(row.map(|r| r.try_get("thread_ts")).transpose()?)
+    }
+
+    /// Records `thread_ts` as the incident's thread in `channel` unless one was recorded
+    /// before (by another pass or replica); the thread now recorded, the first one kept.
+    pub async fn keep_slack_thread(
+        &self,
+        channel: &str,
+        incident: &str,
+        thread_ts: &str,
+        source: &str,
+    ) -> Result<String> {
+        let mut tx = self.db().write().await?;
+        sqlx::query(
+            "INSERT INTO slack_threads (channel, incident_id, thread_ts, source, set_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, incident_id) DO NOTHING",
+        )
+        .bind(channel)
+        .bind(incident)
+        .bind(thread_ts)
+        .bind(source)
+        .bind(self.now())
+        .execute(tx.conn())
+        .await?;
+        let kept: String = sqlx::query(
+            "SELECT thread_ts FROM slack_threads WHERE channel = $1 AND incident_id = $2",
+        )
+        .bind(channel)
+        .bind(incident)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("thread_ts")?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+}

@@ -6,5 +6,5 @@ pub mod outbox;
 pub mod users;
 
 pub use channels::SlackChannel;
-pub use outbox::{SlackClaim, SlackMessage, SlackOutcome};
+pub use outbox::{SlackClaim, SlackMessage, SlackOutcome, SlackPosted};
 pub use users::SlackUser;

@@ -167,9 +167,9 @@ impl Store {
         let now = self.now();
         let mut tx = self.db().write().await?;
         let (sql, at, error) = match outcome {
-            SlackOutcome::Delivered => (
+            SlackOutcome::Delivered { .. } => (
                 "UPDATE slack_outbox SET state = 'delivered', delivered_at = $3, last_error = $4,
-                 lease_owner = NULL, lease_until = NULL
+                 posted_ts = $5, lease_owner = NULL, lease_until = NULL
                  WHERE id = $1 AND lease_owner = $2 AND state = 'due'",
                 now,
                 None,
@@ -188,18 +188,18 @@ impl Store {
                 Some(error),
             ),
         };
-        let hit = sqlx::query(sql)
+        let mut query = sqlx::query(sql)
             .bind(&claim.id)
             .bind(&claim.owner)
             .bind(at)
-            .bind(error)
-            .execute(tx.conn())
-            .await?
-            .rows_affected()
-            == 1;
+            .bind(error);
+        if let SlackOutcome::Delivered { ts } = outcome {
+            query = query.bind(ts);
+        }
+        let hit = query.execute(tx.conn()).await?.rows_affected() == 1;
         if hit && !matches!(outcome, SlackOutcome::RetryAt { .. }) {
             let action = match outcome {
-                SlackOutcome::Delivered => "slack.deliver",
+                SlackOutcome::Delivered { .. } => "slack.deliver",
                 _ => "slack.fail",
             };
             let detail = serde_json::json!({"method": claim.payload.get("method"),
@@ -214,8 +214,11 @@ impl Store {
 /// What became of one attempt at a Slack message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlackOutcome<'a> {
-    /// Slack took it.
-    Delivered,
+    /// Slack took it, and gave the message this `ts` (when it said).
+    Delivered {
+        /// The posted message's `ts`: what a later `chat.update` names it by.
+        ts: Option<&'a str>,
+    },
     /// Try again at `at` (epoch milliseconds).
     RetryAt {
         /// When.
@@ -238,5 +241,36 @@ impl Store {
             .fetch_optional(&self.db().pool)
             .await?;
         Ok(row.is_some())
+    }
+}
+
+/// What became of the message queued under a dedupe key, as a later message that refers to
+/// it (a `chat.update` of it) needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackPosted {
+    /// Due, delivered or given up on.
+    pub state: OutboxState,
+    /// The `ts` Slack gave it, once delivered (when Slack said).
+    pub ts: Option<String>,
+}
+
+impl Store {
+    /// What became of the message queued under `dedupe_key`; `None` if none was.
+    pub async fn slack_message_posted(&self, dedupe_key: &str) -> Result<Option<SlackPosted>> {
+        let row = sqlx::query("SELECT state, posted_ts FROM slack_outbox WHERE dedupe_key = $1")
+            .bind(dedupe_key)
+            .fetch_optional(&self.db().pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let state: String = row.try_get("state")?;
+        let state = match state.as_str() {
+            "due" => OutboxState::Due,
+            "delivered" => OutboxState::Delivered,
+            _ => OutboxState::Failed,
+        };
+        Ok(Some(SlackPosted {
+            state,
+            ts: row.try_get("posted_ts")?,
+        }))
     }
 }

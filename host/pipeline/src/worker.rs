@@ -1,7 +1,8 @@
 //! The worker: takes jobs off the queue ([`crate::queue`]), a bounded number at a time and one
 //! at a time per incident ([`crate::lines`]; across replicas over one PostgreSQL, the
 //! incident's turn in the store), and calls every enabled plugin
-//! subscribed to the job's trigger concurrently on blocking threads. When an incident's events
+//! subscribed to the job's trigger concurrently on blocking threads, except that a plugin
+//! whose manifest names others `after` is called once their results are stored. When an incident's events
 //! have piled up, a plugin that reads the timeline itself is called once, on the newest of them,
 //! instead of once per event ([`COALESCE_FROM`]). Findings are stored with
 //! the plugin's name and version (nudges the IC silenced are left out), proposals enter the
@@ -400,38 +401,54 @@ impl Worker {
             + Clone
             + 'static,
     {
-        let mut calls = JoinSet::new();
-        for (index, plugin) in self.plugins.iter().enumerate() {
-            if !plugin.info().triggers.contains(&trigger)
-                || !which(plugin)
-                || step.done.contains(&(step.step, plugin.name().to_string()))
-            {
-                continue;
-            }
-            let (plugins, call) = (self.plugins.clone(), call.clone());
-            calls.spawn_blocking(move || {
-                let started = std::time::Instant::now();
-                let result = call(&plugins[index]);
-                (index, started.elapsed(), result)
-            });
-        }
+        let selected: Vec<usize> = self
+            .plugins
+            .iter()
+            .enumerate()
+            .filter(|(_, plugin)| {
+                plugin.info().triggers.contains(&trigger)
+                    && which(plugin)
+                    && !step.done.contains(&(step.step, plugin.name().to_string()))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        let named: Vec<(usize, &str, &[String])> = selected
+            .iter()
+            .map(|&index| {
+                let plugin = &self.plugins[index];
+                (index, plugin.name(), plugin.manifest().after.as_slice())
+            })
+            .collect();
         let mut all_stored = true;
-        while let Some(joined) = calls.join_next().await {
-            match joined {
-                Ok((index, took, result)) => {
-                    all_stored &= self
-                        .store_call_results(
-                            &self.plugins[index],
-                            incident,
-                            trigger,
-                            by,
-                            &step,
-                            took,
-                            result,
-                        )
-                        .await
+        // A plugin that reads what others find on this same trigger is called once their
+        // results are stored: each round runs side by side, and stores before the next starts.
+        for round in call_rounds(&named) {
+            let mut calls = JoinSet::new();
+            for index in round {
+                let (plugins, call) = (self.plugins.clone(), call.clone());
+                calls.spawn_blocking(move || {
+                    let started = std::time::Instant::now();
+                    let result = call(&plugins[index]);
+                    (index, started.elapsed(), result)
+                });
+            }
+            while let Some(joined) = calls.join_next().await {
+                match joined {
+                    Ok((index, took, result)) => {
+                        all_stored &= self
+                            .store_call_results(
+                                &self.plugins[index],
+                                incident,
+                                trigger,
+                                by,
+                                &step,
+                                took,
+                                result,
+                            )
+                            .await
+                    }
+                    Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
                 }
-                Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
             }
         }
         all_stored
@@ -596,6 +613,35 @@ fn reads_timeline(plugin: &LoadedPlugin) -> bool {
     plugin.imports().contains(&Capability::Incidents)
 }
 
+/// The order of one trigger's calls: rounds of plugin indexes, each round called side by side
+/// after the one before it has stored its results. `plugins` holds the called plugins as
+/// (index, name, the names it runs `after`); a plugin waits for those it names that are
+/// called too, and only for them (one not installed, not enabled, not subscribed or already
+/// answered holds up nothing). Should the names form a cycle, its members are called together
+/// in a last round rather than not at all.
+fn call_rounds(plugins: &[(usize, &str, &[String])]) -> Vec<Vec<usize>> {
+    let mut waiting: Vec<usize> = (0..plugins.len()).collect();
+    let mut rounds = Vec::new();
+    while !waiting.is_empty() {
+        let pending: HashSet<&str> = waiting.iter().map(|&w| plugins[w].1).collect();
+        let (ready, held): (Vec<usize>, Vec<usize>) = waiting
+            .into_iter()
+            .partition(|&w| !plugins[w].2.iter().any(|a| pending.contains(a.as_str())));
+        if ready.is_empty() {
+            let names: Vec<&str> = held.iter().map(|&w| plugins[w].1).collect();
+            tracing::warn!(
+                ?names,
+                "plugins wait for each other (`after`); called together"
+            );
+            rounds.push(held.iter().map(|&w| plugins[w].0).collect());
+            break;
+        }
+        rounds.push(ready.iter().map(|&w| plugins[w].0).collect());
+        waiting = held;
+    }
+    rounds
+}
+
 /// Which step of which stored job a call is, and the steps stored before.
 struct StepOfJob<'a> {
     job: Option<&'a str>,
@@ -609,5 +655,52 @@ fn trigger_name(trigger: Trigger) -> &'static str {
         Trigger::ClockTick => "clock-tick",
         Trigger::MetricSeries => "metric-series",
         Trigger::Query => "query",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::call_rounds;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_plugin_is_called_after_those_it_names() {
+        let none = names(&[]);
+        let shapes = names(&["graph-signature"]);
+        let plugins = [
+            (0, "first-mover", shapes.as_slice()),
+            (1, "graph-signature", none.as_slice()),
+            (2, "change-correlator", none.as_slice()),
+        ];
+        assert_eq!(call_rounds(&plugins), vec![vec![1, 2], vec![0]]);
+    }
+
+    #[test]
+    fn a_named_plugin_not_called_holds_up_nothing() {
+        let shapes = names(&["graph-signature"]);
+        let plugins = [(3, "first-mover", shapes.as_slice())];
+        assert_eq!(call_rounds(&plugins), vec![vec![3]]);
+        assert!(call_rounds(&[]).is_empty());
+    }
+
+    #[test]
+    fn chains_wait_in_turn_and_a_cycle_still_runs() {
+        let (a, b, c) = (names(&["b"]), names(&["c"]), names(&[]));
+        let chain = [
+            (0, "a", a.as_slice()),
+            (1, "b", b.as_slice()),
+            (2, "c", c.as_slice()),
+        ];
+        assert_eq!(call_rounds(&chain), vec![vec![2], vec![1], vec![0]]);
+        let (x, y) = (names(&["y"]), names(&["x"]));
+        let cycle = [
+            (0, "x", x.as_slice()),
+            (1, "y", y.as_slice()),
+            (2, "z", c.as_slice()),
+        ];
+        assert_eq!(call_rounds(&cycle), vec![vec![2], vec![0, 1]]);
     }
 }

@@ -35,6 +35,11 @@ pub struct Manifest {
     /// declares here, or one already raised on the incident.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nudge_patterns: Vec<String>,
+    /// Plugins whose findings on the same event, series or tick this plugin reads (through
+    /// `incidents`): the host calls it only once theirs are stored, instead of side by side
+    /// with them. A name not installed or not enabled is ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
     /// What the plugin may use per call; the operator's ceilings cap every value.
     #[serde(default)]
     pub limits: Limits,
@@ -211,6 +216,15 @@ impl Manifest {
         if let Some((key, message)) = self.limits.problem() {
             return Err(invalid(&format!("limits.{key}"), &message));
         }
+        if let Some(bad) = self.after.iter().find(|n| !is_plugin_name(n)) {
+            return Err(invalid(
+                "after",
+                &format!("`{bad}` is not a plugin name (lowercase letters, digits and `-`)"),
+            ));
+        }
+        if self.after.contains(&self.name) {
+            return Err(invalid("after", "names the plugin itself"));
+        }
         if self
             .optional_capabilities
             .iter()
@@ -287,6 +301,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("limits.fuel"), "{msg}");
+    }
+
+    #[test]
+    fn after_names_other_plugins() {
+        let m = parse("name = \"a\"\nversion = \"1\"\nafter = [\"graph-signature\"]\n").unwrap();
+        assert_eq!(m.after, vec!["graph-signature".to_string()]);
+        let msg = parse("name = \"a\"\nversion = \"1\"\nafter = [\"a\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("field `after`: names the plugin itself"),
+            "{msg}"
+        );
+        let msg = parse("name = \"a\"\nversion = \"1\"\nafter = [\"Not One\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("field `after`"), "{msg}");
     }
 
     #[test]

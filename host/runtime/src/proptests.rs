@@ -49,6 +49,7 @@ const PIECES: &[&str] = &[
     "capabilities",
     "optional-capabilities",
     "nudge-patterns",
+    "after",
     "name",
     "version",
     "\"log\"",

@@ -94,6 +94,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/proposals/{id}/edit"),
     ("POST", "/v1/proposals/{id}/reject"),
     ("GET", "/v1/series/{incident}/{file}"),
+    ("GET", "/v1/incidents/{id}/plots/movers.svg"),
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
     ("POST", "/v1/seen-before"),
@@ -168,6 +169,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/proposals/{id}/edit", post(proposals::edit))
         .route("/v1/proposals/{id}/reject", post(proposals::reject))
         .route("/v1/series/{incident}/{file}", get(plots::svg))
+        .route(
+            "/v1/incidents/{id}/plots/movers.svg",
+            get(plots::movers_svg),
+        )
         .route("/v1/audit", get(audit::entries))
         .route("/v1/audit/verify", get(audit::verify))
         .route("/v1/seen-before", post(seen_before::ask))

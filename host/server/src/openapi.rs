@@ -31,7 +31,7 @@ use super::problem::Problem;
         api::changes::record, api::github::ingest, api::changes::argocd::ingest,
         api::nudges::list, api::nudges::acknowledge, api::nudges::mute, api::nudges::unmute,
         api::proposals::list, api::proposals::get, api::proposals::approve, api::proposals::edit, api::proposals::reject,
-        api::plots::svg,
+        api::plots::svg, api::plots::movers_svg,
         api::audit::entries, api::audit::verify,
         api::seen_before::ask, api::seen_before::feedback,
         api::drafts::request, api::drafts::regenerate, api::lint::lint, api::me::me,

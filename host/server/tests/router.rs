@@ -159,3 +159,105 @@ async fn only_a_reviewer_decides_and_a_reviewer_sends_no_data_in() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
 }
+
+#[tokio::test]
+async fn the_movers_plot_draws_every_series_with_the_first_movers_onsets() {
+    use rhyme_store::{Evidence, Finding, FindingKind, PluginRef, SeriesWindow};
+    let api = Api::new().await;
+    let incident = r#"{"id": "inc-m", "title": "Checkout slow", "severity": "SEV2", "started": "2026-03-09T10:00:00Z"}"#;
+    let (status, _, _) = api
+        .send(
+            "POST",
+            "/v1/incidents",
+            Some(&api.responder),
+            Some(incident),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = "/v1/incidents/inc-m/plots/movers.svg";
+    let (status, content_type, _) = api.send("GET", path, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type, "application/problem+json");
+    let t0 = 1_773_050_400_000_i64; // 2026-03-09T10:00:00Z
+    let series = |name: &str, step: i64| {
+        let points: Vec<Value> = (0..60)
+            .map(|m| serde_json::json!({"at": t0 + m * 60_000, "value": if m >= step { 50.0 } else { 10.0 + (m % 3) as f64 }}))
+            .collect();
+        serde_json::json!({"name": name, "unit": "", "points": points}).to_string()
+    };
+    let post = "/v1/incidents/inc-m/series";
+    let (status, _, answer) = api
+        .send(
+            "POST",
+            post,
+            Some(&api.responder),
+            Some(&series("db_pool", 20)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    // One series is not a comparison.
+    let (status, content_type, problem) = api.send("GET", path, Some(&api.reviewer), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(content_type, "application/problem+json");
+    let (status, _, answer) = api
+        .send(
+            "POST",
+            post,
+            Some(&api.responder),
+            Some(&series("latency", 30)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    // Before the first-mover plugin has spoken: every series, no onset.
+    let (status, content_type, svg) = api.send("GET", path, Some(&api.reviewer), None).await;
+    assert_eq!(status, StatusCode::OK, "{svg}");
+    assert_eq!(content_type, "image/svg+xml");
+    let svg = svg.as_str().unwrap().to_string();
+    assert!(svg.contains("no series has moved first yet") && !svg.contains("onset"));
+    let window = |series: &str, start: i64| {
+        Evidence::Window(SeriesWindow {
+            series: series.into(),
+            start,
+            end: t0 + 59 * 60_000,
+        })
+    };
+    let finding = Finding {
+        kind: FindingKind::Note,
+        subject: "first-mover".into(),
+        title: "db_pool moved first, 10 min before latency".into(),
+        detail: String::new(),
+        evidence: vec![
+            window("db_pool", t0 + 20 * 60_000),
+            window("latency", t0 + 30 * 60_000),
+        ],
+        confidence: 0.7,
+        at: Some(t0 + 20 * 60_000),
+    };
+    let plugin = PluginRef {
+        name: "first-mover".into(),
+        version: "0.1.0".into(),
+    };
+    api.state
+        .gate()
+        .store_plugin_output(None, "inc-m", &plugin, &[finding], Vec::new())
+        .await
+        .unwrap();
+    let (status, _, svg) = api.send("GET", path, Some(&api.responder), None).await;
+    assert_eq!(status, StatusCode::OK, "{svg}");
+    let svg = svg.as_str().unwrap();
+    assert!(
+        svg.contains("db_pool moved first, 10 min before latency")
+            && svg.contains("db_pool onset 10:20")
+            && svg.contains("latency onset 10:30"),
+        "the finding's title and both onsets: {svg}"
+    );
+    let (status, _, problem) = api
+        .send(
+            "GET",
+            "/v1/incidents/nope/plots/movers.svg",
+            Some(&api.reviewer),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+}

@@ -43,6 +43,7 @@ fn load_with(
         capabilities: granted.to_vec(),
         optional_capabilities: Vec::new(),
         nudge_patterns: Vec::new(),
+        after: Vec::new(),
         limits,
         settings: Default::default(),
     };

@@ -40,6 +40,7 @@ fn load_plugin(
         capabilities: capabilities.to_vec(),
         optional_capabilities: Vec::new(),
         nudge_patterns: Vec::new(),
+        after: Vec::new(),
         limits,
         settings: Default::default(),
     };

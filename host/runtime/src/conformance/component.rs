@@ -228,6 +228,7 @@ fn manifest_for(
         settings: toml::Table::new(),
         optional_capabilities: Vec::new(),
         nudge_patterns: Vec::new(),
+        after: Vec::new(),
     });
     m.name = info.name.clone();
     m.version = info.version.clone();

@@ -1,5 +1,7 @@
 //! A stored series as an SVG plot, the window of the latest signature finding on it shaded and
-//! the changes on the incident's timeline (deploys, rollbacks, config, flags) drawn as lines.
+//! the changes on the incident's timeline (deploys, rollbacks, config, flags) drawn as lines;
+//! and all of an incident's series on one axis, each scaled to its own range, with the onsets
+//! the first-mover finding names marked.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -10,7 +12,10 @@ use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use rhyme_pipeline::store_incidents::convert;
-use rhyme_render::{self as render, Mark, Moment};
+use rhyme_render::{self as render, Mark, Moment, Onset};
+
+/// The subject of the first-mover plugin's finding, whose windows start at the onsets.
+const FIRST_MOVER: &str = "first-mover";
 
 /// A stored series as an SVG plot, the window of the newest signature finding on it shaded and
 /// the incident's changes marked.
@@ -44,6 +49,58 @@ pub async fn svg(
     let svg = render::svg(&convert::series_to_wit(series), &marks, &changes)
         .map_err(|e| ApiError::invalid("series", e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
+}
+
+/// All of an incident's series on one time axis, each scaled to its own range, the onsets of
+/// the newest first-mover finding marked and its title as the caption.
+#[utoipa::path(get, path = "/v1/incidents/{id}/plots/movers.svg", params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/svg+xml", body = String),
+        (status = 404, description = "no such incident, or it has fewer than two series"),
+        (status = 422, description = "the series cannot be plotted")), security(("bearer" = [])))]
+pub async fn movers_svg(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(incident): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(Permission::Read)?;
+    let series = state.store().series(&incident).await?;
+    if series.len() < 2 {
+        return Err(ApiError::NotFound {
+            what: "plot of several series".into(),
+            id: incident,
+        });
+    }
+    let findings = state.store().findings(&incident).await?;
+    let (title, onsets) = first_mover_onsets(&findings);
+    let series: Vec<_> = series.into_iter().map(convert::series_to_wit).collect();
+    let svg = render::aligned_svg(&series, &onsets, &title)
+        .map_err(|e| ApiError::invalid("series", e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
+}
+
+/// The newest first-mover finding's title and the onsets its windows start at; a caption
+/// saying there is none yet and no onsets when it has not spoken.
+fn first_mover_onsets(findings: &[StoredFinding]) -> (String, Vec<Onset>) {
+    let Some(newest) = findings
+        .iter()
+        .rev()
+        .find(|f| f.finding.subject == FIRST_MOVER)
+    else {
+        return ("no series has moved first yet".into(), Vec::new());
+    };
+    let onsets = newest
+        .finding
+        .evidence
+        .iter()
+        .filter_map(|e| match e {
+            Evidence::Window(w) => Some(Onset {
+                series: w.series.clone(),
+                at: w.start,
+            }),
+            _ => None,
+        })
+        .collect();
+    (newest.finding.title.clone(), onsets)
 }
 
 /// The window of the newest signature finding that cites this series.

@@ -6,7 +6,7 @@
 //! | path | what |
 //! |---|---|
 //! | `/review` | the queue of pending proposals, each with its evidence and review lint |
-//! | `/review/incidents/{id}` | one incident: nudges, graph signatures with plots, seen before, timeline |
+//! | `/review/incidents/{id}` | one incident: nudges, graph signatures with plots, seen before, what moved first with all series aligned, what changed, timeline |
 //! | `/review/actions` | action items of approved postmortems: elements, what they lack, overdue, status moves |
 //! | `/review/themes` | recurring mechanisms: the postmortems grouped by what broke (`/v1/themes`) |
 //! | `/review/report` | the numbers across incidents (`?since=7d`): context, times, plots, follow-through, nudges; queue it for review |

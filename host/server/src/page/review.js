@@ -403,13 +403,32 @@ async function renderIncident(id) {
     seenGroups.add(title);
     parts.push(findingSection(kind, title, group, triage, day, id));
   }
-  const other = findings.filter((f) => !FINDING_GROUPS.some(([k]) => k === f.kind));
+  const movers = findings.filter((f) => f.subject === FIRST_MOVER);
+  if (movers.length) parts.push(moversSection(movers, day, id));
+  const other = findings.filter((f) => !FINDING_GROUPS.some(([k]) => k === f.kind) && f.subject !== FIRST_MOVER);
   if (other.length) {
     parts.push(el("details", { class: "other" }, el("summary", {}, `Other notes (${other.length})`), el("ul", { class: "findings" }, other.map((f) => findingItem(f, day)))));
   }
   parts.push(changesSection(timeline, day));
   parts.push(el("section", { class: "timeline" }, el("h2", {}, `Timeline (${timeline.length} events)`), timelineTable(timeline, day)));
   show(...parts);
+}
+
+// The first-mover finding (which of the incident's series moved first, and how much earlier),
+// newest first, beside the plot of every series on one axis with the onsets it names marked.
+const FIRST_MOVER = "first-mover";
+
+function moversSection(movers, day, incident) {
+  const newest = movers[movers.length - 1];
+  const figure = el("figure", { class: "plot movers-plot" }, el("figcaption", {}, "All series, each on its own range; onsets marked"));
+  api("GET", `/v1/incidents/${encodeURIComponent(incident)}/plots/movers.svg`)
+    .then((blob) => figure.prepend(el("img", { src: URL.createObjectURL(blob), alt: `all series aligned: ${newest.title}` })))
+    .catch((error) => figure.append(el("p", { class: "error" }, explain(error))));
+  return el("section", { class: "findings-first-mover" },
+    el("h2", {}, "What moved first"),
+    el("div", { class: "movers" },
+      el("ul", { class: "findings" }, [...movers].reverse().map((f) => findingItem(f, day))),
+      figure));
 }
 
 // Change events on the timeline (deploys, rollbacks, config, flags, infrastructure, freezes):

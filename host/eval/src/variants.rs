@@ -32,6 +32,9 @@ pub enum Variant {
     OtherTimeZone,
     /// Times written as Unix seconds (timelines only).
     EpochSeconds,
+    /// A deploy pipeline shipping every 15 minutes, recorded on the timeline as Rhyme's change
+    /// events are (timelines only): tooling at work, not the response, so no nudge may change.
+    PipelineDeploys,
 }
 
 impl Variant {
@@ -42,14 +45,15 @@ impl Variant {
         Variant::Names,
         Variant::RoleSynonyms,
     ];
-    /// Every variant, the clock ones included.
-    pub const ALL: [Variant; 6] = [
+    /// Every variant, the timeline-only ones included.
+    pub const ALL: [Variant; 7] = [
         Variant::Informal,
         Variant::SlackMarkup,
         Variant::Names,
         Variant::RoleSynonyms,
         Variant::OtherTimeZone,
         Variant::EpochSeconds,
+        Variant::PipelineDeploys,
     ];
 
     /// A short name for reports.
@@ -61,6 +65,7 @@ impl Variant {
             Variant::RoleSynonyms => "role-synonyms",
             Variant::OtherTimeZone => "other-time-zone",
             Variant::EpochSeconds => "epoch-seconds",
+            Variant::PipelineDeploys => "pipeline-deploys",
         }
     }
 }
@@ -105,7 +110,9 @@ pub fn rewrite_text(text: &str, variant: Variant) -> String {
         Variant::SlackMarkup => slack_markup(text, &[]),
         Variant::Names => text.to_string(),
         Variant::RoleSynonyms => role_synonyms(text),
-        Variant::OtherTimeZone | Variant::EpochSeconds => text.to_string(),
+        Variant::OtherTimeZone | Variant::EpochSeconds | Variant::PipelineDeploys => {
+            text.to_string()
+        }
     }
 }
 
@@ -202,6 +209,9 @@ pub fn rewrite_timeline(timeline: &Value, variant: Variant) -> Value {
     for event in array_mut(&mut out, "events") {
         rewrite_event(event, variant, &people);
     }
+    if variant == Variant::PipelineDeploys {
+        insert_pipeline_deploys(&mut out);
+    }
     if matches!(variant, Variant::OtherTimeZone | Variant::EpochSeconds) {
         for nudge in array_mut(&mut out, "expected_nudges") {
             for field in ["not_before", "by"] {
@@ -230,7 +240,76 @@ fn rewrite_event(event: &mut Value, variant: Variant, people: &[String]) {
         Variant::SlackMarkup => map_field(event, "text", |t| slack_markup(t, people)),
         Variant::Informal => map_field(event, "text", informal),
         Variant::RoleSynonyms => map_field(event, "text", role_synonyms),
+        Variant::PipelineDeploys => {}
     }
+}
+
+/// Minutes between two deploys of the pipeline, and from the first event to the first deploy.
+const DEPLOY_EVERY_MIN: i64 = 15;
+const FIRST_DEPLOY_AFTER_MIN: i64 = 7;
+
+/// Inserts the pipeline's deploys among the events, in time order, as the store writes a
+/// change onto a timeline (README "What changed?"): the deployer as actor, no role, the change
+/// kind, one line for people and `key: value` lines ending with `change: ID`. Evidence
+/// indices of the expected nudges are moved to follow their events.
+fn insert_pipeline_deploys(timeline: &mut Value) {
+    let Some(events) = timeline.get_mut("events").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let at = |e: &Value| {
+        e.get("at")
+            .and_then(Value::as_str)
+            .and_then(rhyme_core::series::parse_timestamp)
+    };
+    let (Some(first), Some(last)) = (
+        events.first().and_then(at),
+        events.iter().rev().find_map(at),
+    ) else {
+        return;
+    };
+    let mut deploy_at = first + (FIRST_DEPLOY_AFTER_MIN * 60) as f64;
+    let mut inserted: Vec<usize> = Vec::new();
+    let mut n = 0;
+    while deploy_at < last {
+        let position = events
+            .iter()
+            .position(|e| at(e).is_some_and(|t| t > deploy_at));
+        let position = position.unwrap_or(events.len());
+        let seconds = deploy_at.round() as i64;
+        events.insert(position, pipeline_deploy(seconds, n));
+        inserted.push(position);
+        n += 1;
+        deploy_at += (DEPLOY_EVERY_MIN * 60) as f64;
+    }
+    // Each insertion was made into the list as it stood then; map an original index forward.
+    let moved = |original: u64| {
+        let mut index = original as usize;
+        for &p in &inserted {
+            if p <= index {
+                index += 1;
+            }
+        }
+        index as u64
+    };
+    for nudge in array_mut(timeline, "expected_nudges") {
+        for index in array_mut(nudge, "evidence") {
+            if let Some(i) = index.as_u64() {
+                *index = Value::from(moved(i));
+            }
+        }
+    }
+}
+
+fn pipeline_deploy(seconds: i64, n: usize) -> Value {
+    serde_json::json!({
+        "at": offset_time(seconds, 0),
+        "actor": "release-pipeline",
+        "role": null,
+        "kind": "deploy",
+        "text": format!(
+            "deployed storefront v3.{n}.0 to production\nservice: storefront\nrevision: v3.{n}.0\nenvironment: production\nchange: pipeline-{n}"
+        ),
+    })
 }
 
 fn map_field(value: &mut Value, field: &str, f: impl Fn(&str) -> String) {
@@ -353,6 +432,26 @@ mod tests {
         let out = rewrite_timeline(&timeline(), Variant::OtherTimeZone);
         assert_eq!(out["events"][1]["at"], "2026-04-08T05:29:59+05:30");
         assert_eq!(out["expected_nudges"][0]["by"], "2026-04-08T04:30:00+05:30");
+    }
+
+    #[test]
+    fn pipeline_deploys_go_in_time_order_and_evidence_follows_its_events() {
+        let mut t = timeline();
+        t["expected_nudges"][0]["evidence"] = json!([0, 1, 2]);
+        let out = rewrite_timeline(&t, Variant::PipelineDeploys);
+        let events = out["events"].as_array().unwrap();
+        // 09:10:07 to 00:00:01 is 14 h 50 min: deploys at 09:17, then every 15 min until 23:47,
+        // all before the second event.
+        assert_eq!(events.len(), 3 + 59);
+        assert_eq!(events[1]["at"], "2026-04-07T09:17:07+00:00");
+        assert!(
+            events[1]["text"]
+                .as_str()
+                .unwrap()
+                .ends_with("change: pipeline-0")
+        );
+        assert_eq!(events[60]["actor"], "Grace Liu");
+        assert_eq!(out["expected_nudges"][0]["evidence"], json!([0, 60, 61]));
     }
 
     #[test]

@@ -176,3 +176,48 @@ mod tests {
         assert_eq!(declared, known);
     }
 }
+
+/// A change the host recorded (a deploy, rollback, flag or config change from a pipeline,
+/// README "What changed?"): one line for people, then `key: value` lines ending with
+/// `change: ID`. Its actor is whoever made the change, but the record is the pipeline's, not
+/// something a responder said or did in the incident, so it is read as a system event: a
+/// deploy going out on schedule is not the response making progress.
+pub fn is_change_record(kind: &str, text: &str) -> bool {
+    const CHANGE_KINDS: [&str; 7] = [
+        "deploy",
+        "rollback",
+        "config",
+        "feature_flag",
+        "infrastructure",
+        "freeze_start",
+        "freeze_end",
+    ];
+    CHANGE_KINDS.iter().any(|k| same_name(kind, k))
+        && text.lines().skip(1).any(|l| l.starts_with("change: "))
+}
+
+/// Compares `text` with a snake_case name without regard to case, `-` versus `_`, or
+/// surrounding spaces, without allocating: this runs for every event of every call.
+pub(crate) fn same_name(text: &str, name: &str) -> bool {
+    let text = text.trim();
+    text.len() == name.len()
+        && text
+            .bytes()
+            .zip(name.bytes())
+            .all(|(t, n)| t.to_ascii_lowercase() == n || (t == b'-' && n == b'_'))
+}
+
+#[cfg(test)]
+mod change_record_tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_change_is_told_from_a_person_saying_deploy() {
+        let record = "deployed web v2.1.0 to production\nservice: web\nchange: chg-1";
+        assert!(is_change_record("deploy", record));
+        assert!(is_change_record("feature-flag", record));
+        assert!(!is_change_record("message", record));
+        assert!(!is_change_record("deploy", "deploying the fix now"));
+        assert!(!is_change_record("deploy", "change: first line only"));
+    }
+}

@@ -141,26 +141,20 @@ fn thresholds() -> Result<Thresholds, String> {
 /// A WIT event to the detectors' (with its id kept aside); unknown kinds and roles become
 /// `Other`, never an error.
 fn event(index: u64, e: TimelineEvent) -> (String, Event) {
+    let role = if crate::model::is_change_record(&e.kind, &e.text) {
+        Some(Role::System)
+    } else {
+        (!e.role.is_empty()).then(|| role(&e.role))
+    };
     let event = Event {
         id: index,
         at: e.at.div_euclid(1000),
         actor: (!e.actor.is_empty()).then_some(e.actor),
-        role: (!e.role.is_empty()).then(|| role(&e.role)),
+        role,
         kind: kind(&e.kind),
         text: e.text,
     };
     (e.id, event)
-}
-
-/// Compares `text` with a snake_case name without regard to case, `-` versus `_`, or
-/// surrounding spaces, without allocating: this runs for every event of every call.
-fn same_name(text: &str, name: &str) -> bool {
-    let text = text.trim();
-    text.len() == name.len()
-        && text
-            .bytes()
-            .zip(name.bytes())
-            .all(|(t, n)| t.to_ascii_lowercase() == n || (t == b'-' && n == b'_'))
 }
 
 fn role(text: &str) -> Role {
@@ -175,7 +169,7 @@ fn role(text: &str) -> Role {
     ];
     ROLES
         .iter()
-        .find(|(name, _)| same_name(text, name))
+        .find(|(name, _)| crate::model::same_name(text, name))
         .map_or(Role::Other, |(_, role)| *role)
 }
 
@@ -194,7 +188,7 @@ fn kind(text: &str) -> EventKind {
     ];
     KINDS
         .iter()
-        .find(|(name, _)| same_name(text, name))
+        .find(|(name, _)| crate::model::same_name(text, name))
         .map_or(EventKind::Other, |(_, kind)| *kind)
 }
 

@@ -1,6 +1,7 @@
 //! Metamorphic robustness of the nudges: every labelled timeline of `../shared/data/timelines`
 //! is rewritten the way other teams write (informal chat, Slack markup, names from many
-//! languages, other role words, another time zone, Unix seconds), and the anti-pattern plugin,
+//! languages, other role words, another time zone, Unix seconds, a deploy pipeline's changes
+//! recorded among the events every 15 minutes), and the anti-pattern plugin,
 //! through `rhyme eval nudges` and the sandbox, must raise the same nudges on each variant as
 //! on the original: the same patterns, in the same order. The share of timelines that keep
 //! their nudges has a floor per variant; the test prints every share and every change.

@@ -121,13 +121,15 @@ rhyme replay examples/incidents/checkout-outage.json --speed "${RHYME_DEMO_SPEED
 section "Responder: seen this before? (seen-before)"
 rhyme corpus import examples/postmortems
 if [ -f ../shared/data/postmortems/corpus.jsonl ]; then
-    rhyme corpus import ../shared/data/postmortems/corpus.jsonl
+    # Other companies' write-ups: their promises are not this team's to keep.
+    rhyme corpus import ../shared/data/postmortems/corpus.jsonl --without-action-items
 fi
 rhyme ask "checkout requests dropped right after the cart-service deploy; db connection pool pinned at max but the database is idle" -k 3
 
 section "After the incidents: mechanisms that recur (rhyme themes)"
 # The example team's own postmortems only, in a data folder of their own (the public corpus
-# imported above has dozens of groups of its own).
+# imported above has dozens of groups of its own). The import keeps each write-up's action
+# items in that folder's store; `rhyme themes` shows them under the group, with their status.
 themes_data="$data/demo/themes"
 target/release/rhyme --data "$themes_data" corpus import examples/postmortems > /dev/null
 target/release/rhyme --data "$themes_data" corpus import examples/postmortems-earlier > /dev/null
@@ -239,7 +241,7 @@ items = """## Action items
 """
 print(json.dumps({"body": head + "\n\n" + items}))')
         call "$reviewer" POST "/v1/proposals/$postmortem/edit" "$edited" | show "print('  postmortem', d['proposal']['state'], 'as edited by the reviewer')"
-        echo "rhyme actions list (kept from the approved postmortem: owner, ticket, deadline; what an item lacks; overdue ones marked):"
+        echo "rhyme actions list (kept from the approved postmortem and the imported ones: owner, ticket, deadline; what an item lacks; overdue ones marked):"
         RHYME_TOKEN="$responder" rhyme actions list --server "$api" | sed 's/^/  /'
     fi
     echo "GET /v1/audit/verify (as an admin):"

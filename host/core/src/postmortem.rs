@@ -43,6 +43,11 @@ pub struct Postmortem {
     /// The primary source list the entry came from (e.g. `danluu/post-mortems`).
     #[serde(default)]
     pub source: Option<String>,
+    /// The id of the incident this write-up is about, when the team's own store holds it
+    /// (front matter `incident:` of a Markdown postmortem): how a postmortem in the corpus is
+    /// linked to the action items kept when that incident's postmortem draft was approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 impl Postmortem {

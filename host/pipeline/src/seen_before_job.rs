@@ -8,17 +8,23 @@
 //! answers into the findings and cost a plugin call each; a responder who wants a fresh one
 //! asks `POST /v1/seen-before` with the incident.
 //!
+//! When matches belong to a recurring group of the corpus (the groups `rhyme themes` shows),
+//! the finding says so in its title and opens its detail with the group and the action items
+//! promised after the group's latest incident that has any, with where each stands now.
+//!
 //! Each ask is a stored plugin job like any other ([`rhyme_store::JobWork::SeenBefore`]):
 //! written with the incident (or after the signature), its finding stored with the job's step,
 //! taken over by recovery when the process dies before it is done.
 
 use std::sync::Arc;
 
-use rhyme_store::{Evidence, Finding, FindingKind, Gate, JobLease, JobStep, JobWork};
+use rhyme_store::{Evidence, Finding, FindingKind, Gate, JobLease, JobStep, JobWork, Store};
 
 use crate::worker::{audit_calls, plugin_ref};
 use rhyme_seen_before::question;
 use rhyme_seen_before::service::{SeenBefore, SeenMatch};
+use rhyme_seen_before::themes::promises::Promises;
+use rhyme_seen_before::themes::{NoNotes, Theme};
 
 /// Matches in the finding.
 pub const FINDING_MATCHES: u32 = 3;
@@ -149,7 +155,8 @@ async fn ask_and_store(
     let findings = if answer.matches.is_empty() {
         Vec::new()
     } else {
-        vec![finding(&text, &answer.matches, reason)]
+        let recurring = recurring(service, store, &answer.matches).await;
+        vec![finding(&text, &answer.matches, reason, recurring.as_ref())]
     };
     let step = JobStep { job, step: 0 };
     gate.store_plugin_output(Some(step), incident, &source, &findings, Vec::new())
@@ -157,17 +164,178 @@ async fn ask_and_store(
     Ok(())
 }
 
+/// The recurring group (of the corpus's, at the default settings) the best-ranked match that
+/// is in one belongs to, with the ranks (1-based) of the matches in it, and the store's
+/// promises. `None` when no match is in a group; a grouping or store failure is logged and
+/// the finding goes out without it.
+pub struct Recurring {
+    /// The group.
+    pub theme: Theme,
+    /// Ranks of the matches that are members, 1-based, best first.
+    pub ranks: Vec<usize>,
+    /// The store's action items, as they stood when the finding was made.
+    pub promises: Promises,
+}
+
+async fn recurring(
+    service: &Arc<SeenBefore>,
+    store: &Store,
+    matches: &[SeenMatch],
+) -> Option<Recurring> {
+    let grouping = service.clone();
+    let grouped = tokio::task::spawn_blocking(move || grouping.themes(&NoNotes)).await;
+    let themes = match grouped {
+        Ok(Ok((_, themes))) => themes,
+        Ok(Err(e)) => {
+            tracing::warn!("seen-before finding made without recurring groups: {e}");
+            return None;
+        }
+        Err(e) => {
+            tracing::error!("themes thread: {e}");
+            return None;
+        }
+    };
+    let (ranks, theme) = in_group(themes, matches)?;
+    let promises = match Promises::load(store).await {
+        Ok(promises) => promises,
+        Err(e) => {
+            tracing::warn!("seen-before finding made without the action items: {e}");
+            Promises::default()
+        }
+    };
+    Some(Recurring {
+        theme,
+        ranks,
+        promises,
+    })
+}
+
+/// The group holding the best-ranked match that is in a group, with the ranks of the matches
+/// it holds.
+fn in_group(themes: Vec<Theme>, matches: &[SeenMatch]) -> Option<(Vec<usize>, Theme)> {
+    themes
+        .into_iter()
+        .filter_map(|theme| {
+            let ranks: Vec<usize> = matches
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| theme.members.iter().any(|member| member.id == m.id))
+                .map(|(i, _)| i + 1)
+                .collect();
+            (!ranks.is_empty()).then_some((ranks, theme))
+        })
+        .min_by_key(|(ranks, _)| ranks[0])
+}
+
+impl Recurring {
+    /// What the title adds: "recurring: certificate expiry, 3rd time".
+    fn title(&self) -> String {
+        format!(
+            "recurring: {}, {} time",
+            self.theme.mechanism.replace('-', " "),
+            ordinal(self.theme.members.len() + 1)
+        )
+    }
+
+    /// The lines the detail opens with: the group, then the promises made after its latest
+    /// incident that has any, and where they stand.
+    fn lines(&self) -> Vec<String> {
+        let theme = &self.theme;
+        let which = match self.ranks.as_slice() {
+            [one] => format!("match {one} belongs"),
+            [rest @ .., last] => format!(
+                "matches {} and {last} belong",
+                rest.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            [] => "no match belongs".to_string(),
+        };
+        let dates: Vec<&str> = theme
+            .members
+            .iter()
+            .filter_map(|m| m.date.as_deref())
+            .collect();
+        let when = match (dates.first(), dates.last()) {
+            (Some(first), Some(last)) if first != last => format!(", {first} to {last}"),
+            (Some(only), _) => format!(", {only}"),
+            _ => String::new(),
+        };
+        let mut lines = vec![format!(
+            "Recurring: {which} to a group of {} past incidents with the same mechanism ({}{when}); this would be the {}.",
+            theme.members.len(),
+            theme.mechanism.replace('-', " "),
+            ordinal(theme.members.len() + 1)
+        )];
+        match self.promises.last_time(&theme.members) {
+            Some((member, items)) => {
+                let date = member
+                    .date
+                    .as_deref()
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "Promised last time ({}{date}): {}",
+                    member.id,
+                    self.promises.tally(&items)
+                ));
+                for item in items.iter().take(PROMISES_SHOWN) {
+                    lines.push(format!("   - {}", self.promises.item_line(item)));
+                }
+                if items.len() > PROMISES_SHOWN {
+                    lines.push(format!(
+                        "   - … {} more: rhyme actions list --postmortem {}",
+                        items.len() - PROMISES_SHOWN,
+                        items[0].postmortem
+                    ));
+                }
+            }
+            None => lines.push("No action items were recorded after these incidents.".into()),
+        }
+        lines
+    }
+}
+
+/// Promises from last time listed in the finding.
+const PROMISES_SHOWN: usize = 3;
+
+/// 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// One finding for the whole answer: the matches in order, each with what broke and the fix,
-/// and every matched postmortem as evidence.
-fn finding(question: &str, matches: &[SeenMatch], reason: Reason) -> Finding {
+/// and every matched postmortem as evidence. When matches belong to a recurring group, the
+/// title says so and the detail opens with the group and the promises made last time.
+fn finding(
+    question: &str,
+    matches: &[SeenMatch],
+    reason: Reason,
+    recurring: Option<&Recurring>,
+) -> Finding {
     let best = &matches[0];
+    // The recurring part before the closest match's heading, which may be cut.
     let title = format!(
-        "Seen before? {} similar past incident{}, closest: {}",
+        "Seen before? {} similar past incident{}{}, closest: {}",
         matches.len(),
         if matches.len() == 1 { "" } else { "s" },
+        recurring
+            .map(|r| format!(" ({})", r.title()))
+            .unwrap_or_default(),
         best.heading()
     );
     let mut detail = vec![format!("Asked: {}", cut(question, 300))];
+    if let Some(recurring) = recurring {
+        detail.extend(recurring.lines());
+    }
     for (rank, m) in matches.iter().enumerate() {
         let mut lines = m.lines();
         lines[0] = format!("{}. {}", rank + 1, lines[0]);
@@ -194,4 +362,139 @@ fn cut(text: &str, max: usize) -> String {
     let mut cut: String = text.chars().take(max - 1).collect();
     cut.push('…');
     cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rhyme_seen_before::themes::Member;
+    use rhyme_store::{ActionItem, ActionStatus};
+
+    fn seen(id: &str) -> SeenMatch {
+        SeenMatch {
+            id: id.into(),
+            company: None,
+            title: format!("title of {id}"),
+            date: None,
+            what_broke: None,
+            fix_or_lesson: None,
+            why: None,
+            url: None,
+            confidence: 0.8,
+            feedback_shift: 0.0,
+            feedback: Vec::new(),
+        }
+    }
+
+    fn member(id: &str, date: &str) -> Member {
+        Member {
+            id: id.into(),
+            title: format!("title of {id}"),
+            date: Some(date.into()),
+            company: None,
+            incident: None,
+        }
+    }
+
+    fn promise(postmortem: &str, text: &str, status: ActionStatus) -> ActionItem {
+        ActionItem {
+            id: format!("{postmortem}-{text}"),
+            postmortem: postmortem.into(),
+            source: "import".into(),
+            incident: None,
+            service: None,
+            line: 1,
+            text: text.into(),
+            owner: None,
+            verb: None,
+            ticket: None,
+            deadline: None,
+            due_at: None,
+            missing: Vec::new(),
+            status,
+            status_reason: None,
+            status_by: None,
+            status_at: 0,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn ordinals() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_finding_whose_matches_recur_says_so_with_last_times_promises() {
+        let theme = Theme {
+            mechanism: "certificate-expiry".into(),
+            shared_terms: Vec::new(),
+            members: vec![member("pm-a", "2023-07-11"), member("pm-b", "2024-09-30")],
+            span_days: Some(447),
+            notes: Vec::new(),
+        };
+        let other = Theme {
+            members: vec![member("pm-x", "2020-01-01"), member("pm-y", "2021-01-01")],
+            ..theme.clone()
+        };
+        let matches = [seen("pm-b"), seen("pm-z"), seen("pm-a")];
+        let (ranks, found) = in_group(vec![other, theme], &matches).unwrap();
+        assert_eq!(ranks, [1, 3]);
+        let recurring = Recurring {
+            theme: found,
+            ranks,
+            promises: Promises::new(
+                vec![
+                    promise("pm-a", "Alert a month before expiry", ActionStatus::Planned),
+                    promise("pm-b", "Check the whole chain", ActionStatus::Verified),
+                    promise(
+                        "pm-b",
+                        "Test renewals with a strict client",
+                        ActionStatus::Planned,
+                    ),
+                ],
+                0,
+            ),
+        };
+        let f = finding("TLS failing", &matches, Reason::Opened, Some(&recurring));
+        assert!(
+            f.title.starts_with(
+                "Seen before? 3 similar past incidents (recurring: certificate expiry, 3rd time), closest:"
+            ),
+            "{}",
+            f.title
+        );
+        let lines: Vec<&str> = f.detail.lines().collect();
+        assert_eq!(
+            lines[1..5],
+            [
+                "Recurring: matches 1 and 3 belong to a group of 2 past incidents with the same mechanism (certificate expiry, 2023-07-11 to 2024-09-30); this would be the 3rd.",
+                "Promised last time (pm-b, 2024-09-30): 1 still open, 1 verified",
+                "   - \"Check the whole chain\": verified",
+                "   - \"Test renewals with a strict client\": still planned",
+            ]
+        );
+        let without = Recurring {
+            promises: Promises::default(),
+            ..recurring
+        };
+        let f = finding("TLS failing", &matches, Reason::Opened, Some(&without));
+        assert!(
+            f.detail
+                .contains("No action items were recorded after these incidents."),
+            "{}",
+            f.detail
+        );
+        let plain = finding("TLS failing", &matches, Reason::Opened, None);
+        assert!(!plain.title.contains("recurring"), "{}", plain.title);
+    }
 }

@@ -1,5 +1,6 @@
 //! Markdown postmortems: one file each, with optional front matter between `---` lines
-//! (`id`, `company`, `title`, `date`, `url`, `summary`, `categories`). Without front matter
+//! (`id`, `company`, `title`, `date`, `url`, `summary`, `categories`, and `incident`: the id of
+//! the incident in this host's store the write-up is about). Without front matter
 //! the title is the first `#` heading, the summary the first paragraph, the id the file name.
 
 use std::path::{Path, PathBuf};
@@ -93,8 +94,11 @@ fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
                     format!("`{key}` is empty; leave it out to use {instead}"),
                 ));
             }
+            if key == "incident" && value.trim().is_empty() {
+                continue;
+            }
             let value = match key {
-                "id" | "company" | "title" | "date" | "url" | "summary" => {
+                "id" | "company" | "title" | "date" | "url" | "summary" | "incident" => {
                     serde_json::Value::String(value.to_string())
                 }
                 "categories" => value
@@ -107,7 +111,7 @@ fn parse(path: &Path, text: &str) -> Result<Postmortem, MarkdownError> {
                     return Err(invalid(
                         i + 2,
                         format!(
-                            "unknown front-matter key `{other}` (known: id, company, title, date, url, summary, categories)"
+                            "unknown front-matter key `{other}` (known: id, company, title, date, url, summary, categories, incident)"
                         ),
                     ));
                 }
@@ -182,7 +186,7 @@ mod tests {
 
     #[test]
     fn front_matter_heading_and_first_paragraph() {
-        let text = "---\nid: pm-x\ncompany: Acme\ndate: 2024-01-02\ncategories: [dns, config]\n---\n# DNS record removed\n\nA cleanup script removed\na live record.\n\n## Lessons\nReview deletions.\n";
+        let text = "---\nid: pm-x\ncompany: Acme\ndate: 2024-01-02\ncategories: [dns, config]\nincident: inc-7\n---\n# DNS record removed\n\nA cleanup script removed\na live record.\n\n## Lessons\nReview deletions.\n";
         let doc = parse(Path::new("x.md"), text).unwrap();
         assert_eq!(doc.id, "pm-x");
         assert_eq!(doc.title.as_deref(), Some("DNS record removed"));
@@ -191,6 +195,7 @@ mod tests {
             Some("A cleanup script removed a live record.")
         );
         assert_eq!(doc.categories, ["dns", "config"]);
+        assert_eq!(doc.incident.as_deref(), Some("inc-7"));
         assert!(doc.text.unwrap().contains("Review deletions."));
     }
 

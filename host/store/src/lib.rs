@@ -45,7 +45,9 @@ pub mod slack;
 mod store;
 mod tokens;
 
-pub use actions::{ActionFilter, ActionItem, ActionStatus, NewActionItem};
+pub use actions::{
+    ActionFilter, ActionItem, ActionStatus, ImportedActionItems, ImportedRecorded, NewActionItem,
+};
 pub use approval::{ActionItemReader, Gate, GateConfig, MAX_TEXT};
 pub use audit::{AuditEntry, AuditLog, AuditReport};
 pub use changes::{Change, ChangeKind};

@@ -25,7 +25,7 @@
 //! | `server_durability` | `rhyme serve`: acknowledged events survive SIGKILL; clock ticks for open incidents |
 //! | `seen_before_api` | `POST /v1/seen-before` by role and bad input, the finding on a new incident, feedback stored, shown, ranking and exported |
 //! | `seen_before_cli` | `rhyme corpus import`, `rhyme ask`, `rhyme eval seen-before`: no duplicates, named errors, the eval floor |
-//! | `themes` | `rhyme themes` and `GET /v1/themes` on the examples (a recurring certificate expiry); `rhyme eval themes` beside its TF-IDF k-means baseline |
+//! | `themes` | `rhyme themes` and `GET /v1/themes` on the examples (a recurring certificate expiry) with the action items promised after each incident (imported or approved) and their status, on SQLite and PostgreSQL; the next incident's seen-before finding naming the group and last time's promises; the Recurring tab in Chromium; `rhyme eval themes` beside its TF-IDF k-means baseline |
 //! | `slack_app` | the Slack app against a fake Slack: a SEV1's nudge to its IC, the IC's mute click (audited as the IC), a responder's click refused in words, `/rhyme seen-before` |
 //! | `signature_cli` | `rhyme signature` on CSV and Prometheus files, messy data, the eval floor |
 

@@ -16,7 +16,8 @@ pub(super) enum ActionsCommand {
         /// Only this incident's items.
         #[arg(long)]
         incident: Option<String>,
-        /// Only this postmortem's items (the approved proposal's id).
+        /// Only this postmortem's items (the approved proposal's id, or an imported
+        /// postmortem's id).
         #[arg(long)]
         postmortem: Option<String>,
         /// Only items in this status: planned, in-progress, done, verified, dropped.

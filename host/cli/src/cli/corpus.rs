@@ -1,5 +1,7 @@
 //! `rhyme corpus import FILE.jsonl|DIR`: postmortems into the data folder, then the
-//! seen-before index rebuilt (new or changed texts embedded, with a progress bar);
+//! seen-before index rebuilt (new or changed texts embedded, with a progress bar), and each
+//! write-up's action items kept in the store as an approved draft's are (incomplete ones
+//! flagged);
 //! `rhyme corpus drop`: the data folder's vector collections removed (in Qdrant too); and
 //! the backends `rhyme ask` and friends share.
 
@@ -16,6 +18,7 @@ use rhyme_capabilities::vectors::{IndexHome, open_index};
 use rhyme_runtime::capability::backend::{Backends, Embedder, VectorIndex};
 use rhyme_seen_before::corpus::{Corpus, read_source};
 use rhyme_seen_before::indexer;
+use rhyme_store::{ImportedActionItems, ImportedRecorded};
 
 use super::Context;
 
@@ -26,6 +29,10 @@ pub(super) enum CorpusCommand {
     Import {
         /// A `.jsonl` file or a folder of `.md` postmortems.
         path: PathBuf,
+        /// Do not keep the write-ups' action items: for a reference corpus of other teams'
+        /// postmortems, whose promises are not this team's to keep.
+        #[arg(long)]
+        without_action_items: bool,
     },
     /// Delete this data folder's vector collections (in Qdrant when one is configured, else
     /// the files in DATA/vectors). Run it before deleting a data folder that used Qdrant,
@@ -36,7 +43,10 @@ pub(super) enum CorpusCommand {
 
 pub(super) fn run(ctx: &Context, command: CorpusCommand) -> anyhow::Result<()> {
     match command {
-        CorpusCommand::Import { path } => import(ctx, &path),
+        CorpusCommand::Import {
+            path,
+            without_action_items,
+        } => import(ctx, &path, !without_action_items),
         CorpusCommand::Drop => drop_index(ctx),
     }
 }
@@ -61,8 +71,22 @@ fn drop_index(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
+fn import(ctx: &Context, path: &Path, keep_items: bool) -> anyhow::Result<()> {
     let incoming = read_source(path)?;
+    // Each write-up's action items, read as the review lint reads an approved draft's.
+    let read_items: Vec<ImportedActionItems> = incoming
+        .iter()
+        .filter(|_| keep_items)
+        .map(|doc| ImportedActionItems {
+            postmortem: doc.id.clone(),
+            incident: doc.incident.clone(),
+            items: doc
+                .text
+                .as_deref()
+                .map(rhyme_server::action_items::read)
+                .unwrap_or_default(),
+        })
+        .collect();
     let mut corpus = Corpus::open(&ctx.data)?;
     let merged = corpus.merge(incoming);
     let embedder = load_embedder(ctx)?;
@@ -79,10 +103,11 @@ fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
     )?;
     bar.finish_and_clear();
     corpus.save()?;
+    let actions = keep_action_items(ctx, &read_items)?;
     if ctx.json {
         println!(
             "{}",
-            json!({ "source": path, "added": merged.added, "updated": merged.updated, "indexed": indexed })
+            json!({ "source": path, "added": merged.added, "updated": merged.updated, "indexed": indexed, "action_items": actions })
         );
     } else {
         println!(
@@ -96,8 +121,49 @@ fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {
             indexed.reused,
             indexed.seconds
         );
+        if read_items.iter().any(|d| !d.items.is_empty()) {
+            println!("{}", action_items_line(&read_items, &actions));
+        }
     }
     Ok(())
+}
+
+/// Keeps the imported postmortems' action items in this data folder's store, as the
+/// operator's doing.
+fn keep_action_items(
+    ctx: &Context,
+    read: &[ImportedActionItems],
+) -> anyhow::Result<ImportedRecorded> {
+    if read.iter().all(|d| d.items.is_empty()) {
+        return Ok(ImportedRecorded::default());
+    }
+    let recorded = super::store::runtime()?.block_on(async {
+        let store = super::store::open(ctx).await?;
+        let recorded = store
+            .record_imported_action_items(&super::store::operator(), read)
+            .await;
+        store.close().await;
+        recorded.context("keeping the postmortems' action items")
+    })?;
+    Ok(recorded)
+}
+
+/// "action items: 3 read, 3 newly kept (1 lacks an element)".
+fn action_items_line(read: &[ImportedActionItems], recorded: &ImportedRecorded) -> String {
+    let read_count: usize = read.iter().map(|d| d.items.len()).sum();
+    let mut line = format!(
+        "action items: {read_count} read, {} newly kept ({} lack{} an element; see `rhyme actions list`)",
+        recorded.new,
+        recorded.incomplete,
+        if recorded.incomplete == 1 { "s" } else { "" }
+    );
+    if !recorded.kept_at_approval.is_empty() {
+        line.push_str(&format!(
+            "; none kept for {}: their incident's approved postmortem already has its items",
+            recorded.kept_at_approval.join(", ")
+        ));
+    }
+    line
 }
 
 fn progress_bar(hidden: bool) -> ProgressBar {

@@ -1,6 +1,7 @@
 //! `rhyme themes`: the recurring mechanisms among the team's postmortems (the data folder's,
 //! as `rhyme corpus import` stored them) or an imported corpus file: each group on one line a
-//! tired SRE can read, its incidents oldest first beneath it.
+//! tired SRE can read, its incidents oldest first beneath it, then the action items promised
+//! after them (from this data folder's store) and where each stands.
 
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ use clap::Args;
 use serde_json::json;
 
 use rhyme_seen_before::corpus::{Corpus, read_source};
-use rhyme_seen_before::themes::{self, NoNotes, Theme, ThemeOptions};
+use rhyme_seen_before::themes::promises::Promises;
+use rhyme_seen_before::themes::{self, Theme, ThemeOptions};
 
 use super::Context;
 use super::corpus::load_embedder;
@@ -42,9 +44,9 @@ pub(super) fn run(ctx: &Context, args: ThemesArgs) -> anyhow::Result<()> {
         threshold: args.threshold,
         ..ThemeOptions::default()
     };
+    let promises = load_promises(ctx)?;
     let embedder = load_embedder(ctx)?;
-    // The store's action items are to be shown here through a `ThemeNotes` of their own.
-    let found = themes::themes(&docs, embedder.as_ref(), &options, &NoNotes)?;
+    let found = themes::themes(&docs, embedder.as_ref(), &options, &promises)?;
     if ctx.json {
         let grouped: usize = found.iter().map(|t| t.members.len()).sum();
         println!(
@@ -55,6 +57,17 @@ pub(super) fn run(ctx: &Context, args: ThemesArgs) -> anyhow::Result<()> {
     }
     print!("{}", render(&found, docs.len()));
     Ok(())
+}
+
+/// The action items this data folder's store keeps, to show under the groups they were
+/// promised in.
+fn load_promises(ctx: &Context) -> anyhow::Result<Promises> {
+    super::store::runtime()?.block_on(async {
+        let store = super::store::open(ctx).await?;
+        let promises = Promises::load(&store).await;
+        store.close().await;
+        Ok(promises?)
+    })
 }
 
 /// The groups as text: a headline per group, then its incidents, then its notes.
@@ -135,6 +148,7 @@ mod tests {
             title: format!("title of {id}"),
             date: date.map(str::to_string),
             company: None,
+            incident: None,
         }
     }
 

@@ -12,11 +12,12 @@
 //!
 //! [`kmeans`] is the TF-IDF k-means baseline `rhyme eval themes` compares against. Action
 //! items promised per incident are added to a group's [`Theme::notes`] through
-//! [`ThemeNotes`].
+//! [`ThemeNotes`]; [`promises::Promises`] reads them from the store.
 
 pub mod cluster;
 pub mod kmeans;
 mod name;
+pub mod promises;
 
 use rhyme_runtime::capability::backend::{BackendError, Embedder};
 use seen_before_index::MECHANISMS;
@@ -207,6 +208,9 @@ pub struct Member {
     pub date: Option<String>,
     /// The company or team, when known.
     pub company: Option<String>,
+    /// The incident of this host's store the postmortem is about, when it names one: its
+    /// action items, kept when that incident's postmortem was approved, are this member's.
+    pub incident: Option<String>,
 }
 
 /// A recurring mechanism: two or more postmortems grouped together.
@@ -228,7 +232,8 @@ pub struct Theme {
 
 /// Lines added to a group from elsewhere: where the action items promised after each member
 /// incident, and their status, are shown ("the renewal alert promised after the first two is
-/// still planned"). The store's action items plug in here; [`NoNotes`] adds nothing.
+/// still planned"). The store's action items plug in here ([`promises::Promises`]);
+/// [`NoNotes`] adds nothing.
 pub trait ThemeNotes {
     /// Lines about these members, in the order to show them.
     fn notes(&self, members: &[Member]) -> Vec<String>;

@@ -60,6 +60,7 @@ fn member(doc: &Postmortem) -> Member {
         title,
         date: doc.date.clone(),
         company: doc.company.clone(),
+        incident: doc.incident.clone(),
     }
 }
 

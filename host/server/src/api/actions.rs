@@ -22,7 +22,8 @@ pub struct ListQuery {
     /// Only items of this incident id.
     #[param(value_type = String, required = false)]
     pub incident: Option<String>,
-    /// Only items of this postmortem (the approved proposal's id).
+    /// Only items of this postmortem (the approved proposal's id, or an imported
+    /// postmortem's id).
     #[param(value_type = String, required = false)]
     pub postmortem: Option<String>,
     /// Only items in this status.

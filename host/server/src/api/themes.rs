@@ -1,10 +1,12 @@
 //! Recurring mechanisms over HTTP: the host's postmortems (the data folder's corpus, as
 //! `rhyme corpus import` stored it) grouped by what broke and why, as `rhyme themes` prints
-//! them. Grouping needs the embedding model, which seen-before's set-up loads.
+//! them, each group with the action items promised after its incidents and where they stand.
+//! Grouping needs the embedding model, which seen-before's set-up loads.
 
 use axum::Json;
 use axum::extract::State;
-use rhyme_seen_before::themes::{DEFAULT_THRESHOLD, NoNotes, Theme};
+use rhyme_seen_before::themes::promises::Promises;
+use rhyme_seen_before::themes::{DEFAULT_THRESHOLD, Theme};
 use rhyme_store::Permission;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -22,7 +24,8 @@ pub struct ThemesOut {
     pub grouped: usize,
     /// The cosine distance under which incidents were grouped.
     pub threshold: f32,
-    /// The groups of two or more, largest first, members oldest first.
+    /// The groups of two or more, largest first, members oldest first; each group's notes
+    /// list the action items promised after its incidents and their status.
     pub themes: Vec<Theme>,
 }
 
@@ -40,8 +43,9 @@ pub async fn list(
         .seen_before()
         .map_err(|why| ApiError::Unavailable(why.to_string()))?
         .clone();
-    // The store's action items are to be shown here through a `ThemeNotes` of their own.
-    let grouped = tokio::task::spawn_blocking(move || service.themes(&NoNotes))
+    // Each group's notes: the action items promised after its incidents, as they stand now.
+    let promises = Promises::load(state.store()).await?;
+    let grouped = tokio::task::spawn_blocking(move || service.themes(&promises))
         .await
         .map_err(|e| {
             tracing::error!("themes thread: {e}");

@@ -184,14 +184,16 @@ function span(days) {
 
 async function renderThemes() {
   const answer = await api("GET", "/v1/themes");
-  const heading = el("h1", {}, answer.themes.length === 1 ? "1 recurring mechanism" : `${answer.themes.length} recurring mechanisms`);
+  const heading = el("h1", { id: "themes-heading" }, answer.themes.length === 1 ? "1 recurring mechanism" : `${answer.themes.length} recurring mechanisms`);
   const note = el("p", { class: "quiet" }, `${answer.grouped} of ${answer.postmortems} postmortems are in a group of two or more; the rest stand alone.`);
   const groups = answer.themes.map((t) => el(
     "section",
     { class: "theme" },
     el("h2", {}, `${t.members.length} incidents, ${span(t.span_days)}: ${t.mechanism.replaceAll("-", " ")}`, t.shared_terms.length ? el("span", { class: "quiet" }, ` (${t.shared_terms.join(", ")})`) : ""),
     el("ul", {}, t.members.map((m) => el("li", {}, `${m.date || "undated"} · ${m.id} · ${m.title}`, m.company ? el("span", { class: "quiet" }, ` (${m.company})`) : ""))),
-    t.notes.length ? el("ul", { class: "notes" }, t.notes.map((n) => el("li", {}, n))) : "",
+    // The notes: the action items promised after these incidents and where each stands.
+    t.notes.length ? el("h3", {}, "Promised after these incidents") : "",
+    t.notes.length ? el("ul", { class: "notes" }, t.notes.map((n) => el("li", n.includes(", overdue since ") ? { class: "overdue" } : {}, n))) : "",
   ));
   show(heading, note, ...groups);
 }

@@ -1,6 +1,7 @@
 //! Action items promised in postmortems, from promise to verified. Items are recorded when a
 //! postmortem draft is approved (inside the approval's transaction, through the gate's
-//! [`ActionItemReader`](crate::approval::ActionItemReader));
+//! [`ActionItemReader`](crate::approval::ActionItemReader)) and when postmortems are imported
+//! ([`Store::record_imported_action_items`](crate::Store::record_imported_action_items));
 //! each then moves `planned → in-progress → done → verified`, or is `dropped` with a reason.
 //! Every move is made by someone (a person with a role, or a tracker's webhook for `done`) and
 //! written to the audit log in the same transaction.
@@ -27,7 +28,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 
 pub use read::ActionFilter;
-pub use record::{MAX_ITEM_TEXT, NewActionItem, ticket_key};
+pub use record::{ImportedActionItems, ImportedRecorded, MAX_ITEM_TEXT, NewActionItem, ticket_key};
 pub use tracker::{TrackerClose, TrackerOutcome};
 
 /// Where an action item is in its life.
@@ -109,9 +110,11 @@ impl fmt::Display for ActionStatus {
 pub struct ActionItem {
     /// The item's id, made by the store.
     pub id: String,
-    /// The postmortem it was promised in: the approved draft's proposal id.
+    /// The postmortem it was promised in: the approved draft's proposal id, or an imported
+    /// postmortem's corpus id.
     pub postmortem: String,
-    /// Where the item was read: `proposal` (an approved draft; the only source today).
+    /// Where the item was read: `proposal` (an approved draft) or `import` (an imported
+    /// postmortem, whose corpus id is then `postmortem`).
     pub source: String,
     /// The incident the postmortem is about, when known.
     pub incident: Option<String>,

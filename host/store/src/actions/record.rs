@@ -1,9 +1,13 @@
 //! Keeping a postmortem's action items. Recording the same postmortem again keeps the items
 //! already there, with their status: an item is the same promise when its postmortem and its
-//! text are. Today only approved drafts are recorded (`source` = `proposal`); imported corpus
-//! postmortems are not read for items yet.
+//! text are. Approved drafts are recorded in the approval's transaction (`source` =
+//! `proposal`); imported postmortems (`rhyme corpus import`) through
+//! [`Store::record_imported_action_items`] (`source` = `import`, the postmortem being the
+//! corpus id).
 
+use serde::Serialize;
 use sqlx::AnyConnection;
+use sqlx::Row as _;
 
 use crate::audit::append_in;
 use crate::clock::Timestamp;
@@ -11,6 +15,7 @@ use crate::error::Result;
 use crate::ids::new_id;
 use crate::limits::{MAX_NAME, check_len};
 use crate::roles::Actor;
+use crate::store::Store;
 
 use super::ActionStatus;
 
@@ -36,6 +41,77 @@ pub struct NewActionItem {
     pub due_at: Option<Timestamp>,
     /// The elements it lacks, by name, in spec order.
     pub missing: Vec<String>,
+}
+
+/// The items read from one imported postmortem.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportedActionItems {
+    /// The postmortem's corpus id: the items' postmortem.
+    pub postmortem: String,
+    /// The incident of this store it is about, when it names one.
+    pub incident: Option<String>,
+    /// The items as the review lint read them, complete or not.
+    pub items: Vec<NewActionItem>,
+}
+
+/// What recording imported postmortems' items did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportedRecorded {
+    /// Items newly kept (those already kept from an earlier import are left as they are).
+    pub new: usize,
+    /// Of the items read, those lacking one of the five elements (kept, flagged).
+    pub incomplete: usize,
+    /// Postmortems whose items were not kept because they name an incident whose approved
+    /// postmortem draft already had its items kept: the same promises, not new ones.
+    pub kept_at_approval: Vec<String>,
+}
+
+impl Store {
+    /// Keeps the action items read from imported postmortems, in one transaction, each
+    /// linked to its postmortem and (when it names one) its incident and that incident's
+    /// service. An item missing elements is kept and flagged; one already kept is left with
+    /// its status. A postmortem about an incident whose approved draft's items were kept
+    /// adds nothing (the promises are those). One audit entry per postmortem with new items.
+    pub async fn record_imported_action_items(
+        &self,
+        actor: &Actor,
+        imported: &[ImportedActionItems],
+    ) -> Result<ImportedRecorded> {
+        let now = self.now();
+        let mut recorded = ImportedRecorded::default();
+        let mut tx = self.db().write().await?;
+        for doc in imported.iter().filter(|d| !d.items.is_empty()) {
+            let mut service = None;
+            if let Some(incident) = &doc.incident {
+                let approved = sqlx::query(
+                    "SELECT id FROM action_items WHERE incident_id = $1 AND source = 'proposal' LIMIT 1",
+                )
+                .bind(incident)
+                .fetch_optional(tx.conn())
+                .await?;
+                if approved.is_some() {
+                    recorded.kept_at_approval.push(doc.postmortem.clone());
+                    continue;
+                }
+                service = sqlx::query("SELECT service FROM incidents WHERE id = $1")
+                    .bind(incident)
+                    .fetch_optional(tx.conn())
+                    .await?
+                    .map(|row| row.try_get::<String, _>("service"))
+                    .transpose()?;
+            }
+            let origin = Origin {
+                postmortem: &doc.postmortem,
+                source: "import",
+                incident: doc.incident.as_deref(),
+                service: service.as_deref(),
+            };
+            recorded.new += record_in(tx.conn(), now, actor, origin, &doc.items).await?;
+            recorded.incomplete += doc.items.iter().filter(|i| !i.missing.is_empty()).count();
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
 }
 
 /// Where the items come from.

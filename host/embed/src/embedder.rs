@@ -170,6 +170,10 @@ fn load_session(files: &ModelFiles, config: &BertConfig) -> Result<Session> {
         .with_optimization_level(GraphOptimizationLevel::All)
         .map_err(ort::Error::from)?
         .with_intra_threads(threads)
+        .map_err(ort::Error::from)?
+        // Worker threads sleep between batches instead of spinning: measured faster on two
+        // cores (49 against 45 passages/s), and a server's plugins get the cores back.
+        .with_intra_op_spinning(false)
         .map_err(ort::Error::from)?;
     Ok(model.into_session(&builder)?)
 }

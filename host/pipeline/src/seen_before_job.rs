@@ -23,7 +23,7 @@ use rhyme_store::{Evidence, Finding, FindingKind, Gate, JobLease, JobStep, JobWo
 use crate::worker::{audit_calls, plugin_ref};
 use rhyme_seen_before::question;
 use rhyme_seen_before::service::{SeenBefore, SeenMatch};
-use rhyme_seen_before::themes::promises::Promises;
+use rhyme_seen_before::themes::promises::{Promises, cut};
 use rhyme_seen_before::themes::{NoNotes, Theme};
 
 /// Matches in the finding.
@@ -353,15 +353,6 @@ fn finding(
         confidence: best.confidence.clamp(0.0, 1.0),
         at: None,
     }
-}
-
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

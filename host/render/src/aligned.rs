@@ -104,6 +104,16 @@ pub fn aligned_svg(
 }
 
 /// (minutes since the epoch, value scaled to 0..1); a flat series sits at 0.5.
+/// Whether [`aligned_svg`] can draw this series: it has two finite points.
+pub fn drawable(series: &MetricSeries) -> bool {
+    series
+        .points
+        .iter()
+        .filter(|p| p.value.is_finite())
+        .nth(1)
+        .is_some()
+}
+
 fn normalised(series: &MetricSeries) -> Vec<(f64, f64)> {
     let finite: Vec<(f64, f64)> = series
         .points

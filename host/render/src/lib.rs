@@ -9,7 +9,7 @@ mod bars;
 mod plot;
 mod sparkline;
 
-pub use aligned::{Onset, aligned_svg};
+pub use aligned::{Onset, aligned_svg, drawable};
 pub use bars::bars_svg;
 pub use plot::{PlotError, svg};
 pub use sparkline::sparkline;

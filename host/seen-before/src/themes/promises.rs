@@ -178,7 +178,8 @@ fn day(at: Timestamp) -> Option<String> {
     chrono::DateTime::from_timestamp_millis(at).map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn cut(text: &str, max: usize) -> String {
+/// `text` trimmed and cut to at most `max` characters, an ellipsis marking a cut.
+pub fn cut(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_string();

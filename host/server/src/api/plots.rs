@@ -55,15 +55,20 @@ pub async fn svg(
 /// the newest first-mover finding marked and its title as the caption.
 #[utoipa::path(get, path = "/v1/incidents/{id}/plots/movers.svg", params(("id" = String, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String),
-        (status = 404, description = "no such incident, or it has fewer than two series"),
-        (status = 422, description = "the series cannot be plotted")), security(("bearer" = [])))]
+        (status = 404, description = "no such incident, or it has fewer than two series with two finite points each")),
+    security(("bearer" = [])))]
 pub async fn movers_svg(
     State(state): State<AppState>,
     caller: Caller,
     Path(incident): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller.require(Permission::Read)?;
-    let series = state.store().series(&incident).await?;
+    let series: Vec<_> = (state.store().series(&incident).await?)
+        .into_iter()
+        .map(convert::series_to_wit)
+        .filter(render::drawable)
+        .collect();
+    // Too few series to line up is a fact about the incident, not about the request.
     if series.len() < 2 {
         return Err(ApiError::NotFound {
             what: "plot of several series".into(),
@@ -72,9 +77,10 @@ pub async fn movers_svg(
     }
     let findings = state.store().findings(&incident).await?;
     let (title, onsets) = first_mover_onsets(&findings);
-    let series: Vec<_> = series.into_iter().map(convert::series_to_wit).collect();
-    let svg = render::aligned_svg(&series, &onsets, &title)
-        .map_err(|e| ApiError::invalid("series", e.to_string()))?;
+    let svg = render::aligned_svg(&series, &onsets, &title).map_err(|e| {
+        tracing::error!("drawing the aligned plot of {incident}: {e}");
+        ApiError::Internal
+    })?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }
 

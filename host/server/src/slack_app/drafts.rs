@@ -127,25 +127,21 @@ async fn settle(
         return Ok(0);
     }
     let decisions = gate.decisions(&draft.id).await?;
-    let by = |verdict: VerdictKind| {
-        let names: Vec<&str> = decisions
+    let by = |verdict: VerdictKind| -> Vec<&str> {
+        decisions
             .iter()
             .filter(|d| d.verdict == verdict)
             .map(|d| d.reviewer.as_str())
-            .collect();
-        names.join(", ")
+            .collect()
     };
     let mut queued = 0;
     let outcome = match draft.state {
         ProposalState::Approved => {
-            let approvers = by(VerdictKind::Approve);
+            let approved_by = by(VerdictKind::Approve);
+            let approvers = approved_by.join(", ");
             match gate.config().publish_to(draft) {
                 Some(sink) => {
-                    let entry = store
-                        .outbox(None)
-                        .await?
-                        .into_iter()
-                        .find(|e| e.proposal == draft.id);
+                    let entry = store.outbox_of(&draft.id).await?;
                     match entry.map(|e| (e.state, e.last_error)) {
                         Some((OutboxState::Due, _)) => return Ok(0),
                         Some((OutboxState::Delivered, _)) => {
@@ -166,7 +162,7 @@ async fn settle(
                         &serde_json::json!({
                             "title": draft.title,
                             "incident": draft.incident,
-                            "approved_by": approvers.split(", ").collect::<Vec<_>>(),
+                            "approved_by": approved_by,
                             "body": draft.body,
                         }),
                         app.link_base(),
@@ -186,7 +182,7 @@ async fn settle(
         }
         ProposalState::Rejected => format!(
             "Rejected by {}; nothing was posted.",
-            by(VerdictKind::Reject)
+            by(VerdictKind::Reject).join(", ")
         ),
         ProposalState::Withdrawn => {
             "Withdrawn: it expired before a reviewer decided; nothing was posted.".to_string()

@@ -60,18 +60,31 @@ pub struct OutboxEntry {
     pub delivered_at: Option<Timestamp>,
 }
 
+/// The columns [`from_row`] reads.
+const SELECT_ENTRY: &str = "SELECT id, proposal_id, sink, payload, state, attempts, \
+     next_attempt_at, last_error, created_at, delivered_at FROM outbox";
+
 impl Store {
     /// Outbox rows, oldest first; only those in `state` when given.
     pub async fn outbox(&self, state: Option<OutboxState>) -> Result<Vec<OutboxEntry>> {
-        let rows = sqlx::query(
-            "SELECT id, proposal_id, sink, payload, state, attempts, next_attempt_at, last_error,
-             created_at, delivered_at FROM outbox WHERE ($1 = '' OR state = $1)
-             ORDER BY created_at, id",
-        )
+        let rows = sqlx::query(&format!(
+            "{SELECT_ENTRY} WHERE ($1 = '' OR state = $1) ORDER BY created_at, id"
+        ))
         .bind(state.map_or("", state_name))
         .fetch_all(&self.db().pool)
         .await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// The first outbox entry queued for `proposal`, if any.
+    pub async fn outbox_of(&self, proposal: &str) -> Result<Option<OutboxEntry>> {
+        let row = sqlx::query(&format!(
+            "{SELECT_ENTRY} WHERE proposal_id = $1 ORDER BY created_at, id LIMIT 1"
+        ))
+        .bind(proposal)
+        .fetch_optional(&self.db().pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
     }
 }
 

@@ -25,8 +25,8 @@ pub struct Postmortem {
     /// A short account of the incident, taken from the source.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Full body, where the source has one.
-    #[serde(default)]
+    /// Full body, where the source has one (`body` in some exports).
+    #[serde(default, alias = "body")]
     pub text: Option<String>,
     /// Category labels (e.g. `dns`, `config-error`); heuristic hints, not ground truth.
     #[serde(default)]
@@ -85,4 +85,17 @@ fn check_corpus(
 ) -> Result<Vec<Postmortem>, JsonlError> {
     jsonl::check_unique(path, items.iter().map(|(line, p)| (*line, p.id.as_str())))?;
     Ok(items.into_iter().map(|(_, p)| p).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Postmortem;
+
+    #[test]
+    fn a_body_field_is_read_as_the_text() {
+        let doc: Postmortem =
+            serde_json::from_str(r#"{"id": "x", "title": "t", "body": "Action items: one"}"#)
+                .unwrap();
+        assert_eq!(doc.text.as_deref(), Some("Action items: one"));
+    }
 }

@@ -3,7 +3,7 @@
 use crate::Shape;
 use crate::detect::{self, Candidate, View};
 use crate::prepare::Clean;
-use crate::stats::diff_noise;
+use crate::stats::{diff_noise, largest};
 
 /// Fewest usable points worth analysing.
 const MIN_POINTS: usize = 10;
@@ -94,6 +94,6 @@ fn mostly_overlaps(a: &Candidate, b: &Candidate) -> bool {
 /// Sample noise, floored at a tiny share of the values' scale so that a perfectly clean
 /// signal does not make every wiggle infinitely significant.
 fn noise_floor(v: &[f64]) -> f64 {
-    let scale = v.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    let scale = largest(v.iter().map(|x| x.abs()), 0.0);
     diff_noise(v).max(1e-9 * scale).max(f64::MIN_POSITIVE)
 }

@@ -7,6 +7,7 @@
 //! and a level held at the very top after a rise is a step up or a ceiling, not a stop.
 
 use super::{Candidate, View, confidence, margin};
+use crate::stats::{larger, largest};
 use crate::{Shape, wording};
 
 /// The held run must cover at least this share of the window.
@@ -78,7 +79,7 @@ pub fn detect(view: &View) -> Option<Candidate> {
 
 /// Equal within float rounding: a held value re-encoded as text may differ in the last bit.
 fn same(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300)
+    (a - b).abs() <= 1e-9 * larger(larger(a.abs(), b.abs()), 1e-300)
 }
 
 /// Inclusive index range of the longest run of equal values.
@@ -108,7 +109,7 @@ fn is_top_after_rise(v: &[f64], start: usize, held: f64) -> bool {
 /// an otherwise constant line. "Becoming" constant needs activity before the run. Tiny
 /// deviations (a few bytes on a disk counter) do not count as activity next to a large blip.
 fn activity_is_one_blip(v: &[f64], held: f64) -> bool {
-    let largest = v.iter().map(|x| (x - held).abs()).fold(0.0, f64::max);
+    let largest = largest(v.iter().map(|x| (x - held).abs()), 0.0);
     let clear = |x: &f64| (x - held).abs() > 0.05 * largest;
     match (v.iter().position(clear), v.iter().rposition(clear)) {
         (Some(a), Some(b)) => b - a < (v.len() / 20).max(5),

@@ -8,7 +8,7 @@
 //! blocks are then out of reach, which only matters for series much longer than a day.
 
 use super::{Candidate, View, confidence, margin};
-use crate::stats::{mad_sigma, median};
+use crate::stats::{largest, mad_sigma, median, smallest};
 use crate::{Shape, wording};
 
 const MAX_POINTS: usize = 1024;
@@ -155,8 +155,8 @@ fn median3(a: f64, b: f64, c: f64) -> f64 {
 fn cycle_swings(y: &[f64], period: usize) -> Vec<f64> {
     y.chunks_exact(period)
         .map(|c| {
-            let hi = c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let lo = c.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = largest(c.iter().copied(), f64::NEG_INFINITY);
+            let lo = smallest(c.iter().copied(), f64::INFINITY);
             hi - lo
         })
         .collect()

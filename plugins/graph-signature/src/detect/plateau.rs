@@ -8,7 +8,7 @@
 //! must itself be real noise (not a quantised, mostly held signal where everything is quiet).
 
 use super::{Candidate, View, confidence, margin};
-use crate::stats::{diff_noise, median, quantile};
+use crate::stats::{diff_noise, largest, median, quantile};
 use crate::{Shape, wording};
 
 /// Width of the top band, as a share of the distance from the 5th percentile to the maximum.
@@ -27,7 +27,7 @@ const MAX_SHOULDER: f64 = 1.0;
 pub fn detect(view: &View) -> Option<Candidate> {
     let v = view.v;
     let n = v.len();
-    let top = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let top = largest(v.iter().copied(), f64::NEG_INFINITY);
     let low = quantile(v, 0.05);
     let range = top - low;
     if range <= 0.0 {

@@ -6,7 +6,7 @@
 //! more burst in a bursty series is not called a spike. Downward dips are not spikes here.
 
 use super::{Candidate, View, confidence, margin};
-use crate::stats::{mad_sigma, median};
+use crate::stats::{largest, mad_sigma, median};
 use crate::{Shape, wording};
 
 /// Height above the baseline, in robust standard deviations of the window.
@@ -108,11 +108,10 @@ fn next_highest(v: &[f64], baseline: f64, left: usize, right: usize, width: usiz
     let guard = width.max(2);
     let lo = left.saturating_sub(guard);
     let hi = (right + guard).min(v.len() - 1);
-    v[..lo]
-        .iter()
-        .chain(&v[hi + 1..])
-        .map(|x| x - baseline)
-        .fold(0.0, f64::max)
+    largest(
+        v[..lo].iter().chain(&v[hi + 1..]).map(|x| x - baseline),
+        0.0,
+    )
 }
 
 fn describe(view: &View, baseline: f64, top: f64, left: usize, right: usize) -> String {

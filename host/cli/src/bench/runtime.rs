@@ -111,9 +111,11 @@ impl WasiView for BareState {
 
 fn bare_calls(component: &[u8], calls: usize) -> anyhow::Result<Stats> {
     let mut config = Config::new();
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(
-        PoolingAllocationConfig::default(),
-    ));
+    // The same reuse of freed memories as Rhyme's pool, so the ratio measures Rhyme's own
+    // overhead rather than an allocator setting.
+    let mut pool = PoolingAllocationConfig::default();
+    rhyme_runtime::engine::keep_pages_resident(&mut pool);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     let engine = Engine::new(&config)?;
     let component = Component::new(&engine, component)?;
     let mut linker = Linker::<BareState>::new(&engine);

@@ -201,7 +201,10 @@ impl<'a> Cache<'a> {
         self.reused += items.iter().flatten().count();
         self.done += items.iter().flatten().count();
         (self.progress)(self.done, self.total);
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| items[i].is_none()).collect();
+        let mut missing: Vec<usize> = (0..texts.len()).filter(|&i| items[i].is_none()).collect();
+        // Each batch is padded to its longest text: batches of similar lengths across the
+        // whole corpus waste far less of the model's work than batches in corpus order.
+        missing.sort_by_key(|&i| texts[i].1.len());
         for batch in missing.chunks(BATCH) {
             let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].1.clone()).collect();
             let vectors =

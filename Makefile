@@ -94,9 +94,10 @@ fuzz:
 fuzz-short:
 	@bash fuzz/run.sh 10
 
-bench: models host plugins guests
+bench: models host plugins guests python-plugin
 	$(RHYME) --data target/bench-data bench runtime
 	$(RHYME) --data target/bench-data bench signature
+	$(RHYME) --data target/bench-data bench python
 	$(RHYME) --data target/bench-data bench nudges
 	$(RHYME) --data target/bench-data bench ingest
 	$(RHYME) --data target/bench-data bench seen-before

@@ -3,6 +3,7 @@
 pub(crate) mod burst;
 pub(crate) mod ingest;
 pub(crate) mod nudges;
+pub(crate) mod python;
 pub(crate) mod runtime;
 pub(crate) mod seen_before;
 mod serve_process;

@@ -68,6 +68,15 @@ pub(super) enum BenchCommand {
         #[arg(long, requires = "burst")]
         kill_after: Option<u64>,
     },
+    /// One call into the example plugin written in Python (componentize-py), fresh instance.
+    Python {
+        /// The plugin's manifest (`make python-plugin` builds its component).
+        #[arg(long, default_value = "examples/plugins/error-budget/plugin.toml")]
+        manifest: PathBuf,
+        /// Timed calls of each kind.
+        #[arg(long, default_value_t = 100)]
+        runs: usize,
+    },
     /// A 5,000-event timeline with the anti-pattern plugin called on every event.
     Nudges {
         /// The anti-patterns component.
@@ -124,6 +133,7 @@ pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
             ..
         } => ingest(ctx, &component, batches, batch_size, clients.unwrap_or(4)),
         BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
+        BenchCommand::Python { manifest, runs } => python(ctx, &manifest, runs),
         BenchCommand::SeenBefore {
             component,
             corpus,
@@ -139,6 +149,29 @@ fn read_component(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
             path.display()
         )
     })
+}
+
+fn python(ctx: &Context, manifest: &std::path::Path, runs: usize) -> anyhow::Result<()> {
+    let figures = crate::bench::python::run(manifest, &ctx.data.join("bench-python"), runs)?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!(
+        "Python plugin ({} KiB component, loaded from the compile cache in {:.0} ms), {runs} calls each, fresh instance per call:",
+        figures.component_kib, figures.load_ms
+    );
+    println!(
+        "  a series it skips (instance + settings)   median {:>7.2} ms   p99 {:>7.2} ms",
+        figures.skipped.median_us / 1000.0,
+        figures.skipped.p99_us / 1000.0
+    );
+    println!(
+        "  180 error ratios judged                   median {:>7.2} ms   p99 {:>7.2} ms   (target ≤ 4 ms)",
+        figures.analysed.median_us / 1000.0,
+        figures.analysed.p99_us / 1000.0
+    );
+    Ok(())
 }
 
 fn signature(ctx: &Context, component: &PathBuf, runs: usize) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@ pub(crate) mod ingest;
 pub(crate) mod nudges;
 pub(crate) mod runtime;
 pub(crate) mod seen_before;
+pub(crate) mod seen_before_scale;
 mod serve_process;
 pub(crate) mod signature;
 pub(crate) mod st_reference;

@@ -100,7 +100,9 @@ bench: models host plugins guests python-plugin
 	$(RHYME) --data target/bench-data bench python
 	$(RHYME) --data target/bench-data bench nudges
 	$(RHYME) --data target/bench-data bench ingest
+	$(RHYME) --data target/bench-data bench ingest --incidents 1,8,64
 	$(RHYME) --data target/bench-data bench seen-before
+	$(RHYME) --data target/bench-data bench seen-before --scale 1000,10000
 
 # Opt-in: sentence-transformers (and torch, several GB) in models/.venv, so that
 # `make bench` prints its throughput beside rhyme-embed's.

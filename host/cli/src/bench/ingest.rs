@@ -2,7 +2,9 @@
 //! with one trivial plugin subscribed to events, so every acknowledged batch also owes (and
 //! durably records) a plugin run. Clients send batches back to back over loopback and honour
 //! `429 Retry-After`; the figures are acknowledged events per second and the latency of each
-//! acknowledgement, plus how long the plugin queue took to drain after the last one.
+//! acknowledgement, plus how long the plugin queue took to drain after the last one. With
+//! several open incidents, batch `b` goes to incident `b % incidents`, so the events are spread
+//! evenly over them (`rhyme bench ingest --incidents 1,8,64` runs one plan per count).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -26,6 +28,8 @@ pub(crate) struct IngestPlan {
     pub batch_size: usize,
     /// Clients sending at once, each waiting for its acknowledgement before the next batch.
     pub clients: usize,
+    /// Open incidents the batches are spread over (at least one).
+    pub incidents: usize,
 }
 
 /// The figures of one run.
@@ -34,6 +38,8 @@ pub(crate) struct IngestFigures {
     pub events: usize,
     pub batch_size: usize,
     pub clients: usize,
+    /// Open incidents the events were spread over.
+    pub incidents: usize,
     /// Acknowledged events per second, first request to last acknowledgement.
     pub events_per_s: f64,
     /// Latency of each acknowledged batch (a 429's wait included in its batch).
@@ -86,7 +92,17 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
     ));
 
     let client = reqwest::Client::new();
-    post(&client, &base, "/v1/incidents", &token, &incident()).await?;
+    let incidents = plan.incidents.max(1);
+    for n in 0..incidents {
+        post(
+            &client,
+            &base,
+            "/v1/incidents",
+            &token,
+            &incident(&incident_id(n, incidents)),
+        )
+        .await?;
+    }
     let started = Instant::now();
     let senders: Vec<_> = (0..plan.clients.max(1))
         .map(|client_no| {
@@ -119,6 +135,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
         events,
         batch_size: plan.batch_size,
         clients: plan.clients,
+        incidents,
         events_per_s: events as f64 / took.as_secs_f64(),
         ack: Stats::of(&mut latencies),
         busy_answers,
@@ -185,8 +202,17 @@ pub(super) fn config() -> ServeConfig {
 
 const INCIDENT: &str = "bench-ingest";
 
-fn incident() -> serde_json::Value {
-    serde_json::json!({"id": INCIDENT, "title": "Ingest benchmark", "severity": "SEV2", "started": 1_700_000_000_000_i64})
+/// Incident `n` of `of`: `bench-ingest` alone, as before there was a choice, else numbered.
+fn incident_id(n: usize, of: usize) -> String {
+    if of <= 1 {
+        INCIDENT.to_string()
+    } else {
+        format!("{INCIDENT}-{n}")
+    }
+}
+
+fn incident(id: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "title": "Ingest benchmark", "severity": "SEV2", "started": 1_700_000_000_000_i64})
 }
 
 fn batch(client_no: usize, batch_no: usize, size: usize) -> serde_json::Value {
@@ -213,10 +239,14 @@ async fn send_batches(
     client_no: usize,
     plan: IngestPlan,
 ) -> anyhow::Result<(Vec<Duration>, usize)> {
-    let path = format!("/v1/incidents/{INCIDENT}/events");
+    let incidents = plan.incidents.max(1);
     let mut latencies = Vec::new();
     let mut busy = 0;
     for batch_no in (client_no..plan.batches).step_by(plan.clients.max(1)) {
+        let path = format!(
+            "/v1/incidents/{}/events",
+            incident_id(batch_no % incidents, incidents)
+        );
         let body = batch(client_no, batch_no, plan.batch_size).to_string();
         let sent = Instant::now();
         loop {

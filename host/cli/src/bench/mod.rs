@@ -6,6 +6,7 @@ pub(crate) mod nudges;
 pub(crate) mod python;
 pub(crate) mod runtime;
 pub(crate) mod seen_before;
+pub(crate) mod seen_before_scale;
 mod serve_process;
 pub(crate) mod signature;
 pub(crate) mod st_reference;

@@ -128,7 +128,8 @@ pub(crate) fn run(
     })
 }
 
-fn load(
+/// The seen-before plugin in the sandbox with the benchmark's limits and `backends`.
+pub(super) fn load(
     component: &[u8],
     backends: Backends,
     cache_dir: &std::path::Path,

@@ -52,6 +52,11 @@ pub(super) enum BenchCommand {
         /// Clients sending at once (default 4; 8 with `--burst`).
         #[arg(long)]
         clients: Option<usize>,
+        /// How cost grows with open incidents: one run per count (a comma list, e.g.
+        /// `1,8,64`), the batches spread evenly over that many incidents, each figure printed
+        /// beside issue 15's target.
+        #[arg(long, value_delimiter = ',', conflicts_with = "burst")]
+        incidents: Vec<usize>,
         /// A burst instead: each client on an incident of its own, the enabled plugins of the
         /// registry (`make build` installs the built-in ones) on every event.
         #[arg(long)]
@@ -100,6 +105,12 @@ pub(super) enum BenchCommand {
         /// Labelled queries whose texts are asked; without them, each postmortem's title.
         #[arg(long)]
         queries: Option<PathBuf>,
+        /// How cost grows instead: corpus sizes in postmortems (a comma list, e.g.
+        /// `1000,10000,100000`), each the real corpus repeated with perturbed text; import time,
+        /// question latency and resident memory per size, on the exact index and on Qdrant
+        /// where configured, and where the exact index stops being the right default.
+        #[arg(long, value_delimiter = ',')]
+        scale: Vec<usize>,
     },
 }
 
@@ -130,15 +141,29 @@ pub(super) fn run(ctx: &Context, command: BenchCommand) -> anyhow::Result<()> {
             batches,
             batch_size,
             clients,
+            incidents,
             ..
-        } => ingest(ctx, &component, batches, batch_size, clients.unwrap_or(4)),
+        } => {
+            let plan = crate::bench::ingest::IngestPlan {
+                batches,
+                batch_size,
+                clients: clients.unwrap_or(4),
+                incidents: 1,
+            };
+            if incidents.is_empty() {
+                ingest(ctx, &component, plan)
+            } else {
+                ingest_spread(ctx, &component, plan, &incidents)
+            }
+        }
         BenchCommand::Nudges { component, events } => nudges(ctx, &component, events),
         BenchCommand::Python { manifest, runs } => python(ctx, &manifest, runs),
         BenchCommand::SeenBefore {
             component,
             corpus,
             queries,
-        } => seen_before(ctx, &component, corpus, queries),
+            scale,
+        } => seen_before(ctx, &component, corpus, queries, &scale),
     }
 }
 
@@ -250,15 +275,8 @@ fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<(
 fn ingest(
     ctx: &Context,
     component: &PathBuf,
-    batches: usize,
-    batch_size: usize,
-    clients: usize,
+    plan: crate::bench::ingest::IngestPlan,
 ) -> anyhow::Result<()> {
-    let plan = crate::bench::ingest::IngestPlan {
-        batches,
-        batch_size,
-        clients,
-    };
     let f = crate::bench::ingest::run(
         &read_component(component)?,
         &ctx.data.join("bench-ingest"),
@@ -293,6 +311,87 @@ fn ingest(
     Ok(())
 }
 
+/// Issue 15's target for events run per second over `incidents` open incidents, where it sets one.
+fn run_target(incidents: usize) -> Option<f64> {
+    match incidents {
+        1 => Some(15_000.0),
+        8 => Some(40_000.0),
+        _ => None,
+    }
+}
+
+fn ingest_spread(
+    ctx: &Context,
+    component: &PathBuf,
+    plan: crate::bench::ingest::IngestPlan,
+    incidents: &[usize],
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        incidents.iter().all(|&n| n > 0),
+        "--incidents needs counts above 0"
+    );
+    let bytes = read_component(component)?;
+    let mut runs = Vec::with_capacity(incidents.len());
+    if !ctx.json {
+        println!(
+            "ingest over open incidents: {} events per run in batches of {} from {} clients, SQLite, one trivial plugin on every event; batch b goes to incident b mod the count:",
+            plan.batches * plan.batch_size,
+            plan.batch_size,
+            plan.clients
+        );
+        println!(
+            "  {:>9} {:>14} {:>14} {:>22} {:>10} {:>6}",
+            "incidents", "acked /s", "run /s", "ack p50 / p99 (ms)", "drain (s)", "429s"
+        );
+    }
+    for &n in incidents {
+        let f = crate::bench::ingest::run(
+            &bytes,
+            &ctx.data.join("bench-ingest"),
+            crate::bench::ingest::IngestPlan {
+                incidents: n,
+                ..plan
+            },
+        )
+        .with_context(|| format!("the ingest benchmark over {n} incidents"))?;
+        if !ctx.json {
+            let target = run_target(n).map_or(String::new(), |t| {
+                let verdict = if f.processed_per_s >= t {
+                    "met"
+                } else {
+                    "missed"
+                };
+                format!(
+                    "   run target >= {t:.0} /s: {verdict} ({:.2}x)",
+                    f.processed_per_s / t
+                )
+            });
+            println!(
+                "  {:>9} {:>14.0} {:>14.0} {:>22} {:>10.2} {:>6}{target}",
+                f.incidents,
+                f.events_per_s,
+                f.processed_per_s,
+                format!(
+                    "{:.1} / {:.1}",
+                    f.ack.median_us / 1000.0,
+                    f.ack.p99_us / 1000.0
+                ),
+                f.drain_s,
+                f.busy_answers
+            );
+        }
+        runs.push(f);
+    }
+    if ctx.json {
+        println!("{}", serde_json::json!({ "runs": runs }));
+    } else {
+        println!(
+            "  acked /s: events acknowledged per second, first request to last acknowledgement; run /s: events whose plugin call completed per second, first request to queue drained; targets from issue 15 (none set for other counts)"
+        );
+    }
+    Ok(())
+}
+
 fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<()> {
     let figures = crate::bench::nudges::run(
         &read_component(component)?,
@@ -323,6 +422,7 @@ fn seen_before(
     component: &PathBuf,
     corpus: Option<PathBuf>,
     queries: Option<PathBuf>,
+    scale: &[usize],
 ) -> anyhow::Result<()> {
     let shared = PathBuf::from("../shared/data/postmortems");
     let corpus = corpus.unwrap_or_else(|| {
@@ -343,6 +443,23 @@ fn seen_before(
     };
     let bytes = read_component(component)?;
     let embedder = super::corpus::load_embedder(ctx)?;
+    if !scale.is_empty() {
+        let qdrant = ctx.config.qdrant();
+        let work = crate::bench::seen_before_scale::work_folder(&ctx.data);
+        let cache_dir = ctx.data.join("bench-cache");
+        let plan = crate::bench::seen_before_scale::ScalePlan {
+            component: &bytes,
+            model: embedder,
+            docs: &docs,
+            questions: &questions,
+            sizes: scale,
+            work: &work,
+            cache_dir: &cache_dir,
+            qdrant: qdrant.as_ref(),
+        };
+        let figures = crate::bench::seen_before_scale::run(&plan)?;
+        return print_scale(ctx, &corpus, &figures);
+    }
     let model_dir = ctx.config.model_dir();
     let models = model_dir.parent().unwrap_or(std::path::Path::new("models"));
     let f = crate::bench::seen_before::run(
@@ -399,5 +516,84 @@ fn seen_before(
         "  resident memory, model loaded                    {:>8.0} MiB   (after indexing and the questions: {:.0} MiB)",
         f.rss_mib_model_loaded, f.rss_mib_end
     );
+    Ok(())
+}
+
+fn print_scale(
+    ctx: &Context,
+    corpus: &std::path::Path,
+    f: &crate::bench::seen_before_scale::ScaleFigures,
+) -> anyhow::Result<()> {
+    use crate::bench::seen_before_scale::{P50_TARGET_MS, P99_TARGET_MS};
+    if ctx.json {
+        println!("{}", serde_json::to_string(f)?);
+        return Ok(());
+    }
+    println!(
+        "seen-before, how cost grows ({} questions through the plugin in the sandbox at each size):",
+        f.questions
+    );
+    println!("  corpus: {} (from {})", f.corpus, corpus.display());
+    println!(
+        "  embedding: the {} real passages took {:.1} s ({:.1} passages/s, batches of 32); {}",
+        f.real_passages, f.embed_seconds_real, f.embed_passages_per_s, f.method
+    );
+    println!(
+        "  {:<7} {:>11} {:>9} {:>11} {:>11} {:>9}   {:>18}   {:>18}   {:>8} {:>8} {:>8}",
+        "backend",
+        "postmortems",
+        "passages",
+        "embed (s)",
+        "index+store",
+        "import",
+        "question p50/p99",
+        "vector search",
+        "VmRSS",
+        "peak",
+        "on disk"
+    );
+    println!(
+        "  {:<7} {:>11} {:>9} {:>11} {:>11} {:>9}   {:>18}   {:>18}   {:>8} {:>8} {:>8}",
+        "",
+        "",
+        "",
+        "projected",
+        "measured",
+        "(s)",
+        "(ms)",
+        "p50/p99 (ms)",
+        "(MiB)",
+        "(MiB)",
+        "(MiB)"
+    );
+    let secs = |s: Option<f64>| s.map_or("-".to_string(), |s| format!("{s:.1}"));
+    let ms = |s: &Option<crate::bench::Stats>| {
+        s.as_ref().map_or("-".to_string(), |s| {
+            format!("{:.2} / {:.2}", s.median_us / 1000.0, s.p99_us / 1000.0)
+        })
+    };
+    for r in &f.rows {
+        println!(
+            "  {:<7} {:>11} {:>9} {:>11.1} {:>11} {:>9}   {:>18}   {:>18}   {:>8.0} {:>8.0} {:>8}",
+            r.backend,
+            r.postmortems,
+            r.passages,
+            r.embed_seconds_projected,
+            secs(r.index_seconds),
+            secs(r.import_seconds),
+            ms(&r.question),
+            ms(&r.search),
+            r.rss_mib,
+            r.peak_rss_mib,
+            r.disk_mib.map_or("-".to_string(), |d| format!("{d:.1}"))
+        );
+        if let Some(e) = &r.error {
+            println!("          failed at {}: {e}", r.postmortems);
+        }
+    }
+    println!(
+        "  targets: question p50 <= {P50_TARGET_MS} ms, p99 <= {P99_TARGET_MS} ms (issue 15); VmRSS while answering, after the index was reopened from its files; peak is the process's high-water mark (the importer's working set)"
+    );
+    println!("  verdict: {}", f.verdict.text);
     Ok(())
 }

@@ -279,7 +279,7 @@ fn cross_checked(index: &Index, fused: Vec<Scored>, weight: f32) -> CrossChecked
         .zip(&z[1..])
         .map(|(c, &z)| {
             if z > 0.0
-                && let Some(reason) = agreement_with(index, c.position, &voters[..])
+                && let Some(reason) = agreement_with(index, c.position, voters)
             {
                 raised_by.insert(c.position, reason);
             }

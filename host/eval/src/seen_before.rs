@@ -31,7 +31,9 @@ pub const RECALL_AT: usize = 5;
 pub struct Query {
     /// The query's id (`q-NNN`).
     pub id: String,
-    /// The incident description, as a responder would type it.
+    /// The incident description, as a responder would type it. Also read from `text`, the
+    /// name the external postmortem sets (`external/postmortems/queries.jsonl`) give it.
+    #[serde(alias = "text")]
     pub query: String,
     /// Corpus id to grade: 2 = same mechanism or lesson, 1 = closely related.
     pub relevant: BTreeMap<String, u8>,
@@ -342,6 +344,22 @@ mod tests {
     }
 
     #[test]
+    fn the_question_is_read_from_query_or_text() {
+        for field in ["query", "text"] {
+            let line =
+                format!(r#"{{"id": "q-1", "{field}": "disk full", "relevant": {{"pm-1": 2}}}}"#);
+            let q: Query = serde_json::from_str(&line).unwrap();
+            assert_eq!(q.query, "disk full", "{field}");
+            assert!(!q.is_low_overlap() && q.archetype.is_none());
+        }
+        let both = r#"{"id": "q-1", "query": "a", "text": "b", "relevant": {"pm-1": 2}}"#;
+        assert!(
+            serde_json::from_str::<Query>(both).is_err(),
+            "two questions in one line"
+        );
+    }
+
+    #[test]
     fn shared_data_loads_when_present() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/postmortems");
         if !dir.is_dir() {
@@ -358,6 +376,11 @@ mod tests {
                 "{}",
                 q.id
             );
+        }
+        let external = dir.join("../external/postmortems/queries.jsonl");
+        if external.is_file() {
+            let queries = load_queries(&external).unwrap();
+            assert!(queries.iter().all(|q| !q.query.is_empty()));
         }
     }
 }

@@ -100,6 +100,19 @@ pub struct Why {
     pub mechanism: Option<String>,
     /// The postmortem passage most similar in meaning to the query.
     pub similar_passage: Option<String>,
+    /// Set when the cross-check by mechanism moved the postmortem up: the stronger match it
+    /// was recognised as the same kind of failure as, and that mechanism.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_failure_as: Option<SameFailureAs>,
+}
+
+/// A stronger match that a postmortem shares its failure mechanism with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SameFailureAs {
+    /// The stronger match's id.
+    pub id: String,
+    /// The mechanism both were recognised as.
+    pub mechanism: String,
 }
 
 pub(crate) fn explain(index: &Index, context: &MatchContext<'_>, score: f32) -> Match {
@@ -122,6 +135,10 @@ pub(crate) fn explain(index: &Index, context: &MatchContext<'_>, score: f32) -> 
                 .find(|m| entry.mechanisms.contains(m))
                 .map(|&m| MECHANISMS[m].name.to_string()),
             similar_passage: context.best_passage.and_then(|id| passage_text(doc, id)),
+            same_failure_as: context.raised_by.map(|r| SameFailureAs {
+                id: index.docs[r.voter].doc.id.clone(),
+                mechanism: MECHANISMS[r.mechanism].name.to_string(),
+            }),
         },
     }
 }

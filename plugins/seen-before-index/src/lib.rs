@@ -46,13 +46,14 @@ mod vector;
 
 pub use bm25::Bm25;
 pub use chat::without_chat_markup;
-pub use explain::{Match, Why};
+pub use explain::{Match, SameFailureAs, Why};
 pub use incident::{IncidentQuestion, MAX_QUESTION_CHARS, TIMELINE_ENTRIES};
 pub use index::{Embeddings, Index, IndexError, IndexedDoc, MECHANISMS_PER_DOC};
 pub use mechanisms::{MECHANISMS, Mechanism};
 pub use passages::{CHUNK_WORDS, Passage, doc_id_of, passages};
 pub use postmortem::Postmortem;
 pub use rank::{
-    DENSE_HITS_WANTED, DenseHit, Query, RankOptions, Scored, lexical_terms, rank, scores,
+    CROSS_CHECK_CANDIDATES, CROSS_CHECK_VOTERS, DENSE_HITS_WANTED, DenseHit, Query, RankOptions,
+    Scored, lexical_terms, rank, scores,
 };
 pub use text::terms;

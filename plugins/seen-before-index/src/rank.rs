@@ -1,5 +1,6 @@
 //! Ranking: BM25 (with the query extended by the vocabulary of the mechanisms its symptoms
-//! suggest) fused with the dense similarities the host's vector search returns.
+//! suggest) fused with the dense similarities the host's vector search returns, then the
+//! leading candidates cross-checked by mechanism against the strongest matches.
 
 use std::collections::HashMap;
 
@@ -50,7 +51,17 @@ pub struct RankOptions {
     /// Share of the head passage (title and summary) in a document's dense score; the rest
     /// is its best passage.
     pub head_weight: f32,
+    /// Weight of the mechanism cross-check (see [`CROSS_CHECK_VOTERS`]) in standard units;
+    /// 0 turns it off.
+    pub cross_check_weight: f32,
 }
+
+/// The strongest matches that vote in the mechanism cross-check: a candidate recognised as
+/// the same kind of failure as they are moves up, one that shares no mechanism with them
+/// moves down. The best match itself stays first.
+pub const CROSS_CHECK_VOTERS: usize = 3;
+/// Candidates (by fused score) that the cross-check re-orders; the rest follow unchanged.
+pub const CROSS_CHECK_CANDIDATES: usize = 30;
 
 impl Default for RankOptions {
     fn default() -> Self {
@@ -60,6 +71,7 @@ impl Default for RankOptions {
             expansion_weight: 0.75,
             expansion_mechanisms: 2,
             head_weight: 0.5,
+            cross_check_weight: 0.2,
         }
     }
 }
@@ -79,11 +91,15 @@ pub fn rank(
     options: &RankOptions,
 ) -> Vec<Match> {
     let signals = Signals::compute(index, query, dense_hits, options);
-    signals
-        .fused(options)
+    let ranked = cross_checked(index, signals.fused(options), options.cross_check_weight);
+    ranked
+        .scored
         .into_iter()
         .take(options.limit)
-        .map(|s| explain(index, &signals.context(s.position), s.score))
+        .map(|s| {
+            let context = signals.context(s.position, ranked.raised_by.get(&s.position));
+            explain(index, &context, s.score)
+        })
         .collect()
 }
 
@@ -94,7 +110,8 @@ pub fn scores(
     dense_hits: &[DenseHit],
     options: &RankOptions,
 ) -> Vec<Scored> {
-    Signals::compute(index, query, dense_hits, options).fused(options)
+    let fused = Signals::compute(index, query, dense_hits, options).fused(options);
+    cross_checked(index, fused, options.cross_check_weight).scored
 }
 
 /// Every term whose postings the lexical score of `query` reads: its own words and those of
@@ -135,6 +152,9 @@ pub(crate) struct MatchContext<'a> {
     pub query_text: &'a str,
     pub best_passage: Option<&'a str>,
     pub query_mechanisms: &'a [usize],
+    /// When the cross-check moved this document up: the stronger match it agrees with and
+    /// the mechanism they share.
+    pub raised_by: Option<&'a RaisedBy>,
 }
 
 impl<'q> Signals<'q> {
@@ -192,14 +212,117 @@ impl<'q> Signals<'q> {
             .collect()
     }
 
-    fn context(&self, position: usize) -> MatchContext<'_> {
+    fn context<'a>(&'a self, position: usize, raised_by: Option<&'a RaisedBy>) -> MatchContext<'a> {
         MatchContext {
             position,
             query_text: self.query_text,
             best_passage: self.best_passage.get(&position).map(String::as_str),
             query_mechanisms: &self.query_mechanisms,
+            raised_by,
         }
     }
+}
+
+/// The stronger match a document was moved up for, and the mechanism they share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RaisedBy {
+    pub voter: usize,
+    pub mechanism: usize,
+}
+
+/// A ranking after the cross-check, with the reason of every document it moved up.
+struct CrossChecked {
+    scored: Vec<Scored>,
+    raised_by: HashMap<usize, RaisedBy>,
+}
+
+/// The cross-check of the leading candidates by mechanism. Documents that share the failure
+/// mechanism (as recognised at import, [`crate::Index::build`]) tend to be relevant together,
+/// so each of the first [`CROSS_CHECK_CANDIDATES`] is scored by how far its mechanisms agree
+/// with those of the [`CROSS_CHECK_VOTERS`] strongest other matches (Jaccard overlap, each
+/// voter weighted by `exp` of its fused score minus the best one's); that agreement is put in
+/// standard units over the candidates and added at `weight`. The best match stays first and
+/// no other candidate is shown above it; documents past the candidates keep their order.
+/// Without mechanisms (a lexical index) nothing changes.
+fn cross_checked(index: &Index, fused: Vec<Scored>, weight: f32) -> CrossChecked {
+    let unchanged = |scored| CrossChecked {
+        scored,
+        raised_by: HashMap::new(),
+    };
+    if weight <= 0.0 || fused.len() < 2 {
+        return unchanged(fused);
+    }
+    let candidates = fused.len().min(CROSS_CHECK_CANDIDATES);
+    let voters = &fused[..fused.len().min(CROSS_CHECK_VOTERS)];
+    let best = voters[0].score;
+    let mechanisms = |s: &Scored| index.docs[s.position].mechanisms.as_slice();
+    let support: Vec<f32> = fused[..candidates]
+        .iter()
+        .map(|c| {
+            let (mut agreement, mut total) = (0.0, 0.0);
+            for v in voters.iter().filter(|v| v.position != c.position) {
+                let w = (v.score - best).exp();
+                agreement += w * jaccard(mechanisms(c), mechanisms(v));
+                total += w;
+            }
+            if total > 0.0 { agreement / total } else { 0.0 }
+        })
+        .collect();
+    let z = standardized(&support);
+    if z.iter().all(|&x| x == 0.0) {
+        return unchanged(fused);
+    }
+    let top = fused[0].score;
+    let mut raised_by = HashMap::new();
+    let mut head: Vec<Scored> = fused[1..candidates]
+        .iter()
+        .zip(&z[1..])
+        .map(|(c, &z)| {
+            if z > 0.0
+                && let Some(reason) = agreement_with(index, c.position, voters)
+            {
+                raised_by.insert(c.position, reason);
+            }
+            Scored {
+                position: c.position,
+                score: c.score + weight * z,
+            }
+        })
+        .collect();
+    head.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Shown below the best match, so never scored above it.
+    head.iter_mut().for_each(|s| s.score = s.score.min(top));
+    let mut scored = Vec::with_capacity(fused.len());
+    scored.push(fused[0].clone());
+    scored.extend(head);
+    scored.extend(fused[candidates..].iter().cloned());
+    CrossChecked { scored, raised_by }
+}
+
+/// The strongest voter (other than the document) that shares a mechanism with it.
+fn agreement_with(index: &Index, position: usize, voters: &[Scored]) -> Option<RaisedBy> {
+    let own = &index.docs[position].mechanisms;
+    voters
+        .iter()
+        .filter(|v| v.position != position)
+        .find_map(|v| {
+            own.iter()
+                .find(|m| index.docs[v.position].mechanisms.contains(m))
+                .map(|&mechanism| RaisedBy {
+                    voter: v.position,
+                    mechanism,
+                })
+        })
+}
+
+/// Shared elements over all distinct elements; 0 when either list is empty.
+fn jaccard(a: &[usize], b: &[usize]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.iter().filter(|x| b.contains(x)).count();
+    let union = a.len() + b.iter().filter(|x| !a.contains(x)).count();
+    shared as f32 / union as f32
 }
 
 /// Mechanisms whose typical symptoms read most like the query, with their similarity.
@@ -276,4 +399,72 @@ fn dense_scores(
         .filter_map(|(i, b)| b.map(|(_, id)| (i, id.to_string())))
         .collect();
     (Some(scores), passages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bm25::Bm25;
+    use crate::index::IndexedDoc;
+    use crate::postmortem::Postmortem;
+
+    fn index(mechanisms: &[&[usize]]) -> Index {
+        let docs = mechanisms
+            .iter()
+            .enumerate()
+            .map(|(i, m)| IndexedDoc {
+                doc: Postmortem {
+                    id: format!("pm-{i}"),
+                    ..Postmortem::default()
+                },
+                mechanisms: m.to_vec(),
+            })
+            .collect();
+        Index::from_parts(docs, Bm25::default(), Vec::new()).unwrap()
+    }
+
+    fn fused(scores: &[f32]) -> Vec<Scored> {
+        scores
+            .iter()
+            .enumerate()
+            .map(|(position, &score)| Scored { position, score })
+            .collect()
+    }
+
+    fn order(c: &CrossChecked) -> Vec<usize> {
+        c.scored.iter().map(|s| s.position).collect()
+    }
+
+    #[test]
+    fn candidates_of_the_leaders_mechanism_move_up_and_the_best_match_stays_first() {
+        // The three leaders are dns failures (0); document 3 is another, 2 is not.
+        let index = index(&[&[0, 1], &[0, 2], &[5, 6], &[0, 3], &[7, 8]]);
+        let ranked = cross_checked(&index, fused(&[2.0, 1.9, 1.8, 1.7, 1.0]), 0.1);
+        assert_eq!(order(&ranked), vec![0, 1, 3, 2, 4]);
+        assert!(ranked.scored.iter().all(|s| s.score <= 2.0));
+        let reason = ranked.raised_by[&3];
+        assert_eq!((reason.voter, reason.mechanism), (0, 0));
+        assert!(!ranked.raised_by.contains_key(&2));
+    }
+
+    #[test]
+    fn without_mechanisms_or_weight_nothing_moves() {
+        let scores = [2.0, 1.9, 1.8, 1.7];
+        let lexical = index(&[&[], &[], &[], &[]]);
+        assert_eq!(
+            order(&cross_checked(&lexical, fused(&scores), 0.5)),
+            vec![0, 1, 2, 3]
+        );
+        let known = index(&[&[0, 1], &[2, 3], &[2, 4], &[0, 1]]);
+        let off = cross_checked(&known, fused(&scores), 0.0);
+        assert_eq!(order(&off), vec![0, 1, 2, 3]);
+        assert!(off.raised_by.is_empty());
+    }
+
+    #[test]
+    fn jaccard_of_mechanism_lists() {
+        assert_eq!(jaccard(&[1, 2], &[2, 3]), 1.0 / 3.0);
+        assert_eq!(jaccard(&[1, 2], &[2, 1]), 1.0);
+        assert_eq!(jaccard(&[], &[1]), 0.0);
+    }
 }

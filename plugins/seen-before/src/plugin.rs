@@ -200,6 +200,12 @@ fn why(m: &Match) -> String {
     if let Some(mechanism) = &m.why.mechanism {
         parts.push(format!("same kind of failure ({mechanism})"));
     }
+    if let Some(same) = &m.why.same_failure_as {
+        parts.push(format!(
+            "moved up as the same kind of failure ({}) as the stronger match {}",
+            same.mechanism, same.id
+        ));
+    }
     if let Some(passage) = &m.why.similar_passage {
         parts.push(format!("reads like \"{passage}\""));
     }

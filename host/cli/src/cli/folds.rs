@@ -1,6 +1,7 @@
 //! `--folds K` for the judgments that have nothing fitted to their labelled set: the graph
-//! signatures' thresholds, the anti-pattern plugin's cues and the seen-before ranking were set
-//! by hand, not by a procedure that could be rerun on K−1 folds. Their held-out figure is the
+//! signatures' thresholds and the anti-pattern plugin's cues were set by hand, not by a
+//! procedure that could be rerun on K−1 folds (the seen-before ranking's fusion weights are
+//! refitted per fold in `seen_before_eval.rs`). Their held-out figure is the
 //! in-sample one, and the summary says so; what `--folds` adds is each fold's own figure, so
 //! the spread shows how much the number depends on which items happen to be in the set.
 

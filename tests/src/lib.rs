@@ -15,6 +15,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+/// Runs an async step of the library (a plugin loaded or called) to its end, on a
+/// single-threaded runtime of its own: the tests that call the sandbox directly are plain
+/// `#[test]`s, some calling from several threads at once.
+pub fn wait<F: std::future::Future>(step: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the test")
+        .block_on(step)
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -4,13 +4,18 @@
 //! Exact search is enough at the size of a team's postmortem history: scoring 1,200
 //! 384-dimension vectors takes well under a millisecond. Files are written whole to a
 //! temporary name and renamed, so a crash leaves the previous version, never half of one.
+//!
+//! Its calls are async only because the trait is (a Qdrant server behind it is I/O): here
+//! they compute in memory and write local files, and return without ever waiting.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use rhyme_runtime::capability::backend::{BackendError, VectorHit, VectorIndex, VectorItem};
+use rhyme_runtime::capability::backend::{
+    BackendError, VectorHit, VectorIndex, VectorItem, async_trait,
+};
 
 /// First bytes of a collection file, with the format's version.
 const MAGIC: &[u8; 4] = b"RVX1";
@@ -76,15 +81,16 @@ impl ExactIndex {
     }
 }
 
+#[async_trait]
 impl VectorIndex for ExactIndex {
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         let collection = self.collection(name)?;
         let mut collection = collection.write().expect("collection lock");
         collection.upsert(name, items)?;
         self.persist(name, &collection)
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
@@ -95,7 +101,7 @@ impl VectorIndex for ExactIndex {
         collection.nearest(name, vector, k)
     }
 
-    fn get(&self, name: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+    async fn get(&self, name: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
         let collection = self.collection(name)?;
         let collection = collection.read().expect("collection lock");
         Ok(ids
@@ -109,7 +115,7 @@ impl VectorIndex for ExactIndex {
             .collect())
     }
 
-    fn clear(&self, name: &str) -> Result<(), BackendError> {
+    async fn clear(&self, name: &str) -> Result<(), BackendError> {
         let collection = self.collection(name)?;
         let mut collection = collection.write().expect("collection lock");
         *collection = Collection::default();
@@ -118,7 +124,10 @@ impl VectorIndex for ExactIndex {
 
     /// Builds every new collection aside, writes their files, then swaps them all in under
     /// the index's lock: a reader holds the old collection or the new one, never an empty one.
-    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+    async fn replace(
+        &self,
+        collections: Vec<(String, Vec<VectorItem>)>,
+    ) -> Result<(), BackendError> {
         let mut built = Vec::with_capacity(collections.len());
         for (name, items) in collections {
             let mut collection = Collection::default();
@@ -139,7 +148,7 @@ impl VectorIndex for ExactIndex {
         Ok(())
     }
 
-    fn remove_all(&self) -> Result<(), BackendError> {
+    async fn remove_all(&self) -> Result<(), BackendError> {
         self.collections.write().expect("index lock").clear();
         let Some(dir) = &self.dir else {
             return Ok(());
@@ -380,8 +389,8 @@ mod tests {
 
     crate::index_conformance::conformance_tests!(|| Some(ExactIndex::in_memory()));
 
-    #[test]
-    fn collections_survive_a_reopen_and_clear_removes_them() {
+    #[tokio::test]
+    async fn collections_survive_a_reopen_and_clear_removes_them() {
         let dir = std::env::temp_dir().join(format!("rhyme-exact-{}", std::process::id()));
         let index = ExactIndex::open(&dir);
         index
@@ -389,15 +398,20 @@ mod tests {
                 "plugin/c",
                 vec![item("a", &[0.5, 0.25]), item("é", &[0.0, 1.0])],
             )
+            .await
             .unwrap();
         let reopened = ExactIndex::open(&dir);
-        let got = reopened.get("plugin/c", &["a".into(), "é".into()]).unwrap();
+        let got = reopened
+            .get("plugin/c", &["a".into(), "é".into()])
+            .await
+            .unwrap();
         assert_eq!(got[0].vector, vec![0.5, 0.25]);
         assert_eq!(got[1].payload, "p-é");
-        reopened.clear("plugin/c").unwrap();
+        reopened.clear("plugin/c").await.unwrap();
         assert!(
             ExactIndex::open(&dir)
                 .get("plugin/c", &["a".into()])
+                .await
                 .unwrap()
                 .is_empty()
         );

@@ -17,7 +17,7 @@ fn ids(hits: &[impl AsRef<str>]) -> Vec<&str> {
     hits.iter().map(|h| h.as_ref()).collect()
 }
 
-pub(crate) fn nearest_is_by_cosine_and_upsert_replaces_by_id(index: &dyn VectorIndex) {
+pub(crate) async fn nearest_is_by_cosine_and_upsert_replaces_by_id(index: &dyn VectorIndex) {
     index
         .upsert(
             "c",
@@ -27,8 +27,9 @@ pub(crate) fn nearest_is_by_cosine_and_upsert_replaces_by_id(index: &dyn VectorI
                 item("c", &[1.0, 1.0]),
             ],
         )
+        .await
         .unwrap();
-    let hits = index.nearest("c", &[0.0, 1.0], 2).unwrap();
+    let hits = index.nearest("c", &[0.0, 1.0], 2).await.unwrap();
     assert_eq!(
         ids(&hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()),
         ["b", "c"]
@@ -40,15 +41,27 @@ pub(crate) fn nearest_is_by_cosine_and_upsert_replaces_by_id(index: &dyn VectorI
         hits[1].score
     );
     assert_eq!(hits[0].payload, "p-b");
-    index.upsert("c", vec![item("b", &[1.0, 0.0])]).unwrap();
-    assert_eq!(index.nearest("c", &[0.0, 1.0], 10).unwrap()[0].id, "c");
-    assert_eq!(index.nearest("c", &[0.0, 1.0], 10).unwrap().len(), 3);
-    assert!(index.nearest("unknown", &[0.0, 1.0], 3).unwrap().is_empty());
+    index
+        .upsert("c", vec![item("b", &[1.0, 0.0])])
+        .await
+        .unwrap();
+    assert_eq!(
+        index.nearest("c", &[0.0, 1.0], 10).await.unwrap()[0].id,
+        "c"
+    );
+    assert_eq!(index.nearest("c", &[0.0, 1.0], 10).await.unwrap().len(), 3);
+    assert!(
+        index
+            .nearest("unknown", &[0.0, 1.0], 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Vectors come back in their direction: Qdrant stores cosine collections normalised, so
 /// the check uses unit vectors (what the `embed` capability produces).
-pub(crate) fn get_returns_stored_items_in_the_order_asked(index: &dyn VectorIndex) {
+pub(crate) async fn get_returns_stored_items_in_the_order_asked(index: &dyn VectorIndex) {
     index
         .upsert(
             "c",
@@ -58,12 +71,14 @@ pub(crate) fn get_returns_stored_items_in_the_order_asked(index: &dyn VectorInde
                 item("é/x", &[0.0, 1.0]),
             ],
         )
+        .await
         .unwrap();
     let got = index
         .get(
             "c",
             &["b".into(), "missing".into(), "é/x".into(), "a".into()],
         )
+        .await
         .unwrap();
     assert_eq!(
         ids(&got.iter().map(|i| i.id.clone()).collect::<Vec<_>>()),
@@ -79,59 +94,88 @@ pub(crate) fn get_returns_stored_items_in_the_order_asked(index: &dyn VectorInde
         "{:?}",
         got[2].vector
     );
-    assert!(index.get("unknown", &["a".into()]).unwrap().is_empty());
+    assert!(
+        index
+            .get("unknown", &["a".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
-pub(crate) fn a_dimension_mismatch_is_invalid_and_names_the_item(index: &dyn VectorIndex) {
-    index.upsert("c", vec![item("a", &[1.0, 0.0])]).unwrap();
-    let err = index.upsert("c", vec![item("b", &[1.0])]).unwrap_err();
+pub(crate) async fn a_dimension_mismatch_is_invalid_and_names_the_item(index: &dyn VectorIndex) {
+    index
+        .upsert("c", vec![item("a", &[1.0, 0.0])])
+        .await
+        .unwrap();
+    let err = index
+        .upsert("c", vec![item("b", &[1.0])])
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, BackendError::Invalid(m) if m.contains("item b")),
         "{err}"
     );
-    let err = index.nearest("c", &[1.0, 0.0, 0.0], 1).unwrap_err();
+    let err = index.nearest("c", &[1.0, 0.0, 0.0], 1).await.unwrap_err();
     assert!(
         matches!(&err, BackendError::Invalid(m) if m.contains("3 dimensions")),
         "{err}"
     );
 }
 
-pub(crate) fn clear_empties_a_collection_and_leaves_others(index: &dyn VectorIndex) {
+pub(crate) async fn clear_empties_a_collection_and_leaves_others(index: &dyn VectorIndex) {
     index
         .upsert("plugin/one", vec![item("a", &[1.0, 0.0])])
+        .await
         .unwrap();
     index
         .upsert("plugin/two", vec![item("a", &[0.0, 1.0])])
+        .await
         .unwrap();
-    index.clear("plugin/one").unwrap();
-    assert!(index.get("plugin/one", &["a".into()]).unwrap().is_empty());
+    index.clear("plugin/one").await.unwrap();
     assert!(
         index
-            .nearest("plugin/one", &[1.0, 0.0], 1)
+            .get("plugin/one", &["a".into()])
+            .await
             .unwrap()
             .is_empty()
     );
-    assert_eq!(index.get("plugin/two", &["a".into()]).unwrap().len(), 1);
-    index.clear("plugin/never-written").unwrap();
+    assert!(
+        index
+            .nearest("plugin/one", &[1.0, 0.0], 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        index.get("plugin/two", &["a".into()]).await.unwrap().len(),
+        1
+    );
+    index.clear("plugin/never-written").await.unwrap();
     // A cleared collection takes a new dimension.
     index
         .upsert("plugin/one", vec![item("z", &[1.0, 0.0, 0.0])])
+        .await
         .unwrap();
     assert_eq!(
-        index.nearest("plugin/one", &[1.0, 0.0, 0.0], 1).unwrap()[0].id,
+        index
+            .nearest("plugin/one", &[1.0, 0.0, 0.0], 1)
+            .await
+            .unwrap()[0]
+            .id,
         "z"
     );
 }
 
-pub(crate) fn many_items_are_written_in_batches(index: &dyn VectorIndex) {
+pub(crate) async fn many_items_are_written_in_batches(index: &dyn VectorIndex) {
     let items: Vec<VectorItem> = (0..700)
         .map(|i| {
             let angle = i as f32 / 700.0 * std::f32::consts::FRAC_PI_2;
             item(&format!("i{i}"), &[angle.cos(), angle.sin()])
         })
         .collect();
-    index.upsert("many", items).unwrap();
-    let hits = index.nearest("many", &[0.0, 1.0], 3).unwrap();
+    index.upsert("many", items).await.unwrap();
+    let hits = index.nearest("many", &[0.0, 1.0], 3).await.unwrap();
     assert_eq!(
         ids(&hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()),
         ["i699", "i698", "i697"]
@@ -139,6 +183,7 @@ pub(crate) fn many_items_are_written_in_batches(index: &dyn VectorIndex) {
     assert_eq!(
         index
             .get("many", &["i0".into(), "i350".into()])
+            .await
             .unwrap()
             .len(),
         2
@@ -147,18 +192,21 @@ pub(crate) fn many_items_are_written_in_batches(index: &dyn VectorIndex) {
 
 /// A replace swaps each named collection whole (an empty list empties it), leaves the
 /// others, and, refused, changes nothing.
-pub(crate) fn replace_swaps_whole_collections_and_leaves_others(index: &dyn VectorIndex) {
+pub(crate) async fn replace_swaps_whole_collections_and_leaves_others(index: &dyn VectorIndex) {
     index
         .upsert("p/keep", vec![item("k", &[1.0, 0.0])])
+        .await
         .unwrap();
     index
         .upsert(
             "p/old",
             vec![item("a", &[1.0, 0.0]), item("b", &[0.0, 1.0])],
         )
+        .await
         .unwrap();
     index
         .upsert("p/gone", vec![item("g", &[1.0, 0.0])])
+        .await
         .unwrap();
     index
         .replace(vec![
@@ -166,15 +214,22 @@ pub(crate) fn replace_swaps_whole_collections_and_leaves_others(index: &dyn Vect
             ("p/new".into(), vec![item("n", &[1.0, 0.0])]),
             ("p/gone".into(), Vec::new()),
         ])
+        .await
         .unwrap();
-    let old = index.nearest("p/old", &[1.0, 0.0], 10).unwrap();
+    let old = index.nearest("p/old", &[1.0, 0.0], 10).await.unwrap();
     assert_eq!(
         ids(&old.iter().map(|h| h.id.clone()).collect::<Vec<_>>()),
         ["c"]
     );
-    assert_eq!(index.get("p/new", &["n".into()]).unwrap().len(), 1);
-    assert!(index.nearest("p/gone", &[1.0, 0.0], 1).unwrap().is_empty());
-    assert_eq!(index.get("p/keep", &["k".into()]).unwrap().len(), 1);
+    assert_eq!(index.get("p/new", &["n".into()]).await.unwrap().len(), 1);
+    assert!(
+        index
+            .nearest("p/gone", &[1.0, 0.0], 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(index.get("p/keep", &["k".into()]).await.unwrap().len(), 1);
 
     let err = index
         .replace(vec![
@@ -184,18 +239,19 @@ pub(crate) fn replace_swaps_whole_collections_and_leaves_others(index: &dyn Vect
                 vec![item("y", &[1.0, 0.0]), item("z", &[1.0])],
             ),
         ])
+        .await
         .unwrap_err();
     assert!(
         matches!(&err, BackendError::Invalid(m) if m.contains("item z")),
         "{err}"
     );
-    assert_eq!(index.get("p/new", &["n".into()]).unwrap().len(), 1);
-    assert!(index.get("p/new", &["x".into()]).unwrap().is_empty());
-    assert_eq!(index.get("p/old", &["c".into()]).unwrap().len(), 1);
+    assert_eq!(index.get("p/new", &["n".into()]).await.unwrap().len(), 1);
+    assert!(index.get("p/new", &["x".into()]).await.unwrap().is_empty());
+    assert_eq!(index.get("p/old", &["c".into()]).await.unwrap().len(), 1);
     // A plugin call's view reads the same.
     let call = index.for_one_call();
     let call: &dyn VectorIndex = call.as_deref().unwrap_or(index);
-    assert_eq!(call.get("p/old", &["c".into()]).unwrap().len(), 1);
+    assert_eq!(call.get("p/old", &["c".into()]).await.unwrap().len(), 1);
 }
 
 /// One `#[test]` per check above, each on a fresh index from `$make`.
@@ -205,45 +261,45 @@ macro_rules! conformance_tests {
             use super::*;
             use crate::index_conformance as check;
 
-            #[test]
-            fn nearest_is_by_cosine_and_upsert_replaces_by_id() {
-                if let Some(index) = $make() {
-                    check::nearest_is_by_cosine_and_upsert_replaces_by_id(&index);
+            #[tokio::test]
+            async fn nearest_is_by_cosine_and_upsert_replaces_by_id() {
+                if let Some(index) = ($make)() {
+                    check::nearest_is_by_cosine_and_upsert_replaces_by_id(&index).await;
                 }
             }
 
-            #[test]
-            fn get_returns_stored_items_in_the_order_asked() {
-                if let Some(index) = $make() {
-                    check::get_returns_stored_items_in_the_order_asked(&index);
+            #[tokio::test]
+            async fn get_returns_stored_items_in_the_order_asked() {
+                if let Some(index) = ($make)() {
+                    check::get_returns_stored_items_in_the_order_asked(&index).await;
                 }
             }
 
-            #[test]
-            fn a_dimension_mismatch_is_invalid_and_names_the_item() {
-                if let Some(index) = $make() {
-                    check::a_dimension_mismatch_is_invalid_and_names_the_item(&index);
+            #[tokio::test]
+            async fn a_dimension_mismatch_is_invalid_and_names_the_item() {
+                if let Some(index) = ($make)() {
+                    check::a_dimension_mismatch_is_invalid_and_names_the_item(&index).await;
                 }
             }
 
-            #[test]
-            fn clear_empties_a_collection_and_leaves_others() {
-                if let Some(index) = $make() {
-                    check::clear_empties_a_collection_and_leaves_others(&index);
+            #[tokio::test]
+            async fn clear_empties_a_collection_and_leaves_others() {
+                if let Some(index) = ($make)() {
+                    check::clear_empties_a_collection_and_leaves_others(&index).await;
                 }
             }
 
-            #[test]
-            fn replace_swaps_whole_collections_and_leaves_others() {
-                if let Some(index) = $make() {
-                    check::replace_swaps_whole_collections_and_leaves_others(&index);
+            #[tokio::test]
+            async fn replace_swaps_whole_collections_and_leaves_others() {
+                if let Some(index) = ($make)() {
+                    check::replace_swaps_whole_collections_and_leaves_others(&index).await;
                 }
             }
 
-            #[test]
-            fn many_items_are_written_in_batches() {
-                if let Some(index) = $make() {
-                    check::many_items_are_written_in_batches(&index);
+            #[tokio::test]
+            async fn many_items_are_written_in_batches() {
+                if let Some(index) = ($make)() {
+                    check::many_items_are_written_in_batches(&index).await;
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Backends of Rhyme's host capabilities, each behind a cargo feature (all on by default), each
-//! implementing a trait of `rhyme_runtime::capability::backend`.
+//! implementing a trait of `rhyme_runtime::capability::backend`. The vector indexes and the
+//! chat endpoint are async (awaited by the plugin call); the embedder computes in place.
 //!
 //! | module | capability | feature |
 //! |---|---|---|

@@ -14,7 +14,8 @@
 //! full timeout each (no pile-up of waiting calls, no retry storm against a struggling server).
 //!
 //! The request and response types are async-openai's; the HTTP client is the workspace's
-//! reqwest 0.12. Plugin calls are synchronous, so requests run on a small runtime owned here.
+//! reqwest 0.12. Requests run on a small runtime owned here, where the connection pool lives,
+//! and the plugin call that asked awaits the answer, on whatever runtime it runs.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -27,7 +28,7 @@ use async_openai::types::chat::{
     CreateChatCompletionResponse,
 };
 
-use rhyme_runtime::capability::backend::{BackendError, ChatMessage, ChatModel};
+use rhyme_runtime::capability::backend::{BackendError, ChatMessage, ChatModel, async_trait};
 
 /// Default seconds for one request.
 pub const DEFAULT_TIMEOUT_S: u64 = 30;
@@ -260,7 +261,9 @@ impl OpenAiChat {
         COOL_DOWN.checked_sub(failed_at.elapsed())
     }
 
-    fn send(&self, body: Vec<u8>) -> Result<String, BackendError> {
+    /// Sends the request on the client's runtime and awaits the answer: the connection pool
+    /// lives there, so the backend serves callers on any runtime, short-lived ones included.
+    async fn send(&self, body: Vec<u8>) -> Result<String, BackendError> {
         let mut request = self
             .client
             .post(self.config.endpoint())
@@ -270,19 +273,16 @@ impl OpenAiChat {
             request = request.bearer_auth(key);
         }
         let (endpoint, timeout) = (self.config.shown_endpoint(), self.config.timeout);
-        let (tx, rx) = std::sync::mpsc::channel();
         let runtime = self.runtime.as_ref().expect("present until drop");
-        runtime.spawn(async move {
-            let _ = tx.send(exchange(request, &endpoint, timeout).await);
-        });
+        let task = runtime.spawn(async move { exchange(request, &endpoint, timeout).await });
         // reqwest's own timeout ends the exchange; the margin only guards against a stuck runtime.
-        rx.recv_timeout(timeout + Duration::from_secs(2))
-            .unwrap_or_else(|_| {
-                Err(BackendError::Unavailable(format!(
-                    "no answer within {} s",
-                    timeout.as_secs()
-                )))
-            })
+        match tokio::time::timeout(timeout + Duration::from_secs(2), task).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) | Err(_) => Err(BackendError::Unavailable(format!(
+                "no answer within {} s",
+                timeout.as_secs()
+            ))),
+        }
     }
 }
 
@@ -330,8 +330,13 @@ async fn exchange(
     reply_text(parsed)
 }
 
+#[async_trait]
 impl ChatModel for OpenAiChat {
-    fn chat(&self, messages: &[ChatMessage], max_tokens: u32) -> Result<String, BackendError> {
+    async fn chat(
+        &self,
+        messages: &[ChatMessage],
+        max_tokens: u32,
+    ) -> Result<String, BackendError> {
         if let Some(left) = self.cooling_down() {
             return Err(BackendError::Unavailable(format!(
                 "the LLM endpoint failed moments ago; not asking it again for {} s",
@@ -341,7 +346,7 @@ impl ChatModel for OpenAiChat {
         let request = build_request(&self.config.model, messages, max_tokens)?;
         let body = serde_json::to_vec(&request)
             .map_err(|e| BackendError::Failed(format!("encoding the request: {e}")))?;
-        let result = self.send(body);
+        let result = self.send(body).await;
         if matches!(result, Err(BackendError::Unavailable(_))) {
             *self.failed_at.lock().expect("not poisoned") = Some(Instant::now());
         }
@@ -383,6 +388,7 @@ fn shown_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::versioned::tests::wait;
 
     fn msg(role: &str, content: &str) -> ChatMessage {
         ChatMessage {
@@ -511,7 +517,9 @@ mod tests {
             timeout: Duration::from_secs(5),
         };
         let chat = OpenAiChat::new(config).unwrap();
-        let error = chat.chat(&[msg("user", "hi")], 16).unwrap_err().to_string();
+        let error = wait(chat.chat(&[msg("user", "hi")], 16))
+            .unwrap_err()
+            .to_string();
         server.join().unwrap();
         for secret in [
             "hunter2",
@@ -533,7 +541,9 @@ mod tests {
             timeout: Duration::from_secs(5),
         })
         .unwrap();
-        let error = chat.chat(&[msg("user", "hi")], 16).unwrap_err().to_string();
+        let error = wait(chat.chat(&[msg("user", "hi")], 16))
+            .unwrap_err()
+            .to_string();
         assert!(
             !error.contains("hunter2") && !error.contains("sk-very-secret"),
             "{error}"

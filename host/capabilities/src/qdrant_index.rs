@@ -15,10 +15,10 @@
 //! or unable to connect is `unavailable`, and its message says so in words, never in the
 //! client's debug form.
 //!
-//! The client is async; the trait is not, and is called from plain threads, blocking
-//! threads of the server's runtime, or the sandbox. So the index owns a small runtime of
-//! its own, runs every request there, and waits on a channel: that works from any thread
-//! and never starts a runtime inside another.
+//! The client's connections live on a small runtime the index owns: every request is spawned
+//! there and its answer awaited by the caller, on whatever runtime the caller runs (the
+//! server's, a command's short-lived one, a test's). Nothing blocks a thread while Qdrant
+//! answers, and an index made under one runtime keeps working after that runtime is gone.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -41,7 +41,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 
 use crate::versioned::{Collections, Versioned};
-use rhyme_runtime::capability::backend::{BackendError, VectorHit, VectorItem};
+use rhyme_runtime::capability::backend::{BackendError, VectorHit, VectorItem, async_trait};
 
 /// Points sent per upsert request: big enough to be quick, small enough for gRPC's
 /// default 4 MiB message limit at 384 dimensions with payloads.
@@ -157,8 +157,8 @@ impl QdrantCollections {
         })
     }
 
-    /// Runs `request` on the index's runtime under the deadline of its kind, and waits.
-    fn run<T: Send + 'static>(
+    /// Runs `request` on the index's runtime under the deadline of its kind; awaits its answer.
+    async fn run<T: Send + 'static>(
         &self,
         kind: Kind,
         what: &str,
@@ -168,12 +168,9 @@ impl QdrantCollections {
             Kind::Read => self.settings.read_timeout,
             Kind::Write => self.settings.write_timeout,
         };
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let runtime = self.runtime.as_ref().expect("runtime lives until drop");
-        runtime.spawn(async move {
-            let _ = tx.send(tokio::time::timeout(deadline, request).await);
-        });
-        let answer = rx.recv().map_err(|_| {
+        let task = runtime.spawn(async move { tokio::time::timeout(deadline, request).await });
+        let answer = task.await.map_err(|_| {
             BackendError::Failed(format!(
                 "Qdrant at {}: {what}: the request task stopped without an answer",
                 self.shown
@@ -186,7 +183,7 @@ impl QdrantCollections {
     }
 
     /// Like [`Self::run`], with Qdrant's "not found" as `None`.
-    fn run_found<T: Send + 'static>(
+    async fn run_found<T: Send + 'static>(
         &self,
         kind: Kind,
         what: &str,
@@ -199,10 +196,11 @@ impl QdrantCollections {
                 Err(e) => Err(e),
             }
         })
+        .await
     }
 
     /// The collection's dimension, or `None` when it does not exist.
-    fn dimensions_of(&self, collection: &str) -> Result<Option<usize>, BackendError> {
+    async fn dimensions_of(&self, collection: &str) -> Result<Option<usize>, BackendError> {
         if let Some(&known) = self
             .dimensions
             .lock()
@@ -213,9 +211,11 @@ impl QdrantCollections {
         }
         let client = self.client.clone();
         let name = collection.to_string();
-        let info = self.run_found(Kind::Read, &format!("reading {collection}"), async move {
-            Ok(client.collection_info(&name).await?.result)
-        })?;
+        let info = self
+            .run_found(Kind::Read, &format!("reading {collection}"), async move {
+                Ok(client.collection_info(&name).await?.result)
+            })
+            .await?;
         let Some(dimensions) = info.flatten().as_ref().and_then(vector_size) else {
             return Ok(None);
         };
@@ -230,7 +230,7 @@ impl QdrantCollections {
             .insert(collection.to_string(), dimensions);
     }
 
-    fn create(&self, collection: &str, dimensions: usize) -> Result<(), BackendError> {
+    async fn create(&self, collection: &str, dimensions: usize) -> Result<(), BackendError> {
         let client = self.client.clone();
         let request = CreateCollectionBuilder::new(collection).vectors_config(
             VectorParamsBuilder::new(dimensions as u64, Distance::Cosine),
@@ -244,22 +244,24 @@ impl QdrantCollections {
                 return Err(e);
             }
             Ok(())
-        })?;
+        })
+        .await?;
         self.remember(collection, dimensions);
         Ok(())
     }
 }
 
+#[async_trait]
 impl Collections for QdrantCollections {
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         let Some(first) = items.first() else {
             return Ok(());
         };
-        let known = self.dimensions_of(name)?;
+        let known = self.dimensions_of(name).await?;
         let dimensions = known.unwrap_or(first.vector.len());
         check_dimensions(name, dimensions, &items)?;
         if known.is_none() {
-            self.create(name, dimensions)?;
+            self.create(name, dimensions).await?;
         }
         for batch in items.chunks(UPSERT_BATCH) {
             let request =
@@ -268,18 +270,19 @@ impl Collections for QdrantCollections {
             let client = self.client.clone();
             self.run(Kind::Write, &format!("writing {name}"), async move {
                 client.upsert_points(request).await
-            })?;
+            })
+            .await?;
         }
         Ok(())
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Option<Vec<VectorHit>>, BackendError> {
-        let Some(dimensions) = self.dimensions_of(name)? else {
+        let Some(dimensions) = self.dimensions_of(name).await? else {
             return Ok(None);
         };
         if k == 0 {
@@ -296,9 +299,11 @@ impl Collections for QdrantCollections {
             .limit(k as u64)
             .with_payload(true);
         let client = self.client.clone();
-        let found = self.run_found(Kind::Read, &format!("searching {name}"), async move {
-            client.query(request).await
-        })?;
+        let found = self
+            .run_found(Kind::Read, &format!("searching {name}"), async move {
+                client.query(request).await
+            })
+            .await?;
         let Some(found) = found else {
             return Ok(None);
         };
@@ -316,15 +321,21 @@ impl Collections for QdrantCollections {
             .map(Some)
     }
 
-    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError> {
+    async fn get(
+        &self,
+        name: &str,
+        ids: &[String],
+    ) -> Result<Option<Vec<VectorItem>>, BackendError> {
         let wanted: Vec<PointId> = ids.iter().map(|id| point_id(id)).collect();
         let request = GetPointsBuilder::new(name, wanted)
             .with_payload(true)
             .with_vectors(true);
         let client = self.client.clone();
-        let found = self.run_found(Kind::Read, &format!("reading {name}"), async move {
-            client.get_points(request).await
-        })?;
+        let found = self
+            .run_found(Kind::Read, &format!("reading {name}"), async move {
+                client.get_points(request).await
+            })
+            .await?;
         let Some(found) = found else {
             return Ok(None);
         };
@@ -350,12 +361,13 @@ impl Collections for QdrantCollections {
         ))
     }
 
-    fn delete(&self, name: &str) -> Result<(), BackendError> {
+    async fn delete(&self, name: &str) -> Result<(), BackendError> {
         let client = self.client.clone();
         let request = DeleteCollectionBuilder::new(name);
         self.run_found(Kind::Write, &format!("deleting {name}"), async move {
             client.delete_collection(request).await
-        })?;
+        })
+        .await?;
         self.dimensions
             .lock()
             .expect("dimensions lock")
@@ -363,19 +375,23 @@ impl Collections for QdrantCollections {
         Ok(())
     }
 
-    fn names(&self) -> Result<Vec<String>, BackendError> {
+    async fn names(&self) -> Result<Vec<String>, BackendError> {
         let client = self.client.clone();
-        let listed = self.run(Kind::Read, "listing collections", async move {
-            client.list_collections().await
-        })?;
+        let listed = self
+            .run(Kind::Read, "listing collections", async move {
+                client.list_collections().await
+            })
+            .await?;
         Ok(listed.collections.into_iter().map(|c| c.name).collect())
     }
 
-    fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
+    async fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
         let client = self.client.clone();
-        let listed = self.run(Kind::Read, "listing collection aliases", async move {
-            client.list_aliases().await
-        })?;
+        let listed = self
+            .run(Kind::Read, "listing collection aliases", async move {
+                client.list_aliases().await
+            })
+            .await?;
         Ok(listed
             .aliases
             .into_iter()
@@ -383,7 +399,7 @@ impl Collections for QdrantCollections {
             .collect())
     }
 
-    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
+    async fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
         let mut actions = Vec::with_capacity(aliases.len() * 2);
         for (alias, target) in aliases {
             actions.push(AliasOperations {
@@ -410,7 +426,8 @@ impl Collections for QdrantCollections {
                 .update_aliases(change)
                 .await
                 .map_err(|status| QdrantError::ResponseError { status })
-        })?;
+        })
+        .await?;
         Ok(())
     }
 }
@@ -578,7 +595,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::versioned::tests::{ask, corpus};
+    use crate::versioned::tests::{ask, corpus, wait};
     use crate::versioned::{IndexName, Versioning, throwaway_name};
     use rhyme_runtime::capability::backend::VectorIndex;
 
@@ -647,10 +664,10 @@ mod tests {
         )
     }
 
-    /// Without a server the calls must still come back (as `unavailable`), whichever thread
-    /// makes them: the runtime handling is the same either way.
+    /// Without a server the calls must still come back (as `unavailable`), whichever runtime
+    /// awaits them: requests run on the index's own runtime either way.
     #[test]
-    fn calls_work_from_a_plain_thread_and_from_a_runtimes_blocking_pool() {
+    fn calls_work_from_any_runtime() {
         let (index, reachable) = match server() {
             Some(index) => (index, true),
             None => (nowhere(Duration::from_secs(3), "http://127.0.0.1:9"), false),
@@ -671,21 +688,16 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
 
-        let plain = index.clone();
-        check(
-            std::thread::spawn(move || plain.nearest("c", &[1.0, 0.0], 1))
-                .join()
-                .unwrap(),
-        );
+        check(wait(index.nearest("c", &[1.0, 0.0], 1)));
 
         let server_runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let blocking = index.clone();
+        let in_task = index.clone();
         check(server_runtime.block_on(async move {
-            tokio::task::spawn_blocking(move || blocking.nearest("c", &[1.0, 0.0], 1))
+            tokio::spawn(async move { in_task.nearest("c", &[1.0, 0.0], 1).await })
                 .await
                 .unwrap()
         }));
@@ -707,11 +719,8 @@ mod tests {
         });
         let index = nowhere(Duration::from_millis(300), &url);
         let started = Instant::now();
-        let err = index
-            .for_one_call()
-            .unwrap()
-            .get("seen-before/meta", &["corpus".into()])
-            .unwrap_err();
+        let call = index.for_one_call().unwrap();
+        let err = wait(call.get("seen-before/meta", &["corpus".into()])).unwrap_err();
         assert!(
             started.elapsed() < Duration::from_secs(3),
             "{:?}",
@@ -796,7 +805,7 @@ mod tests {
             IndexName::Fixed(throwaway_name("test")),
             throwaway(Duration::from_millis(500)),
         );
-        index.replace(corpus("v0")).unwrap();
+        wait(index.replace(corpus("v0"))).unwrap();
         let done = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|s| {
             s.spawn(|| {
@@ -812,7 +821,7 @@ mod tests {
                 }
             });
             for round in 1..=3 {
-                index.replace(corpus(&format!("v{round}"))).unwrap();
+                wait(index.replace(corpus(&format!("v{round}")))).unwrap();
             }
             done.store(true, std::sync::atomic::Ordering::Relaxed);
         });
@@ -825,14 +834,14 @@ mod tests {
     fn throwaway_collections_are_deleted_swept_and_dropped() {
         let Some(url) = server_url() else { return };
         let store = || QdrantCollections::connect(settings(&url)).unwrap();
-        let names = || store().names().unwrap();
+        let names = || wait(store().names()).unwrap();
 
         let throwaway_index = index_on(
             &url,
             IndexName::Fixed(throwaway_name("test")),
             throwaway(Duration::ZERO),
         );
-        throwaway_index.replace(corpus("gone")).unwrap();
+        wait(throwaway_index.replace(corpus("gone"))).unwrap();
         let made: Vec<String> = names()
             .into_iter()
             .filter(|n| n.contains("-lease"))
@@ -848,22 +857,21 @@ mod tests {
             .as_secs()
             - 10;
         let expired = format!("rhyme-test-lease{expired_secs}-0123456789-c-00000000-v1x0");
-        store()
-            .upsert(
-                &expired,
-                vec![VectorItem {
-                    id: "a".into(),
-                    vector: vec![1.0, 0.0],
-                    payload: String::new(),
-                }],
-            )
-            .unwrap();
+        wait(store().upsert(
+            &expired,
+            vec![VectorItem {
+                id: "a".into(),
+                vector: vec![1.0, 0.0],
+                payload: String::new(),
+            }],
+        ))
+        .unwrap();
         let sweeper = index_on(
             &url,
             IndexName::Fixed(throwaway_name("test")),
             throwaway(Duration::ZERO),
         );
-        assert!(sweeper.sweep_expired().unwrap() >= 1);
+        assert!(wait(sweeper.sweep_expired()).unwrap() >= 1);
         assert!(!names().contains(&expired));
 
         let dir = tempfile::tempdir().unwrap();
@@ -878,13 +886,13 @@ mod tests {
         let mine = index_on(&url, folder, kept);
         assert_eq!(ask(&mine).0, "", "a folder never imported reads empty");
         assert!(!dir.path().join("qdrant-index").exists());
-        mine.replace(corpus("mine")).unwrap();
-        mine.replace(corpus("again")).unwrap();
+        wait(mine.replace(corpus("mine"))).unwrap();
+        wait(mine.replace(corpus("again"))).unwrap();
         assert_eq!(ask(&mine).0, "again");
         let index = std::fs::read_to_string(dir.path().join("qdrant-index")).unwrap();
         let own = format!("{}-", index.trim());
         assert_eq!(names().iter().filter(|n| n.starts_with(&own)).count(), 2);
-        mine.remove_all().unwrap();
+        wait(mine.remove_all()).unwrap();
         assert!(names().iter().all(|n| !n.starts_with(&own)));
         assert_eq!(ask(&mine).0, "");
     }

@@ -136,7 +136,7 @@ pub fn remove_on_interrupt(index: &Arc<dyn VectorIndex>) {
             }
             if let Some(index) = index.upgrade() {
                 tracing::warn!("interrupted: deleting this run's vector collections");
-                if let Err(e) = index.remove_all() {
+                if let Err(e) = runtime.block_on(index.remove_all()) {
                     tracing::warn!(
                         "this run's vector collections stay until a later run sweeps them (their lease is in their name): {e}"
                     );

@@ -13,6 +13,11 @@
 //! (`rhyme-eval-lease{EXPIRY}-…`, Unix seconds): their collections are deleted when the
 //! index is dropped, and any whose lease ran out (a run that was killed) are swept by the
 //! next import, evaluation or benchmark on the same server.
+//!
+//! Every call is async: a backend's requests are awaited by whoever asked (a plugin's
+//! `vector-search` call, an import). Only a throwaway index's clean-up at drop cannot be
+//! awaited, so it runs on a thread of its own and the drop waits for it (the end of an
+//! evaluation or a benchmark, never a plugin call).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -22,7 +27,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use rhyme_runtime::capability::backend::{BackendError, VectorHit, VectorIndex, VectorItem};
+use rhyme_runtime::capability::backend::{
+    BackendError, VectorHit, VectorIndex, VectorItem, async_trait,
+};
 
 /// How long a throwaway index may live before another run may sweep its collections.
 pub const THROWAWAY_LEASE: Duration = Duration::from_secs(6 * 3600);
@@ -32,26 +39,31 @@ pub const THROWAWAY_LEASE: Duration = Duration::from_secs(6 * 3600);
 pub const STALE_VERSION: Duration = Duration::from_secs(3600);
 
 /// The plain calls a backend gives: physical collections by exact name, and aliases.
+#[async_trait]
 pub trait Collections: Send + Sync {
     /// Inserts or replaces `items` in collection `name`, creating it when it does not exist.
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
     /// The `k` nearest items; `None` when there is no collection `name`.
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Option<Vec<VectorHit>>, BackendError>;
     /// The items stored under `ids`, in that order; `None` when there is no collection `name`.
-    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError>;
+    async fn get(
+        &self,
+        name: &str,
+        ids: &[String],
+    ) -> Result<Option<Vec<VectorItem>>, BackendError>;
     /// Deletes collection `name` (and the aliases pointing at it); absent is not an error.
-    fn delete(&self, name: &str) -> Result<(), BackendError>;
+    async fn delete(&self, name: &str) -> Result<(), BackendError>;
     /// The names of every collection.
-    fn names(&self) -> Result<Vec<String>, BackendError>;
+    async fn names(&self) -> Result<Vec<String>, BackendError>;
     /// Every alias, with the collection it points at.
-    fn aliases(&self) -> Result<HashMap<String, String>, BackendError>;
+    async fn aliases(&self) -> Result<HashMap<String, String>, BackendError>;
     /// Points each alias at its collection (`None`: removes it), all in one atomic step.
-    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError>;
+    async fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError>;
 }
 
 /// Where an index's name comes from.
@@ -97,6 +109,21 @@ struct Resolved {
     aliases: HashMap<String, String>,
 }
 
+/// One read of a physical collection.
+#[derive(Clone, Copy)]
+enum Read<'a> {
+    /// The `k` items nearest a vector.
+    Nearest(&'a [f32], usize),
+    /// The items stored under these ids.
+    Get(&'a [String]),
+}
+
+/// What a [`Read`] found.
+enum Found {
+    Hits(Vec<VectorHit>),
+    Items(Vec<VectorItem>),
+}
+
 impl<S: Collections> Versioned<S> {
     /// An index over `store`.
     pub fn new(store: S, name: IndexName, versioning: Versioning) -> Versioned<S> {
@@ -115,8 +142,8 @@ impl<S: Collections> Versioned<S> {
     }
 
     /// Deletes the collections of throwaway indexes whose lease ran out; returns how many.
-    pub fn sweep_expired(&self) -> Result<usize, BackendError> {
-        sweep_expired(&self.inner.store, now_secs())
+    pub async fn sweep_expired(&self) -> Result<usize, BackendError> {
+        sweep_expired(&self.inner.store, now_secs()).await
     }
 }
 
@@ -129,14 +156,15 @@ impl<S: Collections> Inner<S> {
         }
     }
 
-    fn resolve(&self) -> Result<Option<Resolved>, BackendError> {
+    async fn resolve(&self) -> Result<Option<Resolved>, BackendError> {
         let Some(index) = self.index_name(false)? else {
             return Ok(None);
         };
         let own = format!("{index}-");
         let aliases = self
             .store
-            .aliases()?
+            .aliases()
+            .await?
             .into_iter()
             .filter(|(alias, _)| alias.starts_with(&own))
             .collect();
@@ -145,55 +173,79 @@ impl<S: Collections> Inner<S> {
 
     /// Runs `read` on the physical collection behind `collection`; when that collection
     /// vanished (deleted after a switch-over this resolution predates), resolves again once.
-    fn read<T>(
+    async fn read(
         &self,
         pinned: &Mutex<Option<Option<Resolved>>>,
         collection: &str,
-        read: impl Fn(&str) -> Result<Option<T>, BackendError>,
-    ) -> Result<Option<T>, BackendError> {
-        let resolved = {
-            let mut pin = pinned.lock().expect("pin lock");
-            match pin.as_ref() {
-                Some(resolved) => resolved.clone(),
-                None => {
-                    let resolved = self.resolve()?;
-                    *pin = Some(resolved.clone());
-                    resolved
-                }
+        read: Read<'_>,
+    ) -> Result<Option<Found>, BackendError> {
+        let known = pinned.lock().expect("pin lock").clone();
+        let resolved = match known {
+            Some(resolved) => resolved,
+            None => {
+                let resolved = self.resolve().await?;
+                // Another read of the same call may have pinned first: the first one stands.
+                pinned
+                    .lock()
+                    .expect("pin lock")
+                    .get_or_insert(resolved)
+                    .clone()
             }
         };
         let Some(resolved) = resolved else {
             return Ok(None);
         };
         let (physical, aliased) = physical_of(&resolved, collection);
-        let found = read(&physical)?;
+        let found = self.read_physical(&physical, read).await?;
         if found.is_some() || !aliased {
             return Ok(found);
         }
-        let fresh = self.resolve()?;
+        let fresh = self.resolve().await?;
         *pinned.lock().expect("pin lock") = Some(fresh.clone());
         match fresh {
-            Some(fresh) => read(&physical_of(&fresh, collection).0),
+            Some(fresh) => {
+                self.read_physical(&physical_of(&fresh, collection).0, read)
+                    .await
+            }
             None => Ok(None),
         }
     }
 
+    /// One read of the physical collection `physical`; `None` when it does not exist.
+    async fn read_physical(
+        &self,
+        physical: &str,
+        read: Read<'_>,
+    ) -> Result<Option<Found>, BackendError> {
+        Ok(match read {
+            Read::Nearest(vector, k) => self
+                .store
+                .nearest(physical, vector, k)
+                .await?
+                .map(Found::Hits),
+            Read::Get(ids) => self.store.get(physical, ids).await?.map(Found::Items),
+        })
+    }
+
     /// Nearest items through the aliases as `pinned` resolves them; nothing for no index.
-    fn nearest(
+    async fn nearest(
         &self,
         pinned: &Mutex<Option<Option<Resolved>>>,
         collection: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
-        let found = self.read(pinned, collection, |physical| {
-            self.store.nearest(physical, vector, k)
-        })?;
-        Ok(found.unwrap_or_default())
+        match self
+            .read(pinned, collection, Read::Nearest(vector, k))
+            .await?
+        {
+            Some(Found::Hits(hits)) => Ok(hits),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Items by id through the aliases as `pinned` resolves them.
-    fn get(
+    async fn get(
         &self,
         pinned: &Mutex<Option<Option<Resolved>>>,
         collection: &str,
@@ -202,49 +254,54 @@ impl<S: Collections> Inner<S> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let found = self.read(pinned, collection, |physical| self.store.get(physical, ids))?;
-        Ok(found.unwrap_or_default())
+        match self.read(pinned, collection, Read::Get(ids)).await? {
+            Some(Found::Items(items)) => Ok(items),
+            _ => Ok(Vec::new()),
+        }
     }
 
-    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+    async fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         if items.is_empty() {
             return Ok(());
         }
         let index = self.index_name(true)?.expect("created");
         let alias = alias_name(&index, collection);
-        if let Some(physical) = self.store.aliases()?.get(&alias) {
-            return self.store.upsert(physical, items);
+        if let Some(physical) = self.store.aliases().await?.get(&alias) {
+            return self.store.upsert(physical, items).await;
         }
         // A collection written before versions existed is written in place.
-        if self.store.names()?.contains(&alias) {
-            return self.store.upsert(&alias, items);
+        if self.store.names().await?.contains(&alias) {
+            return self.store.upsert(&alias, items).await;
         }
         let physical = format!("{alias}-{}", new_version());
-        self.store.upsert(&physical, items)?;
-        if let Err(e) = self.store.point(&[(alias, Some(physical.clone()))]) {
-            let _ = self.store.delete(&physical);
+        self.store.upsert(&physical, items).await?;
+        if let Err(e) = self.store.point(&[(alias, Some(physical.clone()))]).await {
+            let _ = self.store.delete(&physical).await;
             return Err(e);
         }
         Ok(())
     }
 
-    fn clear(&self, collection: &str) -> Result<(), BackendError> {
+    async fn clear(&self, collection: &str) -> Result<(), BackendError> {
         let Some(index) = self.index_name(false)? else {
             return Ok(());
         };
         let alias = alias_name(&index, collection);
-        match self.store.aliases()?.get(&alias) {
+        match self.store.aliases().await?.get(&alias) {
             Some(physical) => {
-                self.store.point(&[(alias, None)])?;
-                self.store.delete(physical)
+                self.store.point(&[(alias, None)]).await?;
+                self.store.delete(physical).await
             }
-            None => self.store.delete(&alias),
+            None => self.store.delete(&alias).await,
         }
     }
 
-    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+    async fn replace(
+        &self,
+        collections: Vec<(String, Vec<VectorItem>)>,
+    ) -> Result<(), BackendError> {
         let index = self.index_name(true)?.expect("created");
-        if let Err(e) = sweep_expired(&self.store, now_secs()) {
+        if let Err(e) = sweep_expired(&self.store, now_secs()).await {
             tracing::warn!("sweeping expired throwaway vector collections: {e}");
         }
         let version = new_version();
@@ -258,60 +315,60 @@ impl<S: Collections> Inner<S> {
             }
             let physical = format!("{alias}-{version}");
             written.push(physical.clone());
-            if let Err(e) = self.store.upsert(&physical, items) {
-                self.abandon(&written);
+            if let Err(e) = self.store.upsert(&physical, items).await {
+                self.abandon(&written).await;
                 return Err(e);
             }
             switch.push((alias, Some(physical)));
         }
-        let before = match self.switch_over(&switch) {
+        let before = match self.switch_over(&switch).await {
             Ok(before) => before,
             Err(e) => {
-                self.abandon(&written);
+                self.abandon(&written).await;
                 return Err(e);
             }
         };
         if !self.versioning.retire_after.is_zero() {
-            std::thread::sleep(self.versioning.retire_after);
+            tokio::time::sleep(self.versioning.retire_after).await;
         }
         for old in before {
-            if let Err(e) = self.store.delete(&old) {
+            if let Err(e) = self.store.delete(&old).await {
                 tracing::warn!("deleting the replaced vector collection {old}: {e}");
             }
         }
-        if let Err(e) = self.sweep_stale(&index) {
+        if let Err(e) = self.sweep_stale(&index).await {
             tracing::warn!("sweeping leftover versions of {index}: {e}");
         }
         Ok(())
     }
 
     /// Points the aliases at the new collections; returns the collections they pointed at.
-    fn switch_over(
+    async fn switch_over(
         &self,
         switch: &[(String, Option<String>)],
     ) -> Result<Vec<String>, BackendError> {
-        let aliases = self.store.aliases()?;
+        let aliases = self.store.aliases().await?;
         let before: Vec<String> = switch
             .iter()
             .filter_map(|(alias, _)| aliases.get(alias).cloned())
             .collect();
         // A collection written before versions existed has the alias's name, and an alias
         // cannot share a name with a collection: it goes just before the switch (once).
-        let names: BTreeSet<String> = self.store.names()?.into_iter().collect();
+        let names: BTreeSet<String> = self.store.names().await?.into_iter().collect();
         for (alias, _) in switch {
             if names.contains(alias) {
                 tracing::info!("replacing {alias}, written before versioned imports");
-                self.store.delete(alias)?;
+                self.store.delete(alias).await?;
             }
         }
-        self.store.point(switch)?;
+        self.store.point(switch).await?;
         Ok(before)
     }
 
     /// Best effort: the collections of an import that failed before its switch-over.
-    fn abandon(&self, written: &[String]) {
+    async fn abandon(&self, written: &[String]) {
         for physical in written {
-            if let Err(e) = self.store.delete(physical) {
+            if let Err(e) = self.store.delete(physical).await {
                 tracing::warn!("deleting {physical} of a failed import: {e}");
             }
         }
@@ -319,40 +376,41 @@ impl<S: Collections> Inner<S> {
 
     /// Versions of `index` that no alias points at and old enough not to be an import
     /// still writing: what an import killed before its switch-over left.
-    fn sweep_stale(&self, index: &str) -> Result<(), BackendError> {
-        let aliased: BTreeSet<String> = self.store.aliases()?.into_values().collect();
+    async fn sweep_stale(&self, index: &str) -> Result<(), BackendError> {
+        let aliased: BTreeSet<String> = self.store.aliases().await?.into_values().collect();
         let own = format!("{index}-");
         let now = now_millis();
-        for name in self.store.names()? {
+        for name in self.store.names().await? {
             let Some(made) = name.strip_prefix(&own).and_then(version_millis) else {
                 continue;
             };
             let stale = now.saturating_sub(made) > STALE_VERSION.as_millis() as u64;
             if stale && !aliased.contains(&name) {
-                self.store.delete(&name)?;
+                self.store.delete(&name).await?;
             }
         }
         Ok(())
     }
 
-    fn remove_all(&self) -> Result<(), BackendError> {
+    async fn remove_all(&self) -> Result<(), BackendError> {
         let Some(index) = self.index_name(false)? else {
             return Ok(());
         };
         let own = format!("{index}-");
         let aliases: Vec<(String, Option<String>)> = self
             .store
-            .aliases()?
+            .aliases()
+            .await?
             .into_keys()
             .filter(|a| a.starts_with(&own))
             .map(|a| (a, None))
             .collect();
         if !aliases.is_empty() {
-            self.store.point(&aliases)?;
+            self.store.point(&aliases).await?;
         }
-        for name in self.store.names()? {
+        for name in self.store.names().await? {
             if name.starts_with(&own) {
-                self.store.delete(&name)?;
+                self.store.delete(&name).await?;
             }
         }
         if let IndexName::Folder { file, .. } = &self.name {
@@ -369,10 +427,28 @@ impl<S: Collections> Inner<S> {
 }
 
 impl<S: Collections> Drop for Inner<S> {
+    /// A drop cannot await: the clean-up runs to its end on a thread of its own, with a
+    /// runtime of its own, so dropping works the same inside and outside async code.
     fn drop(&mut self) {
-        if self.versioning.throwaway
-            && let Err(e) = self.remove_all()
-        {
+        if !self.versioning.throwaway {
+            return;
+        }
+        let this = &*self;
+        let removed = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| {
+                            BackendError::Failed(format!("a runtime to clean up on: {e}"))
+                        })?
+                        .block_on(this.remove_all())
+                })
+                .join()
+                .unwrap_or_else(|_| Err(BackendError::Failed("the clean-up panicked".into())))
+        });
+        if let Err(e) = removed {
             tracing::warn!(
                 "the throwaway vector collections were not deleted ({e}); the next run sweeps them once their lease runs out"
             );
@@ -380,35 +456,41 @@ impl<S: Collections> Drop for Inner<S> {
     }
 }
 
+#[async_trait]
 impl<S: Collections + 'static> VectorIndex for Versioned<S> {
-    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
-        self.inner.upsert(collection, items)
+    async fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        self.inner.upsert(collection, items).await
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         collection: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
         // Outside a plugin call every read resolves the aliases afresh.
-        self.inner.nearest(&Mutex::new(None), collection, vector, k)
+        self.inner
+            .nearest(&Mutex::new(None), collection, vector, k)
+            .await
     }
 
-    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        self.inner.get(&Mutex::new(None), collection, ids)
+    async fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+        self.inner.get(&Mutex::new(None), collection, ids).await
     }
 
-    fn clear(&self, collection: &str) -> Result<(), BackendError> {
-        self.inner.clear(collection)
+    async fn clear(&self, collection: &str) -> Result<(), BackendError> {
+        self.inner.clear(collection).await
     }
 
-    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
-        self.inner.replace(collections)
+    async fn replace(
+        &self,
+        collections: Vec<(String, Vec<VectorItem>)>,
+    ) -> Result<(), BackendError> {
+        self.inner.replace(collections).await
     }
 
-    fn remove_all(&self) -> Result<(), BackendError> {
-        self.inner.remove_all()
+    async fn remove_all(&self) -> Result<(), BackendError> {
+        self.inner.remove_all().await
     }
 
     fn for_one_call(&self) -> Option<Arc<dyn VectorIndex>> {
@@ -426,34 +508,40 @@ struct Pinned<S: Collections> {
     resolved: Mutex<Option<Option<Resolved>>>,
 }
 
+#[async_trait]
 impl<S: Collections> VectorIndex for Pinned<S> {
-    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
-        self.inner.upsert(collection, items)
+    async fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        self.inner.upsert(collection, items).await
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         collection: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
-        self.inner.nearest(&self.resolved, collection, vector, k)
+        self.inner
+            .nearest(&self.resolved, collection, vector, k)
+            .await
     }
 
-    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        self.inner.get(&self.resolved, collection, ids)
+    async fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+        self.inner.get(&self.resolved, collection, ids).await
     }
 
-    fn clear(&self, collection: &str) -> Result<(), BackendError> {
-        self.inner.clear(collection)
+    async fn clear(&self, collection: &str) -> Result<(), BackendError> {
+        self.inner.clear(collection).await
     }
 
-    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
-        self.inner.replace(collections)
+    async fn replace(
+        &self,
+        collections: Vec<(String, Vec<VectorItem>)>,
+    ) -> Result<(), BackendError> {
+        self.inner.replace(collections).await
     }
 
-    fn remove_all(&self) -> Result<(), BackendError> {
-        self.inner.remove_all()
+    async fn remove_all(&self) -> Result<(), BackendError> {
+        self.inner.remove_all().await
     }
 }
 
@@ -519,11 +607,11 @@ fn lease_expiry(collection: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn sweep_expired(store: &impl Collections, now: u64) -> Result<usize, BackendError> {
+async fn sweep_expired(store: &impl Collections, now: u64) -> Result<usize, BackendError> {
     let mut swept = 0;
-    for name in store.names()? {
+    for name in store.names().await? {
         if lease_expiry(&name).is_some_and(|expiry| expiry < now) {
-            store.delete(&name)?;
+            store.delete(&name).await?;
             swept += 1;
         }
     }

@@ -19,6 +19,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The API is synchronous, for plain `#[test]`s: plugin calls are async in the sandbox, and
+//! the harness runs them to their end on a single-threaded runtime of its own (so call it
+//! from a plain test, not from inside an async one).
+//!
 //! The component must be built first (`cargo build --release --target wasm32-wasip2`); when
 //! it is missing the error says so. Compiled components are cached in the system's temporary
 //! folder, so only the first test of a run pays for compiling.
@@ -35,7 +39,8 @@ use rhyme_runtime::incidents::MemoryIncidents;
 use rhyme_runtime::manifest::{Limits, Manifest};
 use rhyme_runtime::operator::PluginPolicy;
 use rhyme_runtime::plugin::LoadRequest;
-use rhyme_runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, Sandbox};
+use rhyme_runtime::{Allocator, CallContext, CallReport, CompileCache, LoadedPlugin, Sandbox};
+use tokio::runtime::Runtime;
 
 pub use rhyme_runtime::PluginError;
 pub use rhyme_runtime::capability::Capability;
@@ -84,6 +89,26 @@ struct Loaded {
     plugin: LoadedPlugin,
     store: Arc<MemoryIncidents>,
     _sandbox: Sandbox,
+    /// Drives the calls: single-threaded, the plugin runs on the test's own thread.
+    runtime: Runtime,
+}
+
+impl Loaded {
+    /// Runs one call of the plugin to its end.
+    fn run<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<CallReport<T>, PluginError>>,
+    ) -> Result<T, HarnessError> {
+        Ok(self.runtime.block_on(call)?.value)
+    }
+}
+
+/// The harness's runtime: one thread, with the timers WASI's clocks use.
+fn runtime() -> Result<Runtime, HarnessError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| HarnessError::Other(anyhow::anyhow!("starting the harness's runtime: {e}")))
 }
 
 impl Harness {
@@ -171,10 +196,11 @@ impl Harness {
     /// `on-event` for `event`, at the event's time.
     pub fn on_event(&self, event: &TimelineEvent) -> Result<Output, HarnessError> {
         let loaded = self.loaded()?;
-        Ok(loaded
-            .plugin
-            .on_event(CallContext { now: event.at }, &self.fixture.incident, event)?
-            .value)
+        loaded.run(loaded.plugin.on_event(
+            CallContext { now: event.at },
+            &self.fixture.incident,
+            event,
+        ))
     }
 
     /// `on-event` for the fixture's event with this id.
@@ -190,11 +216,12 @@ impl Harness {
 
     /// `on-tick` at incident time `now`.
     pub fn on_tick(&self, now: Timestamp) -> Result<Output, HarnessError> {
-        Ok(self
-            .loaded()?
-            .plugin
-            .on_tick(CallContext { now }, &self.fixture.incident)?
-            .value)
+        let loaded = self.loaded()?;
+        loaded.run(
+            loaded
+                .plugin
+                .on_tick(CallContext { now }, &self.fixture.incident),
+        )
     }
 
     /// `on-series` for `series`, as part of the incident, at its last point's time.
@@ -203,21 +230,20 @@ impl Harness {
             .points
             .last()
             .map_or(self.fixture.incident.started, |p| p.at);
-        Ok(self
-            .loaded()?
-            .plugin
-            .on_series(CallContext { now }, Some(&self.fixture.incident), series)?
-            .value)
+        let loaded = self.loaded()?;
+        loaded.run(loaded.plugin.on_series(
+            CallContext { now },
+            Some(&self.fixture.incident),
+            series,
+        ))
     }
 
     /// `on-query` with `text`, about the fixture incident.
     pub fn on_query(&self, text: &str) -> Result<Output, HarnessError> {
         let now = self.fixture.tick_time();
-        Ok(self
-            .loaded()?
-            .plugin
-            .on_query(CallContext { now }, &self.fixture.query(text))?
-            .value)
+        let loaded = self.loaded()?;
+        let query = self.fixture.query(text);
+        loaded.run(loaded.plugin.on_query(CallContext { now }, &query))
     }
 
     /// Every event in time order through `on-event`, each call able to read back (through
@@ -247,7 +273,8 @@ impl Harness {
         let sandbox =
             Sandbox::new(Allocator::OnDemand, &Limits::default()).map_err(anyhow::Error::from)?;
         let cache = CompileCache::new(std::env::temp_dir().join("rhyme-harness-cache"));
-        let (manifest, bytes) = self.read(&sandbox, &cache)?;
+        let runtime = runtime()?;
+        let (manifest, bytes) = runtime.block_on(self.read(&sandbox, &cache))?;
         let store = self.fixture.store();
         let backends = Backends {
             incidents: Some(store.clone()),
@@ -266,16 +293,17 @@ impl Harness {
             granted_by: "granted by the test (`Harness::grant`)",
             settings,
         };
-        let (plugin, _) = LoadedPlugin::load(&sandbox, &cache, request)?;
+        let (plugin, _) = runtime.block_on(LoadedPlugin::load(&sandbox, &cache, request))?;
         Ok(Loaded {
             plugin,
             store,
             _sandbox: sandbox,
+            runtime,
         })
     }
 
     /// The manifest and the component's bytes.
-    fn read(
+    async fn read(
         &self,
         sandbox: &Sandbox,
         cache: &CompileCache,
@@ -302,17 +330,16 @@ impl Harness {
             Some(m) => Ok((m, bytes)),
             None => {
                 let mut checks = Vec::new();
-                let inspected =
-                    inspect(sandbox, cache, &bytes, None, &mut checks).ok_or_else(|| {
-                        HarnessError::Read {
-                            path: component_path.clone(),
-                            detail: checks
-                                .iter()
-                                .filter(|c| !c.passed)
-                                .map(|c| format!("{}: {}", c.name, c.found))
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        }
+                let inspected = inspect(sandbox, cache, &bytes, None, &mut checks)
+                    .await
+                    .ok_or_else(|| HarnessError::Read {
+                        path: component_path.clone(),
+                        detail: checks
+                            .iter()
+                            .filter(|c| !c.passed)
+                            .map(|c| format!("{}: {}", c.name, c.found))
+                            .collect::<Vec<_>>()
+                            .join("; "),
                     })?;
                 Ok((inspected.manifest, bytes))
             }

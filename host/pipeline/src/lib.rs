@@ -10,7 +10,7 @@
 //! | [`recovery`] | stored jobs of a crashed process taken over; this process's leases renewed |
 //! | [`ticks`] | a clock tick every minute for every open incident |
 //! | [`seen_before_job`] | the seen-before finding of a new incident |
-//! | [`store_incidents`] | the durable store behind the `incidents` capability, and store ⇄ contract conversions |
+//! | [`store_incidents`] | the durable store behind the `incidents` capability (reads awaited by the plugin call), and store ⇄ contract conversions |
 //! | [`metrics`] | plugin calls, their durations, limit hits, and the queue's depth, for `/metrics` |
 
 #![warn(missing_docs)]

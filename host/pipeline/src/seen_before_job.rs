@@ -141,12 +141,9 @@ async fn ask_and_store(
     let text = question::for_incident(store, incident).await?;
     let feedback = store.seen_before_feedback().await?;
     let now = store.now();
-    let asking = service.clone();
-    let question = text.clone();
-    let answer = tokio::task::spawn_blocking(move || {
-        asking.answer(&question, FINDING_MATCHES, &feedback, now)
-    })
-    .await??;
+    let answer = service
+        .answer(&text, FINDING_MATCHES, &feedback, now)
+        .await?;
     let source = plugin_ref(service.plugin());
     let detail = serde_json::json!({"incident": incident, "trigger": reason.subject()});
     if let Err(e) = audit_calls(store, &source, &answer.capability_calls, detail).await {

@@ -1,7 +1,8 @@
 //! The worker: takes jobs off the queue ([`crate::queue`]), a bounded number at a time and one
 //! at a time per incident ([`crate::lines`]; across replicas over one PostgreSQL, the
 //! incident's turn in the store), and calls every enabled plugin
-//! subscribed to the job's trigger concurrently on blocking threads, except that a plugin
+//! subscribed to the job's trigger concurrently, each call a task of its own (plugin calls are
+//! async: a call yields while the host reads the store for it), except that a plugin
 //! whose manifest names others `after` is called once their results are stored. When an incident's events
 //! have piled up, a plugin that reads the timeline itself is called once, on the newest of them,
 //! instead of once per event ([`COALESCE_FROM`]). Findings are stored with
@@ -19,7 +20,7 @@ use rhyme_runtime::{CallContext, CallReport, LoadedPlugin, PluginError};
 use rhyme_seen_before::service::SeenBefore;
 use rhyme_store::approval::NewProposal;
 use rhyme_store::{Actor, Gate, JobLease, JobStep, PluginRef, Store};
-use rhyme_world::types::{FindingKind, Output, Trigger};
+use rhyme_world::types::{FindingKind, Incident, MetricSeries, Output, TimelineEvent, Trigger};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -37,6 +38,45 @@ pub const COALESCE_FROM: usize = 64;
 
 /// How long a job whose results could not be stored waits before it is tried again.
 const RETRY_JOB_AFTER_MS: i64 = 5_000;
+
+/// One handler call with its arguments, made on each plugin a step selects (each in a task
+/// of its own, hence the shared arguments).
+#[derive(Clone)]
+enum PluginCall {
+    Event {
+        ctx: CallContext,
+        incident: Arc<Incident>,
+        event: Arc<TimelineEvent>,
+    },
+    Series {
+        ctx: CallContext,
+        incident: Arc<Incident>,
+        series: Arc<MetricSeries>,
+    },
+    Tick {
+        ctx: CallContext,
+        incident: Arc<Incident>,
+    },
+}
+
+impl PluginCall {
+    /// The call on `plugin`.
+    async fn on(&self, plugin: &LoadedPlugin) -> Result<CallReport<Output>, PluginError> {
+        match self {
+            PluginCall::Event {
+                ctx,
+                incident,
+                event,
+            } => plugin.on_event(*ctx, incident, event).await,
+            PluginCall::Series {
+                ctx,
+                incident,
+                series,
+            } => plugin.on_series(*ctx, Some(incident), series).await,
+            PluginCall::Tick { ctx, incident } => plugin.on_tick(*ctx, incident).await,
+        }
+    }
+}
 
 /// The worker side: the plugins, where their results go, and how many jobs run at once.
 pub struct Worker {
@@ -191,7 +231,11 @@ impl Worker {
         for (index, event) in events.into_iter().enumerate() {
             let event = Arc::new(event);
             let ctx = CallContext { now: event.at };
-            let (wit, ev) = (incident.clone(), event.clone());
+            let call = PluginCall::Event {
+                ctx,
+                incident: incident.clone(),
+                event: event.clone(),
+            };
             all_stored &= self
                 .call_some(
                     incident_id,
@@ -199,11 +243,15 @@ impl Worker {
                     Some(by),
                     step(index as i64),
                     |p| calls == EventCalls::Each || !reads_timeline(p),
-                    move |p| p.on_event(ctx, &wit, &ev),
+                    call,
                 )
                 .await;
             if calls == (EventCalls::Backlog { newest: true }) && index + 1 == count {
-                let wit = incident.clone();
+                let call = PluginCall::Event {
+                    ctx,
+                    incident: incident.clone(),
+                    event,
+                };
                 all_stored &= self
                     .call_some(
                         incident_id,
@@ -211,7 +259,7 @@ impl Worker {
                         Some(by),
                         step(index as i64),
                         reads_timeline,
-                        move |p| p.on_event(ctx, &wit, &event),
+                        call,
                     )
                     .await;
             }
@@ -337,24 +385,22 @@ impl Worker {
                     .await;
             }
             Job::Series { series, by, .. } => {
-                let ctx = CallContext { now: store.now() };
-                let series = Arc::new(series);
+                let call = PluginCall::Series {
+                    ctx: CallContext { now: store.now() },
+                    incident,
+                    series: Arc::new(series),
+                };
                 all_stored &= self
-                    .call_all(
-                        incident_id,
-                        Trigger::MetricSeries,
-                        Some(&by),
-                        step(0),
-                        move |p| p.on_series(ctx, Some(&incident), &series),
-                    )
+                    .call_all(incident_id, Trigger::MetricSeries, Some(&by), step(0), call)
                     .await;
             }
             Job::Tick { now, .. } => {
-                let ctx = CallContext { now };
+                let call = PluginCall::Tick {
+                    ctx: CallContext { now },
+                    incident,
+                };
                 all_stored &= self
-                    .call_all(incident_id, Trigger::ClockTick, None, step(0), move |p| {
-                        p.on_tick(ctx, &incident)
-                    })
+                    .call_all(incident_id, Trigger::ClockTick, None, step(0), call)
                     .await;
             }
             // Answered before the incident was read.
@@ -365,42 +411,28 @@ impl Worker {
 
     /// Calls every plugin subscribed to `trigger`, concurrently, and stores what they return.
     /// False when some results could not be stored.
-    async fn call_all<F>(
+    async fn call_all(
         &self,
         incident: &str,
         trigger: Trigger,
         by: Option<&str>,
         step: StepOfJob<'_>,
-        call: F,
-    ) -> bool
-    where
-        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError>
-            + Send
-            + Sync
-            + Clone
-            + 'static,
-    {
+        call: PluginCall,
+    ) -> bool {
         self.call_some(incident, trigger, by, step, |_| true, call)
             .await
     }
 
     /// [`Worker::call_all`] for the subscribed plugins `which` picks.
-    async fn call_some<F>(
+    async fn call_some(
         &self,
         incident: &str,
         trigger: Trigger,
         by: Option<&str>,
         step: StepOfJob<'_>,
         which: impl Fn(&LoadedPlugin) -> bool,
-        call: F,
-    ) -> bool
-    where
-        F: Fn(&LoadedPlugin) -> Result<CallReport<Output>, PluginError>
-            + Send
-            + Sync
-            + Clone
-            + 'static,
-    {
+        call: PluginCall,
+    ) -> bool {
         let selected: Vec<usize> = self
             .plugins
             .iter()
@@ -426,9 +458,9 @@ impl Worker {
             let mut calls = JoinSet::new();
             for index in round {
                 let (plugins, call) = (self.plugins.clone(), call.clone());
-                calls.spawn_blocking(move || {
+                calls.spawn(async move {
                     let started = std::time::Instant::now();
-                    let result = call(&plugins[index]);
+                    let result = call.on(&plugins[index]).await;
                     (index, started.elapsed(), result)
                 });
             }
@@ -447,7 +479,7 @@ impl Worker {
                             )
                             .await
                     }
-                    Err(e) => tracing::error!("a plugin call's thread failed: {e}"),
+                    Err(e) => tracing::error!("a plugin call's task failed: {e}"),
                 }
             }
         }

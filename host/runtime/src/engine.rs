@@ -1,5 +1,7 @@
 //! The wasmtime engine every plugin runs on: component model, fuel, epoch interruption and
-//! (by default) the pooling allocator, plus the ticker thread that drives the epochs.
+//! (by default) the pooling allocator, plus the ticker thread that drives the epochs. Calls
+//! are async (wasmtime 48 always supports them with its `async` feature; there is no switch
+//! left to set): each runs on a fiber whose stack comes from the pool.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,6 +94,8 @@ fn pool(ceilings: &Limits) -> PoolingAllocationConfig {
     pool.total_component_instances(MAX_LIVE_COMPONENTS);
     pool.total_core_instances(MAX_LIVE_COMPONENTS * CORE_INSTANCES_PER_COMPONENT);
     pool.total_memories(MAX_LIVE_COMPONENTS * 4);
+    // One fiber stack per call in flight (instantiation and the handler each take it in turn).
+    pool.total_stacks(MAX_LIVE_COMPONENTS);
     pool.total_tables(MAX_LIVE_COMPONENTS * CORE_INSTANCES_PER_COMPONENT);
     pool.max_core_instances_per_component(MAX_CORE_INSTANCES_IN_ONE_COMPONENT);
     pool.max_memories_per_component(16);

@@ -2,6 +2,7 @@
 //! grants (the linker already left ungranted interfaces out; this is the second lock),
 //! timed, and logged under the plugin's name.
 
+use std::future::Future;
 use std::time::Instant;
 
 use super::state::{CapabilityCall, HostState};
@@ -14,8 +15,8 @@ use rhyme_world::types::{Finding, HostError, Incident, MetricSeries, Postmortem,
 const MAX_LOG_MESSAGE: usize = 4096;
 
 impl HostState {
-    /// Runs one capability call: grant check, timing, logging.
-    fn capability<R>(
+    /// Runs one capability call that answers at once: grant check, timing, logging.
+    fn capability_now<R>(
         &mut self,
         capability: Capability,
         function: &'static str,
@@ -25,10 +26,37 @@ impl HostState {
         let result = if self.granted.contains(&capability) {
             call(self)
         } else {
-            Err(HostError::Denied(format!(
-                "capability `{capability}` is not granted to this plugin"
-            )))
+            Err(denied(capability))
         };
+        self.record(capability, function, started, result)
+    }
+
+    /// Runs one capability call that waits on its backend: grant check, timing, logging.
+    /// `call` is awaited only when the capability is granted; it owns what it needs, so the
+    /// call's state stays free while it waits.
+    async fn capability<R>(
+        &mut self,
+        capability: Capability,
+        function: &'static str,
+        call: impl Future<Output = Result<R, HostError>>,
+    ) -> Result<R, HostError> {
+        let started = Instant::now();
+        let result = if self.granted.contains(&capability) {
+            call.await
+        } else {
+            Err(denied(capability))
+        };
+        self.record(capability, function, started, result)
+    }
+
+    /// Logs one capability call and keeps it in the call's record.
+    fn record<R>(
+        &mut self,
+        capability: Capability,
+        function: &'static str,
+        started: Instant,
+        result: Result<R, HostError>,
+    ) -> Result<R, HostError> {
         let duration = started.elapsed();
         tracing::debug!(
             target: "rhyme::capability",
@@ -45,8 +73,13 @@ impl HostState {
     }
 }
 
-/// `Role-Change`, `role_change` and `role-change` are one kind. Compared in place: this runs
-/// once per event of the timeline on every call.
+fn denied(capability: Capability) -> HostError {
+    HostError::Denied(format!(
+        "capability `{capability}` is not granted to this plugin"
+    ))
+}
+
+/// The answer of a capability whose backend this host was not given.
 fn unavailable(capability: Capability) -> HostError {
     HostError::Unavailable(format!(
         "no backend is configured for `{capability}` on this host"
@@ -73,7 +106,7 @@ impl config::Host for HostState {
 
 impl log::Host for HostState {
     fn write(&mut self, level: log::Level, message: String) {
-        let _ = self.capability(Capability::Log, "write", |state| {
+        let _ = self.capability_now(Capability::Log, "write", |state| {
             let mut message = message;
             if message.len() > MAX_LOG_MESSAGE {
                 let cut = (0..=MAX_LOG_MESSAGE)
@@ -96,47 +129,42 @@ impl log::Host for HostState {
 
 impl clock::Host for HostState {
     fn now(&mut self) -> i64 {
-        self.capability(Capability::Clock, "now", |state| Ok(state.now))
+        self.capability_now(Capability::Clock, "now", |state| Ok(state.now))
             .unwrap_or(0)
     }
 }
 
+// The embedding model computes in-process (CPU, a few milliseconds a batch): it runs on the
+// calling task like the plugin's own code, which waits for it anyway.
 impl embed::Host for HostState {
-    fn dimensions(&mut self) -> u32 {
-        self.capability(Capability::Embed, "dimensions", |state| {
-            Ok(state
-                .backends
-                .embedder
-                .as_ref()
-                .map_or(0, |e| e.dimensions() as u32))
+    async fn dimensions(&mut self) -> u32 {
+        let embedder = self.backends.embedder.clone();
+        self.capability(Capability::Embed, "dimensions", async move {
+            Ok(embedder.map_or(0, |e| e.dimensions() as u32))
         })
+        .await
         .unwrap_or(0)
     }
 
-    fn embed(&mut self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, HostError> {
-        self.capability(Capability::Embed, "embed", |state| {
-            let embedder = state
-                .backends
-                .embedder
-                .clone()
-                .ok_or_else(|| unavailable(Capability::Embed))?;
+    async fn embed(&mut self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, HostError> {
+        let embedder = self.backends.embedder.clone();
+        self.capability(Capability::Embed, "embed", async move {
+            let embedder = embedder.ok_or_else(|| unavailable(Capability::Embed))?;
             Ok(embedder.embed(&texts)?)
         })
+        .await
     }
 }
 
 impl vector_search::Host for HostState {
-    fn upsert(
+    async fn upsert(
         &mut self,
         collection: String,
         items: Vec<vector_search::Item>,
     ) -> Result<(), HostError> {
-        self.capability(Capability::VectorSearch, "upsert", |state| {
-            let index = state
-                .backends
-                .vectors
-                .clone()
-                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
+        let (index, collection) = (self.backends.vectors.clone(), self.scoped(&collection));
+        self.capability(Capability::VectorSearch, "upsert", async move {
+            let index = index.ok_or_else(|| unavailable(Capability::VectorSearch))?;
             let items = items
                 .into_iter()
                 .map(|i| VectorItem {
@@ -145,23 +173,21 @@ impl vector_search::Host for HostState {
                     payload: i.payload,
                 })
                 .collect();
-            Ok(index.upsert(&state.scoped(&collection), items)?)
+            Ok(index.upsert(&collection, items).await?)
         })
+        .await
     }
 
-    fn nearest(
+    async fn nearest(
         &mut self,
         collection: String,
         vector: Vec<f32>,
         k: u32,
     ) -> Result<Vec<vector_search::Hit>, HostError> {
-        self.capability(Capability::VectorSearch, "nearest", |state| {
-            let index = state
-                .backends
-                .vectors
-                .clone()
-                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
-            let hits = index.nearest(&state.scoped(&collection), &vector, k as usize)?;
+        let (index, collection) = (self.backends.vectors.clone(), self.scoped(&collection));
+        self.capability(Capability::VectorSearch, "nearest", async move {
+            let index = index.ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let hits = index.nearest(&collection, &vector, k as usize).await?;
             Ok(hits
                 .into_iter()
                 .map(|h| vector_search::Hit {
@@ -171,20 +197,18 @@ impl vector_search::Host for HostState {
                 })
                 .collect())
         })
+        .await
     }
 
-    fn get(
+    async fn get(
         &mut self,
         collection: String,
         ids: Vec<String>,
     ) -> Result<Vec<vector_search::Item>, HostError> {
-        self.capability(Capability::VectorSearch, "get", |state| {
-            let index = state
-                .backends
-                .vectors
-                .clone()
-                .ok_or_else(|| unavailable(Capability::VectorSearch))?;
-            let items = index.get(&state.scoped(&collection), &ids)?;
+        let (index, collection) = (self.backends.vectors.clone(), self.scoped(&collection));
+        self.capability(Capability::VectorSearch, "get", async move {
+            let index = index.ok_or_else(|| unavailable(Capability::VectorSearch))?;
+            let items = index.get(&collection, &ids).await?;
             Ok(items
                 .into_iter()
                 .map(|i| vector_search::Item {
@@ -194,6 +218,7 @@ impl vector_search::Host for HostState {
                 })
                 .collect())
         })
+        .await
     }
 }
 
@@ -204,13 +229,14 @@ impl HostState {
 }
 
 impl llm::Host for HostState {
-    fn chat(&mut self, messages: Vec<llm::Message>, max_tokens: u32) -> Result<String, HostError> {
-        self.capability(Capability::Llm, "chat", |state| {
-            let model = state
-                .backends
-                .chat
-                .clone()
-                .ok_or_else(|| unavailable(Capability::Llm))?;
+    async fn chat(
+        &mut self,
+        messages: Vec<llm::Message>,
+        max_tokens: u32,
+    ) -> Result<String, HostError> {
+        let model = self.backends.chat.clone();
+        self.capability(Capability::Llm, "chat", async move {
+            let model = model.ok_or_else(|| unavailable(Capability::Llm))?;
             let messages: Vec<ChatMessage> = messages
                 .into_iter()
                 .map(|m| ChatMessage {
@@ -218,75 +244,65 @@ impl llm::Host for HostState {
                     content: m.content,
                 })
                 .collect();
-            Ok(model.chat(&messages, max_tokens)?)
+            Ok(model.chat(&messages, max_tokens).await?)
         })
+        .await
     }
 }
 
 impl incidents::Host for HostState {
-    fn get(&mut self, id: String) -> Result<Option<Incident>, HostError> {
-        self.capability(Capability::Incidents, "get", |state| {
-            Ok(state.incident_source()?.incident(&id)?)
+    async fn get(&mut self, id: String) -> Result<Option<Incident>, HostError> {
+        let source = self.incident_source();
+        self.capability(Capability::Incidents, "get", async move {
+            Ok(source?.incident(&id).await?)
         })
+        .await
     }
 
-    fn timeline(&mut self, incident: String) -> Result<Vec<TimelineEvent>, HostError> {
-        self.capability(Capability::Incidents, "timeline", |state| {
-            let read = TimelineRead {
-                until: state.now,
-                since: None,
-                kinds: None,
-            };
-            Ok(state.incident_source()?.timeline(&incident, &read)?)
-        })
+    async fn timeline(&mut self, incident: String) -> Result<Vec<TimelineEvent>, HostError> {
+        self.timeline_read(incident, "timeline", None, None).await
     }
 
-    fn timeline_since(
+    async fn timeline_since(
         &mut self,
         incident: String,
         since: i64,
     ) -> Result<Vec<TimelineEvent>, HostError> {
-        self.capability(Capability::Incidents, "timeline-since", |state| {
-            let read = TimelineRead {
-                until: state.now,
-                since: Some(since),
-                kinds: None,
-            };
-            Ok(state.incident_source()?.timeline(&incident, &read)?)
-        })
+        self.timeline_read(incident, "timeline-since", Some(since), None)
+            .await
     }
 
-    fn timeline_of_kinds(
+    async fn timeline_of_kinds(
         &mut self,
         incident: String,
         kinds: Vec<String>,
     ) -> Result<Vec<TimelineEvent>, HostError> {
-        self.capability(Capability::Incidents, "timeline-of-kinds", |state| {
-            let read = TimelineRead {
-                until: state.now,
-                since: None,
-                kinds: Some(&kinds),
-            };
-            Ok(state.incident_source()?.timeline(&incident, &read)?)
-        })
+        self.timeline_read(incident, "timeline-of-kinds", None, Some(kinds))
+            .await
     }
 
-    fn series(&mut self, incident: String) -> Result<Vec<MetricSeries>, HostError> {
-        self.capability(Capability::Incidents, "series", |state| {
-            Ok(state.incident_source()?.series(&incident)?)
+    async fn series(&mut self, incident: String) -> Result<Vec<MetricSeries>, HostError> {
+        let source = self.incident_source();
+        self.capability(Capability::Incidents, "series", async move {
+            Ok(source?.series(&incident).await?)
         })
+        .await
     }
 
-    fn findings(&mut self, incident: String) -> Result<Vec<Finding>, HostError> {
-        self.capability(Capability::Incidents, "findings", |state| {
-            Ok(state.incident_source()?.findings(&incident)?)
+    async fn findings(&mut self, incident: String) -> Result<Vec<Finding>, HostError> {
+        let source = self.incident_source();
+        self.capability(Capability::Incidents, "findings", async move {
+            Ok(source?.findings(&incident).await?)
         })
+        .await
     }
 
-    fn past_postmortem(&mut self, id: String) -> Result<Option<Postmortem>, HostError> {
-        self.capability(Capability::Incidents, "past-postmortem", |state| {
-            Ok(state.incident_source()?.postmortem(&id)?)
+    async fn past_postmortem(&mut self, id: String) -> Result<Option<Postmortem>, HostError> {
+        let source = self.incident_source();
+        self.capability(Capability::Incidents, "past-postmortem", async move {
+            Ok(source?.postmortem(&id).await?)
         })
+        .await
     }
 }
 
@@ -298,5 +314,25 @@ impl HostState {
             .incidents
             .clone()
             .ok_or_else(|| unavailable(Capability::Incidents))
+    }
+
+    /// One of the `timeline` reads, up to the call's incident time.
+    async fn timeline_read(
+        &mut self,
+        incident: String,
+        function: &'static str,
+        since: Option<i64>,
+        kinds: Option<Vec<String>>,
+    ) -> Result<Vec<TimelineEvent>, HostError> {
+        let (source, until) = (self.incident_source(), self.now);
+        self.capability(Capability::Incidents, function, async move {
+            let read = TimelineRead {
+                until,
+                since,
+                kinds: kinds.as_deref(),
+            };
+            Ok(source?.timeline(&incident, &read).await?)
+        })
+        .await
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use crate::capability::backend::{BackendError, IncidentSource, TimelineRead};
+use crate::capability::backend::{BackendError, IncidentSource, TimelineRead, async_trait};
 use rhyme_world::types::{Finding, Incident, MetricSeries, Postmortem, TimelineEvent};
 
 #[derive(Debug, Clone)]
@@ -75,8 +75,9 @@ impl MemoryIncidents {
     }
 }
 
+#[async_trait]
 impl IncidentSource for MemoryIncidents {
-    fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError> {
+    async fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError> {
         Ok(self
             .records
             .read()
@@ -85,7 +86,7 @@ impl IncidentSource for MemoryIncidents {
             .map(|r| r.incident.clone()))
     }
 
-    fn timeline(
+    async fn timeline(
         &self,
         incident: &str,
         read: &TimelineRead<'_>,
@@ -100,15 +101,15 @@ impl IncidentSource for MemoryIncidents {
         })
     }
 
-    fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError> {
+    async fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError> {
         self.with(incident, |r| r.series.clone())
     }
 
-    fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError> {
+    async fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError> {
         self.with(incident, |r| r.findings.clone())
     }
 
-    fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError> {
+    async fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError> {
         Ok(self.postmortems.read().expect("lock").get(id).cloned())
     }
 }

@@ -7,9 +7,9 @@
 //! | [`compile_cache`] | compiled components on disk, keyed by component hash and engine |
 //! | [`imports`] | which imports a plugin may have, given what it asked for or was granted |
 //! | [`state`] | what each call's store holds: WASI without authority, limits, capability log |
-//! | [`host_calls`] | the host side of each capability interface |
-//! | [`plugin`] | a loaded plugin: its `InstancePre`, and one fresh instance per call |
-//! | [`deadline`] | the wall-clock deadline, which does not count time blocked on the host |
+//! | [`host_calls`] | the host side of each capability interface (async where the backend waits) |
+//! | [`plugin`] | a loaded plugin: its `InstancePre`, and one fresh instance per (async) call |
+//! | [`deadline`] | the wall-clock deadline, which does not count time waiting on the host; yields while computing |
 //! | [`output`] | checks a plugin's answer against the contract and the size cap |
 //! | [`error`] | typed errors callers branch on (limit hit, refused, contract broken) |
 //! | [`capability`] | the capabilities a plugin may import, and the traits their backends implement |

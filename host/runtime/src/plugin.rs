@@ -1,5 +1,6 @@
 //! A loaded plugin: checked, linked with only its granted capabilities, pre-instantiated once,
 //! and called in a fresh instance every time so nothing leaks from one call to the next.
+//! Calls are async end to end: instantiation, the handler, and the host imports that wait.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -43,7 +44,35 @@ pub struct CallReport<T> {
     pub duration: Duration,
 }
 
-/// A plugin ready to be called, from any thread.
+/// One handler of the contract with its arguments.
+enum Handler<'a> {
+    Event(&'a Incident, &'a TimelineEvent),
+    Tick(&'a Incident, Timestamp),
+    Series(Option<&'a Incident>, &'a MetricSeries),
+    Query(&'a Query),
+}
+
+impl Handler<'_> {
+    /// Calls the handler on a fresh instance.
+    async fn call(
+        self,
+        plugin: &Plugin,
+        store: &mut Store<HostState>,
+    ) -> wasmtime::Result<Result<Output, String>> {
+        match self {
+            Handler::Event(incident, event) => plugin.call_on_event(store, incident, event).await,
+            Handler::Tick(incident, now) => plugin.call_on_tick(store, incident, now).await,
+            Handler::Series(incident, series) => {
+                plugin.call_on_series(store, incident, series).await
+            }
+            Handler::Query(query) => plugin.call_on_query(store, query).await,
+        }
+    }
+}
+
+/// A plugin ready to be called, from any thread or task. Every call is async: the plugin
+/// runs on the task that awaits it, yields while the host answers a capability call, and
+/// yields its thread now and then while it computes ([`crate::deadline`]).
 pub struct LoadedPlugin {
     name: Arc<str>,
     manifest: Manifest,
@@ -77,7 +106,7 @@ pub struct LoadRequest<'a> {
 impl LoadedPlugin {
     /// Compiles (or loads from the cache), checks imports against the grants and exports
     /// against the contract, links, pre-instantiates, and calls `describe` once.
-    pub fn load(
+    pub async fn load(
         sandbox: &Sandbox,
         cache: &CompileCache,
         request: LoadRequest<'_>,
@@ -128,9 +157,7 @@ impl LoadedPlugin {
                 capabilities: vec![],
             },
         };
-        let info = plugin
-            .call(CallContext::default(), |p, store| p.call_describe(store))?
-            .value;
+        let info = plugin.describe().await?;
         output::check_info(&manifest.name, &info, &manifest.version)?;
         plugin.info = info;
         Ok((plugin, outcome))
@@ -177,49 +204,67 @@ impl LoadedPlugin {
     }
 
     /// `on-event`.
-    pub fn on_event(
+    pub async fn on_event(
         &self,
         ctx: CallContext,
         incident: &Incident,
         event: &TimelineEvent,
     ) -> Result<CallReport<Output>, PluginError> {
-        self.call_handler(ctx, |p, s| p.call_on_event(s, incident, event))
+        self.call_handler(ctx, Handler::Event(incident, event))
+            .await
     }
 
     /// `on-tick`.
-    pub fn on_tick(
+    pub async fn on_tick(
         &self,
         ctx: CallContext,
         incident: &Incident,
     ) -> Result<CallReport<Output>, PluginError> {
-        self.call_handler(ctx, |p, s| p.call_on_tick(s, incident, ctx.now))
+        self.call_handler(ctx, Handler::Tick(incident, ctx.now))
+            .await
     }
 
     /// `on-series`.
-    pub fn on_series(
+    pub async fn on_series(
         &self,
         ctx: CallContext,
         incident: Option<&Incident>,
         series: &MetricSeries,
     ) -> Result<CallReport<Output>, PluginError> {
-        self.call_handler(ctx, |p, s| p.call_on_series(s, incident, series))
+        self.call_handler(ctx, Handler::Series(incident, series))
+            .await
     }
 
     /// `on-query`.
-    pub fn on_query(
+    pub async fn on_query(
         &self,
         ctx: CallContext,
         query: &Query,
     ) -> Result<CallReport<Output>, PluginError> {
-        self.call_handler(ctx, |p, s| p.call_on_query(s, query))
+        self.call_handler(ctx, Handler::Query(query)).await
     }
 
-    fn call_handler(
+    /// `describe`, in a fresh instance like every call.
+    async fn describe(&self) -> Result<PluginInfo, PluginError> {
+        let (mut store, started) = self.fresh_store(CallContext::default())?;
+        let result = match self.pre.instantiate_async(&mut store).await {
+            Ok(plugin) => plugin.call_describe(&mut store).await,
+            Err(e) => Err(e),
+        };
+        Ok(self.finish(store, started, result)?.value)
+    }
+
+    async fn call_handler(
         &self,
         ctx: CallContext,
-        handler: impl FnOnce(&Plugin, &mut Store<HostState>) -> wasmtime::Result<Result<Output, String>>,
+        handler: Handler<'_>,
     ) -> Result<CallReport<Output>, PluginError> {
-        let report = self.call(ctx, handler)?;
+        let (mut store, started) = self.fresh_store(ctx)?;
+        let result = match self.pre.instantiate_async(&mut store).await {
+            Ok(plugin) => handler.call(&plugin, &mut store).await,
+            Err(e) => Err(e),
+        };
+        let report = self.finish(store, started, result)?;
         let value = report.value.map_err(|message| PluginError::Reported {
             plugin: self.name.to_string(),
             message,
@@ -233,12 +278,8 @@ impl LoadedPlugin {
         })
     }
 
-    /// One call in a fresh instance, under every limit.
-    fn call<R>(
-        &self,
-        ctx: CallContext,
-        f: impl FnOnce(&Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<CallReport<R>, PluginError> {
+    /// The store of one call in a fresh instance, under every limit, and when it started.
+    fn fresh_store(&self, ctx: CallContext) -> Result<(Store<HostState>, Instant), PluginError> {
         let started = Instant::now();
         let state = HostState::new(
             self.name.clone(),
@@ -248,13 +289,18 @@ impl LoadedPlugin {
             ctx.now,
             &self.limits,
         );
-        let mut store =
+        let store =
             call_store(self.pre.engine(), state, &self.limits).map_err(|e| self.host_error(e))?;
+        Ok((store, started))
+    }
 
-        let result = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|plugin| f(&plugin, &mut store));
+    /// What a call that ran in `store` answered, and what it cost.
+    fn finish<R>(
+        &self,
+        mut store: Store<HostState>,
+        started: Instant,
+        result: wasmtime::Result<R>,
+    ) -> Result<CallReport<R>, PluginError> {
         store.data().flush_prints();
         let fuel_used = self.limits.fuel - store.get_fuel().unwrap_or(0);
         match result {
@@ -372,7 +418,7 @@ pub fn linker(
 ) -> wasmtime::Result<Linker<HostState>> {
     type Me = HasSelf<HostState>;
     let mut linker = Linker::<HostState>::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     types_iface::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
     config::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
     for capability in granted {

@@ -155,7 +155,7 @@ impl Registry {
     /// Validates the plugin at `path` (a folder holding `plugin.toml`, or the manifest
     /// itself): the manifest, the component's imports against what the manifest asks for,
     /// its exports against the contract, and what `describe` answers.
-    pub fn check(&self, sandbox: &Sandbox, path: &Path) -> Result<Checked, RegistryError> {
+    pub async fn check(&self, sandbox: &Sandbox, path: &Path) -> Result<Checked, RegistryError> {
         let manifest_path = Manifest::path_for(path);
         let manifest = Manifest::load(&manifest_path)?;
         let component_path = manifest.component_path(&manifest_path);
@@ -177,7 +177,8 @@ impl Registry {
                 granted_by: "asked for in its manifest's `capabilities`",
                 settings: PluginPolicy::default().effective_settings(&manifest.settings),
             },
-        )?;
+        )
+        .await?;
         let info = plugin.info().clone();
         let imports = plugin.imports().clone();
         Ok(Checked {
@@ -190,13 +191,13 @@ impl Registry {
 
     /// Checks, then copies the plugin into the registry, enabled, with `grants` (each must be
     /// asked for by the manifest). Reinstalling replaces the component and keeps grants.
-    pub fn install(
+    pub async fn install(
         &self,
         sandbox: &Sandbox,
         path: &Path,
         grants: &[Capability],
     ) -> Result<Installed, RegistryError> {
-        let checked = self.check(sandbox, path)?;
+        let checked = self.check(sandbox, path).await?;
         self.install_checked(checked, grants)
     }
 
@@ -275,7 +276,7 @@ impl Registry {
     }
 
     /// Loads one enabled plugin with its grants.
-    pub fn load(
+    pub async fn load(
         &self,
         sandbox: &Sandbox,
         name: &str,
@@ -305,12 +306,13 @@ impl Registry {
                     .policy
                     .effective_settings(&installed.manifest.settings),
             },
-        )?)
+        )
+        .await?)
     }
 
     /// Loads every enabled plugin. A plugin that is refused is reported and left out; the
     /// others load regardless.
-    pub fn load_enabled(
+    pub async fn load_enabled(
         &self,
         sandbox: &Sandbox,
         backends: &Backends,
@@ -318,7 +320,7 @@ impl Registry {
         let mut loaded = Vec::new();
         let mut refused = Vec::new();
         for installed in self.list()?.into_iter().filter(|p| p.policy.enabled) {
-            match self.load(sandbox, &installed.manifest.name, backends) {
+            match self.load(sandbox, &installed.manifest.name, backends).await {
                 Ok((plugin, _)) => loaded.push(plugin),
                 Err(e) => {
                     tracing::warn!(plugin = %installed.manifest.name, "not loaded: {e}");

@@ -65,7 +65,7 @@ pub fn incident_of(timeline: &Timeline) -> (Incident, Vec<TimelineEvent>) {
 /// Plays `timeline` through `plugins` (loaded with `store` behind their `incidents`
 /// capability). `observe` sees every step as it happens, with the incident time; it may sleep
 /// to pace the replay. Returns everything fired.
-pub fn replay(
+pub async fn replay(
     timeline: &Timeline,
     plugins: &[LoadedPlugin],
     store: &Arc<MemoryIncidents>,
@@ -86,9 +86,11 @@ pub fn replay(
             let ctx = CallContext { now };
             let result = match new_event {
                 Some(event) if subscribes(plugin, Trigger::TimelineEvent) => {
-                    plugin.on_event(ctx, &incident, event)
+                    plugin.on_event(ctx, &incident, event).await
                 }
-                None if subscribes(plugin, Trigger::ClockTick) => plugin.on_tick(ctx, &incident),
+                None if subscribes(plugin, Trigger::ClockTick) => {
+                    plugin.on_tick(ctx, &incident).await
+                }
                 _ => continue,
             };
             match result {

@@ -57,7 +57,7 @@ pub struct Indexed {
 }
 
 /// Indexes `docs` for the plugin; `progress(done, total)` follows the embedding.
-pub fn index(
+pub async fn index(
     docs: &[Postmortem],
     embedder: &dyn Embedder,
     vectors: &dyn VectorIndex,
@@ -86,9 +86,11 @@ pub fn index(
         passages.len() + 2 * MECHANISMS.len(),
         progress,
     );
-    let passage_items = cache.embed(stored::PASSAGES, &passages)?;
-    let description_items = cache.embed(stored::MECHANISM_DESCRIPTIONS, &descriptions)?;
-    let symptom_items = cache.embed(stored::MECHANISM_SYMPTOMS, &symptoms)?;
+    let passage_items = cache.embed(stored::PASSAGES, &passages).await?;
+    let description_items = cache
+        .embed(stored::MECHANISM_DESCRIPTIONS, &descriptions)
+        .await?;
+    let symptom_items = cache.embed(stored::MECHANISM_SYMPTOMS, &symptoms).await?;
     let embeddings = Embeddings {
         passages: passage_items
             .iter()
@@ -124,6 +126,7 @@ pub fn index(
             whole(stored::DOCS, to_items(layout.docs)),
             whole(stored::META, to_items(vec![layout.meta])),
         ])
+        .await
         .map_err(|source| IndexingError::Backend {
             what: format!("writing the {PLUGIN} index"),
             source,
@@ -172,7 +175,7 @@ impl<'a> Cache<'a> {
     }
 
     /// One item per `(id, text)`, in order, vector and fingerprint filled in.
-    fn embed(
+    async fn embed(
         &mut self,
         collection: &str,
         texts: &[(String, String)],
@@ -181,6 +184,7 @@ impl<'a> Cache<'a> {
         let stored: HashMap<String, VectorItem> = self
             .vectors
             .get(&plugin_collection(PLUGIN, collection), &ids)
+            .await
             .map_err(|source| IndexingError::Backend {
                 what: format!("reading {collection}"),
                 source,
@@ -238,7 +242,7 @@ mod tests {
     use std::sync::Mutex;
 
     use rhyme_capabilities::exact_index::ExactIndex;
-    use rhyme_runtime::capability::backend::VectorHit;
+    use rhyme_runtime::capability::backend::{VectorHit, async_trait};
 
     use super::*;
 
@@ -268,31 +272,37 @@ mod tests {
         changes: Mutex<Vec<String>>,
     }
 
+    #[async_trait]
     impl VectorIndex for Recording {
-        fn upsert(&self, c: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        async fn upsert(&self, c: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
             self.changes.lock().unwrap().push(format!("upsert {c}"));
-            self.index.upsert(c, items)
+            self.index.upsert(c, items).await
         }
-        fn nearest(&self, c: &str, v: &[f32], k: usize) -> Result<Vec<VectorHit>, BackendError> {
-            self.index.nearest(c, v, k)
+        async fn nearest(
+            &self,
+            c: &str,
+            v: &[f32],
+            k: usize,
+        ) -> Result<Vec<VectorHit>, BackendError> {
+            self.index.nearest(c, v, k).await
         }
-        fn get(&self, c: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-            self.index.get(c, ids)
+        async fn get(&self, c: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
+            self.index.get(c, ids).await
         }
-        fn clear(&self, c: &str) -> Result<(), BackendError> {
+        async fn clear(&self, c: &str) -> Result<(), BackendError> {
             self.changes.lock().unwrap().push(format!("clear {c}"));
-            self.index.clear(c)
+            self.index.clear(c).await
         }
-        fn replace(&self, all: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
+        async fn replace(&self, all: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError> {
             let names: Vec<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
             self.changes
                 .lock()
                 .unwrap()
                 .push(format!("replace {}", names.join(" ")));
-            self.index.replace(all)
+            self.index.replace(all).await
         }
-        fn remove_all(&self) -> Result<(), BackendError> {
-            self.index.remove_all()
+        async fn remove_all(&self) -> Result<(), BackendError> {
+            self.index.remove_all().await
         }
     }
 
@@ -307,8 +317,8 @@ mod tests {
 
     /// Issue 20: an import cleared each collection, then wrote it again, so a server
     /// reading meanwhile found nothing. Now every collection goes in one replace.
-    #[test]
-    fn an_import_replaces_every_collection_in_one_step_and_reuses_vectors() {
+    #[tokio::test]
+    async fn an_import_replaces_every_collection_in_one_step_and_reuses_vectors() {
         let index = Recording {
             index: ExactIndex::in_memory(),
             changes: Mutex::default(),
@@ -317,9 +327,13 @@ mod tests {
             doc("a", "The connection pool ran dry after the deploy."),
             doc("b", "Certificates expired on the edge proxies."),
         ];
-        let first = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {}).unwrap();
+        let first = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {})
+            .await
+            .unwrap();
         assert_eq!(first.postmortems, 2);
-        let again = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {}).unwrap();
+        let again = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {})
+            .await
+            .unwrap();
         assert_eq!((again.embedded, again.reused), (0, first.embedded));
         let changes = index.changes.lock().unwrap().clone();
         assert_eq!(changes.len(), 2, "one change per import: {changes:?}");
@@ -337,6 +351,7 @@ mod tests {
                 &plugin_collection(PLUGIN, stored::META),
                 &[stored::META_ID.to_string()],
             )
+            .await
             .unwrap();
         assert_eq!(meta.len(), 1);
     }

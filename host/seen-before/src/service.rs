@@ -4,7 +4,10 @@
 //! [`crate::feedback`]), and each match is filled in from the corpus and shown with the
 //! feedback it had.
 //!
-//! Blocking (a plugin call and an embedding); async callers run it on a blocking thread.
+//! [`SeenBefore::answer`] is async: the plugin call (and the index reads it makes) is awaited;
+//! the question's embedding (a few milliseconds) and the corpus (read from its file only when
+//! the file changed) are done in place. Grouping into themes embeds the whole corpus and stays
+//! a plain call, which async callers run on a blocking thread.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -192,7 +195,9 @@ impl SeenBefore {
     }
 
     /// The `k` best matches for `text`, reordered by the close ones among `all_feedback`.
-    pub fn answer(
+    /// The plugin call, and the index reads it makes, are awaited; embedding the question
+    /// computes in place.
+    pub async fn answer(
         &self,
         text: &str,
         k: u32,
@@ -211,7 +216,7 @@ impl SeenBefore {
         } else {
             k.max(CANDIDATES)
         };
-        let report = self
+        let asked = self
             .plugin
             .on_query(
                 CallContext { now },
@@ -221,7 +226,11 @@ impl SeenBefore {
                     limit,
                 },
             )
-            .map_err(|e| self.why_failed(e))?;
+            .await;
+        let report = match asked {
+            Ok(report) => report,
+            Err(e) => return Err(self.why_failed(e).await),
+        };
         let shifts = feedback::shifts(&close);
         let mut ranked: Vec<(f32, f32, Finding)> = report
             .value
@@ -234,7 +243,7 @@ impl SeenBefore {
             })
             .collect();
         if ranked.is_empty() {
-            self.check_index()?;
+            self.check_index().await?;
         }
         // Stable: without feedback the plugin's order stands exactly.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -255,8 +264,8 @@ impl SeenBefore {
 
     /// Why the plugin failed, in the terms that matter to whoever asked: the index cannot
     /// answer, or is missing, or else the plugin's own error.
-    fn why_failed(&self, e: PluginError) -> AskError {
-        match self.check_index() {
+    async fn why_failed(&self, e: PluginError) -> AskError {
+        match self.check_index().await {
             Ok(()) => AskError::Plugin(e),
             Err(AskError::Corpus(_)) => AskError::Plugin(e),
             Err(why) => why,
@@ -264,9 +273,13 @@ impl SeenBefore {
     }
 
     /// Whether the index holds the corpus the data folder says was imported.
-    fn check_index(&self) -> Result<(), AskError> {
+    async fn check_index(&self) -> Result<(), AskError> {
         let meta = plugin_collection(PLUGIN, stored::META);
-        match self.vectors.get(&meta, &[stored::META_ID.to_string()]) {
+        match self
+            .vectors
+            .get(&meta, &[stored::META_ID.to_string()])
+            .await
+        {
             Ok(found) if !found.is_empty() => Ok(()),
             Ok(_) => match self.corpus()?.docs().len() {
                 0 => Ok(()),

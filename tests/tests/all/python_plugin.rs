@@ -189,9 +189,8 @@ fn report_call_latency(data: &Path) {
     let registry = Registry::open(data.join("plugins"));
     let sandbox = Sandbox::new(Allocator::Pooling, &registry.operator().unwrap().ceilings).unwrap();
     let started = Instant::now();
-    let (plugin, cache) = registry
-        .load(&sandbox, "error-budget", &Backends::default())
-        .unwrap();
+    let (plugin, cache) =
+        rhyme_tests::wait(registry.load(&sandbox, "error-budget", &Backends::default())).unwrap();
     let load = started.elapsed();
     let series = MetricSeries {
         name: "checkout_error_ratio".into(),
@@ -211,8 +210,7 @@ fn report_call_latency(data: &Path) {
         ..series.clone()
     };
     let found = |s: &MetricSeries| {
-        plugin
-            .on_series(CallContext { now: 0 }, None, s)
+        rhyme_tests::wait(plugin.on_series(CallContext { now: 0 }, None, s))
             .unwrap()
             .value
             .findings

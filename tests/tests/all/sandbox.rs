@@ -12,7 +12,7 @@ use rhyme_runtime::plugin::LoadRequest;
 use rhyme_runtime::{
     Allocator, CallContext, CompileCache, Limit, LoadedPlugin, PluginError, Sandbox,
 };
-use rhyme_tests::component;
+use rhyme_tests::{component, wait};
 use rhyme_world::types::Query;
 
 fn sandbox() -> Sandbox {
@@ -57,7 +57,7 @@ fn load_with(
         granted_by: "granted",
         settings: "{}".into(),
     };
-    LoadedPlugin::load(sandbox, cache, request).map(|(plugin, _)| plugin)
+    wait(LoadedPlugin::load(sandbox, cache, request)).map(|(plugin, _)| plugin)
 }
 
 fn misbehave(sandbox: &Sandbox, limits: Limits) -> LoadedPlugin {
@@ -79,8 +79,7 @@ fn ask(plugin: &LoadedPlugin, text: &str) -> Result<Vec<String>, PluginError> {
         incident: None,
         limit: 1,
     };
-    plugin
-        .on_query(CallContext::default(), &query)
+    wait(plugin.on_query(CallContext::default(), &query))
         .map(|r| r.value.findings.into_iter().map(|f| f.detail).collect())
 }
 
@@ -215,16 +214,15 @@ fn every_call_gets_a_fresh_instance() {
 fn capability_calls_are_recorded() {
     let sandbox = sandbox();
     let plugin = misbehave(&sandbox, TIGHT);
-    let report = plugin
-        .on_query(
-            CallContext::default(),
-            &Query {
-                text: "log".into(),
-                incident: None,
-                limit: 1,
-            },
-        )
-        .unwrap();
+    let report = wait(plugin.on_query(
+        CallContext::default(),
+        &Query {
+            text: "log".into(),
+            incident: None,
+            limit: 1,
+        },
+    ))
+    .unwrap();
     assert_eq!(report.capability_calls.len(), 1);
     assert_eq!(report.capability_calls[0].capability, Capability::Log);
     assert_eq!(report.capability_calls[0].function, "write");
@@ -260,16 +258,15 @@ fn a_granted_capability_without_a_backend_answers_unavailable() {
         &[Capability::Llm],
     )
     .expect("loads when granted");
-    let answer = plugin
-        .on_query(
-            CallContext::default(),
-            &Query {
-                text: "hi".into(),
-                incident: None,
-                limit: 1,
-            },
-        )
-        .unwrap();
+    let answer = wait(plugin.on_query(
+        CallContext::default(),
+        &Query {
+            text: "hi".into(),
+            incident: None,
+            limit: 1,
+        },
+    ))
+    .unwrap();
     assert!(
         answer.value.findings[0].detail.contains("Unavailable"),
         "{:?}",

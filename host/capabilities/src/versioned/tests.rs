@@ -32,17 +32,18 @@ impl Memory {
     }
 }
 
+#[async_trait]
 impl Collections for Memory {
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         if self.state.lock().unwrap().1.contains_key(name) {
             return Err(BackendError::Invalid(format!("{name} is an alias")));
         }
-        self.index().upsert(name, items)?;
+        self.index().upsert(name, items).await?;
         self.state.lock().unwrap().0.insert(name.to_string());
         Ok(())
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
@@ -51,33 +52,38 @@ impl Collections for Memory {
         if !self.exists(name) {
             return Ok(None);
         }
-        self.index().nearest(name, vector, k).map(Some)
+        self.index().nearest(name, vector, k).await.map(Some)
     }
 
-    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError> {
+    async fn get(
+        &self,
+        name: &str,
+        ids: &[String],
+    ) -> Result<Option<Vec<VectorItem>>, BackendError> {
         if !self.exists(name) {
             return Ok(None);
         }
-        self.index().get(name, ids).map(Some)
+        self.index().get(name, ids).await.map(Some)
     }
 
-    fn delete(&self, name: &str) -> Result<(), BackendError> {
-        let mut state = self.state.lock().unwrap();
-        state.0.remove(name);
-        state.1.retain(|_, target| target != name);
-        drop(state);
-        self.index().clear(name)
+    async fn delete(&self, name: &str) -> Result<(), BackendError> {
+        {
+            let mut state = self.state.lock().unwrap();
+            state.0.remove(name);
+            state.1.retain(|_, target| target != name);
+        }
+        self.index().clear(name).await
     }
 
-    fn names(&self) -> Result<Vec<String>, BackendError> {
+    async fn names(&self) -> Result<Vec<String>, BackendError> {
         Ok(self.state.lock().unwrap().0.iter().cloned().collect())
     }
 
-    fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
+    async fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
         Ok(self.state.lock().unwrap().1.clone())
     }
 
-    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
+    async fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
         let mut state = self.state.lock().unwrap();
         for (alias, target) in aliases {
             if state.0.contains(alias) {
@@ -154,45 +160,50 @@ impl<S: Collections> Faulty<S> {
     }
 }
 
+#[async_trait]
 impl<S: Collections> Collections for Faulty<S> {
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
         self.check(Call::Upsert, name)?;
-        self.inner.upsert(name, items)
+        self.inner.upsert(name, items).await
     }
 
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Option<Vec<VectorHit>>, BackendError> {
         self.check(Call::Read, name)?;
-        self.inner.nearest(name, vector, k)
+        self.inner.nearest(name, vector, k).await
     }
 
-    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError> {
+    async fn get(
+        &self,
+        name: &str,
+        ids: &[String],
+    ) -> Result<Option<Vec<VectorItem>>, BackendError> {
         self.check(Call::Read, name)?;
-        self.inner.get(name, ids)
+        self.inner.get(name, ids).await
     }
 
-    fn delete(&self, name: &str) -> Result<(), BackendError> {
+    async fn delete(&self, name: &str) -> Result<(), BackendError> {
         self.check(Call::Delete, name)?;
-        self.inner.delete(name)
+        self.inner.delete(name).await
     }
 
-    fn names(&self) -> Result<Vec<String>, BackendError> {
+    async fn names(&self) -> Result<Vec<String>, BackendError> {
         self.check(Call::Names, "")?;
-        self.inner.names()
+        self.inner.names().await
     }
 
-    fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
+    async fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
         self.check(Call::Aliases, "")?;
-        self.inner.aliases()
+        self.inner.aliases().await
     }
 
-    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
+    async fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
         self.check(Call::Point, "")?;
-        self.inner.point(aliases)
+        self.inner.point(aliases).await
     }
 }
 
@@ -233,10 +244,24 @@ pub(crate) fn corpus(version: &str) -> Vec<(String, Vec<VectorItem>)> {
     ]
 }
 
+/// Runs `future` to its end on a runtime of its own: these tests drive the index from
+/// plain threads, as several servers and importers would.
+pub(crate) fn wait<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a test runtime")
+        .block_on(future)
+}
+
 /// What one question reads: the meta's version and the docs' versions, through `index`.
 pub(crate) fn ask(index: &dyn VectorIndex) -> (String, Vec<String>) {
-    let meta = index.get("p/meta", &["corpus".into()]).unwrap();
-    let docs = index.nearest("p/docs", &[1.0, 0.2], 2).unwrap();
+    // Both reads on one runtime, one right after the other, as in one plugin call.
+    let (meta, docs) = wait(async {
+        let meta = index.get("p/meta", &["corpus".into()]).await.unwrap();
+        let docs = index.nearest("p/docs", &[1.0, 0.2], 2).await.unwrap();
+        (meta, docs)
+    });
     (
         meta.first().map(|m| m.payload.clone()).unwrap_or_default(),
         docs.into_iter().map(|d| d.payload).collect(),
@@ -248,14 +273,14 @@ crate::index_conformance::conformance_tests!(|| Some(fixed(Memory::new(), Durati
 #[test]
 fn a_replace_switches_every_collection_and_deletes_the_old_ones() {
     let index = fixed(Memory::new(), Duration::ZERO);
-    index.replace(corpus("one")).unwrap();
-    let before = index.store().names().unwrap();
-    index.replace(corpus("two")).unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
+    let before = wait(index.store().names()).unwrap();
+    wait(index.replace(corpus("two"))).unwrap();
     assert_eq!(
         ask(&index),
         ("two".into(), vec!["two".into(), "two".into()])
     );
-    let after = index.store().names().unwrap();
+    let after = wait(index.store().names()).unwrap();
     assert_eq!(after.len(), 2, "{after:?}");
     assert!(
         before.iter().all(|old| !after.contains(old)),
@@ -266,12 +291,12 @@ fn a_replace_switches_every_collection_and_deletes_the_old_ones() {
 #[test]
 fn a_call_keeps_reading_the_version_its_first_read_found() {
     let index = fixed(Memory::new(), Duration::from_millis(200));
-    index.replace(corpus("one")).unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
     let call = index.for_one_call().unwrap();
-    let meta = call.get("p/meta", &["corpus".into()]).unwrap();
+    let meta = wait(call.get("p/meta", &["corpus".into()])).unwrap();
     assert_eq!(meta[0].payload, "one");
     std::thread::scope(|s| {
-        s.spawn(|| index.replace(corpus("two")).unwrap());
+        s.spawn(|| wait(index.replace(corpus("two"))).unwrap());
         std::thread::sleep(Duration::from_millis(100));
         // Switched, not yet retired: this call still reads one, a new call reads two.
         assert_eq!(
@@ -287,7 +312,7 @@ fn a_call_keeps_reading_the_version_its_first_read_found() {
 #[test]
 fn questions_during_imports_answer_from_one_whole_version() {
     let index = Arc::new(fixed(Memory::new(), Duration::from_millis(20)));
-    index.replace(corpus("v0")).unwrap();
+    wait(index.replace(corpus("v0"))).unwrap();
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         for _ in 0..3 {
@@ -307,7 +332,7 @@ fn questions_during_imports_answer_from_one_whole_version() {
             });
         }
         for round in 1..=15 {
-            index.replace(corpus(&format!("v{round}"))).unwrap();
+            wait(index.replace(corpus(&format!("v{round}")))).unwrap();
         }
         done.store(true, Ordering::Relaxed);
     });
@@ -316,36 +341,36 @@ fn questions_during_imports_answer_from_one_whole_version() {
 #[test]
 fn an_import_that_fails_leaves_the_old_version_whole_and_nothing_behind() {
     let index = fixed(Faulty::new(Memory::new()), Duration::ZERO);
-    index.replace(corpus("one")).unwrap();
-    let before = index.store().names().unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
+    let before = wait(index.store().names()).unwrap();
     index.store().on(|call, name| {
         (call == Call::Upsert && name.contains("docs"))
             .then(|| BackendError::Unavailable("the server went away".into()))
     });
-    let err = index.replace(corpus("two")).unwrap_err();
+    let err = wait(index.replace(corpus("two"))).unwrap_err();
     assert!(matches!(err, BackendError::Unavailable(_)), "{err}");
     index.store().heal();
     assert_eq!(ask(&index).0, "one");
-    assert_eq!(index.store().names().unwrap(), before);
+    assert_eq!(wait(index.store().names()).unwrap(), before);
 
     index
         .store()
         .on(|call, _| (call == Call::Point).then(|| BackendError::Failed("refused".into())));
-    index.replace(corpus("three")).unwrap_err();
+    wait(index.replace(corpus("three"))).unwrap_err();
     index.store().heal();
     assert_eq!(ask(&index).0, "one");
-    assert_eq!(index.store().names().unwrap(), before);
+    assert_eq!(wait(index.store().names()).unwrap(), before);
 }
 
 #[test]
 fn an_unavailable_backend_is_reported_as_unavailable_not_as_empty() {
     let index = fixed(Faulty::new(Memory::new()), Duration::ZERO);
-    index.replace(corpus("one")).unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
     index.store().on(|call, _| {
         (call == Call::Aliases).then(|| BackendError::Unavailable("no answer within 3 s".into()))
     });
     let call = index.for_one_call().unwrap();
-    let err = call.get("p/meta", &["corpus".into()]).unwrap_err();
+    let err = wait(call.get("p/meta", &["corpus".into()])).unwrap_err();
     assert!(matches!(err, BackendError::Unavailable(_)), "{err}");
 }
 
@@ -353,14 +378,12 @@ fn an_unavailable_backend_is_reported_as_unavailable_not_as_empty() {
 fn a_collection_written_before_versions_is_read_then_replaced() {
     let memory = Memory::new();
     let legacy = alias_name("rhyme-t-000000000000", "p/meta");
-    memory
-        .upsert(&legacy, vec![item("corpus", &[1.0, 0.0], "legacy")])
-        .unwrap();
+    wait(memory.upsert(&legacy, vec![item("corpus", &[1.0, 0.0], "legacy")])).unwrap();
     let index = fixed(memory, Duration::ZERO);
     assert_eq!(ask(&index).0, "legacy");
-    index.replace(corpus("one")).unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
     assert_eq!(ask(&index).0, "one");
-    assert!(!index.store().names().unwrap().contains(&legacy));
+    assert!(!wait(index.store().names()).unwrap().contains(&legacy));
 }
 
 #[test]
@@ -371,11 +394,11 @@ fn expired_throwaway_collections_are_swept_and_live_ones_kept() {
     let live = format!("{}-c-00000000-v1x0", throwaway_name("eval"));
     let kept_index = "rhyme-corpus-0123456789ab-c-00000000-v1x0".to_string();
     for name in [&expired, &live, &kept_index] {
-        memory.upsert(name, vec![item("a", &[1.0], "")]).unwrap();
+        wait(memory.upsert(name, vec![item("a", &[1.0], "")])).unwrap();
     }
     let index = fixed(memory, Duration::ZERO);
-    assert_eq!(index.sweep_expired().unwrap(), 1);
-    let left = index.store().names().unwrap();
+    assert_eq!(wait(index.sweep_expired()).unwrap(), 1);
+    let left = wait(index.store().names()).unwrap();
     assert!(!left.contains(&expired), "{left:?}");
     assert!(
         left.contains(&live) && left.contains(&kept_index),
@@ -398,13 +421,10 @@ fn an_import_sweeps_expired_throwaways_and_its_own_dead_versions() {
         now_secs() - 1
     );
     for name in [&dead, &young, &expired] {
-        index
-            .store()
-            .upsert(name, vec![item("a", &[1.0, 0.0], "")])
-            .unwrap();
+        wait(index.store().upsert(name, vec![item("a", &[1.0, 0.0], "")])).unwrap();
     }
-    index.replace(corpus("one")).unwrap();
-    let left = index.store().names().unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
+    let left = wait(index.store().names()).unwrap();
     assert!(
         !left.contains(&dead) && !left.contains(&expired),
         "{left:?}"
@@ -417,7 +437,7 @@ fn an_import_sweeps_expired_throwaways_and_its_own_dead_versions() {
 fn a_throwaway_index_deletes_its_collections_when_dropped() {
     let memory = Arc::new(Memory::new());
     let other = fixed(SharedMemory(memory.clone()), Duration::ZERO);
-    other.replace(corpus("kept")).unwrap();
+    wait(other.replace(corpus("kept"))).unwrap();
     let throwaway = Versioned::new(
         SharedMemory(memory.clone()),
         IndexName::Fixed(throwaway_name("eval")),
@@ -426,10 +446,10 @@ fn a_throwaway_index_deletes_its_collections_when_dropped() {
             throwaway: true,
         },
     );
-    throwaway.replace(corpus("gone")).unwrap();
-    assert_eq!(memory.names().unwrap().len(), 4);
+    wait(throwaway.replace(corpus("gone"))).unwrap();
+    assert_eq!(wait(memory.names()).unwrap().len(), 4);
     drop(throwaway);
-    assert_eq!(memory.names().unwrap().len(), 2);
+    assert_eq!(wait(memory.names()).unwrap().len(), 2);
     assert_eq!(ask(&other).0, "kept");
 }
 
@@ -452,13 +472,13 @@ fn remove_all_deletes_this_index_only_and_forgets_its_name() {
         folder(other_dir.path()),
         kept(Duration::ZERO),
     );
-    mine.replace(corpus("mine")).unwrap();
-    other.replace(corpus("other")).unwrap();
-    mine.remove_all().unwrap();
+    wait(mine.replace(corpus("mine"))).unwrap();
+    wait(other.replace(corpus("other"))).unwrap();
+    wait(mine.remove_all()).unwrap();
     assert!(!dir.path().join("qdrant-index").exists());
     assert_eq!(ask(&mine).0, "");
     assert_eq!(ask(&other).0, "other");
-    assert_eq!(memory.names().unwrap().len(), 2);
+    assert_eq!(wait(memory.names()).unwrap().len(), 2);
 }
 
 #[test]
@@ -474,9 +494,9 @@ fn a_folder_index_never_written_reads_empty_and_writes_no_name() {
     );
     assert_eq!(ask(&index), (String::new(), vec![]));
     assert_eq!(ask(index.for_one_call().unwrap().as_ref()).0, "");
-    index.remove_all().unwrap();
+    wait(index.remove_all()).unwrap();
     assert!(!dir.path().join("qdrant-index").exists());
-    index.replace(corpus("one")).unwrap();
+    wait(index.replace(corpus("one"))).unwrap();
     let name = std::fs::read_to_string(dir.path().join("qdrant-index")).unwrap();
     assert!(name.starts_with("rhyme-corpus-"), "{name}");
 }
@@ -509,31 +529,36 @@ fn names_carry_their_version_and_lease() {
 /// One [`Memory`] seen by several indexes, as one server is.
 struct SharedMemory(Arc<Memory>);
 
+#[async_trait]
 impl Collections for SharedMemory {
-    fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
-        self.0.upsert(name, items)
+    async fn upsert(&self, name: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
+        self.0.upsert(name, items).await
     }
-    fn nearest(
+    async fn nearest(
         &self,
         name: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Option<Vec<VectorHit>>, BackendError> {
-        self.0.nearest(name, vector, k)
+        self.0.nearest(name, vector, k).await
     }
-    fn get(&self, name: &str, ids: &[String]) -> Result<Option<Vec<VectorItem>>, BackendError> {
-        self.0.get(name, ids)
+    async fn get(
+        &self,
+        name: &str,
+        ids: &[String],
+    ) -> Result<Option<Vec<VectorItem>>, BackendError> {
+        self.0.get(name, ids).await
     }
-    fn delete(&self, name: &str) -> Result<(), BackendError> {
-        self.0.delete(name)
+    async fn delete(&self, name: &str) -> Result<(), BackendError> {
+        self.0.delete(name).await
     }
-    fn names(&self) -> Result<Vec<String>, BackendError> {
-        self.0.names()
+    async fn names(&self) -> Result<Vec<String>, BackendError> {
+        self.0.names().await
     }
-    fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
-        self.0.aliases()
+    async fn aliases(&self) -> Result<HashMap<String, String>, BackendError> {
+        self.0.aliases().await
     }
-    fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
-        self.0.point(aliases)
+    async fn point(&self, aliases: &[(String, Option<String>)]) -> Result<(), BackendError> {
+        self.0.point(aliases).await
     }
 }

@@ -74,14 +74,14 @@ pub(crate) fn run(
     data: &std::path::Path,
     registry: &std::path::Path,
     plan: BurstPlan,
-    plugins: impl FnOnce(&Store) -> anyhow::Result<Vec<LoadedPlugin>>,
+    plugins: impl AsyncFnOnce(&Store) -> anyhow::Result<Vec<LoadedPlugin>>,
 ) -> anyhow::Result<BurstFigures> {
     let runtime = super::ingest::fresh_run(data)?;
     runtime.block_on(async {
         let store = Store::open(data, None)
             .await
             .context("opening the SQLite store")?;
-        let plugins = tokio::task::block_in_place(|| plugins(&store))?;
+        let plugins = plugins(&store).await?;
         let token = super::ingest::responder_token(&store).await?;
         match plan.kill_after {
             None => measure(store, plugins, token, plan).await,

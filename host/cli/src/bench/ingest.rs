@@ -68,7 +68,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
         .await
         .context("opening the SQLite store")?;
     let token = responder_token(&store).await?;
-    let plugin = load_plugin(component, &data.join("cache"))?;
+    let plugin = load_plugin(component, &data.join("cache")).await?;
     if !plugin
         .info()
         .triggers
@@ -144,7 +144,7 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
     })
 }
 
-fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
+async fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
     super::load_plugin(
@@ -156,6 +156,7 @@ fn load_plugin(component: &[u8], cache: &Path) -> anyhow::Result<LoadedPlugin> {
         limits,
         Backends::default(),
     )
+    .await
 }
 
 /// An empty `data` folder (whatever an earlier run left is wiped) and the runtime to measure in.

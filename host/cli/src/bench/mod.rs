@@ -23,9 +23,17 @@ use rhyme_runtime::manifest::{Limits, Manifest};
 use rhyme_runtime::plugin::LoadRequest;
 use rhyme_runtime::{CompileCache, LoadedPlugin, Sandbox};
 
+/// The runtime a benchmark drives its plugin calls on: single-threaded, so a call runs on
+/// the benchmark's own thread, as the harness runs them.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
 /// Loads `component` as plugin `name` for a benchmark, asking for and granted
 /// `capabilities`, with `limits` both as its manifest's and as the operator's ceiling.
-fn load_plugin(
+async fn load_plugin(
     sandbox: &Sandbox,
     cache_dir: &Path,
     name: &str,
@@ -55,5 +63,9 @@ fn load_plugin(
         granted_by: "granted",
         settings: "{}".into(),
     };
-    Ok(LoadedPlugin::load(sandbox, &CompileCache::new(cache_dir), request)?.0)
+    Ok(
+        LoadedPlugin::load(sandbox, &CompileCache::new(cache_dir), request)
+            .await?
+            .0,
+    )
 }

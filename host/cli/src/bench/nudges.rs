@@ -130,7 +130,8 @@ pub(crate) fn run(
         incidents: Some(store.clone()),
         ..Backends::default()
     };
-    let plugin = super::load_plugin(
+    let runtime = super::runtime()?;
+    let plugin = runtime.block_on(super::load_plugin(
         &sandbox,
         cache_dir,
         "anti-patterns",
@@ -138,14 +139,15 @@ pub(crate) fn run(
         &[Capability::Incidents],
         limits,
         backends,
-    )?;
+    ))?;
     let (incident, timeline) = long_timeline(events);
     store.insert(incident.clone(), timeline.clone());
     let mut samples: Vec<Duration> = Vec::with_capacity(events);
     let mut fuel: Vec<u64> = Vec::with_capacity(events);
     let mut nudges = 0;
     for event in &timeline {
-        let report = plugin.on_event(CallContext { now: event.at }, &incident, event)?;
+        let report =
+            runtime.block_on(plugin.on_event(CallContext { now: event.at }, &incident, event))?;
         samples.push(report.duration);
         fuel.push(report.fuel_used);
         nudges += report.value.findings.len();

@@ -35,35 +35,45 @@ pub(crate) struct PythonFigures {
 /// Installs the plugin of `manifest` (its `plugin.toml`) into a registry under `data` and
 /// times `runs` calls of each kind.
 pub(crate) fn run(manifest: &Path, data: &Path, runs: usize) -> anyhow::Result<PythonFigures> {
+    super::runtime()?.block_on(measure(manifest, data, runs))
+}
+
+async fn measure(manifest: &Path, data: &Path, runs: usize) -> anyhow::Result<PythonFigures> {
     let registry = Registry::open(data.join("plugins"));
     let sandbox = Sandbox::new(Allocator::Pooling, &registry.ceilings()?)?;
     let installed = registry
         .install(&sandbox, manifest, &[Capability::Log])
+        .await
         .with_context(|| format!("installing {}", manifest.display()))?;
     let name = installed.manifest.name;
     let component_kib = std::fs::metadata(registry.dir().join(&name).join("plugin.wasm"))
         .map_or(0, |m| m.len() / 1024);
     let started = Instant::now();
-    let (plugin, _) = registry.load(&sandbox, &name, &Backends::default())?;
+    let (plugin, _) = registry.load(&sandbox, &name, &Backends::default()).await?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let judged = error_ratios("checkout_error_ratio");
     let other = error_ratios("checkout_latency_p99");
-    let call = |series: &MetricSeries| {
+    let call = async |series: &MetricSeries| {
         plugin
             .on_series(CallContext::default(), None, series)
+            .await
             .map(|report| report.value.findings.len())
     };
     anyhow::ensure!(
-        call(&judged)? == 1 && call(&other)? == 0,
+        call(&judged).await? == 1 && call(&other).await? == 0,
         "{name} did not answer as expected: one finding for a fast burn, none for a series it does not judge"
     );
-    let skipped = Stats::measure(runs / 10, runs, || {
-        call(&other).expect("the call succeeded once already");
-    });
-    let analysed = Stats::measure(runs / 10, runs, || {
-        call(&judged).expect("the call succeeded once already");
-    });
+    let skipped = Stats::measure_async(runs / 10, runs, async || {
+        call(&other).await.expect("the call succeeded once already");
+    })
+    .await;
+    let analysed = Stats::measure_async(runs / 10, runs, async || {
+        call(&judged)
+            .await
+            .expect("the call succeeded once already");
+    })
+    .await;
     Ok(PythonFigures {
         component_kib,
         load_ms,

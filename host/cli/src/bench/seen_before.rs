@@ -86,20 +86,28 @@ pub(crate) fn run(
     if qdrant.is_some() {
         rhyme_capabilities::vectors::remove_on_interrupt(&vectors);
     }
-    let indexed = indexer::index(docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
+    let runtime = super::runtime()?;
+    let indexed = runtime.block_on(indexer::index(
+        docs,
+        embedder.as_ref(),
+        vectors.as_ref(),
+        &mut |_, _| {},
+    ))?;
     let backends = Backends {
         embedder: Some(embedder.clone()),
         vectors: Some(vectors),
         ..Backends::default()
     };
-    let plugin = load(component, backends, cache_dir)?;
+    let plugin = runtime.block_on(load(component, backends, cache_dir))?;
     let ask = |text: &str| -> anyhow::Result<Duration> {
         let query = Query {
             text: text.to_string(),
             incident: None,
             limit: 5,
         };
-        Ok(plugin.on_query(CallContext::default(), &query)?.duration)
+        Ok(runtime
+            .block_on(plugin.on_query(CallContext::default(), &query))?
+            .duration)
     };
     for text in questions.iter().take(3) {
         ask(text)?;
@@ -129,7 +137,7 @@ pub(crate) fn run(
 }
 
 /// The seen-before plugin in the sandbox with the benchmark's limits and `backends`.
-pub(super) fn load(
+pub(super) async fn load(
     component: &[u8],
     backends: Backends,
     cache_dir: &std::path::Path,
@@ -155,6 +163,7 @@ pub(super) fn load(
         limits,
         backends,
     )
+    .await
 }
 
 /// This process's resident memory in MiB, from `/proc/self/status` (0 where there is none).

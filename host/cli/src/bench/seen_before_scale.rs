@@ -284,7 +284,13 @@ fn one_size(
         }
     };
     stand_in.reset_spent();
-    let indexed = indexer::index(&docs, stand_in, vectors.as_ref(), &mut |_, _| {});
+    let runtime = super::runtime()?;
+    let indexed = runtime.block_on(indexer::index(
+        &docs,
+        stand_in,
+        vectors.as_ref(),
+        &mut |_, _| {},
+    ));
     drop(docs);
     stand_in.forget_copies();
     match indexed {
@@ -308,12 +314,12 @@ fn one_size(
         }
         Some(_) => vectors,
     };
-    match questions(plan, &vectors) {
+    match runtime.block_on(questions(plan, &vectors)) {
         Ok(question) => row.question = Some(question),
         Err(e) => row.error = Some(format!("question: {e:#}")),
     }
     if row.error.is_none() {
-        match search(vectors.as_ref(), question_vectors) {
+        match runtime.block_on(search(vectors.as_ref(), question_vectors)) {
             Ok(s) => row.search = Some(s),
             Err(e) => row.error = Some(format!("vector search: {e}")),
         }
@@ -337,38 +343,43 @@ fn finish(row: &mut ScaleRow, folder: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// Every question through the plugin in the sandbox, after a few untimed ones.
-fn questions(plan: &ScalePlan<'_>, vectors: &Arc<dyn VectorIndex>) -> anyhow::Result<Stats> {
+async fn questions(plan: &ScalePlan<'_>, vectors: &Arc<dyn VectorIndex>) -> anyhow::Result<Stats> {
     let backends = Backends {
         embedder: Some(plan.model.clone()),
         vectors: Some(vectors.clone()),
         ..Backends::default()
     };
-    let plugin = load(plan.component, backends, plan.cache_dir)?;
-    let ask = |text: &str| -> anyhow::Result<Duration> {
+    let plugin = load(plan.component, backends, plan.cache_dir).await?;
+    let ask = async |text: &str| -> anyhow::Result<Duration> {
         let query = Query {
             text: text.to_string(),
             incident: None,
             limit: 5,
         };
-        Ok(plugin.on_query(Default::default(), &query)?.duration)
+        Ok(plugin.on_query(Default::default(), &query).await?.duration)
     };
     for text in plan.questions.iter().take(WARMUP_QUESTIONS) {
-        ask(text)?;
+        ask(text).await?;
     }
     let mut samples = Vec::with_capacity(plan.questions.len());
     for text in plan.questions {
-        samples.push(ask(text)?);
+        samples.push(ask(text).await?);
     }
     Ok(Stats::of(&mut samples))
 }
 
 /// The plugin's one vector search (its passages, as many hits as it asks for), per question.
-fn search(vectors: &dyn VectorIndex, question_vectors: &[Vec<f32>]) -> Result<Stats, BackendError> {
+async fn search(
+    vectors: &dyn VectorIndex,
+    question_vectors: &[Vec<f32>],
+) -> Result<Stats, BackendError> {
     let collection = plugin_collection(PLUGIN, stored::PASSAGES);
     let mut samples = Vec::with_capacity(question_vectors.len());
     for v in question_vectors {
         let started = Instant::now();
-        vectors.nearest(&collection, v, seen_before_index::DENSE_HITS_WANTED)?;
+        vectors
+            .nearest(&collection, v, seen_before_index::DENSE_HITS_WANTED)
+            .await?;
         samples.push(started.elapsed());
     }
     Ok(Stats::of(&mut samples))

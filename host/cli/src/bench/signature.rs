@@ -56,7 +56,8 @@ pub(crate) fn run(
         ..Limits::default()
     };
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
-    let plugin = super::load_plugin(
+    let runtime = super::runtime()?;
+    let plugin = runtime.block_on(super::load_plugin(
         &sandbox,
         cache_dir,
         "graph-signature",
@@ -64,24 +65,25 @@ pub(crate) fn run(
         &[],
         limits,
         Backends::default(),
-    )?;
+    ))?;
     let series = MetricSeries {
         name: "week".into(),
         unit: String::new(),
         points: week_of_minutes(),
     };
-    let found: Vec<String> = plugin
-        .on_series(CallContext::default(), None, &series)?
+    let found: Vec<String> = runtime
+        .block_on(plugin.on_series(CallContext::default(), None, &series))?
         .value
         .findings
         .into_iter()
         .map(|f| f.subject)
         .collect();
-    let sandboxed = Stats::measure(runs / 10, runs, || {
+    let sandboxed = runtime.block_on(Stats::measure_async(runs / 10, runs, async || {
         plugin
             .on_series(CallContext::default(), None, &series)
+            .await
             .expect("analysis succeeded once already");
-    });
+    }));
     let native_points: Vec<graph_signature::Point> = series
         .points
         .iter()

@@ -50,6 +50,21 @@ impl Stats {
             .collect();
         Stats::of(&mut samples)
     }
+
+    /// [`Stats::measure`] for an async `f`: each run awaited in turn on the caller's runtime,
+    /// as the server awaits plugin calls.
+    pub(crate) async fn measure_async(warmup: usize, n: usize, mut f: impl AsyncFnMut()) -> Stats {
+        for _ in 0..warmup {
+            f().await;
+        }
+        let mut samples = Vec::with_capacity(n);
+        for _ in 0..n {
+            let started = std::time::Instant::now();
+            f().await;
+            samples.push(started.elapsed());
+        }
+        Stats::of(&mut samples)
+    }
 }
 
 #[cfg(test)]

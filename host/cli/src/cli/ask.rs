@@ -41,7 +41,7 @@ pub(super) fn service(ctx: &Context, plugin: &str) -> anyhow::Result<Arc<SeenBef
         .vectors
         .clone()
         .expect("seen-before backends carry the index");
-    let (plugin, _) = ctx.registry().load(&sandbox(ctx)?, plugin, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox(ctx)?, plugin, &backends))?;
     let service = Arc::new(SeenBefore::new(plugin, embedder, vectors, ctx.data.clone()));
     // Read here once; the service keeps it until the file changes.
     anyhow::ensure!(
@@ -76,7 +76,7 @@ pub(super) fn run(ctx: &Context, args: AskArgs) -> anyhow::Result<()> {
         db.close().await;
         anyhow::Ok((text, feedback, now))
     })?;
-    let answer = service.answer(&text, args.k, &feedback, now)?;
+    let answer = super::store::wait(service.answer(&text, args.k, &feedback, now))?;
     if ctx.json {
         for m in &answer.matches {
             println!("{}", serde_json::to_string(m)?);

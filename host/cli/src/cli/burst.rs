@@ -7,8 +7,8 @@ use crate::bench::burst::{BurstFigures, BurstPlan};
 pub(super) fn run(ctx: &Context, plan: BurstPlan) -> anyhow::Result<()> {
     let sandbox = plugin::sandbox(ctx)?;
     let data = ctx.data.join("bench-burst");
-    let figures = crate::bench::burst::run(&data, &ctx.data, plan, |store| {
-        let plugins = serve::load_plugins(ctx, &sandbox, &serve::store_backends(store))?;
+    let figures = crate::bench::burst::run(&data, &ctx.data, plan, async |store| {
+        let plugins = serve::load_plugins(ctx, &sandbox, &serve::store_backends(store)).await?;
         if plugins.is_empty() {
             anyhow::bail!(
                 "no plugin is enabled in {}: `make build` installs the built-in ones",

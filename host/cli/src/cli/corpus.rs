@@ -57,8 +57,7 @@ fn drop_index(ctx: &Context) -> anyhow::Result<()> {
         Some(_) => "in Qdrant".to_string(),
         None => format!("in {}", ctx.data.join("vectors").display()),
     };
-    vectors
-        .remove_all()
+    super::store::wait(vectors.remove_all())
         .with_context(|| format!("deleting the data folder's vector collections {place}"))?;
     if ctx.json {
         println!("{}", json!({ "dropped": true, "where": place }));
@@ -92,7 +91,7 @@ fn import(ctx: &Context, path: &Path, keep_items: bool) -> anyhow::Result<()> {
     let embedder = load_embedder(ctx)?;
     let vectors = vector_index(ctx)?;
     let bar = progress_bar(ctx.json);
-    let indexed = indexer::index(
+    let indexed = super::store::wait(indexer::index(
         corpus.docs(),
         embedder.as_ref(),
         vectors.as_ref(),
@@ -100,7 +99,7 @@ fn import(ctx: &Context, path: &Path, keep_items: bool) -> anyhow::Result<()> {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         },
-    )?;
+    ))?;
     bar.finish_and_clear();
     corpus.save()?;
     let actions = keep_action_items(ctx, &read_items)?;

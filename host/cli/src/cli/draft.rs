@@ -57,7 +57,7 @@ pub(super) fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         chat,
         ..Backends::default()
     };
-    let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, &args.plugin, &backends))?;
     let (incident, events) = rhyme_runtime::replay::incident_of(&timeline);
     let now = args.at.map_or_else(
         || events.last().map_or(incident.started, |e| e.at),
@@ -81,7 +81,7 @@ pub(super) fn draft(
         incident: Some(incident.to_string()),
         limit: 1,
     };
-    Ok(plugin.on_query(CallContext { now }, &query)?.value)
+    Ok(super::store::wait(plugin.on_query(CallContext { now }, &query))?.value)
 }
 
 /// What `rhyme eval drafts` checks in one status-update draft.
@@ -148,7 +148,7 @@ pub(super) fn eval(
         incidents: Some(store.clone()),
         ..Backends::default()
     };
-    let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, name, &backends))?;
     let (mut complete, mut statements, mut cited_ok, mut blame) = (0, 0, 0, 0);
     for timeline in &timelines {
         let (incident, events) = rhyme_runtime::replay::incident_of(timeline);

@@ -175,16 +175,21 @@ fn nudges(
         ..Backends::default()
     };
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, name, &backends))?;
     let plugins = [plugin];
     let mut runs = Vec::with_capacity(timelines.len());
     for timeline in &timelines {
         let mut failure = None;
-        let fired = rhyme_runtime::replay::replay(timeline, &plugins, &store, |_, step| {
-            if let rhyme_runtime::replay::ReplayStep::Failed(e) = step {
-                failure.get_or_insert_with(|| e.to_string());
-            }
-        });
+        let fired = super::store::wait_for(rhyme_runtime::replay::replay(
+            timeline,
+            &plugins,
+            &store,
+            |_, step| {
+                if let rhyme_runtime::replay::ReplayStep::Failed(e) = step {
+                    failure.get_or_insert_with(|| e.to_string());
+                }
+            },
+        ))?;
         if let Some(failure) = failure {
             anyhow::bail!("timeline {}: {failure}", timeline.id);
         }
@@ -275,7 +280,8 @@ fn signatures(
 ) -> anyhow::Result<()> {
     let windows = signatures::load(labels)?;
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, name, &Backends::default())?;
+    let (plugin, _) =
+        super::store::wait(ctx.registry().load(&sandbox, name, &Backends::default()))?;
     let mut predictions = Vec::with_capacity(windows.len());
     for window in &windows {
         let series = MetricSeries {
@@ -288,7 +294,8 @@ fn signatures(
                 .collect(),
         };
         let now = series.points.last().map_or(0, |p| p.at);
-        let output = plugin.on_series(CallContext { now }, None, &series)?.value;
+        let output =
+            super::store::wait(plugin.on_series(CallContext { now }, None, &series))?.value;
         // Plugins list findings best first: the first signature is the prediction, none is silence.
         let best = output
             .findings

@@ -67,19 +67,20 @@ pub(super) fn run(ctx: &Context, args: MoversArgs) -> anyhow::Result<()> {
     };
     let sandbox = sandbox(ctx)?;
     // Shapes named by graph-signature, when installed, date their series as in `rhyme serve`.
-    if let Ok((shapes, _)) = ctx.registry().load(&sandbox, SHAPES, &Backends::default()) {
+    if let Ok((shapes, _)) =
+        super::store::wait(ctx.registry().load(&sandbox, SHAPES, &Backends::default()))
+    {
         for s in &all {
-            let named = shapes
-                .on_series(CallContext { now }, Some(&incident), s)?
-                .value;
+            let named =
+                super::store::wait(shapes.on_series(CallContext { now }, Some(&incident), s))?
+                    .value;
             store.add_findings(&incident.id, named.findings);
         }
     }
-    let (plugin, _) = ctx.registry().load(&sandbox, &args.plugin, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, &args.plugin, &backends))?;
     let last = all.last().context("no series in the files")?;
-    let output = plugin
-        .on_series(CallContext { now }, Some(&incident), last)?
-        .value;
+    let output =
+        super::store::wait(plugin.on_series(CallContext { now }, Some(&incident), last))?.value;
     if ctx.json {
         println!("{}", show::to_json(&args.plugin, &output));
     } else if output.findings.is_empty() {

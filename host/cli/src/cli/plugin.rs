@@ -67,7 +67,7 @@ pub(super) fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
             grant_asked,
         } => {
             let sandbox = sandbox(ctx)?;
-            let checked = registry.check(&sandbox, &path)?;
+            let checked = super::store::wait(registry.check(&sandbox, &path))?;
             if grant_asked {
                 grants = checked.manifest.capabilities.clone();
             }
@@ -196,7 +196,7 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
 
 fn check(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
     let sandbox = sandbox(ctx)?;
-    let checked = ctx.registry().check(&sandbox, path)?;
+    let checked = super::store::wait(ctx.registry().check(&sandbox, path))?;
     let imports = names(checked.imports.iter());
     if ctx.json {
         println!(
@@ -217,18 +217,19 @@ fn check(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
 
 fn call(ctx: &Context, name: &str, text: String) -> anyhow::Result<()> {
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, name, &Backends::default())?;
+    let (plugin, _) =
+        super::store::wait(ctx.registry().load(&sandbox, name, &Backends::default()))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    let report = plugin.on_query(
+    let report = super::store::wait(plugin.on_query(
         CallContext { now },
         &Query {
             text,
             incident: None,
             limit: 5,
         },
-    )?;
+    ))?;
     show::output(ctx, name, &report.value);
     Ok(())
 }

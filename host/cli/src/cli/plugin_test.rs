@@ -54,7 +54,11 @@ pub(super) fn run(ctx: &Context, args: TestArgs) -> anyhow::Result<()> {
         query: &args.query,
         ceilings: &ceilings,
     };
-    let report = conformance::run(&sandbox, &registry.compile_cache(), &target);
+    let report = super::store::wait_for(conformance::run(
+        &sandbox,
+        &registry.compile_cache(),
+        &target,
+    ))?;
     print(ctx, &report);
     let failed = report.failures().count();
     if failed == 0 {

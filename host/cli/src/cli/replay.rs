@@ -42,7 +42,7 @@ pub(super) fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
         ..Backends::default()
     };
     let sandbox = sandbox(ctx)?;
-    let (plugins, refused) = ctx.registry().load_enabled(&sandbox, &backends)?;
+    let (plugins, refused) = super::store::wait(ctx.registry().load_enabled(&sandbox, &backends))?;
     for error in &refused {
         eprintln!("warning: {error}");
     }
@@ -71,58 +71,63 @@ pub(super) fn run(ctx: &Context, args: ReplayArgs) -> anyhow::Result<()> {
     }
     let (_, events) = replay::incident_of(&timeline);
     let mut clock = Pacer::new(args.speed);
-    let fired = replay::replay(&timeline, &plugins, &store, |now, step| {
-        clock.wait_until(now);
-        match step {
-            ReplayStep::Event(event) if args.show_events && !ctx.json => {
-                println!(
-                    "{}  · {:<18} {}",
-                    show::hh_mm(event.at),
-                    who(&event.actor, &event.role),
-                    event.text
-                );
-            }
-            ReplayStep::Fired(fired) => {
-                for f in fired {
-                    if ctx.json {
-                        let evidence: Vec<_> = f
-                            .finding
-                            .evidence
-                            .iter()
-                            .filter_map(|e| match e {
-                                Evidence::Event(id) => Some(id.clone()),
-                                _ => None,
-                            })
-                            .collect();
-                        println!(
-                            "{}",
-                            json!({ "at": show::utc(now), "plugin": f.plugin, "kind": f.finding.subject, "title": f.finding.title, "message": f.finding.detail, "evidence": evidence })
-                        );
-                    } else {
-                        show::fired(now, &f.plugin, &f.finding, &events);
-                        let slack = args.slack.as_deref().and_then(|channel| {
-                            super::slack_preview::nudge(
-                                channel,
-                                &timeline.id,
-                                &f.plugin,
-                                &f.finding,
-                                &events,
-                                now,
-                            )
-                        });
-                        if let Some(text) = slack {
-                            println!("           Slack:");
-                            for line in text.lines() {
-                                println!("           │ {line}");
+    let fired = super::store::wait_for(replay::replay(
+        &timeline,
+        &plugins,
+        &store,
+        |now, step| {
+            clock.wait_until(now);
+            match step {
+                ReplayStep::Event(event) if args.show_events && !ctx.json => {
+                    println!(
+                        "{}  · {:<18} {}",
+                        show::hh_mm(event.at),
+                        who(&event.actor, &event.role),
+                        event.text
+                    );
+                }
+                ReplayStep::Fired(fired) => {
+                    for f in fired {
+                        if ctx.json {
+                            let evidence: Vec<_> = f
+                                .finding
+                                .evidence
+                                .iter()
+                                .filter_map(|e| match e {
+                                    Evidence::Event(id) => Some(id.clone()),
+                                    _ => None,
+                                })
+                                .collect();
+                            println!(
+                                "{}",
+                                json!({ "at": show::utc(now), "plugin": f.plugin, "kind": f.finding.subject, "title": f.finding.title, "message": f.finding.detail, "evidence": evidence })
+                            );
+                        } else {
+                            show::fired(now, &f.plugin, &f.finding, &events);
+                            let slack = args.slack.as_deref().and_then(|channel| {
+                                super::slack_preview::nudge(
+                                    channel,
+                                    &timeline.id,
+                                    &f.plugin,
+                                    &f.finding,
+                                    &events,
+                                    now,
+                                )
+                            });
+                            if let Some(text) = slack {
+                                println!("           Slack:");
+                                for line in text.lines() {
+                                    println!("           │ {line}");
+                                }
                             }
                         }
                     }
                 }
+                ReplayStep::Failed(error) => eprintln!("{}  ! {error}", show::hh_mm(now)),
+                ReplayStep::Event(_) => {}
             }
-            ReplayStep::Failed(error) => eprintln!("{}  ! {error}", show::hh_mm(now)),
-            ReplayStep::Event(_) => {}
-        }
-    });
+        },
+    ))?;
     if !ctx.json {
         let nudges = fired.len();
         println!(

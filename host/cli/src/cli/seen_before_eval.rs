@@ -45,9 +45,14 @@ pub(super) fn run(
         ..Backends::default()
     };
     let embedder = backends.embedder.clone().expect("just set");
-    indexer::index(&docs, embedder.as_ref(), vectors.as_ref(), &mut |_, _| {})?;
+    super::store::wait(indexer::index(
+        &docs,
+        embedder.as_ref(),
+        vectors.as_ref(),
+        &mut |_, _| {},
+    ))?;
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx.registry().load(&sandbox, name, &backends)?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, name, &backends))?;
 
     let mut latencies = Vec::with_capacity(queries.len());
     let mut method = Vec::with_capacity(queries.len());
@@ -180,7 +185,7 @@ fn ask(plugin: &LoadedPlugin, text: &str) -> anyhow::Result<(Vec<String>, u64)> 
         incident: None,
         limit: RANKED,
     };
-    let report = plugin.on_query(CallContext::default(), &query)?;
+    let report = super::store::wait(plugin.on_query(CallContext::default(), &query))?;
     let ranked = report
         .value
         .findings

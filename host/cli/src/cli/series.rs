@@ -81,7 +81,7 @@ fn pull(ctx: &Context, args: PullArgs) -> anyhow::Result<()> {
             );
         }
         let gate = Gate::new(db.clone(), serve::gate_config(ctx, None)?);
-        let plugins = serve::load_plugins(ctx, &sandbox, &serve::store_backends(&db))?;
+        let plugins = serve::load_plugins(ctx, &sandbox, &serve::store_backends(&db)).await?;
         let worker = Worker { plugins: Arc::new(plugins), gate, metrics: Arc::new(Metrics::new()), concurrency: 1, seen_before: None, lease: JobLease::new(DEFAULT_JOB_LEASE_MS) };
         let started = db.now();
         let many = found.len() > 1;

@@ -66,9 +66,10 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             .slack_signing_secret
             .or_else(|| ctx.config.server.slack_signing_secret.clone());
         let backends = store_backends(&db);
-        let plugins = load_plugins(ctx, &sandbox, &backends)?;
-        let seen_before =
-            tokio::task::block_in_place(|| serve_seen_before::setup(ctx, &sandbox, &backends));
+        // Compiling (or loading from the cache) and the model's load run here, on the
+        // runtime, before anything is served: there is nothing yet for them to hold up.
+        let plugins = load_plugins(ctx, &sandbox, &backends).await?;
+        let seen_before = serve_seen_before::setup(ctx, &sandbox, &backends).await;
         if let Err(why) = &seen_before {
             eprintln!("seen-before: off ({why})");
         }
@@ -120,21 +121,17 @@ pub(super) fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// The `incidents` capability answered from `db`; call on the runtime that will run the
-/// plugins.
+/// The `incidents` capability answered from `db`.
 pub(super) fn store_backends(db: &Store) -> Backends {
     Backends {
-        incidents: Some(Arc::new(StoreIncidents::new(
-            db.clone(),
-            tokio::runtime::Handle::current(),
-        ))),
+        incidents: Some(Arc::new(StoreIncidents::new(db.clone()))),
         ..Backends::default()
     }
 }
 
 /// The registry's enabled plugins with `base`'s capabilities, plus the `llm` endpoint when
 /// one is configured. Plugins that fail to load are named on stderr.
-pub(super) fn load_plugins(
+pub(super) async fn load_plugins(
     ctx: &Context,
     sandbox: &Sandbox,
     base: &Backends,
@@ -144,8 +141,7 @@ pub(super) fn load_plugins(
         ..base.clone()
     };
     let registry = ctx.registry();
-    let (plugins, refused) =
-        tokio::task::block_in_place(|| registry.load_enabled(sandbox, &backends))?;
+    let (plugins, refused) = registry.load_enabled(sandbox, &backends).await?;
     for error in &refused {
         eprintln!("warning: {error}");
     }

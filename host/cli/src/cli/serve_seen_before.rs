@@ -15,7 +15,7 @@ use super::Context;
 use super::corpus::{load_embedder, vector_index};
 
 /// The service, or why there is none.
-pub(super) fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSetup {
+pub(super) async fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBeforeSetup {
     let registry = ctx.registry();
     match registry.installed(PLUGIN) {
         Ok(installed) if installed.policy.enabled => {}
@@ -46,6 +46,7 @@ pub(super) fn setup(ctx: &Context, sandbox: &Sandbox, base: &Backends) -> SeenBe
     };
     let (plugin, _) = registry
         .load(sandbox, PLUGIN, &backends)
+        .await
         .map_err(|e| format!("loading the {PLUGIN} plugin: {e}"))?;
     Ok(Arc::new(SeenBefore::new(
         plugin,

@@ -39,12 +39,14 @@ pub(super) fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
         args.file.display()
     );
     let sandbox = sandbox(ctx)?;
-    let (plugin, _) = ctx
-        .registry()
-        .load(&sandbox, &args.plugin, &Backends::default())?;
+    let (plugin, _) = super::store::wait(ctx.registry().load(
+        &sandbox,
+        &args.plugin,
+        &Backends::default(),
+    ))?;
     for (i, series) in all.iter().enumerate() {
         let now = series.points.last().map_or(0, |p| p.at);
-        let output = plugin.on_series(CallContext { now }, None, series)?.value;
+        let output = super::store::wait(plugin.on_series(CallContext { now }, None, series))?.value;
         let marks = marks(&output);
         if ctx.json {
             let mut shown = show::to_json(&args.plugin, &output);

@@ -17,6 +17,34 @@ pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// The runtime of [`wait`]: one per process, single-threaded, made at the first use.
+static STEPS: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+
+/// Runs one async step of a command (a plugin loaded or called, an index read or written)
+/// to its end on this process's single-threaded runtime for such steps. Not inside
+/// [`runtime`]'s `block_on`: there, await the step instead.
+pub(super) fn wait_for<F: std::future::Future>(step: F) -> anyhow::Result<F::Output> {
+    let runtime = match STEPS.get() {
+        Some(runtime) => runtime,
+        None => {
+            let made = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            STEPS.get_or_init(|| made)
+        }
+    };
+    Ok(runtime.block_on(step))
+}
+
+/// [`wait_for`] a step that answers a result, its error as the command's.
+pub(super) fn wait<T, E>(step: impl std::future::Future<Output = Result<T, E>>) -> anyhow::Result<T>
+where
+    anyhow::Error: From<E>,
+{
+    Ok(wait_for(step)??)
+}
+
 /// The store of this data folder, with `rhyme.toml`'s durability and limits on what an
 /// incident may hold.
 pub(super) async fn open(ctx: &Context) -> anyhow::Result<Store> {

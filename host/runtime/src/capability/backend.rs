@@ -2,8 +2,16 @@
 //! plugged in (an in-process index, Qdrant, a local model, an OpenAI-compatible endpoint, the
 //! incident store) is the operator's choice. A capability with no backend answers
 //! `unavailable`, so plugins fall back instead of trapping.
+//!
+//! Backends that wait on I/O (a vector index that may be a Qdrant server, a chat endpoint, the
+//! incident store) are async traits, awaited by the plugin call that asked. The embedder is
+//! not: it computes in-process, on the caller's thread, like the plugin itself.
 
 use std::sync::Arc;
+
+/// The attribute every backend implementation of an async trait here carries, re-exported
+/// so that a backend crate needs no dependency of its own for it.
+pub use async_trait::async_trait;
 
 use rhyme_world::rhyme::plugin::types::{
     Finding, Incident, MetricSeries, Postmortem, TimelineEvent,
@@ -58,27 +66,31 @@ pub struct VectorHit {
 }
 
 /// Vector collections. Collection names arrive already scoped to the calling plugin.
+#[async_trait]
 pub trait VectorIndex: Send + Sync {
     /// Insert or replace by id.
-    fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
+    async fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError>;
     /// The `k` nearest items, best first.
-    fn nearest(
+    async fn nearest(
         &self,
         collection: &str,
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError>;
     /// The items stored under `ids`, in that order; ids not stored are left out.
-    fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
+    async fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError>;
     /// Removes every item of the collection (the host rebuilding an index; not in the contract).
-    fn clear(&self, collection: &str) -> Result<(), BackendError>;
+    async fn clear(&self, collection: &str) -> Result<(), BackendError>;
     /// Replaces each named collection whole with the items given (an empty list empties it),
     /// all at once: a reader sees every collection as it was or every one as it is now,
     /// never nothing and never a mix. On an error nothing has changed. (Host only: a
     /// corpus import.)
-    fn replace(&self, collections: Vec<(String, Vec<VectorItem>)>) -> Result<(), BackendError>;
+    async fn replace(
+        &self,
+        collections: Vec<(String, Vec<VectorItem>)>,
+    ) -> Result<(), BackendError>;
     /// Deletes every collection of this index, wherever it is kept (`rhyme corpus drop`).
-    fn remove_all(&self) -> Result<(), BackendError>;
+    async fn remove_all(&self) -> Result<(), BackendError>;
     /// The index as one plugin call should see it: a backend whose collections can be
     /// replaced while others read returns a view that keeps, for the whole call, the
     /// version the call's first read found, so a question never mixes two imports.
@@ -98,9 +110,11 @@ pub struct ChatMessage {
 }
 
 /// A chat-completion endpoint.
+#[async_trait]
 pub trait ChatModel: Send + Sync {
     /// The reply's text.
-    fn chat(&self, messages: &[ChatMessage], max_tokens: u32) -> Result<String, BackendError>;
+    async fn chat(&self, messages: &[ChatMessage], max_tokens: u32)
+    -> Result<String, BackendError>;
 }
 
 /// Which events of a timeline a plugin asked for.
@@ -139,21 +153,22 @@ pub fn same_kind(a: &str, b: &str) -> bool {
 }
 
 /// Read-only access to incidents, as of the call's incident time.
+#[async_trait]
 pub trait IncidentSource: Send + Sync {
     /// An incident by id.
-    fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
+    async fn incident(&self, id: &str) -> Result<Option<Incident>, BackendError>;
     /// The part of its timeline that `read` asks for, oldest first.
-    fn timeline(
+    async fn timeline(
         &self,
         incident: &str,
         read: &TimelineRead<'_>,
     ) -> Result<Vec<TimelineEvent>, BackendError>;
     /// Its metric series.
-    fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
+    async fn series(&self, incident: &str) -> Result<Vec<MetricSeries>, BackendError>;
     /// Findings already made for it, oldest first.
-    fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError>;
+    async fn findings(&self, incident: &str) -> Result<Vec<Finding>, BackendError>;
     /// A past postmortem by id.
-    fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError>;
+    async fn postmortem(&self, id: &str) -> Result<Option<Postmortem>, BackendError>;
 }
 
 /// The backends a host runs with; `None` means the capability answers `unavailable`.

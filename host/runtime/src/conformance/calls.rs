@@ -12,14 +12,53 @@ use crate::manifest::Limits;
 use crate::operator::PluginPolicy;
 use crate::plugin::LoadRequest;
 use crate::{CallContext, CompileCache, LoadedPlugin, PluginError, Sandbox};
-use rhyme_world::types::{Output, Trigger};
+use rhyme_world::Timestamp;
+use rhyme_world::types::{Incident, MetricSeries, Output, Query, TimelineEvent, Trigger};
 
 type Answer = Result<Output, PluginError>;
-/// A labelled call of one handler with one fixture input.
-type Call<'a> = (String, Box<dyn Fn() -> Answer + 'a>);
+
+/// One handler called with one fixture input.
+#[derive(Clone, Copy)]
+enum Call<'a> {
+    Event(&'a TimelineEvent),
+    Tick,
+    Series(&'a MetricSeries),
+    Query(&'a Query),
+}
+
+/// A handler's name, its trigger, and its labelled calls.
+type HandlerCalls<'a> = (&'static str, Trigger, Vec<(String, Call<'a>)>);
+
+/// The plugin, the fixture incident and the incident time the calls share.
+struct Caller<'a> {
+    plugin: &'a LoadedPlugin,
+    incident: &'a Incident,
+    now: Timestamp,
+}
+
+impl Caller<'_> {
+    async fn answer(&self, call: Call<'_>) -> Answer {
+        let (plugin, incident, now) = (self.plugin, self.incident, self.now);
+        let report = match call {
+            Call::Event(event) => {
+                plugin
+                    .on_event(CallContext { now: event.at }, incident, event)
+                    .await?
+            }
+            Call::Tick => plugin.on_tick(CallContext { now }, incident).await?,
+            Call::Series(series) => {
+                plugin
+                    .on_series(CallContext { now }, Some(incident), series)
+                    .await?
+            }
+            Call::Query(query) => plugin.on_query(CallContext { now }, query).await?,
+        };
+        Ok(report.value)
+    }
+}
 
 /// Loads the plugin with the fixture behind `incidents` and runs the handler checks.
-pub fn run(
+pub async fn run(
     sandbox: &Sandbox,
     cache: &CompileCache,
     bytes: &[u8],
@@ -43,7 +82,7 @@ pub fn run(
         granted_by: "asked for",
         settings: PluginPolicy::default().effective_settings(&inspected.manifest.settings),
     };
-    let plugin = match LoadedPlugin::load(sandbox, cache, request) {
+    let plugin = match LoadedPlugin::load(sandbox, cache, request).await {
         Ok((plugin, _)) => plugin,
         Err(e) => {
             return checks.push(Check::fail(
@@ -54,86 +93,72 @@ pub fn run(
         }
     };
     let subscribes = |t: Trigger| inspected.info.triggers.contains(&t);
-    let incident = &fixture.incident;
-
-    let plugin = &plugin;
-    let event_calls: Vec<Call<'_>> = fixture
-        .events
-        .iter()
-        .map(|event| {
-            let call: Box<dyn Fn() -> Answer> = Box::new(move || {
-                Ok(plugin
-                    .on_event(CallContext { now: event.at }, incident, event)?
-                    .value)
-            });
-            (format!("event `{}` ({})", event.id, event.kind), call)
-        })
-        .collect();
-    handler(
-        checks,
-        "on-event",
-        subscribes(Trigger::TimelineEvent),
-        fixture,
-        limits,
-        event_calls,
-    );
-
-    let now = fixture.tick_time();
-    let tick = move || Ok(plugin.on_tick(CallContext { now }, incident)?.value);
-    handler(
-        checks,
-        "on-tick",
-        subscribes(Trigger::ClockTick),
-        fixture,
-        limits,
-        vec![("a tick".into(), Box::new(tick))],
-    );
-
-    let series_calls = fixture
-        .series
-        .iter()
-        .map(|series| {
-            let call: Box<dyn Fn() -> Answer> = Box::new(move || {
-                Ok(plugin
-                    .on_series(CallContext { now }, Some(incident), series)?
-                    .value)
-            });
-            (format!("series `{}`", series.name), call)
-        })
-        .collect();
-    handler(
-        checks,
-        "on-series",
-        subscribes(Trigger::MetricSeries),
-        fixture,
-        limits,
-        series_calls,
-    );
-
-    let query = &fixture.query(target.query);
-    let ask = move || Ok(plugin.on_query(CallContext { now }, query)?.value);
-    handler(
-        checks,
-        "on-query",
-        subscribes(Trigger::Query),
-        fixture,
-        limits,
-        vec![("the query".into(), Box::new(ask))],
-    );
+    let caller = Caller {
+        plugin: &plugin,
+        incident: &fixture.incident,
+        now: fixture.tick_time(),
+    };
+    let query = fixture.query(target.query);
+    let handlers: [HandlerCalls<'_>; 4] = [
+        (
+            "on-event",
+            Trigger::TimelineEvent,
+            fixture
+                .events
+                .iter()
+                .map(|event| {
+                    let label = format!("event `{}` ({})", event.id, event.kind);
+                    (label, Call::Event(event))
+                })
+                .collect(),
+        ),
+        (
+            "on-tick",
+            Trigger::ClockTick,
+            vec![("a tick".into(), Call::Tick)],
+        ),
+        (
+            "on-series",
+            Trigger::MetricSeries,
+            fixture
+                .series
+                .iter()
+                .map(|series| (format!("series `{}`", series.name), Call::Series(series)))
+                .collect(),
+        ),
+        (
+            "on-query",
+            Trigger::Query,
+            vec![("the query".into(), Call::Query(&query))],
+        ),
+    ];
+    for (name, trigger, calls) in handlers {
+        handler(
+            checks,
+            name,
+            subscribes(trigger),
+            fixture,
+            limits,
+            &caller,
+            calls,
+        )
+        .await;
+    }
 }
 
 /// Runs one handler's calls and appends its three checks.
-fn handler<'a>(
+async fn handler(
     checks: &mut Vec<Check>,
     name: &str,
     subscribed: bool,
     fixture: &super::Fixture,
     limits: Limits,
-    calls: Vec<Call<'a>>,
+    caller: &Caller<'_>,
+    calls: Vec<(String, Call<'_>)>,
 ) {
     let (mut failed, mut broken, mut drifted) = (Vec::new(), Vec::new(), Vec::new());
     for (label, call) in &calls {
-        let first = call();
+        let first = caller.answer(*call).await;
         match &first {
             Ok(output) => broken.extend(
                 rules::problems(output, fixture, subscribed)
@@ -146,7 +171,7 @@ fn handler<'a>(
         }
         if !matches!(&first, Err(e) if !matches!(e, PluginError::Reported { .. } | PluginError::Contract { .. }))
         {
-            let second = call();
+            let second = caller.answer(*call).await;
             if fingerprint(&first) != fingerprint(&second) {
                 drifted.push(format!(
                     "{label}: the second call answered differently ({} vs {})",

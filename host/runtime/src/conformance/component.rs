@@ -31,7 +31,7 @@ const IMPORTS_RULE: &str =
 
 /// Runs the component checks, appending to `checks`; `None` when the handlers cannot be
 /// called.
-pub fn inspect(
+pub async fn inspect(
     sandbox: &Sandbox,
     cache: &CompileCache,
     bytes: &[u8],
@@ -77,7 +77,7 @@ pub fn inspect(
     if !imports_ok {
         return None;
     }
-    let info = match describe(sandbox, &component, &used) {
+    let info = match describe(sandbox, &component, &used).await {
         Ok(info) => info,
         Err(found) => {
             checks.push(Check::fail(
@@ -244,7 +244,7 @@ fn manifest_for(
 }
 
 /// Calls `describe` in a fresh instance under the default limits.
-fn describe(
+async fn describe(
     sandbox: &Sandbox,
     component: &Component,
     used: &BTreeSet<Capability>,
@@ -266,9 +266,11 @@ fn describe(
     );
     let mut store = call_store(engine, state, &limits).map_err(|e| format!("{e:#}"))?;
     let plugin = pre
-        .instantiate(&mut store)
+        .instantiate_async(&mut store)
+        .await
         .map_err(|e| format!("instantiating: {e:#}"))?;
     plugin
         .call_describe(&mut store)
+        .await
         .map_err(|e| format!("`describe` trapped: {e:#}"))
 }

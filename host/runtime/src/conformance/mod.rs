@@ -105,7 +105,7 @@ pub struct Target<'a> {
 }
 
 /// Runs every check on `target`.
-pub fn run(sandbox: &Sandbox, cache: &CompileCache, target: &Target<'_>) -> Report {
+pub async fn run(sandbox: &Sandbox, cache: &CompileCache, target: &Target<'_>) -> Report {
     let mut report = Report {
         path: target.path.to_path_buf(),
         plugin: None,
@@ -137,7 +137,9 @@ pub fn run(sandbox: &Sandbox, cache: &CompileCache, target: &Target<'_>) -> Repo
         &bytes,
         manifest.as_ref(),
         &mut report.checks,
-    ) else {
+    )
+    .await
+    else {
         return report;
     };
     report.plugin = Some(format!(
@@ -156,7 +158,8 @@ pub fn run(sandbox: &Sandbox, cache: &CompileCache, target: &Target<'_>) -> Repo
         limits,
         target,
         &mut report.checks,
-    );
+    )
+    .await;
     report
 }
 

@@ -221,14 +221,8 @@ async fn draft(
         now: state.store().now(),
     };
     let started = std::time::Instant::now();
-    let called = plugins.clone();
-    let result = tokio::task::spawn_blocking(move || called[index].on_query(ctx, &query))
-        .await
-        .map_err(|e| {
-            tracing::error!("a plugin call's thread failed: {e}");
-            ApiError::Internal
-        })?;
     let plugin: &LoadedPlugin = &plugins[index];
+    let result = plugin.on_query(ctx, &query).await;
     state.metrics().record_call(
         plugin.name(),
         "query",

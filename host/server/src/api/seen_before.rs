@@ -85,13 +85,7 @@ pub(crate) async fn answer(
     let service = service(state)?;
     let feedback = state.store().seen_before_feedback().await?;
     let now = state.store().now();
-    let (asking, text) = (service.clone(), question.clone());
-    let answer = tokio::task::spawn_blocking(move || asking.answer(&text, k, &feedback, now))
-        .await
-        .map_err(|e| {
-            tracing::error!("seen-before thread: {e}");
-            ApiError::Internal
-        })?;
+    let answer = service.answer(&question, k, &feedback, now).await;
     // The full error, with the index's address and the plugin's words, is for the log;
     // any token may read the answer.
     let answer = answer.map_err(|e| {

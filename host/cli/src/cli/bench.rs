@@ -503,7 +503,7 @@ fn seen_before(
         f.index_seconds
     );
     println!(
-        "  question through the plugin, end to end          p50 {:>6.1} ms   p99 {:>6.1} ms   (targets 30 / 80 ms)",
+        "  question through the plugin, end to end          p50 {:>6.1} ms   p99 {:>6.1} ms   (targets 12 / 30 ms)",
         f.query.median_us / 1000.0,
         f.query.p99_us / 1000.0
     );

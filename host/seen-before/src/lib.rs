@@ -3,7 +3,8 @@
 //! [`markdown`]) and, on import, embeds it and writes the index in the layout the plugin reads
 //! back by key ([`indexer`], layout in `seen_before_index::stored`). [`service`] answers a question
 //! through the plugin, reordered by responders' [`feedback`]; [`question`] tells an open
-//! incident as a question. [`themes`] groups the postmortems by recurring mechanism.
+//! incident as a question. [`themes`] groups the postmortems by recurring mechanism; [`seeded`] is the seeded generator
+//! its k-means and the benchmarks' synthetic corpora share.
 
 #![warn(missing_docs)]
 
@@ -12,6 +13,7 @@ pub mod feedback;
 pub mod indexer;
 pub mod markdown;
 pub mod question;
+pub mod seeded;
 pub mod service;
 pub mod themes;
 

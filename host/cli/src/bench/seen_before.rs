@@ -168,10 +168,15 @@ pub(super) async fn load(
 
 /// This process's resident memory in MiB, from `/proc/self/status` (0 where there is none).
 pub(crate) fn resident_mib() -> f64 {
+    status_mib("VmRSS:")
+}
+
+/// A `/proc/self/status` figure in kB (`key` with its colon), as MiB (0 where there is none).
+pub(crate) fn status_mib(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kib| kib / 1024.0)
 }

@@ -31,11 +31,12 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::Stats;
-use super::seen_before::{load, resident_mib};
+use super::seen_before::{load, resident_mib, status_mib};
 use rhyme_capabilities::vectors::{IndexHome, QdrantServer, open_index};
 use rhyme_runtime::capability::backend::{BackendError, Backends, Embedder, VectorIndex};
 use rhyme_runtime::capability::plugin_collection;
 use rhyme_seen_before::corpus::Postmortem;
+use rhyme_seen_before::seeded::SplitMix64;
 use rhyme_seen_before::{PLUGIN, indexer};
 use rhyme_world::types::Query;
 use seen_before_index::stored;
@@ -567,7 +568,7 @@ fn replace_words(text: &str, rng: &mut SplitMix64, vocabulary: &[String]) -> Str
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String, rng: &mut SplitMix64| {
         if word.chars().count() >= 3 && !vocabulary.is_empty() && rng.unit() < REPLACED_SHARE {
-            let other = &vocabulary[(rng.next() % vocabulary.len() as u64) as usize];
+            let other = &vocabulary[(rng.next_u64() % vocabulary.len() as u64) as usize];
             if word.chars().next().is_some_and(char::is_uppercase) {
                 let mut chars = other.chars();
                 if let Some(first) = chars.next() {
@@ -750,24 +751,6 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-/// A small seeded generator (SplitMix64): the same corpus and vectors on every run.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform on [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Hands the heap pages freed since (the last size's corpus and index) back to the kernel,
 /// so that VmRSS measures what is held, not what the allocator kept.
 fn give_back_freed_memory() {
@@ -776,16 +759,6 @@ fn give_back_freed_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-/// A `/proc/self/status` figure in kB, as MiB (0 where there is none).
-fn status_mib(key: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
 }
 
 fn folder_bytes(dir: &Path) -> u64 {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use seen_before_index::terms;
 
 use super::cluster::dot;
+use crate::seeded::SplitMix64;
 
 /// Restarts of k-means; the one with the highest total similarity to its centroid wins.
 const RESTARTS: u64 = 8;
@@ -96,7 +97,7 @@ fn densify(row: &[(usize, f32)], columns: usize) -> Vec<f32> {
 
 /// k-means++ seeding with a small deterministic generator (no `rand` for one baseline).
 fn seeds(data: &Tfidf, k: usize, seed: u64) -> Vec<Vec<f32>> {
-    let mut rng = SplitMix(seed);
+    let mut rng = SplitMix64(seed);
     let n = data.rows.len();
     let mut centroids = vec![densify(&data.rows[rng.below(n)], data.columns)];
     let mut best: Vec<f32> = vec![f32::MIN; n];
@@ -175,27 +176,6 @@ pub(crate) fn normalized(mut v: Vec<f32>) -> Vec<f32> {
         v.iter_mut().for_each(|x| *x /= norm);
     }
     v
-}
-
-/// SplitMix64: a tiny, well-known generator; good enough to pick seeds.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n.max(1)
-    }
 }
 
 #[cfg(test)]

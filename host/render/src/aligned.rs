@@ -3,6 +3,7 @@
 //! "what moved first" finding, where series of different units must be read side by side.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
 use rhyme_world::types::MetricSeries;
@@ -65,31 +66,71 @@ pub fn aligned_svg(
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| fail(e.to_string()))?;
-        for (i, (name, points)) in scaled.into_iter().enumerate() {
-            let colour = COLOURS[i % COLOURS.len()];
+        let colour_of = |name: &str| {
+            let i = scaled.iter().position(|(n, _)| *n == name).unwrap_or(0);
+            COLOURS[i % COLOURS.len()]
+        };
+        let marked: Vec<(&Onset, RGBColor)> = onsets
+            .iter()
+            .filter(|o| scaled.iter().any(|(n, _)| *n == o.series))
+            .map(|o| (o, colour_of(&o.series)))
+            .collect();
+        for (name, points) in &scaled {
+            let colour = colour_of(name);
             chart
-                .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
                 .map_err(|e| fail(e.to_string()))?
                 .label(name.to_string())
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
                 });
-            for onset in onsets.iter().filter(|o| o.series == name) {
-                let at = onset.at as f64 / 60_000.0;
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(at, -0.05), (at, 1.05)],
-                        colour.stroke_width(1),
-                    )))
-                    .map_err(|e| fail(e.to_string()))?;
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        format!("{name} onset {}", super::plot::hh_mm(at)),
-                        (at, 1.02 - 0.07 * i as f64),
-                        ("sans-serif", 12).into_font().color(&colour),
-                    )))
-                    .map_err(|e| fail(e.to_string()))?;
-            }
+        }
+        let (x_pixels, _) = chart.plotting_area().get_pixel_range();
+        let labels: Vec<(String, f64)> = marked
+            .iter()
+            .map(|(o, _)| {
+                let at = o.at as f64 / 60_000.0;
+                (format!("{} onset {}", o.series, super::plot::hh_mm(at)), at)
+            })
+            .collect();
+        let spans: Vec<(i32, i32)> = labels
+            .iter()
+            .map(|(text, at)| (chart.backend_coord(&(*at, 0.0)).0, label_width(text)))
+            .collect();
+        let places = place_labels(&spans, x_pixels.end);
+        // Half the gap, in minutes, between a line and the label beside it.
+        let nudge =
+            (x1 - x0) * f64::from(LABEL_GAP_PX) / 2.0 / f64::from(x_pixels.len().max(1) as i32);
+        for (((_, colour), (text, at)), place) in marked.iter().zip(&labels).zip(&places) {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*at, -0.05), (*at, 1.05)],
+                    colour.stroke_width(1),
+                )))
+                .map_err(|e| fail(e.to_string()))?;
+            let anchor = if place.leftward {
+                HPos::Right
+            } else {
+                HPos::Left
+            };
+            let style = ("sans-serif", LABEL_FONT_PX)
+                .into_font()
+                .color(colour)
+                .pos(Pos::new(anchor, VPos::Top));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text.clone(),
+                    (
+                        if place.leftward {
+                            at - nudge
+                        } else {
+                            at + nudge
+                        },
+                        1.04 - ROW_STEP * place.row as f64,
+                    ),
+                    style,
+                )))
+                .map_err(|e| fail(e.to_string()))?;
         }
         chart
             .configure_series_labels()
@@ -103,7 +144,6 @@ pub fn aligned_svg(
     Ok(out)
 }
 
-/// (minutes since the epoch, value scaled to 0..1); a flat series sits at 0.5.
 /// Whether [`aligned_svg`] can draw this series: it has two finite points.
 pub fn drawable(series: &MetricSeries) -> bool {
     series
@@ -114,6 +154,7 @@ pub fn drawable(series: &MetricSeries) -> bool {
         .is_some()
 }
 
+/// (minutes since the epoch, value scaled to 0..1); a flat series sits at 0.5.
 fn normalised(series: &MetricSeries) -> Vec<(f64, f64)> {
     let finite: Vec<(f64, f64)> = series
         .points
@@ -130,6 +171,60 @@ fn normalised(series: &MetricSeries) -> Vec<(f64, f64)> {
         .into_iter()
         .map(|(t, v)| (t, if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }))
         .collect()
+}
+
+const LABEL_FONT_PX: u32 = 12;
+/// One row of onset labels, in the plot's 0..1 units (about 18 px on this canvas).
+const ROW_STEP: f64 = 0.07;
+/// A gap kept between two labels on one row, and between a label and its line.
+const LABEL_GAP_PX: i32 = 6;
+
+/// A generous estimate of a label's width: the SVG is drawn without font metrics.
+fn label_width(text: &str) -> i32 {
+    text.chars().count() as i32 * (LABEL_FONT_PX as i32 * 6 / 10) + LABEL_GAP_PX
+}
+
+/// Where one onset label goes: its row from the top, and whether it reads leftwards from its
+/// line (so that it ends at the line rather than past the plot's right edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    row: usize,
+    leftward: bool,
+}
+
+/// Places labels given as (line's x in pixels, width): each goes on the first row where it
+/// does not overlap a label already there, so two close onsets never print over each other.
+fn place_labels(spans: &[(i32, i32)], right_edge: i32) -> Vec<Place> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].0);
+    let mut rows: Vec<Vec<(i32, i32)>> = Vec::new();
+    let mut places = vec![
+        Place {
+            row: 0,
+            leftward: false
+        };
+        spans.len()
+    ];
+    for i in order {
+        let (x, width) = spans[i];
+        let leftward = x + LABEL_GAP_PX + width > right_edge;
+        let extent = if leftward {
+            (x - LABEL_GAP_PX - width, x)
+        } else {
+            (x, x + LABEL_GAP_PX + width)
+        };
+        let free = |row: &Vec<(i32, i32)>| row.iter().all(|&(a, b)| extent.1 <= a || b <= extent.0);
+        let row = match rows.iter().position(free) {
+            Some(row) => row,
+            None => {
+                rows.push(Vec::new());
+                rows.len() - 1
+            }
+        };
+        rows[row].push(extent);
+        places[i] = Place { row, leftward };
+    }
+    places
 }
 
 #[cfg(test)]
@@ -172,5 +267,21 @@ mod tests {
             svg.contains("pool_waiting onset 01:00") && svg.contains("latency_ms onset 01:10"),
             "{svg}"
         );
+    }
+
+    #[test]
+    fn close_onsets_take_separate_rows_and_distant_ones_share_one() {
+        // Two lines 20 px apart with 150 px labels, a third far to the right of both.
+        let places = place_labels(&[(100, 150), (120, 150), (400, 150)], 800);
+        assert_ne!(places[0].row, places[1].row);
+        assert_eq!(places[2].row, 0);
+        assert!(places.iter().all(|p| !p.leftward));
+    }
+
+    #[test]
+    fn a_label_near_the_right_edge_reads_leftwards() {
+        let places = place_labels(&[(780, 150), (300, 150)], 800);
+        assert!(places[0].leftward && !places[1].leftward);
+        assert_eq!(places[0].row, 0, "it no longer reaches the other label");
     }
 }

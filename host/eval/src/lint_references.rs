@@ -83,6 +83,43 @@ pub fn read_blame_references(labels: &Path, corpus: &Path) -> Result<Vec<BlameIt
     Ok(items)
 }
 
+/// Which half of a reference file an id falls in: `"tune"`, the half whose misses may be read
+/// while changing rules, or `"held_out"`, the half kept for measurement only. Ids `t-NNN` and
+/// `h-NNN` name their half (the split was drawn by hash when the set was made); other ids
+/// (`c-NNN`) split by parity, even ids being the tune half.
+pub fn half_of(id: &str) -> &'static str {
+    match id.split_once('-') {
+        Some(("t", _)) => "tune",
+        Some(("h", _)) => "held_out",
+        _ => {
+            let even = id
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n % 2 == 0);
+            if even { "tune" } else { "held_out" }
+        }
+    }
+}
+
+/// Every sentence of every postmortem text in `corpus`, cut as [`sentences`] cuts them, with
+/// its postmortem's id: what the rules are run on to count how often they fire on real text.
+pub fn corpus_sentences(corpus: &Path) -> Result<Vec<(String, String)>> {
+    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
+        path: corpus.to_path_buf(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    Ok(postmortems
+        .iter()
+        .flat_map(|p| {
+            sentences(p.text.as_deref().unwrap_or(""))
+                .into_iter()
+                .map(|s| (p.id.clone(), s))
+        })
+        .collect())
+}
+
 /// The sentences of a postmortem's text, cut as the module's documentation says.
 pub fn sentences(text: &str) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
@@ -149,6 +186,14 @@ mod tests {
                 "3 more"
             ]
         );
+    }
+
+    #[test]
+    fn halves_follow_the_id_prefix_or_else_parity() {
+        assert_eq!(half_of("t-007"), "tune");
+        assert_eq!(half_of("h-002"), "held_out");
+        assert_eq!(half_of("c-002"), "tune");
+        assert_eq!(half_of("c-003"), "held_out");
     }
 
     #[test]

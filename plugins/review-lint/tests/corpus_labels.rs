@@ -1,0 +1,103 @@
+//! The blame rules on the project's own labels of corpus sentences (`labels/*.jsonl`, kept by
+//! reference), each file scored whole and in its two halves: `tune`, whose misses may be read
+//! while changing rules, and `held_out`, which is only ever measured. Also counts how many of
+//! all the corpus' sentences the rules flag, the figure that shows a rule firing too widely.
+//!
+//! Run with `--nocapture` to see the figures. `REVIEW_LINT_SHOW=tune` lists the tune half's
+//! mismatches (there is no switch for the held-out half, on purpose), and
+//! `REVIEW_LINT_HITS=<file>` writes every flagged corpus sentence that is not in a held-out
+//! half, with its phrase, to that file.
+//!
+//! Skipped with a note when the shared corpus is absent.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use review_lint::blame;
+use rhyme_eval::lint::{BlameItem, BlamePrediction, BlameScore, score_blame};
+use rhyme_eval::lint_references::{corpus_sentences, half_of, read_blame_references};
+
+const LABEL_FILES: &[&str] = &["corpus-blame.jsonl", "corpus-blame-2.jsonl"];
+
+fn paths() -> Option<(PathBuf, PathBuf)> {
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus = crate_dir.join("../../../shared/data/postmortems/corpus.jsonl");
+    corpus.exists().then(|| (crate_dir.join("labels"), corpus))
+}
+
+fn score(items: &[BlameItem]) -> BlameScore {
+    let predictions: Vec<BlamePrediction> = items
+        .iter()
+        .map(|i| BlamePrediction {
+            id: i.id.clone(),
+            blame: blame::detect(&i.text).is_some(),
+        })
+        .collect();
+    score_blame(items, &predictions).unwrap()
+}
+
+fn line(name: &str, s: &BlameScore) -> String {
+    format!(
+        "{name:<32} n={:<3} blame={:<3} P={:.3} R={:.3} (tp {} fp {} fn {})",
+        s.items,
+        s.labelled_blame,
+        s.precision,
+        s.recall,
+        s.true_positives,
+        s.false_positives,
+        s.false_negatives
+    )
+}
+
+#[test]
+fn figures_on_the_corpus_labels_by_half() {
+    let Some((labels, corpus)) = paths() else {
+        println!("note: ../shared/data/postmortems not found; skipping the corpus labels");
+        return;
+    };
+    let show = std::env::var("REVIEW_LINT_SHOW").ok();
+    let mut held_out = HashSet::new();
+    for file in LABEL_FILES {
+        let items = read_blame_references(&labels.join(file), &corpus).expect("labels");
+        println!("{}", line(&format!("{file} all"), &score(&items)));
+        for half in ["tune", "held_out"] {
+            let part: Vec<BlameItem> = items
+                .iter()
+                .filter(|i| half_of(&i.id) == half)
+                .cloned()
+                .collect();
+            let s = score(&part);
+            println!("{}", line(&format!("{file} {half}"), &s));
+            if half == "held_out" {
+                held_out.extend(part.iter().map(|i| i.text.clone()));
+            } else if show.as_deref() == Some(half) {
+                for i in &part {
+                    let found = blame::detect(&i.text);
+                    if found.is_some() != i.blame {
+                        println!(
+                            "  {} label={} got={:?}: {}",
+                            i.id,
+                            i.blame,
+                            found.map(|f| f.phrase),
+                            i.text
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let all = corpus_sentences(&corpus).expect("corpus");
+    let hits: Vec<(String, String, String)> = all
+        .iter()
+        .filter_map(|(id, s)| blame::detect(s).map(|f| (id.clone(), f.phrase, s.clone())))
+        .collect();
+    println!("corpus sentences flagged: {} of {}", hits.len(), all.len());
+    if let Ok(out) = std::env::var("REVIEW_LINT_HITS") {
+        let text: String = hits
+            .iter()
+            .filter(|(_, _, s)| !held_out.contains(s))
+            .map(|(id, phrase, s)| format!("{id}\t{phrase}\t{s}\n"))
+            .collect();
+        std::fs::write(out, text).unwrap();
+    }
+}

@@ -5,12 +5,14 @@
 //! to a system? Words like "failed to" or "mistakenly" are blameless when a script is their
 //! subject, so those cues only fire when [`Sentence::agent_of`] finds a person.
 
+mod awareness;
 mod conduct;
 mod counterfactual;
 mod judgement;
 mod label;
 mod slip;
 
+pub(super) use awareness::unaware;
 pub(super) use conduct::conduct_advice;
 pub(super) use counterfactual::counterfactual;
 pub(super) use judgement::{character, exhortation};

@@ -329,3 +329,26 @@ fn a_miss_placed_on_a_test_stage_or_an_error_only_suspected_is_blameless() {
         BlameKind::Omission,
     );
 }
+
+#[test]
+fn a_person_as_the_doer_of_the_failure_itself() {
+    assert_blame(
+        &[
+            "The contractor broke checkout on Friday evening.",
+            "An engineer brought down the EU cluster while resizing volumes.",
+            "Our DBA dropped the production orders table.",
+            "The on-call caused the outage by restarting both primaries.",
+            "The vendor's technician unplugged the live storage array.",
+        ],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "The deploy broke checkout on Friday evening.",
+        "We took the site down for maintenance.",
+        "Engineers removed an unused IP block from the allow list.",
+        "To stop the leak, the team deleted all public links.",
+        "Engineers broke the monolith into four services.",
+        "Sessions started before the crash were kept.",
+        "To restore alerting, engineers broke the dependency between the queue and the API.",
+    ]);
+}

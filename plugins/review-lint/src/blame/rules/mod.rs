@@ -8,6 +8,7 @@
 mod awareness;
 mod conduct;
 mod counterfactual;
+mod harm;
 mod judgement;
 mod label;
 mod slip;
@@ -15,6 +16,7 @@ mod slip;
 pub(super) use awareness::unaware;
 pub(super) use conduct::conduct_advice;
 pub(super) use counterfactual::counterfactual;
+pub(super) use harm::harm;
 pub(super) use judgement::{character, exhortation};
 pub(super) use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
 pub(super) use slip::slip;

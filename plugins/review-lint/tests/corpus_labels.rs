@@ -13,9 +13,14 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use review_lint::blame;
-use rhyme_eval::lint::{BlameItem, BlamePrediction, BlameScore, score_blame};
-use rhyme_eval::lint_references::{corpus_sentences, half_of, read_blame_references};
+use review_lint::{action_item, blame};
+use rhyme_eval::lint::{
+    ActionItem, BlameItem, BlamePrediction, BlameScore, Elements, ElementsPrediction,
+    score_action_items, score_blame,
+};
+use rhyme_eval::lint_references::{
+    corpus_sentences, half_of, read_action_item_references, read_blame_references,
+};
 
 const LABEL_FILES: &[&str] = &["corpus-blame.jsonl", "corpus-blame-2.jsonl"];
 
@@ -47,6 +52,68 @@ fn line(name: &str, s: &BlameScore) -> String {
         s.false_positives,
         s.false_negatives
     )
+}
+
+fn predict_elements(items: &[ActionItem]) -> Vec<ElementsPrediction> {
+    items
+        .iter()
+        .map(|i| {
+            let c = action_item::check(&i.text);
+            ElementsPrediction {
+                id: i.id.clone(),
+                elements: Elements {
+                    owner: c.owner,
+                    verb: c.verb,
+                    outcome: c.outcome,
+                    ticket: c.ticket,
+                    deadline: c.deadline,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Action items of the corpus labelled per element (`corpus-action-items.jsonl`), by half.
+#[test]
+fn element_figures_on_the_corpus_action_items_by_half() {
+    let Some((labels, corpus)) = paths() else {
+        println!("note: ../shared/data/postmortems not found; skipping the corpus action items");
+        return;
+    };
+    let items = read_action_item_references(&labels.join("corpus-action-items.jsonl"), &corpus)
+        .expect("action item labels");
+    let show = std::env::var("REVIEW_LINT_SHOW").ok();
+    for half in ["all", "tune", "held_out"] {
+        let part: Vec<ActionItem> = items
+            .iter()
+            .filter(|i| half == "all" || half_of(&i.id) == half)
+            .cloned()
+            .collect();
+        let predicted = predict_elements(&part);
+        let s = score_action_items(&part, &predicted).unwrap();
+        println!(
+            "corpus-action-items {half:<8} n={:<3} owner {:.3} verb {:.3} (fp {} fn {}) outcome {:.3} ticket {:.3} deadline {:.3}",
+            s.items,
+            s.owner.accuracy,
+            s.verb.accuracy,
+            s.verb.false_positives,
+            s.verb.false_negatives,
+            s.outcome.accuracy,
+            s.ticket.accuracy,
+            s.deadline.accuracy
+        );
+        if half == "tune" && show.as_deref() == Some("tune") {
+            for (item, p) in part.iter().zip(&predicted) {
+                for ((name, label), (_, got)) in
+                    item.elements.named().into_iter().zip(p.elements.named())
+                {
+                    if label != got {
+                        println!("  {} {name} label={label}: {}", item.id, item.text);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -52,6 +52,7 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         root.join("plugins/review-lint/labels/corpus-blame-2.jsonl"),
         shared.join("postmortems/corpus.jsonl"),
     );
+    let item_references = root.join("plugins/review-lint/labels/corpus-action-items.jsonl");
     let args = [
         "eval",
         "lint",
@@ -62,6 +63,8 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         "--blame-references",
         references.to_str().unwrap(),
         references_2.to_str().unwrap(),
+        "--action-item-references",
+        item_references.to_str().unwrap(),
         "--corpus",
         corpus.to_str().unwrap(),
         "--folds",
@@ -99,6 +102,10 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         "{}",
         files[1]
     );
+    let item_files = last["summary"]["action_item_corpus_label_files"]
+        .as_array()
+        .unwrap();
+    assert_eq!(item_files[0]["all"]["items"], 67, "{}", item_files[0]);
     let flagged = &last["summary"]["corpus_sentences_flagged"];
     assert!(flagged["sentences"].as_u64().unwrap() > 4000, "{flagged}");
     for part in ["blame", "action_items"] {

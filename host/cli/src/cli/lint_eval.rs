@@ -17,7 +17,9 @@ use rhyme_eval::lint::{
     ActionItem, BlameItem, BlamePrediction, Elements, ElementsPrediction, LintSummary,
     read_action_items, read_blame, score_action_items, score_blame,
 };
-use rhyme_eval::lint_references::{corpus_sentences, half_of, read_blame_references};
+use rhyme_eval::lint_references::{
+    corpus_sentences, half_of, read_action_item_references, read_blame_references,
+};
 use serde_json::json;
 
 /// What `rhyme eval lint` reads.
@@ -26,6 +28,8 @@ pub(super) struct LintSets<'a> {
     pub(super) action_items: &'a Path,
     /// The project's labels of corpus sentences (any number of files).
     pub(super) references: Vec<&'a Path>,
+    /// The project's per-element labels of corpus action items (any number of files).
+    pub(super) item_references: Vec<&'a Path>,
     /// The corpus the references point into.
     pub(super) corpus: Option<&'a Path>,
 }
@@ -67,6 +71,28 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
             files.push(file);
         }
         summary["blame_corpus_label_files"] = json!(files);
+        let mut item_files = Vec::new();
+        for labels in &sets.item_references {
+            let referenced = read_action_item_references(labels, corpus)?;
+            let predictions = predict_elements(&referenced);
+            let mut file = json!({
+                "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "all": score_action_items(&referenced, &predictions)?,
+            });
+            for half in ["tune", "held_out"] {
+                let (labels, predicted): (Vec<ActionItem>, Vec<ElementsPrediction>) = referenced
+                    .iter()
+                    .zip(&predictions)
+                    .filter(|(item, _)| half_of(&item.id) == half)
+                    .map(|(item, p)| (item.clone(), p.clone()))
+                    .unzip();
+                file[half] = serde_json::to_value(score_action_items(&labels, &predicted)?)?;
+            }
+            item_files.push(file);
+        }
+        if !item_files.is_empty() {
+            summary["action_item_corpus_label_files"] = json!(item_files);
+        }
         let sentences = corpus_sentences(corpus)?;
         let flagged = sentences
             .iter()

@@ -272,6 +272,7 @@ fn a_person_doing_a_faulty_act() {
             "The release manager mislabelled the canary build as stable.",
             "The on-call missed the disk alert during the handover.",
             "Our support staff disregarded the capacity warning from the vendor.",
+            "The support agents missed the chargeback pattern.",
             "Ingrid misconfigured the retention window on the primary.",
         ],
         BlameKind::Slip,
@@ -291,6 +292,7 @@ fn not_knowing_given_as_the_cause() {
             "The on-call did not know the replica was still serving writes, so the failover went ahead.",
             "The failover stalled because the operator was unaware of the advisory lock.",
             "Nobody noticed the queue growing for six hours.",
+            "Nobody checked the restore drill for months, so the backups were empty when needed.",
         ],
         BlameKind::Omission,
     );
@@ -299,6 +301,7 @@ fn not_knowing_given_as_the_cause() {
         "The operator did not know about the lock because the runbook never mentioned it.",
         "Customers were unaware of the outage, so no tickets were filed.",
         "Kubernetes is not aware of our zones, so pods pile up in one of them.",
+        "Nobody checked in at the front desk.",
     ]);
 }
 

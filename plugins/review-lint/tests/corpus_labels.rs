@@ -91,6 +91,11 @@ fn element_figures_on_the_corpus_action_items_by_half() {
             .collect();
         let predicted = predict_elements(&part);
         let s = score_action_items(&part, &predicted).unwrap();
+        if half == "all" {
+            // 0.836 when the set was labelled, 0.896 after issue 14's changes; the floor sits
+            // under the second.
+            assert!(s.verb.accuracy >= 0.85, "verb {:.3}", s.verb.accuracy);
+        }
         println!(
             "corpus-action-items {half:<8} n={:<3} owner {:.3} verb {:.3} (fp {} fn {}) outcome {:.3} ticket {:.3} deadline {:.3}",
             s.items,
@@ -126,7 +131,12 @@ fn figures_on_the_corpus_labels_by_half() {
     let mut held_out = HashSet::new();
     for file in LABEL_FILES {
         let items = read_blame_references(&labels.join(file), &corpus).expect("labels");
-        println!("{}", line(&format!("{file} all"), &score(&items)));
+        let whole = score(&items);
+        println!("{}", line(&format!("{file} all"), &whole));
+        if *file == "corpus-blame-2.jsonl" {
+            // Nearly all hard negatives: 3 false positives when labelled, 0 after issue 14.
+            assert!(whole.false_positives <= 2, "{}", line(file, &whole));
+        }
         for half in ["tune", "held_out"] {
             let part: Vec<BlameItem> = items
                 .iter()
@@ -159,6 +169,9 @@ fn figures_on_the_corpus_labels_by_half() {
         .filter_map(|(id, s)| blame::detect(s).map(|f| (id.clone(), f.phrase, s.clone())))
         .collect();
     println!("corpus sentences flagged: {} of {}", hits.len(), all.len());
+    // 51 of 4,724 before issue 14's changes, 49 after: a rule that starts firing on ordinary
+    // narration shows here first.
+    assert!(hits.len() <= 58, "{} corpus sentences flagged", hits.len());
     if let Ok(out) = std::env::var("REVIEW_LINT_HITS") {
         let text: String = hits
             .iter()

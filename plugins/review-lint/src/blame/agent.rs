@@ -311,7 +311,7 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
         .unwrap_or("");
     if PERSON_BIGRAMS
         .iter()
-        .any(|&(a, b)| a == previous && b == lower)
+        .any(|&(a, b)| a == previous && is_noun_in(lower, &[b]))
     {
         return Some(Agent::Person);
     }

@@ -13,7 +13,7 @@
 use super::Hit;
 use crate::blame::BlameKind;
 use crate::blame::agent::Agent;
-use crate::blame::lexicon::has_lemma;
+use crate::blame::lexicon::{ATTENTIVE_ACTS, has_lemma};
 use crate::blame::sentence::Sentence;
 
 /// Verbs of knowing and noticing, as lemmas.
@@ -113,8 +113,9 @@ fn not_knowing(s: &Sentence, i: usize) -> Option<(usize, usize)> {
     let nobody =
         matches!(word, "nobody" | "no-one") || (word == "one" && s.word(i.wrapping_sub(1)) == "no");
     let verb = i + 1;
-    (nobody && s.word(verb).ends_with("ed") && has_lemma(s.word(verb), KNOWING)
-        || nobody && s.word(verb) == "knew")
+    // Checking and looking are what someone should have done as well: "nobody checked".
+    let noticing = has_lemma(s.word(verb), KNOWING) || has_lemma(s.word(verb), ATTENTIVE_ACTS);
+    (nobody && (s.word(verb).ends_with("ed") && noticing || s.word(verb) == "knew"))
         .then_some((i, verb))
 }
 

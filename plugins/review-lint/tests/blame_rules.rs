@@ -355,3 +355,18 @@ fn a_person_as_the_doer_of_the_failure_itself() {
         "To restore alerting, engineers broke the dependency between the queue and the API.",
     ]);
 }
+
+#[test]
+fn hindsight_on_a_slip_in_the_passive() {
+    assert_blame(
+        &[
+            "The canary stage should never have been skipped.",
+            "That warning shouldn't have been disregarded during the handover.",
+        ],
+        BlameKind::Counterfactual,
+    );
+    assert_blameless(&[
+        "The canary stage should have been automated.",
+        "The warning should have been sent by the monitoring job.",
+    ]);
+}

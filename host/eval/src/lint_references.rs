@@ -3,6 +3,9 @@
 //! project labels corpus sentences this way so that it never copies the corpus' text; the
 //! sentence is recovered from the corpus beside it when the set is read.
 //!
+//! Action items are kept the same way (`{"id","source","sha256","elements"}`, the item being a
+//! list entry of the postmortem's text; see [`list_entries`]).
+//!
 //! A postmortem's `text` is cut into sentences as the labels were made: lines that start with
 //! a lower-case letter continue the line before (hard-wrapped paragraphs); inside a block, a
 //! sentence ends at `.`, `!` or `?` followed by white space and then an upper-case letter, a
@@ -14,7 +17,7 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::lint::{BlameItem, Error, Result};
+use crate::lint::{ActionItem, BlameItem, Elements, Error, Result};
 
 /// One line of a reference file.
 #[derive(Debug, Deserialize)]
@@ -83,8 +86,146 @@ pub fn read_blame_references(labels: &Path, corpus: &Path) -> Result<Vec<BlameIt
     Ok(items)
 }
 
+/// One line of an action-item reference file: the item is the list entry of postmortem
+/// `source` whose text (bullet marker removed, white space runs as one space) hashes to
+/// `sha256`, labelled per element as `lint/action_items.jsonl` is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemReference {
+    id: String,
+    source: String,
+    sha256: String,
+    elements: Elements,
+}
+
+/// Reads an action-item reference file and recovers each item from `corpus`; a reference that
+/// matches no list entry of its postmortem is an error naming its line.
+pub fn read_action_item_references(labels: &Path, corpus: &Path) -> Result<Vec<ActionItem>> {
+    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
+        path: corpus.to_path_buf(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    let texts: HashMap<&str, &str> = postmortems
+        .iter()
+        .map(|p| (p.id.as_str(), p.text.as_deref().unwrap_or("")))
+        .collect();
+    let text = std::fs::read_to_string(labels).map_err(|source| Error::Read {
+        path: labels.to_path_buf(),
+        source,
+    })?;
+    let mut items = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let bad = |message: String| Error::Parse {
+            path: labels.to_path_buf(),
+            line: n + 1,
+            message,
+        };
+        let r: ItemReference = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let body = texts.get(r.source.as_str()).ok_or_else(|| {
+            bad(format!(
+                "source {} is not in {}",
+                r.source,
+                corpus.display()
+            ))
+        })?;
+        let item = list_entries(body)
+            .into_iter()
+            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == r.sha256)
+            .ok_or_else(|| {
+                bad(format!(
+                    "no list entry of {} hashes to {}",
+                    r.source, r.sha256
+                ))
+            })?;
+        items.push(ActionItem {
+            id: r.id,
+            text: item,
+            elements: r.elements,
+            source: r.source,
+        });
+    }
+    Ok(items)
+}
+
+/// The list entries of a postmortem's text: blocks (a line and the lower-case lines that
+/// continue it) that open with `-`, `*`, `+` or `1.` / `1)` and a space, with that marker
+/// removed and white space runs made one space.
+pub fn list_entries(text: &str) -> Vec<String> {
+    blocks(text)
+        .iter()
+        .filter_map(|b| {
+            let t = b.split_whitespace().collect::<Vec<_>>().join(" ");
+            let rest = t
+                .strip_prefix("- ")
+                .or_else(|| t.strip_prefix("* "))
+                .or_else(|| t.strip_prefix("+ "))
+                .map(str::to_string)
+                .or_else(|| {
+                    let digits = t.chars().take_while(char::is_ascii_digit).count();
+                    let after = &t[digits..];
+                    (digits > 0)
+                        .then(|| {
+                            after
+                                .strip_prefix(". ")
+                                .or_else(|| after.strip_prefix(") "))
+                        })
+                        .flatten()
+                        .map(str::to_string)
+                })?;
+            (!rest.is_empty()).then_some(rest)
+        })
+        .collect()
+}
+
+/// Which half of a reference file an id falls in: `"tune"`, the half whose misses may be read
+/// while changing rules, or `"held_out"`, the half kept for measurement only. Ids `t-NNN` and
+/// `h-NNN` name their half (the split was drawn by hash when the set was made); other ids
+/// (`c-NNN`) split by parity, even ids being the tune half.
+pub fn half_of(id: &str) -> &'static str {
+    match id.split_once('-') {
+        Some(("t", _)) => "tune",
+        Some(("h", _)) => "held_out",
+        _ => {
+            let even = id
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n % 2 == 0);
+            if even { "tune" } else { "held_out" }
+        }
+    }
+}
+
+/// Every sentence of every postmortem text in `corpus`, cut as [`sentences`] cuts them, with
+/// its postmortem's id: what the rules are run on to count how often they fire on real text.
+pub fn corpus_sentences(corpus: &Path) -> Result<Vec<(String, String)>> {
+    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
+        path: corpus.to_path_buf(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    Ok(postmortems
+        .iter()
+        .flat_map(|p| {
+            sentences(p.text.as_deref().unwrap_or(""))
+                .into_iter()
+                .map(|s| (p.id.clone(), s))
+        })
+        .collect())
+}
+
 /// The sentences of a postmortem's text, cut as the module's documentation says.
 pub fn sentences(text: &str) -> Vec<String> {
+    blocks(text).iter().flat_map(|b| split_block(b)).collect()
+}
+
+/// Lines, each with the lines that continue it (those that start with a lower-case letter).
+fn blocks(text: &str) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     for line in text.split('\n') {
         let continues = line
@@ -98,7 +239,7 @@ pub fn sentences(text: &str) -> Vec<String> {
             _ => blocks.push(line.to_string()),
         }
     }
-    blocks.iter().flat_map(|b| split_block(b)).collect()
+    blocks
 }
 
 fn split_block(block: &str) -> Vec<String> {
@@ -149,6 +290,27 @@ mod tests {
                 "3 more"
             ]
         );
+    }
+
+    #[test]
+    fn list_entries_lose_their_marker_and_keep_their_continuation() {
+        let text = "Intro line.\n- Add an alert\n  for disk usage\n* Pin the image\n12. Rotate keys\nNot an item";
+        assert_eq!(
+            list_entries(text),
+            [
+                "Add an alert for disk usage",
+                "Pin the image",
+                "Rotate keys"
+            ]
+        );
+    }
+
+    #[test]
+    fn halves_follow_the_id_prefix_or_else_parity() {
+        assert_eq!(half_of("t-007"), "tune");
+        assert_eq!(half_of("h-002"), "held_out");
+        assert_eq!(half_of("c-002"), "tune");
+        assert_eq!(half_of("c-003"), "held_out");
     }
 
     #[test]

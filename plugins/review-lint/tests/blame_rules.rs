@@ -246,3 +246,127 @@ fn lessons_about_conduct_rather_than_the_system() {
         "We should pin the base image and rebuild.",
     ]);
 }
+
+#[test]
+fn adverbs_of_accident_by_their_stem_and_named_doers() {
+    assert_blame(
+        &[
+            "The DBA accidently truncated the audit table during the upgrade.",
+            "A contractor thoughtlessly reused the staging password in production.",
+            "Marek accidentally pushed the release tag to the wrong branch.",
+            "The on-call negligently silenced every disk alert for the weekend.",
+        ],
+        BlameKind::Slip,
+    );
+    assert_blameless(&[
+        "The sync job accidently truncated the audit table during the upgrade.",
+        "The audit table was accidently truncated during the upgrade.",
+        "A contractor accidentally discovered the exposed bucket while testing.",
+    ]);
+}
+
+#[test]
+fn a_person_doing_a_faulty_act() {
+    assert_blame(
+        &[
+            "The release manager mislabelled the canary build as stable.",
+            "The on-call missed the disk alert during the handover.",
+            "Our support staff disregarded the capacity warning from the vendor.",
+            "The support agents missed the chargeback pattern.",
+            "Ingrid misconfigured the retention window on the primary.",
+        ],
+        BlameKind::Slip,
+    );
+    assert_blameless(&[
+        "The load balancer misrouted requests to the old pool.",
+        "Customers reported missing invoices after the migration.",
+        "The error message shown to the operator was misleading.",
+        "Operators had to ignore the flapping alarm to keep the plant running.",
+    ]);
+}
+
+#[test]
+fn not_knowing_given_as_the_cause() {
+    assert_blame(
+        &[
+            "The on-call did not know the replica was still serving writes, so the failover went ahead.",
+            "The failover stalled because the operator was unaware of the advisory lock.",
+            "Nobody noticed the queue growing for six hours.",
+            "Nobody checked the restore drill for months, so the backups were empty when needed.",
+        ],
+        BlameKind::Omission,
+    );
+    assert_blameless(&[
+        "We did not know why the replica lagged, so we paged the database team.",
+        "The operator did not know about the lock because the runbook never mentioned it.",
+        "Customers were unaware of the outage, so no tickets were filed.",
+        "Kubernetes is not aware of our zones, so pods pile up in one of them.",
+        "Nobody checked in at the front desk.",
+    ]);
+}
+
+#[test]
+fn the_cause_linked_to_a_person_by_due_to_or_because_of() {
+    assert_blame(
+        &[
+            "The queue stalled due to an engineer restarting the broker mid-rebalance.",
+            "Billing ran twice because of the contractor who re-ran the batch by hand.",
+        ],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "Replies were slow due to the support team being short-handed over the holiday.",
+        "Launches failed due to the Fleet Manager losing its leases.",
+        "The queue stalled due to a broker restarting mid-rebalance.",
+    ]);
+}
+
+#[test]
+fn a_miss_placed_on_a_test_stage_or_an_error_only_suspected_is_blameless() {
+    assert_blameless(&[
+        "The change had a defect that we did not catch in staging, which broke logins.",
+        "Suspected user error at first.",
+    ]);
+    assert_blame(
+        &["The reviewer did not check the diff, so the defect shipped."],
+        BlameKind::Omission,
+    );
+}
+
+#[test]
+fn a_person_as_the_doer_of_the_failure_itself() {
+    assert_blame(
+        &[
+            "The contractor broke checkout on Friday evening.",
+            "An engineer brought down the EU cluster while resizing volumes.",
+            "Our DBA dropped the production orders table.",
+            "The on-call caused the outage by restarting both primaries.",
+            "The vendor's technician unplugged the live storage array.",
+        ],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "The deploy broke checkout on Friday evening.",
+        "We took the site down for maintenance.",
+        "Engineers removed an unused IP block from the allow list.",
+        "To stop the leak, the team deleted all public links.",
+        "Engineers broke the monolith into four services.",
+        "Sessions started before the crash were kept.",
+        "To restore alerting, engineers broke the dependency between the queue and the API.",
+    ]);
+}
+
+#[test]
+fn hindsight_on_a_slip_in_the_passive() {
+    assert_blame(
+        &[
+            "The canary stage should never have been skipped.",
+            "That warning shouldn't have been disregarded during the handover.",
+        ],
+        BlameKind::Counterfactual,
+    );
+    assert_blameless(&[
+        "The canary stage should have been automated.",
+        "The warning should have been sent by the monitoring job.",
+    ]);
+}

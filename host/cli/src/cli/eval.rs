@@ -61,9 +61,15 @@ pub(super) enum EvalCommand {
         #[arg(long)]
         action_items: PathBuf,
         /// Corpus sentences labelled by the project, kept by reference
-        /// (`plugins/review-lint/labels/corpus-blame.jsonl`); needs `--corpus`.
-        #[arg(long, requires = "corpus")]
-        blame_references: Option<PathBuf>,
+        /// (`plugins/review-lint/labels/corpus-blame.jsonl`, `corpus-blame-2.jsonl`); one or
+        /// more files, each scored whole and by half (tune / held out); needs `--corpus`.
+        #[arg(long, requires = "corpus", num_args = 1..)]
+        blame_references: Vec<PathBuf>,
+        /// Corpus action items labelled per element by the project, kept by reference
+        /// (`plugins/review-lint/labels/corpus-action-items.jsonl`); scored whole and by half;
+        /// needs `--corpus`.
+        #[arg(long, requires = "corpus", num_args = 1..)]
+        action_item_references: Vec<PathBuf>,
         /// The postmortem corpus the references point into (`postmortems/corpus.jsonl`).
         #[arg(long)]
         corpus: Option<PathBuf>,
@@ -132,13 +138,19 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
             blame,
             action_items,
             blame_references,
+            action_item_references,
             corpus,
             folds,
         } => {
             let sets = super::lint_eval::LintSets {
                 blame: &blame,
                 action_items: &action_items,
-                references: blame_references.as_deref().zip(corpus.as_deref()),
+                references: blame_references.iter().map(PathBuf::as_path).collect(),
+                item_references: action_item_references
+                    .iter()
+                    .map(PathBuf::as_path)
+                    .collect(),
+                corpus: corpus.as_deref(),
             };
             super::lint_eval::run(&sets, folds)
         }

@@ -4,7 +4,10 @@
 //! Two blame sets can be scored side by side: the published dev sentences (`--blame`), which
 //! the rules were written against, and sentences of the corpus that the project labelled
 //! after the rules were written (`--blame-references`, kept by reference, read with
-//! `--corpus`). The second is the fairer figure for sentences the rules have never seen.
+//! `--corpus`). The second is the fairer figure for sentences the rules have never seen. Each
+//! reference file is scored whole and in its two halves (`tune`, whose misses may be read while
+//! changing rules, and `held_out`, only measured; see `lint_references::half_of`), and with a
+//! corpus the summary also counts how many of all its sentences the rules flag.
 //! Nothing in the lint is fitted by a procedure, so `--folds` reports the same figures with
 //! each fold's own beside them.
 
@@ -14,15 +17,21 @@ use rhyme_eval::lint::{
     ActionItem, BlameItem, BlamePrediction, Elements, ElementsPrediction, LintSummary,
     read_action_items, read_blame, score_action_items, score_blame,
 };
-use rhyme_eval::lint_references::read_blame_references;
+use rhyme_eval::lint_references::{
+    corpus_sentences, half_of, read_action_item_references, read_blame_references,
+};
 use serde_json::json;
 
 /// What `rhyme eval lint` reads.
 pub(super) struct LintSets<'a> {
     pub(super) blame: &'a Path,
     pub(super) action_items: &'a Path,
-    /// The project's labels of corpus sentences, and the corpus they point into.
-    pub(super) references: Option<(&'a Path, &'a Path)>,
+    /// The project's labels of corpus sentences (any number of files).
+    pub(super) references: Vec<&'a Path>,
+    /// The project's per-element labels of corpus action items (any number of files).
+    pub(super) item_references: Vec<&'a Path>,
+    /// The corpus the references point into.
+    pub(super) corpus: Option<&'a Path>,
 }
 
 /// `rhyme eval lint`.
@@ -36,11 +45,61 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         action_items: score_action_items(&items, &element_predictions)?,
     };
     let mut summary = serde_json::to_value(summary)?;
-    if let Some((labels, corpus)) = sets.references {
-        let referenced = read_blame_references(labels, corpus)?;
-        let predictions = predict_blame(&referenced);
-        summary["blame_corpus_labels"] =
-            serde_json::to_value(score_blame(&referenced, &predictions)?)?;
+    if let Some(corpus) = sets.corpus {
+        let mut files = Vec::new();
+        for labels in &sets.references {
+            let referenced = read_blame_references(labels, corpus)?;
+            let predictions = predict_blame(&referenced);
+            let whole = score_blame(&referenced, &predictions)?;
+            if files.is_empty() {
+                // The first file keeps the key it has always had.
+                summary["blame_corpus_labels"] = serde_json::to_value(&whole)?;
+            }
+            let mut file = json!({
+                "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "all": whole,
+            });
+            for half in ["tune", "held_out"] {
+                let (labels, predicted): (Vec<BlameItem>, Vec<BlamePrediction>) = referenced
+                    .iter()
+                    .zip(&predictions)
+                    .filter(|(item, _)| half_of(&item.id) == half)
+                    .map(|(item, p)| (item.clone(), p.clone()))
+                    .unzip();
+                file[half] = serde_json::to_value(score_blame(&labels, &predicted)?)?;
+            }
+            files.push(file);
+        }
+        summary["blame_corpus_label_files"] = json!(files);
+        let mut item_files = Vec::new();
+        for labels in &sets.item_references {
+            let referenced = read_action_item_references(labels, corpus)?;
+            let predictions = predict_elements(&referenced);
+            let mut file = json!({
+                "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "all": score_action_items(&referenced, &predictions)?,
+            });
+            for half in ["tune", "held_out"] {
+                let (labels, predicted): (Vec<ActionItem>, Vec<ElementsPrediction>) = referenced
+                    .iter()
+                    .zip(&predictions)
+                    .filter(|(item, _)| half_of(&item.id) == half)
+                    .map(|(item, p)| (item.clone(), p.clone()))
+                    .unzip();
+                file[half] = serde_json::to_value(score_action_items(&labels, &predicted)?)?;
+            }
+            item_files.push(file);
+        }
+        if !item_files.is_empty() {
+            summary["action_item_corpus_label_files"] = json!(item_files);
+        }
+        let sentences = corpus_sentences(corpus)?;
+        let flagged = sentences
+            .iter()
+            .filter(|(_, s)| review_lint::blame::detect(s).is_some())
+            .count();
+        summary["corpus_sentences_flagged"] =
+            json!({ "sentences": sentences.len(), "flagged": flagged });
     }
     let validation = folds
         .map(|k| {

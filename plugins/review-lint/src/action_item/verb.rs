@@ -274,7 +274,39 @@ fn main_verb(tokens: &[Token], from: usize) -> Option<usize> {
 
 fn known_verb(tokens: &[Token], i: usize) -> bool {
     let word = first_of_alternatives(&tokens[i].lower);
-    has_lemma(word, CONCRETE) || has_lemma(word, VAGUE)
+    has_lemma(word, CONCRETE) || has_lemma(word, VAGUE) || imperative_by_shape(tokens, i)
+}
+
+/// A verb the lists do not hold, known by its place: the item's first word, in the base form,
+/// right before a determiner ("Disown the namespace", "Establish a policy", "Decouple our
+/// queues"). A noun opening a bare phrase is followed by another noun or a preposition
+/// ("Flux metrics and alerts", "Service account with ACLs"), not by a determiner.
+fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "all", "our", "any", "each", "every", "this", "these", "those", "its",
+        "their", "your", "both",
+    ];
+    /// Closed-class words that open phrases and are never the item's verb.
+    const NOT_VERBS: &[&str] = &[
+        "all", "more", "less", "some", "no", "each", "every", "both", "only", "also", "then",
+        "new", "any", "other", "for", "with", "on", "in", "of", "to", "from", "by", "at", "as",
+        "once", "after", "before", "when", "if", "while", "since", "and", "or", "but", "not",
+        "the", "a", "an", "this", "that", "these", "those", "our", "we", "it", "its", "there",
+        "here", "why", "what", "how", "where", "who", "which", "action", "owner", "status",
+        "ticket", "deadline", "due", "note", "notes", "done", "todo", "tbd",
+    ];
+    let word = tokens[i].lower.as_str();
+    let first = !tokens[..i].iter().any(|t| t.is_word);
+    let base_form = word.len() > 2
+        && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+        && !["ing", "ed", "ly", "s", "tion", "ment", "ness"]
+            .iter()
+            .any(|end| word.ends_with(end));
+    let next = tokens[i + 1..]
+        .iter()
+        .find(|t| t.is_word)
+        .map_or("", |t| t.lower.as_str());
+    first && base_form && !NOT_VERBS.contains(&word) && DETERMINERS.contains(&next)
 }
 
 /// "tweaked/adjusted" is judged by its first alternative.
@@ -331,7 +363,11 @@ fn judge(tokens: &[Token], i: usize) -> VerbCheck {
     if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
         return VerbCheck::Concrete;
     }
-    if has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE) || word == "set" {
+    let unlisted = !has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE);
+    if has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE)
+        || word == "set"
+        || (unlisted && imperative_by_shape(tokens, i))
+    {
         VerbCheck::Concrete
     } else {
         VerbCheck::Vague
@@ -366,10 +402,17 @@ fn files_the_work(tokens: &[Token], i: usize) -> Option<usize> {
 /// "All applications should run in containers": a modal with a thing as its subject states a
 /// wish about the system, not an action anyone takes.
 fn desired_state(tokens: &[Token], i: usize) -> bool {
+    // Past the auxiliaries of a passive or an adverb: "should always be kept", "can be tested".
     let modal = (0..i)
         .rev()
-        .find(|&j| tokens[j].is_word)
-        .filter(|&j| matches!(tokens[j].lower.as_str(), "should" | "must"));
+        .filter(|&j| tokens[j].is_word)
+        .find(|&j| {
+            !matches!(
+                tokens[j].lower.as_str(),
+                "be" | "been" | "always" | "also" | "never" | "only" | "not" | "then"
+            )
+        })
+        .filter(|&j| matches!(tokens[j].lower.as_str(), "should" | "must" | "can" | "may"));
     modal.is_some_and(|m| {
         let subject = tokens[..m]
             .iter()
@@ -433,6 +476,8 @@ mod tests {
             "Ask the vendor whether the limit can be raised.",
             "Ensure the backup bucket is encrypted with the new key.",
             "Filed a ticket to migrate the queue to the new cluster.",
+            "Decouple the billing queue from the mailer.",
+            "Establish a rota for certificate renewals.",
         ] {
             assert!(concrete(text), "{text}");
         }
@@ -450,6 +495,8 @@ mod tests {
             "Logs should go to the central store.",
             "We need a plan for the next failover.",
             "Added a backlog task to think about quotas.",
+            "Queue metrics and alerts.",
+            "Hotfixes should always be in a branch and can be tested on staging.",
         ] {
             assert!(!concrete(text), "{text}");
         }

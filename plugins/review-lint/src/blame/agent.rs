@@ -311,7 +311,7 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
         .unwrap_or("");
     if PERSON_BIGRAMS
         .iter()
-        .any(|&(a, b)| a == previous && b == lower)
+        .any(|&(a, b)| a == previous && is_noun_in(lower, &[b]))
     {
         return Some(Agent::Person);
     }
@@ -324,9 +324,18 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {
         return Some(Agent::System);
     }
-    let next_is_verb = tokens
-        .get(i + 1)
-        .is_some_and(|n| n.is_word && looks_like_verb(&n.lower));
+    // "Marek pushed", and "Marek accidentally pushed": one adverb may stand between.
+    let verb_at = |j: usize| {
+        tokens
+            .get(j)
+            .is_some_and(|n| n.is_word && looks_like_verb(&n.lower))
+    };
+    let adverb_at = |j: usize| {
+        tokens
+            .get(j)
+            .is_some_and(|n| n.is_word && n.lower.ends_with("ly") && n.lower.len() > 4)
+    };
+    let next_is_verb = verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2));
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
 }
 

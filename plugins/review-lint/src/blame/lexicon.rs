@@ -58,6 +58,22 @@ pub(super) const PERSON_NOUNS: &[&str] = &[
     "human",
     "individual",
     "newcomer",
+    "sysadmin",
+    "devops",
+    "specialist",
+    "consultant",
+    "maintainer",
+    "coworker",
+    "co-worker",
+    "teammate",
+    "crew",
+    "squad",
+    "supervisor",
+    "director",
+    "executive",
+    "technologist",
+    "clerk",
+    "officer",
 ];
 
 /// Two-word roles whose second word alone would read as software (`agent`, `desk`).
@@ -543,8 +559,13 @@ pub(super) const BLAMELESS_OMISSIONS: &[&str] = &[
 
 /// True when `word` is one of `nouns` or its plural (`engineers`, `teams`, `switches`).
 pub(super) fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
+    // Stripping a plural ending must leave a word: "is" is not the plural of "i".
     let singular = [word.strip_suffix("es"), word.strip_suffix('s')];
-    nouns.contains(&word) || singular.into_iter().flatten().any(|s| nouns.contains(&s))
+    nouns.contains(&word)
+        || singular
+            .into_iter()
+            .flatten()
+            .any(|s| s.len() >= 2 && nouns.contains(&s))
 }
 
 /// Looks like a finite verb: an auxiliary, an irregular past or a regular `-ed` form.

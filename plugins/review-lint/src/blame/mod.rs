@@ -69,6 +69,8 @@ pub fn detect(sentence: &str) -> Option<BlameFinding> {
         .or_else(|| rules::counterfactual(&s))
         .or_else(|| rules::character(&s))
         .or_else(|| rules::slip(&s))
+        .or_else(|| rules::unaware(&s))
+        .or_else(|| rules::harm(&s))
         .or_else(|| rules::exhortation(&s))
         .or_else(|| rules::conduct_advice(&s))
         .or_else(|| rules::owned_mistake(&s))?;

@@ -38,8 +38,24 @@ pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
 }
 
 fn should_have(s: &Sentence) -> Option<Hit> {
-    const PASSIVE_PERSON_ACTS: &[&str] =
-        &["rush", "ignore", "overlook", "notice", "escalate", "spot"];
+    // Slips and lapses are only ever a person's, so "should not have been skipped" judges
+    // whoever skipped it even in the passive.
+    const PASSIVE_PERSON_ACTS: &[&str] = &[
+        "rush",
+        "ignore",
+        "overlook",
+        "notice",
+        "escalate",
+        "spot",
+        "skip",
+        "miss",
+        "forget",
+        "forgotten",
+        "neglect",
+        "disregard",
+        "misconfigure",
+        "mistype",
+    ];
     const PREVENTIONS: &[&str] = &["prevent", "avoid", "catch", "stop", "notice", "spot"];
     const MODALS: &[&str] = &[
         "should",
@@ -56,7 +72,7 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             i
         } else {
             s.next_content(i)
-                .filter(|&h| matches!(s.word(h), "have" | "not" | "to"))?
+                .filter(|&h| matches!(s.word(h), "have" | "not" | "to" | "never"))?
         };
         let have = if s.word(have) == "have" || have == i {
             have

@@ -65,6 +65,14 @@ const HYPOTHETICAL: &[&str] = &[
     "tolerate",
     "tolerates",
     "absorb",
+    "assumed",
+    "assume",
+    "suspected",
+    "suspect",
+    "suspicion",
+    "theorised",
+    "theorized",
+    "hypothesis",
 ];
 
 /// "This oversight led to ..." (a slip), not "regulatory oversight" or "lack of oversight".
@@ -197,6 +205,18 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
             && matches!(s.word(i + 1), "was" | "is" | "were");
         let caused_by = matches!(word, "caused" | "attributed" | "blamed")
             && matches!(s.word(i + 1), "by" | "to" | "on");
+        // "due to an engineer running ...", "because of the contractor", "the result of a
+        // developer's ...", "stemmed from an operator": other links from an effect to its cause.
+        let linked = matches!(
+            (word, s.word(i + 1)),
+            ("due" | "owing", "to")
+                | ("because" | "result" | "consequence", "of")
+                | ("stemmed" | "resulted", "from")
+                | ("down", "to")
+        );
+        if linked {
+            return Some(i + 2);
+        }
         (root_cause || caused_by).then_some(i + 1)
     });
     cues.into_iter().find_map(|from| {
@@ -205,14 +225,23 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
             .find(|&j| s.tokens[j].is_word && !LINKS.contains(&s.word(j)))?;
         // The noun phrase only (at most three words, up to "who" or "that"): a person's role
         // word, not a product's name and not an attacker ("a malicious actor").
-        let person = (head..(head + 3).min(s.tokens.len()))
+        let person_at = (head..(head + 3).min(s.tokens.len()))
             .take_while(|&j| s.tokens[j].is_word && !matches!(s.word(j), "who" | "that" | "which"))
-            .map(|j| classify(&s.tokens, j))
-            .find(Option::is_some)
-            .flatten()
-            == Some(Agent::Person);
+            .find(|&j| classify(&s.tokens, j).is_some());
+        // "the DropletWorkflow Manager": a role word inside a capitalised name is a product.
+        let in_a_name = |j: usize| {
+            let capital = |k: usize| s.tokens[k].text.starts_with(char::is_uppercase);
+            j > head && capital(j) && capital(j - 1)
+        };
+        let person = person_at
+            .is_some_and(|j| classify(&s.tokens, j) == Some(Agent::Person) && !in_a_name(j));
         let attacker =
             (head..head + 3).any(|j| matches!(s.word(j), "malicious" | "attacker" | "hacker"));
+        // "due to the team being short-handed", "because of engineers having to ...": a state
+        // people were in, not an act of theirs.
+        let state = (head..(head + 4).min(s.tokens.len()))
+            .any(|j| matches!(s.word(j), "being" | "having" | "needing" | "lacking"));
+        let attacker = attacker || state;
         (person && !attacker && !s.negated_before(from, 4))
             .then_some((from.saturating_sub(1), head))
     })

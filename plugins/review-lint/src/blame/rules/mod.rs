@@ -5,14 +5,18 @@
 //! to a system? Words like "failed to" or "mistakenly" are blameless when a script is their
 //! subject, so those cues only fire when [`Sentence::agent_of`] finds a person.
 
+mod awareness;
 mod conduct;
 mod counterfactual;
+mod harm;
 mod judgement;
 mod label;
 mod slip;
 
+pub(super) use awareness::unaware;
 pub(super) use conduct::conduct_advice;
 pub(super) use counterfactual::counterfactual;
+pub(super) use harm::harm;
 pub(super) use judgement::{character, exhortation};
 pub(super) use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
 pub(super) use slip::slip;

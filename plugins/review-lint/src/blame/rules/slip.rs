@@ -24,6 +24,41 @@ const SLIP_ADVERBS: &[&str] = &[
     "wrongfully",
 ];
 
+/// Stems of the adjectives of accident and negligence: an adverb built on one ("accidently",
+/// "negligently", "thoughtlessly", "improperly", "unintendedly") frames the act it modifies as a
+/// slip, however it is spelled after the stem.
+const SLIP_ADVERB_STEMS: &[&str] = &[
+    "accident",
+    "mistak",
+    "inadvert",
+    "unintend",
+    "unintention",
+    "erroneous",
+    "incorrect",
+    "wrong",
+    "careless",
+    "negligent",
+    "reckless",
+    "thoughtless",
+    "heedless",
+    "unwitting",
+    "unknowing",
+    "absent-minded",
+    "sloppi",
+    "hast",
+    "improper",
+    "blind",
+];
+
+/// True for an adverb that frames an act as an accident or a lapse: one of [`SLIP_ADVERBS`],
+/// or an `-ly` word on one of [`SLIP_ADVERB_STEMS`].
+pub(super) fn is_slip_adverb(word: &str) -> bool {
+    SLIP_ADVERBS.contains(&word)
+        || (word.ends_with("ly")
+            && word.len() > 6
+            && SLIP_ADVERB_STEMS.iter().any(|stem| word.starts_with(stem)))
+}
+
 /// Verbs that name a slip whatever the object; a name in subject position is enough.
 const PERSONAL_SLIPS: &[&str] = &[
     "forget",
@@ -45,7 +80,33 @@ const SLIPS_IF_PERSON: &[&str] = &[
     "misconfigure",
     "misjudge",
     "mishandle",
+    "disregard",
+    "botch",
+    "bungle",
+    "fumble",
+    "omit",
+    "miss",
 ];
+
+/// Verbs with the prefix of doing wrong ("misconfigured", "mistyped", "mislabelled",
+/// "misread", "misunderstood"): a person doing one is slipping, whatever the verb. "Missed"
+/// and "misbehaved" are not of the kind ("miss" is in [`SLIPS_IF_PERSON`]; a node misbehaves).
+fn is_mis_verb(word: &str) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "misread",
+        "mistook",
+        "misunderstood",
+        "misheard",
+        "misspelt",
+    ];
+    word.strip_prefix("mis").is_some_and(|rest| {
+        rest.len() >= 4
+            && !rest.starts_with('s')
+            && !rest.starts_with("behav")
+            && !rest.starts_with("sion")
+            && rest.ends_with("ed")
+    }) || IRREGULAR.contains(&word)
+}
 
 /// Finding something by accident is luck, not a failing: "accidentally discovered the leak".
 const DISCOVERIES: &[&str] = &[
@@ -119,29 +180,54 @@ fn left_undone(s: &Sentence) -> Option<Hit> {
 fn slip_word(s: &Sentence) -> Option<Hit> {
     (0..s.tokens.len()).find_map(|i| {
         let word = s.word(i);
-        let strictly_personal = SLIP_ADVERBS.contains(&word) || has_lemma(word, SLIPS_IF_PERSON);
+        let adverb = is_slip_adverb(word);
+        let strictly_personal = adverb || has_lemma(word, SLIPS_IF_PERSON) || is_mis_verb(word);
         let personal = has_lemma(word, PERSONAL_SLIPS);
         if !(strictly_personal || personal)
+            || word == "missing"
+            || obliged(s, i)
+            || hypothetical(s, i)
             || s.negated_before(i, 2)
             || adjectival(s, i)
             || passive_without_person(s, i)
         {
             return None;
         }
-        let lucky_find = SLIP_ADVERBS.contains(&word)
+        let lucky_find = adverb
             && s.next_content(i)
                 .is_some_and(|v| has_lemma(s.word(v), DISCOVERIES));
         let (agent, at) = s.agent_of(i);
-        let blamed = !lucky_find && (agent == Agent::Person || (personal && agent == Agent::Name));
+        // A name right before the act ("Marek accidentally pushed", "Ana misread") is its
+        // subject; further away it may be a product named earlier in the clause.
+        let named_subject = agent == Agent::Name && at.is_some_and(|a| a < i && i - a <= 2);
+        let blamed = !lucky_find
+            && (agent == Agent::Person || (agent == Agent::Name && (personal || named_subject)));
         blamed.then(|| {
             Hit::new(
                 BlameKind::Slip,
                 at.filter(|&a| a < i && i - a <= 6).unwrap_or(i),
-                i + usize::from(SLIP_ADVERBS.contains(&word)),
+                i + usize::from(adverb),
             )
             .with_act(Some(i))
         })
     })
+}
+
+/// "operators had to skip the queue", "were forced to ignore the alarms": an act people were
+/// obliged to do is the situation's doing, not a slip.
+fn obliged(s: &Sentence, i: usize) -> bool {
+    s.word(i.wrapping_sub(1)) == "to"
+        && matches!(
+            s.word(i.wrapping_sub(2)),
+            "had" | "has" | "have" | "needed" | "need" | "forced" | "required" | "obliged"
+        )
+}
+
+/// "would miss the point", "might have overlooked it too": an act someone would or might do is
+/// not one they did.
+fn hypothetical(s: &Sentence, i: usize) -> bool {
+    const MODALS: &[&str] = &["would", "might", "may", "will", "can", "could", "cannot"];
+    (i.saturating_sub(2)..i).any(|j| MODALS.contains(&s.word(j)))
 }
 
 /// "due to misconfigured settings", "an accidentally deleted file": a participle used as an
@@ -161,7 +247,7 @@ fn adjectival(s: &Sentence, i: usize) -> bool {
 fn passive_without_person(s: &Sentence, i: usize) -> bool {
     const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being", "got"];
     let passive = BE.contains(&s.word(i.wrapping_sub(1)))
-        || (SLIP_ADVERBS.contains(&s.word(i)) && BE.contains(&s.word(i.wrapping_sub(1))));
+        || (is_slip_adverb(s.word(i)) && BE.contains(&s.word(i.wrapping_sub(1))));
     let by_person = (i + 1..(i + 5).min(s.tokens.len()))
         .any(|j| s.word(j) == "by" && doer_after(&s.tokens, j + 1).is_some_and(Agent::is_someone));
     passive && !by_person
@@ -216,8 +302,33 @@ fn omission(s: &Sentence) -> Option<Hit> {
         let agent = s.agent_of(i).0;
         let blamed =
             agent == Agent::Person || (agent == Agent::Name && has_lemma(word, ATTENTIVE_ACTS));
-        blamed.then(|| Hit::new(BlameKind::Omission, i, verb).with_act(Some(verb)))
+        (blamed && !missed_by_a_test_stage(s, verb))
+            .then(|| Hit::new(BlameKind::Omission, i, verb).with_act(Some(verb)))
     })
+}
+
+/// "we did not detect it in our testing environments", "didn't catch it in staging": what
+/// was missed is placed on a stage of testing that could not show it, a gap in the process.
+fn missed_by_a_test_stage(s: &Sentence, verb: usize) -> bool {
+    const DETECTING: &[&str] = &["detect", "catch", "caught", "notice", "spot", "see", "find"];
+    const STAGES: &[&str] = &[
+        "testing",
+        "test",
+        "tests",
+        "staging",
+        "ci",
+        "review",
+        "qa",
+        "pre-production",
+        "preprod",
+    ];
+    has_lemma(s.word(verb), DETECTING)
+        && (verb + 1..(verb + 6).min(s.tokens.len()))
+            .take_while(|&j| s.same_clause(verb, j))
+            .any(|j| {
+                s.word(j) == "in"
+                    && (j + 1..(j + 3).min(s.tokens.len())).any(|k| STAGES.contains(&s.word(k)))
+            })
 }
 
 /// "pushed the config without running the validator": skipping a check as the cause.

@@ -77,7 +77,8 @@ pub fn gives_the_role_away(words: &Words) -> bool {
         || (leaving && (giving || any_of(words, TASKING)) && any_of(words, ROLE_NOUNS))
 }
 
-/// Whether event `i` hands the IC role on, by meaning: it is posted by the IC of the moment,
+/// Whether event `i` hands the IC role on, by meaning: it is a role change or a message posted
+/// under the IC role, by the IC of the moment,
 /// names another participant, and either gives the role away in words of any shape or is
 /// followed, within `window` seconds, by its author posting under another role.
 pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
@@ -85,13 +86,12 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
     let Some(actor) = e.actor.as_deref() else {
         return false;
     };
-    if !matches!(e.kind, EventKind::RoleChange | EventKind::Message)
-        || ctx.ic_before(i) != Some(actor)
-        || !(ctx.names_someone_else(i) || names_a_person(&e.text))
-    {
-        return false;
-    }
-    gives_the_role_away(&Words::new(&e.text)) || steps_down(ctx.events, i, window)
+    // Cheap tests first: this runs on every line of a window, and `ic_before` scans back.
+    // A line posted under the IC role, or a role change: the record's own view of who speaks.
+    (e.kind == EventKind::RoleChange || (e.kind == EventKind::Message && e.role == Some(Role::Ic)))
+        && (steps_down(ctx.events, i, window) || gives_the_role_away(&Words::new(&e.text)))
+        && (ctx.names_someone_else(i) || names_a_person(&e.text))
+        && ctx.ic_before(i) == Some(actor)
 }
 
 /// Whether a line names a person who may not have posted yet: an `@mention`, a capitalised word

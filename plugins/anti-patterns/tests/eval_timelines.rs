@@ -204,8 +204,10 @@ fn all_without_timelines(s: &Summary) -> serde_json::Value {
 /// the sandboxed plugin through `rhyme eval nudges`; this one runs in seconds.
 const VARIANT_FLOOR: f64 = 0.92;
 /// The floor for the `reworded` variant, set after measuring it: 24/28 (0.857) with the
-/// phrase-list cues, before the act rules.
-const REWORDED_FLOOR: f64 = 0.85;
+/// phrase-list cues alone, 26/28 (0.929) once handovers, waits, varied theories and presence
+/// after mitigation were read as acts (`src/acts.rs`). The two it still changes are off-channel
+/// references said in other words.
+const REWORDED_FLOOR: f64 = 0.92;
 
 /// Every timeline rewritten by every metamorphic variant ([`rhyme_eval::variants`]), replayed
 /// natively: prints the share of timelines whose nudges stay the same and the labelled scores of

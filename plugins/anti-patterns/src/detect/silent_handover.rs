@@ -55,11 +55,12 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
 /// the IC stepping down to another role right after naming someone).
 fn is_handover(ctx: &Context, i: usize, wait: i64) -> bool {
     let e = &ctx.events[i];
-    let by_the_ic = matches!(e.kind, EventKind::RoleChange | EventKind::Message)
+    // Cheap tests first: this runs on every line of the window, and `ic_before` scans back.
+    matches!(e.kind, EventKind::RoleChange | EventKind::Message)
         && e.actor.is_some()
         && !ctx.has(i, Cue::IcClaim)
-        && ctx.ic_before(i) == e.actor.as_deref();
-    by_the_ic && (ctx.has(i, Cue::Handoff) || acts::hands_over(ctx, i, wait))
+        && (ctx.has(i, Cue::Handoff) || acts::hands_over(ctx, i, wait))
+        && ctx.ic_before(i) == e.actor.as_deref()
 }
 
 /// A line that carries most of a handover note.

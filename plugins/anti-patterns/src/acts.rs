@@ -88,10 +88,71 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
     };
     // Cheap tests first: this runs on every line of a window, and `ic_before` scans back.
     // A line posted under the IC role, or a role change: the record's own view of who speaks.
-    (e.kind == EventKind::RoleChange || (e.kind == EventKind::Message && e.role == Some(Role::Ic)))
-        && (steps_down(ctx.events, i, window) || gives_the_role_away(&Words::new(&e.text)))
-        && (ctx.names_someone_else(i) || names_a_person(&e.text))
-        && ctx.ic_before(i) == Some(actor)
+    if !(e.kind == EventKind::RoleChange
+        || (e.kind == EventKind::Message && e.role == Some(Role::Ic)))
+    {
+        return false;
+    }
+    let words = Words::new(&e.text);
+    let gives = (steps_down(ctx.events, i, window) || gives_the_role_away(&words))
+        && (ctx.names_someone_else(i) || names_a_person(&e.text));
+    let names_ic = || any_of(&words, &["ic", "commander"]) && names_another_as_ic(&e.text, actor);
+    (gives || names_ic()) && ctx.ic_before(i) == Some(actor)
+}
+
+/// Whether a line (not a question) names someone other than `actor` as holding the IC role:
+/// a person's name next to "IC" or "commander", with only linking words between ("Viktor is IC
+/// until I'm back", "IC to @sam", "Lea as commander"). Who holds the role is stated, whatever
+/// the verb.
+pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
+    if text.contains('?') {
+        return false;
+    }
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != '@'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let own = actor
+        .split(|c: char| c.is_whitespace() || c == '.' || c == '_')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('@')
+        .to_lowercase();
+    let linking = |t: &str| {
+        matches!(
+            t.to_lowercase().as_str(),
+            "is" | "as"
+                | "has"
+                | "now"
+                | "becomes"
+                | "takes"
+                | "will"
+                | "be"
+                | "acting"
+                | "to"
+                | "goes"
+        )
+    };
+    let is_name = |t: &str| {
+        let mut chars = t.chars();
+        let named = match chars.next() {
+            Some('@') => t.len() > 1,
+            Some(c) if c.is_uppercase() => {
+                let rest: Vec<char> = chars.collect();
+                !rest.is_empty() && rest.iter().all(|c| c.is_lowercase())
+            }
+            _ => false,
+        };
+        named && t.trim_start_matches('@').to_lowercase() != own
+    };
+    let role = |t: &str| matches!(t.to_lowercase().as_str(), "ic" | "commander");
+    (0..tokens.len()).filter(|&k| role(tokens[k])).any(|k| {
+        let back = (0..k).rev().find(|&j| !linking(tokens[j]));
+        let ahead = (k + 1..tokens.len()).find(|&j| !linking(tokens[j]));
+        back.is_some_and(|j| k - j <= 3 && is_name(tokens[j]))
+            || ahead.is_some_and(|j| is_name(tokens[j]) && j - k <= 3 && j > k + 1)
+    })
 }
 
 /// Whether a line names a person who may not have posted yet: an `@mention`, a capitalised word
@@ -243,6 +304,22 @@ mod tests {
             kind: EventKind::Message,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn naming_someone_else_as_ic_is_giving_the_role_away() {
+        assert!(names_another_as_ic(
+            "Off to the vendor meeting. Lea is IC till I return",
+            "Mo"
+        ));
+        assert!(names_another_as_ic("IC goes to @ravi for the night", "Mo"));
+        // Near misses: the speaker naming themself, a question about who holds it, a task.
+        assert!(!names_another_as_ic("Mo is IC. Lea on comms.", "Mo Diallo"));
+        assert!(!names_another_as_ic("Who is IC now?", "Mo"));
+        assert!(!names_another_as_ic(
+            "Lea please check the IC channel topic",
+            "Mo"
+        ));
     }
 
     #[test]

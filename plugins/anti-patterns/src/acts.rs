@@ -200,6 +200,58 @@ pub fn steps_down(events: &[Event], i: usize, window: i64) -> bool {
         })
 }
 
+/// Verbs of talking to people: a line that opens with one reports coordination, not work on a
+/// system.
+const COMMUNICATING: &[&str] = &[
+    "asked",
+    "asking",
+    "paged",
+    "paging",
+    "pinged",
+    "pinging",
+    "told",
+    "telling",
+    "posted",
+    "posting",
+    "updated",
+    "updating",
+    "called",
+    "calling",
+    "messaged",
+    "emailed",
+    "invited",
+    "assigned",
+    "waiting",
+    "thinking",
+    "wondering",
+    "seeing",
+    "getting",
+    "hearing",
+    "heading",
+    "leaving",
+    "going",
+    "being",
+];
+
+/// Whether a line reports the speaker's own operation on a system, by its shape: it opens
+/// (after an optional "I" or "just") with a verb in the past or progressive form ("fetched the
+/// metadata", "clearing the cache on auth-0"), that verb is not one of talking to people, and
+/// the line neither asks nor names anyone.
+pub fn reports_own_operation(text: &str) -> bool {
+    let words = Words::new(text);
+    if words.question() || names_a_person(text) {
+        return false;
+    }
+    let first = words
+        .iter()
+        .find(|w| !matches!(*w, "i" | "just" | "now" | "also" | "then" | "ok" | "so"));
+    first.is_some_and(|w| {
+        let verb_form = (w.len() >= 5 && (w.ends_with("ed") || w.ends_with("ing")))
+            && w.chars().all(|c| c.is_ascii_alphabetic());
+        verb_form && !COMMUNICATING.contains(&w)
+    })
+}
+
 /// The longest wait a step may announce and still hold off the stall clock.
 pub const MAX_STATED_WAIT_MINUTES: i64 = 60;
 
@@ -304,6 +356,23 @@ mod tests {
             kind: EventKind::Message,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_line_opening_with_a_done_or_doing_verb_reports_own_work() {
+        assert!(reports_own_operation(
+            "fetched the IdP metadata, signing cert changed"
+        ));
+        assert!(reports_own_operation("I cleared the key cache on auth-0"));
+        // Near misses: coordination, a question, a line to someone, a status noun.
+        assert!(!reports_own_operation(
+            "asked the platform team about credentials"
+        ));
+        assert!(!reports_own_operation("restarting it again?"));
+        assert!(!reports_own_operation("Lena, checked the NAT gateway yet"));
+        assert!(!reports_own_operation(
+            "latency improved after the rollback"
+        ));
     }
 
     #[test]

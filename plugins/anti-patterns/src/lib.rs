@@ -19,7 +19,8 @@
 //! | [`model`] | incident, events, nudges |
 //! | [`config`] | thresholds per severity, catalog defaults |
 //! | [`text`] | words of a chat line, phrase index, topic overlap |
-//! | [`cues`] | the speech acts a line performs |
+//! | [`cues`] | the speech acts a line performs, by their usual phrases |
+//! | [`acts`] | acts read by structure and verb class: handovers, stated waits |
 //! | [`context`] | one call's view: events up to now, cached cues, episode checks |
 //! | `detect` | one module per pattern |
 //!
@@ -39,6 +40,7 @@
 //! assert!(nudges[0].message.chars().count() <= 140);
 //! ```
 
+pub mod acts;
 pub mod config;
 pub mod context;
 pub mod cues;

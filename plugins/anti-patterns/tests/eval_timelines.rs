@@ -37,10 +37,14 @@ fn events(t: &Timeline) -> Vec<Event> {
             id: e.index as u64,
             at: e.at,
             actor: e.actor.clone(),
-            role: e
-                .role
-                .as_ref()
-                .map(|r| serde_json::from_value(r.as_str().into()).expect("role")),
+            // As the plugin's glue does: a recorded change is the pipeline's, a system event.
+            role: if anti_patterns::model::is_change_record(&e.kind, &e.text) {
+                Some(anti_patterns::Role::System)
+            } else {
+                e.role
+                    .as_ref()
+                    .map(|r| serde_json::from_value(r.as_str().into()).expect("role"))
+            },
             kind: serde_json::from_value(e.kind.as_str().into()).expect("kind"),
             text: e.text.clone(),
         })
@@ -193,4 +197,93 @@ fn all_without_timelines(s: &Summary) -> serde_json::Value {
         .expect("object")
         .remove("per_timeline");
     value
+}
+
+/// The least share of shared timelines whose nudges (patterns, in order) survive each variant
+/// when replayed natively. The end-to-end test (`tests/tests/all/robustness.rs`) asks the same of
+/// the sandboxed plugin through `rhyme eval nudges`; this one runs in seconds.
+const VARIANT_FLOOR: f64 = 0.92;
+/// The floor for the `reworded` variant, set after measuring it: 24/28 (0.857) with the
+/// phrase-list cues alone, 26/28 (0.929) once handovers, waits, varied theories and presence
+/// after mitigation were read as acts (`src/acts.rs`). The two it still changes are off-channel
+/// references said in other words.
+const REWORDED_FLOOR: f64 = 0.92;
+
+/// Every timeline rewritten by every metamorphic variant ([`rhyme_eval::variants`]), replayed
+/// natively: prints the share of timelines whose nudges stay the same and the labelled scores of
+/// the rewritten set. The `reworded` variant says each act in other words than the usual ones, so
+/// its figures are the check on rules that read phrases rather than acts.
+#[test]
+fn nudges_survive_the_metamorphic_variants() {
+    use rhyme_eval::variants::{Variant, rewrite_timeline};
+    let other = std::env::var_os("RHYME_TIMELINES").map(PathBuf::from);
+    let dir = other.clone().unwrap_or_else(timelines_dir);
+    if !dir.exists() {
+        eprintln!("skipped: {} not found", dir.display());
+        return;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let originals: Vec<(PathBuf, serde_json::Value)> = files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let value = serde_json::from_str(&text).unwrap();
+            (p, value)
+        })
+        .collect();
+    let config = Thresholds::default();
+    let run = |path: &PathBuf, value: &serde_json::Value| {
+        let t = nudges::parse_timeline(&value.to_string(), path).expect("timeline parses");
+        let fired = predicted(&replay(&t, &config));
+        (t, fired)
+    };
+    let base: Vec<(Timeline, Vec<PredictedNudge>)> =
+        originals.iter().map(|(p, v)| run(p, v)).collect();
+    let patterns = |p: &[PredictedNudge]| p.iter().map(|n| n.pattern.clone()).collect::<Vec<_>>();
+    let mut failures = Vec::new();
+    for variant in Variant::ALL {
+        let rewritten: Vec<(Timeline, Vec<PredictedNudge>)> = originals
+            .iter()
+            .map(|(p, v)| run(p, &rewrite_timeline(v, variant)))
+            .collect();
+        let mut kept = 0;
+        for ((t, before), (_, after)) in base.iter().zip(&rewritten) {
+            if patterns(before) == patterns(after) {
+                kept += 1;
+            } else {
+                println!(
+                    "  {}: {} {:?} became {:?}",
+                    variant.name(),
+                    t.id,
+                    patterns(before),
+                    patterns(after)
+                );
+            }
+        }
+        let share = f64::from(kept) / originals.len() as f64;
+        let runs: Vec<(&Timeline, Vec<PredictedNudge>)> =
+            rewritten.iter().map(|(t, p)| (t, p.clone())).collect();
+        print(variant.name(), &score(&runs));
+        println!(
+            "{:>22}: {kept}/{} timelines kept their nudges ({share:.3})",
+            variant.name(),
+            originals.len()
+        );
+        let floor = if variant == Variant::Reworded {
+            REWORDED_FLOOR
+        } else {
+            VARIANT_FLOOR
+        };
+        if share < floor {
+            failures.push(format!("{} {share:.3}", variant.name()));
+        }
+    }
+    if other.is_none() {
+        assert!(failures.is_empty(), "under the floor: {failures:?}");
+    }
 }

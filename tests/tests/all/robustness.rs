@@ -24,6 +24,11 @@ const QUESTION_FLOOR: f64 = 0.93;
 /// rest; the floor lets two of 28 change.
 const FLOOR: f64 = 0.92;
 
+/// The floor of the `reworded` variant (each act said in other words than the usual ones), set
+/// after measuring it natively (`plugins/anti-patterns/tests/eval_timelines.rs`): 24/28 with the
+/// phrase-list cues alone, 26/28 with the act rules of `plugins/anti-patterns/src/acts.rs`.
+const REWORDED_FLOOR: f64 = 0.92;
+
 #[test]
 fn nudges_survive_other_ways_of_writing_a_timeline() {
     let Some(shared) = shared_data() else { return };
@@ -69,11 +74,16 @@ fn nudges_survive_other_ways_of_writing_a_timeline() {
             variant.name(),
             originals.len()
         );
-        if share < FLOOR {
+        let floor = if variant == Variant::Reworded {
+            REWORDED_FLOOR
+        } else {
+            FLOOR
+        };
+        if share < floor {
             failures.push(format!("{} {share:.3}", variant.name()));
         }
     }
-    assert!(failures.is_empty(), "under the floor {FLOOR}: {failures:?}");
+    assert!(failures.is_empty(), "under the floor: {failures:?}");
 }
 
 fn read_timelines(dir: &std::path::Path) -> Vec<(String, serde_json::Value)> {

@@ -5,6 +5,7 @@
 //! itself hands-on: assigning, answering, deciding, paging). One glance at a dashboard is fine;
 //! the nudge needs several steps within a short window and at least one question left waiting.
 
+use crate::acts;
 use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
@@ -65,7 +66,11 @@ fn is_hands_on(ctx: &Context, i: usize) -> bool {
     .any(|c| cues.has(c));
     let working = match ctx.events[i].kind {
         EventKind::Action | EventKind::Deploy => !coordinating,
-        EventKind::Message => cues.has(Cue::HandsOn),
+        // A message counts in the usual words of hands-on work, or by its shape: a line that
+        // opens with a done or doing verb reports the IC's own work ([`acts::reports_own_operation`]).
+        EventKind::Message => {
+            cues.has(Cue::HandsOn) || acts::reports_own_operation(&ctx.events[i].text)
+        }
         _ => false,
     };
     working && !cues.has(Cue::Directs) && !cues.question && !ctx.names_someone_else(i)
@@ -168,5 +173,28 @@ mod tests {
             ev(8, Ic, Action, "status page updated: invoices delayed"),
         ];
         assert_silent(&events, 0..=30, Pattern::IcHeroDebugger);
+    }
+
+    #[test]
+    fn the_ics_own_work_reported_in_messages_counts_whatever_the_verb() {
+        let events = vec![
+            ev(0, System, Alert, "billing job failures 35%"),
+            ev(1, Ic, RoleChange, "Ana is IC. Bo ops, Cy comms."),
+            ev(3, Ic, Message, "opened the worker's config, pool is 4"),
+            ev(5, Ic, Message, "compared it with last week's, it was 16"),
+            ev(6, Ops, Message, "Ana, what do you want me on?"),
+            ev(8, Ic, Message, "raised the pool to 16 on worker-3"),
+        ];
+        assert_eq!(replay(&events, 0..=30, Pattern::IcHeroDebugger).len(), 1);
+        // Near miss: the same IC reporting what others found and asking them on.
+        let coordinating = vec![
+            ev(0, System, Alert, "billing job failures 35%"),
+            ev(1, Ic, RoleChange, "Ana is IC. Bo ops, Cy comms."),
+            ev(3, Ic, Message, "asked Bo for the worker config"),
+            ev(5, Ic, Message, "latency is flat since the change"),
+            ev(6, Ops, Message, "Ana, what do you want me on?"),
+            ev(8, Ic, Message, "Bo, raise the pool to 16 please"),
+        ];
+        assert_silent(&coordinating, 0..=30, Pattern::IcHeroDebugger);
     }
 }

@@ -8,6 +8,7 @@
 //! change or claim by someone other than the outgoing IC, or an "ack"/"got it" from a person the
 //! handover names.
 
+use crate::acts;
 use crate::context::{Context, first_name, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
@@ -26,7 +27,7 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         .rev()
         .filter(|&i| ctx.events[i].at + wait <= ctx.now)
         .find(|&i| {
-            is_handover(ctx, i) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at)
+            is_handover(ctx, i, wait) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at)
         })?;
     let h_at = ctx.events[handover].at;
     let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(h_at + wait + 1);
@@ -49,12 +50,16 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     ))
 }
 
-fn is_handover(ctx: &Context, i: usize) -> bool {
+/// A line by the IC of the moment that passes the role on: in the usual words (the handoff cue),
+/// or by meaning ([`acts::hands_over`]: someone named and the role given away in other words, or
+/// the IC stepping down to another role right after naming someone).
+fn is_handover(ctx: &Context, i: usize, wait: i64) -> bool {
     let e = &ctx.events[i];
+    // Cheap tests first: this runs on every line of the window, and `ic_before` scans back.
     matches!(e.kind, EventKind::RoleChange | EventKind::Message)
         && e.actor.is_some()
-        && ctx.has(i, Cue::Handoff)
         && !ctx.has(i, Cue::IcClaim)
+        && (ctx.has(i, Cue::Handoff) || acts::hands_over(ctx, i, wait))
         && ctx.ic_before(i) == e.actor.as_deref()
 }
 
@@ -156,6 +161,35 @@ mod tests {
         ));
         events.push(by(21, "ilya", Responder, Message, "ack, got it"));
         assert_silent(&events, 0..=40, Pattern::SilentHandover);
+    }
+
+    #[test]
+    fn a_handover_in_other_words_fires_and_a_task_handed_out_does_not() {
+        let mut events = before_the_handover();
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "I'm needed upstairs. Ilya, from here this one is yours.",
+        ));
+        events.push(by(
+            23,
+            "Pedro",
+            Ops,
+            Message,
+            "batch 1 done, who confirms batch 2?",
+        ));
+        assert_eq!(replay(&events, 0..=40, Pattern::SilentHandover).len(), 1);
+        let mut task = before_the_handover();
+        task.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "Ilya take the batch 2 check please",
+        ));
+        assert_silent(&task, 0..=40, Pattern::SilentHandover);
     }
 
     #[test]

@@ -6,7 +6,11 @@
 //! updates repeat what is known; "any news?", "+1", "still nothing" and bare acknowledgements show
 //! that people are waiting, which is the stall itself, not a way out of it.
 
+use crate::acts;
 use crate::context::{Context, is_human, is_responder};
+
+/// Seconds after a stated due time before the quiet counts as a stall.
+const STATED_WAIT_GRACE: i64 = 5 * 60;
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -19,9 +23,11 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         .rev()
         .find(|&i| is_progress(ctx, i))?;
     let since_at = ctx.events[last].at;
-    if ctx.now - since_at < ctx.limits.silence_minutes as i64 * 60
-        || ctx.fired_since(Pattern::StalledLoop, since_at)
-    {
+    // A step that said when its result is due holds the clock until then, plus a little grace:
+    // waiting for what the team said it would wait for is not a stall.
+    let stated = acts::stated_wait_until(&ctx.events[last]).map_or(0, |t| t + STATED_WAIT_GRACE);
+    let due = (since_at + ctx.limits.silence_minutes as i64 * 60).max(stated);
+    if ctx.now < due || ctx.fired_since(Pattern::StalledLoop, since_at) {
         return None;
     }
     let waiting: Vec<usize> = (last + 1..ctx.events.len())
@@ -105,6 +111,20 @@ mod tests {
         events.push(ev(33, Ops, Action, "flag flipped"));
         events.push(ev(40, Ic, Mitigation, "delivery back to 96%"));
         assert_silent(&events, 0..=90, Pattern::StalledLoop);
+    }
+
+    #[test]
+    fn a_stated_wait_holds_the_clock_until_it_is_due() {
+        let mut events = waiting_on_a_vendor();
+        events[3] = ev(
+            8,
+            Ops,
+            Action,
+            "reindex started, takes about 30 min, will report then",
+        );
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_none());
+        assert!(fired(&events, 42, Pattern::StalledLoop).is_none());
+        assert!(fired(&events, 43, Pattern::StalledLoop).is_some());
     }
 
     #[test]

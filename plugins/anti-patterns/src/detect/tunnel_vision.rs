@@ -111,6 +111,19 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
             open = None;
             continue;
         }
+        // A cause proposed on another topic varies the hypotheses: the room is not locked on one
+        // theory, so the stretch restarts from the new one.
+        if cues.has(Cue::Hypothesis) && !share_topic(&stretch.topic, &ctx.topic(i)) {
+            *stretch = Stretch {
+                start: i,
+                author: e.actor.clone(),
+                topic: ctx.topic(i).into_owned(),
+                contrary: Vec::new(),
+                pursued: Vec::new(),
+                pursued_after_contrary: false,
+            };
+            continue;
+        }
         let from_author = e.actor.is_some() && e.actor == stretch.author;
         if cues.has(Cue::Contrary) && !cues.question && !from_author && !cues.has(Cue::Hypothesis) {
             stretch.contrary.push(i);
@@ -197,5 +210,26 @@ mod tests {
             "pause the batch and watch timeouts for 5 minutes",
         ));
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn a_second_cause_on_another_topic_means_theories_are_varied() {
+        let mut events = lock_theory();
+        events.push(ev(
+            10,
+            Responder,
+            Message,
+            "could be the new connection pooler config from this morning's rollout instead",
+        ));
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+        // Near miss: a second line on the same theory is the same theory pursued.
+        let mut same = lock_theory();
+        same.push(ev(
+            10,
+            Responder,
+            Message,
+            "probably the batch locks on orders-db",
+        ));
+        assert_eq!(replay(&same, 0..=40, Pattern::TunnelVision).len(), 1);
     }
 }

@@ -5,6 +5,7 @@
 //! words defer it ("will post when closed"). The room counts as gone when no responder has posted
 //! for a while; a stakeholder asking whether it is over is evidence, not presence.
 
+use super::stalled_loop::is_progress;
 use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
@@ -23,9 +24,10 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     }
     let after = mitigation + 1..ctx.events.len();
     let quiet_since = ctx.now - limits.gone_quiet_minutes as i64 * 60;
+    let owner = ctx.ic_before(ctx.events.len());
     if after
         .clone()
-        .any(|i| is_responder(&ctx.events[i]) && ctx.events[i].at > quiet_since)
+        .any(|i| ctx.events[i].at > quiet_since && still_there(ctx, i, owner))
     {
         return None;
     }
@@ -50,6 +52,18 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         "Mitigated {hours:.1} h ago with no all-clear and the room gone quiet: check the resolution criteria, then declare the end or hand it on."
     );
     Some(ctx.nudge(Pattern::VanishingAfterMitigation, message, evidence))
+}
+
+/// Whether event `i` shows the room still at work: the owner (the IC) posting anything but a
+/// sign-off, or any responder moving the response on (an observation, a step, a decision). A
+/// responder only asking whether it is over is waiting, not working.
+fn still_there(ctx: &Context, i: usize, owner: Option<&str>) -> bool {
+    let e = &ctx.events[i];
+    if !is_responder(e) || ctx.has(i, Cue::Departure) {
+        return false;
+    }
+    let by_owner = owner.is_some() && e.actor.as_deref() == owner;
+    by_owner || (is_progress(ctx, i) && !ctx.cues(i).question)
 }
 
 fn declares_end(ctx: &Context, i: usize) -> bool {
@@ -116,6 +130,30 @@ mod tests {
             "Resolved: all clear since 20:10",
         ));
         assert_silent(&events, 0..=300, Pattern::VanishingAfterMitigation);
+    }
+
+    #[test]
+    fn a_question_from_someone_left_in_the_room_is_not_presence() {
+        let mut events = mitigated_at_night();
+        events.push(ev(
+            75,
+            Responder,
+            Message,
+            "is the merchant getting retries again?",
+        ));
+        assert_eq!(
+            replay(&events, 0..=300, Pattern::VanishingAfterMitigation).len(),
+            1
+        );
+        // Near miss: the owner still posting keeps it silent.
+        let mut owner = mitigated_at_night();
+        owner.push(ev(
+            75,
+            Ic,
+            Message,
+            "watching the merchant's webhook queue drain",
+        ));
+        assert!(fired(&owner, 80, Pattern::VanishingAfterMitigation).is_none());
     }
 
     #[test]

@@ -33,57 +33,18 @@ struct Reference {
 /// Reads a reference file and recovers each sentence from `corpus`; a reference that matches
 /// no sentence of its postmortem is an error naming its line.
 pub fn read_blame_references(labels: &Path, corpus: &Path) -> Result<Vec<BlameItem>> {
-    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
-        path: corpus.to_path_buf(),
-        line: 0,
-        message: e.to_string(),
-    })?;
-    let texts: HashMap<&str, &str> = postmortems
-        .iter()
-        .map(|p| (p.id.as_str(), p.text.as_deref().unwrap_or("")))
-        .collect();
-    let text = std::fs::read_to_string(labels).map_err(|source| Error::Read {
-        path: labels.to_path_buf(),
-        source,
-    })?;
-    let mut items = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let bad = |message: String| Error::Parse {
-            path: labels.to_path_buf(),
-            line: n + 1,
-            message,
-        };
-        let r: Reference = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let body = texts.get(r.source.as_str()).ok_or_else(|| {
-            bad(format!(
-                "source {} is not in {}",
-                r.source,
-                corpus.display()
-            ))
-        })?;
-        let sentence = sentences(body)
-            .into_iter()
-            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == r.sha256)
-            .ok_or_else(|| {
-                bad(format!(
-                    "no sentence of {} hashes to {}",
-                    r.source, r.sha256
-                ))
-            })?;
-        items.push(BlameItem {
+    let found: Vec<(Reference, String)> = resolve(labels, corpus, "sentence", sentences)?;
+    Ok(found
+        .into_iter()
+        .map(|(r, sentence)| BlameItem {
             id: r.id,
             text: sentence,
             blame: r.blame,
             why: r.why,
             reframe: None,
             source: r.source,
-        });
-    }
-    Ok(items)
+        })
+        .collect())
 }
 
 /// One line of an action-item reference file: the item is the list entry of postmortem
@@ -101,6 +62,27 @@ struct ItemReference {
 /// Reads an action-item reference file and recovers each item from `corpus`; a reference that
 /// matches no list entry of its postmortem is an error naming its line.
 pub fn read_action_item_references(labels: &Path, corpus: &Path) -> Result<Vec<ActionItem>> {
+    let found: Vec<(ItemReference, String)> = resolve(labels, corpus, "list entry", list_entries)?;
+    Ok(found
+        .into_iter()
+        .map(|(r, item)| ActionItem {
+            id: r.id,
+            text: item,
+            elements: r.elements,
+            source: r.source,
+        })
+        .collect())
+}
+
+/// Each reference of `labels` with the piece of its postmortem's text it points at: the piece
+/// (`pieces` cuts a text into them; `what` names one in errors) whose sha256 is the
+/// reference's.
+fn resolve<R: serde::de::DeserializeOwned + Pointer>(
+    labels: &Path,
+    corpus: &Path,
+    what: &str,
+    pieces: fn(&str) -> Vec<String>,
+) -> Result<Vec<(R, String)>> {
     let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
         path: corpus.to_path_buf(),
         line: 0,
@@ -114,7 +96,7 @@ pub fn read_action_item_references(labels: &Path, corpus: &Path) -> Result<Vec<A
         path: labels.to_path_buf(),
         source,
     })?;
-    let mut items = Vec::new();
+    let mut found = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
@@ -125,31 +107,35 @@ pub fn read_action_item_references(labels: &Path, corpus: &Path) -> Result<Vec<A
             line: n + 1,
             message,
         };
-        let r: ItemReference = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let body = texts.get(r.source.as_str()).ok_or_else(|| {
-            bad(format!(
-                "source {} is not in {}",
-                r.source,
-                corpus.display()
-            ))
-        })?;
-        let item = list_entries(body)
+        let r: R = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let (source, sha256) = r.points_at();
+        let body = texts
+            .get(source)
+            .ok_or_else(|| bad(format!("source {source} is not in {}", corpus.display())))?;
+        let piece = pieces(body)
             .into_iter()
-            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == r.sha256)
-            .ok_or_else(|| {
-                bad(format!(
-                    "no list entry of {} hashes to {}",
-                    r.source, r.sha256
-                ))
-            })?;
-        items.push(ActionItem {
-            id: r.id,
-            text: item,
-            elements: r.elements,
-            source: r.source,
-        });
+            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == sha256)
+            .ok_or_else(|| bad(format!("no {what} of {source} hashes to {sha256}")))?;
+        found.push((r, piece));
     }
-    Ok(items)
+    Ok(found)
+}
+
+/// A reference line: which postmortem, and the sha256 of the piece of its text.
+trait Pointer {
+    fn points_at(&self) -> (&str, &str);
+}
+
+impl Pointer for Reference {
+    fn points_at(&self) -> (&str, &str) {
+        (&self.source, &self.sha256)
+    }
+}
+
+impl Pointer for ItemReference {
+    fn points_at(&self) -> (&str, &str) {
+        (&self.source, &self.sha256)
+    }
 }
 
 /// The list entries of a postmortem's text: blocks (a line and the lower-case lines that

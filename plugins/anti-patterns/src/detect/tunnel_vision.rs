@@ -27,6 +27,20 @@ struct Stretch {
     pursued_after_contrary: bool,
 }
 
+impl Stretch {
+    /// A stretch opened by the hypothesis at event `start`.
+    fn opened_at(start: usize, author: Option<String>, topic: Vec<String>) -> Self {
+        Stretch {
+            start,
+            author,
+            topic,
+            contrary: Vec::new(),
+            pursued: Vec::new(),
+            pursued_after_contrary: false,
+        }
+    }
+}
+
 pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() || ctx.mitigated() {
         return None;
@@ -95,14 +109,11 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         let cues = ctx.cues(i);
         let Some(stretch) = open.as_mut() else {
             if cues.has(Cue::Hypothesis) {
-                open = Some(Stretch {
-                    start: i,
-                    author: e.actor.clone(),
-                    topic: ctx.topic(i).into_owned(),
-                    contrary: Vec::new(),
-                    pursued: Vec::new(),
-                    pursued_after_contrary: false,
-                });
+                open = Some(Stretch::opened_at(
+                    i,
+                    e.actor.clone(),
+                    ctx.topic(i).into_owned(),
+                ));
             }
             continue;
         };
@@ -114,14 +125,7 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         // A cause proposed on another topic varies the hypotheses: the room is not locked on one
         // theory, so the stretch restarts from the new one.
         if cues.has(Cue::Hypothesis) && !share_topic(&stretch.topic, &ctx.topic(i)) {
-            *stretch = Stretch {
-                start: i,
-                author: e.actor.clone(),
-                topic: ctx.topic(i).into_owned(),
-                contrary: Vec::new(),
-                pursued: Vec::new(),
-                pursued_after_contrary: false,
-            };
+            *stretch = Stretch::opened_at(i, e.actor.clone(), ctx.topic(i).into_owned());
             continue;
         }
         let from_author = e.actor.is_some() && e.actor == stretch.author;

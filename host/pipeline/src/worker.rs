@@ -12,6 +12,7 @@
 //! plugins whose results were not stored, and stores nothing twice.
 
 use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use rhyme_runtime::capability::Capability;
@@ -142,13 +143,23 @@ impl Worker {
                         return;
                     }
                 };
+                let mut settled = Settled::default();
                 if jobs.len() > 1 && weight >= COALESCE_FROM {
-                    self.handle_backlog(&incident, jobs, &progress).await;
+                    self.handle_backlog(&incident, jobs, &progress, &mut settled)
+                        .await;
                 } else {
                     for job in jobs {
-                        self.handle_reporting(job, Some(&progress)).await;
+                        if let Some((job_id, stored_ok)) = self.run_job(job, Some(&progress)).await
+                        {
+                            settled.add(job_id, stored_ok);
+                        }
                     }
                 }
+                // Once per turn, not once per job: each settling is a write, and waiting for
+                // the writer's turn behind the senders' batches once per job held up the
+                // incident's next events. Still before the turn ends, so the incident's next
+                // turn finds the jobs of this one settled.
+                self.settle_all(&incident, settled).await;
                 if let Err(e) = turn.end().await {
                     tracing::warn!(incident, "ending the incident's turn: {e}");
                 }
@@ -158,17 +169,24 @@ impl Worker {
 
     /// Runs a backlog of an incident's event jobs: plugins that cannot read the timeline still
     /// get every event; those that can are called once, on the newest event, as a step of the
-    /// last job. Earlier jobs are settled as their own calls finish: should the process die
-    /// before the last job's call is stored, that job is taken over and its call still reads
-    /// the whole timeline.
-    async fn handle_backlog(&self, incident: &str, jobs: Vec<Job>, progress: &Progress) {
+    /// last job. The jobs are settled together once the turn has run ([`Worker::settle_all`]):
+    /// should the process die before, every job of the turn is taken over, the last one among
+    /// them, whose call still reads the whole timeline; steps whose results were stored are
+    /// not called again.
+    async fn handle_backlog(
+        &self,
+        incident: &str,
+        jobs: Vec<Job>,
+        progress: &Progress,
+        settled: &mut Settled,
+    ) {
         let store = self.gate.store();
         let wit_incident = match store.incident(incident).await {
             Ok(found) => Arc::new(convert::incident_to_wit(found)),
             Err(e) => {
                 tracing::error!(incident, "plugin backlog: {e}");
                 for job in jobs {
-                    self.settle(incident, job.stored_id(), false).await;
+                    settled.add(job.stored_id(), false);
                 }
                 return;
             }
@@ -182,7 +200,9 @@ impl Worker {
                 ..
             } = job
             else {
-                self.handle_reporting(job, Some(progress)).await;
+                if let Some((job_id, stored_ok)) = self.run_job(job, Some(progress)).await {
+                    settled.add(job_id, stored_ok);
+                }
                 continue;
             };
             let calls = EventCalls::Backlog { newest: n == last };
@@ -205,7 +225,7 @@ impl Worker {
                     false
                 }
             };
-            self.settle(incident, job_id, stored_ok).await;
+            settled.add(job_id, stored_ok);
         }
     }
 
@@ -281,6 +301,21 @@ impl Worker {
     /// finished on `progress` as soon as it is: the drain rate behind `Retry-After` then
     /// follows a long job instead of waiting for its end.
     async fn handle_reporting(&self, job: Job, progress: Option<&Progress>) {
+        let incident = job.incident_ordered().map(str::to_string);
+        if let Some((job_id, stored_ok)) = self.run_job(job, progress).await {
+            self.settle(incident.as_deref().unwrap_or_default(), job_id, stored_ok)
+                .await;
+        }
+    }
+
+    /// [`Worker::handle_reporting`] but for the settling of the stored job, which it returns
+    /// (its id, and whether every result was stored); `None` when the job settled itself
+    /// (a seen-before answer).
+    async fn run_job(
+        &self,
+        job: Job,
+        progress: Option<&Progress>,
+    ) -> Option<(Option<String>, bool)> {
         let weight = job.weight();
         let per_event = matches!(job, Job::Events { .. });
         let (incident_id, job_id) = match &job {
@@ -298,7 +333,7 @@ impl Worker {
                 if let Some(progress) = progress {
                     progress.finished(weight);
                 }
-                return;
+                return None;
             }
         };
         let stored_ok = match self
@@ -311,9 +346,28 @@ impl Worker {
                 false
             }
         };
-        self.settle(&incident_id, job_id, stored_ok).await;
         if let (Some(progress), false) = (progress, per_event) {
             progress.finished(weight);
+        }
+        Some((job_id, stored_ok))
+    }
+
+    /// Settles the stored jobs of one turn: those whose results are all stored are deleted
+    /// together, in one write; the others are given back one by one for a later try.
+    async fn settle_all(&self, incident: &str, settled: Settled) {
+        let store = self.gate.store();
+        if !settled.finished.is_empty()
+            && let Err(e) = store.finish_plugin_jobs(&settled.finished).await
+        {
+            // Their leases run out and they are taken over; stored steps are not redone.
+            tracing::error!(
+                incident,
+                jobs = settled.finished.len(),
+                "settling plugin jobs: {e}"
+            );
+        }
+        for job_id in settled.failed {
+            self.settle(incident, Some(job_id), false).await;
         }
     }
 
@@ -455,6 +509,30 @@ impl Worker {
         // A plugin that reads what others find on this same trigger is called once their
         // results are stored: each round runs side by side, and stores before the next starts.
         for round in call_rounds(&named) {
+            if let [index] = round[..] {
+                // One call: made here rather than in a task of its own, which would cost a
+                // task and a wake-up per event for no concurrency. A panic is still caught
+                // and logged as a failed task's would be.
+                let started = std::time::Instant::now();
+                let called = CatchUnwind(Box::pin(call.on(&self.plugins[index]))).await;
+                match called {
+                    Ok(result) => {
+                        all_stored &= self
+                            .store_call_results(
+                                &self.plugins[index],
+                                incident,
+                                trigger,
+                                by,
+                                &step,
+                                started.elapsed(),
+                                result,
+                            )
+                            .await
+                    }
+                    Err(_) => tracing::error!("a plugin call's task failed: it panicked"),
+                }
+                continue;
+            }
             let mut calls = JoinSet::new();
             for index in round {
                 let (plugins, call) = (self.plugins.clone(), call.clone());
@@ -672,6 +750,44 @@ fn call_rounds(plugins: &[(usize, &str, &[String])]) -> Vec<Vec<usize>> {
         waiting = held;
     }
     rounds
+}
+
+/// A future whose panic is returned as an error, as a task's is by its `JoinSet`.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(value)) => std::task::Poll::Ready(Ok(value)),
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// The stored jobs of one turn, to settle once it has run.
+#[derive(Default)]
+struct Settled {
+    /// Jobs whose results are all stored, in the order they ran.
+    finished: Vec<String>,
+    /// Jobs some of whose results could not be stored.
+    failed: Vec<String>,
+}
+
+impl Settled {
+    fn add(&mut self, job_id: Option<String>, stored_ok: bool) {
+        match (job_id, stored_ok) {
+            (Some(id), true) => self.finished.push(id),
+            (Some(id), false) => self.failed.push(id),
+            (None, _) => {}
+        }
+    }
 }
 
 /// Which step of which stored job a call is, and the steps stored before.

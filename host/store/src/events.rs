@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use crate::db::Backend;
 use crate::error::{Error, Result};
 use crate::incidents;
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
@@ -64,10 +65,10 @@ impl Store {
         let received_at = self.now();
         let mut tx = self.db().write().await?;
         incidents::require(tx.conn(), incident_id).await?;
-        let held = count(tx.conn(), incident_id).await?;
         let mut inserted = HashSet::new();
+        let backend = self.db().backend;
         for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            let sql = insert_sql(chunk.len());
+            let sql = insert_sql(backend, chunk.len());
             let mut query = sqlx::query(&sql);
             for event in chunk {
                 query = query
@@ -85,7 +86,8 @@ impl Store {
             }
         }
         // Checked after the insert, which alone tells new events from retried ones; returning
-        // early drops the transaction, so nothing of the batch is kept.
+        // early drops the transaction, so nothing of the batch is kept (the count included).
+        let held = add_to_count(tx.conn(), incident_id, inserted.len()).await?;
         check_total(
             incident_id,
             held,
@@ -207,13 +209,28 @@ fn validate(events: &[TimelineEvent]) -> Result<()> {
     Ok(())
 }
 
-/// How many events the incident holds.
-async fn count(conn: &mut sqlx::AnyConnection, incident_id: &str) -> Result<usize> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM timeline_events WHERE incident_id = $1")
-        .bind(incident_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(usize::MAX))
+/// Adds `new` events to the incident's stored count (`incident_event_counts`, written only
+/// here, in the transaction that stores them); how many it held before. Counting the
+/// timeline instead cost a scan of every event the incident holds, once per batch, inside
+/// the writer's turn. On PostgreSQL the row's lock also keeps two replicas' batches from
+/// both passing the limit on the same count.
+async fn add_to_count(
+    conn: &mut sqlx::AnyConnection,
+    incident_id: &str,
+    new: usize,
+) -> Result<usize> {
+    let new = i64::try_from(new).unwrap_or(i64::MAX);
+    let row = sqlx::query(
+        "INSERT INTO incident_event_counts (incident_id, events) VALUES ($1, $2)
+         ON CONFLICT (incident_id) DO UPDATE SET events = incident_event_counts.events + $2
+         RETURNING events",
+    )
+    .bind(incident_id)
+    .bind(new)
+    .fetch_one(conn)
+    .await?;
+    let total = row.try_get::<i64, _>("events")?;
+    Ok(usize::try_from(total - new).unwrap_or(0))
 }
 
 /// Refuses `new` events on top of the `held` ones when together they pass `limit`.
@@ -233,7 +250,13 @@ fn check_total(incident_id: &str, held: usize, new: usize, limit: usize) -> Resu
 
 /// `INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`: only the rows
 /// actually inserted come back, which is how duplicates are told apart.
-fn insert_sql(rows: usize) -> String {
+///
+/// On SQLite the parameters are anonymous (`?`), bound in order. Numbered ones (`$n`) cost
+/// sqlx a `sqlite3_bind_parameter_name` per parameter, which walks SQLite's list of the
+/// statement's names: quadratic in the parameters, and for a batch of 100 events (800 of
+/// them) the largest single cost of ingest, paid while holding the writer's turn.
+/// PostgreSQL takes only numbered ones.
+fn insert_sql(backend: Backend, rows: usize) -> String {
     let mut sql = String::from(
         "INSERT INTO timeline_events (incident_id, id, at, actor, role, kind, text, received_at) VALUES ",
     );
@@ -242,7 +265,10 @@ fn insert_sql(rows: usize) -> String {
         if row > 0 {
             sql.push_str(", ");
         }
-        let params: Vec<String> = (1..=8).map(|i| format!("${}", base + i)).collect();
+        let params: Vec<String> = match backend {
+            Backend::Sqlite => vec!["?".to_string(); 8],
+            Backend::Postgres => (1..=8).map(|i| format!("${}", base + i)).collect(),
+        };
         sql.push_str(&format!("({})", params.join(", ")));
     }
     sql.push_str(" ON CONFLICT (incident_id, id) DO NOTHING RETURNING id");
@@ -279,12 +305,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_numbered_across_rows() {
-        let sql = insert_sql(2);
+    fn placeholders_are_numbered_across_rows_on_postgres() {
+        let sql = insert_sql(Backend::Postgres, 2);
         assert!(
             sql.contains("($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10,"),
             "{sql}"
         );
         assert!(sql.ends_with("($9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (incident_id, id) DO NOTHING RETURNING id"));
+    }
+
+    #[test]
+    fn placeholders_are_anonymous_on_sqlite() {
+        let sql = insert_sql(Backend::Sqlite, 2);
+        assert!(
+            sql.contains("VALUES (?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"),
+            "{sql}"
+        );
+        assert!(!sql.contains('$'), "{sql}");
     }
 }

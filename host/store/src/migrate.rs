@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "slack threads",
         include_str!("../migrations/0010_slack_threads.sql"),
     ),
+    (
+        11,
+        "incident event counts",
+        include_str!("../migrations/0011_incident_event_counts.sql"),
+    ),
 ];
 
 /// The embedded migrations as sqlx wants them.

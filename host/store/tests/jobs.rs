@@ -277,6 +277,64 @@ async fn a_steps_results_are_stored_once_however_often_it_runs() {
 }
 
 #[tokio::test]
+async fn jobs_finished_together_go_with_their_steps_and_leave_the_others() {
+    each_backend(|f: Fixture| async move {
+        f.store.insert_incident(&incident("inc-1")).await.unwrap();
+        let gate = Gate::new(f.store.clone(), GateConfig::default());
+        let lease = JobLease::new(LEASE_MS);
+        let mut jobs = Vec::new();
+        for i in 0..3 {
+            let (_, job) = f
+                .store
+                .add_events_with_job(
+                    "inc-1",
+                    &[event(&format!("e{i}"), T0 + i, "x")],
+                    &lease,
+                    None,
+                )
+                .await
+                .unwrap();
+            jobs.push(job.unwrap());
+        }
+        let step = JobStep {
+            job: &jobs[0].id,
+            step: 0,
+        };
+        gate.store_plugin_output(Some(step), "inc-1", &plugin(), &[note("a")], vec![])
+            .await
+            .unwrap();
+        f.store
+            .finish_plugin_jobs(&[jobs[0].id.clone(), jobs[2].id.clone()])
+            .await
+            .unwrap();
+        f.store.finish_plugin_jobs(&[]).await.unwrap();
+        assert_eq!(f.store.pending_plugin_jobs().await.unwrap(), 1);
+        assert!(
+            f.store
+                .plugin_job_steps(&jobs[0].id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let late = gate
+            .store_plugin_output(Some(step), "inc-1", &plugin(), &[note("a")], vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            late,
+            StepOutcome::AlreadyDone,
+            "a finished job stores nothing more"
+        );
+        assert_eq!(
+            f.store.renew_plugin_jobs(&lease).await.unwrap(),
+            1,
+            "the job left out is still held"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_new_incidents_seen_before_job_is_written_with_it_and_taken_over_after_a_crash() {
     each_backend(|f: Fixture| async move {
         let dead = JobLease::new(LEASE_MS);

@@ -130,6 +130,10 @@ async fn measure(component: &[u8], data: &Path, plan: IngestPlan) -> anyhow::Res
     let drain_s = drain_started.elapsed().as_secs_f64();
     let _ = stop.send(());
     server.await??;
+    // Closed before the next run of `--incidents` wipes the folder and opens a new database
+    // at the same path: connections of this run still open there made that run fail now and
+    // then with SQLite's `disk I/O error` (522) or a pool timeout.
+    store.close().await;
     let events = latencies.len() * plan.batch_size;
     Ok(IngestFigures {
         events,

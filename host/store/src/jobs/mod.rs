@@ -180,6 +180,33 @@ impl Store {
         tx.commit().await
     }
 
+    /// Deletes jobs whose plugin calls are all done (with their step markers), in one
+    /// transaction: the worker settles the jobs of an incident's turn together.
+    pub async fn finish_plugin_jobs(&self, ids: &[String]) -> Result<()> {
+        /// Ids bound per statement, well under SQLite's and PostgreSQL's limits on parameters.
+        const IDS_PER_STATEMENT: usize = 500;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db().write().await?;
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let marks = marks.join(", ");
+            // The steps first, as in `finish_plugin_job`.
+            for sql in [
+                format!("DELETE FROM plugin_job_steps WHERE job_id IN ({marks})"),
+                format!("DELETE FROM plugin_jobs WHERE id IN ({marks})"),
+            ] {
+                let mut query = sqlx::query(&sql);
+                for id in chunk {
+                    query = query.bind(id);
+                }
+                query.execute(tx.conn()).await?;
+            }
+        }
+        tx.commit().await
+    }
+
     /// The (step, plugin) pairs of a job whose results are stored already.
     pub async fn plugin_job_steps(&self, id: &str) -> Result<Vec<(i64, String)>> {
         let rows = sqlx::query("SELECT step, plugin FROM plugin_job_steps WHERE job_id = $1")

@@ -94,6 +94,10 @@ pub struct Versioning {
 /// An index whose collections are replaced whole, atomically, over any [`Collections`].
 pub struct Versioned<S: Collections> {
     inner: Arc<Inner<S>>,
+    /// `Some` for the view one plugin call has ([`VectorIndex::for_one_call`]): the aliases
+    /// resolved at its first read (`None` until then; itself `None` for no index), kept
+    /// after. `None` for the index itself, whose every read resolves them afresh.
+    pinned: Option<Mutex<Option<Option<Resolved>>>>,
 }
 
 struct Inner<S: Collections> {
@@ -133,6 +137,7 @@ impl<S: Collections> Versioned<S> {
                 name,
                 versioning,
             }),
+            pinned: None,
         }
     }
 
@@ -468,14 +473,15 @@ impl<S: Collections + 'static> VectorIndex for Versioned<S> {
         vector: &[f32],
         k: usize,
     ) -> Result<Vec<VectorHit>, BackendError> {
-        // Outside a plugin call every read resolves the aliases afresh.
-        self.inner
-            .nearest(&Mutex::new(None), collection, vector, k)
-            .await
+        let fresh = Mutex::new(None);
+        let pinned = self.pinned.as_ref().unwrap_or(&fresh);
+        self.inner.nearest(pinned, collection, vector, k).await
     }
 
     async fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        self.inner.get(&Mutex::new(None), collection, ids).await
+        let fresh = Mutex::new(None);
+        let pinned = self.pinned.as_ref().unwrap_or(&fresh);
+        self.inner.get(pinned, collection, ids).await
     }
 
     async fn clear(&self, collection: &str) -> Result<(), BackendError> {
@@ -494,54 +500,13 @@ impl<S: Collections + 'static> VectorIndex for Versioned<S> {
     }
 
     fn for_one_call(&self) -> Option<Arc<dyn VectorIndex>> {
-        Some(Arc::new(Pinned {
-            inner: self.inner.clone(),
-            resolved: Mutex::new(None),
-        }))
-    }
-}
-
-/// The index as one plugin call sees it: aliases resolved at the first read, kept after.
-struct Pinned<S: Collections> {
-    inner: Arc<Inner<S>>,
-    /// `None` until the first read; then the resolution (itself `None` for no index).
-    resolved: Mutex<Option<Option<Resolved>>>,
-}
-
-#[async_trait]
-impl<S: Collections> VectorIndex for Pinned<S> {
-    async fn upsert(&self, collection: &str, items: Vec<VectorItem>) -> Result<(), BackendError> {
-        self.inner.upsert(collection, items).await
-    }
-
-    async fn nearest(
-        &self,
-        collection: &str,
-        vector: &[f32],
-        k: usize,
-    ) -> Result<Vec<VectorHit>, BackendError> {
-        self.inner
-            .nearest(&self.resolved, collection, vector, k)
-            .await
-    }
-
-    async fn get(&self, collection: &str, ids: &[String]) -> Result<Vec<VectorItem>, BackendError> {
-        self.inner.get(&self.resolved, collection, ids).await
-    }
-
-    async fn clear(&self, collection: &str) -> Result<(), BackendError> {
-        self.inner.clear(collection).await
-    }
-
-    async fn replace(
-        &self,
-        collections: Vec<(String, Vec<VectorItem>)>,
-    ) -> Result<(), BackendError> {
-        self.inner.replace(collections).await
-    }
-
-    async fn remove_all(&self) -> Result<(), BackendError> {
-        self.inner.remove_all().await
+        // A call's own view is already pinned: it has no narrower one.
+        self.pinned.is_none().then(|| {
+            Arc::new(Versioned {
+                inner: self.inner.clone(),
+                pinned: Some(Mutex::new(None)),
+            }) as Arc<dyn VectorIndex>
+        })
     }
 }
 

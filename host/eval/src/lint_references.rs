@@ -12,7 +12,7 @@
 //! digit, `"` or `@`; white space runs become one space.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -30,21 +30,114 @@ struct Reference {
     why: String,
 }
 
-/// Reads a reference file and recovers each sentence from `corpus`; a reference that matches
-/// no sentence of its postmortem is an error naming its line.
-pub fn read_blame_references(labels: &Path, corpus: &Path) -> Result<Vec<BlameItem>> {
-    let found: Vec<(Reference, String)> = resolve(labels, corpus, "sentence", sentences)?;
-    Ok(found
-        .into_iter()
-        .map(|(r, sentence)| BlameItem {
-            id: r.id,
-            text: sentence,
-            blame: r.blame,
-            why: r.why,
-            reframe: None,
-            source: r.source,
+/// The corpus the references point into, read once for every reference file.
+pub struct Corpus {
+    path: PathBuf,
+    /// Each postmortem's id and text.
+    texts: Vec<(String, String)>,
+}
+
+impl Corpus {
+    /// Reads `corpus.jsonl`.
+    pub fn load(path: &Path) -> Result<Corpus> {
+        let postmortems = rhyme_core::postmortem::load_corpus(path).map_err(|e| Error::Parse {
+            path: path.to_path_buf(),
+            line: 0,
+            message: e.to_string(),
+        })?;
+        Ok(Corpus {
+            path: path.to_path_buf(),
+            texts: postmortems
+                .into_iter()
+                .map(|p| (p.id, p.text.unwrap_or_default()))
+                .collect(),
         })
-        .collect())
+    }
+
+    /// Reads a reference file and recovers each sentence from the corpus; a reference that
+    /// matches no sentence of its postmortem is an error naming its line.
+    pub fn read_blame_references(&self, labels: &Path) -> Result<Vec<BlameItem>> {
+        let found: Vec<(Reference, String)> = self.resolve(labels, "sentence", sentences)?;
+        Ok(found
+            .into_iter()
+            .map(|(r, sentence)| BlameItem {
+                id: r.id,
+                text: sentence,
+                blame: r.blame,
+                why: r.why,
+                reframe: None,
+                source: r.source,
+            })
+            .collect())
+    }
+
+    /// Reads an action-item reference file and recovers each item from the corpus; a
+    /// reference that matches no list entry of its postmortem is an error naming its line.
+    pub fn read_action_item_references(&self, labels: &Path) -> Result<Vec<ActionItem>> {
+        let found: Vec<(ItemReference, String)> =
+            self.resolve(labels, "list entry", list_entries)?;
+        Ok(found
+            .into_iter()
+            .map(|(r, item)| ActionItem {
+                id: r.id,
+                text: item,
+                elements: r.elements,
+                source: r.source,
+            })
+            .collect())
+    }
+
+    /// Every sentence of every postmortem text, cut as [`sentences`] cuts them, with its
+    /// postmortem's id: what the rules are run on to count how often they fire on real text.
+    pub fn sentences(&self) -> Vec<(String, String)> {
+        self.texts
+            .iter()
+            .flat_map(|(id, text)| sentences(text).into_iter().map(|s| (id.clone(), s)))
+            .collect()
+    }
+
+    /// Each reference of `labels` with the piece of its postmortem's text it points at: the
+    /// piece (`pieces` cuts a text into them; `what` names one in errors) whose sha256 is the
+    /// reference's.
+    fn resolve<R: serde::de::DeserializeOwned + Pointer>(
+        &self,
+        labels: &Path,
+        what: &str,
+        pieces: fn(&str) -> Vec<String>,
+    ) -> Result<Vec<(R, String)>> {
+        let texts: HashMap<&str, &str> = self
+            .texts
+            .iter()
+            .map(|(id, text)| (id.as_str(), text.as_str()))
+            .collect();
+        let text = std::fs::read_to_string(labels).map_err(|source| Error::Read {
+            path: labels.to_path_buf(),
+            source,
+        })?;
+        let mut found = Vec::new();
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let bad = |message: String| Error::Parse {
+                path: labels.to_path_buf(),
+                line: n + 1,
+                message,
+            };
+            let r: R = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+            let (source, sha256) = r.points_at();
+            let body = texts
+                .get(source)
+                .ok_or_else(|| bad(format!("source {source} is not in {}", self.path.display())))?;
+            let piece = pieces(body)
+                .into_iter()
+                .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == sha256)
+                .ok_or_else(|| bad(format!("no {what} of {source} hashes to {sha256}")))?;
+            found.push((r, piece));
+        }
+        Ok(found)
+    }
 }
 
 /// One line of an action-item reference file: the item is the list entry of postmortem
@@ -57,68 +150,6 @@ struct ItemReference {
     source: String,
     sha256: String,
     elements: Elements,
-}
-
-/// Reads an action-item reference file and recovers each item from `corpus`; a reference that
-/// matches no list entry of its postmortem is an error naming its line.
-pub fn read_action_item_references(labels: &Path, corpus: &Path) -> Result<Vec<ActionItem>> {
-    let found: Vec<(ItemReference, String)> = resolve(labels, corpus, "list entry", list_entries)?;
-    Ok(found
-        .into_iter()
-        .map(|(r, item)| ActionItem {
-            id: r.id,
-            text: item,
-            elements: r.elements,
-            source: r.source,
-        })
-        .collect())
-}
-
-/// Each reference of `labels` with the piece of its postmortem's text it points at: the piece
-/// (`pieces` cuts a text into them; `what` names one in errors) whose sha256 is the
-/// reference's.
-fn resolve<R: serde::de::DeserializeOwned + Pointer>(
-    labels: &Path,
-    corpus: &Path,
-    what: &str,
-    pieces: fn(&str) -> Vec<String>,
-) -> Result<Vec<(R, String)>> {
-    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
-        path: corpus.to_path_buf(),
-        line: 0,
-        message: e.to_string(),
-    })?;
-    let texts: HashMap<&str, &str> = postmortems
-        .iter()
-        .map(|p| (p.id.as_str(), p.text.as_deref().unwrap_or("")))
-        .collect();
-    let text = std::fs::read_to_string(labels).map_err(|source| Error::Read {
-        path: labels.to_path_buf(),
-        source,
-    })?;
-    let mut found = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let bad = |message: String| Error::Parse {
-            path: labels.to_path_buf(),
-            line: n + 1,
-            message,
-        };
-        let r: R = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let (source, sha256) = r.points_at();
-        let body = texts
-            .get(source)
-            .ok_or_else(|| bad(format!("source {source} is not in {}", corpus.display())))?;
-        let piece = pieces(body)
-            .into_iter()
-            .find(|s| hex::encode(Sha256::digest(s.as_bytes())) == sha256)
-            .ok_or_else(|| bad(format!("no {what} of {source} hashes to {sha256}")))?;
-        found.push((r, piece));
-    }
-    Ok(found)
 }
 
 /// A reference line: which postmortem, and the sha256 of the piece of its text.
@@ -185,24 +216,6 @@ pub fn half_of(id: &str) -> &'static str {
             if even { "tune" } else { "held_out" }
         }
     }
-}
-
-/// Every sentence of every postmortem text in `corpus`, cut as [`sentences`] cuts them, with
-/// its postmortem's id: what the rules are run on to count how often they fire on real text.
-pub fn corpus_sentences(corpus: &Path) -> Result<Vec<(String, String)>> {
-    let postmortems = rhyme_core::postmortem::load_corpus(corpus).map_err(|e| Error::Parse {
-        path: corpus.to_path_buf(),
-        line: 0,
-        message: e.to_string(),
-    })?;
-    Ok(postmortems
-        .iter()
-        .flat_map(|p| {
-            sentences(p.text.as_deref().unwrap_or(""))
-                .into_iter()
-                .map(|s| (p.id.clone(), s))
-        })
-        .collect())
 }
 
 /// The sentences of a postmortem's text, cut as the module's documentation says.
@@ -313,11 +326,13 @@ mod tests {
         let good =
             format!(r#"{{"id":"c-1","source":"pm-1","sha256":"{hash}","blame":true,"why":"w"}}"#);
         std::fs::write(&labels, format!("{good}\n")).unwrap();
-        let items = read_blame_references(&labels, &corpus).unwrap();
+        let corpus = Corpus::load(&corpus).unwrap();
+        let items = corpus.read_blame_references(&labels).unwrap();
         assert_eq!(items[0].text, "Ops forgot the flag.");
         let bad = good.replace(&hash, &"0".repeat(64));
         std::fs::write(&labels, format!("{good}\n{bad}\n")).unwrap();
-        let error = read_blame_references(&labels, &corpus)
+        let error = corpus
+            .read_blame_references(&labels)
             .unwrap_err()
             .to_string();
         assert!(

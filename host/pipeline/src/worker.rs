@@ -505,6 +505,20 @@ impl Worker {
                 (index, plugin.name(), plugin.manifest().after.as_slice())
             })
             .collect();
+        let store = async |index: usize,
+                           took: std::time::Duration,
+                           result: Result<CallReport<Output>, PluginError>| {
+            self.store_call_results(
+                &self.plugins[index],
+                incident,
+                trigger,
+                by,
+                &step,
+                took,
+                result,
+            )
+            .await
+        };
         let mut all_stored = true;
         // A plugin that reads what others find on this same trigger is called once their
         // results are stored: each round runs side by side, and stores before the next starts.
@@ -516,19 +530,7 @@ impl Worker {
                 let started = std::time::Instant::now();
                 let called = CatchUnwind(Box::pin(call.on(&self.plugins[index]))).await;
                 match called {
-                    Ok(result) => {
-                        all_stored &= self
-                            .store_call_results(
-                                &self.plugins[index],
-                                incident,
-                                trigger,
-                                by,
-                                &step,
-                                started.elapsed(),
-                                result,
-                            )
-                            .await
-                    }
+                    Ok(result) => all_stored &= store(index, started.elapsed(), result).await,
                     Err(_) => tracing::error!("a plugin call's task failed: it panicked"),
                 }
                 continue;
@@ -544,19 +546,7 @@ impl Worker {
             }
             while let Some(joined) = calls.join_next().await {
                 match joined {
-                    Ok((index, took, result)) => {
-                        all_stored &= self
-                            .store_call_results(
-                                &self.plugins[index],
-                                incident,
-                                trigger,
-                                by,
-                                &step,
-                                took,
-                                result,
-                            )
-                            .await
-                    }
+                    Ok((index, took, result)) => all_stored &= store(index, took, result).await,
                     Err(e) => tracing::error!("a plugin call's task failed: {e}"),
                 }
             }

@@ -75,10 +75,13 @@ pub fn aligned_svg(
             .filter(|o| scaled.iter().any(|(n, _)| *n == o.series))
             .map(|o| (o, colour_of(&o.series)))
             .collect();
-        for (name, points) in &scaled {
-            let colour = colour_of(name);
+        for (i, (name, points)) in scaled.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
             chart
-                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    colour.stroke_width(2),
+                ))
                 .map_err(|e| fail(e.to_string()))?
                 .label(name.to_string())
                 .legend(move |(x, y)| {

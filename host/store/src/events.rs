@@ -249,30 +249,16 @@ fn check_total(incident_id: &str, held: usize, new: usize, limit: usize) -> Resu
 }
 
 /// `INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`: only the rows
-/// actually inserted come back, which is how duplicates are told apart.
-///
-/// On SQLite the parameters are anonymous (`?`), bound in order. Numbered ones (`$n`) cost
-/// sqlx a `sqlite3_bind_parameter_name` per parameter, which walks SQLite's list of the
-/// statement's names: quadratic in the parameters, and for a batch of 100 events (800 of
-/// them) the largest single cost of ingest, paid while holding the writer's turn.
-/// PostgreSQL takes only numbered ones.
+/// actually inserted come back, which is how duplicates are told apart. Parameters as
+/// [`Backend::params`] writes them (anonymous on SQLite).
 fn insert_sql(backend: Backend, rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO timeline_events (incident_id, id, at, actor, role, kind, text, received_at) VALUES ",
-    );
-    for row in 0..rows {
-        let base = row * 8;
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        let params: Vec<String> = match backend {
-            Backend::Sqlite => vec!["?".to_string(); 8],
-            Backend::Postgres => (1..=8).map(|i| format!("${}", base + i)).collect(),
-        };
-        sql.push_str(&format!("({})", params.join(", ")));
-    }
-    sql.push_str(" ON CONFLICT (incident_id, id) DO NOTHING RETURNING id");
-    sql
+    let values: Vec<String> = (0..rows)
+        .map(|row| format!("({})", backend.params(row * 8 + 1, 8)))
+        .collect();
+    format!(
+        "INSERT INTO timeline_events (incident_id, id, at, actor, role, kind, text, received_at) VALUES {} ON CONFLICT (incident_id, id) DO NOTHING RETURNING id",
+        values.join(", ")
+    )
 }
 
 /// Splits the batch's ids into stored and duplicate; an id repeated inside the batch is

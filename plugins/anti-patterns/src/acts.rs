@@ -113,12 +113,7 @@ pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
         .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != '@'))
         .filter(|t| !t.is_empty())
         .collect();
-    let own = actor
-        .split(|c: char| c.is_whitespace() || c == '.' || c == '_')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches('@')
-        .to_lowercase();
+    let own = crate::context::first_name(actor);
     let linking = |t: &str| {
         matches!(
             t.to_lowercase().as_str(),
@@ -134,18 +129,7 @@ pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
                 | "goes"
         )
     };
-    let is_name = |t: &str| {
-        let mut chars = t.chars();
-        let named = match chars.next() {
-            Some('@') => t.len() > 1,
-            Some(c) if c.is_uppercase() => {
-                let rest: Vec<char> = chars.collect();
-                !rest.is_empty() && rest.iter().all(|c| c.is_lowercase())
-            }
-            _ => false,
-        };
-        named && t.trim_start_matches('@').to_lowercase() != own
-    };
+    let is_name = |t: &str| name_shaped(t, true) && t.trim_start_matches('@').to_lowercase() != own;
     let role = |t: &str| matches!(t.to_lowercase().as_str(), "ic" | "commander");
     (0..tokens.len()).filter(|&k| role(tokens[k])).any(|k| {
         let back = (0..k).rev().find(|&j| !linking(tokens[j]));
@@ -153,6 +137,20 @@ pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
         back.is_some_and(|j| k - j <= 3 && is_name(tokens[j]))
             || ahead.is_some_and(|j| is_name(tokens[j]) && j - k <= 3 && j > k + 1)
     })
+}
+
+/// Whether a word has a name's shape: an `@mention`, or (where `capital_counts`) a capital
+/// followed by lower-case letters only.
+fn name_shaped(bare: &str, capital_counts: bool) -> bool {
+    let mut chars = bare.chars();
+    match chars.next() {
+        Some('@') => bare.len() > 1,
+        Some(c) if c.is_uppercase() && capital_counts => {
+            let rest = chars.as_str();
+            !rest.is_empty() && rest.chars().all(char::is_lowercase)
+        }
+        _ => false,
+    }
 }
 
 /// Whether a line names a person who may not have posted yet: an `@mention`, a capitalised word
@@ -165,16 +163,7 @@ pub fn names_a_person(text: &str) -> bool {
     let mut opens_sentence = true;
     for word in text.split_whitespace() {
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
-        let mut chars = bare.chars();
-        let named = match chars.next() {
-            Some('@') => bare.len() > 1,
-            Some(c) if c.is_uppercase() && (!opens_sentence || (to_you && word.ends_with(','))) => {
-                let rest: Vec<char> = chars.collect();
-                !rest.is_empty() && rest.iter().all(|c| c.is_lowercase())
-            }
-            _ => false,
-        };
-        if named {
+        if name_shaped(bare, !opens_sentence || (to_you && word.ends_with(','))) {
             return true;
         }
         opens_sentence = word.ends_with(['.', '!', '?', ':', ';']);

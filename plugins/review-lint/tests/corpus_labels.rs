@@ -18,9 +18,7 @@ use rhyme_eval::lint::{
     ActionItem, BlameItem, BlamePrediction, BlameScore, Elements, ElementsPrediction,
     score_action_items, score_blame,
 };
-use rhyme_eval::lint_references::{
-    corpus_sentences, half_of, read_action_item_references, read_blame_references,
-};
+use rhyme_eval::lint_references::{Corpus, half_of};
 
 const LABEL_FILES: &[&str] = &["corpus-blame.jsonl", "corpus-blame-2.jsonl"];
 
@@ -28,6 +26,10 @@ fn paths() -> Option<(PathBuf, PathBuf)> {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus = crate_dir.join("../../../shared/data/postmortems/corpus.jsonl");
     corpus.exists().then(|| (crate_dir.join("labels"), corpus))
+}
+
+fn load_corpus(path: &std::path::Path) -> Corpus {
+    Corpus::load(path).expect("corpus")
 }
 
 fn score(items: &[BlameItem]) -> BlameScore {
@@ -80,7 +82,8 @@ fn element_figures_on_the_corpus_action_items_by_half() {
         println!("note: ../shared/data/postmortems not found; skipping the corpus action items");
         return;
     };
-    let items = read_action_item_references(&labels.join("corpus-action-items.jsonl"), &corpus)
+    let items = load_corpus(&corpus)
+        .read_action_item_references(&labels.join("corpus-action-items.jsonl"))
         .expect("action item labels");
     let show = std::env::var("REVIEW_LINT_SHOW").ok();
     for half in ["all", "tune", "held_out"] {
@@ -127,10 +130,13 @@ fn figures_on_the_corpus_labels_by_half() {
         println!("note: ../shared/data/postmortems not found; skipping the corpus labels");
         return;
     };
+    let corpus = load_corpus(&corpus);
     let show = std::env::var("REVIEW_LINT_SHOW").ok();
     let mut held_out = HashSet::new();
     for file in LABEL_FILES {
-        let items = read_blame_references(&labels.join(file), &corpus).expect("labels");
+        let items = corpus
+            .read_blame_references(&labels.join(file))
+            .expect("labels");
         let whole = score(&items);
         println!("{}", line(&format!("{file} all"), &whole));
         if *file == "corpus-blame-2.jsonl" {
@@ -163,7 +169,7 @@ fn figures_on_the_corpus_labels_by_half() {
             }
         }
     }
-    let all = corpus_sentences(&corpus).expect("corpus");
+    let all = corpus.sentences();
     let hits: Vec<(String, String, String)> = all
         .iter()
         .filter_map(|(id, s)| blame::detect(s).map(|f| (id.clone(), f.phrase, s.clone())))

@@ -2,16 +2,24 @@
 //! the figures are printed by `make bench`, never asserted here; these only check that every
 //! batch was acknowledged and counted, and that every size and figure is there.
 
+use std::path::Path;
+
 use rhyme_tests::{component, embedding_model, outcome, repo_root, rhyme};
+
+/// `rhyme --json ARGS` in `data`, which must succeed; its printed figures.
+fn bench_json(data: &Path, args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = outcome(&rhyme(data, &[&["--json"], args].concat()));
+    assert_eq!(code, 0, "{out}{err}");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
 
 #[test]
 fn the_ingest_benchmark_acknowledges_every_batch_and_drains_the_plugin_queue() {
     let tmp = tempfile::tempdir().unwrap();
     let trivial = component("guest_trivial");
-    let (code, out, err) = outcome(&rhyme(
+    let figures = bench_json(
         tmp.path(),
         &[
-            "--json",
             "bench",
             "ingest",
             "--component",
@@ -23,10 +31,7 @@ fn the_ingest_benchmark_acknowledges_every_batch_and_drains_the_plugin_queue() {
             "--clients",
             "3",
         ],
-    ));
-    assert_eq!(code, 0, "{out}{err}");
-    let figures: serde_json::Value =
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    );
     assert_eq!(figures["events"], 300, "{figures}");
     assert_eq!(figures["ack"]["samples"], 12, "{figures}");
     assert!(figures["events_per_s"].as_f64().unwrap() > 0.0, "{figures}");
@@ -38,10 +43,9 @@ fn the_ingest_benchmark_acknowledges_every_batch_and_drains_the_plugin_queue() {
 fn the_burst_survives_a_kill_mid_burst_with_nothing_acknowledged_lost() {
     let tmp = tempfile::tempdir().unwrap();
     rhyme_tests::install_builtin(tmp.path(), "anti-patterns");
-    let (code, out, err) = outcome(&rhyme(
+    let figures = bench_json(
         tmp.path(),
         &[
-            "--json",
             "bench",
             "ingest",
             "--burst",
@@ -52,10 +56,7 @@ fn the_burst_survives_a_kill_mid_burst_with_nothing_acknowledged_lost() {
             "--kill-after",
             "1",
         ],
-    ));
-    assert_eq!(code, 0, "{out}{err}");
-    let figures: serde_json::Value =
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    );
     assert!(figures["acknowledged"].as_u64().unwrap() > 0, "{figures}");
     assert_eq!(figures["killed"]["at_s"], 1, "{figures}");
     assert_eq!(figures["lost"], 0, "{figures}");
@@ -66,10 +67,9 @@ fn the_burst_survives_a_kill_mid_burst_with_nothing_acknowledged_lost() {
 fn the_ingest_benchmark_spreads_the_events_over_each_count_of_incidents() {
     let tmp = tempfile::tempdir().unwrap();
     let trivial = component("guest_trivial");
-    let (code, out, err) = outcome(&rhyme(
+    let figures = bench_json(
         tmp.path(),
         &[
-            "--json",
             "bench",
             "ingest",
             "--component",
@@ -83,10 +83,7 @@ fn the_ingest_benchmark_spreads_the_events_over_each_count_of_incidents() {
             "--incidents",
             "1,2",
         ],
-    ));
-    assert_eq!(code, 0, "{out}{err}");
-    let figures: serde_json::Value =
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    );
     let runs = figures["runs"].as_array().expect("one run per count");
     assert_eq!(runs.len(), 2, "{figures}");
     for (run, incidents) in runs.iter().zip([1, 2]) {
@@ -129,10 +126,9 @@ fn the_scale_benchmark_prints_every_figure_for_each_size_and_a_verdict() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = repo_root().join("examples/postmortems");
     let seen_before = component("seen_before");
-    let (code, out, err) = outcome(&rhyme(
+    let f = bench_json(
         tmp.path(),
         &[
-            "--json",
             "bench",
             "seen-before",
             "--component",
@@ -142,10 +138,7 @@ fn the_scale_benchmark_prints_every_figure_for_each_size_and_a_verdict() {
             "--scale",
             "20,40",
         ],
-    ));
-    assert_eq!(code, 0, "{out}{err}");
-    let f: serde_json::Value =
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    );
     assert_eq!(f["real_postmortems"], 7, "{f}");
     assert!(
         f["corpus"]

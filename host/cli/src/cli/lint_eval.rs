@@ -17,9 +17,7 @@ use rhyme_eval::lint::{
     ActionItem, BlameItem, BlamePrediction, Elements, ElementsPrediction, LintSummary,
     read_action_items, read_blame, score_action_items, score_blame,
 };
-use rhyme_eval::lint_references::{
-    corpus_sentences, half_of, read_action_item_references, read_blame_references,
-};
+use rhyme_eval::lint_references::{Corpus, half_of};
 use serde_json::json;
 
 /// What `rhyme eval lint` reads.
@@ -46,9 +44,10 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
     };
     let mut summary = serde_json::to_value(summary)?;
     if let Some(corpus) = sets.corpus {
+        let corpus = Corpus::load(corpus)?;
         let mut files = Vec::new();
         for labels in &sets.references {
-            let referenced = read_blame_references(labels, corpus)?;
+            let referenced = corpus.read_blame_references(labels)?;
             let predictions = predict_blame(&referenced);
             let whole = score_blame(&referenced, &predictions)?;
             if files.is_empty() {
@@ -73,7 +72,7 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         summary["blame_corpus_label_files"] = json!(files);
         let mut item_files = Vec::new();
         for labels in &sets.item_references {
-            let referenced = read_action_item_references(labels, corpus)?;
+            let referenced = corpus.read_action_item_references(labels)?;
             let predictions = predict_elements(&referenced);
             let mut file = json!({
                 "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
@@ -93,7 +92,7 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         if !item_files.is_empty() {
             summary["action_item_corpus_label_files"] = json!(item_files);
         }
-        let sentences = corpus_sentences(corpus)?;
+        let sentences = corpus.sentences();
         let flagged = sentences
             .iter()
             .filter(|(_, s)| review_lint::blame::detect(s).is_some())

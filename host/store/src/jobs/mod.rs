@@ -166,18 +166,7 @@ impl Store {
 
     /// Deletes a job whose plugin calls are all done (with its step markers).
     pub async fn finish_plugin_job(&self, id: &str) -> Result<()> {
-        let mut tx = self.db().write().await?;
-        // Explicit rather than relying on ON DELETE CASCADE, which SQLite honours only with
-        // foreign keys switched on for the connection.
-        sqlx::query("DELETE FROM plugin_job_steps WHERE job_id = $1")
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("DELETE FROM plugin_jobs WHERE id = $1")
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        tx.commit().await
+        self.finish_plugin_jobs(&[id.to_string()]).await
     }
 
     /// Deletes jobs whose plugin calls are all done (with their step markers), in one
@@ -190,9 +179,9 @@ impl Store {
         }
         let mut tx = self.db().write().await?;
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let marks = marks.join(", ");
-            // The steps first, as in `finish_plugin_job`.
+            let marks = self.db().backend.params(1, chunk.len());
+            // The steps first, explicitly rather than by ON DELETE CASCADE, which SQLite
+            // honours only with foreign keys switched on for the connection.
             for sql in [
                 format!("DELETE FROM plugin_job_steps WHERE job_id IN ({marks})"),
                 format!("DELETE FROM plugin_jobs WHERE id IN ({marks})"),

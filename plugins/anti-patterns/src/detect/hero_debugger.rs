@@ -50,6 +50,10 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
 /// A hands-on step: the IC working a system rather than the response.
 fn is_hands_on(ctx: &Context, i: usize) -> bool {
     let cues = ctx.cues(i);
+    // Cheap tests first: the shape test below reads the line's words again.
+    if cues.has(Cue::Directs) || cues.question {
+        return false;
+    }
     // An action or a deploy the IC logs is the IC's own hands at work, whatever words it uses;
     // a message needs the words of hands-on work. Coordinating acts are never hands-on.
     let coordinating = [
@@ -73,7 +77,7 @@ fn is_hands_on(ctx: &Context, i: usize) -> bool {
         }
         _ => false,
     };
-    working && !cues.has(Cue::Directs) && !cues.question && !ctx.names_someone_else(i)
+    working && !ctx.names_someone_else(i)
 }
 
 /// Someone asking for direction.

@@ -363,11 +363,9 @@ fn judge(tokens: &[Token], i: usize) -> VerbCheck {
     if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
         return VerbCheck::Concrete;
     }
-    let unlisted = !has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE);
-    if has_lemma(word, CONCRETE) && !has_lemma(word, VAGUE)
-        || word == "set"
-        || (unlisted && imperative_by_shape(tokens, i))
-    {
+    let (concrete, vague) = (has_lemma(word, CONCRETE), has_lemma(word, VAGUE));
+    // Listed as concrete, or unlisted and shaped as an order; never a vague verb.
+    if word == "set" || !vague && (concrete || imperative_by_shape(tokens, i)) {
         VerbCheck::Concrete
     } else {
         VerbCheck::Vague

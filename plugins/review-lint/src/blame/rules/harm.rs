@@ -113,6 +113,13 @@ const REMEDIES: &[&str] = &[
 pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
     (0..s.tokens.len()).find_map(|i| {
         let word = s.word(i);
+        let candidate = has_lemma(word, DAMAGING)
+            || has_lemma(word, REMOVING)
+            || matches!(word, "brought" | "took" | "knocked" | "caused");
+        if !candidate {
+            // Most words: skip the clause work below.
+            return None;
+        }
         let object_end = (i + 1..(i + 6).min(s.tokens.len()))
             .take_while(|&j| s.tokens[j].is_word && s.same_clause(i, j))
             .last()
@@ -138,6 +145,10 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
         if has_lemma(word, REMOVING) && !object().any(|w| LIVE.contains(&w)) {
             return None;
         }
+        // "To mitigate the impact, engineers broke ...": the act is part of the response.
+        if (0..i).any(|j| has_lemma(s.word(j), REMEDIES)) {
+            return None;
+        }
         let passive = matches!(
             s.word(i.wrapping_sub(1)),
             "was" | "were" | "been" | "be" | "is" | "are" | "being" | "got"
@@ -146,16 +157,10 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
             PURPOSES.contains(&s.word(j)) && s.same_clause(i, j)
                 || s.word(j) == "on" && s.word(j + 1) == "purpose"
         });
-        // "To mitigate the impact, engineers broke ...": the act is part of the response.
-        let response = (0..i).any(|j| has_lemma(s.word(j), REMEDIES));
-        if response {
-            return None;
-        }
         let (agent, at) = s.agent_of(i);
-        let subject = at.filter(|&a| a < i && i - a <= 4);
-        let someone = agent == Agent::Person || (agent == Agent::Name && subject.is_some());
-        (someone && subject.is_some() && !passive && !purpose).then(|| {
-            Hit::new(BlameKind::Culprit, subject.unwrap_or(i), object_end).with_act(Some(i))
-        })
+        let subject = at.filter(|&a| a < i && i - a <= 4)?;
+        let someone = matches!(agent, Agent::Person | Agent::Name);
+        (someone && !passive && !purpose)
+            .then(|| Hit::new(BlameKind::Culprit, subject, object_end).with_act(Some(i)))
     })
 }

@@ -227,14 +227,13 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
         // word, not a product's name and not an attacker ("a malicious actor").
         let person_at = (head..(head + 3).min(s.tokens.len()))
             .take_while(|&j| s.tokens[j].is_word && !matches!(s.word(j), "who" | "that" | "which"))
-            .find(|&j| classify(&s.tokens, j).is_some());
+            .find_map(|j| classify(&s.tokens, j).map(|agent| (j, agent)));
         // "the DropletWorkflow Manager": a role word inside a capitalised name is a product.
         let in_a_name = |j: usize| {
             let capital = |k: usize| s.tokens[k].text.starts_with(char::is_uppercase);
             j > head && capital(j) && capital(j - 1)
         };
-        let person = person_at
-            .is_some_and(|j| classify(&s.tokens, j) == Some(Agent::Person) && !in_a_name(j));
+        let person = person_at.is_some_and(|(j, agent)| agent == Agent::Person && !in_a_name(j));
         let attacker =
             (head..head + 3).any(|j| matches!(s.word(j), "malicious" | "attacker" | "hacker"));
         // "due to the team being short-handed", "because of engineers having to ...": a state

@@ -353,6 +353,9 @@ fn a_person_as_the_doer_of_the_failure_itself() {
         "Engineers broke the monolith into four services.",
         "Sessions started before the crash were kept.",
         "To restore alerting, engineers broke the dependency between the queue and the API.",
+        // Real write-ups of other projects: a repair naming what was damaged, and a title.
+        "Once the cause was known, we rebuilt the corrupted search index from the nightly backup.",
+        "Outage on 2024-03-02 - Load Balancer Target Groups destroyed",
     ]);
 }
 

@@ -116,7 +116,13 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
         let candidate = has_lemma(word, DAMAGING)
             || has_lemma(word, REMOVING)
             || matches!(word, "brought" | "took" | "knocked" | "caused");
-        if !candidate {
+        // "the corrupted index", "a broken config": a participle after a determiner describes
+        // a thing, it is nobody's act.
+        let describes = matches!(
+            s.word(i.wrapping_sub(1)),
+            "the" | "a" | "an" | "this" | "that" | "its" | "our" | "their" | "any" | "some"
+        );
+        if !candidate || describes {
             // Most words: skip the clause work below.
             return None;
         }
@@ -159,7 +165,15 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
         });
         let (agent, at) = s.agent_of(i);
         let subject = at.filter(|&a| a < i && i - a <= 4)?;
-        let someone = matches!(agent, Agent::Person | Agent::Name);
+        // "Subnet Route Table Associations destroyed": a capitalised doer that ends a run of
+        // three or more capitalised words is a title or a product's name, not a person's.
+        let capitalised_run = (0..=subject)
+            .rev()
+            .take_while(|&j| {
+                s.tokens[j].is_word && s.tokens[j].text.starts_with(char::is_uppercase)
+            })
+            .count();
+        let someone = agent == Agent::Person || (agent == Agent::Name && capitalised_run < 3);
         (someone && !passive && !purpose)
             .then(|| Hit::new(BlameKind::Culprit, subject, object_end).with_act(Some(i)))
     })

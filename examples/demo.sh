@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-data}
-rhyme() { target/release/rhyme --data "$data" "$@"; }
+# The binary to run: `make demo` passes the one it built (target/demo/rhyme).
+bin=${RHYME_BIN:-target/release/rhyme}
+rhyme() { "$bin" --data "$data" "$@"; }
 section() { if [ -t 1 ]; then printf '\n\033[1m━━ %s\033[0m\n' "$1"; else printf '\n━━ %s\n' "$1"; fi; }
 mkdir -p "$data/demo"
 
@@ -44,7 +46,7 @@ review_page() {
     local data=$1 listen=${RHYME_DEMO_LISTEN:-127.0.0.1:7878} started=""
     local base="http://$listen"
     if ! curl -fsS "$base/healthz" >/dev/null 2>&1; then
-        target/release/rhyme --data "$data" serve --listen "$listen" >"$data/demo/serve.log" 2>&1 &
+        "$bin" --data "$data" serve --listen "$listen" >"$data/demo/serve.log" 2>&1 &
         started=$!
         for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
         curl -fsS "$base/healthz" >/dev/null || { echo "rhyme serve did not start; see $data/demo/serve.log"; return 1; }
@@ -95,7 +97,7 @@ PY
             trap - INT
         else
             kill "$started"; wait "$started" 2>/dev/null || true
-            echo "(not a terminal, so rhyme serve was stopped; run it again with: target/release/rhyme --data $data serve)"
+            echo "(not a terminal, so rhyme serve was stopped; run it again with: $bin --data $data serve)"
         fi
     fi
 }
@@ -131,9 +133,9 @@ section "After the incidents: mechanisms that recur (rhyme themes)"
 # imported above has dozens of groups of its own). The import keeps each write-up's action
 # items in that folder's store; `rhyme themes` shows them under the group, with their status.
 themes_data="$data/demo/themes"
-target/release/rhyme --data "$themes_data" corpus import examples/postmortems > /dev/null
-target/release/rhyme --data "$themes_data" corpus import examples/postmortems-earlier > /dev/null
-target/release/rhyme --data "$themes_data" themes
+"$bin" --data "$themes_data" corpus import examples/postmortems > /dev/null
+"$bin" --data "$themes_data" corpus import examples/postmortems-earlier > /dev/null
+"$bin" --data "$themes_data" themes
 echo "(rhyme eval themes on the public corpus: same-mechanism pairs F1 0.54 held out against 0.29 for"
 echo " TF-IDF k-means; ARI against the primary category 0.13 against 0.01, threshold tuned held out)"
 
@@ -145,7 +147,7 @@ start_server() {
     local log="$data/demo/serve.log"
     : > "$log"
     # Sinks and routes: $data/rhyme.toml (demo_config above).
-    target/release/rhyme --data "$data" serve --listen 127.0.0.1:0 --deliver-ms 200 \
+    "$bin" --data "$data" serve --listen 127.0.0.1:0 --deliver-ms 200 \
         "$@" > "$data/demo/serve.out" 2> "$log" &
     server_pid=$!
     trap stop_server EXIT

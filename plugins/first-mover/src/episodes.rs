@@ -45,6 +45,13 @@ pub struct Params {
     pub floor: f64,
     /// Furthest a column's onset is walked back before its first row past `k`.
     pub walk_back: usize,
+    /// Spreads that name a column moving in step with the episode's strongest column (at most
+    /// `k_name`): metrics of one mechanism move together, and a smaller move that follows the
+    /// strong one row by row is part of it, where the same move on its own would be noise.
+    pub k_with: f64,
+    /// How closely (Pearson correlation of deviations over the episode) a column must follow
+    /// the strongest one to be named at `k_with`.
+    pub r_with: f64,
 }
 
 impl Default for Params {
@@ -63,6 +70,8 @@ impl Default for Params {
             max_len: 60,
             floor: 0.01,
             walk_back: 30,
+            k_with: 4.0,
+            r_with: 0.7,
         }
     }
 }
@@ -82,6 +91,7 @@ impl Params {
             refresh: 1,
             floor: 0.0,
             walk_back: 0,
+            k_with: f64::INFINITY,
             // Twelve hours, as the first comparison runs had it: no notion of a new normal.
             max_len: 720,
             ..Params::default()
@@ -225,6 +235,13 @@ impl Open {
                 })
             })
             .collect();
+        moved.extend(in_step(
+            &moved,
+            columns,
+            baselines,
+            (self.opened, self.last_hot),
+            p,
+        ));
         moved.sort_by(|a, b| {
             a.onset
                 .cmp(&b.onset)
@@ -237,5 +254,123 @@ impl Open {
             end: self.last_hot,
             moved,
         }
+    }
+}
+
+/// Columns not yet named that follow the episode's strongest column row by row (|r| at least
+/// `r_with`) and reach `k_with` spreads: moved with it. Their onset is their first row past
+/// `k_with` within the episode.
+fn in_step(
+    named: &[Moved],
+    columns: &[Vec<f64>],
+    baselines: &[Option<Baseline>],
+    (from, to): (usize, usize),
+    p: &Params,
+) -> Vec<Moved> {
+    let Some(lead) = named
+        .iter()
+        .max_by(|a, b| a.peak.abs().total_cmp(&b.peak.abs()))
+    else {
+        return Vec::new();
+    };
+    let rows = from.min(lead.onset)..=to;
+    if rows.end() - rows.start() < 4 || !p.k_with.is_finite() {
+        return Vec::new();
+    }
+    let deviations = |c: usize| -> Option<Vec<f64>> {
+        let b = baselines[c]?;
+        Some(rows.clone().map(|j| b.z(columns[c][j])).collect())
+    };
+    let Some(strong) = deviations(lead.column) else {
+        return Vec::new();
+    };
+    (0..columns.len())
+        .filter(|c| named.iter().all(|m| m.column != *c))
+        .filter_map(|c| {
+            let z = deviations(c)?;
+            let (at, peak) = z
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))?;
+            if peak.abs() < p.k_with || pearson(&strong, &z).abs() < p.r_with {
+                return None;
+            }
+            let first = z.iter().position(|v| v.abs() >= p.k_with).unwrap_or(at);
+            Some(Moved {
+                column: c,
+                onset: rows.start() + first,
+                peak: *peak,
+            })
+        })
+        .collect()
+}
+
+/// Pearson correlation of two equally long series; 0 when either is flat.
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len()) as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma).powi(2);
+        sbb += (y - mb).powi(2);
+    }
+    if saa <= 0.0 || sbb <= 0.0 {
+        0.0
+    } else {
+        sab / (saa * sbb).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Six hours of small noise, then a move from row 400 on: `shape(i)` for rows past it.
+    fn column(seed: u64, shape: impl Fn(usize) -> f64) -> Vec<f64> {
+        let mut state = seed;
+        (0..480)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let noise = ((state >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 0.02;
+                0.5 + noise + if i >= 400 { shape(i - 400) } else { 0.0 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_smaller_move_in_step_with_the_strong_one_is_named_and_an_unrelated_one_is_not() {
+        let ramp = |j: usize| (j.min(20) as f64) * 0.02;
+        let strong = column(1, ramp);
+        // About a seventh of the strong move, row by row: below `k_name`, past `k_with`.
+        let follower = column(2, |j| ramp(j) * 0.15);
+        // As large as the follower, but a step that does not follow the ramp's course.
+        let unrelated = column(3, |j| if (5..9).contains(&j) { 0.06 } else { 0.0 });
+        let p = Params::default();
+        let episodes = detect(&[strong, follower, unrelated], &p);
+        let named: Vec<usize> = episodes[0].moved.iter().map(|m| m.column).collect();
+        assert!(named.contains(&0) && named.contains(&1), "{named:?}");
+        assert!(!named.contains(&2), "{named:?}");
+        let plain = Params {
+            k_with: f64::INFINITY,
+            ..p
+        };
+        let alone: Vec<usize> = detect(&column_set(), &plain)[0]
+            .moved
+            .iter()
+            .map(|m| m.column)
+            .collect();
+        assert_eq!(
+            alone,
+            vec![0],
+            "without the in-step rule only the strong column is named"
+        );
+    }
+
+    fn column_set() -> Vec<Vec<f64>> {
+        let ramp = |j: usize| (j.min(20) as f64) * 0.02;
+        vec![column(1, ramp), column(2, |j| ramp(j) * 0.15)]
     }
 }

@@ -32,10 +32,9 @@ pub async fn deliver_slack_due(
     policy: &DeliveryPolicy,
 ) -> Result<SlackReport> {
     let owner = new_id();
-    let lease_ms = i64::try_from(policy.lease.as_millis()).unwrap_or(i64::MAX);
     let mut report = SlackReport::default();
     for claim in store
-        .claim_slack_due(&owner, policy.batch, lease_ms)
+        .claim_slack_due(&owner, policy.batch, policy.lease_ms())
         .await?
     {
         let delivery = crate::Delivery {

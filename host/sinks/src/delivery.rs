@@ -15,7 +15,7 @@ use rhyme_store::outbox::Claim;
 use crate::{Backoff, Delivery, SinkError, Sinks};
 use rhyme_store::Result;
 use rhyme_store::new_id;
-use rhyme_store::{Gate, Store, Turns};
+use rhyme_store::{Gate, Store, Timestamp, Turns};
 
 /// How delivery behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,20 @@ impl DeliveryPolicy {
     /// for an `i64` is as good as forever).
     pub(crate) fn lease_ms(&self) -> i64 {
         i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// When to try again after `failures` failed attempts, the last retryable, as of `now`:
+    /// the backoff's delay, or the wait the sink asked for (`after`) where that is longer.
+    /// The wait, and the time it ends (epoch milliseconds).
+    pub(crate) fn retry_at(
+        &self,
+        now: Timestamp,
+        failures: u32,
+        after: Option<Duration>,
+    ) -> (Duration, Timestamp) {
+        let wait = self.backoff.delay(failures).max(after.unwrap_or_default());
+        let at = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+        (wait, at)
     }
 }
 
@@ -156,13 +170,7 @@ async fn record_attempt(
                 report.failed.push(id);
                 return Ok(());
             }
-            let wait = policy
-                .backoff
-                .delay(failures)
-                .max(after.unwrap_or_default());
-            let at = store
-                .now()
-                .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+            let (wait, at) = policy.retry_at(store.now(), failures, after);
             tracing::info!(outbox = %id, sink = %claim.sink, %why, retry_in_ms = wait.as_millis() as u64, "delivery will be retried");
             store.schedule_retry(claim, &why, at).await?;
             report.retrying.push(id);

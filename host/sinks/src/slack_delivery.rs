@@ -57,13 +57,7 @@ pub async fn deliver_slack_due(
                 (SlackOutcome::Delivered { ts }, &mut report.delivered)
             }
             Err(SinkError::Retryable { why, after }) if failures < policy.max_attempts => {
-                let wait = policy
-                    .backoff
-                    .delay(failures)
-                    .max(after.unwrap_or_default());
-                let at = store
-                    .now()
-                    .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                let (_, at) = policy.retry_at(store.now(), failures, *after);
                 tracing::info!(slack_message = %claim.id, %why, "Slack message will be retried");
                 (
                     SlackOutcome::RetryAt { at, error: why },

@@ -8,13 +8,17 @@
 //! | [`table`] | wide CSV: a time column and one column per metric |
 //! | [`postmortem`] | past postmortems, one per line of a `corpus.jsonl` |
 //! | [`jsonl`] | JSON-lines files, with the line at fault named |
+//! | [`lines`] | the error of a line-oriented file: unreadable, or a line at fault |
+//! | [`calendar`] | days since the epoch to a calendar date |
 //!
 //! Both the host and the evaluation code (`rhyme-eval`) read files through here, so a file one
 //! accepts the other accepts too.
 
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod jsonl;
+pub mod lines;
 pub mod postmortem;
 pub mod series;
 pub mod table;

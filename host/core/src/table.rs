@@ -10,8 +10,9 @@
 //! assert!(t.columns[0][1].is_nan());
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::lines::{LineError, read_text};
 use crate::series::parse_timestamp;
 
 /// A table read column by column.
@@ -26,45 +27,16 @@ pub struct Table {
 }
 
 /// Why a table could not be read; names the file and the line.
-#[derive(Debug, thiserror::Error)]
-pub enum TableError {
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A line is malformed.
-    #[error("{path}:{line}: {reason}")]
-    Line {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong.
-        reason: String,
-    },
-}
+pub type TableError = LineError;
 
 /// Reads a table file.
 pub fn read(path: &Path) -> Result<Table, TableError> {
-    let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&text, path)
+    parse(&read_text(path)?, path)
 }
 
 /// Parses a table; the first line is the header, its first field the time column.
 pub fn parse(text: &str, path: &Path) -> Result<Table, TableError> {
-    let fail = |line: usize, reason: String| TableError::Line {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
+    let fail = |line: usize, reason: String| LineError::at(path, line, reason);
     let mut lines = text
         .lines()
         .enumerate()

@@ -53,29 +53,8 @@ pub struct Alarm {
     pub moved: Vec<usize>,
 }
 
-/// Why the labels could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum MoversError {
-    /// The labels file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The labels file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A label line is bad.
-    #[error("{path}:{line}: {reason}")]
-    Label {
-        /// The labels file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// What is wrong, naming the field.
-        reason: String,
-    },
-}
+/// Why the labels could not be read: the file, or a label line naming the field at fault.
+pub type MoversError = rhyme_core::lines::LineError;
 
 #[derive(Deserialize)]
 struct Line {
@@ -88,21 +67,14 @@ struct Line {
 
 /// Reads the labels; CSV paths are resolved against the labels file's folder.
 pub fn load(path: &Path) -> Result<Vec<Segment>, MoversError> {
-    let text = std::fs::read_to_string(path).map_err(|source| MoversError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = rhyme_core::lines::read_text(path)?;
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
             continue;
         }
-        let fail = |reason: String| MoversError::Label {
-            path: path.to_path_buf(),
-            line: i + 1,
-            reason,
-        };
+        let fail = |reason: String| MoversError::at(path, i + 1, reason);
         let line: Line = serde_json::from_str(raw).map_err(|e| fail(e.to_string()))?;
         let time = |field: &str, text: &str| {
             rhyme_core::series::parse_timestamp(text)

@@ -8,10 +8,11 @@
 //! derived windows are easier than real incidents and must not hide a weak real score.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use rhyme_core::lines::{LineError, read_text};
 use rhyme_core::series::{self, Point, SeriesError};
 
 /// The six shape ids, in the catalog's order; `none` is the seventh label.
@@ -47,25 +48,10 @@ pub struct Window {
 /// Why the labels could not be loaded or a prediction set could not be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum SignaturesError {
-    /// The labels file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The labels file.
-        path: PathBuf,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A label line is bad: not valid JSON, an unknown shape, a bad time, or a wrong `n_points`.
-    #[error("{path}:{line}: {reason}")]
-    Label {
-        /// The labels file.
-        path: PathBuf,
-        /// 1-based number of the bad line.
-        line: usize,
-        /// What is wrong, naming the field at fault.
-        reason: String,
-    },
+    /// The labels file could not be read, or a label line is bad: not valid JSON, an unknown
+    /// shape, a bad time, or a wrong `n_points`.
+    #[error(transparent)]
+    Labels(#[from] LineError),
     /// A series file named by a label could not be read or parsed.
     #[error(transparent)]
     Series(#[from] SeriesError),
@@ -93,10 +79,7 @@ struct LabelLine {
 
 /// Loads every labelled window of a `labels.jsonl` file, with its points.
 pub fn load(labels: &Path) -> Result<Vec<Window>, SignaturesError> {
-    let text = std::fs::read_to_string(labels).map_err(|source| SignaturesError::Io {
-        path: labels.to_path_buf(),
-        source,
-    })?;
+    let text = read_text(labels)?;
     let folder = labels.parent().unwrap_or(Path::new("."));
     let mut cache: HashMap<String, Vec<Point>> = HashMap::new();
     let mut windows = Vec::new();
@@ -104,11 +87,7 @@ pub fn load(labels: &Path) -> Result<Vec<Window>, SignaturesError> {
         if raw.trim().is_empty() {
             continue;
         }
-        let fail = |reason: String| SignaturesError::Label {
-            path: labels.to_path_buf(),
-            line: index + 1,
-            reason,
-        };
+        let fail = |reason: String| SignaturesError::from(LineError::at(labels, index + 1, reason));
         let label: LabelLine = serde_json::from_str(raw).map_err(|e| fail(e.to_string()))?;
         if label.shape != NONE && !SHAPES.contains(&label.shape.as_str()) {
             return Err(fail(format!(

@@ -108,12 +108,19 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
-        String::from_utf8(out).expect("the text format is UTF-8")
+        render_registry(&self.registry)
     }
+}
+
+/// The Prometheus text exposition of every metric in `registry`; the server renders its own
+/// registry (`rhyme_server::ops_metrics`) with it too, so both halves of `/metrics` are
+/// written the same way.
+pub fn render_registry(registry: &Registry) -> String {
+    let mut out = Vec::new();
+    TextEncoder::new()
+        .encode(&registry.gather(), &mut out)
+        .expect("text encoding cannot fail");
+    String::from_utf8(out).expect("the text format is UTF-8")
 }
 
 impl Default for Metrics {

@@ -6,7 +6,7 @@
 //! incident), so a client cannot grow the exposition by sending odd requests.
 
 use prometheus::core::Collector;
-use prometheus::{Encoder, Gauge, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{Gauge, IntCounterVec, IntGauge, Opts, Registry};
 use rhyme_sinks::DeliveryReport;
 use rhyme_store::jobs::Backlog;
 
@@ -119,11 +119,7 @@ impl OpsMetrics {
 
     /// The Prometheus text exposition of these metrics.
     pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
-        String::from_utf8(out).expect("the text format is UTF-8")
+        rhyme_pipeline::metrics::render_registry(&self.registry)
     }
 }
 

@@ -15,7 +15,7 @@ use rhyme_store::outbox::Claim;
 use crate::{Backoff, Delivery, SinkError, Sinks};
 use rhyme_store::Result;
 use rhyme_store::new_id;
-use rhyme_store::{Gate, Store};
+use rhyme_store::{Gate, Store, Timestamp, Turns};
 
 /// How delivery behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,28 @@ impl Default for DeliveryPolicy {
             // With the default backoff: about two days of trying.
             max_attempts: 600,
         }
+    }
+}
+
+impl DeliveryPolicy {
+    /// The claim lease in milliseconds, as the store takes it (saturating: a lease too long
+    /// for an `i64` is as good as forever).
+    pub(crate) fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// When to try again after `failures` failed attempts, the last retryable, as of `now`:
+    /// the backoff's delay, or the wait the sink asked for (`after`) where that is longer.
+    /// The wait, and the time it ends (epoch milliseconds).
+    pub(crate) fn retry_at(
+        &self,
+        now: Timestamp,
+        failures: u32,
+        after: Option<Duration>,
+    ) -> (Duration, Timestamp) {
+        let wait = self.backoff.delay(failures).max(after.unwrap_or_default());
+        let at = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+        (wait, at)
     }
 }
 
@@ -88,9 +110,8 @@ pub async fn deliver_due_with(
     policy: &DeliveryPolicy,
 ) -> Result<DeliveryReport> {
     let owner = new_id();
-    let lease_ms = i64::try_from(policy.lease.as_millis()).unwrap_or(i64::MAX);
     let claims = store
-        .claim_due(&sinks.names(), &owner, policy.batch, lease_ms)
+        .claim_due(&sinks.names(), &owner, policy.batch, policy.lease_ms())
         .await?;
     let mut attempts = JoinSet::new();
     for claim in claims {
@@ -149,13 +170,7 @@ async fn record_attempt(
                 report.failed.push(id);
                 return Ok(());
             }
-            let wait = policy
-                .backoff
-                .delay(failures)
-                .max(after.unwrap_or_default());
-            let at = store
-                .now()
-                .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+            let (wait, at) = policy.retry_at(store.now(), failures, after);
             tracing::info!(outbox = %id, sink = %claim.sink, %why, retry_in_ms = wait.as_millis() as u64, "delivery will be retried");
             store.schedule_retry(claim, &why, at).await?;
             report.retrying.push(id);
@@ -175,13 +190,9 @@ pub async fn keep_delivering(
     wake: Arc<Notify>,
     observe: impl Fn(&DeliveryReport) + Send + 'static,
 ) {
-    let mut timer = tokio::time::interval(every);
-    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut turns = Turns::new(every, wake);
     loop {
-        tokio::select! {
-            _ = timer.tick() => {}
-            () = wake.notified() => {}
-        }
+        turns.next().await;
         if let Err(e) = gate.withdraw_expired().await {
             tracing::error!("withdrawing expired proposals: {e}");
         }

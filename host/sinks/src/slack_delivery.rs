@@ -32,10 +32,9 @@ pub async fn deliver_slack_due(
     policy: &DeliveryPolicy,
 ) -> Result<SlackReport> {
     let owner = new_id();
-    let lease_ms = i64::try_from(policy.lease.as_millis()).unwrap_or(i64::MAX);
     let mut report = SlackReport::default();
     for claim in store
-        .claim_slack_due(&owner, policy.batch, lease_ms)
+        .claim_slack_due(&owner, policy.batch, policy.lease_ms())
         .await?
     {
         let delivery = crate::Delivery {
@@ -58,13 +57,7 @@ pub async fn deliver_slack_due(
                 (SlackOutcome::Delivered { ts }, &mut report.delivered)
             }
             Err(SinkError::Retryable { why, after }) if failures < policy.max_attempts => {
-                let wait = policy
-                    .backoff
-                    .delay(failures)
-                    .max(after.unwrap_or_default());
-                let at = store
-                    .now()
-                    .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                let (_, at) = policy.retry_at(store.now(), failures, *after);
                 tracing::info!(slack_message = %claim.id, %why, "Slack message will be retried");
                 (
                     SlackOutcome::RetryAt { at, error: why },

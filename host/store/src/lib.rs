@@ -44,6 +44,7 @@ mod series;
 pub mod slack;
 mod store;
 mod tokens;
+mod turns;
 
 pub use actions::{
     ActionFilter, ActionItem, ActionStatus, ImportedActionItems, ImportedRecorded, NewActionItem,
@@ -74,3 +75,4 @@ pub use roles::{Actor, Permission, Principal, Role};
 pub use slack::SlackUser;
 pub use store::Store;
 pub use tokens::{NewToken, SECRET_PREFIX, TokenCheck, TokenInfo};
+pub use turns::Turns;

@@ -5,7 +5,9 @@
 //! they can be tested without a database.
 
 use serde::Serialize;
+use sqlx::AnyPool;
 use sqlx::Row as _;
+use sqlx::any::AnyRow;
 
 use crate::actions::{ActionFilter, ActionItem};
 use crate::clock::Timestamp;
@@ -84,32 +86,17 @@ impl Store {
             "{} WHERE started >= $1 AND started < $2 ORDER BY started, id",
             incidents::SELECT
         );
-        let started = |lo: Timestamp, hi: Timestamp| sqlx::query(&by_start).bind(lo).bind(hi);
-        let incidents = started(from, to)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(incidents::from_row)
-            .collect::<Result<Vec<_>>>()?;
-        let previous = started(previous_from, from)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(incidents::from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let incidents = rows_between(pool, &by_start, from, to, incidents::from_row).await?;
+        let previous =
+            rows_between(pool, &by_start, previous_from, from, incidents::from_row).await?;
         // The joins keep each read to this window's incidents, however large the store.
         const IN_WINDOW: &str = "JOIN incidents i ON i.id = t.incident_id
              WHERE i.started >= $1 AND i.started < $2";
-        let events = sqlx::query(&format!(
+        let events_sql = format!(
             "SELECT t.incident_id, t.at, t.role, t.kind, t.actor FROM timeline_events t {IN_WINDOW}
              ORDER BY t.incident_id, t.at, t.received_at, t.id"
-        ))
-        .bind(previous_from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+        );
+        let events = rows_between(pool, &events_sql, previous_from, to, |row| {
             let kind: String = row.try_get("kind")?;
             let actor: String = row.try_get("actor")?;
             let source = (kind.trim().eq_ignore_ascii_case("alert") && !actor.trim().is_empty())
@@ -122,40 +109,30 @@ impl Store {
                 source,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-        let nudges = sqlx::query(&format!(
+        .await?;
+        let nudges_sql = format!(
             "SELECT t.incident_id, t.subject FROM findings t {IN_WINDOW} AND t.kind = 'nudge'
              ORDER BY t.incident_id, t.subject, t.created_at"
-        ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+        );
+        let nudges = rows_between(pool, &nudges_sql, from, to, |row| {
             Ok(NudgeFired {
                 incident: row.try_get("incident_id")?,
                 pattern: row.try_get("subject")?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-        let answers = sqlx::query(&format!(
+        .await?;
+        let answers_sql = format!(
             "SELECT t.incident_id, t.pattern, t.state FROM nudge_triage t {IN_WINDOW}
              ORDER BY t.incident_id, t.pattern"
-        ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+        );
+        let answers = rows_between(pool, &answers_sql, from, to, |row| {
             Ok(NudgeAnswer {
                 incident: row.try_get("incident_id")?,
                 pattern: row.try_get("pattern")?,
                 triage: triage_of(row)?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
         let actions = self.action_items(&ActionFilter::default()).await?;
         Ok(ReportInputs {
             incidents,
@@ -166,4 +143,23 @@ impl Store {
             actions,
         })
     }
+}
+
+/// Runs `sql`, whose `$1` and `$2` are the window's bounds `[lo, hi)`, and reads each row
+/// with `read`: every read of the report is one such query.
+async fn rows_between<T>(
+    pool: &AnyPool,
+    sql: &str,
+    lo: Timestamp,
+    hi: Timestamp,
+    read: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    sqlx::query(sql)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(read)
+        .collect()
 }

@@ -39,16 +39,10 @@ pub struct LintNote {
 /// Lints a draft (Markdown or plain text).
 pub fn lint(text: &str) -> Vec<LintNote> {
     let mut notes = Vec::new();
-    let mut in_action_items = false;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('#') {
-            in_action_items = trimmed.to_ascii_lowercase().contains("action item");
-        }
-        let body = without_citations(trimmed);
-        notes.extend(blame_notes(i + 1, &body));
-        if let Some(item) = action_item_text(&body, in_action_items) {
-            notes.extend(action_item_note(i + 1, item));
+    for line in lines(text) {
+        notes.extend(blame_notes(line.number, &line.body));
+        if let Some(item) = action_item_text(&line.body, line.in_action_items) {
+            notes.extend(action_item_note(line.number, item));
         }
     }
     notes
@@ -58,19 +52,39 @@ pub fn lint(text: &str) -> Vec<LintNote> {
 /// action items heading, and lines labelled as one (`Action item:`, `TODO:`), with the
 /// drafter's `[#id]` citations removed. The same lines [`lint`] checks.
 pub fn action_items(text: &str) -> Vec<(usize, String)> {
-    let mut items = Vec::new();
+    lines(text)
+        .filter_map(|line| {
+            action_item_text(&line.body, line.in_action_items)
+                .map(|item| (line.number, item.to_string()))
+        })
+        .collect()
+}
+
+/// One line of a document as the lint reads it.
+struct Line {
+    /// 1-based line number.
+    number: usize,
+    /// The line trimmed, without the drafter's `[#id]` citations.
+    body: String,
+    /// Whether the line is under an action items heading (a heading line itself included).
+    in_action_items: bool,
+}
+
+/// The lines of a document, each knowing whether it stands under an action items heading:
+/// [`lint`] and [`action_items`] must agree on where that section is.
+fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     let mut in_action_items = false;
-    for (i, line) in text.lines().enumerate() {
+    text.lines().enumerate().map(move |(i, line)| {
         let trimmed = line.trim();
         if trimmed.starts_with('#') {
             in_action_items = trimmed.to_ascii_lowercase().contains("action item");
         }
-        let body = without_citations(trimmed);
-        if let Some(item) = action_item_text(&body, in_action_items) {
-            items.push((i + 1, item.to_string()));
+        Line {
+            number: i + 1,
+            body: without_citations(trimmed),
+            in_action_items,
         }
-    }
-    items
+    })
 }
 
 fn blame_notes(line: usize, body: &str) -> Vec<LintNote> {

@@ -31,6 +31,17 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// The limits the anti-pattern and seen-before benchmarks run their plugin under: room for a
+/// long timeline or a large index, so that a figure measures the call, not a limit hit.
+fn roomy_limits() -> Limits {
+    Limits {
+        deadline_ms: 5_000,
+        memory_mib: 256,
+        output_kib: 1_024,
+        ..Limits::default()
+    }
+}
+
 /// Loads `component` as plugin `name` for a benchmark, asking for and granted
 /// `capabilities`, with `limits` both as its manifest's and as the operator's ceiling.
 async fn load_plugin(

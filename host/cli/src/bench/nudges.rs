@@ -11,7 +11,6 @@ use super::Stats;
 use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::incidents::MemoryIncidents;
-use rhyme_runtime::manifest::Limits;
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
 use rhyme_world::types::{Incident, TimelineEvent};
 
@@ -118,12 +117,7 @@ pub(crate) fn run(
     events: usize,
     cache_dir: &std::path::Path,
 ) -> anyhow::Result<NudgeFigures> {
-    let limits = Limits {
-        deadline_ms: 5_000,
-        memory_mib: 256,
-        output_kib: 1_024,
-        ..Limits::default()
-    };
+    let limits = super::roomy_limits();
     let sandbox = Sandbox::new(Allocator::Pooling, &limits)?;
     let store = Arc::new(MemoryIncidents::new());
     let backends = Backends {

@@ -31,14 +31,13 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::Stats;
-use super::seen_before::{load, resident_mib, status_mib};
+use super::seen_before::{load, resident_mib, status_mib, time_questions};
 use rhyme_capabilities::vectors::{IndexHome, QdrantServer, open_index};
 use rhyme_runtime::capability::backend::{BackendError, Backends, Embedder, VectorIndex};
 use rhyme_runtime::capability::plugin_collection;
 use rhyme_seen_before::corpus::Postmortem;
 use rhyme_seen_before::seeded::SplitMix64;
 use rhyme_seen_before::{PLUGIN, indexer};
-use rhyme_world::types::Query;
 use seen_before_index::stored;
 
 /// Issue 15's target for a question's median, end to end.
@@ -55,8 +54,6 @@ pub(crate) const REPLACED_SHARE: f64 = 0.15;
 const VECTOR_NOISE: f32 = 0.25;
 /// Passages per model call when embedding the real passages.
 const EMBED_BATCH: usize = 32;
-/// Questions asked untimed first at each size.
-const WARMUP_QUESTIONS: usize = 3;
 
 /// What one run is asked to do.
 pub(crate) struct ScalePlan<'a> {
@@ -351,21 +348,7 @@ async fn questions(plan: &ScalePlan<'_>, vectors: &Arc<dyn VectorIndex>) -> anyh
         ..Backends::default()
     };
     let plugin = load(plan.component, backends, plan.cache_dir).await?;
-    let ask = async |text: &str| -> anyhow::Result<Duration> {
-        let query = Query {
-            text: text.to_string(),
-            incident: None,
-            limit: 5,
-        };
-        Ok(plugin.on_query(Default::default(), &query).await?.duration)
-    };
-    for text in plan.questions.iter().take(WARMUP_QUESTIONS) {
-        ask(text).await?;
-    }
-    let mut samples = Vec::with_capacity(plan.questions.len());
-    for text in plan.questions {
-        samples.push(ask(text).await?);
-    }
+    let mut samples = time_questions(&plugin, plan.questions).await?;
     Ok(Stats::of(&mut samples))
 }
 

@@ -176,10 +176,23 @@ fn read_component(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
     })
 }
 
+/// The compile cache the benchmarks load their plugins through.
+fn bench_cache(ctx: &Context) -> PathBuf {
+    ctx.data.join("bench-cache")
+}
+
+/// Prints `figures` as one JSON line where `--json` was given: true when it did, and the
+/// caller prints nothing more.
+fn printed_json<T: serde::Serialize>(ctx: &Context, figures: &T) -> anyhow::Result<bool> {
+    if ctx.json {
+        println!("{}", serde_json::to_string(figures)?);
+    }
+    Ok(ctx.json)
+}
+
 fn python(ctx: &Context, manifest: &std::path::Path, runs: usize) -> anyhow::Result<()> {
     let figures = crate::bench::python::run(manifest, &ctx.data.join("bench-python"), runs)?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&figures)?);
+    if printed_json(ctx, &figures)? {
         return Ok(());
     }
     println!(
@@ -200,13 +213,9 @@ fn python(ctx: &Context, manifest: &std::path::Path, runs: usize) -> anyhow::Res
 }
 
 fn signature(ctx: &Context, component: &PathBuf, runs: usize) -> anyhow::Result<()> {
-    let figures = crate::bench::signature::run(
-        &read_component(component)?,
-        runs,
-        &ctx.data.join("bench-cache"),
-    )?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&figures)?);
+    let figures =
+        crate::bench::signature::run(&read_component(component)?, runs, &bench_cache(ctx))?;
+    if printed_json(ctx, &figures)? {
         return Ok(());
     }
     println!(
@@ -228,10 +237,9 @@ fn signature(ctx: &Context, component: &PathBuf, runs: usize) -> anyhow::Result<
 
 fn runtime(ctx: &Context, component: &PathBuf, calls: usize) -> anyhow::Result<()> {
     let bytes = read_component(component)?;
-    let cache_dir = ctx.data.join("bench-cache");
+    let cache_dir = bench_cache(ctx);
     let figures = crate::bench::runtime::run(&bytes, calls, &cache_dir)?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&figures)?);
+    if printed_json(ctx, &figures)? {
         return Ok(());
     }
     let row = |what: &str, s: &crate::bench::Stats| {
@@ -282,8 +290,7 @@ fn ingest(
         &ctx.data.join("bench-ingest"),
         plan,
     )?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&f)?);
+    if printed_json(ctx, &f)? {
         return Ok(());
     }
     println!(
@@ -393,13 +400,9 @@ fn ingest_spread(
 }
 
 fn nudges(ctx: &Context, component: &PathBuf, events: usize) -> anyhow::Result<()> {
-    let figures = crate::bench::nudges::run(
-        &read_component(component)?,
-        events,
-        &ctx.data.join("bench-cache"),
-    )?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&figures)?);
+    let figures =
+        crate::bench::nudges::run(&read_component(component)?, events, &bench_cache(ctx))?;
+    if printed_json(ctx, &figures)? {
         return Ok(());
     }
     println!(
@@ -446,7 +449,7 @@ fn seen_before(
     if !scale.is_empty() {
         let qdrant = ctx.config.qdrant();
         let work = crate::bench::seen_before_scale::work_folder(&ctx.data);
-        let cache_dir = ctx.data.join("bench-cache");
+        let cache_dir = bench_cache(ctx);
         let plan = crate::bench::seen_before_scale::ScalePlan {
             component: &bytes,
             model: embedder,
@@ -467,12 +470,11 @@ fn seen_before(
         embedder,
         &docs,
         &questions,
-        &ctx.data.join("bench-cache"),
+        &bench_cache(ctx),
         models,
         ctx.config.qdrant().as_ref(),
     )?;
-    if ctx.json {
-        println!("{}", serde_json::to_string(&f)?);
+    if printed_json(ctx, &f)? {
         return Ok(());
     }
     println!(
@@ -527,8 +529,7 @@ fn print_scale(
     f: &crate::bench::seen_before_scale::ScaleFigures,
 ) -> anyhow::Result<()> {
     use crate::bench::seen_before_scale::{P50_TARGET_MS, P99_TARGET_MS};
-    if ctx.json {
-        println!("{}", serde_json::to_string(f)?);
+    if printed_json(ctx, f)? {
         return Ok(());
     }
     println!(

@@ -141,14 +141,7 @@ pub(super) fn eval(
     name: &str,
     folds: Option<usize>,
 ) -> anyhow::Result<()> {
-    let timelines = rhyme_core::timeline::load_dir(folder)?;
-    let store = Arc::new(MemoryIncidents::new());
-    let sandbox = sandbox(ctx)?;
-    let backends = Backends {
-        incidents: Some(store.clone()),
-        ..Backends::default()
-    };
-    let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, name, &backends))?;
+    let (timelines, store, plugin) = super::eval::replay_setup(ctx, folder, name)?;
     let (mut complete, mut statements, mut cited_ok, mut blame) = (0, 0, 0, 0);
     for timeline in &timelines {
         let (incident, events) = rhyme_runtime::replay::incident_of(timeline);

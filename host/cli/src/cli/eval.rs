@@ -2,13 +2,16 @@
 //! JSON object per item, then `{"summary": ...}`, as DESIGN.md's evaluation contract says.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Subcommand;
 use serde_json::json;
 
+use rhyme_core::timeline::Timeline;
 use rhyme_eval::signatures;
-use rhyme_runtime::CallContext;
 use rhyme_runtime::capability::backend::Backends;
+use rhyme_runtime::incidents::MemoryIncidents;
+use rhyme_runtime::{CallContext, LoadedPlugin};
 use rhyme_world::types::{FindingKind, MetricSeries};
 
 use super::{Context, plugin::sandbox};
@@ -174,20 +177,31 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
     }
 }
 
-fn nudges(
+/// What replaying a folder of timelines through one plugin needs: the timelines, the
+/// in-memory incidents the plugin reads them from, and the plugin loaded against those.
+pub(super) fn replay_setup(
     ctx: &Context,
     folder: &std::path::Path,
     name: &str,
-    folds: Option<usize>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Vec<Timeline>, Arc<MemoryIncidents>, LoadedPlugin)> {
     let timelines = rhyme_core::timeline::load_dir(folder)?;
-    let store = std::sync::Arc::new(rhyme_runtime::incidents::MemoryIncidents::new());
+    let store = Arc::new(MemoryIncidents::new());
     let backends = Backends {
         incidents: Some(store.clone()),
         ..Backends::default()
     };
     let sandbox = sandbox(ctx)?;
     let (plugin, _) = super::store::wait(ctx.registry().load(&sandbox, name, &backends))?;
+    Ok((timelines, store, plugin))
+}
+
+fn nudges(
+    ctx: &Context,
+    folder: &std::path::Path,
+    name: &str,
+    folds: Option<usize>,
+) -> anyhow::Result<()> {
+    let (timelines, store, plugin) = replay_setup(ctx, folder, name)?;
     let plugins = [plugin];
     let mut runs = Vec::with_capacity(timelines.len());
     for timeline in &timelines {

@@ -18,6 +18,7 @@ use rhyme_eval::lint::{
     read_action_items, read_blame, score_action_items, score_blame,
 };
 use rhyme_eval::lint_references::{Corpus, half_of};
+use serde::Serialize;
 use serde_json::json;
 
 /// What `rhyme eval lint` reads.
@@ -49,23 +50,11 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         for labels in &sets.references {
             let referenced = corpus.read_blame_references(labels)?;
             let predictions = predict_blame(&referenced);
-            let whole = score_blame(&referenced, &predictions)?;
+            let (whole, file) =
+                reference_file(labels, &referenced, &predictions, |i| &i.id, score_blame)?;
             if files.is_empty() {
                 // The first file keeps the key it has always had.
                 summary["blame_corpus_labels"] = serde_json::to_value(&whole)?;
-            }
-            let mut file = json!({
-                "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
-                "all": whole,
-            });
-            for half in ["tune", "held_out"] {
-                let (labels, predicted): (Vec<BlameItem>, Vec<BlamePrediction>) = referenced
-                    .iter()
-                    .zip(&predictions)
-                    .filter(|(item, _)| half_of(&item.id) == half)
-                    .map(|(item, p)| (item.clone(), p.clone()))
-                    .unzip();
-                file[half] = serde_json::to_value(score_blame(&labels, &predicted)?)?;
             }
             files.push(file);
         }
@@ -74,19 +63,13 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         for labels in &sets.item_references {
             let referenced = corpus.read_action_item_references(labels)?;
             let predictions = predict_elements(&referenced);
-            let mut file = json!({
-                "file": labels.file_name().map(|n| n.to_string_lossy().into_owned()),
-                "all": score_action_items(&referenced, &predictions)?,
-            });
-            for half in ["tune", "held_out"] {
-                let (labels, predicted): (Vec<ActionItem>, Vec<ElementsPrediction>) = referenced
-                    .iter()
-                    .zip(&predictions)
-                    .filter(|(item, _)| half_of(&item.id) == half)
-                    .map(|(item, p)| (item.clone(), p.clone()))
-                    .unzip();
-                file[half] = serde_json::to_value(score_action_items(&labels, &predicted)?)?;
-            }
+            let (_, file) = reference_file(
+                labels,
+                &referenced,
+                &predictions,
+                |i| &i.id,
+                score_action_items,
+            )?;
             item_files.push(file);
         }
         if !item_files.is_empty() {
@@ -113,6 +96,33 @@ pub(super) fn run(sets: &LintSets<'_>, folds: Option<usize>) -> anyhow::Result<(
         .transpose()?;
     super::folds::print_summary(summary, validation);
     Ok(())
+}
+
+/// One reference file's entry in the summary, and its score over all rows: the file's name,
+/// that score (`all`), and the score of each half (`tune`, `held_out`; see [`half_of`]).
+/// Blame sentences and action items are scored alike, each with its own `score`.
+fn reference_file<L: Clone, P: Clone, S: Serialize>(
+    path: &Path,
+    labels: &[L],
+    predictions: &[P],
+    id: impl Fn(&L) -> &String,
+    score: impl Fn(&[L], &[P]) -> rhyme_eval::lint::Result<S>,
+) -> anyhow::Result<(S, serde_json::Value)> {
+    let whole = score(labels, predictions)?;
+    let mut file = json!({
+        "file": path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "all": whole,
+    });
+    for half in ["tune", "held_out"] {
+        let (labels, predicted): (Vec<L>, Vec<P>) = labels
+            .iter()
+            .zip(predictions)
+            .filter(|(item, _)| half_of(id(item)) == half)
+            .map(|(item, p)| (item.clone(), p.clone()))
+            .unzip();
+        file[half] = serde_json::to_value(score(&labels, &predicted)?)?;
+    }
+    Ok((whole, file))
 }
 
 /// Each fold's figures: blame folds stratified by label, action-item folds by how many

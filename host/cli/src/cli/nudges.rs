@@ -60,17 +60,7 @@ pub(super) fn run(ctx: &Context, command: NudgesCommand) -> anyhow::Result<()> {
                 incident,
                 pattern,
                 server,
-            } => {
-                triage(
-                    ctx,
-                    &Remote::new(&server)?,
-                    &incident,
-                    &pattern,
-                    "acknowledge",
-                    None,
-                )
-                .await
-            }
+            } => triage(ctx, &server, &incident, &pattern, "acknowledge", None).await,
             NudgesCommand::Mute {
                 incident,
                 pattern,
@@ -78,45 +68,29 @@ pub(super) fn run(ctx: &Context, command: NudgesCommand) -> anyhow::Result<()> {
                 server,
             } => {
                 let body = json!({"until": until.as_deref().map(parse_until).transpose()?});
-                triage(
-                    ctx,
-                    &Remote::new(&server)?,
-                    &incident,
-                    &pattern,
-                    "mute",
-                    Some(body),
-                )
-                .await
+                triage(ctx, &server, &incident, &pattern, "mute", Some(body)).await
             }
             NudgesCommand::Unmute {
                 incident,
                 pattern,
                 server,
-            } => {
-                triage(
-                    ctx,
-                    &Remote::new(&server)?,
-                    &incident,
-                    &pattern,
-                    "unmute",
-                    None,
-                )
-                .await
-            }
+            } => triage(ctx, &server, &incident, &pattern, "unmute", None).await,
         }
     })
 }
 
 async fn triage(
     ctx: &Context,
-    remote: &Remote,
+    server: &ServerArgs,
     incident: &str,
     pattern: &str,
     verb: &str,
     body: Option<Value>,
 ) -> anyhow::Result<()> {
     let segments = ["v1", "incidents", incident, "nudges", pattern, verb];
-    let answer = remote.call(Method::POST, &segments, body.as_ref()).await?;
+    let answer = Remote::new(server)?
+        .call(Method::POST, &segments, body.as_ref())
+        .await?;
     if ctx.json {
         println!("{answer}");
         return Ok(());

@@ -20,8 +20,8 @@ use rhyme_store::outbox::OutboxState;
 use rhyme_store::slack::SlackChannel;
 use rhyme_store::{Gate, Result, Store};
 
-use super::SlackApp;
 use super::blocks::{announcement_key, approved_update, draft_announcement, draft_settled};
+use super::{SlackApp, queue_once};
 
 /// Where a thread was found, as recorded.
 const FROM_TIMELINE: &str = "timeline";
@@ -65,13 +65,7 @@ pub async fn announce(gate: &Gate, app: &SlackApp) -> Result<usize> {
                 &draft.title,
                 app.link_base(),
             );
-            if store
-                .queue_slack_message(&key, &channel.incident, &payload)
-                .await?
-                .is_some()
-            {
-                queued += 1;
-            }
+            queued += queue_once(store, &key, &channel.incident, &payload).await?;
         }
     }
     Ok(queued)
@@ -169,13 +163,7 @@ async fn settle(
                     );
                     let post = approved_update(&channel.channel, &thread, &text);
                     let key = format!("draft-post:{}", draft.id);
-                    if store
-                        .queue_slack_message(&key, &channel.incident, &post)
-                        .await?
-                        .is_some()
-                    {
-                        queued += 1;
-                    }
+                    queued += queue_once(store, &key, &channel.incident, &post).await?;
                     format!("Approved by {approvers}; posted once, in this thread.")
                 }
             }
@@ -196,12 +184,6 @@ async fn settle(
         &outcome,
         app.link_base(),
     );
-    if store
-        .queue_slack_message(&done_key, &channel.incident, &update)
-        .await?
-        .is_some()
-    {
-        queued += 1;
-    }
+    queued += queue_once(store, &done_key, &channel.incident, &update).await?;
     Ok(queued)
 }

@@ -20,7 +20,7 @@ use rhyme_sinks::slack_api::DEFAULT_API_BASE;
 use rhyme_sinks::{
     BotToken, DeliveryPolicy, Responder, SinkConfigError, SlackApi, deliver_slack_due,
 };
-use rhyme_store::Gate;
+use rhyme_store::{Gate, Turns};
 use tokio::sync::Notify;
 
 /// What the Slack app needs: the bot (when a token is configured), the responder for
@@ -76,13 +76,9 @@ pub async fn keep_posting(gate: Gate, app: Arc<SlackApp>, every: Duration, wake:
     let store = gate.store();
     let Some(api) = app.api() else { return };
     let policy = DeliveryPolicy::default();
-    let mut timer = tokio::time::interval(every);
-    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut turns = Turns::new(every, wake);
     loop {
-        tokio::select! {
-            _ = timer.tick() => {}
-            () = wake.notified() => {}
-        }
+        turns.next().await;
         if let Err(error) = nudges::announce(store, &app).await {
             tracing::error!(%error, "queueing Slack nudges");
         }
@@ -93,4 +89,20 @@ pub async fn keep_posting(gate: Gate, app: Arc<SlackApp>, every: Duration, wake:
             tracing::error!(%error, "posting Slack messages");
         }
     }
+}
+
+/// Queues `payload` for the incident's channel under `key`: 1 when newly queued, 0 when a
+/// message with that key was queued before, so each announcement counts once across passes.
+async fn queue_once(
+    store: &rhyme_store::Store,
+    key: &str,
+    incident: &str,
+    payload: &serde_json::Value,
+) -> rhyme_store::Result<usize> {
+    Ok(usize::from(
+        store
+            .queue_slack_message(key, incident, payload)
+            .await?
+            .is_some(),
+    ))
 }

@@ -7,8 +7,8 @@
 
 use rhyme_store::{FindingKind, Result, Store};
 
-use super::SlackApp;
 use super::blocks::nudge_message;
+use super::{SlackApp, queue_once};
 
 /// Queues a message for every nudge not yet queued on an incident bound to a channel; how
 /// many were queued.
@@ -38,13 +38,7 @@ pub async fn announce(store: &Store, app: &SlackApp) -> Result<usize> {
             let ids = finding.finding.cited_events();
             let events = store.events_with_ids(&channel.incident, &ids).await?;
             let payload = nudge_message(&channel.channel, &ic, finding, &events, app.link_base());
-            if store
-                .queue_slack_message(&key, &channel.incident, &payload)
-                .await?
-                .is_some()
-            {
-                queued += 1;
-            }
+            queued += queue_once(store, &key, &channel.incident, &payload).await?;
         }
     }
     Ok(queued)

@@ -4,7 +4,10 @@
 //! same status again) is a conflict that names the moves there are.
 
 use crate::approval::MAX_TEXT;
+use sqlx::AnyConnection;
+
 use crate::audit::append_in;
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::limits::check_len;
 use crate::roles::{Actor, Permission, Principal};
@@ -65,37 +68,57 @@ impl Store {
                 }
             )));
         }
-        sqlx::query(
-            "UPDATE action_items SET status = $2, status_reason = $3, status_by = $4, status_at = $5
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(status.as_str())
-        .bind(reason)
-        .bind(&who.name)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-        let detail = serde_json::json!({
-            "postmortem": item.postmortem,
-            "incident": item.incident,
-            "status": {"before": before.as_str(), "after": status.as_str()},
-            "reason": reason,
-        });
-        append_in(
+        let actor = Actor::from(who);
+        record_move(
             tx.conn(),
+            &mut item,
+            status,
+            reason.map(str::to_string),
+            &actor,
             now,
-            &Actor::from(who),
-            "action-item.status",
-            id,
-            &detail,
+            |_| {},
         )
         .await?;
         tx.commit().await?;
-        item.status = status;
-        item.status_reason = reason.map(str::to_string);
-        item.status_by = Some(who.name.clone());
-        item.status_at = now;
         Ok(item)
     }
+}
+
+/// Moves `item` to `status` on `conn`, as `actor` and for `reason`, with its audit entry
+/// (`action-item.status`: the postmortem, the incident, the move and the reason, then what
+/// `more` adds); `item` is updated to match. A person's move and a tracker's close both go
+/// through here, so the row and the audit trail say the same thing whoever moved the item.
+pub(super) async fn record_move(
+    conn: &mut AnyConnection,
+    item: &mut ActionItem,
+    status: ActionStatus,
+    reason: Option<String>,
+    actor: &Actor,
+    now: Timestamp,
+    more: impl FnOnce(&mut serde_json::Value),
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE action_items SET status = $2, status_reason = $3, status_by = $4, status_at = $5
+         WHERE id = $1",
+    )
+    .bind(&item.id)
+    .bind(status.as_str())
+    .bind(reason.as_deref())
+    .bind(&actor.name)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let mut detail = serde_json::json!({
+        "postmortem": item.postmortem,
+        "incident": item.incident,
+        "status": {"before": item.status.as_str(), "after": status.as_str()},
+        "reason": reason,
+    });
+    more(&mut detail);
+    append_in(conn, now, actor, "action-item.status", &item.id, &detail).await?;
+    item.status = status;
+    item.status_reason = reason;
+    item.status_by = Some(actor.name.clone());
+    item.status_at = now;
+    Ok(())
 }

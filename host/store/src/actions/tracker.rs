@@ -5,11 +5,11 @@
 use serde::Serialize;
 use sqlx::Row as _;
 
-use crate::audit::append_in;
 use crate::error::Result;
 use crate::roles::Actor;
 use crate::store::Store;
 
+use super::lifecycle::record_move;
 use super::read::fetch;
 use super::{ActionItem, ActionStatus};
 
@@ -97,29 +97,16 @@ impl Store {
                     .map(|by| format!(" by {by}"))
                     .unwrap_or_default()
             );
-            sqlx::query(
-                "UPDATE action_items SET status = $2, status_reason = $3, status_by = $4,
-                 status_at = $5 WHERE id = $1",
+            record_move(
+                tx.conn(),
+                &mut item,
+                ActionStatus::Done,
+                Some(reason),
+                &actor,
+                now,
+                |detail| detail["delivery"] = serde_json::json!(close.delivery),
             )
-            .bind(&id)
-            .bind(ActionStatus::Done.as_str())
-            .bind(&reason)
-            .bind(&close.source)
-            .bind(now)
-            .execute(tx.conn())
             .await?;
-            let detail = serde_json::json!({
-                "postmortem": item.postmortem,
-                "incident": item.incident,
-                "status": {"before": item.status.as_str(), "after": "done"},
-                "reason": reason,
-                "delivery": close.delivery,
-            });
-            append_in(tx.conn(), now, &actor, "action-item.status", &id, &detail).await?;
-            item.status = ActionStatus::Done;
-            item.status_reason = Some(reason);
-            item.status_by = Some(close.source.clone());
-            item.status_at = now;
             moved.push(item);
         }
         tx.commit().await?;

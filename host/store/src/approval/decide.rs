@@ -130,33 +130,26 @@ impl Gate {
             "approvers": approvers,
             "need": need,
         });
-        if approvers.len() < need {
-            append_in(
-                conn,
-                now,
-                &Actor::from(who),
-                "proposal.approve",
-                &proposal.id,
-                &detail,
-            )
-            .await?;
-            let outcome = Outcome::AwaitingReviewers {
+        let outcome = if approvers.len() < need {
+            Outcome::AwaitingReviewers {
                 have: approvers.len(),
                 need,
+            }
+        } else {
+            finalise(conn, &mut proposal, ProposalState::Approved, now).await?;
+            let action_items = self.keep_action_items(conn, who, &proposal, now).await?;
+            let outbox = match self.config.publish_to(&proposal) {
+                Some(sink) => Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?),
+                None => None,
             };
-            return Ok(Decision { proposal, outcome });
-        }
-        finalise(conn, &mut proposal, ProposalState::Approved, now).await?;
-        let action_items = self.keep_action_items(conn, who, &proposal, now).await?;
-        let outbox = match self.config.publish_to(&proposal) {
-            Some(sink) => Some(outbox::enqueue(conn, &proposal, sink, &approvers, now).await?),
-            None => None,
+            detail["state"] = serde_json::json!({"before": "pending", "after": "approved"});
+            detail["outbox"] = serde_json::json!(outbox);
+            if let Some(kept) = action_items {
+                detail["action_items"] = serde_json::json!(kept);
+            }
+            Outcome::Approved { outbox }
         };
-        detail["state"] = serde_json::json!({"before": "pending", "after": "approved"});
-        detail["outbox"] = serde_json::json!(outbox);
-        if let Some(kept) = action_items {
-            detail["action_items"] = serde_json::json!(kept);
-        }
+        // One audit entry either way: the approval, with the state change when it was the last.
         append_in(
             conn,
             now,
@@ -166,10 +159,7 @@ impl Gate {
             &detail,
         )
         .await?;
-        Ok(Decision {
-            proposal,
-            outcome: Outcome::Approved { outbox },
-        })
+        Ok(Decision { proposal, outcome })
     }
 }
 

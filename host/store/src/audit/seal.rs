@@ -26,6 +26,7 @@ use super::{AuditKey, AuditLog};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::store::Store;
+use crate::turns::Turns;
 
 /// A checkpoint of the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,13 +223,9 @@ pub(crate) fn read_anchor_file(path: &Path) -> std::io::Result<Option<AnchorFile
 /// server.
 pub async fn keep_sealing(store: Store, anchors: Anchors, every: Duration, wake: Arc<Notify>) {
     let mut sealed = 0i64;
-    let mut timer = tokio::time::interval(every);
-    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut turns = Turns::new(every, wake);
     loop {
-        tokio::select! {
-            _ = timer.tick() => {}
-            () = wake.notified() => {}
-        }
+        turns.next().await;
         let log = store.audit();
         let head = match log.head().await {
             Ok((seq, _)) => seq,

@@ -34,38 +34,8 @@ impl Agent {
     }
 }
 
-/// Words that open a new clause.
-const CLAUSE_WORDS: &[&str] = &[
-    "because",
-    "since",
-    "while",
-    "whilst",
-    "when",
-    "whereas",
-    "although",
-    "though",
-    "which",
-    "that",
-    "so",
-    "after",
-    "before",
-    "until",
-    "if",
-    "unless",
-    "and",
-    "but",
-    "or",
-    "as",
-    "where",
-    "who",
-    "whose",
-    "once",
-    "causing",
-    "leading",
-    "resulting",
-];
-
-/// Clause openers after which the clause is subordinate, so its nouns are not the main subject.
+/// Clause openers after which the clause is subordinate, so its nouns are not the main
+/// subject. Each of them also opens a new clause.
 const SUBORDINATORS: &[&str] = &[
     "because",
     "since",
@@ -83,7 +53,6 @@ const SUBORDINATORS: &[&str] = &[
     "as",
     "where",
     "once",
-    "during",
     "causing",
     "leading",
     "resulting",
@@ -91,6 +60,14 @@ const SUBORDINATORS: &[&str] = &[
     "that",
     "whose",
 ];
+
+/// The other words that open a new clause, one that may be a main clause.
+const MAIN_CLAUSE_WORDS: &[&str] = &["so", "and", "but", "or", "who"];
+
+/// A word that opens a new clause.
+fn opens_clause(word: &str) -> bool {
+    SUBORDINATORS.contains(&word) || MAIN_CLAUSE_WORDS.contains(&word)
+}
 
 /// A sentence cut into clauses: `clause_of[i]` is the clause of token `i`, `starts[c]` the
 /// first token of clause `c`.
@@ -106,7 +83,7 @@ impl<'t, 'a> Clauses<'t, 'a> {
         let mut clause_of = Vec::with_capacity(tokens.len());
         let mut starts = vec![0];
         for (i, t) in tokens.iter().enumerate() {
-            let opens = i > 0 && (is_break_mark(t) || CLAUSE_WORDS.contains(&t.lower.as_str()));
+            let opens = i > 0 && (is_break_mark(t) || opens_clause(&t.lower));
             if opens && *starts.last().unwrap_or(&0) != i {
                 starts.push(i);
             }
@@ -141,8 +118,11 @@ impl<'t, 'a> Clauses<'t, 'a> {
     fn borrowed_subject(&self, clause: usize) -> (Agent, Option<usize>) {
         for earlier in (0..clause).rev() {
             let (start, end) = self.bounds(earlier);
-            let subordinate =
-                self.opens_with(earlier, SUBORDINATORS) || self.opens_with(earlier, PREPOSITIONS);
+            // "during" does not cut a sentence into clauses, but a clause it opens (after a
+            // comma) is subordinate all the same.
+            let subordinate = self.opens_with(earlier, SUBORDINATORS)
+                || self.opens_with(earlier, &["during"])
+                || self.opens_with(earlier, PREPOSITIONS);
             if subordinate {
                 if let Some(i) = (start..end)
                     .find(|&i| HUMAN_ACTIVITIES.contains(&self.tokens[i].lower.as_str()))

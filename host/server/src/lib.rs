@@ -62,6 +62,7 @@ use rhyme_runtime::LoadedPlugin;
 use rhyme_sinks::Sinks;
 use rhyme_store::Gate;
 use tokio::sync::Notify;
+use tower_http::catch_panic::CatchPanicLayer;
 
 pub use self::state::AppState;
 
@@ -204,7 +205,9 @@ pub fn router(state: AppState) -> Router {
             }
         })
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
-        // Outermost, so that it sees every answer, the body limit's refusals included.
+        .layer(CatchPanicLayer::custom(problem::handler_panicked))
+        // Outermost, so that it sees every answer, the body limit's refusals and a panicked
+        // handler's 500 included.
         .layer(middleware::from_fn_with_state(access, access::observe))
         .with_state(state)
 }

@@ -360,9 +360,58 @@ impl From<rhyme_pipeline::queue::QueueFull> for ApiError {
     }
 }
 
+/// The answer to a request whose handler panicked: logged with what the panic said, answered
+/// as [`ApiError::Internal`] (the caller learns nothing of the server's insides), and the
+/// server goes on serving every other request.
+pub fn handler_panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    tracing::error!(panic = %what, "a request handler panicked; answered 500");
+    ApiError::Internal.into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_and_the_router_goes_on() {
+        use axum::body::Body;
+        use axum::http::Request;
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    if true {
+                        panic!("secret detail of a bug");
+                    }
+                    "unreachable"
+                }),
+            )
+            .route("/fine", axum::routing::get(|| async { "ok" }))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                handler_panicked,
+            ));
+        let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+        let answer = app.clone().oneshot(get("/boom")).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            answer.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(answer.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("urn:rhyme:problem:internal"), "{text}");
+        assert!(!text.contains("secret detail"), "{text}");
+        let answer = app.oneshot(get("/fine")).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
 
     #[test]
     fn a_database_failure_does_not_reach_the_client() {

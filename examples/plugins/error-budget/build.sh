@@ -17,7 +17,7 @@ stamp="$build/inputs.sha256"
 world="rhyme-examples:error-budget/error-budget@0.1.0"
 
 inputs_digest() {
-    (cd "$here" && cat build.sh requirements.txt src/*.py wit/*.wit "$repo"/wit/*.wit) | sha256sum | cut -d' ' -f1
+    (cd "$here" && cat build.sh requirements.txt src/*.py wit/*.wit "$repo"/wit/0.1.0/*.wit) | sha256sum | cut -d' ' -f1
 }
 
 digest="$(inputs_digest)"
@@ -45,7 +45,7 @@ fi
 # the interpreter would otherwise import); src/rhyme_guest.py keeps print, late imports and
 # exceptions from reaching the stubs.
 started=$SECONDS
-"$venv/bin/componentize-py" --quiet -d "$repo/wit" -d "$here/wit" -w "$world" \
+"$venv/bin/componentize-py" --quiet -d "$repo/wit/0.1.0" -d "$here/wit" -w "$world" \
     componentize --stub-wasi -p "$here/src" app -o "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$digest" > "$stamp"

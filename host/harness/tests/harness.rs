@@ -48,6 +48,7 @@ fn added_events_reach_the_plugin_and_grants_hold() {
         role: "ic".into(),
         kind: "proposal".into(),
         text: "restart the cart pods".into(),
+        change: None,
     };
     let granted = Harness::new(wasm("guest_proposer"))
         .grant(Capability::Incidents)

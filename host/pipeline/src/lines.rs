@@ -281,6 +281,7 @@ mod tests {
                     role: String::new(),
                     kind: "message".into(),
                     text: String::new(),
+                    change: None,
                 })
                 .collect(),
             by: "test".into(),

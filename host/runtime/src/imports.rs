@@ -8,9 +8,10 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 use crate::capability::Capability;
+use rhyme_world::contract::Version;
 
-/// The contract version this host implements.
-pub const CONTRACT: &str = "rhyme:plugin@0.1.0";
+/// The contract versions this host implements, for messages.
+pub const CONTRACT: &str = "rhyme:plugin@0.2.0 (and @0.1.0)";
 
 /// The handlers every plugin must export.
 pub const REQUIRED_EXPORTS: [&str; 5] =
@@ -57,6 +58,14 @@ pub fn check(
     }
 }
 
+/// The version of the contract `component` was built against, read from its `rhyme:plugin`
+/// imports; `None` when it imports none (its exports then tell, at pre-instantiation).
+pub fn version(engine: &Engine, component: &Component) -> Result<Option<Version>, String> {
+    let ty = component.component_type();
+    let names: Vec<&str> = ty.imports(engine).map(|(name, _)| name).collect();
+    Version::of_imports(names).map_err(|e| e.to_string())
+}
+
 /// Checks that `component` exports every handler of the contract.
 pub fn check_exports(engine: &Engine, component: &Component) -> Result<(), String> {
     let ty = component.component_type();
@@ -82,7 +91,7 @@ pub fn check_exports(engine: &Engine, component: &Component) -> Result<(), Strin
 fn judge(import: &str) -> ImportCheck {
     let (interface, version) = import.split_once('@').unwrap_or((import, ""));
     if let Some(name) = interface.strip_prefix("rhyme:plugin/") {
-        if version != "0.1.0" {
+        if Version::parse(version).is_none() {
             return ImportCheck::Forbidden(format!(
                 "built against rhyme:plugin@{version}; this host implements {CONTRACT}"
             ));
@@ -125,6 +134,10 @@ mod tests {
             ImportCheck::Capability(Capability::Log)
         );
         assert_eq!(judge("rhyme:plugin/types@0.1.0"), ImportCheck::Allowed);
+        assert_eq!(
+            judge("rhyme:plugin/incidents@0.2.0"),
+            ImportCheck::Capability(Capability::Incidents)
+        );
         assert_eq!(judge("wasi:io/streams@0.2.6"), ImportCheck::Allowed);
         assert!(matches!(
             judge("wasi:sockets/tcp@0.2.6"),
@@ -135,7 +148,7 @@ mod tests {
             ImportCheck::Forbidden(_)
         ));
         assert!(
-            matches!(judge("rhyme:plugin/log@0.2.0"), ImportCheck::Forbidden(m) if m.contains("0.2.0"))
+            matches!(judge("rhyme:plugin/log@0.3.0"), ImportCheck::Forbidden(m) if m.contains("0.3.0"))
         );
         assert!(matches!(
             judge("acme:spy/keys@1.0.0"),

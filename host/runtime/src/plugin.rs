@@ -18,11 +18,10 @@ use crate::Timestamp;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::manifest::{Limits, Manifest};
-use rhyme_world::rhyme::plugin::{
-    clock, config, embed, incidents, llm, log, types as types_iface, vector_search,
-};
+use rhyme_world::contract::{AnyPlugin, AnyPluginPre, Version};
+use rhyme_world::rhyme::plugin as current;
 use rhyme_world::types::{Incident, MetricSeries, Output, PluginInfo, Query, TimelineEvent};
-use rhyme_world::{Plugin, PluginPre};
+use rhyme_world::v0_1::interfaces as v0_1;
 
 /// What a call needs besides its arguments.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,7 +55,7 @@ impl Handler<'_> {
     /// Calls the handler on a fresh instance.
     async fn call(
         self,
-        plugin: &Plugin,
+        plugin: &AnyPlugin,
         store: &mut Store<HostState>,
     ) -> wasmtime::Result<Result<Output, String>> {
         match self {
@@ -81,7 +80,7 @@ pub struct LoadedPlugin {
     imports: BTreeSet<Capability>,
     backends: Backends,
     settings: Arc<str>,
-    pre: PluginPre<HostState>,
+    pre: AnyPluginPre<HostState>,
     info: PluginInfo,
 }
 
@@ -132,13 +131,12 @@ impl LoadedPlugin {
         let used = imports::check(sandbox.engine(), &component, &allowed, request.granted_by)
             .map_err(refuse)?;
         imports::check_exports(sandbox.engine(), &component).map_err(refuse)?;
-        let linker =
-            linker(sandbox.engine(), &used).map_err(|e| host_err(format!("linking: {e:#}")))?;
-        let instance_pre = linker
-            .instantiate_pre(&component)
-            .map_err(|e| refuse(format!("{e:#}")))?;
-        let pre = PluginPre::new(instance_pre)
-            .map_err(|e| refuse(format!("exports do not match the contract: {e:#}")))?;
+        let version = imports::version(sandbox.engine(), &component).map_err(refuse)?;
+        let pre =
+            pre_instantiate(sandbox.engine(), &component, &used, version).map_err(|e| match e {
+                PreError::Linking(e) => host_err(format!("linking: {e:#}")),
+                PreError::Refused(reason) => refuse(reason),
+            })?;
 
         let mut plugin = LoadedPlugin {
             name,
@@ -186,6 +184,11 @@ impl LoadedPlugin {
     /// Its manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// The version of the contract its component was built against.
+    pub fn contract(&self) -> Version {
+        self.pre.version()
     }
 
     /// What `describe` said at load.
@@ -411,27 +414,92 @@ pub(crate) fn call_store(
     Ok(store)
 }
 
-/// A linker with WASI (no authority) and exactly the capabilities in `granted`.
+/// Why a component could not be pre-instantiated.
+pub(crate) enum PreError {
+    /// The host could not build its linker (a host bug, not the plugin's).
+    Linking(wasmtime::Error),
+    /// The component does not fit the world it claims.
+    Refused(String),
+}
+
+/// Links `component` with WASI and the capabilities in `used`, in the world of `version`
+/// (the current world first when its imports did not say), and pre-instantiates it.
+pub(crate) fn pre_instantiate(
+    engine: &Engine,
+    component: &wasmtime::component::Component,
+    used: &BTreeSet<Capability>,
+    version: Option<Version>,
+) -> Result<AnyPluginPre<HostState>, PreError> {
+    let linker =
+        linker(engine, used, version.unwrap_or(Version::CURRENT)).map_err(PreError::Linking)?;
+    let instance_pre = linker
+        .instantiate_pre(component)
+        .map_err(|e| PreError::Refused(format!("{e:#}")))?;
+    AnyPluginPre::new(version, instance_pre).map_err(|e| {
+        let against = version.map_or("the contract".to_string(), |v| v.to_string());
+        PreError::Refused(format!("exports do not match {against}: {e:#}"))
+    })
+}
+
+/// A linker with WASI (no authority) and exactly the capabilities in `granted`, under the
+/// interface names of `version`. Both versions are served by the host's one implementation
+/// of each capability (0.1.0 through the glue in `rhyme_world::v0_1`).
 pub fn linker(
     engine: &Engine,
     granted: &BTreeSet<Capability>,
+    version: Version,
 ) -> wasmtime::Result<Linker<HostState>> {
-    type Me = HasSelf<HostState>;
     let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    types_iface::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
-    config::add_to_linker::<HostState, Me>(&mut linker, |s| s)?;
-    for capability in granted {
-        match capability {
-            Capability::Log => log::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-            Capability::Clock => clock::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-            Capability::Embed => embed::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-            Capability::VectorSearch => {
-                vector_search::add_to_linker::<HostState, Me>(&mut linker, |s| s)?
-            }
-            Capability::Llm => llm::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-            Capability::Incidents => incidents::add_to_linker::<HostState, Me>(&mut linker, |s| s)?,
-        }
+    match version {
+        Version::V0_2 => link_current(&mut linker, granted)?,
+        Version::V0_1 => link_v0_1(&mut linker, granted)?,
     }
     Ok(linker)
+}
+
+type Me = HasSelf<HostState>;
+
+fn link_current(
+    linker: &mut Linker<HostState>,
+    granted: &BTreeSet<Capability>,
+) -> wasmtime::Result<()> {
+    use current::{clock, config, embed, incidents, llm, log, types, vector_search};
+    types::add_to_linker::<HostState, Me>(linker, |s| s)?;
+    config::add_to_linker::<HostState, Me>(linker, |s| s)?;
+    for capability in granted {
+        match capability {
+            Capability::Log => log::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Clock => clock::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Embed => embed::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::VectorSearch => {
+                vector_search::add_to_linker::<HostState, Me>(linker, |s| s)?
+            }
+            Capability::Llm => llm::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Incidents => incidents::add_to_linker::<HostState, Me>(linker, |s| s)?,
+        }
+    }
+    Ok(())
+}
+
+fn link_v0_1(
+    linker: &mut Linker<HostState>,
+    granted: &BTreeSet<Capability>,
+) -> wasmtime::Result<()> {
+    use v0_1::{clock, config, embed, incidents, llm, log, types, vector_search};
+    types::add_to_linker::<HostState, Me>(linker, |s| s)?;
+    config::add_to_linker::<HostState, Me>(linker, |s| s)?;
+    for capability in granted {
+        match capability {
+            Capability::Log => log::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Clock => clock::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Embed => embed::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::VectorSearch => {
+                vector_search::add_to_linker::<HostState, Me>(linker, |s| s)?
+            }
+            Capability::Llm => llm::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Capability::Incidents => incidents::add_to_linker::<HostState, Me>(linker, |s| s)?,
+        }
+    }
+    Ok(())
 }

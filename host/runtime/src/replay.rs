@@ -57,6 +57,7 @@ pub fn incident_of(timeline: &Timeline) -> (Incident, Vec<TimelineEvent>) {
             role: e.role.clone().unwrap_or_default(),
             kind: e.kind.clone(),
             text: e.text.clone(),
+            change: None,
         })
         .collect();
     (incident, events)

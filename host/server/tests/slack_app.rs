@@ -138,6 +138,7 @@ impl Api {
             role: String::new(),
             kind: "message".into(),
             text: "payment pods restarting".into(),
+            change: None,
         };
         store.add_events("inc-1", &[message]).await.unwrap();
         let plugin = PluginRef {
@@ -730,6 +731,7 @@ async fn a_draft_waits_for_a_thread_rather_than_going_to_the_whole_channel() {
         role: String::new(),
         kind: "message".into(),
         text: "search p99 is 4 s".into(),
+        change: None,
     };
     store.add_events("inc-2", &[message]).await.unwrap();
     assert_eq!(announce().await.unwrap(), 1);

@@ -69,6 +69,7 @@ async fn run_client(
                 role: String::new(),
                 kind: "message".into(),
                 text: "checkout p99 is climbing again after the cache flush".into(),
+                change: None,
             })
             .collect();
         let sent = Instant::now();

@@ -283,6 +283,7 @@ fn from_row(row: &AnyRow) -> Result<TimelineEvent> {
         role: row.try_get("role")?,
         kind: row.try_get("kind")?,
         text: row.try_get("text")?,
+        change: None,
     })
 }
 

@@ -1,14 +1,19 @@
-//! The `rhyme:plugin` contract as Rust types: the one `bindgen!` of the world in `wit/`, and
-//! conversions from Rhyme's files (`rhyme-core`) to the contract's types.
+//! The `rhyme:plugin` contract as Rust types: the `bindgen!` of the current world
+//! (`wit/0.2.0`), a minimal one of the released 0.1.0 world (`wit/0.1.0`) with the
+//! conversions between the two, and conversions from Rhyme's files (`rhyme-core`) to the
+//! contract's types.
 //!
 //! | item | job |
 //! |---|---|
-//! | [`types`] | the contract's records: incident, timeline event, metric series, finding, output |
-//! | [`Plugin`], [`PluginPre`] | the world a plugin exports, as wasmtime instantiates it (calls are `async`) |
+//! | [`types`] | the contract's records (0.2.0): incident, timeline event, change, metric series, finding, output |
+//! | [`Plugin`], [`PluginPre`] | the 0.2.0 world a plugin exports, as wasmtime instantiates it (calls are `async`) |
+//! | [`contract`] | either version of the world behind one face: [`contract::AnyPluginPre`] picks the version a component was built against |
+//! | [`v0_1`] | the 0.1.0 world, its host imports served by the 0.2.0 ones, and its types converted |
 //! | [`series`] | metric series files turned into the contract's `metric-series` |
 //! | [`Timestamp`] | milliseconds since the Unix epoch, UTC: the contract's `timestamp` |
 //!
-//! Every other host crate names contract types through here, so the generated code exists once.
+//! Every other host crate names contract types through here, so the generated code exists
+//! once per version, and the host works in the current version's types only.
 
 #![allow(missing_docs)]
 
@@ -17,7 +22,7 @@
 // `log`, `clock` and `config` answer from the call's own state and stay plain functions.
 wasmtime::component::bindgen!({
     world: "plugin",
-    path: "../../wit",
+    path: "../../wit/0.2.0",
     imports: {
         "rhyme:plugin/embed": async,
         "rhyme:plugin/vector-search": async,
@@ -29,4 +34,6 @@ wasmtime::component::bindgen!({
 
 pub use self::rhyme::plugin::types;
 
+pub mod contract;
 pub mod series;
+pub mod v0_1;

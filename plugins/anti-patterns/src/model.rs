@@ -178,7 +178,8 @@ mod tests {
 }
 
 /// A change the host recorded (a deploy, rollback, flag or config change from a pipeline,
-/// README "What changed?"): one line for people, then `key: value` lines ending with
+/// README "What changed?"), told from its text when the event carries no typed record (a
+/// timeline replayed from a file): one line for people, then `key: value` lines ending with
 /// `change: ID`. Its actor is whoever made the change, but the record is the pipeline's, not
 /// something a responder said or did in the incident, so it is read as a system event: a
 /// deploy going out on schedule is not the response making progress.

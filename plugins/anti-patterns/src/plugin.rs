@@ -141,7 +141,11 @@ fn thresholds() -> Result<Thresholds, String> {
 /// A WIT event to the detectors' (with its id kept aside); unknown kinds and roles become
 /// `Other`, never an error.
 fn event(index: u64, e: TimelineEvent) -> (String, Event) {
-    let role = if crate::model::is_change_record(&e.kind, &e.text) {
+    // A change the host recorded carries its typed record (rhyme:plugin@0.2.0); a timeline
+    // replayed from a file (an exported incident, an evaluation variant) holds one only as
+    // its text, so that form is still read when there is no record.
+    let recorded = e.change.is_some() || crate::model::is_change_record(&e.kind, &e.text);
+    let role = if recorded {
         Some(Role::System)
     } else {
         (!e.role.is_empty()).then(|| role(&e.role))

@@ -1,8 +1,10 @@
-//! Changes as the host puts them on a timeline: an event whose `kind` is the change's kind and
-//! whose `text` is one line for people, then `key: value` lines (`service`, `revision`,
-//! `environment`, `link`, `freeze`, `change`). Deploy events posted by hand, with only a line
-//! of text (`checkout-api v2.14.0 -> prod`), are read too: the service is then the first word
-//! when a version follows it.
+//! Changes read from a timeline. A change the host stored arrives with its typed record
+//! (`rhyme:plugin@0.2.0`), copied field for field by the sandbox glue. Events with only text
+//! are read here: deploy events posted by hand, with only a line of text
+//! (`checkout-api v2.14.0 -> prod`), whose service is then the first word when a version
+//! follows it, and the `key: value` lines (`service`, `revision`, `environment`, `link`,
+//! `freeze`) the host wrote under a change's first line before 0.2.0, which a timeline
+//! replayed from a file may still hold.
 
 /// What sort of change, by the timeline event's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,12 +6,12 @@
 use rhyme_pdk::contract::{finding, proposal};
 use rhyme_pdk::time::truncate_chars;
 use rhyme_pdk::types::{
-    Evidence, FindingKind, Incident, Output, PluginInfo, ProposalKind, TimelineEvent, Timestamp,
-    Trigger,
+    self, ChangeKind, Evidence, FindingKind, Incident, Output, PluginInfo, ProposalKind,
+    TimelineEvent, Timestamp, Trigger,
 };
 use rhyme_pdk::{Guest, config, incidents};
 
-use crate::change::{Change, KINDS};
+use crate::change::{Change, KINDS, Kind};
 use crate::rank::Onset;
 use crate::{Cited, Report, alert_onset, analyse, is_alert, is_change};
 
@@ -78,6 +78,31 @@ fn settings() -> Result<Settings, String> {
     })
 }
 
+/// A change the host stored, from the typed record its event carries: exact fields, nothing
+/// parsed back from text. The text's first line, written for people, stays the headline.
+fn stored_change(event: &TimelineEvent, record: &types::Change) -> Change {
+    Change {
+        event_id: event.id.clone(),
+        kind: match record.kind {
+            ChangeKind::Deploy => Kind::Deploy,
+            ChangeKind::Rollback => Kind::Rollback,
+            ChangeKind::Config => Kind::Config,
+            ChangeKind::FeatureFlag => Kind::FeatureFlag,
+            ChangeKind::Infrastructure => Kind::Infrastructure,
+            ChangeKind::FreezeStart => Kind::FreezeStart,
+            ChangeKind::FreezeEnd => Kind::FreezeEnd,
+        },
+        at: record.at,
+        actor: record.actor.clone(),
+        headline: event.text.lines().next().unwrap_or("").trim().to_string(),
+        service: record.service.clone(),
+        revision: record.revision.clone(),
+        environment: record.environment.clone(),
+        link: record.link.clone(),
+        freeze: record.freeze.clone().unwrap_or_default(),
+    }
+}
+
 fn run(incident: &Incident) -> Result<Output, String> {
     let settings = settings()?;
     let mut kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
@@ -86,7 +111,10 @@ fn run(incident: &Incident) -> Result<Output, String> {
         .map_err(|e| format!("reading changes and alerts: {e:?}"))?;
     let changes: Vec<Change> = events
         .iter()
-        .filter_map(|e| Change::read(&e.id, &e.kind, e.at, &e.actor, &e.text))
+        .filter_map(|e| match &e.change {
+            Some(record) => Some(stored_change(e, record)),
+            None => Change::read(&e.id, &e.kind, e.at, &e.actor, &e.text),
+        })
         .collect();
     if changes.is_empty() {
         return Ok(Output::empty());

@@ -1,4 +1,6 @@
-//! Plugin development kit: write a Rhyme plugin in Rust against the `rhyme:plugin` contract.
+//! Plugin development kit: write a Rhyme plugin in Rust against the `rhyme:plugin` contract,
+//! version 0.2.0 (`wit/0.2.0`). The `contract-0-1` feature builds against the released 0.1.0
+//! instead (`wit/0.1.0`); the host loads either.
 //!
 //! A plugin is a `cdylib` crate built for `wasm32-wasip2`. It implements [`Guest`] and names
 //! its type with [`export!`]:
@@ -39,9 +41,19 @@
     clippy::too_many_arguments
 )]
 pub mod bindings {
+    #[cfg(not(feature = "contract-0-1"))]
     wit_bindgen::generate!({
         world: "plugin",
-        path: "../../wit",
+        path: "../../wit/0.2.0",
+        pub_export_macro: true,
+        default_bindings_module: "rhyme_pdk::bindings",
+        export_macro_name: "export",
+    });
+
+    #[cfg(feature = "contract-0-1")]
+    wit_bindgen::generate!({
+        world: "plugin",
+        path: "../../wit/0.1.0",
         pub_export_macro: true,
         default_bindings_module: "rhyme_pdk::bindings",
         export_macro_name: "export",

@@ -5,6 +5,7 @@
 //! | `action_items` | postmortem action items: kept on approval, GitHub and Jira webhooks (signatures, replays), roles, audit, `rhyme actions`, overdue finding, the review page tab in Chromium |
 //! | `sandbox` | every limit, trap and forbidden import, named; a good plugin unaffected, concurrently |
 //! | `changes_api` | changes in: GitHub `deployment_status` (signed), Argo CD, `POST /v1/changes`, `rhyme changes import`; 401s, redeliveries stored once, a later incident sees them |
+//! | `contract_versions` | a component built against rhyme:plugin@0.1.0 described and run, reading a timeline with typed changes; a built-in (0.2.0) plugin reading the typed change |
 //! | `change_correlator` | the built-in change-correlator in `rhyme serve`: the likeliest change named, a rollback proposal pending, a deploy after the onset and one on an unrelated service passed over, a freeze flagged |
 //! | `deploy_correlator` | the example team plugin: deploy, error spike, rollback proposal, approval, one delivery |
 //! | `drafts_cli` | `rhyme draft` and `rhyme eval drafts`: CAN parts, citations, no blame |
@@ -33,6 +34,7 @@ mod action_items;
 mod bench_cli;
 mod change_correlator;
 mod changes_api;
+mod contract_versions;
 mod deploy_correlator;
 mod drafts_cli;
 mod lint_cli;

@@ -96,6 +96,7 @@ pub(crate) fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
         role: "ic".into(),
         kind: "role_change".into(),
         text: "Ana taking IC; Ben ops, Cy comms".into(),
+        change: None,
     }];
     timeline.extend((1..events).map(|i| {
         let (role, kind, text) = line(i);
@@ -106,6 +107,7 @@ pub(crate) fn long_timeline(events: usize) -> (Incident, Vec<TimelineEvent>) {
             role: role.into(),
             kind: kind.into(),
             text,
+            change: None,
         }
     }));
     (incident, timeline)

@@ -13,13 +13,14 @@ use rhyme_runtime::{Allocator, CallContext, CompileCache, Sandbox};
 use rhyme_world::types::Query;
 
 /// The contract as a minimal synchronous wasmtime program binds it, for the yardstick:
-/// Rhyme's own bindings (`rhyme-world`) are async. The types are Rhyme's.
+/// Rhyme's own bindings (`rhyme-world`) are async. The trivial test guest is built against
+/// the released 0.1.0 (as every test guest is), so this binds 0.1.0; the types are Rhyme's.
 #[allow(unreachable_pub, dead_code, missing_docs)]
 mod bare_world {
     wasmtime::component::bindgen!({
         world: "plugin",
-        path: "../../wit",
-        with: { "rhyme:plugin/types": rhyme_world::types },
+        path: "../../wit/0.1.0",
+        with: { "rhyme:plugin/types": rhyme_world::v0_1::interfaces::types },
     });
 }
 use bare_world::PluginPre;
@@ -135,12 +136,12 @@ fn bare_calls(component: &[u8], calls: usize) -> anyhow::Result<Stats> {
     let component = Component::new(&engine, component)?;
     let mut linker = Linker::<BareState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    rhyme_world::rhyme::plugin::types::add_to_linker::<
+    rhyme_world::v0_1::interfaces::types::add_to_linker::<
         BareState,
         wasmtime::component::HasSelf<BareState>,
     >(&mut linker, |s| s)?;
     let pre = PluginPre::new(linker.instantiate_pre(&component)?)?;
-    let query = query();
+    let query = rhyme_world::v0_1::query(&query());
     let mut failure = None;
     let stats = Stats::measure(calls / 10, calls, || {
         let state = BareState {
@@ -180,4 +181,4 @@ fn compile_versus_cache(
     Ok((compile, cache_load))
 }
 
-impl rhyme_world::rhyme::plugin::types::Host for BareState {}
+// `rhyme_world::v0_1` implements the (empty) 0.1.0 `types` host trait for every state.

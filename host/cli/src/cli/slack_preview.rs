@@ -58,6 +58,7 @@ pub(super) fn nudge(
             role: e.role.clone(),
             kind: e.kind.clone(),
             text: e.text.clone(),
+            change: None,
         })
         .collect();
     Some(as_text(&nudge_message(

@@ -1,4 +1,4 @@
-//! Between the store's records and the contract's (`wit/types.wit`). The two mirror each other
+//! Between the store's records and the contract's (`wit/0.2.0/types.wit`). The two mirror each other
 //! field for field, except that the store does not keep an incident's update cadence.
 
 use rhyme_store as store;
@@ -19,7 +19,7 @@ pub fn incident_to_wit(i: store::Incident) -> wit::Incident {
     }
 }
 
-/// A stored timeline event as the contract's.
+/// A stored timeline event as the contract's, with the change it stands for, if any.
 pub fn event_to_wit(e: store::TimelineEvent) -> wit::TimelineEvent {
     wit::TimelineEvent {
         id: e.id,
@@ -28,6 +28,34 @@ pub fn event_to_wit(e: store::TimelineEvent) -> wit::TimelineEvent {
         role: e.role,
         kind: e.kind,
         text: e.text,
+        change: e.change.map(change_to_wit),
+    }
+}
+
+/// A stored change as the contract's (`rhyme:plugin@0.2.0`); the store's empty `freeze` is
+/// the contract's `none`.
+pub fn change_to_wit(c: store::changes::Change) -> wit::Change {
+    use store::changes::ChangeKind as K;
+    wit::Change {
+        id: c.id,
+        kind: match c.kind {
+            K::Deploy => wit::ChangeKind::Deploy,
+            K::Rollback => wit::ChangeKind::Rollback,
+            K::Config => wit::ChangeKind::Config,
+            K::FeatureFlag => wit::ChangeKind::FeatureFlag,
+            K::Infrastructure => wit::ChangeKind::Infrastructure,
+            K::FreezeStart => wit::ChangeKind::FreezeStart,
+            K::FreezeEnd => wit::ChangeKind::FreezeEnd,
+        },
+        service: c.service,
+        environment: c.environment,
+        actor: c.actor,
+        at: c.at,
+        revision: c.revision,
+        link: c.link,
+        summary: c.summary,
+        source: c.source,
+        freeze: Some(c.freeze).filter(|f| !f.is_empty()),
     }
 }
 

@@ -109,6 +109,7 @@ mod tests {
             role: "ic".into(),
             kind: kind.into(),
             text: format!("event {id}"),
+            change: None,
         }
     }
 
@@ -157,6 +158,82 @@ mod tests {
             ["b", "c"],
             "the store reads from `since` on"
         );
+    }
+
+    fn change(
+        id: &str,
+        kind: rhyme_store::ChangeKind,
+        service: &str,
+        at: i64,
+    ) -> rhyme_store::Change {
+        rhyme_store::Change {
+            id: id.into(),
+            kind,
+            service: service.into(),
+            environment: "production".into(),
+            actor: "ci".into(),
+            at,
+            revision: "v2.1.0".into(),
+            link: "https://ci.example/run/7".into(),
+            summary: String::new(),
+            source: "github".into(),
+            freeze: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stored_change_reaches_plugins_as_its_typed_record() {
+        use rhyme_store::ChangeKind as K;
+        use rhyme_world::types::ChangeKind;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), None).await.unwrap();
+        store.insert_incident(&incident()).await.unwrap();
+        store
+            .add_change(&change("f-1", K::FreezeStart, "", 100))
+            .await
+            .unwrap();
+        store
+            .add_change(&change("gh-7", K::Rollback, "checkout", 500))
+            .await
+            .unwrap();
+        store
+            .add_events("inc-1", &[event("a", 2_000, "message")])
+            .await
+            .unwrap();
+        let read = TimelineRead {
+            until: 5_000,
+            since: None,
+            kinds: None,
+        };
+        let timeline = StoreIncidents::new(store)
+            .timeline("inc-1", &read)
+            .await
+            .unwrap();
+
+        let by_id = |id: &str| timeline.iter().find(|e| e.id == id).unwrap();
+        let rollback = by_id("change:gh-7").change.clone().expect("a typed change");
+        assert!(matches!(rollback.kind, ChangeKind::Rollback));
+        assert_eq!(
+            (rollback.id.as_str(), rollback.service.as_str(), rollback.at),
+            ("gh-7", "checkout", 500)
+        );
+        assert_eq!(
+            (rollback.revision.as_str(), rollback.link.as_str()),
+            ("v2.1.0", "https://ci.example/run/7")
+        );
+        assert_eq!(
+            (rollback.environment.as_str(), rollback.source.as_str()),
+            ("production", "github")
+        );
+        assert_eq!(
+            rollback.freeze.as_deref(),
+            Some("f-1"),
+            "made during the freeze"
+        );
+        let freeze = by_id("change:f-1").change.clone().expect("a typed change");
+        assert!(matches!(freeze.kind, ChangeKind::FreezeStart));
+        assert_eq!(freeze.freeze, None);
+        assert!(by_id("a").change.is_none(), "a message is no change");
     }
 
     #[tokio::test]

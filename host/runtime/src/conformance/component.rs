@@ -10,10 +10,9 @@ use super::Check;
 use crate::capability::Capability;
 use crate::capability::backend::Backends;
 use crate::manifest::{Limits, Manifest, is_plugin_name};
-use crate::plugin::{call_store, linker};
+use crate::plugin::{PreError, call_store, pre_instantiate};
 use crate::state::HostState;
 use crate::{CompileCache, Sandbox, imports};
-use rhyme_world::PluginPre;
 use rhyme_world::types::PluginInfo;
 
 /// What the component checks learnt, for the handler checks.
@@ -26,8 +25,7 @@ pub struct Inspected {
     pub manifest: Manifest,
 }
 
-const IMPORTS_RULE: &str =
-    "imports only rhyme:plugin@0.1.0 interfaces and WASI io, clocks, random and cli";
+const IMPORTS_RULE: &str = "imports only rhyme:plugin@0.2.0 (or @0.1.0) interfaces, of one version, and WASI io, clocks, random and cli";
 
 /// Runs the component checks, appending to `checks`; `None` when the handlers cannot be
 /// called.
@@ -250,11 +248,11 @@ async fn describe(
     used: &BTreeSet<Capability>,
 ) -> Result<PluginInfo, String> {
     let engine = sandbox.engine();
-    let linker = linker(engine, used).map_err(|e| format!("{e:#}"))?;
-    let pre = linker
-        .instantiate_pre(component)
-        .map_err(|e| format!("{e:#}"))?;
-    let pre = PluginPre::new(pre).map_err(|e| format!("{e:#}"))?;
+    let version = imports::version(engine, component)?;
+    let pre = pre_instantiate(engine, component, used, version).map_err(|e| match e {
+        PreError::Linking(e) => format!("linking: {e:#}"),
+        PreError::Refused(reason) => reason,
+    })?;
     let limits = Limits::default();
     let state = HostState::new(
         Arc::from("conformance"),

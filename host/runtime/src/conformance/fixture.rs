@@ -46,6 +46,7 @@ impl Fixture {
                 role: role.into(),
                 kind: kind.into(),
                 text: text.into(),
+                change: None,
             }
         };
         let events = vec![

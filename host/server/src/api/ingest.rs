@@ -96,6 +96,7 @@ pub async fn events(
             role: e.role,
             kind: e.kind,
             text: e.text,
+            change: None,
         })
         .collect();
     let place = state.queue().reserve(Some(&id), events.len())?;

@@ -128,6 +128,7 @@ impl Message {
             role: String::new(),
             kind: "message".into(),
             text: shorten(&self.timeline_text(), MAX_EVENT_TEXT),
+            change: None,
         })
     }
 

@@ -344,6 +344,7 @@ mod tests {
             role: String::new(),
             kind: "message".into(),
             text: text.into(),
+            change: None,
         }
     }
 

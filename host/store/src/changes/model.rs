@@ -1,10 +1,12 @@
 //! A change to a running system, and how it reads as a timeline event.
 //!
-//! The contract (`rhyme:plugin@0.1.0`, released, never edited) has no change record, so a change
-//! reaches plugins as a `timeline-event` whose `kind` is the change's kind, whose `actor` is who
-//! made it and whose `text` is one line for people followed by `key: value` lines for programs
-//! ([`Change::timeline_text`]): `service`, `revision`, `environment`, `link`, `freeze` (when it
-//! fell in a declared freeze) and `change` (its id). Empty values are left out.
+//! A change reaches plugins as a `timeline-event` whose `kind` is the change's kind, whose
+//! `actor` is who made it and whose `text` is one line for people followed by `key: value`
+//! lines ([`Change::timeline_text`]): `service`, `revision`, `environment`, `link`, `freeze`
+//! (when it fell in a declared freeze) and `change` (its id); empty values are left out. Since
+//! `rhyme:plugin@0.2.0` the event also carries the change itself ([`TimelineEvent::change`]),
+//! which plugins read instead; the text lines stay for plugins built against 0.1.0 (which has
+//! no change record) and for people.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +109,7 @@ impl Change {
             role: String::new(),
             kind: self.kind.as_str().to_string(),
             text: self.timeline_text(),
+            change: Some(self.clone()),
         }
     }
 
@@ -198,6 +201,7 @@ mod tests {
         let event = rollback().timeline_event();
         assert_eq!(event.id, "change:gh-1");
         assert_eq!(event.kind, "rollback");
+        assert_eq!(event.change, Some(rollback()));
         assert_eq!(
             event.text,
             "rolled back cart-service v4.18.0 in production\nservice: cart-service\nrevision: v4.18.0\n\

@@ -40,4 +40,9 @@ pub struct TimelineEvent {
     pub kind: String,
     /// The event's text, as written or received.
     pub text: String,
+    /// The change this event stands for, when it is one the store keeps (see `changes`): read
+    /// into the timeline, never stored with the event. Not part of the event's JSON, where
+    /// the change reads as the event's `text`; the typed record is for plugins.
+    #[serde(skip)]
+    pub change: Option<crate::changes::Change>,
 }

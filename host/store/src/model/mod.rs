@@ -1,4 +1,4 @@
-//! The records the store keeps, mirroring `wit/types.wit` field for field where the contract
+//! The records the store keeps, mirroring `wit/0.2.0/types.wit` field for field where the contract
 //! defines them, so the host converts between the two without thought.
 
 mod evidence;

@@ -183,5 +183,6 @@ pub(crate) fn event(id: &str, at: i64, text: &str) -> rhyme_store::TimelineEvent
         role: "ic".into(),
         kind: "message".into(),
         text: text.into(),
+        change: None,
     }
 }

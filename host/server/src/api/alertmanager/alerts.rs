@@ -94,6 +94,7 @@ fn read_one(
                 &text_of(note, alert, status, ended.is_none()),
                 MAX_EVENT_TEXT,
             ),
+            change: None,
         },
     })
 }
@@ -195,6 +196,7 @@ pub(super) fn truncation_note(
             sender.display(),
             readings.len()
         ),
+        change: None,
     })
 }
 

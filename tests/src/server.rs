@@ -115,6 +115,31 @@ impl Server {
         )
     }
 
+    /// The whole audit log as a JSON array, read page by page with the admin token `admin`.
+    /// The PostgreSQL tests share one database, so the log holds every test's entries: a
+    /// single page of 1000 may end before this test's own.
+    pub fn audit_log(&self, admin: &str) -> serde_json::Value {
+        let mut all = Vec::new();
+        loop {
+            let after = all
+                .last()
+                .map_or(0, |e: &serde_json::Value| e["seq"].as_i64().unwrap());
+            let page = self
+                .call(
+                    "GET",
+                    &format!("/v1/audit?limit=1000&after={after}"),
+                    Some(admin),
+                    None,
+                )
+                .json();
+            let entries = page.as_array().expect("the audit log is an array").clone();
+            if entries.is_empty() {
+                return serde_json::Value::Array(all);
+            }
+            all.extend(entries);
+        }
+    }
+
     /// `POST /v1/incidents` with `body`; asserts 201.
     pub fn create_incident(&self, token: &str, body: &serde_json::Value) {
         let answer = self.call(

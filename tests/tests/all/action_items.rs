@@ -646,9 +646,7 @@ fn cli_lists_and_moves(
 }
 
 fn audited(server: &Server, tokens: &Tokens, alert: &Value) {
-    let entries = server
-        .call("GET", "/v1/audit?limit=1000", Some(&tokens.admin), None)
-        .json();
+    let entries = server.audit_log(&tokens.admin);
     let about = |id: &Value| -> Vec<(String, String, String)> {
         entries
             .as_array()

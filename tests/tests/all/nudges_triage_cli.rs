@@ -350,10 +350,7 @@ fn assert_bad_input_is_named(room: &Room, incident: &str) {
 
 fn assert_audited(room: &Room, incident: &str) {
     let admin = room.backend.token("admin", "root");
-    let log = room
-        .server
-        .call("GET", "/v1/audit?limit=1000", Some(&admin), None)
-        .json();
+    let log = room.server.audit_log(&admin);
     let ours: Vec<(String, String)> = log
         .as_array()
         .unwrap()

@@ -301,9 +301,7 @@ fn a_replayed_sev1_nudges_its_ic_in_slack_and_the_ics_mute_click_mutes_it() {
     assert_eq!(triage[0]["pattern"], "update-black-hole", "{triage}");
     assert_eq!(triage[0]["triage"], "muted");
     assert_eq!(triage[0]["by"], "ines");
-    let audit = server
-        .call("GET", "/v1/audit?limit=1000", Some(&admin), None)
-        .json();
+    let audit = server.audit_log(&admin);
     let entry = audit
         .as_array()
         .or(audit["entries"].as_array())
@@ -585,9 +583,7 @@ fn a_draft_is_announced_in_the_thread_a_responders_approve_is_refused_and_a_revi
     assert_eq!(decided["proposal"]["state"], "approved", "{decided}");
 
     // The audit log has rita's approval, in her role, and no approval by omar.
-    let audit = server
-        .call("GET", "/v1/audit?limit=1000", Some(&admin), None)
-        .json();
+    let audit = server.audit_log(&admin);
     let approvals: Vec<(String, String)> = audit
         .as_array()
         .or(audit["entries"].as_array())

@@ -460,46 +460,35 @@ pub fn linker(
 
 type Me = HasSelf<HostState>;
 
-fn link_current(
-    linker: &mut Linker<HostState>,
-    granted: &BTreeSet<Capability>,
-) -> wasmtime::Result<()> {
-    use current::{clock, config, embed, incidents, llm, log, types, vector_search};
-    types::add_to_linker::<HostState, Me>(linker, |s| s)?;
-    config::add_to_linker::<HostState, Me>(linker, |s| s)?;
-    for capability in granted {
-        match capability {
-            Capability::Log => log::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Clock => clock::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Embed => embed::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::VectorSearch => {
-                vector_search::add_to_linker::<HostState, Me>(linker, |s| s)?
+/// Links `types`, `config` and each granted capability of one contract version: the same
+/// calls for every version, over that version's generated module.
+macro_rules! link_version {
+    ($name:ident, $version:ident) => {
+        fn $name(
+            linker: &mut Linker<HostState>,
+            granted: &BTreeSet<Capability>,
+        ) -> wasmtime::Result<()> {
+            use $version::{clock, config, embed, incidents, llm, log, types, vector_search};
+            types::add_to_linker::<HostState, Me>(linker, |s| s)?;
+            config::add_to_linker::<HostState, Me>(linker, |s| s)?;
+            for capability in granted {
+                match capability {
+                    Capability::Log => log::add_to_linker::<HostState, Me>(linker, |s| s)?,
+                    Capability::Clock => clock::add_to_linker::<HostState, Me>(linker, |s| s)?,
+                    Capability::Embed => embed::add_to_linker::<HostState, Me>(linker, |s| s)?,
+                    Capability::VectorSearch => {
+                        vector_search::add_to_linker::<HostState, Me>(linker, |s| s)?
+                    }
+                    Capability::Llm => llm::add_to_linker::<HostState, Me>(linker, |s| s)?,
+                    Capability::Incidents => {
+                        incidents::add_to_linker::<HostState, Me>(linker, |s| s)?
+                    }
+                }
             }
-            Capability::Llm => llm::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Incidents => incidents::add_to_linker::<HostState, Me>(linker, |s| s)?,
+            Ok(())
         }
-    }
-    Ok(())
+    };
 }
 
-fn link_v0_1(
-    linker: &mut Linker<HostState>,
-    granted: &BTreeSet<Capability>,
-) -> wasmtime::Result<()> {
-    use v0_1::{clock, config, embed, incidents, llm, log, types, vector_search};
-    types::add_to_linker::<HostState, Me>(linker, |s| s)?;
-    config::add_to_linker::<HostState, Me>(linker, |s| s)?;
-    for capability in granted {
-        match capability {
-            Capability::Log => log::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Clock => clock::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Embed => embed::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::VectorSearch => {
-                vector_search::add_to_linker::<HostState, Me>(linker, |s| s)?
-            }
-            Capability::Llm => llm::add_to_linker::<HostState, Me>(linker, |s| s)?,
-            Capability::Incidents => incidents::add_to_linker::<HostState, Me>(linker, |s| s)?,
-        }
-    }
-    Ok(())
-}
+link_version!(link_current, current);
+link_version!(link_v0_1, v0_1);

@@ -234,36 +234,45 @@ pub(crate) async fn require(conn: &mut AnyConnection, id: &str) -> Result<()> {
 }
 
 async fn insert(conn: &mut AnyConnection, incident: &Incident, now: Timestamp) -> Result<()> {
-    sqlx::query(
+    write(
+        conn,
         "INSERT INTO incidents (id, title, severity, service, started, ended, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        incident,
+        now,
     )
-    .bind(&incident.id)
-    .bind(&incident.title)
-    .bind(&incident.severity)
-    .bind(&incident.service)
-    .bind(incident.started)
-    .bind(incident.ended)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 async fn update(conn: &mut AnyConnection, incident: &Incident, now: Timestamp) -> Result<()> {
-    sqlx::query(
+    write(
+        conn,
         "UPDATE incidents SET title = $2, severity = $3, service = $4, started = $5, ended = $6,
          updated_at = $7 WHERE id = $1",
+        incident,
+        now,
     )
-    .bind(&incident.id)
-    .bind(&incident.title)
-    .bind(&incident.severity)
-    .bind(&incident.service)
-    .bind(incident.started)
-    .bind(incident.ended)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    .await
+}
+
+/// Runs `sql` with the incident's fields bound as `$1`..`$6` (id, title, severity, service,
+/// started, ended) and `now` as `$7`.
+async fn write(
+    conn: &mut AnyConnection,
+    sql: &str,
+    incident: &Incident,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(sql)
+        .bind(&incident.id)
+        .bind(&incident.title)
+        .bind(&incident.severity)
+        .bind(&incident.service)
+        .bind(incident.started)
+        .bind(incident.ended)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

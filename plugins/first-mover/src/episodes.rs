@@ -348,29 +348,28 @@ mod tests {
         let follower = column(2, |j| ramp(j) * 0.15);
         // As large as the follower, but a step that does not follow the ramp's course.
         let unrelated = column(3, |j| if (5..9).contains(&j) { 0.06 } else { 0.0 });
-        let p = Params::default();
-        let episodes = detect(&[strong, follower, unrelated], &p);
-        let named: Vec<usize> = episodes[0].moved.iter().map(|m| m.column).collect();
-        assert!(named.contains(&0) && named.contains(&1), "{named:?}");
-        assert!(!named.contains(&2), "{named:?}");
-        let plain = Params {
-            k_with: f64::INFINITY,
-            ..p
+        let columns = [strong, follower, unrelated];
+        let named = |p: &Params| -> Vec<usize> {
+            detect(&columns, p)[0]
+                .moved
+                .iter()
+                .map(|m| m.column)
+                .collect()
         };
-        let alone: Vec<usize> = detect(&column_set(), &plain)[0]
-            .moved
-            .iter()
-            .map(|m| m.column)
-            .collect();
+        let with_rule = named(&Params::default());
+        assert!(
+            with_rule.contains(&0) && with_rule.contains(&1),
+            "{with_rule:?}"
+        );
+        assert!(!with_rule.contains(&2), "{with_rule:?}");
+        let without = Params {
+            k_with: f64::INFINITY,
+            ..Params::default()
+        };
         assert_eq!(
-            alone,
+            named(&without),
             vec![0],
             "without the in-step rule only the strong column is named"
         );
-    }
-
-    fn column_set() -> Vec<Vec<f64>> {
-        let ramp = |j: usize| (j.min(20) as f64) * 0.02;
-        vec![column(1, ramp), column(2, |j| ramp(j) * 0.15)]
     }
 }

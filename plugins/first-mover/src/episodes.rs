@@ -1,11 +1,11 @@
 //! Episodes across the columns of one table: when something started to move, and what moved.
 //!
 //! The detector reads the rows in order, as a live system would, and sees no labels. Each
-//! column is scored against its own recent past ([`Baseline`]); an episode opens when one
-//! column has stayed past `k` spreads for `persist` rows in a row, or `quorum` columns are past
-//! `k_quorum` on the same row; it stays open while any column is past `k`, and closes after
-//! `close_after` calm rows (or `max_len` rows in all). While it is open the baselines are
-//! frozen. Every column past `k_name` inside the episode is named as having moved; its onset
+//! column is scored against its own recent past ([`Baseline`]), which leaves out the last
+//! `lag` rows; an episode opens when one column has stayed past `k` spreads for `persist` rows
+//! in a row, or `quorum` columns are past `k_quorum` on the same row; it stays open while any
+//! column is past `k`, and closes after `close_after` calm rows (or `max_len` rows in all).
+//! While it is open the baselines are frozen. Every column past `k_name` inside the episode is named as having moved; its onset
 //! is the first row past that, walked back over the rows just before it that already leaned
 //! the same way by `k_onset` spreads, so a ramp is dated from its foot, not from where it
 //! crossed the threshold.
@@ -35,7 +35,9 @@ pub struct Params {
     pub min_window: usize,
     /// Rows between baseline refreshes while no episode is open.
     pub refresh: usize,
-    /// Calm rows that close an episode.
+    /// Calm rows that close an episode (60: as long as the longest, so an episode runs its
+    /// hour): a metric that calms for some minutes and moves again is still the same
+    /// disturbance, and a second alarm for it would only repeat the first.
     pub close_after: usize,
     /// Longest episode, in rows (60: an hour); a lasting change is then taken as the new
     /// normal. Short on purpose: a disturbance that is still going an hour on has been seen,
@@ -52,6 +54,10 @@ pub struct Params {
     /// How closely (Pearson correlation of deviations over the episode) a column must follow
     /// the strongest one to be named at `k_with`.
     pub r_with: f64,
+    /// Rows just before the scored one that the baseline leaves out (5: five minutes, the
+    /// refresh interval). A move that builds up over a few rows would otherwise widen the very
+    /// spread it is measured against as it climbs, and never get far enough out of it.
+    pub lag: usize,
 }
 
 impl Default for Params {
@@ -66,12 +72,13 @@ impl Default for Params {
             window: 360,
             min_window: 60,
             refresh: 5,
-            close_after: 30,
+            close_after: 60,
             max_len: 60,
             floor: 0.01,
             walk_back: 30,
             k_with: 4.0,
             r_with: 0.7,
+            lag: 5,
         }
     }
 }
@@ -92,6 +99,8 @@ impl Params {
             floor: 0.0,
             walk_back: 0,
             k_with: f64::INFINITY,
+            lag: 0,
+            close_after: 30,
             // Twelve hours, as the first comparison runs had it: no notion of a new normal.
             max_len: 720,
             ..Params::default()
@@ -184,9 +193,10 @@ pub fn detect(columns: &[Vec<f64>], p: &Params) -> Vec<Episode> {
 }
 
 fn refresh(baselines: &mut [Option<Baseline>], columns: &[Vec<f64>], i: usize, p: &Params) {
-    let from = i.saturating_sub(p.window);
+    let to = i.saturating_sub(p.lag);
+    let from = to.saturating_sub(p.window);
     for (b, column) in baselines.iter_mut().zip(columns) {
-        *b = Baseline::of(&column[from..i.min(column.len())], p.min_window, p.floor);
+        *b = Baseline::of(&column[from..to.min(column.len())], p.min_window, p.floor);
     }
 }
 
@@ -338,6 +348,23 @@ mod tests {
                 0.5 + noise + if i >= 400 { shape(i - 400) } else { 0.0 }
             })
             .collect()
+    }
+
+    #[test]
+    fn a_climb_is_not_measured_against_itself() {
+        // A steady climb of one and a half floor spreads a row: each refresh of a baseline that
+        // reached the latest row would fold the climb into its own spread, and the column would
+        // never stay far enough out of it.
+        let climb = [column(4, |j| j as f64 * 0.015)];
+        let opened = |p: &Params| detect(&climb, p).iter().any(|e| e.opened >= 400);
+        assert!(opened(&Params::default()));
+        assert!(
+            !opened(&Params {
+                lag: 0,
+                ..Params::default()
+            }),
+            "without the lag the climb widens its own baseline"
+        );
     }
 
     #[test]

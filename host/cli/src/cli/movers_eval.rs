@@ -168,7 +168,8 @@ fn validate(
 
 fn describe(p: &Params) -> Value {
     json!({"k": p.k, "k_name": p.k_name, "k_onset": p.k_onset, "persist": p.persist, "quorum": p.quorum,
-           "window_rows": p.window, "close_after_rows": p.close_after, "k_with": p.k_with, "r_with": p.r_with})
+           "window_rows": p.window, "lag_rows": p.lag, "close_after_rows": p.close_after,
+           "k_with": p.k_with, "r_with": p.r_with})
 }
 
 fn columns(names: &[String], indexes: &[usize]) -> Vec<String> {

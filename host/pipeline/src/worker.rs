@@ -248,29 +248,19 @@ impl Worker {
         };
         let mut all_stored = true;
         let count = events.len();
+        let each_event = |p: &LoadedPlugin| calls == EventCalls::Each || !reads_timeline(p);
         for (index, event) in events.into_iter().enumerate() {
             let event = Arc::new(event);
-            let ctx = CallContext { now: event.at };
-            let call = PluginCall::Event {
-                ctx,
-                incident: incident.clone(),
-                event: event.clone(),
-            };
-            all_stored &= self
-                .call_some(
-                    incident_id,
-                    Trigger::TimelineEvent,
-                    Some(by),
-                    step(index as i64),
-                    |p| calls == EventCalls::Each || !reads_timeline(p),
-                    call,
-                )
-                .await;
-            if calls == (EventCalls::Backlog { newest: true }) && index + 1 == count {
+            // The newest event of a backlog also goes, once, to the plugins that read the
+            // whole timeline.
+            let newest = calls == (EventCalls::Backlog { newest: true }) && index + 1 == count;
+            let rounds: [&(dyn Fn(&LoadedPlugin) -> bool + Sync); 2] =
+                [&each_event, &reads_timeline];
+            for which in rounds.into_iter().take(if newest { 2 } else { 1 }) {
                 let call = PluginCall::Event {
-                    ctx,
+                    ctx: CallContext { now: event.at },
                     incident: incident.clone(),
-                    event,
+                    event: event.clone(),
                 };
                 all_stored &= self
                     .call_some(
@@ -278,7 +268,7 @@ impl Worker {
                         Trigger::TimelineEvent,
                         Some(by),
                         step(index as i64),
-                        reads_timeline,
+                        which,
                         call,
                     )
                     .await;

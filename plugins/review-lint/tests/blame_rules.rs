@@ -373,3 +373,75 @@ fn hindsight_on_a_slip_in_the_passive() {
         "The warning should have been sent by the monitoring job.",
     ]);
 }
+
+#[test]
+fn human_error_that_says_what_was_not_done_is_still_the_label() {
+    assert_blame(
+        &["Human error in not checking which region the bucket lived in."],
+        BlameKind::HumanError,
+    );
+    assert_blameless(&["Human error was not a factor: the script ran as written."]);
+}
+
+#[test]
+fn a_wrong_belief_named_as_the_cause() {
+    assert_blame(
+        &[
+            "The underlying cause was a misunderstanding of how the scheduler counts retries.",
+            "The outage was due to a misconception about the replica's lag.",
+        ],
+        BlameKind::HumanError,
+    );
+    assert_blameless(&["To avoid misunderstandings, the runbook now names each step's owner."]);
+}
+
+#[test]
+fn knowing_and_still_not_acting() {
+    assert_blame(
+        &[
+            "The team did not pause the rollout despite being aware of the error budget.",
+            "We knew the workaround, but it had not been applied to the standby.",
+        ],
+        BlameKind::Omission,
+    );
+    assert_blameless(&[
+        "We knew the cause, but could not deploy the fix until the pipeline was back.",
+        "The retry loop did not back off despite knowing the limit.",
+    ]);
+}
+
+#[test]
+fn lacking_a_quality_and_asking_for_one() {
+    assert_blame(
+        &[
+            "Priya approved the change without being thorough.",
+            "The reviewer was not careful with the flag's default.",
+        ],
+        BlameKind::Character,
+    );
+    assert_blame(
+        &[
+            "We need to be better at rolling out schema changes one region at a time.",
+            "When the pager storms, stay calm and work through the runbook.",
+        ],
+        BlameKind::Exhortation,
+    );
+    assert_blameless(&[
+        "The alerting needs to be better at catching slow leaks.",
+        "The scheduler is not aware of availability zones.",
+        "The check was not thorough enough to catch the typo.",
+    ]);
+}
+
+#[test]
+fn mentions_and_pronouns_name_the_doer() {
+    assert_blame(
+        &[
+            "@mkowalski forgot to renew the certificate.",
+            "<@U024BE7LH> forgot to renew the certificate.",
+            "The disk alert was a warning sign we missed.",
+        ],
+        BlameKind::Slip,
+    );
+    assert_blameless(&["Thanks to @mkowalski for the quick revert."]);
+}

@@ -98,6 +98,17 @@ impl<'t, 'a> Clauses<'t, 'a> {
 
     /// The doer of the act at token `at`.
     pub(super) fn agent_of(&self, at: usize) -> (Agent, Option<usize>) {
+        // A subject pronoun right before the verb is its subject, also where no "that" marks
+        // the clause ("a warning sign we missed"): object pronouns have their own forms.
+        let before = at.checked_sub(1).filter(|&b| self.tokens[b].is_word);
+        if let Some(b) = before.filter(|&b| {
+            matches!(
+                self.tokens[b].lower.as_str(),
+                "we" | "they" | "i" | "he" | "she"
+            )
+        }) {
+            return (Agent::Person, Some(b));
+        }
         let clause = self.clause_of[at];
         let start = self.starts[clause];
         if let Some(found) = first_agent(self.tokens, start, at) {
@@ -289,6 +300,10 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
         .checked_sub(1)
         .map(|p| tokens[p].lower.as_str())
         .unwrap_or("");
+    // "@dana", Slack's "<@U024BE7LH>": a mention names a person (or a group of people).
+    if previous == "@" {
+        return Some(Agent::Name);
+    }
     if PERSON_BIGRAMS
         .iter()
         .any(|&(a, b)| a == previous && is_noun_in(lower, &[b]))

@@ -92,6 +92,49 @@ pub(crate) fn unaware(s: &Sentence) -> Option<Hit> {
     })
 }
 
+/// Fires on an act left undone although it was known to be needed: "did not disable the
+/// pipeline despite being aware of the risk", "we knew the fix, but it had not been applied".
+/// Knowing and still not acting is offered as the failing; being unable ("could not") is not.
+pub(crate) fn knew_and_did_not(s: &Sentence) -> Option<Hit> {
+    let omitted = |from: usize, to: usize| {
+        (from..to).find(|&j| {
+            let w = s.word(j);
+            matches!(w, "didn't" | "hadn't" | "wasn't" | "weren't")
+                || matches!(w, "not" | "never")
+                    && matches!(s.word(j.wrapping_sub(1)), "did" | "had" | "was" | "were")
+        })
+    };
+    let knowing = |k: usize| {
+        let w = s.word(k);
+        (matches!(w, "knew" | "knowing") || w == "aware" && s.word(k.wrapping_sub(1)) == "being")
+            && !s.negated_before(k, 3)
+            && s.agent_of(k).0 != Agent::System
+    };
+    let end = s.tokens.len();
+    // "[did not act] despite knowing / being aware"
+    let despite = s.positions(&["despite"]).find_map(|d| {
+        let k = (d + 1..(d + 3).min(end)).find(|&k| knowing(k))?;
+        omitted(0, d).map(|n| (n, k))
+    });
+    // "[someone] knew ..., but [it] had not been done"
+    let but = || {
+        (0..end)
+            .filter(|&k| s.word(k) == "knew" && knowing(k))
+            .find_map(|k| {
+                let b = (k + 1..end).find(|&b| s.word(b) == "but")?;
+                s.agent_of(k)
+                    .0
+                    .is_someone()
+                    .then(|| omitted(b + 1, end))
+                    .flatten()
+                    .map(|n| (k, n))
+            })
+    };
+    despite
+        .or_else(but)
+        .map(|(from, to)| Hit::new(BlameKind::Omission, from.min(to), from.max(to)))
+}
+
 /// The cue of not knowing at token `i` and the knowing word: "did not know", "never
 /// realised", "was unaware", "wasn't aware", "nobody noticed".
 fn not_knowing(s: &Sentence, i: usize) -> Option<(usize, usize)> {

@@ -6,6 +6,22 @@ use crate::blame::agent::Agent;
 use crate::blame::lexicon::has_lemma;
 use crate::blame::sentence::Sentence;
 
+/// Qualities a lesson asks people for ("be more careful"); their absence offered as the
+/// cause judges the person ("without being thorough").
+const VIRTUES: &[&str] = &[
+    "careful",
+    "carefully",
+    "vigilant",
+    "diligent",
+    "attentive",
+    "thorough",
+    "mindful",
+    "aware",
+    "disciplined",
+    "calm",
+    "composed",
+];
+
 /// Fires on a judgement of a person's character, state or competence: "careless",
 /// "too tired", "did not understand", "panicked".
 pub(crate) fn character(s: &Sentence) -> Option<Hit> {
@@ -63,6 +79,20 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             )
             && s.agent_of(i).0.is_someone()
     });
+    // "looked over it without being thorough", "was not careful enough".
+    // Not knowing is judged by its own rule (`unaware`), which tells gaps from slips.
+    let unvirtuous = s
+        .positions(VIRTUES)
+        .filter(|&i| s.word(i) != "aware")
+        .find(|&i| {
+            let (before, two_before) = (s.word(i.wrapping_sub(1)), s.word(i.wrapping_sub(2)));
+            let lacking = matches!(before, "being" | "been")
+                && matches!(two_before, "without" | "not")
+                || matches!(before, "not" | "never")
+                    && matches!(two_before, "was" | "were" | "is" | "are")
+                || matches!(before, "wasn't" | "weren't");
+            lacking && s.agent_of(i).0.is_someone()
+        });
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
@@ -86,6 +116,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| tired.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| not_understood.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
 }
@@ -93,17 +124,6 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
 /// Fires on a lesson that asks people to try harder: "be more careful", "pay more attention",
 /// "needs more carefully studying".
 pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
-    const VIRTUES: &[&str] = &[
-        "careful",
-        "carefully",
-        "vigilant",
-        "diligent",
-        "attentive",
-        "thorough",
-        "mindful",
-        "aware",
-        "disciplined",
-    ];
     let more_virtue = s.positions(VIRTUES).find(|&i| {
         const URGING: &[&str] = &[
             "be", "being", "must", "should", "need", "needs", "ought", "let's", "got", "has",
@@ -112,7 +132,9 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         let before = s.word(i.wrapping_sub(1));
         let urging_near =
             (i.saturating_sub(4)..i.saturating_sub(1)).any(|j| URGING.contains(&s.word(j)));
-        let urged = before == "be" || (matches!(before, "more" | "extra") && urging_near);
+        // "remain calm", "stay composed": composure asked of people is the same lesson.
+        let urged = matches!(before, "be" | "remain" | "stay")
+            || (matches!(before, "more" | "extra") && urging_near);
         urged && !s.negated_before(i, 7)
     });
     let attention = s.positions(&["attention"]).find(|&i| {
@@ -125,8 +147,15 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
             && (matches!(s.word(i.wrapping_sub(1)), "must" | "should" | "always")
                 || s.word(i.wrapping_sub(2)) == "need")
     });
+    // "we need to be better at deploying X": people asked to do some task better. With a
+    // system as the subject ("the alerting must be better at catching it") it is a gap.
     let following = s.positions(&["better"]).find(|&i| {
-        s.word(i + 1) == "at" && has_lemma(s.word(i + 2), &["follow", "stick", "check", "remember"])
+        let task = s.word(i + 2);
+        s.word(i + 1) == "at"
+            && (has_lemma(task, &["follow", "stick", "check", "remember"])
+                || task.ends_with("ing")
+                    && s.word(i.wrapping_sub(1)) == "be"
+                    && s.agent_of(i).0.is_someone())
     });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))

@@ -31,15 +31,36 @@ pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
         .map(|i| Hit::new(BlameKind::HumanError, i, i + 1))
         .or_else(|| hyphenated.map(|i| Hit::new(BlameKind::HumanError, i, i)))
         .or_else(|| oversight(s))
+        .or_else(|| misbelief(s))
+}
+
+/// "The root cause was a misunderstanding of ...": only people hold beliefs, so a wrong one
+/// named as the cause puts it on whoever held it, named or not.
+fn misbelief(s: &Sentence) -> Option<Hit> {
+    const MISBELIEFS: &[&str] = &[
+        "misunderstanding",
+        "misunderstandings",
+        "misconception",
+        "misconceptions",
+        "misjudgement",
+        "misjudgment",
+        "misjudgements",
+        "misjudgments",
+    ];
+    const AS_CAUSE: &[&str] = &["cause", "caused", "due", "because", "result", "stemmed"];
+    s.positions(MISBELIEFS)
+        .find(|&i| (i.saturating_sub(4)..i).any(|j| AS_CAUSE.contains(&s.word(j))))
+        .map(|i| Hit::new(BlameKind::HumanError, i, i))
 }
 
 /// "Human error" with a denial before it ("no", "to prevent") or after it ("was not").
+/// A "not" that opens what the error was ("human error in not knowing") is no denial.
 fn denied(s: &Sentence, from: usize, to: usize) -> bool {
     let after = [s.word(to + 1), s.word(to + 2)];
-    let denied_after = after
-        .iter()
-        .any(|w| matches!(*w, "not" | "never" | "isn't" | "wasn't"))
-        || after[0] == "is" && s.word(to + 2) == "a";
+    let copula = matches!(after[0], "is" | "was" | "are" | "were");
+    let denied_after = matches!(after[0], "not" | "never" | "isn't" | "wasn't")
+        || copula && matches!(after[1], "not" | "never")
+        || after[0] == "is" && after[1] == "a";
     let hypothetical = (from.saturating_sub(4)..from).any(|j| HYPOTHETICAL.contains(&s.word(j)));
     s.negated_before(from, 4) || denied_after || hypothetical
 }

@@ -13,7 +13,7 @@ mod judgement;
 mod label;
 mod slip;
 
-pub(super) use awareness::unaware;
+pub(super) use awareness::{knew_and_did_not, unaware};
 pub(super) use conduct::conduct_advice;
 pub(super) use counterfactual::counterfactual;
 pub(super) use harm::harm;

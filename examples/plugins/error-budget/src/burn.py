@@ -12,6 +12,7 @@ samples: exact for evenly spaced samples under steady traffic, an approximation 
 Pure Python without I/O, so it runs (and is unit-tested) anywhere.
 """
 
+import bisect
 from dataclasses import dataclass
 import fnmatch
 import json
@@ -165,29 +166,30 @@ class Burn:
 
 def evaluate(times, values, settings):
     """Every rule that fired on the series (times in ms, ascending; values fractions, NaN gaps)."""
+    step = _typical_step(times)
+    sums = _PrefixSums(values)
     burns = []
     for rule in settings.rules:
-        burn = _evaluate_rule(times, values, rule, settings.budget)
+        burn = _evaluate_rule(times, values, sums, step, rule, settings.budget)
         if burn:
             burns.append(burn)
     return burns
 
 
-def _evaluate_rule(times, values, rule, budget):
+def _evaluate_rule(times, values, sums, step, rule, budget):
     long_ms, short_ms = rule.long_minutes * MINUTE_MS, rule.short_minutes * MINUTE_MS
-    step = _typical_step(times)
-    long_means = _trailing_means(times, values, long_ms)
-    short_means = _trailing_means(times, values, short_ms)
     threshold = rule.burn_rate * budget
     burn = None
-    for i, t in enumerate(times):
-        # A window the series does not reach back to cannot be judged.
-        if t - times[0] + step < long_ms:
+    # A window the series does not reach back to cannot be judged: start where it does (none
+    # of them, for a rule whose long window is longer than the series).
+    for i in range(bisect.bisect_left(times, times[0] + long_ms - step), len(times)):
+        long_mean, long_n = sums.trailing_mean(times, i, long_ms)
+        if long_mean is None or long_mean <= threshold:
             continue
-        (long_mean, long_n), (short_mean, _) = long_means[i], short_means[i]
-        firing = long_mean is not None and short_mean is not None and long_mean > threshold and short_mean > threshold
-        if not firing:
+        short_mean, _ = sums.trailing_mean(times, i, short_ms)
+        if short_mean is None or short_mean <= threshold:
             continue
+        t = times[i]
         if burn is None:
             burn = Burn(rule, t, _onset(times, values, i, threshold), t, long_mean, short_mean, 0.0, t,
                         min(1.0, long_n * step / long_ms), False)
@@ -199,19 +201,25 @@ def _evaluate_rule(times, values, rule, budget):
     return burn
 
 
-def _trailing_means(times, values, window_ms):
-    """For each sample: (mean of the samples in (t - window, t], count), NaN samples left out."""
-    out = []
-    start, total, count = 0, 0.0, 0
-    for i, t in enumerate(times):
-        if not math.isnan(values[i]):
-            total, count = total + values[i], count + 1
-        while times[start] <= t - window_ms:
-            if not math.isnan(values[start]):
-                total, count = total - values[start], count - 1
-            start += 1
-        out.append((total / count if count else None, count))
-    return out
+class _PrefixSums:
+    """Running totals of the samples (NaN samples left out), so that the mean of any window is
+    two subtractions instead of a pass over the window: every rule asks for two windows at each
+    sample, and this runs inside the call, in the sandbox's interpreter."""
+
+    def __init__(self, values):
+        self.sums, self.counts = [0.0], [0]
+        total, count = 0.0, 0
+        for v in values:
+            if not math.isnan(v):
+                total, count = total + v, count + 1
+            self.sums.append(total)
+            self.counts.append(count)
+
+    def trailing_mean(self, times, i, window_ms):
+        """(mean of the samples in (times[i] - window, times[i]], their count); None if none."""
+        start = bisect.bisect_right(times, times[i] - window_ms, 0, i)
+        count = self.counts[i + 1] - self.counts[start]
+        return ((self.sums[i + 1] - self.sums[start]) / count if count else None), count
 
 
 def _onset(times, values, i, threshold):

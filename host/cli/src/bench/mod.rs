@@ -11,6 +11,7 @@ mod serve_process;
 pub(crate) mod signature;
 pub(crate) mod st_reference;
 mod stats;
+pub(crate) mod thread_usage;
 
 pub(crate) use stats::Stats;
 

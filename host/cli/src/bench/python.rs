@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::Stats;
+use super::thread_usage::{PerCall, ThreadUsage};
 use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::registry::Registry;
@@ -30,6 +31,10 @@ pub(crate) struct PythonFigures {
     pub skipped: Stats,
     /// 180 one-minute error ratios judged (target: median ≤ 4 ms).
     pub analysed: Stats,
+    /// CPU time and page faults of a skipped call, the mean over all of them.
+    pub skipped_use: PerCall,
+    /// The same for a judged call.
+    pub analysed_use: PerCall,
 }
 
 /// Installs the plugin of `manifest` (its `plugin.toml`) into a registry under `data` and
@@ -64,21 +69,28 @@ async fn measure(manifest: &Path, data: &Path, runs: usize) -> anyhow::Result<Py
         call(&judged).await? == 1 && call(&other).await? == 0,
         "{name} did not answer as expected: one finding for a fast burn, none for a series it does not judge"
     );
-    let skipped = Stats::measure_async(runs / 10, runs, async || {
+    let (warmup, calls) = (runs / 10, runs + runs / 10);
+    let started = ThreadUsage::now();
+    let skipped = Stats::measure_async(warmup, runs, async || {
         call(&other).await.expect("the call succeeded once already");
     })
     .await;
-    let analysed = Stats::measure_async(runs / 10, runs, async || {
+    let skipped_use = started.per_call_since(calls);
+    let started = ThreadUsage::now();
+    let analysed = Stats::measure_async(warmup, runs, async || {
         call(&judged)
             .await
             .expect("the call succeeded once already");
     })
     .await;
+    let analysed_use = started.per_call_since(calls);
     Ok(PythonFigures {
         component_kib,
         load_ms,
         skipped,
         analysed,
+        skipped_use,
+        analysed_use,
     })
 }
 

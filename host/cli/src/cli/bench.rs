@@ -200,14 +200,18 @@ fn python(ctx: &Context, manifest: &std::path::Path, runs: usize) -> anyhow::Res
         figures.component_kib, figures.load_ms
     );
     println!(
-        "  a series it skips (instance + settings)   median {:>7.2} ms   p99 {:>7.2} ms",
+        "  a series it skips (instance + settings)   median {:>7.2} ms   p99 {:>7.2} ms   CPU {:.2} ms, {:.0} page faults a call",
         figures.skipped.median_us / 1000.0,
-        figures.skipped.p99_us / 1000.0
+        figures.skipped.p99_us / 1000.0,
+        figures.skipped_use.cpu_ms,
+        figures.skipped_use.page_faults
     );
     println!(
-        "  180 error ratios judged                   median {:>7.2} ms   p99 {:>7.2} ms   (target ≤ 4 ms)",
+        "  180 error ratios judged                   median {:>7.2} ms   p99 {:>7.2} ms   CPU {:.2} ms, {:.0} page faults a call   (target ≤ 4 ms)",
         figures.analysed.median_us / 1000.0,
-        figures.analysed.p99_us / 1000.0
+        figures.analysed.p99_us / 1000.0,
+        figures.analysed_use.cpu_ms,
+        figures.analysed_use.page_faults
     );
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use review_lint::{action_item, blame};
 use rhyme_eval::lint::{
     ActionItem, BlameItem, BlamePrediction, BlameScore, Elements, ElementsPrediction,
-    score_action_items, score_blame,
+    read_action_items, read_blame, score_action_items, score_blame,
 };
 use rhyme_eval::lint_references::{Corpus, half_of};
 
@@ -186,4 +186,35 @@ fn figures_on_the_corpus_labels_by_half() {
             .collect();
         std::fs::write(out, text).unwrap();
     }
+}
+
+/// The written sets labelled and committed before the rules ever ran on them
+/// (`written-blame-3.jsonl`, `written-action-items-3.jsonl`, full text, no corpus needed). They
+/// are only measured: the figures are printed, never floored, so that no rule is tuned to them;
+/// the counts check that the files are whole and that no blame label was flipped since.
+#[test]
+fn figures_on_the_written_sets_labelled_before_the_rules_ran() {
+    let labels = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels");
+    let sentences = read_blame(&labels.join("written-blame-3.jsonl")).expect("written blame");
+    let blame_count = sentences.iter().filter(|i| i.blame).count();
+    assert_eq!(
+        (sentences.len(), blame_count),
+        (80, 35),
+        "written-blame-3 counts"
+    );
+    println!("{}", line("written-blame-3", &score(&sentences)));
+
+    let items = read_action_items(&labels.join("written-action-items-3.jsonl"))
+        .expect("written action items");
+    assert_eq!(items.len(), 50, "written-action-items-3 count");
+    let s = score_action_items(&items, &predict_elements(&items)).unwrap();
+    println!(
+        "written-action-items-3 n={} owner {:.3} verb {:.3} outcome {:.3} ticket {:.3} deadline {:.3}",
+        s.items,
+        s.owner.accuracy,
+        s.verb.accuracy,
+        s.outcome.accuracy,
+        s.ticket.accuracy,
+        s.deadline.accuracy
+    );
 }

@@ -45,11 +45,11 @@ use tokio::runtime::Runtime;
 pub use rhyme_runtime::PluginError;
 pub use rhyme_runtime::capability::Capability;
 pub use rhyme_runtime::conformance::Fixture;
-pub use rhyme_world::Timestamp;
 pub use rhyme_world::types::{
-    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, Point, Proposal, ProposalKind,
-    Query, TimelineEvent,
+    Evidence, Finding, FindingKind, Incident, MetricSeries, Output, Proposal, ProposalKind, Query,
+    TimelineEvent,
 };
+pub use rhyme_world::{Sample, Timestamp};
 
 /// Why a harness could not run the plugin.
 #[derive(Debug, thiserror::Error)]
@@ -227,7 +227,7 @@ impl Harness {
     /// `on-series` for `series`, as part of the incident, at its last point's time.
     pub fn on_series(&self, series: &MetricSeries) -> Result<Output, HarnessError> {
         let now = series
-            .points
+            .samples()
             .last()
             .map_or(self.fixture.incident.started, |p| p.at);
         let loaded = self.loaded()?;

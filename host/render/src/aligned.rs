@@ -150,8 +150,7 @@ pub fn aligned_svg(
 /// Whether [`aligned_svg`] can draw this series: it has two finite points.
 pub fn drawable(series: &MetricSeries) -> bool {
     series
-        .points
-        .iter()
+        .samples()
         .filter(|p| p.value.is_finite())
         .nth(1)
         .is_some()
@@ -160,8 +159,7 @@ pub fn drawable(series: &MetricSeries) -> bool {
 /// (minutes since the epoch, value scaled to 0..1); a flat series sits at 0.5.
 fn normalised(series: &MetricSeries) -> Vec<(f64, f64)> {
     let finite: Vec<(f64, f64)> = series
-        .points
-        .iter()
+        .samples()
         .filter(|p| p.value.is_finite())
         .map(|p| (p.at as f64 / 60_000.0, p.value))
         .collect();
@@ -233,19 +231,14 @@ fn place_labels(spans: &[(i32, i32)], right_edge: i32) -> Vec<Place> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhyme_world::types::Point;
+    use rhyme_world::Sample;
 
     fn step(name: &str, at: i64, low: f64, high: f64) -> MetricSeries {
-        MetricSeries {
-            name: name.into(),
-            unit: String::new(),
-            points: (0..120)
-                .map(|i| Point {
-                    at: i * 60_000,
-                    value: if i < at { low } else { high },
-                })
-                .collect(),
-        }
+        let samples = (0..120).map(|i| Sample {
+            at: i * 60_000,
+            value: if i < at { low } else { high },
+        });
+        MetricSeries::from_samples(name, "", samples)
     }
 
     #[test]

@@ -36,8 +36,7 @@ pub fn svg(series: &MetricSeries, marks: &[Mark], moments: &[Moment]) -> Result<
         reason,
     };
     let points: Vec<(f64, f64)> = series
-        .points
-        .iter()
+        .samples()
         .filter(|p| p.value.is_finite())
         .map(|p| (p.at as f64 / 60_000.0, p.value))
         .collect();
@@ -130,21 +129,15 @@ pub(crate) fn hh_mm(minutes_since_epoch: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhyme_world::types::Point;
+    use rhyme_world::Sample;
 
     #[test]
     fn shades_the_window_and_labels_it() {
-        let points = (0..120)
-            .map(|i| Point {
-                at: i * 60_000,
-                value: if i < 80 { 100.0 } else { 5.0 },
-            })
-            .collect();
-        let series = MetricSeries {
-            name: "checkout_rps".into(),
-            unit: "req/s".into(),
-            points,
-        };
+        let samples = (0..120).map(|i| Sample {
+            at: i * 60_000,
+            value: if i < 80 { 100.0 } else { 5.0 },
+        });
+        let series = MetricSeries::from_samples("checkout_rps", "req/s", samples);
         let mark = Mark {
             start: 79 * 60_000,
             end: 119 * 60_000,
@@ -165,16 +158,11 @@ mod tests {
 
     #[test]
     fn draws_a_change_shortly_before_the_data_and_leaves_out_one_long_before() {
-        let series = MetricSeries {
-            name: "checkout_rps".into(),
-            unit: "req/s".into(),
-            points: (0..60)
-                .map(|i| Point {
-                    at: (600 + i) * 60_000,
-                    value: 100.0 - i as f64,
-                })
-                .collect(),
-        };
+        let samples = (0..60).map(|i| Sample {
+            at: (600 + i) * 60_000,
+            value: 100.0 - i as f64,
+        });
+        let series = MetricSeries::from_samples("checkout_rps", "req/s", samples);
         let moment = |minute: i64, label: &str| Moment {
             at: minute * 60_000,
             label: label.into(),
@@ -200,11 +188,7 @@ mod tests {
 
     #[test]
     fn refuses_a_series_with_nothing_to_draw() {
-        let series = MetricSeries {
-            name: "empty".into(),
-            unit: String::new(),
-            points: vec![],
-        };
+        let series = MetricSeries::from_samples("empty", "", []);
         assert!(
             svg(&series, &[], &[])
                 .unwrap_err()

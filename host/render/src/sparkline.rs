@@ -1,14 +1,15 @@
 //! A one-line picture of a series for the terminal, with the marked window underlined.
 
 use super::Mark;
-use rhyme_world::types::Point;
+use rhyme_world::Sample;
+use rhyme_world::types::MetricSeries;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// Two lines: the series averaged into `width` columns by time (blank where there is no
 /// data), and under it `▔` beneath the columns `mark` covers.
-pub fn sparkline(points: &[Point], width: usize, mark: Option<&Mark>) -> String {
-    let finite: Vec<&Point> = points.iter().filter(|p| p.value.is_finite()).collect();
+pub fn sparkline(series: &MetricSeries, width: usize, mark: Option<&Mark>) -> String {
+    let finite: Vec<Sample> = series.samples().filter(|p| p.value.is_finite()).collect();
     let (Some(first), Some(last)) = (finite.first(), finite.last()) else {
         return String::new();
     };
@@ -55,15 +56,12 @@ pub fn sparkline(points: &[Point], width: usize, mark: Option<&Mark>) -> String 
 mod tests {
     use super::*;
 
-    fn series(values: &[f64]) -> Vec<Point> {
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Point {
-                at: i as i64 * 60_000,
-                value: *v,
-            })
-            .collect()
+    fn series(values: &[f64]) -> MetricSeries {
+        let samples = values.iter().enumerate().map(|(i, v)| Sample {
+            at: i as i64 * 60_000,
+            value: *v,
+        });
+        MetricSeries::from_samples("s", "", samples)
     }
 
     #[test]
@@ -82,7 +80,7 @@ mod tests {
 
     #[test]
     fn survives_empty_flat_and_nan() {
-        assert_eq!(sparkline(&[], 10, None), "");
+        assert_eq!(sparkline(&series(&[]), 10, None), "");
         assert_eq!(
             sparkline(&series(&[f64::NAN, 2.0, 2.0]), 3, None),
             "▄ ▄",

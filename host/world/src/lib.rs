@@ -9,6 +9,7 @@
 //! | [`Plugin`], [`PluginPre`] | the 0.2.0 world a plugin exports, as wasmtime instantiates it (calls are `async`) |
 //! | [`contract`] | either version of the world behind one face: [`contract::AnyPluginPre`] picks the version a component was built against |
 //! | [`v0_1`] | the 0.1.0 world, its host imports served by the 0.2.0 ones, and its types converted |
+//! | [`columns`] | a `metric-series` (two columns, `times` and `values`) built from and read as [`Sample`]s |
 //! | [`series`] | metric series files turned into the contract's `metric-series` |
 //! | [`Timestamp`] | milliseconds since the Unix epoch, UTC: the contract's `timestamp` |
 //!
@@ -34,6 +35,9 @@ wasmtime::component::bindgen!({
 
 pub use self::rhyme::plugin::types;
 
+pub mod columns;
 pub mod contract;
 pub mod series;
+
+pub use columns::Sample;
 pub mod v0_1;

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use rhyme_core::series::{self as files, Point, SeriesError};
 
-use crate::types::{MetricSeries, Point as WitPoint};
+use crate::Sample;
+use crate::types::MetricSeries;
 
 /// Reads every series in `path` and keeps the points within `[from, to]` (Unix seconds).
 /// A Prometheus response may hold several series; each is named by its labels.
@@ -31,17 +32,8 @@ pub fn read(
                     .collect::<Vec<_>>()
                     .join(",")
             };
-            let points = s
-                .points
-                .iter()
-                .filter(|p| within(p, from, to))
-                .map(to_wit)
-                .collect();
-            MetricSeries {
-                name,
-                unit: String::new(),
-                points,
-            }
+            let samples = s.points.iter().filter(|p| within(p, from, to)).map(to_wit);
+            MetricSeries::from_samples(name, "", samples)
         })
         .collect())
 }
@@ -50,9 +42,9 @@ fn within(p: &Point, from: Option<f64>, to: Option<f64>) -> bool {
     from.is_none_or(|f| p.t >= f) && to.is_none_or(|t| p.t <= t)
 }
 
-/// A point in the contract's units (milliseconds).
-pub fn to_wit(p: &Point) -> WitPoint {
-    WitPoint {
+/// A point as a sample in the contract's units (milliseconds).
+pub fn to_wit(p: &Point) -> Sample {
+    Sample {
         at: (p.t * 1000.0).round() as i64,
         value: p.v,
     }

@@ -72,9 +72,9 @@ pub fn series(s: &cur::MetricSeries) -> old::MetricSeries {
     old::MetricSeries {
         name: s.name.clone(),
         unit: s.unit.clone(),
+        // 0.1.0 carries the samples as records; 0.2.0 as columns.
         points: s
-            .points
-            .iter()
+            .samples()
             .map(|p| old::Point {
                 at: p.at,
                 value: p.value,

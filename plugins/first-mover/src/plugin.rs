@@ -51,7 +51,11 @@ impl Guest for FirstMover {
             .map(|s| {
                 (
                     s.name.clone(),
-                    s.points.iter().map(|p| (p.at, p.value)).collect(),
+                    s.times
+                        .iter()
+                        .copied()
+                        .zip(s.values.iter().copied())
+                        .collect(),
                 )
             })
             .collect();
@@ -66,7 +70,7 @@ impl Guest for FirstMover {
             return Ok(Output::empty());
         }
         let evidence = ordering.moved.iter().filter_map(|o| {
-            let end = all.iter().find(|s| s.name == o.series)?.points.last()?.at;
+            let end = *all.iter().find(|s| s.name == o.series)?.times.last()?;
             Some(Evidence::window(&o.series, o.at, end.max(o.at)))
         });
         let first = ordering.moved[0].at;

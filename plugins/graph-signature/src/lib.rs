@@ -62,7 +62,21 @@ pub struct Signature {
 /// Points may come in any order, with gaps, duplicates and `NaN`s; counters are analysed as
 /// rates. Series shorter than ten usable points give nothing.
 pub fn analyze(points: &[Point]) -> Vec<Signature> {
-    let clean = prepare::prepare(points);
+    signatures_of(prepare::prepare(points.iter().copied()))
+}
+
+/// [`analyze`] for a series held as two columns, as the contract carries it: `times` in
+/// milliseconds since the Unix epoch, `values` the samples (the longer column is cut to the
+/// shorter's length).
+pub fn analyze_columns(times: &[i64], values: &[f64]) -> Vec<Signature> {
+    let points = times.iter().zip(values).map(|(&at, &v)| Point {
+        t: at as f64 / 1000.0,
+        v,
+    });
+    signatures_of(prepare::prepare(points))
+}
+
+fn signatures_of(clean: prepare::Clean) -> Vec<Signature> {
     decide::signatures(&clean)
         .into_iter()
         .map(|c| Signature {

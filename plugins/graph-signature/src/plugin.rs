@@ -6,7 +6,7 @@ use rhyme_pdk::types::{
     Evidence, Finding, FindingKind, Incident, MetricSeries, Output, PluginInfo, Trigger,
 };
 
-use crate::{Point, Signature, analyze};
+use crate::{Signature, analyze_columns};
 
 struct GraphSignature;
 
@@ -22,15 +22,7 @@ impl Guest for GraphSignature {
     }
 
     fn on_series(_: Option<Incident>, series: MetricSeries) -> Result<Output, String> {
-        let points: Vec<Point> = series
-            .points
-            .iter()
-            .map(|p| Point {
-                t: p.at as f64 / 1000.0,
-                v: p.value,
-            })
-            .collect();
-        let findings = analyze(&points)
+        let findings = analyze_columns(&series.times, &series.values)
             .iter()
             .map(|s| finding(&series.name, s))
             .collect();

@@ -2,20 +2,20 @@
 //! already holds, so the ids cited are the ids the host knows.
 //!
 //! ```
-//! use rhyme_pdk::types::{Evidence, MetricSeries, Point};
+//! use rhyme_pdk::types::{Evidence, MetricSeries};
 //!
 //! let series = MetricSeries {
 //!     name: "checkout_rps".into(),
 //!     unit: "req/s".into(),
-//!     points: vec![Point { at: 1_000, value: 5.0 }, Point { at: 61_000, value: 0.0 }],
+//!     times: vec![1_000, 61_000],
+//!     values: vec![5.0, 0.0],
 //! };
 //! let Some(Evidence::Window(w)) = Evidence::series_span(&series) else { panic!() };
 //! assert_eq!((w.series.as_str(), w.start, w.end), ("checkout_rps", 1_000, 61_000));
 //! ```
 
-use crate::types::{
-    Evidence, Finding, MetricSeries, Point, SeriesWindow, TimelineEvent, Timestamp,
-};
+use crate::series::Window;
+use crate::types::{Evidence, Finding, MetricSeries, SeriesWindow, TimelineEvent, Timestamp};
 
 impl Evidence {
     /// A timeline event, cited by its id.
@@ -32,19 +32,24 @@ impl Evidence {
         })
     }
 
-    /// The span a slice of `series`'s points covers (see [`crate::series`] for windows);
-    /// `None` for an empty slice.
-    pub fn points_of(series: &MetricSeries, points: &[Point]) -> Option<Evidence> {
-        Some(Evidence::window(
-            &series.name,
-            points.first()?.at,
-            points.last()?.at,
-        ))
+    /// The span a window of `series` covers (see [`crate::series`] for windows); `None` for
+    /// an empty window.
+    pub fn window_of(series: &MetricSeries, window: Window<'_>) -> Option<Evidence> {
+        let (start, end) = window.span()?;
+        Some(Evidence::window(&series.name, start, end))
     }
 
-    /// The whole of `series`; `None` when it has no points.
+    /// The whole of `series`; `None` when it has no samples.
+    #[cfg(not(feature = "contract-0-1"))]
     pub fn series_span(series: &MetricSeries) -> Option<Evidence> {
-        Evidence::points_of(series, &series.points)
+        Evidence::window_of(series, Window::of(series))
+    }
+
+    /// The whole of `series`; `None` when it has no points (0.1.0 carries them as records).
+    #[cfg(feature = "contract-0-1")]
+    pub fn series_span(series: &MetricSeries) -> Option<Evidence> {
+        let (first, last) = (series.points.first()?, series.points.last()?);
+        Some(Evidence::window(&series.name, first.at, last.at))
     }
 
     /// A past postmortem, by corpus id.

@@ -14,7 +14,7 @@ use rhyme_runtime::plugin::LoadRequest;
 use rhyme_runtime::{Allocator, CallContext, CompileCache, LoadedPlugin, PluginError, Sandbox};
 use rhyme_tests::{component, wait};
 use rhyme_world::contract::Version;
-use rhyme_world::types::{Change, ChangeKind, Incident, MetricSeries, Point, Query, TimelineEvent};
+use rhyme_world::types::{Change, ChangeKind, Incident, MetricSeries, Query, TimelineEvent};
 
 const MIN: i64 = 60_000;
 
@@ -123,7 +123,8 @@ fn a_component_built_against_0_1_is_described_and_every_handler_runs() {
     let series = MetricSeries {
         name: "p99".into(),
         unit: "ms".into(),
-        points: vec![Point { at: 0, value: 1.0 }],
+        times: vec![0],
+        values: vec![1.0],
     };
     let query = Query {
         text: "ping".into(),

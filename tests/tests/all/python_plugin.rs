@@ -13,7 +13,8 @@ use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::registry::Registry;
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
 use rhyme_tests::{outcome, repo_root, rhyme};
-use rhyme_world::types::{MetricSeries, Point};
+use rhyme_world::Sample;
+use rhyme_world::types::MetricSeries;
 
 const CALL_FAILED: i32 = 4;
 /// 2024-05-01T00:00:00Z, in seconds.
@@ -192,17 +193,12 @@ fn report_call_latency(data: &Path) {
     let (plugin, cache) =
         rhyme_tests::wait(registry.load(&sandbox, "error-budget", &Backends::default())).unwrap();
     let load = started.elapsed();
-    let series = MetricSeries {
-        name: "checkout_error_ratio".into(),
-        unit: String::new(),
-        points: error_ratios(true)
-            .iter()
-            .map(|(t, v)| Point {
-                at: t * 1000,
-                value: *v,
-            })
-            .collect(),
-    };
+    let ratios = error_ratios(true);
+    let samples = ratios.iter().map(|(t, v)| Sample {
+        at: t * 1000,
+        value: *v,
+    });
+    let series = MetricSeries::from_samples("checkout_error_ratio", "", samples);
     // A series it does not judge returns right after reading its settings: the cost of a
     // fresh instance of the interpreter's snapshot.
     let other = MetricSeries {

@@ -18,7 +18,8 @@ use rhyme_runtime::capability::Capability;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::registry::Registry;
 use rhyme_runtime::{Allocator, CallContext, Sandbox};
-use rhyme_world::types::{MetricSeries, Point};
+use rhyme_world::Sample;
+use rhyme_world::types::MetricSeries;
 
 /// The figures of one run.
 #[derive(Debug, Serialize)]
@@ -98,14 +99,9 @@ async fn measure(manifest: &Path, data: &Path, runs: usize) -> anyhow::Result<Py
 /// last hour, 25 times what a 99.9% objective allows.
 fn error_ratios(name: &str) -> MetricSeries {
     let start_ms = 1_714_521_600_000i64;
-    MetricSeries {
-        name: name.into(),
-        unit: String::new(),
-        points: (0..180)
-            .map(|minute| Point {
-                at: start_ms + minute * 60_000,
-                value: if minute >= 120 { 0.025 } else { 0.0005 } + (minute % 7) as f64 * 2e-5,
-            })
-            .collect(),
-    }
+    let samples = (0..180).map(|minute| Sample {
+        at: start_ms + minute * 60_000,
+        value: if minute >= 120 { 0.025 } else { 0.0005 } + (minute % 7) as f64 * 2e-5,
+    });
+    MetricSeries::from_samples(name, "", samples)
 }

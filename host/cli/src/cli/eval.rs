@@ -310,16 +310,9 @@ fn signatures(
         super::store::wait(ctx.registry().load(&sandbox, name, &Backends::default()))?;
     let mut predictions = Vec::with_capacity(windows.len());
     for window in &windows {
-        let series = MetricSeries {
-            name: window.series.clone(),
-            unit: String::new(),
-            points: window
-                .points
-                .iter()
-                .map(rhyme_world::series::to_wit)
-                .collect(),
-        };
-        let now = series.points.last().map_or(0, |p| p.at);
+        let samples = window.points.iter().map(rhyme_world::series::to_wit);
+        let series = MetricSeries::from_samples(window.series.clone(), "", samples);
+        let now = series.times.last().copied().unwrap_or(0);
         let output =
             super::store::wait(plugin.on_series(CallContext { now }, None, &series))?.value;
         // Plugins list findings best first: the first signature is the prediction, none is silence.

@@ -39,12 +39,12 @@ pub(super) fn run(ctx: &Context, args: MoversArgs) -> anyhow::Result<()> {
     }
     let started = all
         .iter()
-        .filter_map(|s| s.points.first().map(|p| p.at))
+        .filter_map(|s| s.times.first().copied())
         .min()
         .unwrap_or(0);
     let now = all
         .iter()
-        .filter_map(|s| s.points.last().map(|p| p.at))
+        .filter_map(|s| s.times.last().copied())
         .max()
         .unwrap_or(0);
     let incident = Incident {

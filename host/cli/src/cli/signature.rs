@@ -45,13 +45,13 @@ pub(super) fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
         &Backends::default(),
     ))?;
     for (i, series) in all.iter().enumerate() {
-        let now = series.points.last().map_or(0, |p| p.at);
+        let now = series.times.last().copied().unwrap_or(0);
         let output = super::store::wait(plugin.on_series(CallContext { now }, None, series))?.value;
         let marks = marks(&output);
         if ctx.json {
             let mut shown = show::to_json(&args.plugin, &output);
             shown["series"] = json!(series.name);
-            shown["points"] = json!(series.points.len());
+            shown["points"] = json!(series.len());
             println!("{shown}");
         } else {
             print_series(&args.plugin, series, &output, marks.first());
@@ -69,11 +69,11 @@ pub(super) fn run(ctx: &Context, args: SignatureArgs) -> anyhow::Result<()> {
 }
 
 fn print_series(plugin: &str, series: &MetricSeries, output: &Output, mark: Option<&Mark>) {
-    let span = match (series.points.first(), series.points.last()) {
-        (Some(a), Some(b)) => format!("{} → {} UTC", show::utc(a.at), show::utc(b.at)),
+    let span = match (series.times.first(), series.times.last()) {
+        (Some(&a), Some(&b)) => format!("{} → {} UTC", show::utc(a), show::utc(b)),
         _ => "no points".into(),
     };
-    println!("{} — {} points, {span}", series.name, series.points.len());
+    println!("{} — {} points, {span}", series.name, series.len());
     if output.findings.is_empty() && plugin != "graph-signature" {
         println!("  {plugin} found nothing");
     } else if output.findings.is_empty() {
@@ -83,7 +83,7 @@ fn print_series(plugin: &str, series: &MetricSeries, output: &Output, mark: Opti
     } else {
         show::output_findings(plugin, output);
     }
-    let line = render::sparkline(&series.points, 72, mark);
+    let line = render::sparkline(series, 72, mark);
     for row in line.lines() {
         println!("  {row}");
     }

@@ -4,6 +4,7 @@
 use rhyme_store as store;
 use rhyme_store::approval::{Proposal as StoreProposal, ProposalKind as StoreProposalKind};
 
+use rhyme_world::Sample;
 use rhyme_world::types as wit;
 
 /// A stored incident as the contract's; the update cadence, not stored, is `None`.
@@ -61,18 +62,11 @@ pub fn change_to_wit(c: store::changes::Change) -> wit::Change {
 
 /// A stored metric series, with its points, as the contract's.
 pub fn series_to_wit(s: store::MetricSeries) -> wit::MetricSeries {
-    wit::MetricSeries {
-        name: s.name,
-        unit: s.unit,
-        points: s
-            .points
-            .into_iter()
-            .map(|p| wit::Point {
-                at: p.at,
-                value: p.value,
-            })
-            .collect(),
-    }
+    let samples = s.points.into_iter().map(|p| Sample {
+        at: p.at,
+        value: p.value,
+    });
+    wit::MetricSeries::from_samples(s.name, s.unit, samples)
 }
 
 /// A stored postmortem as the contract's.

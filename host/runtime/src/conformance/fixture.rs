@@ -9,7 +9,8 @@ use std::sync::Arc;
 use crate::Timestamp;
 use crate::incidents::MemoryIncidents;
 use crate::replay::incident_of;
-use rhyme_world::types::{Incident, MetricSeries, Point, Query, TimelineEvent};
+use rhyme_world::Sample;
+use rhyme_world::types::{Incident, MetricSeries, Query, TimelineEvent};
 
 /// Incident time of the standard fixture's first alert: 2026-01-05 10:00 UTC.
 pub const STANDARD_START: Timestamp = 1_767_607_200_000;
@@ -91,21 +92,19 @@ impl Fixture {
                 "Checkout is failing for some customers since 09:56 UTC. Next update by 10:30.",
             ),
         ];
-        let points = (-30..=10)
-            .map(|m| Point {
-                at: STANDARD_START + m * MINUTE,
-                value: if m < -3 {
-                    0.8 + (m % 3) as f64 * 0.05
-                } else {
-                    7.5
-                },
-            })
-            .collect();
-        let series = vec![MetricSeries {
-            name: "checkout_error_rate".into(),
-            unit: "%".into(),
-            points,
-        }];
+        let samples = (-30..=10).map(|m| Sample {
+            at: STANDARD_START + m * MINUTE,
+            value: if m < -3 {
+                0.8 + (m % 3) as f64 * 0.05
+            } else {
+                7.5
+            },
+        });
+        let series = vec![MetricSeries::from_samples(
+            "checkout_error_rate",
+            "%",
+            samples,
+        )];
         Fixture {
             incident,
             events,

@@ -445,3 +445,30 @@ fn mentions_and_pronouns_name_the_doer() {
     );
     assert_blameless(&["Thanks to @mkowalski for the quick revert."]);
 }
+
+#[test]
+fn care_and_competence_asked_in_other_words() {
+    assert_blame(
+        &[
+            "Engineers must double-check which cluster their shell points at.",
+            "Lesson for the rota: slow down and confirm the target before a restore.",
+            "From now on, responders should stay alert to the vendor's status page.",
+        ],
+        BlameKind::Exhortation,
+    );
+    assert_blame(
+        &["The outage ran long because the contractor's staff were out of their depth."],
+        BlameKind::Character,
+    );
+    assert_blame(
+        &["The migration should never have been approved during the freeze."],
+        BlameKind::Counterfactual,
+    );
+    assert_blameless(&[
+        "Slow down the rollout by adding a canary stage.",
+        "The retry loop should slow down under load.",
+        "The script must double-check the target cluster.",
+        "We added more alert rules for the queue.",
+        "The change should have been approved by the pipeline's policy check.",
+    ]);
+}

@@ -55,6 +55,9 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         "disregard",
         "misconfigure",
         "mistype",
+        // Sign-offs: "should never have been approved" judges whoever signed it off.
+        "approve",
+        "sign",
     ];
     const PREVENTIONS: &[&str] = &["prevent", "avoid", "catch", "stop", "notice", "spot"];
     const MODALS: &[&str] = &[

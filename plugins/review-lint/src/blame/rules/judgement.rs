@@ -20,6 +20,7 @@ const VIRTUES: &[&str] = &[
     "disciplined",
     "calm",
     "composed",
+    "alert",
 ];
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
@@ -93,6 +94,15 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
                 || matches!(before, "wasn't" | "weren't");
             lacking && s.agent_of(i).0.is_someone()
         });
+    // "out of their depth": a remark on competence whatever the subject's words.
+    let out_of_depth = s.positions(&["depth"]).find(|&i| {
+        s.word(i.wrapping_sub(3)) == "out"
+            && s.word(i.wrapping_sub(2)) == "of"
+            && matches!(
+                s.word(i.wrapping_sub(1)),
+                "their" | "his" | "her" | "our" | "my"
+            )
+    });
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
@@ -116,6 +126,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| tired.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| not_understood.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| out_of_depth.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
@@ -133,8 +144,9 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         let urging_near =
             (i.saturating_sub(4)..i.saturating_sub(1)).any(|j| URGING.contains(&s.word(j)));
         // "remain calm", "stay composed": composure asked of people is the same lesson.
+        // "Alert" is as often a noun ("more alert rules"), so only "be/stay alert" counts.
         let urged = matches!(before, "be" | "remain" | "stay")
-            || (matches!(before, "more" | "extra") && urging_near);
+            || (matches!(before, "more" | "extra") && urging_near && s.word(i) != "alert");
         urged && !s.negated_before(i, 7)
     });
     let attention = s.positions(&["attention"]).find(|&i| {
@@ -157,8 +169,24 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
                     && s.word(i.wrapping_sub(1)) == "be"
                     && s.agent_of(i).0.is_someone())
     });
+    // "people have to double-check ...", "slow down and read the runbook": care asked of
+    // people as the lesson, as an obligation or (slowing down, with no object: "slow down the
+    // rollout" is a change to a process) as an order.
+    let care = s.positions(&["double-check", "slow"]).find(|&i| {
+        let before = s.word(i.wrapping_sub(1));
+        let obliged = matches!(before, "must" | "should")
+            || before == "to" && matches!(s.word(i.wrapping_sub(2)), "have" | "need" | "needs");
+        let slow_down = s.word(i + 1) == "down"
+            && s.tokens.get(i + 2).is_none_or(|t| {
+                !t.is_word || matches!(t.lower.as_str(), "and" | "before" | "when")
+            });
+        let order = slow_down && (i == 0 || !s.tokens[i - 1].is_word);
+        let act = s.word(i) == "double-check" || slow_down;
+        act && obliged && s.agent_of(i).0.is_someone() || order
+    });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
+        .or_else(|| care.map(|i| Hit::new(BlameKind::Exhortation, i, i + 1)))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))

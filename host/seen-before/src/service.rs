@@ -306,15 +306,16 @@ impl SeenBefore {
     }
 
     /// Whether the index's vectors were made by the model that embeds questions. An index
-    /// that records no model was imported before indexes recorded it, when every vector
-    /// was full precision: it is refused too, since the default precision is now int8.
+    /// that records no model was imported before indexes recorded it, when every vector was
+    /// float32: it serves float32 questions and is refused to int8 ones.
     async fn check_model(&self) -> Result<(), AskError> {
         let asking = self.embedder.model();
         let built = match recorded_model(self.vectors.as_ref()).await {
             Ok(Some(built)) if built == asking => return Ok(()),
             Ok(Some(built)) => built,
+            Ok(None) if asking.ends_with("/float32") => return Ok(()),
             Ok(None) if !self.index_exists().await => return Ok(()),
-            Ok(None) => "an unrecorded model (imported before indexes recorded theirs)".into(),
+            Ok(None) => "float32 (imported before indexes recorded their model)".into(),
             Err(e @ BackendError::Unavailable(_)) => return Err(AskError::IndexUnavailable(e)),
             // Anything else is the plugin's to report, as it met it.
             Err(_) => return Ok(()),

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use rhyme_runtime::capability::backend::{BackendError, Embedder};
 
+pub use rhyme_embed::Precision;
+
 /// Where the model's files are looked for when the operator named no folder: `models/` in the
 /// working folder, then in the checkout the binary was built in (`target/release/rhyme`).
 pub fn default_model_dir() -> PathBuf {
@@ -39,14 +41,17 @@ pub struct ModelMissing {
 }
 
 impl LocalEmbedder {
-    /// Loads the model's files from `dir`.
+    /// Loads the model's files from `dir`, to run in `precision`.
     // Loaded once per process, so the large error is never on a hot path.
     #[allow(clippy::result_large_err)]
-    pub fn load(dir: &Path) -> Result<LocalEmbedder, ModelMissing> {
-        let model = rhyme_embed::Embedder::load(dir).map_err(|source| ModelMissing {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
+    pub fn load(dir: &Path, precision: Precision) -> Result<LocalEmbedder, ModelMissing> {
+        let model =
+            rhyme_embed::Embedder::load_with_precision(dir, precision).map_err(|source| {
+                ModelMissing {
+                    dir: dir.to_path_buf(),
+                    source,
+                }
+            })?;
         Ok(LocalEmbedder { model })
     }
 }
@@ -61,5 +66,9 @@ impl Embedder for LocalEmbedder {
         self.model
             .embed(&texts)
             .map_err(|e| BackendError::Failed(e.to_string()))
+    }
+
+    fn model(&self) -> String {
+        self.model.model_id()
     }
 }

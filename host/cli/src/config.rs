@@ -2,6 +2,7 @@
 //! folder, vector index, LLM endpoint), the store's database, sinks, the approval gate and the
 //! sandbox's ceilings, in kebab-case; unknown keys are refused with the file, line and key.
 //! Environment variables override single values: `RHYME_MODEL_DIR` (`model.dir`),
+//! `RHYME_MODEL_PRECISION` (`model.precision`),
 //! `RHYME_QDRANT_URL`, `_API_KEY`, `_QUESTION_TIMEOUT_S` and `_IMPORT_TIMEOUT_S`
 //! (`vectors.*`), `RHYME_LLM_URL`, `_MODEL`,
 //! `_API_KEY` and `_TIMEOUT_S` (`llm.*`), `RHYME_DATABASE_URL` (`store.database-url`),
@@ -13,6 +14,7 @@
 //! ```toml
 //! [model]
 //! dir = "/opt/rhyme/all-MiniLM-L6-v2"
+//! precision = "int8"
 //!
 //! [vectors]
 //! qdrant-url = "http://qdrant:6334"
@@ -64,6 +66,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use rhyme_capabilities::local_embedder::Precision;
 use rhyme_runtime::manifest::Limits;
 use rhyme_runtime::operator::OperatorConfig;
 use rhyme_store::GateConfig;
@@ -179,11 +182,14 @@ impl CeilingsSection {
     }
 }
 
-/// Where the embedding model's files are.
+/// Where the embedding model's files are, and the precision it runs in.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct ModelSection {
     pub dir: Option<PathBuf>,
+    /// `float32` (the default: the same vectors as sentence-transformers) or `int8` (about
+    /// twice as fast; see models/README.md for what it costs).
+    pub precision: Option<Precision>,
 }
 
 /// Which vector index backs `vector-search`: Qdrant when a URL is given, else the exact index
@@ -308,6 +314,12 @@ impl RhymeConfig {
         if let Some(dir) = get("RHYME_MODEL_DIR") {
             self.model.dir = Some(PathBuf::from(dir));
         }
+        if let Some(text) = get("RHYME_MODEL_PRECISION") {
+            let precision = text
+                .parse::<Precision>()
+                .with_context(|| format!("RHYME_MODEL_PRECISION=`{text}`"))?;
+            self.model.precision = Some(precision);
+        }
         set(&mut self.vectors.qdrant_url, "RHYME_QDRANT_URL");
         set(&mut self.vectors.qdrant_api_key, "RHYME_QDRANT_API_KEY");
         set(&mut self.llm.url, "RHYME_LLM_URL");
@@ -382,6 +394,11 @@ impl RhymeConfig {
             server.import_timeout = t;
         }
         Some(server)
+    }
+
+    /// The precision the embedding model runs in: configured, else float32.
+    pub(crate) fn model_precision(&self) -> Precision {
+        self.model.precision.unwrap_or_default()
     }
 
     /// The embedding model's folder: configured, else the default search.
@@ -488,6 +505,32 @@ mod tests {
         assert!(
             error.starts_with("rhyme.toml:2:") && error.contains("normal"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_model_precision_is_read_from_the_file_or_the_environment() {
+        let path = Path::new("rhyme.toml");
+        assert_eq!(RhymeConfig::default().model_precision(), Precision::Float32);
+        let mut quantised = parse("[model]\nprecision = \"int8\"\n", path).unwrap();
+        assert_eq!(quantised.model_precision(), Precision::Int8);
+        quantised
+            .apply(|name| (name == "RHYME_MODEL_PRECISION").then(|| "float32".to_string()))
+            .unwrap();
+        assert_eq!(quantised.model_precision(), Precision::Float32);
+        let error = parse("[model]\nprecision = \"int4\"\n", path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("rhyme.toml:2:") && error.contains("float32"),
+            "{error}"
+        );
+        let error = RhymeConfig::default()
+            .apply(|name| (name == "RHYME_MODEL_PRECISION").then(|| "half".to_string()))
+            .unwrap_err();
+        assert!(
+            format!("{error:#}").contains("RHYME_MODEL_PRECISION=`half`"),
+            "{error:#}"
         );
     }
 

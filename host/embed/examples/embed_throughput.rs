@@ -3,7 +3,7 @@
 //! summaries), so the two can be compared on one machine.
 //!
 //! ```sh
-//! RHYME_EMBED_BATCH=32 cargo run --release -p rhyme-embed --example embed_throughput [-- DATA_DIR]
+//! RHYME_EMBED_PRECISION=int8 RHYME_EMBED_BATCH=32 cargo run --release -p rhyme-embed --example embed_throughput [-- DATA_DIR]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -22,13 +22,18 @@ fn main() -> AnyResult<()> {
         .ok()
         .and_then(|b| b.parse().ok())
         .unwrap_or(rhyme_embed::DEFAULT_BATCH_SIZE);
+    let precision: rhyme_embed::Precision = match std::env::var("RHYME_EMBED_PRECISION") {
+        Ok(p) => p.parse()?,
+        Err(_) => rhyme_embed::Precision::default(),
+    };
     let queries = field_values(&data.join("queries.jsonl"), "query")?;
     let summaries = field_values(&data.join("corpus.jsonl"), "summary")?;
 
     let started = Instant::now();
-    let embedder = Embedder::load(
+    let embedder = Embedder::load_with_precision(
         root.join("models")
             .join(rhyme_embed::DEFAULT_MODEL_DIR_NAME),
+        precision,
     )?;
     let load_s = started.elapsed().as_secs_f64();
     embedder.embed(&["warm up"])?;
@@ -39,7 +44,7 @@ fn main() -> AnyResult<()> {
         embedder.embed(&refs)?;
         let seconds = started.elapsed().as_secs_f64();
         println!(
-            "{{\"engine\":\"rhyme-embed\",\"set\":\"{name}\",\"sentences\":{},\"seconds\":{seconds:.3},\"sentences_per_s\":{:.1},\"batch_size\":{batch_size},\"model_load_s\":{load_s:.3}}}",
+            "{{\"engine\":\"rhyme-embed\",\"set\":\"{name}\",\"sentences\":{},\"seconds\":{seconds:.3},\"sentences_per_s\":{:.1},\"batch_size\":{batch_size},\"precision\":\"{precision}\",\"model_load_s\":{load_s:.3}}}",
             refs.len(),
             refs.len() as f64 / seconds
         );

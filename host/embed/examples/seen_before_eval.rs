@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! models/fetch.sh
-//! cargo run --release -p rhyme-embed --example seen_before_eval [-- CORPUS QUERIES] [--show N]
+//! RHYME_EMBED_PRECISION=int8 cargo run --release -p rhyme-embed --example seen_before_eval [-- CORPUS QUERIES] [--show N]
 //! ```
 
 use std::collections::HashMap;
@@ -43,13 +43,19 @@ fn main() -> AnyResult<()> {
     let docs: Vec<Postmortem> = corpus;
 
     let started = Instant::now();
-    let embedder = Embedder::load(
+    // RHYME_EMBED_PRECISION=float32|int8 picks the precision (default: the crate's).
+    let precision: rhyme_embed::Precision = match std::env::var("RHYME_EMBED_PRECISION") {
+        Ok(p) => p.parse()?,
+        Err(_) => rhyme_embed::Precision::default(),
+    };
+    let embedder = Embedder::load_with_precision(
         root.join("models")
             .join(rhyme_embed::DEFAULT_MODEL_DIR_NAME),
+        precision,
     )?;
     println!(
         "{}",
-        serde_json::json!({"model_load_s": started.elapsed().as_secs_f64()})
+        serde_json::json!({"model_load_s": started.elapsed().as_secs_f64(), "precision": precision.as_str()})
     );
 
     let mut cache = Cache::open()?;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::files::{ModelFiles, read_json};
 use crate::graph::{self, BertConfig};
 use crate::pooling::sentence_vectors;
+use crate::precision::Precision;
 use crate::weights::Weights;
 
 /// Texts per forward pass. Larger batches amortise overhead but pad more; 32 is what
@@ -26,6 +27,9 @@ pub struct Embedder {
     dimension: usize,
     max_seq_len: usize,
     batch_size: usize,
+    precision: Precision,
+    /// The model folder's name (`all-MiniLM-L6-v2`), part of [`Embedder::model_id`].
+    model_name: String,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -34,14 +38,21 @@ impl std::fmt::Debug for Embedder {
             .field("dimension", &self.dimension)
             .field("max_seq_len", &self.max_seq_len)
             .field("batch_size", &self.batch_size)
+            .field("precision", &self.precision)
             .finish_non_exhaustive()
     }
 }
 
 impl Embedder {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` (and, when present,
-    /// `sentence_bert_config.json` for the truncation length) from `dir`.
+    /// `sentence_bert_config.json` for the truncation length) from `dir`, in the default
+    /// precision ([`Precision::default`]).
     pub fn load(dir: impl AsRef<Path>) -> Result<Self> {
+        Self::load_with_precision(dir, Precision::default())
+    }
+
+    /// As [`Embedder::load`], with the matrix products in `precision`.
+    pub fn load_with_precision(dir: impl AsRef<Path>, precision: Precision) -> Result<Self> {
         let files = ModelFiles::in_dir(dir.as_ref())?;
         let config: BertConfig = read_json(&files.config)?;
         if let Some(reason) = config.unsupported() {
@@ -52,13 +63,15 @@ impl Embedder {
         }
         let max_seq_len = files.max_seq_len()?.min(config.max_position_embeddings);
         let tokenizer = load_tokenizer(&files, max_seq_len)?;
-        let session = load_session(&files, &config)?;
+        let session = load_session(&files, &config, precision)?;
         Ok(Self {
             session: Mutex::new(session),
             tokenizer,
             dimension: config.hidden_size,
             max_seq_len,
             batch_size: DEFAULT_BATCH_SIZE,
+            precision,
+            model_name: model_name(dir.as_ref()),
         })
     }
 
@@ -71,6 +84,17 @@ impl Embedder {
     /// Length of every vector [`Embedder::embed`] returns (384 for all-MiniLM-L6-v2).
     pub fn dimension(&self) -> usize {
         self.dimension
+    }
+
+    /// The precision the encoder runs in.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// What made this embedder's vectors, for an index to record: vectors from two
+    /// different models (or precisions of one model) must not be compared with each other.
+    pub fn model_id(&self) -> String {
+        format!("{}/{}d/{}", self.model_name, self.dimension, self.precision)
     }
 
     /// Tokens per text beyond which input is truncated (special tokens included).
@@ -161,10 +185,10 @@ fn load_tokenizer(files: &ModelFiles, max_seq_len: usize) -> Result<Tokenizer> {
     Ok(tokenizer)
 }
 
-fn load_session(files: &ModelFiles, config: &BertConfig) -> Result<Session> {
+fn load_session(files: &ModelFiles, config: &BertConfig, precision: Precision) -> Result<Session> {
     let environment = crate::runtime::environment(&files.runtime)?;
     let weights = Weights::open(&files.weights)?;
-    let model = graph::encoder(config, &weights)?;
+    let model = graph::encoder(config, &weights, precision)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let builder = Session::builder(environment)?
         .with_optimization_level(GraphOptimizationLevel::All)
@@ -176,6 +200,14 @@ fn load_session(files: &ModelFiles, config: &BertConfig) -> Result<Session> {
         .with_intra_op_spinning(false)
         .map_err(ort::Error::from)?;
     Ok(model.into_session(&builder)?)
+}
+
+/// The last component of the model folder, or `model` for a path without one (`/`).
+fn model_name(dir: &Path) -> String {
+    dir.canonicalize()
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .file_name()
+        .map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Indices of `texts`, shortest first (byte length is a good enough proxy for tokens).

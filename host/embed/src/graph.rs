@@ -6,14 +6,25 @@
 //! comes from. Inputs are `input_ids`, `token_type_ids` and `attention_mask` (int32,
 //! `[batch, tokens]`, padding on the right); the output is `last_hidden_state` (float32,
 //! `[batch, tokens, hidden]`). Pooling stays in Rust.
+//!
+//! In [`Precision::Int8`] the four matrix products of each layer (Q·K·V side by side, the
+//! attention output, and the two feed-forward ones) take int8 weights quantised here from
+//! the float ones, and quantise their input at run time: `QAttention` after a
+//! `DynamicQuantizeLinear` for the attention block, `DynamicQuantizeMatMul` for the others.
+//! Everything else (embeddings, softmax, layer normalisation, GELU) stays float32.
 
 use ort::editor::{Graph, Model, Node, ONNX_DOMAIN, Opset};
 use ort::memory::Allocator;
 use ort::operator::Attribute;
-use ort::value::{Outlet, Shape, SymbolicDimensions, Tensor, TensorElementType, ValueType};
+use ort::value::{
+    Outlet, PrimitiveTensorElementType, Shape, SymbolicDimensions, Tensor, TensorElementType,
+    ValueType,
+};
 use serde::Deserialize;
 
 use crate::error::Result;
+use crate::precision::Precision;
+use crate::quantise;
 use crate::weights::{Weight, Weights};
 
 const MS_DOMAIN: &str = "com.microsoft";
@@ -68,11 +79,16 @@ impl BertConfig {
 }
 
 /// The encoder as a model ready to become a session.
-pub(crate) fn encoder(config: &BertConfig, weights: &Weights) -> Result<Model> {
+pub(crate) fn encoder(
+    config: &BertConfig,
+    weights: &Weights,
+    precision: Precision,
+) -> Result<Model> {
     let mut b = Builder {
         graph: Graph::new()?,
         weights,
         eps: config.layer_norm_eps as f32,
+        precision,
     };
     let int_input = |name: &str| {
         Outlet::new(
@@ -122,6 +138,7 @@ struct Builder<'w> {
     graph: Graph,
     weights: &'w Weights,
     eps: f32,
+    precision: Precision,
 }
 
 impl Builder<'_> {
@@ -161,8 +178,13 @@ impl Builder<'_> {
         let p = format!("encoder.layer.{i}.");
         let att = format!("{p}attention.");
         let context = self.attention(c, &att, x)?;
-        let projected_w = self.linear(&format!("{att}output.dense.weight"), h, h)?;
-        let projected = self.matmul(&format!("l{i}.projected"), &context, &projected_w)?;
+        let projected = self.linear(
+            &format!("l{i}.projected"),
+            &context,
+            &format!("{att}output.dense.weight"),
+            h,
+            h,
+        )?;
         let attended = self.skip_norm(
             &format!("l{i}.attended"),
             &projected,
@@ -171,8 +193,13 @@ impl Builder<'_> {
             &format!("{att}output.dense.bias"),
             h,
         )?;
-        let widen_w = self.linear(&format!("{p}intermediate.dense.weight"), wide, h)?;
-        let widened = self.matmul(&format!("l{i}.widened"), &attended, &widen_w)?;
+        let widened = self.linear(
+            &format!("l{i}.widened"),
+            &attended,
+            &format!("{p}intermediate.dense.weight"),
+            wide,
+            h,
+        )?;
         let widen_b = self.param(&format!("{p}intermediate.dense.bias"), &[wide])?;
         let activated = self.node(
             "BiasGelu",
@@ -181,8 +208,13 @@ impl Builder<'_> {
             &[&format!("l{i}.activated")],
             vec![],
         )?;
-        let narrow_w = self.linear(&format!("{p}output.dense.weight"), h, wide)?;
-        let narrowed = self.matmul(&format!("l{i}.narrowed"), &activated, &narrow_w)?;
+        let narrowed = self.linear(
+            &format!("l{i}.narrowed"),
+            &activated,
+            &format!("{p}output.dense.weight"),
+            h,
+            wide,
+        )?;
         self.skip_norm(
             &format!("l{i}.out"),
             &narrowed,
@@ -211,13 +243,10 @@ impl Builder<'_> {
             let bias = self.weights.get(&format!("{att}self.{part}.bias"), &[h])?;
             qkv_b.extend(bias.values);
         }
-        let w = self.initializer(
-            &format!("{att}qkv.weight"),
-            Weight {
-                shape: vec![h, 3 * h],
-                values: qkv_w,
-            },
-        )?;
+        let qkv = Weight {
+            shape: vec![h, 3 * h],
+            values: qkv_w,
+        };
         let b = self.initializer(
             &format!("{att}qkv.bias"),
             Weight {
@@ -225,12 +254,62 @@ impl Builder<'_> {
                 values: qkv_b,
             },
         )?;
+        let out = format!("{att}context");
+        let heads = vec![Attribute::new("num_heads", c.num_attention_heads as i64)?];
+        match self.precision {
+            Precision::Float32 => {
+                let w = self.initializer(&format!("{att}qkv.weight"), qkv)?;
+                self.node(
+                    "Attention",
+                    MS_DOMAIN,
+                    &[x, &w, &b, "mask_index"],
+                    &[&out],
+                    heads,
+                )
+            }
+            Precision::Int8 => self.quantised_attention(att, x, &qkv, &b, &out, heads),
+        }
+    }
+
+    /// Attention with int8 Q·K·V weights: the input quantised at run time (uint8, one scale
+    /// for the batch), the products in integers, softmax and the context in float32.
+    fn quantised_attention(
+        &mut self,
+        att: &str,
+        x: &str,
+        qkv: &Weight,
+        bias: &str,
+        out: &str,
+        heads: Vec<Attribute>,
+    ) -> Result<String> {
+        let (w, w_scale, w_zero) = self.quantised(&format!("{att}qkv.weight"), qkv)?;
+        let (xq, x_scale, x_zero) = (
+            format!("{att}input.q"),
+            format!("{att}input.scale"),
+            format!("{att}input.zero"),
+        );
         self.node(
-            "Attention",
+            "DynamicQuantizeLinear",
+            ONNX_DOMAIN,
+            &[x],
+            &[&xq, &x_scale, &x_zero],
+            vec![],
+        )?;
+        self.node(
+            "QAttention",
             MS_DOMAIN,
-            &[x, &w, &b, "mask_index"],
-            &[&format!("{att}context")],
-            vec![Attribute::new("num_heads", c.num_attention_heads as i64)?],
+            &[
+                &xq,
+                &w,
+                bias,
+                &x_scale,
+                &w_scale,
+                "mask_index",
+                &x_zero,
+                &w_zero,
+            ],
+            &[out],
+            heads,
         )
     }
 
@@ -256,14 +335,44 @@ impl Builder<'_> {
         )
     }
 
-    fn matmul(&mut self, out: &str, x: &str, w: &str) -> Result<String> {
-        self.node("MatMul", ONNX_DOMAIN, &[x, w], &[out], vec![])
+    /// `x · W` for the linear layer whose `[outputs, inputs]` weight is `name` (its bias is
+    /// added by the fused node that follows), stored transposed as `[inputs, outputs]`.
+    fn linear(
+        &mut self,
+        out: &str,
+        x: &str,
+        name: &str,
+        outputs: usize,
+        inputs: usize,
+    ) -> Result<String> {
+        let w = self.weights.get(name, &[outputs, inputs])?.transposed();
+        match self.precision {
+            Precision::Float32 => {
+                let w = self.initializer(&format!("{name}.t"), w)?;
+                self.node("MatMul", ONNX_DOMAIN, &[x, &w], &[out], vec![])
+            }
+            Precision::Int8 => {
+                let (w, scale, zero) = self.quantised(&format!("{name}.t"), &w)?;
+                self.node(
+                    "DynamicQuantizeMatMul",
+                    MS_DOMAIN,
+                    &[x, &w, &scale, &zero],
+                    &[out],
+                    vec![],
+                )
+            }
+        }
     }
 
-    /// A linear layer's `[out, in]` weight, stored transposed for `x · W`.
-    fn linear(&mut self, name: &str, out: usize, inputs: usize) -> Result<String> {
-        let w = self.weights.get(name, &[out, inputs])?.transposed();
-        self.initializer(&format!("{name}.t"), w)
+    /// `w` as int8 initializers: the values, one scale per column and zero points (all 0).
+    fn quantised(&mut self, name: &str, w: &Weight) -> Result<(String, String, String)> {
+        let q = quantise::per_column(w);
+        let columns = q.scales.len();
+        let values = self.typed_initializer(&format!("{name}.int8"), &q.shape, &q.values)?;
+        let scale = self.typed_initializer(&format!("{name}.scale"), &[columns], &q.scales)?;
+        let zero =
+            self.typed_initializer(&format!("{name}.zero"), &[columns], &vec![0i8; columns])?;
+        Ok((values, scale, zero))
     }
 
     fn param(&mut self, name: &str, shape: &[usize]) -> Result<String> {
@@ -272,9 +381,18 @@ impl Builder<'_> {
     }
 
     fn initializer(&mut self, name: &str, w: Weight) -> Result<String> {
-        let shape: Vec<i64> = w.shape.iter().map(|&d| d as i64).collect();
-        let mut tensor = Tensor::<f32>::new(&Allocator::default(), shape)?;
-        tensor.extract_tensor_mut().1.copy_from_slice(&w.values);
+        self.typed_initializer(name, &w.shape, &w.values)
+    }
+
+    fn typed_initializer<T: PrimitiveTensorElementType + Copy + std::fmt::Debug>(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        values: &[T],
+    ) -> Result<String> {
+        let shape: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+        let mut tensor = Tensor::<T>::new(&Allocator::default(), shape)?;
+        tensor.extract_tensor_mut().1.copy_from_slice(values);
         self.graph.add_initializer(name, tensor, false)?;
         Ok(name.to_string())
     }

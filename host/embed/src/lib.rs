@@ -21,12 +21,15 @@ mod error;
 mod files;
 mod graph;
 mod pooling;
+mod precision;
+mod quantise;
 mod runtime;
 mod weights;
 
 pub use embedder::{DEFAULT_BATCH_SIZE, Embedder};
 pub use error::{Error, Result};
 pub use files::{DEFAULT_MAX_SEQ_LEN, ModelFiles, RUNTIME_LIBRARY};
+pub use precision::{Precision, UnknownPrecision};
 
 /// Name of the model directory under `models/` that `models/fetch.sh` fills.
 pub const DEFAULT_MODEL_DIR_NAME: &str = "all-MiniLM-L6-v2";

@@ -7,6 +7,12 @@
 //! so that postings and documents never go stale and a server answering meanwhile never
 //! sees half an index; vectors whose text did not change (same fingerprint in the payload)
 //! are reused instead of embedded again.
+//!
+//! The index records which model made its vectors ([`MODEL_ITEM`] in the `meta` collection,
+//! e.g. `all-MiniLM-L6-v2/384d/int8`): vectors of two models, or of two precisions of one,
+//! are close but not comparable. An import under another model embeds everything again
+//! instead of reusing, and a question asked with another model is refused
+//! (`SeenBefore::answer`).
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -23,6 +29,11 @@ use rhyme_runtime::capability::plugin_collection;
 
 /// Texts embedded per model call; also how often progress is reported.
 const BATCH: usize = 32;
+
+/// The id, in the plugin's `meta` collection, of the item whose payload names the model that
+/// made the index's vectors ([`Embedder::model`]). The plugin reads `meta` by its own id
+/// only, so this item is the host's.
+pub const MODEL_ITEM: &str = "embedder";
 
 /// Why indexing failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +65,19 @@ pub struct Indexed {
     pub reused: usize,
     /// Wall-clock time the whole indexing took, in seconds.
     pub seconds: f64,
+    /// The model that made the vectors, as recorded in the index.
+    pub model: String,
+    /// The model the previous index was made with, when it was another one (its vectors
+    /// were not reused).
+    pub replaced_model: Option<String>,
+}
+
+/// The model the index in `vectors` was built with; `None` when no index records one
+/// (none imported yet, or imported before the model was recorded).
+pub async fn recorded_model(vectors: &dyn VectorIndex) -> Result<Option<String>, BackendError> {
+    let meta = plugin_collection(PLUGIN, stored::META);
+    let found = vectors.get(&meta, &[MODEL_ITEM.to_string()]).await?;
+    Ok(found.into_iter().next().map(|item| item.payload))
 }
 
 /// Indexes `docs` for the plugin; `progress(done, total)` follows the embedding.
@@ -64,6 +88,13 @@ pub async fn index(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Indexed, IndexingError> {
     let started = Instant::now();
+    let model = embedder.model();
+    let previous = recorded_model(vectors)
+        .await
+        .map_err(|source| IndexingError::Backend {
+            what: format!("reading the {PLUGIN} index's model"),
+            source,
+        })?;
     let docs: Vec<Postmortem> = docs.to_vec();
     let passages: Vec<(String, String)> = docs
         .iter()
@@ -86,6 +117,9 @@ pub async fn index(
         passages.len() + 2 * MECHANISMS.len(),
         progress,
     );
+    // Another model's vectors (or an index that does not say whose they are) are never mixed
+    // with this one's.
+    cache.reuse = previous.as_deref() == Some(model.as_str());
     let passage_items = cache.embed(stored::PASSAGES, &passages).await?;
     let description_items = cache
         .embed(stored::MECHANISM_DESCRIPTIONS, &descriptions)
@@ -124,7 +158,17 @@ pub async fn index(
             whole(stored::MECHANISM_SYMPTOMS, symptom_items),
             whole(stored::TERMS, to_items(layout.terms)),
             whole(stored::DOCS, to_items(layout.docs)),
-            whole(stored::META, to_items(vec![layout.meta])),
+            whole(
+                stored::META,
+                to_items(vec![
+                    layout.meta,
+                    StoredItem {
+                        id: MODEL_ITEM.to_string(),
+                        vector: stored::key_only_vector(),
+                        payload: model.clone(),
+                    },
+                ]),
+            ),
         ])
         .await
         .map_err(|source| IndexingError::Backend {
@@ -137,6 +181,8 @@ pub async fn index(
         embedded,
         reused,
         seconds: started.elapsed().as_secs_f64(),
+        replaced_model: previous.filter(|p| *p != model),
+        model,
     })
 }
 
@@ -153,6 +199,8 @@ struct Cache<'a> {
     done: usize,
     embedded: usize,
     reused: usize,
+    /// Whether stored vectors may be reused: only when the same model made them.
+    reuse: bool,
     progress: &'a mut dyn FnMut(usize, usize),
 }
 
@@ -170,18 +218,19 @@ impl<'a> Cache<'a> {
             done: 0,
             embedded: 0,
             reused: 0,
+            reuse: false,
             progress,
         }
     }
 
-    /// One item per `(id, text)`, in order, vector and fingerprint filled in.
-    async fn embed(
-        &mut self,
+    /// The stored items of `texts`' ids that have this model's vector size, by id.
+    async fn stored(
+        &self,
         collection: &str,
         texts: &[(String, String)],
-    ) -> Result<Vec<VectorItem>, IndexingError> {
+    ) -> Result<HashMap<String, VectorItem>, IndexingError> {
         let ids: Vec<String> = texts.iter().map(|(id, _)| id.clone()).collect();
-        let stored: HashMap<String, VectorItem> = self
+        Ok(self
             .vectors
             .get(&plugin_collection(PLUGIN, collection), &ids)
             .await
@@ -192,7 +241,20 @@ impl<'a> Cache<'a> {
             .into_iter()
             .filter(|i| i.vector.len() == self.embedder.dimensions())
             .map(|i| (i.id.clone(), i))
-            .collect();
+            .collect())
+    }
+
+    /// One item per `(id, text)`, in order, vector and fingerprint filled in.
+    async fn embed(
+        &mut self,
+        collection: &str,
+        texts: &[(String, String)],
+    ) -> Result<Vec<VectorItem>, IndexingError> {
+        let stored = if self.reuse {
+            self.stored(collection, texts).await?
+        } else {
+            HashMap::new()
+        };
         let mut items: Vec<Option<VectorItem>> = texts
             .iter()
             .map(|(id, text)| {
@@ -354,5 +416,41 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(meta.len(), 1);
+        assert_eq!(recorded_model(&index).await.unwrap().as_deref(), Some("4d"));
+    }
+
+    /// The hash embedder under another model's name: the same vector sizes, so only the
+    /// recorded name tells the two apart.
+    struct Renamed;
+
+    impl Embedder for Renamed {
+        fn dimensions(&self) -> usize {
+            HashEmbedder.dimensions()
+        }
+        fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError> {
+            HashEmbedder.embed(texts)
+        }
+        fn model(&self) -> String {
+            "hash/4d/int8".into()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_import_under_another_model_embeds_everything_again_and_records_it() {
+        let index = ExactIndex::in_memory();
+        let docs = vec![doc("a", "The connection pool ran dry after the deploy.")];
+        let first = super::index(&docs, &HashEmbedder, &index, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!((first.model.as_str(), first.replaced_model), ("4d", None));
+        let other = super::index(&docs, &Renamed, &index, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!((other.embedded, other.reused), (first.embedded, 0));
+        assert_eq!(other.replaced_model.as_deref(), Some("4d"));
+        assert_eq!(
+            recorded_model(&index).await.unwrap().as_deref(),
+            Some("hash/4d/int8")
+        );
     }
 }

@@ -18,6 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::corpus::{Corpus, CorpusError, Postmortem};
+use crate::indexer::recorded_model;
 use crate::themes::{self, NoNotes, Theme, ThemeError, ThemeNotes, ThemeOptions};
 use crate::{PLUGIN, feedback};
 use rhyme_runtime::capability::backend::{BackendError, Embedder, VectorIndex};
@@ -58,6 +59,18 @@ pub enum AskError {
     /// The vector index cannot answer now (unreachable, too slow, overloaded).
     #[error("the vector index cannot answer now: {0}")]
     IndexUnavailable(BackendError),
+    /// The index's vectors were made by another model, or another precision of this one
+    /// (`[model] precision`), than the one embedding questions: their similarities would
+    /// mean little, so the question is refused rather than answered badly.
+    #[error(
+        "the seen-before index was built with {built} but questions are embedded with {asking}: re-import with `rhyme corpus import FILE.jsonl|DIR`, or set [model] precision in rhyme.toml back to the index's"
+    )]
+    IndexModel {
+        /// The model the index records, or what stands for an index that records none.
+        built: String,
+        /// The model this host embeds questions with.
+        asking: String,
+    },
 }
 
 impl AskError {
@@ -65,7 +78,7 @@ impl AskError {
     /// output (those go to the server's log).
     pub fn public(&self) -> String {
         match self {
-            AskError::IndexMissing { .. } => self.to_string(),
+            AskError::IndexMissing { .. } | AskError::IndexModel { .. } => self.to_string(),
             AskError::IndexUnavailable(_) => {
                 "the vector index is not answering now; try again in a moment (details in the server log)".into()
             }
@@ -177,7 +190,7 @@ impl SeenBefore {
 
     /// The name of the model that embeds questions, stored beside feedback vectors.
     pub fn model(&self) -> String {
-        format!("{}d", self.embedder.dimensions())
+        self.embedder.model()
     }
 
     /// Whether the corpus has a postmortem `id`.
@@ -205,6 +218,7 @@ impl SeenBefore {
         now: Timestamp,
     ) -> Result<Answer, AskError> {
         let k = k.clamp(1, MAX_K);
+        self.check_model().await?;
         let vector = if all_feedback.is_empty() {
             Vec::new()
         } else {
@@ -289,6 +303,33 @@ impl SeenBefore {
             // Anything else is the plugin's to report, as it met it.
             Err(_) => Ok(()),
         }
+    }
+
+    /// Whether the index's vectors were made by the model that embeds questions. An index
+    /// that records no model was imported before indexes recorded it, when every vector was
+    /// float32: it serves float32 questions and is refused to int8 ones.
+    async fn check_model(&self) -> Result<(), AskError> {
+        let asking = self.embedder.model();
+        let built = match recorded_model(self.vectors.as_ref()).await {
+            Ok(Some(built)) if built == asking => return Ok(()),
+            Ok(Some(built)) => built,
+            Ok(None) if asking.ends_with("/float32") => return Ok(()),
+            Ok(None) if !self.index_exists().await => return Ok(()),
+            Ok(None) => "float32 (imported before indexes recorded their model)".into(),
+            Err(e @ BackendError::Unavailable(_)) => return Err(AskError::IndexUnavailable(e)),
+            // Anything else is the plugin's to report, as it met it.
+            Err(_) => return Ok(()),
+        };
+        Err(AskError::IndexModel { built, asking })
+    }
+
+    /// Whether the index has its metadata item (an import finished into it).
+    async fn index_exists(&self) -> bool {
+        let meta = plugin_collection(PLUGIN, stored::META);
+        self.vectors
+            .get(&meta, &[stored::META_ID.to_string()])
+            .await
+            .is_ok_and(|found| !found.is_empty())
     }
 
     /// The question's vector, unless every verdict's question is this very text (or no

@@ -27,6 +27,8 @@ const THROUGHPUT_BATCH: usize = 32;
 pub(crate) struct SeenBeforeFigures {
     pub postmortems: usize,
     pub passages: usize,
+    /// The model that embedded (name, size, precision: `[model] precision`).
+    pub model: String,
     /// Corpus passages per second, batches of 32.
     pub embed_sentences_per_s: f64,
     /// sentence-transformers on the same passages and batches, on this machine.
@@ -108,6 +110,7 @@ pub(crate) fn run(
     Ok(SeenBeforeFigures {
         postmortems: indexed.postmortems,
         passages: indexed.passages,
+        model: indexed.model,
         embed_sentences_per_s,
         reference,
         reference_note,

@@ -489,8 +489,8 @@ fn seen_before(
         f.query.samples
     );
     println!(
-        "  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (rhyme-embed)",
-        f.embed_sentences_per_s
+        "  embedding throughput (passages, batches of 32)   {:>8.1} sentences/s   (rhyme-embed, {})",
+        f.embed_sentences_per_s, f.model
     );
     match (&f.reference, &f.reference_note) {
         (Some(r), _) => println!(

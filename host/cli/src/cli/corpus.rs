@@ -120,6 +120,12 @@ fn import(ctx: &Context, path: &Path, keep_items: bool) -> anyhow::Result<()> {
             indexed.reused,
             indexed.seconds
         );
+        if let Some(previous) = &indexed.replaced_model {
+            println!(
+                "the index was built with {previous}; every text was embedded again with {}",
+                indexed.model
+            );
+        }
         if read_items.iter().any(|d| !d.items.is_empty()) {
             println!("{}", action_items_line(&read_items, &actions));
         }
@@ -179,7 +185,10 @@ fn progress_bar(hidden: bool) -> ProgressBar {
 
 /// The local model, loaded once per process.
 pub(super) fn load_embedder(ctx: &Context) -> anyhow::Result<Arc<dyn Embedder>> {
-    Ok(Arc::new(LocalEmbedder::load(&ctx.config.model_dir())?))
+    Ok(Arc::new(LocalEmbedder::load(
+        &ctx.config.model_dir(),
+        ctx.config.model_precision(),
+    )?))
 }
 
 /// The vector index of the data folder (in Qdrant when one is configured).

@@ -41,6 +41,11 @@ pub trait Embedder: Send + Sync {
     fn dimensions(&self) -> usize;
     /// One vector per text, in order.
     fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError>;
+    /// What makes these vectors (model, size, precision): vectors are only comparable with
+    /// those of the same model, so an index records it and a question checks it.
+    fn model(&self) -> String {
+        format!("{}d", self.dimensions())
+    }
 }
 
 /// An item stored in a vector collection.

@@ -472,3 +472,19 @@ fn care_and_competence_asked_in_other_words() {
         "The change should have been approved by the pipeline's policy check.",
     ]);
 }
+
+#[test]
+fn a_persons_decision_named_as_the_cause() {
+    assert_blame(
+        &[
+            "The root cause was Amara's decision to skip the staging soak.",
+            "The outage was caused by the release manager's decision to merge late.",
+        ],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "The root cause was our decision to run a single replica, which the review now revisits.",
+        "Amara's decision to roll back ended the outage.",
+        "The root cause was the planner's choice of a sequential scan.",
+    ]);
+}

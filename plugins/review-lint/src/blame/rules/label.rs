@@ -4,6 +4,7 @@
 use super::{Hit, person_possessive};
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, classify, doer_after};
+use crate::blame::lexicon::name_shaped;
 use crate::blame::sentence::Sentence;
 
 /// Fires on "human error", "operator error" or "this oversight" given as a cause.
@@ -32,7 +33,29 @@ pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
         .or_else(|| hyphenated.map(|i| Hit::new(BlameKind::HumanError, i, i)))
         .or_else(|| oversight(s))
         .or_else(|| misbelief(s))
+        .or_else(|| someones_decision(s))
 }
+
+/// "The root cause was Priya's decision to ...": a named person's (or a role's) choice given
+/// as the cause puts it on their judgement. "Our decision" is left alone: a team's choice is
+/// as often a plan as a failing.
+fn someones_decision(s: &Sentence) -> Option<Hit> {
+    // Not "choice": a product's is as common ("Postgres's choice of plan").
+    s.positions(&["decision", "decisions"])
+        .find(|&i| {
+            let owner = i.checked_sub(1).map(|o| s.tokens[o].text).unwrap_or("");
+            let named = owner
+                .strip_suffix("'s")
+                .or_else(|| owner.strip_suffix("’s"))
+                .is_some_and(name_shaped);
+            let as_cause = (i.saturating_sub(5)..i).any(|j| AS_CAUSE.contains(&s.word(j)));
+            (named || person_possessive(s.word(i - 1))) && as_cause
+        })
+        .map(|i| Hit::new(BlameKind::Culprit, i - 1, i))
+}
+
+/// Words that, a few words before, make what follows the cause.
+const AS_CAUSE: &[&str] = &["cause", "caused", "due", "because", "result", "stemmed"];
 
 /// "The root cause was a misunderstanding of ...": only people hold beliefs, so a wrong one
 /// named as the cause puts it on whoever held it, named or not.
@@ -47,7 +70,6 @@ fn misbelief(s: &Sentence) -> Option<Hit> {
         "misjudgements",
         "misjudgments",
     ];
-    const AS_CAUSE: &[&str] = &["cause", "caused", "due", "because", "result", "stemmed"];
     s.positions(MISBELIEFS)
         .find(|&i| (i.saturating_sub(4)..i).any(|j| AS_CAUSE.contains(&s.word(j))))
         .map(|i| Hit::new(BlameKind::HumanError, i, i))

@@ -8,7 +8,7 @@ pub(crate) fn hh_mm(at: i64) -> String {
 
 /// `YYYY-MM-DD` in UTC.
 pub(crate) fn date(at: i64) -> String {
-    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    let (y, m, d) = rhyme_core::calendar::civil_from_days(at.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -24,21 +24,6 @@ pub(crate) fn stamp(at: i64, with_date: bool) -> String {
 /// Whether times between `first` and `last` need a date to be unambiguous.
 pub(crate) fn spans_days(first: i64, last: i64) -> bool {
     first.div_euclid(86_400) != last.div_euclid(86_400)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm), so that
-/// plugins need no date library.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

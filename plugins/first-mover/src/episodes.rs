@@ -5,10 +5,10 @@
 //! `lag` rows; an episode opens when one column has stayed past `k` spreads for `persist` rows
 //! in a row, or `quorum` columns are past `k_quorum` on the same row; it stays open while any
 //! column is past `k`, and closes after `close_after` calm rows (or `max_len` rows in all).
-//! While it is open the baselines are frozen. Every column past `k_name` inside the episode is named as having moved; its onset
-//! is the first row past that, walked back over the rows just before it that already leaned
-//! the same way by `k_onset` spreads, so a ramp is dated from its foot, not from where it
-//! crossed the threshold.
+//! While it is open the baselines are frozen. Every column past `k_name` inside the episode
+//! is named as having moved; its onset is the first row past that, walked back over the rows
+//! just before it that already leaned the same way by `k_onset` spreads, so a ramp is dated
+//! from its foot, not from where it crossed the threshold.
 
 use crate::deviation::Baseline;
 

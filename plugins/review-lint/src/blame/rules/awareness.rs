@@ -119,15 +119,10 @@ pub(crate) fn knew_and_did_not(s: &Sentence) -> Option<Hit> {
     // "[someone] knew ..., but [it] had not been done"
     let but = || {
         (0..end)
-            .filter(|&k| s.word(k) == "knew" && knowing(k))
+            .filter(|&k| s.word(k) == "knew" && knowing(k) && s.agent_of(k).0.is_someone())
             .find_map(|k| {
                 let b = (k + 1..end).find(|&b| s.word(b) == "but")?;
-                s.agent_of(k)
-                    .0
-                    .is_someone()
-                    .then(|| omitted(b + 1, end))
-                    .flatten()
-                    .map(|n| (k, n))
+                omitted(b + 1, end).map(|n| (k, n))
             })
     };
     despite

@@ -21,6 +21,7 @@
 //! | [`text`] | words of a chat line, phrase index, topic overlap |
 //! | [`cues`] | the speech acts a line performs, by their usual phrases |
 //! | [`acts`] | acts read by structure and verb class: handovers, stated waits |
+//! | [`elsewhere`] | decisions reached outside the channel, by structure |
 //! | [`context`] | one call's view: events up to now, cached cues, episode checks |
 //! | `detect` | one module per pattern |
 //!
@@ -45,6 +46,7 @@ pub mod config;
 pub mod context;
 pub mod cues;
 mod detect;
+pub mod elsewhere;
 pub mod model;
 pub mod text;
 

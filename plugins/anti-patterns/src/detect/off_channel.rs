@@ -8,6 +8,7 @@
 
 use crate::context::{Context, is_responder};
 use crate::cues::Cue;
+use crate::elsewhere::decided_elsewhere;
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::share_topic;
 
@@ -46,8 +47,7 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
             e.kind,
             EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other
         )
-        && cues.has(Cue::Venue)
-        && cues.has(Cue::Agreement)
+        && (cues.has(Cue::Venue) && cues.has(Cue::Agreement) || decided_elsewhere(&e.text))
         && !cues.has(Cue::DecisionMark)
 }
 
@@ -132,6 +132,20 @@ mod tests {
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 22 * 60);
         assert_eq!(nudges[0].evidence, [3, 4]);
+    }
+
+    #[test]
+    fn a_decision_reached_elsewhere_in_other_words_fires_too() {
+        let mut events = before();
+        events.push(ev(
+            20,
+            Ic,
+            Message,
+            "Bo and I went through it in a separate chat with the broker team: we're rolling back 4-6",
+        ));
+        let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].evidence, [3]);
     }
 
     #[test]

@@ -1,0 +1,310 @@
+//! A decision reached outside the channel, read by structure: a place or a way of talking that is
+//! not the channel (a call, a DM, a private thread, another `#channel`, "spoke with the vendor"),
+//! and in the same line either a word of deciding ("agreed", "signed off", "went with") or, after
+//! talk that has already happened, what the team will now do ("went through it with the lead: we're
+//! switching it off").
+//!
+//! The phrase cues ([`crate::cues`]) know the common ways of citing a call ("as agreed on the
+//! call"); this reads the same act when the place, the people or the verb are other words.
+//!
+//! ```
+//! use anti_patterns::elsewhere::decided_elsewhere;
+//! assert!(decided_elsewhere("talked it over in a private thread with the DBA: we're failing over"));
+//! assert!(decided_elsewhere("per the leads' huddle, draining eu-west"));
+//! assert!(!decided_elsewhere("jumping on the bridge, we'll post what we find here"));
+//! assert!(!decided_elsewhere("the thread above has the graphs, we're rolling back"));
+//! ```
+
+use crate::text::Words;
+
+/// Ways of talking that are never the incident channel itself.
+const ALWAYS_ELSEWHERE: &[&str] = &[
+    "call",
+    "calls",
+    "bridge",
+    "zoom",
+    "meet",
+    "meeting",
+    "huddle",
+    "sync",
+    "standup",
+    "stand-up",
+    "dm",
+    "dms",
+    "pm",
+    "pms",
+    "phone",
+    "1:1",
+    "1-1",
+    "1on1",
+    "one-on-one",
+    "email",
+    "e-mail",
+    "whatsapp",
+    "signal",
+    "sms",
+    "hangout",
+    "telecon",
+    "conference",
+    "video",
+    "voice",
+];
+/// Ways of talking that may be the channel itself: elsewhere only with a word that says so.
+const ELSEWHERE_IF_SET_APART: &[&str] = &[
+    "thread",
+    "chat",
+    "room",
+    "channel",
+    "conversation",
+    "convo",
+    "sidebar",
+    "group",
+    "slack",
+    "teams",
+    "discussion",
+];
+/// Words that set a conversation apart from the channel.
+const SET_APART: &[&str] = &[
+    "private",
+    "separate",
+    "side",
+    "other",
+    "another",
+    "different",
+    "direct",
+    "leads",
+    "leads'",
+    "leadership",
+    "exec",
+    "execs",
+    "management",
+    "backchannel",
+    "offline",
+    "closed",
+];
+/// Prepositions that place something in a conversation ("on the call", "from the sync").
+const PLACING: &[&str] = &[
+    "on",
+    "in",
+    "over",
+    "via",
+    "during",
+    "from",
+    "per",
+    "after",
+    "at",
+    "following",
+    "by",
+    "through",
+];
+/// Adverbs that say the talk happened away from the channel.
+const AWAY: &[&str] = &["privately", "offline", "offline.", "irl", "f2f"];
+/// Past talk between people ("spoke with the vendor").
+const TALKED: &[&str] = &[
+    "spoke",
+    "talked",
+    "chatted",
+    "synced",
+    "met",
+    "conferred",
+    "discussed",
+    "went",
+    "caught",
+    "hashed",
+    "called",
+    "phoned",
+    "huddled",
+];
+/// Words of a decision reached.
+const DECIDING: &[&str] = &[
+    "agreed",
+    "decided",
+    "settled",
+    "confirmed",
+    "approved",
+    "concluded",
+    "chose",
+    "chosen",
+    "opted",
+    "aligned",
+    "okayed",
+    "ok'd",
+    "oked",
+    "greenlit",
+    "green-lit",
+    "blessed",
+    "consensus",
+    "verdict",
+    "sign-off",
+    "signoff",
+];
+/// Two-word decisions ("signed off", "went with").
+const DECIDING_PAIRS: &[(&str, &str)] = &[
+    ("signed", "off"),
+    ("went", "with"),
+    ("going", "with"),
+    ("landed", "on"),
+    ("settled", "on"),
+    ("go", "ahead"),
+    ("go-ahead", ""),
+];
+/// What a line says the team now does ("we're", "we will", "let's").
+const COMMITTING: &[&str] = &[
+    "we're", "we'll", "we'd", "let's", "lets", "gonna", "plan", "will",
+];
+
+/// Whether a line says a decision was reached somewhere other than the channel.
+pub fn decided_elsewhere(text: &str) -> bool {
+    let words = Words::new(text);
+    let Some(place) = talk_elsewhere(&words) else {
+        return false;
+    };
+    deciding(&words)
+        || cited(&words, place)
+        || (talk_happened(&words, place) && commits(&words, place))
+}
+
+/// The index of the first word that places talk outside the channel.
+fn talk_elsewhere(words: &Words) -> Option<usize> {
+    (0..words.len()).find(|&i| {
+        let w = words.get(i);
+        AWAY.contains(&w)
+            || (ALWAYS_ELSEWHERE.contains(&w) && placed(words, i))
+            || (ELSEWHERE_IF_SET_APART.contains(&w) && set_apart(words, i))
+            || (w.starts_with('#') && w.len() > 1 && i > 0 && PLACING.contains(&words.get(i - 1)))
+            || talked_with_someone(words, i)
+    })
+}
+
+/// Ways of talking that are also verbs ("sync replicas", "call the vendor").
+const ALSO_VERBS: &[&str] = &[
+    "call",
+    "calls",
+    "sync",
+    "meet",
+    "phone",
+    "signal",
+    "video",
+    "voice",
+    "email",
+    "e-mail",
+    "dm",
+    "pm",
+    "conference",
+];
+/// Words that mark the next word as a noun.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "our", "my", "your", "their", "his", "her", "that", "this", "today's",
+];
+
+/// A preposition at most four words before word `i` ("on the payments team's call"). A word that is also
+/// a verb must follow the preposition or a determiner directly ("on the call", "over phone"),
+/// so "restore from backups, sync replicas" is not a place.
+fn placed(words: &Words, i: usize) -> bool {
+    let preposition = (i.saturating_sub(4)..i).any(|j| PLACING.contains(&words.get(j)));
+    let before = if i > 0 { words.get(i - 1) } else { "" };
+    let noun = !ALSO_VERBS.contains(&words.get(i))
+        || PLACING.contains(&before)
+        || DETERMINERS.contains(&before)
+        || before.ends_with("'s")
+        || before.ends_with("s'")
+        || SET_APART.contains(&before);
+    preposition && noun
+}
+
+/// A setting-apart word at most two words before word `i` ("a private thread").
+fn set_apart(words: &Words, i: usize) -> bool {
+    (i.saturating_sub(2)..i).any(|j| SET_APART.contains(&words.get(j)))
+}
+
+/// "spoke with the vendor", "synced with @ana": talk with someone, in the past.
+fn talked_with_someone(words: &Words, i: usize) -> bool {
+    let w = words.get(i);
+    let verb = matches!(
+        w,
+        "spoke" | "talked" | "chatted" | "synced" | "met" | "conferred" | "huddled"
+    );
+    let with = (i + 1..(i + 3).min(words.len())).find(|&j| words.get(j) == "with");
+    verb && with.is_some_and(|j| {
+        j + 1 < words.len() && !matches!(words.get(j + 1), "everyone" | "all" | "y'all" | "you")
+    })
+}
+
+fn deciding(words: &Words) -> bool {
+    (0..words.len()).any(|i| {
+        let w = words.get(i);
+        let next = if i + 1 < words.len() {
+            words.get(i + 1)
+        } else {
+            ""
+        };
+        DECIDING.contains(&w) || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
+    })
+}
+
+/// "per the huddle", "following #db-leads": the place given as the authority for what follows.
+fn cited(words: &Words, place: usize) -> bool {
+    (place.saturating_sub(3)..place).any(|j| matches!(words.get(j), "per" | "following"))
+}
+
+/// Whether the talk is told as done: a past verb of talking before the place, or the place
+/// given with "after", "from", "per" or "following".
+fn talk_happened(words: &Words, place: usize) -> bool {
+    let past_talk = (0..=place).any(|i| TALKED.contains(&words.get(i)));
+    let after_it =
+        (place.saturating_sub(3)..place).any(|j| matches!(words.get(j), "after" | "from"));
+    past_talk || after_it
+}
+
+/// Whether, after the place, the line says what the team will do. Chat drops apostrophes, so
+/// "were switching" and "going to" count as well as "we're".
+fn commits(words: &Words, place: usize) -> bool {
+    (place + 1..words.len()).any(|i| {
+        let w = words.get(i);
+        let next = if i + 1 < words.len() {
+            words.get(i + 1)
+        } else {
+            ""
+        };
+        COMMITTING.contains(&w)
+            || (matches!(w, "were" | "we") && next.ends_with("ing"))
+            || (w == "going" && matches!(next, "to" | "with"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decided_elsewhere;
+
+    #[test]
+    fn decisions_reached_away_from_the_channel_are_read_in_other_words() {
+        for text in [
+            "as agreed on the exec call, failing over to the standby",
+            "Signed off in DMs with the payments lead: rolling back to 4.2",
+            "went through it in a separate chat with the vendor, we're disabling the integration",
+            "after the sync with networking we're draining the eu pop",
+            "per #db-leads, the migration is paused",
+            "spoke with Olena from the storage team, we'll cut over at 14:00",
+            "Privately confirmed with security: keys get rotated now",
+            "ok'd on the payments team's call: shedding free-tier traffic",
+        ] {
+            assert!(decided_elsewhere(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn going_somewhere_to_talk_or_talking_here_is_not() {
+        for text in [
+            "jumping on the bridge to talk options",
+            "moving to a call, will post the decision here",
+            "the thread above has the graphs, we're rolling back",
+            "we're restarting the consumers now",
+            "agreed, restarting",
+            "I'll set up a zoom if this drags on",
+            "called the restart, it's going now",
+            "Plan agreed: restore from backups, sync replicas in both regions",
+        ] {
+            assert!(!decided_elsewhere(text), "{text}");
+        }
+    }
+}

@@ -188,33 +188,42 @@ fn figures_on_the_corpus_labels_by_half() {
     }
 }
 
-/// The written sets labelled and committed before the rules ever ran on them
-/// (`written-blame-3.jsonl`, `written-action-items-3.jsonl`, full text, no corpus needed). They
-/// are only measured: the figures are printed, never floored, so that no rule is tuned to them;
-/// the counts check that the files are whole and that no blame label was flipped since.
+/// The written sets labelled and committed before the rules ever ran on them (full text, no
+/// corpus needed), as (file stem, sentences, of which blame, action items). Set 3's misses
+/// have since been read (it is in-sample); set 4 was only measured.
+const WRITTEN_SETS: &[(&str, usize, usize, usize)] = &[("3", 80, 35, 50), ("4", 80, 35, 50)];
+
+/// The written sets' figures are printed, never floored, so that no rule is tuned to them; the
+/// counts check that the files are whole and that no blame label was flipped since.
 #[test]
 fn figures_on_the_written_sets_labelled_before_the_rules_ran() {
     let labels = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels");
-    let sentences = read_blame(&labels.join("written-blame-3.jsonl")).expect("written blame");
-    let blame_count = sentences.iter().filter(|i| i.blame).count();
-    assert_eq!(
-        (sentences.len(), blame_count),
-        (80, 35),
-        "written-blame-3 counts"
-    );
-    println!("{}", line("written-blame-3", &score(&sentences)));
+    for &(set, n_sentences, n_blame, n_items) in WRITTEN_SETS {
+        let blame_file = format!("written-blame-{set}.jsonl");
+        let sentences = read_blame(&labels.join(&blame_file)).expect("written blame");
+        let blame_count = sentences.iter().filter(|i| i.blame).count();
+        assert_eq!(
+            (sentences.len(), blame_count),
+            (n_sentences, n_blame),
+            "{blame_file} counts"
+        );
+        println!(
+            "{}",
+            line(&format!("written-blame-{set}"), &score(&sentences))
+        );
 
-    let items = read_action_items(&labels.join("written-action-items-3.jsonl"))
-        .expect("written action items");
-    assert_eq!(items.len(), 50, "written-action-items-3 count");
-    let s = score_action_items(&items, &predict_elements(&items)).unwrap();
-    println!(
-        "written-action-items-3 n={} owner {:.3} verb {:.3} outcome {:.3} ticket {:.3} deadline {:.3}",
-        s.items,
-        s.owner.accuracy,
-        s.verb.accuracy,
-        s.outcome.accuracy,
-        s.ticket.accuracy,
-        s.deadline.accuracy
-    );
+        let items_file = format!("written-action-items-{set}.jsonl");
+        let items = read_action_items(&labels.join(&items_file)).expect("written action items");
+        assert_eq!(items.len(), n_items, "{items_file} count");
+        let s = score_action_items(&items, &predict_elements(&items)).unwrap();
+        println!(
+            "written-action-items-{set} n={} owner {:.3} verb {:.3} outcome {:.3} ticket {:.3} deadline {:.3}",
+            s.items,
+            s.owner.accuracy,
+            s.verb.accuracy,
+            s.outcome.accuracy,
+            s.ticket.accuracy,
+            s.deadline.accuracy
+        );
+    }
 }

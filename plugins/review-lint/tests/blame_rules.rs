@@ -488,3 +488,67 @@ fn a_persons_decision_named_as_the_cause() {
         "The root cause was the planner's choice of a sequential scan.",
     ]);
 }
+
+#[test]
+fn a_persons_failing_named_as_a_noun() {
+    assert_blame(
+        &[
+            "Tomasz's blunder in the DNS zone took the mail servers offline.",
+            "The admin's careless slip wiped the staging bucket.",
+            "Cause: technician lapse during the battery swap.",
+        ],
+        BlameKind::HumanError,
+    );
+    assert_blame(
+        &["The outage traces back to Ayumi's call to disable the rate limiter."],
+        BlameKind::Culprit,
+    );
+    assert_blameless(&[
+        "It was not Tomasz's mistake: the zone editor saved a half-typed record.",
+        "The linter's errors were ignored by the build, which passed anyway.",
+        "Ayumi's call to the vendor confirmed the outage was upstream.",
+    ]);
+}
+
+#[test]
+fn states_competence_and_hindsight_in_other_words() {
+    assert_blame(
+        &[
+            "The night operator was groggy and restarted the wrong shard.",
+            "The intern was too junior to know what a forced push does.",
+            "Our vendor's engineer had no idea the ports were mirrored.",
+        ],
+        BlameKind::Character,
+    );
+    assert_blame(
+        &[
+            "The cutover ought never to have been started by the duty manager alone.",
+            "The schema change should have been peer-reviewed before it shipped.",
+        ],
+        BlameKind::Counterfactual,
+    );
+    assert_blameless(&[
+        "The queue was too new to have dashboards.",
+        "The cutover ought never to have been started by the scheduler on a holiday.",
+        "We do not think anybody acted recklessly; the prompt defaulted to production.",
+        "The release handbook didn't say who signs off a hotfix.",
+    ]);
+}
+
+#[test]
+fn care_urged_on_people_in_other_words() {
+    assert_blame(
+        &[
+            "From now on everyone needs to think twice before force-pushing.",
+            "Operators must take more care when editing routing tables.",
+            "Let's all make an effort to read the change calendar.",
+            "Folks, check the cluster name before you run the drain script.",
+        ],
+        BlameKind::Exhortation,
+    );
+    assert_blameless(&[
+        "The drain script now asks for the cluster name twice.",
+        "Take care of the certificate renewal by Friday.",
+        "Check the cluster name in the prompt before the script drains it.",
+    ]);
+}

@@ -50,7 +50,8 @@ pub(super) fn date_tokens(tokens: &[Token]) -> Vec<usize> {
     out
 }
 
-/// `2026-12-11`, `2026/12/11`, `11/12/2026`, `2026-12`.
+/// `2026-12-11`, `2026/12/11`, `11/12/2026`, `2026-12`, and the dotted `20.02.2027` (day,
+/// month, year: a version number never ends in a four-digit year).
 fn numeric_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     let numeric = parts
@@ -58,7 +59,12 @@ fn numeric_date(text: &str) -> bool {
         .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let has_year = parts.iter().any(|p| is_year(p));
     let month_ok = parts.iter().filter(|p| !is_year(p)).all(|p| p.len() <= 2);
-    numeric && has_year && month_ok && (2..=3).contains(&parts.len()) && !text.contains('.')
+    let dotted_ok = !text.contains('.')
+        || (parts.len() == 3
+            && parts[2].len() == 4
+            && is_year(parts[2])
+            && !text.contains(['-', '/']));
+    numeric && has_year && month_ok && (2..=3).contains(&parts.len()) && dotted_ok
 }
 
 /// The tokens of "4 Dec 2026", "January 15, 2027", "15th of January" or "March 2027"

@@ -115,9 +115,62 @@ fn quantity(tokens: &[Token], i: usize) -> bool {
         .parse::<u32>()
         .is_ok_and(|n| (1990..=2100).contains(&n))
         && !percent;
-    (plain && !after_hash && !year_like)
+    let target = (plain && !after_hash && !year_like)
         || (NUMBER_WORDS.contains(&t.lower.as_str())
-            && tokens.get(i + 1).is_some_and(|n| n.is_word))
+            && tokens.get(i + 1).is_some_and(|n| n.is_word));
+    target && !picks_out_or_names(tokens, i)
+}
+
+/// A number that says which things or when, not what value to reach: a count after a
+/// determiner ("the three compromised agents", "the next two windows", "the 2.3 branch"), an
+/// identifier after its noun ("sprint 58", "phase 2"), or a time frame ("within 30 days").
+fn picks_out_or_names(tokens: &[Token], i: usize) -> bool {
+    const DETERMINERS: &[&str] = &[
+        "the", "these", "those", "our", "their", "its", "next", "last", "first", "all", "both",
+        "each", "every",
+    ];
+    const IDENTIFIED: &[&str] = &[
+        "sprint",
+        "release",
+        "version",
+        "phase",
+        "step",
+        "stage",
+        "week",
+        "wave",
+        "milestone",
+        "iteration",
+        "build",
+        "issue",
+        "case",
+        "incident",
+        "sev",
+        "level",
+        "room",
+        "floor",
+        "rack",
+        "port",
+        "line",
+        "chapter",
+        "section",
+        "page",
+    ];
+    const FRAMES: &[&str] = &["within", "in", "after", "every", "for", "over", "per"];
+    const TIME_UNITS: &[&str] = &[
+        "day", "days", "week", "weeks", "month", "months", "quarter", "quarters", "year", "years",
+        "sprint", "sprints",
+    ];
+    let before = previous_word(tokens, i);
+    let time_frame = FRAMES.contains(&before) && TIME_UNITS.contains(&word(tokens, i + 1));
+    DETERMINERS.contains(&before) || IDENTIFIED.contains(&before) || time_frame
+}
+
+/// The word before token `i`, lowercase ("" at the start or after punctuation).
+fn previous_word<'t>(tokens: &'t [Token], i: usize) -> &'t str {
+    i.checked_sub(1)
+        .and_then(|p| tokens.get(p))
+        .filter(|t| t.is_word)
+        .map_or("", |t| t.lower.as_str())
 }
 
 fn is_count(w: &str) -> bool {
@@ -171,6 +224,10 @@ mod tests {
             "Investigate the 75-second stall on ARM64.",
             "Alert when usage reaches a certain threshold, due 4 Dec 2026.",
             "Host it on the studio project at least.",
+            "Reimage the four affected runners from the base image.",
+            "Merge the fix into the 4.1 branch.",
+            "Retire the old relay within 60 days.",
+            "Ship the runbook in sprint 12.",
         ] {
             assert!(!measurable(text), "{text}");
         }

@@ -56,7 +56,28 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
             || handle(tokens, i)
             || named_doer(tokens, i)
             || parenthesised_doer(tokens, i)
+            || set_apart_name(tokens, i)
     })
+}
+
+/// "... to 10 s (Haruto Sato)", "| Rotate the keys | Lwazi Dube | SEC-771 |": a first and
+/// last name standing alone in brackets or in a table cell is who the item is assigned to.
+/// One word alone is as often a product or a vendor ("(Medisys)"), so two are required.
+fn set_apart_name(tokens: &[Token], i: usize) -> bool {
+    if i == 0 || !matches!(tokens[i - 1].text, "(" | "[" | "|") {
+        return false;
+    }
+    let Some(end) = name_at(tokens, i).filter(|&end| end == i + 1) else {
+        return false;
+    };
+    let closes = tokens.get(end + 1).is_some_and(|t| {
+        matches!(
+            (tokens[i - 1].text, t.text),
+            ("(", ")") | ("[", "]") | ("|", "|")
+        )
+    });
+    let counterpart = COUNTERPART_WORDS.contains(&previous_word(tokens, i));
+    closes && !counterpart
 }
 
 /// The owner's name or handle as written (`Dana Reyes`, `@kai.lee`), where
@@ -89,6 +110,9 @@ pub(super) fn find_owner(tokens: &[Token]) -> Option<String> {
         }
         if named_doer(tokens, i) {
             return name_at(tokens, i).map(|end| words(i, end));
+        }
+        if set_apart_name(tokens, i) {
+            return Some(words(i, i + 1));
         }
         parenthesised_doer(tokens, i).then(|| words(i, i))
     })
@@ -183,7 +207,15 @@ fn hands_over_work(tokens: &[Token], j: usize) -> bool {
         return false;
     }
     let next = tokens.get(j + 1).map_or("", |n| n.lower.as_str());
-    t.lower != "to" || has_lemma(next, CONCRETE) || has_lemma(next, VAGUE)
+    // "Kateryna Bondarenko to chase": after a name, "to" and a word that ends the item or
+    // takes an object is the work handed over, listed verb or not.
+    let bare_verb = tokens
+        .get(j + 1)
+        .is_some_and(|n| n.is_word && !n.lower.ends_with("ing"))
+        && tokens.get(j + 2).is_none_or(|n| {
+            !n.is_word || matches!(n.lower.as_str(), "the" | "a" | "an" | "up" | "on")
+        });
+    t.lower != "to" || has_lemma(next, CONCRETE) || has_lemma(next, VAGUE) || bare_verb
 }
 
 /// The index of the last word of a one- or two-word name starting at `i` (a two-word name is
@@ -259,6 +291,9 @@ mod tests {
             "@kai.lee to write the runbook.",
             "Discuss sharding (Rasmus call for meeting).",
             "owner dana reyes add a replication-lag check",
+            "Cap the retry budget at 3 (Ines Moreau).",
+            "| Renew the wildcard cert | Tariq Haddad | 2027-02-01 |",
+            "Open a case with the CDN - Mei Tanaka to chase.",
         ] {
             assert!(owned(text), "{text}");
         }
@@ -274,6 +309,8 @@ mod tests {
             "The on-call engineer should rotate the key.",
             "Move Grafana Agent to the new nodes.",
             "Mail ops@example.com about it.",
+            "Renew the cert via the vendor portal (Sectigo).",
+            "Compare notes with (Ines Moreau) on the drill.",
             "owner tbd add a replication-lag check",
             "owner: the sre team",
             "Owner: dana, add a check",

@@ -296,10 +296,25 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
         "ticket", "deadline", "due", "note", "notes", "done", "todo", "tbd",
     ];
     let word = tokens[i].lower.as_str();
-    let first = !tokens[..i].iter().any(|t| t.is_word);
+    // The item's first word, or the first after a modal of intent ("we will seed the ..."), or
+    // after the dash or colon that ends an owner label ("DRI: @kim - rebuild the image").
+    let previous = tokens[..i]
+        .iter()
+        .rev()
+        .find(|t| t.is_word || matches!(t.text, "-" | "–" | ":"));
+    let first = previous.is_none_or(|t| {
+        !t.is_word
+            || matches!(
+                t.lower.as_str(),
+                "will" | "shall" | "must" | "should" | "to"
+            )
+    });
+    // "seed", "embed": base forms that end like a past tense.
+    let past_shaped = word.ends_with("ed") && !word.ends_with("eed") && word != "embed";
     let base_form = word.len() > 2
         && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
-        && !["ing", "ed", "ly", "s", "tion", "ment", "ness"]
+        && !past_shaped
+        && !["ing", "ly", "s", "tion", "ment", "ness"]
             .iter()
             .any(|end| word.ends_with(end));
     let next = tokens[i + 1..]
@@ -317,7 +332,11 @@ fn first_of_alternatives(word: &str) -> &str {
 fn in_verb_slot(tokens: &[Token], i: usize, from: usize) -> bool {
     let previous_word = (from..i).rev().find(|&j| tokens[j].is_word);
     let sentence_start = (from..i).rev().find(|&j| {
-        !tokens[j].is_word && matches!(tokens[j].text, "." | ":" | ";" | "—" | "–" | "*" | "!")
+        !tokens[j].is_word
+            && matches!(
+                tokens[j].text,
+                "." | ":" | ";" | "—" | "–" | "-" | "*" | "!"
+            )
     });
     let opens_sentence = match (previous_word, sentence_start) {
         (None, _) => true,
@@ -476,6 +495,8 @@ mod tests {
             "Filed a ticket to migrate the queue to the new cluster.",
             "Decouple the billing queue from the mailer.",
             "Establish a rota for certificate renewals.",
+            "We will reseed the test tenant with last week's data.",
+            "Owner: @ines - reflash the gateway firmware.",
         ] {
             assert!(concrete(text), "{text}");
         }

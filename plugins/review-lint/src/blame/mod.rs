@@ -67,6 +67,7 @@ pub fn detect(sentence: &str) -> Option<BlameFinding> {
     let hit = rules::human_error_label(&s)
         .or_else(|| rules::culprit(&s))
         .or_else(|| rules::counterfactual(&s))
+        .or_else(|| rules::rhetorical(&s))
         .or_else(|| rules::character(&s))
         .or_else(|| rules::slip(&s))
         .or_else(|| rules::unaware(&s))

@@ -58,6 +58,11 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         // Sign-offs: "should never have been approved" judges whoever signed it off.
         "approve",
         "sign",
+        // Review is a person's act by definition: "should have been peer-reviewed".
+        "review",
+        "peer-review",
+        "proofread",
+        "double-check",
     ];
     const PREVENTIONS: &[&str] = &["prevent", "avoid", "catch", "stop", "notice", "spot"];
     const MODALS: &[&str] = &[
@@ -77,11 +82,16 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             s.next_content(i)
                 .filter(|&h| matches!(s.word(h), "have" | "not" | "to" | "never"))?
         };
-        let have = if s.word(have) == "have" || have == i {
-            have
-        } else {
-            s.next_content(have).filter(|&h| s.word(h) == "have")?
-        };
+        // "ought never to have": up to two of "not", "never", "to" before "have".
+        let mut have = have;
+        for _ in 0..2 {
+            if s.word(have) != "have" && have != i {
+                have = s.next_content(have)?;
+            }
+        }
+        if s.word(have) != "have" && have != i {
+            return None;
+        }
         let verb = s
             .next_content(have)
             .filter(|&v| participle_shaped(s.word(v)))?;
@@ -89,12 +99,17 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         let hit = Hit::new(BlameKind::Counterfactual, i, verb).with_act(Some(verb));
         if s.word(verb) == "been" {
             let participle = s.next_content(verb)?;
-            let by_system = s.word(participle + 1) == "by";
-            return (!could && has_lemma(s.word(participle), PASSIVE_PERSON_ACTS) && !by_system)
-                .then_some(Hit {
-                    to: participle,
-                    ..hit
-                });
+            // "by the change manager": the passive names its doer, and only a person's counts.
+            let by =
+                (s.word(participle + 1) == "by").then(|| doer_after(&s.tokens, participle + 2));
+            let person_act = match by {
+                Some(doer) => doer.is_some_and(Agent::is_someone),
+                None => has_lemma(s.word(participle), PASSIVE_PERSON_ACTS),
+            };
+            return (!could && person_act).then_some(Hit {
+                to: participle,
+                ..hit
+            });
         }
         let (agent, _) = s.agent_of(i);
         let judged = match agent {

@@ -23,6 +23,19 @@ const VIRTUES: &[&str] = &[
     "alert",
 ];
 
+/// States of mind only people are in; given for a person, they explain the act by the person.
+const PERSON_STATES: &[&str] = &[
+    "flustered",
+    "rattled",
+    "frazzled",
+    "groggy",
+    "drowsy",
+    "half-asleep",
+    "overconfident",
+    "overconfidence",
+    "distracted",
+];
+
 /// Fires on a judgement of a person's character, state or competence: "careless",
 /// "too tired", "did not understand", "panicked".
 pub(crate) fn character(s: &Sentence) -> Option<Hit> {
@@ -47,15 +60,32 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         "complacent",
         "complacency",
     ];
+    // "We do not think anyone acted carelessly": a denial a few words back cancels it.
     let judged = s
         .positions(JUDGEMENTS)
-        .find(|&i| !s.negated_before(i, 3))
+        .find(|&i| !s.negated_before(i, 5))
         .map(|i| Hit::new(BlameKind::Character, i, i));
     let tired = s.positions(&["too"]).find(|&i| {
-        matches!(
+        let state = matches!(
             s.word(i + 1),
             "tired" | "sleepy" | "exhausted" | "distracted"
-        )
+        );
+        // "too green to know", "too junior to": competence, and only of people.
+        let competence = matches!(
+            s.word(i + 1),
+            "green" | "junior" | "inexperienced" | "new" | "confident" | "hasty" | "eager"
+        ) && s.agent_of(i).0.is_someone();
+        state || competence
+    });
+    // "got flustered", "was half-asleep": a person's state offered as the explanation.
+    let state = s
+        .positions(PERSON_STATES)
+        .find(|&i| s.agent_of(i).0.is_someone());
+    // "had no idea how the panels were labelled", "has no clue what VACUUM FULL does".
+    let no_idea = s.positions(&["idea", "clue"]).find(|&i| {
+        s.word(i.wrapping_sub(1)) == "no"
+            && has_lemma(s.word(i.wrapping_sub(2)), &["have", "had", "has"])
+            && s.agent_of(i).0.is_someone()
     });
     let not_understood = s
         .positions(&["understand", "grasp", "comprehend"])
@@ -129,6 +159,8 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| out_of_depth.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
+        .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| no_idea.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
 }
 
@@ -186,8 +218,62 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
     });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
+        .or_else(|| care_urged(s))
+        .or_else(|| look_before_you_act(s))
         .or_else(|| care.map(|i| Hit::new(BlameKind::Exhortation, i, i + 1)))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}
+
+/// Ways of saying "be careful" as an act: "think twice", "take (more) care", "make an effort",
+/// "stay humble".
+const CARE_ACTS: &[(&str, &[&str])] = &[
+    ("think", &["twice"]),
+    ("take", &["care", "more", "extra", "greater"]),
+    ("make", &["an", "more", "every"]),
+    ("stay", &["humble", "sharp", "focused"]),
+    ("be", &["humble", "sharp", "focused"]),
+];
+
+/// Words that urge what follows on people: an obligation, a suggestion to all, a lesson.
+const URGING: &[&str] = &[
+    "must", "should", "need", "needs", "has", "have", "ought", "let's", "lets", "everyone", "all",
+    "folks", "please", "lesson", "always", "remember", "try",
+];
+
+/// "everyone has to think twice", "need to take more care", "let's all make an effort to":
+/// care asked of people as the lesson.
+fn care_urged(s: &Sentence) -> Option<Hit> {
+    (0..s.tokens.len()).find_map(|i| {
+        let (verb, objects) = CARE_ACTS.iter().find(|(v, _)| s.word(i) == *v)?;
+        let next = s.word(i + 1);
+        let care_object = objects.contains(&next)
+            && (*verb != "take" || next == "care" || s.word(i + 2) == "care")
+            && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort");
+        let urged = (i.saturating_sub(6)..i).any(|j| URGING.contains(&s.word(j)));
+        (care_object && urged && !s.negated_before(i, 3))
+            .then(|| Hit::new(BlameKind::Exhortation, i, i + 1))
+    })
+}
+
+/// "Please, folks: read the banner before you type": an order to look before acting, given to
+/// the people who act.
+fn look_before_you_act(s: &Sentence) -> Option<Hit> {
+    let first = (0..s.tokens.len())
+        .filter(|&i| s.tokens[i].is_word)
+        .find(|&i| {
+            !matches!(
+                s.word(i),
+                "please" | "folks" | "everyone" | "all" | "team" | "so"
+            )
+        })?;
+    let looks = has_lemma(
+        s.word(first),
+        &["read", "check", "look", "verify", "double-check"],
+    );
+    let before_you = (first + 1..s.tokens.len()).any(|j| {
+        s.word(j) == "before" && matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")
+    });
+    (looks && before_you).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

@@ -6,6 +6,7 @@ use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, classify, doer_after};
 use crate::blame::lexicon::name_shaped;
 use crate::blame::sentence::Sentence;
+use crate::lemma::has_lemma;
 
 /// Fires on "human error", "operator error" or "this oversight" given as a cause.
 pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
@@ -34,6 +35,60 @@ pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
         .or_else(|| oversight(s))
         .or_else(|| misbelief(s))
         .or_else(|| someones_decision(s))
+        .or_else(|| someones_failing(s))
+}
+
+/// Nouns that name a failing: owned by a person ("Sipho's mistake", "the admin's oversight"),
+/// or with a person's role in front ("an operator slip"), they put the cause on that person
+/// whatever verb follows.
+const FAILINGS: &[&str] = &[
+    "mistake",
+    "mistakes",
+    "error",
+    "errors",
+    "misjudgement",
+    "misjudgment",
+    "oversight",
+    "slip",
+    "slip-up",
+    "blunder",
+    "lapse",
+    "goof",
+    "misstep",
+    "fumble",
+    "carelessness",
+    "negligence",
+];
+
+/// "Ksenia's misjudgement of the forecast", "Helga's oversight", "an operator slip": a failing
+/// noun whose owner is a person. "Human error" and "operator error" are labelled above.
+fn someones_failing(s: &Sentence) -> Option<Hit> {
+    s.positions(FAILINGS).find_map(|i| {
+        // The owner stands right before, or before one adjective ("Sipho's small mistake").
+        let owner = (i.saturating_sub(2)..i)
+            .rev()
+            .find(|&o| owned_by_someone(s, o))?;
+        let role_modifier = owner + 1 == i
+            && crate::blame::lexicon::is_noun_in(
+                s.word(owner),
+                crate::blame::lexicon::PERSON_NOUNS,
+            );
+        let possessive = s.word(owner).ends_with("'s") || s.word(owner).ends_with('\'');
+        ((possessive || role_modifier) && !denied(s, owner, i))
+            .then(|| Hit::new(BlameKind::HumanError, owner, i))
+    })
+}
+
+/// A person's possessive ("the engineer's", "Ksenia's") or a person noun ("operator").
+fn owned_by_someone(s: &Sentence, o: usize) -> bool {
+    let text = s.tokens[o].text;
+    let named = text
+        .strip_suffix("'s")
+        .or_else(|| text.strip_suffix("’s"))
+        .is_some_and(name_shaped);
+    named
+        || person_possessive(s.word(o))
+        || crate::blame::lexicon::is_noun_in(s.word(o), crate::blame::lexicon::PERSON_NOUNS)
 }
 
 /// "The root cause was Priya's decision to ...": a named person's (or a role's) choice given
@@ -41,21 +96,43 @@ pub(crate) fn human_error_label(s: &Sentence) -> Option<Hit> {
 /// as often a plan as a failing.
 fn someones_decision(s: &Sentence) -> Option<Hit> {
     // Not "choice": a product's is as common ("Postgres's choice of plan").
-    s.positions(&["decision", "decisions"])
+    // "Diego's call to skip the canary": a call followed by what was chosen.
+    s.positions(&["decision", "decisions", "call"])
+        .filter(|&i| i > 0 && (s.word(i) != "call" || s.word(i + 1) == "to"))
         .find(|&i| {
-            let owner = i.checked_sub(1).map(|o| s.tokens[o].text).unwrap_or("");
+            let owner = s.tokens[i - 1].text;
             let named = owner
                 .strip_suffix("'s")
                 .or_else(|| owner.strip_suffix("’s"))
                 .is_some_and(name_shaped);
-            let as_cause = (i.saturating_sub(5)..i).any(|j| AS_CAUSE.contains(&s.word(j)));
+            let as_cause = (i.saturating_sub(5)..i).any(|j| AS_CAUSE.contains(&s.word(j)))
+                || caused_after(s, i);
             (named || person_possessive(s.word(i - 1))) && as_cause
         })
         .map(|i| Hit::new(BlameKind::Culprit, i - 1, i))
 }
 
 /// Words that, a few words before, make what follows the cause.
-const AS_CAUSE: &[&str] = &["cause", "caused", "due", "because", "result", "stemmed"];
+const AS_CAUSE: &[&str] = &[
+    "cause", "caused", "due", "because", "result", "stemmed", "traces", "traced",
+];
+
+/// "X's decision ... led to the outage", "... is why the login broke": what follows makes it
+/// the cause.
+fn caused_after(s: &Sentence, i: usize) -> bool {
+    const CAUSING: &[&str] = &[
+        "caused",
+        "causes",
+        "led",
+        "leads",
+        "resulted",
+        "triggered",
+        "broke",
+        "why",
+        "meant",
+    ];
+    (i + 1..(i + 12).min(s.tokens.len())).any(|j| CAUSING.contains(&s.word(j)))
+}
 
 /// "The root cause was a misunderstanding of ...": only people hold beliefs, so a wrong one
 /// named as the cause puts it on whoever held it, named or not.
@@ -305,7 +382,8 @@ fn anonymous_doer(s: &Sentence, i: usize) -> bool {
 /// True when the sentence denies blame outright ("we are not looking for someone to blame",
 /// "no one is at fault"): such a sentence is blameless by construction.
 pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
-    s.positions(&["blame", "fault", "blamed", "culprit", "scapegoat"])
+    let no_one_at_fault = s
+        .positions(&["blame", "fault", "blamed", "culprit", "scapegoat"])
         .any(|i| {
             let negated = s.negated_before(i, 6)
                 || (0..i).any(|j| {
@@ -313,5 +391,18 @@ pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
                         || (s.word(j) == "no" && s.word(j + 1) == "one")
                 });
             negated && s.word(i + 1) != "of"
+        });
+    no_one_at_fault || denies_anyones_failing(s)
+}
+
+/// "We do not think anyone acted carelessly", "we don't believe anybody was negligent": a
+/// denial of belief about anyone's failing is the opposite of blame.
+fn denies_anyones_failing(s: &Sentence) -> bool {
+    s.positions(&["anyone", "anybody", "somebody", "someone"])
+        .any(|i| {
+            let belief = i.checked_sub(1).is_some_and(|b| {
+                has_lemma(s.word(b), &["think", "believe", "suspect", "find", "say"])
+            });
+            belief && s.negated_before(i - 1, 2)
         })
 }

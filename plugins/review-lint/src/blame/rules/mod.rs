@@ -11,6 +11,7 @@ mod counterfactual;
 mod harm;
 mod judgement;
 mod label;
+mod question;
 mod slip;
 
 pub(super) use awareness::{knew_and_did_not, unaware};
@@ -19,6 +20,7 @@ pub(super) use counterfactual::counterfactual;
 pub(super) use harm::harm;
 pub(super) use judgement::{character, exhortation};
 pub(super) use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
+pub(super) use question::rhetorical;
 pub(super) use slip::slip;
 
 use super::BlameKind;

@@ -48,6 +48,8 @@ const SLIP_ADVERB_STEMS: &[&str] = &[
     "hast",
     "improper",
     "blind",
+    "unthinking",
+    "mindless",
 ];
 
 /// True for an adverb that frames an act as an accident or a lapse: one of [`SLIP_ADVERBS`],
@@ -86,6 +88,10 @@ const SLIPS_IF_PERSON: &[&str] = &[
     "fumble",
     "omit",
     "miss",
+    // "shrugged off the alarm", "brushed it off", "dismissed the page": ignoring, in other words.
+    "shrug",
+    "brush",
+    "dismiss",
 ];
 
 /// Verbs with the prefix of doing wrong ("misconfigured", "mistyped", "mislabelled",

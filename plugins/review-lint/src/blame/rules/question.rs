@@ -1,0 +1,91 @@
+//! Hindsight asked as a question: "Why did nobody test the restore?", "Surely someone could
+//! have called the carrier sooner?". The question expects no answer; it says a person should
+//! have acted.
+
+use super::Hit;
+use crate::blame::BlameKind;
+use crate::blame::lexicon::{PERSON_NOUNS, is_noun_in, name_shaped};
+use crate::blame::sentence::Sentence;
+
+/// Fires on a question that reproaches people for an act they did not do.
+pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
+    if !s.text.trim_end().ends_with('?') {
+        return None;
+    }
+    why_did_no_one(s).or_else(|| surely_could_have(s))
+}
+
+/// "Why did nobody on the platform team think to test ...", "How did no one notice ...",
+/// "Why didn't the on-call engineer escalate?": a question about why a person did not act.
+fn why_did_no_one(s: &Sentence) -> Option<Hit> {
+    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+    if !matches!(s.word(first), "why" | "how") {
+        return None;
+    }
+    let aux = first + 1;
+    let negated_aux = matches!(
+        s.word(aux),
+        "didn't" | "wasn't" | "weren't" | "hadn't" | "couldn't" | "wouldn't" | "hasn't"
+    );
+    let plain_aux = matches!(
+        s.word(aux),
+        "did" | "was" | "were" | "had" | "could" | "has"
+    );
+    let no_one_after = matches!(s.word(aux + 1), "nobody" | "no-one" | "noone")
+        || (s.word(aux + 1) == "no" && s.word(aux + 2) == "one");
+    let person_after = person_within(s, aux + 1, 4);
+    ((plain_aux && no_one_after) || (negated_aux && (person_after || no_one_after)))
+        .then(|| Hit::new(BlameKind::Counterfactual, first, aux + 1))
+}
+
+/// "Surely someone could have picked up the phone?": a modal of hindsight with a person as
+/// its subject, asked as if the answer were obvious.
+fn surely_could_have(s: &Sentence) -> Option<Hit> {
+    s.positions(&["surely"]).find_map(|i| {
+        let modal = (i + 1..(i + 6).min(s.tokens.len())).find(|&j| {
+            matches!(s.word(j), "could" | "should" | "would") && s.word(j + 1) == "have"
+        })?;
+        let someone = person_within(s, i + 1, 3)
+            || matches!(s.word(i + 1), "someone" | "somebody" | "anyone" | "anybody");
+        someone.then(|| Hit::new(BlameKind::Counterfactual, i, modal + 1))
+    })
+}
+
+/// A person among the `n` words from `from`: a pronoun, a role or a name. The words before the
+/// verb of a question are its subject ("didn't *the on-call engineer* page ...").
+fn person_within(s: &Sentence, from: usize, n: usize) -> bool {
+    (from..(from + n).min(s.tokens.len())).any(|j| {
+        matches!(s.word(j), "we" | "they" | "you" | "he" | "she" | "i")
+            || is_noun_in(s.word(j), PERSON_NOUNS)
+            || (s.tokens[j].is_word && name_shaped(s.tokens[j].text))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::blame::detect;
+
+    #[test]
+    fn questions_that_reproach_people_are_blame() {
+        for text in [
+            "Why did nobody on the release team check the checksum before publishing?",
+            "How did no one notice the disk at 99% for a week?",
+            "Why didn't the on-call engineer page the database owner?",
+            "Surely somebody could have rolled it back before midnight?",
+        ] {
+            assert!(detect(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn real_questions_are_not() {
+        for text in [
+            "Why did the health check pass while the pool was empty?",
+            "How did the cache end up holding stale keys?",
+            "Why didn't the alert fire at 90%?",
+            "Could someone have caught this with a canary?",
+        ] {
+            assert!(detect(text).is_none(), "{text}");
+        }
+    }
+}

@@ -96,7 +96,10 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
     let words = Words::new(&e.text);
     let gives = (steps_down(ctx.events, i, window) || gives_the_role_away(&words))
         && (ctx.names_someone_else(i) || names_a_person(&e.text));
-    let names_ic = || any_of(&words, &["ic", "commander"]) && names_another_as_ic(&e.text, actor);
+    let names_ic = || {
+        any_of(&words, &["ic", "commander", "lead", "manager"])
+            && names_another_as_ic_among(&e.text, actor, &|w| ctx.is_participant(w))
+    };
     (gives || names_ic()) && ctx.ic_before(i) == Some(actor)
 }
 
@@ -105,6 +108,13 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
 /// until I'm back", "IC to @sam", "Lea as commander"). Who holds the role is stated, whatever
 /// the verb.
 pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
+    names_another_as_ic_among(text, actor, &|_| false)
+}
+
+/// [`names_another_as_ic`], where a word that is the first name of someone who `posted` in the
+/// incident is a name even in lower case ("viktor is ic till im back"), and "incident lead",
+/// "incident manager" and "incident commander" name the role as "IC" does.
+pub fn names_another_as_ic_among(text: &str, actor: &str, posted: &dyn Fn(&str) -> bool) -> bool {
     if text.contains('?') {
         return false;
     }
@@ -129,14 +139,77 @@ pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
                 | "goes"
         )
     };
-    let is_name = |t: &str| name_shaped(t, true) && t.trim_start_matches('@').to_lowercase() != own;
-    let role = |t: &str| matches!(t.to_lowercase().as_str(), "ic" | "commander");
-    (0..tokens.len()).filter(|&k| role(tokens[k])).any(|k| {
+    let is_name = |t: &str| {
+        let bare = t.trim_start_matches('@').to_lowercase();
+        (name_shaped(t, true) || posted(&bare) || lower_case_name(t)) && bare != own
+    };
+    let incident = |k: usize| k > 0 && tokens[k - 1].eq_ignore_ascii_case("incident");
+    let role = |k: usize| match tokens[k].to_lowercase().as_str() {
+        "ic" | "commander" => true,
+        "lead" | "manager" => incident(k),
+        _ => false,
+    };
+    (0..tokens.len()).filter(|&k| role(k)).any(|k| {
+        // "Viktor is incident lead": the role's first word is where the name is looked for.
+        let k = if incident(k) { k - 1 } else { k };
         let back = (0..k).rev().find(|&j| !linking(tokens[j]));
         let ahead = (k + 1..tokens.len()).find(|&j| !linking(tokens[j]));
         back.is_some_and(|j| k - j <= 3 && is_name(tokens[j]))
             || ahead.is_some_and(|j| is_name(tokens[j]) && j - k <= 3 && j > k + 1)
     })
+}
+
+/// Chat without capitals ("viktor is ic till im back"): a plain lower-case word in the place
+/// of the name, next to the role, is a name unless it is a pronoun or a word that qualifies
+/// the role.
+fn lower_case_name(t: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "i",
+        "im",
+        "i'm",
+        "me",
+        "who",
+        "whos",
+        "who's",
+        "nobody",
+        "noone",
+        "someone",
+        "anyone",
+        "everyone",
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "there",
+        "what",
+        "which",
+        "now",
+        "still",
+        "currently",
+        "the",
+        "a",
+        "an",
+        "new",
+        "next",
+        "acting",
+        "temporary",
+        "interim",
+        "our",
+        "your",
+        "my",
+        "their",
+        "his",
+        "her",
+        "you",
+        "we",
+        "us",
+        "no",
+        "not",
+        "one",
+    ];
+    t.len() >= 2 && t.chars().all(|c| c.is_ascii_lowercase()) && !NOT_NAMES.contains(&t)
 }
 
 /// Whether a word has a name's shape: an `@mention`, or (where `capital_counts`) a capital
@@ -371,6 +444,26 @@ mod tests {
             "Mo"
         ));
         assert!(names_another_as_ic("IC goes to @ravi for the night", "Mo"));
+        assert!(names_another_as_ic(
+            "Lea is incident lead while I'm on the exec call",
+            "Mo"
+        ));
+        let posted = |w: &str| w == "lea";
+        assert!(names_another_as_ic_among(
+            "lea is ic till im back",
+            "Mo",
+            &posted
+        ));
+        assert!(!names_another_as_ic_among("lea is on comms", "Mo", &posted));
+        assert!(!names_another_as_ic(
+            "Lea is the team lead for billing",
+            "Mo"
+        ));
+        assert!(names_another_as_ic(
+            "brb pulled into a call, tomas is ic till im back",
+            "Mo"
+        ));
+        assert!(!names_another_as_ic("who is ic right now", "Mo"));
         // Near misses: the speaker naming themself, a question about who holds it, a task.
         assert!(!names_another_as_ic("Mo is IC. Lea on comms.", "Mo Diallo"));
         assert!(!names_another_as_ic("Who is IC now?", "Mo"));

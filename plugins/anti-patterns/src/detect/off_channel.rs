@@ -10,7 +10,7 @@ use crate::context::{Context, is_responder};
 use crate::cues::Cue;
 use crate::elsewhere::decided_elsewhere;
 use crate::model::{EventKind, Nudge, Pattern};
-use crate::text::share_topic;
+use crate::text::{Words, share_topic};
 
 /// How far back a written decision can be what a reference points to.
 const RECORD_LOOKBACK_MINUTES: i64 = 30;
@@ -80,7 +80,21 @@ fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
 
 /// A line marked as a decision in words ("decision: ..."), not a question about one.
 fn is_marked(ctx: &Context, i: usize) -> bool {
-    is_responder(&ctx.events[i]) && ctx.has(i, Cue::DecisionMark) && !ctx.cues(i).question
+    is_responder(&ctx.events[i])
+        && ctx.has(i, Cue::DecisionMark)
+        && !ctx.cues(i).question
+        && !asks_who_decided(&ctx.events[i].text)
+}
+
+/// "who decided that", "whose decision was it": a question about a decision, with or without
+/// its question mark (chat often drops it).
+fn asks_who_decided(text: &str) -> bool {
+    let words = Words::new(text);
+    (1..words.len()).any(|k| {
+        let decision = matches!(words.get(k), "decided" | "decision" | "approved" | "agreed");
+        decision
+            && (k.saturating_sub(3)..k).any(|j| matches!(words.get(j), "who" | "whose" | "who's"))
+    })
 }
 
 /// One nudge per unrecorded decision: later references to it, before any decision is written

@@ -63,6 +63,15 @@ const ELSEWHERE_IF_SET_APART: &[&str] = &[
     "teams",
     "discussion",
 ];
+/// Places people meet in person: someone's desk, an office, a hallway.
+const IN_PERSON: &[&str] = &[
+    "desk", "office", "hallway", "corridor", "kitchen", "pod", "cubicle",
+];
+/// Walking to someone ("walked over to", "stopped by", "swung by").
+const WALKED: &[&str] = &[
+    "walked", "went", "stopped", "popped", "swung", "dropped", "ran",
+];
+
 /// Words that set a conversation apart from the channel.
 const SET_APART: &[&str] = &[
     "private",
@@ -114,6 +123,10 @@ const TALKED: &[&str] = &[
     "called",
     "phoned",
     "huddled",
+    "walked",
+    "stopped",
+    "popped",
+    "swung",
 ];
 /// Words of a decision reached.
 const DECIDING: &[&str] = &[
@@ -173,7 +186,16 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
             || (ELSEWHERE_IF_SET_APART.contains(&w) && set_apart(words, i))
             || (w.starts_with('#') && w.len() > 1 && i > 0 && PLACING.contains(&words.get(i - 1)))
             || talked_with_someone(words, i)
+            || (IN_PERSON.contains(&w) && went_to_someone(words, i))
     })
+}
+
+/// "walked over to ana's desk", "stopped by the DBAs' office": a place of someone's, reached on
+/// foot, is a conversation away from the channel.
+fn went_to_someone(words: &Words, i: usize) -> bool {
+    let owned = i > 0 && (words.get(i - 1).ends_with("'s") || words.get(i - 1).ends_with("s'"));
+    let walked = (i.saturating_sub(5)..i).any(|j| WALKED.contains(&words.get(j)));
+    owned || walked
 }
 
 /// Ways of talking that are also verbs ("sync replicas", "call the vendor").
@@ -287,6 +309,7 @@ mod tests {
             "spoke with Olena from the storage team, we'll cut over at 14:00",
             "Privately confirmed with security: keys get rotated now",
             "ok'd on the payments team's call: shedding free-tier traffic",
+            "popped over to the dba's desk, we're killing the vacuum",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -303,6 +326,7 @@ mod tests {
             "I'll set up a zoom if this drags on",
             "called the restart, it's going now",
             "Plan agreed: restore from backups, sync replicas in both regions",
+            "my desk phone is ringing, we'll restart after",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

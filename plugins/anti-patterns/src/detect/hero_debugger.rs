@@ -68,8 +68,23 @@ fn is_hands_on(ctx: &Context, i: usize) -> bool {
     ]
     .into_iter()
     .any(|c| cues.has(c));
+    // Logged as an action, a line is the IC's own step: a request for news is not an action,
+    // and "closed" with hands-on words is a log's output ("upstream closed connection"), not
+    // the incident declared over; so those two cues do not make an action coordination.
+    let action_coordinates = coordinating
+        && [
+            Cue::Record,
+            Cue::DecisionMark,
+            Cue::Venue,
+            Cue::IcClaim,
+            Cue::Handoff,
+            Cue::Departure,
+        ]
+        .into_iter()
+        .any(|c| cues.has(c))
+        || cues.has(Cue::AllClear) && !cues.has(Cue::HandsOn);
     let working = match ctx.events[i].kind {
-        EventKind::Action | EventKind::Deploy => !coordinating,
+        EventKind::Action | EventKind::Deploy => !action_coordinates,
         // A message counts in the usual words of hands-on work, or by its shape: a line that
         // opens with a done or doing verb reports the IC's own work ([`acts::reports_own_operation`]).
         EventKind::Message => {

@@ -220,6 +220,34 @@ pub(super) const VAGUE: &[&str] = &[
     "handle",
     "minimise",
     "minimize",
+    // Improving in general, the same class as "improve" and "strengthen": no mechanism named.
+    "tighten",
+    "bolster",
+    "boost",
+    "revamp",
+    "overhaul",
+    "modernise",
+    "modernize",
+    "refine",
+    "polish",
+    "tidy",
+    "rethink",
+    "rework",
+    "beef",
+    "uplift",
+    "mature",
+    // Spreading ideas rather than changing a system.
+    "socialise",
+    "socialize",
+    "promote",
+    "encourage",
+    "foster",
+    "champion",
+    "emphasise",
+    "emphasize",
+    "empower",
+    "evangelise",
+    "evangelize",
 ];
 
 /// Words after which the next word is the main verb.
@@ -297,11 +325,13 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
     ];
     let word = tokens[i].lower.as_str();
     // The item's first word, or the first after a modal of intent ("we will seed the ..."), or
-    // after the dash or colon that ends an owner label ("DRI: @kim - rebuild the image").
+    // after the dash, colon or full stop that ends an owner label ("DRI: @kim - rebuild the
+    // image", "Owner: Kai Lee. Shorten the window").
+    // A tag in brackets ends a label too ("[DATA] Snapshot the ledger").
     let previous = tokens[..i]
         .iter()
         .rev()
-        .find(|t| t.is_word || matches!(t.text, "-" | "–" | ":"));
+        .find(|t| t.is_word || matches!(t.text, "-" | "–" | ":" | "]" | "." | ";" | "!"));
     let first = previous.is_none_or(|t| {
         !t.is_word
             || matches!(
@@ -317,11 +347,16 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
         && !["ing", "ly", "s", "tion", "ment", "ness"]
             .iter()
             .any(|end| word.ends_with(end));
-    let next = tokens[i + 1..]
+    let mut following = tokens[i + 1..]
         .iter()
-        .find(|t| t.is_word)
-        .map_or("", |t| t.lower.as_str());
-    first && base_form && !NOT_VERBS.contains(&word) && DETERMINERS.contains(&next)
+        .filter(|t| t.is_word)
+        .map(|t| t.lower.as_str());
+    let next = following.next().unwrap_or("");
+    let after = following.next().unwrap_or("");
+    let object_follows = DETERMINERS.contains(&next)
+        // "Cordon and drain the nodes": the first of two verbs sharing an object.
+        || (next == "and" && has_lemma(after, CONCRETE));
+    first && base_form && !NOT_VERBS.contains(&word) && object_follows
 }
 
 /// "tweaked/adjusted" is judged by its first alternative.
@@ -335,7 +370,7 @@ fn in_verb_slot(tokens: &[Token], i: usize, from: usize) -> bool {
         !tokens[j].is_word
             && matches!(
                 tokens[j].text,
-                "." | ":" | ";" | "—" | "–" | "-" | "*" | "!"
+                "." | ":" | ";" | "—" | "–" | "-" | "*" | "!" | "]"
             )
     });
     let opens_sentence = match (previous_word, sentence_start) {
@@ -497,6 +532,9 @@ mod tests {
             "Establish a rota for certificate renewals.",
             "We will reseed the test tenant with last week's data.",
             "Owner: @ines - reflash the gateway firmware.",
+            "[NET] Reflash the edge routers.",
+            "Quiesce and restart the ingest workers.",
+            "Owner: Kai Lee. Shorten the retry window.",
         ] {
             assert!(concrete(text), "{text}");
         }

@@ -22,6 +22,9 @@ pub(super) const PERSON_NOUNS: &[&str] = &[
     "someone",
     "somebody",
     "staff",
+    // "the support desk told them to ...": the people staffing it.
+    "desk",
+    "helpdesk",
     "staffer",
     "employee",
     "personnel",

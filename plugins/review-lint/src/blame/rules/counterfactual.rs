@@ -35,6 +35,7 @@ pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
     should_have(s)
         .or_else(|| if_had(s))
         .or_else(|| inverted_had(s))
+        .or_else(|| more_care_would_have(s))
 }
 
 fn should_have(s: &Sentence) -> Option<Hit> {
@@ -112,12 +113,49 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             });
         }
         let (agent, _) = s.agent_of(i);
+        // "Henrik should have waited ... before he cut over": a name the sentence goes on to
+        // call "he" or "she" is a person, not a product.
+        let agent = match agent {
+            Agent::Name if refers_to_a_person(s) => Agent::Person,
+            other => other,
+        };
         let judged = match agent {
             Agent::Person => !could || has_lemma(s.word(verb), PREVENTIONS),
             Agent::Name | Agent::Unknown => !could && has_lemma(s.word(verb), PERSON_ONLY_ACTS),
             Agent::System | Agent::NoOne => false,
         };
         judged.then_some(hit)
+    })
+}
+
+/// A personal pronoun anywhere in the sentence.
+fn refers_to_a_person(s: &Sentence) -> bool {
+    s.positions(&["he", "she", "him", "his", "her", "hers"])
+        .next()
+        .is_some()
+}
+
+/// "With a little more diligence from the change reviewer, the typo would have been caught":
+/// the care a named person or role did not give, as what would have prevented it.
+fn more_care_would_have(s: &Sentence) -> Option<Hit> {
+    const CARE: &[&str] = &[
+        "diligence",
+        "care",
+        "attention",
+        "caution",
+        "rigour",
+        "rigor",
+        "vigilance",
+        "thoroughness",
+        "discipline",
+    ];
+    s.positions(CARE).find_map(|i| {
+        let more = (i.saturating_sub(2)..i).any(|j| matches!(s.word(j), "more" | "greater"));
+        let from_someone = matches!(s.word(i + 1), "from" | "by" | "on")
+            && doer_after(&s.tokens, i + 2).is_some_and(Agent::is_someone);
+        let would_have = (i + 1..s.tokens.len())
+            .any(|j| matches!(s.word(j), "would" | "could" | "might") && s.word(j + 1) == "have");
+        (more && from_someone && would_have).then(|| Hit::new(BlameKind::Counterfactual, i, i + 2))
     })
 }
 

@@ -34,6 +34,9 @@ const PERSON_STATES: &[&str] = &[
     "overconfident",
     "overconfidence",
     "distracted",
+    "overwhelmed",
+    "stressed",
+    "burnt-out",
 ];
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
@@ -61,21 +64,57 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         "complacency",
     ];
     // "We do not think anyone acted carelessly": a denial a few words back cancels it.
+    // "Nobody here was careless": a judgement denied of everyone.
+    let of_no_one = |i: usize| {
+        (i.saturating_sub(5)..i).any(|j| {
+            matches!(s.word(j), "nobody" | "no-one" | "noone")
+                || (s.word(j) == "no" && s.word(j + 1) == "one")
+        })
+    };
     let judged = s
         .positions(JUDGEMENTS)
-        .find(|&i| !s.negated_before(i, 5))
+        .find(|&i| !s.negated_before(i, 5) && !of_no_one(i))
         .map(|i| Hit::new(BlameKind::Character, i, i));
+    // "must stop cutting corners": skimping on the work, said of people.
+    let corners = s
+        .positions(&["corners", "corner-cutting"])
+        .find(|&i| s.word(i) == "corner-cutting" || i > 0 && has_lemma(s.word(i - 1), &["cut"]));
     let tired = s.positions(&["too"]).find(|&i| {
         let state = matches!(
             s.word(i + 1),
             "tired" | "sleepy" | "exhausted" | "distracted"
         );
-        // "too green to know", "too junior to": competence, and only of people.
-        let competence = matches!(
+        // "too green to know", "too stressed to think": a person's state or competence as the
+        // reason the act went wrong. Words of time and size describe the situation instead.
+        let situation = matches!(
             s.word(i + 1),
-            "green" | "junior" | "inexperienced" | "new" | "confident" | "hasty" | "eager"
-        ) && s.agent_of(i).0.is_someone();
-        state || competence
+            "late"
+                | "early"
+                | "far"
+                | "long"
+                | "short"
+                | "small"
+                | "big"
+                | "large"
+                | "many"
+                | "much"
+                | "few"
+                | "old"
+                | "expensive"
+                | "risky"
+                | "slow"
+                | "fast"
+        );
+        let reason = s.word(i + 2) == "to" || s.word(i + 3) == "to";
+        let personal = !situation && reason && s.agent_of(i).0.is_someone();
+        state || personal
+    });
+    // "was not paying attention", "wasn't paying attention".
+    let inattentive = s.positions(&["attention"]).find(|&i| {
+        i > 0
+            && has_lemma(s.word(i - 1), &["pay"])
+            && s.negated_before(i - 1, 2)
+            && s.agent_of(i).0.is_someone()
     });
     // "got flustered", "was half-asleep": a person's state offered as the explanation.
     let state = s
@@ -160,6 +199,8 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| inattentive.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
+        .or_else(|| corners.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(1), i)))
         .or_else(|| no_idea.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
 }
@@ -260,7 +301,10 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
 /// "Please, folks: read the banner before you type": an order to look before acting, given to
 /// the people who act.
 fn look_before_you_act(s: &Sentence) -> Option<Hit> {
-    let first = (0..s.tokens.len())
+    // The order opens the sentence, or what follows its colon ("Lesson for all of us: read").
+    let colon = (0..s.tokens.len()).find(|&i| s.tokens[i].text == ":");
+    let start = colon.map_or(0, |c| c + 1);
+    let first = (start..s.tokens.len())
         .filter(|&i| s.tokens[i].is_word)
         .find(|&i| {
             !matches!(
@@ -272,8 +316,18 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
         s.word(first),
         &["read", "check", "look", "verify", "double-check"],
     );
+    // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every
+    // subdomain before switching" is a step of a plan.
+    let addressed = (0..first).any(|j| {
+        matches!(
+            s.word(j),
+            "lesson" | "lessons" | "folks" | "everyone" | "us" | "please" | "reminder"
+        )
+    });
     let before_you = (first + 1..s.tokens.len()).any(|j| {
-        s.word(j) == "before" && matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")
+        s.word(j) == "before"
+            && (matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")
+                || (addressed && s.word(j + 1).ends_with("ing")))
     });
     (looks && before_you).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

@@ -64,6 +64,10 @@ const FAILINGS: &[&str] = &[
 /// noun whose owner is a person. "Human error" and "operator error" are labelled above.
 fn someones_failing(s: &Sentence) -> Option<Hit> {
     s.positions(FAILINGS).find_map(|i| {
+        // "A lapse on Wanjiru's part": the owner after the noun.
+        if s.word(i + 1) == "on" && s.word(i + 3) == "part" && owned_by_someone(s, i + 2) {
+            return (!denied(s, i, i + 3)).then(|| Hit::new(BlameKind::HumanError, i, i + 3));
+        }
         // The owner stands right before, or before one adjective ("Sipho's small mistake").
         let owner = (i.saturating_sub(2)..i)
             .rev()
@@ -97,7 +101,7 @@ fn owned_by_someone(s: &Sentence, o: usize) -> bool {
 fn someones_decision(s: &Sentence) -> Option<Hit> {
     // Not "choice": a product's is as common ("Postgres's choice of plan").
     // "Diego's call to skip the canary": a call followed by what was chosen.
-    s.positions(&["decision", "decisions", "call"])
+    s.positions(&["decision", "decisions", "call", "judgement", "judgment"])
         .filter(|&i| i > 0 && (s.word(i) != "call" || s.word(i + 1) == "to"))
         .find(|&i| {
             let owner = s.tokens[i - 1].text;
@@ -114,7 +118,7 @@ fn someones_decision(s: &Sentence) -> Option<Hit> {
 
 /// Words that, a few words before, make what follows the cause.
 const AS_CAUSE: &[&str] = &[
-    "cause", "caused", "due", "because", "result", "stemmed", "traces", "traced",
+    "cause", "caused", "due", "because", "result", "stemmed", "traces", "traced", "down",
 ];
 
 /// "X's decision ... led to the outage", "... is why the login broke": what follows makes it
@@ -161,7 +165,17 @@ fn denied(s: &Sentence, from: usize, to: usize) -> bool {
         || copula && matches!(after[1], "not" | "never")
         || after[0] == "is" && after[1] == "a";
     let hypothetical = (from.saturating_sub(4)..from).any(|j| HYPOTHETICAL.contains(&s.word(j)));
-    s.negated_before(from, 4) || denied_after || hypothetical
+    // "We are not treating this as operator error": the framing itself is denied.
+    let framing_denied = (from.saturating_sub(6)..from).any(|j| {
+        matches!(s.word(j), "not" | "never")
+            && has_lemma(
+                s.word(j + 1),
+                &[
+                    "treat", "regard", "call", "count", "see", "view", "consider", "classify",
+                ],
+            )
+    });
+    s.negated_before(from, 4) || denied_after || hypothetical || framing_denied
 }
 
 /// Words that make "human error" a risk the system should absorb, not the cause of this
@@ -218,11 +232,13 @@ fn oversight(s: &Sentence) -> Option<Hit> {
     ];
     s.positions(&["oversight", "oversights"])
         .find(|&i| {
+            // "Root cause: oversight in the sign-off": named as the cause, it is the slip.
+            let as_cause = (i.saturating_sub(4)..i).any(|j| AS_CAUSE.contains(&s.word(j)));
             i > 0
-                && SLIP_SENSE.contains(&s.word(i.wrapping_sub(1)))
+                && (SLIP_SENSE.contains(&s.word(i.wrapping_sub(1))) || as_cause)
                 && !SUPERVISION_SENSE.contains(&s.word(i + 1))
         })
-        .map(|i| Hit::new(BlameKind::HumanError, i - 1, i))
+        .map(|i| Hit::new(BlameKind::HumanError, i.saturating_sub(1), i))
 }
 
 /// Fires on a mistake owned by a person: "a mistake by a member of staff", "our mistake",

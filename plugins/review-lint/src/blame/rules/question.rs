@@ -12,7 +12,31 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
     if !s.text.trim_end().ends_with('?') {
         return None;
     }
-    why_did_no_one(s).or_else(|| surely_could_have(s))
+    why_did_no_one(s)
+        .or_else(|| surely_could_have(s))
+        .or_else(|| how_does_someone(s))
+        .or_else(|| what_were_they_thinking(s))
+}
+
+/// "How does a senior engineer push to main without running the tests?": asking how a person
+/// could act without the step is saying they should not have.
+fn how_does_someone(s: &Sentence) -> Option<Hit> {
+    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+    let how = s.word(first) == "how"
+        && matches!(s.word(first + 1), "does" | "do" | "did" | "could" | "can");
+    let without = (first + 2..s.tokens.len()).any(|j| s.word(j) == "without");
+    (how && without && person_within(s, first + 2, 4))
+        .then(|| Hit::new(BlameKind::Counterfactual, first, first + 1))
+}
+
+/// "What exactly was the team thinking when they load-tested against the live shard?"
+fn what_were_they_thinking(s: &Sentence) -> Option<Hit> {
+    s.positions(&["thinking"]).find_map(|i| {
+        let asked = (i.saturating_sub(8)..i).any(|j| s.word(j) == "what")
+            && (i.saturating_sub(7)..i).any(|j| matches!(s.word(j), "was" | "were" | "is" | "are"));
+        (asked && person_within(s, i.saturating_sub(5), 5))
+            .then(|| Hit::new(BlameKind::Counterfactual, i, i))
+    })
 }
 
 /// "Why did nobody on the platform team think to test ...", "How did no one notice ...",
@@ -72,6 +96,8 @@ mod tests {
             "How did no one notice the disk at 99% for a week?",
             "Why didn't the on-call engineer page the database owner?",
             "Surely somebody could have rolled it back before midnight?",
+            "How did the release manager tag the build without reading the changelog?",
+            "What were the DBAs thinking when they dropped the index at noon?",
         ] {
             assert!(detect(text).is_some(), "{text}");
         }
@@ -84,6 +110,8 @@ mod tests {
             "How did the cache end up holding stale keys?",
             "Why didn't the alert fire at 90%?",
             "Could someone have caught this with a canary?",
+            "How does the scheduler place pods without a quota?",
+            "What is the controller thinking it should reconcile?",
         ] {
             assert!(detect(text).is_none(), "{text}");
         }

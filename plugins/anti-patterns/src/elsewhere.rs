@@ -274,7 +274,7 @@ fn cited(words: &Words, place: usize) -> bool {
 fn talk_happened(words: &Words, place: usize) -> bool {
     let past_talk = (0..=place).any(|i| TALKED.contains(&words.get(i)));
     let after_it =
-        (place.saturating_sub(3)..place).any(|j| matches!(words.get(j), "after" | "from"));
+        (place.saturating_sub(4)..place).any(|j| matches!(words.get(j), "after" | "from"));
     past_talk || after_it
 }
 
@@ -291,6 +291,8 @@ fn commits(words: &Words, place: usize) -> bool {
         COMMITTING.contains(&w)
             || (matches!(w, "were" | "we") && next.ends_with("ing"))
             || (w == "going" && matches!(next, "to" | "with"))
+            // "the affected products are to be withdrawn": an instruction reported back.
+            || (matches!(w, "is" | "are") && next == "to")
     })
 }
 
@@ -310,6 +312,7 @@ mod tests {
             "Privately confirmed with security: keys get rotated now",
             "ok'd on the payments team's call: shedding free-tier traffic",
             "popped over to the dba's desk, we're killing the vacuum",
+            "Back from the leadership room: the old tariff is to be restored",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }

@@ -552,3 +552,25 @@ fn care_urged_on_people_in_other_words() {
         "Check the cluster name in the prompt before the script drains it.",
     ]);
 }
+
+#[test]
+fn more_shapes_read_by_principle() {
+    assert_blamed(&[
+        "It was Ravi's mishandling of the failover that doubled the outage.",
+        "A lapse on the operator's part left the console logged in.",
+        "Couldn't somebody have looked at the queue before the weekend?",
+        "Why would anyone drop a table without a backup?",
+        "If Jean-Luc had read the ticket, the purge would have waited.",
+    ]);
+    assert_blameless(&[
+        "Couldn't the scheduler have retried the job?",
+        "Why would the cache serve stale keys without a TTL?",
+        "The mismatch between the two schemas broke the import.",
+    ]);
+}
+
+fn assert_blamed(sentences: &[&str]) {
+    for s in sentences {
+        assert!(blame::detect(s).is_some(), "should be blame: {s}");
+    }
+}

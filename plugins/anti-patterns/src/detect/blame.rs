@@ -6,7 +6,7 @@
 //! records rather than chat, and keeps the nudge to one per episode: the first blamed line fires
 //! it, and more blame in the same stretch of drafting adds nothing the IC needs to hear again.
 
-use crate::context::{Context, is_responder};
+use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 
@@ -58,7 +58,8 @@ fn first_blame(text: &str) -> Option<review_lint::blame::BlameFinding> {
 /// A status note, or a line that says it is (or quotes) a draft, postmortem or review text.
 fn is_written_record(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
-    is_responder(e)
+    // Whoever writes it: a stakeholder proposing a root cause for the write-up writes a record.
+    is_human(e)
         && match e.kind {
             EventKind::StatusUpdate => true,
             EventKind::Message | EventKind::Other | EventKind::Decision => ctx.has(i, Cue::Record),

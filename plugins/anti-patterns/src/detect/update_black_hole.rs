@@ -1,7 +1,9 @@
 //! Update black hole: stakeholders hear nothing for longer than the agreed cadence.
 //!
 //! The clock runs from the last status update, or from the first alert when there has been none,
-//! and stops at mitigation (from then on a missing all-clear is the vanishing pattern's business).
+//! and stops at mitigation (from then on a missing all-clear is the vanishing pattern's business),
+//! unless the update was already due when the fix landed: that silence happened before it, and
+//! the overdue update is the one that should say the service is back.
 //! A few minutes late is not silence, so the nudge waits for the cadence plus a grace. On a
 //! timeline written up after the fact, missing updates may just be missing from the write-up, so
 //! there it fires only on a recorded stakeholder complaint after the cadence has passed.
@@ -11,9 +13,6 @@ use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern, Role};
 
 pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
-    if ctx.mitigated() {
-        return None;
-    }
     let start = ctx.start()?;
     let since = ctx
         .last(EventKind::StatusUpdate)
@@ -26,6 +25,13 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let cadence = cadence_minutes(ctx, ctx.events[start].at, since_at);
     let asks = news_requests(ctx, since);
     let due = since_at + cadence * 60;
+    let mitigated_before_due = ctx.mitigated()
+        && ctx
+            .last(EventKind::Mitigation)
+            .is_some_and(|m| ctx.events[m].at < due);
+    if mitigated_before_due {
+        return None;
+    }
     let overdue = if ctx.reconstructed() {
         asks.iter()
             .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))

@@ -154,6 +154,19 @@ fn picks_out_or_names(tokens: &[Token], i: usize) -> bool {
         "chapter",
         "section",
         "page",
+        "ward",
+        "bay",
+        "gate",
+        "zone",
+        "shard",
+        "node",
+        "host",
+        "cell",
+        "lane",
+        "tier",
+        "building",
+        "store",
+        "branch",
     ];
     const FRAMES: &[&str] = &["within", "in", "after", "every", "for", "over", "per"];
     const TIME_UNITS: &[&str] = &[

@@ -37,6 +37,23 @@ const GROUPS: &[&str] = &[
     "owners",
     "on-call",
     "oncall",
+    // Departments named like people ("(Customer Success)", "Marketing to approve").
+    "success",
+    "marketing",
+    "sales",
+    "finance",
+    "legal",
+    "operations",
+    "networking",
+    "compliance",
+    "procurement",
+    "design",
+    "data",
+    "analytics",
+    "hr",
+    "it",
+    "helpdesk",
+    "desk",
 ];
 
 /// Words that, after a name, give it the work: "X to add", "X will", "X owns", "X: add".

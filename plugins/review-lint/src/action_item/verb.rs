@@ -239,7 +239,6 @@ pub(super) const VAGUE: &[&str] = &[
     // Spreading ideas rather than changing a system.
     "socialise",
     "socialize",
-    "promote",
     "encourage",
     "foster",
     "champion",

@@ -589,13 +589,21 @@ pub(super) fn looks_like_verb(word: &str) -> bool {
 /// A capitalised word shaped like a first name (`Sam`, `Tomás`), not an acronym or a product
 /// written in camel case.
 pub(super) fn name_shaped(text: &str) -> bool {
+    // "Mei-Ling", "Jean-Luc": each part of a hyphenated name is shaped like one.
+    if let Some((a, b)) = text.split_once('-') {
+        return part_shaped(a, 1)
+            && part_shaped(b, 1)
+            && !NOT_NAMES.contains(&text.to_lowercase().as_str());
+    }
+    part_shaped(text, 2) && !NOT_NAMES.contains(&text.to_lowercase().as_str())
+}
+
+/// A capital followed by at least `rest` lower-case letters.
+fn part_shaped(text: &str, rest: usize) -> bool {
     let mut chars = text.chars();
     let first_upper = chars.next().is_some_and(char::is_uppercase);
-    let rest: Vec<char> = chars.collect();
-    first_upper
-        && rest.len() >= 2
-        && rest.iter().all(|c| c.is_lowercase())
-        && !NOT_NAMES.contains(&text.to_lowercase().as_str())
+    let tail: Vec<char> = chars.collect();
+    first_upper && tail.len() >= rest && tail.iter().all(|c| c.is_lowercase())
 }
 
 #[cfg(test)]

@@ -103,9 +103,14 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             // "by the change manager": the passive names its doer, and only a person's counts.
             let by =
                 (s.word(participle + 1) == "by").then(|| doer_after(&s.tokens, participle + 2));
+            let person_only = has_lemma(s.word(participle), PASSIVE_PERSON_ACTS);
             let person_act = match by {
-                Some(doer) => doer.is_some_and(Agent::is_someone),
-                None => has_lemma(s.word(participle), PASSIVE_PERSON_ACTS),
+                // "approved by the change board": a sign-off is people's even by a body.
+                Some(doer) => {
+                    doer.is_some_and(Agent::is_someone)
+                        || (person_only && doer != Some(Agent::System))
+                }
+                None => person_only,
             };
             return (!could && person_act).then_some(Hit {
                 to: participle,

@@ -37,6 +37,7 @@ const PERSON_STATES: &[&str] = &[
     "overwhelmed",
     "stressed",
     "burnt-out",
+    "impatient",
 ];
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
@@ -108,6 +109,12 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         let reason = s.word(i + 2) == "to" || s.word(i + 3) == "to";
         let personal = !situation && reason && s.agent_of(i).0.is_someone();
         state || personal
+    });
+    // "Nobody on the desk bothered to ...", "didn't bother to": not taking the trouble.
+    let bothered = s.positions(&["bother", "bothered", "bothers"]).find(|&i| {
+        s.word(i + 1) == "to"
+            && (s.negated_before(i, 2)
+                || (i.saturating_sub(6)..i).any(|j| matches!(s.word(j), "nobody" | "no-one")))
     });
     // "was not paying attention", "wasn't paying attention".
     let inattentive = s.positions(&["attention"]).find(|&i| {
@@ -200,6 +207,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
         .or_else(|| inattentive.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
+        .or_else(|| bothered.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| corners.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(1), i)))
         .or_else(|| no_idea.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
@@ -329,5 +337,9 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
             && (matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")
                 || (addressed && s.word(j + 1).ends_with("ing")))
     });
-    (looks && before_you).then(|| Hit::new(BlameKind::Exhortation, first, first))
+    // "Lesson for the operators: never trust your memory": a lesson given as an order to people.
+    let lesson_order = colon.is_some()
+        && (0..start).any(|j| matches!(s.word(j), "lesson" | "lessons" | "takeaway" | "reminder"))
+        && matches!(s.word(first), "never" | "always" | "don't" | "do");
+    ((looks && before_you) || lesson_order).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

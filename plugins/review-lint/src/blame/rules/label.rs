@@ -63,10 +63,21 @@ const FAILINGS: &[&str] = &[
 /// "Ksenia's misjudgement of the forecast", "Helga's oversight", "an operator slip": a failing
 /// noun whose owner is a person. "Human error" and "operator error" are labelled above.
 fn someones_failing(s: &Sentence) -> Option<Hit> {
-    s.positions(FAILINGS).find_map(|i| {
+    // "Ingrid's misreading", "the admin's mishandling": a noun of doing wrong, by its prefix.
+    let failing = |i: usize| {
+        let w = s.word(i);
+        FAILINGS.contains(&w)
+            || (w.starts_with("mis") && w.len() > 7 && (w.ends_with("ing") || w.ends_with("ment")))
+    };
+    (0..s.tokens.len()).filter(|&i| failing(i)).find_map(|i| {
         // "A lapse on Wanjiru's part": the owner after the noun.
-        if s.word(i + 1) == "on" && s.word(i + 3) == "part" && owned_by_someone(s, i + 2) {
-            return (!denied(s, i, i + 3)).then(|| Hit::new(BlameKind::HumanError, i, i + 3));
+        if s.word(i + 1) == "on" {
+            // "on Wanjiru's part", "on the operator's part".
+            let owner = if s.word(i + 2) == "the" { i + 3 } else { i + 2 };
+            if s.word(owner + 1) == "part" && owned_by_someone(s, owner) {
+                return (!denied(s, i, owner + 1))
+                    .then(|| Hit::new(BlameKind::HumanError, i, owner + 1));
+            }
         }
         // The owner stands right before, or before one adjective ("Sipho's small mistake").
         let owner = (i.saturating_sub(2)..i)

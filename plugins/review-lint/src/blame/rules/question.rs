@@ -22,8 +22,11 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
 /// could act without the step is saying they should not have.
 fn how_does_someone(s: &Sentence) -> Option<Hit> {
     let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
-    let how = s.word(first) == "how"
-        && matches!(s.word(first + 1), "does" | "do" | "did" | "could" | "can");
+    let how = matches!(s.word(first), "how" | "why")
+        && matches!(
+            s.word(first + 1),
+            "does" | "do" | "did" | "could" | "can" | "would"
+        );
     let without = (first + 2..s.tokens.len()).any(|j| s.word(j) == "without");
     (how && without && person_within(s, first + 2, 4))
         .then(|| Hit::new(BlameKind::Counterfactual, first, first + 1))
@@ -65,22 +68,48 @@ fn why_did_no_one(s: &Sentence) -> Option<Hit> {
 /// "Surely someone could have picked up the phone?": a modal of hindsight with a person as
 /// its subject, asked as if the answer were obvious.
 fn surely_could_have(s: &Sentence) -> Option<Hit> {
-    s.positions(&["surely"]).find_map(|i| {
-        let modal = (i + 1..(i + 6).min(s.tokens.len())).find(|&j| {
-            matches!(s.word(j), "could" | "should" | "would") && s.word(j + 1) == "have"
-        })?;
-        let someone = person_within(s, i + 1, 3)
-            || matches!(s.word(i + 1), "someone" | "somebody" | "anyone" | "anybody");
-        someone.then(|| Hit::new(BlameKind::Counterfactual, i, modal + 1))
+    inverted_modal(s).or_else(|| {
+        s.positions(&["surely"]).find_map(|i| {
+            let modal = (i + 1..(i + 6).min(s.tokens.len())).find(|&j| {
+                matches!(s.word(j), "could" | "should" | "would") && s.word(j + 1) == "have"
+            })?;
+            let someone = person_within(s, i + 1, 3)
+                || matches!(s.word(i + 1), "someone" | "somebody" | "anyone" | "anybody");
+            someone.then(|| Hit::new(BlameKind::Counterfactual, i, modal + 1))
+        })
     })
+}
+
+/// "Couldn't somebody have glanced at the graph?", "Shouldn't the reviewer have caught it?":
+/// the modal put first asks why a person did not.
+fn inverted_modal(s: &Sentence) -> Option<Hit> {
+    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+    // Only the negated form reproaches: "Could someone have caught this?" is a real question.
+    let modal = matches!(s.word(first), "couldn't" | "shouldn't" | "wouldn't");
+    let have = (first + 1..(first + 5).min(s.tokens.len())).find(|&j| s.word(j) == "have")?;
+    let someone = matches!(
+        s.word(first + 1),
+        "someone" | "somebody" | "anyone" | "anybody"
+    ) || person_within(s, first + 1, have - first - 1);
+    (modal && someone).then(|| Hit::new(BlameKind::Counterfactual, first, have))
 }
 
 /// A person among the `n` words from `from`: a pronoun, a role or a name. The words before the
 /// verb of a question are its subject ("didn't *the on-call engineer* page ...").
 fn person_within(s: &Sentence, from: usize, n: usize) -> bool {
     (from..(from + n).min(s.tokens.len())).any(|j| {
-        matches!(s.word(j), "we" | "they" | "you" | "he" | "she" | "i")
-            || is_noun_in(s.word(j), PERSON_NOUNS)
+        matches!(
+            s.word(j),
+            "we" | "they"
+                | "you"
+                | "he"
+                | "she"
+                | "i"
+                | "anyone"
+                | "anybody"
+                | "someone"
+                | "somebody"
+        ) || is_noun_in(s.word(j), PERSON_NOUNS)
             || (s.tokens[j].is_word && name_shaped(s.tokens[j].text))
     })
 }

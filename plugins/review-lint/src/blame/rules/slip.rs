@@ -91,6 +91,7 @@ const SLIPS_IF_PERSON: &[&str] = &[
     // "shrugged off the alarm", "brushed it off", "dismissed the page": ignoring, in other words.
     "shrug",
     "brush",
+    "wave",
     "dismiss",
 ];
 
@@ -341,7 +342,16 @@ fn missed_by_a_test_stage(s: &Sentence, verb: usize) -> bool {
 fn without_check(s: &Sentence) -> Option<Hit> {
     s.positions(&["without"]).find_map(|i| {
         let verb = s.next_content(i)?;
-        let check = s.word(verb).ends_with("ing") && has_lemma(s.word(verb), ATTENTIVE_ACTS);
+        // "without getting anyone to look at it": the check asked of no one, so not made.
+        let delegated = has_lemma(s.word(verb), &["get", "have", "ask"])
+            && matches!(
+                s.word(verb + 1),
+                "anyone" | "anybody" | "someone" | "somebody"
+            )
+            && s.word(verb + 2) == "to"
+            && has_lemma(s.word(verb + 3), ATTENTIVE_ACTS);
+        let check =
+            s.word(verb).ends_with("ing") && (has_lemma(s.word(verb), ATTENTIVE_ACTS) || delegated);
         (check && s.agent_of(i).0.is_someone())
             .then(|| Hit::new(BlameKind::Omission, i, verb).with_act(Some(verb)))
     })

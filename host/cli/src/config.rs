@@ -428,12 +428,7 @@ impl RhymeConfig {
 }
 
 fn parse(text: &str, path: &Path) -> anyhow::Result<RhymeConfig> {
-    let config: RhymeConfig = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |s| {
-            text[..s.start.min(text.len())].matches('\n').count() + 1
-        });
-        anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
-    })?;
+    let config: RhymeConfig = rhyme_runtime::toml_file::parse(text, path)?;
     if let Some((key, message)) = config.ceilings.and_then(|c| c.limits().problem()) {
         bail!("{}: [ceilings] {key} {message}", path.display());
     }

@@ -21,7 +21,7 @@
 //! let timeline = parse_timeline(json, "t1.json".as_ref()).unwrap();
 //! let fired = vec![PredictedNudge { pattern: "stalled-loop".into(), at: timeline.events[0].at + 21 * 60, evidence: vec![0] }];
 //! let summary = score([(&timeline, fired.as_slice())]).unwrap();
-//! assert_eq!(summary.recall, Some(1.0));
+//! assert_eq!(summary.overall.recall, Some(1.0));
 //! assert_eq!(summary.on_time_share, Some(1.0));
 //! ```
 
@@ -120,21 +120,36 @@ pub struct TimelineScore {
     pub missed: Vec<String>,
 }
 
-/// Counts and ratios for one pattern.
+/// Predictions against expectations, counted and as ratios: for one pattern, or for all of
+/// them together ([`Summary::overall`]). One type for both, so the totals are read exactly
+/// as each pattern's figures are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PatternScore {
-    /// Expected nudges of this pattern over all timelines.
+pub struct Score {
+    /// Expected nudges over all timelines.
     pub expected: usize,
-    /// Scored predictions of this pattern.
+    /// Scored predictions (not-scored ones are left out).
     pub predicted: usize,
     /// Predictions that matched an expectation, on time or late.
     pub correct: usize,
     /// Correct predictions fired by their `by` time (hits).
     pub on_time: usize,
-    /// `correct / predicted`; `None` when nothing of this pattern was predicted.
+    /// `correct / predicted`: the share of scored predictions that were correct; `None` when
+    /// nothing was predicted.
     pub precision: Option<f64>,
-    /// `correct / expected`; `None` when nothing of this pattern was expected.
+    /// `correct / expected`: the share of expected nudges matched by a correct prediction;
+    /// `None` when none were expected.
     pub recall: Option<f64>,
+}
+
+impl Score {
+    /// The same counts with their ratios worked out.
+    fn with_ratios(self) -> Score {
+        Score {
+            precision: ratio(self.correct, self.predicted),
+            recall: ratio(self.correct, self.expected),
+            ..self
+        }
+    }
 }
 
 /// The figures over a set of timelines.
@@ -144,18 +159,9 @@ pub struct Summary {
     pub timelines: usize,
     /// Number of those timelines that expect no nudge.
     pub well_run_timelines: usize,
-    /// Expected nudges over all timelines.
-    pub expected: usize,
-    /// Scored predictions (not-scored ones are left out).
-    pub predicted: usize,
-    /// Predictions that matched an expectation, on time or late.
-    pub correct: usize,
-    /// Correct predictions fired by their `by` time (hits).
-    pub on_time: usize,
-    /// Share of scored predictions that were correct; `None` when nothing was predicted.
-    pub precision: Option<f64>,
-    /// Share of expected nudges matched by a correct prediction; `None` when none were expected.
-    pub recall: Option<f64>,
+    /// The counts and ratios over every pattern (its fields stand at this level in JSON).
+    #[serde(flatten)]
+    pub overall: Score,
     /// Nudges fired on timelines that expect none: each one is a defect.
     pub nudges_on_well_run: usize,
     /// Share of correct nudges fired by their `by` time.
@@ -163,7 +169,7 @@ pub struct Summary {
     /// Mean share of a correct nudge's evidence that its expectation lists.
     pub evidence_overlap: Option<f64>,
     /// The counts and ratios per pattern id, for every pattern of [`PATTERNS`].
-    pub per_pattern: BTreeMap<String, PatternScore>,
+    pub per_pattern: BTreeMap<String, Score>,
     /// The verdicts on each timeline, in input order.
     pub per_timeline: Vec<TimelineScore>,
 }
@@ -291,15 +297,15 @@ fn summarise(
     per_timeline: Vec<TimelineScore>,
     expected_by_pattern: BTreeMap<String, usize>,
 ) -> Summary {
-    let mut per_pattern: BTreeMap<String, PatternScore> = PATTERNS
+    let mut per_pattern: BTreeMap<String, Score> = PATTERNS
         .iter()
         .map(|p| {
             let expected = expected_by_pattern.get(*p).copied().unwrap_or(0);
             (
                 p.to_string(),
-                PatternScore {
+                Score {
                     expected,
-                    ..PatternScore::default()
+                    ..Score::default()
                 },
             )
         })
@@ -325,23 +331,23 @@ fn summarise(
         }
     }
     for score in per_pattern.values_mut() {
-        score.precision = ratio(score.correct, score.predicted);
-        score.recall = ratio(score.correct, score.expected);
+        *score = std::mem::take(score).with_ratios();
     }
-    let total = |f: fn(&PatternScore) -> usize| per_pattern.values().map(f).sum::<usize>();
-    let (expected, predicted) = (total(|p| p.expected), total(|p| p.predicted));
-    let (correct, on_time) = (total(|p| p.correct), total(|p| p.on_time));
+    let total = |f: fn(&Score) -> usize| per_pattern.values().map(f).sum::<usize>();
+    let overall = Score {
+        expected: total(|p| p.expected),
+        predicted: total(|p| p.predicted),
+        correct: total(|p| p.correct),
+        on_time: total(|p| p.on_time),
+        ..Score::default()
+    }
+    .with_ratios();
     Summary {
         timelines: per_timeline.len(),
         well_run_timelines: per_timeline.iter().filter(|t| t.well_run).count(),
-        expected,
-        predicted,
-        correct,
-        on_time,
-        precision: ratio(correct, predicted),
-        recall: ratio(correct, expected),
+        on_time_share: ratio(overall.on_time, overall.correct),
+        overall,
         nudges_on_well_run,
-        on_time_share: ratio(on_time, correct),
         evidence_overlap: (!overlaps.is_empty())
             .then(|| overlaps.iter().sum::<f64>() / overlaps.len() as f64),
         per_pattern,
@@ -445,8 +451,8 @@ mod tests {
         ];
         assert_eq!(verdicts(&t, &nudges), expected);
         let summary = score([(&t, nudges.as_slice())]).unwrap();
-        assert_eq!((summary.predicted, summary.correct), (4, 1));
-        assert_eq!(summary.precision, Some(0.25));
+        assert_eq!((summary.overall.predicted, summary.overall.correct), (4, 1));
+        assert_eq!(summary.overall.precision, Some(0.25));
     }
 
     #[test]
@@ -475,7 +481,10 @@ mod tests {
         let nudges = [fired("update-black-hole", 40, vec![])];
         assert_eq!(verdicts(&t, &nudges), [Judgement::NotScored]);
         let summary = score([(&t, nudges.as_slice())]).unwrap();
-        assert_eq!((summary.predicted, summary.nudges_on_well_run), (0, 0));
+        assert_eq!(
+            (summary.overall.predicted, summary.nudges_on_well_run),
+            (0, 0)
+        );
     }
 
     #[test]
@@ -484,7 +493,7 @@ mod tests {
         let nudges = [fired("stalled-loop", 40, vec![])];
         let summary = score([(&t, nudges.as_slice())]).unwrap();
         assert_eq!(summary.nudges_on_well_run, 1);
-        assert_eq!(summary.recall, None);
+        assert_eq!(summary.overall.recall, None);
     }
 
     #[test]

@@ -263,7 +263,7 @@ impl Worker {
                     event: event.clone(),
                 };
                 all_stored &= self
-                    .call_some(
+                    .call_subscribed(
                         incident_id,
                         Trigger::TimelineEvent,
                         Some(by),
@@ -435,7 +435,14 @@ impl Worker {
                     series: Arc::new(series),
                 };
                 all_stored &= self
-                    .call_all(incident_id, Trigger::MetricSeries, Some(&by), step(0), call)
+                    .call_subscribed(
+                        incident_id,
+                        Trigger::MetricSeries,
+                        Some(&by),
+                        step(0),
+                        every_plugin,
+                        call,
+                    )
                     .await;
             }
             Job::Tick { now, .. } => {
@@ -444,7 +451,14 @@ impl Worker {
                     incident,
                 };
                 all_stored &= self
-                    .call_all(incident_id, Trigger::ClockTick, None, step(0), call)
+                    .call_subscribed(
+                        incident_id,
+                        Trigger::ClockTick,
+                        None,
+                        step(0),
+                        every_plugin,
+                        call,
+                    )
                     .await;
             }
             // Answered before the incident was read.
@@ -453,22 +467,10 @@ impl Worker {
         Ok(all_stored)
     }
 
-    /// Calls every plugin subscribed to `trigger`, concurrently, and stores what they return.
-    /// False when some results could not be stored.
-    async fn call_all(
-        &self,
-        incident: &str,
-        trigger: Trigger,
-        by: Option<&str>,
-        step: StepOfJob<'_>,
-        call: PluginCall,
-    ) -> bool {
-        self.call_some(incident, trigger, by, step, |_| true, call)
-            .await
-    }
-
-    /// [`Worker::call_all`] for the subscribed plugins `which` picks.
-    async fn call_some(
+    /// Calls the plugins subscribed to `trigger` that `which` picks ([`every_plugin`] for all
+    /// of them), concurrently, and stores what they return. False when some results could not
+    /// be stored.
+    async fn call_subscribed(
         &self,
         incident: &str,
         trigger: Trigger,
@@ -695,6 +697,11 @@ enum EventCalls {
 struct EventRun<'a> {
     calls: EventCalls,
     progress: Option<&'a Progress>,
+}
+
+/// Picks every subscribed plugin: the triggers that are not timeline events call them all.
+fn every_plugin(_: &LoadedPlugin) -> bool {
+    true
 }
 
 /// Whether the plugin can read the incident's timeline itself, so one call on the newest event

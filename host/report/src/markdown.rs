@@ -36,6 +36,25 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
+/// A Markdown table with a fixed set of columns: the header, the alignment row, one line per
+/// row. The first `left` columns (names) are left-aligned, the rest (counts, durations)
+/// right-aligned. The report's tables are all written here, so their layout cannot drift.
+fn table<const N: usize>(
+    out: &mut String,
+    header: [&str; N],
+    left: usize,
+    rows: impl IntoIterator<Item = [String; N]>,
+) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let align: String = (0..N)
+        .map(|column| if column < left { "---|" } else { "---:|" })
+        .collect();
+    let _ = writeln!(out, "|{align}");
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -107,24 +126,26 @@ fn headline(out: &mut String, report: &Report) {
 
 fn times(out: &mut String, report: &Report) {
     let _ = writeln!(out, "\n## Response times\n");
-    let _ = writeln!(out, "| measure | n | median | p90 | lacking the events |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-    for m in &report.times {
+    let rows = report.times.iter().map(|m| {
         let p90 = match (m.summary.p90_ms, m.summary.n) {
             (Some(ms), _) => duration(ms),
             (None, 0) => "–".into(),
             (None, _) => format!("n < {}", crate::stats::MIN_FOR_P90),
         };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            m.label,
-            m.summary.n,
+        [
+            m.label.clone(),
+            m.summary.n.to_string(),
             opt(m.summary.median_ms),
             p90,
-            m.lacking.len()
-        );
-    }
+            m.lacking.len().to_string(),
+        ]
+    });
+    table(
+        out,
+        ["measure", "n", "median", "p90", "lacking the events"],
+        1,
+        rows,
+    );
     let _ = writeln!(out, "\nHow each is read from the timeline:\n");
     for m in &report.times {
         let _ = writeln!(out, "- *{}*: {}", m.label, m.definition);
@@ -141,26 +162,30 @@ fn times(out: &mut String, report: &Report) {
         }
     }
     if !report.incidents.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n| incident | severity | service | started | detect | acknowledge | mitigate | resolve |"
-        );
-        let _ = writeln!(out, "|---|---|---|---|---:|---:|---:|---:|");
-        for i in &report.incidents {
-            let _ = writeln!(
-                out,
-                "| `{}` {} | {} | {} | {} | {} | {} | {} | {} |",
-                cell(&i.id),
-                cell(&i.title),
+        out.push('\n');
+        let rows = report.incidents.iter().map(|i| {
+            [
+                format!("`{}` {}", cell(&i.id), cell(&i.title)),
                 cell(&i.severity),
                 cell(&i.service),
-                i.started,
+                i.started.clone(),
                 opt(i.detect_ms),
                 opt(i.acknowledge_ms),
                 opt(i.mitigate_ms),
-                opt(i.resolve_ms)
-            );
-        }
+                opt(i.resolve_ms),
+            ]
+        });
+        let header = [
+            "incident",
+            "severity",
+            "service",
+            "started",
+            "detect",
+            "acknowledge",
+            "mitigate",
+            "resolve",
+        ];
+        table(out, header, 4, rows);
     }
 }
 
@@ -215,11 +240,11 @@ fn actions(out: &mut String, report: &Report) {
         a.overdue,
         a.open_without_deadline
     );
-    let _ = writeln!(out, "| open items, age | count |");
-    let _ = writeln!(out, "|---|---:|");
-    for (label, n) in &a.open_by_age {
-        let _ = writeln!(out, "| {label} | {n} |");
-    }
+    let rows = a
+        .open_by_age
+        .iter()
+        .map(|(label, n)| [label.clone(), n.to_string()]);
+    table(out, ["open items, age", "count"], 1, rows);
 }
 
 fn nudges(out: &mut String, report: &Report) {
@@ -232,23 +257,25 @@ fn nudges(out: &mut String, report: &Report) {
         out,
         "Counted per incident and pattern; `fired` counts every nudge stored.\n"
     );
-    let _ = writeln!(
-        out,
-        "| pattern | fired | incidents | acknowledged | muted | ignored |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
-    for n in &report.nudges {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
+    let rows = report.nudges.iter().map(|n| {
+        [
             cell(&n.pattern),
-            n.fired,
-            n.incidents,
-            n.acknowledged,
-            n.muted,
-            n.ignored
-        );
-    }
+            n.fired.to_string(),
+            n.incidents.to_string(),
+            n.acknowledged.to_string(),
+            n.muted.to_string(),
+            n.ignored.to_string(),
+        ]
+    });
+    let header = [
+        "pattern",
+        "fired",
+        "incidents",
+        "acknowledged",
+        "muted",
+        "ignored",
+    ];
+    table(out, header, 1, rows);
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! | [`capability`] | the capabilities a plugin may import, and the traits their backends implement |
 //! | [`manifest`] | `plugin.toml`: what a plugin asks for, strict and documented |
 //! | [`operator`] | the operator's ceilings and grants (`operator.toml`) |
+//! | [`toml_file`] | parsing a TOML configuration file, its errors naming file and line |
 //! | [`registry`] | the folder of installed plugins: install, check, enable, grant |
 //! | [`conformance`] | the contract's conformance checks on any component (`rhyme plugin test`) |
 //! | [`incidents`] | incidents, timelines and findings in memory (replay, conformance, harness) |
@@ -43,6 +44,7 @@ mod proptests;
 pub mod registry;
 pub mod replay;
 pub mod state;
+pub mod toml_file;
 
 pub use compile_cache::CompileCache;
 pub use engine::{Allocator, Sandbox};

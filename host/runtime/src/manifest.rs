@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::capability::Capability;
+use crate::toml_file::{self, TomlSyntaxError};
 
 /// A plugin's manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,15 +135,8 @@ pub enum ManifestError {
         source: std::io::Error,
     },
     /// TOML syntax or an unknown/mistyped key.
-    #[error("{path}:{line}: {message}")]
-    Syntax {
-        /// The manifest file.
-        path: PathBuf,
-        /// The line at fault, 1-based.
-        line: usize,
-        /// The TOML parser's message.
-        message: String,
-    },
+    #[error(transparent)]
+    Syntax(#[from] TomlSyntaxError),
     /// Parsed, but a value is not acceptable.
     #[error("{path}: field `{field}`: {message}")]
     Invalid {
@@ -189,11 +183,7 @@ impl Manifest {
 
     /// Parses and validates manifest text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| ManifestError::Syntax {
-            path: path.to_path_buf(),
-            line: e.span().map_or(1, |span| line_of(text, span.start)),
-            message: e.message().to_string(),
-        })?;
+        let manifest: Manifest = toml_file::parse(text, path)?;
         manifest.validate(path)?;
         Ok(manifest)
     }
@@ -245,10 +235,6 @@ pub fn is_plugin_name(name: &str) -> bool {
     name.len() <= 64
         && chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::capability::Capability;
 use crate::manifest::Limits;
+use crate::toml_file::{self, TomlSyntaxError};
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,15 +79,8 @@ pub enum OperatorError {
         source: std::io::Error,
     },
     /// Syntax, an unknown key or a bad value.
-    #[error("{path}:{line}: {message}")]
-    Syntax {
-        /// The `operator.toml` file.
-        path: PathBuf,
-        /// The line at fault, 1-based.
-        line: usize,
-        /// The TOML parser's message.
-        message: String,
-    },
+    #[error(transparent)]
+    Syntax(#[from] TomlSyntaxError),
     /// A ceiling no plugin could run under (see [`Limits::problem`]).
     #[error("{path}: `{field}` {message}")]
     Invalid {
@@ -119,13 +113,7 @@ impl OperatorConfig {
 
     /// Parses `operator.toml`'s text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<OperatorConfig, OperatorError> {
-        let config: OperatorConfig = toml::from_str(text).map_err(|e| OperatorError::Syntax {
-            path: path.to_path_buf(),
-            line: e.span().map_or(1, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            }),
-            message: e.message().to_string(),
-        })?;
+        let config: OperatorConfig = toml_file::parse(text, path)?;
         match config.ceilings.problem() {
             Some((key, message)) => Err(OperatorError::Invalid {
                 path: path.to_path_buf(),

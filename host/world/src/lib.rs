@@ -18,20 +18,30 @@
 
 #![allow(missing_docs)]
 
-// Plugin calls are awaited (`exports`), and so are the host imports that wait on something
-// outside the sandbox: a store read, a vector index, a chat endpoint, the embedding model.
-// `log`, `clock` and `config` answer from the call's own state and stay plain functions.
-wasmtime::component::bindgen!({
-    world: "plugin",
-    path: "../../wit/0.2.0",
-    imports: {
-        "rhyme:plugin/embed": async,
-        "rhyme:plugin/vector-search": async,
-        "rhyme:plugin/llm": async,
-        "rhyme:plugin/incidents": async,
-    },
-    exports: { default: async },
-});
+/// The `bindgen!` of one released contract version (`path`, relative to this crate), with
+/// any further options after it. Every version is bound with the same calling convention:
+/// plugin calls are awaited (`exports`), and so are the host imports that wait on something
+/// outside the sandbox: a store read, a vector index, a chat endpoint, the embedding model.
+/// `log`, `clock` and `config` answer from the call's own state and stay plain functions.
+/// Written once so that an old version's glue never awaits what the current one does not.
+macro_rules! plugin_bindgen {
+    ($path:tt $(, $option:ident: $value:tt)* $(,)?) => {
+        wasmtime::component::bindgen!({
+            world: "plugin",
+            path: $path,
+            imports: {
+                "rhyme:plugin/embed": async,
+                "rhyme:plugin/vector-search": async,
+                "rhyme:plugin/llm": async,
+                "rhyme:plugin/incidents": async,
+            },
+            exports: { default: async },
+            $($option: $value,)*
+        });
+    };
+}
+
+plugin_bindgen!("../../wit/0.2.0");
 
 pub use self::rhyme::plugin::types;
 

@@ -14,20 +14,12 @@ use crate::types as cur;
 
 #[allow(missing_docs)]
 mod bindings {
-    wasmtime::component::bindgen!({
-        world: "plugin",
-        path: "../../wit/0.1.0",
-        imports: {
-            "rhyme:plugin/embed": async,
-            "rhyme:plugin/vector-search": async,
-            "rhyme:plugin/llm": async,
-            "rhyme:plugin/incidents": async,
-        },
-        exports: { default: async },
+    plugin_bindgen!(
+        "../../wit/0.1.0",
         // The glue below implements each 0.1.0 import for every host of the current one; the
         // generated `impl Host for &mut T` would overlap with it.
         skip_mut_forwarding_impls: true,
-    });
+    );
 }
 
 /// The 0.1.0 interfaces, each with its `add_to_linker` under its 0.1.0 name.

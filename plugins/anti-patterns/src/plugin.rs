@@ -171,10 +171,7 @@ fn role(text: &str) -> Role {
         ("stakeholder", Role::Stakeholder),
         ("system", Role::System),
     ];
-    ROLES
-        .iter()
-        .find(|(name, _)| crate::model::same_name(text, name))
-        .map_or(Role::Other, |(_, role)| *role)
+    by_name(text, &ROLES, Role::Other)
 }
 
 fn kind(text: &str) -> EventKind {
@@ -190,10 +187,17 @@ fn kind(text: &str) -> EventKind {
         ("mitigation", EventKind::Mitigation),
         ("resolution", EventKind::Resolution),
     ];
-    KINDS
+    by_name(text, &KINDS, EventKind::Other)
+}
+
+/// The value `table` pairs with the name `text` (compared as `model::same_name` does: case,
+/// `-` for `_` and surrounding spaces aside), else `other`: roles and event kinds are read
+/// the same way, each from its own table.
+fn by_name<T: Copy>(text: &str, table: &[(&str, T)], other: T) -> T {
+    table
         .iter()
         .find(|(name, _)| crate::model::same_name(text, name))
-        .map_or(EventKind::Other, |(_, kind)| *kind)
+        .map_or(other, |(_, value)| *value)
 }
 
 fn severity(text: &str) -> Option<Severity> {

@@ -59,6 +59,24 @@ fn check_title(what: &str, title: &str) -> Result<(), ContractError> {
     Ok(())
 }
 
+/// The evidence setters, the same on every builder whose record carries an `evidence` list:
+/// written once so that findings and proposals cannot drift apart in how evidence is added.
+macro_rules! evidence_methods {
+    () => {
+        /// One more piece of evidence.
+        pub fn evidence(mut self, evidence: Evidence) -> Self {
+            self.0.evidence.push(evidence);
+            self
+        }
+
+        /// Several more pieces of evidence.
+        pub fn evidence_all(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
+            self.0.evidence.extend(evidence);
+            self
+        }
+    };
+}
+
 /// Starts a finding; [`FindingBuilder::build`] checks it.
 pub fn finding(kind: FindingKind, subject: &str, title: &str) -> FindingBuilder {
     FindingBuilder(Finding {
@@ -88,17 +106,7 @@ impl FindingBuilder {
         self
     }
 
-    /// One more piece of evidence.
-    pub fn evidence(mut self, evidence: Evidence) -> Self {
-        self.0.evidence.push(evidence);
-        self
-    }
-
-    /// Several more pieces of evidence.
-    pub fn evidence_all(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
-        self.0.evidence.extend(evidence);
-        self
-    }
+    evidence_methods!();
 
     /// How sure the plugin is, from 0.0 to 1.0 (default 1.0).
     pub fn confidence(mut self, confidence: f32) -> Self {
@@ -147,17 +155,7 @@ impl ProposalBuilder {
         self
     }
 
-    /// One more piece of evidence.
-    pub fn evidence(mut self, evidence: Evidence) -> Self {
-        self.0.evidence.push(evidence);
-        self
-    }
-
-    /// Several more pieces of evidence.
-    pub fn evidence_all(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
-        self.0.evidence.extend(evidence);
-        self
-    }
+    evidence_methods!();
 
     /// The proposal, or the contract rule it breaks.
     pub fn build(self) -> Result<Proposal, ContractError> {

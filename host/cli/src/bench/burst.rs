@@ -15,6 +15,7 @@ use rhyme_store::{Gate, GateConfig, Store};
 use serde::Serialize;
 
 use super::Stats;
+use super::chat_batch::ChatLine;
 use super::ingest::{send, succeeded};
 use super::serve_process::{ServeProcess, copy_registry};
 
@@ -346,19 +347,12 @@ fn batch(client: usize, batch_no: usize, size: usize) -> String {
         "db connections at the pool limit again",
         "anyone looking at the queue consumers?",
     ];
-    let events: Vec<_> = (0..size)
-        .map(|i| {
-            let n = batch_no * size + i;
-            serde_json::json!({
-                "id": format!("c{client}-e{n}"),
-                "at": 1_700_000_000_000_i64 + n as i64 * 1000,
-                "actor": format!("responder-{}", n % 5),
-                "kind": "message",
-                "text": LINES[n % LINES.len()],
-            })
-        })
-        .collect();
-    serde_json::json!({ "events": events }).to_string()
+    super::chat_batch::batch(client, batch_no, size, |n| ChatLine {
+        actor: format!("responder-{}", n % 5),
+        kind: "message",
+        text: LINES[n % LINES.len()].to_string(),
+    })
+    .to_string()
 }
 
 /// An Alertmanager v4 notification with one firing alert of its own group.

@@ -16,6 +16,7 @@ use rhyme_store::{Actor, Gate, GateConfig, Role, Store};
 use serde::Serialize;
 
 use super::Stats;
+use super::chat_batch::ChatLine;
 use rhyme_runtime::capability::backend::Backends;
 use rhyme_runtime::manifest::Limits;
 use rhyme_runtime::{Allocator, LoadedPlugin, Sandbox};
@@ -221,19 +222,13 @@ fn incident(id: &str) -> serde_json::Value {
 }
 
 fn batch(client_no: usize, batch_no: usize, size: usize) -> serde_json::Value {
-    let events: Vec<_> = (0..size)
-        .map(|i| {
-            let n = batch_no * size + i;
-            serde_json::json!({
-                "id": format!("c{client_no}-e{n}"),
-                "at": 1_700_000_000_000_i64 + n as i64 * 1000,
-                "actor": "bench",
-                "kind": "chat",
-                "text": format!("status line {n} from client {client_no}: error rate steady, still investigating"),
-            })
-        })
-        .collect();
-    serde_json::json!({"events": events})
+    super::chat_batch::batch(client_no, batch_no, size, |n| ChatLine {
+        actor: "bench".to_string(),
+        kind: "chat",
+        text: format!(
+            "status line {n} from client {client_no}: error rate steady, still investigating"
+        ),
+    })
 }
 
 /// One client's share of the batches: (latency of each acknowledged batch, 429s seen).

@@ -1,6 +1,7 @@
 //! `rhyme bench`: figures measured in one run and printed, never asserted in unit tests.
 
 pub(crate) mod burst;
+mod chat_batch;
 pub(crate) mod ingest;
 pub(crate) mod nudges;
 pub(crate) mod python;

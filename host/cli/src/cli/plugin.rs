@@ -87,29 +87,27 @@ pub(super) fn run(ctx: &Context, command: PluginCommand) -> anyhow::Result<()> {
                     installed.manifest.version,
                     or_none(&granted)
                 );
-                let missing: Vec<_> = installed
-                    .manifest
-                    .capabilities
-                    .iter()
-                    .filter(|c| !installed.policy.granted.contains(c))
-                    .collect();
+                // What the plugin asks for, required or optional, that was not granted here.
+                let ungranted = |asked: &[Capability]| {
+                    names(
+                        asked
+                            .iter()
+                            .filter(|c| !installed.policy.granted.contains(c)),
+                    )
+                };
+                let missing = ungranted(&installed.manifest.capabilities);
                 if !missing.is_empty() {
                     println!(
                         "note: it asks for {} too; grant with `rhyme plugin grant {} CAPABILITY`",
-                        names(missing.into_iter()).join(", "),
+                        missing.join(", "),
                         installed.manifest.name
                     );
                 }
-                let optional: Vec<_> = installed
-                    .manifest
-                    .optional_capabilities
-                    .iter()
-                    .filter(|c| !installed.policy.granted.contains(c))
-                    .collect();
+                let optional = ungranted(&installed.manifest.optional_capabilities);
                 if !optional.is_empty() {
                     println!(
                         "note: it can also use {} when granted (`rhyme plugin grant {} CAPABILITY`)",
-                        names(optional.into_iter()).join(", "),
+                        optional.join(", "),
                         installed.manifest.name
                     );
                 }

@@ -27,21 +27,40 @@ pub async fn list(
     Ok(Json(state.store().nudge_triage(&id).await?))
 }
 
-/// Mark a nudge as seen (incident commander only).
-#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/acknowledge", params(("id" = String, Path), ("pattern" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, description = "no such incident"),
-        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
-    security(("bearer" = ["ic"])))]
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    caller: Allowed<may::TriageNudges>,
-    Path((id, pattern)): Path<(String, String)>,
-) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.principal();
-    known_pattern(&state, &id, &pattern).await?;
-    Ok(Json(
-        state.store().acknowledge_nudge(&who, &id, &pattern).await?,
-    ))
+/// One triage endpoint, `POST /v1/incidents/{id}/nudges/{pattern}/<verb>`: the incident
+/// commander records what they did with a nudge. Every verb checks the same role and the same
+/// known patterns and answers the same statuses, so the OpenAPI annotation and that check are
+/// written once here; each use names its path, its body (if any) and the store call that
+/// records the triage, given the state, the caller's name, the incident id and the pattern.
+macro_rules! triage_handler {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident, $path:tt, $(body: $body:ident: $input:ident,)?
+        |$state:ident, $who:ident, $id:ident, $pattern:ident| $record:expr
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, params(("id" = String, Path), ("pattern" = String, Path)),
+            $(request_body = $input,)?
+            responses((status = 200, body = Object), (status = 404, description = "no such incident"),
+                (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
+            security(("bearer" = ["ic"])))]
+        pub async fn $name(
+            State($state): State<AppState>,
+            caller: Allowed<may::TriageNudges>,
+            Path(($id, $pattern)): Path<(String, String)>,
+            $(Body($body): Body<$input>,)?
+        ) -> Result<Json<NudgeTriage>, ApiError> {
+            let $who = caller.principal();
+            known_pattern(&$state, &$id, &$pattern).await?;
+            Ok(Json($record))
+        }
+    };
+}
+
+triage_handler! {
+    /// Mark a nudge as seen (incident commander only).
+    acknowledge, "/v1/incidents/{id}/nudges/{pattern}/acknowledge",
+    |state, who, id, pattern| state.store().acknowledge_nudge(&who, &id, &pattern).await?
 }
 
 /// Silence a nudge, until a time if given.
@@ -53,40 +72,19 @@ pub struct MuteIn {
     pub until: Option<ApiTime>,
 }
 
-/// Silence a nudge, until a time if given (incident commander only).
-#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/mute", params(("id" = String, Path), ("pattern" = String, Path)),
-    request_body = MuteIn, responses((status = 200, body = Object), (status = 404, description = "no such incident"),
-        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
-    security(("bearer" = ["ic"])))]
-pub async fn mute(
-    State(state): State<AppState>,
-    caller: Allowed<may::TriageNudges>,
-    Path((id, pattern)): Path<(String, String)>,
-    Body(input): Body<MuteIn>,
-) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.principal();
-    known_pattern(&state, &id, &pattern).await?;
-    Ok(Json(
-        state
-            .store()
-            .mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0))
-            .await?,
-    ))
+triage_handler! {
+    /// Silence a nudge, until a time if given (incident commander only).
+    mute, "/v1/incidents/{id}/nudges/{pattern}/mute", body: input: MuteIn,
+    |state, who, id, pattern| state
+        .store()
+        .mute_nudge(&who, &id, &pattern, input.until.map(|t| t.0))
+        .await?
 }
 
-/// Show a muted nudge again (incident commander only).
-#[utoipa::path(post, path = "/v1/incidents/{id}/nudges/{pattern}/unmute", params(("id" = String, Path), ("pattern" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, description = "no such incident"),
-        (status = 422, description = "`pattern` is not a nudge pattern of the enabled plugins or of this incident's findings (the known ones are listed), or `until` is not in the future")),
-    security(("bearer" = ["ic"])))]
-pub async fn unmute(
-    State(state): State<AppState>,
-    caller: Allowed<may::TriageNudges>,
-    Path((id, pattern)): Path<(String, String)>,
-) -> Result<Json<NudgeTriage>, ApiError> {
-    let who = caller.principal();
-    known_pattern(&state, &id, &pattern).await?;
-    Ok(Json(state.store().unmute_nudge(&who, &id, &pattern).await?))
+triage_handler! {
+    /// Show a muted nudge again (incident commander only).
+    unmute, "/v1/incidents/{id}/nudges/{pattern}/unmute",
+    |state, who, id, pattern| state.store().unmute_nudge(&who, &id, &pattern).await?
 }
 
 /// `NotFound` for an unknown incident; `Invalid` naming the known patterns for an unknown one:

@@ -131,68 +131,50 @@ pub struct RejectIn {
     pub revision: Option<i64>,
 }
 
-/// Approve a pending proposal as it stands (reviewer only).
-#[utoipa::path(post, path = "/v1/proposals/{id}/approve", params(("id" = String, Path)), request_body = ApproveIn,
-    responses((status = 200, body = Object),
-        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
-        (status = 404, description = "no such proposal"),
-        (status = 409, description = "already decided, or the text changed since `revision`")),
-    security(("bearer" = ["reviewer"])))]
-pub async fn approve(
-    State(state): State<AppState>,
-    caller: Allowed<may::Decide>,
-    Path(id): Path<String>,
-    Body(input): Body<ApproveIn>,
-) -> Result<Json<Decision>, ApiError> {
-    decide(&state, caller, &id, input.revision, Verdict::Approve).await
+/// One decision endpoint, `POST /v1/proposals/{id}/<verb>`: a reviewer's call through the
+/// gate. The three decisions answer the same statuses for the same reasons, so their OpenAPI
+/// annotation and handler are written once here; each use names its path, its body type and
+/// the verdict it makes of that body.
+macro_rules! decision_handler {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident, $path:tt, $input:ident,
+        |$body:ident| $verdict:expr
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, params(("id" = String, Path)), request_body = $input,
+            responses((status = 200, body = Object),
+                (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
+                (status = 404, description = "no such proposal"),
+                (status = 409, description = "already decided, or the text changed since `revision`")),
+            security(("bearer" = ["reviewer"])))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            caller: Allowed<may::Decide>,
+            Path(id): Path<String>,
+            Body($body): Body<$input>,
+        ) -> Result<Json<Decision>, ApiError> {
+            decide(&state, caller, &id, $body.revision, $verdict).await
+        }
+    };
 }
 
-/// Replace a pending proposal's text, then approve it (reviewer only).
-#[utoipa::path(post, path = "/v1/proposals/{id}/edit", params(("id" = String, Path)), request_body = EditIn,
-    responses((status = 200, body = Object),
-        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
-        (status = 404, description = "no such proposal"),
-        (status = 409, description = "already decided, or the text changed since `revision`")),
-    security(("bearer" = ["reviewer"])))]
-pub async fn edit(
-    State(state): State<AppState>,
-    caller: Allowed<may::Decide>,
-    Path(id): Path<String>,
-    Body(input): Body<EditIn>,
-) -> Result<Json<Decision>, ApiError> {
-    decide(
-        &state,
-        caller,
-        &id,
-        input.revision,
-        Verdict::EditAndApprove { body: input.body },
-    )
-    .await
+decision_handler! {
+    /// Approve a pending proposal as it stands (reviewer only).
+    approve, "/v1/proposals/{id}/approve", ApproveIn,
+    |input| Verdict::Approve
 }
 
-/// Reject a pending proposal, saying why (reviewer only).
-#[utoipa::path(post, path = "/v1/proposals/{id}/reject", params(("id" = String, Path)), request_body = RejectIn,
-    responses((status = 200, body = Object),
-        (status = 403, description = "not a reviewer, or the reviewer who requested the proposal (the gate's rules)"),
-        (status = 404, description = "no such proposal"),
-        (status = 409, description = "already decided, or the text changed since `revision`")),
-    security(("bearer" = ["reviewer"])))]
-pub async fn reject(
-    State(state): State<AppState>,
-    caller: Allowed<may::Decide>,
-    Path(id): Path<String>,
-    Body(input): Body<RejectIn>,
-) -> Result<Json<Decision>, ApiError> {
-    decide(
-        &state,
-        caller,
-        &id,
-        input.revision,
-        Verdict::Reject {
-            reason: input.reason,
-        },
-    )
-    .await
+decision_handler! {
+    /// Replace a pending proposal's text, then approve it (reviewer only).
+    edit, "/v1/proposals/{id}/edit", EditIn,
+    |input| Verdict::EditAndApprove { body: input.body }
+}
+
+decision_handler! {
+    /// Reject a pending proposal, saying why (reviewer only).
+    reject, "/v1/proposals/{id}/reject", RejectIn,
+    |input| Verdict::Reject { reason: input.reason }
 }
 
 async fn decide(

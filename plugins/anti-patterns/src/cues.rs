@@ -399,6 +399,12 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "what about",
             "anything else",
             "what else could",
+            // Laying out options is weighing alternatives.
+            "our options",
+            "the options",
+            "two options",
+            "options are",
+            "plan b",
         ],
     ),
     (

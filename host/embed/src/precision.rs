@@ -11,13 +11,13 @@ use std::str::FromStr;
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// float32 throughout: the same vectors as sentence-transformers (cosine ≥ 0.9999).
-    /// The default: int8 ranks as well on the labelled questions but holds fewer of them
-    /// when they are reworded informally (models/README.md).
-    #[default]
     Float32,
-    /// Weights of the projections and feed-forward layers as int8 (one scale per output
-    /// column), activations quantised at run time: integer matrix products (VNNI where the
-    /// CPU has it). Embeddings, normalisation, softmax and pooling stay float32.
+    /// The default. The first feed-forward product of each layer in integers: int8
+    /// weights (one scale per output column) and activations quantised at run time with
+    /// one scale per token, so a text's vector does not depend on its batch. Attention,
+    /// the second feed-forward product, normalisation and pooling stay float32: quantising
+    /// them cost robustness to reworded questions (models/README.md).
+    #[default]
     Int8,
 }
 

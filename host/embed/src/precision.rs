@@ -22,12 +22,22 @@ pub enum Precision {
 }
 
 impl Precision {
-    /// The name used in configuration (`[model] precision`) and in
-    /// [`crate::Embedder::model_id`].
+    /// The name used in configuration (`[model] precision`).
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Float32 => "float32",
             Precision::Int8 => "int8",
+        }
+    }
+
+    /// The name of the graph this precision builds, for [`crate::Embedder::model_id`]. The
+    /// int8 graph changed (one activation scale per batch on all four products before,
+    /// per token on the first feed-forward product now): vectors of the two differ (cosine
+    /// about 0.98), so an index or cached vectors from the old one must not pass as current.
+    pub fn graph_id(self) -> &'static str {
+        match self {
+            Precision::Float32 => "float32",
+            Precision::Int8 => "int8-ffn1-token",
         }
     }
 }
@@ -58,6 +68,14 @@ impl FromStr for Precision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_ids_differ_and_float32_keeps_its_name() {
+        // Indexes that record no model are float32 ones, recognised by this name.
+        assert_eq!(Precision::Float32.graph_id(), "float32");
+        assert_ne!(Precision::Int8.graph_id(), "int8");
+        assert_ne!(Precision::Int8.graph_id(), Precision::Float32.graph_id());
+    }
 
     #[test]
     fn names_parse_back_to_the_same_precision() {

@@ -187,8 +187,8 @@ impl CeilingsSection {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct ModelSection {
     pub dir: Option<PathBuf>,
-    /// `float32` (the default: the same vectors as sentence-transformers) or `int8` (about
-    /// twice as fast; see models/README.md for what it costs).
+    /// `float32` (the default: the same vectors as sentence-transformers) or `int8` (faster,
+    /// ranks as well; see models/README.md).
     pub precision: Option<Precision>,
 }
 
@@ -396,7 +396,7 @@ impl RhymeConfig {
         Some(server)
     }
 
-    /// The precision the embedding model runs in: configured, else float32.
+    /// The precision the embedding model runs in: configured, else float32 (the default).
     pub(crate) fn model_precision(&self) -> Precision {
         self.model.precision.unwrap_or_default()
     }
@@ -507,12 +507,12 @@ mod tests {
     fn the_model_precision_is_read_from_the_file_or_the_environment() {
         let path = Path::new("rhyme.toml");
         assert_eq!(RhymeConfig::default().model_precision(), Precision::Float32);
-        let mut quantised = parse("[model]\nprecision = \"int8\"\n", path).unwrap();
-        assert_eq!(quantised.model_precision(), Precision::Int8);
-        quantised
-            .apply(|name| (name == "RHYME_MODEL_PRECISION").then(|| "float32".to_string()))
-            .unwrap();
+        let mut quantised = parse("[model]\nprecision = \"float32\"\n", path).unwrap();
         assert_eq!(quantised.model_precision(), Precision::Float32);
+        quantised
+            .apply(|name| (name == "RHYME_MODEL_PRECISION").then(|| "int8".to_string()))
+            .unwrap();
+        assert_eq!(quantised.model_precision(), Precision::Int8);
         let error = parse("[model]\nprecision = \"int4\"\n", path)
             .unwrap_err()
             .to_string();

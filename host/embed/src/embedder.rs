@@ -94,7 +94,12 @@ impl Embedder {
     /// What made this embedder's vectors, for an index to record: vectors from two
     /// different models (or precisions of one model) must not be compared with each other.
     pub fn model_id(&self) -> String {
-        format!("{}/{}d/{}", self.model_name, self.dimension, self.precision)
+        format!(
+            "{}/{}d/{}",
+            self.model_name,
+            self.dimension,
+            self.precision.graph_id()
+        )
     }
 
     /// Tokens per text beyond which input is truncated (special tokens included).

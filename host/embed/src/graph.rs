@@ -7,11 +7,11 @@
 //! `[batch, tokens]`, padding on the right); the output is `last_hidden_state` (float32,
 //! `[batch, tokens, hidden]`). Pooling stays in Rust.
 //!
-//! In [`Precision::Int8`] the four matrix products of each layer (Q·K·V side by side, the
-//! attention output, and the two feed-forward ones) take int8 weights quantised here from
-//! the float ones, and quantise their input at run time: `QAttention` after a
-//! `DynamicQuantizeLinear` for the attention block, `DynamicQuantizeMatMul` for the others.
-//! Everything else (embeddings, softmax, layer normalisation, GELU) stays float32.
+//! In [`Precision::Int8`] the first feed-forward product of each layer (hidden → 1,536) takes
+//! int8 weights quantised here from the float ones, and quantises its input at run time
+//! with one scale per token ([`Builder::per_token_int8_matmul`]). Everything else stays
+//! float32: the attention block and the second feed-forward product measurably cost
+//! robustness when quantised (models/README.md has the table).
 
 use ort::editor::{Graph, Model, Node, ONNX_DOMAIN, Opset};
 use ort::memory::Allocator;
@@ -28,6 +28,10 @@ use crate::quantise;
 use crate::weights::{Weight, Weights};
 
 const MS_DOMAIN: &str = "com.microsoft";
+
+/// `Cast`'s `to` codes (ONNX `TensorProto.DataType`).
+const ONNX_FLOAT: i64 = 1;
+const ONNX_UINT8: i64 = 2;
 
 /// The fields of a BERT `config.json` the graph is built from.
 #[derive(Debug, Clone, Deserialize)]
@@ -193,7 +197,7 @@ impl Builder<'_> {
             &format!("{att}output.dense.bias"),
             h,
         )?;
-        let widened = self.linear(
+        let widened = self.widen(
             &format!("l{i}.widened"),
             &attended,
             &format!("{p}intermediate.dense.weight"),
@@ -254,61 +258,13 @@ impl Builder<'_> {
                 values: qkv_b,
             },
         )?;
-        let out = format!("{att}context");
+        let w = self.initializer(&format!("{att}qkv.weight"), qkv)?;
         let heads = vec![Attribute::new("num_heads", c.num_attention_heads as i64)?];
-        match self.precision {
-            Precision::Float32 => {
-                let w = self.initializer(&format!("{att}qkv.weight"), qkv)?;
-                self.node(
-                    "Attention",
-                    MS_DOMAIN,
-                    &[x, &w, &b, "mask_index"],
-                    &[&out],
-                    heads,
-                )
-            }
-            Precision::Int8 => self.quantised_attention(att, x, &qkv, &b, &out, heads),
-        }
-    }
-
-    /// Attention with int8 Q·K·V weights: the input quantised at run time (uint8, one scale
-    /// for the batch), the products in integers, softmax and the context in float32.
-    fn quantised_attention(
-        &mut self,
-        att: &str,
-        x: &str,
-        qkv: &Weight,
-        bias: &str,
-        out: &str,
-        heads: Vec<Attribute>,
-    ) -> Result<String> {
-        let (w, w_scale, w_zero) = self.quantised(&format!("{att}qkv.weight"), qkv)?;
-        let (xq, x_scale, x_zero) = (
-            format!("{att}input.q"),
-            format!("{att}input.scale"),
-            format!("{att}input.zero"),
-        );
         self.node(
-            "DynamicQuantizeLinear",
-            ONNX_DOMAIN,
-            &[x],
-            &[&xq, &x_scale, &x_zero],
-            vec![],
-        )?;
-        self.node(
-            "QAttention",
+            "Attention",
             MS_DOMAIN,
-            &[
-                &xq,
-                &w,
-                bias,
-                &x_scale,
-                &w_scale,
-                "mask_index",
-                &x_zero,
-                &w_zero,
-            ],
-            &[out],
+            &[x, &w, &b, "mask_index"],
+            &[&format!("{att}context")],
             heads,
         )
     }
@@ -346,33 +302,135 @@ impl Builder<'_> {
         inputs: usize,
     ) -> Result<String> {
         let w = self.weights.get(name, &[outputs, inputs])?.transposed();
+        let w = self.initializer(&format!("{name}.t"), w)?;
+        self.node("MatMul", ONNX_DOMAIN, &[x, &w], &[out], vec![])
+    }
+
+    /// The first feed-forward product: [`Builder::linear`] in float32, or in int8 with
+    /// activations scaled per token ([`Builder::per_token_int8_matmul`]).
+    fn widen(
+        &mut self,
+        out: &str,
+        x: &str,
+        name: &str,
+        outputs: usize,
+        inputs: usize,
+    ) -> Result<String> {
         match self.precision {
-            Precision::Float32 => {
-                let w = self.initializer(&format!("{name}.t"), w)?;
-                self.node("MatMul", ONNX_DOMAIN, &[x, &w], &[out], vec![])
-            }
+            Precision::Float32 => self.linear(out, x, name, outputs, inputs),
             Precision::Int8 => {
-                let (w, scale, zero) = self.quantised(&format!("{name}.t"), &w)?;
-                self.node(
-                    "DynamicQuantizeMatMul",
-                    MS_DOMAIN,
-                    &[x, &w, &scale, &zero],
-                    &[out],
-                    vec![],
-                )
+                let w = self.weights.get(name, &[outputs, inputs])?.transposed();
+                self.per_token_int8_matmul(out, x, name, &w)
             }
         }
     }
 
-    /// `w` as int8 initializers: the values, one scale per column and zero points (all 0).
-    fn quantised(&mut self, name: &str, w: &Weight) -> Result<(String, String, String)> {
+    /// `x · W` in integers, each token's activations quantised on their own scale.
+    ///
+    /// ONNX Runtime's `DynamicQuantizeMatMul` gives a whole batch one activation scale, so a
+    /// token with an outlier coarsens every other token and a text's vector depends on its
+    /// batch-mates; informal rewordings of questions then lost their top five more often
+    /// (models/README.md). Here each token gets `s = max|x| / 127` and is stored as
+    /// `round(x / s) + 128` in uint8 with the fixed zero point 128 that `MatMulInteger`
+    /// accepts (it takes one zero point for A, not one per row): symmetric int8 levels in
+    /// the layout of the fast uint8 × int8 kernels. The int32 products are scaled back by
+    /// the token's scale times the weight column's ([`quantise::per_column`]).
+    fn per_token_int8_matmul(
+        &mut self,
+        out: &str,
+        x: &str,
+        name: &str,
+        w: &Weight,
+    ) -> Result<String> {
         let q = quantise::per_column(w);
         let columns = q.scales.len();
-        let values = self.typed_initializer(&format!("{name}.int8"), &q.shape, &q.values)?;
-        let scale = self.typed_initializer(&format!("{name}.scale"), &[columns], &q.scales)?;
-        let zero =
-            self.typed_initializer(&format!("{name}.zero"), &[columns], &vec![0i8; columns])?;
-        Ok((values, scale, zero))
+        let weight = self.typed_initializer(&format!("{name}.int8"), &q.shape, &q.values)?;
+        let weight_scale =
+            self.typed_initializer(&format!("{name}.scale"), &[columns], &q.scales)?;
+        let zero = self.typed_initializer(&format!("{name}.zero"), &[], &[128u8])?;
+        let levels = self.typed_initializer(&format!("{name}.levels"), &[], &[127.0f32])?;
+        let offset = self.typed_initializer(&format!("{name}.offset"), &[], &[128.0f32])?;
+        // An all-zero token would give scale 0 and 0/0; any positive scale represents it.
+        let least = self.typed_initializer(&format!("{name}.least"), &[], &[f32::MIN_POSITIVE])?;
+        let t = |step: &str| format!("{out}.{step}");
+        self.node("Abs", ONNX_DOMAIN, &[x], &[&t("abs")], vec![])?;
+        let largest = vec![
+            Attribute::new("axes", vec![-1i64])?,
+            Attribute::new("keepdims", 1i64)?,
+        ];
+        self.node(
+            "ReduceMax",
+            ONNX_DOMAIN,
+            &[&t("abs")],
+            &[&t("max")],
+            largest,
+        )?;
+        self.node(
+            "Div",
+            ONNX_DOMAIN,
+            &[&t("max"), &levels],
+            &[&t("raw_scale")],
+            vec![],
+        )?;
+        self.node(
+            "Max",
+            ONNX_DOMAIN,
+            &[&t("raw_scale"), &least],
+            &[&t("scale")],
+            vec![],
+        )?;
+        self.node(
+            "Div",
+            ONNX_DOMAIN,
+            &[x, &t("scale")],
+            &[&t("scaled")],
+            vec![],
+        )?;
+        self.node(
+            "Round",
+            ONNX_DOMAIN,
+            &[&t("scaled")],
+            &[&t("rounded")],
+            vec![],
+        )?;
+        self.node(
+            "Add",
+            ONNX_DOMAIN,
+            &[&t("rounded"), &offset],
+            &[&t("shifted")],
+            vec![],
+        )?;
+        let to_uint8 = vec![Attribute::new("to", ONNX_UINT8)?];
+        self.node("Cast", ONNX_DOMAIN, &[&t("shifted")], &[&t("q")], to_uint8)?;
+        self.node(
+            "MatMulInteger",
+            ONNX_DOMAIN,
+            &[&t("q"), &weight, &zero],
+            &[&t("int32")],
+            vec![],
+        )?;
+        let to_float = vec![Attribute::new("to", ONNX_FLOAT)?];
+        self.node(
+            "Cast",
+            ONNX_DOMAIN,
+            &[&t("int32")],
+            &[&t("products")],
+            to_float,
+        )?;
+        self.node(
+            "Mul",
+            ONNX_DOMAIN,
+            &[&t("scale"), &weight_scale],
+            &[&t("both_scales")],
+            vec![],
+        )?;
+        self.node(
+            "Mul",
+            ONNX_DOMAIN,
+            &[&t("products"), &t("both_scales")],
+            &[out],
+            vec![],
+        )
     }
 
     fn param(&mut self, name: &str, shape: &[usize]) -> Result<String> {

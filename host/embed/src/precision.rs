@@ -11,23 +11,35 @@ use std::str::FromStr;
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// float32 throughout: the same vectors as sentence-transformers (cosine ≥ 0.9999).
-    /// The default: int8 ranks as well on the labelled questions but holds fewer of them
-    /// when they are reworded informally (models/README.md).
+    /// The default: int8 keeps the rankings but was measured 1.43× sentence-transformers on a
+    /// quiet machine, under the 1.5× that would make it the default (models/README.md).
     #[default]
     Float32,
-    /// Weights of the projections and feed-forward layers as int8 (one scale per output
-    /// column), activations quantised at run time: integer matrix products (VNNI where the
-    /// CPU has it). Embeddings, normalisation, softmax and pooling stay float32.
+    /// The first feed-forward product of each layer in integers: int8
+    /// weights (one scale per output column) and activations quantised at run time with
+    /// one scale per token, so a text's vector does not depend on its batch. Attention,
+    /// the second feed-forward product, normalisation and pooling stay float32: quantising
+    /// them cost robustness to reworded questions (models/README.md).
     Int8,
 }
 
 impl Precision {
-    /// The name used in configuration (`[model] precision`) and in
-    /// [`crate::Embedder::model_id`].
+    /// The name used in configuration (`[model] precision`).
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Float32 => "float32",
             Precision::Int8 => "int8",
+        }
+    }
+
+    /// The name of the graph this precision builds, for [`crate::Embedder::model_id`]. The
+    /// int8 graph changed (one activation scale per batch on all four products before,
+    /// per token on the first feed-forward product now): vectors of the two differ (cosine
+    /// about 0.98), so an index or cached vectors from the old one must not pass as current.
+    pub fn graph_id(self) -> &'static str {
+        match self {
+            Precision::Float32 => "float32",
+            Precision::Int8 => "int8-ffn1-token",
         }
     }
 }
@@ -58,6 +70,14 @@ impl FromStr for Precision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_ids_differ_and_float32_keeps_its_name() {
+        // Indexes that record no model are float32 ones, recognised by this name.
+        assert_eq!(Precision::Float32.graph_id(), "float32");
+        assert_ne!(Precision::Int8.graph_id(), "int8");
+        assert_ne!(Precision::Int8.graph_id(), Precision::Float32.graph_id());
+    }
 
     #[test]
     fn names_parse_back_to_the_same_precision() {

@@ -1,9 +1,8 @@
 //! Symmetric int8 quantisation of a weight matrix, one scale per output column.
 //!
-//! ONNX Runtime's dynamic-quantisation operators (`DynamicQuantizeMatMul`, `QAttention`)
-//! quantise the activations themselves at run time and take the weights already as int8
-//! with their scales; this module makes those from the float weights when the graph is
-//! built, so the weight file stays the pinned safetensors. A scale per column (rather than
+//! The int8 graph quantises its activations at run time and takes the weights already as
+//! int8 with their scales; this module makes those from the float weights when the graph
+//! is built, so the weight file stays the pinned safetensors. A scale per column (rather than
 //! one per matrix) keeps a column of small weights from being rounded to a few levels
 //! because another column is large.
 

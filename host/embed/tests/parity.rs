@@ -9,11 +9,11 @@ use rhyme_embed::{Embedder, Precision, cosine};
 use serde::Deserialize;
 
 const MIN_COSINE: f32 = 0.9999;
-/// int8 weights and activations move each vector a little (measured: 0.970 for the empty
-/// text, 0.984 to 0.996 for the others); whether that costs retrieval quality is for
-/// `rhyme eval seen-before` to say (models/README.md). This catches a broken quantised
-/// graph: a wrong scale or layout gives cosines far below it.
-const MIN_COSINE_INT8: f32 = 0.96;
+/// The int8 feed-forward products move each vector a little (measured: lowest 0.9957);
+/// whether that costs retrieval quality is for `rhyme eval seen-before` and the robustness
+/// test to say (models/README.md). This catches a broken quantised graph: a wrong scale or
+/// layout gives cosines far below it.
+const MIN_COSINE_INT8: f32 = 0.99;
 
 #[derive(Deserialize)]
 struct Reference {
@@ -113,11 +113,11 @@ fn each_text_is_embedded_independently_of_its_batch() {
     assert!((norm - 1.0).abs() < 1e-4);
 }
 
-/// In int8 the activations of a whole batch share one quantisation scale, so a text's vector
-/// moves a little with its batch-mates (and their padding): measured 0.990 here, and the
-/// evaluation (questions embedded alone, passages in batches) ranks as well as float32.
+/// In int8 each token's activations are quantised on their own scale, so a text's vector
+/// does not depend on its batch-mates or their padding (with one scale per batch it moved
+/// to cosine 0.990 here).
 #[test]
-fn int8_vectors_move_little_with_their_batch() {
+fn int8_vectors_do_not_depend_on_their_batch() {
     let Some(embedder) = load_or_skip_in(Precision::Int8) else {
         return;
     };
@@ -131,7 +131,7 @@ fn int8_vectors_move_little_with_their_batch() {
         .unwrap();
     let similarity = cosine(&alone[0], &batched[1]);
     eprintln!("int8, alone against batched: cosine {similarity:.5}");
-    assert!(similarity > 0.98, "{similarity}");
+    assert!(similarity > 0.99999, "{similarity}");
 }
 
 #[test]

@@ -9,9 +9,9 @@
 //! are reused instead of embedded again.
 //!
 //! The index records which model made its vectors ([`MODEL_ITEM`] in the `meta` collection,
-//! e.g. `all-MiniLM-L6-v2/384d/int8`): vectors of two models, or of two precisions of one,
-//! are close but not comparable. An import under another model embeds everything again
-//! instead of reusing, and a question asked with another model is refused
+//! e.g. `all-MiniLM-L6-v2/384d/int8-ffn1-token`): vectors of two models, or of two
+//! precisions of one, are close but not comparable. An import under another model embeds
+//! everything again instead of reusing, and a question asked with another model is refused
 //! (`SeenBefore::answer`).
 
 use std::collections::HashMap;

@@ -14,7 +14,7 @@
 //! ```toml
 //! [model]
 //! dir = "/opt/rhyme/all-MiniLM-L6-v2"
-//! precision = "int8"
+//! precision = "float32"
 //!
 //! [vectors]
 //! qdrant-url = "http://qdrant:6334"
@@ -187,8 +187,8 @@ impl CeilingsSection {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct ModelSection {
     pub dir: Option<PathBuf>,
-    /// `float32` (the default: the same vectors as sentence-transformers) or `int8` (faster,
-    /// ranks as well; see models/README.md).
+    /// `int8` (the default: faster, ranks as well; see models/README.md) or `float32` (the
+    /// same vectors as sentence-transformers).
     pub precision: Option<Precision>,
 }
 
@@ -396,7 +396,7 @@ impl RhymeConfig {
         Some(server)
     }
 
-    /// The precision the embedding model runs in: configured, else float32 (the default).
+    /// The precision the embedding model runs in: configured, else int8 (the default).
     pub(crate) fn model_precision(&self) -> Precision {
         self.model.precision.unwrap_or_default()
     }
@@ -506,7 +506,7 @@ mod tests {
     #[test]
     fn the_model_precision_is_read_from_the_file_or_the_environment() {
         let path = Path::new("rhyme.toml");
-        assert_eq!(RhymeConfig::default().model_precision(), Precision::Float32);
+        assert_eq!(RhymeConfig::default().model_precision(), Precision::Int8);
         let mut quantised = parse("[model]\nprecision = \"float32\"\n", path).unwrap();
         assert_eq!(quantised.model_precision(), Precision::Float32);
         quantised

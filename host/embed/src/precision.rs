@@ -11,15 +11,13 @@ use std::str::FromStr;
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// float32 throughout: the same vectors as sentence-transformers (cosine ≥ 0.9999).
-    /// The default: int8 keeps the rankings but was measured 1.43× sentence-transformers on a
-    /// quiet machine, under the 1.5× that would make it the default (models/README.md).
-    #[default]
     Float32,
-    /// The first feed-forward product of each layer in integers: int8
+    /// The default. The first feed-forward product of each layer in integers: int8
     /// weights (one scale per output column) and activations quantised at run time with
     /// one scale per token, so a text's vector does not depend on its batch. Attention,
     /// the second feed-forward product, normalisation and pooling stay float32: quantising
     /// them cost robustness to reworded questions (models/README.md).
+    #[default]
     Int8,
 }
 

@@ -353,84 +353,57 @@ impl Builder<'_> {
         // An all-zero token would give scale 0 and 0/0; any positive scale represents it.
         let least = self.typed_initializer(&format!("{name}.least"), &[], &[f32::MIN_POSITIVE])?;
         let t = |step: &str| format!("{out}.{step}");
-        self.node("Abs", ONNX_DOMAIN, &[x], &[&t("abs")], vec![])?;
-        let largest = vec![
+        let [
+            abs,
+            max,
+            raw_scale,
+            scale,
+            scaled,
+            rounded,
+            shifted,
+            q,
+            int32,
+            products,
+            both,
+        ] = [
+            "abs",
+            "max",
+            "raw_scale",
+            "scale",
+            "scaled",
+            "rounded",
+            "shifted",
+            "q",
+            "int32",
+            "products",
+            "both_scales",
+        ]
+        .map(t);
+        let per_token_max = vec![
             Attribute::new("axes", vec![-1i64])?,
             Attribute::new("keepdims", 1i64)?,
         ];
-        self.node(
-            "ReduceMax",
-            ONNX_DOMAIN,
-            &[&t("abs")],
-            &[&t("max")],
-            largest,
-        )?;
-        self.node(
-            "Div",
-            ONNX_DOMAIN,
-            &[&t("max"), &levels],
-            &[&t("raw_scale")],
-            vec![],
-        )?;
-        self.node(
-            "Max",
-            ONNX_DOMAIN,
-            &[&t("raw_scale"), &least],
-            &[&t("scale")],
-            vec![],
-        )?;
-        self.node(
-            "Div",
-            ONNX_DOMAIN,
-            &[x, &t("scale")],
-            &[&t("scaled")],
-            vec![],
-        )?;
-        self.node(
-            "Round",
-            ONNX_DOMAIN,
-            &[&t("scaled")],
-            &[&t("rounded")],
-            vec![],
-        )?;
-        self.node(
-            "Add",
-            ONNX_DOMAIN,
-            &[&t("rounded"), &offset],
-            &[&t("shifted")],
-            vec![],
-        )?;
         let to_uint8 = vec![Attribute::new("to", ONNX_UINT8)?];
-        self.node("Cast", ONNX_DOMAIN, &[&t("shifted")], &[&t("q")], to_uint8)?;
-        self.node(
-            "MatMulInteger",
-            ONNX_DOMAIN,
-            &[&t("q"), &weight, &zero],
-            &[&t("int32")],
-            vec![],
-        )?;
         let to_float = vec![Attribute::new("to", ONNX_FLOAT)?];
-        self.node(
-            "Cast",
-            ONNX_DOMAIN,
-            &[&t("int32")],
-            &[&t("products")],
-            to_float,
-        )?;
-        self.node(
-            "Mul",
-            ONNX_DOMAIN,
-            &[&t("scale"), &weight_scale],
-            &[&t("both_scales")],
-            vec![],
-        )?;
-        self.node(
-            "Mul",
-            ONNX_DOMAIN,
-            &[&t("products"), &t("both_scales")],
-            &[out],
-            vec![],
-        )
+        // (operator, inputs, output, attributes), in order.
+        let steps: [(&str, Vec<&str>, &str, Vec<Attribute>); 12] = [
+            ("Abs", vec![x], &abs, vec![]),
+            ("ReduceMax", vec![&abs], &max, per_token_max),
+            ("Div", vec![&max, &levels], &raw_scale, vec![]),
+            ("Max", vec![&raw_scale, &least], &scale, vec![]),
+            ("Div", vec![x, &scale], &scaled, vec![]),
+            ("Round", vec![&scaled], &rounded, vec![]),
+            ("Add", vec![&rounded, &offset], &shifted, vec![]),
+            ("Cast", vec![&shifted], &q, to_uint8),
+            ("MatMulInteger", vec![&q, &weight, &zero], &int32, vec![]),
+            ("Cast", vec![&int32], &products, to_float),
+            ("Mul", vec![&scale, &weight_scale], &both, vec![]),
+            ("Mul", vec![&products, &both], out, vec![]),
+        ];
+        for (op, inputs, output, attributes) in steps {
+            self.node(op, ONNX_DOMAIN, &inputs, &[output], attributes)?;
+        }
+        Ok(out.to_string())
     }
 
     fn param(&mut self, name: &str, shape: &[usize]) -> Result<String> {

@@ -63,14 +63,14 @@ const ELSEWHERE_IF_SET_APART: &[&str] = &[
     "teams",
     "discussion",
 ];
-/// Places people meet in person: someone's desk, an office, a hallway.
+/// Places people meet in person: someone's desk, an office, a hallway. ("Pod" is left out:
+/// in an incident it is a container.)
 const IN_PERSON: &[&str] = &[
-    "desk", "office", "hallway", "corridor", "kitchen", "pod", "cubicle",
+    "desk", "office", "hallway", "corridor", "kitchen", "cubicle",
 ];
-/// Walking to someone ("walked over to", "stopped by", "swung by").
-const WALKED: &[&str] = &[
-    "walked", "went", "stopped", "popped", "swung", "dropped", "ran",
-];
+/// Walking to someone ("walked over to", "stopped by", "swung by"); not "went" or "ran",
+/// which say as often what a job or a command did.
+const WALKED: &[&str] = &["walked", "stopped", "popped", "swung", "strolled"];
 
 /// Words that set a conversation apart from the channel.
 const SET_APART: &[&str] = &[
@@ -107,7 +107,7 @@ const PLACING: &[&str] = &[
     "through",
 ];
 /// Adverbs that say the talk happened away from the channel.
-const AWAY: &[&str] = &["privately", "offline", "offline.", "irl", "f2f"];
+const AWAY: &[&str] = &["privately", "offline", "irl", "f2f"];
 /// Past talk between people ("spoke with the vendor").
 const TALKED: &[&str] = &[
     "spoke",
@@ -330,6 +330,7 @@ mod tests {
             "called the restart, it's going now",
             "Plan agreed: restore from backups, sync replicas in both regions",
             "my desk phone is ringing, we'll restart after",
+            "ran the fix on the worker pod, confirmed it holds",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

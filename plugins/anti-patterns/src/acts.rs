@@ -98,7 +98,7 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
         && (ctx.names_someone_else(i) || names_a_person(&e.text));
     let names_ic = || {
         any_of(&words, &["ic", "commander", "lead", "manager"])
-            && names_another_as_ic_among(&e.text, actor, &|w| ctx.is_participant(w))
+            && names_another_as_ic(&e.text, actor)
     };
     (gives || names_ic()) && ctx.ic_before(i) == Some(actor)
 }
@@ -107,14 +107,11 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
 /// a person's name next to "IC" or "commander", with only linking words between ("Viktor is IC
 /// until I'm back", "IC to @sam", "Lea as commander"). Who holds the role is stated, whatever
 /// the verb.
+///
+/// "Incident lead", "incident manager" and "incident commander" name the role as "IC" does, and
+/// in chat without capitals a plain word in the name's place is a name ("viktor is ic till im
+/// back": the person handed the role may not have posted yet).
 pub fn names_another_as_ic(text: &str, actor: &str) -> bool {
-    names_another_as_ic_among(text, actor, &|_| false)
-}
-
-/// [`names_another_as_ic`], where a word that is the first name of someone who `posted` in the
-/// incident is a name even in lower case ("viktor is ic till im back"), and "incident lead",
-/// "incident manager" and "incident commander" name the role as "IC" does.
-pub fn names_another_as_ic_among(text: &str, actor: &str, posted: &dyn Fn(&str) -> bool) -> bool {
     if text.contains('?') {
         return false;
     }
@@ -141,7 +138,7 @@ pub fn names_another_as_ic_among(text: &str, actor: &str, posted: &dyn Fn(&str) 
     };
     let is_name = |t: &str| {
         let bare = t.trim_start_matches('@').to_lowercase();
-        (name_shaped(t, true) || posted(&bare) || lower_case_name(t)) && bare != own
+        (name_shaped(t, true) || lower_case_name(t)) && bare != own
     };
     let incident = |k: usize| k > 0 && tokens[k - 1].eq_ignore_ascii_case("incident");
     let role = |k: usize| match tokens[k].to_lowercase().as_str() {
@@ -209,7 +206,7 @@ fn lower_case_name(t: &str) -> bool {
         "not",
         "one",
     ];
-    t.len() >= 2 && t.chars().all(|c| c.is_ascii_lowercase()) && !NOT_NAMES.contains(&t)
+    t.chars().count() >= 2 && t.chars().all(char::is_lowercase) && !NOT_NAMES.contains(&t)
 }
 
 /// Whether a word has a name's shape: an `@mention`, or (where `capital_counts`) a capital
@@ -376,16 +373,6 @@ fn clock_seconds(word: &str) -> Option<i64> {
     (h < 24 && m < 60 && word.len() <= 5).then_some(h * 3600 + m * 60)
 }
 
-trait GetOrEmpty {
-    fn get_or_empty(&self, i: usize) -> &str;
-}
-
-impl GetOrEmpty for Words {
-    fn get_or_empty(&self, i: usize) -> &str {
-        if i < self.len() { self.get(i) } else { "" }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,13 +435,8 @@ mod tests {
             "Lea is incident lead while I'm on the exec call",
             "Mo"
         ));
-        let posted = |w: &str| w == "lea";
-        assert!(names_another_as_ic_among(
-            "lea is ic till im back",
-            "Mo",
-            &posted
-        ));
-        assert!(!names_another_as_ic_among("lea is on comms", "Mo", &posted));
+        assert!(names_another_as_ic("lea is ic till im back", "Mo"));
+        assert!(!names_another_as_ic("lea is on comms", "Mo"));
         assert!(!names_another_as_ic(
             "Lea is the team lead for billing",
             "Mo"

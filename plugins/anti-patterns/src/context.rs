@@ -154,15 +154,6 @@ impl<'a> Context<'a> {
     /// Whether event `i` names someone who posted in this incident, other than its own author:
     /// a line addressed to a person.
     pub fn names_someone_else(&self, i: usize) -> bool {
-        let own = self.events[i].actor.as_deref().map(first_name);
-        Words::new(&self.events[i].text).iter().any(|w| {
-            let w = w.trim_start_matches('@');
-            own.as_deref() != Some(w) && self.is_participant(w)
-        })
-    }
-
-    /// Whether `word` (lower case) is the first name of someone who posted in this incident.
-    pub fn is_participant(&self, word: &str) -> bool {
         let people = self.people.get_or_init(|| {
             let mut names: Vec<String> = self
                 .events
@@ -176,7 +167,11 @@ impl<'a> Context<'a> {
             names.retain(|n| n.chars().count() >= 2);
             names
         });
-        people.binary_search_by(|p| p.as_str().cmp(word)).is_ok()
+        let own = self.events[i].actor.as_deref().map(first_name);
+        Words::new(&self.events[i].text).iter().any(|w| {
+            let w = w.trim_start_matches('@');
+            own.as_deref() != Some(w) && people.binary_search_by(|p| p.as_str().cmp(w)).is_ok()
+        })
     }
 
     /// The actor who held the IC role just before event `i`: the last to take it by a role change,

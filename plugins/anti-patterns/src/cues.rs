@@ -15,6 +15,7 @@
 //! assert!(!cues.has(Cue::IcClaim));
 //! ```
 
+use crate::elsewhere;
 use crate::text::{PhraseTable, Words};
 
 /// One speech act a line can perform.
@@ -69,6 +70,9 @@ pub enum Cue {
     NotYetClosed,
     /// Marks a line as a written record: a draft, postmortem text, status page text.
     Record,
+    /// Names a way or place of talking (a call, a thread, a desk, "privately", "spoke"): the
+    /// words [`crate::elsewhere`] reads a decision reached outside the channel from.
+    Place,
 }
 
 /// The cues of one line.
@@ -1047,6 +1051,11 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "public",
         ],
     ),
+    (Cue::Place, elsewhere::ALWAYS_ELSEWHERE),
+    (Cue::Place, elsewhere::ELSEWHERE_IF_SET_APART),
+    (Cue::Place, elsewhere::IN_PERSON),
+    (Cue::Place, elsewhere::AWAY),
+    (Cue::Place, elsewhere::TALKED_WITH),
 ];
 
 #[cfg(test)]
@@ -1077,6 +1086,9 @@ mod tests {
         assert!(reference.has(Cue::Venue) && reference.has(Cue::Agreement));
         let going = read("jumping on the bridge to talk options");
         assert!(going.has(Cue::Venue) && !going.has(Cue::Agreement));
+        // The words a decision reached elsewhere is read from, whatever else the line says.
+        assert!(read("went through it in a private thread").has(Cue::Place));
+        assert!(!read("restarting the consumers now").has(Cue::Place));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use crate::text::Words;
 
 /// Ways of talking that are never the incident channel itself.
-const ALWAYS_ELSEWHERE: &[&str] = &[
+pub(crate) const ALWAYS_ELSEWHERE: &[&str] = &[
     "call",
     "calls",
     "bridge",
@@ -50,7 +50,7 @@ const ALWAYS_ELSEWHERE: &[&str] = &[
     "voice",
 ];
 /// Ways of talking that may be the channel itself: elsewhere only with a word that says so.
-const ELSEWHERE_IF_SET_APART: &[&str] = &[
+pub(crate) const ELSEWHERE_IF_SET_APART: &[&str] = &[
     "thread",
     "chat",
     "room",
@@ -65,7 +65,7 @@ const ELSEWHERE_IF_SET_APART: &[&str] = &[
 ];
 /// Places people meet in person: someone's desk, an office, a hallway. ("Pod" is left out:
 /// in an incident it is a container.)
-const IN_PERSON: &[&str] = &[
+pub(crate) const IN_PERSON: &[&str] = &[
     "desk", "office", "hallway", "corridor", "kitchen", "cubicle",
 ];
 /// Walking to someone ("walked over to", "stopped by", "swung by"); not "went" or "ran",
@@ -107,7 +107,17 @@ const PLACING: &[&str] = &[
     "through",
 ];
 /// Adverbs that say the talk happened away from the channel.
-const AWAY: &[&str] = &["privately", "offline", "irl", "f2f"];
+pub(crate) const AWAY: &[&str] = &["privately", "offline", "irl", "f2f"];
+/// Verbs of talking with someone, in the past ("spoke with the vendor").
+pub(crate) const TALKED_WITH: &[&str] = &[
+    "spoke",
+    "talked",
+    "chatted",
+    "synced",
+    "met",
+    "conferred",
+    "huddled",
+];
 /// Past talk between people ("spoke with the vendor").
 const TALKED: &[&str] = &[
     "spoke",
@@ -166,7 +176,9 @@ const COMMITTING: &[&str] = &[
     "we're", "we'll", "we'd", "let's", "lets", "gonna", "plan", "will",
 ];
 
-/// Whether a line says a decision was reached somewhere other than the channel.
+/// Whether a line says a decision was reached somewhere other than the channel. Only a line
+/// with a word of [`crate::cues::Cue::Place`] or a `#channel` can; callers holding the line's
+/// cues test that first, since this reads the line's words again.
 pub fn decided_elsewhere(text: &str) -> bool {
     let words = Words::new(text);
     let Some(place) = talk_elsewhere(&words) else {
@@ -224,7 +236,7 @@ const DETERMINERS: &[&str] = &[
 /// so "restore from backups, sync replicas" is not a place.
 fn placed(words: &Words, i: usize) -> bool {
     let preposition = (i.saturating_sub(4)..i).any(|j| PLACING.contains(&words.get(j)));
-    let before = if i > 0 { words.get(i - 1) } else { "" };
+    let before = i.checked_sub(1).map_or("", |b| words.get(b));
     let noun = !ALSO_VERBS.contains(&words.get(i))
         || PLACING.contains(&before)
         || DETERMINERS.contains(&before)
@@ -242,10 +254,7 @@ fn set_apart(words: &Words, i: usize) -> bool {
 /// "spoke with the vendor", "synced with @ana": talk with someone, in the past.
 fn talked_with_someone(words: &Words, i: usize) -> bool {
     let w = words.get(i);
-    let verb = matches!(
-        w,
-        "spoke" | "talked" | "chatted" | "synced" | "met" | "conferred" | "huddled"
-    );
+    let verb = TALKED_WITH.contains(&w);
     let with = (i + 1..(i + 3).min(words.len())).find(|&j| words.get(j) == "with");
     verb && with.is_some_and(|j| {
         j + 1 < words.len() && !matches!(words.get(j + 1), "everyone" | "all" | "y'all" | "you")
@@ -254,12 +263,7 @@ fn talked_with_someone(words: &Words, i: usize) -> bool {
 
 fn deciding(words: &Words) -> bool {
     (0..words.len()).any(|i| {
-        let w = words.get(i);
-        let next = if i + 1 < words.len() {
-            words.get(i + 1)
-        } else {
-            ""
-        };
+        let (w, next) = (words.get(i), words.get_or_empty(i + 1));
         DECIDING.contains(&w) || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
     })
 }
@@ -269,8 +273,8 @@ fn cited(words: &Words, place: usize) -> bool {
     (place.saturating_sub(3)..place).any(|j| matches!(words.get(j), "per" | "following"))
 }
 
-/// Whether the talk is told as done: a past verb of talking before the place, or the place
-/// given with "after", "from", "per" or "following".
+/// Whether the talk is told as done: a past verb of talking up to the place, or the place
+/// given with "after" or "from" ("back from the leadership room").
 fn talk_happened(words: &Words, place: usize) -> bool {
     let past_talk = (0..=place).any(|i| TALKED.contains(&words.get(i)));
     let after_it =
@@ -282,12 +286,7 @@ fn talk_happened(words: &Words, place: usize) -> bool {
 /// "were switching" and "going to" count as well as "we're".
 fn commits(words: &Words, place: usize) -> bool {
     (place + 1..words.len()).any(|i| {
-        let w = words.get(i);
-        let next = if i + 1 < words.len() {
-            words.get(i + 1)
-        } else {
-            ""
-        };
+        let (w, next) = (words.get(i), words.get_or_empty(i + 1));
         COMMITTING.contains(&w)
             || (matches!(w, "were" | "we") && next.ends_with("ing"))
             || (w == "going" && matches!(next, "to" | "with"))

@@ -81,6 +81,11 @@ impl Words {
         &self.lower[s..e]
     }
 
+    /// The `i`-th word, or `""` past the end.
+    pub fn get_or_empty(&self, i: usize) -> &str {
+        if i < self.len() { self.get(i) } else { "" }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         self.spans.iter().map(|&(s, e)| &self.lower[s..e])
     }

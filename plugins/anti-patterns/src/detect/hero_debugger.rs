@@ -54,34 +54,20 @@ fn is_hands_on(ctx: &Context, i: usize) -> bool {
     if cues.has(Cue::Directs) || cues.question {
         return false;
     }
-    // An action or a deploy the IC logs is the IC's own hands at work, whatever words it uses;
-    // a message needs the words of hands-on work. Coordinating acts are never hands-on.
-    let coordinating = [
+    // An action or a deploy the IC logs is the IC's own hands at work, whatever words it uses,
+    // unless it coordinates: records, decides, cites a call, takes or passes the role, or signs
+    // off. Words that only look like a news request ("the chart bump") do not make an action
+    // coordination, nor does "closed" beside hands-on words (a log's "closed connection").
+    let action_coordinates = [
         Cue::Record,
         Cue::DecisionMark,
         Cue::Venue,
-        Cue::AllClear,
         Cue::IcClaim,
         Cue::Handoff,
-        Cue::NewsRequest,
         Cue::Departure,
     ]
     .into_iter()
-    .any(|c| cues.has(c));
-    // Logged as an action, a line is the IC's own step: a request for news is not an action,
-    // and "closed" with hands-on words is a log's output ("upstream closed connection"), not
-    // the incident declared over; so those two cues do not make an action coordination.
-    let action_coordinates = coordinating
-        && [
-            Cue::Record,
-            Cue::DecisionMark,
-            Cue::Venue,
-            Cue::IcClaim,
-            Cue::Handoff,
-            Cue::Departure,
-        ]
-        .into_iter()
-        .any(|c| cues.has(c))
+    .any(|c| cues.has(c))
         || cues.has(Cue::AllClear) && !cues.has(Cue::HandsOn);
     let working = match ctx.events[i].kind {
         EventKind::Action | EventKind::Deploy => !action_coordinates,

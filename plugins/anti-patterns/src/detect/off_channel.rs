@@ -47,8 +47,9 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
             e.kind,
             EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other
         )
-        && (cues.has(Cue::Venue) && cues.has(Cue::Agreement) || decided_elsewhere(&e.text))
         && !cues.has(Cue::DecisionMark)
+        && (cues.has(Cue::Venue) && cues.has(Cue::Agreement)
+            || (cues.has(Cue::Place) || e.text.contains('#')) && decided_elsewhere(&e.text))
 }
 
 /// Whether a decision on the same topic was written into the channel around the reference.

@@ -23,7 +23,9 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let cadence = cadence_minutes(ctx, ctx.events[start].at, since_at);
-    let asks = news_requests(ctx, since);
+    // Read the requests for news only when they are needed: this runs on every call, and
+    // scanning every line since the last update is the costly part.
+    let asks = || news_requests(ctx, since);
     let due = since_at + cadence * 60;
     let mitigated_before_due = ctx.mitigated()
         && ctx
@@ -33,7 +35,8 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let overdue = if ctx.reconstructed() {
-        asks.iter()
+        asks()
+            .iter()
             .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
     } else {
         ctx.now >= due + ctx.limits.update_grace_minutes as i64 * 60
@@ -48,7 +51,7 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     Some(ctx.nudge(
         Pattern::UpdateBlackHole,
         message,
-        [vec![since], asks].concat(),
+        [vec![since], asks()].concat(),
     ))
 }
 

@@ -69,17 +69,17 @@ fn opens_clause(word: &str) -> bool {
     SUBORDINATORS.contains(&word) || MAIN_CLAUSE_WORDS.contains(&word)
 }
 
-/// A sentence cut into clauses: `clause_of[i]` is the clause of token `i`, `starts[c]` the
-/// first token of clause `c`.
-pub(super) struct Clauses<'t, 'a> {
-    tokens: &'t [Token<'a>],
+/// Where a sentence's clauses begin: `clause_of[i]` is the clause of token `i`, `starts[c]`
+/// the first token of clause `c`. Cut once per sentence ([`super::sentence::Sentence`]); every
+/// rule's questions about clauses and doers read it.
+pub(super) struct ClauseCuts {
     clause_of: Vec<usize>,
     starts: Vec<usize>,
 }
 
-impl<'t, 'a> Clauses<'t, 'a> {
+impl ClauseCuts {
     /// Cuts `tokens` into clauses.
-    pub(super) fn new(tokens: &'t [Token<'a>]) -> Self {
+    pub(super) fn new(tokens: &[Token]) -> Self {
         let mut clause_of = Vec::with_capacity(tokens.len());
         let mut starts = vec![0];
         for (i, t) in tokens.iter().enumerate() {
@@ -89,11 +89,20 @@ impl<'t, 'a> Clauses<'t, 'a> {
             }
             clause_of.push(starts.len() - 1);
         }
-        Clauses {
-            tokens,
-            clause_of,
-            starts,
-        }
+        ClauseCuts { clause_of, starts }
+    }
+}
+
+/// A sentence's tokens read with their clause cuts.
+pub(super) struct Clauses<'t, 'a> {
+    tokens: &'t [Token<'a>],
+    cuts: &'t ClauseCuts,
+}
+
+impl<'t, 'a> Clauses<'t, 'a> {
+    /// `tokens`, cut at `cuts` (made from the same tokens).
+    pub(super) fn new(tokens: &'t [Token<'a>], cuts: &'t ClauseCuts) -> Self {
+        Clauses { tokens, cuts }
     }
 
     /// The doer of the act at token `at`.
@@ -109,8 +118,8 @@ impl<'t, 'a> Clauses<'t, 'a> {
         }) {
             return (Agent::Person, Some(b));
         }
-        let clause = self.clause_of[at];
-        let start = self.starts[clause];
+        let clause = self.cuts.clause_of[at];
+        let start = self.cuts.starts[clause];
         if let Some(found) = first_agent(self.tokens, start, at) {
             return found;
         }
@@ -184,8 +193,9 @@ impl<'t, 'a> Clauses<'t, 'a> {
     }
 
     fn bounds(&self, clause: usize) -> (usize, usize) {
-        let start = self.starts[clause];
+        let start = self.cuts.starts[clause];
         let end = self
+            .cuts
             .starts
             .get(clause + 1)
             .copied()
@@ -202,7 +212,7 @@ impl<'t, 'a> Clauses<'t, 'a> {
 
     /// True when tokens `a` and `b` are in the same clause.
     pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
-        self.clause_of[a] == self.clause_of[b]
+        self.cuts.clause_of[a] == self.cuts.clause_of[b]
     }
 }
 
@@ -345,7 +355,9 @@ mod tests {
             .iter()
             .position(|t| t.lower == word)
             .expect("word in sentence");
-        Clauses::new(&tokens).agent_of(at).0
+        Clauses::new(&tokens, &ClauseCuts::new(&tokens))
+            .agent_of(at)
+            .0
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! A quotation is someone else's wording under discussion ("we stopped writing "human error"
 //! in reviews"), so blame words inside quotes are not the writer's own and are masked.
 
-use super::agent::{Agent, Clauses};
+use super::agent::{Agent, ClauseCuts, Clauses};
 use crate::text::{Token, tokenize};
 
 /// Words that cancel or reverse what follows: "no human error", "to prevent human error".
@@ -48,15 +48,16 @@ pub(super) struct Sentence<'a> {
     pub text: &'a str,
     /// Words and marks outside quotations.
     pub tokens: Vec<Token<'a>>,
+    /// Where its clauses begin, cut once: the rules ask about clauses and doers many times.
+    cuts: ClauseCuts,
 }
 
 impl<'a> Sentence<'a> {
     /// Tokenizes `text` and masks quoted passages.
     pub(super) fn new(text: &'a str) -> Self {
-        Sentence {
-            text,
-            tokens: mask_quotes(tokenize(text)),
-        }
+        let tokens = mask_quotes(tokenize(text));
+        let cuts = ClauseCuts::new(&tokens);
+        Sentence { text, tokens, cuts }
     }
 
     /// The lowercase word at `i`, or `""` past the end or on a punctuation mark.
@@ -98,18 +99,28 @@ impl<'a> Sentence<'a> {
 
     /// True when one of the `window` words before `i` (within the clause) cancels it.
     pub(super) fn negated_before(&self, i: usize, window: usize) -> bool {
-        let clauses = Clauses::new(&self.tokens);
+        let clauses = self.clauses();
         (i.saturating_sub(window)..i).any(|j| clauses.same_clause(i, j) && is_negator(self.word(j)))
+    }
+
+    /// True when the words at `j` say no one: "nobody", "no-one", "noone", or "no one".
+    pub(super) fn says_no_one(&self, j: usize) -> bool {
+        matches!(self.word(j), "nobody" | "no-one" | "noone")
+            || (self.word(j) == "no" && self.word(j + 1) == "one")
     }
 
     /// True when tokens `a` and `b` are in the same clause.
     pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
-        Clauses::new(&self.tokens).same_clause(a, b)
+        self.clauses().same_clause(a, b)
     }
 
     /// The doer of the act at token `i`.
     pub(super) fn agent_of(&self, i: usize) -> (Agent, Option<usize>) {
-        Clauses::new(&self.tokens).agent_of(i)
+        self.clauses().agent_of(i)
+    }
+
+    fn clauses(&self) -> Clauses<'_, 'a> {
+        Clauses::new(&self.tokens, &self.cuts)
     }
 
     /// Byte range of tokens `from..=to` in the sentence.

@@ -66,12 +66,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     ];
     // "We do not think anyone acted carelessly": a denial a few words back cancels it.
     // "Nobody here was careless": a judgement denied of everyone.
-    let of_no_one = |i: usize| {
-        (i.saturating_sub(5)..i).any(|j| {
-            matches!(s.word(j), "nobody" | "no-one" | "noone")
-                || (s.word(j) == "no" && s.word(j + 1) == "one")
-        })
-    };
+    let of_no_one = |i: usize| (i.saturating_sub(5)..i).any(|j| s.says_no_one(j));
     let judged = s
         .positions(JUDGEMENTS)
         .find(|&i| !s.negated_before(i, 5) && !of_no_one(i))
@@ -113,8 +108,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     // "Nobody on the desk bothered to ...", "didn't bother to": not taking the trouble.
     let bothered = s.positions(&["bother", "bothered", "bothers"]).find(|&i| {
         s.word(i + 1) == "to"
-            && (s.negated_before(i, 2)
-                || (i.saturating_sub(6)..i).any(|j| matches!(s.word(j), "nobody" | "no-one")))
+            && (s.negated_before(i, 2) || (i.saturating_sub(6)..i).any(|j| s.says_no_one(j)))
     });
     // "was not paying attention", "wasn't paying attention".
     let inattentive = s.positions(&["attention"]).find(|&i| {
@@ -285,8 +279,9 @@ const CARE_ACTS: &[(&str, &[&str])] = &[
     ("be", &["humble", "sharp", "focused"]),
 ];
 
-/// Words that urge what follows on people: an obligation, a suggestion to all, a lesson.
-const URGING: &[&str] = &[
+/// Words that urge what follows on people: an obligation, a suggestion to all, a lesson. (The
+/// virtues' own list, inside [`exhortation`], is narrower: it reads the words right before.)
+const URGED_ON_PEOPLE: &[&str] = &[
     "must", "should", "need", "needs", "has", "have", "ought", "let's", "lets", "everyone", "all",
     "folks", "please", "lesson", "always", "remember", "try",
 ];
@@ -300,11 +295,14 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
         let care_object = objects.contains(&next)
             && (*verb != "take" || next == "care" || s.word(i + 2) == "care")
             && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort");
-        let urged = (i.saturating_sub(6)..i).any(|j| URGING.contains(&s.word(j)));
+        let urged = (i.saturating_sub(6)..i).any(|j| URGED_ON_PEOPLE.contains(&s.word(j)));
         (care_object && urged && !s.negated_before(i, 3))
             .then(|| Hit::new(BlameKind::Exhortation, i, i + 1))
     })
 }
+
+/// Words that present what follows as a lesson.
+const LESSON_WORDS: &[&str] = &["lesson", "lessons", "takeaway", "reminder"];
 
 /// "Please, folks: read the banner before you type": an order to look before acting, given to
 /// the people who act.
@@ -327,10 +325,8 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
     // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every
     // subdomain before switching" is a step of a plan.
     let addressed = (0..first).any(|j| {
-        matches!(
-            s.word(j),
-            "lesson" | "lessons" | "folks" | "everyone" | "us" | "please" | "reminder"
-        )
+        LESSON_WORDS.contains(&s.word(j))
+            || matches!(s.word(j), "folks" | "everyone" | "us" | "please")
     });
     let before_you = (first + 1..s.tokens.len()).any(|j| {
         s.word(j) == "before"
@@ -339,7 +335,7 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
     });
     // "Lesson for the operators: never trust your memory": a lesson given as an order to people.
     let lesson_order = colon.is_some()
-        && (0..start).any(|j| matches!(s.word(j), "lesson" | "lessons" | "takeaway" | "reminder"))
+        && (0..start).any(|j| LESSON_WORDS.contains(&s.word(j)))
         && matches!(s.word(first), "never" | "always" | "don't" | "do");
     ((looks && before_you) || lesson_order).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

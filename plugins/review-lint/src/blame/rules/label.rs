@@ -4,7 +4,7 @@
 use super::{Hit, person_possessive};
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, classify, doer_after};
-use crate::blame::lexicon::name_shaped;
+use crate::blame::lexicon::{PERSON_NOUNS, is_noun_in, name_shaped};
 use crate::blame::sentence::Sentence;
 use crate::lemma::has_lemma;
 
@@ -79,31 +79,29 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
                     .then(|| Hit::new(BlameKind::HumanError, i, owner + 1));
             }
         }
-        // The owner stands right before, or before one adjective ("Sipho's small mistake").
+        // The owner's possessive stands right before, or before one adjective ("Sipho's small
+        // mistake"); a role right before is the owner too ("an operator slip").
+        let role = |o: usize| is_noun_in(s.word(o), PERSON_NOUNS);
         let owner = (i.saturating_sub(2)..i)
             .rev()
-            .find(|&o| owned_by_someone(s, o))?;
-        let role_modifier = owner + 1 == i
-            && crate::blame::lexicon::is_noun_in(
-                s.word(owner),
-                crate::blame::lexicon::PERSON_NOUNS,
-            );
-        let possessive = s.word(owner).ends_with("'s") || s.word(owner).ends_with('\'');
-        ((possessive || role_modifier) && !denied(s, owner, i))
-            .then(|| Hit::new(BlameKind::HumanError, owner, i))
+            .find(|&o| someones_possessive(s, o) || (o + 1 == i && role(o)))?;
+        (!denied(s, owner, i)).then(|| Hit::new(BlameKind::HumanError, owner, i))
     })
 }
 
-/// A person's possessive ("the engineer's", "Ksenia's") or a person noun ("operator").
-fn owned_by_someone(s: &Sentence, o: usize) -> bool {
+/// A person's or a role's possessive: "Ksenia's", "the engineer's".
+fn someones_possessive(s: &Sentence, o: usize) -> bool {
     let text = s.tokens[o].text;
     let named = text
         .strip_suffix("'s")
         .or_else(|| text.strip_suffix("’s"))
         .is_some_and(name_shaped);
-    named
-        || person_possessive(s.word(o))
-        || crate::blame::lexicon::is_noun_in(s.word(o), crate::blame::lexicon::PERSON_NOUNS)
+    named || person_possessive(s.word(o))
+}
+
+/// A person's possessive or a person noun ("operator").
+fn owned_by_someone(s: &Sentence, o: usize) -> bool {
+    someones_possessive(s, o) || is_noun_in(s.word(o), PERSON_NOUNS)
 }
 
 /// "The root cause was Priya's decision to ...": a named person's (or a role's) choice given
@@ -115,14 +113,9 @@ fn someones_decision(s: &Sentence) -> Option<Hit> {
     s.positions(&["decision", "decisions", "call", "judgement", "judgment"])
         .filter(|&i| i > 0 && (s.word(i) != "call" || s.word(i + 1) == "to"))
         .find(|&i| {
-            let owner = s.tokens[i - 1].text;
-            let named = owner
-                .strip_suffix("'s")
-                .or_else(|| owner.strip_suffix("’s"))
-                .is_some_and(name_shaped);
             let as_cause = (i.saturating_sub(5)..i).any(|j| AS_CAUSE.contains(&s.word(j)))
                 || caused_after(s, i);
-            (named || person_possessive(s.word(i - 1))) && as_cause
+            someones_possessive(s, i - 1) && as_cause
         })
         .map(|i| Hit::new(BlameKind::Culprit, i - 1, i))
 }
@@ -412,11 +405,7 @@ pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
     let no_one_at_fault = s
         .positions(&["blame", "fault", "blamed", "culprit", "scapegoat"])
         .any(|i| {
-            let negated = s.negated_before(i, 6)
-                || (0..i).any(|j| {
-                    matches!(s.word(j), "nobody" | "no-one")
-                        || (s.word(j) == "no" && s.word(j + 1) == "one")
-                });
+            let negated = s.negated_before(i, 6) || (0..i).any(|j| s.says_no_one(j));
             negated && s.word(i + 1) != "of"
         });
     no_one_at_fault || denies_anyones_failing(s)

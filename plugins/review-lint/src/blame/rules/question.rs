@@ -12,16 +12,17 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
     if !s.text.trim_end().ends_with('?') {
         return None;
     }
-    why_did_no_one(s)
+    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+    why_did_no_one(s, first)
+        .or_else(|| inverted_modal(s, first))
         .or_else(|| surely_could_have(s))
-        .or_else(|| how_does_someone(s))
+        .or_else(|| how_does_someone(s, first))
         .or_else(|| what_were_they_thinking(s))
 }
 
 /// "How does a senior engineer push to main without running the tests?": asking how a person
 /// could act without the step is saying they should not have.
-fn how_does_someone(s: &Sentence) -> Option<Hit> {
-    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+fn how_does_someone(s: &Sentence, first: usize) -> Option<Hit> {
     let how = matches!(s.word(first), "how" | "why")
         && matches!(
             s.word(first + 1),
@@ -44,8 +45,7 @@ fn what_were_they_thinking(s: &Sentence) -> Option<Hit> {
 
 /// "Why did nobody on the platform team think to test ...", "How did no one notice ...",
 /// "Why didn't the on-call engineer escalate?": a question about why a person did not act.
-fn why_did_no_one(s: &Sentence) -> Option<Hit> {
-    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+fn why_did_no_one(s: &Sentence, first: usize) -> Option<Hit> {
     if !matches!(s.word(first), "why" | "how") {
         return None;
     }
@@ -58,8 +58,7 @@ fn why_did_no_one(s: &Sentence) -> Option<Hit> {
         s.word(aux),
         "did" | "was" | "were" | "had" | "could" | "has"
     );
-    let no_one_after = matches!(s.word(aux + 1), "nobody" | "no-one" | "noone")
-        || (s.word(aux + 1) == "no" && s.word(aux + 2) == "one");
+    let no_one_after = s.says_no_one(aux + 1);
     let person_after = person_within(s, aux + 1, 4);
     ((plain_aux && no_one_after) || (negated_aux && (person_after || no_one_after)))
         .then(|| Hit::new(BlameKind::Counterfactual, first, aux + 1))
@@ -68,30 +67,22 @@ fn why_did_no_one(s: &Sentence) -> Option<Hit> {
 /// "Surely someone could have picked up the phone?": a modal of hindsight with a person as
 /// its subject, asked as if the answer were obvious.
 fn surely_could_have(s: &Sentence) -> Option<Hit> {
-    inverted_modal(s).or_else(|| {
-        s.positions(&["surely"]).find_map(|i| {
-            let modal = (i + 1..(i + 6).min(s.tokens.len())).find(|&j| {
-                matches!(s.word(j), "could" | "should" | "would") && s.word(j + 1) == "have"
-            })?;
-            let someone = person_within(s, i + 1, 3)
-                || matches!(s.word(i + 1), "someone" | "somebody" | "anyone" | "anybody");
-            someone.then(|| Hit::new(BlameKind::Counterfactual, i, modal + 1))
-        })
+    s.positions(&["surely"]).find_map(|i| {
+        let modal = (i + 1..(i + 6).min(s.tokens.len())).find(|&j| {
+            matches!(s.word(j), "could" | "should" | "would") && s.word(j + 1) == "have"
+        })?;
+        person_within(s, i + 1, 3).then(|| Hit::new(BlameKind::Counterfactual, i, modal + 1))
     })
 }
 
 /// "Couldn't somebody have glanced at the graph?", "Shouldn't the reviewer have caught it?":
 /// the modal put first asks why a person did not.
-fn inverted_modal(s: &Sentence) -> Option<Hit> {
-    let first = (0..s.tokens.len()).find(|&i| s.tokens[i].is_word)?;
+fn inverted_modal(s: &Sentence, first: usize) -> Option<Hit> {
     // Only the negated form reproaches: "Could someone have caught this?" is a real question.
     let modal = matches!(s.word(first), "couldn't" | "shouldn't" | "wouldn't");
     let have = (first + 1..(first + 5).min(s.tokens.len())).find(|&j| s.word(j) == "have")?;
-    let someone = matches!(
-        s.word(first + 1),
-        "someone" | "somebody" | "anyone" | "anybody"
-    ) || person_within(s, first + 1, have - first - 1);
-    (modal && someone).then(|| Hit::new(BlameKind::Counterfactual, first, have))
+    (modal && person_within(s, first + 1, have - first - 1))
+        .then(|| Hit::new(BlameKind::Counterfactual, first, have))
 }
 
 /// A person among the `n` words from `from`: a pronoun, a role or a name. The words before the

@@ -140,7 +140,13 @@ impl<'a> Context<'a> {
     }
 
     /// The nudge to return, with its message cut to one line of the allowed length.
-    pub fn nudge(&self, pattern: Pattern, message: String, mut evidence: Vec<usize>) -> Nudge {
+    pub fn nudge(
+        &self,
+        pattern: Pattern,
+        message: String,
+        evidence: impl IntoIterator<Item = usize>,
+    ) -> Nudge {
+        let mut evidence: Vec<usize> = evidence.into_iter().collect();
         evidence.sort_unstable();
         evidence.dedup();
         Nudge {

@@ -118,21 +118,15 @@ pub(crate) const TALKED_WITH: &[&str] = &[
     "conferred",
     "huddled",
 ];
-/// Past talk between people ("spoke with the vendor").
-const TALKED: &[&str] = &[
-    "spoke",
-    "talked",
-    "chatted",
-    "synced",
-    "met",
-    "conferred",
+/// Past talk between people besides `TALKED_WITH` ("discussed", "went over", "hashed out",
+/// "walked over to").
+const TALKED_ALSO: &[&str] = &[
     "discussed",
     "went",
     "caught",
     "hashed",
     "called",
     "phoned",
-    "huddled",
     "walked",
     "stopped",
     "popped",
@@ -276,7 +270,10 @@ fn cited(words: &Words, place: usize) -> bool {
 /// Whether the talk is told as done: a past verb of talking up to the place, or the place
 /// given with "after" or "from" ("back from the leadership room").
 fn talk_happened(words: &Words, place: usize) -> bool {
-    let past_talk = (0..=place).any(|i| TALKED.contains(&words.get(i)));
+    let past_talk = (0..=place).any(|i| {
+        let w = words.get(i);
+        TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
+    });
     let after_it =
         (place.saturating_sub(4)..place).any(|j| matches!(words.get(j), "after" | "from"));
     past_talk || after_it

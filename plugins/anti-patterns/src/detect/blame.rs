@@ -34,7 +34,7 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     Some(ctx.nudge(
         Pattern::BlameLanguage,
         message,
-        std::iter::once(line).chain(endorsed).collect(),
+        std::iter::once(line).chain(endorsed),
     ))
 }
 

@@ -30,18 +30,13 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.now < due || ctx.fired_since(Pattern::StalledLoop, since_at) {
         return None;
     }
-    let waiting: Vec<usize> = (last + 1..ctx.events.len())
-        .filter(|&i| is_human(&ctx.events[i]))
-        .collect();
+    let waiting = (last + 1..ctx.events.len()).filter(|&i| is_human(&ctx.events[i]));
     let quiet = ctx.minutes_since(last);
     let message = format!(
         "Nothing new found, decided or tried for {quiet} min: re-orient the room on what we know, what we don't, and the next decision."
     );
-    Some(ctx.nudge(
-        Pattern::StalledLoop,
-        message,
-        [vec![last], waiting].concat(),
-    ))
+    let evidence = std::iter::once(last).chain(waiting);
+    Some(ctx.nudge(Pattern::StalledLoop, message, evidence))
 }
 
 /// Whether event `i` moves the response forward.

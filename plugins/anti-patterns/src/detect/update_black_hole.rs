@@ -48,11 +48,8 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let message = format!(
         "No stakeholder update for {silent} min (cadence {cadence}): post one now with condition, action and need, and set the next update time."
     );
-    Some(ctx.nudge(
-        Pattern::UpdateBlackHole,
-        message,
-        [vec![since], asks()].concat(),
-    ))
+    let evidence = std::iter::once(since).chain(asks());
+    Some(ctx.nudge(Pattern::UpdateBlackHole, message, evidence))
 }
 
 /// The agreed cadence: the incident's own, else the configured one, tighter early on if set.

@@ -569,6 +569,48 @@ fn more_shapes_read_by_principle() {
     ]);
 }
 
+#[test]
+fn judgement_competence_and_lessons_in_other_words() {
+    assert_blamed(&[
+        // A failing owned "by" a person, a choice or insistence named as the cause.
+        "The outage comes down to a blunder by our cabling contractor.",
+        "What doomed the migration was Tomasz's insistence on a single cut-over.",
+        "The decision Amara made to skip the canary is the root cause.",
+        // Adverbs, neglect, a removal done to the wrong target, negation as a span of time.
+        "The operator rashly doubled the pool size an hour before the sale.",
+        "The on-call team let the alert queue sit unmonitored until morning.",
+        "An engineer deleted the audit table instead of the staging copy.",
+        "The analyst at no point checked which region the script targeted.",
+        // Hindsight, disbelief, the passive without review.
+        "In hindsight, the release manager needed to stop the train at the first error.",
+        "Who in their right mind reboots the primary at noon?",
+        "That schema change ought not to have been merged without review.",
+        // State, temper, competence, attitude.
+        "Sleep-deprived after the launch, Ines pasted the wrong token.",
+        "The shift lead lost his temper with the vendor and the call ended.",
+        "The contractor lacked the know-how to restore the controller.",
+        "The on-call engineer was lackadaisical about the paging backlog.",
+        // Lessons urged on people.
+        "Moral of this one: think before you paste into a production shell.",
+        "Reviewers must be sharper about reading the whole diff.",
+        "Operators simply have to be more conscientious with the checklist.",
+        "I would ask everyone to take a breath before pressing deploy.",
+    ]);
+    assert_blameless(&[
+        "Error reports by the load balancer went to the wrong index.",
+        "The final decision was made on the bridge at 04:10.",
+        "We let the batch job run overnight.",
+        "The engineer restarted the replica instead of the primary, which restored service.",
+        "Engineers used Terraform instead of the console for the change.",
+        "At no point did customers lose data.",
+        "Looking back, the database needed to be vacuumed weekly.",
+        "Who owns the billing alerts?",
+        "The deploy should not have been possible without review.",
+        "The pool was exhausted by the retry storm.",
+        "Tired of manual failovers, the team automated them.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

@@ -25,6 +25,7 @@ pub(super) const PERSON_NOUNS: &[&str] = &[
     // "the support desk told them to ...": the people staffing it.
     "desk",
     "helpdesk",
+    "noc",
     "staffer",
     "employee",
     "personnel",

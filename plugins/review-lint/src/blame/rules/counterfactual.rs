@@ -36,6 +36,7 @@ pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
         .or_else(|| if_had(s))
         .or_else(|| inverted_had(s))
         .or_else(|| more_care_would_have(s))
+        .or_else(|| needed_in_hindsight(s))
 }
 
 fn should_have(s: &Sentence) -> Option<Hit> {
@@ -103,7 +104,8 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             // "by the change manager": the passive names its doer, and only a person's counts.
             let by =
                 (s.word(participle + 1) == "by").then(|| doer_after(&s.tokens, participle + 2));
-            let person_only = has_lemma(s.word(participle), PASSIVE_PERSON_ACTS);
+            let person_only = has_lemma(s.word(participle), PASSIVE_PERSON_ACTS)
+                || done_without_review(s, participle);
             let person_act = match by {
                 // "approved by the change board": a sign-off is people's even by a body.
                 Some(doer) => {
@@ -131,6 +133,34 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         };
         judged.then_some(hit)
     })
+}
+
+/// "pushed live without a second pair of eyes", "merged without review": whatever the act,
+/// doing it without the review that people give is a person's call.
+fn done_without_review(s: &Sentence, participle: usize) -> bool {
+    if !participle_shaped(s.word(participle)) {
+        return false;
+    }
+    const REVIEWS: &[&str] = &[
+        "review", "reviews", "reviewer", "approval", "sign-off", "signoff", "eyes", "peer",
+    ];
+    let end = (participle + 5).min(s.tokens.len());
+    (participle + 1..end)
+        .find(|&w| s.word(w) == "without")
+        .is_some_and(|w| (w + 1..(w + 6).min(s.tokens.len())).any(|j| REVIEWS.contains(&s.word(j))))
+}
+
+/// "Looking back, the duty manager needed to pull the plug": hindsight about what a person
+/// had to do. Without the hindsight, "needed to" only tells what the work required.
+fn needed_in_hindsight(s: &Sentence) -> Option<Hit> {
+    let hindsight = s.positions(&["hindsight", "retrospect"]).next().is_some()
+        || s.positions(&["looking"]).any(|i| s.word(i + 1) == "back");
+    if !hindsight {
+        return None;
+    }
+    s.positions(&["needed", "ought"])
+        .find(|&i| s.word(i + 1) == "to" && s.agent_of(i).0 == Agent::Person)
+        .map(|i| Hit::new(BlameKind::Counterfactual, i, i + 1))
 }
 
 /// A personal pronoun anywhere in the sentence.

@@ -14,12 +14,12 @@ use crate::blame::lexicon::has_lemma;
 use crate::blame::sentence::Sentence;
 
 /// Verbs whose object is damage whatever it is: breaking, crashing, corrupting, wiping.
-const DAMAGING: &[&str] = &[
+pub(super) const DAMAGING: &[&str] = &[
     "break", "broke", "crash", "corrupt", "wipe", "destroy", "trash", "nuke", "clobber",
 ];
 
 /// Verbs that take something away; damage only when what was taken was live.
-const REMOVING: &[&str] = &[
+pub(super) const REMOVING: &[&str] = &[
     "delete",
     "drop",
     "remove",

@@ -21,6 +21,12 @@ const VIRTUES: &[&str] = &[
     "calm",
     "composed",
     "alert",
+    "conscientious",
+    "meticulous",
+    "cautious",
+    "observant",
+    "sharp",
+    "sharper",
 ];
 
 /// States of mind only people are in; given for a person, they explain the act by the person.
@@ -38,6 +44,11 @@ const PERSON_STATES: &[&str] = &[
     "stressed",
     "burnt-out",
     "impatient",
+    "bleary-eyed",
+    "sleep-deprived",
+    "jet-lagged",
+    "hungover",
+    "fatigued",
 ];
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
@@ -63,6 +74,13 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         "inexperienced",
         "complacent",
         "complacency",
+        "half-hearted",
+        "halfhearted",
+        "lackadaisical",
+        "slapdash",
+        "slipshod",
+        "foolhardy",
+        "irresponsible",
     ];
     // "We do not think anyone acted carelessly": a denial a few words back cancels it.
     // "Nobody here was careless": a judgement denied of everyone.
@@ -118,9 +136,31 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             && s.agent_of(i).0.is_someone()
     });
     // "got flustered", "was half-asleep": a person's state offered as the explanation.
-    let state = s
-        .positions(PERSON_STATES)
-        .find(|&i| s.agent_of(i).0.is_someone());
+    // "Bleary-eyed after the migration, Aleksander typed ...": a state that opens the sentence
+    // describes the subject after the comma.
+    let state = s.positions(PERSON_STATES).find(|&i| {
+        let opener = (0..i).all(|j| !s.tokens[j].is_word);
+        let subject = if opener {
+            (i..s.tokens.len())
+                .find(|&j| s.tokens[j].text == ",")
+                .map(|c| c + 1)
+        } else {
+            Some(i)
+        };
+        // The doer of the verb that follows the subject (a word or three on). Only people are
+        // bleary-eyed: a name described so is a person's.
+        subject.is_some_and(|j| {
+            let end = if opener {
+                (j + 4).min(s.tokens.len())
+            } else {
+                j + 1
+            };
+            (j..end).any(|v| {
+                let agent = s.agent_of(v).0;
+                agent.is_someone() || opener && agent == Agent::Name
+            })
+        })
+    });
     // "had no idea how the panels were labelled", "has no clue what VACUUM FULL does".
     let no_idea = s.positions(&["idea", "clue"]).find(|&i| {
         s.word(i.wrapping_sub(1)) == "no"
@@ -173,6 +213,14 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
                 "their" | "his" | "her" | "our" | "my"
             )
     });
+    // "lost his temper", "losing their cool": composure lost, said of a person.
+    let temper = s
+        .positions(&["temper", "cool", "composure", "nerve"])
+        .find(|&i| {
+            let owner = s.word(i.wrapping_sub(1));
+            matches!(owner, "his" | "her" | "their" | "my" | "our")
+                && has_lemma(s.word(i.wrapping_sub(2)), &["lose", "lost"])
+        });
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
@@ -186,7 +234,13 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             noun.is_some_and(|j| {
                 matches!(
                     s.word(j),
-                    "experience" | "expertise" | "competence" | "skill" | "skills"
+                    "experience"
+                        | "expertise"
+                        | "competence"
+                        | "skill"
+                        | "skills"
+                        | "know-how"
+                        | "knowledge"
                 )
                 // Only people and teams have experience: whoever lacks it is one, named or not.
             }) && s.agent_of(i).0 != Agent::System
@@ -196,6 +250,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| tired.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| not_understood.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| temper.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| out_of_depth.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
@@ -273,7 +328,7 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
 /// "stay humble".
 const CARE_ACTS: &[(&str, &[&str])] = &[
     ("think", &["twice"]),
-    ("take", &["care", "more", "extra", "greater"]),
+    ("take", &["care", "more", "extra", "greater", "a"]),
     ("make", &["an", "more", "every"]),
     ("stay", &["humble", "sharp", "focused"]),
     ("be", &["humble", "sharp", "focused"]),
@@ -283,7 +338,7 @@ const CARE_ACTS: &[(&str, &[&str])] = &[
 /// virtues' own list, inside [`exhortation`], is narrower: it reads the words right before.)
 const URGED_ON_PEOPLE: &[&str] = &[
     "must", "should", "need", "needs", "has", "have", "ought", "let's", "lets", "everyone", "all",
-    "folks", "please", "lesson", "always", "remember", "try",
+    "folks", "please", "lesson", "always", "remember", "try", "ask", "urge",
 ];
 
 /// "everyone has to think twice", "need to take more care", "let's all make an effort to":
@@ -293,7 +348,9 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
         let (verb, objects) = CARE_ACTS.iter().find(|(v, _)| s.word(i) == *v)?;
         let next = s.word(i + 1);
         let care_object = objects.contains(&next)
-            && (*verb != "take" || next == "care" || s.word(i + 2) == "care")
+            && (*verb != "take"
+                || next == "care"
+                || matches!(s.word(i + 2), "care" | "breath" | "beat" | "moment"))
             && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort");
         let urged = (i.saturating_sub(6)..i).any(|j| URGED_ON_PEOPLE.contains(&s.word(j)));
         (care_object && urged && !s.negated_before(i, 3))
@@ -302,7 +359,7 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
 }
 
 /// Words that present what follows as a lesson.
-const LESSON_WORDS: &[&str] = &["lesson", "lessons", "takeaway", "reminder"];
+const LESSON_WORDS: &[&str] = &["lesson", "lessons", "takeaway", "reminder", "moral"];
 
 /// "Please, folks: read the banner before you type": an order to look before acting, given to
 /// the people who act.
@@ -320,7 +377,15 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
         })?;
     let looks = has_lemma(
         s.word(first),
-        &["read", "check", "look", "verify", "double-check"],
+        &[
+            "read",
+            "check",
+            "look",
+            "verify",
+            "double-check",
+            "think",
+            "confirm",
+        ],
     );
     // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every
     // subdomain before switching" is a step of a plan.

@@ -79,6 +79,19 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
                     .then(|| Hit::new(BlameKind::HumanError, i, owner + 1));
             }
         }
+        // "a goof by our antenna contractor": the owner named after "by". Errors and slips
+        // also come "by" systems, and "a mistake by" is the culprit rule's, so only the
+        // failings that are people's alone.
+        let elsewhere = matches!(
+            s.word(i),
+            "error" | "errors" | "slip" | "mistake" | "mistakes"
+        );
+        if s.word(i + 1) == "by" && !elsewhere {
+            let end = (i + 6).min(s.tokens.len());
+            if let Some(owner) = (i + 2..end).find(|&o| is_noun_in(s.word(o), PERSON_NOUNS)) {
+                return (!denied(s, i, owner)).then(|| Hit::new(BlameKind::HumanError, i, owner));
+            }
+        }
         // The owner's possessive stands right before, or before one adjective ("Sipho's small
         // mistake"); a role right before is the owner too ("an operator slip").
         let role = |o: usize| is_noun_in(s.word(o), PERSON_NOUNS);
@@ -110,14 +123,44 @@ fn owned_by_someone(s: &Sentence, o: usize) -> bool {
 fn someones_decision(s: &Sentence) -> Option<Hit> {
     // Not "choice": a product's is as common ("Postgres's choice of plan").
     // "Diego's call to skip the canary": a call followed by what was chosen.
-    s.positions(&["decision", "decisions", "call", "judgement", "judgment"])
+    // "insistence", "refusal": choices only people make, named as the cause the same way.
+    let possessed = s
+        .positions(&[
+            "decision",
+            "decisions",
+            "call",
+            "judgement",
+            "judgment",
+            "insistence",
+            "refusal",
+        ])
         .filter(|&i| i > 0 && (s.word(i) != "call" || s.word(i + 1) == "to"))
         .find(|&i| {
+            // "What sank the launch was Haruki's insistence": a cleft that names the cause.
+            let cleft = s.word(0) == "what" && matches!(s.word(i.wrapping_sub(2)), "was" | "is");
             let as_cause = (i.saturating_sub(5)..i).any(|j| AS_CAUSE.contains(&s.word(j)))
-                || caused_after(s, i);
+                || caused_after(s, i)
+                || cleft;
             someones_possessive(s, i - 1) && as_cause
         })
-        .map(|i| Hit::new(BlameKind::Culprit, i - 1, i))
+        .map(|i| Hit::new(BlameKind::Culprit, i - 1, i));
+    possessed.or_else(|| choice_someone_made(s))
+}
+
+/// "The choice Bogdan made to run ... is the root cause": a choice a named person made, named
+/// as the cause.
+fn choice_someone_made(s: &Sentence) -> Option<Hit> {
+    s.positions(&["choice", "decision", "call"])
+        .find(|&i| {
+            let maker = i + 1;
+            let named = s.tokens.get(maker).is_some_and(|t| name_shaped(t.text));
+            let made = has_lemma(s.word(maker + 1), &["make", "made"]);
+            // The cause is often named far on ("... is the root cause of the empty machines").
+            let as_cause =
+                caused_after(s, maker) || (maker + 2..s.tokens.len()).any(|j| s.word(j) == "cause");
+            named && made && as_cause
+        })
+        .map(|i| Hit::new(BlameKind::Culprit, i, i + 2))
 }
 
 /// Words that, a few words before, make what follows the cause.

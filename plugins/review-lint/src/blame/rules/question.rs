@@ -18,6 +18,7 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
         .or_else(|| surely_could_have(s))
         .or_else(|| how_does_someone(s, first))
         .or_else(|| what_were_they_thinking(s))
+        .or_else(|| who_would_ever(s, first))
 }
 
 /// "How does a senior engineer push to main without running the tests?": asking how a person
@@ -31,6 +32,18 @@ fn how_does_someone(s: &Sentence, first: usize) -> Option<Hit> {
     let without = (first + 2..s.tokens.len()).any(|j| s.word(j) == "without");
     (how && without && person_within(s, first + 2, 4))
         .then(|| Hit::new(BlameKind::Counterfactual, first, first + 1))
+}
+
+/// "Who in their right mind schedules a rotation at the open?", "Who on earth approved
+/// this?": disbelief that anyone would act so is a judgement of whoever did.
+fn who_would_ever(s: &Sentence, first: usize) -> Option<Hit> {
+    let disbelief = s
+        .positions(&["mind"])
+        .any(|i| s.word(i.wrapping_sub(1)) == "right")
+        || s.word(first + 1) == "on" && s.word(first + 2) == "earth"
+        || s.positions(&["idea"])
+            .any(|i| s.word(i.wrapping_sub(1)) == "good");
+    (s.word(first) == "who" && disbelief).then(|| Hit::new(BlameKind::Counterfactual, first, first))
 }
 
 /// "What exactly was the team thinking when they load-tested against the live shard?"

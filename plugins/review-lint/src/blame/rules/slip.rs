@@ -1,10 +1,11 @@
 //! A person's slip or omission given as the cause, with the cases where the same words
 //! describe a system, a passive or a lucky find instead.
 
+use super::harm::{DAMAGING, REMOVING};
 use super::{Hit, person_possessive};
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, doer_after};
-use crate::blame::lexicon::{ATTENTIVE_ACTS, BLAMELESS_OMISSIONS, has_lemma};
+use crate::blame::lexicon::{ATTENTIVE_ACTS, BLAMELESS_OMISSIONS, has_lemma, name_shaped};
 use crate::blame::sentence::Sentence;
 
 /// Adverbs that frame an act as a slip.
@@ -22,6 +23,10 @@ const SLIP_ADVERBS: &[&str] = &[
     "unwittingly",
     "hastily",
     "wrongfully",
+    // Under the stems' seven-letter floor.
+    "rashly",
+    "lazily",
+    "naively",
 ];
 
 /// Stems of the adjectives of accident and negligence: an adverb built on one ("accidently",
@@ -50,6 +55,9 @@ const SLIP_ADVERB_STEMS: &[&str] = &[
     "blind",
     "unthinking",
     "mindless",
+    "hurried",
+    "foolish",
+    "impulsive",
 ];
 
 /// True for an adverb that frames an act as an accident or a lapse: one of [`SLIP_ADVERBS`],
@@ -165,23 +173,36 @@ fn left_undone(s: &Sentence) -> Option<Hit> {
         "unlocked",
         "unattended",
         "unprotected",
+        "unmonitored",
+        "unanswered",
+        "unwatched",
+        "unreviewed",
         "enabled",
         "on",
         "running",
         "open",
     ];
-    s.positions(&["left", "leave", "leaves", "leaving"])
-        .find_map(|i| {
-            let state = (i + 2..(i + 7).min(s.tokens.len()))
-                .take_while(|&j| s.same_clause(i, j))
-                .find(|&j| UNFINISHED.contains(&s.word(j)))?;
-            let passive = matches!(
-                s.word(i.wrapping_sub(1)),
-                "was" | "were" | "been" | "be" | "is" | "are"
-            );
-            (!passive && s.agent_of(i).0.is_someone())
-                .then(|| Hit::new(BlameKind::Omission, i, state).with_act(Some(i)))
-        })
+    // "let the queue sit unattended": letting a thing stay so is leaving it so. Only the
+    // un- states count after "let" ("let the job run" is no omission).
+    const LETTING: &[&str] = &["let", "lets", "letting"];
+    s.positions(&[
+        "left", "leave", "leaves", "leaving", "let", "lets", "letting",
+    ])
+    .find_map(|i| {
+        let state = (i + 2..(i + 7).min(s.tokens.len()))
+            .take_while(|&j| s.same_clause(i, j))
+            .find(|&j| {
+                let state = s.word(j);
+                UNFINISHED.contains(&state)
+                    && (!LETTING.contains(&s.word(i)) || state.starts_with("un"))
+            })?;
+        let passive = matches!(
+            s.word(i.wrapping_sub(1)),
+            "was" | "were" | "been" | "be" | "is" | "are"
+        );
+        (!passive && s.agent_of(i).0.is_someone())
+            .then(|| Hit::new(BlameKind::Omission, i, state).with_act(Some(i)))
+    })
 }
 
 fn slip_word(s: &Sentence) -> Option<Hit> {
@@ -295,9 +316,17 @@ fn failure_of(s: &Sentence, i: usize) -> Option<Option<usize>> {
 /// "didn't escalate", "never updated", "haven't adopted": a person's act left undone.
 fn omission(s: &Sentence) -> Option<Hit> {
     const PAST_NEGATIONS: &[&str] = &["didn't", "never", "hadn't", "haven't", "hasn't"];
+    // "at no point confirmed", "at no time checked": the same negation, told as a span of time.
+    let at_no_time = |i: usize| {
+        matches!(s.word(i), "point" | "time" | "stage")
+            && s.word(i.wrapping_sub(1)) == "no"
+            && s.word(i.wrapping_sub(2)) == "at"
+            && s.word(i + 1).ends_with("ed")
+    };
     let negations = (0..s.tokens.len()).filter(|&i| {
         PAST_NEGATIONS.contains(&s.word(i))
             || (matches!(s.word(i), "did" | "had" | "has" | "have") && s.word(i + 1) == "not")
+            || at_no_time(i)
     });
     negations.into_iter().find_map(|i| {
         let after = if s.word(i + 1) == "not" { i + 1 } else { i };
@@ -417,11 +446,29 @@ fn wrong_object(s: &Sentence) -> Option<Hit> {
         "restore",
         "clean",
     ];
-    s.positions(WRONG).find_map(|i| {
+    s.positions(WRONG).chain(removed_instead(s)).find_map(|i| {
         let (agent, at) = s.agent_of(i);
         let at = at.filter(|&a| a < i && s.same_clause(a, i))?;
         let remedied = (at..i).any(|j| has_lemma(s.word(j), REMEDIES));
         (agent == Agent::Person && !remedied && !s.negated_before(i, 2))
             .then(|| Hit::new(BlameKind::Slip, at, i + 1))
+    })
+}
+
+/// "disconnected the suppression link instead of the lift controller's": a removing or
+/// damaging act done to one thing when another was meant. With other verbs "instead of" tells
+/// a choice ("used Terraform instead of the console"), and a fix told this way is no slip.
+fn removed_instead<'s>(s: &'s Sentence) -> impl Iterator<Item = usize> + 's {
+    let remedied =
+        (0..s.tokens.len()).any(|j| has_lemma(s.word(j), &["restore", "fix", "recover"]));
+    s.positions(&["instead"]).filter(move |&i| {
+        let target = s.tokens.get(i + 2).is_some_and(|t| {
+            matches!(t.lower.as_str(), "the" | "a" | "an" | "its" | "their") || name_shaped(t.text)
+        });
+        let act = (i.saturating_sub(8)..i).any(|j| {
+            let w = s.word(j);
+            has_lemma(w, REMOVING) || has_lemma(w, DAMAGING)
+        });
+        s.word(i + 1) == "of" && target && act && !remedied
     })
 }

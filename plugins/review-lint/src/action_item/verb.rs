@@ -8,6 +8,7 @@
 
 use crate::lemma::has_lemma;
 use crate::text::Token;
+use crate::verbs;
 
 /// Actions whose completion can be seen.
 pub(super) const CONCRETE: &[&str] = &[
@@ -338,14 +339,18 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
                 "will" | "shall" | "must" | "should" | "to"
             )
     });
-    // "seed", "embed": base forms that end like a past tense.
+    // "seed", "embed": base forms that end like a past tense. A verb WordNet lists is a base
+    // form whatever its ending ("shred", "instrument", "partition").
     let past_shaped = word.ends_with("ed") && !word.ends_with("eed") && word != "embed";
     let base_form = word.len() > 2
         && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
-        && !past_shaped
-        && !["ing", "ly", "s", "tion", "ment", "ness"]
-            .iter()
-            .any(|end| word.ends_with(end));
+        && (verbs::is_verb(word)
+            || !past_shaped
+                && !["ing", "ly", "s", "tion", "ment", "ness"]
+                    .iter()
+                    .any(|end| word.ends_with(end)));
+    // "[NETWORK] Tighten ...": a tag in brackets labels the item.
+    let tag = tokens.get(i + 1).is_some_and(|t| t.text == "]");
     let mut following = tokens[i + 1..]
         .iter()
         .filter(|t| t.is_word)
@@ -355,7 +360,55 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
     let object_follows = DETERMINERS.contains(&next)
         // "Cordon and drain the nodes": the first of two verbs sharing an object.
         || (next == "and" && has_lemma(after, CONCRETE));
-    first && base_form && !NOT_VERBS.contains(&word) && object_follows
+    first
+        && base_form
+        && !tag
+        && !NOT_VERBS.contains(&word)
+        && (object_follows || verb_before_its_object(tokens, i))
+}
+
+/// "Redact card numbers from the exports", "Stock two spare modules", "Yank release 4.0.0 and
+/// publish 4.0.1": a word English uses as a verb, opening an order whose object has no
+/// determiner. A bare noun phrase ("Queue metrics and alerts", "Service account with ACLs")
+/// has neither a count after its first word, nor a place or source with a determiner, nor a
+/// second order joined to it.
+fn verb_before_its_object(tokens: &[Token], i: usize) -> bool {
+    const COUNTS: &[&str] = &[
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both",
+    ];
+    const PLACES: &[&str] = &[
+        "from", "in", "into", "on", "onto", "at", "to", "for", "across", "over", "off", "out",
+        "under", "behind", "about", "against", "through", "via",
+    ];
+    const DETERMINED: &[&str] = &[
+        "the", "a", "an", "each", "every", "all", "our", "its", "their", "your", "this", "that",
+    ];
+    if !verbs::is_verb(&tokens[i].lower) {
+        return false;
+    }
+    // The rest of the sentence the word opens.
+    let end = (i + 1..tokens.len())
+        .find(|&j| matches!(tokens[j].text, "." | ";" | "!" | "?"))
+        .unwrap_or(tokens.len());
+    let words: Vec<&str> = tokens[i + 1..end]
+        .iter()
+        .filter(|t| t.is_word)
+        .map(|t| t.lower.as_str())
+        .collect();
+    let counted = words
+        .first()
+        .is_some_and(|w| COUNTS.contains(w) || w.starts_with(|c: char| c.is_ascii_digit()));
+    let placed = words
+        .windows(2)
+        .any(|w| PLACES.contains(&w[0]) && DETERMINED.contains(&w[1]));
+    // "... and publish 4.0.1", "..., then verify with a scan": a second order with its object.
+    let joined = words.windows(3).any(|w| {
+        matches!(w[0], "and" | "then")
+            && has_lemma(w[1], CONCRETE)
+            && !w[1].ends_with('s')
+            && (DETERMINED.contains(&w[2]) || w[2].starts_with(|c: char| c.is_ascii_digit()))
+    });
+    counted || placed || joined
 }
 
 /// "tweaked/adjusted" is judged by its first alternative.
@@ -416,6 +469,9 @@ fn judge(tokens: &[Token], i: usize) -> VerbCheck {
     if has_lemma(word, NEED_A_MECHANISM) && names_a_mechanism(tokens, i) {
         return VerbCheck::Concrete;
     }
+    if exploring_phrase(tokens, i) {
+        return VerbCheck::Vague;
+    }
     let (concrete, vague) = (has_lemma(word, CONCRETE), has_lemma(word, VAGUE));
     // Listed as concrete, or unlisted and shaped as an order; never a vague verb.
     if word == "set" || !vague && (concrete || imperative_by_shape(tokens, i)) {
@@ -423,6 +479,40 @@ fn judge(tokens: &[Token], i: usize) -> VerbCheck {
     } else {
         VerbCheck::Vague
     }
+}
+
+/// "Dig into the memory growth", "scope out a provider", "get a handle on", "take another
+/// look at", "sync with": phrases of exploring, settling or talking over, whose verb alone
+/// reads as an act.
+fn exploring_phrase(tokens: &[Token], i: usize) -> bool {
+    const PHRASES: &[(&str, &[&str])] = &[
+        ("dig", &["into", "in"]),
+        ("delve", &["into"]),
+        ("poke", &["at", "around"]),
+        ("scope", &["out"]),
+        ("sort", &["out"]),
+        ("nail", &["down"]),
+        ("weigh", &["up"]),
+        ("circle", &["back"]),
+        // Talking it over: "sync with Mirela about", "catch up with", "touch base".
+        ("sync", &["with", "up"]),
+        ("catch", &["up"]),
+        ("touch", &["base"]),
+        ("smooth", &["out", "over"]),
+        ("iron", &["out"]),
+        ("think", &["about", "through"]),
+        ("get", &["a", "to", "better", "more"]),
+        ("take", &["another", "a"]),
+        ("put", &["more", "some", "thought"]),
+    ];
+    let word = first_of_alternatives(&tokens[i].lower);
+    let next = next_word(tokens, i, 1);
+    PHRASES.iter().any(|(verb, particles)| {
+        has_lemma(word, &[*verb])
+            && particles.contains(&next)
+            // "take a backup", "get a quote": an object, not a look or a handle.
+            && (!matches!(next, "a" | "another") || matches!(next_word(tokens, i, 2), "look" | "handle" | "closer" | "grip" | "sense"))
+    })
 }
 
 /// The `k`-th word after token `i`, lowercase.
@@ -534,6 +624,11 @@ mod tests {
             "[NET] Reflash the edge routers.",
             "Quiesce and restart the ingest workers.",
             "Owner: Kai Lee. Shorten the retry window.",
+            "Redact card numbers from the nightly exports.",
+            "Stock two spare line cards at each exchange.",
+            "Owner: TBD. Shred the expired tapes.",
+            "Instrument the callback handler with latency histograms.",
+            "Mo to ping Hetzner support about the packet loss.",
         ] {
             assert!(concrete(text), "{text}");
         }
@@ -553,6 +648,12 @@ mod tests {
             "Added a backlog task to think about quotas.",
             "Queue metrics and alerts.",
             "Hotfixes should always be in a branch and can be tested on staging.",
+            "Dig into the memory growth on the lobby servers.",
+            "Scope out a second provider for the map tiles.",
+            "Sync with Mirela about the handover template.",
+            "We will get a handle on the alert volume.",
+            "[NETWORK] Tighten the prefix filters on the routers.",
+            "Service account with ACLs.",
         ] {
             assert!(!concrete(text), "{text}");
         }

@@ -233,7 +233,12 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "i reckon",
             "classic",
             "it's the",
+            "its the",
             "it is the",
+            // Certainty is a hypothesis held firmly: "throttling for sure", "def our bottleneck".
+            "for sure",
+            "no doubt",
+            "bottleneck",
             "is the problem",
             "is the issue",
             "is the cause",
@@ -1056,6 +1061,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
     (Cue::Place, elsewhere::IN_PERSON),
     (Cue::Place, elsewhere::AWAY),
     (Cue::Place, elsewhere::TALKED_WITH),
+    (Cue::Place, elsewhere::TEXT_MESSAGES),
 ];
 
 #[cfg(test)]

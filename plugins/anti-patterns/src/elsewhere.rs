@@ -63,6 +63,8 @@ pub(crate) const ELSEWHERE_IF_SET_APART: &[&str] = &[
     "teams",
     "discussion",
 ];
+/// A message sent by phone ("sent by text message to the duty manager"): read as two words.
+pub(crate) const TEXT_MESSAGES: &[&str] = &["text message", "text messages", "text msg"];
 /// Places people meet in person: someone's desk, an office, a hallway. ("Pod" is left out:
 /// in an incident it is a container.)
 pub(crate) const IN_PERSON: &[&str] = &[
@@ -154,6 +156,10 @@ const DECIDING: &[&str] = &[
     "verdict",
     "sign-off",
     "signoff",
+    // An instruction given elsewhere and carried out here is the decision.
+    "instruction",
+    "instructions",
+    "instructed",
 ];
 /// Two-word decisions ("signed off", "went with").
 const DECIDING_PAIRS: &[(&str, &str)] = &[
@@ -192,6 +198,9 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
             || (ELSEWHERE_IF_SET_APART.contains(&w) && set_apart(words, i))
             || (w.starts_with('#') && w.len() > 1 && i > 0 && PLACING.contains(&words.get(i - 1)))
             || talked_with_someone(words, i)
+            || (w == "text"
+                && matches!(words.get_or_empty(i + 1), "message" | "messages" | "msg")
+                && placed(words, i))
             || (IN_PERSON.contains(&w) && went_to_someone(words, i))
     })
 }
@@ -258,13 +267,19 @@ fn talked_with_someone(words: &Words, i: usize) -> bool {
 fn deciding(words: &Words) -> bool {
     (0..words.len()).any(|i| {
         let (w, next) = (words.get(i), words.get_or_empty(i + 1));
-        DECIDING.contains(&w) || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
+        // "hashed it out", "thrashed out the plan": settling, with the particle a word or two on.
+        let settled_out = matches!(w, "hashed" | "thrashed" | "ironed")
+            && (i + 1..(i + 4).min(words.len())).any(|j| words.get(j) == "out");
+        DECIDING.contains(&w)
+            || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
+            || settled_out
     })
 }
 
 /// "per the huddle", "following #db-leads": the place given as the authority for what follows.
 fn cited(words: &Words, place: usize) -> bool {
-    (place.saturating_sub(3)..place).any(|j| matches!(words.get(j), "per" | "following"))
+    (place.saturating_sub(6)..place)
+        .any(|j| matches!(words.get(j), "per" | "following" | "pursuant"))
 }
 
 /// Whether the talk is told as done: a past verb of talking up to the place, or the place
@@ -289,6 +304,8 @@ fn commits(words: &Words, place: usize) -> bool {
             || (w == "going" && matches!(next, "to" | "with"))
             // "the affected products are to be withdrawn": an instruction reported back.
             || (matches!(w, "is" | "are") && next == "to")
+            // "reindex stays suspended till tonight": the outcome reported as settled.
+            || matches!(w, "stays" | "remains" | "stay" | "remain")
     })
 }
 
@@ -309,6 +326,8 @@ mod tests {
             "ok'd on the payments team's call: shedding free-tier traffic",
             "popped over to the dba's desk, we're killing the vacuum",
             "Back from the leadership room: the old tariff is to be restored",
+            "the storage leads thrashed it out in #storage-leads, compaction remains off",
+            "Pursuant to the CFO's instruction by text message, refunds go out at 10:00",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -327,6 +346,8 @@ mod tests {
             "Plan agreed: restore from backups, sync replicas in both regions",
             "my desk phone is ringing, we'll restart after",
             "ran the fix on the worker pod, confirmed it holds",
+            "the text message template for outages needs a rewrite",
+            "in the text message we sent customers, the time stays in UTC",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

@@ -43,6 +43,7 @@ const DELIVERABLES: &[&str] = &[
     "doc",
     "summary",
     "checklist",
+    "comparison",
 ];
 
 /// True when the item states how its completion is judged. `dates` are the tokens that form
@@ -85,15 +86,42 @@ fn completion_criterion(tokens: &[Token], i: usize) -> bool {
         && word(tokens, i - usize::from(i > 0)) == "make"
         && matches!(word(tokens, i + 1), "we've" | "we")
         && (i + 2..(i + 4).min(tokens.len())).any(|j| word(tokens, j).ends_with("ed"));
-    let deliverable = DELIVERABLES.contains(&w)
-        && word(tokens, i + 1) == "that"
-        && matches!(
-            word(tokens, i + 2),
-            "lists" | "shows" | "names" | "covers" | "documents" | "records"
-        );
+    let deliverable = DELIVERABLES.contains(&w) && (says_what(tokens, i) || attached(tokens, i));
     let reviewed_by_count =
         w == "reviewed" && word(tokens, i + 1) == "by" && is_count(word(tokens, i + 2));
     until_shown || made_sure_done || deliverable || reviewed_by_count
+}
+
+/// "a write-up that lists each ...", "a comparison document listing cost per provider": the
+/// deliverable must show something named.
+fn says_what(tokens: &[Token], i: usize) -> bool {
+    const SHOWING: &[&str] = &[
+        "lists",
+        "shows",
+        "names",
+        "covers",
+        "documents",
+        "records",
+        "states",
+    ];
+    const SHOWING_ING: &[&str] = &[
+        "listing",
+        "showing",
+        "naming",
+        "covering",
+        "stating",
+        "comparing",
+    ];
+    let next = word(tokens, i + 1);
+    (next == "that" && SHOWING.contains(&word(tokens, i + 2))) || SHOWING_ING.contains(&next)
+}
+
+/// "with a written comparison of match rates", "delivering a comparison of price": a comparison
+/// of named measures handed over with the work is its done-condition.
+fn attached(tokens: &[Token], i: usize) -> bool {
+    let handed = (i.saturating_sub(3)..i)
+        .any(|j| matches!(word(tokens, j), "with" | "delivering" | "producing"));
+    handed && word(tokens, i) == "comparison" && word(tokens, i + 1) == "of"
 }
 
 /// A target number: `300 seconds`, `0.1%`, `3x`, `512`, `zero deploys`. Versions, times,
@@ -223,6 +251,8 @@ mod tests {
             "Get sign-off from two ICs.",
             "Stay no more than a release behind.",
             "Handle 3x the normal load.",
+            "Evaluate two queues, with a comparison document listing cost per million messages.",
+            "Explore a second DNS provider, with a written comparison of resolution times.",
         ] {
             assert!(measurable(text), "{text}");
         }
@@ -241,6 +271,7 @@ mod tests {
             "Merge the fix into the 4.1 branch.",
             "Retire the old relay within 60 days.",
             "Ship the runbook in sprint 12.",
+            "Write a comparison of the two vendors.",
         ] {
             assert!(!measurable(text), "{text}");
         }

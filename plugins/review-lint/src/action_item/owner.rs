@@ -81,7 +81,7 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
 /// last name standing alone in brackets or in a table cell is who the item is assigned to.
 /// One word alone is as often a product or a vendor ("(Medisys)"), so two are required.
 fn set_apart_name(tokens: &[Token], i: usize) -> bool {
-    if i == 0 || !matches!(tokens[i - 1].text, "(" | "[" | "|") {
+    if i == 0 || !matches!(tokens[i - 1].text, "(" | "[" | "|" | "-" | "–" | "—" | ",") {
         return false;
     }
     let Some(end) = name_at(tokens, i).filter(|&end| end == i + 1) else {
@@ -94,7 +94,57 @@ fn set_apart_name(tokens: &[Token], i: usize) -> bool {
         )
     });
     let counterpart = COUNTERPART_WORDS.contains(&previous_word(tokens, i));
-    closes && !counterpart
+    (closes || in_trailing_details(tokens, end)) && !counterpart
+}
+
+/// "(Sunita Rao, by Friday)", "- Zhang Wei, by 2026-12-20", "- PLAT-6001 - Nnamdi Okeke - Jun 30,
+/// 2027": after the name, only the item's other details follow (a due date, a ticket) or
+/// nothing. In a list of things ("to S3, Google Cloud, and Azure") more of the list follows.
+fn in_trailing_details(tokens: &[Token], end: usize) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+    ];
+    let Some(mark) = tokens.get(end + 1) else {
+        return true;
+    };
+    if !matches!(mark.text, "," | "-" | "–" | "—" | "." | ")" | ";") {
+        return false;
+    }
+    let next = tokens[end + 2..].iter().find(|t| t.is_word);
+    next.is_none_or(|t| {
+        let w = t.lower.as_str();
+        w == "by"
+            || w.starts_with(|c: char| c.is_ascii_digit())
+            || MONTHS.contains(&w)
+            || super::ticket::is_key(t.text)
+    })
 }
 
 /// The owner's name or handle as written (`Dana Reyes`, `@kai.lee`), where
@@ -311,6 +361,9 @@ mod tests {
             "Cap the retry budget at 3 (Ines Moreau).",
             "| Renew the wildcard cert | Tariq Haddad | 2027-02-01 |",
             "Open a case with the CDN - Mei Tanaka to chase.",
+            "Lower the cache TTL to 60 s (Ana Lima, by Friday).",
+            "Drain the old racks - OPS-12 - Ravi Shah - Jun 30, 2027",
+            "Rotate the signing key - Emeka Obi, by 2027-02-01.",
         ] {
             assert!(owned(text), "{text}");
         }
@@ -331,6 +384,8 @@ mod tests {
             "owner tbd add a replication-lag check",
             "owner: the sre team",
             "Owner: dana, add a check",
+            "Move the logs to S3, Google Cloud, and Azure.",
+            "Replace the chargers - Customer Success to confirm.",
         ] {
             assert!(!owned(text), "{text}");
         }

@@ -70,7 +70,7 @@ fn scheme_before(tokens: &[Token], i: usize) -> String {
 }
 
 /// `OPS-2231`: uppercase project key, hyphen, number.
-fn is_key(text: &str) -> bool {
+pub(super) fn is_key(text: &str) -> bool {
     let key_of_link = text.rsplit('/').next().unwrap_or(text);
     let Some((project, number)) = key_of_link.split_once('-') else {
         return false;

@@ -45,9 +45,27 @@ pub(super) fn find_ticket(tokens: &[Token]) -> Option<String> {
         } else if t.text == "#" && hash_number(tokens, i) {
             Some(format!("#{}", tokens[i + 1].text))
         } else {
-            None
+            glued_link(tokens, i)
         }
     })
+}
+
+/// A link the tokenizer cut into pieces where a mark stands between marks (GitLab's
+/// `.../payroll/-/issues/118`): the run of tokens written without spaces, read whole.
+fn glued_link(tokens: &[Token], i: usize) -> Option<String> {
+    let starts_run = i == 0 || tokens[i - 1].end < tokens[i].start;
+    if !starts_run || tokens[i].text != "https" && tokens[i].text != "http" {
+        return None;
+    }
+    let last = (i..tokens.len())
+        .take_while(|&k| k == i || tokens[k - 1].end == tokens[k].start)
+        .last()?;
+    // A comma or full stop right after the link ends the sentence, not the link.
+    let last = (i..=last)
+        .rev()
+        .find(|&k| !matches!(tokens[k].text, "," | "." | ";" | ")"))?;
+    let text: String = tokens[i..=last].iter().map(|t| t.text).collect();
+    is_tracker_link(&text).then_some(text)
 }
 
 /// `https://` when the tokens just before `i` spell it with no space between (the tokenizer
@@ -131,6 +149,10 @@ mod tests {
             found("Fix it: https://git.example.com/acme/api/issues/31"),
             Some("https://git.example.com/acme/api/issues/31".into())
         );
+        assert_eq!(
+            found("Tracked in https://gitlab.example.com/fin/pay/-/issues/118, due May."),
+            Some("https://gitlab.example.com/fin/pay/-/issues/118".into())
+        );
     }
 
     #[test]
@@ -140,6 +162,9 @@ mod tests {
             "Check the alert. An issue has been created for this."
         ));
         assert!(!ticket("Read https://docs.example.com/guide/setup first."));
+        assert!(!ticket(
+            "Read https://gitlab.example.com/fin/pay/-/wikis/setup first."
+        ));
         assert!(!ticket("Page for every SEV-1."));
     }
 }

@@ -611,6 +611,33 @@ fn judgement_competence_and_lessons_in_other_words() {
     ]);
 }
 
+#[test]
+fn ease_neglect_admissions_and_warnings_in_other_words() {
+    assert_blamed(&[
+        "The admin breezily reset the quota on the shared volume.",
+        "Nobody on the storage team thought to check the retention flag.",
+        "The technician pulled the live power feed rather than the spare one.",
+        "The decision by the head of platform to skip the drill is what left us exposed.",
+        "\"sorry all, that one's on me\" (Lena, in #payments)",
+        "The release lead skimmed past the expiry warning twice.",
+        "It was the testers' misplaced confidence in the staging data that hid the bug.",
+        "Omar approved the rollout without so much as opening the diff.",
+        "The shift supervisor was warned about the hot aisle and kept the racks running regardless.",
+        "Root cause: a lapse of attention by the duty operator.",
+        "This hotfix never should have gone out without the second signature.",
+        "Frankly, the new DBA was in over his head with that cluster.",
+        "Takeaway for all of us: double-check the region before you drain.",
+    ]);
+    assert_blameless(&[
+        "It would be easy to call this human error, but the two consoles looked the same.",
+        "The risk was not thought to be serious at the time.",
+        "The failover moved traffic rather than the spare capacity.",
+        "The scheduler was warned by the health check and retried regardless.",
+        "The decision by the platform team on what to roll back came at 10:12.",
+        "The gateway should not have been released without the fix for the leak.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

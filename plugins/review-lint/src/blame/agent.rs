@@ -323,7 +323,9 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     if NO_ONE.contains(&lower) || (lower == "one" && previous == "no") {
         return Some(Agent::NoOne);
     }
-    if is_noun_in(lower, PERSON_NOUNS) {
+    // "the head of dispatch": a head of something is a person.
+    let head_of = lower == "head" && tokens.get(i + 1).is_some_and(|n| n.lower == "of");
+    if is_noun_in(lower, PERSON_NOUNS) || head_of {
         return Some(Agent::Person);
     }
     if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {

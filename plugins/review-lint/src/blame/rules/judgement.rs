@@ -124,10 +124,15 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         state || personal
     });
     // "Nobody on the desk bothered to ...", "didn't bother to": not taking the trouble.
-    let bothered = s.positions(&["bother", "bothered", "bothers"]).find(|&i| {
-        s.word(i + 1) == "to"
-            && (s.negated_before(i, 2) || (i.saturating_sub(6)..i).any(|j| s.says_no_one(j)))
-    });
+    // "Nobody thought to check": the same, as a thought no one had.
+    let bothered = s
+        .positions(&["bother", "bothered", "bothers", "thought", "think"])
+        .find(|&i| {
+            // "was not thought to be serious" is a judgement of the issue, not of anyone's care.
+            s.word(i + 1) == "to"
+                && s.word(i + 2) != "be"
+                && (s.negated_before(i, 2) || (i.saturating_sub(6)..i).any(|j| s.says_no_one(j)))
+        });
     // "was not paying attention", "wasn't paying attention".
     let inattentive = s.positions(&["attention"]).find(|&i| {
         i > 0
@@ -221,6 +226,15 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             matches!(owner, "his" | "her" | "their" | "my" | "our")
                 && has_lemma(s.word(i.wrapping_sub(2)), &["lose", "lost"])
         });
+    // "in over her head": the same remark in other words.
+    let over_head = s.positions(&["head", "heads"]).find(|&i| {
+        s.word(i.wrapping_sub(3)) == "in"
+            && s.word(i.wrapping_sub(2)) == "over"
+            && matches!(
+                s.word(i.wrapping_sub(1)),
+                "their" | "his" | "her" | "our" | "my"
+            )
+    });
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
@@ -252,6 +266,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| panicked.map(|i| Hit::new(BlameKind::Character, i, i)))
         .or_else(|| temper.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| out_of_depth.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
+        .or_else(|| over_head.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
@@ -401,6 +416,6 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
     // "Lesson for the operators: never trust your memory": a lesson given as an order to people.
     let lesson_order = colon.is_some()
         && (0..start).any(|j| LESSON_WORDS.contains(&s.word(j)))
-        && matches!(s.word(first), "never" | "always" | "don't" | "do");
+        && (matches!(s.word(first), "never" | "always" | "don't" | "do") || looks);
     ((looks && before_you) || lesson_order).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

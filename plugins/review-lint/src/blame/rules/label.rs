@@ -66,7 +66,11 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
     // "Ingrid's misreading", "the admin's mishandling": a noun of doing wrong, by its prefix.
     let failing = |i: usize| {
         let w = s.word(i);
-        FAILINGS.contains(&w)
+        // "the clerks' misplaced confidence in the script": trust given where it was not due.
+        let misplaced = matches!(w, "confidence" | "trust" | "faith")
+            && matches!(s.word(i.wrapping_sub(1)), "misplaced" | "blind" | "undue");
+        misplaced
+            || FAILINGS.contains(&w)
             || (w.starts_with("mis") && w.len() > 7 && (w.ends_with("ing") || w.ends_with("ment")))
     };
     (0..s.tokens.len()).filter(|&i| failing(i)).find_map(|i| {
@@ -86,9 +90,15 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
             s.word(i),
             "error" | "errors" | "slip" | "mistake" | "mistakes"
         );
-        if s.word(i + 1) == "by" && !elsewhere {
-            let end = (i + 6).min(s.tokens.len());
-            if let Some(owner) = (i + 2..end).find(|&o| is_noun_in(s.word(o), PERSON_NOUNS)) {
+        // "a lapse of attention by the duty operator": what failed may come between.
+        let by = if s.word(i + 1) == "of" && s.word(i + 3) == "by" {
+            i + 3
+        } else {
+            i + 1
+        };
+        if s.word(by) == "by" && !elsewhere {
+            let end = (by + 5).min(s.tokens.len());
+            if let Some(owner) = (by + 1..end).find(|&o| is_noun_in(s.word(o), PERSON_NOUNS)) {
                 return (!denied(s, i, owner)).then(|| Hit::new(BlameKind::HumanError, i, owner));
             }
         }
@@ -104,6 +114,14 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
 
 /// A person's or a role's possessive: "Ksenia's", "the engineer's".
 fn someones_possessive(s: &Sentence, o: usize) -> bool {
+    // "the clerks' ...": a plural's apostrophe stands as a token of its own.
+    let plural = s.tokens[o].text == "'"
+        && o > 0
+        && s.tokens[o - 1].end == s.tokens[o].start
+        && is_noun_in(s.word(o - 1), PERSON_NOUNS);
+    if plural {
+        return true;
+    }
     let text = s.tokens[o].text;
     let named = text
         .strip_suffix("'s")
@@ -144,7 +162,21 @@ fn someones_decision(s: &Sentence) -> Option<Hit> {
             someones_possessive(s, i - 1) && as_cause
         })
         .map(|i| Hit::new(BlameKind::Culprit, i - 1, i));
-    possessed.or_else(|| choice_someone_made(s))
+    possessed
+        .or_else(|| choice_someone_made(s))
+        .or_else(|| decision_by_someone(s))
+}
+
+/// "The decision by the head of dispatch to keep the old tables is what left ...": the maker
+/// named after "by", the choice named as the cause.
+fn decision_by_someone(s: &Sentence) -> Option<Hit> {
+    s.positions(&["decision", "choice", "call", "insistence", "refusal"])
+        .find(|&i| {
+            let by_person = s.word(i + 1) == "by"
+                && doer_after(&s.tokens, i + 2).is_some_and(|a| a == Agent::Person);
+            by_person && caused_after(s, i)
+        })
+        .map(|i| Hit::new(BlameKind::Culprit, i, i + 2))
 }
 
 /// "The choice Bogdan made to run ... is the root cause": a choice a named person made, named
@@ -182,7 +214,9 @@ fn caused_after(s: &Sentence, i: usize) -> bool {
         "why",
         "meant",
     ];
-    (i + 1..(i + 12).min(s.tokens.len())).any(|j| CAUSING.contains(&s.word(j)))
+    // "... is what left forty lorries circling": a cleft naming the effect.
+    let cleft = |j: usize| s.word(j) == "what" && matches!(s.word(j - 1), "is" | "was");
+    (i + 1..(i + 12).min(s.tokens.len())).any(|j| CAUSING.contains(&s.word(j)) || cleft(j))
 }
 
 /// "The root cause was a misunderstanding of ...": only people hold beliefs, so a wrong one
@@ -360,6 +394,29 @@ pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
         .or_else(|| to_blame.map(|i| Hit::new(BlameKind::Culprit, i - 2, i)))
         .or_else(|| someone.map(|i| Hit::new(BlameKind::Culprit, i, i + 1).with_act(Some(i + 1))))
         .or_else(|| disciplined.map(|i| Hit::new(BlameKind::Culprit, i - 1, i)))
+        .or_else(|| admission(s))
+}
+
+/// "that one's on me", "my bad", "mea culpa": a person taking the cause on themselves, as chat
+/// quoted in a review does.
+fn admission(s: &Sentence) -> Option<Hit> {
+    // Read in the raw text: the admission is usually inside the quotes the rules otherwise
+    // leave alone.
+    const ADMISSIONS: &[&str] = &[
+        "my bad",
+        "mea culpa",
+        "that one's on me",
+        "that's on me",
+        "this one's on me",
+        "this is on me",
+        "that was on me",
+        "my fault",
+    ];
+    let text = s.text.to_lowercase().replace('\u{2019}', "'");
+    let at = ADMISSIONS.iter().find_map(|a| text.find(a))?;
+    let from = s.tokens.iter().position(|t| t.start >= at)?;
+    let to = (from + 2).min(s.tokens.len() - 1);
+    Some(Hit::new(BlameKind::Culprit, from, to))
 }
 
 /// "The root cause was a developer running ...", "the outage was caused by an operator",
@@ -451,7 +508,17 @@ pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
             let negated = s.negated_before(i, 6) || (0..i).any(|j| s.says_no_one(j));
             negated && s.word(i + 1) != "of"
         });
-    no_one_at_fault || denies_anyones_failing(s)
+    no_one_at_fault || denies_anyones_failing(s) || label_set_aside(s)
+}
+
+/// "It would be easy to call this human error, but the screen ...": the label named only to be
+/// set aside for what follows.
+fn label_set_aside(s: &Sentence) -> bool {
+    s.positions(&["easy", "tempting"]).any(|i| {
+        let calling = s.word(i + 1) == "to" && has_lemma(s.word(i + 2), &["call", "blame", "say"]);
+        let but = (i + 3..s.tokens.len()).any(|j| s.word(j) == "but");
+        calling && but
+    })
 }
 
 /// "We do not think anyone acted carelessly", "we don't believe anybody was negligent": a

@@ -19,6 +19,7 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
         .or_else(|| how_does_someone(s, first))
         .or_else(|| what_were_they_thinking(s))
         .or_else(|| who_would_ever(s, first))
+        .or_else(|| what_could_go_wrong(s))
 }
 
 /// "How does a senior engineer push to main without running the tests?": asking how a person
@@ -44,6 +45,18 @@ fn who_would_ever(s: &Sentence, first: usize) -> Option<Hit> {
         || s.positions(&["idea"])
             .any(|i| s.word(i.wrapping_sub(1)) == "good");
     (s.word(first) == "who" && disbelief).then(|| Hit::new(BlameKind::Counterfactual, first, first))
+}
+
+/// "Of course the contractor picked Friday at five; what could possibly go wrong?": sarcasm
+/// about a person's choice.
+fn what_could_go_wrong(s: &Sentence) -> Option<Hit> {
+    s.positions(&["wrong"]).find_map(|i| {
+        let asked = s.word(i.wrapping_sub(1)) == "go"
+            && (i.saturating_sub(4)..i).any(|j| s.word(j) == "what")
+            && (i.saturating_sub(4)..i).any(|j| s.word(j) == "could");
+        (asked && person_within(s, 0, i.saturating_sub(4)))
+            .then(|| Hit::new(BlameKind::Counterfactual, i - 1, i))
+    })
 }
 
 /// "What exactly was the team thinking when they load-tested against the live shard?"

@@ -58,6 +58,13 @@ const SLIP_ADVERB_STEMS: &[&str] = &[
     "hurried",
     "foolish",
     "impulsive",
+    // Ease where care was due: "breezily", "cavalierly", "perfunctorily".
+    "breez",
+    "cavalier",
+    "flippant",
+    "nonchalant",
+    "perfunctori",
+    "cursori",
 ];
 
 /// True for an adverb that frames an act as an accident or a lapse: one of [`SLIP_ADVERBS`],
@@ -101,6 +108,9 @@ const SLIPS_IF_PERSON: &[&str] = &[
     "brush",
     "wave",
     "dismiss",
+    // Reading past what mattered: "skimmed past the notice", "glossed over the warning".
+    "skim",
+    "gloss",
 ];
 
 /// Verbs with the prefix of doing wrong ("misconfigured", "mistyped", "mislabelled",
@@ -132,6 +142,27 @@ const DISCOVERIES: &[&str] = &[
 /// Fires on a slip or an omission attached to a person: "accidentally instructed", "forgot to",
 /// "failed to verify", "didn't escalate", "pushed it without running the validator", "made a
 /// typo", "brought it up with a bad config".
+/// "was warned twice ... and chose to carry on regardless": going on past a warning is ignoring
+/// it, whatever the words.
+fn went_on_despite_warning(s: &Sentence) -> Option<Hit> {
+    let warned = s.positions(&["warned"]).find(|&i| {
+        matches!(
+            s.word(i.wrapping_sub(1)),
+            "was" | "were" | "been" | "twice" | "repeatedly"
+        ) || s.word(i.wrapping_sub(2)) == "was"
+    })?;
+    let anyway = (warned + 1..s.tokens.len()).find(|&j| {
+        matches!(
+            s.word(j),
+            "regardless" | "anyway" | "nonetheless" | "nevertheless"
+        )
+    })?;
+    s.agent_of(warned)
+        .0
+        .is_someone()
+        .then(|| Hit::new(BlameKind::Slip, warned, anyway))
+}
+
 pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
     slip_word(s)
         .or_else(|| failed_to(s))
@@ -142,6 +173,7 @@ pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
         .or_else(|| wrong_object(s))
         .or_else(|| left_undone(s))
         .or_else(|| by_mistake(s))
+        .or_else(|| went_on_despite_warning(s))
 }
 
 /// "deleted the volume by mistake", "ran it in error": the slip carried by a phrase.
@@ -370,7 +402,9 @@ fn missed_by_a_test_stage(s: &Sentence, verb: usize) -> bool {
 /// "pushed the config without running the validator": skipping a check as the cause.
 fn without_check(s: &Sentence) -> Option<Hit> {
     s.positions(&["without"]).find_map(|i| {
-        let verb = s.next_content(i)?;
+        // "without so much as opening it": not even the least look, whatever the verb.
+        let not_even = s.word(i + 1) == "so" && s.word(i + 2) == "much" && s.word(i + 3) == "as";
+        let verb = if not_even { i + 4 } else { s.next_content(i)? };
         // "without getting anyone to look at it": the check asked of no one, so not made.
         let delegated = has_lemma(s.word(verb), &["get", "have", "ask"])
             && matches!(
@@ -379,8 +413,8 @@ fn without_check(s: &Sentence) -> Option<Hit> {
             )
             && s.word(verb + 2) == "to"
             && has_lemma(s.word(verb + 3), ATTENTIVE_ACTS);
-        let check =
-            s.word(verb).ends_with("ing") && (has_lemma(s.word(verb), ATTENTIVE_ACTS) || delegated);
+        let check = s.word(verb).ends_with("ing")
+            && (has_lemma(s.word(verb), ATTENTIVE_ACTS) || delegated || not_even);
         (check && s.agent_of(i).0.is_someone())
             .then(|| Hit::new(BlameKind::Omission, i, verb).with_act(Some(verb)))
     })
@@ -461,14 +495,16 @@ fn wrong_object(s: &Sentence) -> Option<Hit> {
 fn removed_instead<'s>(s: &'s Sentence) -> impl Iterator<Item = usize> + 's {
     let remedied =
         (0..s.tokens.len()).any(|j| has_lemma(s.word(j), &["restore", "fix", "recover"]));
-    s.positions(&["instead"]).filter(move |&i| {
+    // "rather than the spare one": the same substitution.
+    let rather = |i: usize| s.word(i) == "rather" && s.word(i + 1) == "than";
+    s.positions(&["instead", "rather"]).filter(move |&i| {
         let target = s.tokens.get(i + 2).is_some_and(|t| {
             matches!(t.lower.as_str(), "the" | "a" | "an" | "its" | "their") || name_shaped(t.text)
         });
         let act = (i.saturating_sub(8)..i).any(|j| {
             let w = s.word(j);
-            has_lemma(w, REMOVING) || has_lemma(w, DAMAGING)
+            has_lemma(w, REMOVING) || has_lemma(w, DAMAGING) || has_lemma(w, &["pull", "yank"])
         });
-        s.word(i + 1) == "of" && target && act && !remedied
+        (s.word(i + 1) == "of" || rather(i)) && target && act && !remedied
     })
 }

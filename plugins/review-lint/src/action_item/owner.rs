@@ -81,7 +81,12 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
 /// last name standing alone in brackets or in a table cell is who the item is assigned to.
 /// One word alone is as often a product or a vendor ("(Medisys)"), so two are required.
 fn set_apart_name(tokens: &[Token], i: usize) -> bool {
-    if i == 0 || !matches!(tokens[i - 1].text, "(" | "[" | "|" | "-" | "–" | "—" | ",") {
+    if i == 0
+        || !matches!(
+            tokens[i - 1].text,
+            "(" | "[" | "|" | "-" | "–" | "—" | "," | "."
+        )
+    {
         return false;
     }
     let Some(end) = name_at(tokens, i).filter(|&end| end == i + 1) else {

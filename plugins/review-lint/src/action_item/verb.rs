@@ -163,6 +163,9 @@ pub(super) const VAGUE: &[&str] = &[
     "prevent",
     "look",
     "investigate",
+    // Looking over something without a stated change: as "assess" and "evaluate".
+    "examine",
+    "gauge",
     "consider",
     "assess",
     "evaluate",
@@ -360,11 +363,16 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
     let object_follows = DETERMINERS.contains(&next)
         // "Cordon and drain the nodes": the first of two verbs sharing an object.
         || (next == "and" && has_lemma(after, CONCRETE));
+    // "Owner: X. Prune ...", "Sunil to watermark ...": after a label or an owner, what follows
+    // is the action; a verb WordNet lists needs no object to show it.
+    let after_owner = previous
+        .is_some_and(|t| matches!(t.text, "." | ":" | "-" | "–" | "]") || t.lower == "to")
+        && verbs::is_verb(word);
     first
         && base_form
         && !tag
         && !NOT_VERBS.contains(&word)
-        && (object_follows || verb_before_its_object(tokens, i))
+        && (object_follows || after_owner || verb_before_its_object(tokens, i))
 }
 
 /// "Redact card numbers from the exports", "Stock two spare modules", "Yank release 4.0.0 and
@@ -398,9 +406,11 @@ fn verb_before_its_object(tokens: &[Token], i: usize) -> bool {
     let counted = words
         .first()
         .is_some_and(|w| COUNTS.contains(w) || w.starts_with(|c: char| c.is_ascii_digit()));
-    let placed = words
-        .windows(2)
-        .any(|w| PLACES.contains(&w[0]) && DETERMINED.contains(&w[1]));
+    // "from the exports", "to 200 messages per second".
+    let placed = words.windows(2).any(|w| {
+        PLACES.contains(&w[0])
+            && (DETERMINED.contains(&w[1]) || w[1].starts_with(|c: char| c.is_ascii_digit()))
+    });
     // "... and publish 4.0.1", "..., then verify with a scan": a second order with its object.
     let joined = words.windows(3).any(|w| {
         matches!(w[0], "and" | "then")
@@ -504,6 +514,10 @@ fn exploring_phrase(tokens: &[Token], i: usize) -> bool {
         ("get", &["a", "to", "better", "more"]),
         ("take", &["another", "a"]),
         ("put", &["more", "some", "thought"]),
+        // "Raise awareness of phishing": awareness is no deliverable.
+        ("raise", &["awareness"]),
+        ("build", &["awareness"]),
+        ("spread", &["awareness"]),
     ];
     let word = first_of_alternatives(&tokens[i].lower);
     let next = next_word(tokens, i, 1);
@@ -629,6 +643,8 @@ mod tests {
             "Owner: TBD. Shred the expired tapes.",
             "Instrument the callback handler with latency histograms.",
             "Mo to ping Hetzner support about the packet loss.",
+            "Owner: Ana Lima. Prune snapshots older than 90 days.",
+            "Meter bulk sends to 200 messages per second.",
         ] {
             assert!(concrete(text), "{text}");
         }
@@ -651,6 +667,8 @@ mod tests {
             "Dig into the memory growth on the lobby servers.",
             "Scope out a second provider for the map tiles.",
             "Sync with Mirela about the handover template.",
+            "Raise awareness of phishing among the front desk.",
+            "Examine the backup job for gaps.",
             "We will get a handle on the alert volume.",
             "[NETWORK] Tighten the prefix filters on the routers.",
             "Service account with ACLs.",

@@ -29,6 +29,10 @@ const GIVING: &[&str] = &[
     "gave",
     "transfer",
     "transferring",
+    "transfers",
+    "passes",
+    "hands",
+    "gives",
     "entrust",
     "entrusting",
     "yours",
@@ -52,6 +56,9 @@ const ROLE_NOUNS: &[&str] = &[
     "incident",
     "reins",
     "baton",
+    // "Coordination passes to L. Becker": the role named by what it does.
+    "coordination",
+    "coordinator",
     "this",
     "it",
 ];
@@ -236,7 +243,9 @@ pub fn names_a_person(text: &str) -> bool {
         if name_shaped(bare, !opens_sentence || (to_you && word.ends_with(','))) {
             return true;
         }
-        opens_sentence = word.ends_with(['.', '!', '?', ':', ';']);
+        // "L. Becker": an initial's full stop does not end the sentence.
+        let initial = bare.chars().count() == 1 && bare.chars().all(char::is_uppercase);
+        opens_sentence = word.ends_with(['.', '!', '?', ':', ';']) && !initial;
     }
     false
 }

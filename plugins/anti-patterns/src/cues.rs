@@ -213,6 +213,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "can it be",
             "i think",
             "i bet",
+            "betting",
+            "bet it's",
             "suspect",
             "suspecting",
             "theory",

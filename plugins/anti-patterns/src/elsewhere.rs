@@ -48,6 +48,8 @@ pub(crate) const ALWAYS_ELSEWHERE: &[&str] = &[
     "conference",
     "video",
     "voice",
+    // A ticket's or a pull request's comment thread is never the incident channel.
+    "comments",
 ];
 /// Ways of talking that may be the channel itself: elsewhere only with a word that says so.
 pub(crate) const ELSEWHERE_IF_SET_APART: &[&str] = &[
@@ -270,9 +272,12 @@ fn deciding(words: &Words) -> bool {
         // "hashed it out", "thrashed out the plan": settling, with the particle a word or two on.
         let settled_out = matches!(w, "hashed" | "thrashed" | "ironed")
             && (i + 1..(i + 4).min(words.len())).any(|j| words.get(j) == "out");
+        // "sorted it between them": settled, said with the thing settled as the object.
+        let sorted = w == "sorted" && matches!(next, "it" | "this" | "that" | "out");
         DECIDING.contains(&w)
             || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
             || settled_out
+            || sorted
     })
 }
 
@@ -328,6 +333,7 @@ mod tests {
             "Back from the leadership room: the old tariff is to be restored",
             "the storage leads thrashed it out in #storage-leads, compaction remains off",
             "Pursuant to the CFO's instruction by text message, refunds go out at 10:00",
+            "Ana and Bo sorted it between them in the PR comments: the flag stays off",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -347,6 +353,7 @@ mod tests {
             "my desk phone is ringing, we'll restart after",
             "ran the fix on the worker pod, confirmed it holds",
             "the text message template for outages needs a rewrite",
+            "left some comments on the dashboard, have a look",
             "in the text message we sent customers, the time stays in UTC",
         ] {
             assert!(!decided_elsewhere(text), "{text}");

@@ -135,6 +135,27 @@ mod tests {
     }
 
     #[test]
+    fn a_formal_handover_to_an_initialled_name_fires() {
+        let mut events = before_the_handover();
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            RoleChange,
+            "Coordination passes to I. Petrov with immediate effect; R. Adler leaves for a flight.",
+        ));
+        events.push(by(
+            24,
+            "Ilya",
+            Ic,
+            Message,
+            "Which volumes are already moved?",
+        ));
+        let nudges = replay(&events, 0..=40, Pattern::SilentHandover);
+        assert_eq!(nudges.len(), 1);
+    }
+
+    #[test]
     fn a_note_and_an_ack_keep_it_silent() {
         let mut events = before_the_handover();
         events.push(by(

@@ -9,7 +9,7 @@
 //! a contrary observation from someone other than the hypothesis's author, and the hypothesis
 //! pursued again after it.
 
-use crate::context::{Context, is_responder};
+use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::share_topic;
@@ -87,6 +87,11 @@ fn closes_any(ctx: &Context, i: usize) -> bool {
 }
 
 /// The stretch still open at `now`, following the discussion from event `from`.
+/// A message by a person outside the response: support, a stakeholder.
+fn observes(e: &crate::model::Event) -> bool {
+    is_human(e) && !is_responder(e) && e.kind == EventKind::Message
+}
+
 fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
     let mut open: Option<Stretch> = None;
     for i in from..ctx.events.len() {
@@ -96,6 +101,16 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
             EventKind::Decision | EventKind::Mitigation | EventKind::Resolution
         ) {
             open = None;
+            continue;
+        }
+        // Support or a stakeholder can post what cuts against the theory ("fwiw a customer's
+        // week-old mail fails the same way"): counted when it is about the theory's subject.
+        if let Some(stretch) = open.as_mut().filter(|_| observes(e)) {
+            let cues = ctx.cues(i);
+            let on_topic = share_topic(&stretch.topic, &ctx.topic(i));
+            if cues.has(Cue::Contrary) && !cues.question && on_topic {
+                stretch.contrary.push(i);
+            }
             continue;
         }
         if !is_responder(e)
@@ -183,6 +198,22 @@ mod tests {
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 19 * 60);
         assert!(nudges[0].evidence.contains(&4));
+    }
+
+    #[test]
+    fn a_contrary_sign_from_support_counts_when_it_is_about_the_theory() {
+        let mut events = lock_theory();
+        events[4] = ev(
+            9,
+            Stakeholder,
+            Message,
+            "support: fwiw lock waits on orders-db look normal from our side too",
+        );
+        let nudges = replay(&events, 0..=40, Pattern::TunnelVision);
+        assert_eq!(nudges.len(), 1);
+        // A stakeholder's line about something else is no contrary sign.
+        events[4] = ev(9, Stakeholder, Message, "any news for the status page?");
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 
     #[test]

@@ -67,7 +67,38 @@ fn any_of(words: &Words, class: &[&str]) -> bool {
     words.iter().any(|w| class.contains(&w))
 }
 
+/// "we need to go slower to gmail", "gotta go back to yesterday's file": "go" with a manner or a
+/// direction says what the team does next, not that the speaker leaves. True when that is the
+/// line's only sign of leaving.
+pub fn going_is_a_plan(text: &str) -> bool {
+    const MANNER: &[&str] = &[
+        "slower", "faster", "slow", "back", "ahead", "with", "live", "for", "through", "over",
+        "down", "up", "to", "on", "into", "via", "the", "easy", "further", "wider",
+    ];
+    const LEAVING_SIGNS: &[&str] = &[
+        "ic", "take", "yours", "hand", "handing", "pass", "passing", "shift", "leave", "leaving",
+        "jump", "drop", "bed", "sleep", "afk", "away", "driving", "run", "meeting", "bye",
+    ];
+    let words = Words::new(text);
+    let planned = (1..words.len()).any(|k| {
+        words.get(k) == "go"
+            && matches!(words.get(k - 1), "to" | "gotta")
+            && MANNER.contains(&words.get_or_empty(k + 1))
+    });
+    planned && !words.iter().any(|w| LEAVING_SIGNS.contains(&w))
+}
+
 /// "run to the meeting", "have to run": running somewhere is leaving, not running a task.
+#[cfg(test)]
+#[test]
+fn going_with_a_manner_is_a_plan_and_going_alone_is_leaving() {
+    assert!(going_is_a_plan(
+        "ok so we need to go slower to gmail. mateo whats the knob"
+    ));
+    assert!(!going_is_a_plan("sorry need to go, bo has ic"));
+    assert!(!going_is_a_plan("gotta go"));
+}
+
 fn runs_off(words: &Words) -> bool {
     (1..words.len()).any(|k| {
         (words.get(k - 1) == "run" && words.get(k) == "to")
@@ -384,6 +415,15 @@ fn clock_seconds(word: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn going_with_a_manner_is_a_plan_and_going_alone_is_leaving() {
+        assert!(super::going_is_a_plan(
+            "ok so we need to go slower to gmail. mateo whats the knob"
+        ));
+        assert!(!super::going_is_a_plan("sorry need to go, bo has ic"));
+        assert!(!super::going_is_a_plan("gotta go"));
+    }
     use super::*;
 
     fn gives(text: &str) -> bool {

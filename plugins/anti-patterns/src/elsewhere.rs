@@ -273,7 +273,8 @@ fn deciding(words: &Words) -> bool {
         let settled_out = matches!(w, "hashed" | "thrashed" | "ironed")
             && (i + 1..(i + 4).min(words.len())).any(|j| words.get(j) == "out");
         // "sorted it between them": settled, said with the thing settled as the object.
-        let sorted = w == "sorted" && matches!(next, "it" | "this" | "that" | "out");
+        let sorted =
+            matches!(w, "sorted" | "landed") && matches!(next, "it" | "this" | "that" | "out");
         DECIDING.contains(&w)
             || DECIDING_PAIRS.iter().any(|&(a, b)| a == w && b == next)
             || settled_out
@@ -334,6 +335,7 @@ mod tests {
             "the storage leads thrashed it out in #storage-leads, compaction remains off",
             "Pursuant to the CFO's instruction by text message, refunds go out at 10:00",
             "Ana and Bo sorted it between them in the PR comments: the flag stays off",
+            "fyi the VP and finance already landed this in their sync: refunds for all",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }

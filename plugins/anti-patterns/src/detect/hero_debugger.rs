@@ -51,7 +51,10 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
 fn is_hands_on(ctx: &Context, i: usize) -> bool {
     let cues = ctx.cues(i);
     // Cheap tests first: the shape test below reads the line's words again.
-    if cues.has(Cue::Directs) || cues.question {
+    // A question in a logged action is the IC thinking aloud over their own work ("`mc admin
+    // info`: nodes 3, 5, 7 full. rebalance never ran?"); in a message it asks the room.
+    let action = matches!(ctx.events[i].kind, EventKind::Action | EventKind::Deploy);
+    if cues.has(Cue::Directs) || (cues.question && !action) {
         return false;
     }
     // An action or a deploy the IC logs is the IC's own hands at work, whatever words it uses,
@@ -105,6 +108,27 @@ mod tests {
     #[test]
     fn fires_on_the_third_step_with_a_question_waiting() {
         let mut events = start();
+        events.push(ev(
+            6,
+            Ops,
+            Message,
+            "Ana, should I take the workers or the DB?",
+        ));
+        events.push(ev(8, Ic, Action, "killing one blocking session"));
+        let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 8 * 60);
+    }
+
+    #[test]
+    fn an_action_that_wonders_aloud_is_still_hands_on() {
+        let mut events = start();
+        events[3] = ev(
+            5,
+            Ic,
+            Action,
+            "pg_stat_activity on billing-db: 40 idle in tx. pool leak?",
+        );
         events.push(ev(
             6,
             Ops,

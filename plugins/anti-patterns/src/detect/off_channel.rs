@@ -47,8 +47,9 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
             e.kind,
             EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other
         )
-        && !cues.has(Cue::DecisionMark)
-        && (cues.has(Cue::Venue) && cues.has(Cue::Agreement)
+        && (!cues.has(Cue::DecisionMark) && cues.has(Cue::Venue) && cues.has(Cue::Agreement)
+            // "In the meet with the leads it is decided: ...": a line marked as a decision is
+            // still a report of one made elsewhere when its own words place it there.
             || (cues.has(Cue::Place) || e.text.contains('#')) && decided_elsewhere(&e.text))
 }
 
@@ -161,6 +162,19 @@ mod tests {
         let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].evidence, [3]);
+    }
+
+    #[test]
+    fn a_decision_marked_as_one_but_made_in_a_meeting_fires() {
+        let mut events = before();
+        events.push(ev(
+            20,
+            Ic,
+            Message,
+            "Back. In the meet with the broker leads it is decided: we roll back 4-6.",
+        ));
+        let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
+        assert_eq!(nudges.len(), 1);
     }
 
     #[test]

@@ -59,7 +59,9 @@ fn is_handover(ctx: &Context, i: usize, wait: i64) -> bool {
     matches!(e.kind, EventKind::RoleChange | EventKind::Message)
         && e.actor.is_some()
         && !ctx.has(i, Cue::IcClaim)
-        && ((ctx.has(i, Cue::Handoff) && ctx.ic_before(i) == e.actor.as_deref())
+        && ((ctx.has(i, Cue::Handoff)
+            && !acts::going_is_a_plan(&e.text)
+            && ctx.ic_before(i) == e.actor.as_deref())
             // `hands_over` checks who held the role itself.
             || acts::hands_over(ctx, i, wait))
 }

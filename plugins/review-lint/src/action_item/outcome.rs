@@ -69,7 +69,13 @@ fn verification(tokens: &[Token], i: usize) -> bool {
     let success =
         w == "success" && matches!(word(tokens, i + 1), "=" | ":" | "is" | "when" | "means");
     // "and check that the gates read the fresh list": a check of a stated result.
-    let checked_that = matches!(w, "check" | "checking") && word(tokens, i + 1) == "that";
+    // Not "a pre-deploy check that blocks ...": there "check" is the thing being added.
+    let as_verb = matches!(
+        previous_word(tokens, i),
+        "" | "and" | "then" | "to" | "also"
+    );
+    let checked_that =
+        matches!(w, "check" | "checking") && word(tokens, i + 1) == "that" && as_verb;
     // "Talk to Gunnar about the sign-off": a verification named as the topic is not one.
     let topic = (i.saturating_sub(4)..i).any(|j| word(tokens, j) == "about");
     (VERIFICATIONS.contains(&w) || signed_off || done_when || success || checked_that) && !topic

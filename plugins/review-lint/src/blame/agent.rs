@@ -342,7 +342,20 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
             .get(j)
             .is_some_and(|n| n.is_word && n.lower.ends_with("ly") && n.lower.len() > 4)
     };
-    let next_is_verb = verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2));
+    // "Mateus Oliveira on our mobile team pressed send": who the person works with stands
+    // between the name and the verb.
+    let affiliated = |j: usize| {
+        let opens = tokens
+            .get(j)
+            .is_some_and(|p| matches!(p.lower.as_str(), "on" | "from" | "at" | "of" | "in"));
+        opens
+            && (j + 1..(j + 5).min(tokens.len())).any(|k| {
+                let group =
+                    is_noun_in(&tokens[k].lower, PERSON_NOUNS) || name_shaped(tokens[k].text);
+                group && verb_at(k + 1)
+            })
+    };
+    let next_is_verb = verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2)) || affiliated(i + 1);
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
 }
 

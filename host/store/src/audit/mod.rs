@@ -27,6 +27,7 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::clock::Timestamp;
+use crate::db::WriteTx;
 use crate::error::{Error, Result};
 use crate::roles::Actor;
 use crate::store::Store;
@@ -80,10 +81,8 @@ impl AuditLog<'_> {
         detail: &serde_json::Value,
     ) -> Result<AuditEntry> {
         check_action(action)?;
-        let mut tx = self.store.db().write().await?;
-        let entry = append_in(tx.conn(), self.store.now(), actor, action, subject, detail).await?;
-        tx.commit().await?;
-        Ok(entry)
+        let tx = self.store.db().write().await?;
+        append_and_commit(tx, self.store.now(), actor, action, subject, detail).await
     }
 
     /// Up to `limit` entries with `seq > after`, oldest first.
@@ -126,6 +125,21 @@ fn check_action(action: &str) -> Result<()> {
         return Err(Error::invalid("action", "must not be empty"));
     }
     Ok(())
+}
+
+/// Appends the entry for the change made in `tx`, then commits both: the common end of a
+/// write that one audit entry records.
+pub(crate) async fn append_and_commit(
+    mut tx: WriteTx<'_>,
+    at: Timestamp,
+    actor: &Actor,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<AuditEntry> {
+    let entry = append_in(tx.conn(), at, actor, action, subject, detail).await?;
+    tx.commit().await?;
+    Ok(entry)
 }
 
 /// Appends inside the caller's transaction, so the entry commits (or not) with the change it

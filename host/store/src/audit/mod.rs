@@ -81,8 +81,10 @@ impl AuditLog<'_> {
         detail: &serde_json::Value,
     ) -> Result<AuditEntry> {
         check_action(action)?;
-        let tx = self.store.db().write().await?;
-        append_and_commit(tx, self.store.now(), actor, action, subject, detail).await
+        let mut tx = self.store.db().write().await?;
+        let entry = append_in(tx.conn(), self.store.now(), actor, action, subject, detail).await?;
+        tx.commit().await?;
+        Ok(entry)
     }
 
     /// Up to `limit` entries with `seq > after`, oldest first.
@@ -128,7 +130,7 @@ fn check_action(action: &str) -> Result<()> {
 }
 
 /// Appends the entry for the change made in `tx`, then commits both: the common end of a
-/// write that one audit entry records.
+/// write that one audit entry records (its callers have no use for the entry itself).
 pub(crate) async fn append_and_commit(
     mut tx: WriteTx<'_>,
     at: Timestamp,
@@ -136,10 +138,9 @@ pub(crate) async fn append_and_commit(
     action: &str,
     subject: &str,
     detail: &serde_json::Value,
-) -> Result<AuditEntry> {
-    let entry = append_in(tx.conn(), at, actor, action, subject, detail).await?;
-    tx.commit().await?;
-    Ok(entry)
+) -> Result<()> {
+    append_in(tx.conn(), at, actor, action, subject, detail).await?;
+    tx.commit().await
 }
 
 /// Appends inside the caller's transaction, so the entry commits (or not) with the change it

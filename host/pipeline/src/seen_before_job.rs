@@ -356,7 +356,7 @@ fn finding(
 mod tests {
     use super::*;
     use rhyme_seen_before::themes::Member;
-    use rhyme_store::{ActionItem, ActionStatus};
+    use rhyme_store::{ActionItem, ActionStatus, NewActionItem};
 
     fn seen(id: &str) -> SeenMatch {
         SeenMatch {
@@ -391,14 +391,11 @@ mod tests {
             source: "import".into(),
             incident: None,
             service: None,
-            line: 1,
-            text: text.into(),
-            owner: None,
-            verb: None,
-            ticket: None,
-            deadline: None,
-            due_at: None,
-            missing: Vec::new(),
+            written: NewActionItem {
+                line: 1,
+                text: text.into(),
+                ..NewActionItem::default()
+            },
             status,
             status_reason: None,
             status_by: None,

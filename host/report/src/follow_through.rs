@@ -73,13 +73,14 @@ pub fn follow_through(items: &[ActionItem], now: i64) -> FollowThrough {
         open_by_age,
         open_median_age_days,
         overdue: items.iter().filter(|i| i.overdue_at(now)).count(),
-        open_without_deadline: open.iter().filter(|i| i.due_at.is_none()).count(),
+        open_without_deadline: open.iter().filter(|i| i.written.due_at.is_none()).count(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rhyme_store::NewActionItem;
 
     fn item(status: ActionStatus, age_days: i64, due_in_days: Option<i64>) -> ActionItem {
         let now = 1_000 * DAY_MS;
@@ -89,14 +90,13 @@ mod tests {
             source: "proposal".into(),
             incident: None,
             service: None,
-            line: 1,
-            text: "t".into(),
-            owner: Some("ana".into()),
-            verb: None,
-            ticket: None,
-            deadline: None,
-            due_at: due_in_days.map(|d| now + d * DAY_MS),
-            missing: Vec::new(),
+            written: NewActionItem {
+                line: 1,
+                text: "t".into(),
+                owner: Some("ana".into()),
+                due_at: due_in_days.map(|d| now + d * DAY_MS),
+                ..NewActionItem::default()
+            },
             status,
             status_reason: None,
             status_by: None,

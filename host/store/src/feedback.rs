@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
@@ -125,8 +125,8 @@ impl Store {
             "id": feedback.id, "query": feedback.query, "incident": feedback.incident,
             "match": feedback.match_id, "verdict": feedback.verdict.as_str(),
         });
-        append_in(
-            tx.conn(),
+        append_and_commit(
+            tx,
             feedback.at,
             by,
             "seen-before.feedback",
@@ -134,7 +134,6 @@ impl Store {
             &detail,
         )
         .await?;
-        tx.commit().await?;
         Ok(feedback)
     }
 

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::jobs::{self, JobLease, JobWork, PluginJob};
@@ -117,8 +117,7 @@ impl Store {
         };
         update(tx.conn(), &incident, now).await?;
         let detail = serde_json::json!({ "ended": ended, "why": why });
-        append_in(tx.conn(), now, by, "incident.reopen", id, &detail).await?;
-        tx.commit().await?;
+        append_and_commit(tx, now, by, "incident.reopen", id, &detail).await?;
         Ok((incident, true))
     }
 

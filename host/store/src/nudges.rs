@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::incidents;
@@ -101,8 +101,8 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let detail = serde_json::json!({"pattern": pattern, "was": state_name(cleared.triage)});
-        append_in(
-            tx.conn(),
+        append_and_commit(
+            tx,
             self.now(),
             &Actor::from(who),
             "nudge.unmuted",
@@ -110,7 +110,6 @@ impl Store {
             &detail,
         )
         .await?;
-        tx.commit().await?;
         Ok(cleared)
     }
 
@@ -171,16 +170,7 @@ impl Store {
         .await?;
         let detail = serde_json::json!({"pattern": pattern, "until": until});
         let action = format!("nudge.{}", state_name(triage));
-        append_in(
-            tx.conn(),
-            record.at,
-            &Actor::from(who),
-            &action,
-            incident,
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
+        append_and_commit(tx, record.at, &Actor::from(who), &action, incident, &detail).await?;
         Ok(record)
     }
 }

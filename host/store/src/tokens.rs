@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, random_hex, sha256_hex};
@@ -84,16 +84,7 @@ impl Store {
         }
         insert(tx.conn(), &info, &sha256_hex(secret.as_bytes())).await?;
         let detail = serde_json::json!({"id": info.id, "role": role.as_str()});
-        append_in(
-            tx.conn(),
-            info.created_at,
-            by,
-            "token.create",
-            name,
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
+        append_and_commit(tx, info.created_at, by, "token.create", name, &detail).await?;
         Ok(NewToken { info, secret })
     }
 
@@ -119,8 +110,7 @@ impl Store {
         .execute(tx.conn())
         .await?;
         let detail = serde_json::json!({"id": info.id, "role": info.role.as_str()});
-        append_in(tx.conn(), now, by, "token.revoke", &info.name, &detail).await?;
-        tx.commit().await?;
+        append_and_commit(tx, now, by, "token.revoke", &info.name, &detail).await?;
         info.revoked_at = Some(now);
         Ok(info)
     }

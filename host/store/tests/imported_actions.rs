@@ -85,7 +85,7 @@ async fn imported_postmortems_keep_their_items_once() {
             mesh.iter()
                 .all(|i| i.source == "import" && i.incident.is_none())
         );
-        assert_eq!(mesh[1].missing, ["owner", "ticket", "deadline"]);
+        assert_eq!(mesh[1].written.missing, ["owner", "ticket", "deadline"]);
         let chain = store
             .action_items(&ActionFilter {
                 incident: Some("inc-1".into()),

@@ -1,8 +1,9 @@
 //! `rhyme replay --slack CHANNEL`: the ephemeral message the Slack app would send the IC for
 //! each nudge of a replay, rendered as text, built by the same code the server posts with.
 
+use rhyme_pipeline::store_incidents::convert;
 use rhyme_server::slack_app::blocks::{as_text, nudge_message};
-use rhyme_world::types::{Evidence, Finding, FindingKind, TimelineEvent};
+use rhyme_world::types::{Finding, FindingKind, TimelineEvent};
 
 /// The Slack message for a fired nudge, as text; `None` for findings that are not nudges.
 pub(super) fn nudge(
@@ -31,22 +32,9 @@ pub(super) fn nudge(
             name: plugin.to_string(),
             version: String::new(),
         },
-        finding: rhyme_store::Finding {
-            kind: rhyme_store::FindingKind::Nudge,
-            subject: finding.subject.clone(),
-            title: finding.title.clone(),
-            detail: finding.detail.clone(),
-            evidence: finding
-                .evidence
-                .iter()
-                .filter_map(|e| match e {
-                    Evidence::Event(id) => Some(rhyme_store::Evidence::Event(id.clone())),
-                    _ => None,
-                })
-                .collect(),
-            confidence: finding.confidence,
-            at: finding.at,
-        },
+        // The stored form the server posts from; the message shows only the evidence that
+        // names events, as it does for a stored nudge.
+        finding: convert::finding_from_wit(finding.clone()),
         created_at: now,
     };
     let events: Vec<rhyme_store::TimelineEvent> = events

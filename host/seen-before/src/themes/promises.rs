@@ -48,7 +48,7 @@ impl Promises {
                     || (member.incident.is_some() && item.incident == member.incident)
             })
             .collect();
-        found.sort_by_key(|a| (a.created_at, a.line));
+        found.sort_by_key(|a| (a.created_at, a.written.line));
         found
     }
 
@@ -70,7 +70,7 @@ impl Promises {
     pub fn item_line(&self, item: &ActionItem) -> String {
         format!(
             "\"{}\": {}",
-            cut(&item.text, ITEM_CHARS),
+            cut(&item.written.text, ITEM_CHARS),
             self.standing(item)
         )
     }
@@ -89,7 +89,7 @@ impl Promises {
             },
         };
         if item.overdue_at(self.now)
-            && let Some(day) = item.due_at.and_then(day)
+            && let Some(day) = item.written.due_at.and_then(day)
         {
             words.push_str(&format!(", overdue since {day}"));
         }
@@ -192,6 +192,7 @@ pub fn cut(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rhyme_store::NewActionItem;
 
     const DAY_MS: i64 = 86_400_000;
 
@@ -218,14 +219,11 @@ mod tests {
             source: "import".into(),
             incident: incident.map(str::to_string),
             service: None,
-            line: 1,
-            text: text.into(),
-            owner: None,
-            verb: None,
-            ticket: None,
-            deadline: None,
-            due_at: None,
-            missing: Vec::new(),
+            written: NewActionItem {
+                line: 1,
+                text: text.into(),
+                ..NewActionItem::default()
+            },
             status,
             status_reason: None,
             status_by: None,
@@ -244,7 +242,7 @@ mod tests {
             ActionStatus::Planned,
         );
         // Due 2024-01-31 (its last millisecond), looked at in March 2024.
-        alert.due_at = Some(19_754 * DAY_MS - 1);
+        alert.written.due_at = Some(19_754 * DAY_MS - 1);
         let mut chain = item(
             "a2",
             "proposal-9",
@@ -252,7 +250,7 @@ mod tests {
             "Check every certificate of the chain",
             ActionStatus::Verified,
         );
-        chain.line = 2;
+        chain.written.line = 2;
         let promises = Promises::new(
             vec![
                 alert,
@@ -290,7 +288,7 @@ mod tests {
                     &format!("item {i}"),
                     ActionStatus::Dropped,
                 );
-                it.line = i;
+                it.written.line = i;
                 it
             })
             .collect();

@@ -120,24 +120,10 @@ pub struct ActionItem {
     pub incident: Option<String>,
     /// The incident's service, when known: overdue items are raised on its next incident.
     pub service: Option<String>,
-    /// The 1-based line of the postmortem the item is on.
-    pub line: i64,
-    /// The item as written.
-    pub text: String,
-    /// The owner's name or handle, as written.
-    pub owner: Option<String>,
-    /// The concrete main verb.
-    pub verb: Option<String>,
-    /// The tracker reference as written (`OPS-12`, an issue link, `#12`).
-    pub ticket: Option<String>,
-    /// The deadline as written.
-    pub deadline: Option<String>,
-    /// The end of the deadline's last day (UTC), in milliseconds since the Unix epoch; `None`
-    /// when the deadline names no dated day.
-    pub due_at: Option<Timestamp>,
-    /// The elements of the five-element spec the item lacks (owner, verb, outcome, ticket,
-    /// deadline), in spec order; empty for a complete item.
-    pub missing: Vec<String>,
+    /// The item as read from the postmortem: its line, text and elements. Flattened, so the
+    /// JSON keeps these fields beside the others.
+    #[serde(flatten)]
+    pub written: NewActionItem,
     /// Where it is in its life.
     pub status: ActionStatus,
     /// Why it was dropped, or what a person said with the last move; `None` if nothing.
@@ -153,6 +139,6 @@ pub struct ActionItem {
 impl ActionItem {
     /// Whether the item is still open with its due day past at `now`.
     pub fn overdue_at(&self, now: Timestamp) -> bool {
-        self.status.is_open() && self.due_at.is_some_and(|due| due < now)
+        self.status.is_open() && self.written.due_at.is_some_and(|due| due < now)
     }
 }

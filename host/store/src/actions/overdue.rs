@@ -53,16 +53,16 @@ pub(crate) async fn raise_in(
             let from = item.incident.as_deref().unwrap_or(&item.postmortem);
             lines.push(format!(
                 "- {} [{}; {}; owner {}; ticket {}; due {}; from {}; item {}]",
-                item.text,
+                item.written.text,
                 item.status,
-                if item.missing.is_empty() {
+                if item.written.missing.is_empty() {
                     "complete".to_string()
                 } else {
-                    format!("lacks {}", item.missing.join(", "))
+                    format!("lacks {}", item.written.missing.join(", "))
                 },
-                item.owner.as_deref().unwrap_or("none named"),
-                item.ticket.as_deref().unwrap_or("none"),
-                item.deadline.as_deref().unwrap_or("?"),
+                item.written.owner.as_deref().unwrap_or("none named"),
+                item.written.ticket.as_deref().unwrap_or("none"),
+                item.written.deadline.as_deref().unwrap_or("?"),
                 from,
                 item.id,
             ));

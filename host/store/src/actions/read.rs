@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-use super::{ActionItem, ActionStatus};
+use super::{ActionItem, ActionStatus, NewActionItem};
 
 const COLUMNS: &str = "id, postmortem_id, source, incident_id, service, line, text, owner, verb,
     ticket, deadline, due_at, missing, status, status_reason, status_by, status_at, created_at";
@@ -88,18 +88,20 @@ fn from_row(row: &AnyRow) -> Result<ActionItem> {
         source: row.try_get("source")?,
         incident: row.try_get("incident_id")?,
         service: row.try_get("service")?,
-        line: row.try_get("line")?,
-        text: row.try_get("text")?,
-        owner: row.try_get("owner")?,
-        verb: row.try_get("verb")?,
-        ticket: row.try_get("ticket")?,
-        deadline: row.try_get("deadline")?,
-        due_at: row.try_get("due_at")?,
-        missing: missing
-            .split(',')
-            .filter(|m| !m.is_empty())
-            .map(str::to_string)
-            .collect(),
+        written: NewActionItem {
+            line: row.try_get("line")?,
+            text: row.try_get("text")?,
+            owner: row.try_get("owner")?,
+            verb: row.try_get("verb")?,
+            ticket: row.try_get("ticket")?,
+            deadline: row.try_get("deadline")?,
+            due_at: row.try_get("due_at")?,
+            missing: missing
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect(),
+        },
         status,
         status_reason: row.try_get("status_reason")?,
         status_by: row.try_get("status_by")?,

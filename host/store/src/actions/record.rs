@@ -22,24 +22,27 @@ use super::ActionStatus;
 /// Longest item text kept, in characters.
 pub const MAX_ITEM_TEXT: usize = 4096;
 
-/// An item as read from a postmortem, before it is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// An item as read from a postmortem: what is recorded, and what a stored
+/// [`ActionItem`](super::ActionItem) keeps of it beside its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NewActionItem {
-    /// The 1-based line it is on.
+    /// The 1-based line of the postmortem the item is on.
     pub line: i64,
     /// The item as written.
     pub text: String,
-    /// The owner's name or handle.
+    /// The owner's name or handle, as written.
     pub owner: Option<String>,
     /// The concrete main verb.
     pub verb: Option<String>,
-    /// The tracker reference as written.
+    /// The tracker reference as written (`OPS-12`, an issue link, `#12`).
     pub ticket: Option<String>,
     /// The deadline as written.
     pub deadline: Option<String>,
-    /// The end of the deadline's last day, epoch milliseconds.
+    /// The end of the deadline's last day (UTC), in milliseconds since the Unix epoch; `None`
+    /// when the deadline names no dated day.
     pub due_at: Option<Timestamp>,
-    /// The elements it lacks, by name, in spec order.
+    /// The elements of the five-element spec the item lacks (owner, verb, outcome, ticket,
+    /// deadline), in spec order; empty for a complete item.
     pub missing: Vec<String>,
 }
 

@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
 use crate::model::Evidence;
@@ -123,8 +123,8 @@ impl Gate {
                 "change": r.change, "section": r.section, "diff": r.diff,
             })).collect::<Vec<_>>(),
         });
-        append_in(
-            tx.conn(),
+        append_and_commit(
+            tx,
             now,
             &Actor::from(who),
             "proposal.revise",
@@ -132,7 +132,6 @@ impl Gate {
             &detail,
         )
         .await?;
-        tx.commit().await?;
         Ok(proposal)
     }
 

@@ -27,6 +27,7 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::clock::Timestamp;
+use crate::db::WriteTx;
 use crate::error::{Error, Result};
 use crate::roles::Actor;
 use crate::store::Store;
@@ -126,6 +127,20 @@ fn check_action(action: &str) -> Result<()> {
         return Err(Error::invalid("action", "must not be empty"));
     }
     Ok(())
+}
+
+/// Appends the entry for the change made in `tx`, then commits both: the common end of a
+/// write that one audit entry records (its callers have no use for the entry itself).
+pub(crate) async fn append_and_commit(
+    mut tx: WriteTx<'_>,
+    at: Timestamp,
+    actor: &Actor,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    append_in(tx.conn(), at, actor, action, subject, detail).await?;
+    tx.commit().await
 }
 
 /// Appends inside the caller's transaction, so the entry commits (or not) with the change it

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::audit::append_in;
+use crate::audit::append_and_commit;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::roles::{Actor, Principal};
@@ -68,8 +68,7 @@ impl Store {
         .execute(tx.conn())
         .await?;
         let detail = serde_json::json!({"token_name": token.name, "role": token.role.as_str()});
-        append_in(tx.conn(), now, by, "slack.user.map", slack_user_id, &detail).await?;
-        tx.commit().await?;
+        append_and_commit(tx, now, by, "slack.user.map", slack_user_id, &detail).await?;
         Ok(user)
     }
 
@@ -91,16 +90,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let detail = serde_json::json!({"token_name": user.token_name});
-        append_in(
-            tx.conn(),
-            now,
-            by,
-            "slack.user.unmap",
-            slack_user_id,
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
+        append_and_commit(tx, now, by, "slack.user.unmap", slack_user_id, &detail).await?;
         Ok(user)
     }
 

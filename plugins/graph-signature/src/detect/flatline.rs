@@ -6,7 +6,7 @@
 //! definition: a constant line broken by a single short blip is a spike on a flat baseline,
 //! and a level held at the very top after a rise is a step up or a ceiling, not a stop.
 
-use super::{Candidate, View, confidence, margin};
+use super::{Candidate, View, margin};
 use crate::stats::{larger, largest};
 use crate::{Shape, wording};
 
@@ -68,13 +68,12 @@ pub fn detect(view: &View) -> Option<Candidate> {
         margin(share, MIN_SHARE, 0.45),
         if reaches_end || len == n { 1.0 } else { 0.5 },
     ];
-    Some(Candidate {
-        shape: Shape::Flatline,
-        start,
-        end,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::Flatline,
+        (start, end),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// Equal within float rounding: a held value re-encoded as text may differ in the last bit.

@@ -8,7 +8,7 @@
 //! inside each side, and the two sides sit on their own side of the midpoint. Whether the new
 //! level lasts is judged against the rest of the window, not just the part being split.
 
-use super::{Candidate, View, confidence, margin};
+use super::{Candidate, View, margin};
 use crate::stats::{diff_noise, mad_sigma, median};
 use crate::{Shape, wording};
 
@@ -226,13 +226,12 @@ fn cliff(view: &View, shifts: &[Shift]) -> Option<Candidate> {
         margin(shift.noise_units, MIN_NOISE_UNITS, 2.0 * MIN_NOISE_UNITS),
         margin(stays, MIN_PERSIST, 0.97),
     ];
-    Some(Candidate {
-        shape: Shape::CliffDrop,
-        start: from,
-        end: n - 1,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::CliffDrop,
+        (from, n - 1),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// Upward steps whose new level lasts to the end, with no lasting fall after the first one.
@@ -295,13 +294,12 @@ fn stair(view: &View, shifts: &[Shift]) -> Option<Candidate> {
         if ups.len() >= 2 { 1.0 } else { 0.6 },
     ];
     let start = first.at.saturating_sub(1);
-    Some(Candidate {
-        shape: Shape::StairStep,
-        start,
-        end: n - 1,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::StairStep,
+        (start, n - 1),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// First sample still at the old level and first sample at the new level around an edge.

@@ -22,6 +22,25 @@ pub struct Candidate {
     pub magnitude: String,
 }
 
+impl Candidate {
+    /// A found shape whose confidence is graded from how clearly each gate was passed
+    /// ([`confidence`]): every detector grades the same way, so their confidences compare.
+    pub fn graded(
+        shape: Shape,
+        (start, end): (usize, usize),
+        margins: &[f64],
+        magnitude: String,
+    ) -> Candidate {
+        Candidate {
+            shape,
+            start,
+            end,
+            confidence: confidence(margins),
+            magnitude,
+        }
+    }
+}
+
 /// Maps `x` linearly from `[lo, hi]` onto `[0, 1]`, clamped: how far past a gate a value is.
 pub fn margin(x: f64, lo: f64, hi: f64) -> f64 {
     if !x.is_finite() {
@@ -32,7 +51,7 @@ pub fn margin(x: f64, lo: f64, hi: f64) -> f64 {
 
 /// A confidence from margins: 0.5 when the gates are only just passed, up to 1.0 when every
 /// margin is comfortable. The weakest margin dominates, as one doubtful feature should.
-pub fn confidence(margins: &[f64]) -> f64 {
+fn confidence(margins: &[f64]) -> f64 {
     let weakest = margins.iter().copied().fold(1.0, f64::min);
     let average = margins.iter().sum::<f64>() / margins.len().max(1) as f64;
     0.5 + 0.5 * (0.7 * weakest + 0.3 * average)

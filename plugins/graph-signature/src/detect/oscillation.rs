@@ -7,7 +7,7 @@
 //! [`MAX_POINTS`] blocks first so the cost stays linear in the input; periods shorter than two
 //! blocks are then out of reach, which only matters for series much longer than a day.
 
-use super::{Candidate, View, confidence, margin};
+use super::{Candidate, View, margin};
 use crate::stats::{largest, mad_sigma, median, smallest};
 use crate::{Shape, wording};
 
@@ -68,13 +68,12 @@ pub fn detect(view: &View) -> Option<Candidate> {
         margin(MAX_SWING_SPREAD - swing_spread, 0.0, 0.3),
         margin(cycles, MIN_CYCLES, 8.0),
     ];
-    Some(Candidate {
-        shape: Shape::Oscillation,
-        start: 0,
-        end: view.len() - 1,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::Oscillation,
+        (0, view.len() - 1),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// Block means so that at most [`MAX_POINTS`] values remain; returns them and the block size.

@@ -7,7 +7,7 @@
 //! its sample-to-sample noise must be a small fraction of the noise everywhere else, which
 //! must itself be real noise (not a quantised, mostly held signal where everything is quiet).
 
-use super::{Candidate, View, confidence, margin};
+use super::{Candidate, View, margin};
 use crate::stats::{diff_noise, largest, median, quantile};
 use crate::{Shape, wording};
 
@@ -44,18 +44,13 @@ pub fn detect(view: &View) -> Option<Candidate> {
         return None;
     }
     let top_noise = median_step(v, &in_band, true);
-    let rest_noise = rest_noise(v, &in_band);
+    let (inside, outside) = split_by_band(v, &in_band);
+    let rest_noise = rest_noise(&outside);
     if rest_noise <= 0.0 {
         return None; // nothing below is noisy, so no noise can vanish at the top
     }
     let ratio = top_noise / rest_noise;
-    let ceiling = median(
-        &v.iter()
-            .zip(&in_band)
-            .filter(|(_, b)| **b)
-            .map(|(x, _)| *x)
-            .collect::<Vec<_>>(),
-    );
+    let ceiling = median(&inside);
     let tolerance = (3.0 * top_noise).max(1e-9 * top.abs());
     let at_ceiling = v
         .iter()
@@ -66,12 +61,6 @@ pub fn detect(view: &View) -> Option<Candidate> {
         .filter(|x| **x < ceiling - tolerance && **x >= ceiling - SHOULDER * range)
         .count();
     let sharpness = shoulder as f64 / at_ceiling.max(1) as f64;
-    let outside: Vec<f64> = v
-        .iter()
-        .zip(&in_band)
-        .filter(|(_, b)| !**b)
-        .map(|(x, _)| *x)
-        .collect();
     let typical = median(&outside);
     let height_units = (top - typical) / rest_noise;
     if ratio > MAX_NOISE_RATIO || height_units < MIN_HEIGHT_UNITS || sharpness > MAX_SHOULDER {
@@ -82,13 +71,7 @@ pub fn detect(view: &View) -> Option<Candidate> {
         .min(count as f64 * view.span(0, n - 1) / (n - 1) as f64);
     let magnitude = format!(
         "held at a ceiling of about {} for {} in all ({} of the window), up from a typical {}; the noise vanishes at the top",
-        wording::number(median(
-            &v.iter()
-                .zip(&in_band)
-                .filter(|(_, b)| **b)
-                .map(|(x, _)| *x)
-                .collect::<Vec<_>>()
-        )),
+        wording::number(ceiling),
         wording::duration(held),
         wording::percent(share),
         wording::number(typical),
@@ -99,13 +82,12 @@ pub fn detect(view: &View) -> Option<Candidate> {
         margin(height_units, MIN_HEIGHT_UNITS, 4.0 * MIN_HEIGHT_UNITS),
         margin(MAX_SHOULDER - sharpness, 0.0, 0.8 * MAX_SHOULDER),
     ];
-    Some(Candidate {
-        shape: Shape::PlateauUnderPeak,
-        start: first,
-        end: last,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::PlateauUnderPeak,
+        (first, last),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// Median absolute difference between neighbours that are both inside (or both outside) the
@@ -125,17 +107,24 @@ fn median_step(v: &[f64], in_band: &[bool], inside: bool) -> f64 {
 /// Sample noise below the band, as [`crate::stats::diff_noise`] measures it (so quantised
 /// signals whose median step is zero still get their real jitter); 0 when the signal below
 /// the band mostly holds its value.
-fn rest_noise(v: &[f64], in_band: &[bool]) -> f64 {
-    let below: Vec<f64> = v
-        .iter()
-        .zip(in_band)
-        .filter(|(_, b)| !**b)
-        .map(|(x, _)| *x)
-        .collect();
+fn rest_noise(below: &[f64]) -> f64 {
     let steps = below.windows(2).count().max(1);
     let still = below.windows(2).filter(|w| w[0] == w[1]).count();
     if still * 10 > steps * 7 {
         return 0.0; // mostly held values: there is no noise below for the top to lose
     }
-    diff_noise(&below)
+    diff_noise(below)
+}
+
+/// The values in the top band and those below it, each in time order.
+fn split_by_band(v: &[f64], in_band: &[bool]) -> (Vec<f64>, Vec<f64>) {
+    let (mut inside, mut outside) = (Vec::new(), Vec::new());
+    for (x, in_top) in v.iter().zip(in_band) {
+        if *in_top {
+            inside.push(*x)
+        } else {
+            outside.push(*x)
+        }
+    }
+    (inside, outside)
 }

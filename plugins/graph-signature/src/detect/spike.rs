@@ -5,7 +5,7 @@
 //! spread of the whole window, and against the next-highest separate excursion, so that one
 //! more burst in a bursty series is not called a spike. Downward dips are not spikes here.
 
-use super::{Candidate, View, confidence, margin};
+use super::{Candidate, View, margin};
 use crate::stats::{largest, mad_sigma, median};
 use crate::{Shape, wording};
 
@@ -73,13 +73,12 @@ pub fn detect(view: &View) -> Option<Candidate> {
         )),
         margin(MAX_SETTLE_GAP - settle_gap, 0.0, MAX_SETTLE_GAP * 0.6),
     ];
-    Some(Candidate {
-        shape: Shape::SpikeThenSettle,
-        start: foot_left,
-        end: foot_right,
-        confidence: confidence(&margins),
+    Some(Candidate::graded(
+        Shape::SpikeThenSettle,
+        (foot_left, foot_right),
+        &margins,
         magnitude,
-    })
+    ))
 }
 
 /// Widest index range around `peak` whose values stay above `level`.

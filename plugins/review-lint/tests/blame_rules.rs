@@ -638,6 +638,42 @@ fn ease_neglect_admissions_and_warnings_in_other_words() {
     ]);
 }
 
+#[test]
+fn idioms_inverted_negations_and_unfitness() {
+    assert_blamed(&[
+        "@lena.k dropped the ball on the domain renewal.",
+        "The contractor jumped the gun and powered the rack before the lockout cleared.",
+        "The platform team turned a blind eye to the failing restores for a month.",
+        "Not once did the technician test the splice before sealing the duct.",
+        "The outage comes down to Aurelio's gaffe with the grading job.",
+        "Dr. Lind's verdict that the lag was cosmetic is what let the stale data out.",
+        "The duty manager pushed the results early, over the objections of the desk.",
+        "Whoever scheduled the firmware update for Friday evening should have known better.",
+        "A more careful operator would have paused the import at the first warning.",
+        "The coordinator would have been wise to hold the release a day.",
+        "Those rules had no business being pushed before the lead signed off.",
+        "Was nobody on the app team going to try the build first?",
+        "Worn out after a double shift, Yusuf was in no state to run the migration.",
+        "The agency we hired simply wasn't up to configuring the modem.",
+        "Panic set in on the bridge and nodes were restarted at random.",
+        "Lars is hopeless with the firewall console.",
+        "Everyone who touches billing must keep their wits about them.",
+        "Coordinators, be on your guard when two harbours share a name.",
+        "We'd urge the desk to show a good deal more diligence with the log.",
+        "Root cause: inexperience with the batch scheduler.",
+        "\"yeah that was me, typed the wrong TTL, sorry all\" (Siobhan in #dns)",
+    ]);
+    assert_blameless(&[
+        "Call-centre staff took over 9,000 calls during the outage.",
+        "We are not calling this a mistake by the operator: the consoles looked the same.",
+        "The on-call engineer took over the incident at 10:00.",
+        "The cron job dropped the ball count metric after the upgrade.",
+        "The scheduler would have been wise to back off, but it had no such setting.",
+        "Was the alert routed to anyone at all?",
+        "The failover was in no state to take traffic until the replica caught up.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

@@ -13,6 +13,8 @@ pub(super) const PERSON_NOUNS: &[&str] = &[
     "developer",
     "dev",
     "technician",
+    "coordinator",
+    "installer",
     "admin",
     "administrator",
     "sre",

@@ -3,7 +3,7 @@
 use super::Hit;
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, doer_after};
-use crate::blame::lexicon::{ATTENTIVE_ACTS, has_lemma};
+use crate::blame::lexicon::{ATTENTIVE_ACTS, PERSON_NOUNS, has_lemma, is_noun_in};
 use crate::blame::sentence::Sentence;
 
 /// Acts that only people perform: a sentence saying one "should have" been done judges a
@@ -27,6 +27,8 @@ const PERSON_ONLY_ACTS: &[&str] = &[
     "study",
     "learn",
     "consult",
+    // "should have known better".
+    "known",
 ];
 
 /// Fires on hindsight about a person: "X should have checked", "if the reviewer had read",
@@ -37,6 +39,9 @@ pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
         .or_else(|| inverted_had(s))
         .or_else(|| more_care_would_have(s))
         .or_else(|| needed_in_hindsight(s))
+        .or_else(|| better_person_would_have(s))
+        .or_else(|| wise_to_have(s))
+        .or_else(|| no_business(s))
 }
 
 fn should_have(s: &Sentence) -> Option<Hit> {
@@ -178,6 +183,31 @@ fn needed_in_hindsight(s: &Sentence) -> Option<Hit> {
         .map(|i| Hit::new(BlameKind::Counterfactual, i, i + 1))
 }
 
+/// "The release coordinator would have been wise to hold the release": hindsight about a
+/// person's choice, as advice after the fact.
+fn wise_to_have(s: &Sentence) -> Option<Hit> {
+    s.positions(&["wise", "better", "smarter", "prudent", "sensible"])
+        .find(|&i| {
+            s.word(i + 1) == "to"
+                && s.word(i.wrapping_sub(1)) == "been"
+                && s.word(i.wrapping_sub(2)) == "have"
+                && s.agent_of(i).0 == Agent::Person
+        })
+        .map(|i| Hit::new(BlameKind::Counterfactual, i - 2, i))
+}
+
+/// "Those rules had no business being pushed before the lead signed off": what people did
+/// that they had no right to do.
+fn no_business(s: &Sentence) -> Option<Hit> {
+    s.positions(&["business"])
+        .find(|&i| {
+            s.word(i.wrapping_sub(1)) == "no"
+                && has_lemma(s.word(i.wrapping_sub(2)), &["have", "had", "has"])
+                && s.word(i + 1).ends_with("ing")
+        })
+        .map(|i| Hit::new(BlameKind::Counterfactual, i - 2, i + 1))
+}
+
 /// A personal pronoun anywhere in the sentence.
 fn refers_to_a_person(s: &Sentence) -> bool {
     s.positions(&["he", "she", "him", "his", "her", "hers"])
@@ -187,6 +217,17 @@ fn refers_to_a_person(s: &Sentence) -> bool {
 
 /// "With a little more diligence from the change reviewer, the typo would have been caught":
 /// the care a named person or role did not give, as what would have prevented it.
+/// "A more careful operator would have paused the import": a better person imagined in the
+/// role judges the one who was in it.
+fn better_person_would_have(s: &Sentence) -> Option<Hit> {
+    s.positions(&["more", "better"]).find_map(|i| {
+        let person =
+            (i + 1..(i + 4).min(s.tokens.len())).find(|&j| is_noun_in(s.word(j), PERSON_NOUNS))?;
+        let would_have = s.word(person + 1) == "would" && s.word(person + 2) == "have";
+        would_have.then(|| Hit::new(BlameKind::Counterfactual, i, person + 2))
+    })
+}
+
 fn more_care_would_have(s: &Sentence) -> Option<Hit> {
     const CARE: &[&str] = &[
         "diligence",

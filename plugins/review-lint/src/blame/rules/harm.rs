@@ -138,7 +138,9 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
         } else if has_lemma(word, REMOVING) {
             word.ends_with("ed") || word == "overwrote"
         } else if matches!(word, "brought" | "took" | "knocked") {
-            matches!(s.word(i + 1), "down" | "out" | "over")
+            // "took over" is taking a job or a role; only a thing knocked over was harmed.
+            matches!(s.word(i + 1), "down" | "out")
+                || (word == "knocked" && s.word(i + 1) == "over")
                 || object().any(|w| matches!(w, "down" | "offline"))
         } else if word == "caused" {
             object().any(|w| FAILURES.contains(&w))

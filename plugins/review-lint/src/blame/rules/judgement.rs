@@ -81,6 +81,10 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         "slipshod",
         "foolhardy",
         "irresponsible",
+        // Named as the cause: "Root cause: inexperience", "inattentiveness on the part of".
+        "inexperience",
+        "inattentiveness",
+        "dereliction",
     ];
     // "We do not think anyone acted carelessly": a denial a few words back cancels it.
     // "Nobody here was careless": a judgement denied of everyone.
@@ -226,6 +230,26 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             matches!(owner, "his" | "her" | "their" | "my" | "our")
                 && has_lemma(s.word(i.wrapping_sub(2)), &["lose", "lost"])
         });
+    // "was in no state to run it", "wasn't up to configuring it", "is hopeless with the UI",
+    // "Panic set in": a person's state or competence, said without the usual adjectives.
+    let unfit = (0..s.tokens.len()).find(|&i| {
+        let w = s.word(i);
+        let no_state = w == "state"
+            && s.word(i.wrapping_sub(1)) == "no"
+            && s.word(i.wrapping_sub(2)) == "in"
+            && s.word(i + 1) == "to";
+        let not_up_to = w == "up"
+            && s.word(i + 1) == "to"
+            && matches!(
+                s.word(i.wrapping_sub(1)),
+                "wasn't" | "weren't" | "not" | "isn't"
+            )
+            && (s.word(i + 2).ends_with("ing") || matches!(s.word(i + 2), "the" | "it"));
+        let hopeless =
+            matches!(w, "hopeless" | "useless") && matches!(s.word(i + 1), "with" | "at");
+        let panic = w == "panic" && s.word(i + 1) == "set" && s.word(i + 2) == "in";
+        (no_state || not_up_to || hopeless) && s.agent_of(i).0.is_someone() || panic
+    });
     // "in over her head": the same remark in other words.
     let over_head = s.positions(&["head", "heads"]).find(|&i| {
         s.word(i.wrapping_sub(3)) == "in"
@@ -267,6 +291,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| temper.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| out_of_depth.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
         .or_else(|| over_head.map(|i| Hit::new(BlameKind::Character, i - 3, i)))
+        .or_else(|| unfit.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
@@ -294,11 +319,21 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
             || (matches!(before, "more" | "extra") && urging_near && s.word(i) != "alert");
         urged && !s.negated_before(i, 7)
     });
-    let attention = s.positions(&["attention"]).find(|&i| {
-        s.word(i.saturating_sub(1)) == "more"
-            || (s.word(i.wrapping_sub(1)) == "closer"
-                && s.word(i.wrapping_sub(2)).starts_with("pa"))
-    });
+    // "pay more attention", "show a good deal more diligence": more care asked as a noun.
+    let attention = s
+        .positions(&["attention", "diligence", "vigilance", "care"])
+        .find(|&i| {
+            (s.word(i.saturating_sub(1)) == "more"
+                && (s.word(i) == "attention"
+                    || (i.saturating_sub(6)..i).any(|j| {
+                        matches!(
+                            s.word(j),
+                            "urge" | "must" | "should" | "need" | "needs" | "show"
+                        )
+                    })))
+                || (s.word(i.wrapping_sub(1)) == "closer"
+                    && s.word(i.wrapping_sub(2)).starts_with("pa"))
+        });
     let remember = s.positions(&["remember"]).find(|&i| {
         s.word(i + 1) == "to"
             && (matches!(s.word(i.wrapping_sub(1)), "must" | "should" | "always")
@@ -317,18 +352,20 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
     // "people have to double-check ...", "slow down and read the runbook": care asked of
     // people as the lesson, as an obligation or (slowing down, with no object: "slow down the
     // rollout" is a change to a process) as an order.
-    let care = s.positions(&["double-check", "slow"]).find(|&i| {
-        let before = s.word(i.wrapping_sub(1));
-        let obliged = matches!(before, "must" | "should")
-            || before == "to" && matches!(s.word(i.wrapping_sub(2)), "have" | "need" | "needs");
-        let slow_down = s.word(i + 1) == "down"
-            && s.tokens.get(i + 2).is_none_or(|t| {
-                !t.is_word || matches!(t.lower.as_str(), "and" | "before" | "when")
-            });
-        let order = slow_down && (i == 0 || !s.tokens[i - 1].is_word);
-        let act = s.word(i) == "double-check" || slow_down;
-        act && obliged && s.agent_of(i).0.is_someone() || order
-    });
+    let care = s
+        .positions(&["double-check", "triple-check", "slow"])
+        .find(|&i| {
+            let before = s.word(i.wrapping_sub(1));
+            let obliged = matches!(before, "must" | "should")
+                || before == "to" && matches!(s.word(i.wrapping_sub(2)), "have" | "need" | "needs");
+            let slow_down = s.word(i + 1) == "down"
+                && s.tokens.get(i + 2).is_none_or(|t| {
+                    !t.is_word || matches!(t.lower.as_str(), "and" | "before" | "when")
+                });
+            let order = slow_down && (i == 0 || !s.tokens[i - 1].is_word);
+            let act = matches!(s.word(i), "double-check" | "triple-check") || slow_down;
+            act && obliged && s.agent_of(i).0.is_someone() || order
+        });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
         .or_else(|| care_urged(s))
@@ -346,7 +383,9 @@ const CARE_ACTS: &[(&str, &[&str])] = &[
     ("take", &["care", "more", "extra", "greater", "a"]),
     ("make", &["an", "more", "every"]),
     ("stay", &["humble", "sharp", "focused"]),
-    ("be", &["humble", "sharp", "focused"]),
+    ("be", &["humble", "sharp", "focused", "on"]),
+    // "keep their wits about them".
+    ("keep", &["their", "your", "our", "his", "her"]),
 ];
 
 /// Words that urge what follows on people: an obligation, a suggestion to all, a lesson. (The
@@ -363,11 +402,17 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
         let (verb, objects) = CARE_ACTS.iter().find(|(v, _)| s.word(i) == *v)?;
         let next = s.word(i + 1);
         let care_object = objects.contains(&next)
+            && (*verb != "keep" || s.word(i + 2) == "wits")
+            // "be on your guard", "be on the lookout".
+            && (*verb != "be" || next != "on" || matches!(s.word(i + 3), "guard" | "lookout"))
             && (*verb != "take"
                 || next == "care"
                 || matches!(s.word(i + 2), "care" | "breath" | "beat" | "moment"))
             && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort");
-        let urged = (i.saturating_sub(6)..i).any(|j| URGED_ON_PEOPLE.contains(&s.word(j)));
+        // "be on your guard": the reader addressed in the phrase itself.
+        let addressed = s.word(i + 2) == "your";
+        let urged =
+            addressed || (i.saturating_sub(6)..i).any(|j| URGED_ON_PEOPLE.contains(&s.word(j)));
         (care_object && urged && !s.negated_before(i, 3))
             .then(|| Hit::new(BlameKind::Exhortation, i, i + 1))
     })
@@ -398,6 +443,7 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
             "look",
             "verify",
             "double-check",
+            "triple-check",
             "think",
             "confirm",
         ],

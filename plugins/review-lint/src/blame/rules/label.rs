@@ -54,6 +54,7 @@ const FAILINGS: &[&str] = &[
     "blunder",
     "lapse",
     "goof",
+    "gaffe",
     "misstep",
     "fumble",
     "carelessness",
@@ -151,6 +152,7 @@ fn someones_decision(s: &Sentence) -> Option<Hit> {
             "judgment",
             "insistence",
             "refusal",
+            "verdict",
         ])
         .filter(|&i| i > 0 && (s.word(i) != "call" || s.word(i + 1) == "to"))
         .find(|&i| {
@@ -413,7 +415,12 @@ fn admission(s: &Sentence) -> Option<Hit> {
         "my fault",
     ];
     let text = s.text.to_lowercase().replace('\u{2019}', "'");
-    let at = ADMISSIONS.iter().find_map(|a| text.find(a))?;
+    // "yeah that was me, I typed 1 ... sorry all": owning it with an apology.
+    let owned_with_sorry = text.find("that was me").filter(|_| text.contains("sorry"));
+    let at = ADMISSIONS
+        .iter()
+        .find_map(|a| text.find(a))
+        .or(owned_with_sorry)?;
     let from = s.tokens.iter().position(|t| t.start >= at)?;
     let to = (from + 2).min(s.tokens.len() - 1);
     Some(Hit::new(BlameKind::Culprit, from, to))
@@ -514,11 +521,17 @@ pub(crate) fn disclaims_blame(s: &Sentence) -> bool {
 /// "It would be easy to call this human error, but the screen ...": the label named only to be
 /// set aside for what follows.
 fn label_set_aside(s: &Sentence) -> bool {
-    s.positions(&["easy", "tempting"]).any(|i| {
-        let calling = s.word(i + 1) == "to" && has_lemma(s.word(i + 2), &["call", "blame", "say"]);
-        let but = (i + 3..s.tokens.len()).any(|j| s.word(j) == "but");
-        calling && but
-    })
+    // "We are not calling this a mistake by the operator": the label refused outright.
+    let refused = s
+        .positions(&["calling", "call"])
+        .any(|i| s.negated_before(i, 2) && matches!(s.word(i + 1), "this" | "it" | "that"));
+    refused
+        || s.positions(&["easy", "tempting"]).any(|i| {
+            let calling =
+                s.word(i + 1) == "to" && has_lemma(s.word(i + 2), &["call", "blame", "say"]);
+            let but = (i + 3..s.tokens.len()).any(|j| s.word(j) == "but");
+            calling && but
+        })
 }
 
 /// "We do not think anyone acted carelessly", "we don't believe anybody was negligent": a

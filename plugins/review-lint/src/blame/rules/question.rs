@@ -20,6 +20,7 @@ pub(crate) fn rhetorical(s: &Sentence) -> Option<Hit> {
         .or_else(|| what_were_they_thinking(s))
         .or_else(|| who_would_ever(s, first))
         .or_else(|| what_could_go_wrong(s))
+        .or_else(|| was_nobody_going_to(s, first))
 }
 
 /// "How does a senior engineer push to main without running the tests?": asking how a person
@@ -57,6 +58,14 @@ fn what_could_go_wrong(s: &Sentence) -> Option<Hit> {
         (asked && person_within(s, 0, i.saturating_sub(4)))
             .then(|| Hit::new(BlameKind::Counterfactual, i - 1, i))
     })
+}
+
+/// "Was nobody on the app team going to try the build before it shipped?": asking whether no
+/// one meant to do the step says someone should have.
+fn was_nobody_going_to(s: &Sentence, first: usize) -> Option<Hit> {
+    let asks_no_one = matches!(s.word(first), "was" | "were" | "did" | "is" | "could")
+        && (first + 1..(first + 3).min(s.tokens.len())).any(|j| s.says_no_one(j));
+    asks_no_one.then(|| Hit::new(BlameKind::Counterfactual, first, first + 1))
 }
 
 /// "What exactly was the team thinking when they load-tested against the live shard?"

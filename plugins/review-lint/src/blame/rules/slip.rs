@@ -5,7 +5,9 @@ use super::harm::{DAMAGING, REMOVING};
 use super::{Hit, person_possessive};
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, doer_after};
-use crate::blame::lexicon::{ATTENTIVE_ACTS, BLAMELESS_OMISSIONS, has_lemma, name_shaped};
+use crate::blame::lexicon::{
+    ATTENTIVE_ACTS, BLAMELESS_OMISSIONS, PERSON_NOUNS, has_lemma, is_noun_in, name_shaped,
+};
 use crate::blame::sentence::Sentence;
 
 /// Adverbs that frame an act as a slip.
@@ -145,6 +147,16 @@ const DISCOVERIES: &[&str] = &[
 /// "was warned twice ... and chose to carry on regardless": going on past a warning is ignoring
 /// it, whatever the words.
 fn went_on_despite_warning(s: &Sentence) -> Option<Hit> {
+    // "elected to push it early, over the objections raised": the same, told the other way.
+    let overruled = s
+        .positions(&["objection", "objections", "warnings", "advice"])
+        .find(|&i| {
+            (i.saturating_sub(3)..i).any(|j| matches!(s.word(j), "over" | "despite" | "against"))
+                && s.agent_of(i).0.is_someone()
+        });
+    if let Some(i) = overruled {
+        return Some(Hit::new(BlameKind::Slip, i.saturating_sub(2), i));
+    }
     let warned = s.positions(&["warned"]).find(|&i| {
         matches!(
             s.word(i.wrapping_sub(1)),
@@ -163,6 +175,48 @@ fn went_on_despite_warning(s: &Sentence) -> Option<Hit> {
         .then(|| Hit::new(BlameKind::Slip, warned, anyway))
 }
 
+/// Idioms of a lapse, each a verb and the word that makes it one: "dropped the ball", "jumped
+/// the gun", "turned a blind eye", "took their eye off", "fell asleep at the wheel".
+const LAPSE_IDIOMS: &[(&str, &str)] = &[
+    ("drop", "ball"),
+    ("jump", "gun"),
+    ("turn", "blind"),
+    ("take", "eye"),
+    ("fall", "asleep"),
+    ("wing", "it"),
+    ("cut", "corner"),
+];
+
+/// A person as the doer of an idiom of a lapse.
+fn lapse_idiom(s: &Sentence) -> Option<Hit> {
+    (0..s.tokens.len()).find_map(|i| {
+        let (_, key) = LAPSE_IDIOMS
+            .iter()
+            .find(|(verb, _)| has_lemma(s.word(i), &[*verb]))?;
+        let key_at = (i + 1..(i + 4).min(s.tokens.len())).find(|&j| s.word(j) == *key)?;
+        s.agent_of(i)
+            .0
+            .is_someone()
+            .then(|| Hit::new(BlameKind::Slip, i, key_at))
+    })
+}
+
+/// "Not once did the contractor test the splice": the negation put first, the doer after it.
+fn not_once_did(s: &Sentence) -> Option<Hit> {
+    s.positions(&["did"]).find_map(|i| {
+        let inverted = s.word(i.wrapping_sub(1)) == "once"
+            && matches!(s.word(i.wrapping_sub(2)), "not" | "never");
+        // The doer stands before the verb ("did the technician test"), so a person noun among
+        // the next few words is it; a compound would swallow the verb as its head.
+        let end = (i + 5).min(s.tokens.len());
+        let person = (i + 1..end).any(|j| {
+            is_noun_in(s.word(j), PERSON_NOUNS)
+                || s.tokens[j].is_word && name_shaped(s.tokens[j].text)
+        });
+        (inverted && person).then(|| Hit::new(BlameKind::Omission, i - 2, i))
+    })
+}
+
 pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
     slip_word(s)
         .or_else(|| failed_to(s))
@@ -174,6 +228,8 @@ pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
         .or_else(|| left_undone(s))
         .or_else(|| by_mistake(s))
         .or_else(|| went_on_despite_warning(s))
+        .or_else(|| lapse_idiom(s))
+        .or_else(|| not_once_did(s))
 }
 
 /// "deleted the volume by mistake", "ran it in error": the slip carried by a phrase.

@@ -73,6 +73,7 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
             || handle(tokens, i)
             || named_doer(tokens, i)
             || parenthesised_doer(tokens, i)
+            || first_name_to_verb(tokens, i)
             || set_apart_name(tokens, i)
     })
 }
@@ -255,6 +256,22 @@ fn named_doer(tokens: &[Token], i: usize) -> bool {
     !verb_like_first && !counterpart && hands_over_work(tokens, end + 1)
 }
 
+/// "Sunita to translate the notice", "Jakub to ping support": the item opens with one first
+/// name and "to" and a verb, the usual way of writing whose the work is. (A product opening an
+/// item does so as a subject, "Grafana alerts on ...", not with "to".)
+fn first_name_to_verb(tokens: &[Token], i: usize) -> bool {
+    let opens_item = !tokens[..i].iter().any(|t| t.is_word);
+    let to_verb = tokens.get(i + 1).is_some_and(|t| t.lower == "to")
+        && tokens.get(i + 2).is_some_and(|t| {
+            let verb = t.lower.as_str();
+            has_lemma(verb, CONCRETE) || has_lemma(verb, VAGUE) || crate::verbs::is_verb(verb)
+        });
+    // "Switch to run ...", "Move to use ...": an order's own verb is capitalised too.
+    let word = tokens[i].lower.as_str();
+    let a_verb = crate::verbs::is_verb(word) || has_lemma(word, CONCRETE) || has_lemma(word, VAGUE);
+    opens_item && to_verb && is_name_word(tokens[i].text) && !a_verb && !is_group(tokens, i)
+}
+
 /// "(Willi call for meeting)": a single name opening a parenthesis, followed by a verb.
 fn parenthesised_doer(tokens: &[Token], i: usize) -> bool {
     let opens = i > 0 && tokens[i - 1].text == "(";
@@ -369,6 +386,7 @@ mod tests {
             "Lower the cache TTL to 60 s (Ana Lima, by Friday).",
             "Drain the old racks - OPS-12 - Ravi Shah - Jun 30, 2027",
             "Rotate the signing key - Emeka Obi, by 2027-02-01.",
+            "Sunita to translate the notice into Welsh.",
         ] {
             assert!(owned(text), "{text}");
         }
@@ -390,6 +408,7 @@ mod tests {
             "owner: the sre team",
             "Owner: dana, add a check",
             "Move the logs to S3, Google Cloud, and Azure.",
+            "Switch to use the regional endpoint.",
             "Replace the chargers - Customer Success to confirm.",
         ] {
             assert!(!owned(text), "{text}");

@@ -299,13 +299,27 @@ enum VerbCheck {
 
 /// The first word in a verb position whose verb class is known.
 fn main_verb(tokens: &[Token], from: usize) -> Option<usize> {
-    (from..tokens.len())
-        .find(|&i| tokens[i].is_word && in_verb_slot(tokens, i, from) && known_verb(tokens, i))
+    (from..tokens.len()).find(|&i| {
+        tokens[i].is_word
+            && !in_parentheses(tokens, i)
+            && in_verb_slot(tokens, i, from)
+            && known_verb(tokens, i)
+    })
+}
+
+/// "(ticket to be filed)": an aside in brackets is not where the item's action is.
+fn in_parentheses(tokens: &[Token], i: usize) -> bool {
+    let opened = tokens[..i].iter().rposition(|t| t.text == "(");
+    let closed = tokens[..i].iter().rposition(|t| t.text == ")");
+    opened.is_some_and(|o| closed.is_none_or(|c| c < o))
 }
 
 fn known_verb(tokens: &[Token], i: usize) -> bool {
     let word = first_of_alternatives(&tokens[i].lower);
-    has_lemma(word, CONCRETE) || has_lemma(word, VAGUE) || imperative_by_shape(tokens, i)
+    has_lemma(word, CONCRETE)
+        || has_lemma(word, VAGUE)
+        || exploring_phrase(tokens, i)
+        || imperative_by_shape(tokens, i)
 }
 
 /// A verb the lists do not hold, known by its place: the item's first word, in the base form,
@@ -506,6 +520,8 @@ fn exploring_phrase(tokens: &[Token], i: usize) -> bool {
         ("circle", &["back"]),
         // Talking it over: "sync with Mirela about", "catch up with", "touch base".
         ("sync", &["with", "up"]),
+        // "Deal with the noisy alerts": handling, with no state to reach.
+        ("deal", &["with"]),
         ("catch", &["up"]),
         ("touch", &["base"]),
         ("smooth", &["out", "over"]),
@@ -669,6 +685,7 @@ mod tests {
             "Sync with Mirela about the handover template.",
             "Raise awareness of phishing among the front desk.",
             "Examine the backup job for gaps.",
+            "Deal with the noisy disk alerts (ticket to be filed).",
             "We will get a handle on the alert volume.",
             "[NETWORK] Tighten the prefix filters on the routers.",
             "Service account with ACLs.",

@@ -39,8 +39,8 @@ const GIVING: &[&str] = &[
 ];
 /// Verbs that take on or keep working something.
 const TASKING: &[&str] = &[
-    "take", "taking", "carry", "carrying", "own", "owning", "drive", "driving", "continue", "run",
-    "pick",
+    "take", "taking", "carry", "carrying", "own", "owning", "owns", "drive", "driving", "continue",
+    "run", "pick",
 ];
 /// Verbs and words of the speaker leaving.
 const LEAVING: &[&str] = &[
@@ -110,7 +110,16 @@ fn runs_off(words: &Words) -> bool {
 /// incident as its object, or the speaker leaving while giving or tasking someone.
 pub fn gives_the_role_away(words: &Words) -> bool {
     let giving = any_of(words, GIVING);
-    let leaving = any_of(words, LEAVING) || runs_off(words);
+    // "Vusi go ahead", "go back to the old file": going somewhere with the work is no leaving.
+    let goes_on = |k: usize| {
+        words.get(k) == "go"
+            && matches!(
+                words.get_or_empty(k + 1),
+                "ahead" | "back" | "with" | "for" | "live"
+            )
+    };
+    let leaving =
+        (0..words.len()).any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k)) || runs_off(words);
     (giving && any_of(words, ROLE_NOUNS))
         || (leaving && (giving || any_of(words, TASKING)) && any_of(words, ROLE_NOUNS))
 }
@@ -423,6 +432,17 @@ mod tests {
         ));
         assert!(!super::going_is_a_plan("sorry need to go, bo has ic"));
         assert!(!super::going_is_a_plan("gotta go"));
+    }
+
+    #[test]
+    fn leaving_with_an_owner_gives_the_role_away_and_go_ahead_does_not() {
+        let gives = |t: &str| super::gives_the_role_away(&crate::text::Words::new(t));
+        assert!(gives(
+            "gotta head out for the doctor, Mehmet owns it from here"
+        ));
+        assert!(!gives(
+            "talked it through with Radek, he's ok with taking the hit. Vusi go ahead"
+        ));
     }
     use super::*;
 

@@ -658,6 +658,7 @@ fn idioms_inverted_negations_and_unfitness() {
         "Panic set in on the bridge and nodes were restarted at random.",
         "Lars is hopeless with the firewall console.",
         "Everyone who touches billing must keep their wits about them.",
+        "The outage happened because Kofi let the certificate renewal lapse.",
         "Coordinators, be on your guard when two harbours share a name.",
         "We'd urge the desk to show a good deal more diligence with the log.",
         "Root cause: inexperience with the batch scheduler.",

@@ -281,8 +281,11 @@ fn left_undone(s: &Sentence) -> Option<Hit> {
             .take_while(|&j| s.same_clause(i, j))
             .find(|&j| {
                 let state = s.word(j);
-                UNFINISHED.contains(&state)
-                    && (!LETTING.contains(&s.word(i)) || state.starts_with("un"))
+                // "let the renewal lapse": a thing let fall is left undone too.
+                let lapsed = LETTING.contains(&s.word(i)) && matches!(state, "lapse" | "slide");
+                lapsed
+                    || UNFINISHED.contains(&state)
+                        && (!LETTING.contains(&s.word(i)) || state.starts_with("un"))
             })?;
         let passive = matches!(
             s.word(i.wrapping_sub(1)),

@@ -214,14 +214,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             lacking && s.agent_of(i).0.is_someone()
         });
     // "out of their depth": a remark on competence whatever the subject's words.
-    let out_of_depth = s.positions(&["depth"]).find(|&i| {
-        s.word(i.wrapping_sub(3)) == "out"
-            && s.word(i.wrapping_sub(2)) == "of"
-            && matches!(
-                s.word(i.wrapping_sub(1)),
-                "their" | "his" | "her" | "our" | "my"
-            )
-    });
+    let out_of_depth = in_ones_idiom(s, &["depth"], ["out", "of"]);
     // "lost his temper", "losing their cool": composure lost, said of a person.
     let temper = s
         .positions(&["temper", "cool", "composure", "nerve"])
@@ -251,14 +244,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         (no_state || not_up_to || hopeless) && s.agent_of(i).0.is_someone() || panic
     });
     // "in over her head": the same remark in other words.
-    let over_head = s.positions(&["head", "heads"]).find(|&i| {
-        s.word(i.wrapping_sub(3)) == "in"
-            && s.word(i.wrapping_sub(2)) == "over"
-            && matches!(
-                s.word(i.wrapping_sub(1)),
-                "their" | "his" | "her" | "our" | "my"
-            )
-    });
+    let over_head = in_ones_idiom(s, &["head", "heads"], ["in", "over"]);
     let panicked = s
         .positions(&["panicked", "panicking"])
         .find(|&i| s.agent_of(i).0.is_someone() && s.word(i.wrapping_sub(1)) != "kernel");
@@ -300,6 +286,19 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| corners.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(1), i)))
         .or_else(|| no_idea.map(|i| Hit::new(BlameKind::Character, i - 2, i)))
         .or_else(|| slow.map(|i| Hit::new(BlameKind::Character, i, i + 2)))
+}
+
+/// "out of their depth", "in over her head": two words, a person's possessive, then one of
+/// `nouns`; the position of the noun.
+fn in_ones_idiom(s: &Sentence, nouns: &[&str], [first, second]: [&str; 2]) -> Option<usize> {
+    s.positions(nouns).find(|&i| {
+        s.word(i.wrapping_sub(3)) == first
+            && s.word(i.wrapping_sub(2)) == second
+            && matches!(
+                s.word(i.wrapping_sub(1)),
+                "their" | "his" | "her" | "our" | "my"
+            )
+    })
 }
 
 /// Fires on a lesson that asks people to try harder: "be more careful", "pay more attention",

@@ -10,6 +10,7 @@
 //! | [`jsonl`] | JSON-lines files, with the line at fault named |
 //! | [`lines`] | the error of a line-oriented file: unreadable, or a line at fault |
 //! | [`calendar`] | days since the epoch to a calendar date |
+//! | [`sentences`] | prose cut into sentences after `.`, `!` or `?` |
 //!
 //! Both the host and the evaluation code (`rhyme-eval`) read files through here, so a file one
 //! accepts the other accepts too.
@@ -20,6 +21,7 @@ pub mod calendar;
 pub mod jsonl;
 pub mod lines;
 pub mod postmortem;
+pub mod sentences;
 pub mod series;
 pub mod table;
 pub mod timeline;

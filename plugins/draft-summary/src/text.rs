@@ -6,29 +6,7 @@ use review_lint::blame;
 /// The longest statement text, in characters; longer sources are cut at a word boundary.
 pub(crate) const MAX_CHARS: usize = 140;
 
-/// Sentences of `text`: split after `.`, `!` or `?` followed by a space.
-pub(crate) fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        let ends = matches!(b, b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_some_and(|n| n.is_ascii_whitespace());
-        if ends {
-            push_trimmed(&mut out, &text[start..=i]);
-            start = i + 1;
-        }
-    }
-    push_trimmed(&mut out, &text[start..]);
-    out
-}
-
-fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
-    let s = s.trim();
-    if !s.is_empty() {
-        out.push(s);
-    }
-}
+pub(crate) use rhyme_core::sentences::sentences;
 
 /// Words that mark blame whoever their subject is. The review lint weighs who the subject is
 /// and so misses people it does not recognise as people (a bare first name, a quoted draft);

@@ -52,30 +52,7 @@ fn stem(word: &str) -> String {
 }
 
 /// Splits text into sentences at `.`, `!` or `?` followed by whitespace, and at line breaks.
-pub(crate) fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut start = 0;
-        let bytes = line.as_bytes();
-        for i in 0..bytes.len() {
-            let ends = matches!(bytes[i], b'.' | b'!' | b'?')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
-            if ends {
-                push_trimmed(&mut out, &line[start..=i]);
-                start = i + 1;
-            }
-        }
-        push_trimmed(&mut out, &line[start..]);
-    }
-    out
-}
-
-fn push_trimmed<'a>(out: &mut Vec<&'a str>, piece: &'a str) {
-    let piece = piece.trim();
-    if !piece.is_empty() {
-        out.push(piece);
-    }
-}
+pub(crate) use rhyme_core::sentences::sentences_by_line as sentences;
 
 #[cfg(test)]
 mod tests {

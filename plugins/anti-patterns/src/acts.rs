@@ -89,16 +89,6 @@ pub fn going_is_a_plan(text: &str) -> bool {
 }
 
 /// "run to the meeting", "have to run": running somewhere is leaving, not running a task.
-#[cfg(test)]
-#[test]
-fn going_with_a_manner_is_a_plan_and_going_alone_is_leaving() {
-    assert!(going_is_a_plan(
-        "ok so we need to go slower to gmail. mateo whats the knob"
-    ));
-    assert!(!going_is_a_plan("sorry need to go, bo has ic"));
-    assert!(!going_is_a_plan("gotta go"));
-}
-
 fn runs_off(words: &Words) -> bool {
     (1..words.len()).any(|k| {
         (words.get(k - 1) == "run" && words.get(k) == "to")

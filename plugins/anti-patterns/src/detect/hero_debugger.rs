@@ -105,9 +105,8 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn fires_on_the_third_step_with_a_question_waiting() {
-        let mut events = start();
+    /// `events`, then a question to the IC and the IC's third hands-on step, replayed.
+    fn third_step_after_a_question(mut events: Vec<crate::model::Event>) -> Vec<Nudge> {
         events.push(ev(
             6,
             Ops,
@@ -115,7 +114,12 @@ mod tests {
             "Ana, should I take the workers or the DB?",
         ));
         events.push(ev(8, Ic, Action, "killing one blocking session"));
-        let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
+        replay(&events, 0..=30, Pattern::IcHeroDebugger)
+    }
+
+    #[test]
+    fn fires_on_the_third_step_with_a_question_waiting() {
+        let nudges = third_step_after_a_question(start());
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 8 * 60);
     }
@@ -129,14 +133,7 @@ mod tests {
             Action,
             "pg_stat_activity on billing-db: 40 idle in tx. pool leak?",
         );
-        events.push(ev(
-            6,
-            Ops,
-            Message,
-            "Ana, should I take the workers or the DB?",
-        ));
-        events.push(ev(8, Ic, Action, "killing one blocking session"));
-        let nudges = replay(&events, 0..=30, Pattern::IcHeroDebugger);
+        let nudges = third_step_after_a_question(events);
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 8 * 60);
     }

@@ -93,8 +93,12 @@ fn is_month(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     // "may" and "march" are also verbs; written as dates they are capitalised.
     let ambiguous = matches!(t.lower.as_str(), "may" | "march" | "mar");
-    MONTHS.contains(&t.lower.trim_end_matches('.'))
-        && (!ambiguous || t.text.starts_with(char::is_uppercase))
+    names_a_month(&t.lower) && (!ambiguous || t.text.starts_with(char::is_uppercase))
+}
+
+/// Whether a lower-case word is a month's name or its short form ("jan.", "sept").
+pub(super) fn names_a_month(word: &str) -> bool {
+    MONTHS.contains(&word.trim_end_matches('.'))
 }
 
 fn is_day(text: &str) -> bool {

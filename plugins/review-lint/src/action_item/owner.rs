@@ -107,36 +107,6 @@ fn set_apart_name(tokens: &[Token], i: usize) -> bool {
 /// 2027": after the name, only the item's other details follow (a due date, a ticket) or
 /// nothing. In a list of things ("to S3, Google Cloud, and Azure") more of the list follows.
 fn in_trailing_details(tokens: &[Token], end: usize) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-        "q1",
-        "q2",
-        "q3",
-        "q4",
-    ];
     let Some(mark) = tokens.get(end + 1) else {
         return true;
     };
@@ -148,7 +118,8 @@ fn in_trailing_details(tokens: &[Token], end: usize) -> bool {
         let w = t.lower.as_str();
         w == "by"
             || w.starts_with(|c: char| c.is_ascii_digit())
-            || MONTHS.contains(&w)
+            || super::deadline::names_a_month(w)
+            || matches!(w, "q1" | "q2" | "q3" | "q4")
             || super::ticket::is_key(t.text)
     })
 }

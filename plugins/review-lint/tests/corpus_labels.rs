@@ -190,8 +190,9 @@ fn figures_on_the_corpus_labels_by_half() {
 
 /// The written sets labelled and committed before the rules ever ran on them (full text, no
 /// corpus needed), as (file stem, sentences, of which blame, action items). Set 3's misses
-/// have since been read (it is in-sample), and so have sets 4's to 9's; set 10 was only
-/// measured, and set 11 was committed before any rule ran on it.
+/// have since been read (it is in-sample), and so have sets 4's to 10's; sets 11 and 12 were
+/// committed before any rule ran on them, and measured first on the rules of the round that read
+/// set 10.
 const WRITTEN_SETS: &[(&str, usize, usize, usize)] = &[
     ("3", 80, 35, 50),
     ("4", 80, 35, 50),
@@ -202,6 +203,7 @@ const WRITTEN_SETS: &[(&str, usize, usize, usize)] = &[
     ("9", 80, 35, 50),
     ("10", 80, 35, 50),
     ("11", 80, 35, 50),
+    ("12", 80, 35, 50),
 ];
 
 /// The written sets' figures are printed, never floored, so that no rule is tuned to them; the

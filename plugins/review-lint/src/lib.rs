@@ -16,4 +16,4 @@ pub mod blame;
 pub mod document;
 mod lemma;
 mod text;
-mod verbs;
+mod wordnet;

@@ -675,6 +675,37 @@ fn idioms_inverted_negations_and_unfitness() {
     ]);
 }
 
+/// Roles named by WordNet's people, states and denied competence, care asked of people by
+/// request, and a slip told as intent; with twins for programs, resources and a clause whose
+/// own subject is a machine.
+#[test]
+fn roles_states_requests_and_intent_in_other_words() {
+    assert_blamed(&[
+        "If the duty producer had listened to the warning, the bulletin would have aired.",
+        "The new hire forgot to purge the cache before the sale.",
+        "The paramedic on shift forgot to sync the tablet before the call.",
+        "The engineer was exhausted after three nights of pages.",
+        "Sven simply wasn't thinking straight when he approved the change.",
+        "Priya is not competent to run a failover of this size alone.",
+        "I'd ask every editor to double-check the schedule before publishing.",
+        "Lesson for the desk: watch more closely which tenant you have open.",
+        "On-call staff have to take every page seriously.",
+        "Aiko pointed the purge at the live bucket when she meant to point it at staging.",
+        "That hotfix should never have gone to the stores on a Friday without QA sign-off.",
+    ]);
+    assert_blameless(&[
+        "The Kafka producer did not retry after the broker restarted.",
+        "The consumer failed to commit its offsets before the rebalance.",
+        "Most customers did not notice the slower page loads.",
+        "The connection pool was exhausted after the retry storm.",
+        "The model is not fit for traffic above 2,000 requests per second.",
+        "The night crew did what the console said; the console did not show the backlog.",
+        "The backup job ran at 02:00 when it was meant to run at 04:00.",
+        "We take every page seriously, and the pager now says which runbook applies.",
+        "Consul did not elect a leader for four minutes.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

@@ -235,11 +235,12 @@ fn first_name_to_verb(tokens: &[Token], i: usize) -> bool {
     let to_verb = tokens.get(i + 1).is_some_and(|t| t.lower == "to")
         && tokens.get(i + 2).is_some_and(|t| {
             let verb = t.lower.as_str();
-            has_lemma(verb, CONCRETE) || has_lemma(verb, VAGUE) || crate::verbs::is_verb(verb)
+            has_lemma(verb, CONCRETE) || has_lemma(verb, VAGUE) || crate::wordnet::is_verb(verb)
         });
     // "Switch to run ...", "Move to use ...": an order's own verb is capitalised too.
     let word = tokens[i].lower.as_str();
-    let a_verb = crate::verbs::is_verb(word) || has_lemma(word, CONCRETE) || has_lemma(word, VAGUE);
+    let a_verb =
+        crate::wordnet::is_verb(word) || has_lemma(word, CONCRETE) || has_lemma(word, VAGUE);
     opens_item && to_verb && is_name_word(tokens[i].text) && !a_verb && !is_group(tokens, i)
 }
 

@@ -8,7 +8,7 @@
 
 use crate::lemma::has_lemma;
 use crate::text::Token;
-use crate::verbs;
+use crate::wordnet;
 
 /// Actions whose completion can be seen.
 pub(super) const CONCRETE: &[&str] = &[
@@ -361,7 +361,7 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
     let past_shaped = word.ends_with("ed") && !word.ends_with("eed") && word != "embed";
     let base_form = word.len() > 2
         && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
-        && (verbs::is_verb(word)
+        && (wordnet::is_verb(word)
             || !past_shaped
                 && !["ing", "ly", "s", "tion", "ment", "ness"]
                     .iter()
@@ -381,7 +381,7 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
     // is the action; a verb WordNet lists needs no object to show it.
     let after_owner = previous
         .is_some_and(|t| matches!(t.text, "." | ":" | "-" | "–" | "]") || t.lower == "to")
-        && verbs::is_verb(word);
+        && wordnet::is_verb(word);
     first
         && base_form
         && !tag
@@ -405,7 +405,7 @@ fn verb_before_its_object(tokens: &[Token], i: usize) -> bool {
     const DETERMINED: &[&str] = &[
         "the", "a", "an", "each", "every", "all", "our", "its", "their", "your", "this", "that",
     ];
-    if !verbs::is_verb(&tokens[i].lower) {
+    if !wordnet::is_verb(&tokens[i].lower) {
         return false;
     }
     // The rest of the sentence the word opens.

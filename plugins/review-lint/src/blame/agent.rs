@@ -7,8 +7,8 @@
 //! that starts with "which"/"that" refers back to the noun just before it.
 
 use super::lexicon::{
-    HUMAN_ACTIVITIES, NO_ONE, PERSON_BIGRAMS, PERSON_NOUNS, PREPOSITIONS, SYSTEM_NOUNS, is_noun_in,
-    looks_like_verb, name_shaped,
+    HUMAN_ACTIVITIES, NO_ONE, PERSON_BIGRAMS, PERSON_NOUNS, PREPOSITIONS, PROCESS_ROLES,
+    SERVED_PEOPLE, SYSTEM_NOUNS, is_noun_in, looks_like_verb, name_shaped,
 };
 use crate::text::Token;
 
@@ -228,6 +228,9 @@ fn is_break_mark(t: &Token) -> bool {
 /// object of a preposition, a possessive's owner excluded ("the engineer's laptop").
 fn first_agent(tokens: &[Token], start: usize, end: usize) -> Option<(Agent, Option<usize>)> {
     let mut after_preposition = false;
+    // "the console": a noun phrase of no known kind before the verb is still the clause's own
+    // subject, so the clause borrows none from the clause before it.
+    let mut own_subject = None;
     let mut i = start;
     while i < end {
         let t = &tokens[i];
@@ -249,11 +252,19 @@ fn first_agent(tokens: &[Token], start: usize, end: usize) -> Option<(Agent, Opt
             i = head;
         } else if is_finite_verb(tokens, i) {
             // Nouns after the clause's verb are its objects ("allowed an operator to").
-            return None;
+            return own_subject.map(|at| (Agent::Unknown, Some(at)));
+        } else if !after_preposition
+            && i > start
+            && matches!(
+                tokens[i - 1].lower.as_str(),
+                "the" | "a" | "an" | "our" | "its" | "their"
+            )
+        {
+            own_subject = Some(i);
         }
         i += 1;
     }
-    None
+    own_subject.map(|at| (Agent::Unknown, Some(at)))
 }
 
 /// A verb that ends the subject: an auxiliary, an irregular past, or an `-ed` word that is
@@ -331,6 +342,14 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {
         return Some(Agent::System);
     }
+    // A role the lists above do not name ("the duty producer", "the new hire"). Written with
+    // a capital, a singular word is a product's name ("Consul did not elect", "Chef failed");
+    // a plural opening the sentence is a role ("Paramedics forgot").
+    let common_noun =
+        !t.text.starts_with(|c: char| c.is_uppercase()) || (i == 0 && lower.ends_with('s'));
+    if common_noun && (names_a_person(lower) || on_rota(previous, lower)) {
+        return Some(Agent::Person);
+    }
     // "Marek pushed", and "Marek accidentally pushed": one adverb may stand between.
     let verb_at = |j: usize| {
         tokens
@@ -357,6 +376,48 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     };
     let next_is_verb = verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2)) || affiliated(i + 1);
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
+}
+
+/// True when WordNet calls `word` (or its singular) a person and no system plays that role.
+fn names_a_person(word: &str) -> bool {
+    let singulars = [word.strip_suffix("es"), word.strip_suffix('s')];
+    let person = std::iter::once(word)
+        .chain(singulars.into_iter().flatten())
+        .any(crate::wordnet::is_person_noun);
+    // "have" is a person to WordNet ("the haves"), but in a sentence an auxiliary.
+    person
+        && !looks_like_verb(word)
+        && !doer_of_a_verb(word)
+        && !is_noun_in(word, PROCESS_ROLES)
+        && !is_noun_in(word, SERVED_PEOPLE)
+}
+
+/// True for a person noun that names someone on a rota: "the duty producer", "the shift
+/// dispatcher". A program is never on duty, so the roles programs share with people count too.
+fn on_rota(previous: &str, word: &str) -> bool {
+    let person = std::iter::once(word)
+        .chain(word.strip_suffix('s'))
+        .any(crate::wordnet::is_person_noun);
+    person && matches!(previous, "duty" | "shift" | "on-call" | "oncall")
+}
+
+/// "loader", "exporter", "attacker": a noun made from a verb names whoever does the act, a
+/// program as often as a person.
+fn doer_of_a_verb(word: &str) -> bool {
+    let word = word.strip_suffix('s').unwrap_or(word);
+    let Some(stem) = word.strip_suffix("er").or_else(|| word.strip_suffix("or")) else {
+        return false;
+    };
+    // "load-er", "produc-er" (produce), "dispatch-er", "ship-p-er" (ship).
+    let doubled =
+        stem.len() > 2 && stem.as_bytes()[stem.len() - 1] == stem.as_bytes()[stem.len() - 2];
+    [
+        stem.to_string(),
+        format!("{stem}e"),
+        stem[..stem.len() - usize::from(doubled)].to_string(),
+    ]
+    .iter()
+    .any(|verb| crate::wordnet::is_verb(verb))
 }
 
 #[cfg(test)]

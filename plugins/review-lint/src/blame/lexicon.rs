@@ -571,6 +571,67 @@ pub(super) const BLAMELESS_OMISSIONS: &[&str] = &[
     "occur",
 ];
 
+/// Roles that processes play in distributed systems, named like people's: WordNet knows them
+/// only as people ("the broker", "a consumer", "the watchdog"), but in a review they are programs.
+pub(super) const PROCESS_ROLES: &[&str] = &[
+    "consumer",
+    "producer",
+    "subscriber",
+    "listener",
+    "watcher",
+    "crawler",
+    "follower",
+    "sentinel",
+    "janitor",
+    "killer",
+    "dispatcher",
+    "broker",
+    "peer",
+    "neighbor",
+    "neighbour",
+    "candidate",
+    "learner",
+    "voter",
+    "observer",
+    "witness",
+    "arbiter",
+    "parent",
+    "child",
+    "orphan",
+    "zombie",
+    "tracker",
+    "watchdog",
+    "tenant",
+    "guest",
+];
+
+/// The people a service serves. What they did or did not notice is the incident's impact, not
+/// its cause, so they are never the doer a blame rule looks for.
+pub(super) const SERVED_PEOPLE: &[&str] = &[
+    "customer",
+    "user",
+    "client",
+    "visitor",
+    "player",
+    "patient",
+    "passenger",
+    "traveller",
+    "traveler",
+    "shopper",
+    "buyer",
+    "viewer",
+    "reader",
+    "listener",
+    "caller",
+    "subscriber",
+    "student",
+    "citizen",
+    "resident",
+    "rider",
+    "driver",
+    "guest",
+];
+
 /// True when `word` is one of `nouns` or its plural (`engineers`, `teams`, `switches`).
 pub(super) fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
     // Stripping a plural ending must leave a word: "is" is not the plural of "i".

@@ -164,8 +164,11 @@ fn done_without_review(s: &Sentence, participle: usize) -> bool {
         "signature",
         "signatures",
     ];
-    let end = (participle + 5).min(s.tokens.len());
+    // "should never have gone to the stores on a Friday evening without QA sign-off": the
+    // "without" may come after where and when, anywhere in the act's clause.
+    let end = (participle + 12).min(s.tokens.len());
     (participle + 1..end)
+        .take_while(|&w| s.same_clause(participle, w))
         .find(|&w| s.word(w) == "without")
         .is_some_and(|w| (w + 1..(w + 6).min(s.tokens.len())).any(|j| REVIEWS.contains(&s.word(j))))
 }

@@ -49,6 +49,9 @@ const PERSON_STATES: &[&str] = &[
     "jet-lagged",
     "hungover",
     "fatigued",
+    "exhausted",
+    "sleepy",
+    "worn-out",
 ];
 
 /// Fires on a judgement of a person's character, state or competence: "careless",
@@ -188,6 +191,20 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             let negated = before.ends_with("n't") || before == "not" || failed_to;
             negated && s.agent_of(i).0.is_someone()
         });
+    // "is not competent to run", "wasn't qualified for": competence denied a person.
+    let not_competent = s
+        .positions(&["competent", "capable", "qualified", "fit"])
+        .find(|&i| {
+            matches!(s.word(i.wrapping_sub(1)), "not" | "never")
+                && matches!(s.word(i + 1), "to" | "for" | "enough")
+                && s.agent_of(i).0.is_someone()
+        });
+    // "wasn't thinking straight": a person's state of mind as the explanation.
+    let muddled = s.positions(&["thinking"]).find(|&i| {
+        matches!(s.word(i + 1), "straight" | "clearly")
+            && s.negated_before(i, 2)
+            && s.agent_of(i).0.is_someone()
+    });
     let asleep = s
         .positions(&["slept", "asleep", "dozed"])
         .find(|&i| s.agent_of(i).0.is_someone());
@@ -280,6 +297,8 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| unfit.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
+        .or_else(|| not_competent.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
+        .or_else(|| muddled.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
         .or_else(|| inattentive.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
         .or_else(|| bothered.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
@@ -355,6 +374,14 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .positions(&["double-check", "triple-check", "slow"])
         .find(|&i| {
             let before = s.word(i.wrapping_sub(1));
+            // "I'd ask all editors to double-check": the same care, requested of people.
+            let requested = before == "to"
+                && (i.saturating_sub(5)..i.saturating_sub(1)).any(|j| {
+                    has_lemma(
+                        s.word(j),
+                        &["ask", "urge", "remind", "expect", "want", "encourage"],
+                    )
+                });
             let obliged = matches!(before, "must" | "should")
                 || before == "to" && matches!(s.word(i.wrapping_sub(2)), "have" | "need" | "needs");
             let slow_down = s.word(i + 1) == "down"
@@ -363,7 +390,8 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
                 });
             let order = slow_down && (i == 0 || !s.tokens[i - 1].is_word);
             let act = matches!(s.word(i), "double-check" | "triple-check") || slow_down;
-            act && obliged && s.agent_of(i).0.is_someone() || order
+            // Whoever is asked to is a person, whatever the word for them.
+            act && (requested || obliged && s.agent_of(i).0.is_someone()) || order
         });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
@@ -407,7 +435,8 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
             && (*verb != "take"
                 || next == "care"
                 || matches!(s.word(i + 2), "care" | "breath" | "beat" | "moment"))
-            && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort");
+            && (*verb != "make" || s.word(i + 2) == "effort" || s.word(i + 3) == "effort")
+            || taken_seriously(s, i, verb);
         // "be on your guard": the reader addressed in the phrase itself.
         let addressed = s.word(i + 2) == "your";
         let urged =
@@ -415,6 +444,11 @@ fn care_urged(s: &Sentence) -> Option<Hit> {
         (care_object && urged && !s.negated_before(i, 3))
             .then(|| Hit::new(BlameKind::Exhortation, i, i + 1))
     })
+}
+
+/// "take pages seriously", "take every warning seriously": diligence asked as an idiom.
+fn taken_seriously(s: &Sentence, i: usize, verb: &str) -> bool {
+    verb == "take" && (i + 2..(i + 5).min(s.tokens.len())).any(|j| s.word(j) == "seriously")
 }
 
 /// Words that present what follows as a lesson.
@@ -445,6 +479,7 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
             "triple-check",
             "think",
             "confirm",
+            "watch",
         ],
     );
     // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every

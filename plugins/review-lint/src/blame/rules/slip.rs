@@ -230,6 +230,23 @@ pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
         .or_else(|| went_on_despite_warning(s))
         .or_else(|| lapse_idiom(s))
         .or_else(|| not_once_did(s))
+        .or_else(|| meant_otherwise(s))
+}
+
+/// "pointed the script at the live store when he meant to point it at the archive": an act
+/// set against what its doer intended is a slip, told as one.
+fn meant_otherwise(s: &Sentence) -> Option<Hit> {
+    s.positions(&["meant", "intended"]).find_map(|i| {
+        let doer = i.checked_sub(1)?;
+        let contrast = matches!(
+            s.word(doer.wrapping_sub(1)),
+            "when" | "while" | "but" | "though"
+        );
+        let pronoun = matches!(s.word(doer), "he" | "she" | "they" | "i" | "we");
+        let act = doer.checked_sub(2)?;
+        (s.word(i + 1) == "to" && contrast && pronoun && s.agent_of(act).0.is_someone())
+            .then(|| Hit::new(BlameKind::Slip, doer.saturating_sub(1), i + 1))
+    })
 }
 
 /// "deleted the volume by mistake", "ran it in error": the slip carried by a phrase.

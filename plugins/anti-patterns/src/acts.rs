@@ -88,6 +88,32 @@ pub fn going_is_a_plan(text: &str) -> bool {
     planned && !words.iter().any(|w| LEAVING_SIGNS.contains(&w))
 }
 
+/// "you're up on this one", "over to you", "your turn": the turn given to the person addressed.
+fn turn_given(words: &Words) -> bool {
+    (1..words.len()).any(|k| {
+        let (before, w) = (words.get(k - 1), words.get(k));
+        (w == "up" && matches!(before, "you're" | "youre" | "ur"))
+            || (w == "up" && before == "are" && k > 1 && words.get(k - 2) == "you")
+            || (w == "turn" && before == "your")
+            || (w == "you" && before == "to" && k > 1 && words.get(k - 2) == "over")
+    })
+}
+
+/// "pls take the reins", "can you pick up command": someone asked to take the role itself.
+/// ("Take it" or "run this" ask for a task as often, so the role must be named.)
+fn asked_to_take_the_role(words: &Words) -> bool {
+    const ROLE: &[&str] = &["reins", "baton", "ic", "command", "coordination", "helm"];
+    (0..words.len()).any(|k| {
+        TASKING.contains(&words.get(k))
+            && (k + 1..(k + 4).min(words.len()))
+                .take_while(|&j| {
+                    matches!(words.get(j), "the" | "over" | "up" | "on")
+                        || ROLE.contains(&words.get(j))
+                })
+                .any(|j| ROLE.contains(&words.get(j)))
+    })
+}
+
 /// "run to the meeting", "have to run": running somewhere is leaving, not running a task.
 fn runs_off(words: &Words) -> bool {
     (1..words.len()).any(|k| {
@@ -99,7 +125,7 @@ fn runs_off(words: &Words) -> bool {
 /// Whether the words of a line give the incident away: a giving verb with the role or the
 /// incident as its object, or the speaker leaving while giving or tasking someone.
 pub fn gives_the_role_away(words: &Words) -> bool {
-    let giving = any_of(words, GIVING);
+    let giving = any_of(words, GIVING) || turn_given(words) || asked_to_take_the_role(words);
     // "Vusi go ahead", "go back to the old file": going somewhere with the work is no leaving.
     let goes_on = |k: usize| {
         words.get(k) == "go"
@@ -449,8 +475,15 @@ mod tests {
             "leaving for the airport; Joel please carry it from here"
         ));
         assert!(gives("handing the reins to Ade"));
+        assert!(gives("pls take the reins <@U09X>, got a lecture in 5"));
+        assert!(gives(
+            "ok im off, boarding in 10. <@U03Y> you're up on this one"
+        ));
+        assert!(gives("over to you Ana for this, the taxi is here"));
         // Near misses: a task handed out, and someone leaving without giving anything.
         assert!(!gives("Joel take the revert of the route commit please"));
+        assert!(!gives("Joel take over the dashboard review"));
+        assert!(!gives("you're up next for the rollback, Ana"));
         assert!(!gives("Ade look at the NAT metrics"));
         assert!(!gives("heading to lunch, back in 20"));
     }

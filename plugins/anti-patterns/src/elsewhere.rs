@@ -22,6 +22,10 @@ pub(crate) const ALWAYS_ELSEWHERE: &[&str] = &[
     "call",
     "calls",
     "bridge",
+    // "came out of the 05:30 OCC brief": a briefing is a meeting.
+    "brief",
+    "briefing",
+    "debrief",
     "zoom",
     "meet",
     "meeting",
@@ -97,6 +101,8 @@ const SET_APART: &[&str] = &[
 ];
 /// Prepositions that place something in a conversation ("on the call", "from the sync").
 const PLACING: &[&str] = &[
+    // "out of the brief": only with "out" before it (see `placed`).
+    "of",
     "on",
     "in",
     "over",
@@ -138,6 +144,9 @@ const TALKED_ALSO: &[&str] = &[
 ];
 /// Words of a decision reached.
 const DECIDING: &[&str] = &[
+    // "upshot: they won't roll back before 22:00": the conclusion of the talk, announced.
+    "upshot",
+    "verdict",
     "agreed",
     "decided",
     "settled",
@@ -188,7 +197,15 @@ pub fn decided_elsewhere(text: &str) -> bool {
     };
     deciding(&words)
         || cited(&words, place)
-        || (talk_happened(&words, place) && commits(&words, place))
+        || (talk_happened(&words, place)
+            && (commits(&words, place) || outcome_follows(text, place)))
+}
+
+/// "came out of the OCC brief w/ the station mgr: zone B goes dark": after talk that has
+/// happened, a colon introduces what it settled. (A clock's "05:30" is no such colon.)
+fn outcome_follows(text: &str, place: usize) -> bool {
+    text.find(": ")
+        .is_some_and(|colon| Words::new(&text[..colon]).len() > place)
 }
 
 /// The index of the first word that places talk outside the channel.
@@ -200,6 +217,8 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
             || (ELSEWHERE_IF_SET_APART.contains(&w) && set_apart(words, i))
             || (w.starts_with('#') && w.len() > 1 && i > 0 && PLACING.contains(&words.get(i - 1)))
             || talked_with_someone(words, i)
+            // "rang their on-call director": a phone call made, whatever the object.
+            || matches!(w, "rang" | "phoned" | "rung")
             || (w == "text"
                 && matches!(words.get_or_empty(i + 1), "message" | "messages" | "msg")
                 && placed(words, i))
@@ -240,7 +259,10 @@ const DETERMINERS: &[&str] = &[
 /// a verb must follow the preposition or a determiner directly ("on the call", "over phone"),
 /// so "restore from backups, sync replicas" is not a place.
 fn placed(words: &Words, i: usize) -> bool {
-    let preposition = (i.saturating_sub(4)..i).any(|j| PLACING.contains(&words.get(j)));
+    let preposition = (i.saturating_sub(4)..i).any(|j| {
+        let w = words.get(j);
+        PLACING.contains(&w) && (w != "of" || (j > 0 && words.get(j - 1) == "out"))
+    });
     let before = i.checked_sub(1).map_or("", |b| words.get(b));
     let noun = !ALSO_VERBS.contains(&words.get(i))
         || PLACING.contains(&before)
@@ -295,8 +317,10 @@ fn talk_happened(words: &Words, place: usize) -> bool {
         let w = words.get(i);
         TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
     });
-    let after_it =
-        (place.saturating_sub(4)..place).any(|j| matches!(words.get(j), "after" | "from"));
+    let after_it = (place.saturating_sub(4)..place).any(|j| {
+        matches!(words.get(j), "after" | "from")
+            || (words.get(j) == "of" && j > 0 && words.get(j - 1) == "out")
+    });
     past_talk || after_it
 }
 
@@ -336,6 +360,8 @@ mod tests {
             "Pursuant to the CFO's instruction by text message, refunds go out at 10:00",
             "Ana and Bo sorted it between them in the PR comments: the flag stays off",
             "fyi the VP and finance already landed this in their sync: refunds for all",
+            "rang the vendor's duty director. upshot: no rollback before tonight",
+            "just out of the 07:00 ops brief with the airport: gates 3-9 close for the night",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -357,6 +383,9 @@ mod tests {
             "the text message template for outages needs a rewrite",
             "left some comments on the dashboard, have a look",
             "in the text message we sent customers, the time stays in UTC",
+            "rang the vendor twice, no answer yet",
+            "the brief for the 05:30 shift is pinned above: read it first",
+            "the tail of the call log shows no errors",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

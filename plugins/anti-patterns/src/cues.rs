@@ -130,13 +130,43 @@ impl Reader {
     /// The cues of one line of text.
     pub fn read(&self, text: &str) -> Cues {
         let words = Words::new(text);
+        let mut bits = self.table.find(&words);
+        if closing_deferred(&words) {
+            bits |= bit(Cue::NotYetClosed);
+        }
+        if asks_the_room_for_anything(&words) {
+            bits |= bit(Cue::NewsRequest);
+        }
         Cues {
-            bits: self.table.find(&words),
+            bits,
             question: words.question(),
             ack_only: is_ack_only(&words),
             words: words.len().min(u16::MAX as usize) as u16,
         }
     }
+}
+
+/// "we'll post here when this is closed", "until it's resolved": the end put off to a moment
+/// still to come, with words between the conjunction and the state.
+fn closing_deferred(words: &Words) -> bool {
+    (0..words.len()).any(|k| {
+        matches!(words.get(k), "closed" | "resolved")
+            && (k.saturating_sub(4)..k)
+                .any(|j| matches!(words.get(j), "when" | "once" | "until" | "till"))
+    })
+}
+
+/// "anybody got anything?", "anyone have anything new?": the room asked for any finding at
+/// all, which is waiting for one, not giving one.
+fn asks_the_room_for_anything(words: &Words) -> bool {
+    let anyone = words
+        .iter()
+        .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"));
+    words.question()
+        && anyone
+        && words
+            .iter()
+            .any(|w| matches!(w, "anything" | "smth" | "something"))
 }
 
 /// Short lines made only of acknowledgement words and reactions.
@@ -1109,6 +1139,8 @@ mod tests {
     fn news_requests_and_no_news_are_told_apart_from_observations() {
         assert!(read("Support asking: any ETA we can share?").has(Cue::NewsRequest));
         assert!(read("vendor hasn't replied yet").has(Cue::NoNews));
+        assert!(read("anybody got anything? :eyes:").has(Cue::NewsRequest));
+        assert!(!read("anybody got the dashboard link").has(Cue::NewsRequest));
         let observation = read("p99 doubled on the eu pods");
         assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));
     }
@@ -1117,6 +1149,9 @@ mod tests {
     fn deferred_closing_is_marked() {
         let deferred = read("monitoring, will post again when closed");
         assert!(deferred.has(Cue::AllClear) && deferred.has(Cue::NotYetClosed));
+        let later = read("works again since 21:55. we'll post here when this is closed");
+        assert!(later.has(Cue::NotYetClosed));
+        assert!(!read("closed, thanks all").has(Cue::NotYetClosed));
     }
 
     #[test]

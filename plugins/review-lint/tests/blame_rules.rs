@@ -706,6 +706,50 @@ fn roles_states_requests_and_intent_in_other_words() {
     ]);
 }
 
+/// Sets 11 to 14 read by kind: job titles, groups that did not look, hindsight about anyone,
+/// decisions as causes, irony, adverbs of judgement, lessons and habits; with their twins.
+#[test]
+fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
+    assert_blamed(&[
+        "The junior adjuster did not understand how the reserve was computed.",
+        "The night auditor ran the close twice by mistake.",
+        "Nobody on the billing team noticed the import had failed for a week.",
+        "Had anyone on the mobile team looked at the crash dashboard, we'd have caught it.",
+        "Anyone who had read the vendor's notes would have known the limit changed.",
+        "It would have taken Ilse five minutes to compare the two tables.",
+        "Shipping it on a Friday was a call that should not have been made.",
+        "Tomasz's decision to skip the canary is what turned a blip into an outage.",
+        "Hats off to whoever decided the live database was a fine place to test.",
+        "The rollout was handled sloppily by the web team.",
+        "Oskar's botched cutover left every booking pointing at the test inventory.",
+        "The outage came down to a lapse in attention by the engineer on call.",
+        "We as a team have to get into the habit of reading the whole runbook.",
+        "Going forward, every editor must check the embargo time twice.",
+        "We all have to be far more alert in the first week of term.",
+        "The point of this review, for every dispatcher: treat each screen as live.",
+        "The on-call pushed the price file to production instead of the sandbox.",
+        "Henrike broke push notifications for every Android user.",
+        "Amara mixed up the two maintenance windows.",
+        "The support lead took her eye off the refund queue.",
+        "Our newest engineer was out of his league with the signing tool.",
+        "The new index should never have been switched on for all users by the search team.",
+        "The script should not have been run against live accounts without a dry run first.",
+    ]);
+    assert_blameless(&[
+        "Nobody on the wallet team did anything wrong; the tool showed one label for both.",
+        "No one in the team knows how to renew the certificate, and there is no runbook.",
+        "Anyone would have made the same call with what the dashboard showed.",
+        "Anyone looking at that graph would have seen nothing wrong.",
+        "Our caching layer carelessly served one player's inventory to another.",
+        "Calling this operator error would miss the point: the two screens look identical.",
+        "Students who tried to register got a blank page, and many missed their seminars.",
+        "The channel manager mistakenly mapped the deluxe rooms to the standard rate.",
+        "The scheduler took the batch offline for maintenance.",
+        "We used Terraform instead of the console for the rollback.",
+        "It would have taken weeks to rebuild the index from the archive.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

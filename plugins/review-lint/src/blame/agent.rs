@@ -8,7 +8,7 @@
 
 use super::lexicon::{
     HUMAN_ACTIVITIES, NO_ONE, PERSON_BIGRAMS, PERSON_NOUNS, PREPOSITIONS, PROCESS_ROLES,
-    SERVED_PEOPLE, SYSTEM_NOUNS, is_noun_in, looks_like_verb, name_shaped,
+    SERVED_PEOPLE, SYSTEM_BIGRAMS, SYSTEM_NOUNS, is_noun_in, looks_like_verb, name_shaped,
 };
 use crate::text::Token;
 
@@ -331,8 +331,20 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     {
         return Some(Agent::Person);
     }
+    if SYSTEM_BIGRAMS
+        .iter()
+        .any(|&(a, b)| a == previous && is_noun_in(lower, &[b]))
+    {
+        return Some(Agent::System);
+    }
     if NO_ONE.contains(&lower) || (lower == "one" && previous == "no") {
         return Some(Agent::NoOne);
+    }
+    // Customers, users, passengers: who the service serves is never the doer blamed, and a
+    // clause about them has its own subject; "who" right after them is them.
+    let served_before = lower == "who" && is_noun_in(previous, SERVED_PEOPLE);
+    if is_noun_in(lower, SERVED_PEOPLE) || served_before {
+        return Some(Agent::Unknown);
     }
     // "the head of dispatch": a head of something is a person.
     let head_of = lower == "head" && tokens.get(i + 1).is_some_and(|n| n.lower == "of");
@@ -347,7 +359,8 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     // a plural opening the sentence is a role ("Paramedics forgot").
     let common_noun =
         !t.text.starts_with(|c: char| c.is_uppercase()) || (i == 0 && lower.ends_with('s'));
-    if common_noun && (names_a_person(lower) || on_rota(previous, lower)) {
+    let titled = on_rota(previous, lower) || job_title(tokens, i);
+    if common_noun && (names_a_person(lower) || titled) {
         return Some(Agent::Person);
     }
     // "Marek pushed", and "Marek accidentally pushed": one adverb may stand between.
@@ -390,6 +403,40 @@ fn names_a_person(word: &str) -> bool {
         && !doer_of_a_verb(word)
         && !is_noun_in(word, PROCESS_ROLES)
         && !is_noun_in(word, SERVED_PEOPLE)
+}
+
+/// "the junior adjuster", "the night auditor", "the claims adjuster on duty": a seniority, a
+/// shift or being on duty makes a job title of a person noun that a program could also bear.
+fn job_title(tokens: &[Token], i: usize) -> bool {
+    let word = tokens[i].lower.as_str();
+    let person = std::iter::once(word)
+        .chain(word.strip_suffix('s'))
+        .any(crate::wordnet::is_person_noun);
+    let before = |k: usize| i.checked_sub(k).map_or("", |p| tokens[p].lower.as_str());
+    let rank = matches!(
+        before(1),
+        "junior" | "senior" | "chief" | "head" | "lead" | "night" | "day" | "weekend" | "relief"
+    );
+    let on_duty = tokens.get(i + 1).is_some_and(|t| t.lower == "on")
+        && tokens
+            .get(i + 2)
+            .is_some_and(|t| matches!(t.lower.as_str(), "duty" | "call" | "shift"));
+    person && (rank || on_duty)
+}
+
+/// True when the word at `i` ("nobody", "anyone") is followed by a group it belongs to: "on
+/// the catalogue team", "in the night desk".
+pub(super) fn of_a_group(tokens: &[Token], i: usize) -> bool {
+    let opens = tokens
+        .get(i + 1)
+        .is_some_and(|t| matches!(t.lower.as_str(), "on" | "in" | "from" | "at"));
+    opens
+        && (i + 2..(i + 6).min(tokens.len())).any(|k| {
+            is_noun_in(
+                &tokens[k].lower,
+                &["team", "desk", "crew", "squad", "shift", "rota"],
+            )
+        })
 }
 
 /// True for a person noun that names someone on a rota: "the duty producer", "the shift

@@ -91,6 +91,25 @@ pub(super) const PERSON_BIGRAMS: &[(&str, &str)] = &[
     ("service", "desk"),
 ];
 
+/// Two-word names of software whose second word alone would read as a person (`manager`).
+pub(super) const SYSTEM_BIGRAMS: &[(&str, &str)] = &[
+    ("channel", "manager"),
+    ("package", "manager"),
+    ("secrets", "manager"),
+    ("secret", "manager"),
+    ("connection", "manager"),
+    ("certificate", "manager"),
+    ("cert", "manager"),
+    ("resource", "manager"),
+    ("window", "manager"),
+    ("task", "manager"),
+    ("device", "manager"),
+    ("session", "manager"),
+    ("cluster", "manager"),
+    ("volume", "manager"),
+    ("node", "manager"),
+];
+
 /// Words for no one at all: "nobody could have seen it" blames no one.
 pub(super) const NO_ONE: &[&str] = &[
     "nobody",
@@ -271,6 +290,14 @@ pub(super) const PREPOSITIONS: &[&str] = &[
 
 /// Capitalised words that start sentences and are never a person's name.
 pub(super) const NOT_NAMES: &[&str] = &[
+    // Quantifiers open sentences with a capital too: "Many missed their seminars".
+    "many",
+    "most",
+    "some",
+    "few",
+    "several",
+    "both",
+    "others",
     "the",
     "this",
     "that",
@@ -603,6 +630,8 @@ pub(super) const PROCESS_ROLES: &[&str] = &[
     "watchdog",
     "tenant",
     "guest",
+    // A process historian records plant data.
+    "historian",
 ];
 
 /// The people a service serves. What they did or did not notice is the incident's impact, not

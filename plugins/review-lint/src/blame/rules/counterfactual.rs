@@ -42,6 +42,60 @@ pub(crate) fn counterfactual(s: &Sentence) -> Option<Hit> {
         .or_else(|| better_person_would_have(s))
         .or_else(|| wise_to_have(s))
         .or_else(|| no_business(s))
+        .or_else(|| anyone_would_have(s))
+        .or_else(|| would_have_taken(s))
+        .or_else(|| call_not_to_be_made(s))
+}
+
+/// "Anyone who had glanced at the release notes would have seen it", "any planner with a week
+/// on the desk would have known": what anyone would have noticed, said of whoever did not.
+/// ("Anyone would have made the same call" and "would have seen nothing" excuse instead.)
+fn anyone_would_have(s: &Sentence) -> Option<Hit> {
+    const NOTICED: &[&str] = &[
+        "seen", "known", "noticed", "spotted", "caught", "realised", "realized",
+    ];
+    s.positions(&["anyone", "anybody", "any"]).find_map(|i| {
+        let would = (i + 1..(i + 16).min(s.tokens.len()))
+            .find(|&j| s.word(j) == "would" && s.word(j + 1) == "have")?;
+        let noticed = NOTICED.contains(&s.word(would + 2));
+        let excused = (would + 2..(would + 5).min(s.tokens.len()))
+            .any(|j| matches!(s.word(j), "nothing" | "same" | "no"));
+        (noticed && !excused).then(|| Hit::new(BlameKind::Counterfactual, i, would + 2))
+    })
+}
+
+/// "It would have taken Margit five minutes to compare the tables": how little the missed step
+/// would have cost a person, as hindsight.
+fn would_have_taken(s: &Sentence) -> Option<Hit> {
+    s.positions(&["taken"]).find_map(|i| {
+        let would_have =
+            s.word(i.wrapping_sub(1)) == "have" && s.word(i.wrapping_sub(2)) == "would";
+        let minutes = (i + 1..(i + 5).min(s.tokens.len())).find(|&j| {
+            matches!(
+                s.word(j),
+                "minute" | "minutes" | "seconds" | "moment" | "glance"
+            )
+        })?;
+        let person = (i + 1..minutes).any(|j| {
+            is_noun_in(s.word(j), PERSON_NOUNS)
+                || crate::blame::lexicon::name_shaped(s.tokens[j].text)
+        });
+        (would_have && person && s.word(minutes + 1) == "to")
+            .then(|| Hit::new(BlameKind::Counterfactual, i - 2, minutes))
+    })
+}
+
+/// "a call that should not have been made", "a decision that should never have been taken":
+/// a person's decision judged with hindsight, its doer left out.
+fn call_not_to_be_made(s: &Sentence) -> Option<Hit> {
+    s.positions(&["call", "decision", "choice"]).find_map(|i| {
+        let that = matches!(s.word(i + 1), "that" | "which");
+        let modal = (i + 2..(i + 5).min(s.tokens.len()))
+            .find(|&j| matches!(s.word(j), "should" | "shouldn't"))?;
+        let been = (modal + 1..(modal + 5).min(s.tokens.len())).find(|&j| s.word(j) == "been")?;
+        (that && matches!(s.word(been + 1), "made" | "taken"))
+            .then(|| Hit::new(BlameKind::Counterfactual, i, been + 1))
+    })
 }
 
 fn should_have(s: &Sentence) -> Option<Hit> {
@@ -107,8 +161,12 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         if s.word(verb) == "been" {
             let participle = s.next_content(verb)?;
             // "by the change manager": the passive names its doer, and only a person's counts.
-            let by =
-                (s.word(participle + 1) == "by").then(|| doer_after(&s.tokens, participle + 2));
+            // "switched on for all users by the data science team": the "by" may come after
+            // where and for whom, within the clause.
+            let by_at = (participle + 1..(participle + 8).min(s.tokens.len()))
+                .take_while(|&j| s.same_clause(participle, j))
+                .find(|&j| s.word(j) == "by");
+            let by = by_at.map(|j| doer_after(&s.tokens, j + 1));
             let person_only = has_lemma(s.word(participle), PASSIVE_PERSON_ACTS)
                 || done_without_review(s, participle);
             let person_act = match by {
@@ -163,6 +221,10 @@ fn done_without_review(s: &Sentence, participle: usize) -> bool {
         "peer",
         "signature",
         "signatures",
+        // The checks people run before a change: "without a dry run first".
+        "dry",
+        "dry-run",
+        "rehearsal",
     ];
     // "should never have gone to the stores on a Friday evening without QA sign-off": the
     // "without" may come after where and when, anywhere in the act's clause.

@@ -161,8 +161,16 @@ pub(crate) fn harm(s: &Sentence) -> Option<Hit> {
             s.word(i.wrapping_sub(1)),
             "was" | "were" | "been" | "be" | "is" | "are" | "being" | "got"
         );
+        // "for every Android user", "for all tenants": who was hit, not what the act was for.
+        let affected = |j: usize| {
+            s.word(j) == "for"
+                && matches!(
+                    s.word(j + 1),
+                    "every" | "all" | "each" | "most" | "many" | "some"
+                )
+        };
         let purpose = (i + 1..(i + 9).min(s.tokens.len())).any(|j| {
-            PURPOSES.contains(&s.word(j)) && s.same_clause(i, j)
+            PURPOSES.contains(&s.word(j)) && s.same_clause(i, j) && !affected(j)
                 || s.word(j) == "on" && s.word(j + 1) == "purpose"
         });
         let (agent, at) = s.agent_of(i);

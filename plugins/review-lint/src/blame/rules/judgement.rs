@@ -92,8 +92,32 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     // "We do not think anyone acted carelessly": a denial a few words back cancels it.
     // "Nobody here was careless": a judgement denied of everyone.
     let of_no_one = |i: usize| (i.saturating_sub(5)..i).any(|j| s.says_no_one(j));
-    let judged = s
-        .positions(JUDGEMENTS)
+    // "handled sloppily", "lazily reviewed": the adverb of a judgement is the same judgement.
+    let adjective_of = |w: &str| {
+        w.strip_suffix("ily")
+            .map(|stem| format!("{stem}y"))
+            .or_else(|| w.strip_suffix("ly").map(str::to_string))
+    };
+    // The adverb needs a person doing the act: "the cache carelessly served" judges no one;
+    // "handled sloppily by the web team" names the doer after "by".
+    let by_someone = |i: usize| {
+        (i + 1..(i + 3).min(s.tokens.len()))
+            .find(|&j| s.word(j) == "by")
+            .is_some_and(|j| {
+                crate::blame::agent::doer_after(&s.tokens, j + 1).is_some_and(Agent::is_someone)
+            })
+    };
+    let judgement_at = |i: usize| {
+        let w = s.word(i);
+        // An adverb of accident with its doer as subject ("negligently silenced") is the slip
+        // rule's; in the passive, with the doer after "by", it is read here.
+        let adverb = adjective_of(w).is_some_and(|a| JUDGEMENTS.contains(&a.as_str()));
+        let slip_adverb = super::slip::is_slip_adverb(w);
+        JUDGEMENTS.contains(&w)
+            || adverb && (!slip_adverb && s.agent_of(i).0.is_someone() || by_someone(i))
+    };
+    let judged = (0..s.tokens.len())
+        .filter(|&i| judgement_at(i))
         .find(|&i| !s.negated_before(i, 5) && !of_no_one(i))
         .map(|i| Hit::new(BlameKind::Character, i, i));
     // "must stop cutting corners": skimping on the work, said of people.
@@ -174,7 +198,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         })
     });
     // "had no idea how the panels were labelled", "has no clue what VACUUM FULL does".
-    let no_idea = s.positions(&["idea", "clue"]).find(|&i| {
+    let no_idea = s.positions(&["idea", "clue", "notion"]).find(|&i| {
         s.word(i.wrapping_sub(1)) == "no"
             && has_lemma(s.word(i.wrapping_sub(2)), &["have", "had", "has"])
             && s.agent_of(i).0.is_someone()
@@ -231,7 +255,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             lacking && s.agent_of(i).0.is_someone()
         });
     // "out of their depth": a remark on competence whatever the subject's words.
-    let out_of_depth = in_ones_idiom(s, &["depth"], ["out", "of"]);
+    let out_of_depth = in_ones_idiom(s, &["depth", "league"], ["out", "of"]);
     // "lost his temper", "losing their cool": composure lost, said of a person.
     let temper = s
         .positions(&["temper", "cool", "composure", "nerve"])
@@ -333,15 +357,54 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
             (i.saturating_sub(4)..i.saturating_sub(1)).any(|j| URGING.contains(&s.word(j)));
         // "remain calm", "stay composed": composure asked of people is the same lesson.
         // "Alert" is as often a noun ("more alert rules"), so only "be/stay alert" counts.
+        // "be far more alert": an intensifier may stand between "be" and "more".
+        let intensified = before == "more"
+            && matches!(
+                s.word(i.wrapping_sub(2)),
+                "far" | "much" | "lot" | "bit" | "even"
+            )
+            && matches!(s.word(i.wrapping_sub(3)), "be" | "a" | "stay" | "remain");
         let urged = matches!(before, "be" | "remain" | "stay")
+            || intensified
             || (matches!(before, "more" | "extra") && urging_near && s.word(i) != "alert");
         urged && !s.negated_before(i, 7)
     });
     // "pay more attention", "show a good deal more diligence": more care asked as a noun.
+    // "Takeaway for the crew: pay attention to the warnings", "staff must pay attention": care
+    // ordered in a lesson or as an obligation. ("Pay attention" alone describes.)
+    let urged_before = |i: usize| {
+        (i.saturating_sub(10)..i).any(|j| {
+            matches!(
+                s.word(j),
+                "must" | "should" | "need" | "needs" | "please" | "lesson" | "takeaway" | "always"
+            ) || s.tokens[j].text == ":"
+                || matches!(s.word(j), "have" | "has") && s.word(j + 1) == "to"
+        })
+    };
+    let pay_attention = s.positions(&["attention"]).find(|&i| {
+        i > 0
+            && has_lemma(s.word(i - 1), &["pay"])
+            && urged_before(i - 1)
+            && !s.negated_before(i - 1, 2)
+    });
+    // "must check the embargo time twice", "watch the figures far more closely".
+    let twice = s.positions(&["twice", "closely"]).find(|&i| {
+        let again = s.word(i) == "twice"
+            && (i.saturating_sub(6)..i).any(|j| has_lemma(s.word(j), &["check", "read", "verify"]));
+        let closer = s.word(i) == "closely" && s.word(i.wrapping_sub(1)) == "more";
+        (again || closer) && urged_before(i)
+    });
+    // "we as a team have to get into the habit of reading the whole runbook".
+    let habit = s.positions(&["habit"]).find(|&i| {
+        matches!(s.word(i.wrapping_sub(1)), "the" | "a")
+            && s.word(i + 1) == "of"
+            && s.word(i + 2).ends_with("ing")
+            && urged_before(i)
+    });
     let attention = s
-        .positions(&["attention", "diligence", "vigilance", "care"])
+        .positions(&["attention", "diligence", "vigilance", "care", "discipline"])
         .find(|&i| {
-            (s.word(i.saturating_sub(1)) == "more"
+            (matches!(s.word(i.saturating_sub(1)), "more" | "some")
                 && (s.word(i) == "attention"
                     || (i.saturating_sub(6)..i).any(|j| {
                         matches!(
@@ -398,6 +461,9 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .or_else(|| care_urged(s))
         .or_else(|| look_before_you_act(s))
         .or_else(|| care.map(|i| Hit::new(BlameKind::Exhortation, i, i + 1)))
+        .or_else(|| pay_attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
+        .or_else(|| twice.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
+        .or_else(|| habit.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
@@ -480,6 +546,8 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
             "think",
             "confirm",
             "watch",
+            "sanity-check",
+            "treat",
         ],
     );
     // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every
@@ -494,8 +562,17 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
                 || (addressed && s.word(j + 1).ends_with("ing")))
     });
     // "Lesson for the operators: never trust your memory": a lesson given as an order to people.
+    // "The point of this review, for every dispatcher:" presents a lesson too.
+    let point_of_review = |j: usize| {
+        s.word(j) == "point"
+            && s.word(j + 1) == "of"
+            && matches!(
+                s.word(j + 3),
+                "review" | "postmortem" | "retro" | "retrospective"
+            )
+    };
     let lesson_order = colon.is_some()
-        && (0..start).any(|j| LESSON_WORDS.contains(&s.word(j)))
+        && (0..start).any(|j| LESSON_WORDS.contains(&s.word(j)) || point_of_review(j))
         && (matches!(s.word(first), "never" | "always" | "don't" | "do") || looks);
     ((looks && before_you) || lesson_order).then(|| Hit::new(BlameKind::Exhortation, first, first))
 }

@@ -59,6 +59,9 @@ const FAILINGS: &[&str] = &[
     "fumble",
     "carelessness",
     "negligence",
+    // "Mateusz's botched cutover": the work owned by a person, called badly done.
+    "botched",
+    "bungled",
 ];
 
 /// "Ksenia's misjudgement of the forecast", "Helga's oversight", "an operator slip": a failing
@@ -92,7 +95,7 @@ fn someones_failing(s: &Sentence) -> Option<Hit> {
             "error" | "errors" | "slip" | "mistake" | "mistakes"
         );
         // "a lapse of attention by the duty operator": what failed may come between.
-        let by = if s.word(i + 1) == "of" && s.word(i + 3) == "by" {
+        let by = if matches!(s.word(i + 1), "of" | "in") && s.word(i + 3) == "by" {
             i + 3
         } else {
             i + 1
@@ -397,6 +400,50 @@ pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
         .or_else(|| someone.map(|i| Hit::new(BlameKind::Culprit, i, i + 1).with_act(Some(i + 1))))
         .or_else(|| disciplined.map(|i| Hit::new(BlameKind::Culprit, i - 1, i)))
         .or_else(|| admission(s))
+        .or_else(|| decision_as_cause(s))
+        .or_else(|| ironic_praise(s))
+}
+
+/// "Rafael's decision to skip the canary is what turned this into an outage", "what turned it
+/// into an outage was Park's go-ahead": a person's decision set up as the cause by a cleft.
+fn decision_as_cause(s: &Sentence) -> Option<Hit> {
+    s.positions(&["decision", "go-ahead", "call", "choice"])
+        .find_map(|i| {
+            let owner = s.tokens.get(i.checked_sub(1)?)?;
+            let base = owner
+                .text
+                .strip_suffix("'s")
+                .or_else(|| owner.text.strip_suffix("’s"))?;
+            let someone =
+                super::person_possessive(&owner.lower) || crate::blame::lexicon::name_shaped(base);
+            // "... is what blanked the boards" after it, or "What turned ... was" before it.
+            let cleft_after = (i + 1..s.tokens.len())
+                .any(|j| matches!(s.word(j), "is" | "was") && s.word(j + 1) == "what");
+            let cleft_before = s.word(0) == "what"
+                && (1..i).any(|j| matches!(s.word(j), "was" | "is") && j + 3 >= i);
+            (someone && (cleft_after || cleft_before))
+                .then(|| Hit::new(BlameKind::Culprit, i - 1, i))
+        })
+}
+
+/// "Hats off to the contractor who decided the live order book was a fine place to test":
+/// praise said in irony of a person's choice. Read in the raw text: it is often quoted chat.
+fn ironic_praise(s: &Sentence) -> Option<Hit> {
+    const PRAISE: &[&str] = &[
+        "hats off to",
+        "kudos to",
+        "well done to",
+        "bravo to",
+        "congrats to",
+    ];
+    let text = s.text.to_lowercase();
+    let at = PRAISE
+        .iter()
+        .find_map(|p| text.find(p).map(|k| k + p.len()))?;
+    let rest: Vec<&str> = text[at..].split_whitespace().take(6).collect();
+    let chooser = rest.iter().any(|w| matches!(*w, "whoever" | "who"));
+    let chose = text[at..].contains("decided") || text[at..].contains("thought");
+    (chooser && chose).then(|| Hit::new(BlameKind::Culprit, 0, 0))
 }
 
 /// "that one's on me", "my bad", "mea culpa": a person taking the cause on themselves, as chat
@@ -413,6 +460,9 @@ fn admission(s: &Sentence) -> Option<Hit> {
         "this is on me",
         "that was on me",
         "my fault",
+        "i'll own that",
+        "i'll own it",
+        "i own that",
     ];
     let text = s.text.to_lowercase().replace('\u{2019}', "'");
     // "yeah that was me, I typed 1 ... sorry all": owning it with an apology.
@@ -525,7 +575,16 @@ fn label_set_aside(s: &Sentence) -> bool {
     let refused = s
         .positions(&["calling", "call"])
         .any(|i| s.negated_before(i, 2) && matches!(s.word(i + 1), "this" | "it" | "that"));
+    // "Calling this operator error would miss the point": the label named as the wrong reading.
+    let misread = s.positions(&["calling", "labelling", "labeling"]).any(|i| {
+        matches!(s.word(i + 1), "this" | "it" | "that")
+            && (i + 2..(i + 8).min(s.tokens.len())).any(|j| {
+                s.word(j) == "would"
+                    && matches!(s.word(j + 1), "miss" | "be" | "misread" | "ignore" | "hide")
+            })
+    });
     refused
+        || misread
         || s.positions(&["easy", "tempting"]).any(|i| {
             let calling =
                 s.word(i + 1) == "to" && has_lemma(s.word(i + 2), &["call", "blame", "say"]);

@@ -60,6 +60,7 @@ const SLIP_ADVERB_STEMS: &[&str] = &[
     "hurried",
     "foolish",
     "impulsive",
+    "casual",
     // Ease where care was due: "breezily", "cavalierly", "perfunctorily".
     "breez",
     "cavalier",
@@ -182,6 +183,9 @@ const LAPSE_IDIOMS: &[(&str, &str)] = &[
     ("jump", "gun"),
     ("turn", "blind"),
     ("take", "eye"),
+    ("took", "eye"),
+    // "mixed up the two consoles": one thing taken for another.
+    ("mix", "up"),
     ("fall", "asleep"),
     ("wing", "it"),
     ("cut", "corner"),
@@ -231,6 +235,40 @@ pub(crate) fn slip(s: &Sentence) -> Option<Hit> {
         .or_else(|| lapse_idiom(s))
         .or_else(|| not_once_did(s))
         .or_else(|| meant_otherwise(s))
+        .or_else(|| no_one_of_the_group_looked(s))
+}
+
+/// "Nobody on the catalogue team noticed", "had anyone on the mobile team looked at the crash
+/// dashboard": the looking a named group did not do. ("Nobody on the team did anything wrong"
+/// denies a failing; only acts of attention are a group's omission.)
+fn no_one_of_the_group_looked(s: &Sentence) -> Option<Hit> {
+    s.positions(&["nobody", "anyone", "anybody", "one"])
+        .find_map(|i| {
+            let none =
+                s.word(i) == "nobody" || (s.word(i) == "one" && s.word(i.wrapping_sub(1)) == "no");
+            let had_anyone = matches!(s.word(i), "anyone" | "anybody")
+                && matches!(s.word(i.wrapping_sub(1)), "had" | "if");
+            if !(none || had_anyone) || !crate::blame::agent::of_a_group(&s.tokens, i) {
+                return None;
+            }
+            const LOOKING: &[&str] = &[
+                "look",
+                "notice",
+                "check",
+                "read",
+                "watch",
+                "open",
+                "glance",
+                "spot",
+                "see",
+                "review",
+                "verify",
+                "double-check",
+            ];
+            let act = (i + 3..(i + 9).min(s.tokens.len()))
+                .find(|&j| has_lemma(s.word(j), LOOKING) && s.same_clause(i, j))?;
+            Some(Hit::new(BlameKind::Omission, i, act).with_act(Some(act)))
+        })
 }
 
 /// "pointed the script at the live store when he meant to point it at the archive": an act
@@ -581,6 +619,14 @@ fn removed_instead<'s>(s: &'s Sentence) -> impl Iterator<Item = usize> + 's {
             let w = s.word(j);
             has_lemma(w, REMOVING) || has_lemma(w, DAMAGING) || has_lemma(w, &["pull", "yank"])
         });
-        (s.word(i + 1) == "of" || rather(i)) && target && act && !remedied
+        // "pushed the rate file to production instead of the sandbox": whatever the act, one
+        // environment taken for another is a wrong target, not a choice of tool.
+        let environment = (i + 2..(i + 4).min(s.tokens.len())).any(|j| {
+            matches!(
+                s.word(j),
+                "sandbox" | "staging" | "production" | "prod" | "live" | "test" | "archive"
+            )
+        });
+        (s.word(i + 1) == "of" || rather(i)) && target && (act || environment) && !remedied
     })
 }

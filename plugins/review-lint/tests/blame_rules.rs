@@ -734,6 +734,7 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "Our newest engineer was out of his league with the signing tool.",
         "The new index should never have been switched on for all users by the search team.",
         "The script should not have been run against live accounts without a dry run first.",
+        "Readers were locked out because Yusuf pointed the check at the sandbox and forgot to switch it back.",
     ]);
     assert_blameless(&[
         "Nobody on the wallet team did anything wrong; the tool showed one label for both.",
@@ -747,6 +748,7 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "The scheduler took the batch offline for maintenance.",
         "We used Terraform instead of the console for the rollback.",
         "It would have taken weeks to rebuild the index from the archive.",
+        "Payments stalled because the queue filled up and forgot nothing: every message was kept.",
     ]);
 }
 

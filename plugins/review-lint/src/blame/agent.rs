@@ -136,6 +136,20 @@ impl<'t, 'a> Clauses<'t, 'a> {
     /// For a clause with no subject of its own ("... but forgot to"), the subject of the
     /// nearest main clause before it, or a person implied by "while troubleshooting".
     fn borrowed_subject(&self, clause: usize) -> (Agent, Option<usize>) {
+        // "because Yusuf pointed it at the sandbox and forgot to switch it back": a clause
+        // joined by "and" to a subordinate one whose subject is someone may continue it. (After
+        // "after the launch party" or "that the service would queue", it continues the main
+        // clause.)
+        if self.opens_with(clause, &["and", "but", "or"]) && clause > 0 {
+            let previous = self.previous_with_words(clause);
+            if self.opens_with(previous, SUBORDINATORS) {
+                let (start, end) = self.bounds(previous);
+                let found = first_agent(self.tokens, start + 1, end);
+                if let Some(found) = found.filter(|(agent, _)| agent.is_someone()) {
+                    return found;
+                }
+            }
+        }
         for earlier in (0..clause).rev() {
             let (start, end) = self.bounds(earlier);
             // "during" does not cut a sentence into clauses, but a clause it opens (after a

@@ -313,10 +313,14 @@ fn cited(words: &Words, place: usize) -> bool {
 /// Whether the talk is told as done: a past verb of talking up to the place, or the place
 /// given with "after" or "from" ("back from the leadership room").
 fn talk_happened(words: &Words, place: usize) -> bool {
-    let past_talk = (0..=place).any(|i| {
-        let w = words.get(i);
-        TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
-    });
+    // "just had Joost on Zoom": someone had on a call is talk that happened.
+    let had_on =
+        (0..place).any(|i| words.get(i) == "had") && place > 0 && words.get(place - 1) == "on";
+    let past_talk = had_on
+        || (0..=place).any(|i| {
+            let w = words.get(i);
+            TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
+        });
     let after_it = (place.saturating_sub(4)..place).any(|j| {
         matches!(words.get(j), "after" | "from")
             || (words.get(j) == "of" && j > 0 && words.get(j - 1) == "out")
@@ -362,6 +366,7 @@ mod tests {
             "fyi the VP and finance already landed this in their sync: refunds for all",
             "rang the vendor's duty director. upshot: no rollback before tonight",
             "just out of the 07:00 ops brief with the airport: gates 3-9 close for the night",
+            "just had the regulator on zoom: app first, terminals after the re-check",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -386,6 +391,7 @@ mod tests {
             "rang the vendor twice, no answer yet",
             "the brief for the 05:30 shift is pinned above: read it first",
             "the tail of the call log shows no errors",
+            "had a look on the bridge dashboard, nothing new",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

@@ -92,6 +92,20 @@ fn observes(e: &crate::model::Event) -> bool {
     is_human(e) && !is_responder(e) && e.kind == EventKind::Message
 }
 
+/// "... can't validate passes either", "the app is slow too", "also seeing it on the POS": the
+/// same trouble reported in another place.
+fn elsewhere_too(text: &str) -> bool {
+    let words = crate::text::Words::new(text);
+    let last = words.len().saturating_sub(1);
+    (0..words.len()).any(|k| match words.get(k) {
+        "either" => k > 0,
+        "too" => k == last || !words.get_or_empty(k + 1).chars().all(char::is_alphabetic),
+        "also" => k + 1 < words.len() && words.get(k + 1).ends_with("ing"),
+        "as" => words.get_or_empty(k + 1) == "well",
+        _ => false,
+    })
+}
+
 fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
     let mut open: Option<Stretch> = None;
     for i in from..ctx.events.len() {
@@ -108,7 +122,9 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         if let Some(stretch) = open.as_mut().filter(|_| observes(e)) {
             let cues = ctx.cues(i);
             let on_topic = share_topic(&stretch.topic, &ctx.topic(i));
-            if cues.has(Cue::Contrary) && !cues.question && on_topic {
+            // "the ticket office can't look up passes either": the symptom somewhere the theory
+            // does not reach cuts against it, whatever words the place is named in.
+            if !cues.question && (cues.has(Cue::Contrary) && on_topic || elsewhere_too(&e.text)) {
                 stretch.contrary.push(i);
             }
             continue;
@@ -158,6 +174,17 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
 mod tests {
     use super::*;
     use crate::detect::testing::*;
+
+    #[test]
+    fn the_same_trouble_elsewhere_is_told_by_either_too_also() {
+        assert!(elsewhere_too(
+            "the ticket office can't look up passes either"
+        ));
+        assert!(elsewhere_too("fyi the app is slow too"));
+        assert!(elsewhere_too("also seeing it on the POS"));
+        assert!(!elsewhere_too("too many retries on the gate readers"));
+        assert!(!elsewhere_too("either the firmware or the host, not sure"));
+    }
     use crate::model::{EventKind::*, Role::*};
 
     fn lock_theory() -> Vec<crate::model::Event> {

@@ -748,7 +748,7 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "The scheduler took the batch offline for maintenance.",
         "We used Terraform instead of the console for the rollback.",
         "It would have taken weeks to rebuild the index from the archive.",
-        "Payments stalled because the queue filled up and forgot nothing: every message was kept.",
+        "The batch stalled because the queue filled up and skipped the oldest messages.",
     ]);
 }
 

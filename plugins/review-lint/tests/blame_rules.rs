@@ -735,6 +735,7 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "The new index should never have been switched on for all users by the search team.",
         "The script should not have been run against live accounts without a dry run first.",
         "Readers were locked out because Yusuf pointed the check at the sandbox and forgot to switch it back.",
+        "Root cause: Priyanka ran the reset against the live database while she was tidying up.",
     ]);
     assert_blameless(&[
         "Nobody on the wallet team did anything wrong; the tool showed one label for both.",
@@ -749,6 +750,8 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "We used Terraform instead of the console for the rollback.",
         "It would have taken weeks to rebuild the index from the archive.",
         "The batch stalled because the queue filled up and skipped the oldest messages.",
+        "Please confirm stock by phone with the duty controller before relying on the screen.",
+        "Root cause: Kafka rebalanced the partitions while the brokers were restarting.",
     ]);
 }
 

@@ -109,6 +109,14 @@ impl<'a> Sentence<'a> {
             || (self.word(j) == "no" && self.word(j + 1) == "one")
     }
 
+    /// True when the sentence calls someone "he" or "she": a name in it is a person's, not a
+    /// product's ("Henrik should have waited ... before he cut over").
+    pub(super) fn refers_to_a_person(&self) -> bool {
+        self.positions(&["he", "she", "him", "his", "her", "hers"])
+            .next()
+            .is_some()
+    }
+
     /// True when tokens `a` and `b` are in the same clause.
     pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
         self.clauses().same_clause(a, b)

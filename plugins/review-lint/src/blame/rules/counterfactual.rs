@@ -186,7 +186,7 @@ fn should_have(s: &Sentence) -> Option<Hit> {
         // "Henrik should have waited ... before he cut over": a name the sentence goes on to
         // call "he" or "she" is a person, not a product.
         let agent = match agent {
-            Agent::Name if refers_to_a_person(s) => Agent::Person,
+            Agent::Name if s.refers_to_a_person() => Agent::Person,
             other => other,
         };
         let judged = match agent {
@@ -274,12 +274,6 @@ fn no_business(s: &Sentence) -> Option<Hit> {
 }
 
 /// A personal pronoun anywhere in the sentence.
-fn refers_to_a_person(s: &Sentence) -> bool {
-    s.positions(&["he", "she", "him", "his", "her", "hers"])
-        .next()
-        .is_some()
-}
-
 /// "With a little more diligence from the change reviewer, the typo would have been caught":
 /// the care a named person or role did not give, as what would have prevented it.
 /// "A more careful operator would have paused the import": a better person imagined in the

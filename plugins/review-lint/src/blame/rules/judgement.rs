@@ -551,15 +551,16 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
         ],
     );
     // "Lesson for all of us: read ... before pressing enter" is said to people; "Check every
-    // subdomain before switching" is a step of a plan.
-    let addressed = (0..first).any(|j| {
-        LESSON_WORDS.contains(&s.word(j))
-            || matches!(s.word(j), "folks" | "everyone" | "us" | "please")
+    // subdomain before switching" is a step of a plan, and "Please confirm availability by
+    // phone before relying on the screen" an instruction for the incident at hand: a bare
+    // "please" with "before -ing" is no lesson.
+    let lesson_addressed = (0..first).any(|j| {
+        LESSON_WORDS.contains(&s.word(j)) || matches!(s.word(j), "folks" | "everyone" | "us")
     });
     let before_you = (first + 1..s.tokens.len()).any(|j| {
         s.word(j) == "before"
             && (matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")
-                || (addressed && s.word(j + 1).ends_with("ing")))
+                || (lesson_addressed && s.word(j + 1).ends_with("ing")))
     });
     // "Lesson for the operators: never trust your memory": a lesson given as an order to people.
     // "The point of this review, for every dispatcher:" presents a lesson too.

@@ -498,8 +498,10 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
     ];
     let cues = (0..s.tokens.len()).filter_map(|i| {
         let word = s.word(i);
+        // "Root cause: Priyanka ran the reset ...": the colon links as "was" does.
+        let colon = s.tokens.get(i + 1).is_some_and(|t| t.text == ":");
         let root_cause = matches!(word, "cause" | "causes" | "culprit")
-            && matches!(s.word(i + 1), "was" | "is" | "were");
+            && (matches!(s.word(i + 1), "was" | "is" | "were") || colon);
         let caused_by = matches!(word, "caused" | "attributed" | "blamed")
             && matches!(s.word(i + 1), "by" | "to" | "on");
         // "due to an engineer running ...", "because of the contractor", "the result of a
@@ -530,7 +532,10 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
             let capital = |k: usize| s.tokens[k].text.starts_with(char::is_uppercase);
             j > head && capital(j) && capital(j - 1)
         };
-        let person = person_at.is_some_and(|(j, agent)| agent == Agent::Person && !in_a_name(j));
+        // A name counts where the sentence calls someone "he" or "she" ("while she was ...").
+        let someone =
+            |agent: Agent| agent == Agent::Person || agent == Agent::Name && s.refers_to_a_person();
+        let person = person_at.is_some_and(|(j, agent)| someone(agent) && !in_a_name(j));
         let attacker =
             (head..head + 3).any(|j| matches!(s.word(j), "malicious" | "attacker" | "hacker"));
         // "due to the team being short-handed", "because of engineers having to ...": a state

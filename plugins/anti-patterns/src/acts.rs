@@ -88,6 +88,31 @@ pub fn going_is_a_plan(text: &str) -> bool {
     planned && !words.iter().any(|w| LEAVING_SIGNS.contains(&w))
 }
 
+/// "the board meeting is starting and I'm presenting", "got a lecture in 5", "boarding now":
+/// the speaker's own commitment elsewhere, which takes them away from the incident.
+fn called_away(words: &Words) -> bool {
+    const COMMITMENTS: &[&str] = &[
+        "meeting",
+        "lecture",
+        "class",
+        "flight",
+        "appointment",
+        "presenting",
+        "boarding",
+        "interview",
+    ];
+    let own = words
+        .iter()
+        .any(|w| matches!(w, "i'm" | "im" | "i" | "my" | "got" | "gotta"));
+    let starting = words.iter().any(|w| {
+        matches!(
+            w,
+            "starting" | "starts" | "now" | "in" | "presenting" | "boarding"
+        )
+    });
+    own && starting && words.iter().any(|w| COMMITMENTS.contains(&w))
+}
+
 /// "you're up on this one", "over to you", "your turn": the turn given to the person addressed.
 fn turn_given(words: &Words) -> bool {
     (1..words.len()).any(|k| {
@@ -134,8 +159,9 @@ pub fn gives_the_role_away(words: &Words) -> bool {
                 "ahead" | "back" | "with" | "for" | "live"
             )
     };
-    let leaving =
-        (0..words.len()).any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k)) || runs_off(words);
+    let leaving = (0..words.len()).any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k))
+        || runs_off(words)
+        || called_away(words);
     (giving && any_of(words, ROLE_NOUNS))
         || (leaving && (giving || any_of(words, TASKING)) && any_of(words, ROLE_NOUNS))
 }
@@ -294,9 +320,22 @@ pub fn names_a_person(text: &str) -> bool {
         .iter()
         .any(|w| matches!(w, "you" | "your" | "yours" | "u" | "ur"));
     let mut opens_sentence = true;
-    for word in text.split_whitespace() {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (k, word) in words.iter().enumerate() {
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
-        if name_shaped(bare, !opens_sentence || (to_you && word.ends_with(','))) {
+        // "Ngozi please carry on": a capital opening a sentence and followed by a request is
+        // the person asked.
+        let asked = !word.ends_with(['.', '!', '?', ':', ';', ','])
+            && words.get(k + 1).is_some_and(|next| {
+                matches!(
+                    next.to_lowercase().as_str(),
+                    "please" | "pls" | "can" | "could"
+                )
+            });
+        if name_shaped(
+            bare,
+            !opens_sentence || asked || (to_you && word.ends_with(',')),
+        ) {
             return true;
         }
         // "L. Becker": an initial's full stop does not end the sentence.
@@ -480,10 +519,16 @@ mod tests {
             "ok im off, boarding in 10. <@U03Y> you're up on this one"
         ));
         assert!(gives("over to you Ana for this, the taxi is here"));
+        assert!(gives(
+            "sorry all, the board meeting is starting and I'm presenting. Ngozi please carry on with this one"
+        ));
         // Near misses: a task handed out, and someone leaving without giving anything.
         assert!(!gives("Joel take the revert of the route commit please"));
         assert!(!gives("Joel take over the dashboard review"));
         assert!(!gives("you're up next for the rollback, Ana"));
+        assert!(!gives(
+            "Ngozi please carry on with the replay after the meeting"
+        ));
         assert!(!gives("Ade look at the NAT metrics"));
         assert!(!gives("heading to lunch, back in 20"));
     }
@@ -554,11 +599,15 @@ mod tests {
         ));
         assert!(names_a_person("over to @otto"));
         assert!(names_a_person("Off now. Marit, it's yours"));
+        assert!(names_a_person(
+            "I'm presenting. Ngozi please carry on with this one"
+        ));
         // Near misses: capitals that open a sentence, "I", abbreviations.
         assert!(!names_a_person(
             "Restarted the DB. Checking IC notes, I think"
         ));
         assert!(!names_a_person("Also, the queue needs watching"));
+        assert!(!names_a_person("Restarted. Please check the graphs"));
     }
 
     #[test]

@@ -242,6 +242,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "could it be",
             "can it be",
             "i think",
+            "imo",
+            "imho",
             "i bet",
             "betting",
             "bet it's",
@@ -397,9 +399,6 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "wrong theory",
             "wrong track",
             "scratch that",
-            "that's it",
-            "thats it",
-            "that is it",
             "that matches",
             "that explains",
             "dead end",
@@ -1100,6 +1099,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
     (Cue::Place, elsewhere::AWAY),
     (Cue::Place, elsewhere::TALKED_WITH),
     (Cue::Place, elsewhere::TEXT_MESSAGES),
+    (Cue::Place, elsewhere::ON_THE_MOVE),
+    (Cue::Place, elsewhere::PHONED),
 ];
 
 #[cfg(test)]

@@ -76,6 +76,21 @@ pub(crate) const TEXT_MESSAGES: &[&str] = &["text message", "text messages", "te
 pub(crate) const IN_PERSON: &[&str] = &[
     "desk", "office", "hallway", "corridor", "kitchen", "cubicle",
 ];
+/// Where people talk on the way somewhere: "went over it in the van", "discussed it in the car".
+pub(crate) const ON_THE_MOVE: &[&str] = &[
+    "van", "car", "taxi", "cab", "train", "lift", "elevator", "canteen",
+];
+/// A phone call made, whatever its object ("rang their on-call director").
+pub(crate) const PHONED: &[&str] = &["rang", "phoned", "rung"];
+
+/// A past verb of talking a few words before word `i` ("went over it in the van").
+fn talked_before(words: &Words, i: usize) -> bool {
+    (i.saturating_sub(6)..i).any(|j| {
+        let w = words.get(j);
+        TALKED_WITH.contains(&w) || matches!(w, "went" | "discussed" | "talked" | "hashed")
+    })
+}
+
 /// Walking to someone ("walked over to", "stopped by", "swung by"); not "went" or "ran",
 /// which say as often what a job or a command did.
 const WALKED: &[&str] = &["walked", "stopped", "popped", "swung", "strolled"];
@@ -208,6 +223,13 @@ fn outcome_follows(text: &str, place: usize) -> bool {
         .is_some_and(|colon| Words::new(&text[..colon]).len() > place)
 }
 
+/// Whether a line tells of a talk outside the channel as over ("went over it in the van",
+/// "just had Joost on Zoom"), rather than citing one ("per the call").
+pub fn talk_reported(text: &str) -> bool {
+    let words = Words::new(text);
+    talk_elsewhere(&words).is_some_and(|place| talk_happened(&words, place))
+}
+
 /// The index of the first word that places talk outside the channel.
 fn talk_elsewhere(words: &Words) -> Option<usize> {
     (0..words.len()).find(|&i| {
@@ -218,11 +240,12 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
             || (w.starts_with('#') && w.len() > 1 && i > 0 && PLACING.contains(&words.get(i - 1)))
             || talked_with_someone(words, i)
             // "rang their on-call director": a phone call made, whatever the object.
-            || matches!(w, "rang" | "phoned" | "rung")
+            || PHONED.contains(&w)
             || (w == "text"
                 && matches!(words.get_or_empty(i + 1), "message" | "messages" | "msg")
                 && placed(words, i))
             || (IN_PERSON.contains(&w) && went_to_someone(words, i))
+            || (ON_THE_MOVE.contains(&w) && talked_before(words, i))
     })
 }
 
@@ -367,6 +390,8 @@ mod tests {
             "rang the vendor's duty director. upshot: no rollback before tonight",
             "just out of the 07:00 ops brief with the airport: gates 3-9 close for the night",
             "just had the regulator on zoom: app first, terminals after the re-check",
+            "back. ana and i went over it in the van: the east docks stay locked for today",
+            "back. ikaika and i went over it in the van on the way to the depot: riverside stays locked for today, crew swaps boards at the 6 busiest stations first",
         ] {
             assert!(decided_elsewhere(text), "{text}");
         }
@@ -392,6 +417,7 @@ mod tests {
             "the brief for the 05:30 shift is pinned above: read it first",
             "the tail of the call log shows no errors",
             "had a look on the bridge dashboard, nothing new",
+            "went back to the depot in the van, 12 boards swapped",
         ] {
             assert!(!decided_elsewhere(text), "{text}");
         }

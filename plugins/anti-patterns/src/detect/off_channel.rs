@@ -8,7 +8,7 @@
 
 use crate::context::{Context, is_responder};
 use crate::cues::Cue;
-use crate::elsewhere::decided_elsewhere;
+use crate::elsewhere::{decided_elsewhere, talk_reported};
 use crate::model::{EventKind, Nudge, Pattern};
 use crate::text::{Words, share_topic};
 
@@ -56,7 +56,18 @@ fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
 /// Whether a decision on the same topic was written into the channel around the reference.
 fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
     let at = ctx.events[reference].at;
-    let from = ctx.index_at(at - RECORD_LOOKBACK_MINUTES * 60);
+    let mut from = ctx.index_at(at - RECORD_LOOKBACK_MINUTES * 60);
+    // "ikaika and i went over it in the van": a talk the line reports as over happened since
+    // its author last posted here, so no decision from before then can be its record.
+    let author = ctx.events[reference].actor.as_deref();
+    let author_before = (from..reference)
+        .rev()
+        .find(|&i| ctx.events[i].actor.as_deref() == author);
+    if let Some(previous) =
+        author_before.filter(|_| author.is_some() && talk_reported(&ctx.events[reference].text))
+    {
+        from = previous + 1;
+    }
     let marked_from = ctx.index_at(at - MARKED_LOOKBACK_MINUTES * 60);
     let to = ctx.index_at(at + grace + 1);
     let decisions: Vec<usize> = (from..to)
@@ -162,6 +173,32 @@ mod tests {
         let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].evidence, [3]);
+    }
+
+    #[test]
+    fn an_earlier_decision_is_no_record_of_a_talk_held_since() {
+        let mut events = before();
+        events.push(ev(
+            12,
+            Ic,
+            Decision,
+            "Bo: try pinning brokers 4-6 to the old image first",
+        ));
+        events.push(ev(
+            14,
+            Ic,
+            Message,
+            "heading to the DC with Bo, on my phone for 10 min",
+        ));
+        events.push(ev(
+            24,
+            Ic,
+            Message,
+            "back. Bo and I went over it in the car: brokers 4-6 stay on the old image for today",
+        ));
+        let nudges = replay(&events, 0..=40, Pattern::OffChannelDecision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].evidence, [5]);
     }
 
     #[test]

@@ -71,19 +71,18 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     Some(ctx.nudge(Pattern::TunnelVision, message, evidence))
 }
 
-/// A decision, a mitigation, or a separating move: whatever was being pursued before is not the
-/// same stretch after it.
+/// A mitigation or a separating move: whatever was being pursued before is not the same stretch
+/// after it. (A decision closes a stretch only when it is about something else: see
+/// [`open_stretch`].)
 fn closes_any(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
-    matches!(
-        e.kind,
-        EventKind::Decision | EventKind::Mitigation | EventKind::Resolution
-    ) || (is_responder(e)
-        && matches!(
-            e.kind,
-            EventKind::Message | EventKind::Action | EventKind::Other
-        )
-        && ctx.has(i, Cue::SeparatingMove))
+    matches!(e.kind, EventKind::Mitigation | EventKind::Resolution)
+        || (is_responder(e)
+            && matches!(
+                e.kind,
+                EventKind::Message | EventKind::Action | EventKind::Other
+            )
+            && ctx.has(i, Cue::SeparatingMove))
 }
 
 /// The stretch still open at `now`, following the discussion from event `from`.
@@ -110,11 +109,20 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
     let mut open: Option<Stretch> = None;
     for i in from..ctx.events.len() {
         let e = &ctx.events[i];
-        if matches!(
-            e.kind,
-            EventKind::Decision | EventKind::Mitigation | EventKind::Resolution
-        ) {
+        if matches!(e.kind, EventKind::Mitigation | EventKind::Resolution) {
             open = None;
+            continue;
+        }
+        // "pause the 3.8 rollout" while the theory is the 3.8 firmware: a decision that acts on
+        // the theory pursues it; a decision about anything else moves the room on.
+        if e.kind == EventKind::Decision {
+            match open.as_mut() {
+                Some(stretch) if share_topic(&stretch.topic, &ctx.topic(i)) => {
+                    stretch.pursued.push(i);
+                    stretch.pursued_after_contrary |= !stretch.contrary.is_empty();
+                }
+                _ => open = None,
+            }
             continue;
         }
         // Support or a stakeholder can post what cuts against the theory ("fwiw a customer's
@@ -217,6 +225,20 @@ mod tests {
             ),
             ev(14, Ops, Message, "asked the batch owners about their locks"),
         ]
+    }
+
+    #[test]
+    fn a_decision_that_acts_on_the_theory_keeps_the_stretch_open() {
+        let mut events = lock_theory();
+        events.insert(
+            4,
+            ev(7, Ic, Decision, "Bo: pause the nightly batch on orders-db"),
+        );
+        let nudges = replay(&events, 0..=40, Pattern::TunnelVision);
+        assert_eq!(nudges.len(), 1);
+        // A decision on something else moves the room on.
+        events[4] = ev(7, Ic, Decision, "Cy: post the customer update now");
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 
     #[test]

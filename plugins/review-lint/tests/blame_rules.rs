@@ -752,6 +752,7 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
         "The batch stalled because the queue filled up and skipped the oldest messages.",
         "Please confirm stock by phone with the duty controller before relying on the screen.",
         "Root cause: Kafka rebalanced the partitions while the brokers were restarting.",
+        "Anyone who bought a second pass by mistake will be refunded automatically.",
     ]);
 }
 

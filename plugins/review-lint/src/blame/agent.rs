@@ -356,7 +356,9 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     }
     // Customers, users, passengers: who the service serves is never the doer blamed, and a
     // clause about them has its own subject; "who" right after them is them.
-    let served_before = lower == "who" && is_noun_in(previous, SERVED_PEOPLE);
+    // "Anyone who bought a second pass by mistake": whoever it was, nobody in particular.
+    let served_before = lower == "who"
+        && (is_noun_in(previous, SERVED_PEOPLE) || matches!(previous, "anyone" | "anybody"));
     if is_noun_in(lower, SERVED_PEOPLE) || served_before {
         return Some(Agent::Unknown);
     }

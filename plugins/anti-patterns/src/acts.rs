@@ -117,6 +117,14 @@ fn called_away(words: &Words) -> bool {
 fn turn_given(words: &Words) -> bool {
     (1..words.len()).any(|k| {
         let (before, w) = (words.get(k - 1), words.get(k));
+        // "you're in charge of this one now": the role named by what it is.
+        let in_charge = w == "charge"
+            && before == "in"
+            && k > 1
+            && matches!(words.get(k - 2), "you're" | "youre" | "ur" | "are");
+        if in_charge {
+            return true;
+        }
         (w == "up" && matches!(before, "you're" | "youre" | "ur"))
             || (w == "up" && before == "are" && k > 1 && words.get(k - 2) == "you")
             || (w == "turn" && before == "your")
@@ -159,7 +167,13 @@ pub fn gives_the_role_away(words: &Words) -> bool {
                 "ahead" | "back" | "with" | "for" | "live"
             )
     };
-    let leaving = (0..words.len()).any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k))
+    // "stepping away" leaves; "resuming the queue is a step in the automation" does not.
+    let a_step = |k: usize| {
+        matches!(words.get(k), "step" | "stepping")
+            && !matches!(words.get_or_empty(k + 1), "away" | "out" | "off" | "aside")
+    };
+    let leaving = (0..words.len())
+        .any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k) && !a_step(k))
         || runs_off(words)
         || called_away(words);
     (giving && any_of(words, ROLE_NOUNS))
@@ -520,6 +534,9 @@ mod tests {
         ));
         assert!(gives("over to you Ana for this, the taxi is here"));
         assert!(gives(
+            "<@U08Y> you're in charge of this one now, my train's here"
+        ));
+        assert!(gives(
             "sorry all, the board meeting is starting and I'm presenting. Ngozi please carry on with this one"
         ));
         // Near misses: a task handed out, and someone leaving without giving anything.
@@ -528,6 +545,9 @@ mod tests {
         assert!(!gives("you're up next for the rollback, Ana"));
         assert!(!gives(
             "Ngozi please carry on with the replay after the meeting"
+        ));
+        assert!(!gives(
+            "Helga, can we take the name out of that note. resuming is a step in the automation and it didnt run"
         ));
         assert!(!gives("Ade look at the NAT metrics"));
         assert!(!gives("heading to lunch, back in 20"));

@@ -162,11 +162,13 @@ fn asks_the_room_for_anything(words: &Words) -> bool {
     let anyone = words
         .iter()
         .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"));
-    words.question()
-        && anyone
-        && words
-            .iter()
-            .any(|w| matches!(w, "anything" | "smth" | "something"))
+    let anything = words.iter().any(|w| {
+        matches!(
+            w,
+            "anything" | "smth" | "something" | "ideas" | "idea" | "thoughts" | "leads"
+        )
+    });
+    words.question() && anyone && anything
 }
 
 /// Short lines made only of acknowledgement words and reactions.
@@ -1101,6 +1103,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
     (Cue::Place, elsewhere::TEXT_MESSAGES),
     (Cue::Place, elsewhere::ON_THE_MOVE),
     (Cue::Place, elsewhere::PHONED),
+    (Cue::Place, elsewhere::A_WORD_WITH),
 ];
 
 #[cfg(test)]
@@ -1141,6 +1144,7 @@ mod tests {
         assert!(read("Support asking: any ETA we can share?").has(Cue::NewsRequest));
         assert!(read("vendor hasn't replied yet").has(Cue::NoNews));
         assert!(read("anybody got anything? :eyes:").has(Cue::NewsRequest));
+        assert!(read("any ideas, anyone? the restart didnt do it").has(Cue::NewsRequest));
         assert!(!read("anybody got the dashboard link").has(Cue::NewsRequest));
         let observation = read("p99 doubled on the eu pods");
         assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));

@@ -80,6 +80,8 @@ pub(crate) const IN_PERSON: &[&str] = &[
 pub(crate) const ON_THE_MOVE: &[&str] = &[
     "van", "car", "taxi", "cab", "train", "lift", "elevator", "canteen",
 ];
+/// A talk said as a noun ("had a word with the match director").
+pub(crate) const A_WORD_WITH: &[&str] = &["had a word"];
 /// A phone call made, whatever its object ("rang their on-call director").
 pub(crate) const PHONED: &[&str] = &["rang", "phoned", "rung"];
 
@@ -304,7 +306,9 @@ fn set_apart(words: &Words, i: usize) -> bool {
 /// "spoke with the vendor", "synced with @ana": talk with someone, in the past.
 fn talked_with_someone(words: &Words, i: usize) -> bool {
     let w = words.get(i);
-    let verb = TALKED_WITH.contains(&w);
+    // "had a word with the match director": the same talk, said as a noun.
+    let a_word = w == "word" && i >= 2 && words.get(i - 1) == "a" && words.get(i - 2) == "had";
+    let verb = TALKED_WITH.contains(&w) || a_word;
     let with = (i + 1..(i + 3).min(words.len())).find(|&j| words.get(j) == "with");
     verb && with.is_some_and(|j| {
         j + 1 < words.len() && !matches!(words.get(j + 1), "everyone" | "all" | "y'all" | "you")
@@ -339,7 +343,9 @@ fn talk_happened(words: &Words, place: usize) -> bool {
     // "just had Joost on Zoom": someone had on a call is talk that happened.
     let had_on =
         (0..place).any(|i| words.get(i) == "had") && place > 0 && words.get(place - 1) == "on";
+    let a_word = words.get(place) == "word";
     let past_talk = had_on
+        || a_word
         || (0..=place).any(|i| {
             let w = words.get(i);
             TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
@@ -390,6 +396,7 @@ mod tests {
             "rang the vendor's duty director. upshot: no rollback before tonight",
             "just out of the 07:00 ops brief with the airport: gates 3-9 close for the night",
             "just had the regulator on zoom: app first, terminals after the re-check",
+            "had a word with the match director in the gallery: 4K comes off until the whistle",
             "back. ana and i went over it in the van: the east docks stay locked for today",
             "back. ikaika and i went over it in the van on the way to the depot: riverside stays locked for today, crew swaps boards at the 6 busiest stations first",
         ] {
@@ -417,6 +424,7 @@ mod tests {
             "the brief for the 05:30 shift is pinned above: read it first",
             "the tail of the call log shows no errors",
             "had a look on the bridge dashboard, nothing new",
+            "a word with the vendor would help: can someone ping them",
             "went back to the depot in the van, 12 boards swapped",
         ] {
             assert!(!decided_elsewhere(text), "{text}");

@@ -756,6 +756,35 @@ fn titles_groups_hindsight_decisions_and_lessons_in_other_words() {
     ]);
 }
 
+/// Sets 15 to 17 read by kind: named choices judged, releases to everyone, care asked of a
+/// group or of the reader, competence denied in other words; with twins.
+#[test]
+fn named_choices_releases_groups_and_competence_in_other_words() {
+    assert_blamed(&[
+        "Hyun-woo should have paused the rollout when the errors doubled.",
+        "In hindsight, Marguerite ought to have called the distributor at once.",
+        "The firmware update should never have gone out to the whole fleet on a Friday.",
+        "The new slot logic should not have been pushed live during the busiest hour.",
+        "Everyone on the roaming desk must double-check the partner ranges before a launch.",
+        "Everyone on the storefront team has to read the brief properly before a campaign.",
+        "Every one of us has to look harder at the details when signing off.",
+        "Please double-check which environment you are in before running a migration.",
+        "Frankly, the new contractor wasn't experienced enough to be left alone with it.",
+        "The analyst on triage just wasn't competent to handle a live intrusion.",
+        "The contractor simply didn't know what he was doing with the constraints.",
+        "The new developer didn't really understand timezone offsets.",
+    ]);
+    assert_blameless(&[
+        "Terraform should have refused the plan.",
+        "Kafka should have rebalanced the partitions after the restart.",
+        "The config should have been pushed to the canary first, and the pipeline now does that.",
+        "Everyone on the roaming desk did what the runbook said.",
+        "Please confirm stock by phone before relying on the screen.",
+        "The new nodes were not experienced enough: they had no warm cache.",
+        "The cache is not fit for 2,000 requests per second.",
+    ]);
+}
+
 fn assert_blamed(sentences: &[&str]) {
     for s in sentences {
         assert!(blame::detect(s).is_some(), "should be blame: {s}");

@@ -399,6 +399,7 @@ pub(super) const AUXILIARIES: &[&str] = &[
     "don't",
     "should",
     "shouldn't",
+    "ought",
     "could",
     "couldn't",
     "would",
@@ -682,11 +683,11 @@ pub(super) fn looks_like_verb(word: &str) -> bool {
 /// A capitalised word shaped like a first name (`Sam`, `Tomás`), not an acronym or a product
 /// written in camel case.
 pub(super) fn name_shaped(text: &str) -> bool {
-    // "Mei-Ling", "Jean-Luc": each part of a hyphenated name is shaped like one.
+    // "Mei-Ling", "Jean-Luc": each part of a hyphenated name is shaped like one; romanised
+    // Korean names keep the second part in lower case ("Hyun-woo", "Jae-won").
     if let Some((a, b)) = text.split_once('-') {
-        return part_shaped(a, 1)
-            && part_shaped(b, 1)
-            && !NOT_NAMES.contains(&text.to_lowercase().as_str());
+        let second = part_shaped(b, 1) || (b.len() >= 2 && b.chars().all(char::is_lowercase));
+        return part_shaped(a, 1) && second && !NOT_NAMES.contains(&text.to_lowercase().as_str());
     }
     part_shaped(text, 2) && !NOT_NAMES.contains(&text.to_lowercase().as_str())
 }

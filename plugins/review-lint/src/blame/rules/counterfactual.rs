@@ -168,7 +168,8 @@ fn should_have(s: &Sentence) -> Option<Hit> {
                 .find(|&j| s.word(j) == "by");
             let by = by_at.map(|j| doer_after(&s.tokens, j + 1));
             let person_only = has_lemma(s.word(participle), PASSIVE_PERSON_ACTS)
-                || done_without_review(s, participle);
+                || done_without_review(s, participle)
+                || released_to_all(s, participle);
             let person_act = match by {
                 // "approved by the change board": a sign-off is people's even by a body.
                 Some(doer) => {
@@ -189,19 +190,90 @@ fn should_have(s: &Sentence) -> Option<Hit> {
             Agent::Name if s.refers_to_a_person() => Agent::Person,
             other => other,
         };
-        let judged = match agent {
-            Agent::Person => !could || has_lemma(s.word(verb), PREVENTIONS),
-            Agent::Name | Agent::Unknown => {
-                !could
-                    && (has_lemma(s.word(verb), PERSON_ONLY_ACTS) || done_without_review(s, verb))
-            }
-            // "This patch never should have gone out without the second signature": a thing
-            // shipped without the review people give judges whoever shipped it.
-            Agent::System => !could && done_without_review(s, verb),
-            Agent::NoOne => false,
-        };
+        // "Hyun-woo should have paused the rollout": a name right before "should have" with
+        // an object after the act is a person's choice judged. (A product "should have
+        // rebalanced" without an object, and "could have" stays a possibility.)
+        let named_choice = agent == Agent::Name
+            && !could
+            && at_name_before(s, i)
+            && has_lemma(s.word(verb), CHOICES_OF_PEOPLE)
+            && s.tokens.get(verb + 1).is_some_and(|t| t.is_word);
+        // "The firmware update should never have gone out to the whole fleet": a release to
+        // everyone at once is somebody's call, whatever its subject.
+        let released = !could && released_to_all(s, verb);
+        let judged = released
+            || match agent {
+                Agent::Person => !could || has_lemma(s.word(verb), PREVENTIONS),
+                Agent::Name if named_choice => true,
+                Agent::Name | Agent::Unknown => {
+                    !could
+                        && (has_lemma(s.word(verb), PERSON_ONLY_ACTS)
+                            || done_without_review(s, verb))
+                }
+                // "This patch never should have gone out without the second signature": a thing
+                // shipped without the review people give judges whoever shipped it.
+                Agent::System => !could && done_without_review(s, verb),
+                Agent::NoOne => false,
+            };
         judged.then_some(hit)
     })
+}
+
+/// What people choose to do in an incident and programs do not: call, wait, confirm, tell.
+/// ("Terraform should have refused the plan" names a program's behaviour.)
+const CHOICES_OF_PEOPLE: &[&str] = &[
+    "call",
+    "phone",
+    "ring",
+    "confirm",
+    "ask",
+    "wait",
+    "pause",
+    "hold",
+    "tell",
+    "inform",
+    "warn",
+    "page",
+    "consult",
+    "check",
+    "verify",
+    "test",
+    "review",
+    "escalate",
+    "talk",
+    "coordinate",
+    "stop",
+    "postpone",
+    "delay",
+];
+
+/// "pushed live", "released to every city at once", "gone out to the whole fleet": a change put
+/// in front of everyone, the decision of whoever released it.
+fn released_to_all(s: &Sentence, participle: usize) -> bool {
+    const RELEASING: &[&str] = &[
+        "pushed", "released", "shipped", "rolled", "gone", "deployed",
+    ];
+    const EVERYONE: &[&str] = &[
+        "live",
+        "production",
+        "prod",
+        "every",
+        "all",
+        "whole",
+        "everyone",
+        "everybody",
+    ];
+    RELEASING.contains(&s.word(participle))
+        && (participle + 1..(participle + 5).min(s.tokens.len()))
+            .take_while(|&j| s.same_clause(participle, j))
+            .any(|j| EVERYONE.contains(&s.word(j)))
+}
+
+/// True when a name stands right before the modal at `i` ("Sipho should"), or one word before it
+/// ("Sipho really should").
+fn at_name_before(s: &Sentence, i: usize) -> bool {
+    (i.saturating_sub(2)..i)
+        .any(|j| s.tokens[j].is_word && crate::blame::lexicon::name_shaped(s.tokens[j].text))
 }
 
 /// "pushed live without a second pair of eyes", "merged without review": whatever the act,

@@ -206,7 +206,12 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     let not_understood = s
         .positions(&["understand", "grasp", "comprehend"])
         .find(|&i| {
-            let before = s.word(i.wrapping_sub(1));
+            // "didn't really understand": one adverb may stand between.
+            let adverb = matches!(
+                s.word(i.wrapping_sub(1)),
+                "really" | "fully" | "quite" | "actually"
+            );
+            let before = s.word(i.wrapping_sub(1 + usize::from(adverb)));
             let failed_to = before == "to"
                 && matches!(
                     s.word(i.wrapping_sub(2)),
@@ -217,12 +222,25 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         });
     // "is not competent to run", "wasn't qualified for": competence denied a person.
     let not_competent = s
-        .positions(&["competent", "capable", "qualified", "fit"])
+        .positions(&["competent", "capable", "qualified", "fit", "experienced"])
         .find(|&i| {
-            matches!(s.word(i.wrapping_sub(1)), "not" | "never")
+            let before = s.word(i.wrapping_sub(1));
+            // "just wasn't competent to", "wasn't experienced enough to".
+            let denied = matches!(before, "not" | "never" | "wasn't" | "isn't" | "weren't")
+                || matches!(before, "just" | "simply" | "really")
+                    && matches!(s.word(i.wrapping_sub(2)), "wasn't" | "isn't" | "not");
+            denied
                 && matches!(s.word(i + 1), "to" | "for" | "enough")
                 && s.agent_of(i).0.is_someone()
         });
+    // "didn't know what he was doing": the idiom of incompetence.
+    let clueless = s.positions(&["doing"]).find(|&i| {
+        s.word(i.wrapping_sub(3)) == "what"
+            && matches!(s.word(i.wrapping_sub(1)), "was" | "were" | "is" | "are")
+            && s.word(i.wrapping_sub(4)) == "know"
+            && s.negated_before(i - 4, 2)
+            && s.agent_of(i - 4).0.is_someone()
+    });
     // "wasn't thinking straight": a person's state of mind as the explanation.
     let muddled = s.positions(&["thinking"]).find(|&i| {
         matches!(s.word(i + 1), "straight" | "clearly")
@@ -322,6 +340,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| unvirtuous.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(2), i)))
         .or_else(|| asleep.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| not_competent.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
+        .or_else(|| clueless.map(|i| Hit::new(BlameKind::Character, i - 4, i)))
         .or_else(|| muddled.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
         .or_else(|| inattentive.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
@@ -394,6 +413,15 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         let closer = s.word(i) == "closely" && s.word(i.wrapping_sub(1)) == "more";
         (again || closer) && urged_before(i)
     });
+    // "has to read the brief properly", "has to look harder at the details": care asked by
+    // its manner, of people obliged or addressed as a group.
+    let manner = s
+        .positions(&["properly", "harder", "carefully"])
+        .find(|&i| {
+            let looked = (i.saturating_sub(6)..i)
+                .any(|j| has_lemma(s.word(j), &["read", "look", "check", "review"]));
+            looked && urged_before(i) && (s.agent_of(i).0.is_someone() || addressed_group(s, i))
+        });
     // "we as a team have to get into the habit of reading the whole runbook".
     let habit = s.positions(&["habit"]).find(|&i| {
         matches!(s.word(i.wrapping_sub(1)), "the" | "a")
@@ -453,8 +481,10 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
                 });
             let order = slow_down && (i == 0 || !s.tokens[i - 1].is_word);
             let act = matches!(s.word(i), "double-check" | "triple-check") || slow_down;
-            // Whoever is asked to is a person, whatever the word for them.
-            act && (requested || obliged && s.agent_of(i).0.is_someone()) || order
+            // Whoever is asked to is a person, whatever the word for them; "everyone on the
+            // roaming desk must double-check" addresses a group.
+            let someone = s.agent_of(i).0.is_someone() || addressed_group(s, i);
+            act && (requested || obliged && someone) || order
         });
     more_virtue
         .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i))
@@ -464,9 +494,20 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .or_else(|| pay_attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| twice.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| habit.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
+        .or_else(|| manner.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}
+
+/// "Everyone on the roaming desk must", "every one of us has to": all of a named group, or of
+/// the writers, before the obligation at `i`.
+fn addressed_group(s: &Sentence, i: usize) -> bool {
+    (i.saturating_sub(12)..i).any(|j| {
+        let all = matches!(s.word(j), "everyone" | "everybody")
+            || s.word(j) == "one" && s.word(j.wrapping_sub(1)) == "every";
+        all && (crate::blame::agent::of_a_group(&s.tokens, j) || s.word(j + 2) == "us")
+    })
 }
 
 /// Ways of saying "be careful" as an act: "think twice", "take (more) care", "make an effort",
@@ -554,9 +595,14 @@ fn look_before_you_act(s: &Sentence) -> Option<Hit> {
     // subdomain before switching" is a step of a plan, and "Please confirm availability by
     // phone before relying on the screen" an instruction for the incident at hand: a bare
     // "please" with "before -ing" is no lesson.
-    let lesson_addressed = (0..first).any(|j| {
-        LESSON_WORDS.contains(&s.word(j)) || matches!(s.word(j), "folks" | "everyone" | "us")
-    });
+    // "Please double-check which environment you are in before running": the reader's own
+    // conduct, asked of them.
+    let to_the_reader = (0..first).any(|j| s.word(j) == "please")
+        && (first..s.tokens.len()).any(|j| matches!(s.word(j), "you" | "your"));
+    let lesson_addressed = to_the_reader
+        || (0..first).any(|j| {
+            LESSON_WORDS.contains(&s.word(j)) || matches!(s.word(j), "folks" | "everyone" | "us")
+        });
     let before_you = (first + 1..s.tokens.len()).any(|j| {
         s.word(j) == "before"
             && (matches!(s.word(j + 1), "you" | "we" | "anyone" | "anybody")

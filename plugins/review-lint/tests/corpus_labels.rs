@@ -210,6 +210,7 @@ const WRITTEN_SETS: &[(&str, usize, usize, usize)] = &[
     ("15", 80, 35, 50),
     ("16", 80, 35, 50),
     ("17", 80, 35, 50),
+    ("18", 80, 35, 50),
 ];
 
 /// The written sets' figures are printed, never floored, so that no rule is tuned to them; the

@@ -773,9 +773,11 @@ fn named_choices_releases_groups_and_competence_in_other_words() {
         "The analyst on triage just wasn't competent to handle a live intrusion.",
         "The contractor simply didn't know what he was doing with the constraints.",
         "The new developer didn't really understand timezone offsets.",
+        "The problem was caused by Mirela, who exported the item master without the tolerances.",
     ]);
     assert_blameless(&[
         "Terraform should have refused the plan.",
+        "The outage was caused by Redis, which evicted the session keys.",
         "Kafka should have rebalanced the partitions after the restart.",
         "The config should have been pushed to the canary first, and the pipeline now does that.",
         "Everyone on the roaming desk did what the runbook said.",

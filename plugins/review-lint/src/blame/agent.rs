@@ -403,7 +403,11 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
                 group && verb_at(k + 1)
             })
     };
-    let next_is_verb = verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2)) || affiliated(i + 1);
+    // "Mirela, who exported ...": a relative "who" follows a person.
+    let who_follows = tokens.get(i + 1).is_some_and(|c| c.text == ",")
+        && tokens.get(i + 2).is_some_and(|w| w.lower == "who");
+    let next_is_verb =
+        verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2)) || affiliated(i + 1) || who_follows;
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
 }
 

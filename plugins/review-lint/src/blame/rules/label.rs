@@ -532,10 +532,17 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
             let capital = |k: usize| s.tokens[k].text.starts_with(char::is_uppercase);
             j > head && capital(j) && capital(j - 1)
         };
-        // A name counts where the sentence calls someone "he" or "she" ("while she was ...").
-        let someone =
-            |agent: Agent| agent == Agent::Person || agent == Agent::Name && s.refers_to_a_person();
-        let person = person_at.is_some_and(|(j, agent)| someone(agent) && !in_a_name(j));
+        // A name counts where the sentence calls someone "he" or "she" ("while she was ..."),
+        // or goes on with "who" ("caused by Mirela, who exported ..."): both are said of people.
+        let who_after = |j: usize| {
+            s.word(j + 1) == "who"
+                || s.tokens.get(j + 1).is_some_and(|t| t.text == ",") && s.word(j + 2) == "who"
+        };
+        let someone = |agent: Agent, j: usize| {
+            agent == Agent::Person
+                || agent == Agent::Name && (s.refers_to_a_person() || who_after(j))
+        };
+        let person = person_at.is_some_and(|(j, agent)| someone(agent, j) && !in_a_name(j));
         let attacker =
             (head..head + 3).any(|j| matches!(s.word(j), "malicious" | "attacker" | "hacker"));
         // "due to the team being short-handed", "because of engineers having to ...": a state

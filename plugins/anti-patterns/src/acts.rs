@@ -28,6 +28,7 @@ const GIVING: &[&str] = &[
     "giving",
     "gave",
     "transfer",
+    "transferred",
     "transferring",
     "transfers",
     "passes",
@@ -118,10 +119,15 @@ fn turn_given(words: &Words) -> bool {
     (1..words.len()).any(|k| {
         let (before, w) = (words.get(k - 1), words.get(k));
         // "you're in charge of this one now": the role named by what it is.
-        let in_charge = w == "charge"
-            && before == "in"
-            && k > 1
-            && matches!(words.get(k - 2), "you're" | "youre" | "ur" | "are");
+        // "you've got this one": the turn given as the thing the other now has.
+        let got_it = w == "got"
+            && matches!(before, "you've" | "youve" | "uve")
+            && matches!(words.get_or_empty(k + 1), "this" | "it" | "ic");
+        let in_charge = got_it
+            || w == "charge"
+                && before == "in"
+                && k > 1
+                && matches!(words.get(k - 2), "you're" | "youre" | "ur" | "are");
         if in_charge {
             return true;
         }
@@ -535,6 +541,10 @@ mod tests {
         assert!(gives("over to you Ana for this, the taxi is here"));
         assert!(gives(
             "<@U08Y> you're in charge of this one now, my train's here"
+        ));
+        assert!(gives("laptop on 3% :skull: <@U07K> you've got this one"));
+        assert!(gives(
+            "Bridge note: incident lead duties are transferred to S. Okonkwo as of now."
         ));
         assert!(gives(
             "sorry all, the board meeting is starting and I'm presenting. Ngozi please carry on with this one"

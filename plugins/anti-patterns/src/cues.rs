@@ -165,7 +165,7 @@ fn asks_the_room_for_anything(words: &Words) -> bool {
     let anything = words.iter().any(|w| {
         matches!(
             w,
-            "anything" | "smth" | "something" | "ideas" | "idea" | "thoughts" | "leads"
+            "anything" | "smth" | "something" | "ideas" | "idea" | "thoughts" | "leads" | "next"
         )
     });
     words.question() && anyone && anything
@@ -1145,6 +1145,7 @@ mod tests {
         assert!(read("vendor hasn't replied yet").has(Cue::NoNews));
         assert!(read("anybody got anything? :eyes:").has(Cue::NewsRequest));
         assert!(read("any ideas, anyone? the restart didnt do it").has(Cue::NewsRequest));
+        assert!(read("hmm ok. so whats next, anyone?").has(Cue::NewsRequest));
         assert!(!read("anybody got the dashboard link").has(Cue::NewsRequest));
         let observation = read("p99 doubled on the eu pods");
         assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));

@@ -81,7 +81,7 @@ pub(crate) const ON_THE_MOVE: &[&str] = &[
     "van", "car", "taxi", "cab", "train", "lift", "elevator", "canteen",
 ];
 /// A talk said as a noun ("had a word with the match director").
-pub(crate) const A_WORD_WITH: &[&str] = &["had a word"];
+pub(crate) const A_WORD_WITH: &[&str] = &["had a word", "ran into", "bumped into"];
 /// A phone call made, whatever its object ("rang their on-call director").
 pub(crate) const PHONED: &[&str] = &["rang", "phoned", "rung"];
 
@@ -91,6 +91,21 @@ fn talked_before(words: &Words, i: usize) -> bool {
         let w = words.get(j);
         TALKED_WITH.contains(&w) || matches!(w, "went" | "discussed" | "talked" | "hashed")
     })
+}
+
+/// "ran into Mireille", "bumped into the duty manager": someone met, not a thing hit ("ran
+/// into the lock", "ran into trouble").
+fn met_someone(words: &Words, into: usize) -> bool {
+    const THINGS: &[&str] = &[
+        "the", "a", "an", "this", "that", "some", "trouble", "problems", "issues", "errors",
+        "limits", "timeouts", "it",
+    ];
+    let next = words.get_or_empty(into + 1);
+    let role = matches!(
+        words.get_or_empty(into + 2),
+        "manager" | "lead" | "director" | "ic"
+    );
+    !next.is_empty() && (!THINGS.contains(&next) || role)
 }
 
 /// Walking to someone ("walked over to", "stopped by", "swung by"); not "went" or "ran",
@@ -248,6 +263,8 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
                 && placed(words, i))
             || (IN_PERSON.contains(&w) && went_to_someone(words, i))
             || (ON_THE_MOVE.contains(&w) && talked_before(words, i))
+            // "ran into Mireille from city mobility": a meeting in person, by chance.
+            || (w == "into" && i > 0 && matches!(words.get(i - 1), "ran" | "bumped") && met_someone(words, i))
     })
 }
 
@@ -343,7 +360,8 @@ fn talk_happened(words: &Words, place: usize) -> bool {
     // "just had Joost on Zoom": someone had on a call is talk that happened.
     let had_on =
         (0..place).any(|i| words.get(i) == "had") && place > 0 && words.get(place - 1) == "on";
-    let a_word = words.get(place) == "word";
+    // "had a word with", "ran into": the talk said in words that are past already.
+    let a_word = matches!(words.get(place), "word" | "into");
     let past_talk = had_on
         || a_word
         || (0..=place).any(|i| {
@@ -397,6 +415,7 @@ mod tests {
             "just out of the 07:00 ops brief with the airport: gates 3-9 close for the night",
             "just had the regulator on zoom: app first, terminals after the re-check",
             "had a word with the match director in the gallery: 4K comes off until the whistle",
+            "back, ran into Mireille from the city and we talked it over: all garages go to free exit",
             "back. ana and i went over it in the van: the east docks stay locked for today",
             "back. ikaika and i went over it in the van on the way to the depot: riverside stays locked for today, crew swaps boards at the 6 busiest stations first",
         ] {
@@ -425,6 +444,7 @@ mod tests {
             "the tail of the call log shows no errors",
             "had a look on the bridge dashboard, nothing new",
             "a word with the vendor would help: can someone ping them",
+            "the job ran into the lock again: retrying",
             "went back to the depot in the van, 12 boards swapped",
         ] {
             assert!(!decided_elsewhere(text), "{text}");

@@ -774,10 +774,18 @@ fn named_choices_releases_groups_and_competence_in_other_words() {
         "The contractor simply didn't know what he was doing with the constraints.",
         "The new developer didn't really understand timezone offsets.",
         "The problem was caused by Mirela, who exported the item master without the tolerances.",
+        "The duty manager silenced the alarm without sending anyone down to look.",
+        "The contractor left the payment processor in test mode after the rehearsal.",
+        "Mehmet was worn out and typed the lot ID with two digits swapped.",
+        "Our CRM admin simply wasn't up to a migration of this size.",
+        "Technicians have to actually look at the status screen before they release a lot.",
     ]);
     assert_blameless(&[
         "Terraform should have refused the plan.",
         "The outage was caused by Redis, which evicted the session keys.",
+        "The question is not who loaded the wrong table but why the controller accepted it.",
+        "The bearings were worn out after six years, and the spindle seized.",
+        "The job left the cache in debug logging for a week.",
         "Kafka should have rebalanced the partitions after the restart.",
         "The config should have been pushed to the canary first, and the pipeline now does that.",
         "Everyone on the roaming desk did what the runbook said.",

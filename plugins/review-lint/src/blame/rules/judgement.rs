@@ -174,6 +174,10 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
     // "got flustered", "was half-asleep": a person's state offered as the explanation.
     // "Bleary-eyed after the migration, Aleksander typed ...": a state that opens the sentence
     // describes the subject after the comma.
+    // "was worn out": the two-word state.
+    let worn_out = s
+        .positions(&["worn"])
+        .find(|&i| s.word(i + 1) == "out" && s.agent_of(i).0.is_someone());
     let state = s.positions(PERSON_STATES).find(|&i| {
         let opener = (0..i).all(|j| !s.tokens[j].is_word);
         let subject = if opener {
@@ -296,7 +300,8 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
                 s.word(i.wrapping_sub(1)),
                 "wasn't" | "weren't" | "not" | "isn't"
             )
-            && (s.word(i + 2).ends_with("ing") || matches!(s.word(i + 2), "the" | "it"));
+            && (s.word(i + 2).ends_with("ing")
+                || matches!(s.word(i + 2), "the" | "it" | "a" | "an" | "this" | "that"));
         let hopeless =
             matches!(w, "hopeless" | "useless") && matches!(s.word(i + 1), "with" | "at");
         let panic = w == "panic" && s.word(i + 1) == "set" && s.word(i + 2) == "in";
@@ -343,6 +348,7 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
         .or_else(|| clueless.map(|i| Hit::new(BlameKind::Character, i - 4, i)))
         .or_else(|| muddled.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| state.map(|i| Hit::new(BlameKind::Character, i, i)))
+        .or_else(|| worn_out.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| inattentive.map(|i| Hit::new(BlameKind::Character, i - 1, i)))
         .or_else(|| bothered.map(|i| Hit::new(BlameKind::Character, i, i + 1)))
         .or_else(|| corners.map(|i| Hit::new(BlameKind::Character, i.saturating_sub(1), i)))
@@ -412,6 +418,13 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
             && (i.saturating_sub(6)..i).any(|j| has_lemma(s.word(j), &["check", "read", "verify"]));
         let closer = s.word(i) == "closely" && s.word(i.wrapping_sub(1)) == "more";
         (again || closer) && urged_before(i)
+    });
+    // "Technicians have to actually look at the screen before they release a lot": looking
+    // asked of people, before their own act.
+    let look_first = s.positions(&["look", "read", "check"]).find(|&i| {
+        let before_they = (i + 1..s.tokens.len())
+            .any(|j| s.word(j) == "before" && matches!(s.word(j + 1), "they" | "you" | "we"));
+        before_they && urged_before(i) && s.agent_of(i).0.is_someone()
     });
     // "has to read the brief properly", "has to look harder at the details": care asked by
     // its manner, of people obliged or addressed as a group.
@@ -495,6 +508,7 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .or_else(|| twice.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| habit.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| manner.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
+        .or_else(|| look_first.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))

@@ -595,7 +595,14 @@ fn label_set_aside(s: &Sentence) -> bool {
                     && matches!(s.word(j + 1), "miss" | "be" | "misread" | "ignore" | "hide")
             })
     });
+    // "The question is not who loaded the table but why the controller accepted it".
+    let turned = s.positions(&["who"]).any(|i| {
+        s.word(i.wrapping_sub(1)) == "not"
+            && (i + 1..s.tokens.len())
+                .any(|j| s.word(j) == "but" && matches!(s.word(j + 1), "why" | "what" | "how"))
+    });
     refused
+        || turned
         || misread
         || s.positions(&["easy", "tempting"]).any(|i| {
             let calling =

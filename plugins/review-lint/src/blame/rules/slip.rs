@@ -324,6 +324,9 @@ fn left_undone(s: &Sentence) -> Option<Hit> {
         "on",
         "running",
         "open",
+        // "left the processor in test mode": a rehearsal's setting left on in production.
+        "test",
+        "debug",
     ];
     // "let the queue sit unattended": letting a thing stay so is leaving it so. Only the
     // un- states count after "let" ("let the job run" is no omission).
@@ -520,13 +523,15 @@ fn without_check(s: &Sentence) -> Option<Hit> {
         let not_even = s.word(i + 1) == "so" && s.word(i + 2) == "much" && s.word(i + 3) == "as";
         let verb = if not_even { i + 4 } else { s.next_content(i)? };
         // "without getting anyone to look at it": the check asked of no one, so not made.
-        let delegated = has_lemma(s.word(verb), &["get", "have", "ask"])
+        // "without sending anyone down to look": the same, with where they would go.
+        let to_look = (verb + 2..(verb + 5).min(s.tokens.len()))
+            .any(|j| s.word(j) == "to" && has_lemma(s.word(j + 1), ATTENTIVE_ACTS));
+        let delegated = has_lemma(s.word(verb), &["get", "have", "ask", "send"])
             && matches!(
                 s.word(verb + 1),
                 "anyone" | "anybody" | "someone" | "somebody"
             )
-            && s.word(verb + 2) == "to"
-            && has_lemma(s.word(verb + 3), ATTENTIVE_ACTS);
+            && to_look;
         let check = s.word(verb).ends_with("ing")
             && (has_lemma(s.word(verb), ATTENTIVE_ACTS) || delegated || not_even);
         (check && s.agent_of(i).0.is_someone())

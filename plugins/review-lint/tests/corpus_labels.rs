@@ -211,6 +211,7 @@ const WRITTEN_SETS: &[(&str, usize, usize, usize)] = &[
     ("16", 80, 35, 50),
     ("17", 80, 35, 50),
     ("18", 80, 35, 50),
+    ("19", 80, 35, 50),
 ];
 
 /// The written sets' figures are printed, never floored, so that no rule is tuned to them; the

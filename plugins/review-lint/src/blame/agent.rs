@@ -411,14 +411,18 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
 }
 
+/// True when WordNet's commonest sense of `word`, or of its singular, is a person.
+fn wordnet_person(word: &str) -> bool {
+    let singulars = [word.strip_suffix("es"), word.strip_suffix('s')];
+    std::iter::once(word)
+        .chain(singulars.into_iter().flatten())
+        .any(crate::wordnet::is_person_noun)
+}
+
 /// True when WordNet calls `word` (or its singular) a person and no system plays that role.
 fn names_a_person(word: &str) -> bool {
-    let singulars = [word.strip_suffix("es"), word.strip_suffix('s')];
-    let person = std::iter::once(word)
-        .chain(singulars.into_iter().flatten())
-        .any(crate::wordnet::is_person_noun);
     // "have" is a person to WordNet ("the haves"), but in a sentence an auxiliary.
-    person
+    wordnet_person(word)
         && !looks_like_verb(word)
         && !doer_of_a_verb(word)
         && !is_noun_in(word, PROCESS_ROLES)
@@ -429,9 +433,7 @@ fn names_a_person(word: &str) -> bool {
 /// shift or being on duty makes a job title of a person noun that a program could also bear.
 fn job_title(tokens: &[Token], i: usize) -> bool {
     let word = tokens[i].lower.as_str();
-    let person = std::iter::once(word)
-        .chain(word.strip_suffix('s'))
-        .any(crate::wordnet::is_person_noun);
+    let person = wordnet_person(word);
     let before = |k: usize| i.checked_sub(k).map_or("", |p| tokens[p].lower.as_str());
     let rank = matches!(
         before(1),
@@ -462,9 +464,7 @@ pub(super) fn of_a_group(tokens: &[Token], i: usize) -> bool {
 /// True for a person noun that names someone on a rota: "the duty producer", "the shift
 /// dispatcher". A program is never on duty, so the roles programs share with people count too.
 fn on_rota(previous: &str, word: &str) -> bool {
-    let person = std::iter::once(word)
-        .chain(word.strip_suffix('s'))
-        .any(crate::wordnet::is_person_noun);
+    let person = wordnet_person(word);
     person && matches!(previous, "duty" | "shift" | "on-call" | "oncall")
 }
 

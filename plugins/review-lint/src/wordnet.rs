@@ -14,10 +14,30 @@ const VERBS: &str = include_str!("../wordnet/verbs.txt");
 /// Nouns whose commonest sense is a person and that never name an artefact, sorted likewise.
 const PERSON_NOUNS: &str = include_str!("../wordnet/person-nouns.txt");
 
-/// True when WordNet knows `word` (lower case, base form) as a verb.
+/// True when `word` (lower case, base form) is a verb: WordNet lists it, or it is the British
+/// `-ise` spelling of one WordNet lists with `-ize`, or a verb made with that suffix, which
+/// English keeps making ("pseudonymise", "tokenise", "containerize").
 pub(crate) fn is_verb(word: &str) -> bool {
     static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
-    listed(&LIST, VERBS, word)
+    let listed_verb = |w: &str| listed(&LIST, VERBS, w);
+    listed_verb(word) || made_with_ise(word, listed_verb)
+}
+
+/// A verb made with `-ise`/`-ize` (the nouns that merely end so are set apart).
+fn made_with_ise(word: &str, listed_verb: impl Fn(&str) -> bool) -> bool {
+    const NOUNS: &[&str] = &[
+        "enterprise",
+        "expertise",
+        "premise",
+        "paradise",
+        "otherwise",
+    ];
+    let stem = word
+        .strip_suffix("ise")
+        .or_else(|| word.strip_suffix("ize"));
+    stem.is_some_and(|stem| {
+        listed_verb(&format!("{stem}ize")) || (word.len() >= 8 && !NOUNS.contains(&word))
+    })
 }
 
 /// True when WordNet's commonest sense of `word` (lower case, singular) is a person: a role,
@@ -67,7 +87,23 @@ mod tests {
         for verb in ["redact", "yank", "shred", "partition", "promote", "quiesce"] {
             assert!(super::is_verb(verb), "{verb}");
         }
-        for not_verb in ["metric", "dashboard", "backup", "the", "redacted"] {
+        for made in [
+            "pseudonymise",
+            "tokenise",
+            "containerize",
+            "anonymise",
+            "prioritise",
+        ] {
+            assert!(super::is_verb(made), "{made}");
+        }
+        for not_verb in [
+            "metric",
+            "dashboard",
+            "backup",
+            "the",
+            "redacted",
+            "enterprise",
+        ] {
             assert!(!super::is_verb(not_verb), "{not_verb}");
         }
     }

@@ -374,7 +374,11 @@ fn imperative_by_shape(tokens: &[Token], i: usize) -> bool {
         .map(|t| t.lower.as_str());
     let next = following.next().unwrap_or("");
     let after = following.next().unwrap_or("");
+    // "Evict cached fee tables": a participle describing the object shows the first word acts.
+    let described_object =
+        next.len() > 4 && next.ends_with("ed") && !next.ends_with("eed") && wordnet::is_verb(word);
     let object_follows = DETERMINERS.contains(&next)
+        || described_object
         // "Cordon and drain the nodes": the first of two verbs sharing an object.
         || (next == "and" && has_lemma(after, CONCRETE));
     // "Owner: X. Prune ...", "Sunil to watermark ...": after a label or an owner, what follows
@@ -661,6 +665,9 @@ mod tests {
             "Mo to ping Hetzner support about the packet loss.",
             "Owner: Ana Lima. Prune snapshots older than 90 days.",
             "Meter bulk sends to 200 messages per second.",
+            "Evict cached fee tables whenever the fee rules change.",
+            "Pseudonymise chat logs older than 30 days in the warehouse.",
+            "Tokenise student ID numbers in the analytics export.",
         ] {
             assert!(concrete(text), "{text}");
         }
@@ -689,6 +696,7 @@ mod tests {
             "We will get a handle on the alert volume.",
             "[NETWORK] Tighten the prefix filters on the routers.",
             "Service account with ACLs.",
+            "Enterprise SSO for the admin portal.",
         ] {
             assert!(!concrete(text), "{text}");
         }

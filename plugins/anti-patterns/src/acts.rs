@@ -118,23 +118,23 @@ fn called_away(words: &Words) -> bool {
 fn turn_given(words: &Words) -> bool {
     (1..words.len()).any(|k| {
         let (before, w) = (words.get(k - 1), words.get(k));
-        // "you're in charge of this one now": the role named by what it is.
+        let two_before = if k > 1 { words.get(k - 2) } else { "" };
         // "you've got this one": the turn given as the thing the other now has.
         let got_it = w == "got"
             && matches!(before, "you've" | "youve" | "uve")
             && matches!(words.get_or_empty(k + 1), "this" | "it" | "ic");
-        let in_charge = got_it
-            || w == "charge"
-                && before == "in"
-                && k > 1
-                && matches!(words.get(k - 2), "you're" | "youre" | "ur" | "are");
-        if in_charge {
-            return true;
-        }
-        (w == "up" && matches!(before, "you're" | "youre" | "ur"))
-            || (w == "up" && before == "are" && k > 1 && words.get(k - 2) == "you")
+        // "you're in charge of this one now": the role named by what it is.
+        let in_charge = w == "charge"
+            && before == "in"
+            && matches!(two_before, "you're" | "youre" | "ur" | "are");
+        let up = w == "up"
+            && (matches!(before, "you're" | "youre" | "ur")
+                || before == "are" && two_before == "you");
+        got_it
+            || in_charge
+            || up
             || (w == "turn" && before == "your")
-            || (w == "you" && before == "to" && k > 1 && words.get(k - 2) == "over")
+            || (w == "you" && before == "to" && two_before == "over")
     })
 }
 
@@ -511,7 +511,6 @@ mod tests {
 
     #[test]
     fn leaving_with_an_owner_gives_the_role_away_and_go_ahead_does_not() {
-        let gives = |t: &str| super::gives_the_role_away(&crate::text::Words::new(t));
         assert!(gives(
             "gotta head out for the doctor, Mehmet owns it from here"
         ));

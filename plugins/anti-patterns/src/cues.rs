@@ -159,16 +159,24 @@ fn closing_deferred(words: &Words) -> bool {
 /// "anybody got anything?", "anyone have anything new?": the room asked for any finding at
 /// all, which is waiting for one, not giving one.
 fn asks_the_room_for_anything(words: &Words) -> bool {
-    let anyone = words
-        .iter()
-        .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"));
-    let anything = words.iter().any(|w| {
-        matches!(
-            w,
-            "anything" | "smth" | "something" | "ideas" | "idea" | "thoughts" | "leads" | "next"
-        )
-    });
-    words.question() && anyone && anything
+    // Every line is read: the question mark, already known, rules out most at no cost.
+    words.question()
+        && words
+            .iter()
+            .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"))
+        && words.iter().any(|w| {
+            matches!(
+                w,
+                "anything"
+                    | "smth"
+                    | "something"
+                    | "ideas"
+                    | "idea"
+                    | "thoughts"
+                    | "leads"
+                    | "next"
+            )
+        })
 }
 
 /// Short lines made only of acknowledgement words and reactions.
@@ -1103,7 +1111,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
     (Cue::Place, elsewhere::TEXT_MESSAGES),
     (Cue::Place, elsewhere::ON_THE_MOVE),
     (Cue::Place, elsewhere::PHONED),
-    (Cue::Place, elsewhere::A_WORD_WITH),
+    (Cue::Place, elsewhere::TALK_IN_OTHER_WORDS),
 ];
 
 #[cfg(test)]

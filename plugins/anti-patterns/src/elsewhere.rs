@@ -80,8 +80,9 @@ pub(crate) const IN_PERSON: &[&str] = &[
 pub(crate) const ON_THE_MOVE: &[&str] = &[
     "van", "car", "taxi", "cab", "train", "lift", "elevator", "canteen",
 ];
-/// A talk said as a noun ("had a word with the match director").
-pub(crate) const A_WORD_WITH: &[&str] = &["had a word", "ran into", "bumped into"];
+/// Talk said in words that are neither a verb of talking nor a place: "had a word with the match
+/// director", "ran into Mireille".
+pub(crate) const TALK_IN_OTHER_WORDS: &[&str] = &["had a word", "ran into", "bumped into"];
 /// A phone call made, whatever its object ("rang their on-call director").
 pub(crate) const PHONED: &[&str] = &["rang", "phoned", "rung"];
 
@@ -303,7 +304,7 @@ const DETERMINERS: &[&str] = &[
 fn placed(words: &Words, i: usize) -> bool {
     let preposition = (i.saturating_sub(4)..i).any(|j| {
         let w = words.get(j);
-        PLACING.contains(&w) && (w != "of" || (j > 0 && words.get(j - 1) == "out"))
+        PLACING.contains(&w) && (w != "of" || out_of(words, j))
     });
     let before = i.checked_sub(1).map_or("", |b| words.get(b));
     let noun = !ALSO_VERBS.contains(&words.get(i))
@@ -313,6 +314,11 @@ fn placed(words: &Words, i: usize) -> bool {
         || before.ends_with("s'")
         || SET_APART.contains(&before);
     preposition && noun
+}
+
+/// True when word `j` is the "of" of "out of" ("came out of the brief").
+fn out_of(words: &Words, j: usize) -> bool {
+    words.get(j) == "of" && j > 0 && words.get(j - 1) == "out"
 }
 
 /// A setting-apart word at most two words before word `i` ("a private thread").
@@ -361,17 +367,15 @@ fn talk_happened(words: &Words, place: usize) -> bool {
     let had_on =
         (0..place).any(|i| words.get(i) == "had") && place > 0 && words.get(place - 1) == "on";
     // "had a word with", "ran into": the talk said in words that are past already.
-    let a_word = matches!(words.get(place), "word" | "into");
+    let said_in_the_past = matches!(words.get(place), "word" | "into");
     let past_talk = had_on
-        || a_word
+        || said_in_the_past
         || (0..=place).any(|i| {
             let w = words.get(i);
             TALKED_WITH.contains(&w) || TALKED_ALSO.contains(&w)
         });
-    let after_it = (place.saturating_sub(4)..place).any(|j| {
-        matches!(words.get(j), "after" | "from")
-            || (words.get(j) == "of" && j > 0 && words.get(j - 1) == "out")
-    });
+    let after_it = (place.saturating_sub(4)..place)
+        .any(|j| matches!(words.get(j), "after" | "from") || out_of(words, j));
     past_talk || after_it
 }
 

@@ -60,11 +60,11 @@ fn recorded(ctx: &Context, reference: usize, grace: i64) -> bool {
     // "ikaika and i went over it in the van": a talk the line reports as over happened since
     // its author last posted here, so no decision from before then can be its record.
     let author = ctx.events[reference].actor.as_deref();
-    let author_before = (from..reference)
-        .rev()
-        .find(|&i| ctx.events[i].actor.as_deref() == author);
-    if let Some(previous) =
-        author_before.filter(|_| author.is_some() && talk_reported(&ctx.events[reference].text))
+    if author.is_some()
+        && talk_reported(&ctx.events[reference].text)
+        && let Some(previous) = (from..reference)
+            .rev()
+            .find(|&i| ctx.events[i].actor.as_deref() == author)
     {
         from = previous + 1;
     }

@@ -375,8 +375,7 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     // a plural opening the sentence is a role ("Paramedics forgot").
     let common_noun =
         !t.text.starts_with(|c: char| c.is_uppercase()) || (i == 0 && lower.ends_with('s'));
-    let titled = on_rota(previous, lower) || job_title(tokens, i);
-    if common_noun && (names_a_person(lower) || titled) {
+    if common_noun && (names_a_person(lower) || job_title(tokens, i)) {
         return Some(Agent::Person);
     }
     // "Marek pushed", and "Marek accidentally pushed": one adverb may stand between.
@@ -429,15 +428,28 @@ fn names_a_person(word: &str) -> bool {
         && !is_noun_in(word, SERVED_PEOPLE)
 }
 
-/// "the junior adjuster", "the night auditor", "the claims adjuster on duty": a seniority, a
-/// shift or being on duty makes a job title of a person noun that a program could also bear.
+/// "the junior adjuster", "the night auditor", "the duty producer", "the claims adjuster on
+/// duty": a seniority, a shift or being on duty makes a job title of a person noun that a
+/// program could also bear (a program is never on duty).
 fn job_title(tokens: &[Token], i: usize) -> bool {
     let word = tokens[i].lower.as_str();
     let person = wordnet_person(word);
     let before = |k: usize| i.checked_sub(k).map_or("", |p| tokens[p].lower.as_str());
     let rank = matches!(
         before(1),
-        "junior" | "senior" | "chief" | "head" | "lead" | "night" | "day" | "weekend" | "relief"
+        "junior"
+            | "senior"
+            | "chief"
+            | "head"
+            | "lead"
+            | "night"
+            | "day"
+            | "weekend"
+            | "relief"
+            | "duty"
+            | "shift"
+            | "on-call"
+            | "oncall"
     );
     let on_duty = tokens.get(i + 1).is_some_and(|t| t.lower == "on")
         && tokens
@@ -459,13 +471,6 @@ pub(super) fn of_a_group(tokens: &[Token], i: usize) -> bool {
                 &["team", "desk", "crew", "squad", "shift", "rota"],
             )
         })
-}
-
-/// True for a person noun that names someone on a rota: "the duty producer", "the shift
-/// dispatcher". A program is never on duty, so the roles programs share with people count too.
-fn on_rota(previous: &str, word: &str) -> bool {
-    let person = wordnet_person(word);
-    person && matches!(previous, "duty" | "shift" | "on-call" | "oncall")
 }
 
 /// "loader", "exporter", "attacker": a noun made from a verb names whoever does the act, a

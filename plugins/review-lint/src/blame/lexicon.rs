@@ -604,8 +604,6 @@ pub(super) const BLAMELESS_OMISSIONS: &[&str] = &[
 pub(super) const PROCESS_ROLES: &[&str] = &[
     "consumer",
     "producer",
-    "subscriber",
-    "listener",
     "watcher",
     "crawler",
     "follower",
@@ -630,7 +628,6 @@ pub(super) const PROCESS_ROLES: &[&str] = &[
     "tracker",
     "watchdog",
     "tenant",
-    "guest",
     // A process historian records plant data.
     "historian",
 ];

@@ -3,7 +3,7 @@
 use super::Hit;
 use crate::blame::BlameKind;
 use crate::blame::agent::{Agent, doer_after};
-use crate::blame::lexicon::{ATTENTIVE_ACTS, PERSON_NOUNS, has_lemma, is_noun_in};
+use crate::blame::lexicon::{ATTENTIVE_ACTS, PERSON_NOUNS, has_lemma, is_noun_in, name_shaped};
 use crate::blame::sentence::Sentence;
 
 /// Acts that only people perform: a sentence saying one "should have" been done judges a
@@ -76,10 +76,8 @@ fn would_have_taken(s: &Sentence) -> Option<Hit> {
                 "minute" | "minutes" | "seconds" | "moment" | "glance"
             )
         })?;
-        let person = (i + 1..minutes).any(|j| {
-            is_noun_in(s.word(j), PERSON_NOUNS)
-                || crate::blame::lexicon::name_shaped(s.tokens[j].text)
-        });
+        let person = (i + 1..minutes)
+            .any(|j| is_noun_in(s.word(j), PERSON_NOUNS) || name_shaped(s.tokens[j].text));
         (would_have && person && s.word(minutes + 1) == "to")
             .then(|| Hit::new(BlameKind::Counterfactual, i - 2, minutes))
     })
@@ -272,8 +270,7 @@ fn released_to_all(s: &Sentence, participle: usize) -> bool {
 /// True when a name stands right before the modal at `i` ("Sipho should"), or one word before it
 /// ("Sipho really should").
 fn at_name_before(s: &Sentence, i: usize) -> bool {
-    (i.saturating_sub(2)..i)
-        .any(|j| s.tokens[j].is_word && crate::blame::lexicon::name_shaped(s.tokens[j].text))
+    (i.saturating_sub(2)..i).any(|j| s.tokens[j].is_word && name_shaped(s.tokens[j].text))
 }
 
 /// "pushed live without a second pair of eyes", "merged without review": whatever the act,
@@ -345,9 +342,6 @@ fn no_business(s: &Sentence) -> Option<Hit> {
         .map(|i| Hit::new(BlameKind::Counterfactual, i - 2, i + 1))
 }
 
-/// A personal pronoun anywhere in the sentence.
-/// "With a little more diligence from the change reviewer, the typo would have been caught":
-/// the care a named person or role did not give, as what would have prevented it.
 /// "A more careful operator would have paused the import": a better person imagined in the
 /// role judges the one who was in it.
 fn better_person_would_have(s: &Sentence) -> Option<Hit> {
@@ -359,6 +353,8 @@ fn better_person_would_have(s: &Sentence) -> Option<Hit> {
     })
 }
 
+/// "With a little more diligence from the change reviewer, the typo would have been caught":
+/// the care a named person or role did not give, as what would have prevented it.
 fn more_care_would_have(s: &Sentence) -> Option<Hit> {
     const CARE: &[&str] = &[
         "diligence",

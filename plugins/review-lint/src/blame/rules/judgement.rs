@@ -171,13 +171,13 @@ pub(crate) fn character(s: &Sentence) -> Option<Hit> {
             && s.negated_before(i - 1, 2)
             && s.agent_of(i).0.is_someone()
     });
-    // "got flustered", "was half-asleep": a person's state offered as the explanation.
-    // "Bleary-eyed after the migration, Aleksander typed ...": a state that opens the sentence
-    // describes the subject after the comma.
     // "was worn out": the two-word state.
     let worn_out = s
         .positions(&["worn"])
         .find(|&i| s.word(i + 1) == "out" && s.agent_of(i).0.is_someone());
+    // "got flustered", "was half-asleep": a person's state offered as the explanation.
+    // "Bleary-eyed after the migration, Aleksander typed ...": a state that opens the sentence
+    // describes the subject after the comma.
     let state = s.positions(PERSON_STATES).find(|&i| {
         let opener = (0..i).all(|j| !s.tokens[j].is_word);
         let subject = if opener {
@@ -395,53 +395,6 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         urged && !s.negated_before(i, 7)
     });
     // "pay more attention", "show a good deal more diligence": more care asked as a noun.
-    // "Takeaway for the crew: pay attention to the warnings", "staff must pay attention": care
-    // ordered in a lesson or as an obligation. ("Pay attention" alone describes.)
-    let urged_before = |i: usize| {
-        (i.saturating_sub(10)..i).any(|j| {
-            matches!(
-                s.word(j),
-                "must" | "should" | "need" | "needs" | "please" | "lesson" | "takeaway" | "always"
-            ) || s.tokens[j].text == ":"
-                || matches!(s.word(j), "have" | "has") && s.word(j + 1) == "to"
-        })
-    };
-    let pay_attention = s.positions(&["attention"]).find(|&i| {
-        i > 0
-            && has_lemma(s.word(i - 1), &["pay"])
-            && urged_before(i - 1)
-            && !s.negated_before(i - 1, 2)
-    });
-    // "must check the embargo time twice", "watch the figures far more closely".
-    let twice = s.positions(&["twice", "closely"]).find(|&i| {
-        let again = s.word(i) == "twice"
-            && (i.saturating_sub(6)..i).any(|j| has_lemma(s.word(j), &["check", "read", "verify"]));
-        let closer = s.word(i) == "closely" && s.word(i.wrapping_sub(1)) == "more";
-        (again || closer) && urged_before(i)
-    });
-    // "Technicians have to actually look at the screen before they release a lot": looking
-    // asked of people, before their own act.
-    let look_first = s.positions(&["look", "read", "check"]).find(|&i| {
-        let before_they = (i + 1..s.tokens.len())
-            .any(|j| s.word(j) == "before" && matches!(s.word(j + 1), "they" | "you" | "we"));
-        before_they && urged_before(i) && s.agent_of(i).0.is_someone()
-    });
-    // "has to read the brief properly", "has to look harder at the details": care asked by
-    // its manner, of people obliged or addressed as a group.
-    let manner = s
-        .positions(&["properly", "harder", "carefully"])
-        .find(|&i| {
-            let looked = (i.saturating_sub(6)..i)
-                .any(|j| has_lemma(s.word(j), &["read", "look", "check", "review"]));
-            looked && urged_before(i) && (s.agent_of(i).0.is_someone() || addressed_group(s, i))
-        });
-    // "we as a team have to get into the habit of reading the whole runbook".
-    let habit = s.positions(&["habit"]).find(|&i| {
-        matches!(s.word(i.wrapping_sub(1)), "the" | "a")
-            && s.word(i + 1) == "of"
-            && s.word(i + 2).ends_with("ing")
-            && urged_before(i)
-    });
     let attention = s
         .positions(&["attention", "diligence", "vigilance", "care", "discipline"])
         .find(|&i| {
@@ -504,14 +457,70 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .or_else(|| care_urged(s))
         .or_else(|| look_before_you_act(s))
         .or_else(|| care.map(|i| Hit::new(BlameKind::Exhortation, i, i + 1)))
-        .or_else(|| pay_attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
+        .or_else(|| care_obliged(s))
+        .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
+        .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
+        .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}
+
+/// Care asked of people as an obligation or in a lesson, by what it consists in: "Takeaway for
+/// the crew: pay attention to the warnings", "must check the embargo time twice", "get into
+/// the habit of reading", "has to read the brief properly", "have to look at the screen before
+/// they release". ("Pay attention" alone describes.)
+fn care_obliged(s: &Sentence) -> Option<Hit> {
+    let pay_attention = s.positions(&["attention"]).find(|&i| {
+        i > 0
+            && has_lemma(s.word(i - 1), &["pay"])
+            && urged_before(s, i - 1)
+            && !s.negated_before(i - 1, 2)
+    });
+    // "must check the embargo time twice", "watch the figures far more closely".
+    let twice = s.positions(&["twice", "closely"]).find(|&i| {
+        let again = s.word(i) == "twice"
+            && (i.saturating_sub(6)..i).any(|j| has_lemma(s.word(j), &["check", "read", "verify"]));
+        let closer = s.word(i) == "closely" && s.word(i.wrapping_sub(1)) == "more";
+        (again || closer) && urged_before(s, i)
+    });
+    // "Technicians have to actually look at the screen before they release a lot": looking
+    // asked of people, before their own act.
+    let look_first = s.positions(&["look", "read", "check"]).find(|&i| {
+        let before_they = (i + 1..s.tokens.len())
+            .any(|j| s.word(j) == "before" && matches!(s.word(j + 1), "they" | "you" | "we"));
+        before_they && urged_before(s, i) && s.agent_of(i).0.is_someone()
+    });
+    // "has to read the brief properly", "has to look harder at the details": care asked by
+    // its manner, of people obliged or addressed as a group.
+    let manner = s
+        .positions(&["properly", "harder", "carefully"])
+        .find(|&i| {
+            let looked = (i.saturating_sub(6)..i)
+                .any(|j| has_lemma(s.word(j), &["read", "look", "check", "review"]));
+            looked && urged_before(s, i) && (s.agent_of(i).0.is_someone() || addressed_group(s, i))
+        });
+    // "we as a team have to get into the habit of reading the whole runbook".
+    let habit = s.positions(&["habit"]).find(|&i| {
+        matches!(s.word(i.wrapping_sub(1)), "the" | "a")
+            && s.word(i + 1) == "of"
+            && s.word(i + 2).ends_with("ing")
+            && urged_before(s, i)
+    });
+    pay_attention
+        .map(|i| Hit::new(BlameKind::Exhortation, i - 1, i))
         .or_else(|| twice.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| habit.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| manner.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
         .or_else(|| look_first.map(|i| Hit::new(BlameKind::Exhortation, i, i)))
-        .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
-        .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
-        .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}
+
+/// True when an obligation, a plea or a lesson's colon stands in the ten words before `i`.
+fn urged_before(s: &Sentence, i: usize) -> bool {
+    (i.saturating_sub(10)..i).any(|j| {
+        matches!(
+            s.word(j),
+            "must" | "should" | "need" | "needs" | "please" | "lesson" | "takeaway" | "always"
+        ) || s.tokens[j].text == ":"
+            || matches!(s.word(j), "have" | "has") && s.word(j + 1) == "to"
+    })
 }
 
 /// "Everyone on the roaming desk must", "every one of us has to": all of a named group, or of

@@ -437,13 +437,24 @@ fn ironic_praise(s: &Sentence) -> Option<Hit> {
         "congrats to",
     ];
     let text = s.text.to_lowercase();
-    let at = PRAISE
+    let (start, at) = PRAISE
         .iter()
-        .find_map(|p| text.find(p).map(|k| k + p.len()))?;
+        .find_map(|p| text.find(p).map(|k| (k, k + p.len())))?;
     let rest: Vec<&str> = text[at..].split_whitespace().take(6).collect();
     let chooser = rest.iter().any(|w| matches!(*w, "whoever" | "who"));
     let chose = text[at..].contains("decided") || text[at..].contains("thought");
-    (chooser && chose).then(|| Hit::new(BlameKind::Culprit, 0, 0))
+    // The finding quotes the praise itself ("Hats off to"), where the tokens still show it.
+    (chooser && chose).then(|| {
+        hit_at_byte(s, start, BlameKind::Culprit).unwrap_or(Hit::new(BlameKind::Culprit, 0, 0))
+    })
+}
+
+/// A hit of `kind` on the words from byte `at` of the sentence on (three tokens at most):
+/// for phrases found in the raw text rather than among the tokens.
+fn hit_at_byte(s: &Sentence, at: usize, kind: BlameKind) -> Option<Hit> {
+    let from = s.tokens.iter().position(|t| t.start >= at)?;
+    let to = (from + 2).min(s.tokens.len() - 1);
+    Some(Hit::new(kind, from, to))
 }
 
 /// "that one's on me", "my bad", "mea culpa": a person taking the cause on themselves, as chat
@@ -471,9 +482,7 @@ fn admission(s: &Sentence) -> Option<Hit> {
         .iter()
         .find_map(|a| text.find(a))
         .or(owned_with_sorry)?;
-    let from = s.tokens.iter().position(|t| t.start >= at)?;
-    let to = (from + 2).min(s.tokens.len() - 1);
-    Some(Hit::new(BlameKind::Culprit, from, to))
+    hit_at_byte(s, at, BlameKind::Culprit)
 }
 
 /// "The root cause was a developer running ...", "the outage was caused by an operator",

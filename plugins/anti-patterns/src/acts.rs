@@ -40,8 +40,24 @@ const GIVING: &[&str] = &[
 ];
 /// Verbs that take on or keep working something.
 const TASKING: &[&str] = &[
-    "take", "taking", "carry", "carrying", "own", "owning", "owns", "drive", "driving", "continue",
-    "run", "pick",
+    "take",
+    "taking",
+    "carry",
+    "carrying",
+    "own",
+    "owning",
+    "owns",
+    "drive",
+    "driving",
+    "continue",
+    "run",
+    "pick",
+    // "Elif is leading this from now"; not "lead", which is as often the noun ("team lead").
+    "leading",
+    "steer",
+    "steering",
+    "coordinate",
+    "coordinating",
 ];
 /// Verbs and words of the speaker leaving.
 const LEAVING: &[&str] = &[
@@ -164,7 +180,26 @@ fn runs_off(words: &Words) -> bool {
 /// Whether the words of a line give the incident away: a giving verb with the role or the
 /// incident as its object, or the speaker leaving while giving or tasking someone.
 pub fn gives_the_role_away(words: &Words) -> bool {
-    let giving = any_of(words, GIVING) || turn_given(words) || asked_to_take_the_role(words);
+    let giving = gives_or_asks(words);
+    (giving && any_of(words, ROLE_NOUNS))
+        || (leaves(words) && (giving || any_of(words, TASKING)) && any_of(words, ROLE_NOUNS))
+}
+
+/// A giving verb, the turn given, or someone asked to take the role.
+fn gives_or_asks(words: &Words) -> bool {
+    any_of(words, GIVING) || turn_given(words) || asked_to_take_the_role(words)
+}
+
+/// "they're boarding my flight, can you steer from here?": the speaker leaving while giving or
+/// tasking someone. On a role change the record itself says the role moves, so the role need
+/// not be named as it must be in a message.
+fn leaves_the_work_to_someone(words: &Words) -> bool {
+    leaves(words) && (gives_or_asks(words) || any_of(words, TASKING))
+}
+
+/// Whether the speaker leaves: a verb of leaving (not "go ahead", not "a step in"), running off,
+/// or a commitment elsewhere starting.
+fn leaves(words: &Words) -> bool {
     // "Vusi go ahead", "go back to the old file": going somewhere with the work is no leaving.
     let goes_on = |k: usize| {
         words.get(k) == "go"
@@ -178,12 +213,9 @@ pub fn gives_the_role_away(words: &Words) -> bool {
         matches!(words.get(k), "step" | "stepping")
             && !matches!(words.get_or_empty(k + 1), "away" | "out" | "off" | "aside")
     };
-    let leaving = (0..words.len())
-        .any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k) && !a_step(k))
+    (0..words.len()).any(|k| LEAVING.contains(&words.get(k)) && !goes_on(k) && !a_step(k))
         || runs_off(words)
-        || called_away(words);
-    (giving && any_of(words, ROLE_NOUNS))
-        || (leaving && (giving || any_of(words, TASKING)) && any_of(words, ROLE_NOUNS))
+        || called_away(words)
 }
 
 /// Whether event `i` hands the IC role on, by meaning: it is a role change or a message posted
@@ -203,8 +235,11 @@ pub fn hands_over(ctx: &Context, i: usize, window: i64) -> bool {
         return false;
     }
     let words = Words::new(&e.text);
-    let gives = (steps_down(ctx.events, i, window) || gives_the_role_away(&words))
-        && (ctx.names_someone_else(i) || names_a_person(&e.text));
+    let role_change_leaving =
+        || e.kind == EventKind::RoleChange && leaves_the_work_to_someone(&words);
+    let gives =
+        (steps_down(ctx.events, i, window) || gives_the_role_away(&words) || role_change_leaving())
+            && (ctx.names_someone_else(i) || names_a_person(&e.text));
     let names_ic = || {
         any_of(&words, &["ic", "commander", "lead", "manager"])
             && names_another_as_ic(&e.text, actor)
@@ -491,7 +526,7 @@ fn minutes_in(word: &str, next: &str) -> Option<i64> {
 }
 
 /// Seconds after midnight of "08:36".
-fn clock_seconds(word: &str) -> Option<i64> {
+pub fn clock_seconds(word: &str) -> Option<i64> {
     let (h, m) = word.split_once(':')?;
     let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
     (h < 24 && m < 60 && word.len() <= 5).then_some(h * 3600 + m * 60)

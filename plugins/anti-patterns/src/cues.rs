@@ -24,8 +24,12 @@ use crate::text::{PhraseTable, Words};
 pub enum Cue {
     /// Proposes or supports a cause ("looks like", "probably", "could it be").
     Hypothesis,
-    /// An observation that does not fit ("but", "only", "normal", "unchanged").
+    /// An observation that does not fit ("but", "only", "not", "too", "already").
     Contrary,
+    /// Calls something healthy ("fine", "normal", "unchanged"): against a theory only when the
+    /// healthy thing is the theory's own subject, since a neighbour found healthy narrows the
+    /// search towards the theory instead.
+    Healthy,
     /// Names a test that separates explanations, an alternative, or drops the current one.
     SeparatingMove,
     /// Takes up a point someone raised ("good catch", "you're right").
@@ -137,6 +141,9 @@ impl Reader {
         if asks_the_room_for_anything(&words) {
             bits |= bit(Cue::NewsRequest);
         }
+        if finds_it_unchanged(&words) {
+            bits |= bit(Cue::NoNews);
+        }
         Cues {
             bits,
             question: words.question(),
@@ -156,26 +163,46 @@ fn closing_deferred(words: &Words) -> bool {
     })
 }
 
-/// "anybody got anything?", "anyone have anything new?": the room asked for any finding at
-/// all, which is waiting for one, not giving one.
+/// "anybody got anything?", "anyone have anything new?", "we're out of obvious things.
+/// thoughts?": the room asked for any finding or idea at all, which is waiting for one, not giving
+/// one. Asking for ideas in the plural is always asked of the room; "anything" and "any idea"
+/// are only when the room is named ("any idea why the pool is full?" asks one thing).
 fn asks_the_room_for_anything(words: &Words) -> bool {
     // Every line is read: the question mark, already known, rules out most at no cost.
     words.question()
-        && words
+        && (words
             .iter()
-            .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"))
-        && words.iter().any(|w| {
-            matches!(
-                w,
-                "anything"
-                    | "smth"
-                    | "something"
-                    | "ideas"
-                    | "idea"
-                    | "thoughts"
-                    | "leads"
-                    | "next"
-            )
+            .any(|w| matches!(w, "ideas" | "thoughts" | "leads" | "suggestions"))
+            || words
+                .iter()
+                .any(|w| matches!(w, "anybody" | "anyone" | "any1" | "ppl" | "folks"))
+                && words
+                    .iter()
+                    .any(|w| matches!(w, "anything" | "smth" | "something" | "idea" | "next")))
+}
+
+/// "same picture, cpu flat at 100", "proxy log same as 20 min ago": the state found as it was.
+/// A line that opens on "same", or compares now with an earlier look and finds it the same, tells
+/// nothing new (a cause or a step in it is still read as one); "same error now on the eu pods"
+/// finds the trouble somewhere new, which is news.
+fn finds_it_unchanged(words: &Words) -> bool {
+    const EARLIER: &[&str] = &[
+        "before",
+        "earlier",
+        "ago",
+        "last",
+        "yesterday",
+        "then",
+        "previous",
+    ];
+    let somewhere_new = words
+        .iter()
+        .any(|w| matches!(w, "now" | "also" | "too" | "either"));
+    words.get_or_empty(0) == "same" && !somewhere_new
+        || (0..words.len()).any(|k| {
+            words.get(k) == "same"
+                && words.get_or_empty(k + 1) == "as"
+                && (k + 2..words.len().min(k + 6)).any(|j| EARLIER.contains(&words.get(j)))
         })
 }
 
@@ -295,6 +322,15 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "our problem",
             "our issue",
             "our culprit",
+            // "bet the base path changed, that's our 404s": a wager on the cause, and the
+            // symptom claimed as the cause's own.
+            "i bet",
+            "bet the",
+            "bet it",
+            "bet its",
+            "bet it's",
+            "that's our",
+            "thats our",
             "the trigger",
             "is why",
             "is causing",
@@ -310,12 +346,6 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "tho",
             "however",
             "only",
-            "fine",
-            "normal",
-            "clean",
-            "unchanged",
-            "unaffected",
-            "healthy",
             "fwiw",
             "fyi",
             "actually",
@@ -341,15 +371,26 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "none",
             "zero",
             "0",
-            // The symptom where the theory says it should not be, or before its cause.
-            "too",
-            "as well",
+            // The symptom where the theory says it should not be, or before its cause. ("Too"
+            // and "as well" in that sense are read by structure, see tunnel vision's
+            // `elsewhere_too`: "too slow" is a degree, not another place.)
             "even",
             "already",
             "started before",
             "began before",
             "earlier than",
             "predates",
+        ],
+    ),
+    (
+        Cue::Healthy,
+        &[
+            "fine",
+            "normal",
+            "clean",
+            "unchanged",
+            "unaffected",
+            "healthy",
         ],
     ),
     (
@@ -384,8 +425,18 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "check whether",
             "confirm whether",
             "see whether",
+            // "pause the batch and watch timeouts for 5 minutes": a step taken as a trial,
+            // with what will show whether the theory holds.
+            "and watch",
+            "and see",
+            "see if",
             "what would",
             "alternative*",
+            // "two candidates then: the cert or the 3DS provider": several causes held open.
+            "candidates",
+            "suspects",
+            "theories",
+            "possibilities",
             "another theory",
             "another possibility",
             "other possibility",
@@ -1109,7 +1160,7 @@ const PHRASES: &[(Cue, &[&str])] = &[
     (Cue::Place, elsewhere::AWAY),
     (Cue::Place, elsewhere::TALKED_WITH),
     (Cue::Place, elsewhere::TEXT_MESSAGES),
-    (Cue::Place, elsewhere::ON_THE_MOVE),
+    (Cue::Place, elsewhere::IN_PASSING),
     (Cue::Place, elsewhere::PHONED),
     (Cue::Place, elsewhere::TALK_IN_OTHER_WORDS),
 ];
@@ -1157,6 +1208,17 @@ mod tests {
         assert!(!read("anybody got the dashboard link").has(Cue::NewsRequest));
         let observation = read("p99 doubled on the eu pods");
         assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));
+    }
+
+    #[test]
+    fn ideas_asked_for_and_a_state_found_as_it_was_are_waiting() {
+        assert!(read("ran out of things to try. suggestions?").has(Cue::NewsRequest));
+        assert!(!read("any idea why the pool is full?").has(Cue::NewsRequest));
+        assert!(read("same story, heap at 95% and climbing").has(Cue::NoNews));
+        assert!(read("dashboard same as ten minutes ago").has(Cue::NoNews));
+        // The same trouble somewhere new is news.
+        assert!(!read("same error now on the eu pods").has(Cue::NoNews));
+        assert!(!read("heap looks the same as the canary's").has(Cue::NoNews));
     }
 
     #[test]

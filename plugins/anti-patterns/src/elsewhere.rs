@@ -76,9 +76,22 @@ pub(crate) const TEXT_MESSAGES: &[&str] = &["text message", "text messages", "te
 pub(crate) const IN_PERSON: &[&str] = &[
     "desk", "office", "hallway", "corridor", "kitchen", "cubicle",
 ];
-/// Where people talk on the way somewhere: "went over it in the van", "discussed it in the car".
-pub(crate) const ON_THE_MOVE: &[&str] = &[
-    "van", "car", "taxi", "cab", "train", "lift", "elevator", "canteen",
+/// Where people talk away from their desks, on the way somewhere or over a meal: "went over it in
+/// the van", "in the canteen, we went through it over lunch".
+pub(crate) const IN_PASSING: &[&str] = &[
+    "van",
+    "car",
+    "taxi",
+    "cab",
+    "train",
+    "lift",
+    "elevator",
+    "canteen",
+    "cafeteria",
+    "lunch",
+    "coffee",
+    "dinner",
+    "breakfast",
 ];
 /// Talk said in words that are neither a verb of talking nor a place: "had a word with the match
 /// director", "ran into Mireille".
@@ -86,11 +99,14 @@ pub(crate) const TALK_IN_OTHER_WORDS: &[&str] = &["had a word", "ran into", "bum
 /// A phone call made, whatever its object ("rang their on-call director").
 pub(crate) const PHONED: &[&str] = &["rang", "phoned", "rung"];
 
-/// A past verb of talking a few words before word `i` ("went over it in the van").
-fn talked_before(words: &Words, i: usize) -> bool {
-    (i.saturating_sub(6)..i).any(|j| {
+/// A past verb of talking a few words either side of word `i` ("went over it in the van", "in
+/// the canteen, we went through it").
+fn talked_near(words: &Words, i: usize) -> bool {
+    (i.saturating_sub(6)..words.len().min(i + 7)).any(|j| {
         let w = words.get(j);
-        TALKED_WITH.contains(&w) || matches!(w, "went" | "discussed" | "talked" | "hashed")
+        // "went over it", "went through it"; "went for coffee" is no talk.
+        let went_over = w == "went" && matches!(words.get_or_empty(j + 1), "over" | "through");
+        TALKED_WITH.contains(&w) || went_over || matches!(w, "discussed" | "talked" | "hashed")
     })
 }
 
@@ -263,7 +279,7 @@ fn talk_elsewhere(words: &Words) -> Option<usize> {
                 && matches!(words.get_or_empty(i + 1), "message" | "messages" | "msg")
                 && placed(words, i))
             || (IN_PERSON.contains(&w) && went_to_someone(words, i))
-            || (ON_THE_MOVE.contains(&w) && talked_before(words, i))
+            || (IN_PASSING.contains(&w) && talked_near(words, i))
             // "ran into Mireille from city mobility": a meeting in person, by chance.
             || (w == "into" && i > 0 && matches!(words.get(i - 1), "ran" | "bumped") && met_someone(words, i))
     })
@@ -421,6 +437,7 @@ mod tests {
             "had a word with the match director in the gallery: 4K comes off until the whistle",
             "back, ran into Mireille from the city and we talked it over: all garages go to free exit",
             "back. ana and i went over it in the van: the east docks stay locked for today",
+            "met the ward manager in the cafeteria, we went through it over coffee: paper charts tonight",
             "back. ikaika and i went over it in the van on the way to the depot: riverside stays locked for today, crew swaps boards at the 6 busiest stations first",
         ] {
             assert!(decided_elsewhere(text), "{text}");
@@ -430,6 +447,7 @@ mod tests {
     #[test]
     fn going_somewhere_to_talk_or_talking_here_is_not() {
         for text in [
+            "went for coffee, we'll restart the pods when I'm back",
             "jumping on the bridge to talk options",
             "moving to a call, will post the decision here",
             "the thread above has the graphs, we're rolling back",

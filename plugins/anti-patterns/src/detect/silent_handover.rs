@@ -217,6 +217,38 @@ mod tests {
     }
 
     #[test]
+    fn a_role_change_that_leaves_the_work_to_someone_needs_no_role_word() {
+        let leaving = |text: &str, kind| {
+            let mut events = before_the_handover();
+            events.push(by(20, "Ruth", Ic, kind, text));
+            events.push(by(
+                23,
+                "Pedro",
+                Ops,
+                Message,
+                "batch 1 done, who confirms batch 2?",
+            ));
+            replay(&events, 0..=40, Pattern::SilentHandover).len()
+        };
+        let steer = "my train is boarding now, sorry. @ilya can you steer from here?";
+        assert_eq!(leaving(steer, RoleChange), 1);
+        assert_eq!(
+            leaving("have to log off, Ilya is leading from now", RoleChange),
+            1
+        );
+        // In a message "steer from here" may be one task: the role must be named there.
+        assert_eq!(leaving(steer, Message), 0);
+        // A role change that hands out work without the speaker leaving moves no IC role.
+        assert_eq!(
+            leaving(
+                "Ilya is leading the volume moves, Pedro on batch 2",
+                RoleChange
+            ),
+            0
+        );
+    }
+
+    #[test]
     fn someone_taking_command_in_their_own_words_is_not_a_handover() {
         let mut events = before_the_handover();
         events.push(by(

@@ -11,7 +11,7 @@
 
 use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
-use crate::model::{EventKind, Nudge, Pattern};
+use crate::model::{Event, EventKind, Nudge, Pattern, Role};
 use crate::text::share_topic;
 
 /// How much further back than the threshold a stretch may have opened.
@@ -38,6 +38,16 @@ impl Stretch {
             pursued: Vec::new(),
             pursued_after_contrary: false,
         }
+    }
+
+    /// Line `i` returns to the theory. Its words join the theory's topic: the talk names the
+    /// theory by what it leads to ("the release", then "the rollout", then "a hotfix").
+    fn pursue(&mut self, i: usize, topic: &[String]) {
+        self.pursued.push(i);
+        self.pursued_after_contrary |= !self.contrary.is_empty();
+        self.topic.extend_from_slice(topic);
+        self.topic.sort_unstable();
+        self.topic.dedup();
     }
 }
 
@@ -71,16 +81,16 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     Some(ctx.nudge(Pattern::TunnelVision, message, evidence))
 }
 
-/// A mitigation or a separating move: whatever was being pursued before is not the same stretch
-/// after it. (A decision closes a stretch only when it is about something else: see
-/// [`open_stretch`].)
+/// A mitigation or a separating move (a decision taken as a trial included): whatever was being
+/// pursued before is not the same stretch after it. (Another decision closes a stretch only when
+/// it is about something else: see [`open_stretch`].)
 fn closes_any(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
     matches!(e.kind, EventKind::Mitigation | EventKind::Resolution)
         || (is_responder(e)
             && matches!(
                 e.kind,
-                EventKind::Message | EventKind::Action | EventKind::Other
+                EventKind::Message | EventKind::Action | EventKind::Other | EventKind::Decision
             )
             && ctx.has(i, Cue::SeparatingMove))
 }
@@ -92,17 +102,112 @@ fn observes(e: &crate::model::Event) -> bool {
 }
 
 /// "... can't validate passes either", "the app is slow too", "also seeing it on the POS": the
-/// same trouble reported in another place.
+/// same trouble reported in another place. "Too" means "also" where its clause ends with it
+/// ("on the primary too, and ..."); before a word it is a degree ("too slow").
 fn elsewhere_too(text: &str) -> bool {
     let words = crate::text::Words::new(text);
     let last = words.len().saturating_sub(1);
+    let clause_ends_after = |k: usize| {
+        k == last
+            || !words.get_or_empty(k + 1).chars().all(char::is_alphabetic)
+            || matches!(
+                words.get(k + 1),
+                "and" | "but" | "so" | "though" | "tho" | "now"
+            )
+    };
     (0..words.len()).any(|k| match words.get(k) {
         "either" => k > 0,
-        "too" => k == last || !words.get_or_empty(k + 1).chars().all(char::is_alphabetic),
+        "too" => clause_ends_after(k),
         "also" => k + 1 < words.len() && words.get(k + 1).ends_with("ing"),
         "as" => words.get_or_empty(k + 1) == "well",
         _ => false,
     })
+}
+
+/// "the slowness started 10 min before the lag": the symptom placed before the cause the theory
+/// gives it.
+fn began_before(text: &str) -> bool {
+    let words = crate::text::Words::new(text);
+    (0..words.len()).any(|k| {
+        matches!(words.get(k), "started" | "began" | "starts" | "begins")
+            && (k + 1..words.len().min(k + 6)).any(|j| words.get(j) == "before")
+    })
+}
+
+/// Whether line `i` cuts against the stretch's theory: a sign that does not fit, or the theory's
+/// own subject found healthy ("storage side fine" while the theory is the image decoder narrows
+/// the search towards the theory; "lock waits normal" while it is lock contention does not).
+fn cuts_against(ctx: &Context, i: usize, stretch: &Stretch) -> bool {
+    let cues = ctx.cues(i);
+    let text = &ctx.events[i].text;
+    (cues.has(Cue::Contrary) && !restricts_when(text))
+        || (cues.has(Cue::Healthy) && share_topic(&stretch.topic, &ctx.topic(i)))
+        || elsewhere_too(text)
+        || began_before(text)
+}
+
+/// "they can load the cert, but only in their 15:30 window", "we'll get it, not until tomorrow":
+/// the connective limits when something can or will be done. That is a schedule, not a sign about
+/// the cause. (Said of the past, "5.3 only went out at 12:30", it places the symptom before its
+/// supposed cause, which is a sign.)
+fn restricts_when(text: &str) -> bool {
+    const ABLE_OR_FUTURE: &[&str] = &[
+        "can",
+        "could",
+        "will",
+        "would",
+        "gonna",
+        "able",
+        "plan",
+        "planned",
+        "scheduled",
+    ];
+    const WHEN: &[&str] = &[
+        "until",
+        "till",
+        "til",
+        "after",
+        "tomorrow",
+        "tonight",
+        "later",
+        "window",
+        "next",
+        "morning",
+        "afternoon",
+        "evening",
+        "weekend",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+    ];
+    let words = crate::text::Words::new(text);
+    (0..words.len()).any(|k| {
+        matches!(words.get(k), "but" | "only" | "not")
+            && (0..k)
+                .any(|j| ABLE_OR_FUTURE.contains(&words.get(j)) || words.get(j).ends_with("'ll"))
+            && (k + 1..words.len().min(k + 5)).any(|j| {
+                WHEN.contains(&words.get(j)) || crate::acts::clock_seconds(words.get(j)).is_some()
+            })
+    })
+}
+
+/// The comms lead and the scribe relay questions and record what happens; their lines do not
+/// work the theory, so they do not pursue it.
+fn works_the_problem(e: &Event) -> bool {
+    !matches!(e.role, Some(Role::Comms) | Some(Role::Scribe))
+}
+
+/// "k so its the release", "agreed, the deploy then": a cause stated as the conclusion of what
+/// was just said takes the theory up in other words; it does not propose another.
+fn follows_on(text: &str) -> bool {
+    let words = crate::text::Words::new(text);
+    let first = words.get_or_empty(0);
+    matches!(
+        first,
+        "so" | "agree" | "agreed" | "exactly" | "yeah" | "yep" | "yes"
+    ) || matches!(first, "k" | "ok" | "okay" | "right") && words.get_or_empty(1) == "so"
 }
 
 fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
@@ -116,10 +221,13 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         // "pause the 3.8 rollout" while the theory is the 3.8 firmware: a decision that acts on
         // the theory pursues it; a decision about anything else moves the room on.
         if e.kind == EventKind::Decision {
+            if ctx.has(i, Cue::SeparatingMove) {
+                open = None;
+                continue;
+            }
             match open.as_mut() {
                 Some(stretch) if share_topic(&stretch.topic, &ctx.topic(i)) => {
-                    stretch.pursued.push(i);
-                    stretch.pursued_after_contrary |= !stretch.contrary.is_empty();
+                    stretch.pursue(i, &ctx.topic(i));
                 }
                 _ => open = None,
             }
@@ -128,11 +236,12 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         // Support or a stakeholder can post what cuts against the theory ("fwiw a customer's
         // week-old mail fails the same way"): counted when it is about the theory's subject.
         if let Some(stretch) = open.as_mut().filter(|_| observes(e)) {
-            let cues = ctx.cues(i);
             let on_topic = share_topic(&stretch.topic, &ctx.topic(i));
             // "the ticket office can't look up passes either": the symptom somewhere the theory
             // does not reach cuts against it, whatever words the place is named in.
-            if !cues.question && (cues.has(Cue::Contrary) && on_topic || elsewhere_too(&e.text)) {
+            if !ctx.cues(i).question
+                && (cuts_against(ctx, i, stretch) && on_topic || elsewhere_too(&e.text))
+            {
                 stretch.contrary.push(i);
             }
             continue;
@@ -163,16 +272,24 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         }
         // A cause proposed on another topic varies the hypotheses: the room is not locked on one
         // theory, so the stretch restarts from the new one.
-        if cues.has(Cue::Hypothesis) && !share_topic(&stretch.topic, &ctx.topic(i)) {
+        if cues.has(Cue::Hypothesis)
+            && !share_topic(&stretch.topic, &ctx.topic(i))
+            && !follows_on(&e.text)
+        {
             *stretch = Stretch::opened_at(i, e.actor.clone(), ctx.topic(i).into_owned());
             continue;
         }
         let from_author = e.actor.is_some() && e.actor == stretch.author;
-        if cues.has(Cue::Contrary) && !cues.question && !from_author && !cues.has(Cue::Hypothesis) {
+        if cuts_against(ctx, i, stretch)
+            && !cues.question
+            && !from_author
+            && !cues.has(Cue::Hypothesis)
+        {
             stretch.contrary.push(i);
-        } else if cues.has(Cue::Hypothesis) || share_topic(&stretch.topic, &ctx.topic(i)) {
-            stretch.pursued.push(i);
-            stretch.pursued_after_contrary |= !stretch.contrary.is_empty();
+        } else if works_the_problem(e)
+            && (cues.has(Cue::Hypothesis) || share_topic(&stretch.topic, &ctx.topic(i)))
+        {
+            stretch.pursue(i, &ctx.topic(i));
         }
     }
     open
@@ -239,6 +356,105 @@ mod tests {
         // A decision on something else moves the room on.
         events[4] = ev(7, Ic, Decision, "Cy: post the customer update now");
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn too_as_also_and_a_symptom_before_its_cause_cut_against_the_theory() {
+        assert!(elsewhere_too(
+            "slow for users on the primary too, and it began earlier"
+        ));
+        assert!(!elsewhere_too("heavy queue at 1,200, 2 replicas too slow"));
+        assert!(began_before("the slowness started 10 min before the lag"));
+        assert!(!began_before("the slowness started right after the deploy"));
+    }
+
+    #[test]
+    fn a_conclusion_drawn_from_the_theory_takes_it_up() {
+        assert!(follows_on("k so its the release. can u halt the rollout"));
+        assert!(follows_on("agreed, the deploy then"));
+        assert!(!follows_on("could it be the cert rotation instead"));
+    }
+
+    #[test]
+    fn the_theory_is_followed_by_what_it_leads_to() {
+        // The theory named first by its cause (the 5.3 release), then by the rollout it led to
+        // and the hotfix the team builds for it.
+        let events = vec![
+            ev(0, System, Alert, "booking 404s 38%"),
+            ev(1, Ic, RoleChange, "Ana IC, Bo app, Cy backend"),
+            ev(
+                3,
+                Responder,
+                Message,
+                "bet the 5.3 release changed the base path",
+            ),
+            ev(5, Ic, Message, "k so its the release. Bo halt the rollout"),
+            ev(8, Responder, Action, "rollout halted"),
+            ev(
+                10,
+                Ops,
+                Message,
+                "fwiw the website 404s too and it had no deploy",
+            ),
+            ev(
+                12,
+                Responder,
+                Message,
+                "phones that took the rollout keep it, need a hotfix",
+            ),
+            ev(17, Ic, Decision, "go with the hotfix"),
+        ];
+        let nudges = replay(&events, 0..=19, Pattern::TunnelVision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 18 * 60);
+    }
+
+    #[test]
+    fn a_healthy_subject_counts_only_when_it_is_the_theorys_own() {
+        let mut events = lock_theory();
+        events[4] = ev(
+            9,
+            Responder,
+            Message,
+            "lock waits on orders-db look healthy",
+        );
+        assert_eq!(replay(&events, 0..=40, Pattern::TunnelVision).len(), 1);
+        // A neighbour found healthy narrows the search towards the theory.
+        events[4] = ev(9, Responder, Message, "replica disks look healthy");
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn a_schedule_is_not_a_sign_against_the_theory() {
+        assert!(restricts_when(
+            "the batch team can pause it but only after their 14:00 run"
+        ));
+        assert!(restricts_when("we'll get the dump, not until tomorrow"));
+        // Said of the past, the time places the symptom before its supposed cause.
+        assert!(!restricts_when("the deploy only went out at 12:30"));
+        let mut events = lock_theory();
+        events[4] = ev(
+            9,
+            Responder,
+            Message,
+            "batch owners can pause the job but only after their 14:00 run",
+        );
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn a_relay_by_comms_does_not_pursue_the_theory() {
+        let mut events = lock_theory();
+        events[5] = ev(
+            11,
+            Comms,
+            Message,
+            "the shop team asks whether the orders-db locks are cleared yet",
+        );
+        events.truncate(6);
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+        events[5].role = Some(Ops);
+        assert_eq!(replay(&events, 0..=40, Pattern::TunnelVision).len(), 1);
     }
 
     #[test]

@@ -48,9 +48,16 @@ fn pointing_at_a_culprit() {
             "Somebody dropped the table on Friday.",
             "It was a mistake by the on-call engineer.",
             "The engineer responsible has been spoken to.",
+            "Honestly this one is on Rosa, she pushed the config without a review.",
+            "This outage is on the payments team.",
         ],
         BlameKind::Culprit,
     );
+    assert_blameless(&[
+        "The outage is on the EU cluster only.",
+        "It is on the support team to tell customers when refunds go out.",
+        "This one is on Kafka 3.6, the older brokers are unaffected.",
+    ]);
 }
 
 #[test]

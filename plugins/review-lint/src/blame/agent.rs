@@ -407,7 +407,29 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
         && tokens.get(i + 2).is_some_and(|w| w.lower == "who");
     let next_is_verb =
         verb_at(i + 1) || (adverb_at(i + 1) && verb_at(i + 2)) || affiliated(i + 1) || who_follows;
-    (name_shaped(t.text) && next_is_verb).then_some(Agent::Name)
+    if !(name_shaped(t.text) && next_is_verb) {
+        return None;
+    }
+    Some(if titled(tokens, i) {
+        Agent::Person
+    } else {
+        Agent::Name
+    })
+}
+
+/// "Dispatcher Aurélie Marchand", "Mr. Yılmaz", "Dr Okafor": a name behind a title or an
+/// honorific is a person's (a product has neither).
+fn titled(tokens: &[Token], i: usize) -> bool {
+    const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "mx", "dr", "miss", "sir", "madam"];
+    let mut k = i;
+    while k > 0 && (name_shaped(tokens[k - 1].text) || tokens[k - 1].text == ".") {
+        if HONORIFICS.contains(&tokens[k - 1].lower.as_str()) {
+            return true;
+        }
+        k -= 1;
+    }
+    k < i && k > 0 && wordnet_person(&tokens[k - 1].lower)
+        || (k == 0 && i > 0 && wordnet_person(&tokens[0].lower))
 }
 
 /// True when WordNet's commonest sense of `word`, or of its singular, is a person.

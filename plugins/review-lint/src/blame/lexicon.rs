@@ -87,6 +87,13 @@ pub(super) const PERSON_BIGRAMS: &[(&str, &str)] = &[
     ("support", "agent"),
     ("service", "agent"),
     ("customer", "agent"),
+    // Travel's front-line roles: "the gate agent had simply counted the passengers".
+    ("gate", "agent"),
+    ("ticket", "agent"),
+    ("booking", "agent"),
+    ("station", "agent"),
+    ("travel", "agent"),
+    ("border", "agent"),
     ("help", "desk"),
     ("service", "desk"),
 ];

@@ -72,6 +72,8 @@ pub fn detect(sentence: &str) -> Option<BlameFinding> {
         .or_else(|| rules::slip(&s))
         .or_else(|| rules::unaware(&s))
         .or_else(|| rules::knew_and_did_not(&s))
+        .or_else(|| rules::against_a_warning(&s))
+        .or_else(|| rules::unchecked_belief(&s))
         .or_else(|| rules::harm(&s))
         .or_else(|| rules::exhortation(&s))
         .or_else(|| rules::conduct_advice(&s))

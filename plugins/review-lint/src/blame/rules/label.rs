@@ -393,7 +393,9 @@ pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
                 && s.agent_of(i).0.is_someone()
         });
     let cause_is_person = cause_is_a_person(s);
+    let on_someone = responsibility_on(s);
     fault_of
+        .or(on_someone)
         .map(|i| Hit::new(BlameKind::Culprit, i, i + 2))
         .or_else(|| cause_is_person.map(|(i, j)| Hit::new(BlameKind::Culprit, i, j)))
         .or_else(|| to_blame.map(|i| Hit::new(BlameKind::Culprit, i - 2, i)))
@@ -402,6 +404,27 @@ pub(crate) fn culprit(s: &Sentence) -> Option<Hit> {
         .or_else(|| admission(s))
         .or_else(|| decision_as_cause(s))
         .or_else(|| ironic_praise(s))
+}
+
+/// "this one is on Thabo, he merged ...", "this outage is on the mobile team": the incident
+/// put on someone, as a debt is. A name counts where the sentence calls it "he" or "she" (an
+/// outage can be "on Kafka" in the other sense).
+fn responsibility_on(s: &Sentence) -> Option<usize> {
+    const INCIDENTS: &[&str] = &[
+        "this", "that", "it", "one", "outage", "incident", "failure", "mess", "breakage",
+    ];
+    s.positions(&["on"]).find(|&i| {
+        let copula = matches!(s.word(i.wrapping_sub(1)), "is" | "was" | "'s");
+        let subject = INCIDENTS.contains(&s.word(i.wrapping_sub(2)));
+        // "it is on the support team to tell customers": a duty, not a debt.
+        let duty = (i + 2..(i + 6).min(s.tokens.len())).any(|j| s.word(j) == "to");
+        let doer = doer_after(&s.tokens, i + 1);
+        copula
+            && subject
+            && !duty
+            && !s.negated_before(i, 3)
+            && (doer == Some(Agent::Person) || doer == Some(Agent::Name) && s.refers_to_a_person())
+    })
 }
 
 /// "Rafael's decision to skip the canary is what turned this into an outage", "what turned it

@@ -13,6 +13,7 @@ mod judgement;
 mod label;
 mod question;
 mod slip;
+mod warning;
 
 pub(super) use awareness::{knew_and_did_not, unaware};
 pub(super) use conduct::conduct_advice;
@@ -22,6 +23,7 @@ pub(super) use judgement::{character, exhortation};
 pub(super) use label::{culprit, disclaims_blame, human_error_label, owned_mistake};
 pub(super) use question::rhetorical;
 pub(super) use slip::slip;
+pub(super) use warning::{against_a_warning, unchecked_belief};
 
 use super::BlameKind;
 

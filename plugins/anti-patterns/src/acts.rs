@@ -58,6 +58,9 @@ const TASKING: &[&str] = &[
     "steering",
     "coordinate",
     "coordinating",
+    // "R. Haddad will chair the bridge for the remainder": a bridge or a call is chaired.
+    "chair",
+    "chairing",
 ];
 /// Verbs and words of the speaker leaving.
 const LEAVING: &[&str] = &[
@@ -464,9 +467,12 @@ pub fn reports_own_operation(text: &str) -> bool {
         .iter()
         .find(|w| !matches!(*w, "i" | "just" | "now" | "also" | "then" | "ok" | "so"));
     first.is_some_and(|w| {
+        // "nothing back yet", "morning all": words that end like a verb and are none.
+        let not_a_verb =
+            w.ends_with("thing") || matches!(w, "morning" | "evening" | "during" | "string");
         let verb_form = (w.len() >= 5 && (w.ends_with("ed") || w.ends_with("ing")))
             && w.chars().all(|c| c.is_ascii_alphabetic());
-        verb_form && !COMMUNICATING.contains(&w)
+        verb_form && !not_a_verb && !COMMUNICATING.contains(&w)
     })
 }
 
@@ -502,7 +508,11 @@ pub fn stated_wait_until(e: &Event) -> Option<i64> {
             });
             forward.then(|| ahead(minutes * 60)).flatten()
         } else if let Some(clock) = clock_seconds(w) {
-            let marked = before(1).is_some_and(|b| matches!(b, "at" | "by" | "until" | "around"));
+            // "cleared by about 10:15"; not "next update at 10:34", which is when the next
+            // word is due, not a result.
+            let marked = before(1)
+                .is_some_and(|b| matches!(b, "at" | "by" | "until" | "around" | "about"))
+                && !(2..=3).any(|n| before(n).is_some_and(|b| b.starts_with("update")));
             let day = e.at - e.at.rem_euclid(86_400);
             marked.then(|| ahead(day + clock - e.at)).flatten()
         } else {
@@ -619,6 +629,7 @@ mod tests {
             "asked the platform team about credentials"
         ));
         assert!(!reports_own_operation("restarting it again?"));
+        assert!(!reports_own_operation("nothing back from the courier yet"));
         assert!(!reports_own_operation("Lena, checked the NAT gateway yet"));
         assert!(!reports_own_operation(
             "latency improved after the rollback"

@@ -666,6 +666,16 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "i'm leading this",
             "running point",
             "i'll run point",
+            // Keeping or going back to the role while handing out a task: "from here it's
+            // yours ... I go back to coordination".
+            "back to coordination",
+            "back to coordinating",
+            "keep coordinating",
+            "still coordinating",
+            "i stay ic",
+            "i'm still ic",
+            "im still ic",
+            "i remain ic",
         ],
     ),
     (

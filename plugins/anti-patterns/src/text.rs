@@ -132,13 +132,25 @@ fn push_trimmed(lower: &str, start: usize, end: usize, spans: &mut Vec<(usize, u
 pub fn topic_stems(words: &Words) -> Vec<String> {
     let mut stems: Vec<String> = words
         .iter()
-        .filter(|w| w.chars().count() >= 4 && w.starts_with(|c: char| c.is_alphabetic()))
+        .filter(|w| {
+            (w.chars().count() >= 4 && w.starts_with(|c: char| c.is_alphabetic())) || is_version(w)
+        })
         .filter(|w| !FUNCTION_WORDS.contains(w))
         .map(stem)
         .collect();
     stems.sort_unstable();
     stems.dedup();
     stems
+}
+
+/// "3.2.7", "10.4.1": a version names one release as a word names a thing (a number, a time
+/// or "2.5" does not).
+fn is_version(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Whether two sorted stem lists share a stem.
@@ -473,6 +485,15 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_is_a_topic_and_a_number_is_not() {
+        let topic = topic_stems(&Words::new(
+            "the ACS pushes fw 3.2.7 since 18:00, 2.5 per cent",
+        ));
+        assert!(topic.contains(&"3.2.7".to_string()));
+        assert!(!topic.iter().any(|t| t == "2.5" || t == "18:00"));
+    }
 
     #[test]
     fn words_keep_names_commands_and_emoji_and_drop_edge_punctuation() {

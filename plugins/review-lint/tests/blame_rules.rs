@@ -53,7 +53,14 @@ fn pointing_at_a_culprit() {
         ],
         BlameKind::Culprit,
     );
+    assert_blame(
+        &[
+            "The outage was caused by Mirela running the purge on production when she meant staging.",
+        ],
+        BlameKind::Culprit,
+    );
     assert_blameless(&[
+        "The outage was caused by Kafka running out of disk on two brokers.",
         "The outage is on the EU cluster only.",
         "It is on the support team to tell customers when refunds go out.",
         "This one is on Kafka 3.6, the older brokers are unaffected.",
@@ -159,9 +166,13 @@ fn calls_to_try_harder() {
         &[
             "We must pay more attention to disk alerts.",
             "Everyone should be more vigilant during deploys.",
+            "Operators are expected to confirm which region they are in before any failover.",
         ],
         BlameKind::Exhortation,
     );
+    assert_blameless(&[
+        "The deploy tool is expected to confirm the target region before any failover.",
+    ]);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! so an IC who is typing the decision up is not interrupted, and fires once until a decision is
 //! written into the channel.
 
-use crate::context::{Context, is_responder};
+use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::elsewhere::{decided_elsewhere, talk_reported};
 use crate::model::{EventKind, Nudge, Pattern};
@@ -39,10 +39,12 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
 }
 
 /// A line that cites an agreement reached somewhere else, and is not itself the written decision.
+/// A stakeholder can bring one in too ("Lan and me settled it in the brief's comments: wave 2
+/// goes at 13:30"): the response then acts on what the channel never saw decided.
 fn cites_elsewhere(ctx: &Context, i: usize) -> bool {
     let e = &ctx.events[i];
     let cues = ctx.cues(i);
-    is_responder(e)
+    is_human(e)
         && matches!(
             e.kind,
             EventKind::Message | EventKind::Action | EventKind::Deploy | EventKind::Other

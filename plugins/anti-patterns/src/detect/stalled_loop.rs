@@ -25,7 +25,15 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let since_at = ctx.events[last].at;
     // A step that said when its result is due holds the clock until then, plus a little grace:
     // waiting for what the team said it would wait for is not a stall.
-    let stated = acts::stated_wait_until(&ctx.events[last]).map_or(0, |t| t + STATED_WAIT_GRACE);
+    // A status update since then that tells when the result is due ("cleared by about 10:15")
+    // states the same wait to the people waiting.
+    let stated = std::iter::once(last)
+        .chain((last + 1..ctx.events.len()).filter(|&i| {
+            ctx.events[i].kind == EventKind::StatusUpdate && is_responder(&ctx.events[i])
+        }))
+        .filter_map(|i| acts::stated_wait_until(&ctx.events[i]))
+        .max()
+        .map_or(0, |t| t + STATED_WAIT_GRACE);
     let due = (since_at + ctx.limits.silence_minutes as i64 * 60).max(stated);
     if ctx.now < due || ctx.fired_since(Pattern::StalledLoop, since_at) {
         return None;
@@ -58,7 +66,14 @@ pub(super) fn is_progress(ctx: &Context, i: usize) -> bool {
             let waiting = [Cue::NewsRequest, Cue::NoNews, Cue::PlusOne, Cue::Departure]
                 .iter()
                 .any(|&c| cues.has(c));
-            let moves = cues.has(Cue::Hypothesis) || cues.has(Cue::Proposal);
+            // "sampled 20 DLQ events: ... nothing new is expiring": a check the speaker ran is
+            // an action, whatever it found.
+            // "anyone got an idea what else it could be?" asks the room for a cause; it does not
+            // propose one.
+            let asks_for_a_cause = cues.question && cues.has(Cue::NewsRequest);
+            let moves = cues.has(Cue::Hypothesis) && !asks_for_a_cause
+                || cues.has(Cue::Proposal)
+                || acts::reports_own_operation(&e.text);
             !cues.ack_only && (!waiting || moves)
         }
     }
@@ -120,6 +135,56 @@ mod tests {
         assert!(fired(&events, 28, Pattern::StalledLoop).is_none());
         assert!(fired(&events, 42, Pattern::StalledLoop).is_none());
         assert!(fired(&events, 43, Pattern::StalledLoop).is_some());
+    }
+
+    #[test]
+    fn a_status_update_that_says_when_it_is_done_holds_the_clock() {
+        let mut events = waiting_on_a_vendor();
+        events.insert(
+            4,
+            ev(
+                10,
+                Comms,
+                StatusUpdate,
+                "Deliveries resume once the provider fixes receipts, by about 22:50. Next update at 22:55.",
+            ),
+        );
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_none());
+        // The next update's time alone is no result due.
+        events[4].text = "Still degraded. Next update at 22:55.".into();
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_some());
+    }
+
+    #[test]
+    fn asking_the_room_for_a_cause_is_waiting() {
+        let mut events = waiting_on_a_vendor();
+        events.push(ev(
+            25,
+            Ic,
+            Message,
+            "anyone got an idea what else it could be?",
+        ));
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_some());
+        // Naming a candidate proposes one.
+        let last = events.len() - 1;
+        events[last].text = "could it be the receipts webhook cert?".into();
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_none());
+    }
+
+    #[test]
+    fn a_check_run_counts_as_progress_whatever_it_found() {
+        let mut events = waiting_on_a_vendor();
+        events.push(ev(
+            25,
+            Ops,
+            Message,
+            "sampled the failed receipts: all from the old sender pool, nothing new failing",
+        ));
+        assert!(fired(&events, 30, Pattern::StalledLoop).is_none());
+        // Saying there is still nothing is waiting.
+        let last = events.len() - 1;
+        events[last].text = "still nothing new from the provider".into();
+        assert!(fired(&events, 30, Pattern::StalledLoop).is_some());
     }
 
     #[test]

@@ -70,7 +70,10 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let ripe = ctx.now - start_at >= threshold
         && !stretch.contrary.is_empty()
         && stretch.pursued_after_contrary;
-    if !ripe || ctx.fired_since(Pattern::TunnelVision, start_at) {
+    // Once nudged, the room needs time to act on it: a theory restated in other words within
+    // two thresholds is the same tunnel, not a new one.
+    let quiet_since = start_at.min(ctx.now - 2 * threshold);
+    if !ripe || ctx.fired_since(Pattern::TunnelVision, quiet_since) {
         return None;
     }
     let minutes = ctx.minutes_since(stretch.start);
@@ -455,6 +458,31 @@ mod tests {
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
         events[5].role = Some(Ops);
         assert_eq!(replay(&events, 0..=40, Pattern::TunnelVision).len(), 1);
+    }
+
+    #[test]
+    fn one_nudge_per_tunnel_while_the_room_acts_on_it() {
+        let mut events = lock_theory();
+        events.extend([
+            ev(
+                20,
+                Ops,
+                Message,
+                "maybe the cache tier is evicting hot keys",
+            ),
+            ev(23, Responder, Message, "fwiw eviction rate is flat all day"),
+            ev(
+                26,
+                Ops,
+                Message,
+                "cache tier config still looks suspicious to me",
+            ),
+        ]);
+        // The first tunnel fires at 19 min; the second stretch, ripe at 35, is within two
+        // thresholds of it.
+        let nudges = replay(&events, 0..=45, Pattern::TunnelVision);
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].at, T0 + 19 * 60);
     }
 
     #[test]

@@ -458,9 +458,35 @@ pub(crate) fn exhortation(s: &Sentence) -> Option<Hit> {
         .or_else(|| look_before_you_act(s))
         .or_else(|| care.map(|i| Hit::new(BlameKind::Exhortation, i, i + 1)))
         .or_else(|| care_obliged(s))
+        .or_else(|| care_expected(s))
         .or_else(|| attention.map(|i| Hit::new(BlameKind::Exhortation, i - 1, i)))
         .or_else(|| following.map(|i| Hit::new(BlameKind::Exhortation, i, i + 2)))
         .or_else(|| remember.map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 1)))
+}
+
+/// "Engineers are expected to confirm which cluster they are on before running destructive
+/// commands", "staff are reminded to verify": checking asked of people as the lesson. (A tool
+/// "expected to confirm" is a requirement on the system.)
+fn care_expected(s: &Sentence) -> Option<Hit> {
+    s.positions(&["expected", "reminded"])
+        .find(|&i| {
+            matches!(s.word(i.wrapping_sub(1)), "are" | "is" | "were" | "be")
+                && s.word(i + 1) == "to"
+                && has_lemma(
+                    s.word(i + 2),
+                    &[
+                        "confirm",
+                        "check",
+                        "verify",
+                        "double-check",
+                        "ensure",
+                        "make",
+                    ],
+                )
+                && s.agent_of(i).0 == Agent::Person
+                && !s.negated_before(i, 3)
+        })
+        .map(|i| Hit::new(BlameKind::Exhortation, i.saturating_sub(1), i + 2))
 }
 
 /// Care asked of people as an obligation or in a lesson, by what it consists in: "Takeaway for

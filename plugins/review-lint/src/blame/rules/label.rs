@@ -556,9 +556,20 @@ fn cause_is_a_person(s: &Sentence) -> Option<(usize, usize)> {
             .find(|&j| s.tokens[j].is_word && !LINKS.contains(&s.word(j)))?;
         // The noun phrase only (at most three words, up to "who" or "that"): a person's role
         // word, not a product's name and not an attacker ("a malicious actor").
-        let person_at = (head..(head + 3).min(s.tokens.len()))
-            .take_while(|&j| s.tokens[j].is_word && !matches!(s.word(j), "who" | "that" | "which"))
-            .find_map(|j| classify(&s.tokens, j).map(|agent| (j, agent)));
+        let phrase = || {
+            (head..(head + 3).min(s.tokens.len())).take_while(|&j| {
+                s.tokens[j].is_word && !matches!(s.word(j), "who" | "that" | "which")
+            })
+        };
+        let person_at = phrase()
+            .find_map(|j| classify(&s.tokens, j).map(|agent| (j, agent)))
+            // "caused by Sizwe running a deletion": a name heading the cause is a name whatever
+            // follows it (it counts only where the sentence says "he", "she" or "who" below).
+            .or_else(|| {
+                phrase()
+                    .find(|&j| name_shaped(s.tokens[j].text))
+                    .map(|j| (j, Agent::Name))
+            });
         // "the DropletWorkflow Manager": a role word inside a capitalised name is a product.
         let in_a_name = |j: usize| {
             let capital = |k: usize| s.tokens[k].text.starts_with(char::is_uppercase);

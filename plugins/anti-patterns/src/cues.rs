@@ -24,8 +24,11 @@ use crate::text::{PhraseTable, Words};
 pub enum Cue {
     /// Proposes or supports a cause ("looks like", "probably", "could it be").
     Hypothesis,
-    /// An observation that does not fit ("but", "only", "not", "too", "already").
+    /// An observation that does not fit ("but", "only", "fwiw", "even", "already").
     Contrary,
+    /// Denies something ("not", "no", "zero"): against a theory only when what it denies is the
+    /// theory's own subject ("no leader at all" says nothing about a capacity theory).
+    Negation,
     /// Calls something healthy ("fine", "normal", "unchanged"): against a theory only when the
     /// healthy thing is the theory's own subject, since a neighbour found healthy narrows the
     /// search towards the theory instead.
@@ -144,6 +147,9 @@ impl Reader {
         if finds_it_unchanged(&words) {
             bits |= bit(Cue::NoNews);
         }
+        if labels_a_test(words.lower()) {
+            bits |= bit(Cue::SeparatingMove);
+        }
         Cues {
             bits,
             question: words.question(),
@@ -181,6 +187,14 @@ fn asks_the_room_for_anything(words: &Words) -> bool {
                     .any(|w| matches!(w, "anything" | "smth" | "something" | "idea" | "next")))
 }
 
+/// "hypothesis: half-open connection. test: restart only that channel": a test set out under
+/// its own label.
+fn labels_a_test(lower: &str) -> bool {
+    ["test:", "test -", "experiment:", "to test:"]
+        .iter()
+        .any(|label| lower.contains(label))
+}
+
 /// "same picture, cpu flat at 100", "proxy log same as 20 min ago": the state found as it was.
 /// A line that opens on "same", or compares now with an earlier look and finds it the same, tells
 /// nothing new (a cause or a step in it is still read as one); "same error now on the eu pods"
@@ -200,9 +214,13 @@ fn finds_it_unchanged(words: &Words) -> bool {
         .any(|w| matches!(w, "now" | "also" | "too" | "either"));
     words.get_or_empty(0) == "same" && !somewhere_new
         || (0..words.len()).any(|k| {
+            // "same as before", "same timeouts as before", "same error rate as an hour ago".
             words.get(k) == "same"
-                && words.get_or_empty(k + 1) == "as"
-                && (k + 2..words.len().min(k + 6)).any(|j| EARLIER.contains(&words.get(j)))
+                && (k + 1..words.len().min(k + 4))
+                    .find(|&a| words.get(a) == "as")
+                    .is_some_and(|a| {
+                        (a + 1..words.len().min(a + 5)).any(|j| EARLIER.contains(&words.get(j)))
+                    })
         })
 }
 
@@ -356,21 +374,6 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "hmm",
             "🤔",
             "vs",
-            "not",
-            "no",
-            "isn't",
-            "isnt",
-            "doesn't",
-            "doesnt",
-            "didn't",
-            "didnt",
-            "aren't",
-            "arent",
-            "wasn't",
-            "never",
-            "none",
-            "zero",
-            "0",
             // The symptom where the theory says it should not be, or before its cause. ("Too"
             // and "as well" in that sense are read by structure, see tunnel vision's
             // `elsewhere_too`: "too slow" is a degree, not another place.)
@@ -380,6 +383,13 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "began before",
             "earlier than",
             "predates",
+        ],
+    ),
+    (
+        Cue::Negation,
+        &[
+            "not", "no", "isn't", "isnt", "doesn't", "doesnt", "didn't", "didnt", "aren't",
+            "arent", "wasn't", "never", "none", "zero", "0",
         ],
     ),
     (
@@ -1221,11 +1231,21 @@ mod tests {
     }
 
     #[test]
+    fn a_test_under_its_own_label_separates() {
+        assert!(
+            read("hypothesis: stale dns cache on the proxies. test: flush one proxy only")
+                .has(Cue::SeparatingMove)
+        );
+        assert!(!read("the test env is fine").has(Cue::SeparatingMove));
+    }
+
+    #[test]
     fn ideas_asked_for_and_a_state_found_as_it_was_are_waiting() {
         assert!(read("ran out of things to try. suggestions?").has(Cue::NewsRequest));
         assert!(!read("any idea why the pool is full?").has(Cue::NewsRequest));
         assert!(read("same story, heap at 95% and climbing").has(Cue::NoNews));
         assert!(read("dashboard same as ten minutes ago").has(Cue::NoNews));
+        assert!(read("still in the logs, same timeouts as before").has(Cue::NoNews));
         // The same trouble somewhere new is news.
         assert!(!read("same error now on the eu pods").has(Cue::NoNews));
         assert!(!read("heap looks the same as the canary's").has(Cue::NoNews));

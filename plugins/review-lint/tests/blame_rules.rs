@@ -96,7 +96,12 @@ fn expected_behaviour_of_systems_is_not_hindsight_about_people() {
         "Nobody could have predicted the spike.",
         "If the cache had been warm, latency would have stayed flat.",
         "Deploys shouldn't depend on one person being awake.",
+        "The HMI should have asked for confirmation of a tenfold value.",
     ]);
+    assert_blame(
+        &["The DBA should have asked for confirmation before dropping the table."],
+        BlameKind::Counterfactual,
+    );
 }
 
 #[test]
@@ -150,6 +155,7 @@ fn a_persons_omission_as_the_cause() {
 fn slips_of_systems_passives_and_neutral_accounts_are_blameless() {
     assert_blameless(&[
         "The job accidentally deleted the staging bucket.",
+        "Merchants need do nothing; please disregard the adjustment notice.",
         "The scheduler failed to place the pods.",
         "The engineer did not receive the page because the rota was empty.",
         "The engineer rolled back the bad deploy within minutes.",

@@ -74,9 +74,26 @@ pub(super) fn is_progress(ctx: &Context, i: usize) -> bool {
             let moves = cues.has(Cue::Hypothesis) && !asks_for_a_cause
                 || cues.has(Cue::Proposal)
                 || acts::reports_own_operation(&e.text);
-            !cues.ack_only && (!waiting || moves)
+            !cues.ack_only && (!waiting || moves || reports_own_result(ctx, i))
         }
     }
+}
+
+/// "rolled back to v5.11" then "no change, still timing out": the first word its author posts
+/// after their own step is that step's result, which is news even when the news is that nothing
+/// changed.
+fn reports_own_result(ctx: &Context, i: usize) -> bool {
+    const RESULT_MINUTES: i64 = 10;
+    let e = &ctx.events[i];
+    let Some(author) = e.actor.as_deref() else {
+        return false;
+    };
+    let since = ctx.index_at(e.at - RESULT_MINUTES * 60);
+    let own = |j: usize| ctx.events[j].actor.as_deref() == Some(author);
+    (since..i)
+        .rev()
+        .find(|&j| own(j))
+        .is_some_and(|j| matches!(ctx.events[j].kind, EventKind::Action | EventKind::Deploy))
 }
 
 #[cfg(test)]
@@ -153,6 +170,23 @@ mod tests {
         // The next update's time alone is no result due.
         events[4].text = "Still degraded. Next update at 22:55.".into();
         assert!(fired(&events, 28, Pattern::StalledLoop).is_some());
+    }
+
+    #[test]
+    fn the_result_of_ones_own_step_is_news_even_when_nothing_changed() {
+        let mut events = waiting_on_a_vendor();
+        events.insert(
+            4,
+            ev(
+                10,
+                Ops,
+                Message,
+                "no change after the ticket, still failing",
+            ),
+        );
+        // Bo's own step (the ticket, at 8) then its result (at 10): the clock runs from 10.
+        assert!(fired(&events, 28, Pattern::StalledLoop).is_none());
+        assert!(fired(&events, 30, Pattern::StalledLoop).is_some());
     }
 
     #[test]

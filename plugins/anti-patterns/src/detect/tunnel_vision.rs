@@ -138,13 +138,14 @@ fn began_before(text: &str) -> bool {
 }
 
 /// Whether line `i` cuts against the stretch's theory: a sign that does not fit, or the theory's
-/// own subject found healthy ("storage side fine" while the theory is the image decoder narrows
+/// own subject denied or found healthy ("storage side fine" while the theory is the image decoder narrows
 /// the search towards the theory; "lock waits normal" while it is lock contention does not).
 fn cuts_against(ctx: &Context, i: usize, stretch: &Stretch) -> bool {
     let cues = ctx.cues(i);
     let text = &ctx.events[i].text;
     (cues.has(Cue::Contrary) && !restricts_when(text))
-        || (cues.has(Cue::Healthy) && share_topic(&stretch.topic, &ctx.topic(i)))
+        || ((cues.has(Cue::Healthy) || cues.has(Cue::Negation))
+            && share_topic(&stretch.topic, &ctx.topic(i)))
         || elsewhere_too(text)
         || began_before(text)
 }
@@ -259,7 +260,8 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
         }
         let cues = ctx.cues(i);
         let Some(stretch) = open.as_mut() else {
-            if cues.has(Cue::Hypothesis) {
+            // A theory offered with the test that would split it is not held blindly.
+            if cues.has(Cue::Hypothesis) && !cues.has(Cue::SeparatingMove) {
                 open = Some(Stretch::opened_at(
                     i,
                     e.actor.clone(),
@@ -410,6 +412,15 @@ mod tests {
         let nudges = replay(&events, 0..=19, Pattern::TunnelVision);
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 18 * 60);
+    }
+
+    #[test]
+    fn a_denial_counts_only_when_it_is_about_the_theory() {
+        let mut events = lock_theory();
+        events[4] = ev(9, Responder, Message, "no lock waits over 3ms on orders-db");
+        assert_eq!(replay(&events, 0..=40, Pattern::TunnelVision).len(), 1);
+        events[4] = ev(9, Responder, Message, "no alerts from the CDN side at all");
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 
     #[test]

@@ -370,6 +370,11 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
     if is_noun_in(lower, SYSTEM_NOUNS) || is_noun_in(last_part, SYSTEM_NOUNS) {
         return Some(Agent::System);
     }
+    // "the HMI should have asked", "the API failed to": an acronym the person nouns above do
+    // not name (they name "SRE", "DBA", "IC", "NOC", "QA") is a system's.
+    if acronym(t.text) {
+        return Some(Agent::System);
+    }
     // A role the lists above do not name ("the duty producer", "the new hire"). Written with
     // a capital, a singular word is a product's name ("Consul did not elect", "Chef failed");
     // a plural opening the sentence is a role ("Paramedics forgot").
@@ -430,6 +435,11 @@ fn titled(tokens: &[Token], i: usize) -> bool {
     }
     k < i && k > 0 && wordnet_person(&tokens[k - 1].lower)
         || (k == 0 && i > 0 && wordnet_person(&tokens[0].lower))
+}
+
+/// "HMI", "API", "DNS", "SCADA": two to six capitals.
+fn acronym(text: &str) -> bool {
+    (2..=6).contains(&text.chars().count()) && text.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// True when WordNet's commonest sense of `word`, or of its singular, is a person.

@@ -364,6 +364,7 @@ fn slip_word(s: &Sentence) -> Option<Hit> {
             || word == "missing"
             || obliged(s, i)
             || hypothetical(s, i)
+            || requested(s, i)
             || s.negated_before(i, 2)
             || adjectival(s, i)
             || passive_without_person(s, i)
@@ -405,6 +406,15 @@ fn obliged(s: &Sentence, i: usize) -> bool {
 fn hypothetical(s: &Sentence, i: usize) -> bool {
     const MODALS: &[&str] = &["would", "might", "may", "will", "can", "could", "cannot"];
     (i.saturating_sub(2)..i).any(|j| MODALS.contains(&s.word(j)))
+}
+
+/// "please disregard the adjustment notice", "kindly ignore the earlier mail": a request to
+/// the reader, not a report of what someone did.
+fn requested(s: &Sentence, i: usize) -> bool {
+    matches!(
+        s.word(i.wrapping_sub(1)),
+        "please" | "pls" | "plz" | "kindly"
+    )
 }
 
 /// "due to misconfigured settings", "an accidentally deleted file": a participle used as an

@@ -4,6 +4,7 @@
 //! counterpart ("talk with X").
 
 use super::verb::{CONCRETE, VAGUE};
+use crate::blame::lexicon::{SYSTEM_NOUNS, is_noun_in};
 use crate::lemma::has_lemma;
 use crate::text::Token;
 
@@ -75,7 +76,87 @@ pub(super) fn has_owner(tokens: &[Token]) -> bool {
             || parenthesised_doer(tokens, i)
             || first_name_to_verb(tokens, i)
             || set_apart_name(tokens, i)
+            || lone_name_in_owner_slot(tokens, i)
     })
+}
+
+/// "(Gethin)", "— Ewa", "— Adaeze, by Friday", "Mandla: write a runbook", "AI (Kalpana): send
+/// ...": one name alone where items put their owner: bracketed or dashed off at the end with
+/// only the item's details after it, or opening the item before a colon and a verb. A vendor is
+/// bracketed after what it sells ("via the vendor portal (Sectigo)"), so a bracket right after
+/// such a word is not a slot.
+fn lone_name_in_owner_slot(tokens: &[Token], i: usize) -> bool {
+    // Who sells or hosts a thing, and the words that bring one in.
+    const SOLD: &[&str] = &[
+        "vendor",
+        "provider",
+        "reseller",
+        "supplier",
+        "partner",
+        "carrier",
+        "contractor",
+        "agency",
+        "company",
+        "firm",
+        "registrar",
+        "via",
+        "using",
+        "from",
+        "with",
+        "through",
+        "portal",
+        "tool",
+        "service",
+        "product",
+        "platform",
+        "app",
+        "library",
+    ];
+    let t = &tokens[i];
+    if !t.is_word || !is_name_word(t.text) || is_group(tokens, i) || is_a_verb(&t.lower) {
+        return false;
+    }
+    let before = i.checked_sub(1).map_or("", |b| tokens[b].text);
+    let opens_item = !tokens[..i].iter().any(|t| t.is_word)
+        || matches!(previous_word(tokens, i), "ai" | "action")
+            && !tokens[..i.saturating_sub(2)]
+                .iter()
+                .any(|t| t.is_word && !matches!(t.lower.as_str(), "ai" | "action"));
+    // An initial may follow ("Svetlana K.").
+    let end = match tokens.get(i + 1) {
+        Some(n)
+            if n.is_word
+                && n.text.chars().count() == 1
+                && n.text.chars().all(char::is_uppercase) =>
+        {
+            if tokens.get(i + 2).is_some_and(|d| d.text == ".") {
+                i + 2
+            } else {
+                i + 1
+            }
+        }
+        _ => i,
+    };
+    let after = tokens.get(end + 1).map_or("", |n| n.text);
+    let colon_then_verb = |k: usize| {
+        tokens.get(k).is_some_and(|c| c.text == ":")
+            && tokens.get(k + 1).is_some_and(|v| is_a_verb(&v.lower))
+    };
+    // "Mandla: write", "AI (Kalpana): send".
+    let leading =
+        opens_item && (colon_then_verb(end + 1) || after == ")" && colon_then_verb(end + 2));
+    let bracketed = before == "(" && after == ")" && tokens.get(end + 2).is_none_or(|n| !n.is_word);
+    let dashed = matches!(before, "-" | "–" | "—") && in_trailing_details(tokens, end);
+    let listed = before == "(" && after == "," && in_trailing_details(tokens, end);
+    // "the new scheduler (Airflow)": a bracket after a kind of system names the system.
+    let named = previous_word(tokens, i.saturating_sub(1));
+    let sold = SOLD.contains(&named) || is_noun_in(named, SYSTEM_NOUNS);
+    leading || dashed || (bracketed || listed) && !sold
+}
+
+/// A verb by WordNet or the item's verb lists: "Switch", "Review" open orders, not names.
+fn is_a_verb(word: &str) -> bool {
+    crate::wordnet::is_verb(word) || has_lemma(word, CONCRETE) || has_lemma(word, VAGUE)
 }
 
 /// "... to 10 s (Haruto Sato)", "| Rotate the keys | Lwazi Dube | SEC-771 |": a first and
@@ -261,7 +342,9 @@ fn parenthesised_doer(tokens: &[Token], i: usize) -> bool {
 /// After a name, does the text hand the work to it?
 fn hands_over_work(tokens: &[Token], j: usize) -> bool {
     let Some(t) = tokens.get(j) else { return false };
-    if t.text == ":" || t.text == "—" {
+    // "Chen Yu: review", "Mariana Ortiz - document the override": a colon or a dash after the
+    // name sets out the work.
+    if matches!(t.text, ":" | "—" | "–" | "-") {
         return true;
     }
     if !OWNING_WORDS.contains(&t.lower.as_str()) {
@@ -359,6 +442,12 @@ mod tests {
             "Drain the old racks - OPS-12 - Ravi Shah - Jun 30, 2027",
             "Rotate the signing key - Emeka Obi, by 2027-02-01.",
             "Sunita to translate the notice into Welsh.",
+            "Second-reader sign-off on all payroll runs (Tomasz)",
+            "Ship the retry cap — Adaeze, by Friday",
+            "Kemal: write the failover runbook by 2027-03-01",
+            "AI (Noor): send the bank the corrected file spec",
+            "Revert the threshold — Ilse V. — RISK-12",
+            "Ilse Varga - document the manual override in the wiki",
         ] {
             assert!(owned(text), "{text}");
         }
@@ -382,6 +471,9 @@ mod tests {
             "Move the logs to S3, Google Cloud, and Azure.",
             "Switch to use the regional endpoint.",
             "Replace the chargers - Customer Success to confirm.",
+            "Buy the licences through the reseller (Softline).",
+            "Review: the retry cap on the gateway",
+            "Move the job to the new scheduler (Airflow) - OPS-9",
         ] {
             assert!(!owned(text), "{text}");
         }

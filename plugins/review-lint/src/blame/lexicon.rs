@@ -130,7 +130,7 @@ pub(super) const NO_ONE: &[&str] = &[
 
 /// Heads of noun phrases that name a system, an artefact, a process or an organisation: when
 /// one of these is the subject, "failed to" or "should have" describes the system.
-pub(super) const SYSTEM_NOUNS: &[&str] = &[
+pub(crate) const SYSTEM_NOUNS: &[&str] = &[
     "system",
     "automation",
     "script",
@@ -667,7 +667,7 @@ pub(super) const SERVED_PEOPLE: &[&str] = &[
 ];
 
 /// True when `word` is one of `nouns` or its plural (`engineers`, `teams`, `switches`).
-pub(super) fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
+pub(crate) fn is_noun_in(word: &str, nouns: &[&str]) -> bool {
     // Stripping a plural ending must leave a word: "is" is not the plural of "i".
     let singular = [word.strip_suffix("es"), word.strip_suffix('s')];
     nouns.contains(&word)

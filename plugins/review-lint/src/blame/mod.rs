@@ -15,7 +15,7 @@
 //! ```
 
 mod agent;
-mod lexicon;
+pub(crate) mod lexicon;
 mod rewording;
 mod rules;
 mod sentence;

@@ -150,6 +150,9 @@ impl Reader {
         if labels_a_test(words.lower()) {
             bits |= bit(Cue::SeparatingMove);
         }
+        if possession_is_a_condition(&words) {
+            bits &= !bit(Cue::Handoff);
+        }
         Cues {
             bits,
             question: words.question(),
@@ -185,6 +188,21 @@ fn asks_the_room_for_anything(words: &Words) -> bool {
                 && words
                     .iter()
                     .any(|w| matches!(w, "anything" | "smth" | "something" | "idea" | "next")))
+}
+
+/// "tell me the holder as soon as you have it", "ping me once you've got it": "you have it"
+/// after a conjunction of time or condition is the answer awaited, not the role given.
+fn possession_is_a_condition(words: &Words) -> bool {
+    (1..words.len()).any(|k| {
+        let you = matches!(words.get(k), "you" | "u" | "you've" | "youve");
+        let has = matches!(words.get_or_empty(k + 1), "have" | "got" | "get")
+            || matches!(words.get(k), "you've" | "youve") && words.get_or_empty(k + 1) == "got";
+        you && has
+            && matches!(
+                words.get(k - 1),
+                "when" | "once" | "as" | "if" | "after" | "until"
+            )
+    })
 }
 
 /// "hypothesis: half-open connection. test: restart only that channel": a test set out under
@@ -306,6 +324,9 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "suspecting",
             "theory",
             "hypothes*",
+            // "my working assumption is their baggage entries": a cause taken as given.
+            "assumption",
+            "would fit",
             "likely",
             "my guess",
             "guessing",
@@ -342,11 +363,9 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "our culprit",
             // "bet the base path changed, that's our 404s": a wager on the cause, and the
             // symptom claimed as the cause's own.
-            "i bet",
             "bet the",
             "bet it",
             "bet its",
-            "bet it's",
             "that's our",
             "thats our",
             "the trigger",
@@ -366,6 +385,8 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "only",
             "fwiw",
             "fyi",
+            "for information",
+            "for info",
             "actually",
             "instead",
             "whereas",
@@ -1228,6 +1249,13 @@ mod tests {
         assert!(!read("anybody got the dashboard link").has(Cue::NewsRequest));
         let observation = read("p99 doubled on the eu pods");
         assert!(!observation.has(Cue::NewsRequest) && !observation.has(Cue::NoNews));
+    }
+
+    #[test]
+    fn having_it_as_a_condition_gives_no_role_away() {
+        assert!(!read("Ana: tell me the holder as soon as you have it").has(Cue::Handoff));
+        assert!(!read("ping me once you've got it").has(Cue::Handoff));
+        assert!(read("ok ana you have it, I'm off").has(Cue::Handoff));
     }
 
     #[test]

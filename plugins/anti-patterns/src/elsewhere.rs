@@ -398,9 +398,14 @@ fn talk_happened(words: &Words, place: usize) -> bool {
 /// Whether, after the place, the line says what the team will do. Chat drops apostrophes, so
 /// "were switching" and "going to" count as well as "we're".
 fn commits(words: &Words, place: usize) -> bool {
+    // "their engineer will call back within 30 minutes": what the other side will do is their
+    // promise, not a decision of the team's.
+    let theirs = |i: usize| {
+        (i.saturating_sub(3)..i).any(|j| matches!(words.get(j), "they" | "their" | "they'll"))
+    };
     (place + 1..words.len()).any(|i| {
         let (w, next) = (words.get(i), words.get_or_empty(i + 1));
-        COMMITTING.contains(&w)
+        COMMITTING.contains(&w) && !(matches!(w, "will" | "plan") && theirs(i))
             || (matches!(w, "were" | "we") && next.ends_with("ing"))
             || (w == "going" && matches!(next, "to" | "with"))
             // "the affected products are to be withdrawn": an instruction reported back.
@@ -447,6 +452,7 @@ mod tests {
     #[test]
     fn going_somewhere_to_talk_or_talking_here_is_not() {
         for text in [
+            "Phoned the hub's duty desk. Ticket logged; their engineer will call back within 30 minutes.",
             "went for coffee, we'll restart the pods when I'm back",
             "jumping on the bridge to talk options",
             "moving to a call, will post the decision here",

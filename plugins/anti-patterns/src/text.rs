@@ -133,7 +133,10 @@ pub fn topic_stems(words: &Words) -> Vec<String> {
     let mut stems: Vec<String> = words
         .iter()
         .filter(|w| {
-            (w.chars().count() >= 4 && w.starts_with(|c: char| c.is_alphabetic())) || is_version(w)
+            let n = w.chars().count();
+            // Three letters carry a topic too ("bag", "dns", "cpu"), unless a function word.
+            let content = n >= 4 || n == 3 && !SHORT_FUNCTION_WORDS.contains(w);
+            (content && w.starts_with(|c: char| c.is_alphabetic())) || is_version(w)
         })
         .filter(|w| !FUNCTION_WORDS.contains(w))
         .map(stem)
@@ -168,6 +171,16 @@ fn stem(word: &str) -> String {
     }
     word.to_string()
 }
+
+/// Three-letter words that say nothing about what a line is about.
+const SHORT_FUNCTION_WORDS: &[&str] = &[
+    "the", "and", "but", "for", "nor", "not", "are", "was", "you", "can", "has", "had", "its",
+    "our", "who", "how", "why", "any", "all", "one", "two", "per", "via", "yes", "now", "out",
+    "off", "get", "got", "see", "may", "too", "let", "did", "her", "him", "his", "she", "few",
+    "own", "way", "yet", "ago", "lot", "bit", "hmm", "brb", "tbh", "imo", "idk", "lol", "pls",
+    "thx", "ack", "yep", "yup", "nah", "new", "old", "big", "bad", "far", "use", "put", "say",
+    "set", "run", "try", "ask", "saw", "i'm", "i'd", "won", "ok,", "hey", "ty,", "thanks",
+];
 
 const FUNCTION_WORDS: &[&str] = &[
     "that",
@@ -485,6 +498,19 @@ fn rest_matches(words: &Words, from: usize, rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_letter_words_carry_a_topic_unless_they_are_function_words() {
+        let topic = topic_stems(&Words::new(
+            "probably the same bag problem, cpu and dns fine",
+        ));
+        assert!(
+            ["bag", "cpu", "dns"]
+                .iter()
+                .all(|w| topic.contains(&w.to_string()))
+        );
+        assert!(!topic.iter().any(|t| t == "the" || t == "and"));
+    }
 
     #[test]
     fn a_version_is_a_topic_and_a_number_is_not() {

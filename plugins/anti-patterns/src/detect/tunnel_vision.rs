@@ -143,7 +143,7 @@ fn began_before(text: &str) -> bool {
 fn cuts_against(ctx: &Context, i: usize, stretch: &Stretch) -> bool {
     let cues = ctx.cues(i);
     let text = &ctx.events[i].text;
-    (cues.has(Cue::Contrary) && !restricts_when(text))
+    (cues.has(Cue::Contrary) && !restricts_when(text) && !proposes_a_step(ctx, i))
         || ((cues.has(Cue::Healthy) || cues.has(Cue::Negation))
             && share_topic(&stretch.topic, &ctx.topic(i)))
         || elsewhere_too(text)
@@ -195,6 +195,16 @@ fn restricts_when(text: &str) -> bool {
                 WHEN.contains(&words.get(j)) || crate::acts::clock_seconds(words.get(j)).is_some()
             })
     })
+}
+
+/// "could drop the bitrate, but that's an encoder restart": a "but" in a line that proposes a
+/// step weighs the step's cost; it says nothing about the cause.
+fn proposes_a_step(ctx: &Context, i: usize) -> bool {
+    let words = crate::text::Words::new(&ctx.events[i].text);
+    ctx.has(i, Cue::Proposal)
+        || matches!(words.get_or_empty(0), "could" | "can" | "should" | "shall")
+        || matches!(words.get_or_empty(0), "we" | "i")
+            && matches!(words.get_or_empty(1), "could" | "can")
 }
 
 /// The comms lead and the scribe relay questions and record what happens; their lines do not
@@ -435,6 +445,18 @@ mod tests {
         assert_eq!(replay(&events, 0..=40, Pattern::TunnelVision).len(), 1);
         // A neighbour found healthy narrows the search towards the theory.
         events[4] = ev(9, Responder, Message, "replica disks look healthy");
+        assert_silent(&events, 0..=40, Pattern::TunnelVision);
+    }
+
+    #[test]
+    fn the_cost_of_a_proposed_step_is_not_a_sign_against_the_theory() {
+        let mut events = lock_theory();
+        events[4] = ev(
+            9,
+            Responder,
+            Message,
+            "could pause the batch but that means a 10 min gap in exports",
+        );
         assert_silent(&events, 0..=40, Pattern::TunnelVision);
     }
 

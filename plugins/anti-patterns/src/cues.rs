@@ -393,6 +393,10 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "except",
             "hm",
             "hmm",
+            // "weird: the new pods hit 100% cpu and get 3 req/s each": what does not fit, named.
+            "weird",
+            "strange",
+            "odd",
             "🤔",
             "vs",
             // The symptom where the theory says it should not be, or before its cause. ("Too"
@@ -621,6 +625,11 @@ const PHRASES: &[(Cue, &[&str])] = &[
             "same as before",
             "waiting on",
             "waiting for",
+            // "Nothing further yet. Awaiting the vendor.", "Still no call-back": the formal and
+            // the plain way of saying the same wait.
+            "awaiting",
+            "nothing further",
+            "still no",
             "nope",
             "nada",
             "no luck",
@@ -1243,6 +1252,8 @@ mod tests {
     fn news_requests_and_no_news_are_told_apart_from_observations() {
         assert!(read("Support asking: any ETA we can share?").has(Cue::NewsRequest));
         assert!(read("vendor hasn't replied yet").has(Cue::NoNews));
+        assert!(read("Nothing further yet. Awaiting the vendor.").has(Cue::NoNews));
+        assert!(read("Still no call-back from the vendor.").has(Cue::NoNews));
         assert!(read("anybody got anything? :eyes:").has(Cue::NewsRequest));
         assert!(read("any ideas, anyone? the restart didnt do it").has(Cue::NewsRequest));
         assert!(read("hmm ok. so whats next, anyone?").has(Cue::NewsRequest));
@@ -1256,6 +1267,12 @@ mod tests {
         assert!(!read("Ana: tell me the holder as soon as you have it").has(Cue::Handoff));
         assert!(!read("ping me once you've got it").has(Cue::Handoff));
         assert!(read("ok ana you have it, I'm off").has(Cue::Handoff));
+    }
+
+    #[test]
+    fn what_does_not_fit_named_is_contrary() {
+        assert!(read("weird: new pods hit 100% cpu at 3 req/s each").has(Cue::Contrary));
+        assert!(!read("new pods hit 100% cpu at 3 req/s each").has(Cue::Contrary));
     }
 
     #[test]

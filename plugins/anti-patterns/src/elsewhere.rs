@@ -264,9 +264,20 @@ pub fn talk_reported(text: &str) -> bool {
     talk_elsewhere(&words).is_some_and(|place| talk_happened(&words, place))
 }
 
+/// "I'll tell the minister's office", "will brief the exec call": a place told afterwards is an
+/// audience for what was decided here, not where it was decided.
+fn audience(words: &Words, i: usize) -> bool {
+    (i.saturating_sub(4)..i).any(|j| {
+        matches!(
+            words.get(j),
+            "tell" | "inform" | "brief" | "update" | "notify" | "ping" | "let"
+        )
+    })
+}
+
 /// The index of the first word that places talk outside the channel.
 fn talk_elsewhere(words: &Words) -> Option<usize> {
-    (0..words.len()).find(|&i| {
+    (0..words.len()).filter(|&i| !audience(words, i)).find(|&i| {
         let w = words.get(i);
         AWAY.contains(&w)
             || (ALWAYS_ELSEWHERE.contains(&w) && placed(words, i))
@@ -452,6 +463,7 @@ mod tests {
     #[test]
     fn going_somewhere_to_talk_or_talking_here_is_not() {
         for text in [
+            "Agreed, it stays. I'll tell the minister's office.",
             "Phoned the hub's duty desk. Ticket logged; their engineer will call back within 30 minutes.",
             "went for coffee, we'll restart the pods when I'm back",
             "jumping on the bridge to talk options",

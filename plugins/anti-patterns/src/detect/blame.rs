@@ -50,9 +50,23 @@ fn first_blame(text: &str) -> Option<review_lint::blame::BlameFinding> {
         .find_map(|piece| {
             review_lint::blame::scan(piece.trim())
                 .into_iter()
-                .next()
                 .map(|(_, f)| f)
+                .find(|f| !own_account(piece, &f.phrase))
         })
+}
+
+/// "what I typed and why I didn't see it": the writer telling their own part is an account, not
+/// a person named as the cause (the nudge is about naming someone).
+fn own_account(text: &str, phrase: &str) -> bool {
+    let lower = text.to_lowercase();
+    let Some(at) = lower.find(&phrase.to_lowercase()) else {
+        return false;
+    };
+    let before = lower[..at].split_whitespace().last().unwrap_or("");
+    matches!(
+        before.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''),
+        "i" | "i've" | "i'd"
+    )
 }
 
 /// A status note, or a line that says it is (or quotes) a draft, postmortem or review text.
@@ -100,6 +114,18 @@ mod tests {
         assert_eq!(nudges.len(), 1);
         assert_eq!(nudges[0].at, T0 + 10 * 60);
         assert!(nudges[0].message.chars().count() <= crate::MAX_MESSAGE_CHARS);
+    }
+
+    #[test]
+    fn the_writers_own_account_is_not_blame_of_a_person() {
+        let mut events = after_the_fix();
+        events.push(ev(
+            10,
+            Responder,
+            Message,
+            "added to the draft what I typed and why I didn't see it: the doc example drops the flag",
+        ));
+        assert_silent(&events, 0..=30, Pattern::BlameLanguage);
     }
 
     #[test]

@@ -16,21 +16,24 @@ use crate::text::Words;
 
 /// How far before the handover a note may have been posted.
 const NOTE_LEAD_MINUTES: i64 = 5;
+/// How long a note the outgoing IC says they are writing may take.
+const NOTE_PROMISED_MINUTES: i64 = 15;
 
 pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if ctx.reconstructed() {
         return None;
     }
     let wait = ctx.limits.handover_minutes as i64 * 60;
-    let first = ctx.index_at(ctx.now - wait - 10 * 60);
+    let first = ctx.index_at(ctx.now - wait.max(NOTE_PROMISED_MINUTES * 60) - 10 * 60);
     let handover = (first..ctx.events.len())
         .rev()
-        .filter(|&i| ctx.events[i].at + wait <= ctx.now)
+        .filter(|&i| ctx.events[i].at + grace(ctx, i, wait) <= ctx.now)
         .find(|&i| {
             is_handover(ctx, i, wait) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at)
         })?;
     let h_at = ctx.events[handover].at;
-    let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(h_at + wait + 1);
+    let until = h_at + grace(ctx, handover, wait);
+    let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(until + 1);
     if within.clone().any(|i| is_note(ctx, i))
         || within
             .clone()
@@ -64,6 +67,20 @@ fn is_handover(ctx: &Context, i: usize, wait: i64) -> bool {
             && ctx.ic_before(i) == e.actor.as_deref())
             // `hands_over` checks who held the role itself.
             || acts::hands_over(ctx, i, wait))
+}
+
+/// How long after handover line `i` a note or an acknowledgement may come: the usual wait, or
+/// longer where the line says the note is being written ("writing the handover now").
+fn grace(ctx: &Context, i: usize, wait: i64) -> i64 {
+    let words = Words::new(&ctx.events[i].text);
+    let writing = words
+        .iter()
+        .any(|w| matches!(w, "writing" | "typing" | "drafting" | "posting"));
+    if writing && ctx.has(i, Cue::NoteMarker) {
+        wait.max(NOTE_PROMISED_MINUTES * 60)
+    } else {
+        wait
+    }
 }
 
 /// A line that carries most of a handover note.
@@ -246,6 +263,27 @@ mod tests {
             ),
             0
         );
+    }
+
+    #[test]
+    fn a_note_being_written_is_given_time() {
+        let mut events = before_the_handover();
+        events.push(by(
+            20,
+            "Ruth",
+            Ic,
+            Message,
+            "my shift ends at the hour, Ilya takes IC. writing the handover now",
+        ));
+        events.push(by(28, "Ruth", Ic, Message,
+            "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6."));
+        events.push(by(31, "Ilya", Ic, RoleChange, "read it, I have IC"));
+        assert_silent(&events, 0..=50, Pattern::SilentHandover);
+        // Promised and never written: the nudge comes once the longer wait is over.
+        events.truncate(4);
+        let nudges = replay(&events, 0..=50, Pattern::SilentHandover);
+        assert_eq!(nudges.len(), 1);
+        assert!(nudges[0].at >= T0 + 35 * 60);
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! the overdue update is the one that should say the service is back.
 //! A few minutes late is not silence, so the nudge waits for the cadence plus a grace. On a
 //! timeline written up after the fact, missing updates may just be missing from the write-up, so
-//! there it fires only on a recorded stakeholder complaint after the cadence has passed.
+//! there it fires only on a recorded stakeholder complaint after the cadence has passed; the same
+//! holds for a SEV3 with no agreed cadence, which owes updates on request rather than by the clock.
 
 use crate::context::{Context, is_human};
 use crate::cues::Cue;
-use crate::model::{EventKind, Nudge, Pattern, Role};
+use crate::model::{EventKind, Nudge, Pattern, Role, Severity};
 
 pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let start = ctx.start()?;
@@ -34,7 +35,11 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     if mitigated_before_due {
         return None;
     }
-    let overdue = if ctx.reconstructed() {
+    // A SEV3 (or unrated) incident with no cadence agreed owes no update on a clock: its silence
+    // is a black hole only once someone waiting asks, as on a written-up timeline.
+    let no_clock = ctx.incident.update_cadence_minutes.is_none()
+        && !matches!(ctx.incident.severity, Some(Severity::Sev1 | Severity::Sev2));
+    let overdue = if ctx.reconstructed() || no_clock {
         asks()
             .iter()
             .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
@@ -81,7 +86,7 @@ fn news_requests(ctx: &Context, since: usize) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::detect::testing::*;
-    use crate::model::{EventKind::*, Role::*};
+    use crate::model::{EventKind::*, IncidentInfo, Role::*};
 
     fn incident() -> Vec<crate::model::Event> {
         vec![
@@ -116,6 +121,28 @@ mod tests {
         ));
         events.push(ev(50, Stakeholder, Message, "Any update for support?"));
         assert_silent(&events, 0..=60, Pattern::UpdateBlackHole);
+    }
+
+    #[test]
+    fn a_sev3_without_an_agreed_cadence_owes_updates_on_request() {
+        let mut events = incident();
+        let sev3 = sev(Severity::Sev3);
+        // The SEV3 default is 60 min: past it, silence alone is not a black hole.
+        assert!(fired_incident(&sev3, &events, 90, Pattern::UpdateBlackHole).is_none());
+        events.push(ev(
+            80,
+            Stakeholder,
+            Message,
+            "any update? customers keep calling",
+        ));
+        assert!(fired_incident(&sev3, &events, 90, Pattern::UpdateBlackHole).is_some());
+        // An agreed cadence runs the clock at any severity.
+        let agreed = IncidentInfo {
+            update_cadence_minutes: Some(60),
+            ..sev3
+        };
+        events.pop();
+        assert!(fired_incident(&agreed, &events, 90, Pattern::UpdateBlackHole).is_some());
     }
 
     #[test]

@@ -24,15 +24,22 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
         return None;
     }
     let wait = ctx.limits.handover_minutes as i64 * 60;
-    let first = ctx.index_at(ctx.now - wait.max(NOTE_PROMISED_MINUTES * 60) - 10 * 60);
-    let handover = (first..ctx.events.len())
+    let first = ctx.index_at(ctx.now - wait - 10 * 60);
+    // A handover that promised its note is looked for further back; only such lines are read
+    // there, since this runs on every call.
+    let promised_from = ctx.index_at(ctx.now - wait.max(NOTE_PROMISED_MINUTES * 60) - 10 * 60);
+    let handover = (promised_from..ctx.events.len())
         .rev()
-        .filter(|&i| ctx.events[i].at + grace(ctx, i, wait) <= ctx.now)
+        .filter(|&i| i >= first || promises_a_note(&ctx.events[i].text))
+        .filter(|&i| ctx.events[i].at + wait <= ctx.now)
         .find(|&i| {
             is_handover(ctx, i, wait) && !ctx.fired_since(Pattern::SilentHandover, ctx.events[i].at)
         })?;
     let h_at = ctx.events[handover].at;
     let until = h_at + grace(ctx, handover, wait);
+    if ctx.now < until {
+        return None;
+    }
     let within = ctx.index_at(h_at - NOTE_LEAD_MINUTES * 60)..ctx.index_at(until + 1);
     if within.clone().any(|i| is_note(ctx, i))
         || within
@@ -72,15 +79,24 @@ fn is_handover(ctx: &Context, i: usize, wait: i64) -> bool {
 /// How long after handover line `i` a note or an acknowledgement may come: the usual wait, or
 /// longer where the line says the note is being written ("writing the handover now").
 fn grace(ctx: &Context, i: usize, wait: i64) -> i64 {
-    let words = Words::new(&ctx.events[i].text);
-    let writing = words
-        .iter()
-        .any(|w| matches!(w, "writing" | "typing" | "drafting" | "posting"));
-    if writing && ctx.has(i, Cue::NoteMarker) {
+    if promises_a_note(&ctx.events[i].text) {
         wait.max(NOTE_PROMISED_MINUTES * 60)
     } else {
         wait
     }
+}
+
+/// "writing the handover now", "typing up a hand-off note": the note named and being written.
+/// Read from the raw text, without the cue reader: it is asked of every line further back.
+fn promises_a_note(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("hand")
+        && ["handover", "hand-over", "handoff", "hand-off"]
+            .iter()
+            .any(|note| lower.contains(note))
+        && Words::new(&lower)
+            .iter()
+            .any(|w| matches!(w, "writing" | "typing" | "drafting" | "posting"))
 }
 
 /// A line that carries most of a handover note.

@@ -40,9 +40,11 @@ pub(super) fn detect(ctx: &Context) -> Option<Nudge> {
     let no_clock = ctx.incident.update_cadence_minutes.is_none()
         && !matches!(ctx.incident.severity, Some(Severity::Sev1 | Severity::Sev2));
     let overdue = if ctx.reconstructed() || no_clock {
-        asks()
-            .iter()
-            .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
+        // Only the lines since the update fell due can hold the complaint.
+        ctx.now >= due
+            && news_requests(ctx, ctx.index_at(due).saturating_sub(1))
+                .iter()
+                .any(|&i| ctx.events[i].at >= due && ctx.events[i].role == Some(Role::Stakeholder))
     } else {
         ctx.now >= due + ctx.limits.update_grace_minutes as i64 * 60
     };

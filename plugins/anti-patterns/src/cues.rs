@@ -150,7 +150,7 @@ impl Reader {
         if labels_a_test(words.lower()) {
             bits |= bit(Cue::SeparatingMove);
         }
-        if possession_is_a_condition(&words) {
+        if bits & bit(Cue::Handoff) != 0 && possession_is_a_condition(&words) {
             bits &= !bit(Cue::Handoff);
         }
         Cues {

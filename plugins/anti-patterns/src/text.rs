@@ -149,10 +149,11 @@ pub fn topic_stems(words: &Words) -> Vec<String> {
 /// "3.2.7", "10.4.1": a version names one release as a word names a thing (a number, a time
 /// or "2.5" does not).
 fn is_version(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    parts.len() >= 3
-        && parts
-            .iter()
+    // Asked of every word of every line read for a topic: no allocation.
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word.split('.').count() >= 3
+        && word
+            .split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -179,7 +180,7 @@ const SHORT_FUNCTION_WORDS: &[&str] = &[
     "off", "get", "got", "see", "may", "too", "let", "did", "her", "him", "his", "she", "few",
     "own", "way", "yet", "ago", "lot", "bit", "hmm", "brb", "tbh", "imo", "idk", "lol", "pls",
     "thx", "ack", "yep", "yup", "nah", "new", "old", "big", "bad", "far", "use", "put", "say",
-    "set", "run", "try", "ask", "saw", "i'm", "i'd", "won", "ok,", "hey", "ty,", "thanks",
+    "set", "run", "try", "ask", "saw", "i'm", "i'd", "won", "hey",
 ];
 
 const FUNCTION_WORDS: &[&str] = &[

@@ -90,6 +90,7 @@ fn grace(ctx: &Context, i: usize, wait: i64) -> i64 {
 /// Read from the raw text, without the cue reader: it is asked of every line further back.
 fn promises_a_note(text: &str) -> bool {
     let lower = text.to_lowercase();
+    // One search rules out almost every line before the four spellings are tried.
     lower.contains("hand")
         && ["handover", "hand-over", "handoff", "hand-off"]
             .iter()
@@ -137,6 +138,9 @@ mod tests {
     use super::*;
     use crate::detect::testing::*;
     use crate::model::{EventKind::*, Role::*};
+
+    /// A handover note with all four parts.
+    const NOTE: &str = "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6.";
 
     fn before_the_handover() -> Vec<crate::model::Event> {
         vec![
@@ -200,8 +204,7 @@ mod tests {
             Message,
             "Shift ends; Ilya is taking over, writing the handover",
         ));
-        events.push(by(22, "Ruth", Ic, Message,
-            "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6."));
+        events.push(by(22, "Ruth", Ic, Message, NOTE));
         events.push(by(23, "Ilya", Ic, RoleChange, "Acknowledged, I have IC."));
         assert_silent(&events, 0..=40, Pattern::SilentHandover);
     }
@@ -291,8 +294,7 @@ mod tests {
             Message,
             "my shift ends at the hour, Ilya takes IC. writing the handover now",
         ));
-        events.push(by(28, "Ruth", Ic, Message,
-            "Handover: status: latency 250ms and falling. In flight: volume moves, batch 2 running. Theory: array rebuilds. Next: throttle array 6."));
+        events.push(by(28, "Ruth", Ic, Message, NOTE));
         events.push(by(31, "Ilya", Ic, RoleChange, "read it, I have IC"));
         assert_silent(&events, 0..=50, Pattern::SilentHandover);
         // Promised and never written: the nudge comes once the longer wait is over.

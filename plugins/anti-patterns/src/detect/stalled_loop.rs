@@ -66,15 +66,19 @@ pub(super) fn is_progress(ctx: &Context, i: usize) -> bool {
             let waiting = [Cue::NewsRequest, Cue::NoNews, Cue::PlusOne, Cue::Departure]
                 .iter()
                 .any(|&c| cues.has(c));
-            // "sampled 20 DLQ events: ... nothing new is expiring": a check the speaker ran is
-            // an action, whatever it found.
-            // "anyone got an idea what else it could be?" asks the room for a cause; it does not
-            // propose one.
-            let asks_for_a_cause = cues.question && cues.has(Cue::NewsRequest);
-            let moves = cues.has(Cue::Hypothesis) && !asks_for_a_cause
-                || cues.has(Cue::Proposal)
-                || acts::reports_own_operation(&e.text);
-            !cues.ack_only && (!waiting || moves || reports_own_result(ctx, i))
+            // Only a waiting line needs a second look, so the text is read again only for one.
+            let moves = || {
+                // "anyone got an idea what else it could be?" asks the room for a cause; it
+                // does not propose one.
+                let asks_for_a_cause = cues.question && cues.has(Cue::NewsRequest);
+                cues.has(Cue::Hypothesis) && !asks_for_a_cause
+                    || cues.has(Cue::Proposal)
+                    // "sampled 20 DLQ events: ... nothing new is expiring": a check the speaker
+                    // ran is an action, whatever it found.
+                    || acts::reports_own_operation(&e.text)
+                    || reports_own_result(ctx, i)
+            };
+            !cues.ack_only && (!waiting || moves())
         }
     }
 }

@@ -12,7 +12,7 @@
 use crate::context::{Context, is_human, is_responder};
 use crate::cues::Cue;
 use crate::model::{Event, EventKind, Nudge, Pattern, Role};
-use crate::text::share_topic;
+use crate::text::{Words, share_topic};
 
 /// How much further back than the threshold a stretch may have opened.
 const LOOKBACK_EXTRA_MINUTES: i64 = 30;
@@ -98,7 +98,6 @@ fn closes_any(ctx: &Context, i: usize) -> bool {
             && ctx.has(i, Cue::SeparatingMove))
 }
 
-/// The stretch still open at `now`, following the discussion from event `from`.
 /// A message by a person outside the response: support, a stakeholder.
 fn observes(e: &crate::model::Event) -> bool {
     is_human(e) && !is_responder(e) && e.kind == EventKind::Message
@@ -107,8 +106,7 @@ fn observes(e: &crate::model::Event) -> bool {
 /// "... can't validate passes either", "the app is slow too", "also seeing it on the POS": the
 /// same trouble reported in another place. "Too" means "also" where its clause ends with it
 /// ("on the primary too, and ..."); before a word it is a degree ("too slow").
-fn elsewhere_too(text: &str) -> bool {
-    let words = crate::text::Words::new(text);
+fn elsewhere_too(words: &Words) -> bool {
     let last = words.len().saturating_sub(1);
     let clause_ends_after = |k: usize| {
         k == last
@@ -129,8 +127,7 @@ fn elsewhere_too(text: &str) -> bool {
 
 /// "the slowness started 10 min before the lag": the symptom placed before the cause the theory
 /// gives it.
-fn began_before(text: &str) -> bool {
-    let words = crate::text::Words::new(text);
+fn began_before(words: &Words) -> bool {
     (0..words.len()).any(|k| {
         matches!(words.get(k), "started" | "began" | "starts" | "begins")
             && (k + 1..words.len().min(k + 6)).any(|j| words.get(j) == "before")
@@ -138,23 +135,24 @@ fn began_before(text: &str) -> bool {
 }
 
 /// Whether line `i` cuts against the stretch's theory: a sign that does not fit, or the theory's
-/// own subject denied or found healthy ("storage side fine" while the theory is the image decoder narrows
-/// the search towards the theory; "lock waits normal" while it is lock contention does not).
+/// own subject denied or found healthy ("storage side fine" while the theory is the image
+/// decoder narrows the search towards the theory; "lock waits normal" while it is lock
+/// contention does not).
 fn cuts_against(ctx: &Context, i: usize, stretch: &Stretch) -> bool {
     let cues = ctx.cues(i);
-    let text = &ctx.events[i].text;
-    (cues.has(Cue::Contrary) && !restricts_when(text) && !proposes_a_step(ctx, i))
+    let words = Words::new(&ctx.events[i].text);
+    (cues.has(Cue::Contrary) && !restricts_when(&words) && !proposes_a_step(ctx, i, &words))
         || ((cues.has(Cue::Healthy) || cues.has(Cue::Negation))
             && share_topic(&stretch.topic, &ctx.topic(i)))
-        || elsewhere_too(text)
-        || began_before(text)
+        || elsewhere_too(&words)
+        || began_before(&words)
 }
 
 /// "they can load the cert, but only in their 15:30 window", "we'll get it, not until tomorrow":
 /// the connective limits when something can or will be done. That is a schedule, not a sign about
 /// the cause. (Said of the past, "5.3 only went out at 12:30", it places the symptom before its
 /// supposed cause, which is a sign.)
-fn restricts_when(text: &str) -> bool {
+fn restricts_when(words: &Words) -> bool {
     const ABLE_OR_FUTURE: &[&str] = &[
         "can",
         "could",
@@ -186,7 +184,6 @@ fn restricts_when(text: &str) -> bool {
         "thursday",
         "friday",
     ];
-    let words = crate::text::Words::new(text);
     (0..words.len()).any(|k| {
         matches!(words.get(k), "but" | "only" | "not")
             && (0..k)
@@ -199,8 +196,7 @@ fn restricts_when(text: &str) -> bool {
 
 /// "could drop the bitrate, but that's an encoder restart": a "but" in a line that proposes a
 /// step weighs the step's cost; it says nothing about the cause.
-fn proposes_a_step(ctx: &Context, i: usize) -> bool {
-    let words = crate::text::Words::new(&ctx.events[i].text);
+fn proposes_a_step(ctx: &Context, i: usize, words: &Words) -> bool {
     ctx.has(i, Cue::Proposal)
         || matches!(words.get_or_empty(0), "could" | "can" | "should" | "shall")
         || matches!(words.get_or_empty(0), "we" | "i")
@@ -216,7 +212,7 @@ fn works_the_problem(e: &Event) -> bool {
 /// "k so its the release", "agreed, the deploy then": a cause stated as the conclusion of what
 /// was just said takes the theory up in other words; it does not propose another.
 fn follows_on(text: &str) -> bool {
-    let words = crate::text::Words::new(text);
+    let words = Words::new(text);
     let first = words.get_or_empty(0);
     matches!(
         first,
@@ -224,6 +220,7 @@ fn follows_on(text: &str) -> bool {
     ) || matches!(first, "k" | "ok" | "okay" | "right") && words.get_or_empty(1) == "so"
 }
 
+/// The stretch still open at `now`, following the discussion from event `from`.
 fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
     let mut open: Option<Stretch> = None;
     for i in from..ctx.events.len() {
@@ -254,7 +251,8 @@ fn open_stretch(ctx: &Context, from: usize) -> Option<Stretch> {
             // "the ticket office can't look up passes either": the symptom somewhere the theory
             // does not reach cuts against it, whatever words the place is named in.
             if !ctx.cues(i).question
-                && (cuts_against(ctx, i, stretch) && on_topic || elsewhere_too(&e.text))
+                && (cuts_against(ctx, i, stretch) && on_topic
+                    || elsewhere_too(&Words::new(&e.text)))
             {
                 stretch.contrary.push(i);
             }
@@ -317,13 +315,17 @@ mod tests {
 
     #[test]
     fn the_same_trouble_elsewhere_is_told_by_either_too_also() {
-        assert!(elsewhere_too(
+        assert!(elsewhere_too(&Words::new(
             "the ticket office can't look up passes either"
-        ));
-        assert!(elsewhere_too("fyi the app is slow too"));
-        assert!(elsewhere_too("also seeing it on the POS"));
-        assert!(!elsewhere_too("too many retries on the gate readers"));
-        assert!(!elsewhere_too("either the firmware or the host, not sure"));
+        )));
+        assert!(elsewhere_too(&Words::new("fyi the app is slow too")));
+        assert!(elsewhere_too(&Words::new("also seeing it on the POS")));
+        assert!(!elsewhere_too(&Words::new(
+            "too many retries on the gate readers"
+        )));
+        assert!(!elsewhere_too(&Words::new(
+            "either the firmware or the host, not sure"
+        )));
     }
     use crate::model::{EventKind::*, Role::*};
 
@@ -375,12 +377,18 @@ mod tests {
 
     #[test]
     fn too_as_also_and_a_symptom_before_its_cause_cut_against_the_theory() {
-        assert!(elsewhere_too(
+        assert!(elsewhere_too(&Words::new(
             "slow for users on the primary too, and it began earlier"
-        ));
-        assert!(!elsewhere_too("heavy queue at 1,200, 2 replicas too slow"));
-        assert!(began_before("the slowness started 10 min before the lag"));
-        assert!(!began_before("the slowness started right after the deploy"));
+        )));
+        assert!(!elsewhere_too(&Words::new(
+            "heavy queue at 1,200, 2 replicas too slow"
+        )));
+        assert!(began_before(&Words::new(
+            "the slowness started 10 min before the lag"
+        )));
+        assert!(!began_before(&Words::new(
+            "the slowness started right after the deploy"
+        )));
     }
 
     #[test]
@@ -462,12 +470,16 @@ mod tests {
 
     #[test]
     fn a_schedule_is_not_a_sign_against_the_theory() {
-        assert!(restricts_when(
+        assert!(restricts_when(&Words::new(
             "the batch team can pause it but only after their 14:00 run"
-        ));
-        assert!(restricts_when("we'll get the dump, not until tomorrow"));
+        )));
+        assert!(restricts_when(&Words::new(
+            "we'll get the dump, not until tomorrow"
+        )));
         // Said of the past, the time places the symptom before its supposed cause.
-        assert!(!restricts_when("the deploy only went out at 12:30"));
+        assert!(!restricts_when(&Words::new(
+            "the deploy only went out at 12:30"
+        )));
         let mut events = lock_theory();
         events[4] = ev(
             9,

@@ -149,8 +149,8 @@ fn lone_name_in_owner_slot(tokens: &[Token], i: usize) -> bool {
     let dashed = matches!(before, "-" | "–" | "—") && in_trailing_details(tokens, end);
     let listed = before == "(" && after == "," && in_trailing_details(tokens, end);
     // "the new scheduler (Airflow)": a bracket after a kind of system names the system.
-    let named = previous_word(tokens, i.saturating_sub(1));
-    let sold = SOLD.contains(&named) || is_noun_in(named, SYSTEM_NOUNS);
+    let bracketed_after = previous_word(tokens, i.saturating_sub(1));
+    let sold = SOLD.contains(&bracketed_after) || is_noun_in(bracketed_after, SYSTEM_NOUNS);
     leading || dashed || (bracketed || listed) && !sold
 }
 
@@ -314,15 +314,13 @@ fn named_doer(tokens: &[Token], i: usize) -> bool {
 fn first_name_to_verb(tokens: &[Token], i: usize) -> bool {
     let opens_item = !tokens[..i].iter().any(|t| t.is_word);
     let to_verb = tokens.get(i + 1).is_some_and(|t| t.lower == "to")
-        && tokens.get(i + 2).is_some_and(|t| {
-            let verb = t.lower.as_str();
-            has_lemma(verb, CONCRETE) || has_lemma(verb, VAGUE) || crate::wordnet::is_verb(verb)
-        });
+        && tokens.get(i + 2).is_some_and(|t| is_a_verb(&t.lower));
     // "Switch to run ...", "Move to use ...": an order's own verb is capitalised too.
-    let word = tokens[i].lower.as_str();
-    let a_verb =
-        crate::wordnet::is_verb(word) || has_lemma(word, CONCRETE) || has_lemma(word, VAGUE);
-    opens_item && to_verb && is_name_word(tokens[i].text) && !a_verb && !is_group(tokens, i)
+    opens_item
+        && to_verb
+        && is_name_word(tokens[i].text)
+        && !is_a_verb(&tokens[i].lower)
+        && !is_group(tokens, i)
 }
 
 /// "(Willi call for meeting)": a single name opening a parenthesis, followed by a verb.

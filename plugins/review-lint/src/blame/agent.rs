@@ -426,15 +426,23 @@ pub(super) fn classify(tokens: &[Token], i: usize) -> Option<Agent> {
 /// honorific is a person's (a product has neither).
 fn titled(tokens: &[Token], i: usize) -> bool {
     const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "mx", "dr", "miss", "sir", "madam"];
-    let mut k = i;
-    while k > 0 && (name_shaped(tokens[k - 1].text) || tokens[k - 1].text == ".") {
-        if HONORIFICS.contains(&tokens[k - 1].lower.as_str()) {
+    // Walk back over the name's other parts (and an initial's full stop) to where it starts.
+    let mut start = i;
+    while start > 0 && (name_shaped(tokens[start - 1].text) || tokens[start - 1].text == ".") {
+        if HONORIFICS.contains(&tokens[start - 1].lower.as_str()) {
             return true;
         }
-        k -= 1;
+        start -= 1;
     }
-    k < i && k > 0 && wordnet_person(&tokens[k - 1].lower)
-        || (k == 0 && i > 0 && wordnet_person(&tokens[0].lower))
+    // The title is the word before a name of several parts, or, where the name opens the
+    // sentence, its own first word written with a capital ("Dispatcher Aurélie Marchand").
+    let title = match start {
+        0 if i > 0 => Some(0),
+        0 => None,
+        _ if start < i => Some(start - 1),
+        _ => None,
+    };
+    title.is_some_and(|t| wordnet_person(&tokens[t].lower))
 }
 
 /// "HMI", "API", "DNS", "SCADA": two to six capitals.

@@ -198,6 +198,12 @@ impl SeenBefore {
         Ok(self.corpus()?.get(id).is_some())
     }
 
+    /// One vector per text, by the same model that embeds questions (the review lint's
+    /// sentence classifier reads these).
+    pub fn embed_all(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError> {
+        self.embedder.embed(texts)
+    }
+
     /// The question's vector.
     pub fn embed(&self, text: &str) -> Result<Vec<f32>, BackendError> {
         Ok(self

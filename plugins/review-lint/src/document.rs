@@ -38,9 +38,22 @@ pub struct LintNote {
 
 /// Lints a draft (Markdown or plain text).
 pub fn lint(text: &str) -> Vec<LintNote> {
+    lint_with(text, &|_| None)
+}
+
+/// Lints a draft with the sentence classifier too, for every sentence whose embedding
+/// `vector_of` gives (the sentences are those of [`blame_sentences`]).
+///
+/// ```
+/// let text = "Dana ran the migration.";
+/// let blameless = review_lint::document::lint_with(text, &|_| None);
+/// assert!(blameless.is_empty());
+/// assert_eq!(review_lint::document::blame_sentences(text), vec!["Dana ran the migration."]);
+/// ```
+pub fn lint_with(text: &str, vector_of: &dyn Fn(&str) -> Option<Vec<f32>>) -> Vec<LintNote> {
     let mut notes = Vec::new();
     for line in lines(text) {
-        notes.extend(blame_notes(line.number, &line.body));
+        notes.extend(blame_notes(line.number, &line.body, vector_of));
         if let Some(item) = action_item_text(&line.body, line.in_action_items) {
             notes.extend(action_item_note(line.number, item));
         }
@@ -87,10 +100,28 @@ fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     })
 }
 
-fn blame_notes(line: usize, body: &str) -> Vec<LintNote> {
-    blame::scan(body)
+/// Every sentence the blame pass reads, in order: what a caller embeds for [`lint_with`].
+pub fn blame_sentences(text: &str) -> Vec<String> {
+    lines(text)
+        .flat_map(|line| {
+            crate::text::sentences(&line.body)
+                .into_iter()
+                .map(|(_, s)| s.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn blame_notes(
+    line: usize,
+    body: &str,
+    vector_of: &dyn Fn(&str) -> Option<Vec<f32>>,
+) -> Vec<LintNote> {
+    let classifier = blame::classifier::Classifier::shipped();
+    crate::text::sentences(body)
         .into_iter()
-        .map(|(_, f)| LintNote {
+        .filter_map(|(_, s)| blame::judge(s, vector_of(s).as_deref(), classifier))
+        .map(|f| LintNote {
             line,
             kind: LintKind::Blame,
             excerpt: f.phrase,

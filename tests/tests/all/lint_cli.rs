@@ -70,6 +70,13 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         "--folds",
         "5",
     ];
+    // The blame classifier is refitted per fold on the files the shipped model names.
+    let (train_labels, train_references) = classifier_training(&root, &shared);
+    let mut args: Vec<&str> = args.to_vec();
+    args.push("--train-labels");
+    args.extend(train_labels.iter().map(|p| p.to_str().unwrap()));
+    args.push("--train-references");
+    args.extend(train_references.iter().map(|p| p.to_str().unwrap()));
     let (code, out, err) = outcome(&rhyme(tmp.path(), &args));
     assert_eq!(code, 0, "{err}");
     let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
@@ -112,4 +119,64 @@ fn eval_lint_scores_the_corpus_labels_and_prints_each_fold() {
         let folds = last["validation"][part]["per_fold"].as_array().unwrap();
         assert_eq!(folds.len(), 5, "{part}");
     }
+    // The classifier's figure is earned on folds it was not fitted to, beside the rules'.
+    let held_out = &last["validation"]["blame"]["held_out"];
+    assert_eq!(held_out["items"], 112, "{held_out}");
+    assert!(held_out["precision"].as_f64().unwrap() >= 0.9, "{held_out}");
+    let fitted = last["validation"]["blame"]["fitted"].as_str().unwrap();
+    assert!(fitted.contains("refitted per fold"), "{fitted}");
+    assert!(last["summary"]["blame_rules_only"]["recall"].is_number());
+    // The classifier reads what the rules miss, so it may only add flags.
+    let by_rules = flagged["flagged_by_rules"].as_u64().unwrap();
+    assert!(
+        flagged["flagged"].as_u64().unwrap() >= by_rules,
+        "{flagged}"
+    );
+}
+
+/// The training files the shipped blame classifier names, split into sentence files and
+/// corpus reference files, resolved from the repository root (`../shared` beside it).
+fn classifier_training(
+    root: &std::path::Path,
+    shared: &std::path::Path,
+) -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+    let model = root.join("plugins/review-lint/model/blame-classifier.json");
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model).unwrap()).unwrap();
+    let files = model["trained_on"].as_array().unwrap().iter();
+    let paths = files.map(|f| {
+        let file = f["file"].as_str().unwrap();
+        match file.strip_prefix("../shared/data/") {
+            Some(rest) => shared.join(rest),
+            None => root.join(file),
+        }
+    });
+    paths.partition(|p| !p.to_string_lossy().contains("corpus-blame"))
+}
+
+#[test]
+fn eval_lint_rules_only_needs_no_model_and_scores_the_rules() {
+    let Some(shared) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (blame, items) = (
+        shared.join("lint/blame.jsonl"),
+        shared.join("lint/action_items.jsonl"),
+    );
+    let args = [
+        "eval",
+        "lint",
+        "--blame",
+        blame.to_str().unwrap(),
+        "--action-items",
+        items.to_str().unwrap(),
+        "--rules-only",
+    ];
+    let (code, out, err) = outcome(&rhyme(tmp.path(), &args));
+    assert_eq!(code, 0, "{err}");
+    let summary = eval_summary(&out);
+    assert!(summary.get("blame_rules_only").is_none(), "{summary}");
+    assert!(
+        summary["blame"]["precision"].as_f64().unwrap() >= 0.95,
+        "{summary}"
+    );
 }

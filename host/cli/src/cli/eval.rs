@@ -76,10 +76,23 @@ pub(super) enum EvalCommand {
         /// The postmortem corpus the references point into (`postmortems/corpus.jsonl`).
         #[arg(long)]
         corpus: Option<PathBuf>,
-        /// Cross-validate with K folds: the lint has nothing fitted, so the figures are the
-        /// in-sample ones, with each fold's own beside them.
+        /// Cross-validate with K folds: the blame classifier is refitted on the training files
+        /// (`--train-labels`, `--train-references`) without each fold's sentences; the rules and
+        /// the action-item checks have nothing fitted.
         #[arg(long, value_name = "K")]
         folds: Option<usize>,
+        /// The blame classifier's training sentence files, for `--folds` (as given to
+        /// `rhyme fit blame --labels`).
+        #[arg(long, num_args = 1..)]
+        train_labels: Vec<PathBuf>,
+        /// The blame classifier's training reference files, for `--folds` (as given to
+        /// `rhyme fit blame --references`); needs `--corpus`.
+        #[arg(long, num_args = 1.., requires = "corpus")]
+        train_references: Vec<PathBuf>,
+        /// Score the blame rules alone, without the sentence classifier (no embedding model
+        /// needed).
+        #[arg(long)]
+        rules_only: bool,
     },
     /// Which metrics moved first, and when, on labelled multivariate segments
     /// (`metrics/multivariate/labels.jsonl`), beside a plain z-score.
@@ -144,6 +157,9 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
             action_item_references,
             corpus,
             folds,
+            train_labels,
+            train_references,
+            rules_only,
         } => {
             let sets = super::lint_eval::LintSets {
                 blame: &blame,
@@ -154,8 +170,10 @@ pub(super) fn run(ctx: &Context, command: EvalCommand) -> anyhow::Result<()> {
                     .map(PathBuf::as_path)
                     .collect(),
                 corpus: corpus.as_deref(),
+                train_labels,
+                train_references,
             };
-            super::lint_eval::run(&sets, folds)
+            super::lint_eval::run(ctx, &sets, folds, rules_only)
         }
         EvalCommand::Drafts {
             timelines,

@@ -6,12 +6,14 @@ mod ask;
 mod audit;
 #[cfg(feature = "bench")]
 mod bench;
+mod blame_model;
 mod burst;
 mod changes;
 mod corpus;
 mod draft;
 mod eval;
 mod exit;
+mod fit;
 mod folds;
 mod lint_eval;
 mod movers;
@@ -76,6 +78,9 @@ enum Command {
     /// Measure quality on a labelled data set; one JSON line per item, then a summary.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Fit what the judgments learn from labelled data (the blame classifier).
+    #[command(subcommand)]
+    Fit(fit::FitCommand),
     /// Measure and print performance figures.
     #[cfg(feature = "bench")]
     #[command(subcommand)]
@@ -158,6 +163,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Replay(args) => replay::run(&ctx, args),
         Command::Draft(args) => draft::run(&ctx, args),
         Command::Eval(command) => eval::run(&ctx, command),
+        Command::Fit(command) => fit::run(&ctx, command),
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Openapi => openapi::run(&ctx),
         Command::Series(command) => series::run(&ctx, command),

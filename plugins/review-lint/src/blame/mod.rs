@@ -15,6 +15,7 @@
 //! ```
 
 mod agent;
+pub mod classifier;
 pub(crate) mod lexicon;
 mod rewording;
 mod rules;
@@ -43,6 +44,9 @@ pub enum BlameKind {
     Exhortation,
     /// Pointing at who is at fault ("the fault of the contractor", "someone deleted it").
     Culprit,
+    /// No single phrase, but the sentence as a whole reads as blame to the sentence classifier
+    /// ([`classifier`]): faint praise, a name heading the cause, a remark on competence.
+    Implied,
 }
 
 /// One piece of blame language in a sentence.
@@ -64,21 +68,77 @@ pub fn detect(sentence: &str) -> Option<BlameFinding> {
     if rules::disclaims_blame(&s) {
         return None;
     }
-    let hit = rules::human_error_label(&s)
-        .or_else(|| rules::culprit(&s))
-        .or_else(|| rules::counterfactual(&s))
-        .or_else(|| rules::rhetorical(&s))
-        .or_else(|| rules::character(&s))
-        .or_else(|| rules::slip(&s))
-        .or_else(|| rules::unaware(&s))
-        .or_else(|| rules::knew_and_did_not(&s))
-        .or_else(|| rules::against_a_warning(&s))
-        .or_else(|| rules::unchecked_belief(&s))
-        .or_else(|| rules::harm(&s))
-        .or_else(|| rules::exhortation(&s))
-        .or_else(|| rules::conduct_advice(&s))
-        .or_else(|| rules::owned_mistake(&s))?;
-    Some(finding(&s, hit))
+    rule_hit(&s).map(|hit| finding(&s, hit))
+}
+
+/// The first rule that finds blame in the sentence.
+fn rule_hit(s: &Sentence) -> Option<Hit> {
+    rules::human_error_label(s)
+        .or_else(|| rules::culprit(s))
+        .or_else(|| rules::counterfactual(s))
+        .or_else(|| rules::rhetorical(s))
+        .or_else(|| rules::character(s))
+        .or_else(|| rules::slip(s))
+        .or_else(|| rules::unaware(s))
+        .or_else(|| rules::knew_and_did_not(s))
+        .or_else(|| rules::against_a_warning(s))
+        .or_else(|| rules::unchecked_belief(s))
+        .or_else(|| rules::harm(s))
+        .or_else(|| rules::exhortation(s))
+        .or_else(|| rules::conduct_advice(s))
+        .or_else(|| rules::owned_mistake(s))
+}
+
+/// The first blame in one sentence by the rules, else by the sentence classifier when the
+/// sentence's embedding (`vector`, from the model `classifier.embedding_model` names) is given.
+/// A sentence that denies blame outright is blameless either way, and the classifier reads
+/// only sentences that name someone besides "we" (see `Sentence::names_someone`).
+///
+/// ```
+/// use review_lint::blame::{self, BlameKind, classifier::{Classifier, Example}};
+///
+/// let toy = Classifier::fit(
+///     &[Example { vector: vec![1.0], blame: true }, Example { vector: vec![-1.0], blame: false }],
+///     10.0, 0.6, "toy",
+/// );
+/// let found = blame::judge("Ana rolled the release out on a Friday.", Some(&[1.0]), &toy).unwrap();
+/// assert_eq!(found.kind, BlameKind::Implied);
+/// assert!(blame::judge("Ana rolled the release out on a Friday.", Some(&[-1.0]), &toy).is_none());
+/// assert!(blame::judge("No one is at fault here.", Some(&[1.0]), &toy).is_none());
+/// ```
+pub fn judge(
+    sentence: &str,
+    vector: Option<&[f32]>,
+    classifier: &classifier::Classifier,
+) -> Option<BlameFinding> {
+    let s = Sentence::new(sentence);
+    if rules::disclaims_blame(&s) {
+        return None;
+    }
+    if let Some(hit) = rule_hit(&s) {
+        return Some(finding(&s, hit));
+    }
+    let vector = vector?;
+    if !s.names_someone() || !classifier.is_blame(vector) {
+        return None;
+    }
+    Some(BlameFinding {
+        phrase: sentence.trim().to_string(),
+        reason: format!(
+            "{} (classifier score {:.2})",
+            rewording::reason(BlameKind::Implied),
+            classifier.probability(vector)
+        ),
+        rewording: rewording::rewording(BlameKind::Implied, None),
+        kind: BlameKind::Implied,
+    })
+}
+
+/// Whether [`judge`] would ask the classifier about this sentence: the rules find nothing, it
+/// does not deny blame, and it names someone. Callers embed only these sentences.
+pub fn needs_classifier(sentence: &str) -> bool {
+    let s = Sentence::new(sentence);
+    !rules::disclaims_blame(&s) && s.names_someone() && rule_hit(&s).is_none()
 }
 
 /// Every blame finding in a text, each with the byte offset of its sentence in `text`.

@@ -17,6 +17,9 @@ pub(super) fn reason(kind: BlameKind) -> &'static str {
         }
         BlameKind::Exhortation => "asks people to try harder instead of changing the system",
         BlameKind::Culprit => "points at who is at fault rather than at what allowed it",
+        BlameKind::Implied => {
+            "reads as putting the outcome on a person, though no single phrase says so"
+        }
     }
 }
 
@@ -48,6 +51,9 @@ pub(super) fn rewording(kind: BlameKind, act: Option<&str>) -> String {
             .to_string(),
         BlameKind::Culprit => "Leave out who did it; state the action neutrally and ask what in the process \
              let one action cause this much harm."
+            .to_string(),
+        BlameKind::Implied => "Say what happened without judging who did it: the conditions the person worked in, \
+             what the tools showed them, and which guard would have caught it."
             .to_string(),
     }
 }

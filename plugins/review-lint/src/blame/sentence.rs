@@ -117,6 +117,16 @@ impl<'a> Sentence<'a> {
             .is_some()
     }
 
+    /// True when the sentence names someone besides the writers' "we": a person, a role, a
+    /// team or a name. Blame needs someone to put the cause on, so the sentence classifier
+    /// reads only such sentences.
+    pub(super) fn names_someone(&self) -> bool {
+        (0..self.tokens.len()).any(|i| {
+            !matches!(self.word(i), "we" | "us" | "our" | "ours" | "ourselves")
+                && super::agent::classify(&self.tokens, i).is_some_and(Agent::is_someone)
+        }) || self.refers_to_a_person()
+    }
+
     /// True when tokens `a` and `b` are in the same clause.
     pub(super) fn same_clause(&self, a: usize, b: usize) -> bool {
         self.clauses().same_clause(a, b)

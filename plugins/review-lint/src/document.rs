@@ -117,10 +117,13 @@ fn blame_notes(
     body: &str,
     vector_of: &dyn Fn(&str) -> Option<Vec<f32>>,
 ) -> Vec<LintNote> {
-    let classifier = blame::classifier::Classifier::shipped();
     crate::text::sentences(body)
         .into_iter()
-        .filter_map(|(_, s)| blame::judge(s, vector_of(s).as_deref(), classifier))
+        .filter_map(|(_, s)| match vector_of(s) {
+            // The model is read only when a caller embeds: the plugins lint without vectors.
+            Some(v) => blame::judge(s, Some(&v), blame::classifier::Classifier::shipped()),
+            None => blame::detect(s),
+        })
         .map(|f| LintNote {
             line,
             kind: LintKind::Blame,

@@ -2,15 +2,14 @@
 
 use rhyme_tests::{eval_summary, outcome, rhyme, shared_data};
 
-#[test]
-fn eval_lint_holds_its_floor() {
-    let Some(shared) = shared_data() else { return };
+/// `rhyme eval lint` on the shared dev sets, with `extra` arguments: exit code, stdout, stderr.
+fn eval_dev_sets(shared: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
     let tmp = tempfile::tempdir().unwrap();
     let (blame, items) = (
         shared.join("lint/blame.jsonl"),
         shared.join("lint/action_items.jsonl"),
     );
-    let args = [
+    let mut args = vec![
         "eval",
         "lint",
         "--blame",
@@ -18,7 +17,14 @@ fn eval_lint_holds_its_floor() {
         "--action-items",
         items.to_str().unwrap(),
     ];
-    let (code, out, err) = outcome(&rhyme(tmp.path(), &args));
+    args.extend(extra);
+    outcome(&rhyme(tmp.path(), &args))
+}
+
+#[test]
+fn eval_lint_holds_its_floor() {
+    let Some(shared) = shared_data() else { return };
+    let (code, out, err) = eval_dev_sets(&shared, &[]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<serde_json::Value> = out
         .lines()
@@ -157,21 +163,7 @@ fn classifier_training(
 #[test]
 fn eval_lint_rules_only_needs_no_model_and_scores_the_rules() {
     let Some(shared) = shared_data() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let (blame, items) = (
-        shared.join("lint/blame.jsonl"),
-        shared.join("lint/action_items.jsonl"),
-    );
-    let args = [
-        "eval",
-        "lint",
-        "--blame",
-        blame.to_str().unwrap(),
-        "--action-items",
-        items.to_str().unwrap(),
-        "--rules-only",
-    ];
-    let (code, out, err) = outcome(&rhyme(tmp.path(), &args));
+    let (code, out, err) = eval_dev_sets(&shared, &["--rules-only"]);
     assert_eq!(code, 0, "{err}");
     let summary = eval_summary(&out);
     assert!(summary.get("blame_rules_only").is_none(), "{summary}");

@@ -42,13 +42,13 @@ pub fn lint(text: &str) -> Vec<LintNote> {
 }
 
 /// Lints a draft with the sentence classifier too, for every sentence whose embedding
-/// `vector_of` gives (the sentences are those of [`blame_sentences`]).
+/// `vector_of` gives (the sentences are those of [`sentences_to_embed`]).
 ///
 /// ```
 /// let text = "Dana ran the migration.";
 /// let blameless = review_lint::document::lint_with(text, &|_| None);
 /// assert!(blameless.is_empty());
-/// assert_eq!(review_lint::document::blame_sentences(text), vec!["Dana ran the migration."]);
+/// assert_eq!(review_lint::document::sentences_to_embed(text), vec!["Dana ran the migration."]);
 /// ```
 pub fn lint_with(text: &str, vector_of: &dyn Fn(&str) -> Option<Vec<f32>>) -> Vec<LintNote> {
     let mut notes = Vec::new();
@@ -100,12 +100,14 @@ fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     })
 }
 
-/// Every sentence the blame pass reads, in order: what a caller embeds for [`lint_with`].
-pub fn blame_sentences(text: &str) -> Vec<String> {
+/// The sentences the classifier would read ([`blame::needs_classifier`]), in order: what a
+/// caller embeds for [`lint_with`].
+pub fn sentences_to_embed(text: &str) -> Vec<String> {
     lines(text)
         .flat_map(|line| {
             crate::text::sentences(&line.body)
                 .into_iter()
+                .filter(|(_, s)| blame::needs_classifier(s))
                 .map(|(_, s)| s.to_string())
                 .collect::<Vec<_>>()
         })

@@ -70,8 +70,7 @@ async fn sentence_vectors(state: &AppState, text: &str) -> HashMap<String, Vec<f
         return HashMap::new();
     }
     let service = service.clone();
-    let mut sentences = review_lint::document::blame_sentences(text);
-    sentences.retain(|s| review_lint::blame::needs_classifier(s));
+    let mut sentences = review_lint::document::sentences_to_embed(text);
     // A draft has tens of such sentences; a pasted book would hold the request for minutes,
     // so past this many the rules alone judge the rest.
     sentences.truncate(MAX_CLASSIFIED_SENTENCES);
@@ -80,15 +79,11 @@ async fn sentence_vectors(state: &AppState, text: &str) -> HashMap<String, Vec<f
         vectors.map(|v| sentences.into_iter().zip(v).collect::<HashMap<_, _>>())
     })
     .await;
-    match embedded {
-        Ok(Ok(vectors)) => vectors,
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "embedding for the blame classifier failed: rules only");
-            HashMap::new()
-        }
-        Err(error) => {
-            tracing::warn!(%error, "embedding for the blame classifier stopped: rules only");
-            HashMap::new()
-        }
-    }
+    let embedded = embedded
+        .map_err(|error| error.to_string())
+        .and_then(|vectors| vectors.map_err(|error| error.to_string()));
+    embedded.unwrap_or_else(|error| {
+        tracing::warn!(%error, "embedding for the blame classifier failed: rules only");
+        HashMap::new()
+    })
 }
